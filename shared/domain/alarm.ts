@@ -1,0 +1,64 @@
+/** Alarm types: 紧急 one-key SOS, 入侵 intrusion, camera fault/offline, 护学岗 absent, access anomaly. */
+export const ALARM_TYPES = ['sos', 'intrusion', 'camera_fault', 'post_absent', 'access_anomaly'] as const;
+/** An alarm's type. */
+export type AlarmType = (typeof ALARM_TYPES)[number];
+
+/** Alarm states. `new → acknowledged → dispatched → on_scene → resolved`, or `false_alarm` / `cancelled`. */
+export const ALARM_STATES = ['new', 'acknowledged', 'dispatched', 'on_scene', 'resolved', 'false_alarm', 'cancelled'] as const;
+/** An alarm's state. */
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+/** States in which an alarm is closed. */
+export const CLOSED_ALARM_STATES: readonly AlarmState[] = ['resolved', 'false_alarm', 'cancelled'];
+
+/** Whether an alarm in this state is still open (needs attention). */
+export function isOpenState(state: AlarmState): boolean {
+  return !CLOSED_ALARM_STATES.includes(state);
+}
+
+/** Priority: 1 is the most urgent. */
+export type AlarmPriority = 1 | 2 | 3 | 4;
+
+/** The priority each alarm type opens with: SOS highest. */
+export const ALARM_PRIORITY: Record<AlarmType, AlarmPriority> = {
+  sos: 1,
+  intrusion: 2,
+  access_anomaly: 3,
+  post_absent: 3,
+  camera_fault: 4,
+};
+
+/** One stored step of an alarm's life: who moved it from which state to which, when, and why. */
+export interface AlarmTransition {
+  from: AlarmState | null;
+  to: AlarmState;
+  /** A person's username, or `device:<id>` / `system` for automatic steps. */
+  actor: string;
+  at: string;
+  note: string | null;
+}
+
+/** An alarm as stored and as sent to screens. Times are ISO-8601 UTC. */
+export interface Alarm {
+  id: string;
+  type: AlarmType;
+  priority: AlarmPriority;
+  state: AlarmState;
+  schoolId: string;
+  deviceId: string;
+  districtCode: string;
+  /** When the device says the alarm happened. */
+  openedAt: string;
+  /** When the server stored it. */
+  receivedAt: string;
+  updatedAt: string;
+  /** Repeats from the same device folded into this alarm while it was open. */
+  count: number;
+  lastSeenAt: string;
+  /** A drill alarm (演练): never counted as real, never handed to 110. */
+  drill: boolean;
+  /** Unit dispatched, if any. */
+  unitId: string | null;
+  disposition: string | null;
+  transitions: AlarmTransition[];
+}

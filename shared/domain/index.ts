@@ -1,0 +1,4 @@
+export * from './districts.js';
+export * from './entities.js';
+export * from './alarm.js';
+export * from './status.js';

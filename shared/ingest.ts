@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/**
+ * The public ingest contract (DESIGN.md §4): `POST /api/v1/events` and MQTT
+ * `xiaoan/events/<gatewayId>` carry one event or an array of up to 1,000.
+ */
+
+/** Most events one request or message may carry. */
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const baseEvent = {
+  /** Idempotency key: re-sending an event with a stored id changes nothing. */
+  id: text(128).optional(),
+  deviceId: text(128),
+  /** When it happened at the device, ISO-8601 with offset or Z. */
+  at: z.iso.datetime({ offset: true }),
+};
+
+/** 一键报警: one-key emergency alarm from a gate room button. */
+export const sosEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('alarm.sos'),
+  drill: z.boolean().optional(),
+  note: z.string().max(500).optional(),
+});
+
+/** 入侵报警: intrusion sensor tripped. */
+export const intrusionEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('alarm.intrusion'),
+  drill: z.boolean().optional(),
+  zone: z.string().max(100).optional(),
+});
+
+/** Camera keepalive, every 60 s per camera (GB/T 28181 style). */
+export const heartbeatEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('camera.heartbeat'),
+  /** Days of video currently retained, when the device reports it. */
+  retentionDays: z.number().int().min(0).max(3650).optional(),
+});
+
+/** Camera faults a device can report. */
+export const CAMERA_FAULTS = ['video_loss', 'tamper', 'storage', 'other'] as const;
+
+/** An explicit camera fault. */
+export const cameraFaultEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('camera.fault'),
+  fault: z.enum(CAMERA_FAULTS),
+  message: z.string().max(500).optional(),
+});
+
+/** 护学岗 check-in / check-out by the named person at the post terminal. */
+export const postCheckinEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('post.checkin'),
+  person: z.string().max(100).optional(),
+});
+
+/** @see postCheckinEventSchema */
+export const postCheckoutEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('post.checkout'),
+  person: z.string().max(100).optional(),
+});
+
+/** 电子巡查: a guard scanned a patrol point. */
+export const patrolScanEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('patrol.scan'),
+  guard: z.string().max(100).optional(),
+});
+
+/** Any one ingest event, discriminated on `type`. */
+export const ingestEventSchema = z.discriminatedUnion('type', [
+  sosEventSchema,
+  intrusionEventSchema,
+  heartbeatEventSchema,
+  cameraFaultEventSchema,
+  postCheckinEventSchema,
+  postCheckoutEventSchema,
+  patrolScanEventSchema,
+]);
+
+/** A validated ingest event. */
+export type IngestEvent = z.infer<typeof ingestEventSchema>;
+/** The event type names of the contract. */
+export type IngestEventType = IngestEvent['type'];
+
+/** Which device kind may send each event type. */
+export const EVENT_DEVICE_KIND = {
+  'alarm.sos': 'sos',
+  'alarm.intrusion': 'intrusion',
+  'camera.heartbeat': 'camera',
+  'camera.fault': 'camera',
+  'post.checkin': 'post',
+  'post.checkout': 'post',
+  'patrol.scan': 'patrol',
+} as const satisfies Record<IngestEventType, string>;
+
+/** One refused item of a batch. */
+export interface RejectedItem {
+  index: number;
+  error: string;
+}
+
+/** The answer to an ingest request (202, or 400 when nothing was acceptable). */
+export interface IngestResult {
+  accepted: number;
+  rejected: RejectedItem[];
+}
+
+/** Turns a zod error into one short readable line: `at: Invalid ISO datetime; deviceId: Required`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

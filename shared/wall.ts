@@ -1,0 +1,27 @@
+import type { GuardPost, PolicePost, School } from './domain/entities.js';
+import type { SchoolStatus } from './domain/status.js';
+
+/** One school's changed live status. */
+export interface SchoolStatusChange {
+  schoolId: string;
+  status: SchoolStatus;
+}
+
+/** City-wide camera counts, for the wall's header figures. */
+export interface CameraSummary {
+  total: number;
+  online: number;
+  offline: number;
+  fault: number;
+}
+
+/** `GET /api/v1/wall`: everything a map wall needs to draw, in one answer. */
+export interface WallSnapshot {
+  generatedAt: string;
+  schools: School[];
+  policePosts: PolicePost[];
+  guardPosts: GuardPost[];
+  /** Schools whose status is not `normal`; every other school is normal. */
+  statuses: SchoolStatusChange[];
+  cameras: CameraSummary;
+}
