@@ -25,3 +25,12 @@ export interface WallSnapshot {
   statuses: SchoolStatusChange[];
   cameras: CameraSummary;
 }
+
+/** `GET /api/v1/client-config`: settings the browser needs from the server's configuration. */
+export interface ClientConfig {
+  /** Optional raster tile URL template (e.g. a local tile server) drawn under the offline district map. */
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  /** Version of the running build; a screen reloads when it changes. */
+  buildId: string;
+}
