@@ -1,0 +1,48 @@
+/**
+ * The whole system in one process, on its embedded default: the server (SQLite unless
+ * DATABASE_URL is set), the Pingdingshan dataset on a first start, and the built-in device
+ * simulator driving the public ingest API over HTTP like any vendor gateway.
+ */
+import { generateDataset } from '../mocks/dataset/index.js';
+import { startSimulator } from '../mocks/simulator/index.js';
+import { loadConfig } from '../server/config.js';
+import { startServer } from '../server/index.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  }
+  const server = await startServer(config, { seed: () => generateDataset(config.dataset) });
+  const { log } = server;
+
+  const simulator = config.simulator
+    ? startSimulator({ baseUrl: server.url, token: server.ingestToken, log: (message) => log.debug({ simulator: true }, message) })
+    : null;
+
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const wallUrl = `http://${shownHost}:${server.port}/`;
+  log.info({ url: wallUrl, simulator: config.simulator, database: config.databaseUrl ? 'postgres' : config.dataDir }, 'Xiaoan is running');
+  // One plain line for the person who typed `npm start`.
+  console.log(`\n  校安 Xiaoan map wall: ${wallUrl}\n  Ingest token: ${config.ingestToken ? '(from XIAOAN_INGEST_TOKEN)' : server.ingestToken}\n  Simulator: ${config.simulator ? 'on' : 'off'}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await simulator?.stop();
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main().catch((error: unknown) => {
+  console.error('Xiaoan failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import http from 'node:http';
+import express from 'express';
+import type { ClientConfig } from '../shared/wall.js';
+import type { Logger } from './logger.js';
+import { alarmRouter } from './http/alarm.routes.js';
+import { apiNotFound, errorHandler } from './http/errors.js';
+import { registryRouter } from './http/registry.routes.js';
+import { staticRouter } from './http/static.js';
+import { wallRouter } from './http/wall.routes.js';
+import { ingestRouter } from './ingest/http.js';
+import type { IngestService } from './ingest/ingest.service.js';
+import { Broadcaster, type XiaoanServer } from './realtime/broadcaster.js';
+import { createSocketServer, handleConnections } from './realtime/socket.js';
+import type { WriteQueue } from './db/write-queue.js';
+import type { AlarmService } from './services/alarm.service.js';
+import type { CameraHealthService } from './services/camera-health.service.js';
+import type { Clock } from './services/clock.js';
+import type { DomainEvents } from './services/domain-events.js';
+import type { RegistryService } from './services/registry.service.js';
+import type { SchoolStatusService } from './services/school-status.service.js';
+
+/** Everything the HTTP and socket layers call. Built by the composition root (index.ts). */
+export interface AppDeps {
+  log: Logger;
+  clock: Clock;
+  events: DomainEvents;
+  writes: WriteQueue;
+  registry: RegistryService;
+  alarms: AlarmService;
+  cameras: CameraHealthService;
+  status: SchoolStatusService;
+  ingest: IngestService;
+  ingestToken: string;
+  ingestMaxBytes: number;
+  replayLimit: number;
+  clientConfig: ClientConfig;
+  clientDir: string;
+}
+
+/** The HTTP server, its Socket.IO server and the broadcaster, not yet listening. */
+export interface App {
+  server: http.Server;
+  io: XiaoanServer;
+  broadcaster: Broadcaster;
+}
+
+/** Wires routes and sockets; no side effects until the caller listens. */
+export function createApp(deps: AppDeps): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  const api = express.Router();
+  api.use(ingestRouter({ ingest: deps.ingest, token: deps.ingestToken, maxBytes: deps.ingestMaxBytes, log: deps.log }));
+  api.use(registryRouter(deps.registry));
+  api.use(alarmRouter(deps.alarms));
+  api.use(
+    wallRouter({
+      registry: deps.registry,
+      status: deps.status,
+      cameras: deps.cameras,
+      alarms: deps.alarms,
+      ingestCounters: deps.ingest.counters,
+      clientConfig: deps.clientConfig,
+      clock: deps.clock,
+    }),
+  );
+  api.use(apiNotFound);
+  api.use(errorHandler(deps.log));
+  app.use('/api/v1', api);
+  app.use(staticRouter(deps.clientDir));
+  app.use(errorHandler(deps.log));
+
+  const server = http.createServer(app);
+  const io = createSocketServer(server);
+  const broadcaster = new Broadcaster({
+    io,
+    events: deps.events,
+    writes: deps.writes,
+    alarms: deps.alarms,
+    cameras: deps.cameras,
+    status: deps.status,
+    replayLimit: deps.replayLimit,
+  });
+  handleConnections(io, broadcaster, deps.log);
+  return { server, io, broadcaster };
+}

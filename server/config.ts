@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { describeZodError } from '../shared/ingest.js';
+
+const onOff = z.enum(['on', 'off']);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  XIAOAN_DATA_DIR: z.string().min(1).default('./data'),
+  XIAOAN_SIMULATOR: onOff.default('on'),
+  XIAOAN_INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  XIAOAN_ADMIN_PASSWORD: z.string().min(1).optional(),
+  XIAOAN_DATASET_SEED: z.coerce.number().int().default(20200222),
+  XIAOAN_DATASET_SCALE: z.enum(['city', 'province']).default('city'),
+  XIAOAN_TILE_URL: z.url().optional(),
+  XIAOAN_TILE_ATTRIBUTION: z.string().optional(),
+  XIAOAN_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  XIAOAN_REPLAY_LIMIT: z.coerce.number().int().min(1).default(5000),
+  XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  REDIS_URL: z.string().optional(),
+  MQTT_URL: z.string().optional(),
+});
+
+/** The server's typed configuration; see README's configuration table. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  simulator: boolean;
+  /** Fixed ingest token; when absent one is generated and kept in the database. */
+  ingestToken: string | null;
+  adminPassword: string | null;
+  dataset: { seed: number; scale: 'city' | 'province' };
+  tileUrl: string | null;
+  tileAttribution: string | null;
+  ingestMaxBytes: number;
+  /** A reconnecting screen further behind than this many alarm changes gets a snapshot instead of a replay. */
+  replayLimit: number;
+  logLevel: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  mqttUrl: string | null;
+}
+
+/** Reads configuration from the environment (the only reader of process.env); throws a readable error on nonsense. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) throw new Error(`Invalid configuration: ${describeZodError(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.XIAOAN_DATA_DIR),
+    simulator: e.XIAOAN_SIMULATOR === 'on',
+    ingestToken: e.XIAOAN_INGEST_TOKEN ?? null,
+    adminPassword: e.XIAOAN_ADMIN_PASSWORD ?? null,
+    dataset: { seed: e.XIAOAN_DATASET_SEED, scale: e.XIAOAN_DATASET_SCALE },
+    tileUrl: e.XIAOAN_TILE_URL ?? null,
+    tileAttribution: e.XIAOAN_TILE_ATTRIBUTION ?? null,
+    ingestMaxBytes: e.XIAOAN_INGEST_MAX_BYTES,
+    replayLimit: e.XIAOAN_REPLAY_LIMIT,
+    logLevel: e.XIAOAN_LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    mqttUrl: e.MQTT_URL ?? null,
+  };
+}

@@ -1,0 +1,167 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Alarm, AlarmPriority, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
+import { CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
+import type { AlarmChange } from '../../shared/events.js';
+import type { Database } from './schema.js';
+
+type AlarmRow = Database['alarms'];
+
+/** Which alarms a listing wants. */
+export interface AlarmQuery {
+  state: 'open' | 'closed' | 'all';
+  /** Only alarms received at or after this ISO time. */
+  since?: string;
+  limit: number;
+}
+
+/**
+ * Alarms, their transitions and the `seq` change log. Every write method takes the
+ * transaction it belongs to, so a change and its log row commit together or not at all.
+ */
+export class AlarmRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The open alarm a repeated event from the same device folds into, if any. */
+  async findOpenForDevice(trx: Kysely<Database>, deviceId: string, type: AlarmType, drill: boolean): Promise<Alarm | null> {
+    const row = await trx
+      .selectFrom('alarms')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .where('type', '=', type)
+      .where('drill', '=', drill ? 1 : 0)
+      .where('state', 'not in', [...CLOSED_ALARM_STATES])
+      .orderBy('received_at', 'desc')
+      .executeTakeFirst();
+    return row ? this.withTransitions(trx, row) : null;
+  }
+
+  async insert(trx: Kysely<Database>, alarm: Alarm): Promise<void> {
+    await trx.insertInto('alarms').values(alarmToRow(alarm)).execute();
+  }
+
+  /** Writes an alarm's changed fields. */
+  async update(trx: Kysely<Database>, alarm: Alarm): Promise<void> {
+    const { id, ...row } = alarmToRow(alarm);
+    await trx.updateTable('alarms').set(row).where('id', '=', id).execute();
+  }
+
+  async insertTransition(trx: Kysely<Database>, alarmId: string, t: AlarmTransition): Promise<void> {
+    await trx
+      .insertInto('alarm_transitions')
+      .values({ alarm_id: alarmId, from_state: t.from, to_state: t.to, actor: t.actor, at: t.at, note: t.note })
+      .execute();
+  }
+
+  /** Appends the alarm as it now stands to the change log and returns its `seq`. */
+  async appendChange(trx: Kysely<Database>, alarm: Alarm): Promise<AlarmChange> {
+    const row = await trx
+      .insertInto('alarm_changes')
+      .values({ alarm_id: alarm.id, at: alarm.updatedAt, payload: JSON.stringify(alarm) })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    return { seq: Number(row.seq), alarm };
+  }
+
+  /** The latest `seq`, 0 before the first change. */
+  async lastSeq(): Promise<number> {
+    const row = await this.db.selectFrom('alarm_changes').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    return Number(row?.seq ?? 0);
+  }
+
+  /** Changes after `seq`, in order; at most `limit`. */
+  async changesAfter(seq: number, limit: number): Promise<AlarmChange[]> {
+    const rows = await this.db
+      .selectFrom('alarm_changes')
+      .select(['seq', 'payload'])
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ seq: Number(r.seq), alarm: JSON.parse(r.payload) as Alarm }));
+  }
+
+  async get(id: string): Promise<Alarm | null> {
+    const row = await this.db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.withTransitions(this.db, row) : null;
+  }
+
+  /** Alarms newest first, each with its transitions. */
+  async list(query: AlarmQuery): Promise<Alarm[]> {
+    let q = this.db.selectFrom('alarms').selectAll();
+    if (query.state === 'open') q = q.where('state', 'not in', [...CLOSED_ALARM_STATES]);
+    if (query.state === 'closed') q = q.where('state', 'in', [...CLOSED_ALARM_STATES]);
+    if (query.since) q = q.where('received_at', '>=', query.since);
+    const rows = await q.orderBy('received_at', 'desc').orderBy('id').limit(query.limit).execute();
+    return this.attachTransitions(rows);
+  }
+
+  private async withTransitions(db: Kysely<Database>, row: AlarmRow): Promise<Alarm> {
+    const transitions = await db.selectFrom('alarm_transitions').selectAll().where('alarm_id', '=', row.id).orderBy('id').execute();
+    return rowToAlarm(row, transitions.map(rowToTransition));
+  }
+
+  private async attachTransitions(rows: AlarmRow[]): Promise<Alarm[]> {
+    if (rows.length === 0) return [];
+    const byAlarm = new Map<string, AlarmTransition[]>();
+    const ids = rows.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const transitions = await this.db
+        .selectFrom('alarm_transitions')
+        .selectAll()
+        .where('alarm_id', 'in', ids.slice(i, i + 500))
+        .orderBy('id')
+        .execute();
+      for (const t of transitions) {
+        const list = byAlarm.get(t.alarm_id) ?? [];
+        list.push(rowToTransition(t));
+        byAlarm.set(t.alarm_id, list);
+      }
+    }
+    return rows.map((r) => rowToAlarm(r, byAlarm.get(r.id) ?? []));
+  }
+}
+
+function rowToTransition(t: Selectable<Database['alarm_transitions']>): AlarmTransition {
+  return { from: t.from_state as AlarmState | null, to: t.to_state as AlarmState, actor: t.actor, at: t.at, note: t.note };
+}
+
+function rowToAlarm(r: AlarmRow, transitions: AlarmTransition[]): Alarm {
+  return {
+    id: r.id,
+    type: r.type as AlarmType,
+    priority: r.priority as AlarmPriority,
+    state: r.state as AlarmState,
+    schoolId: r.school_id,
+    deviceId: r.device_id,
+    districtCode: r.district_code,
+    openedAt: r.opened_at,
+    receivedAt: r.received_at,
+    updatedAt: r.updated_at,
+    lastSeenAt: r.last_seen_at,
+    count: r.count,
+    drill: r.drill === 1,
+    unitId: r.unit_id,
+    disposition: r.disposition,
+    transitions,
+  };
+}
+
+function alarmToRow(a: Alarm): AlarmRow {
+  return {
+    id: a.id,
+    type: a.type,
+    priority: a.priority,
+    state: a.state,
+    school_id: a.schoolId,
+    device_id: a.deviceId,
+    district_code: a.districtCode,
+    opened_at: a.openedAt,
+    received_at: a.receivedAt,
+    updated_at: a.updatedAt,
+    last_seen_at: a.lastSeenAt,
+    count: a.count,
+    drill: a.drill ? 1 : 0,
+    unit_id: a.unitId,
+    disposition: a.disposition,
+  };
+}

@@ -1,0 +1,146 @@
+import type { Kysely } from 'kysely';
+import type { Dataset } from '../../shared/dataset.js';
+import type { Device, DeviceKind, DevicePlace, DistrictCode, GuardPost, PolicePost, PolicePostKind, School, SchoolSetting, SchoolStage } from '../../shared/domain/index.js';
+import type { Database } from './schema.js';
+
+/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 400;
+
+async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+/** Reads and writes the registry: schools, police posts, 护学岗 posts and devices. */
+export class RegistryRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** True when no school has been loaded yet (a first start). */
+  async isEmpty(): Promise<boolean> {
+    const row = await this.db.selectFrom('schools').select('id').limit(1).executeTakeFirst();
+    return row === undefined;
+  }
+
+  /** Loads a whole dataset in one transaction: all of it or none. */
+  async importDataset(dataset: Dataset): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await insertChunked(dataset.schools, (chunk) =>
+        trx.insertInto('schools').values(chunk.map(schoolToRow)).execute(),
+      );
+      await insertChunked(dataset.policePosts, (chunk) =>
+        trx
+          .insertInto('police_posts')
+          .values(chunk.map((p) => ({ id: p.id, name: p.name, kind: p.kind, district_code: p.districtCode, lat: p.lat, lng: p.lng })))
+          .execute(),
+      );
+      await insertChunked(dataset.guardPosts, (chunk) =>
+        trx.insertInto('guard_posts').values(chunk.map(guardPostToRow)).execute(),
+      );
+      await insertChunked(dataset.devices, (chunk) =>
+        trx
+          .insertInto('devices')
+          .values(chunk.map((d) => ({ id: d.id, kind: d.kind, school_id: d.schoolId, post_id: d.postId, place: d.place, name: d.name })))
+          .execute(),
+      );
+      await trx
+        .insertInto('meta')
+        .values({ key: 'dataset', value: JSON.stringify({ seed: dataset.seed, scale: dataset.scale }) })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
+        .execute();
+    });
+  }
+
+  async schools(): Promise<School[]> {
+    const rows = await this.db.selectFrom('schools').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      districtCode: r.district_code as DistrictCode,
+      address: r.address,
+      stage: r.stage as SchoolStage,
+      setting: r.setting as SchoolSetting,
+      boarding: r.boarding === 1,
+      boarders: r.boarders,
+      students: r.students,
+      staff: r.staff,
+      counterTerror: r.counter_terror === 1,
+      guards: r.guards,
+      lat: r.lat,
+      lng: r.lng,
+    }));
+  }
+
+  async policePosts(): Promise<PolicePost[]> {
+    const rows = await this.db.selectFrom('police_posts').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as PolicePostKind, districtCode: r.district_code as DistrictCode, lat: r.lat, lng: r.lng }));
+  }
+
+  async guardPosts(): Promise<GuardPost[]> {
+    const rows = await this.db.selectFrom('guard_posts').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      districtCode: r.district_code as DistrictCode,
+      schoolIds: JSON.parse(r.school_ids) as string[],
+      person: r.person,
+      phone: r.phone,
+      duty: r.duty,
+      schedule: JSON.parse(r.schedule) as GuardPost['schedule'],
+      radiusM: r.radius_m,
+      lat: r.lat,
+      lng: r.lng,
+    }));
+  }
+
+  async devices(): Promise<Device[]> {
+    const rows = await this.db.selectFrom('devices').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, kind: r.kind as DeviceKind, schoolId: r.school_id, postId: r.post_id, place: r.place as DevicePlace, name: r.name }));
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const row = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('meta')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+}
+
+function schoolToRow(s: School): Database['schools'] {
+  return {
+    id: s.id,
+    name: s.name,
+    district_code: s.districtCode,
+    address: s.address,
+    stage: s.stage,
+    setting: s.setting,
+    boarding: s.boarding ? 1 : 0,
+    boarders: s.boarders,
+    students: s.students,
+    staff: s.staff,
+    counter_terror: s.counterTerror ? 1 : 0,
+    guards: s.guards,
+    lat: s.lat,
+    lng: s.lng,
+  };
+}
+
+function guardPostToRow(p: GuardPost): Database['guard_posts'] {
+  return {
+    id: p.id,
+    name: p.name,
+    district_code: p.districtCode,
+    school_ids: JSON.stringify(p.schoolIds),
+    person: p.person,
+    phone: p.phone,
+    duty: p.duty,
+    schedule: JSON.stringify(p.schedule),
+    radius_m: p.radiusM,
+    lat: p.lat,
+    lng: p.lng,
+  };
+}

@@ -1,0 +1,70 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes for Kysely. Portable across SQLite and PostgreSQL: booleans are 0/1 integers,
+ * times are ISO-8601 UTC text (sortable), structured values are JSON text.
+ */
+export interface Database {
+  meta: { key: string; value: string };
+  schools: {
+    id: string;
+    name: string;
+    district_code: string;
+    address: string;
+    stage: string;
+    setting: string;
+    boarding: number;
+    boarders: number;
+    students: number;
+    staff: number;
+    counter_terror: number;
+    guards: number;
+    lat: number;
+    lng: number;
+  };
+  police_posts: { id: string; name: string; kind: string; district_code: string; lat: number; lng: number };
+  guard_posts: {
+    id: string;
+    name: string;
+    district_code: string;
+    school_ids: string;
+    person: string;
+    phone: string;
+    duty: string;
+    schedule: string;
+    radius_m: number;
+    lat: number;
+    lng: number;
+  };
+  devices: { id: string; kind: string; school_id: string | null; post_id: string | null; place: string; name: string };
+  /** Every stored (non-keepalive) ingest event; `id` is the idempotency key. */
+  events: { id: string; type: string; device_id: string; at: string; received_at: string; payload: string };
+  alarms: {
+    id: string;
+    type: string;
+    priority: number;
+    state: string;
+    school_id: string;
+    device_id: string;
+    district_code: string;
+    opened_at: string;
+    received_at: string;
+    updated_at: string;
+    last_seen_at: string;
+    count: number;
+    drill: number;
+    unit_id: string | null;
+    disposition: string | null;
+  };
+  alarm_transitions: {
+    id: Generated<number>;
+    alarm_id: string;
+    from_state: string | null;
+    to_state: string;
+    actor: string;
+    at: string;
+    note: string | null;
+  };
+  /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed. */
+  alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
+}

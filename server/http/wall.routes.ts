@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import type { ClientConfig, WallSnapshot } from '../../shared/wall.js';
+import type { IngestCounters } from '../ingest/ingest.service.js';
+import type { AlarmService } from '../services/alarm.service.js';
+import type { CameraHealthService } from '../services/camera-health.service.js';
+import type { RegistryService } from '../services/registry.service.js';
+import type { SchoolStatusService } from '../services/school-status.service.js';
+import type { Clock } from '../services/clock.js';
+
+interface WallDeps {
+  registry: RegistryService;
+  status: SchoolStatusService;
+  cameras: CameraHealthService;
+  alarms: AlarmService;
+  ingestCounters: IngestCounters;
+  clientConfig: ClientConfig;
+  clock: Clock;
+}
+
+/** `GET /wall` (all a map wall draws), `GET /client-config`, `GET /health`. */
+export function wallRouter(deps: WallDeps): Router {
+  const router = Router();
+  const startedAt = deps.clock.now();
+  router.get('/wall', (_req, res) => {
+    const snapshot: WallSnapshot = {
+      generatedAt: new Date(deps.clock.now()).toISOString(),
+      schools: deps.registry.schools(),
+      policePosts: deps.registry.policePosts(),
+      guardPosts: deps.registry.guardPosts(),
+      statuses: deps.status.nonNormal(),
+      cameras: deps.cameras.summary(),
+    };
+    res.json(snapshot);
+  });
+  router.get('/client-config', (_req, res) => {
+    res.json(deps.clientConfig);
+  });
+  router.get('/health', async (_req, res) => {
+    res.json({
+      status: 'ok',
+      uptimeSeconds: Math.round((deps.clock.now() - startedAt) / 1000),
+      seq: await deps.alarms.lastSeq(),
+      ingest: deps.ingestCounters,
+      cameras: deps.cameras.summary(),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Dataset } from '../shared/dataset.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { AlarmRepository } from './db/alarm.repository.js';
+import { openStore, type Store } from './db/database.js';
+import { RegistryRepository } from './db/registry.repository.js';
+import { WriteQueue } from './db/write-queue.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { createLogger, type Logger } from './logger.js';
+import { AlarmService } from './services/alarm.service.js';
+import { CameraHealthService } from './services/camera-health.service.js';
+import { systemClock, type Clock } from './services/clock.js';
+import { DomainEvents } from './services/domain-events.js';
+import { RegistryService } from './services/registry.service.js';
+import { SchoolStatusService } from './services/school-status.service.js';
+
+/** Options beside the configuration, for the launcher and for tests. */
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Makes the registry on a first start (an empty database); the launcher passes the dataset generator. */
+  seed?: () => Dataset;
+  clientDir?: string;
+}
+
+/** A listening server and the handles tests and the launcher need. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  ingestToken: string;
+  store: Store;
+  log: Logger;
+  /** Stops accepting, lets queued writes finish, closes the database. */
+  close(): Promise<void>;
+}
+
+const defaultClientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+
+/** The composition root: configuration → database → services → app → listen. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const registryRepository = new RegistryRepository(store.db);
+
+  if (options.seed && (await registryRepository.isEmpty())) {
+    const started = Date.now();
+    const dataset = options.seed();
+    await registryRepository.importDataset(dataset);
+    log.info({ schools: dataset.schools.length, devices: dataset.devices.length, ms: Date.now() - started }, 'first start: dataset loaded');
+  }
+
+  const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
+  const events = new DomainEvents();
+  const writes = new WriteQueue();
+  const registry = new RegistryService(registryRepository);
+  await registry.load();
+  const alarms = new AlarmService(new AlarmRepository(store.db), clock);
+  const cameras = new CameraHealthService({ registry, events, clock });
+  cameras.init();
+  const status = new SchoolStatusService(events);
+  status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
+  const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
+
+  const { server, io, broadcaster } = createApp({
+    log,
+    clock,
+    events,
+    writes,
+    registry,
+    alarms,
+    cameras,
+    status,
+    ingest,
+    ingestToken,
+    ingestMaxBytes: config.ingestMaxBytes,
+    replayLimit: config.replayLimit,
+    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: process.env.npm_package_version ?? 'dev' },
+    clientDir: options.clientDir ?? defaultClientDir,
+  });
+  broadcaster.start();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    ingestToken,
+    store,
+    log,
+    async close() {
+      broadcaster.stop();
+      await io.close();
+      server.closeAllConnections();
+      await writes.drain();
+      await store.close();
+    },
+  };
+}
+
+/** The embedded default's ingest token: made once, kept in the database. */
+async function storedIngestToken(repository: RegistryRepository): Promise<string> {
+  const existing = await repository.getMeta('ingest_token');
+  if (existing) return existing;
+  const token = randomBytes(24).toString('base64url');
+  await repository.setMeta('ingest_token', token);
+  return token;
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { Dataset } from '../../shared/dataset.js';
+import type { AlarmChange, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import { makeSmallDataset } from '../../mocks/factories/dataset.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/index.js';
+import type { Clock } from '../../server/services/clock.js';
+
+/** The token every test server accepts. */
+export const TEST_TOKEN = 'test-ingest-token';
+
+/** A real server on an ephemeral port over a real database file in a fresh temp directory. */
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  config: Config;
+  /** Posts to the ingest API with the test token. */
+  post(body: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+export async function startTestServer(options: { dataDir?: string; dataset?: Dataset; clock?: Clock; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-test-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    XIAOAN_DATA_DIR: dataDir,
+    XIAOAN_SIMULATOR: 'off',
+    XIAOAN_INGEST_TOKEN: TEST_TOKEN,
+    XIAOAN_LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const dataset = options.dataset ?? makeSmallDataset();
+  const running = await startServer(config, { seed: () => dataset, ...(options.clock ? { clock: options.clock } : {}) });
+  return {
+    ...running,
+    dataDir,
+    config,
+    async post(body, token = TEST_TOKEN) {
+      const response = await fetch(`${running.url}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+  };
+}
+
+/** A typed socket.io-client. */
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real socket.io-client that records every `alarm` change it receives. */
+export interface RecordingClient {
+  socket: TestSocket;
+  changes: AlarmChange[];
+  /** Highest seq seen, from changes or a snapshot. */
+  lastSeq: () => number | null;
+  snapshots: number;
+  /** Resolves once the server says the catch-up is over. */
+  live: Promise<void>;
+}
+
+export function connectClient(url: string, lastSeq: number | null = null): RecordingClient {
+  let seen = lastSeq;
+  const socket: TestSocket = connect(url, { transports: ['websocket'], reconnection: false, auth: { lastSeq } });
+  const client: RecordingClient = {
+    socket,
+    changes: [],
+    lastSeq: () => seen,
+    snapshots: 0,
+    live: new Promise((resolve, reject) => {
+      socket.once('alarm:live', () => resolve());
+      socket.once('connect_error', reject);
+    }),
+  };
+  socket.on('alarm', (change) => {
+    client.changes.push(change);
+    seen = Math.max(seen ?? 0, change.seq);
+  });
+  socket.on('alarm:snapshot', (snapshot) => {
+    client.snapshots++;
+    seen = snapshot.seq;
+  });
+  return client;
+}
+
+/** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** An `alarm.sos` event for a test school. */
+export function sosEvent(schoolId = 'S0001', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type: 'alarm.sos', deviceId: `SOS-${schoolId}-1`, at: new Date().toISOString(), ...extra };
+}

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm } from '../../shared/domain/index.js';
+import { IngestService } from '../../server/ingest/ingest.service.js';
+import { sosEvent, startTestServer, type TestServer } from '../helpers/server.js';
+
+async function alarms(sut: TestServer, query = 'state=all'): Promise<Alarm[]> {
+  const response = await fetch(`${sut.url}/api/v1/alarms?${query}`);
+  return ((await response.json()) as { alarms: Alarm[] }).alarms;
+}
+
+async function eventCount(sut: TestServer): Promise<number> {
+  const row = await sut.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe(IngestService.name, () => {
+  let sut: TestServer;
+  beforeAll(async () => {
+    sut = await startTestServer({ env: { XIAOAN_INGEST_MAX_BYTES: '200000' } });
+  });
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it('refuses a request without a valid token with 401 and stores nothing', async () => {
+    const before = await eventCount(sut);
+    const wrong = await sut.post(sosEvent(), 'not-the-token');
+    const missing = await fetch(`${sut.url}/api/v1/events`, { method: 'POST', body: JSON.stringify(sosEvent()) });
+    expect(wrong.status).toBe(401);
+    expect(missing.status).toBe(401);
+    expect(await eventCount(sut)).toBe(before);
+  });
+
+  it('answers a body that is not JSON with 400 and a readable error', async () => {
+    const result = await sut.post('{"type": "alarm.sos",');
+    expect(result.status).toBe(400);
+    expect(result.body.error).toMatch(/not valid JSON/);
+  });
+
+  it('answers an empty array and a batch over 1,000 events with a clear refusal', async () => {
+    expect((await sut.post([])).status).toBe(400);
+    const tooMany = await sut.post(Array.from({ length: 1001 }, () => ({ type: 'camera.heartbeat', deviceId: 'CAM-S0001-01', at: new Date().toISOString() })));
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body.error).toMatch(/at most 1000/);
+  });
+
+  it('answers a body over the byte limit with 413', async () => {
+    const huge = [{ ...sosEvent(), note: 'x'.repeat(300_000) }];
+    const result = await sut.post(huge);
+    expect(result.status).toBe(413);
+  });
+
+  it('stores the good items of a mixed batch and names each bad one', async () => {
+    const batch = [
+      sosEvent('S0002', { id: 'mixed-good-1' }),
+      { type: 'alarm.sos', deviceId: 'SOS-S0002-1', at: 'yesterday' },
+      { type: 'alarm.sos', deviceId: 'NO-SUCH-DEVICE', at: new Date().toISOString() },
+      { type: 'alarm.sos', deviceId: 'CAM-S0002-01', at: new Date().toISOString() },
+      { type: 'alarm.teleport', deviceId: 'SOS-S0002-1', at: new Date().toISOString() },
+      'not an object',
+      { type: 'alarm.intrusion', deviceId: 'INT-S0002-1', at: new Date().toISOString(), id: 'mixed-good-2', zone: '财务室' },
+    ];
+    const result = await sut.post(batch);
+    expect(result.status).toBe(202);
+    expect(result.body.accepted).toBe(2);
+    const rejected = result.body.rejected as { index: number; error: string }[];
+    expect(rejected.map((r) => r.index)).toEqual([1, 2, 3, 4, 5]);
+    expect(rejected[0]?.error).toMatch(/^at: /);
+    expect(rejected[1]?.error).toMatch(/unknown device 'NO-SUCH-DEVICE'/);
+    expect(rejected[2]?.error).toMatch(/sos device; 'CAM-S0002-01' is a camera/);
+    expect(rejected[3]?.error).toMatch(/^type: /);
+    const stored = await alarms(sut);
+    const kinds = stored.filter((a) => a.schoolId === 'S0002').map((a) => a.type).sort();
+    expect(kinds).toEqual(['intrusion', 'sos']);
+  });
+
+  it('answers 400 with per-item errors when nothing was acceptable', async () => {
+    const before = await eventCount(sut);
+    const result = await sut.post([{ type: 'alarm.sos' }, { deviceId: 'SOS-S0001-1' }]);
+    expect(result.status).toBe(400);
+    expect(result.body.accepted).toBe(0);
+    expect((result.body.rejected as unknown[]).length).toBe(2);
+    expect(await eventCount(sut)).toBe(before);
+  });
+
+  it('changes nothing when an event with a stored id is sent again', async () => {
+    const event = sosEvent('S0003', { id: 'idem-1' });
+    const first = await sut.post(event);
+    const before = await eventCount(sut);
+    const again = await sut.post([event, event]);
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.body.accepted).toBe(2);
+    expect(await eventCount(sut)).toBe(before);
+    const open = (await alarms(sut, 'state=open')).filter((a) => a.deviceId === 'SOS-S0003-1');
+    expect(open).toHaveLength(1);
+    expect(open[0]?.count).toBe(1);
+  });
+
+  it('folds a repeat from the same device into the open alarm instead of opening another', async () => {
+    await sut.post(sosEvent('S0001', { id: 'fold-1' }));
+    await sut.post(sosEvent('S0001', { id: 'fold-2' }));
+    const open = (await alarms(sut, 'state=open')).filter((a) => a.deviceId === 'SOS-S0001-1' && !a.drill);
+    expect(open).toHaveLength(1);
+    expect(open[0]?.count).toBe(2);
+    expect(open[0]?.transitions.map((t) => t.to)).toEqual(['new']);
+  });
+
+  it('keeps a drill alarm apart from a real one from the same button', async () => {
+    await sut.post(sosEvent('S0001', { id: 'drill-1', drill: true }));
+    const open = (await alarms(sut, 'state=open')).filter((a) => a.deviceId === 'SOS-S0001-1');
+    expect(open.map((a) => a.drill).sort()).toEqual([false, true]);
+  });
+
+  it('folds camera keepalives into state without storing them', async () => {
+    const before = await eventCount(sut);
+    const beats = Array.from({ length: 3 }, (_, i) => ({ type: 'camera.heartbeat', deviceId: `CAM-S0001-0${i + 1}`, at: new Date().toISOString() }));
+    const result = await sut.post(beats);
+    expect(result.body).toEqual({ accepted: 3, rejected: [] });
+    expect(await eventCount(sut)).toBe(before);
+  });
+
+  it('filters alarms by state and since, and refuses a bad filter', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect(await alarms(sut, `state=all&since=${encodeURIComponent(future)}`)).toEqual([]);
+    expect((await alarms(sut, 'state=closed')).length).toBe(0);
+    const bad = await fetch(`${sut.url}/api/v1/alarms?state=maybe`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^state: /);
+  });
+
+  it('lists the registry for integrators, filtered by kind and school', async () => {
+    const response = await fetch(`${sut.url}/api/v1/devices?kind=sos&schoolId=S0002`);
+    const { devices } = (await response.json()) as { devices: { id: string }[] };
+    expect(devices.map((d) => d.id)).toEqual(['SOS-S0002-1']);
+    const schools = (await (await fetch(`${sut.url}/api/v1/schools?districtCode=410422`)).json()) as { schools: { id: string }[] };
+    expect(schools.schools.map((s) => s.id)).toEqual(['S0003']);
+    expect((await fetch(`${sut.url}/api/v1/devices?kind=toaster`)).status).toBe(400);
+  });
+});
