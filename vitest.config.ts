@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/helpers/postgres-cleanup.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,

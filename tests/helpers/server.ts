@@ -8,6 +8,7 @@ import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import type { Clock } from '../../server/services/clock.js';
+import { freshPostgresDatabase, type Engine } from './engines.js';
 
 /** The token every test server accepts. */
 export const TEST_TOKEN = 'test-ingest-token';
@@ -20,7 +21,18 @@ export interface TestServer extends RunningServer {
   post(body: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
-export async function startTestServer(options: { dataDir?: string; dataset?: Dataset; clock?: Clock; env?: Record<string, string> } = {}): Promise<TestServer> {
+/** How to start a test server; `engine: 'postgres'` makes a fresh PostgreSQL database unless `databaseUrl` names one. */
+export interface TestServerOptions {
+  dataDir?: string;
+  engine?: Engine;
+  databaseUrl?: string;
+  dataset?: Dataset;
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const databaseUrl = options.databaseUrl ?? (options.engine === 'postgres' ? await freshPostgresDatabase() : undefined);
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -29,6 +41,7 @@ export async function startTestServer(options: { dataDir?: string; dataset?: Dat
     XIAOAN_SIMULATOR: 'off',
     XIAOAN_INGEST_TOKEN: TEST_TOKEN,
     XIAOAN_LOG_LEVEL: 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
   const dataset = options.dataset ?? makeSmallDataset();

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import { IngestService } from '../../server/ingest/ingest.service.js';
+import { availableEngines } from '../helpers/engines.js';
 import { sosEvent, startTestServer, type TestServer } from '../helpers/server.js';
+
+const engines = await availableEngines();
 
 async function alarms(sut: TestServer, query = 'state=all'): Promise<Alarm[]> {
   const response = await fetch(`${sut.url}/api/v1/alarms?${query}`);
@@ -13,10 +16,10 @@ async function eventCount(sut: TestServer): Promise<number> {
   return Number(row.n);
 }
 
-describe(IngestService.name, () => {
+describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
   let sut: TestServer;
   beforeAll(async () => {
-    sut = await startTestServer({ env: { XIAOAN_INGEST_MAX_BYTES: '200000' } });
+    sut = await startTestServer({ engine, env: { XIAOAN_INGEST_MAX_BYTES: '200000' } });
   });
   afterAll(async () => {
     await sut.close();

@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Broadcaster } from '../../server/realtime/broadcaster.js';
-import { connectClient, sosEvent, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
+import { availableEngines } from '../helpers/engines.js';
+import { connectClient, sosEvent, startTestServer, waitFor, type RecordingClient, type TestServer, type TestServerOptions } from '../helpers/server.js';
 
-describe(Broadcaster.name, () => {
+const engines = await availableEngines();
+
+describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
   const servers: TestServer[] = [];
   const clients: RecordingClient[] = [];
-  async function server(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
-    const s = await startTestServer(options);
+  async function server(options: TestServerOptions = {}): Promise<TestServer> {
+    const s = await startTestServer({ engine, ...options });
     servers.push(s);
     return s;
   }
@@ -82,11 +85,12 @@ describe(Broadcaster.name, () => {
     const before = await server();
     await before.post(sosEvent('S0001'));
     await before.post(sosEvent('S0002'));
-    const dataDir = before.dataDir;
+    const { dataDir } = before;
+    const databaseUrl = before.config.databaseUrl ?? undefined;
     await before.close();
     servers.splice(servers.indexOf(before), 1);
 
-    const after = await server({ dataDir });
+    const after = await server({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
     await after.post(sosEvent('S0003'));
     const screen = client(after.url, 1);
     await screen.live;
