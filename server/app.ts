@@ -82,6 +82,6 @@ export function createApp(deps: AppDeps): App {
     status: deps.status,
     replayLimit: deps.replayLimit,
   });
-  handleConnections(io, broadcaster, deps.log);
+  handleConnections(io, broadcaster, { alarms: deps.alarms, log: deps.log });
   return { server, io, broadcaster };
 }

@@ -59,7 +59,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const writes = new WriteQueue();
   const registry = new RegistryService(registryRepository);
   await registry.load();
-  const alarms = new AlarmService(new AlarmRepository(store.db), clock);
+  const alarms = new AlarmService({
+    repository: new AlarmRepository(store.db),
+    store,
+    writes,
+    events,
+    clock,
+    unitExists: (unitId) => registry.policePosts().some((p) => p.id === unitId),
+  });
   const cameras = new CameraHealthService({ registry, events, clock });
   cameras.init();
   const status = new SchoolStatusService(events);

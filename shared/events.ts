@@ -1,5 +1,6 @@
 import type { Alarm } from './domain/alarm.js';
 import type { CameraSummary, SchoolStatusChange } from './wall.js';
+import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
 
 /** `alarm` payload: one new or changed alarm with its change number. `seq` only grows, across restarts too. */
 export interface AlarmChange {
@@ -31,23 +32,40 @@ export interface ServerToClientEvents {
   'camera:summary': (summary: CameraSummary) => void;
 }
 
-/** Commands a screen sends; each answers through the acknowledgement callback. */
+type Command<E extends AlarmCommandEvent> = (payload: AlarmCommandPayload<E>, ack: (result: Ack<Alarm>) => void) => void;
+
+/**
+ * Commands a screen sends; each answers through the acknowledgement callback with the changed
+ * alarm, or `{ ok: false, error }` and no change when the alarm's state does not allow it.
+ */
 export interface ClientToServerEvents {
-  'alarm:ack': (payload: { id: string }, ack: (result: Ack<Alarm>) => void) => void;
-  'alarm:dispatch': (payload: { id: string; unitId: string }, ack: (result: Ack<Alarm>) => void) => void;
-  'alarm:arrive': (payload: { id: string }, ack: (result: Ack<Alarm>) => void) => void;
-  'alarm:resolve': (
-    payload: { id: string; disposition: string; note?: string },
-    ack: (result: Ack<Alarm>) => void,
-  ) => void;
+  /** new → acknowledged. */
+  'alarm:ack': Command<'alarm:ack'>;
+  /** → dispatched with a unit (a police post id); acknowledges a new alarm first. */
+  'alarm:dispatch': Command<'alarm:dispatch'>;
+  /** dispatched → on scene. */
+  'alarm:arrive': Command<'alarm:arrive'>;
+  /** acknowledged / dispatched / on scene → resolved, with a disposition. */
+  'alarm:resolve': Command<'alarm:resolve'>;
+  /** Any open state → false alarm, with the reason. */
+  'alarm:false': Command<'alarm:false'>;
+  /** Any open state → cancelled, with the reason. */
+  'alarm:cancel': Command<'alarm:cancel'>;
+  /** Records the hand-off to the 110 alarm centre: `sent`, then `acked` by 110. Never for drills. */
+  'alarm:handoff': Command<'alarm:handoff'>;
 }
 
-/** Handshake `auth`: the last `seq` the screen saw, so the server can replay what it missed. */
+/**
+ * Handshake `auth`: the last `seq` the screen saw, so the server can replay what it missed,
+ * and the duty operator's name that commands are recorded under.
+ */
 export interface HandshakeAuth {
   lastSeq?: number | null;
+  operator?: string;
 }
 
 /** Per-connection data kept by the server. */
 export interface SocketData {
   lastSeq: number | null;
+  operator: string | null;
 }

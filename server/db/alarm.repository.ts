@@ -39,16 +39,26 @@ export class AlarmRepository {
     await trx.insertInto('alarms').values(alarmToRow(alarm)).execute();
   }
 
-  /** Writes an alarm's changed fields. */
-  async update(trx: Kysely<Database>, alarm: Alarm): Promise<void> {
+  /**
+   * Writes an alarm's changed fields only if it is still in `expectedState` (compare-and-set in
+   * the database: of two operators acting at once, exactly one wins). True when it was written.
+   */
+  async update(trx: Kysely<Database>, alarm: Alarm, expectedState: AlarmState): Promise<boolean> {
     const { id, ...row } = alarmToRow(alarm);
-    await trx.updateTable('alarms').set(row).where('id', '=', id).execute();
+    const result = await trx.updateTable('alarms').set(row).where('id', '=', id).where('state', '=', expectedState).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** One alarm with its transitions, read inside a transaction. */
+  async getIn(trx: Kysely<Database>, id: string): Promise<Alarm | null> {
+    const row = await trx.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? this.withTransitions(trx, row) : null;
   }
 
   async insertTransition(trx: Kysely<Database>, alarmId: string, t: AlarmTransition): Promise<void> {
     await trx
       .insertInto('alarm_transitions')
-      .values({ alarm_id: alarmId, from_state: t.from, to_state: t.to, actor: t.actor, at: t.at, note: t.note })
+      .values({ alarm_id: alarmId, action: t.action, from_state: t.from, to_state: t.to, actor: t.actor, at: t.at, note: t.note })
       .execute();
   }
 
@@ -122,7 +132,7 @@ export class AlarmRepository {
 }
 
 function rowToTransition(t: Selectable<Database['alarm_transitions']>): AlarmTransition {
-  return { from: t.from_state as AlarmState | null, to: t.to_state as AlarmState, actor: t.actor, at: t.at, note: t.note };
+  return { action: t.action, from: t.from_state as AlarmState | null, to: t.to_state as AlarmState, actor: t.actor, at: t.at, note: t.note };
 }
 
 function rowToAlarm(r: AlarmRow, transitions: AlarmTransition[]): Alarm {

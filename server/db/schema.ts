@@ -59,6 +59,7 @@ export interface Database {
   alarm_transitions: {
     id: Generated<number>;
     alarm_id: string;
+    action: string;
     from_state: string | null;
     to_state: string;
     actor: string;

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ALARM_PRIORITY, type Alarm, type AlarmType, type School } from '../../shared/domain/index.js';
-import type { AlarmChange, AlarmSnapshot } from '../../shared/events.js';
+import { ALARM_PRIORITY, type Alarm, type AlarmTransition, type AlarmType, type School } from '../../shared/domain/index.js';
+import type { Ack, AlarmChange, AlarmSnapshot } from '../../shared/events.js';
+import { decideMove, type AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
 import type { AlarmQuery, AlarmRepository } from '../db/alarm.repository.js';
+import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
+import type { DomainEvents } from './domain-events.js';
 
 /** What an ingest event asks of the alarm service. */
 export interface RaiseAlarmInput {
@@ -17,22 +21,44 @@ export interface RaiseAlarmInput {
   note: string | null;
 }
 
+/** An operator's command on one alarm. */
+export interface AlarmCommand {
+  id: string;
+  action: AlarmAction;
+  /** Who acts: a person's name, stored on the transition. */
+  actor: string;
+  unitId?: string;
+  disposition?: string;
+  note?: string;
+}
+
 /** How many closed alarms a fresh screen receives beside the open ones. */
 const SNAPSHOT_CLOSED = 100;
 
-/** Opening alarms, folding repeats, and reading them back. */
+interface AlarmServiceDeps {
+  repository: AlarmRepository;
+  store: Store;
+  writes: WriteQueue;
+  events: DomainEvents;
+  clock: Clock;
+  /** Whether a unit (police post) id exists, for dispatch. */
+  unitExists: (unitId: string) => boolean;
+}
+
+/** Opening alarms, folding repeats, moving them through their life, and reading them back. */
 export class AlarmService {
-  constructor(
-    private readonly alarms: AlarmRepository,
-    private readonly clock: Clock,
-  ) {}
+  private readonly alarms: AlarmRepository;
+
+  constructor(private readonly deps: AlarmServiceDeps) {
+    this.alarms = deps.repository;
+  }
 
   /**
    * Inside the caller's transaction: a new alarm, or — when the same device already has an open
    * alarm of this type — that alarm with its counter and last-seen time moved on, never a duplicate.
    */
   async raise(trx: Kysely<Database>, input: RaiseAlarmInput): Promise<AlarmChange> {
-    const now = isoNow(this.clock);
+    const now = isoNow(this.deps.clock);
     const open = await this.alarms.findOpenForDevice(trx, input.deviceId, input.type, input.drill);
     if (open) {
       const folded: Alarm = {
@@ -41,10 +67,10 @@ export class AlarmService {
         lastSeenAt: input.at > open.lastSeenAt ? input.at : open.lastSeenAt,
         updatedAt: now,
       };
-      await this.alarms.update(trx, folded);
+      await this.alarms.update(trx, folded, open.state);
       return this.alarms.appendChange(trx, folded);
     }
-    const transition = { from: null, to: 'new' as const, actor: `device:${input.deviceId}`, at: now, note: input.note };
+    const transition: AlarmTransition = { action: 'raise', from: null, to: 'new', actor: `device:${input.deviceId}`, at: now, note: input.note };
     const alarm: Alarm = {
       id: randomUUID(),
       type: input.type,
@@ -66,6 +92,46 @@ export class AlarmService {
     await this.alarms.insert(trx, alarm);
     await this.alarms.insertTransition(trx, alarm.id, transition);
     return this.alarms.appendChange(trx, alarm);
+  }
+
+  /**
+   * Applies an operator's command. The decision is taken on the alarm as stored, and the write
+   * only lands if the alarm is still in that state, so two operators acting at once get one
+   * winner; the other is told why and the alarm is unchanged.
+   */
+  async act(command: AlarmCommand): Promise<Ack<Alarm>> {
+    if (command.action === 'dispatch' && !(command.unitId && this.deps.unitExists(command.unitId))) {
+      return { ok: false, error: `unknown unit '${command.unitId ?? ''}'` };
+    }
+    const outcome = await this.deps.writes.run(() =>
+      this.deps.store.db.transaction().execute(async (trx): Promise<Ack<AlarmChange>> => {
+        const alarm = await this.alarms.getIn(trx, command.id);
+        if (!alarm) return { ok: false, error: `no alarm ${command.id}` };
+        const decision = decideMove(alarm, command.action);
+        if (!decision.ok) return decision;
+        const now = isoNow(this.deps.clock);
+        const note = command.note?.trim() || null;
+        const steps: AlarmTransition[] = [];
+        if (decision.implicitAck) steps.push({ action: 'ack', from: alarm.state, to: 'acknowledged', actor: command.actor, at: now, note: null });
+        steps.push({ action: command.action, from: steps.length ? 'acknowledged' : alarm.state, to: decision.to, actor: command.actor, at: now, note });
+        const next: Alarm = {
+          ...alarm,
+          state: decision.to,
+          updatedAt: now,
+          unitId: command.action === 'dispatch' ? (command.unitId ?? null) : alarm.unitId,
+          disposition: command.action === 'resolve' ? (command.disposition ?? null) : alarm.disposition,
+          transitions: [...alarm.transitions, ...steps],
+        };
+        if (!(await this.alarms.update(trx, next, alarm.state))) {
+          return { ok: false, error: 'the alarm was changed by someone else meanwhile; see its new state' };
+        }
+        for (const step of steps) await this.alarms.insertTransition(trx, alarm.id, step);
+        return { ok: true, data: await this.alarms.appendChange(trx, next) };
+      }),
+    );
+    if (!outcome.ok) return outcome;
+    this.deps.events.emit('alarm.changed', [outcome.data]);
+    return { ok: true, data: outcome.data.alarm };
   }
 
   list(query: AlarmQuery): Promise<Alarm[]> {

@@ -28,8 +28,13 @@ export const ALARM_PRIORITY: Record<AlarmType, AlarmPriority> = {
   camera_fault: 4,
 };
 
-/** One stored step of an alarm's life: who moved it from which state to which, when, and why. */
+/**
+ * One stored step of an alarm's life: who moved it from which state to which, when, and why.
+ * `action` names the step: `raise` (opened by its device) or an operator action; a step such as
+ * the 110 hand-off leaves the state as it was (`from` equals `to`).
+ */
 export interface AlarmTransition {
+  action: string;
   from: AlarmState | null;
   to: AlarmState;
   /** A person's username, or `device:<id>` / `system` for automatic steps. */

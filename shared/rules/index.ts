@@ -1,2 +1,3 @@
 export * from './guards.js';
 export * from './response.js';
+export * from './alarm-lifecycle.js';

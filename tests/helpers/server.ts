@@ -75,9 +75,11 @@ export interface RecordingClient {
   live: Promise<void>;
 }
 
-export function connectClient(url: string, lastSeq: number | null = null): RecordingClient {
+export function connectClient(url: string, options: { lastSeq?: number | null; operator?: string } = {}): RecordingClient {
+  const lastSeq = options.lastSeq ?? null;
   let seen = lastSeq;
-  const socket: TestSocket = connect(url, { transports: ['websocket'], reconnection: false, auth: { lastSeq } });
+  const auth = { lastSeq, ...(options.operator ? { operator: options.operator } : {}) };
+  const socket: TestSocket = connect(url, { transports: ['websocket'], reconnection: false, auth });
   const client: RecordingClient = {
     socket,
     changes: [],

@@ -14,7 +14,7 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
     return s;
   }
   function client(url: string, lastSeq: number | null = null): RecordingClient {
-    const c = connectClient(url, lastSeq);
+    const c = connectClient(url, { lastSeq });
     clients.push(c);
     return c;
   }
@@ -118,8 +118,8 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
 
   it('refuses a handshake with a nonsense lastSeq', async () => {
     const sut = await server();
-    const bad = connectClient(sut.url, -5 as number);
+    const bad = connectClient(sut.url, { lastSeq: -5 });
     clients.push(bad);
-    await expect(bad.live).rejects.toThrow(/lastSeq/);
+    await expect(bad.live).rejects.toThrow(/lastSeq must be/);
   });
 });

@@ -104,6 +104,7 @@ export function initialMigration(dialect: Dialect): Migration {
 
       await serialKey(db, 'alarm_transitions', 'id')
         .addColumn('alarm_id', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('from_state', 'text')
         .addColumn('to_state', 'text', (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { DISPOSITIONS } from './rules/alarm-lifecycle.js';
+
+const id = z.string().min(1).max(64);
+const note = z.string().trim().max(1000).optional();
+
+/** Payloads of the operator commands (Socket.IO), validated on the server. */
+export const alarmCommandSchemas = {
+  'alarm:ack': z.object({ id, note }),
+  'alarm:dispatch': z.object({ id, unitId: z.string().min(1).max(64), note }),
+  'alarm:arrive': z.object({ id, note }),
+  'alarm:resolve': z.object({ id, disposition: z.enum(DISPOSITIONS), note }),
+  'alarm:false': z.object({ id, note: z.string().trim().min(1, 'say why it was a false alarm').max(1000) }),
+  'alarm:cancel': z.object({ id, note: z.string().trim().min(1, 'say why it is cancelled').max(1000) }),
+  'alarm:handoff': z.object({ id, step: z.enum(['sent', 'acked']), note }),
+} as const;
+
+/** The command event names. */
+export type AlarmCommandEvent = keyof typeof alarmCommandSchemas;
+
+/** A command's payload type. */
+export type AlarmCommandPayload<E extends AlarmCommandEvent> = z.infer<(typeof alarmCommandSchemas)[E]>;
+
+/** The operator's name a screen identifies itself with (until people sign in). */
+export const operatorNameSchema = z.string().trim().min(1).max(40);

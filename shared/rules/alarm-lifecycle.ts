@@ -1,0 +1,61 @@
+import type { Alarm, AlarmState } from '../domain/alarm.js';
+import { isOpenState } from '../domain/alarm.js';
+
+/** What an operator can do to an alarm. `handoff_sent` / `handoff_acked` record the hand-off to the 110 alarm centre. */
+export const ALARM_ACTIONS = ['ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked'] as const;
+/** An operator action. */
+export type AlarmAction = (typeof ALARM_ACTIONS)[number];
+
+/** How a resolved alarm was handled (处置结果). */
+export const DISPOSITIONS = ['handled_on_site', 'suspect_controlled', 'medical_aid', 'referred', 'no_threat_found', 'other'] as const;
+/** A disposition code; the UI names it in both languages. */
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+/** The states each action may start from, and where it leads (null: the state does not change). */
+const MOVES: Record<AlarmAction, { from: readonly AlarmState[]; to: AlarmState | null }> = {
+  ack: { from: ['new'], to: 'acknowledged' },
+  // Dispatching a new alarm acknowledges it first: both steps are stored.
+  dispatch: { from: ['new', 'acknowledged', 'dispatched'], to: 'dispatched' },
+  arrive: { from: ['dispatched'], to: 'on_scene' },
+  // Only a person who has seen the alarm resets it: never straight from `new`.
+  resolve: { from: ['acknowledged', 'dispatched', 'on_scene'], to: 'resolved' },
+  false_alarm: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'false_alarm' },
+  cancel: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'cancelled' },
+  handoff_sent: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: null },
+  handoff_acked: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: null },
+};
+
+const STATE_NAMES: Record<AlarmState, string> = {
+  new: 'new',
+  acknowledged: 'acknowledged',
+  dispatched: 'dispatched',
+  on_scene: 'on scene',
+  resolved: 'resolved',
+  false_alarm: 'closed as a false alarm',
+  cancelled: 'cancelled',
+};
+
+/** A decision: the state to move to, or the reason the action is refused. */
+export type MoveDecision = { ok: true; to: AlarmState; implicitAck: boolean } | { ok: false; error: string };
+
+/**
+ * Decides whether `action` is allowed on `alarm` as it stands. Pure: the database then applies
+ * the move only if the alarm is still in the state this decision saw (compare-and-set).
+ */
+export function decideMove(alarm: Pick<Alarm, 'state' | 'drill' | 'transitions'>, action: AlarmAction): MoveDecision {
+  const move = MOVES[action];
+  if (!move.from.includes(alarm.state)) {
+    const why = isOpenState(alarm.state) ? `it is ${STATE_NAMES[alarm.state]}` : `it is already ${STATE_NAMES[alarm.state]}`;
+    return { ok: false, error: `cannot ${action.replace('_', ' ')} this alarm: ${why}` };
+  }
+  if (action.startsWith('handoff') && alarm.drill) {
+    return { ok: false, error: 'a drill alarm is never handed to 110' };
+  }
+  if (action === 'handoff_acked' && !alarm.transitions.some((t) => t.action === 'handoff_sent')) {
+    return { ok: false, error: 'the hand-off to 110 has not been sent yet' };
+  }
+  if (action === 'handoff_sent' && alarm.transitions.some((t) => t.action === 'handoff_sent')) {
+    return { ok: false, error: 'the hand-off to 110 was already sent' };
+  }
+  return { ok: true, to: move.to ?? alarm.state, implicitAck: action === 'dispatch' && alarm.state === 'new' };
+}

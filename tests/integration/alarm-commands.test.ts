@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm } from '../../shared/domain/index.js';
+import type { Ack } from '../../shared/events.js';
+import { AlarmService } from '../../server/services/alarm.service.js';
+import { availableEngines } from '../helpers/engines.js';
+import { connectClient, sosEvent, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
+
+const engines = await availableEngines();
+
+describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
+  let sut: TestServer;
+  let alice: RecordingClient;
+  let bob: RecordingClient;
+
+  beforeAll(async () => {
+    sut = await startTestServer({ engine });
+    alice = connectClient(sut.url, { operator: '李警官' });
+    bob = connectClient(sut.url, { operator: '王警官' });
+    await Promise.all([alice.live, bob.live]);
+  });
+  afterAll(async () => {
+    alice.socket.disconnect();
+    bob.socket.disconnect();
+    await sut.close();
+  });
+
+  async function openSos(schoolId: string, extra: Record<string, unknown> = {}): Promise<Alarm> {
+    const before = alice.changes.length;
+    await sut.post(sosEvent(schoolId, extra));
+    await waitFor(() => alice.changes.length > before, 'the new alarm');
+    return alice.changes.at(-1)!.alarm;
+  }
+
+  it('takes an SOS from new to resolved, storing every step with who did it', async () => {
+    const alarm = await openSos('S0001');
+    const ack = await alice.socket.emitWithAck('alarm:ack', { id: alarm.id });
+    expect(ack).toMatchObject({ ok: true, data: { state: 'acknowledged' } });
+    expect(await alice.socket.emitWithAck('alarm:handoff', { id: alarm.id, step: 'sent' })).toMatchObject({ ok: true });
+    expect(await alice.socket.emitWithAck('alarm:handoff', { id: alarm.id, step: 'acked', note: '110 接警员 0371' })).toMatchObject({ ok: true });
+    expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'P001' })).toMatchObject({ ok: true, data: { state: 'dispatched', unitId: 'P001' } });
+    expect(await bob.socket.emitWithAck('alarm:arrive', { id: alarm.id })).toMatchObject({ ok: true, data: { state: 'on_scene' } });
+    const resolved = await bob.socket.emitWithAck('alarm:resolve', { id: alarm.id, disposition: 'handled_on_site', note: '已处置' });
+    expect(resolved).toMatchObject({ ok: true, data: { state: 'resolved', disposition: 'handled_on_site' } });
+
+    const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
+    expect(stored.transitions.map((t) => [t.action, t.to, t.actor])).toEqual([
+      ['raise', 'new', 'device:SOS-S0001-1'],
+      ['ack', 'acknowledged', '李警官'],
+      ['handoff_sent', 'acknowledged', '李警官'],
+      ['handoff_acked', 'acknowledged', '李警官'],
+      ['dispatch', 'dispatched', '李警官'],
+      ['arrive', 'on_scene', '王警官'],
+      ['resolve', 'resolved', '王警官'],
+    ]);
+    expect(stored.transitions.at(-1)?.note).toBe('已处置');
+    await waitFor(() => bob.changes.some((c) => c.alarm.id === alarm.id && c.alarm.state === 'resolved'), 'bob sees it resolved');
+  });
+
+  it('lets exactly one of two operators acknowledging at once win; the other is told and nothing changes twice', async () => {
+    const alarm = await openSos('S0002');
+    const [a, b] = await Promise.all([
+      alice.socket.emitWithAck('alarm:ack', { id: alarm.id }),
+      bob.socket.emitWithAck('alarm:ack', { id: alarm.id }),
+    ]);
+    const results: Ack<Alarm>[] = [a, b];
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const loser = results.find((r) => !r.ok);
+    expect(loser).toMatchObject({ ok: false, error: expect.stringMatching(/cannot ack this alarm: it is acknowledged/) });
+    const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
+    expect(stored.transitions.filter((t) => t.action === 'ack')).toHaveLength(1);
+  });
+
+  it('refuses illegal steps and bad payloads with a reason, changing nothing', async () => {
+    const alarm = await openSos('S0003');
+    const before = alice.changes.length;
+    expect(await alice.socket.emitWithAck('alarm:resolve', { id: alarm.id, disposition: 'other' })).toEqual({ ok: false, error: 'cannot resolve this alarm: it is new' });
+    expect(await alice.socket.emitWithAck('alarm:arrive', { id: alarm.id })).toMatchObject({ ok: false });
+    expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'NOPE' })).toEqual({ ok: false, error: "unknown unit 'NOPE'" });
+    expect(await alice.socket.emitWithAck('alarm:false', { id: alarm.id, note: ' ' })).toMatchObject({ ok: false, error: expect.stringMatching(/^note: say why/) });
+    expect(await alice.socket.emitWithAck('alarm:ack', { id: 'no-such-alarm' })).toEqual({ ok: false, error: 'no alarm no-such-alarm' });
+    const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
+    expect(stored.state).toBe('new');
+    expect(stored.transitions).toHaveLength(1);
+    expect(alice.changes.length).toBe(before);
+  });
+
+  it('refuses commands from a screen that has not named its operator', async () => {
+    const anonymous = connectClient(sut.url);
+    await anonymous.live;
+    const alarm = await openSos('S0001', { drill: true });
+    expect(await anonymous.socket.emitWithAck('alarm:ack', { id: alarm.id })).toMatchObject({ ok: false, error: expect.stringMatching(/operator/) });
+    anonymous.socket.disconnect();
+  });
+
+  it('never hands a drill alarm to 110', async () => {
+    const drill = alice.changes.map((c) => c.alarm).find((a) => a.drill && a.state === 'new');
+    expect(drill).toBeDefined();
+    expect(await alice.socket.emitWithAck('alarm:handoff', { id: drill!.id, step: 'sent' })).toEqual({ ok: false, error: 'a drill alarm is never handed to 110' });
+  });
+
+  it.runIf(engine === 'postgres')('keeps one winner when the two operators sit on two server nodes over one database', async () => {
+    const second = await startTestServer({ databaseUrl: sut.config.databaseUrl! });
+    const carol = connectClient(second.url, { operator: '赵警官' });
+    try {
+      await carol.live;
+      for (let round = 0; round < 5; round++) {
+        const alarm = await openSos('S0003', { drill: round % 2 === 0 });
+        const results = await Promise.all([
+          alice.socket.emitWithAck('alarm:ack', { id: alarm.id }),
+          carol.socket.emitWithAck('alarm:ack', { id: alarm.id }),
+        ]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
+        expect(stored.transitions.filter((t) => t.action === 'ack')).toHaveLength(1);
+        await alice.socket.emitWithAck('alarm:cancel', { id: alarm.id, note: 'test round over' });
+      }
+    } finally {
+      carol.socket.disconnect();
+      await second.close();
+    }
+  });
+});

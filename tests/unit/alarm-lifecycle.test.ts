@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { AlarmState, AlarmTransition } from '../../shared/domain/index.js';
+import { decideMove, type AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
+
+const alarm = (state: AlarmState, drill = false, transitions: AlarmTransition[] = []) => ({ state, drill, transitions });
+
+describe(decideMove.name, () => {
+  it.each<[AlarmState, AlarmAction, AlarmState]>([
+    ['new', 'ack', 'acknowledged'],
+    ['acknowledged', 'dispatch', 'dispatched'],
+    ['dispatched', 'dispatch', 'dispatched'],
+    ['dispatched', 'arrive', 'on_scene'],
+    ['on_scene', 'resolve', 'resolved'],
+    ['acknowledged', 'resolve', 'resolved'],
+    ['new', 'false_alarm', 'false_alarm'],
+    ['on_scene', 'cancel', 'cancelled'],
+    ['dispatched', 'handoff_sent', 'dispatched'],
+  ])('moves %s by %s to %s', (from, action, to) => {
+    expect(decideMove(alarm(from), action)).toMatchObject({ ok: true, to });
+  });
+
+  it('acknowledges implicitly when a new alarm is dispatched', () => {
+    expect(decideMove(alarm('new'), 'dispatch')).toEqual({ ok: true, to: 'dispatched', implicitAck: true });
+    expect(decideMove(alarm('acknowledged'), 'dispatch')).toEqual({ ok: true, to: 'dispatched', implicitAck: false });
+  });
+
+  it.each<[AlarmState, AlarmAction, RegExp]>([
+    ['acknowledged', 'ack', /cannot ack this alarm: it is acknowledged/],
+    ['new', 'resolve', /cannot resolve this alarm: it is new/],
+    ['new', 'arrive', /cannot arrive/],
+    ['resolved', 'ack', /already resolved/],
+    ['false_alarm', 'resolve', /already closed as a false alarm/],
+    ['cancelled', 'dispatch', /already cancelled/],
+  ])('refuses on a %s alarm the action %s, saying why', (from, action, message) => {
+    const decision = decideMove(alarm(from), action);
+    expect(decision.ok).toBe(false);
+    if (!decision.ok) expect(decision.error).toMatch(message);
+  });
+
+  it('never hands a drill to 110', () => {
+    expect(decideMove(alarm('new', true), 'handoff_sent')).toEqual({ ok: false, error: 'a drill alarm is never handed to 110' });
+  });
+
+  it('records the 110 hand-off in order: sent once, then acknowledged', () => {
+    const sent: AlarmTransition = { action: 'handoff_sent', from: 'new', to: 'new', actor: '张三', at: '', note: null };
+    expect(decideMove(alarm('new'), 'handoff_acked')).toMatchObject({ ok: false, error: /not been sent/ });
+    expect(decideMove(alarm('new', false, [sent]), 'handoff_acked')).toMatchObject({ ok: true, to: 'new' });
+    expect(decideMove(alarm('new', false, [sent]), 'handoff_sent')).toMatchObject({ ok: false, error: /already sent/ });
+  });
+});
