@@ -1,0 +1,70 @@
+import type { Dataset, DatasetScale } from '../../shared/dataset.js';
+import { generateDevices } from './devices.js';
+import { districtShapes, loadDistrictGeometry } from './geometry.js';
+import { NameBook } from './names.js';
+import { generateGuardPosts, generatePolicePosts } from './posts.js';
+import { createRandom } from './random.js';
+import { generateSchools } from './schools.js';
+
+export { loadDistrictGeometry, type DistrictCollection, type DistrictFeature, type DistrictProperties } from './geometry.js';
+
+/** The seed used when none is given (the date of the action plan's first deadline push, 2020-02-22). */
+export const DEFAULT_SEED = 20200222;
+
+/** Options of {@link generateDataset}. */
+export interface DatasetOptions {
+  /** Same seed, byte-identical dataset. Default {@link DEFAULT_SEED}. */
+  seed?: number;
+  /** Default `city`. */
+  scale?: DatasetScale;
+}
+
+interface ScaleSpec {
+  schools: number;
+  policeRooms: number;
+  policeBooths: number;
+  guardPosts: number;
+  /** Size-dependent camera density per school. */
+  cameraDensity: number;
+  schoolIdWidth: number;
+  policeIdWidth: number;
+  guardIdWidth: number;
+}
+
+/**
+ * `province` is a synthetic density for benchmarks: about 28 times the city's schools and posts
+ * packed into the same ten district polygons (so names run to 第三百…小学), with fewer cameras
+ * per school so that the total lands near 500,000.
+ */
+const SCALES: Record<DatasetScale, ScaleSpec> = {
+  city: { schools: 1800, policeRooms: 60, policeBooths: 120, guardPosts: 450, cameraDensity: 1, schoolIdWidth: 4, policeIdWidth: 3, guardIdWidth: 4 },
+  province: { schools: 50_400, policeRooms: 1680, policeBooths: 3360, guardPosts: 12_600, cameraDensity: 0.3, schoolIdWidth: 5, policeIdWidth: 4, guardIdWidth: 5 },
+};
+
+/**
+ * Generates a complete synthetic registry of 平顶山市: schools inside their district polygons,
+ * 警务室 / 治安岗亭, 护学岗 posts and every device. Deterministic: the same options give a
+ * byte-identical result (`JSON.stringify` equal); a different seed gives a different city.
+ */
+export function generateDataset(options: DatasetOptions = {}): Dataset {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const scale = options.scale ?? 'city';
+  const spec = SCALES[scale];
+  const random = createRandom(seed);
+  const names = new NameBook(random);
+  const shapes = districtShapes(loadDistrictGeometry(), random);
+  // A couple of per cent either way, so that seeds differ in their totals too.
+  const jitter = () => random.float(0.97, 1.03);
+  const sites = generateSchools({ count: Math.round(spec.schools * jitter()), idWidth: spec.schoolIdWidth, shapes, random, names });
+  const common = { sites, shapes, random, names };
+  const policePosts = generatePolicePosts({
+    ...common,
+    rooms: Math.round(spec.policeRooms * jitter()),
+    booths: Math.round(spec.policeBooths * jitter()),
+    idWidth: spec.policeIdWidth,
+  });
+  const guardPosts = generateGuardPosts({ ...common, count: Math.round(spec.guardPosts * jitter()), idWidth: spec.guardIdWidth });
+  const schools = sites.map((site) => site.school);
+  const devices = generateDevices({ schools, guardPosts, cameraDensity: spec.cameraDensity, random });
+  return { seed, scale, schools, policePosts, guardPosts, devices };
+}
