@@ -7,6 +7,7 @@ import { generateDataset } from '../mocks/dataset/index.js';
 import { startSimulator } from '../mocks/simulator/index.js';
 import { loadConfig } from '../server/config.js';
 import { startServer } from '../server/index.js';
+import type { WallSnapshot } from '../shared/wall.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,8 +20,16 @@ async function main(): Promise<void> {
   const server = await startServer(config, { seed: () => generateDataset(config.dataset) });
   const { log } = server;
 
+  // The simulator learns the registry as an integrator would: devices from the public registry
+  // route, 护学岗 schedules from the wall snapshot.
   const simulator = config.simulator
-    ? startSimulator({ baseUrl: server.url, token: server.ingestToken, log: (message) => log.debug({ simulator: true }, message) })
+    ? startSimulator({
+        baseUrl: server.url,
+        token: server.ingestToken,
+        guardPosts: ((await (await fetch(`${server.url}/api/v1/wall`)).json()) as WallSnapshot).guardPosts,
+        initialAlarms: 2,
+        log: (message) => log.debug({ simulator: true }, message),
+      })
     : null;
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -11,6 +11,8 @@ export interface AlarmQuery {
   state: 'open' | 'closed' | 'all';
   /** Only alarms received at or after this ISO time. */
   since?: string;
+  /** Only alarms received before this ISO time. */
+  until?: string;
   limit: number;
 }
 
@@ -101,6 +103,7 @@ export class AlarmRepository {
     if (query.state === 'open') q = q.where('state', 'not in', [...CLOSED_ALARM_STATES]);
     if (query.state === 'closed') q = q.where('state', 'in', [...CLOSED_ALARM_STATES]);
     if (query.since) q = q.where('received_at', '>=', query.since);
+    if (query.until) q = q.where('received_at', '<', query.until);
     const rows = await q.orderBy('received_at', 'desc').orderBy('id').limit(query.limit).execute();
     return this.attachTransitions(rows);
   }

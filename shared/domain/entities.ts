@@ -91,7 +91,7 @@ export type DevicePlace = (typeof DEVICE_PLACES)[number];
 export interface Device {
   id: string;
   kind: DeviceKind;
-  /** The school it belongs to; null for a 护学岗 terminal shared by several schools. */
+  /** The school it belongs to; for a 护学岗 terminal, the first school its post covers. */
   schoolId: string | null;
   /** The 护学岗 post, for kind `post`. */
   postId: string | null;

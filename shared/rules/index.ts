@@ -1,3 +1,4 @@
 export * from './guards.js';
 export * from './response.js';
 export * from './alarm-lifecycle.js';
+export * from './alarm-load.js';

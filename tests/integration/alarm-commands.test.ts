@@ -119,4 +119,17 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
       await second.close();
     }
   });
+
+  it('reports the alarm load with the measured time to acknowledge', async () => {
+    const response = await fetch(`${sut.url}/api/v1/alarms/stats?operators=2`);
+    const report = (await response.json()) as { alarms: number; toAcknowledge: { count: number; meanSeconds: number | null }; priorityMix: Record<string, number> };
+    expect(response.status).toBe(200);
+    expect(report.alarms).toBeGreaterThanOrEqual(3);
+    expect(report.toAcknowledge.count).toBeGreaterThanOrEqual(2);
+    expect(report.toAcknowledge.meanSeconds).not.toBeNull();
+    expect(report.priorityMix['1']).toBe(report.alarms);
+    const bad = await fetch(`${sut.url}/api/v1/alarms/stats?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/from must be before to/);
+  });
 });

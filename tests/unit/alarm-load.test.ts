@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { Alarm, AlarmTransition } from '../../shared/domain/index.js';
+import { alarmLoad, shanghaiDate } from '../../shared/rules/alarm-load.js';
+
+const T0 = Date.parse('2026-11-29T00:00:00Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+let next = 0;
+function alarm(receivedSecond: number, overrides: Partial<Alarm> = {}, steps: [string, number][] = []): Alarm {
+  const transitions: AlarmTransition[] = steps.map(([action, second]) => ({ action, from: 'new', to: 'acknowledged', actor: 'op', at: at(second), note: null }));
+  return {
+    id: `A${next++}`, type: 'intrusion', priority: 2, state: 'resolved', schoolId: 'S0001', deviceId: 'INT-S0001-1', districtCode: '410402',
+    openedAt: at(receivedSecond), receivedAt: at(receivedSecond), updatedAt: at(receivedSecond), lastSeenAt: at(receivedSecond),
+    count: 1, drill: false, unitId: null, disposition: null, transitions, ...overrides,
+  };
+}
+
+describe(alarmLoad.name, () => {
+  const window = { from: at(0), to: at(3600), operators: 2 };
+
+  it('gives mean and nearest-rank 90th percentile of the times to acknowledge and to be on scene', () => {
+    const alarms = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((ackAfter, i) =>
+      alarm(i * 60, { deviceId: `D${i}` }, [['ack', i * 60 + ackAfter], ['arrive', i * 60 + ackAfter + 120]]),
+    );
+    const sut = alarmLoad({ alarms, ...window });
+    expect(sut.toAcknowledge).toEqual({ count: 10, meanSeconds: 55, p90Seconds: 90 });
+    expect(sut.toOnScene).toEqual({ count: 10, meanSeconds: 175, p90Seconds: 210 });
+  });
+
+  it('finds a flood (more than 10 alarms in 10 minutes) and the load per operator', () => {
+    const flood = Array.from({ length: 11 }, (_, i) => alarm(600 + i * 10, { deviceId: `F${i}` }));
+    const sut = alarmLoad({ alarms: [...flood, alarm(3000, { deviceId: 'X' })], ...window });
+    expect(sut.floods).toEqual([{ start: at(600), alarms: 11 }]);
+    expect(sut.perOperatorPer10Min).toEqual({ average: 1, peak: 5.5 });
+    expect(sut.alarms).toBe(12);
+  });
+
+  it('counts stale open alarms, chattering sources and the priority mix, never drills', () => {
+    const sut = alarmLoad({
+      alarms: [
+        alarm(-90_000, { state: 'new' }),
+        alarm(100, { count: 7, deviceId: 'CHATTY' }),
+        alarm(200, { priority: 1, type: 'sos', deviceId: 'SOS' }),
+        alarm(300, { drill: true, priority: 1, count: 50, deviceId: 'DRILL' }),
+      ],
+      ...window,
+    });
+    expect(sut.stale).toBe(1);
+    expect(sut.chattering).toEqual([{ deviceId: 'CHATTY', schoolId: 'S0001', activations: 7 }]);
+    expect(sut.priorityMix).toEqual({ 1: 1, 2: 1, 3: 0, 4: 0 });
+    expect(sut.alarms).toBe(2);
+  });
+
+  it('slices by Asia/Shanghai day and by district', () => {
+    const sut = alarmLoad({
+      alarms: [alarm(100), alarm(16 * 3600 + 10, { districtCode: '410422' })],
+      from: at(0),
+      to: at(20 * 3600),
+      operators: 1,
+    });
+    expect(sut.byDay.map((d) => [d.key, d.alarms])).toEqual([['2026-11-29', 1], ['2026-11-30', 1]]);
+    expect(sut.byDistrict.map((d) => [d.key, d.alarms])).toEqual([['410402', 1], ['410422', 1]]);
+    expect(shanghaiDate('2026-11-29T15:59:59Z')).toBe('2026-11-29');
+    expect(shanghaiDate('2026-11-29T16:00:00Z')).toBe('2026-11-30');
+  });
+});
