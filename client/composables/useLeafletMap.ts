@@ -1,0 +1,47 @@
+import L from 'leaflet';
+import { inject, onMounted, onUnmounted, provide, shallowRef, type InjectionKey, type Ref, type ShallowRef } from 'vue';
+
+const MAP_KEY: InjectionKey<ShallowRef<L.Map | null>> = Symbol('leaflet-map');
+
+/**
+ * Creates a Leaflet map in `container` once it is mounted, keeps its size in step with the
+ * element, and removes it (with every layer and listener) when the component goes away.
+ * Provides the map to the renderless layer components below.
+ */
+export function useLeafletMap(container: Ref<HTMLElement | null>, options: L.MapOptions): ShallowRef<L.Map | null> {
+  const map = shallowRef<L.Map | null>(null);
+  let resizeObserver: ResizeObserver | null = null;
+  provide(MAP_KEY, map);
+
+  onMounted(() => {
+    if (!container.value) return;
+    const created = L.map(container.value, options);
+    resizeObserver = new ResizeObserver(() => created.invalidateSize({ pan: false }));
+    resizeObserver.observe(container.value);
+    map.value = created;
+  });
+
+  // onUnmounted, not before: the layer components below take their layers off the map first.
+  onUnmounted(() => {
+    resizeObserver?.disconnect();
+    resizeObserver = null;
+    map.value?.remove();
+    map.value = null;
+  });
+
+  return map;
+}
+
+/** The map of the enclosing useLeafletMap; layer components render only once it exists. */
+export function useMap(): L.Map {
+  const map = inject(MAP_KEY, null)?.value;
+  if (!map) throw new Error('useMap() needs a ready map: render layers inside <WallMap> once it is created');
+  return map;
+}
+
+/** A pane with its own z-index (Leaflet's overlay pane is 400, markers 600, popups 700). */
+export function ensurePane(map: L.Map, name: string, zIndex: number): HTMLElement {
+  const pane = map.getPane(name) ?? map.createPane(name);
+  pane.style.zIndex = String(zIndex);
+  return pane;
+}

@@ -1,0 +1,51 @@
+/** Every time on a screen is shown in Asia/Shanghai, whatever the machine's zone. */
+export const TIME_ZONE = 'Asia/Shanghai';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, kind: 'time' | 'date' | 'dateTime'): Intl.DateTimeFormat {
+  const key = `${locale}|${kind}`;
+  let found = formatters.get(key);
+  if (!found) {
+    const time: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+    const date: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' };
+    const options = kind === 'time' ? time : kind === 'date' ? date : { ...time, month: '2-digit', day: '2-digit' } as const;
+    found = new Intl.DateTimeFormat(intlLocale(locale), { ...options, timeZone: TIME_ZONE });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
+/** English uses 24-hour British forms, which read better on a wall than US ones. */
+function intlLocale(locale: string): string {
+  return locale === 'en' ? 'en-GB' : locale;
+}
+
+/** `14:03:27` */
+export function formatTime(at: string | number | Date, locale: string): string {
+  return formatter(locale, 'time').format(new Date(at));
+}
+
+/** `2025年11月29日周六` / `Sat 29 November 2025` */
+export function formatDate(at: string | number | Date, locale: string): string {
+  return formatter(locale, 'date').format(new Date(at));
+}
+
+/** `11/29 14:03:27` — for times that may be on another day. */
+export function formatDateTime(at: string | number | Date, locale: string): string {
+  return formatter(locale, 'dateTime').format(new Date(at));
+}
+
+/** Elapsed time as `m:ss` (or `h:mm:ss` past an hour); negative spans read as 0:00. */
+export function formatElapsed(milliseconds: number): string {
+  const total = Math.max(0, Math.floor(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** Whole numbers with the locale's grouping: `1,812`. */
+export function formatCount(value: number, locale: string): string {
+  return new Intl.NumberFormat(intlLocale(locale)).format(value);
+}

@@ -1,0 +1,109 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowReactive } from 'vue';
+import { isOpenState, type Alarm, type AlarmPriority } from '../../shared/domain/index.js';
+import type { AlarmChange, AlarmSnapshot } from '../../shared/events.js';
+
+/** Closed alarms kept for the "closed" tab; older ones drop off (the server keeps them all). */
+export const CLOSED_ALARMS_KEPT = 50;
+/** How long an alarm counts as just arrived: its row and its school flash for this long. */
+export const FRESH_FOR_MS = 15_000;
+
+/**
+ * The wall's order: real alarms above drills, then by priority (an SOS is never buried under
+ * camera faults), then newest first by the server's receipt time.
+ */
+export function compareForWall(a: Alarm, b: Alarm): number {
+  if (a.drill !== b.drill) return a.drill ? 1 : -1;
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt ? 1 : -1;
+  return a.id < b.id ? 1 : -1;
+}
+
+/**
+ * Alarms of this screen, keyed by id, fed by the socket (via stores/connection.ts) in `seq`
+ * order. A change whose `seq` is not above the last one applied is a duplicate and is ignored.
+ */
+export const useAlarmStore = defineStore('alarms', () => {
+  const open = shallowReactive(new Map<string, Alarm>());
+  const closed = ref<Alarm[]>([]);
+  /** Client time at which an alarm first reached this screen live; drives the flashing. */
+  const arrivedAt = shallowReactive(new Map<string, number>());
+  const lastSeq = ref<number | null>(null);
+  /** True between `alarm:live` and the next disconnect: the list is complete and current. */
+  const live = ref(false);
+
+  const openAlarms = computed(() => [...open.values()].sort(compareForWall));
+  const realOpenAlarms = computed(() => openAlarms.value.filter((alarm) => !alarm.drill));
+  const drillOpenCount = computed(() => openAlarms.value.length - realOpenAlarms.value.length);
+  const openCountByPriority = computed(() => {
+    const counts: Record<AlarmPriority, number> = { 1: 0, 2: 0, 3: 0, 4: 0 };
+    for (const alarm of realOpenAlarms.value) counts[alarm.priority] += 1;
+    return counts;
+  });
+
+  function place(alarm: Alarm): void {
+    closed.value = closed.value.filter((kept) => kept.id !== alarm.id);
+    if (isOpenState(alarm.state)) {
+      open.set(alarm.id, alarm);
+      return;
+    }
+    open.delete(alarm.id);
+    closed.value = [alarm, ...closed.value].sort(compareForWall).slice(0, CLOSED_ALARMS_KEPT);
+  }
+
+  function isKnown(id: string): boolean {
+    return open.has(id) || closed.value.some((alarm) => alarm.id === id);
+  }
+
+  /** One `alarm` change. Returns false when it was a duplicate or stale (`seq` ≤ lastSeq). */
+  function applyChange(change: AlarmChange, now = Date.now()): boolean {
+    if (lastSeq.value !== null && change.seq <= lastSeq.value) return false;
+    if (!isKnown(change.alarm.id) && isOpenState(change.alarm.state)) arrivedAt.set(change.alarm.id, now);
+    lastSeq.value = change.seq;
+    place(change.alarm);
+    forgetOldArrivals(now);
+    return true;
+  }
+
+  /**
+   * A full picture from the server. Replaces everything; on a screen that had data before (a
+   * reconnect too far behind to replay), open alarms it had not seen flash as new.
+   */
+  function applySnapshot(snapshot: AlarmSnapshot, now = Date.now()): void {
+    const hadData = lastSeq.value !== null;
+    const seen = new Set([...open.keys(), ...closed.value.map((alarm) => alarm.id)]);
+    open.clear();
+    closed.value = [];
+    arrivedAt.clear();
+    for (const alarm of snapshot.alarms) {
+      if (hadData && !seen.has(alarm.id) && isOpenState(alarm.state)) arrivedAt.set(alarm.id, now);
+      place(alarm);
+    }
+    lastSeq.value = snapshot.seq;
+  }
+
+  /** The server finished the catch-up: from now on every change arrives as it happens. */
+  function markLive(seq: number): void {
+    if (lastSeq.value === null || seq > lastSeq.value) lastSeq.value = seq;
+    live.value = true;
+  }
+
+  function markNotLive(): void {
+    live.value = false;
+  }
+
+  function isFresh(id: string, now: number): boolean {
+    const at = arrivedAt.get(id);
+    return at !== undefined && now - at < FRESH_FOR_MS;
+  }
+
+  function forgetOldArrivals(now: number): void {
+    for (const [id, at] of arrivedAt) if (now - at >= FRESH_FOR_MS) arrivedAt.delete(id);
+  }
+
+  return {
+    open, closed, arrivedAt, lastSeq, live,
+    openAlarms, realOpenAlarms, drillOpenCount, openCountByPriority,
+    applyChange, applySnapshot, markLive, markNotLive, isFresh,
+  };
+});

@@ -1,0 +1,52 @@
+import { defineStore } from 'pinia';
+import { reactive, ref, watch } from 'vue';
+
+/** Map layers a person can switch on and off. */
+export const MAP_LAYERS = ['schools', 'policePosts', 'guardPosts', 'coverage'] as const;
+/** One switchable layer. */
+export type MapLayerName = (typeof MAP_LAYERS)[number];
+
+const STORAGE_KEY = 'xiaoan.mapLayers';
+
+function rememberedLayers(): Record<MapLayerName, boolean> {
+  const visible: Record<MapLayerName, boolean> = { schools: true, policePosts: true, guardPosts: true, coverage: true };
+  try {
+    const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<Record<MapLayerName, unknown>>;
+    for (const name of MAP_LAYERS) if (typeof stored[name] === 'boolean') visible[name] = stored[name];
+  } catch {
+    // Nothing remembered (or unreadable): all layers on.
+  }
+  return visible;
+}
+
+/** What the wall's map shows: visible layers (remembered per screen), the selected school, fly-to requests. */
+export const useMapViewStore = defineStore('mapView', () => {
+  const visibleLayers = reactive(rememberedLayers());
+  const selectedSchoolId = ref<string | null>(null);
+  /** Bumped on every request, so flying to the same school twice flies twice. */
+  const focusRequest = ref<{ schoolId: string; serial: number } | null>(null);
+
+  watch(visibleLayers, (value) => {
+    try {
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+    } catch {
+      // The choice lasts for this page only.
+    }
+  });
+
+  function toggleLayer(name: MapLayerName): void {
+    visibleLayers[name] = !visibleLayers[name];
+  }
+
+  function selectSchool(schoolId: string | null): void {
+    selectedSchoolId.value = schoolId;
+  }
+
+  /** Selects the school and asks the map to fly to it. */
+  function focusSchool(schoolId: string): void {
+    selectedSchoolId.value = schoolId;
+    focusRequest.value = { schoolId, serial: (focusRequest.value?.serial ?? 0) + 1 };
+  }
+
+  return { visibleLayers, selectedSchoolId, focusRequest, toggleLayer, selectSchool, focusSchool };
+});

@@ -1,0 +1,104 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowReactive, shallowRef } from 'vue';
+import type { FeatureCollection } from 'geojson';
+import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
+import type { CameraSummary, ClientConfig, SchoolStatusChange, WallSnapshot } from '../../shared/wall.js';
+import { getJson } from '../api.js';
+import { DISTRICTS_GEOJSON_URL } from '../geo.js';
+
+/** Whether the registry has been loaded yet. */
+export type WallLoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+/**
+ * What the wall draws: the registry (schools, police posts, 护学岗 posts) and live school
+ * statuses, from `GET /api/v1/wall` and then `school:status` pushes.
+ */
+export const useWallStore = defineStore('wall', () => {
+  const schools = shallowRef<School[]>([]);
+  const policePosts = shallowRef<PolicePost[]>([]);
+  const guardPosts = shallowRef<GuardPost[]>([]);
+  /** Only non-normal schools are stored; a school not in here is normal. */
+  const statuses = shallowReactive(new Map<string, SchoolStatus>());
+  const cameras = ref<CameraSummary | null>(null);
+  const config = ref<ClientConfig | null>(null);
+  /** The offline base map: the ten district polygons (feature id = GB/T 2260 code). */
+  const districtShapes = shallowRef<FeatureCollection | null>(null);
+  const loadState = ref<WallLoadState>('idle');
+  const loadError = ref<string | null>(null);
+  /** Pushes that arrive while a snapshot is on its way are applied after it, not lost under it. */
+  let pendingChanges: SchoolStatusChange[] | null = null;
+
+  const schoolById = computed(() => new Map(schools.value.map((school) => [school.id, school])));
+  const statusCounts = computed(() => {
+    const counts: Record<SchoolStatus, number> = { alarm: 0, drill: 0, fault: 0, normal: 0 };
+    for (const status of statuses.values()) counts[status] += 1;
+    counts.normal = Math.max(0, schools.value.length - counts.alarm - counts.drill - counts.fault);
+    return counts;
+  });
+
+  function statusOf(schoolId: string): SchoolStatus {
+    return statuses.get(schoolId) ?? 'normal';
+  }
+
+  function setStatus(change: SchoolStatusChange): void {
+    if (change.status === 'normal') statuses.delete(change.schoolId);
+    else statuses.set(change.schoolId, change.status);
+  }
+
+  function applyStatusChanges(changes: SchoolStatusChange[]): void {
+    if (pendingChanges) pendingChanges.push(...changes);
+    else changes.forEach(setStatus);
+  }
+
+  function applyCameraSummary(summary: CameraSummary): void {
+    cameras.value = summary;
+  }
+
+  /**
+   * Loads the wall. The registry is replaced only on the first load (a changed registry comes
+   * with a new build, which reloads the page); statuses and cameras are replaced every time,
+   * because the pushes missed while disconnected are not replayed.
+   */
+  async function load(): Promise<void> {
+    const firstLoad = schools.value.length === 0;
+    if (firstLoad) loadState.value = 'loading';
+    pendingChanges = [];
+    try {
+      const snapshot = await getJson<WallSnapshot>('/api/v1/wall');
+      if (firstLoad) {
+        schools.value = snapshot.schools;
+        policePosts.value = snapshot.policePosts;
+        guardPosts.value = snapshot.guardPosts;
+      }
+      statuses.clear();
+      snapshot.statuses.forEach(setStatus);
+      pendingChanges.forEach(setStatus);
+      cameras.value = snapshot.cameras;
+      loadState.value = 'ready';
+      loadError.value = null;
+    } catch (error) {
+      if (firstLoad) loadState.value = 'error';
+      loadError.value = error instanceof Error ? error.message : String(error);
+      pendingChanges.forEach(setStatus);
+    } finally {
+      pendingChanges = null;
+    }
+  }
+
+  /** Reads the client configuration (tile URL, build id); returns it so a caller can compare builds. */
+  async function loadConfig(): Promise<ClientConfig> {
+    const loaded = await getJson<ClientConfig>('/api/v1/client-config');
+    config.value ??= loaded;
+    return loaded;
+  }
+
+  /** Loads the district polygons once; retried by the next caller after a failure. */
+  async function loadDistrictShapes(): Promise<void> {
+    districtShapes.value ??= await getJson<FeatureCollection>(DISTRICTS_GEOJSON_URL);
+  }
+
+  return {
+    schools, policePosts, guardPosts, statuses, cameras, config, districtShapes, loadState, loadError,
+    schoolById, statusCounts, statusOf, applyStatusChanges, applyCameraSummary, load, loadConfig, loadDistrictShapes,
+  };
+});

@@ -1,0 +1,201 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Device } from '../../shared/domain/index.js';
+import type { WallSnapshot } from '../../shared/wall.js';
+import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const screenshots = path.join(root, 'tests/e2e/__screenshots__');
+const readmeScreenshot = path.join(root, 'docs/screenshots/map-wall.png');
+const INGEST_TOKEN = 'e2e-token';
+/** The issue's promise: a new alarm tops the list within one second of ingest. */
+const ALARM_ON_SCREEN_MS = 1_000;
+
+/** A port nobody uses right now (the server cannot report back an ephemeral one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/v1/wall`);
+      if (response.ok) return (await response.json()) as WallSnapshot;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`server did not answer /api/v1/wall in 90 s:\n${log()}`);
+}
+
+async function postEvent(baseUrl: string, event: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+    body: JSON.stringify(event),
+  });
+  expect(response.status, await response.text()).toBe(202);
+}
+
+/** Pixels of the school canvas painted in the "normal" green: what a person sees as school dots. */
+function greenSchoolPixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    let count = 0;
+    for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.leaflet-schools-pane canvas')) {
+      const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      for (let i = 0; i < data.length; i += 4) {
+        if ((data[i + 1] ?? 0) > 150 && (data[i] ?? 255) < 120 && (data[i + 2] ?? 255) < 140) count += 1;
+      }
+    }
+    return count;
+  });
+}
+
+describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)', () => {
+  let server: ChildProcess;
+  let serverLog = '';
+  let port: number;
+  let dataDir: string;
+  let baseUrl: string;
+  let wall: WallSnapshot;
+  let browser: Browser;
+  let page: Page;
+
+  /** The whole system as a person starts it, without the simulator so the test decides every event. */
+  function startSystem(): ChildProcess {
+    // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        XIAOAN_DATA_DIR: dataDir,
+        XIAOAN_SIMULATOR: 'off',
+        XIAOAN_INGEST_TOKEN: INGEST_TOKEN,
+        XIAOAN_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+    return child;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(root, 'dist/client/index.html'))) {
+      const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
+    }
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.addInitScript('window.__name = (f) => f');
+
+    port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-'));
+    server = startSystem();
+    wall = await waitForWall(baseUrl, server, () => serverLog);
+    mkdirSync(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('draws the ten districts and every school, and goes live', async () => {
+    await page.goto(baseUrl);
+    await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('[data-testid="district-layer"] path').count(), { timeout: 10_000 }).toBe(10);
+    const shownCount = await page.getByTestId('school-count').innerText();
+    expect(Number(shownCount.replace(/\D/g, ''))).toBe(wall.schools.length);
+    expect(wall.schools.length).toBeGreaterThan(1_000);
+    await expect.poll(() => greenSchoolPixels(page), { timeout: 5_000 }).toBeGreaterThan(1_000);
+    await expect(page.getByTestId('connection-indicator').innerText()).resolves.toContain('实时');
+  });
+
+  it('shows a new SOS at the top of the list within a second and flashes its school', async () => {
+    const devicesResponse = await fetch(`${baseUrl}/api/v1/devices?kind=sos`);
+    const { devices } = (await devicesResponse.json()) as { devices: Device[] };
+    const [drillDevice, realDevice] = [devices[10], devices[20]];
+    if (!drillDevice?.schoolId || !realDevice?.schoolId) throw new Error('the dataset has too few SOS buttons');
+    const realSchool = wall.schools.find((school) => school.id === realDevice.schoolId);
+    if (!realSchool) throw new Error(`no school ${realDevice.schoolId} on the wall`);
+
+    await postEvent(baseUrl, { id: 'e2e-drill-1', type: 'alarm.sos', deviceId: drillDevice.id, at: new Date().toISOString(), drill: true });
+    await page.locator('[data-testid="alarm-row"][data-drill="true"]').waitFor({ timeout: 5_000 });
+
+    await postEvent(baseUrl, { id: 'e2e-sos-1', type: 'alarm.sos', deviceId: realDevice.id, at: new Date().toISOString() });
+    const ingestedAt = Date.now();
+    const topRow = page.getByTestId('alarm-row').first();
+    await expect.poll(() => topRow.getByTestId('alarm-school').innerText(), { timeout: 5_000, interval: 50 }).toBe(realSchool.name);
+    const latency = Date.now() - ingestedAt;
+    console.info(`  new SOS on screen ${latency} ms after ingest`);
+    expect(latency).toBeLessThan(ALARM_ON_SCREEN_MS);
+    await expect(topRow.getByTestId('alarm-type').innerText()).resolves.toBe('一键报警');
+    await expect(topRow.getAttribute('data-drill')).resolves.toBe('false');
+
+    const drillRow = page.locator('[data-testid="alarm-row"][data-drill="true"]');
+    await expect(drillRow.getByTestId('drill-badge').innerText()).resolves.toBe('演练');
+    expect(await page.getByTestId('alarm-row').count()).toBe(2);
+
+    const ring = page.locator(`[data-testid="alarm-ring"][data-school-id="${realSchool.id}"]`);
+    await ring.locator('.alarm-ring__core').waitFor({ state: 'visible', timeout: 3_000 });
+    await expect(ring.getAttribute('class')).resolves.toContain('alarm-ring--fresh');
+    const animation = await ring.locator('.alarm-ring__pulse').first().evaluate((element) => getComputedStyle(element).animationName);
+    expect(animation).not.toBe('none');
+    await expect(page.getByTestId('open-alarms-p1').innerText()).resolves.toMatch(/^1\b/);
+
+    await page.screenshot({ path: path.join(screenshots, 'wall.png') });
+    mkdirSync(path.dirname(readmeScreenshot), { recursive: true });
+    copyFileSync(path.join(screenshots, 'wall.png'), readmeScreenshot);
+  });
+
+  it('says plainly that it is disconnected and stale when the server dies', async () => {
+    server.kill('SIGKILL');
+    const indicator = page.locator('[data-testid="connection-indicator"][data-state="disconnected"]');
+    await indicator.waitFor({ timeout: 10_000 });
+    await expect(indicator.innerText()).resolves.toContain('已断开');
+    await page.getByTestId('stale-banner').waitFor({ state: 'visible' });
+    await expect.poll(() => page.getByTestId('stale-for').innerText(), { timeout: 5_000 }).toMatch(/数据已过时 [2-9]\d* 秒/);
+    await page.screenshot({ path: path.join(screenshots, 'wall-disconnected.png') });
+
+    await page.getByTestId('language-switch').click();
+    await expect(indicator.innerText()).resolves.toContain('DISCONNECTED');
+    await expect(page.getByTestId('stale-for').innerText()).resolves.toMatch(/stale for \d+ s/);
+    await page.getByTestId('language-switch').click();
+  });
+
+  it('comes back by itself when the server is back, keeps what it had and shows what is new', async () => {
+    server = startSystem();
+    await waitForWall(baseUrl, server, () => serverLog);
+    await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 20_000 });
+    await expect(page.getByTestId('stale-banner').count()).resolves.toBe(0);
+    expect(await page.getByTestId('alarm-row').count()).toBe(2);
+
+    const { devices } = (await (await fetch(`${baseUrl}/api/v1/devices?kind=intrusion`)).json()) as { devices: Device[] };
+    const device = devices[30];
+    if (!device?.schoolId) throw new Error('the dataset has too few intrusion sensors');
+    await postEvent(baseUrl, { id: 'e2e-intrusion-1', type: 'alarm.intrusion', deviceId: device.id, at: new Date().toISOString() });
+    await expect.poll(() => page.getByTestId('alarm-row').count(), { timeout: 3_000 }).toBe(3);
+    await expect(page.getByTestId('alarm-row').nth(1).getByTestId('alarm-type').innerText()).resolves.toBe('入侵报警');
+  });
+});

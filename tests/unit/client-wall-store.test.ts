@@ -1,0 +1,59 @@
+// @vitest-environment happy-dom
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useWallStore } from '../../client/stores/wall.js';
+import type { WallSnapshot } from '../../shared/wall.js';
+import { makeSchool } from '../../mocks/factories/dataset.js';
+
+function snapshot(overrides: Partial<WallSnapshot> = {}): WallSnapshot {
+  return {
+    generatedAt: '2025-03-02T08:00:00Z',
+    schools: [makeSchool({ id: 'S1' }), makeSchool({ id: 'S2' }), makeSchool({ id: 'S3' })],
+    policePosts: [],
+    guardPosts: [],
+    statuses: [{ schoolId: 'S1', status: 'fault' }],
+    cameras: { total: 10, online: 9, offline: 1, fault: 0 },
+    ...overrides,
+  };
+}
+
+describe(useWallStore.name, () => {
+  beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('keeps only non-normal statuses and counts the rest as normal', () => {
+    const sut = useWallStore();
+    sut.schools = snapshot().schools;
+    sut.applyStatusChanges([{ schoolId: 'S1', status: 'alarm' }, { schoolId: 'S2', status: 'drill' }]);
+    sut.applyStatusChanges([{ schoolId: 'S2', status: 'normal' }]);
+
+    expect(sut.statusOf('S1')).toBe('alarm');
+    expect(sut.statusOf('S2')).toBe('normal');
+    expect(sut.statuses.size).toBe(1);
+    expect(sut.statusCounts).toEqual({ alarm: 1, drill: 0, fault: 0, normal: 2 });
+  });
+
+  it('applies a status pushed while the snapshot was on its way after the snapshot', async () => {
+    let answer: (value: Response) => void = () => undefined;
+    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>((resolve) => (answer = resolve))));
+    const sut = useWallStore();
+
+    const loading = sut.load();
+    sut.applyStatusChanges([{ schoolId: 'S3', status: 'alarm' }]);
+    answer(new Response(JSON.stringify(snapshot())));
+    await loading;
+
+    expect(sut.loadState).toBe('ready');
+    expect(sut.statusOf('S1')).toBe('fault');
+    expect(sut.statusOf('S3')).toBe('alarm');
+    expect(sut.cameras?.online).toBe(9);
+  });
+
+  it('reports a failed first load', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('nope', { status: 503 })));
+    const sut = useWallStore();
+    await sut.load();
+    expect(sut.loadState).toBe('error');
+    expect(sut.loadError).toContain('503');
+  });
+});
