@@ -15,6 +15,7 @@ import type { WriteQueue } from './db/write-queue.js';
 import type { AlarmService } from './services/alarm.service.js';
 import type { CameraHealthService } from './services/camera-health.service.js';
 import type { Clock } from './services/clock.js';
+import type { EventLoopMonitor } from './services/event-loop.js';
 import type { DomainEvents } from './services/domain-events.js';
 import type { RegistryService } from './services/registry.service.js';
 import type { SchoolStatusService } from './services/school-status.service.js';
@@ -35,6 +36,7 @@ export interface AppDeps {
   replayLimit: number;
   clientConfig: ClientConfig;
   clientDir: string;
+  eventLoop: EventLoopMonitor;
 }
 
 /** The HTTP server, its Socket.IO server and the broadcaster, not yet listening. */
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps): App {
       ingestCounters: deps.ingest.counters,
       clientConfig: deps.clientConfig,
       clock: deps.clock,
+      eventLoop: deps.eventLoop,
     }),
   );
   api.use(apiNotFound);

@@ -15,6 +15,7 @@ import { AlarmService } from './services/alarm.service.js';
 import { CameraHealthService } from './services/camera-health.service.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { DomainEvents } from './services/domain-events.js';
+import { EventLoopMonitor } from './services/event-loop.js';
 import { RegistryService } from './services/registry.service.js';
 import { SchoolStatusService } from './services/school-status.service.js';
 
@@ -73,6 +74,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
 
+  const eventLoop = new EventLoopMonitor();
   const { server, io, broadcaster } = createApp({
     log,
     clock,
@@ -88,6 +90,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     replayLimit: config.replayLimit,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: process.env.npm_package_version ?? 'dev' },
     clientDir: options.clientDir ?? defaultClientDir,
+    eventLoop,
   });
   broadcaster.start();
 
@@ -105,6 +108,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
     async close() {
       broadcaster.stop();
+      eventLoop.stop();
       await io.close();
       server.closeAllConnections();
       await writes.drain();

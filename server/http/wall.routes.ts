@@ -6,6 +6,7 @@ import type { CameraHealthService } from '../services/camera-health.service.js';
 import type { RegistryService } from '../services/registry.service.js';
 import type { SchoolStatusService } from '../services/school-status.service.js';
 import type { Clock } from '../services/clock.js';
+import type { EventLoopMonitor } from '../services/event-loop.js';
 
 interface WallDeps {
   registry: RegistryService;
@@ -15,9 +16,10 @@ interface WallDeps {
   ingestCounters: IngestCounters;
   clientConfig: ClientConfig;
   clock: Clock;
+  eventLoop: EventLoopMonitor;
 }
 
-/** `GET /wall` (all a map wall draws), `GET /client-config`, `GET /health`. */
+/** `GET /wall` (all a map wall draws), `GET /client-config`, `GET /health` (for operations and benchmarks). */
 export function wallRouter(deps: WallDeps): Router {
   const router = Router();
   const startedAt = deps.clock.now();
@@ -42,6 +44,9 @@ export function wallRouter(deps: WallDeps): Router {
       seq: await deps.alarms.lastSeq(),
       ingest: deps.ingestCounters,
       cameras: deps.cameras.summary(),
+      /** Since the previous /health call. */
+      eventLoop: deps.eventLoop.read(),
+      memory: { rssBytes: process.memoryUsage.rss() },
     });
   });
   return router;
