@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): App {
   const api = express.Router();
   api.use(ingestRouter({ ingest: deps.ingest, token: deps.ingestToken, maxBytes: deps.ingestMaxBytes, log: deps.log }));
   api.use(registryRouter(deps.registry));
-  api.use(alarmRouter(deps.alarms, deps.clock));
+  api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
   api.use(
     wallRouter({
       registry: deps.registry,

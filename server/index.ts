@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
 
   const eventLoop = new EventLoopMonitor();
+  const clientDir = options.clientDir ?? defaultClientDir;
   const { server, io, broadcaster } = createApp({
     log,
     clock,
@@ -88,8 +90,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestToken,
     ingestMaxBytes: config.ingestMaxBytes,
     replayLimit: config.replayLimit,
-    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: process.env.npm_package_version ?? 'dev' },
-    clientDir: options.clientDir ?? defaultClientDir,
+    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir) },
+    clientDir,
     eventLoop,
   });
   broadcaster.start();
@@ -115,6 +117,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await store.close();
     },
   };
+}
+
+/** Identifies the client build being served (a hash of its index.html), so open screens reload after a deploy. */
+function buildIdOf(clientDir: string): string {
+  try {
+    return createHash('sha256').update(fs.readFileSync(path.join(clientDir, 'index.html'))).digest('hex').slice(0, 12);
+  } catch {
+    return 'unbuilt';
+  }
 }
 
 /** The embedded default's ingest token: made once, kept in the database. */

@@ -13,6 +13,11 @@ export interface AlarmQuery {
   since?: string;
   /** Only alarms received before this ISO time. */
   until?: string;
+  types?: readonly AlarmType[];
+  districtCode?: string;
+  /** Only alarms at these schools (a search by school name resolves to ids first). */
+  schoolIds?: readonly string[];
+  drill?: boolean;
   limit: number;
 }
 
@@ -104,6 +109,13 @@ export class AlarmRepository {
     if (query.state === 'closed') q = q.where('state', 'in', [...CLOSED_ALARM_STATES]);
     if (query.since) q = q.where('received_at', '>=', query.since);
     if (query.until) q = q.where('received_at', '<', query.until);
+    if (query.types?.length) q = q.where('type', 'in', [...query.types]);
+    if (query.districtCode) q = q.where('district_code', '=', query.districtCode);
+    if (query.schoolIds) {
+      if (query.schoolIds.length === 0) return [];
+      q = q.where('school_id', 'in', [...query.schoolIds]);
+    }
+    if (query.drill !== undefined) q = q.where('drill', '=', query.drill ? 1 : 0);
     const rows = await q.orderBy('received_at', 'desc').orderBy('id').limit(query.limit).execute();
     return this.attachTransitions(rows);
   }

@@ -1,14 +1,27 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { describeZodError } from '../../shared/ingest.js';
-import { DISTRICT_CODES } from '../../shared/domain/index.js';
+import { ALARM_TYPES, DISTRICT_CODES } from '../../shared/domain/index.js';
 import { alarmLoad } from '../../shared/rules/alarm-load.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { Clock } from '../services/clock.js';
+import type { RegistryService } from '../services/registry.service.js';
 
 const alarmsQuery = z.object({
   state: z.enum(['open', 'closed', 'all']).default('all'),
   since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  /** One type or several, comma-separated. */
+  type: z
+    .string()
+    .transform((v) => v.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(ALARM_TYPES)))
+    .optional(),
+  districtCode: z.enum(DISTRICT_CODES).optional(),
+  schoolId: z.string().min(1).max(64).optional(),
+  /** Free text matched against school names and ids. */
+  q: z.string().trim().min(1).max(50).optional(),
+  drill: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
@@ -21,11 +34,22 @@ const statsQuery = z
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to' });
 
+/** The schools a listing is limited to: one by id, those whose name or id matches a search, both, or any (undefined). */
+function schoolScope(registry: RegistryService, schoolId: string | undefined, search: string | undefined): string[] | undefined {
+  let ids = schoolId ? [schoolId] : undefined;
+  if (search) {
+    const needle = search.toLowerCase();
+    const matches = registry.schools().filter((s) => s.name.toLowerCase().includes(needle) || s.id.toLowerCase() === needle).map((s) => s.id);
+    ids = ids ? ids.filter((id) => matches.includes(id)) : matches;
+  }
+  return ids;
+}
+
 /** Longest window the load report covers in one request. */
 const MAX_STATS_WINDOW_MS = 93 * 24 * 3600_000;
 
 /** `GET /alarms`, `GET /alarms/stats` and `GET /alarms/:id`. */
-export function alarmRouter(alarms: AlarmService, clock: Clock): Router {
+export function alarmRouter(alarms: AlarmService, registry: RegistryService, clock: Clock): Router {
   const router = Router();
   router.get('/alarms/stats', async (req, res) => {
     const query = statsQuery.safeParse(req.query);
@@ -55,8 +79,19 @@ export function alarmRouter(alarms: AlarmService, clock: Clock): Router {
       res.status(400).json({ error: describeZodError(query.error) });
       return;
     }
-    const { state, since, limit } = query.data;
-    const list = await alarms.list({ state, limit, ...(since ? { since: new Date(since).toISOString() } : {}) });
+    const { state, since, until, type, districtCode, schoolId, q, drill, limit } = query.data;
+    const iso = (value: string) => new Date(value).toISOString();
+    const schoolIds = schoolScope(registry, schoolId, q);
+    const list = await alarms.list({
+      state,
+      limit,
+      ...(since ? { since: iso(since) } : {}),
+      ...(until ? { until: iso(until) } : {}),
+      ...(type ? { types: type } : {}),
+      ...(districtCode ? { districtCode } : {}),
+      ...(schoolIds ? { schoolIds } : {}),
+      ...(drill !== undefined ? { drill } : {}),
+    });
     res.json({ alarms: list });
   });
   router.get('/alarms/:id', async (req, res) => {

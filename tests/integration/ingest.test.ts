@@ -132,6 +132,18 @@ describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/^state: /);
   });
 
+  it('searches alarms by school name, type, district and drill flag', async () => {
+    const byName = await alarms(sut, `q=${encodeURIComponent('叶县第一')}`);
+    expect(byName.length).toBeGreaterThan(0);
+    expect(new Set(byName.map((a) => a.schoolId))).toEqual(new Set(['S0003']));
+    const intrusions = await alarms(sut, 'type=intrusion');
+    expect(intrusions.map((a) => a.type)).toEqual(['intrusion']);
+    expect((await alarms(sut, 'type=sos,intrusion&districtCode=410403')).map((a) => a.schoolId)).toEqual(['S0002', 'S0002']);
+    expect((await alarms(sut, 'drill=true')).every((a) => a.drill)).toBe(true);
+    expect(await alarms(sut, 'q=nowhere-school')).toEqual([]);
+    expect((await fetch(`${sut.url}/api/v1/alarms?type=meteor`)).status).toBe(400);
+  });
+
   it('lists the registry for integrators, filtered by kind and school', async () => {
     const response = await fetch(`${sut.url}/api/v1/devices?kind=sos&schoolId=S0002`);
     const { devices } = (await response.json()) as { devices: { id: string }[] };
