@@ -1,4 +1,5 @@
-import type { GuardPost, PolicePost, School } from './domain/entities.js';
+import type { Device, GuardPost, PolicePost, School } from './domain/entities.js';
+import type { CameraState } from './domain/status.js';
 import type { SchoolStatus } from './domain/status.js';
 
 /** One school's changed live status. */
@@ -33,4 +34,9 @@ export interface ClientConfig {
   tileAttribution: string | null;
   /** Version of the running build; a screen reloads when it changes. */
   buildId: string;
+}
+
+/** `GET /api/v1/schools/:id/devices`: a device with its live state (cameras only; null for others). */
+export interface DeviceHealth extends Device {
+  state: CameraState | null;
 }

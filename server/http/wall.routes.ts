@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { ClientConfig, WallSnapshot } from '../../shared/wall.js';
+import type { ClientConfig, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
 import type { IngestCounters } from '../ingest/ingest.service.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { CameraHealthService } from '../services/camera-health.service.js';
@@ -19,7 +19,10 @@ interface WallDeps {
   eventLoop: EventLoopMonitor;
 }
 
-/** `GET /wall` (all a map wall draws), `GET /client-config`, `GET /health` (for operations and benchmarks). */
+/**
+ * `GET /wall` (all a map wall draws), `GET /schools/:id/devices` (a school's devices with live
+ * state), `GET /client-config`, `GET /health` (for operations and benchmarks).
+ */
 export function wallRouter(deps: WallDeps): Router {
   const router = Router();
   const startedAt = deps.clock.now();
@@ -33,6 +36,18 @@ export function wallRouter(deps: WallDeps): Router {
       cameras: deps.cameras.summary(),
     };
     res.json(snapshot);
+  });
+  router.get('/schools/:id/devices', (req, res) => {
+    const school = deps.registry.school(req.params.id);
+    if (!school) {
+      res.status(404).json({ error: `no school ${req.params.id}` });
+      return;
+    }
+    const devices: DeviceHealth[] = deps.registry.devices({ schoolId: school.id }).map((device) => ({
+      ...device,
+      state: device.kind === 'camera' ? (deps.cameras.state(device.id) ?? null) : null,
+    }));
+    res.json({ schoolId: school.id, devices });
   });
   router.get('/client-config', (_req, res) => {
     res.json(deps.clientConfig);

@@ -144,6 +144,16 @@ describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
     expect((await fetch(`${sut.url}/api/v1/alarms?type=meteor`)).status).toBe(400);
   });
 
+  it("lists a school's devices with each camera's live state", async () => {
+    await sut.post({ type: 'camera.fault', deviceId: 'CAM-S0002-01', at: new Date().toISOString(), fault: 'video_loss' });
+    const response = await fetch(`${sut.url}/api/v1/schools/S0002/devices`);
+    const { devices } = (await response.json()) as { devices: { id: string; kind: string; state: string | null }[] };
+    expect(devices.find((d) => d.id === 'CAM-S0002-01')?.state).toBe('fault');
+    expect(devices.find((d) => d.id === 'CAM-S0002-02')?.state).toBe('online');
+    expect(devices.find((d) => d.kind === 'sos')?.state).toBeNull();
+    expect((await fetch(`${sut.url}/api/v1/schools/S9999/devices`)).status).toBe(404);
+  });
+
   it('lists the registry for integrators, filtered by kind and school', async () => {
     const response = await fetch(`${sut.url}/api/v1/devices?kind=sos&schoolId=S0002`);
     const { devices } = (await response.json()) as { devices: { id: string }[] };
