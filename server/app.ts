@@ -37,6 +37,8 @@ export interface AppDeps {
   clientConfig: ClientConfig;
   clientDir: string;
   eventLoop: EventLoopMonitor;
+  /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
+  health: () => Record<string, unknown>;
 }
 
 /** The HTTP server, its Socket.IO server and the broadcaster, not yet listening. */
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): App {
       clientConfig: deps.clientConfig,
       clock: deps.clock,
       eventLoop: deps.eventLoop,
+      health: deps.health,
     }),
   );
   api.use(apiNotFound);

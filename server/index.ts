@@ -11,6 +11,7 @@ import { openStore, type Store } from './db/database.js';
 import { RegistryRepository } from './db/registry.repository.js';
 import { WriteQueue } from './db/write-queue.js';
 import { IngestService } from './ingest/ingest.service.js';
+import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
 import { createLogger, type Logger } from './logger.js';
 import { AlarmService } from './services/alarm.service.js';
 import { CameraHealthService } from './services/camera-health.service.js';
@@ -36,6 +37,8 @@ export interface RunningServer {
   ingestToken: string;
   store: Store;
   log: Logger;
+  /** The MQTT consumer, when MQTT_URL is set. */
+  mqtt: MqttIngest | null;
   /** Stops accepting, lets queued writes finish, closes the database. */
   close(): Promise<void>;
 }
@@ -93,8 +96,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir) },
     clientDir,
     eventLoop,
+    health: () => ({ mqtt: mqttIngest?.counters ?? null }),
   });
   broadcaster.start();
+
+  const mqttIngest = config.mqttUrl ? startMqttIngest({ url: config.mqttUrl, ingest, log }) : null;
+  if (mqttIngest) {
+    // The server runs without its broker for a while; the consumer keeps reconnecting.
+    mqttIngest.ready.catch((error: unknown) => log.warn({ err: error }, 'MQTT ingest not ready yet; retrying in the background'));
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -108,7 +118,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestToken,
     store,
     log,
+    mqtt: mqttIngest,
     async close() {
+      await mqttIngest?.close();
       broadcaster.stop();
       eventLoop.stop();
       await io.close();

@@ -17,6 +17,7 @@ interface WallDeps {
   clientConfig: ClientConfig;
   clock: Clock;
   eventLoop: EventLoopMonitor;
+  health: () => Record<string, unknown>;
 }
 
 /**
@@ -62,6 +63,7 @@ export function wallRouter(deps: WallDeps): Router {
       /** Since the previous /health call. */
       eventLoop: deps.eventLoop.read(),
       memory: { rssBytes: process.memoryUsage.rss() },
+      ...deps.health(),
     });
   });
   return router;
