@@ -49,3 +49,20 @@ export function formatElapsed(milliseconds: number): string {
 export function formatCount(value: number, locale: string): string {
   return new Intl.NumberFormat(intlLocale(locale)).format(value);
 }
+
+/**
+ * A span of time in words, largest unit first, zero parts left out: `2分13秒`, `1小时0分5秒` →
+ * `1小时5秒`; `2 min 13 s` in English. Under a second reads as `0秒` / `0 s`.
+ */
+export function formatSpan(milliseconds: number, locale: string): string {
+  const total = Math.max(0, Math.round(milliseconds / 1000));
+  const parts: [number, string, string][] = [
+    [Math.floor(total / 3600), '小时', ' h'],
+    [Math.floor((total % 3600) / 60), '分', ' min'],
+    [total % 60, '秒', ' s'],
+  ];
+  const shown = parts.filter(([value]) => value > 0);
+  const english = locale === 'en';
+  if (shown.length === 0) return english ? '0 s' : '0秒';
+  return shown.map(([value, zh, en]) => `${value}${english ? en : zh}`).join(english ? ' ' : '');
+}

@@ -20,6 +20,18 @@ export function compareForWall(a: Alarm, b: Alarm): number {
 }
 
 /**
+ * The console's queue order: real alarms above drills (a drill never pushes a real alarm down),
+ * then by priority, then oldest first: within a priority, the alarm that has waited longest is
+ * handled first. Ties (same receipt instant) fall back to the id, so the order is stable.
+ */
+export function compareForQueue(a: Alarm, b: Alarm): number {
+  if (a.drill !== b.drill) return a.drill ? 1 : -1;
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
  * Alarms of this screen, keyed by id, fed by the socket (via stores/connection.ts) in `seq`
  * order. A change whose `seq` is not above the last one applied is a duplicate and is ignored.
  */
@@ -33,6 +45,8 @@ export const useAlarmStore = defineStore('alarms', () => {
   const live = ref(false);
 
   const openAlarms = computed(() => [...open.values()].sort(compareForWall));
+  /** The operator console's queue: the same open alarms in working order. */
+  const queue = computed(() => [...open.values()].sort(compareForQueue));
   const realOpenAlarms = computed(() => openAlarms.value.filter((alarm) => !alarm.drill));
   const drillOpenCount = computed(() => openAlarms.value.length - realOpenAlarms.value.length);
   const openCountByPriority = computed(() => {
@@ -49,6 +63,11 @@ export const useAlarmStore = defineStore('alarms', () => {
     }
     open.delete(alarm.id);
     closed.value = [alarm, ...closed.value].sort(compareForWall).slice(0, CLOSED_ALARMS_KEPT);
+  }
+
+  /** An alarm this screen holds, open or among the recently closed; undefined otherwise. */
+  function find(id: string): Alarm | undefined {
+    return open.get(id) ?? closed.value.find((alarm) => alarm.id === id);
   }
 
   function isKnown(id: string): boolean {
@@ -103,7 +122,7 @@ export const useAlarmStore = defineStore('alarms', () => {
 
   return {
     open, closed, arrivedAt, lastSeq, live,
-    openAlarms, realOpenAlarms, drillOpenCount, openCountByPriority,
-    applyChange, applySnapshot, markLive, markNotLive, isFresh,
+    openAlarms, queue, realOpenAlarms, drillOpenCount, openCountByPriority,
+    find, applyChange, applySnapshot, markLive, markNotLive, isFresh,
   };
 });

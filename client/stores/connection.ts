@@ -1,11 +1,19 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
+import type { Alarm } from '../../shared/domain/index.js';
+import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/commands.js';
+import type { Ack } from '../../shared/events.js';
 import { createWallSocket, type WallSocket } from '../socket.js';
 import { useAlarmStore } from './alarms.js';
+import { useOperatorStore } from './operator.js';
 import { useWallStore } from './wall.js';
 
 /** Wait before reconnecting after the server itself closed the socket (a restart, a kick). */
 const SERVER_CLOSE_RETRY_MS = 3_000;
+/** How long a command may wait for the server's answer before the console says so. */
+export const COMMAND_TIMEOUT_MS = 8_000;
+/** Entries kept in the connection log (newest first). */
+export const CONNECTION_LOG_KEPT = 30;
 
 /**
  * `connecting`: never connected yet; `syncing`: connected, catching up on missed alarms;
@@ -13,16 +21,48 @@ const SERVER_CLOSE_RETRY_MS = 3_000;
  */
 export type ConnectionStatus = 'connecting' | 'syncing' | 'live' | 'disconnected';
 
+/** A time the screen was not current: from the moment the link dropped to the end of the catch-up. */
+export interface StalePeriod {
+  from: number;
+  to: number;
+  /** Alarm changes replayed during the catch-up. */
+  changes: number;
+  /** The server sent a fresh snapshot instead of a replay (too far behind). */
+  snapshot: boolean;
+}
+
+/** One line of the connection log. */
+export type ConnectionLogEntry =
+  | { kind: 'live'; at: number }
+  | { kind: 'lost'; at: number }
+  | { kind: 'recovered'; at: number; period: StalePeriod }
+  | { kind: 'operator'; at: number; operator: string };
+
+/** A command's outcome: the changed alarm, the server's refusal with its reason, or no answer. */
+export type CommandOutcome =
+  | { ok: true; alarm: Alarm }
+  | { ok: false; reason: 'refused'; error: string }
+  | { ok: false; reason: 'offline' | 'timeout' };
+
 /**
- * The screen's link to the server: owns the one socket and routes its events to the alarm and
- * wall stores. `staleSince` is when the data on screen stopped being current.
+ * The screen's link to the server: owns the one socket, routes its events to the alarm and
+ * wall stores, sends operator commands, and keeps a log of when the screen was stale.
  */
 export const useConnectionStore = defineStore('connection', () => {
   const status = ref<ConnectionStatus>('connecting');
   const staleSince = ref<number | null>(null);
   const reconnectAttempt = ref(0);
+  /** The latest stale period, for the console's "data interrupted … caught up" notice. */
+  const lastStalePeriod = ref<StalePeriod | null>(null);
+  const log = ref<ConnectionLogEntry[]>([]);
+  const operator = useOperatorStore();
   let socket: WallSocket | null = null;
   let connectedBefore = false;
+  let catchUp = { changes: 0, snapshot: false };
+
+  function addLog(entry: ConnectionLogEntry): void {
+    log.value = [entry, ...log.value].slice(0, CONNECTION_LOG_KEPT);
+  }
 
   function start(): void {
     if (socket) return;
@@ -31,24 +71,40 @@ export const useConnectionStore = defineStore('connection', () => {
     void wall.load();
     void wall.loadConfig().catch(() => undefined);
 
-    socket = createWallSocket(() => ({ lastSeq: alarms.lastSeq }));
+    socket = createWallSocket(() => ({ lastSeq: alarms.lastSeq, ...(operator.name ? { operator: operator.name } : {}) }));
     socket.on('connect', () => {
       status.value = 'syncing';
       reconnectAttempt.value = 0;
+      catchUp = { changes: 0, snapshot: false };
       // After a reconnect, or when the first load failed because the server was not up yet.
       if (connectedBefore || wall.loadState === 'error') void reload();
       connectedBefore = true;
     });
-    socket.on('alarm', (change) => alarms.applyChange(change));
-    socket.on('alarm:snapshot', (snapshot) => alarms.applySnapshot(snapshot));
+    socket.on('alarm', (change) => {
+      if (alarms.applyChange(change) && status.value === 'syncing') catchUp.changes += 1;
+    });
+    socket.on('alarm:snapshot', (snapshot) => {
+      alarms.applySnapshot(snapshot);
+      catchUp.snapshot = true;
+    });
     socket.on('alarm:live', ({ seq }) => {
       alarms.markLive(seq);
       status.value = 'live';
+      const now = Date.now();
+      if (staleSince.value !== null) {
+        const period: StalePeriod = { from: staleSince.value, to: now, ...catchUp };
+        lastStalePeriod.value = period;
+        addLog({ kind: 'recovered', at: now, period });
+      } else if (!log.value.some((entry) => entry.kind === 'live')) {
+        addLog({ kind: 'live', at: now });
+      }
       staleSince.value = null;
     });
     socket.on('school:status', ({ changes }) => wall.applyStatusChanges(changes));
     socket.on('camera:summary', (summary) => wall.applyCameraSummary(summary));
     socket.on('disconnect', (reason) => {
+      // Only this store closes the socket on purpose (a new operator name): not a lost link.
+      if (reason === 'io client disconnect') return;
       markLost();
       // Socket.IO retries by itself except when the server closed the socket: a wall still must.
       if (reason === 'io server disconnect') setTimeout(() => socket?.connect(), SERVER_CLOSE_RETRY_MS);
@@ -60,9 +116,11 @@ export const useConnectionStore = defineStore('connection', () => {
     socket.connect();
   }
 
+  /** The data on screen stops being current now (unless it already had). */
   function markLost(): void {
     useAlarmStore().markNotLive();
     status.value = 'disconnected';
+    if (staleSince.value === null && connectedBefore) addLog({ kind: 'lost', at: Date.now() });
     staleSince.value ??= Date.now();
   }
 
@@ -75,12 +133,47 @@ export const useConnectionStore = defineStore('connection', () => {
     if (before && current && current.buildId !== before) window.location.reload();
   }
 
+  /**
+   * A new operator name takes effect at the handshake: reconnect at once. The screen replays
+   * what it missed in between, so this is not a stale period and is logged as what it is.
+   */
+  watch(
+    () => operator.name,
+    (name) => {
+      if (!socket || !name) return;
+      addLog({ kind: 'operator', at: Date.now(), operator: name });
+      if (!socket.connected) return; // The next (re)connect asks the handshake again anyway.
+      socket.disconnect();
+      useAlarmStore().markNotLive();
+      status.value = 'syncing';
+      socket.connect();
+    },
+  );
+
+  /**
+   * Sends an operator command and waits for the server's answer. Refused at once while the
+   * link is down: a command buffered now and delivered minutes later would act on old news.
+   */
+  async function command<E extends AlarmCommandEvent>(event: E, payload: AlarmCommandPayload<E>): Promise<CommandOutcome> {
+    if (!socket?.connected) return { ok: false, reason: 'offline' };
+    const timed = socket.timeout(COMMAND_TIMEOUT_MS);
+    // The typed map cannot pick one command's signature from a union of event names: cast once here.
+    const emitWithAck = timed.emitWithAck as (event: E, payload: AlarmCommandPayload<E>) => Promise<Ack<Alarm>>;
+    try {
+      const answer = await emitWithAck.call(timed, event, payload);
+      return answer.ok ? { ok: true, alarm: answer.data } : { ok: false, reason: 'refused', error: answer.error };
+    } catch {
+      return { ok: false, reason: 'timeout' };
+    }
+  }
+
   function stop(): void {
-    socket?.disconnect();
+    // Listeners first: closing the socket on purpose is not a lost link.
     socket?.removeAllListeners();
+    socket?.disconnect();
     socket = null;
     connectedBefore = false;
   }
 
-  return { status, staleSince, reconnectAttempt, start, stop };
+  return { status, staleSince, reconnectAttempt, lastStalePeriod, log, start, stop, command };
 });

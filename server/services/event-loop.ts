@@ -9,14 +9,17 @@ export interface EventLoopDelay {
 
 /** Samples the event-loop delay; each `read()` returns the figures since the previous one. */
 export class EventLoopMonitor {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private static readonly RESOLUTION_MS = 10;
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: EventLoopMonitor.RESOLUTION_MS });
 
   constructor() {
     this.histogram.enable();
   }
 
   read(): EventLoopDelay {
-    const ms = (ns: number) => Math.round((ns / 1e6) * 100) / 100;
+    // The histogram measures whole sampling intervals; the delay is what exceeds the interval
+    // (as fastify's under-pressure computes it).
+    const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - EventLoopMonitor.RESOLUTION_MS) * 100) / 100);
     const reading = { p50Ms: ms(this.histogram.percentile(50)), p99Ms: ms(this.histogram.percentile(99)), maxMs: ms(this.histogram.max) };
     this.histogram.reset();
     return reading;
