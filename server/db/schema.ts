@@ -32,6 +32,10 @@ export interface Database {
     phone: string;
     duty: string;
     schedule: string;
+    /** JSON ISO weekdays, or null for school days. */
+    days: string | null;
+    /** JSON list of local dates off. */
+    off_dates: string;
     radius_m: number;
     lat: number;
     lng: number;

@@ -70,6 +70,10 @@ export interface GuardPost extends LatLng {
   /** Duty, e.g. "疏导交通、护送学生". */
   duty: string;
   schedule: DutyWindow[];
+  /** ISO weekdays the post is staffed (1 Monday … 7 Sunday); absent means school days, Monday to Friday. */
+  days?: number[];
+  /** Local dates (`YYYY-MM-DD`, Asia/Shanghai) the post is off: holidays and school closures. */
+  offDates?: string[];
   /** Coverage radius shown on the map, metres. */
   radiusM: number;
 }

@@ -1,5 +1,6 @@
 import type { Alarm, AlarmPriority } from '../domain/alarm.js';
 import { isOpenState } from '../domain/alarm.js';
+import { shanghaiParts } from '../time.js';
 
 /**
  * Alarm-load figures after ISA-18.2 / EEMUA 191 practice: about 1 alarm per operator per
@@ -16,8 +17,6 @@ export const ALARM_LOAD_LIMITS = {
 } as const;
 
 const TEN_MINUTES = 600_000;
-/** Asia/Shanghai is UTC+8 all year (no daylight saving). */
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
 /** Mean and 90th percentile of a set of durations, seconds; null when there are none. */
 export interface DurationFigures {
@@ -91,7 +90,7 @@ function groupBy(alarms: Alarm[], keyOf: (a: Alarm) => string): Map<string, Alar
 
 /** The Asia/Shanghai calendar date of an instant, `YYYY-MM-DD`. */
 export function shanghaiDate(iso: string): string {
-  return new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return shanghaiParts(Date.parse(iso)).date;
 }
 
 /**

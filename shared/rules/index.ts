@@ -2,3 +2,6 @@ export * from './guards.js';
 export * from './response.js';
 export * from './alarm-lifecycle.js';
 export * from './alarm-load.js';
+export * from './guard-post.js';
+export * from './patrol.js';
+export * from './coverage.js';

@@ -53,6 +53,8 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('phone', 'text', (c) => c.notNull())
         .addColumn('duty', 'text', (c) => c.notNull())
         .addColumn('schedule', 'text', (c) => c.notNull())
+        .addColumn('days', 'text')
+        .addColumn('off_dates', 'text', (c) => c.notNull().defaultTo('[]'))
         .addColumn('radius_m', 'integer', (c) => c.notNull())
         .addColumn('lat', real, (c) => c.notNull())
         .addColumn('lng', real, (c) => c.notNull())
