@@ -4,6 +4,7 @@ import type { ClientConfig } from '../shared/wall.js';
 import type { Logger } from './logger.js';
 import { alarmRouter } from './http/alarm.routes.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
+import { fieldRouter } from './http/field.routes.js';
 import { registryRouter } from './http/registry.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
@@ -19,6 +20,9 @@ import type { EventLoopMonitor } from './services/event-loop.js';
 import type { DomainEvents } from './services/domain-events.js';
 import type { RegistryService } from './services/registry.service.js';
 import type { SchoolStatusService } from './services/school-status.service.js';
+import type { FaultService } from './services/fault.service.js';
+import type { GuardPostService } from './services/guard-post.service.js';
+import type { PatrolService } from './services/patrol.service.js';
 
 /** Everything the HTTP and socket layers call. Built by the composition root (index.ts). */
 export interface AppDeps {
@@ -30,6 +34,9 @@ export interface AppDeps {
   alarms: AlarmService;
   cameras: CameraHealthService;
   status: SchoolStatusService;
+  faults: FaultService;
+  posts: GuardPostService;
+  patrol: PatrolService;
   ingest: IngestService;
   ingestToken: string;
   ingestMaxBytes: number;
@@ -58,6 +65,7 @@ export function createApp(deps: AppDeps): App {
   api.use(ingestRouter({ ingest: deps.ingest, token: deps.ingestToken, maxBytes: deps.ingestMaxBytes, log: deps.log }));
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
+  api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
   api.use(
     wallRouter({
       registry: deps.registry,
@@ -86,6 +94,8 @@ export function createApp(deps: AppDeps): App {
     alarms: deps.alarms,
     cameras: deps.cameras,
     status: deps.status,
+    faults: deps.faults,
+    posts: deps.posts,
     replayLimit: deps.replayLimit,
   });
   handleConnections(io, broadcaster, { alarms: deps.alarms, log: deps.log });

@@ -6,20 +6,13 @@ import { fileURLToPath } from 'node:url';
 import type { Dataset } from '../shared/dataset.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { AlarmRepository } from './db/alarm.repository.js';
 import { openStore, type Store } from './db/database.js';
 import { RegistryRepository } from './db/registry.repository.js';
-import { WriteQueue } from './db/write-queue.js';
-import { IngestService } from './ingest/ingest.service.js';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
 import { createLogger, type Logger } from './logger.js';
-import { AlarmService } from './services/alarm.service.js';
-import { CameraHealthService } from './services/camera-health.service.js';
+import { buildServices } from './services/build.js';
 import { systemClock, type Clock } from './services/clock.js';
-import { DomainEvents } from './services/domain-events.js';
 import { EventLoopMonitor } from './services/event-loop.js';
-import { RegistryService } from './services/registry.service.js';
-import { SchoolStatusService } from './services/school-status.service.js';
 
 /** Options beside the configuration, for the launcher and for tests. */
 export interface StartOptions {
@@ -39,9 +32,14 @@ export interface RunningServer {
   log: Logger;
   /** The MQTT consumer, when MQTT_URL is set. */
   mqtt: MqttIngest | null;
+  /** Runs the periodic checks now and waits for their writes (tests drive it with a pinned clock). */
+  tick(): Promise<void>;
   /** Stops accepting, lets queued writes finish, closes the database. */
   close(): Promise<void>;
 }
+
+/** How often missed keepalives and 护学岗 windows are checked. */
+const TICK_MS = 5_000;
 
 const defaultClientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
@@ -60,36 +58,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
-  const events = new DomainEvents();
-  const writes = new WriteQueue();
-  const registry = new RegistryService(registryRepository);
-  await registry.load();
-  const alarms = new AlarmService({
-    repository: new AlarmRepository(store.db),
-    store,
-    writes,
-    events,
-    clock,
-    unitExists: (unitId) => registry.policePosts().some((p) => p.id === unitId),
-  });
-  const cameras = new CameraHealthService({ registry, events, clock });
-  cameras.init();
-  const status = new SchoolStatusService(events);
-  status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
-  const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
+  const services = await buildServices({ store, registryRepository, clock, log });
+  await services.tick();
 
   const eventLoop = new EventLoopMonitor();
   const clientDir = options.clientDir ?? defaultClientDir;
   const { server, io, broadcaster } = createApp({
+    ...services,
     log,
     clock,
-    events,
-    writes,
-    registry,
-    alarms,
-    cameras,
-    status,
-    ingest,
     ingestToken,
     ingestMaxBytes: config.ingestMaxBytes,
     replayLimit: config.replayLimit,
@@ -99,8 +76,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     health: () => ({ mqtt: mqttIngest?.counters ?? null }),
   });
   broadcaster.start();
+  const ticker = setInterval(() => {
+    services.tick().catch((error: unknown) => log.error({ err: error }, 'periodic check failed'));
+  }, TICK_MS);
 
-  const mqttIngest = config.mqttUrl ? startMqttIngest({ url: config.mqttUrl, ingest, log }) : null;
+  const mqttIngest = config.mqttUrl ? startMqttIngest({ url: config.mqttUrl, ingest: services.ingest, log }) : null;
   if (mqttIngest) {
     // The server runs without its broker for a while; the consumer keeps reconnecting.
     mqttIngest.ready.catch((error: unknown) => log.warn({ err: error }, 'MQTT ingest not ready yet; retrying in the background'));
@@ -119,13 +99,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store,
     log,
     mqtt: mqttIngest,
+    async tick() {
+      await services.tick();
+      await services.writes.drain();
+    },
     async close() {
       await mqttIngest?.close();
+      clearInterval(ticker);
       broadcaster.stop();
       eventLoop.stop();
       await io.close();
       server.closeAllConnections();
-      await writes.drain();
+      await services.writes.drain();
       await store.close();
     },
   };

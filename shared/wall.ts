@@ -1,4 +1,5 @@
-import type { Device, GuardPost, PolicePost, School } from './domain/entities.js';
+import type { Device, DutyWindow, GuardPost, PolicePost, School } from './domain/entities.js';
+import type { PostState } from './rules/guard-post.js';
 import type { CameraState } from './domain/status.js';
 import type { SchoolStatus } from './domain/status.js';
 
@@ -39,4 +40,32 @@ export interface ClientConfig {
 /** `GET /api/v1/schools/:id/devices`: a device with its live state (cameras only; null for others). */
 export interface DeviceHealth extends Device {
   state: CameraState | null;
+}
+
+/** A camera fault ticket: opened when a camera goes offline or reports a fault, to be restored within 24 h (附件3). */
+export interface CameraFault {
+  id: number;
+  deviceId: string;
+  schoolId: string;
+  districtCode: string;
+  /** `offline` (three keepalives missed) or the device's fault code (`video_loss`, `tamper`, …). */
+  reason: string;
+  openedAt: string;
+  /** openedAt + 24 h. */
+  deadlineAt: string;
+  /** Null while open; set when the camera reported again. */
+  closedAt: string | null;
+  /** Length of the outage, once closed. */
+  outageSeconds: number | null;
+}
+
+/** A 护学岗 post's live state (`GET /api/v1/posts/status`, pushed as `post:status`). */
+export interface PostLive {
+  postId: string;
+  state: PostState;
+  /** The duty window now running, null off hours. */
+  window: DutyWindow | null;
+  /** The check-in counted for that window (ISO), if any. */
+  checkedInAt: string | null;
+  reason: { zh: string; en: string };
 }

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
 import type { Database } from './schema.js';
 import { initialMigration } from './migrations/0001_initial.js';
+import { cameraFaultsMigration } from './migrations/0002_camera_faults.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -50,7 +51,7 @@ function openPostgres(url: string): Store {
 
 /** Versioned migrations, in order. Each is written once against both engines. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect) };
+  return { '0001_initial': initialMigration(dialect), '0002_camera_faults': cameraFaultsMigration(dialect) };
 }
 
 async function migrate(store: Store): Promise<void> {

@@ -70,6 +70,21 @@ export interface Database {
     at: string;
     note: string | null;
   };
+  /** Camera fault tickets (24 h restore deadline, 附件3). */
+  camera_faults: {
+    id: Generated<number>;
+    device_id: string;
+    school_id: string;
+    district_code: string;
+    /** `offline` (missed keepalives) or the device's fault code. */
+    reason: string;
+    /** The camera state that opened it: `offline` or `fault`. */
+    state: string;
+    opened_at: string;
+    deadline_at: string;
+    closed_at: string | null;
+    outage_seconds: number | null;
+  };
   /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed. */
   alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
 }

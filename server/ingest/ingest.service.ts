@@ -14,7 +14,7 @@ import type { Store } from '../db/database.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { CameraHealthService } from '../services/camera-health.service.js';
-import type { DomainEvents } from '../services/domain-events.js';
+import type { ActivityEvent, DomainEvents } from '../services/domain-events.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { isoNow, type Clock } from '../services/clock.js';
 
@@ -163,10 +163,15 @@ export class IngestService {
       for (const { event } of items) {
         if (event.type === 'camera.heartbeat') cameras.heartbeat(event.deviceId, Date.parse(event.at));
       }
+      const activity: ActivityEvent[] = [];
       for (const event of fresh) {
-        if (event.type === 'camera.fault') cameras.fault(event.deviceId);
+        if (event.type === 'camera.fault') cameras.fault(event.deviceId, event.fault);
+        if (event.type === 'post.checkin' || event.type === 'post.checkout' || event.type === 'patrol.scan') {
+          activity.push({ type: event.type, deviceId: event.deviceId, at: Date.parse(event.at) });
+        }
       }
       if (changes.length > 0) events.emit('alarm.changed', changes);
+      if (activity.length > 0) events.emit('activity.stored', activity);
     });
   }
 }

@@ -5,6 +5,8 @@ import type { WriteQueue } from '../db/write-queue.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { CameraHealthService } from '../services/camera-health.service.js';
 import type { DomainEvents } from '../services/domain-events.js';
+import type { FaultService } from '../services/fault.service.js';
+import type { GuardPostService } from '../services/guard-post.service.js';
 import type { SchoolStatusService } from '../services/school-status.service.js';
 
 /** The typed Socket.IO server of the app. */
@@ -17,8 +19,6 @@ export const ROOMS = { alarms: 'alarms', wall: 'wall' } as const;
 
 /** How often coalesced health changes are pushed: at most 4 a second. */
 const STATUS_PUSH_MS = 250;
-/** How often cameras are checked for missed keepalives. */
-const SWEEP_MS = 5_000;
 
 interface BroadcasterDeps {
   io: XiaoanServer;
@@ -27,12 +27,15 @@ interface BroadcasterDeps {
   alarms: AlarmService;
   cameras: CameraHealthService;
   status: SchoolStatusService;
+  faults: FaultService;
+  posts: GuardPostService;
   replayLimit: number;
 }
 
 /**
  * The one place that maps domain events to wire events and rooms. Alarms go out at once, one
- * by one, in `seq` order; school status and camera counts go out coalesced and volatile.
+ * by one, in `seq` order; school status, camera counts, fault tickets and 护学岗 states go out
+ * coalesced.
  */
 export class Broadcaster {
   private timers: NodeJS.Timeout[] = [];
@@ -46,7 +49,6 @@ export class Broadcaster {
   start(): void {
     this.deps.events.on('alarm.changed', this.onAlarms);
     this.timers.push(setInterval(() => this.pushHealth(), STATUS_PUSH_MS));
-    this.timers.push(setInterval(() => this.deps.cameras.sweep(), SWEEP_MS));
   }
 
   stop(): void {
@@ -55,15 +57,23 @@ export class Broadcaster {
     this.timers = [];
   }
 
-  /** Sends the coalesced status changes and the camera summary when it moved. */
+  /** Sends the coalesced status, fault-ticket and post changes, and the camera summary when it moved. */
   pushHealth(): void {
+    // Not volatile: a volatile packet is dropped whenever the transport is still writing the
+    // previous one (so a second emit in the same flush would be lost), and a lost status change
+    // leaves a school the wrong colour. Coalescing already bounds the rate to 4 flushes a second.
+    const wall = () => this.deps.io.to(ROOMS.wall);
     const changes = this.deps.status.flush();
-    if (changes.length > 0) this.deps.io.to(ROOMS.wall).volatile.emit('school:status', { changes });
+    if (changes.length > 0) wall().emit('school:status', { changes });
+    const faults = this.deps.faults.flush();
+    if (faults.length > 0) wall().emit('camera:faults', { changes: faults });
+    const posts = this.deps.posts.flush();
+    if (posts.length > 0) wall().emit('post:status', { changes: posts });
     const summary: CameraSummary = this.deps.cameras.summary();
     const key = JSON.stringify(summary);
     if (key !== this.lastSummary) {
       this.lastSummary = key;
-      this.deps.io.to(ROOMS.wall).volatile.emit('camera:summary', summary);
+      wall().emit('camera:summary', summary);
     }
   }
 

@@ -95,6 +95,34 @@ export class AlarmService {
   }
 
   /**
+   * Raises an alarm the server itself detects (a 护学岗 absent at peak time, say) once per `key`:
+   * the key is stored in the event log like an ingest id, so a repeat or a restart never raises
+   * the same alarm twice.
+   */
+  async raiseOnce(key: string, input: RaiseAlarmInput): Promise<AlarmChange | null> {
+    const change = await this.deps.writes.run(() =>
+      this.deps.store.db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('events')
+          .values({
+            id: key,
+            type: `system.${input.type}`,
+            device_id: input.deviceId,
+            at: input.at,
+            received_at: isoNow(this.deps.clock),
+            payload: JSON.stringify({ note: input.note }),
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        return inserted ? this.raise(trx, input) : null;
+      }),
+    );
+    if (change) this.deps.events.emit('alarm.changed', [change]);
+    return change;
+  }
+
+  /**
    * Applies an operator's command. The decision is taken on the alarm as stored, and the write
    * only lands if the alarm is still in that state, so two operators acting at once get one
    * winner; the other is told why and the alarm is unchanged.

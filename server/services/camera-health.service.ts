@@ -35,15 +35,20 @@ export class CameraHealthService {
     return this.deps.rules ?? DEFAULT_KEEPALIVE_RULES;
   }
 
-  /** Starts every registered camera as online, last seen now: a fresh server gives each a full grace period. */
-  init(): void {
+  /**
+   * Starts every registered camera as online, last seen now — a fresh server gives each a full
+   * grace period — except those with an open fault, which stay down until they report again.
+   */
+  init(down: { deviceId: string; state: CameraState }[] = []): void {
     const now = this.deps.clock.now();
+    const known = new Map(down.map((d) => [d.deviceId, d.state]));
     this.cameras.clear();
     this.counts.online = this.counts.offline = this.counts.fault = 0;
     for (const device of this.deps.registry.devices({ kind: 'camera' })) {
       if (!device.schoolId) continue;
-      this.cameras.set(device.id, { schoolId: device.schoolId, lastSeen: now, state: 'online' });
-      this.counts.online++;
+      const state = known.get(device.id) ?? 'online';
+      this.cameras.set(device.id, { schoolId: device.schoolId, lastSeen: now, state });
+      this.counts[state]++;
     }
   }
 
@@ -57,10 +62,10 @@ export class CameraHealthService {
   }
 
   /** An explicit fault (video loss, tamper…): faulty until its next keepalive. */
-  fault(deviceId: string): void {
+  fault(deviceId: string, reason: string): void {
     const entry = this.cameras.get(deviceId);
     if (!entry || entry.state === 'fault') return;
-    this.announce([this.move(deviceId, entry, 'fault', this.deps.clock.now())]);
+    this.announce([{ ...this.move(deviceId, entry, 'fault', this.deps.clock.now()), reason }]);
   }
 
   /** Marks offline every camera whose last keepalive is older than the allowed misses. Call it periodically. */
@@ -69,7 +74,7 @@ export class CameraHealthService {
     const limit = this.rules.intervalMs * this.rules.missedBeforeOffline;
     const changes: CameraStateChange[] = [];
     for (const [deviceId, entry] of this.cameras) {
-      if (entry.state === 'online' && now - entry.lastSeen > limit) changes.push(this.move(deviceId, entry, 'offline', now));
+      if (entry.state === 'online' && now - entry.lastSeen > limit) changes.push({ ...this.move(deviceId, entry, 'offline', now), reason: 'offline' });
     }
     this.announce(changes);
     return changes;

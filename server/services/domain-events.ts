@@ -9,6 +9,16 @@ export interface CameraStateChange {
   from: CameraState;
   to: CameraState;
   at: number;
+  /** Why, for a move to `fault` (the device's fault code) or `offline` (missed keepalives). */
+  reason?: string;
+}
+
+/** A stored 护学岗 or patrol event, as the services that keep their live state need it. */
+export interface ActivityEvent {
+  type: 'post.checkin' | 'post.checkout' | 'patrol.scan';
+  deviceId: string;
+  /** Device time, ms since the epoch. */
+  at: number;
 }
 
 /** Facts the services announce after they are stored; realtime/broadcaster.ts maps them to wire events. */
@@ -16,6 +26,8 @@ export interface DomainEventMap {
   /** Alarm changes committed to the database, in `seq` order. */
   'alarm.changed': [changes: AlarmChange[]];
   'camera.changed': [changes: CameraStateChange[]];
+  /** 护学岗 check-ins/outs and patrol scans committed to the database (duplicates never). */
+  'activity.stored': [events: ActivityEvent[]];
 }
 
 /** A typed in-process event bus. */

@@ -15,6 +15,8 @@ export interface RegistrySource {
 export class RegistryService {
   private schoolsById = new Map<string, School>();
   private devicesById = new Map<string, Device>();
+  private devicesBySchool = new Map<string, Device[]>();
+  private terminalsByPost = new Map<string, Device>();
   private schoolList: School[] = [];
   private deviceList: Device[] = [];
   private policePostList: PolicePost[] = [];
@@ -36,6 +38,16 @@ export class RegistryService {
     this.guardPostList = guardPosts;
     this.schoolsById = new Map(schools.map((s) => [s.id, s]));
     this.devicesById = new Map(devices.map((d) => [d.id, d]));
+    this.devicesBySchool = new Map();
+    this.terminalsByPost = new Map();
+    for (const device of devices) {
+      if (device.schoolId) {
+        const list = this.devicesBySchool.get(device.schoolId);
+        if (list) list.push(device);
+        else this.devicesBySchool.set(device.schoolId, [device]);
+      }
+      if (device.kind === 'post' && device.postId) this.terminalsByPost.set(device.postId, device);
+    }
   }
 
   device(id: string): Device | undefined {
@@ -59,7 +71,13 @@ export class RegistryService {
   }
 
   devices(filter: { kind?: DeviceKind; schoolId?: string } = {}): Device[] {
-    return this.deviceList.filter((d) => (!filter.kind || d.kind === filter.kind) && (!filter.schoolId || d.schoolId === filter.schoolId));
+    const scope = filter.schoolId ? (this.devicesBySchool.get(filter.schoolId) ?? []) : this.deviceList;
+    return filter.kind ? scope.filter((d) => d.kind === filter.kind) : scope;
+  }
+
+  /** The check-in terminal of a 护学岗 post. */
+  postTerminal(postId: string): Device | undefined {
+    return this.terminalsByPost.get(postId);
   }
 
   policePosts(): PolicePost[] {

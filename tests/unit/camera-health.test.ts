@@ -61,7 +61,7 @@ describe(CameraHealthService.name, () => {
 
   it('counts states for the summary', async () => {
     const { sut } = await setup();
-    sut.fault('CAM-S0001-02');
+    sut.fault('CAM-S0001-02', 'video_loss');
     expect(sut.summary()).toEqual({ total: 9, online: 8, offline: 0, fault: 1 });
   });
 });

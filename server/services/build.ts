@@ -1,0 +1,80 @@
+import { ActivityRepository } from '../db/activity.repository.js';
+import { AlarmRepository } from '../db/alarm.repository.js';
+import type { Store } from '../db/database.js';
+import { FaultRepository } from '../db/fault.repository.js';
+import type { RegistryRepository } from '../db/registry.repository.js';
+import { WriteQueue } from '../db/write-queue.js';
+import { IngestService } from '../ingest/ingest.service.js';
+import type { Logger } from '../logger.js';
+import { AlarmService } from './alarm.service.js';
+import { CameraHealthService } from './camera-health.service.js';
+import type { Clock } from './clock.js';
+import { DomainEvents } from './domain-events.js';
+import { FaultService } from './fault.service.js';
+import { GuardPostService } from './guard-post.service.js';
+import { PatrolService } from './patrol.service.js';
+import { RegistryService } from './registry.service.js';
+import { SchoolStatusService } from './school-status.service.js';
+import type { CameraState } from '../../shared/domain/index.js';
+
+/** Every domain service, wired to its dependencies and started from the stored state. */
+export interface Services {
+  events: DomainEvents;
+  writes: WriteQueue;
+  registry: RegistryService;
+  alarms: AlarmService;
+  cameras: CameraHealthService;
+  status: SchoolStatusService;
+  faults: FaultService;
+  posts: GuardPostService;
+  patrol: PatrolService;
+  ingest: IngestService;
+  /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
+  tick(): Promise<void>;
+}
+
+/** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger }): Promise<Services> {
+  const { store, clock, log } = deps;
+  const events = new DomainEvents();
+  const writes = new WriteQueue();
+  const registry = new RegistryService(deps.registryRepository);
+  await registry.load();
+  const alarms = new AlarmService({
+    repository: new AlarmRepository(store.db),
+    store,
+    writes,
+    events,
+    clock,
+    unitExists: (unitId) => registry.policePosts().some((p) => p.id === unitId),
+  });
+  const faultRepository = new FaultRepository(store.db);
+  const cameras = new CameraHealthService({ registry, events, clock });
+  cameras.init((await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state as CameraState })));
+  const status = new SchoolStatusService(events);
+  status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
+  const faults = new FaultService({ store, writes, events, registry, repository: faultRepository, log });
+  const posts = new GuardPostService({ registry, events, clock, alarms, log });
+  const patrol = new PatrolService({ registry, events, clock });
+  const recent = await new ActivityRepository(store.db).since(posts.keepSince());
+  posts.init(recent);
+  patrol.init(recent);
+  const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
+
+  return {
+    events,
+    writes,
+    registry,
+    alarms,
+    cameras,
+    status,
+    faults,
+    posts,
+    patrol,
+    ingest,
+    async tick() {
+      cameras.sweep();
+      await posts.evaluate();
+    },
+  };
+}
