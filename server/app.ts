@@ -21,6 +21,7 @@ import type { DomainEvents } from './services/domain-events.js';
 import type { RegistryService } from './services/registry.service.js';
 import type { SchoolStatusService } from './services/school-status.service.js';
 import type { FaultService } from './services/fault.service.js';
+import type { SchoolCameraService } from './services/school-camera.service.js';
 import type { GuardPostService } from './services/guard-post.service.js';
 import type { PatrolService } from './services/patrol.service.js';
 
@@ -34,6 +35,7 @@ export interface AppDeps {
   alarms: AlarmService;
   cameras: CameraHealthService;
   status: SchoolStatusService;
+  schoolCameras: SchoolCameraService;
   faults: FaultService;
   posts: GuardPostService;
   patrol: PatrolService;
@@ -76,6 +78,7 @@ export function createApp(deps: AppDeps): App {
       clientConfig: deps.clientConfig,
       clock: deps.clock,
       eventLoop: deps.eventLoop,
+      schoolCameras: deps.schoolCameras,
       health: deps.health,
     }),
   );
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps): App {
     status: deps.status,
     faults: deps.faults,
     posts: deps.posts,
+    schoolCameras: deps.schoolCameras,
     replayLimit: deps.replayLimit,
   });
   handleConnections(io, broadcaster, { alarms: deps.alarms, log: deps.log });

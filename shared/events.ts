@@ -1,5 +1,5 @@
 import type { Alarm } from './domain/alarm.js';
-import type { CameraFault, CameraSummary, PostLive, SchoolStatusChange } from './wall.js';
+import type { CameraFault, CameraSummary, PostLive, SchoolCameraCount, SchoolStatusChange } from './wall.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
 
 /** `alarm` payload: one new or changed alarm with its change number. `seq` only grows, across restarts too. */
@@ -30,6 +30,8 @@ export interface ServerToClientEvents {
   'school:status': (payload: { changes: SchoolStatusChange[] }) => void;
   /** City-wide camera counts, coalesced with school status. */
   'camera:summary': (summary: CameraSummary) => void;
+  /** Schools whose cameras-online count changed, `[schoolId, online, total]`, coalesced. */
+  'school:cameras': (payload: { changes: SchoolCameraCount[] }) => void;
   /** Camera fault tickets opened or closed, coalesced. */
   'camera:faults': (payload: { changes: CameraFault[] }) => void;
   /** 护学岗 posts whose live state changed, coalesced. */

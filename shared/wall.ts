@@ -26,6 +26,8 @@ export interface WallSnapshot {
   /** Schools whose status is not `normal`; every other school is normal. */
   statuses: SchoolStatusChange[];
   cameras: CameraSummary;
+  /** Every school's cameras online of total: the per-school and per-district online rates. */
+  schoolCameras: SchoolCameraCount[];
 }
 
 /** `GET /api/v1/client-config`: settings the browser needs from the server's configuration. */
@@ -40,7 +42,12 @@ export interface ClientConfig {
 /** `GET /api/v1/schools/:id/devices`: a device with its live state (cameras only; null for others). */
 export interface DeviceHealth extends Device {
   state: CameraState | null;
+  /** Days of video a camera last reported keeping (null: not reported, or not a camera). */
+  retentionDays: number | null;
 }
+
+/** One school's cameras: `[schoolId, online, total]`, compact because a snapshot carries every school. */
+export type SchoolCameraCount = [schoolId: string, online: number, total: number];
 
 /** A camera fault ticket: opened when a camera goes offline or reports a fault, to be restored within 24 h (附件3). */
 export interface CameraFault {

@@ -7,6 +7,7 @@ import type { RegistryService } from '../services/registry.service.js';
 import type { SchoolStatusService } from '../services/school-status.service.js';
 import type { Clock } from '../services/clock.js';
 import type { EventLoopMonitor } from '../services/event-loop.js';
+import type { SchoolCameraService } from '../services/school-camera.service.js';
 
 interface WallDeps {
   registry: RegistryService;
@@ -17,6 +18,7 @@ interface WallDeps {
   clientConfig: ClientConfig;
   clock: Clock;
   eventLoop: EventLoopMonitor;
+  schoolCameras: SchoolCameraService;
   health: () => Record<string, unknown>;
 }
 
@@ -35,6 +37,7 @@ export function wallRouter(deps: WallDeps): Router {
       guardPosts: deps.registry.guardPosts(),
       statuses: deps.status.nonNormal(),
       cameras: deps.cameras.summary(),
+      schoolCameras: deps.schoolCameras.all(),
     };
     res.json(snapshot);
   });
@@ -47,6 +50,7 @@ export function wallRouter(deps: WallDeps): Router {
     const devices: DeviceHealth[] = deps.registry.devices({ schoolId: school.id }).map((device) => ({
       ...device,
       state: device.kind === 'camera' ? (deps.cameras.state(device.id) ?? null) : null,
+      retentionDays: device.kind === 'camera' ? deps.cameras.retentionDays(device.id) : null,
     }));
     res.json({ schoolId: school.id, devices });
   });

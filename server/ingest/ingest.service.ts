@@ -161,7 +161,7 @@ export class IngestService {
       }
       // Announced only after the commit: persist before push.
       for (const { event } of items) {
-        if (event.type === 'camera.heartbeat') cameras.heartbeat(event.deviceId, Date.parse(event.at));
+        if (event.type === 'camera.heartbeat') cameras.heartbeat(event.deviceId, Date.parse(event.at), event.retentionDays);
       }
       const activity: ActivityEvent[] = [];
       for (const event of fresh) {

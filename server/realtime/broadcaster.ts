@@ -7,6 +7,7 @@ import type { CameraHealthService } from '../services/camera-health.service.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import type { FaultService } from '../services/fault.service.js';
 import type { GuardPostService } from '../services/guard-post.service.js';
+import type { SchoolCameraService } from '../services/school-camera.service.js';
 import type { SchoolStatusService } from '../services/school-status.service.js';
 
 /** The typed Socket.IO server of the app. */
@@ -29,6 +30,7 @@ interface BroadcasterDeps {
   status: SchoolStatusService;
   faults: FaultService;
   posts: GuardPostService;
+  schoolCameras: SchoolCameraService;
   replayLimit: number;
 }
 
@@ -65,6 +67,8 @@ export class Broadcaster {
     const wall = () => this.deps.io.to(ROOMS.wall);
     const changes = this.deps.status.flush();
     if (changes.length > 0) wall().emit('school:status', { changes });
+    const cameras = this.deps.schoolCameras.flush();
+    if (cameras.length > 0) wall().emit('school:cameras', { changes: cameras });
     const faults = this.deps.faults.flush();
     if (faults.length > 0) wall().emit('camera:faults', { changes: faults });
     const posts = this.deps.posts.flush();

@@ -15,6 +15,7 @@ import { GuardPostService } from './guard-post.service.js';
 import { PatrolService } from './patrol.service.js';
 import { RegistryService } from './registry.service.js';
 import { SchoolStatusService } from './school-status.service.js';
+import { SchoolCameraService } from './school-camera.service.js';
 import type { CameraState } from '../../shared/domain/index.js';
 
 /** Every domain service, wired to its dependencies and started from the stored state. */
@@ -25,6 +26,7 @@ export interface Services {
   alarms: AlarmService;
   cameras: CameraHealthService;
   status: SchoolStatusService;
+  schoolCameras: SchoolCameraService;
   faults: FaultService;
   posts: GuardPostService;
   patrol: PatrolService;
@@ -53,6 +55,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   cameras.init((await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state as CameraState })));
   const status = new SchoolStatusService(events);
   status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
+  const schoolCameras = new SchoolCameraService(events);
+  schoolCameras.init(registry, cameras.unhealthy());
   const faults = new FaultService({ store, writes, events, registry, repository: faultRepository, log });
   const posts = new GuardPostService({ registry, events, clock, alarms, log });
   const patrol = new PatrolService({ registry, events, clock });
@@ -68,6 +72,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     alarms,
     cameras,
     status,
+    schoolCameras,
     faults,
     posts,
     patrol,

@@ -17,6 +17,8 @@ interface CameraEntry {
   schoolId: string;
   lastSeen: number;
   state: CameraState;
+  /** Days of video the camera last said it keeps; undefined until it reports. */
+  retentionDays?: number;
 }
 
 /**
@@ -53,9 +55,10 @@ export class CameraHealthService {
   }
 
   /** A keepalive: the camera is alive at `atMs` (never later than now, whatever its clock says). */
-  heartbeat(deviceId: string, atMs: number): void {
+  heartbeat(deviceId: string, atMs: number, retentionDays?: number): void {
     const entry = this.cameras.get(deviceId);
     if (!entry) return;
+    if (retentionDays !== undefined) entry.retentionDays = retentionDays;
     const now = this.deps.clock.now();
     entry.lastSeen = Math.max(entry.lastSeen, Math.min(atMs, now));
     if (entry.state !== 'online') this.announce([this.move(deviceId, entry, 'online', now)]);
@@ -82,6 +85,11 @@ export class CameraHealthService {
 
   state(deviceId: string): CameraState | undefined {
     return this.cameras.get(deviceId)?.state;
+  }
+
+  /** Days of video the camera last reported keeping, or null before it reports. */
+  retentionDays(deviceId: string): number | null {
+    return this.cameras.get(deviceId)?.retentionDays ?? null;
   }
 
   /** Cameras not online, with their school: what the school status starts from. */

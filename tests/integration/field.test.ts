@@ -32,7 +32,9 @@ describe(`${FaultService.name} and the field services`, () => {
     const screen = connectClient(sut.url);
     await screen.live;
     const pushed: CameraFault[] = [];
+    const counts: [string, number, number][] = [];
     screen.socket.on('camera:faults', ({ changes }) => pushed.push(...changes));
+    screen.socket.on('school:cameras', ({ changes }) => counts.push(...changes));
 
     const beat = () => sut.post({ type: 'camera.heartbeat', deviceId: 'CAM-S0001-01', at: clock.iso() });
     await beat();
@@ -46,6 +48,10 @@ describe(`${FaultService.name} and the field services`, () => {
     const ticket = faults.find((f) => f.deviceId === 'CAM-S0001-01');
     expect(ticket).toMatchObject({ reason: 'offline', openedAt: '2026-11-30T02:03:01.000Z', deadlineAt: '2026-12-01T02:03:01.000Z', closedAt: null });
     await waitFor(() => pushed.some((f) => f.deviceId === 'CAM-S0001-01' && f.closedAt === null), 'the opened ticket pushed');
+
+    const wall = await json<{ schoolCameras: [string, number, number][] }>(`${sut.url}/api/v1/wall`);
+    expect(wall.schoolCameras).toContainEqual(['S0001', 0, 3]);
+    await waitFor(() => counts.some(([id, online]) => id === 'S0001' && online === 0), 'the school camera count pushed');
 
     clock.advance(119);
     await beat();

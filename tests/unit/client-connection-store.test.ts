@@ -47,6 +47,7 @@ const emptyWall: WallSnapshot = {
   guardPosts: [],
   statuses: [],
   cameras: { total: 0, online: 0, offline: 0, fault: 0 },
+  schoolCameras: [],
 };
 
 describe(useConnectionStore.name, () => {

@@ -13,6 +13,7 @@ function snapshot(overrides: Partial<WallSnapshot> = {}): WallSnapshot {
     guardPosts: [],
     statuses: [{ schoolId: 'S1', status: 'fault' }],
     cameras: { total: 10, online: 9, offline: 1, fault: 0 },
+    schoolCameras: [],
     ...overrides,
   };
 }
