@@ -9,37 +9,16 @@ import { registryRouter } from './http/registry.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
 import { ingestRouter } from './ingest/http.js';
-import type { IngestService } from './ingest/ingest.service.js';
 import { Broadcaster, type XiaoanServer } from './realtime/broadcaster.js';
 import { createSocketServer, handleConnections } from './realtime/socket.js';
-import type { WriteQueue } from './db/write-queue.js';
-import type { AlarmService } from './services/alarm.service.js';
-import type { CameraHealthService } from './services/camera-health.service.js';
+import type { Services } from './services/build.js';
 import type { Clock } from './services/clock.js';
 import type { EventLoopMonitor } from './services/event-loop.js';
-import type { DomainEvents } from './services/domain-events.js';
-import type { RegistryService } from './services/registry.service.js';
-import type { SchoolStatusService } from './services/school-status.service.js';
-import type { FaultService } from './services/fault.service.js';
-import type { SchoolCameraService } from './services/school-camera.service.js';
-import type { GuardPostService } from './services/guard-post.service.js';
-import type { PatrolService } from './services/patrol.service.js';
 
-/** Everything the HTTP and socket layers call. Built by the composition root (index.ts). */
-export interface AppDeps {
+/** Everything the HTTP and socket layers call: the services, and settings. Built by the composition root (index.ts). */
+export interface AppDeps extends Omit<Services, 'tick'> {
   log: Logger;
   clock: Clock;
-  events: DomainEvents;
-  writes: WriteQueue;
-  registry: RegistryService;
-  alarms: AlarmService;
-  cameras: CameraHealthService;
-  status: SchoolStatusService;
-  schoolCameras: SchoolCameraService;
-  faults: FaultService;
-  posts: GuardPostService;
-  patrol: PatrolService;
-  ingest: IngestService;
   ingestToken: string;
   ingestMaxBytes: number;
   replayLimit: number;
