@@ -2,3 +2,4 @@ export * from './districts.js';
 export * from './entities.js';
 export * from './alarm.js';
 export * from './status.js';
+export * from './security-record.js';

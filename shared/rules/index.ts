@@ -5,3 +5,4 @@ export * from './alarm-load.js';
 export * from './guard-post.js';
 export * from './patrol.js';
 export * from './coverage.js';
+export * from './compliance/index.js';

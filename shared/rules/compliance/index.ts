@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './phases.js';
+export * from './routines.js';
+export * from './evaluate.js';

@@ -1,0 +1,41 @@
+import type { School } from '../../domain/entities.js';
+import type { ComplianceRuleId } from './types.js';
+
+/**
+ * The phased targets of the plan (二(一)2–4, 二(二)1, 三(三)): the date by which each rule must
+ * be met for each kind of school, or null where the plan does not ask it. "Schools" are all
+ * stages but kindergartens; kindergartens go by their setting.
+ */
+export function dueBy(rule: ComplianceRuleId, school: Pick<School, 'stage' | 'setting'>): string | null {
+  const kindergarten = school.stage === 'kindergarten';
+  const { setting } = school;
+  switch (rule) {
+    // 专职保安员 and their equipment: schools and city kindergartens by 2020-03-31, town 2020 end, rural 2021 end.
+    case 'guards':
+    case 'equipment':
+    // 一键式紧急报警 and 视频监控 with the police link (and the technical items of 附件3 that go with them).
+    case 'sos_alarm':
+    case 'video':
+    case 'intrusion':
+    case 'control_room':
+    case 'retention':
+    case 'fault_restore':
+      if (!kindergarten || setting === 'city') return '2020-03-31';
+      return setting === 'town' ? '2020-12-31' : '2021-12-31';
+    // 封闭化管理: schools 2020-03-31; city kindergartens 2020 end; town 2021 end; all 2022 end.
+    case 'closed_campus':
+      if (!kindergarten) return '2020-03-31';
+      return setting === 'city' ? '2020-12-31' : setting === 'town' ? '2021-12-31' : '2022-12-31';
+    // 防冲撞设施: city and town (rural "where possible": not required); full compliance by 2022.
+    case 'anti_ram':
+      return setting === 'rural' ? null : '2022-12-31';
+    // 护学岗设置率: city 2020-03-31, town 2020 end; rural not set.
+    case 'guard_post':
+      return setting === 'city' ? '2020-03-31' : setting === 'town' ? '2020-12-31' : null;
+    // Routines apply from the plan's start.
+    case 'drill':
+    case 'inspections':
+    case 'self_check':
+      return '2020-01-01';
+  }
+}

@@ -1,0 +1,67 @@
+import type { ComplianceInput, ComplianceOptions, SemesterRule } from './types.js';
+import type { Verdict } from './technical.js';
+
+/** A dated period, local dates inclusive. */
+export interface Period {
+  start: string;
+  end: string;
+}
+
+/**
+ * The term a date falls in, or — in a holiday between terms — the term just ended.
+ * Terms may cross the new year (09-01 to 01-31).
+ */
+export function semesterOf(date: string, semesters: readonly SemesterRule[]): Period & { running: boolean } {
+  const year = Number(date.slice(0, 4));
+  const candidates: Period[] = [];
+  for (const y of [year - 1, year]) {
+    for (const s of semesters) {
+      const crosses = s.end < s.start;
+      candidates.push({ start: `${y}-${s.start}`, end: `${crosses ? y + 1 : y}-${s.end}` });
+    }
+  }
+  const current = candidates.find((p) => p.start <= date && date <= p.end);
+  if (current) return { ...current, running: true };
+  const ended = candidates.filter((p) => p.end < date).sort((a, b) => b.end.localeCompare(a.end))[0];
+  return { ...(ended ?? { start: date, end: date }), running: false };
+}
+
+function inPeriod(date: string, period: Period, asOf: string): boolean {
+  return date >= period.start && date <= period.end && date <= asOf;
+}
+
+/** ≥ 1 emergency drill per school per term. */
+export function drillRule(input: ComplianceInput, options: ComplianceOptions): Verdict {
+  const term = semesterOf(options.asOf, options.semesters);
+  const held = input.drills.filter((d) => inPeriod(d.date, term, options.asOf)).length;
+  const span = `${term.start}至${term.end}`;
+  if (held >= 1) return { status: 'pass', reason: { zh: `本学期（${span}）已演练${held}次`, en: `${held} drill(s) this term (${term.start} to ${term.end})` } };
+  return {
+    status: term.running ? 'pending' : 'fail',
+    reason: term.running
+      ? { zh: `本学期（${span}）尚未开展应急演练`, en: `no drill yet this term (${term.start} to ${term.end})` }
+      : { zh: `上学期（${span}）未开展应急演练`, en: `no drill in the term ${term.start} to ${term.end}` },
+  };
+}
+
+/** ≥ 2 safety inspections per school per term by the city/county education and police departments. */
+export function inspectionsRule(input: ComplianceInput, options: ComplianceOptions): Verdict {
+  const term = semesterOf(options.asOf, options.semesters);
+  const done = input.inspections.filter((i) => inPeriod(i.date, term, options.asOf)).length;
+  if (done >= 2) return { status: 'pass', reason: { zh: `本学期已检查${done}次`, en: `${done} inspections this term` } };
+  return {
+    status: term.running ? 'pending' : 'fail',
+    reason: { zh: `本学期检查${done}次，应不少于2次`, en: `${done} inspection(s) this term; at least 2 are required` },
+  };
+}
+
+/** A hazard self-check every month: judged on the last full month, and passing early once this month's is done. */
+export function selfCheckRule(input: ComplianceInput, options: ComplianceOptions): Verdict {
+  const month = options.asOf.slice(0, 7);
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  const months = new Set(input.selfChecks.filter((c) => c.date <= options.asOf).map((c) => c.date.slice(0, 7)));
+  if (!months.has(previous)) return { status: 'fail', reason: { zh: `${previous}月未开展隐患自查`, en: `no hazard self-check in ${previous}` } };
+  if (!months.has(month)) return { status: 'pending', reason: { zh: `${previous}月已自查，本月尚未自查`, en: `${previous} done; this month not yet` } };
+  return { status: 'pass', reason: { zh: '每月隐患自查已落实', en: 'monthly self-check done' } };
+}

@@ -1,0 +1,84 @@
+import type { DevicePlace, School } from '../../domain/entities.js';
+import type { DrillRecord, InspectionRecord, SchoolSecurityRecord, SelfCheckRecord } from '../../domain/security-record.js';
+
+/** The requirements of the plan, in the order the desk shows them. */
+export const COMPLIANCE_RULES = [
+  'guards',
+  'equipment',
+  'closed_campus',
+  'anti_ram',
+  'sos_alarm',
+  'video',
+  'intrusion',
+  'control_room',
+  'retention',
+  'fault_restore',
+  'guard_post',
+  'drill',
+  'inspections',
+  'self_check',
+] as const;
+/** A requirement's id. */
+export type ComplianceRuleId = (typeof COMPLIANCE_RULES)[number];
+
+/**
+ * A rule's verdict for one school as of a date: `pass`; `fail`; `pending` (a routine not yet
+ * done but its period is still running); `not_due` (its phased target date has not come);
+ * `not_applicable` (the plan does not ask it of this kind of school).
+ */
+export type ComplianceStatus = 'pass' | 'fail' | 'pending' | 'not_due' | 'not_applicable';
+
+/** Both UI languages. */
+export interface Reason {
+  zh: string;
+  en: string;
+}
+
+/** One rule's verdict, with its reason and the date it is due from. */
+export interface ComplianceResult {
+  rule: ComplianceRuleId;
+  status: ComplianceStatus;
+  /** The phased target date (`YYYY-MM-DD`) the rule must be met by (judged from the day after), or null when it does not apply. */
+  dueBy: string | null;
+  reason: Reason;
+}
+
+/** A camera fault ticket as the 24 h rule sees it. */
+export interface FaultWindow {
+  openedAt: string;
+  deadlineAt: string;
+  closedAt: string | null;
+}
+
+/** A school term (学期), by local month-day: e.g. 09-01 to 01-31 and 03-01 to 07-15. */
+export interface SemesterRule {
+  start: string;
+  end: string;
+}
+
+/** Everything the rules know about one school. */
+export interface ComplianceInput {
+  school: School;
+  record: SchoolSecurityRecord;
+  /** Places of the school's devices, by kind (from the registry). */
+  devices: { camera: DevicePlace[]; sos: DevicePlace[]; intrusion: DevicePlace[] };
+  /** A 护学岗 lists this school. */
+  hasGuardPost: boolean;
+  faults: FaultWindow[];
+  drills: DrillRecord[];
+  inspections: InspectionRecord[];
+  selfChecks: SelfCheckRecord[];
+}
+
+/** Settings of an evaluation. */
+export interface ComplianceOptions {
+  /** Local date `YYYY-MM-DD` the verdicts are "as of". */
+  asOf: string;
+  semesters: readonly SemesterRule[];
+}
+
+/** Default terms: autumn 1 Sep – 31 Jan, spring 1 Mar – 15 Jul. */
+export const DEFAULT_SEMESTERS: readonly SemesterRule[] = [
+  { start: '09-01', end: '01-31' },
+  { start: '03-01', end: '07-15' },
+];
