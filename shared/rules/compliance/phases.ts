@@ -10,10 +10,11 @@ export function dueBy(rule: ComplianceRuleId, school: Pick<School, 'stage' | 'se
   const kindergarten = school.stage === 'kindergarten';
   const { setting } = school;
   switch (rule) {
-    // 专职保安员 and their equipment: schools and city kindergartens by 2020-03-31, town 2020 end, rural 2021 end.
+    // 专职保安员 and their equipment; 一键式紧急报警 and 视频监控 with the police link, and the
+    // technical items of 附件3 that go with them: schools and city kindergartens by 2020-03-31,
+    // town kindergartens by the end of 2020, rural ones by the end of 2021.
     case 'guards':
     case 'equipment':
-    // 一键式紧急报警 and 视频监控 with the police link (and the technical items of 附件3 that go with them).
     case 'sos_alarm':
     case 'video':
     case 'intrusion':
