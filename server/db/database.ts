@@ -6,6 +6,8 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import type { Database } from './schema.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { cameraFaultsMigration } from './migrations/0002_camera_faults.js';
+import { complianceMigration } from './migrations/0003_compliance.js';
+import { authMigration } from './migrations/0004_auth.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -51,7 +53,11 @@ function openPostgres(url: string): Store {
 
 /** Versioned migrations, in order. Each is written once against both engines. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001_initial': initialMigration(dialect), '0002_camera_faults': cameraFaultsMigration(dialect) };
+  return {
+    '0001_initial': initialMigration(dialect),
+    '0002_camera_faults': cameraFaultsMigration(dialect),
+    '0004_auth': authMigration(dialect),
+  };
 }
 
 async function migrate(store: Store): Promise<void> {

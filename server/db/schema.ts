@@ -85,6 +85,24 @@ export interface Database {
     closed_at: string | null;
     outage_seconds: number | null;
   };
+  users: {
+    id: Generated<number>;
+    username: string;
+    display_name: string;
+    password_hash: string;
+    role: string;
+    district_code: string | null;
+    school_id: string | null;
+    disabled: number;
+    failed_logins: number;
+    locked_until: string | null;
+    created_at: string;
+    password_changed_at: string;
+  };
+  /** Signed-in sessions; the cookie holds the token, the table only its SHA-256. */
+  sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string; address: string | null };
+  /** Append-only (triggers refuse UPDATE and DELETE). */
+  audit_log: { id: Generated<number>; at: string; actor: string; action: string; target: string | null; address: string | null; details: string };
   /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed. */
   alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
 }

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditService } from '../../server/auth/audit.service.js';
+import { AuthService } from '../../server/auth/auth.service.js';
+import { openStore, type Store } from '../../server/db/database.js';
+import { availableEngines, freshPostgresDatabase } from '../helpers/engines.js';
+
+const engines = await availableEngines();
+
+describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
+  let store: Store;
+  let now = Date.parse('2026-11-30T00:00:00Z');
+  const clock = { now: () => now };
+  let sut: AuthService;
+  let audit: AuditService;
+
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-auth-'));
+    store = await openStore({ databaseUrl: engine === 'postgres' ? await freshPostgresDatabase() : null, dataDir });
+    sut = new AuthService({ db: store.db, clock });
+    audit = new AuditService({ db: store.db, clock });
+    await sut.createUser({ username: 'li.wei', displayName: '李伟', password: 'correct horse battery', role: 'police_operator', districtCode: '410422' });
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('signs in with the right password and finds the session by its token', async () => {
+    const result = await sut.login('li.wei', 'correct horse battery', '127.0.0.1');
+    expect(result).toMatchObject({ ok: true, user: { username: 'li.wei', role: 'police_operator', districtCode: '410422' } });
+    if (!result.ok) return;
+    expect(await sut.session(result.token)).toMatchObject({ username: 'li.wei' });
+    expect(await sut.session('not-a-token')).toBeNull();
+    await sut.logout(result.token);
+    expect(await sut.session(result.token)).toBeNull();
+  });
+
+  it('refuses a wrong password and an unknown user with the same message', async () => {
+    const wrong = await sut.login('li.wei', 'nope', null);
+    const unknown = await sut.login('nobody', 'nope', null);
+    expect(wrong).toEqual({ ok: false, reason: 'invalid', message: 'wrong username or password' });
+    expect(unknown).toEqual(wrong);
+  });
+
+  it('locks the account after five failures, even against the right password, and unlocks after 15 minutes', async () => {
+    await sut.createUser({ username: 'zhang', displayName: '张', password: 'right password 1', role: 'education_staff' });
+    for (let i = 0; i < 4; i++) expect((await sut.login('zhang', 'bad', null)).ok).toBe(false);
+    const fifth = await sut.login('zhang', 'bad', null);
+    expect(fifth).toMatchObject({ ok: false, reason: 'locked', retryAfterSeconds: 900 });
+    now += 14 * 60_000;
+    expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: false, reason: 'locked', message: expect.stringMatching(/locked for 1 more minute/) });
+    now += 60_000;
+    expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: true });
+  });
+
+  it('expires a session after the idle time', async () => {
+    const result = await sut.login('li.wei', 'correct horse battery', null);
+    if (!result.ok) throw new Error('sign-in failed');
+    now += 13 * 3600_000;
+    expect(await sut.session(result.token)).not.toBeNull();
+    now += 14 * 3600_000 + 1;
+    expect(await sut.session(result.token)).toBeNull();
+  });
+
+  it('changes a password only with the current one, ending the other sessions', async () => {
+    const a = await sut.login('li.wei', 'correct horse battery', null);
+    const b = await sut.login('li.wei', 'correct horse battery', null);
+    if (!a.ok || !b.ok) throw new Error('sign-in failed');
+    expect(await sut.changePassword(a.user.id, 'wrong', 'a new password', a.token)).toEqual({ ok: false, message: 'the current password is wrong' });
+    expect(await sut.changePassword(a.user.id, 'correct horse battery', 'a new password', a.token)).toEqual({ ok: true });
+    expect(await sut.session(a.token)).not.toBeNull();
+    expect(await sut.session(b.token)).toBeNull();
+    expect((await sut.login('li.wei', 'a new password', null)).ok).toBe(true);
+  });
+
+  it('keeps an append-only audit log that the database refuses to change', async () => {
+    await audit.append({ actor: 'li.wei', action: 'alarm.ack', target: 'A1', address: '10.0.0.1', details: { from: 'new' } });
+    const [entry] = await audit.search({ actor: 'li.wei', limit: 10 });
+    expect(entry).toMatchObject({ actor: 'li.wei', action: 'alarm.ack', target: 'A1', details: { from: 'new' } });
+    await expect(sql`update audit_log set actor = 'someone else'`.execute(store.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(store.db)).rejects.toThrow(/append-only/);
+    expect(await audit.search({ limit: 10 })).toHaveLength(1);
+  });
+});
