@@ -56,6 +56,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
     '0002_camera_faults': cameraFaultsMigration(dialect),
+    '0003_compliance': complianceMigration(dialect),
     '0004_auth': authMigration(dialect),
   };
 }
