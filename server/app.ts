@@ -4,7 +4,9 @@ import type { ClientConfig } from '../shared/wall.js';
 import type { Logger } from './logger.js';
 import { alarmRouter } from './http/alarm.routes.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
+import { complianceRouter } from './http/compliance.routes.js';
 import { fieldRouter } from './http/field.routes.js';
+import { hazardRouter } from './http/hazard.routes.js';
 import { registryRouter } from './http/registry.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
@@ -47,6 +49,8 @@ export function createApp(deps: AppDeps): App {
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
+  api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines }));
+  api.use(hazardRouter(deps.hazards));
   api.use(
     wallRouter({
       registry: deps.registry,

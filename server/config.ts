@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
+import type { SemesterRule } from '../shared/rules/compliance/types.js';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -17,6 +18,10 @@ const envSchema = z.object({
   XIAOAN_TILE_ATTRIBUTION: z.string().optional(),
   XIAOAN_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   XIAOAN_REPLAY_LIMIT: z.coerce.number().int().min(1).default(5000),
+  XIAOAN_SEMESTERS: z
+    .string()
+    .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
+    .default('09-01..01-31,03-01..07-15'),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().optional(),
@@ -39,6 +44,8 @@ export interface Config {
   /** A reconnecting screen further behind than this many alarm changes gets a snapshot instead of a replay. */
   replayLimit: number;
   logLevel: string;
+  /** School terms (学期) by month-day; drills and inspections are counted per term. */
+  semesters: SemesterRule[];
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
@@ -63,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestMaxBytes: e.XIAOAN_INGEST_MAX_BYTES,
     replayLimit: e.XIAOAN_REPLAY_LIMIT,
     logLevel: e.XIAOAN_LOG_LEVEL,
+    semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,

@@ -58,7 +58,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
-  const services = await buildServices({ store, registryRepository, clock, log });
+  const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters });
   await services.tick();
 
   const eventLoop = new EventLoopMonitor();

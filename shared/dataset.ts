@@ -1,4 +1,8 @@
+import type { DrillView, InspectionView, RecordHistoryEntry, SelfCheckView } from './compliance.js';
 import type { Device, GuardPost, PolicePost, School } from './domain/entities.js';
+import type { SchoolSecurityRecord } from './domain/security-record.js';
+import type { Hazard } from './rules/hazard.js';
+import type { CameraFault } from './wall.js';
 
 /** Dataset scales: `city` ≈ 1,800 schools / 25,000 cameras; `province` ≈ 50,000 schools / 500,000 cameras (benchmarks). */
 export const DATASET_SCALES = ['city', 'province'] as const;
@@ -13,4 +17,22 @@ export interface Dataset {
   policePosts: PolicePost[];
   guardPosts: GuardPost[];
   devices: Device[];
+  /** The compliance side (issue 5): records, routines, hazards, past outages. Absent in a registry-only dataset. */
+  compliance?: DatasetCompliance;
+}
+
+/** A closed camera fault ticket of the past, as seeded. */
+export type SeededCameraFault = Omit<CameraFault, 'id'>;
+
+/** The compliance data of a seeded city, as of its reference date. */
+export interface DatasetCompliance {
+  /** Local date `YYYY-MM-DD` the data stands at. */
+  referenceDate: string;
+  securityRecords: SchoolSecurityRecord[];
+  recordHistory: Omit<RecordHistoryEntry, 'id'>[];
+  drills: DrillView[];
+  inspections: InspectionView[];
+  selfChecks: SelfCheckView[];
+  hazards: Hazard[];
+  cameraFaults: SeededCameraFault[];
 }

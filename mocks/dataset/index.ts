@@ -1,4 +1,7 @@
 import type { Dataset, DatasetScale } from '../../shared/dataset.js';
+import { DEFAULT_SEMESTERS, type SemesterRule } from '../../shared/rules/compliance/types.js';
+import { shanghaiParts } from '../../shared/time.js';
+import { generateCompliance } from './compliance.js';
 import { generateDevices } from './devices.js';
 import { districtShapes, loadDistrictGeometry } from './geometry.js';
 import { NameBook } from './names.js';
@@ -17,6 +20,15 @@ export interface DatasetOptions {
   seed?: number;
   /** Default `city`. */
   scale?: DatasetScale;
+  /**
+   * The local date (`YYYY-MM-DD`) the compliance data stands at: routines, hazards and record
+   * history up to it. Default today in Asia/Shanghai; pin it for a repeatable dataset.
+   */
+  referenceDate?: string;
+  /** Terms the routines follow. Default {@link DEFAULT_SEMESTERS}. */
+  semesters?: readonly SemesterRule[];
+  /** Generate the compliance data (records, routines, hazards). Default: for the `city` scale only. */
+  compliance?: boolean;
 }
 
 interface ScaleSpec {
@@ -43,7 +55,8 @@ const SCALES: Record<DatasetScale, ScaleSpec> = {
 
 /**
  * Generates a complete synthetic registry of 平顶山市: schools inside their district polygons,
- * 警务室 / 治安岗亭, 护学岗 posts and every device. Deterministic: the same options give a
+ * 警务室 / 治安岗亭, 护学岗 posts and every device, and (city scale) each school's security
+ * record, routines and hazards as of `referenceDate`. Deterministic: the same options give a
  * byte-identical result (`JSON.stringify` equal); a different seed gives a different city.
  */
 export function generateDataset(options: DatasetOptions = {}): Dataset {
@@ -66,5 +79,8 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
   const guardPosts = generateGuardPosts({ ...common, count: Math.round(spec.guardPosts * jitter()), idWidth: spec.guardIdWidth });
   const schools = sites.map((site) => site.school);
   const devices = generateDevices({ schools, guardPosts, cameraDensity: spec.cameraDensity, random });
-  return { seed, scale, schools, policePosts, guardPosts, devices };
+  if (!(options.compliance ?? scale === 'city')) return { seed, scale, schools, policePosts, guardPosts, devices };
+  const referenceDate = options.referenceDate ?? shanghaiParts(Date.now()).date;
+  const { droppedDevices, ...compliance } = generateCompliance({ schools, devices, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
+  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance };
 }

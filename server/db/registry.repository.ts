@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Dataset } from '../../shared/dataset.js';
 import type { Device, DeviceKind, DevicePlace, DistrictCode, GuardPost, PolicePost, PolicePostKind, School, SchoolSetting, SchoolStage } from '../../shared/domain/index.js';
+import { importCompliance } from './compliance-import.js';
 import type { Database } from './schema.js';
 
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -41,6 +42,7 @@ export class RegistryRepository {
           .values(chunk.map((d) => ({ id: d.id, kind: d.kind, school_id: d.schoolId, post_id: d.postId, place: d.place, name: d.name })))
           .execute(),
       );
+      if (dataset.compliance) await importCompliance(trx, dataset.compliance);
       await trx
         .insertInto('meta')
         .values({ key: 'dataset', value: JSON.stringify({ seed: dataset.seed, scale: dataset.scale }) })

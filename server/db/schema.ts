@@ -103,6 +103,44 @@ export interface Database {
   sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string; address: string | null };
   /** Append-only (triggers refuse UPDATE and DELETE). */
   audit_log: { id: Generated<number>; at: string; actor: string; action: string; target: string | null; address: string | null; details: string };
+  /** One security record (安防档案) per school: the record as JSON, validated on the way in and out. */
+  security_records: { school_id: string; record: string; updated_at: string; updated_by: string };
+  /** Every edit of a record or of the school's own editable fields: `changes` is JSON `[{ field, from, to }]`. */
+  record_history: { id: Generated<number>; school_id: string; at: string; actor: string; note: string | null; changes: string };
+  drills: { id: string; school_id: string; date: string; scenario: string; recorded_by: string; recorded_at: string };
+  inspections: { id: string; school_id: string; date: string; by: string; note: string | null; recorded_by: string; recorded_at: string };
+  self_checks: { id: string; school_id: string; date: string; note: string | null; recorded_by: string; recorded_at: string };
+  /** Hazards (隐患); `version` is the compare-and-set token of every step. */
+  hazards: {
+    id: string;
+    school_id: string;
+    district_code: string;
+    source: string;
+    source_id: string | null;
+    severity: string;
+    description: string;
+    found_on: string;
+    state: string;
+    assignee: string | null;
+    deadline: string | null;
+    registered_at: string;
+    updated_at: string;
+    rectified_at: string | null;
+    closed_at: string | null;
+    version: number;
+  };
+  hazard_transitions: {
+    id: Generated<number>;
+    hazard_id: string;
+    action: string;
+    from_state: string | null;
+    to_state: string;
+    actor: string;
+    at: string;
+    note: string | null;
+    assignee: string | null;
+    deadline: string | null;
+  };
   /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed. */
   alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
 }

@@ -17,9 +17,11 @@ import { RegistryService } from './registry.service.js';
 import { SchoolStatusService } from './school-status.service.js';
 import { SchoolCameraService } from './school-camera.service.js';
 import type { CameraState } from '../../shared/domain/index.js';
+import { DEFAULT_SEMESTERS, type SemesterRule } from '../../shared/rules/compliance/types.js';
+import { buildComplianceServices, type ComplianceServices } from './compliance-build.js';
 
 /** Every domain service, wired to its dependencies and started from the stored state. */
-export interface Services {
+export interface Services extends ComplianceServices {
   events: DomainEvents;
   writes: WriteQueue;
   registry: RegistryService;
@@ -36,7 +38,7 @@ export interface Services {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[] }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -66,6 +68,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
 
   return {
+    ...buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS }),
     events,
     writes,
     registry,

@@ -15,7 +15,7 @@ describe(generateDataset.name, () => {
   let sut: Dataset;
   beforeAll(() => {
     sut = generateDataset();
-  });
+  }, 30_000);
 
   it('is byte-identical for the same seed and differs for another', () => {
     expect(JSON.stringify(generateDataset())).toBe(JSON.stringify(sut));
@@ -24,7 +24,7 @@ describe(generateDataset.name, () => {
     const other = generateDataset({ seed: 7 });
     expect(JSON.stringify(other)).not.toBe(JSON.stringify(sut));
     expect(other.schools[0]?.name === sut.schools[0]?.name && other.schools[0]?.lat === sut.schools[0]?.lat).toBe(false);
-  });
+  }, 30_000);
 
   it('makes a city-sized registry', () => {
     const kinds = countBy(sut.policePosts, (p) => p.kind);

@@ -1,0 +1,50 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DrillView, InspectionView, SelfCheckView } from '../../shared/compliance.js';
+import type { InspectionRecord } from '../../shared/domain/security-record.js';
+import type { Database } from './schema.js';
+
+const toDrill = (r: Selectable<Database['drills']>): DrillView => ({
+  id: r.id, schoolId: r.school_id, date: r.date, scenario: r.scenario, recordedBy: r.recorded_by, recordedAt: r.recorded_at,
+});
+const toInspection = (r: Selectable<Database['inspections']>): InspectionView => ({
+  id: r.id, schoolId: r.school_id, date: r.date, by: r.by as InspectionRecord['by'], note: r.note, recordedBy: r.recorded_by, recordedAt: r.recorded_at,
+});
+const toSelfCheck = (r: Selectable<Database['self_checks']>): SelfCheckView => ({
+  id: r.id, schoolId: r.school_id, date: r.date, note: r.note, recordedBy: r.recorded_by, recordedAt: r.recorded_at,
+});
+
+/** Drills (应急演练), inspections (安全检查) and monthly self-checks (隐患自查). */
+export class RoutineRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** A school's drills, or every school's (school undefined), newest first. */
+  async drills(schoolId?: string): Promise<DrillView[]> {
+    let q = this.db.selectFrom('drills').selectAll();
+    if (schoolId) q = q.where('school_id', '=', schoolId);
+    return (await q.orderBy('date', 'desc').orderBy('id', 'desc').execute()).map(toDrill);
+  }
+
+  async inspections(schoolId?: string): Promise<InspectionView[]> {
+    let q = this.db.selectFrom('inspections').selectAll();
+    if (schoolId) q = q.where('school_id', '=', schoolId);
+    return (await q.orderBy('date', 'desc').orderBy('id', 'desc').execute()).map(toInspection);
+  }
+
+  async selfChecks(schoolId?: string): Promise<SelfCheckView[]> {
+    let q = this.db.selectFrom('self_checks').selectAll();
+    if (schoolId) q = q.where('school_id', '=', schoolId);
+    return (await q.orderBy('date', 'desc').orderBy('id', 'desc').execute()).map(toSelfCheck);
+  }
+
+  async addDrill(d: DrillView): Promise<void> {
+    await this.db.insertInto('drills').values({ id: d.id, school_id: d.schoolId, date: d.date, scenario: d.scenario, recorded_by: d.recordedBy, recorded_at: d.recordedAt }).execute();
+  }
+
+  async addInspection(i: InspectionView): Promise<void> {
+    await this.db.insertInto('inspections').values({ id: i.id, school_id: i.schoolId, date: i.date, by: i.by, note: i.note, recorded_by: i.recordedBy, recorded_at: i.recordedAt }).execute();
+  }
+
+  async addSelfCheck(c: SelfCheckView): Promise<void> {
+    await this.db.insertInto('self_checks').values({ id: c.id, school_id: c.schoolId, date: c.date, note: c.note, recorded_by: c.recordedBy, recorded_at: c.recordedAt }).execute();
+  }
+}

@@ -1,0 +1,146 @@
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import {
+  complianceFilterSchema, drillInputSchema, inspectionInputSchema, localDate, recordEditSchema, RULE_IDS, selfCheckInputSchema, type RecordEdit,
+} from '../../shared/compliance.js';
+import { describeZodError } from '../../shared/ingest.js';
+import type { ComplianceService } from '../services/compliance.service.js';
+import { statisticsCsv, statisticsTable, statisticsWorkbook } from '../services/compliance-export.js';
+import type { Outcome } from '../services/outcome.js';
+import type { RecordService } from '../services/record.service.js';
+import type { RoutineKind, RoutineService } from '../services/routine.service.js';
+import { actingPerson, NO_OPERATOR } from './operator.js';
+
+const asOfQuery = complianceFilterSchema.extend({ asOf: localDate.optional() });
+const schoolsQuery = asOfQuery.extend({
+  rule: z.enum(RULE_IDS).optional(),
+  status: z.enum(['pass', 'fail', 'pending', 'not_due', 'not_applicable', 'any']).default('fail'),
+});
+const trendQuery = complianceFilterSchema.extend({ from: localDate.optional(), to: localDate.optional(), step: z.enum(['month', 'week']).default('month') });
+const historyQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+const routineInputs = { drills: drillInputSchema, inspections: inspectionInputSchema, 'self-checks': selfCheckInputSchema } as const;
+
+/** At most this many trend points (five years of months). */
+const MAX_TREND_POINTS = 60;
+
+/** `{ error, fields }`: the whole message, and each field's own for a form to show beside it. */
+export function validationError(res: Response, error: z.ZodError): void {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '(body)';
+    fields[key] ??= issue.message;
+  }
+  res.status(400).json({ error: describeZodError(error), fields });
+}
+
+/** Answers a service outcome: 200/201 with the data, or its status with `{ error, fields? }`. */
+export function answer<T>(res: Response, outcome: Outcome<T>, created = false): void {
+  if (outcome.ok) res.status(created ? 201 : 200).json(outcome.data);
+  else res.status(outcome.status).json(outcome.fields ? { error: outcome.error, fields: outcome.fields } : { error: outcome.error });
+}
+
+function monthsBefore(date: string, months: number): string {
+  const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The education-bureau desk's data: compliance as of a date (matrix, drill-down, one school,
+ * trend, the 附件4 export), the school record with history, and drills, inspections, self-checks.
+ */
+export function complianceRouter(deps: { compliance: ComplianceService; records: RecordService; routines: RoutineService }): Router {
+  const { compliance, records, routines } = deps;
+  const router = Router();
+  const json = express.json({ limit: '64kb' });
+
+  router.get('/compliance/matrix', async (req, res) => {
+    const query = asOfQuery.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    const { asOf, ...filters } = query.data;
+    res.json(await compliance.matrix(asOf ?? compliance.today(), filters));
+  });
+
+  router.get('/compliance/schools', async (req, res) => {
+    const query = schoolsQuery.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    const { asOf, rule, status, ...filters } = query.data;
+    res.json(await compliance.schools(asOf ?? compliance.today(), filters, rule ?? null, status));
+  });
+
+  router.get('/compliance/trend', async (req, res) => {
+    const query = trendQuery.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    const { from: fromDate, to: toDate, step, ...filters } = query.data;
+    const to = toDate ?? compliance.today();
+    const from = fromDate ?? monthsBefore(to, 11);
+    if (from > to) return void res.status(400).json({ error: `from (${from}) is after to (${to})`, fields: { from: 'is after to' } });
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    if ((step === 'week' ? days / 7 : days / 30.4) > MAX_TREND_POINTS) {
+      return void res.status(400).json({ error: `at most ${MAX_TREND_POINTS} points: narrow from/to or use a longer step`, fields: { from: 'too far back for this step' } });
+    }
+    res.json(await compliance.trend(from, to, step, filters));
+  });
+
+  router.get(['/compliance/export.xlsx', '/compliance/export.csv'], async (req, res) => {
+    const query = asOfQuery.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    const { asOf, ...filters } = query.data;
+    const table = statisticsTable(await compliance.matrix(asOf ?? compliance.today(), filters));
+    const date = asOf ?? compliance.today();
+    const xlsx = req.path.endsWith('.xlsx');
+    const name = `平顶山市安全防范统计表-${date}.${xlsx ? 'xlsx' : 'csv'}`;
+    res.setHeader('content-disposition', `attachment; filename="xiaoan-compliance-${date}.${xlsx ? 'xlsx' : 'csv'}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    if (xlsx) {
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await statisticsWorkbook(table));
+    } else {
+      res.type('text/csv; charset=utf-8').send(statisticsCsv(table));
+    }
+  });
+
+  router.get('/schools/:id/compliance', async (req, res) => {
+    const query = z.object({ asOf: localDate.optional() }).safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    const result = await compliance.school(req.params.id, query.data.asOf ?? compliance.today());
+    if (!result) return void res.status(404).json({ error: `no school ${req.params.id}` });
+    res.json(result);
+  });
+
+  router.get('/schools/:id/record', async (req, res) => {
+    const view = await records.get(req.params.id);
+    if (!view) return void res.status(404).json({ error: `no school ${req.params.id}` });
+    res.json(view);
+  });
+
+  router.put('/schools/:id/record', json, async (req, res) => {
+    const actor = actingPerson(req);
+    if (!actor) return void res.status(400).json({ error: NO_OPERATOR });
+    const edit = recordEditSchema.safeParse(req.body);
+    if (!edit.success) return validationError(res, edit.error);
+    answer(res, await records.edit(req.params.id, edit.data as RecordEdit, actor));
+  });
+
+  router.get('/schools/:id/record/history', async (req, res) => {
+    const query = historyQuery.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    if (!(await records.get(req.params.id))) return void res.status(404).json({ error: `no school ${req.params.id}` });
+    res.json({ schoolId: req.params.id, history: await records.history(req.params.id, query.data.limit) });
+  });
+
+  for (const kind of Object.keys(routineInputs) as RoutineKind[]) {
+    const key = kind === 'self-checks' ? 'selfChecks' : kind;
+    router.get(`/schools/:id/${kind}`, async (req, res) => {
+      const list = await routines.list(kind, req.params.id);
+      if (!list) return void res.status(404).json({ error: `no school ${req.params.id}` });
+      res.json({ schoolId: req.params.id, [key]: list });
+    });
+    router.post(`/schools/:id/${kind}`, json, async (req, res) => {
+      const actor = actingPerson(req);
+      if (!actor) return void res.status(400).json({ error: NO_OPERATOR });
+      const input = routineInputs[kind].safeParse(req.body);
+      if (!input.success) return validationError(res, input.error);
+      answer(res, await routines.add(kind, req.params.id, input.data as never, actor), true);
+    });
+  }
+  return router;
+}

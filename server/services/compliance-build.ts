@@ -1,0 +1,34 @@
+import type { Store } from '../db/database.js';
+import { HazardRepository } from '../db/hazard.repository.js';
+import { RecordRepository } from '../db/record.repository.js';
+import { RoutineRepository } from '../db/routine.repository.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import type { SemesterRule } from '../../shared/rules/compliance/types.js';
+import type { Clock } from './clock.js';
+import { ComplianceService } from './compliance.service.js';
+import { HazardService } from './hazard.service.js';
+import { RecordService } from './record.service.js';
+import type { RegistryService } from './registry.service.js';
+import { RoutineService } from './routine.service.js';
+
+/** The education-bureau desk's services (issue 5). */
+export interface ComplianceServices {
+  compliance: ComplianceService;
+  records: RecordService;
+  routines: RoutineService;
+  hazards: HazardService;
+}
+
+/** Wires the compliance, record, routine and hazard services. */
+export function buildComplianceServices(deps: { store: Store; writes: WriteQueue; registry: RegistryService; clock: Clock; semesters: readonly SemesterRule[] }): ComplianceServices {
+  const { store, writes, registry, clock, semesters } = deps;
+  const recordRepository = new RecordRepository(store.db);
+  const routineRepository = new RoutineRepository(store.db);
+  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, clock, semesters });
+  return {
+    compliance,
+    records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock }),
+    routines: new RoutineService({ writes, repository: routineRepository, registry, compliance, clock }),
+    hazards: new HazardService({ store, writes, repository: new HazardRepository(store.db), registry, clock, semesters }),
+  };
+}

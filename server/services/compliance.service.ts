@@ -1,0 +1,231 @@
+import type { Kysely } from 'kysely';
+import {
+  blankRecord, withChangeValues, type ComplianceFilters, type ComplianceMatrix, type ComplianceSchoolsAnswer, type ComplianceTrend,
+  type RecordHistoryEntry, type RecordState, type SchoolCompliance, type SchoolComplianceAnswer, type SchoolSummary,
+} from '../../shared/compliance.js';
+import type { DevicePlace, School } from '../../shared/domain/index.js';
+import type { DrillRecord, InspectionRecord, SchoolSecurityRecord, SelfCheckRecord } from '../../shared/domain/security-record.js';
+import {
+  evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type SemesterRule,
+} from '../../shared/rules/compliance/index.js';
+import { shanghaiParts } from '../../shared/time.js';
+import type { RecordRepository } from '../db/record.repository.js';
+import type { RoutineRepository } from '../db/routine.repository.js';
+import type { Database } from '../db/schema.js';
+import type { Clock } from './clock.js';
+import { buildMatrix, filterSchools, trendDates, type Verdicts } from './compliance-matrix.js';
+import type { RegistryService } from './registry.service.js';
+
+/** Everything the rules read besides the registry, grouped by school, loaded in one go. */
+interface Sources {
+  loadedAt: number;
+  records: Map<string, SchoolSecurityRecord>;
+  /** Edits, oldest first. */
+  history: Map<string, RecordHistoryEntry[]>;
+  drills: Map<string, DrillRecord[]>;
+  inspections: Map<string, InspectionRecord[]>;
+  selfChecks: Map<string, SelfCheckRecord[]>;
+  /** Only the tickets not restored within 24 h (or still open): the others can never fail the rule. */
+  lateFaults: Map<string, FaultWindow[]>;
+  devices: Map<string, ComplianceInput['devices']>;
+  guardPostSchools: Set<string>;
+}
+
+/** Other nodes may write too: data older than this is read again. Local writes invalidate at once. */
+const SOURCES_TTL_MS = 30_000;
+/** As-of evaluations kept (the desk flips between a few dates; a trend asks a dozen). */
+const VERDICT_CACHE = 100;
+
+function groupBy<T extends { schoolId: string }>(items: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const list = map.get(item.schoolId);
+    if (list) list.push(item);
+    else map.set(item.schoolId, [item]);
+  }
+  return map;
+}
+
+/** Asia/Shanghai end of a local date, as an ISO instant (stored times are UTC). */
+function endOfLocalDay(date: string): string {
+  return new Date(Date.parse(`${date}T23:59:59.999+08:00`)).toISOString();
+}
+function startOfLocalDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
+}
+
+interface ComplianceServiceDeps {
+  db: Kysely<Database>;
+  registry: RegistryService;
+  records: RecordRepository;
+  routines: RoutineRepository;
+  clock: Clock;
+  semesters: readonly SemesterRule[];
+}
+
+/**
+ * Every requirement of the plan for every school "as of" a date: feeds the pure rules engine
+ * (shared/rules/compliance) with the registry, the records as they stood on that date (edits
+ * after it undone), routines and late camera faults, and rolls the verdicts up by district.
+ */
+export class ComplianceService {
+  private sources: Sources | null = null;
+  private loading: Promise<Sources> | null = null;
+  private readonly verdicts = new Map<string, Verdicts>();
+
+  constructor(private readonly deps: ComplianceServiceDeps) {}
+
+  /** The configured terms. */
+  get semesters(): readonly SemesterRule[] {
+    return this.deps.semesters;
+  }
+
+  /** Today's local date in Asia/Shanghai, the default "as of". */
+  today(): string {
+    return shanghaiParts(this.deps.clock.now()).date;
+  }
+
+  /** Forgets what was loaded: called after every write that changes what the rules read. */
+  invalidate(): void {
+    this.sources = null;
+    this.verdicts.clear();
+  }
+
+  async matrix(asOf: string, filters: ComplianceFilters): Promise<ComplianceMatrix> {
+    return buildMatrix(this.deps.registry.schools(), await this.verdictsAsOf(asOf), asOf, filters);
+  }
+
+  /** The drill-down: schools with an item in `status` (of `rule`, or of any rule), each item with its reason. */
+  async schools(asOf: string, filters: ComplianceFilters, rule: ComplianceRuleId | null, status: ComplianceStatus | 'any'): Promise<ComplianceSchoolsAnswer> {
+    const verdicts = await this.verdictsAsOf(asOf);
+    const schools: SchoolCompliance[] = [];
+    for (const school of filterSchools(this.deps.registry.schools(), filters)) {
+      const items = (verdicts.get(school.id) ?? []).filter(
+        (r) => (rule === null || r.rule === rule) && (status === 'any' ? r.status !== 'not_applicable' : r.status === status),
+      );
+      if (items.length > 0) schools.push({ school: summary(school), items });
+    }
+    return { asOf, rule, status, schools };
+  }
+
+  async school(id: string, asOf: string): Promise<SchoolComplianceAnswer | null> {
+    const school = this.deps.registry.school(id);
+    if (!school) return null;
+    const items = (await this.verdictsAsOf(asOf)).get(id) ?? [];
+    const counts: Record<ComplianceStatus, number> = { pass: 0, fail: 0, pending: 0, not_due: 0, not_applicable: 0 };
+    for (const item of items) counts[item.status]++;
+    return { asOf, school: summary(school), items: [...items], summary: counts };
+  }
+
+  async trend(from: string, to: string, step: 'month' | 'week', filters: ComplianceFilters): Promise<ComplianceTrend> {
+    const points: ComplianceTrend['points'] = [];
+    for (const asOf of trendDates(from, to, step)) points.push({ asOf, cells: (await this.matrix(asOf, filters)).total.cells });
+    return { from, to, step, filters, points };
+  }
+
+  /** Every school's verdicts as of a date, evaluated once per date and kept. */
+  private async verdictsAsOf(asOf: string): Promise<Verdicts> {
+    const sources = await this.load();
+    const cached = this.verdicts.get(asOf);
+    if (cached) return cached;
+    const verdicts = new Map<string, ComplianceResult[]>();
+    const end = endOfLocalDay(asOf);
+    const term = semesterOf(asOf, this.deps.semesters);
+    const termStartIso = startOfLocalDay(term.start);
+    const month = Number(asOf.slice(5, 7));
+    const previousMonthStart = month === 1 ? `${Number(asOf.slice(0, 4)) - 1}-12-01` : `${asOf.slice(0, 4)}-${String(month - 1).padStart(2, '0')}-01`;
+    // Only what the rules will look at (the term so far; last month and this one): the same
+    // verdicts, far less to sift through for each of ~1,800 schools.
+    const inTerm = <T extends { date: string }>(items: readonly T[] | undefined) => (items ? items.filter((i) => i.date >= term.start && i.date <= asOf) : []);
+    const options = { asOf, semesters: this.deps.semesters };
+    for (const current of this.deps.registry.schools()) {
+      const state = stateAsOf(current, sources, end);
+      const faults = sources.lateFaults.get(current.id);
+      const input: ComplianceInput = {
+        school: state.school === undefined ? current : { ...current, ...state.school },
+        record: state.record,
+        devices: sources.devices.get(current.id) ?? NO_DEVICES,
+        hasGuardPost: sources.guardPostSchools.has(current.id),
+        faults: faults ? faults.filter((f) => f.openedAt >= termStartIso) : [],
+        drills: inTerm(sources.drills.get(current.id)),
+        inspections: inTerm(sources.inspections.get(current.id)),
+        selfChecks: sources.selfChecks.get(current.id)?.filter((c) => c.date >= previousMonthStart && c.date <= asOf) ?? [],
+      };
+      verdicts.set(current.id, evaluateSchool(input, options));
+    }
+    if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value!);
+    this.verdicts.set(asOf, verdicts);
+    return verdicts;
+  }
+
+  private async load(): Promise<Sources> {
+    if (this.sources && this.deps.clock.now() - this.sources.loadedAt < SOURCES_TTL_MS) return this.sources;
+    this.loading ??= this.read().finally(() => {
+      this.loading = null;
+    });
+    const sources = await this.loading;
+    if (this.sources !== sources) {
+      this.verdicts.clear();
+      this.sources = sources;
+    }
+    return sources;
+  }
+
+  private async read(): Promise<Sources> {
+    const loadedAt = this.deps.clock.now();
+    const { db, registry, records, routines } = this.deps;
+    const [stored, history, drills, inspections, selfChecks, faults] = await Promise.all([
+      records.all(),
+      records.allHistory(),
+      routines.drills(),
+      routines.inspections(),
+      routines.selfChecks(),
+      db
+        .selectFrom('camera_faults')
+        .select(['school_id', 'opened_at', 'deadline_at', 'closed_at'])
+        .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', eb.ref('deadline_at'))]))
+        .execute(),
+    ]);
+    const devices = new Map<string, ComplianceInput['devices']>();
+    for (const device of registry.devices()) {
+      if (!device.schoolId || (device.kind !== 'camera' && device.kind !== 'sos' && device.kind !== 'intrusion')) continue;
+      let places = devices.get(device.schoolId);
+      if (!places) devices.set(device.schoolId, (places = { camera: [], sos: [], intrusion: [] }));
+      const list: DevicePlace[] = places[device.kind];
+      if (!list.includes(device.place)) list.push(device.place);
+    }
+    return {
+      loadedAt,
+      records: new Map([...stored].map(([id, s]) => [id, s.record])),
+      history: groupBy(history),
+      drills: groupBy(drills),
+      inspections: groupBy(inspections),
+      selfChecks: groupBy(selfChecks),
+      lateFaults: groupBy(faults.map((f) => ({ schoolId: f.school_id, openedAt: f.opened_at, deadlineAt: f.deadline_at, closedAt: f.closed_at }))),
+      devices,
+      guardPostSchools: new Set(registry.guardPosts().flatMap((p) => p.schoolIds)),
+    };
+  }
+}
+
+const NO_DEVICES: ComplianceInput['devices'] = { camera: [], sos: [], intrusion: [] };
+
+/**
+ * A school's record and own fields as they stood at `end`: the edits made after it undone,
+ * newest first. `school` is undefined when no edit is undone (the registry's school stands).
+ */
+function stateAsOf(school: School, sources: Sources, end: string): { record: SchoolSecurityRecord; school?: RecordState['school'] } {
+  const record = sources.records.get(school.id) ?? blankRecord(school.id);
+  const history = sources.history.get(school.id);
+  if (!history || history[history.length - 1]!.at <= end) return { record };
+  let state: RecordState = {
+    record,
+    school: { students: school.students, staff: school.staff, boarding: school.boarding, boarders: school.boarders, guards: school.guards, counterTerror: school.counterTerror },
+  };
+  for (let i = history.length - 1; i >= 0 && history[i]!.at > end; i--) state = withChangeValues(state, history[i]!.changes, 'from');
+  return state;
+}
+
+function summary(school: School): SchoolSummary {
+  return { id: school.id, name: school.name, districtCode: school.districtCode, stage: school.stage, setting: school.setting };
+}
