@@ -31,7 +31,7 @@ interface Sources {
   guardPostSchools: Set<string>;
 }
 
-/** Other nodes may write too: data older than this is read again. Local writes invalidate at once. */
+/** Other nodes may write too: data older than this is read again. Local writes refresh their school at once. */
 const SOURCES_TTL_MS = 30_000;
 /** As-of evaluations kept (the desk flips between a few dates; a trend asks a dozen). */
 const VERDICT_CACHE = 100;
@@ -71,7 +71,7 @@ interface ComplianceServiceDeps {
 export class ComplianceService {
   private sources: Sources | null = null;
   private loading: Promise<Sources> | null = null;
-  private readonly verdicts = new Map<string, Verdicts>();
+  private readonly verdicts = new Map<string, Map<string, ComplianceResult[]>>();
 
   constructor(private readonly deps: ComplianceServiceDeps) {}
 
@@ -85,10 +85,29 @@ export class ComplianceService {
     return shanghaiParts(this.deps.clock.now()).date;
   }
 
-  /** Forgets what was loaded: called after every write that changes what the rules read. */
-  invalidate(): void {
-    this.sources = null;
-    this.verdicts.clear();
+  /**
+   * After a write about one school (record, routine): reads that school's data again and forgets
+   * only its verdicts, so the other ~1,800 schools' stay evaluated.
+   */
+  async schoolChanged(schoolId: string): Promise<void> {
+    const sources = this.sources;
+    if (!sources) return;
+    const { db, records, routines } = this.deps;
+    const [stored, history, drills, inspections, selfChecks] = await Promise.all([
+      records.get(db, schoolId),
+      records.history(schoolId, Number.MAX_SAFE_INTEGER),
+      routines.drills(schoolId),
+      routines.inspections(schoolId),
+      routines.selfChecks(schoolId),
+    ]);
+    if (this.sources !== sources) return; // read again meanwhile: already up to date
+    if (stored) sources.records.set(schoolId, stored.record);
+    else sources.records.delete(schoolId);
+    sources.history.set(schoolId, history.reverse());
+    sources.drills.set(schoolId, drills);
+    sources.inspections.set(schoolId, inspections);
+    sources.selfChecks.set(schoolId, selfChecks);
+    for (const verdicts of this.verdicts.values()) verdicts.delete(schoolId);
   }
 
   async matrix(asOf: string, filters: ComplianceFilters): Promise<ComplianceMatrix> {
@@ -123,12 +142,16 @@ export class ComplianceService {
     return { from, to, step, filters, points };
   }
 
-  /** Every school's verdicts as of a date, evaluated once per date and kept. */
+  /** Every school's verdicts as of a date, evaluated once per date and school, and kept. */
   private async verdictsAsOf(asOf: string): Promise<Verdicts> {
     const sources = await this.load();
-    const cached = this.verdicts.get(asOf);
-    if (cached) return cached;
-    const verdicts = new Map<string, ComplianceResult[]>();
+    const schools = this.deps.registry.schools();
+    let verdicts = this.verdicts.get(asOf);
+    if (verdicts && verdicts.size === schools.length) return verdicts;
+    if (!verdicts) {
+      if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value!);
+      this.verdicts.set(asOf, (verdicts = new Map()));
+    }
     const end = endOfLocalDay(asOf);
     const term = semesterOf(asOf, this.deps.semesters);
     const termStartIso = startOfLocalDay(term.start);
@@ -138,7 +161,8 @@ export class ComplianceService {
     // verdicts, far less to sift through for each of ~1,800 schools.
     const inTerm = <T extends { date: string }>(items: readonly T[] | undefined) => (items ? items.filter((i) => i.date >= term.start && i.date <= asOf) : []);
     const options = { asOf, semesters: this.deps.semesters };
-    for (const current of this.deps.registry.schools()) {
+    for (const current of schools) {
+      if (verdicts.has(current.id)) continue;
       const state = stateAsOf(current, sources, end);
       const faults = sources.lateFaults.get(current.id);
       const input: ComplianceInput = {
@@ -153,8 +177,6 @@ export class ComplianceService {
       };
       verdicts.set(current.id, evaluateSchool(input, options));
     }
-    if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value!);
-    this.verdicts.set(asOf, verdicts);
     return verdicts;
   }
 

@@ -81,7 +81,7 @@ export class RecordService {
     if (!outcome.ok) return outcome;
     // The registry keeps schools in memory for ingest and the wall: read them again after a change.
     if (outcome.data.changedSchool) await this.deps.registry.load();
-    this.deps.compliance.invalidate();
+    await this.deps.compliance.schoolChanged(schoolId);
     return { ok: true, data: (await this.get(schoolId))! };
   }
 }

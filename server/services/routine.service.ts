@@ -61,7 +61,7 @@ export class RoutineService {
       await this.deps.writes.run(() => repository.addSelfCheck(check));
       view = check;
     }
-    this.deps.compliance.invalidate();
+    await this.deps.compliance.schoolChanged(schoolId);
     return { ok: true, data: view as RoutineViews[K] };
   }
 }

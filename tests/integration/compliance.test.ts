@@ -168,4 +168,21 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
       });
     });
   });
+
+  it('counts an edit at once for today, and judges yesterday on the record as it stood then', async () => {
+    const [today, yesterday] = await Promise.all([json<ComplianceMatrix>(`${api}/compliance/matrix`), json<ComplianceMatrix>(`${api}/compliance/matrix?asOf=2026-11-29`)]);
+    const failing = await json<ComplianceSchoolsAnswer>(`${api}/compliance/schools?rule=retention`);
+    const school = failing.schools[0]!.school;
+    const response = await fetch(`${api}/schools/${school.id}/record`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-xiaoan-operator': encodeURIComponent('王干事') },
+      body: JSON.stringify({ retentionDays: 180, note: '监控存储扩容' }),
+    });
+    expect(response.status).toBe(200);
+    const after = await json<ComplianceMatrix>(`${api}/compliance/matrix`);
+    expect(after.total.cells.retention.fail).toBe(today.total.cells.retention.fail - 1);
+    expect(after.total.cells.retention.pass).toBe(today.total.cells.retention.pass + 1);
+    expect(after.total.cells.guards).toEqual(today.total.cells.guards);
+    expect(await json<ComplianceMatrix>(`${api}/compliance/matrix?asOf=2026-11-29`)).toEqual(yesterday);
+  });
 });
