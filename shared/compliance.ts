@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DISTRICT_CODES, type DistrictCode } from './domain/districts.js';
 import { SCHOOL_SETTINGS, SCHOOL_STAGES, type SchoolSetting, type SchoolStage } from './domain/entities.js';
 import { EQUIPMENT_ITEMS, type DrillRecord, type InspectionRecord, type SchoolSecurityRecord, type SelfCheckRecord } from './domain/security-record.js';
-import { HAZARD_SEVERITIES, HAZARD_SOURCES, HAZARD_STATES } from './rules/hazard.js';
+import { HAZARD_SEVERITIES, HAZARD_SOURCES, HAZARD_STATES, type Hazard, type HazardCounts } from './rules/hazard.js';
 import { COMPLIANCE_RULES, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type Reason } from './rules/compliance/types.js';
 
 /**
@@ -114,10 +114,6 @@ export interface ComplianceTrend {
   points: { asOf: string; cells: Record<ComplianceRuleId, ComplianceCell> }[];
 }
 
-/** The school's own fields a record edit may change (kept in the registry, history in the record's). */
-export const SCHOOL_EDITABLE_FIELDS = ['students', 'staff', 'boarding', 'boarders', 'guards', 'counterTerror'] as const;
-/** A school field a record edit may change. */
-export type SchoolEditableField = (typeof SCHOOL_EDITABLE_FIELDS)[number];
 /** The school's editable fields. */
 export type SchoolEditable = Record<'students' | 'staff' | 'boarders' | 'guards', number> & Record<'boarding' | 'counterTerror', boolean>;
 
@@ -145,6 +141,17 @@ export interface RecordHistoryEntry {
   actor: string;
   note: string | null;
   changes: RecordChange[];
+}
+
+/** A hazard as `GET /api/v1/hazards` lists it: without its steps, with whether it is overdue today. */
+export type HazardListItem = Omit<Hazard, 'transitions'> & { overdue: boolean };
+
+/** `GET /api/v1/hazards/counts`: per district and for the city, today and this term. */
+export interface HazardCountsAnswer {
+  asOf: string;
+  term: { start: string; end: string };
+  byDistrict: (HazardCounts & { districtCode: DistrictCode; name: string })[];
+  total: HazardCounts;
 }
 
 /** Who recorded a routine, and when. */

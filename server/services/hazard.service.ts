@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { DISTRICTS, type DistrictCode } from '../../shared/domain/index.js';
+import type { HazardCountsAnswer, HazardListItem } from '../../shared/compliance.js';
+import { DISTRICTS } from '../../shared/domain/index.js';
 import { semesterOf, type SemesterRule } from '../../shared/rules/compliance/index.js';
 import {
-  countHazards, decideHazardStep, isOverdue, type Hazard, type HazardCounts, type HazardSeverity, type HazardSource, type HazardStep,
+  countHazards, decideHazardStep, isOverdue, type Hazard, type HazardSeverity, type HazardSource, type HazardStep,
 } from '../../shared/rules/hazard.js';
 import type { Store } from '../db/database.js';
 import type { HazardQuery, HazardRepository } from '../db/hazard.repository.js';
@@ -12,9 +13,6 @@ import { refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
 import { shanghaiParts } from '../../shared/time.js';
 
-/** A hazard as listed: without its steps, with whether it is overdue today. */
-export type HazardListItem = Omit<Hazard, 'transitions'> & { overdue: boolean };
-
 /** A new hazard as registered. */
 export interface NewHazard {
   schoolId: string;
@@ -23,14 +21,6 @@ export interface NewHazard {
   severity: HazardSeverity;
   description: string;
   foundOn?: string | undefined;
-}
-
-/** `GET /hazards/counts`: per district and for the city. */
-export interface HazardCountsAnswer {
-  asOf: string;
-  term: { start: string; end: string };
-  byDistrict: (HazardCounts & { districtCode: DistrictCode; name: string })[];
-  total: HazardCounts;
 }
 
 /**

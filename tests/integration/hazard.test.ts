@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hazard } from '../../shared/rules/hazard.js';
-import type { HazardCountsAnswer, HazardListItem } from '../../server/services/hazard.service.js';
+import type { HazardCountsAnswer, HazardListItem } from '../../shared/compliance.js';
 import { HazardService } from '../../server/services/hazard.service.js';
 import { availableEngines } from '../helpers/engines.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
