@@ -1,0 +1,136 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowReactive, shallowRef } from 'vue';
+import { POST_STATES, type PostState } from '../../shared/rules/guard-post.js';
+import type { CameraFault, PostLive, SchoolCameraCount } from '../../shared/wall.js';
+import { getJson } from '../api.js';
+import { districtCameraRates } from '../camera-rates.js';
+import { useWallStore } from './wall.js';
+
+/** Closed fault tickets kept on screen, newest first (the server keeps them all). */
+export const CLOSED_FAULTS_KEPT = 100;
+/** Open tickets asked for at load: far more than a city ever has open at once. */
+const OPEN_FAULTS_LIMIT = 5_000;
+
+/**
+ * Pushes that arrive while a list is on its way are applied after it, not lost under it. Only
+ * the latest of overlapping loads applies (a reconnect can start one while another is out).
+ */
+function heldWhileLoading<T>(apply: (changes: T[]) => void) {
+  let held: T[][] | null = null;
+  let generation = 0;
+  return {
+    push(changes: T[]): void {
+      if (held) held.push(changes);
+      else apply(changes);
+    },
+    /** Starts holding pushes; returns whether a given load is still the latest. */
+    hold(): () => boolean {
+      held ??= [];
+      const mine = ++generation;
+      return () => mine === generation;
+    },
+    release(): void {
+      const pending = held ?? [];
+      held = null;
+      pending.forEach(apply);
+    },
+  };
+}
+
+/**
+ * The machinery in the field, live: every school's cameras online (`school:cameras`), camera
+ * fault tickets (`camera:faults`) and 护学岗 post states (`post:status`). The server does not
+ * replay these pushes: after a reconnect the lists are loaded again.
+ */
+export const useFieldStore = defineStore('field', () => {
+  const schoolCameras = shallowReactive(new Map<string, SchoolCameraCount>());
+  const openFaults = shallowReactive(new Map<number, CameraFault>());
+  const closedFaults = shallowRef<CameraFault[]>([]);
+  const posts = shallowReactive(new Map<string, PostLive>());
+  const faultsLoaded = ref(false);
+  const loadError = ref<string | null>(null);
+
+  /** Open tickets, the nearest deadline (or the longest overdue) first. */
+  const openFaultList = computed(() => [...openFaults.values()].sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt) || a.id - b.id));
+  const cameraRates = computed(() => districtCameraRates(useWallStore().schools, schoolCameras));
+  const postCounts = computed(() => {
+    const counts = Object.fromEntries(POST_STATES.map((state) => [state, 0])) as Record<PostState, number>;
+    for (const post of posts.values()) counts[post.state] += 1;
+    return counts;
+  });
+
+  const cameraPushes = heldWhileLoading<SchoolCameraCount>((changes) => {
+    for (const count of changes) schoolCameras.set(count[0], count);
+  });
+  const faultPushes = heldWhileLoading<CameraFault>((changes) => changes.forEach(placeFault));
+  const postPushes = heldWhileLoading<PostLive>((changes) => {
+    for (const post of changes) posts.set(post.postId, post);
+  });
+
+  function placeFault(fault: CameraFault): void {
+    if (fault.closedAt === null) {
+      openFaults.set(fault.id, fault);
+      return;
+    }
+    openFaults.delete(fault.id);
+    const kept = closedFaults.value.filter((closed) => closed.id !== fault.id);
+    closedFaults.value = [fault, ...kept].sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? '')).slice(0, CLOSED_FAULTS_KEPT);
+  }
+
+  /**
+   * The wall store loads `GET /api/v1/wall` (and applies only the latest of overlapping loads):
+   * its `schoolCameras` land here, with the pushes that came in meanwhile applied after them.
+   */
+  function holdSchoolCameras(): void {
+    cameraPushes.hold();
+  }
+  function replaceSchoolCameras(snapshot: SchoolCameraCount[]): void {
+    schoolCameras.clear();
+    for (const count of snapshot) schoolCameras.set(count[0], count);
+    cameraPushes.release();
+  }
+
+  async function loadFaults(): Promise<void> {
+    const latest = faultPushes.hold();
+    try {
+      const [open, closed] = await Promise.all([
+        getJson<{ faults: CameraFault[] }>(`/api/v1/faults?state=open&limit=${OPEN_FAULTS_LIMIT}`),
+        getJson<{ faults: CameraFault[] }>(`/api/v1/faults?state=closed&limit=${CLOSED_FAULTS_KEPT}`),
+      ]);
+      if (!latest()) return;
+      openFaults.clear();
+      closedFaults.value = [];
+      [...closed.faults].reverse().forEach(placeFault);
+      open.faults.forEach(placeFault);
+      faultsLoaded.value = true;
+    } finally {
+      if (latest()) faultPushes.release();
+    }
+  }
+
+  async function loadPosts(): Promise<void> {
+    const latest = postPushes.hold();
+    try {
+      const answer = await getJson<{ posts: PostLive[] }>('/api/v1/posts/status');
+      if (!latest()) return;
+      posts.clear();
+      for (const post of answer.posts) posts.set(post.postId, post);
+    } finally {
+      if (latest()) postPushes.release();
+    }
+  }
+
+  /** Loads (or after a reconnect, reloads) the fault tickets and post states. */
+  async function load(): Promise<void> {
+    const results = await Promise.allSettled([loadFaults(), loadPosts()]);
+    const failed = results.find((result) => result.status === 'rejected');
+    loadError.value = failed ? String(failed.reason instanceof Error ? failed.reason.message : failed.reason) : null;
+  }
+
+  return {
+    schoolCameras, openFaults, closedFaults, posts, faultsLoaded, loadError,
+    openFaultList, cameraRates, postCounts,
+    applySchoolCameras: cameraPushes.push, applyFaultChanges: faultPushes.push, applyPostChanges: postPushes.push,
+    holdSchoolCameras, replaceSchoolCameras, releaseSchoolCameras: cameraPushes.release, load,
+  };
+});
