@@ -1,8 +1,11 @@
 import http from 'node:http';
+import cookieParser from 'cookie-parser';
 import express from 'express';
+import helmet from 'helmet';
 import type { ClientConfig } from '../shared/wall.js';
 import type { Logger } from './logger.js';
 import { alarmRouter } from './http/alarm.routes.js';
+import { authRouter, loadSession } from './http/auth.routes.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { complianceRouter } from './http/compliance.routes.js';
 import { fieldRouter } from './http/field.routes.js';
@@ -27,6 +30,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   clientConfig: ClientConfig;
   clientDir: string;
   eventLoop: EventLoopMonitor;
+  /** Sign-in attempts allowed per address per minute. */
+  loginsPerMinute: number;
   /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
   health: () => Record<string, unknown>;
 }
@@ -45,6 +50,24 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', 'loopback');
 
   const api = express.Router();
+  // Security headers (helmet). The map wall draws tiles from a configured URL and inline styles
+  // from Leaflet, so the content-security policy names those and nothing else.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'img-src': ["'self'", 'data:', ...(deps.clientConfig.tileUrl ? [new URL(deps.clientConfig.tileUrl.replace(/\{[a-z]\}/g, 'x')).origin] : [])],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'connect-src': ["'self'", 'ws:', 'wss:'],
+          'upgrade-insecure-requests': null,
+        },
+      },
+    }),
+  );
+  api.use(cookieParser());
+  api.use(loadSession(deps.auth));
+  api.use(express.json({ limit: '64kb', type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
+  api.use(authRouter({ auth: deps.auth, audit: deps.audit, loginsPerMinute: deps.loginsPerMinute }));
   api.use(ingestRouter({ ingest: deps.ingest, token: deps.ingestToken, maxBytes: deps.ingestMaxBytes, log: deps.log }));
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));

@@ -22,6 +22,7 @@ const envSchema = z.object({
     .string()
     .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
     .default('09-01..01-31,03-01..07-15'),
+  XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().optional(),
@@ -37,6 +38,8 @@ export interface Config {
   /** Fixed ingest token; when absent one is generated and kept in the database. */
   ingestToken: string | null;
   adminPassword: string | null;
+  /** Sign-in attempts allowed per client address per minute. */
+  loginsPerMinute: number;
   dataset: { seed: number; scale: 'city' | 'province' };
   tileUrl: string | null;
   tileAttribution: string | null;
@@ -64,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     simulator: e.XIAOAN_SIMULATOR === 'on',
     ingestToken: e.XIAOAN_INGEST_TOKEN ?? null,
     adminPassword: e.XIAOAN_ADMIN_PASSWORD ?? null,
+    loginsPerMinute: e.XIAOAN_LOGIN_RATE_PER_MINUTE,
     dataset: { seed: e.XIAOAN_DATASET_SEED, scale: e.XIAOAN_DATASET_SCALE },
     tileUrl: e.XIAOAN_TILE_URL ?? null,
     tileAttribution: e.XIAOAN_TILE_ATTRIBUTION ?? null,

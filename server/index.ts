@@ -11,6 +11,8 @@ import { RegistryRepository } from './db/registry.repository.js';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildServices } from './services/build.js';
+import type { AuthService } from './auth/auth.service.js';
+import { MIN_PASSWORD_LENGTH } from '../shared/auth.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 
@@ -60,6 +62,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
   const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters });
   await services.tick();
+  await ensureAdmin(services.auth, config.adminPassword, log);
 
   const eventLoop = new EventLoopMonitor();
   const clientDir = options.clientDir ?? defaultClientDir;
@@ -69,6 +72,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clock,
     ingestToken,
     ingestMaxBytes: config.ingestMaxBytes,
+    loginsPerMinute: config.loginsPerMinute,
     replayLimit: config.replayLimit,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir) },
     clientDir,
@@ -101,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     mqtt: mqttIngest,
     async tick() {
       await services.tick();
+  await ensureAdmin(services.auth, config.adminPassword, log);
       await services.writes.drain();
     },
     async close() {
@@ -123,6 +128,24 @@ function buildIdOf(clientDir: string): string {
   } catch {
     return 'unbuilt';
   }
+}
+
+/**
+ * The first administrator: `admin`, created from XIAOAN_ADMIN_PASSWORD on a start that finds no
+ * such account. Without the variable, the log says plainly how to set it.
+ */
+async function ensureAdmin(auth: AuthService, password: string | null, log: Logger): Promise<void> {
+  if (await auth.hasUser('admin')) return;
+  if (!password) {
+    log.warn('no administrator yet: start once with XIAOAN_ADMIN_PASSWORD=<a password of 10+ characters> to create the "admin" account');
+    return;
+  }
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    log.warn(`XIAOAN_ADMIN_PASSWORD is shorter than ${MIN_PASSWORD_LENGTH} characters: the "admin" account was not created`);
+    return;
+  }
+  await auth.createUser({ username: 'admin', displayName: '系统管理员', password, role: 'admin' });
+  log.info('administrator account "admin" created from XIAOAN_ADMIN_PASSWORD');
 }
 
 /** The embedded default's ingest token: made once, kept in the database. */

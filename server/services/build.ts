@@ -1,4 +1,6 @@
 import { ActivityRepository } from '../db/activity.repository.js';
+import { AuditService } from '../auth/audit.service.js';
+import { AuthService } from '../auth/auth.service.js';
 import { AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
 import { FaultRepository } from '../db/fault.repository.js';
@@ -33,6 +35,8 @@ export interface Services extends ComplianceServices {
   posts: GuardPostService;
   patrol: PatrolService;
   ingest: IngestService;
+  auth: AuthService;
+  audit: AuditService;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
@@ -80,6 +84,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     posts,
     patrol,
     ingest,
+    auth: new AuthService({ db: store.db, clock }),
+    audit: new AuditService({ db: store.db, clock }),
     async tick() {
       cameras.sweep();
       await posts.evaluate();

@@ -7,6 +7,7 @@ import { AuditService } from '../../server/auth/audit.service.js';
 import { AuthService } from '../../server/auth/auth.service.js';
 import { openStore, type Store } from '../../server/db/database.js';
 import { availableEngines, freshPostgresDatabase } from '../helpers/engines.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
 
@@ -83,5 +84,59 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
     await expect(sql`update audit_log set actor = 'someone else'`.execute(store.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(store.db)).rejects.toThrow(/append-only/);
     expect(await audit.search({ limit: 10 })).toHaveLength(1);
+  });
+});
+
+describe('sign-in over HTTP', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { XIAOAN_ADMIN_PASSWORD: 'admin password 1', XIAOAN_LOGIN_RATE_PER_MINUTE: '12' } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const login = (body: unknown) =>
+    fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('creates the admin from XIAOAN_ADMIN_PASSWORD and signs in with an HttpOnly, SameSite session cookie', async () => {
+    const response = await login({ username: 'admin', password: 'admin password 1' });
+    expect(response.status).toBe(200);
+    const cookies = response.headers.getSetCookie();
+    const session = cookies.find((c) => c.startsWith('xiaoan_session='));
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=Strict/i);
+    expect(cookies.find((c) => c.startsWith('xiaoan_csrf='))).not.toMatch(/HttpOnly/i);
+    const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie: session!.split(';')[0]! } });
+    expect(await me.json()).toMatchObject({ user: { username: 'admin', role: 'admin' } });
+
+    const out = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: session!.split(';')[0]! } });
+    expect(out.status).toBe(204);
+    expect((await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie: session!.split(';')[0]! } })).status).toBe(401);
+  });
+
+  it('answers a wrong password 401, a locked account 423 with Retry-After, and bad input 400', async () => {
+    expect((await login({ username: 'admin', password: 'wrong' })).status).toBe(401);
+    for (let i = 0; i < 3; i++) await login({ username: 'admin', password: 'wrong' });
+    const locked = await login({ username: 'admin', password: 'wrong' });
+    expect(locked.status).toBe(423);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await locked.json()) as { error: string }).error).toMatch(/locked/);
+    expect((await login({ username: 'admin', password: 'admin password 1' })).status).toBe(423);
+    expect((await login({ username: '', password: 5 })).status).toBe(400);
+  });
+
+  it('limits sign-in attempts per address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await login({ username: `nobody-${i}`, password: 'x' })).status);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('sends security headers and no stack traces', async () => {
+    const response = await fetch(`${server.url}/api/v1/alarms?state=bogus`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    const body = await response.text();
+    expect(body).not.toMatch(/at .*\.ts:\d+/);
   });
 });

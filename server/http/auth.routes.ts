@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { Router, type CookieOptions, type Request, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { loginSchema, passwordChangeSchema, type SessionUser } from '../../shared/auth.js';
+import { describeZodError } from '../../shared/ingest.js';
+import type { AuditService } from '../auth/audit.service.js';
+import type { AuthService } from '../auth/auth.service.js';
+
+/** The session cookie (HttpOnly) and the CSRF cookie the page echoes in a header (double submit). */
+export const SESSION_COOKIE = 'xiaoan_session';
+export const CSRF_COOKIE = 'xiaoan_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** A request with its signed-in user, once `loadSession` ran. */
+export interface WithUser {
+  user?: SessionUser;
+}
+
+function cookieOptions(req: Request, httpOnly: boolean): CookieOptions {
+  // Secure when the request came over TLS (directly or through a trusted proxy).
+  return { httpOnly, sameSite: 'strict', secure: req.secure, path: '/' };
+}
+
+function sessionToken(req: Request): string | null {
+  const value: unknown = req.cookies?.[SESSION_COOKIE];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** Attaches the signed-in user (if any) to the request; refuses nothing by itself. */
+export function loadSession(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const token = sessionToken(req);
+    if (token) (req as Request & WithUser).user = (await auth.session(token)) ?? undefined;
+    next();
+  };
+}
+
+/** `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`, `POST /auth/password`. */
+export function authRouter(deps: { auth: AuthService; audit: AuditService; loginsPerMinute: number }): Router {
+  const { auth, audit } = deps;
+  const router = Router();
+  const perAddress = rateLimit({
+    windowMs: 60_000,
+    limit: deps.loginsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: 'too many sign-in attempts from this address: wait a minute and try again' },
+  });
+
+  router.post('/auth/login', perAddress, async (req, res) => {
+    const parsed = loginSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: describeZodError(parsed.error) });
+      return;
+    }
+    const { username, password } = parsed.data;
+    const result = await auth.login(username, password, req.ip ?? null);
+    if (!result.ok) {
+      await audit.append({ actor: username, action: 'auth.login_failed', address: req.ip ?? null, details: { reason: result.reason } });
+      if (result.reason === 'locked') res.set('Retry-After', String(result.retryAfterSeconds ?? 60)).status(423);
+      else res.status(401);
+      res.json({ error: result.message });
+      return;
+    }
+    await audit.append({ actor: username, action: 'auth.login', address: req.ip ?? null });
+    const csrfToken = randomBytes(24).toString('base64url');
+    res.cookie(SESSION_COOKIE, result.token, cookieOptions(req, true));
+    res.cookie(CSRF_COOKIE, csrfToken, cookieOptions(req, false));
+    res.json({ user: result.user, csrfToken });
+  });
+
+  router.post('/auth/logout', async (req, res) => {
+    const token = sessionToken(req);
+    const user = (req as Request & WithUser).user;
+    if (token) await auth.logout(token);
+    if (user) await audit.append({ actor: user.username, action: 'auth.logout', address: req.ip ?? null });
+    res.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' }).status(204).end();
+  });
+
+  router.get('/auth/me', (req, res) => {
+    const user = (req as Request & WithUser).user;
+    if (!user) {
+      res.status(401).json({ error: 'not signed in' });
+      return;
+    }
+    res.json({ user });
+  });
+
+  router.post('/auth/password', async (req, res) => {
+    const user = (req as Request & WithUser).user;
+    const token = sessionToken(req);
+    if (!user || !token) {
+      res.status(401).json({ error: 'not signed in' });
+      return;
+    }
+    const parsed = passwordChangeSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: describeZodError(parsed.error) });
+      return;
+    }
+    const result = await auth.changePassword(user.id, parsed.data.currentPassword, parsed.data.newPassword, token);
+    if (!result.ok) {
+      res.status(400).json({ error: result.message });
+      return;
+    }
+    await audit.append({ actor: user.username, action: 'auth.password_changed', address: req.ip ?? null });
+    res.status(204).end();
+  });
+  return router;
+}
