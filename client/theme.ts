@@ -1,4 +1,5 @@
 import type { AlarmPriority, SchoolStatus } from '../shared/domain/index.js';
+import type { PostState } from '../shared/rules/guard-post.js';
 
 /**
  * Colours that carry meaning, the single source for the map (canvas needs values) and the CSS
@@ -24,10 +25,27 @@ export const POLICE_COLOUR = '#3d8bff';
 /** 护学岗 posts and their coverage. */
 export const GUARD_POST_COLOUR = '#2ee6e6';
 
+/** 护学岗 live states: on duty green, late amber, absent red, off hours grey. */
+export const POST_STATE_COLOURS: Record<PostState, string> = {
+  on_duty: STATUS_COLOURS.normal,
+  late: STATUS_COLOURS.fault,
+  absent: STATUS_COLOURS.alarm,
+  off_hours: '#7d8ba1',
+};
+
+/** Coverage gaps on the map: magenta for no 护学岗 in reach, white for no police post in reach. */
+export const GAP_COLOURS = { guardPost: '#ff4fd8', policePost: '#e6edf7' } as const;
+
 /** Publishes the colours as CSS custom properties (`--status-alarm`, `--priority-1`, …). */
 export function applyThemeVariables(root: HTMLElement): void {
   for (const [status, colour] of Object.entries(STATUS_COLOURS)) root.style.setProperty(`--status-${status}`, colour);
   for (const [priority, colour] of Object.entries(PRIORITY_COLOURS)) root.style.setProperty(`--priority-${priority}`, colour);
   root.style.setProperty('--police', POLICE_COLOUR);
   root.style.setProperty('--guard-post', GUARD_POST_COLOUR);
+  for (const [state, colour] of Object.entries(POST_STATE_COLOURS)) root.style.setProperty(`--post-${state}`, colour);
+  root.style.setProperty('--gap-guard', GAP_COLOURS.guardPost);
+  root.style.setProperty('--gap-police', GAP_COLOURS.policePost);
 }
+
+/** The CSS font stack (base.css), for canvas text such as chart labels, which cannot inherit it. */
+export const FONT_STACK = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', system-ui, sans-serif";

@@ -1,8 +1,10 @@
+import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
   app: {
+    shortTitle: 'School Safety Command',
     title: 'Pingdingshan School Safety Command',
     subtitle: 'Xiaoan · live map wall',
     consoleSubtitle: 'Xiaoan · police alarm console',
@@ -26,7 +28,6 @@ export const en: MessageSchema = {
     schools: 'Schools',
     camerasOnline: 'Cameras online',
     camerasOffline: '{count} offline/faulty',
-    guardPosts: 'School-gate posts',
     policePosts: 'Police posts',
   },
   alarmList: {
@@ -110,12 +111,14 @@ export const en: MessageSchema = {
     noGateCamera: 'No gate camera registered',
     camerasError: 'Could not load device states',
     dutyHours: 'on duty {hours}',
+    placeholder: 'Select an alarm or a school on the map to see the school, its gate cameras, gate post and nearest police',
   },
   nav: {
     label: 'Pages',
     wall: 'Map wall',
     console: 'Console',
     history: 'History',
+    health: 'Device health',
   },
   operator: {
     label: 'Operator',
@@ -134,13 +137,14 @@ export const en: MessageSchema = {
     alerting: 'ALARM SOUNDING',
     armed: 'Sound on',
     unsupported: 'No sound in this browser',
-    mute: 'Mute',
-    unmute: 'Sound on',
+    mute: 'click to mute',
+    unmute: 'click to turn on',
   },
   queue: {
     title: 'Alarm queue',
     empty: 'No open alarms',
     order: 'by priority, then waiting time',
+    more: '{count} more alarms not listed (lower in priority and waiting time)',
   },
   timer: {
     acknowledge: 'Ack',
@@ -180,11 +184,12 @@ export const en: MessageSchema = {
     back: 'Back',
     sending: 'Sending…',
     done: '“{action}” recorded',
-    refused: 'Not done: {reason}',
+    refused: 'Not done',
+    takenBy: '{actor} got there first ({action}, {time}): this alarm is now “{state}”',
+    serverSaid: 'Server: {reason}',
     offline: 'Not connected: the command was not sent. Try again once the link is back.',
     timeout: 'No answer from the server in {seconds} s: the command may not have been applied — check the timeline.',
-    nowState: 'This alarm is now “{state}”{by}',
-    by: ' ({actor}, {time})',
+    nowState: 'This alarm is now “{state}”',
     notLive: 'Catching up — actions wait until live',
     needOperator: 'Enter the duty operator’s name first',
     notAllowed: 'Not allowed in this state',
@@ -243,9 +248,9 @@ export const en: MessageSchema = {
     priorityMix: 'Priority mix',
     toAck: 'To acknowledge',
     toScene: 'To on scene',
-    meanP90: 'mean {mean} · p90 {p90}',
+    p90: 'p90 {value}',
     byDistrict: 'Alarms per district',
-    alarms: '{count} alarms',
+    total: 'Alarms',
     updated: 'updated {time}',
     error: 'Could not load the alarm load: {error}',
   },
@@ -285,6 +290,7 @@ export const en: MessageSchema = {
     offline: 'offline',
     fault: 'fault',
   },
+  ...fieldEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

@@ -1,6 +1,9 @@
+import { fieldZhCN } from './zh-CN.field.js';
+
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
 export const zhCN = {
   app: {
+    shortTitle: '平顶山市校园安全指挥平台',
     title: '平顶山市校园安全指挥平台',
     subtitle: '校安 · 实时地图墙',
     consoleSubtitle: '校安 · 公安指挥中心报警处置台',
@@ -24,7 +27,6 @@ export const zhCN = {
     schools: '学校',
     camerasOnline: '摄像头在线率',
     camerasOffline: '离线/故障 {count}',
-    guardPosts: '护学岗',
     policePosts: '警务室 / 岗亭',
   },
   alarmList: {
@@ -108,12 +110,14 @@ export const zhCN = {
     noGateCamera: '未登记校门摄像头',
     camerasError: '无法获取设备状态',
     dutyHours: '值守 {hours}',
+    placeholder: '选择一条报警或地图上的学校，这里显示学校概况、校门监控、护学岗和最近警力',
   },
   nav: {
     label: '页面导航',
     wall: '地图墙',
     console: '处置台',
     history: '历史报警',
+    health: '设备健康',
   },
   operator: {
     label: '值班员',
@@ -132,13 +136,14 @@ export const zhCN = {
     alerting: '报警音响起',
     armed: '声音已开启',
     unsupported: '此浏览器无法发声',
-    mute: '静音',
-    unmute: '开启声音',
+    mute: '点击静音',
+    unmute: '点击开启',
   },
   queue: {
     title: '报警队列',
     empty: '当前无待处置报警',
     order: '按优先级、等待时间排序',
+    more: '另有 {count} 条报警未列出（按优先级、等待时间排在后面）',
   },
   timer: {
     acknowledge: '确认',
@@ -178,11 +183,12 @@ export const zhCN = {
     back: '返回',
     sending: '正在发送…',
     done: '「{action}」已记录',
-    refused: '操作未成功：{reason}',
+    refused: '操作未成功',
+    takenBy: '{actor} 已于 {time}「{action}」，该报警当前为「{state}」',
+    serverSaid: '服务器答复：{reason}',
     offline: '未连接服务器，操作未发送。请待连接恢复后重试。',
     timeout: '服务器 {seconds} 秒内未答复：操作可能未生效，请查看时间线。',
-    nowState: '该报警当前为「{state}」{by}',
-    by: '（{actor}，{time}）',
+    nowState: '该报警当前为「{state}」',
     notLive: '数据同步中，暂不能操作',
     needOperator: '请先登记值班员姓名',
     notAllowed: '当前状态不可执行',
@@ -241,9 +247,9 @@ export const zhCN = {
     priorityMix: '优先级构成',
     toAck: '确认用时',
     toScene: '到场用时',
-    meanP90: '均值 {mean} · P90 {p90}',
+    p90: 'P90 {value}',
     byDistrict: '各区县报警数',
-    alarms: '报警 {count} 条',
+    total: '报警数',
     updated: '{time} 更新',
     error: '无法获取负荷数据：{error}',
   },
@@ -283,6 +289,7 @@ export const zhCN = {
     offline: '离线',
     fault: '故障',
   },
+  ...fieldZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

@@ -2,9 +2,10 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/commands.js';
-import type { Ack } from '../../shared/events.js';
+import type { Ack, AlarmChange } from '../../shared/events.js';
 import { createWallSocket, type WallSocket } from '../socket.js';
 import { useAlarmStore } from './alarms.js';
+import { useFieldStore } from './field.js';
 import { useOperatorStore } from './operator.js';
 import { useWallStore } from './wall.js';
 
@@ -12,6 +13,11 @@ import { useWallStore } from './wall.js';
 const SERVER_CLOSE_RETRY_MS = 3_000;
 /** How long a command may wait for the server's answer before the console says so. */
 export const COMMAND_TIMEOUT_MS = 8_000;
+/**
+ * A change arriving within this long of the previous one is applied with it: an alarm storm
+ * renders a few dozen times a second instead of once per alarm, and a lone alarm is not delayed.
+ */
+export const APPLY_WINDOW_MS = 40;
 /** Entries kept in the connection log (newest first). */
 export const CONNECTION_LOG_KEPT = 30;
 
@@ -45,8 +51,8 @@ export type CommandOutcome =
   | { ok: false; reason: 'offline' | 'timeout' };
 
 /**
- * The screen's link to the server: owns the one socket, routes its events to the alarm and
- * wall stores, sends operator commands, and keeps a log of when the screen was stale.
+ * The screen's link to the server: owns the one socket, routes its events to the alarm, wall
+ * and field stores, sends operator commands, and keeps a log of when the screen was stale.
  */
 export const useConnectionStore = defineStore('connection', () => {
   const status = ref<ConnectionStatus>('connecting');
@@ -59,6 +65,35 @@ export const useConnectionStore = defineStore('connection', () => {
   let socket: WallSocket | null = null;
   let connectedBefore = false;
   let catchUp = { changes: 0, snapshot: false };
+  let buffered: AlarmChange[] = [];
+  let windowTimer: ReturnType<typeof setTimeout> | null = null;
+
+  function apply(change: AlarmChange): void {
+    if (useAlarmStore().applyChange(change) && status.value === 'syncing') catchUp.changes += 1;
+  }
+
+  /** Applies what waited in the window, in order; anything that reads the alarms or the seq calls this first. */
+  function flushBuffered(): void {
+    const batch = buffered;
+    buffered = [];
+    batch.forEach(apply);
+  }
+
+  function receive(change: AlarmChange): void {
+    if (windowTimer) {
+      buffered.push(change);
+      return;
+    }
+    apply(change);
+    windowTimer = setTimeout(closeWindow, APPLY_WINDOW_MS);
+  }
+
+  function closeWindow(): void {
+    windowTimer = null;
+    if (buffered.length === 0) return;
+    flushBuffered();
+    windowTimer = setTimeout(closeWindow, APPLY_WINDOW_MS);
+  }
 
   function addLog(entry: ConnectionLogEntry): void {
     log.value = [entry, ...log.value].slice(0, CONNECTION_LOG_KEPT);
@@ -68,10 +103,15 @@ export const useConnectionStore = defineStore('connection', () => {
     if (socket) return;
     const alarms = useAlarmStore();
     const wall = useWallStore();
+    const field = useFieldStore();
     void wall.load();
+    void field.load();
     void wall.loadConfig().catch(() => undefined);
 
-    socket = createWallSocket(() => ({ lastSeq: alarms.lastSeq, ...(operator.name ? { operator: operator.name } : {}) }));
+    socket = createWallSocket(() => {
+      flushBuffered();
+      return { lastSeq: alarms.lastSeq, ...(operator.name ? { operator: operator.name } : {}) };
+    });
     socket.on('connect', () => {
       status.value = 'syncing';
       reconnectAttempt.value = 0;
@@ -80,14 +120,14 @@ export const useConnectionStore = defineStore('connection', () => {
       if (connectedBefore || wall.loadState === 'error') void reload();
       connectedBefore = true;
     });
-    socket.on('alarm', (change) => {
-      if (alarms.applyChange(change) && status.value === 'syncing') catchUp.changes += 1;
-    });
+    socket.on('alarm', receive);
     socket.on('alarm:snapshot', (snapshot) => {
+      flushBuffered();
       alarms.applySnapshot(snapshot);
       catchUp.snapshot = true;
     });
     socket.on('alarm:live', ({ seq }) => {
+      flushBuffered();
       alarms.markLive(seq);
       status.value = 'live';
       const now = Date.now();
@@ -102,6 +142,9 @@ export const useConnectionStore = defineStore('connection', () => {
     });
     socket.on('school:status', ({ changes }) => wall.applyStatusChanges(changes));
     socket.on('camera:summary', (summary) => wall.applyCameraSummary(summary));
+    socket.on('school:cameras', ({ changes }) => field.applySchoolCameras(changes));
+    socket.on('camera:faults', ({ changes }) => field.applyFaultChanges(changes));
+    socket.on('post:status', ({ changes }) => field.applyPostChanges(changes));
     socket.on('disconnect', (reason) => {
       // Only this store closes the socket on purpose (a new operator name): not a lost link.
       if (reason === 'io client disconnect') return;
@@ -118,6 +161,7 @@ export const useConnectionStore = defineStore('connection', () => {
 
   /** The data on screen stops being current now (unless it already had). */
   function markLost(): void {
+    flushBuffered();
     useAlarmStore().markNotLive();
     status.value = 'disconnected';
     if (staleSince.value === null && connectedBefore) addLog({ kind: 'lost', at: Date.now() });
@@ -128,6 +172,7 @@ export const useConnectionStore = defineStore('connection', () => {
   async function reload(): Promise<void> {
     const wall = useWallStore();
     const before = wall.config?.buildId;
+    void useFieldStore().load();
     await wall.load();
     const current = await wall.loadConfig().catch(() => null);
     if (before && current && current.buildId !== before) window.location.reload();
@@ -168,6 +213,9 @@ export const useConnectionStore = defineStore('connection', () => {
   }
 
   function stop(): void {
+    flushBuffered();
+    if (windowTimer) clearTimeout(windowTimer);
+    windowTimer = null;
     // Listeners first: closing the socket on purpose is not a lost link.
     socket?.removeAllListeners();
     socket?.disconnect();

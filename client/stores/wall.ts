@@ -5,6 +5,7 @@ import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/d
 import type { CameraSummary, ClientConfig, SchoolStatusChange, WallSnapshot } from '../../shared/wall.js';
 import { getJson } from '../api.js';
 import { DISTRICTS_GEOJSON_URL } from '../geo.js';
+import { useFieldStore } from './field.js';
 
 /** Whether the registry has been loaded yet. */
 export type WallLoadState = 'idle' | 'loading' | 'ready' | 'error';
@@ -27,6 +28,7 @@ export const useWallStore = defineStore('wall', () => {
   const loadError = ref<string | null>(null);
   /** Pushes that arrive while a snapshot is on its way are applied after it, not lost under it. */
   let pendingChanges: SchoolStatusChange[] | null = null;
+  let loadGeneration = 0;
 
   const schoolById = computed(() => new Map(schools.value.map((school) => [school.id, school])));
   const statusCounts = computed(() => {
@@ -62,26 +64,36 @@ export const useWallStore = defineStore('wall', () => {
   async function load(): Promise<void> {
     const firstLoad = schools.value.length === 0;
     if (firstLoad) loadState.value = 'loading';
-    pendingChanges = [];
+    // A reconnect can start a load while another is on its way: only the latest one applies.
+    const generation = ++loadGeneration;
+    const pending: SchoolStatusChange[] = [];
+    pendingChanges = pending;
+    const latest = (): boolean => generation === loadGeneration;
+    const field = useFieldStore();
+    field.holdSchoolCameras();
     try {
       const snapshot = await getJson<WallSnapshot>('/api/v1/wall');
-      if (firstLoad) {
+      if (!latest()) return;
+      if (schools.value.length === 0) {
         schools.value = snapshot.schools;
         policePosts.value = snapshot.policePosts;
         guardPosts.value = snapshot.guardPosts;
       }
       statuses.clear();
       snapshot.statuses.forEach(setStatus);
-      pendingChanges.forEach(setStatus);
+      pending.forEach(setStatus);
       cameras.value = snapshot.cameras;
+      field.replaceSchoolCameras(snapshot.schoolCameras);
       loadState.value = 'ready';
       loadError.value = null;
     } catch (error) {
+      if (!latest()) return;
       if (firstLoad) loadState.value = 'error';
       loadError.value = error instanceof Error ? error.message : String(error);
-      pendingChanges.forEach(setStatus);
+      pending.forEach(setStatus);
+      field.releaseSchoolCameras();
     } finally {
-      pendingChanges = null;
+      if (latest()) pendingChanges = null;
     }
   }
 

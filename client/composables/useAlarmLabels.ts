@@ -1,0 +1,48 @@
+import { useI18n } from 'vue-i18n';
+import { findDistrict, type AlarmState } from '../../shared/domain/index.js';
+import { DISPOSITIONS, type Disposition } from '../../shared/rules/alarm-lifecycle.js';
+import { useWallStore } from '../stores/wall.js';
+
+const TIMELINE_ACTIONS = ['raise', 'ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked'] as const;
+type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
+
+function isDisposition(value: string): value is Disposition {
+  return (DISPOSITIONS as readonly string[]).includes(value);
+}
+
+/** Names of the things an alarm refers to (districts, units, actors, steps) in the current language. */
+export function useAlarmLabels() {
+  const { t, locale } = useI18n();
+  const wall = useWallStore();
+
+  function district(code: string): string {
+    const found = findDistrict(code);
+    return found ? (locale.value === 'en' ? found.nameEn : found.name) : code;
+  }
+
+  function unit(unitId: string): string {
+    return wall.policePosts.find((post) => post.id === unitId)?.name ?? unitId;
+  }
+
+  /** `device:SOS-…` and `system` are steps nobody took by hand; anything else is a person's name. */
+  function actor(name: string): string {
+    if (name.startsWith('device:')) return t('timeline.device', { id: name.slice('device:'.length) });
+    if (name === 'system') return t('timeline.system');
+    return name;
+  }
+
+  function action(name: string): string {
+    return (TIMELINE_ACTIONS as readonly string[]).includes(name) ? t(`timeline.${name as TimelineAction}`) : name;
+  }
+
+  function state(name: AlarmState): string {
+    return t(`alarmState.${name}`);
+  }
+
+  function disposition(code: string | null): string {
+    if (!code) return '';
+    return isDisposition(code) ? t(`disposition.${code}`) : code;
+  }
+
+  return { district, unit, actor, action, state, disposition };
+}

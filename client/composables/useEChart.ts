@@ -1,0 +1,45 @@
+import { BarChart, type BarSeriesOption } from 'echarts/charts';
+import {
+  GridComponent,
+  MarkLineComponent,
+  TitleComponent,
+  type GridComponentOption,
+  type MarkLineComponentOption,
+  type TitleComponentOption,
+} from 'echarts/components';
+import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { onMounted, onUnmounted, watch, type Ref } from 'vue';
+
+use([BarChart, GridComponent, MarkLineComponent, TitleComponent, CanvasRenderer]);
+
+/** The chart options this app composes from: bar charts with grids, mark lines and titles. */
+export type ChartOption = ComposeOption<BarSeriesOption | GridComponentOption | MarkLineComponentOption | TitleComponentOption>;
+
+/**
+ * Draws `option` into `container` with ECharts once mounted, redraws when it changes, follows the
+ * element's size, and disposes of the chart when the component goes away.
+ */
+export function useEChart(container: Ref<HTMLElement | null>, option: Ref<ChartOption | null>): void {
+  let chart: EChartsType | null = null;
+  let resizeObserver: ResizeObserver | null = null;
+
+  function draw(): void {
+    if (chart && option.value) chart.setOption(option.value, { notMerge: true });
+  }
+
+  onMounted(() => {
+    if (!container.value) return;
+    chart = init(container.value, null, { renderer: 'canvas' });
+    resizeObserver = new ResizeObserver(() => chart?.resize());
+    resizeObserver.observe(container.value);
+    draw();
+  });
+  watch(option, draw);
+  onUnmounted(() => {
+    resizeObserver?.disconnect();
+    resizeObserver = null;
+    chart?.dispose();
+    chart = null;
+  });
+}

@@ -1,0 +1,38 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
+import { getJson } from '../api.js';
+
+/** How often the console re-reads the alarm-load report. */
+export const ALARM_LOAD_REFRESH_MS = 60_000;
+
+/**
+ * The alarm-load report (`GET /api/v1/alarms/stats`, last 24 h): how many operators share the
+ * load (figures are per operator) and which district, if one, it is limited to.
+ */
+export const useAlarmLoadStore = defineStore('alarmLoad', () => {
+  const report = shallowRef<AlarmLoadReport | null>(null);
+  const error = ref<string | null>(null);
+  const operators = ref(1);
+  const districtCode = ref<string | null>(null);
+  const loadedAt = ref<number | null>(null);
+  let controller: AbortController | null = null;
+
+  async function load(): Promise<void> {
+    controller?.abort();
+    const mine = new AbortController();
+    controller = mine;
+    const query = new URLSearchParams({ operators: String(operators.value) });
+    if (districtCode.value) query.set('districtCode', districtCode.value);
+    try {
+      const answer = await getJson<AlarmLoadReport>(`/api/v1/alarms/stats?${query}`, mine.signal);
+      report.value = answer;
+      error.value = null;
+      loadedAt.value = Date.now();
+    } catch (failure) {
+      if (!mine.signal.aborted) error.value = failure instanceof Error ? failure.message : String(failure);
+    }
+  }
+
+  return { report, error, operators, districtCode, loadedAt, load };
+});

@@ -1,0 +1,94 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef } from 'vue';
+import type { Alarm, AlarmType } from '../../shared/domain/index.js';
+import { getJson } from '../api.js';
+
+/** Closed alarms fetched per page; "load more" asks for this many more. */
+export const HISTORY_PAGE = 50;
+
+/** The history's search form. Dates are Asia/Shanghai calendar days, `YYYY-MM-DD`, both inclusive. */
+export interface HistoryFilters {
+  q: string;
+  type: AlarmType | '';
+  districtCode: string;
+  drill: 'any' | 'real' | 'drill';
+  since: string;
+  until: string;
+}
+
+/** An empty form: every closed alarm. */
+export function emptyHistoryFilters(): HistoryFilters {
+  return { q: '', type: '', districtCode: '', drill: 'any', since: '', until: '' };
+}
+
+/** The calendar day after `date` (`YYYY-MM-DD`). */
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The `GET /api/v1/alarms` query for a form and a page size; days start at 00:00 in Shanghai. */
+export function historyQuery(filters: HistoryFilters, limit: number): URLSearchParams {
+  const query = new URLSearchParams({ state: 'closed', limit: String(limit) });
+  if (filters.q.trim()) query.set('q', filters.q.trim());
+  if (filters.type) query.set('type', filters.type);
+  if (filters.districtCode) query.set('districtCode', filters.districtCode);
+  if (filters.drill !== 'any') query.set('drill', String(filters.drill === 'drill'));
+  if (filters.since) query.set('since', `${filters.since}T00:00:00+08:00`);
+  if (filters.until) query.set('until', `${nextDay(filters.until)}T00:00:00+08:00`);
+  return query;
+}
+
+/** Closed-alarm history: search, filters, paging by limit, and the alarm whose timeline is open. */
+export const useHistoryStore = defineStore('history', () => {
+  const filters = reactive(emptyHistoryFilters());
+  const alarms = shallowRef<Alarm[]>([]);
+  const limit = ref(HISTORY_PAGE);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const selectedId = ref<string | null>(null);
+  let applied = emptyHistoryFilters();
+  let controller: AbortController | null = null;
+
+  /** When a page came back full there may be more. */
+  const mayHaveMore = computed(() => alarms.value.length === limit.value);
+  const selected = computed(() => alarms.value.find((alarm) => alarm.id === selectedId.value) ?? null);
+
+  async function fetchPage(): Promise<void> {
+    controller?.abort();
+    const mine = new AbortController();
+    controller = mine;
+    loading.value = true;
+    try {
+      const answer = await getJson<{ alarms: Alarm[] }>(`/api/v1/alarms?${historyQuery(applied, limit.value)}`, mine.signal);
+      alarms.value = answer.alarms;
+      error.value = null;
+    } catch (failure) {
+      if (!mine.signal.aborted) error.value = failure instanceof Error ? failure.message : String(failure);
+    } finally {
+      if (controller === mine) loading.value = false;
+    }
+  }
+
+  /** Runs the form as it stands, from the first page. */
+  function search(): Promise<void> {
+    applied = { ...filters };
+    limit.value = HISTORY_PAGE;
+    return fetchPage();
+  }
+
+  function loadMore(): Promise<void> {
+    limit.value += HISTORY_PAGE;
+    return fetchPage();
+  }
+
+  function reset(): Promise<void> {
+    Object.assign(filters, emptyHistoryFilters());
+    return search();
+  }
+
+  function select(id: string | null): void {
+    selectedId.value = id;
+  }
+
+  return { filters, alarms, limit, loading, error, selectedId, selected, mayHaveMore, search, loadMore, reset, select };
+});

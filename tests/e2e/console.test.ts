@@ -1,0 +1,336 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm, Device, School } from '../../shared/domain/index.js';
+import { nearest } from '../../shared/geo.js';
+import type { WallSnapshot } from '../../shared/wall.js';
+import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const screenshots = path.join(root, 'tests/e2e/__screenshots__');
+const readmeScreenshot = path.join(root, 'docs/screenshots/console.png');
+const INGEST_TOKEN = 'e2e-console-token';
+const OPERATOR_A = '张伟';
+const OPERATOR_B = '李娜';
+
+/** A port nobody uses right now (the server cannot report back an ephemeral one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/v1/wall`);
+      if (response.ok) return (await response.json()) as WallSnapshot;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`server did not answer /api/v1/wall in 90 s:\n${log()}`);
+}
+
+async function postEvent(baseUrl: string, event: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+    body: JSON.stringify(event),
+  });
+  expect(response.status, await response.text()).toBe(202);
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** Opens the console as a new duty operator: the name dialog comes first, then the screen goes live. */
+async function openConsoleAs(page: Page, baseUrl: string, operator: string): Promise<void> {
+  await page.goto(`${baseUrl}/console`);
+  const dialog = page.getByTestId('operator-dialog');
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.getByTestId('operator-name-input').fill(operator);
+  await page.getByTestId('operator-name-save').click();
+  await dialog.waitFor({ state: 'detached' });
+  await expect(page.getByTestId('operator-name').innerText()).resolves.toBe(operator);
+  await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
+}
+
+describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Chromium)', () => {
+  let server: ChildProcess;
+  let serverLog = '';
+  let port: number;
+  let dataDir: string;
+  let baseUrl: string;
+  let wall: WallSnapshot;
+  let browser: Browser;
+  let contextA: BrowserContext;
+  let contextB: BrowserContext;
+  let pageA: Page;
+  let pageB: Page;
+  let sosSchool: School;
+  let sosAlarmId: string;
+  /** Operator B's server → browser socket frames, held back while `holdB` is set (a slow network). */
+  let holdB = false;
+  let heldForB: (() => void)[] = [];
+  let framesToB = 0;
+
+  function startSystem(): ChildProcess {
+    // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        XIAOAN_DATA_DIR: dataDir,
+        XIAOAN_SIMULATOR: 'off',
+        XIAOAN_INGEST_TOKEN: INGEST_TOKEN,
+        XIAOAN_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+    return child;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(root, 'dist/client/index.html'))) {
+      const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
+    }
+    browser = await launchBrowser();
+    contextA = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    contextB = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    pageA = await contextA.newPage();
+    pageB = await contextB.newPage();
+    for (const page of [pageA, pageB]) await page.addInitScript('window.__name = (f) => f');
+    await pageB.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const upstream = ws.connectToServer();
+      upstream.onMessage((message) => {
+        framesToB += 1;
+        if (holdB) heldForB.push(() => ws.send(message));
+        else ws.send(message);
+      });
+    });
+
+    port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-console-'));
+    server = startSystem();
+    wall = await waitForWall(baseUrl, server, () => serverLog);
+    mkdirSync(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('an SOS posted to the ingest API is acknowledged and resolved through the console UI', async () => {
+    const { devices: sosButtons } = await getJson<{ devices: Device[] }>(`${baseUrl}/api/v1/devices?kind=sos`);
+    const { devices: sensors } = await getJson<{ devices: Device[] }>(`${baseUrl}/api/v1/devices?kind=intrusion`);
+    const [sosDevice, drillDevice, intrusionDevice] = [sosButtons[12], sosButtons[40], sensors[25]];
+    if (!sosDevice?.schoolId || !drillDevice || !intrusionDevice) throw new Error('the dataset has too few devices');
+    const school = wall.schools.find((candidate) => candidate.id === sosDevice.schoolId);
+    if (!school) throw new Error(`no school ${sosDevice.schoolId}`);
+    sosSchool = school;
+
+    // Before anyone clicks, the browser will not play sound: the console says so.
+    await pageA.goto(`${baseUrl}/console`);
+    await expect(pageA.getByTestId('sound-control').getAttribute('data-sound')).resolves.toBe('locked');
+    await expect(pageA.getByTestId('sound-state').innerText()).resolves.toBe('点击启用声音');
+    await openConsoleAs(pageA, baseUrl, OPERATOR_A);
+    await expect.poll(() => pageA.getByTestId('sound-control').getAttribute('data-sound')).toBe('armed');
+    await openConsoleAs(pageB, baseUrl, OPERATOR_B);
+
+    await postEvent(baseUrl, { id: 'e2e-console-drill', type: 'alarm.sos', deviceId: drillDevice.id, at: new Date().toISOString(), drill: true });
+    await postEvent(baseUrl, { id: 'e2e-console-intrusion', type: 'alarm.intrusion', deviceId: intrusionDevice.id, at: new Date().toISOString() });
+    await postEvent(baseUrl, { id: 'e2e-console-sos', type: 'alarm.sos', deviceId: sosDevice.id, at: new Date().toISOString() });
+
+    // The SOS tops the queue (priority 1, real), with its acknowledge timer running; the drill is last and marked.
+    const rowA = pageA.locator('[data-testid="queue-row"][data-drill="false"]').filter({ hasText: school.name });
+    await rowA.waitFor({ timeout: 5_000 });
+    sosAlarmId = (await rowA.getAttribute('data-alarm-id')) ?? '';
+    expect(sosAlarmId).not.toBe('');
+    await expect(pageA.getByTestId('queue-row').first().getAttribute('data-alarm-id')).resolves.toBe(sosAlarmId);
+    await expect(rowA.getByTestId('queue-type').innerText()).resolves.toBe('一键报警');
+    await expect(rowA.getByTestId('queue-state').innerText()).resolves.toBe('待确认');
+    const ackTimer = rowA.getByTestId('response-timer').first();
+    await expect(ackTimer.getAttribute('data-phase')).resolves.toBe('running');
+    await expect(ackTimer.innerText()).resolves.toMatch(/确认\s*0:0\d/);
+    const drillRow = pageA.locator('[data-testid="queue-row"][data-drill="true"]');
+    await expect(drillRow.getByTestId('drill-badge').innerText()).resolves.toBe('演练');
+    await expect(pageA.getByTestId('queue-row').last().getAttribute('data-drill')).resolves.toBe('true');
+    await expect.poll(() => pageA.getByTestId('sound-control').getAttribute('data-sound')).toBe('alerting');
+
+    // Clicking it opens the alarm and its school: address, guards, gate cameras, nearest police.
+    await rowA.click();
+    const detailA = pageA.getByTestId('alarm-detail');
+    await expect(detailA.getAttribute('data-alarm-id')).resolves.toBe(sosAlarmId);
+    const card = pageA.getByTestId('console-school-card');
+    await expect(card.getAttribute('data-school-id')).resolves.toBe(school.id);
+    await expect(card.getByTestId('school-address').innerText()).resolves.toContain(school.address);
+    await expect(card.getByTestId('school-guards').innerText()).resolves.toMatch(/专职保安 \d+ 名 \/ 应配 \d+ 名/);
+    await card.getByTestId('gate-camera').first().waitFor({ timeout: 5_000 });
+    await expect(card.getByTestId('school-nearest-police').count()).resolves.toBe(3);
+    await pageA.locator(`[data-testid="alarm-ring"][data-school-id="${school.id}"] .alarm-ring__core`).waitFor({ timeout: 5_000 });
+
+    // Operator B has the same alarm open; then B's network stalls (frames from the server held back).
+    await pageB.locator(`[data-testid="queue-row"][data-alarm-id="${sosAlarmId}"]`).click();
+    const ackB = pageB.getByTestId('action-ack');
+    await expect(ackB.isEnabled()).resolves.toBe(true);
+    expect(framesToB).toBeGreaterThan(0); // B's socket runs over the routed WebSocket, so holding works.
+    holdB = true;
+
+    // A acknowledges.
+    await pageA.getByTestId('action-ack').click();
+    await expect.poll(() => detailA.getAttribute('data-state')).toBe('acknowledged');
+    await expect(pageA.getByTestId('action-feedback').getAttribute('data-kind')).resolves.toBe('ok');
+    await expect(pageA.getByTestId('action-ack').isDisabled()).resolves.toBe(true);
+    await expect(detailA.getByTestId('response-timer').first().getAttribute('data-phase')).resolves.toBe('met');
+
+    // B, still seeing it unacknowledged, tries too: the server refuses, and B is told who was first.
+    await ackB.click();
+    await expect.poll(() => heldForB.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    holdB = false;
+    for (const send of heldForB) send();
+    heldForB = [];
+    const feedbackB = pageB.getByTestId('action-feedback');
+    await expect.poll(() => feedbackB.getAttribute('data-kind'), { timeout: 5_000 }).toBe('refused');
+    await expect(feedbackB.innerText()).resolves.toContain('操作未成功');
+    await expect(feedbackB.getByTestId('feedback-state').innerText()).resolves.toMatch(new RegExp(`${OPERATOR_A} 已于 .*「确认接警」，该报警当前为「已确认」`));
+    await expect(feedbackB.getByTestId('feedback-server').innerText()).resolves.toContain('cannot ack this alarm');
+    await expect(pageB.getByTestId('detail-state').innerText()).resolves.toBe('已确认');
+    await expect(ackB.isDisabled()).resolves.toBe(true);
+    await pageB.screenshot({ path: path.join(screenshots, 'console-conflict.png') });
+
+    // A dispatches the nearest unit, offered first.
+    const expectedUnit = nearest(school, wall.policePosts, 1)[0]?.item;
+    if (!expectedUnit) throw new Error('no police post in the dataset');
+    await pageA.getByTestId('action-dispatch').click();
+    const firstUnit = pageA.getByTestId('dispatch-unit').first();
+    await expect(firstUnit.getAttribute('data-unit-id')).resolves.toBe(expectedUnit.id);
+    await expect(firstUnit.innerText()).resolves.toMatch(/\d+\.\d 公里/);
+    await firstUnit.click();
+    await expect.poll(() => detailA.getAttribute('data-state')).toBe('dispatched');
+    await expect(detailA.innerText()).resolves.toContain(`出警单位：${expectedUnit.name}`);
+
+    // The picture for the README: a live queue, a dispatched SOS, its school, the load figures.
+    await pageA.getByTestId('panel-tab-log').click();
+    await pageA.getByTestId('panel-tab-load').click();
+    await expect.poll(() => pageA.getByTestId('load-alarms').innerText(), { timeout: 5_000 }).toBe('2');
+    await pageA.locator('[data-testid="alarm-load-chart"] canvas').waitFor();
+    await pageA.waitForTimeout(1_300); // The map's fly-to takes 1.2 s.
+    await pageA.screenshot({ path: path.join(screenshots, 'console.png') });
+    mkdirSync(path.dirname(readmeScreenshot), { recursive: true });
+    copyFileSync(path.join(screenshots, 'console.png'), readmeScreenshot);
+
+    // On scene, then resolved with a disposition.
+    await pageA.getByTestId('action-arrive').click();
+    await expect.poll(() => detailA.getAttribute('data-state')).toBe('on_scene');
+    await expect(detailA.getByTestId('response-timer').nth(1).getAttribute('data-phase')).resolves.toBe('met');
+    await pageA.getByTestId('action-resolve').click();
+    await expect(pageA.getByTestId('close-confirm').isDisabled()).resolves.toBe(true);
+    await pageA.locator('[data-testid="disposition"][data-disposition="handled_on_site"]').click();
+    await pageA.getByTestId('close-note').fill('门卫与民警现场处置，学生安全');
+    await pageA.getByTestId('close-confirm').click();
+    await expect.poll(() => detailA.getAttribute('data-state')).toBe('resolved');
+    await expect(pageA.locator(`[data-testid="queue-row"][data-alarm-id="${sosAlarmId}"]`).count()).resolves.toBe(0);
+
+    // The timeline on screen: every step with who did it.
+    const steps = detailA.getByTestId('timeline-step');
+    await expect(steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-action')))).resolves.toEqual([
+      'raise', 'ack', 'dispatch', 'arrive', 'resolve',
+    ]);
+    await expect(steps.getByTestId('timeline-actor').allInnerTexts()).resolves.toEqual([`设备 ${sosDevice.id}`, OPERATOR_A, OPERATOR_A, OPERATOR_A, OPERATOR_A]);
+    await expect(steps.last().innerText()).resolves.toContain('现场处置完毕');
+    await pageA.screenshot({ path: path.join(screenshots, 'console-resolved.png') });
+
+    // And as stored.
+    const stored = await getJson<Alarm>(`${baseUrl}/api/v1/alarms/${sosAlarmId}`);
+    expect(stored.state).toBe('resolved');
+    expect(stored.disposition).toBe('handled_on_site');
+    expect(stored.unitId).toBe(expectedUnit.id);
+    expect(stored.transitions.map((step) => [step.action, step.actor])).toEqual([
+      ['raise', `device:${sosDevice.id}`],
+      ['ack', OPERATOR_A],
+      ['dispatch', OPERATOR_A],
+      ['arrive', OPERATOR_A],
+      ['resolve', OPERATOR_A],
+    ]);
+    expect(stored.transitions.at(-1)?.note).toBe('门卫与民警现场处置，学生安全');
+  }, 120_000); // Two browsers and a whole case from SOS to closed: longer than one check.
+
+
+  it('keeps a muted console plainly marked, and sounds again when unmuted', async () => {
+    const sound = pageA.getByTestId('sound-control');
+    await expect(sound.getAttribute('data-sound')).resolves.toBe('alerting'); // The intrusion is still unacknowledged.
+    await sound.click();
+    await expect(sound.getAttribute('data-sound')).resolves.toBe('muted');
+    await expect(pageA.getByTestId('sound-state').innerText()).resolves.toBe('声音已关闭');
+    await expect(sound.evaluate((element) => getComputedStyle(element).backgroundColor)).resolves.toBe('rgb(255, 59, 48)');
+    await sound.click();
+    await expect(sound.getAttribute('data-sound')).resolves.toBe('alerting');
+
+    // It sounds until the last real priority 1–2 alarm is acknowledged (the drill never sounds).
+    await pageA.locator('[data-testid="queue-row"][data-drill="false"][data-state="new"]').first().click();
+    await pageA.getByTestId('action-ack').click();
+    await expect.poll(() => sound.getAttribute('data-sound')).toBe('armed');
+  });
+
+  it('says after a reconnect how long the screen was stale, and logs it', async () => {
+    server.kill('SIGKILL');
+    await pageA.locator('[data-testid="connection-indicator"][data-state="disconnected"]').waitFor({ timeout: 10_000 });
+    await pageA.getByTestId('stale-banner').waitFor({ state: 'visible' });
+    await expect(pageA.getByTestId('console').getAttribute('class')).resolves.toContain('console--stale');
+
+    server = startSystem();
+    await waitForWall(baseUrl, server, () => serverLog);
+    await pageA.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 20_000 });
+    const summary = pageA.getByTestId('recovery-summary');
+    await expect(summary.innerText()).resolves.toMatch(/^数据中断 (\d+分)?\d+秒（\d\d:\d\d:\d\d–\d\d:\d\d:\d\d），已补齐$/);
+    await pageA.getByTestId('panel-tab-log').click();
+    await expect(pageA.getByTestId('connection-log').innerText()).resolves.toMatch(/恢复：中断 (\d+分)?\d+秒/);
+    await pageA.screenshot({ path: path.join(screenshots, 'console-recovered.png') });
+    await pageA.getByTestId('panel-tab-load').click();
+  });
+
+  it('finds the closed alarm in the history and shows its whole timeline', async () => {
+    await pageA.getByTestId('nav-history').click();
+    await pageA.getByTestId('history-filters').waitFor();
+    await pageA.getByTestId('history-q').fill(sosSchool.name);
+    await pageA.getByTestId('history-drill').selectOption('real');
+    await pageA.getByTestId('history-search').click();
+    const row = pageA.locator(`[data-testid="history-row"][data-alarm-id="${sosAlarmId}"]`);
+    await row.waitFor({ timeout: 5_000 });
+    await expect(pageA.getByTestId('history-row').count()).resolves.toBe(1);
+    await row.click();
+    const detail = pageA.getByTestId('history-detail');
+    await expect(detail.getByTestId('timeline-step').count()).resolves.toBe(5);
+    await expect(detail.innerText()).resolves.toContain(OPERATOR_A);
+    await pageA.screenshot({ path: path.join(screenshots, 'console-history.png') });
+
+    await pageA.getByTestId('nav-console').click();
+    await pageA.getByTestId('alarm-queue').waitFor();
+    await expect(pageA.getByTestId('operator-name').innerText()).resolves.toBe(OPERATOR_A);
+  });
+});
