@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './logger.js';
 import { buildServices } from './services/build.js';
 import type { AuthService } from './auth/auth.service.js';
 import { MIN_PASSWORD_LENGTH } from '../shared/auth.js';
+import { DEFAULT_RESPONSE_TARGETS } from '../shared/rules/response.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 
@@ -74,7 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestMaxBytes: config.ingestMaxBytes,
     loginsPerMinute: config.loginsPerMinute,
     replayLimit: config.replayLimit,
-    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir) },
+    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: DEFAULT_RESPONSE_TARGETS },
     clientDir,
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null }),

@@ -1,4 +1,4 @@
-import type { Alarm } from './domain/alarm.js';
+import type { Alarm, AlarmState } from './domain/alarm.js';
 import type { CameraFault, CameraSummary, PostLive, SchoolCameraCount, SchoolStatusChange } from './wall.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
 
@@ -16,7 +16,15 @@ export interface AlarmSnapshot {
 }
 
 /** Acknowledgement of a command: the changed record, or the reason nothing changed. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: string };
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: string; code?: RefusalCode; state?: AlarmState };
+
+/**
+ * Why a command changed nothing, for a screen to react without parsing words: `not_found`,
+ * `not_allowed` (the alarm's state does not allow it; `state` says what it is now), `conflict`
+ * (someone else changed it meanwhile), `invalid` (a bad payload or unit), `unidentified` (no
+ * operator named), `internal`.
+ */
+export type RefusalCode = 'not_found' | 'not_allowed' | 'conflict' | 'invalid' | 'unidentified' | 'internal';
 
 /** Events the server sends. */
 export interface ServerToClientEvents {
@@ -25,7 +33,7 @@ export interface ServerToClientEvents {
   /** Sent at connect when the screen is new or too far behind to replay. */
   'alarm:snapshot': (snapshot: AlarmSnapshot) => void;
   /** Sent after the catch-up (replay or snapshot) is complete: from here on the screen is live. */
-  'alarm:live': (info: { seq: number }) => void;
+  'alarm:live': (info: { seq: number; serverTime: string }) => void;
   /** Schools whose live status changed, coalesced (at most a few pushes a second, sent volatile). */
   'school:status': (payload: { changes: SchoolStatusChange[] }) => void;
   /** City-wide camera counts, coalesced with school status. */

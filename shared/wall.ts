@@ -1,5 +1,6 @@
 import type { Device, DutyWindow, GuardPost, PolicePost, School } from './domain/entities.js';
 import type { PostState } from './rules/guard-post.js';
+import type { ResponseTargets } from './rules/response.js';
 import type { CameraState } from './domain/status.js';
 import type { SchoolStatus } from './domain/status.js';
 
@@ -37,6 +38,8 @@ export interface ClientConfig {
   tileAttribution: string | null;
   /** Version of the running build; a screen reloads when it changes. */
   buildId: string;
+  /** The "1-3-5" response targets in force. */
+  responseTargets: ResponseTargets;
 }
 
 /** `GET /api/v1/schools/:id/devices`: a device with its live state (cameras only; null for others). */

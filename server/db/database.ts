@@ -8,6 +8,7 @@ import { initialMigration } from './migrations/0001_initial.js';
 import { cameraFaultsMigration } from './migrations/0002_camera_faults.js';
 import { complianceMigration } from './migrations/0003_compliance.js';
 import { authMigration } from './migrations/0004_auth.js';
+import { transitionUnitMigration } from './migrations/0005_transition_unit.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -58,6 +59,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_camera_faults': cameraFaultsMigration(dialect),
     '0003_compliance': complianceMigration(dialect),
     '0004_auth': authMigration(dialect),
+    '0005_transition_unit': transitionUnitMigration,
   };
 }
 

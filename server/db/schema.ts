@@ -65,6 +65,8 @@ export interface Database {
     alarm_id: string;
     action: string;
     from_state: string | null;
+    /** The unit a dispatch step sent. */
+    unit_id: string | null;
     to_state: string;
     actor: string;
     at: string;
@@ -134,6 +136,8 @@ export interface Database {
     hazard_id: string;
     action: string;
     from_state: string | null;
+    /** The unit a dispatch step sent. */
+    unit_id: string | null;
     to_state: string;
     actor: string;
     at: string;

@@ -39,12 +39,12 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: { alarms: Alar
       const answer = reply as Reply;
       const operator = socket.data.operator;
       if (!operator) {
-        answer({ ok: false, error: 'identify the duty operator first: the handshake must carry auth.operator' });
+        answer({ ok: false, code: 'unidentified', error: 'identify the duty operator first: the handshake must carry auth.operator' });
         return;
       }
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
-        answer({ ok: false, error: describeZodError(parsed.error) });
+        answer({ ok: false, code: 'invalid', error: describeZodError(parsed.error) });
         return;
       }
       const data = parsed.data as Record<string, unknown> & { id: string; note?: string };
@@ -61,7 +61,7 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: { alarms: Alar
         );
       } catch (error) {
         deps.log.error({ err: error, event }, 'alarm command failed');
-        answer({ ok: false, error: 'internal error: the alarm was not changed' });
+        answer({ ok: false, code: 'internal', error: 'internal error: the alarm was not changed' });
       }
     };
     (socket.on as (name: string, fn: (payload: unknown, reply: unknown) => void) => void)(event, (payload, reply) => void listener(payload, reply));

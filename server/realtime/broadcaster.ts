@@ -104,7 +104,7 @@ export class Broadcaster {
       }
       if (socket.disconnected) return;
       await socket.join([ROOMS.alarms, ROOMS.wall]);
-      socket.emit('alarm:live', { seq });
+      socket.emit('alarm:live', { seq, serverTime: new Date().toISOString() });
     });
   }
 }

@@ -129,19 +129,27 @@ export class AlarmService {
    */
   async act(command: AlarmCommand): Promise<Ack<Alarm>> {
     if (command.action === 'dispatch' && !(command.unitId && this.deps.unitExists(command.unitId))) {
-      return { ok: false, error: `unknown unit '${command.unitId ?? ''}'` };
+      return { ok: false, code: 'invalid', error: `unknown unit '${command.unitId ?? ''}'` };
     }
     const outcome = await this.deps.writes.run(() =>
       this.deps.store.db.transaction().execute(async (trx): Promise<Ack<AlarmChange>> => {
         const alarm = await this.alarms.getIn(trx, command.id);
-        if (!alarm) return { ok: false, error: `no alarm ${command.id}` };
+        if (!alarm) return { ok: false, code: 'not_found', error: `no alarm ${command.id}` };
         const decision = decideMove(alarm, command.action);
-        if (!decision.ok) return decision;
+        if (!decision.ok) return { ...decision, code: 'not_allowed', state: alarm.state };
         const now = isoNow(this.deps.clock);
         const note = command.note?.trim() || null;
         const steps: AlarmTransition[] = [];
         if (decision.implicitAck) steps.push({ action: 'ack', from: alarm.state, to: 'acknowledged', actor: command.actor, at: now, note: null });
-        steps.push({ action: command.action, from: steps.length ? 'acknowledged' : alarm.state, to: decision.to, actor: command.actor, at: now, note });
+        steps.push({
+          action: command.action,
+          ...(command.action === 'dispatch' && command.unitId ? { unitId: command.unitId } : {}),
+          from: steps.length ? 'acknowledged' : alarm.state,
+          to: decision.to,
+          actor: command.actor,
+          at: now,
+          note,
+        });
         const next: Alarm = {
           ...alarm,
           state: decision.to,
@@ -151,7 +159,7 @@ export class AlarmService {
           transitions: [...alarm.transitions, ...steps],
         };
         if (!(await this.alarms.update(trx, next, alarm.state))) {
-          return { ok: false, error: 'the alarm was changed by someone else meanwhile; see its new state' };
+          return { ok: false, code: 'conflict', error: 'the alarm was changed by someone else meanwhile; see its new state' };
         }
         for (const step of steps) await this.alarms.insertTransition(trx, alarm.id, step);
         return { ok: true, data: await this.alarms.appendChange(trx, next) };

@@ -35,6 +35,8 @@ export const ALARM_PRIORITY: Record<AlarmType, AlarmPriority> = {
  */
 export interface AlarmTransition {
   action: string;
+  /** The unit a `dispatch` step sent. */
+  unitId?: string;
   from: AlarmState | null;
   to: AlarmState;
   /** A person's username, or `device:<id>` / `system` for automatic steps. */

@@ -53,6 +53,7 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
       ['resolve', 'resolved', '王警官'],
     ]);
     expect(stored.transitions.at(-1)?.note).toBe('已处置');
+    expect(stored.transitions.find((t) => t.action === 'dispatch')?.unitId).toBe('P001');
     await waitFor(() => bob.changes.some((c) => c.alarm.id === alarm.id && c.alarm.state === 'resolved'), 'bob sees it resolved');
   });
 
@@ -65,7 +66,7 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
     const results: Ack<Alarm>[] = [a, b];
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const loser = results.find((r) => !r.ok);
-    expect(loser).toMatchObject({ ok: false, error: expect.stringMatching(/cannot ack this alarm: it is acknowledged/) });
+    expect(loser).toMatchObject({ ok: false, code: 'not_allowed', state: 'acknowledged', error: expect.stringMatching(/cannot ack this alarm: it is acknowledged/) });
     const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
     expect(stored.transitions.filter((t) => t.action === 'ack')).toHaveLength(1);
   });
@@ -73,11 +74,11 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
   it('refuses illegal steps and bad payloads with a reason, changing nothing', async () => {
     const alarm = await openSos('S0003');
     const before = alice.changes.length;
-    expect(await alice.socket.emitWithAck('alarm:resolve', { id: alarm.id, disposition: 'other' })).toEqual({ ok: false, error: 'cannot resolve this alarm: it is new' });
+    expect(await alice.socket.emitWithAck('alarm:resolve', { id: alarm.id, disposition: 'other' })).toEqual({ ok: false, code: 'not_allowed', state: 'new', error: 'cannot resolve this alarm: it is new' });
     expect(await alice.socket.emitWithAck('alarm:arrive', { id: alarm.id })).toMatchObject({ ok: false });
-    expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'NOPE' })).toEqual({ ok: false, error: "unknown unit 'NOPE'" });
-    expect(await alice.socket.emitWithAck('alarm:false', { id: alarm.id, note: ' ' })).toMatchObject({ ok: false, error: expect.stringMatching(/^note: say why/) });
-    expect(await alice.socket.emitWithAck('alarm:ack', { id: 'no-such-alarm' })).toEqual({ ok: false, error: 'no alarm no-such-alarm' });
+    expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'NOPE' })).toEqual({ ok: false, code: 'invalid', error: "unknown unit 'NOPE'" });
+    expect(await alice.socket.emitWithAck('alarm:false', { id: alarm.id, note: ' ' })).toMatchObject({ ok: false, code: 'invalid', error: expect.stringMatching(/^note: say why/) });
+    expect(await alice.socket.emitWithAck('alarm:ack', { id: 'no-such-alarm' })).toEqual({ ok: false, code: 'not_found', error: 'no alarm no-such-alarm' });
     const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
     expect(stored.state).toBe('new');
     expect(stored.transitions).toHaveLength(1);
@@ -95,7 +96,7 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
   it('never hands a drill alarm to 110', async () => {
     const drill = alice.changes.map((c) => c.alarm).find((a) => a.drill && a.state === 'new');
     expect(drill).toBeDefined();
-    expect(await alice.socket.emitWithAck('alarm:handoff', { id: drill!.id, step: 'sent' })).toEqual({ ok: false, error: 'a drill alarm is never handed to 110' });
+    expect(await alice.socket.emitWithAck('alarm:handoff', { id: drill!.id, step: 'sent' })).toEqual({ ok: false, code: 'not_allowed', state: 'new', error: 'a drill alarm is never handed to 110' });
   });
 
   it.runIf(engine === 'postgres')('keeps one winner when the two operators sit on two server nodes over one database', async () => {
