@@ -1,4 +1,5 @@
 import type { AlarmPriority, SchoolStatus } from '../shared/domain/index.js';
+import type { ComplianceRuleId } from '../shared/rules/compliance/types.js';
 import type { PostState } from '../shared/rules/guard-post.js';
 
 /**
@@ -35,6 +36,24 @@ export const POST_STATE_COLOURS: Record<PostState, string> = {
 
 /** Coverage gaps on the map: magenta for no 护学岗 in reach, white for no police post in reach. */
 export const GAP_COLOURS = { guardPost: '#ff4fd8', policePost: '#e6edf7' } as const;
+
+/** One distinct colour per requirement for the desk's trend lines and their picker (none of them the status red). */
+export const RULE_COLOURS: Record<ComplianceRuleId, string> = {
+  guards: '#3d8bff',
+  equipment: '#2ee6e6',
+  closed_campus: '#a3e635',
+  anti_ram: '#f59e0b',
+  sos_alarm: '#f472b6',
+  video: '#c084fc',
+  intrusion: '#fde047',
+  control_room: '#38bdf8',
+  retention: '#f1f5f9',
+  fault_restore: '#4ade80',
+  guard_post: '#e879f9',
+  drill: '#94a3b8',
+  inspections: '#fca5a5',
+  self_check: '#5eead4',
+};
 
 /** Publishes the colours as CSS custom properties (`--status-alarm`, `--priority-1`, …). */
 export function applyThemeVariables(root: HTMLElement): void {

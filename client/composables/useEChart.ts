@@ -1,20 +1,25 @@
-import { BarChart, type BarSeriesOption } from 'echarts/charts';
+import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
 import {
   GridComponent,
   MarkLineComponent,
   TitleComponent,
+  TooltipComponent,
   type GridComponentOption,
   type MarkLineComponentOption,
   type TitleComponentOption,
+  type TooltipComponentOption,
 } from 'echarts/components';
 import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
+import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import { onMounted, onUnmounted, watch, type Ref } from 'vue';
 
-use([BarChart, GridComponent, MarkLineComponent, TitleComponent, CanvasRenderer]);
+use([BarChart, LineChart, GridComponent, MarkLineComponent, TitleComponent, TooltipComponent, LabelLayout, CanvasRenderer]);
 
-/** The chart options this app composes from: bar charts with grids, mark lines and titles. */
-export type ChartOption = ComposeOption<BarSeriesOption | GridComponentOption | MarkLineComponentOption | TitleComponentOption>;
+/** The chart options this app composes from: bar and line charts with grids, tooltips, mark lines and titles. */
+export type ChartOption = ComposeOption<
+  BarSeriesOption | LineSeriesOption | GridComponentOption | MarkLineComponentOption | TitleComponentOption | TooltipComponentOption
+>;
 
 /**
  * Draws `option` into `container` with ECharts once mounted, redraws when it changes, follows the

@@ -1,10 +1,11 @@
+import { deskEn } from './en.desk.js';
 import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
   app: {
-    shortTitle: 'School Safety Command',
+    shortTitle: 'School Safety',
     title: 'Pingdingshan School Safety Command',
     subtitle: 'Xiaoan · live map wall',
     consoleSubtitle: 'Xiaoan · police alarm console',
@@ -118,7 +119,8 @@ export const en: MessageSchema = {
     wall: 'Map wall',
     console: 'Console',
     history: 'History',
-    health: 'Device health',
+    health: 'Devices',
+    desk: 'Edu desk',
   },
   operator: {
     label: 'Operator',
@@ -291,6 +293,7 @@ export const en: MessageSchema = {
     fault: 'fault',
   },
   ...fieldEn,
+  ...deskEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

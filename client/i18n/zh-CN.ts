@@ -1,3 +1,4 @@
+import { deskZhCN } from './zh-CN.desk.js';
 import { fieldZhCN } from './zh-CN.field.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
@@ -118,6 +119,7 @@ export const zhCN = {
     console: '处置台',
     history: '历史报警',
     health: '设备健康',
+    desk: '教体局值班台',
   },
   operator: {
     label: '值班员',
@@ -290,6 +292,7 @@ export const zhCN = {
     fault: '故障',
   },
   ...fieldZhCN,
+  ...deskZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

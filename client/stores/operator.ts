@@ -40,5 +40,24 @@ export const useOperatorStore = defineStore('operator', () => {
     return true;
   }
 
-  return { name, setName };
+  /** A write is waiting for a name (the education desk asks only when someone acts, not on arrival). */
+  const asking = ref(false);
+  let waiting: ((name: string | null) => void)[] = [];
+
+  /** The name to act under, asking for it first when none is set; null when the person declines. */
+  function actingName(): Promise<string | null> {
+    if (name.value) return Promise.resolve(name.value);
+    asking.value = true;
+    return new Promise((resolve) => waiting.push(resolve));
+  }
+
+  /** The dialog closed: the writes that waited go on with the name given, or stop without one. */
+  function finishAsking(): void {
+    asking.value = false;
+    const resolvers = waiting;
+    waiting = [];
+    for (const resolve of resolvers) resolve(name.value);
+  }
+
+  return { name, setName, asking, actingName, finishAsking };
 });

@@ -1,0 +1,50 @@
+import { useI18n } from 'vue-i18n';
+import { RULE_LABELS } from '../../shared/compliance.js';
+import { findDistrict } from '../../shared/domain/districts.js';
+import type { ComplianceRuleId, Reason } from '../../shared/rules/compliance/types.js';
+import { knownMessage } from '../record-form.js';
+import { useWallStore } from '../stores/wall.js';
+
+/** Names the desk shows, in the page's language: districts, requirements, reasons, schools, server messages. */
+export function useDeskLabels() {
+  const { t, te, locale } = useI18n();
+  const wall = useWallStore();
+  const english = (): boolean => locale.value === 'en';
+
+  function district(code: string | null): string {
+    if (code === null) return t('desk.cityTotal');
+    const found = findDistrict(code);
+    return found ? (english() ? found.nameEn : found.name) : code;
+  }
+
+  /** The requirement's full name (as in 附件4). */
+  function rule(id: ComplianceRuleId): string {
+    return reason(RULE_LABELS[id]);
+  }
+
+  /** A reason (or any zh/en pair) in the page's language. */
+  function reason(text: Reason): string {
+    return english() ? text.en : text.zh;
+  }
+
+  function school(id: string): string {
+    return wall.schoolById.get(id)?.name ?? id;
+  }
+
+  /** A record field by its path (`retentionDays`, `equipment.helmet`), as the form and the history name it. */
+  function field(path: string): string {
+    if (path.startsWith('equipment.')) {
+      const item = path.slice('equipment.'.length);
+      return te(`deskEquipment.${item}`) ? t(`deskEquipment.${item}`) : path;
+    }
+    return te(`deskRecord.${path}`) ? t(`deskRecord.${path}`) : path;
+  }
+
+  /** A server's per-field message in the page's language when the desk knows it, else as the server said it. */
+  function serverMessage(message: string): string {
+    const known = knownMessage(message);
+    return known ? t(`deskMessage.${known.key}`, known.values) : message;
+  }
+
+  return { district, rule, reason, school, field, serverMessage };
+}

@@ -1,0 +1,108 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { ComplianceMatrix, ComplianceSchoolsAnswer, SchoolCompliance } from '../../shared/compliance.js';
+import type { DistrictCode } from '../../shared/domain/districts.js';
+import type { SchoolSetting, SchoolStage } from '../../shared/domain/entities.js';
+import type { ComplianceRuleId } from '../../shared/rules/compliance/types.js';
+import { getJson } from '../api.js';
+import { todayInShanghai } from '../compliance-cells.js';
+
+/** The desk's filters: the as-of date (Asia/Shanghai), a stage and a city/town/rural setting ('' = all). */
+export interface DeskFilters {
+  asOf: string;
+  stage: SchoolStage | '';
+  setting: SchoolSetting | '';
+}
+
+/** The query every compliance answer (and the 附件4 export) takes for these filters. */
+export function complianceQuery(filters: DeskFilters, extra: Record<string, string> = {}): URLSearchParams {
+  const query = new URLSearchParams();
+  if (filters.asOf) query.set('asOf', filters.asOf);
+  if (filters.stage) query.set('stage', filters.stage);
+  if (filters.setting) query.set('setting', filters.setting);
+  for (const [key, value] of Object.entries(extra)) query.set(key, value);
+  return query;
+}
+
+/** A matrix cell a person opened: a district (null for the city total) and a requirement. */
+export interface MatrixSelection {
+  districtCode: DistrictCode | null;
+  rule: ComplianceRuleId;
+}
+
+/**
+ * The education-bureau desk's matrix (district × requirement as of a date) and its drill-down to
+ * the failing schools of one cell, each with its reason.
+ */
+export const useComplianceStore = defineStore('compliance', () => {
+  const asOf = ref(todayInShanghai());
+  const stage = ref<SchoolStage | ''>('');
+  const setting = ref<SchoolSetting | ''>('');
+  const matrix = shallowRef<ComplianceMatrix | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const selected = ref<MatrixSelection | null>(null);
+  const failing = shallowRef<SchoolCompliance[]>([]);
+  const failingLoading = ref(false);
+  const failingError = ref<string | null>(null);
+  let matrixController: AbortController | null = null;
+  let failingController: AbortController | null = null;
+
+  const filters = computed<DeskFilters>(() => ({ asOf: asOf.value, stage: stage.value, setting: setting.value }));
+  /** Changes whenever an answer on screen would: the views watch it to reload. */
+  const queryKey = computed(() => complianceQuery(filters.value).toString());
+
+  function message(failure: unknown): string {
+    return failure instanceof Error ? failure.message : String(failure);
+  }
+
+  async function load(): Promise<void> {
+    matrixController?.abort();
+    const mine = new AbortController();
+    matrixController = mine;
+    loading.value = true;
+    try {
+      matrix.value = await getJson<ComplianceMatrix>(`/api/v1/compliance/matrix?${queryKey.value}`, mine.signal);
+      error.value = null;
+    } catch (failure) {
+      if (!mine.signal.aborted) error.value = message(failure);
+    } finally {
+      if (matrixController === mine) loading.value = false;
+    }
+    if (!mine.signal.aborted && selected.value) await loadFailing();
+  }
+
+  async function loadFailing(): Promise<void> {
+    const cell = selected.value;
+    if (!cell) return;
+    failingController?.abort();
+    const mine = new AbortController();
+    failingController = mine;
+    failingLoading.value = true;
+    const extra: Record<string, string> = { rule: cell.rule, status: 'fail' };
+    if (cell.districtCode) extra.districtCode = cell.districtCode;
+    try {
+      failing.value = (await getJson<ComplianceSchoolsAnswer>(`/api/v1/compliance/schools?${complianceQuery(filters.value, extra)}`, mine.signal)).schools;
+      failingError.value = null;
+    } catch (failure) {
+      if (!mine.signal.aborted) failingError.value = message(failure);
+    } finally {
+      if (failingController === mine) failingLoading.value = false;
+    }
+  }
+
+  /** Opens a cell: lists the failing schools of that district (or the city) and requirement. */
+  function select(districtCode: DistrictCode | null, rule: ComplianceRuleId): Promise<void> {
+    selected.value = { districtCode, rule };
+    failing.value = [];
+    return loadFailing();
+  }
+
+  function closeSelection(): void {
+    failingController?.abort();
+    selected.value = null;
+    failing.value = [];
+  }
+
+  return { asOf, stage, setting, filters, queryKey, matrix, loading, error, selected, failing, failingLoading, failingError, load, select, closeSelection };
+});

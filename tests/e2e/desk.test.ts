@@ -1,0 +1,278 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  ComplianceMatrix, ComplianceSchoolsAnswer, HazardListItem, RecordHistoryEntry, SchoolComplianceAnswer, SchoolRecordView,
+} from '../../shared/compliance.js';
+import type { Hazard } from '../../shared/rules/hazard.js';
+import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const screenshots = path.join(root, 'tests/e2e/__screenshots__');
+const readmeScreenshot = path.join(root, 'docs/screenshots/desk.png');
+const OPERATOR = '李科长';
+/** The machine running the suite may be loaded: answers and redraws get this long. */
+const ON_SCREEN_MS = 20_000;
+
+/** A port nobody uses right now (the server cannot report back an ephemeral one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForMatrix(baseUrl: string, server: ChildProcess, log: () => string): Promise<ComplianceMatrix> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/v1/compliance/matrix`);
+      if (response.ok) return (await response.json()) as ComplianceMatrix;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`server did not answer /api/v1/compliance/matrix in 180 s:\n${log()}`);
+}
+
+describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server and Chromium)', () => {
+  let server: ChildProcess;
+  let serverLog = '';
+  let dataDir: string;
+  let baseUrl: string;
+  let matrix: ComplianceMatrix;
+  let browser: Browser;
+  let page: Page;
+  /** The failing school the first test opened: the second edits its record. */
+  let schoolId = '';
+
+  async function api<T>(url: string): Promise<T> {
+    const response = await fetch(`${baseUrl}${url}`);
+    expect(response.status, url).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(root, 'dist/client/index.html'))) {
+      const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
+      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
+    }
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+    await page.addInitScript('window.__name = (f) => f');
+
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-desk-'));
+    // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
+    server = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), XIAOAN_DATA_DIR: dataDir, XIAOAN_SIMULATOR: 'off', XIAOAN_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+    matrix = await waitForMatrix(baseUrl, server, () => serverLog);
+    mkdirSync(screenshots, { recursive: true });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('the matrix shows a failing school and its reason', async () => {
+    await page.goto(`${baseUrl}/desk`);
+    await page.getByTestId('compliance-matrix').locator('tbody tr').nth(10).waitFor({ timeout: ON_SCREEN_MS });
+    // Believable: some cells red or amber, most green, none of it all one colour.
+    const tones = await page.$$eval('[data-testid="matrix-cell"]', (cells) => cells.map((cell) => (cell as HTMLElement).dataset.tone));
+    expect(tones).toHaveLength(11 * 14);
+    expect(tones.filter((tone) => tone === 'good').length).toBeGreaterThan(20);
+    expect(tones.filter((tone) => tone === 'bad' || tone === 'watch').length).toBeGreaterThan(10);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshots, 'desk-matrix.png') });
+
+    // The first red or amber cell of a district (reading order): its figures are the API's.
+    const cell = page.locator('tbody tr:not([data-district="total"]) [data-testid="matrix-cell"]:is([data-tone="bad"], [data-tone="watch"])').first();
+    const districtCode = await cell.locator('xpath=ancestor::tr').getAttribute('data-district');
+    const rule = await cell.locator('xpath=ancestor::td').getAttribute('data-rule');
+    if (!districtCode || !rule) throw new Error('the failing cell names no district or rule');
+    const apiCell = matrix.rows.find((row) => row.districtCode === districtCode)?.cells[rule as keyof ComplianceMatrix['total']['cells']];
+    if (!apiCell?.rate) throw new Error(`no judged cell ${districtCode} × ${rule} in the API's matrix`);
+    await expect(cell.getByTestId('matrix-cell-rate').innerText()).resolves.toBe(`${(apiCell.rate * 100).toFixed(1)}%`);
+    expect(await cell.innerText()).toContain(`${apiCell.pass}/${apiCell.pass + apiCell.fail}`);
+
+    // Drill down: the failing schools of that district and requirement, each with the API's reason.
+    await cell.click();
+    const drill = await api<ComplianceSchoolsAnswer>(`/api/v1/compliance/schools?rule=${rule}&status=fail&districtCode=${districtCode}&asOf=${matrix.asOf}`);
+    expect(drill.schools).toHaveLength(apiCell.fail);
+    const rows = page.getByTestId('failing-school');
+    await expect.poll(() => rows.count(), { timeout: ON_SCREEN_MS }).toBe(drill.schools.length);
+    const first = drill.schools[0];
+    const reason = first?.items.find((item) => item.rule === rule)?.reason.zh;
+    if (!first || !reason) throw new Error('the drill-down answered no school with a reason');
+    schoolId = first.school.id;
+    const row = page.locator(`[data-testid="failing-school"][data-school-id="${schoolId}"]`);
+    await expect(row.getByTestId('failing-school-link').innerText()).resolves.toBe(first.school.name);
+    await expect(row.getByTestId('failing-school-reason').innerText()).resolves.toBe(reason);
+    await expect(page.getByTestId('failing-schools').innerText()).resolves.toContain(`不达标 ${apiCell.fail} 所`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshots, 'desk-drilldown.png') });
+
+    // The school's page: all fourteen items at once, the same reason on the failing one.
+    await row.getByTestId('failing-school-link').click();
+    await page.getByTestId('school-page').waitFor({ timeout: ON_SCREEN_MS });
+    await expect.poll(() => page.getByTestId('school-item').count(), { timeout: ON_SCREEN_MS }).toBe(14);
+    const item = page.locator(`[data-testid="school-item"][data-rule="${rule}"]`);
+    await expect(item.getAttribute('data-status')).resolves.toBe('fail');
+    await expect(item.getByTestId('school-item-reason').innerText()).resolves.toBe(reason);
+    await expect(page.getByTestId('school-name').innerText()).resolves.toBe(first.school.name);
+    const all = await api<SchoolComplianceAnswer>(`/api/v1/schools/${schoolId}/compliance?asOf=${matrix.asOf}`);
+    const statuses = await page.$$eval('[data-testid="school-item"]', (items) => items.map((element) => (element as HTMLElement).dataset.status));
+    expect(statuses).toEqual(all.items.map((entry) => entry.status));
+  }, 180_000);
+
+  it('a bad record edit shows the server\'s message beside the field and saves nothing; a good one enters the history', async () => {
+    expect(schoolId, 'the first test opened a school').not.toBe('');
+    const before = await api<SchoolRecordView>(`/api/v1/schools/${schoolId}/record`);
+    const historyBefore = (await api<{ history: RecordHistoryEntry[] }>(`/api/v1/schools/${schoolId}/record/history`)).history;
+    const students = page.getByTestId('record-input-students');
+    const retention = page.getByTestId('record-input-retentionDays');
+    await expect(students.inputValue()).resolves.toBe(String(before.school.students));
+
+    await students.fill('-5');
+    await retention.fill('abc');
+    await page.getByTestId('record-save').click();
+    // No duty officer named on this screen yet: the first write asks, then goes on.
+    await page.getByTestId('operator-dialog').waitFor({ timeout: ON_SCREEN_MS });
+    await page.getByTestId('operator-name-input').fill(OPERATOR);
+    await page.getByTestId('operator-name-save').click();
+
+    const studentsError = page.locator('[data-testid="record-field"][data-field="students"] [data-testid="record-field-error"]');
+    const retentionError = page.locator('[data-testid="record-field"][data-field="retentionDays"] [data-testid="record-field-error"]');
+    await expect.poll(() => studentsError.innerText(), { timeout: ON_SCREEN_MS }).toBe('不能为负数');
+    await expect(retentionError.innerText()).resolves.toBe('请填写数字');
+    // The server's own words stay on the field.
+    await expect(studentsError.getAttribute('title')).resolves.toBe('students cannot be negative');
+    await expect(retentionError.getAttribute('title')).resolves.toBe('video retention (days) must be a number');
+    await expect(page.getByTestId('record-outcome').innerText()).resolves.toContain('未保存');
+    // Nothing saved: the record and its history are as they were.
+    const after = await api<SchoolRecordView>(`/api/v1/schools/${schoolId}/record`);
+    expect(after.record).toEqual(before.record);
+    expect(after.school).toEqual(before.school);
+    expect((await api<{ history: RecordHistoryEntry[] }>(`/api/v1/schools/${schoolId}/record/history`)).history).toHaveLength(historyBefore.length);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: path.join(screenshots, 'desk-school-invalid.png') });
+
+    // A valid edit: saved, and it shows in the history with who made it and old → new.
+    const days = before.record.retentionDays >= 120 ? 180 : 120;
+    await students.fill(String(before.school.students));
+    await retention.fill(String(days));
+    await page.getByTestId('record-note').fill('更换硬盘录像机');
+    await page.getByTestId('record-save').click();
+    await expect.poll(() => page.getByTestId('record-outcome').innerText(), { timeout: ON_SCREEN_MS }).toContain('已保存');
+    await expect(studentsError.count()).resolves.toBe(0);
+    const entry = page.getByTestId('record-history-entry').first();
+    await expect.poll(() => page.getByTestId('record-history-entry').count(), { timeout: ON_SCREEN_MS }).toBe(historyBefore.length + 1);
+    const change = entry.locator('[data-testid="record-history-change"][data-field="retentionDays"]');
+    await expect(change.innerText()).resolves.toMatch(new RegExp(`视频存储天数\\s*${before.record.retentionDays}\\s*→\\s*${days}`));
+    await expect(entry.innerText()).resolves.toContain(OPERATOR);
+    await expect(entry.innerText()).resolves.toContain('更换硬盘录像机');
+    const [stored] = (await api<{ history: RecordHistoryEntry[] }>(`/api/v1/schools/${schoolId}/record/history`)).history;
+    expect(stored).toMatchObject({ actor: OPERATOR, note: '更换硬盘录像机', changes: [{ field: 'retentionDays', from: before.record.retentionDays, to: days }] });
+    await expect(page.getByTestId('operator-name').innerText()).resolves.toBe(OPERATOR);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshots, 'desk-school.png') });
+  }, 180_000);
+
+  it('downloads the 附件4 statistics table as a real .xlsx (and a CSV) for the date on screen', async () => {
+    await page.getByTestId('school-back').click();
+    await page.getByTestId('compliance-matrix').waitFor({ timeout: ON_SCREEN_MS });
+    // Back on the matrix the drill-down is still open, now with a named duty officer: the README's picture.
+    await page.locator(`[data-testid="failing-school"][data-school-id="${schoolId}"]`).waitFor({ timeout: ON_SCREEN_MS });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshots, 'desk.png') });
+    mkdirSync(path.dirname(readmeScreenshot), { recursive: true });
+    copyFileSync(path.join(screenshots, 'desk.png'), readmeScreenshot);
+    const [xlsx] = await Promise.all([page.waitForEvent('download', { timeout: ON_SCREEN_MS }), page.getByTestId('desk-export-xlsx').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    const workbook = readFileSync(await xlsx.path());
+    expect(workbook.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(workbook.length).toBeGreaterThan(4_000);
+    const href = await page.getByTestId('desk-export-xlsx').getAttribute('href');
+    expect(href).toContain(`asOf=${matrix.asOf}`);
+
+    const [csv] = await Promise.all([page.waitForEvent('download', { timeout: ON_SCREEN_MS }), page.getByTestId('desk-export-csv').click()]);
+    const text = readFileSync(await csv.path(), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain('全市合计');
+  }, 120_000);
+
+  it('the trend draws the weakest requirements month by month, and a requirement can be added', async () => {
+    await page.getByTestId('desk-tab-trend').click();
+    const chart = page.getByTestId('trend-chart');
+    await expect.poll(() => chart.getAttribute('data-series'), { timeout: 60_000 }).not.toBe('');
+    const shown = (await chart.getAttribute('data-series'))?.split(',') ?? [];
+    expect(shown).toHaveLength(5);
+    expect(shown).toContain('guard_post');
+    await expect(chart.locator('canvas').count()).resolves.toBeGreaterThan(0);
+    await page.locator('[data-testid="trend-rule"][data-rule="retention"]').click();
+    await expect.poll(() => chart.getAttribute('data-series')).toContain('retention');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(screenshots, 'desk-trend.png') });
+  }, 120_000);
+
+  it('hazards: overdue ones stand out, only allowed steps are offered, and a stale step shows the server\'s reason', async () => {
+    await page.getByTestId('desk-tab-hazards').click();
+    await page.getByTestId('hazard-row').first().waitFor({ timeout: ON_SCREEN_MS });
+    const overdue = await api<{ hazards: HazardListItem[] }>('/api/v1/hazards?overdue=true');
+    expect(overdue.hazards.length).toBeGreaterThan(0);
+    // Overdue first, in red, with the days past the deadline.
+    const top = page.getByTestId('hazard-row').first();
+    await expect(top.getByTestId('hazard-overdue').innerText()).resolves.toMatch(/^超期 \d+ 天$/);
+    await expect(top.evaluate((element) => getComputedStyle(element).borderLeftColor)).resolves.toBe('rgb(255, 59, 48)');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshots, 'desk-hazards.png') });
+
+    // A registered hazard may only be dispatched.
+    const registered = (await api<{ hazards: HazardListItem[] }>('/api/v1/hazards?state=registered')).hazards[0];
+    if (!registered) throw new Error('the seeded city has no registered hazard');
+    const row = page.locator(`[data-testid="hazard-row"][data-hazard-id="${registered.id}"]`);
+    await row.scrollIntoViewIfNeeded();
+    await expect(row.getByTestId('hazard-step-dispatch').isEnabled()).resolves.toBe(true);
+    for (const action of ['rectify', 'verify', 'reject', 'close']) await expect(row.getByTestId(`hazard-step-${action}`).isDisabled()).resolves.toBe(true);
+
+    // Someone else dispatches it meanwhile: this screen's dispatch (of the version it saw) is refused with the reason.
+    const meanwhile = await fetch(`${baseUrl}/api/v1/hazards/${registered.id}/dispatch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-xiaoan-operator': encodeURIComponent('王科员') },
+      body: JSON.stringify({ assignee: '总务处', deadline: matrix.asOf, version: registered.version }),
+    });
+    expect(meanwhile.status).toBe(200);
+    await row.getByTestId('hazard-step-dispatch').click();
+    await row.getByTestId('hazard-assignee').fill('保卫处 张主任');
+    await row.getByTestId('hazard-step-confirm').click();
+    await expect.poll(() => row.getByTestId('hazard-refusal').innerText(), { timeout: ON_SCREEN_MS }).toContain('changed by someone else meanwhile');
+    // It now shows as dispatched; rectification is offered, and a re-dispatch goes through.
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: ON_SCREEN_MS }).toBe('dispatched');
+    await expect(row.getByTestId('hazard-step-rectify').isEnabled()).resolves.toBe(true);
+    await row.getByTestId('hazard-step-confirm').click();
+    await expect.poll(() => row.getByTestId('hazard-refusal').count(), { timeout: ON_SCREEN_MS }).toBe(0);
+    const stored = await api<Hazard>(`/api/v1/hazards/${registered.id}`);
+    expect(stored.assignee).toBe('保卫处 张主任');
+    expect(stored.transitions.at(-1)).toMatchObject({ action: 'dispatch', actor: OPERATOR });
+  }, 180_000);
+});
