@@ -1,0 +1,136 @@
+/**
+ * `npm run bench` — the performance scenarios of the issue, against a real server process:
+ *   1. latency  alarm latency to 200 screens under 8,333 keepalives/s
+ *   2. storm    5,000 intrusion alarms in 10 s: all, once, in order, drained in 2 s
+ *   3. ingest   sustained keepalive ingest over HTTP for 5 minutes
+ *   4. bytes    bytes per second to one screen vs a naive per-keepalive push
+ * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBytes } from './bytes.js';
+import { runIngestRate } from './ingest-rate.js';
+import { runLatency } from './latency.js';
+import { BenchContext, log } from './lib/context.js';
+import { describeMachine, writeBenchmarksDoc } from './lib/docs.js';
+import { printReport, verdict, type ScenarioReport } from './lib/report.js';
+import { runStorm } from './storm.js';
+
+const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes'] as const;
+type ScenarioId = (typeof SCENARIOS)[number];
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}
+  --quick              shortened durations for a smoke run (≈ 3 minutes in all)
+  --scale <s>          dataset: province (default) or city
+  --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
+  --connections <n>    keep-alive connections of the ingest-rate scenario (default 4)
+  --server-node-args=<s> extra Node options for the server processes (space-separated), e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --write / --no-write rewrite docs/benchmarks.md (default: only after a full, unshortened run of all scenarios)
+  --help               this text
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      scale: { type: 'string', default: 'province' },
+      'data-dir': { type: 'string' },
+      connections: { type: 'string', default: '4' },
+      'server-node-args': { type: 'string', default: '' },
+      write: { type: 'boolean' },
+      'no-write': { type: 'boolean' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SCENARIOS];
+  const unknown = only.filter((id) => !(SCENARIOS as readonly string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}: choose from ${SCENARIOS.join(', ')}`);
+  if (values.scale !== 'province' && values.scale !== 'city') throw new Error('--scale is province or city');
+  const connections = Number(values.connections);
+  if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new Error('--connections is a whole number from 1 to 64');
+  const selected = SCENARIOS.filter((id) => only.includes(id));
+  const complete = selected.length === SCENARIOS.length && !values.quick;
+  const write = values['no-write'] ? false : (values.write ?? complete);
+
+  const keepData = values['data-dir'] !== undefined;
+  const dataDir = path.resolve(values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-bench-')));
+  fs.mkdirSync(dataDir, { recursive: true });
+  // A temporary data directory goes whatever way the bench ends (Ctrl-C included).
+  if (!keepData) process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const logFile = path.join(dataDir, 'server.log');
+  const machine = describeMachine();
+  const started = performance.now();
+  const ctx = new BenchContext({ dataDir, scale: values.scale, quick: values.quick, logFile, runId: crypto.randomBytes(4).toString('hex'),
+    serverNodeArgs: values['server-node-args'].split(' ').filter(Boolean),
+  });
+  log(`Xiaoan bench: ${selected.join(', ')}${values.quick ? ' (quick)' : ''}, ${values.scale} dataset, data in ${dataDir}`);
+  log(`${machine.cpu} × ${machine.cores}, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage}`);
+
+  const runners: Record<ScenarioId, () => Promise<ScenarioReport>> = {
+    latency: () => runLatency(ctx),
+    storm: () => runStorm(ctx),
+    ingest: () => runIngestRate(ctx, connections),
+    bytes: () => runBytes(ctx),
+  };
+  const reports: ScenarioReport[] = [];
+  let failed = false;
+  try {
+    try {
+      await ctx.prepare();
+    } catch (error) {
+      printLogTail(logFile);
+      throw error;
+    }
+    for (const id of selected) {
+      log(`scenario ${id}`);
+      try {
+        const report = await runners[id]();
+        reports.push(report);
+        printReport(report);
+      } catch (error) {
+        failed = true;
+        console.error(`\nscenario ${id} failed:`, error);
+        printLogTail(logFile);
+      }
+    }
+  } finally {
+    if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const minutes = (performance.now() - started) / 60_000;
+  const targets = reports.flatMap((r) => r.figures.filter((f) => f.pass !== undefined));
+  console.log(`\n${targets.filter((f) => f.pass).length} of ${targets.length} targets met in ${minutes.toFixed(1)} min:`);
+  for (const r of reports) for (const f of r.figures) if (f.pass !== undefined) console.log(`  ${verdict(f.pass).padEnd(4)}  ${r.title} — ${f.metric}: ${f.value} (target ${f.target})`);
+  if (write && reports.length > 0) {
+    const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+    const file = writeBenchmarksDoc({ machine, reports, command, scale: values.scale, quick: values.quick, minutes });
+    log(`wrote ${path.relative(process.cwd(), file)}`);
+  }
+  // A missed target is a finding, not a failure of the bench; a scenario that could not run is.
+  process.exitCode = failed ? 1 : 0;
+}
+
+function printLogTail(logFile: string): void {
+  try {
+    const lines = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n');
+    console.error(`--- last lines of ${logFile} ---\n${lines.slice(-30).join('\n')}`);
+  } catch {
+    // no log yet
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : error);
+  process.exit(2);
+});

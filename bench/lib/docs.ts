@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { verdict, type ScenarioReport } from './report.js';
+import { repoRoot } from './server.js';
+
+/** The machine a run was measured on. */
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  os: string;
+  date: string;
+  loadAverage: string;
+  /** The code measured: commit, and whether the server side had uncommitted changes. */
+  code: string;
+}
+
+function describeCode(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const commit = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--', 'server', 'shared', 'bin', 'mocks') !== '';
+    return `${commit}${dirty ? ' with uncommitted changes in server/shared/bin/mocks' : ''}`;
+  } catch {
+    // Not a git checkout (e.g. an exported snapshot): say so, or what the caller says it is.
+    return process.env.XIAOAN_BENCH_CODE ?? 'unknown (not a git checkout)';
+  }
+}
+
+export function describeMachine(): Machine {
+  return {
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    loadAverage: os.loadavg().map((v) => v.toFixed(2)).join(' / '),
+    code: describeCode(),
+  };
+}
+
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+/** Writes docs/benchmarks.md from a run's reports. */
+export function writeBenchmarksDoc(run: { machine: Machine; reports: ScenarioReport[]; command: string; scale: string; quick: boolean; minutes: number }): string {
+  const { machine, reports } = run;
+  const noise = (r: ScenarioReport) => (r.otherCores === undefined ? 'n/a' : r.otherCores.toFixed(2));
+  const summary = reports.flatMap((r) =>
+    r.figures
+      .filter((f) => f.pass !== undefined && f.target)
+      .map((f) => `| ${cell(r.title)} | ${cell(f.metric.trim())} | ${cell(f.value)} | ${cell(f.target ?? '')} | **${verdict(f.pass)}** | ${noise(r)} |`),
+  );
+  const sections = reports.map((r) =>
+    [
+      `## ${r.title}`,
+      '',
+      `> ${r.requirement}`,
+      '',
+      r.setup,
+      '',
+      '| metric | measured | target | |',
+      '| --- | --- | --- | --- |',
+      ...r.figures.map((f) => `| ${cell(f.metric.trim())} | ${cell(f.value)} | ${cell(f.target ?? '')} | ${f.pass === undefined ? '' : `**${verdict(f.pass)}**`} |`),
+      '',
+      ...r.notes.map((n) => `- ${n}`),
+      '',
+    ].join('\n'),
+  );
+  const text = `# Benchmarks
+
+Figures from \`npm run bench\` (\`bench/\`), written by the last full run${run.quick ? ' — **a shortened (--quick) run: durations are cut, figures are indicative only**' : ''}. Targets are checked here,
+never in timed unit tests. Re-run on your machine before quoting them.
+
+## Machine and run
+
+| | |
+| --- | --- |
+| CPU | ${cell(machine.cpu)} × ${machine.cores} |
+| Memory | ${machine.memoryGiB} GiB |
+| Node | ${machine.node} (${cell(machine.os)}) |
+| Date | ${machine.date} |
+| Code measured | ${cell(machine.code)} |
+| Load average at start (1 / 5 / 15 min) | ${machine.loadAverage} |
+| Dataset | \`${run.scale}\` (XIAOAN_DATASET_SCALE), SQLite, one data directory for the run |
+| Command | \`${cell(run.command)}\`, ${run.minutes.toFixed(0)} min |
+
+The machine is shared and has ${machine.cores} cores: the server under test and the bench's load generator
+run side by side on it, and other work may run at the same time — the last column of the summary
+says how much CPU everything else took during each scenario (from /proc/stat, minus the server
+and the bench). Comparisons made within one run (naive vs real bytes, first vs last screen,
+with vs without keepalives) are the robust ones.
+
+## Summary
+
+| scenario | metric | measured | target | | other processes' CPU meanwhile (cores of ${machine.cores}) |
+| --- | --- | --- | --- | --- | --- |
+${summary.join('\n')}
+
+${sections.join('\n')}
+## How to run
+
+\`\`\`sh
+npm run bench                              # all four scenarios at full length (≈ 10–15 min), rewrites this file
+npm run bench -- --quick                   # shortened smoke run (≈ 3 min); prints only
+npm run bench -- --only latency --quick    # one scenario: latency, storm, ingest, bytes (comma-separated for several)
+npm run bench -- --scale city              # the city dataset instead of the province (default province)
+npm run bench -- --data-dir /tmp/xb        # reuse (or keep) a data directory: skips the first-start import next time
+npm run bench -- --connections 8           # keep-alive connections of the ingest-rate scenario (default 4)
+npm run bench -- --write                   # also rewrite this file after a partial or --quick run
+\`\`\`
+
+## Method
+
+- **Server under test**: \`node --import tsx bin/xiaoan.ts\` (what \`tsx bin/xiaoan.ts\` runs, in one process so its pid is
+  the server's) as a child process with \`PORT\` = a free port, \`HOST=127.0.0.1\`, \`XIAOAN_SIMULATOR=off\`,
+  \`XIAOAN_INGEST_TOKEN=bench-token\`, \`XIAOAN_LOG_LEVEL=warn\`, and one fresh \`XIAOAN_DATA_DIR\` shared by
+  the scenarios of a run (the first start imports the dataset). Each scenario starts its own server process over
+  that directory and waits for \`GET /api/v1/health\`. All traffic goes to 127.0.0.1.
+- **Load**: keepalives come from a separate Node process (\`bench/lib/keepalive-worker.ts\`) over node:http
+  keep-alive connections, cycling over the registry's camera ids (read once from \`GET /api/v1/devices?kind=camera\`);
+  paced scenarios send one batch of 1,000 every 120 ms (8,333/s). Alarms are posted from the bench process.
+  Every loop is bounded in time and stops by itself.
+- **Screens**: real \`socket.io-client\` connections on the websocket transport in the bench process, handshaking
+  with the server's current \`seq\` (so they start live, without a snapshot).
+- **Server CPU and memory** are read from outside: \`/proc/<pid>/stat\` (utime + stime; 100 % = one core)
+  and \`/proc/<pid>/status\` (VmRSS). **Event-loop delay** comes from \`GET /api/v1/health\` (\`eventLoop\`,
+  "since the previous call"; the bench is its only reader). Node's histogram records the whole timer interval,
+  so a server that reports it raw shows p50 ≈ its 10 ms sampling resolution when idle: the bench reads the idle
+  figure after each start and takes that offset off (0 for a server that already does); "n/a" when the server
+  does not report the figure.
+`;
+  const file = path.join(repoRoot, 'docs/benchmarks.md');
+  fs.writeFileSync(file, text);
+  return file;
+}
