@@ -4,6 +4,7 @@
  *   2. storm    5,000 intrusion alarms in 10 s: all, once, in order, drained in 2 s
  *   3. ingest   sustained keepalive ingest over HTTP for 5 minutes
  *   4. bytes    bytes per second to one screen vs a naive per-keepalive push
+ *   5. painted  ingest → alarm painted on the real console in headless Chromium (city dataset)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -18,8 +19,9 @@ import { BenchContext, log } from './lib/context.js';
 import { describeMachine, writeBenchmarksDoc } from './lib/docs.js';
 import { printReport, verdict, type ScenarioReport } from './lib/report.js';
 import { runStorm } from './storm.js';
+import { runPainted } from './painted.js';
 
-const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes'] as const;
+const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     storm: () => runStorm(ctx),
     ingest: () => runIngestRate(ctx, connections),
     bytes: () => runBytes(ctx),
+    painted: () => runPainted({ quick: ctx.quick }),
   };
   const reports: ScenarioReport[] = [];
   let failed = false;
