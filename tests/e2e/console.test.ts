@@ -1,35 +1,21 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, Device, School } from '../../shared/domain/index.js';
 import { nearest } from '../../shared/geo.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+import { freePort, ROOT } from '../helpers/system.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = ROOT;
 const screenshots = path.join(root, 'tests/e2e/__screenshots__');
 const readmeScreenshot = path.join(root, 'docs/screenshots/console.png');
 const INGEST_TOKEN = 'e2e-console-token';
 const OPERATOR_A = '张伟';
 const OPERATOR_B = '李娜';
-
-/** A port nobody uses right now (the server cannot report back an ephemeral one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
   const deadline = Date.now() + 90_000;

@@ -1,9 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -11,26 +9,14 @@ import type {
 } from '../../shared/compliance.js';
 import type { Hazard } from '../../shared/rules/hazard.js';
 import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+import { freePort, ROOT } from '../helpers/system.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = ROOT;
 const screenshots = path.join(root, 'tests/e2e/__screenshots__');
 const readmeScreenshot = path.join(root, 'docs/screenshots/desk.png');
 const OPERATOR = '李科长';
 /** The machine running the suite may be loaded: answers and redraws get this long. */
 const ON_SCREEN_MS = 20_000;
-
-/** A port nobody uses right now (the server cannot report back an ephemeral one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForMatrix(baseUrl: string, server: ChildProcess, log: () => string): Promise<ComplianceMatrix> {
   const deadline = Date.now() + 180_000;

@@ -1,16 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, School } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+import { freePort, ROOT } from '../helpers/system.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = ROOT;
 const screenshots = path.join(root, 'tests/e2e/__screenshots__');
 const readmeScreenshot = path.join(root, 'docs/screenshots/health.png');
 const INGEST_TOKEN = 'e2e-health-token';
@@ -19,19 +18,6 @@ const ON_SCREEN_MS = 3_000;
 /** Two schools in the dense city centre (新华区): at city zoom both are inside a cluster. */
 const FAULT_SCHOOL = 'S0002';
 const ALARM_SCHOOL = 'S0001';
-
-/** A port nobody uses right now (the server cannot report back an ephemeral one). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
   const deadline = Date.now() + 90_000;
