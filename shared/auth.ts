@@ -34,3 +34,53 @@ export const passwordChangeSchema = z.object({
   currentPassword: z.string().min(1).max(256),
   newPassword: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(256),
 });
+
+/**
+ * What a person may do. Every REST route and socket event names one of these (or is public);
+ * a route or event without a rule is refused (deny by default).
+ */
+export const PERMISSIONS = [
+  /** Read the map wall, the registry, alarms, device health, coverage (within scope). */
+  'read',
+  /** Act on alarms: acknowledge, dispatch, arrive, resolve, hand off to 110, reset a latched SOS. */
+  'alarm.command',
+  /** Write compliance records, routines (drill/inspection/self-check records) and hazards. */
+  'records.write',
+  /** Export spreadsheets and reports. */
+  'export',
+  /** Plan, start, end and score drills (演练). */
+  'drill.run',
+  /** Manage people, ingest tokens, kiosk viewer links; read and export the audit log. */
+  'admin',
+] as const;
+/** One permission. */
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Each role's permissions; scope (district, school) is applied on top of these. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  police_operator: ['read', 'alarm.command', 'export', 'drill.run'],
+  education_staff: ['read', 'records.write', 'export', 'drill.run'],
+  school_user: ['read', 'records.write'],
+  viewer: ['read'],
+  admin: ['read', 'alarm.command', 'records.write', 'export', 'drill.run', 'admin'],
+};
+
+/** Whether a role holds a permission. */
+export function can(user: Pick<SessionUser, 'role'>, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[user.role].includes(permission);
+}
+
+/** Where something is: its district, and its school when it belongs to one. */
+export interface Place {
+  districtCode: string;
+  schoolId?: string | null;
+}
+
+/**
+ * Whether a person's scope covers a place: city-level people (no district) see every district, a
+ * county-level person only theirs, a school user only their own school.
+ */
+export function inScope(user: Pick<SessionUser, 'districtCode' | 'schoolId' | 'role'>, place: Place): boolean {
+  if (user.role === 'school_user') return user.schoolId !== null && place.schoolId === user.schoolId;
+  return user.districtCode === null || user.districtCode === place.districtCode;
+}
