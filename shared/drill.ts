@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { Alarm } from './domain/alarm.js';
+import { findDistrict } from './domain/districts.js';
+import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from './rules/response.js';
+
+/**
+ * Emergency drills (应急演练) run live from the command centre: planned for a school, started and
+ * ended by an operator, scored from the drill alarm's stored transitions and an observer's
+ * checklist. `drills` in the compliance desk are the records of drills held; a drill that ends
+ * here writes one of those records (it counts toward "a drill each semester").
+ */
+
+/** `planned` → `running` → `ended`; a planned or running drill may be `cancelled` instead. */
+export const DRILL_STATES = ['planned', 'running', 'ended', 'cancelled'] as const;
+/** A drill's state. */
+export type DrillState = (typeof DRILL_STATES)[number];
+
+/** The milestones of a drill, in order: the alarm raised, its life through to handled, the drill ended. */
+export const DRILL_MILESTONES = ['initiated', 'acknowledged', 'dispatched', 'on_scene', 'handled', 'ended'] as const;
+/** One milestone. */
+export type DrillMilestone = (typeof DRILL_MILESTONES)[number];
+
+/** The milestones timed against a target, measured from `initiated`. */
+export const TIMED_MILESTONES = ['acknowledged', 'dispatched', 'on_scene', 'handled'] as const;
+/** A timed milestone. */
+export type TimedMilestone = (typeof TIMED_MILESTONES)[number];
+
+/** Seconds from initiation by which each timed milestone should be reached. */
+export type DrillTargets = Record<TimedMilestone, number>;
+
+/**
+ * Where a milestone's step came from: a school `device` (ingest), an operator's `console`
+ * command, the `drill_screen` (start raises the drill alarm, end closes the drill), or the `system`.
+ */
+export const DRILL_SOURCES = ['device', 'console', 'drill_screen', 'system'] as const;
+/** A step's source. */
+export type DrillSource = (typeof DRILL_SOURCES)[number];
+
+/** One observer checklist item: what the observer looks for, its points, and who ticked it when. */
+export interface DrillChecklistItem {
+  /** Stable within the drill; the default items use the keys of DEFAULT_DRILL_CHECKLIST. */
+  id: string;
+  label: string;
+  points: number;
+  checkedBy: string | null;
+  checkedAt: string | null;
+}
+
+/** A drill as stored and as the API answers it. Times are ISO-8601 UTC. */
+export interface Drill {
+  id: string;
+  schoolId: string;
+  districtCode: string;
+  scenario: string;
+  /** Who takes part (free text: classes, guards, the police post…). */
+  participants: string;
+  /** When it is planned to start. */
+  plannedFor: string;
+  targets: DrillTargets;
+  state: DrillState;
+  createdBy: string;
+  createdAt: string;
+  startedBy: string | null;
+  startedAt: string | null;
+  /** Who ended it (or cancelled it: `state` says which), and when. */
+  endedBy: string | null;
+  endedAt: string | null;
+  /** Why it was cancelled, when it was. */
+  cancelNote: string | null;
+  /** The drill alarm scored: raised by the start, or the first one a school device raised while running. */
+  alarmId: string | null;
+  /** `drill_screen` when the start raised the alarm itself, `device` when the school's device did. */
+  alarmOrigin: 'drill_screen' | 'device' | null;
+  checklist: DrillChecklistItem[];
+  /** The compliance record (`drills` of the desk) written when the drill ended. */
+  recordId: string | null;
+}
+
+/** The default observer checklist: the drill practice of the plan (报警、到位、封控、疏散、清点、民警到场). */
+export const DEFAULT_DRILL_CHECKLIST: readonly { id: string; label: string; points: number }[] = [
+  { id: 'alarm_button', label: '报警按钮触发', points: 5 },
+  { id: 'guards_in_place', label: '门卫/保安到位并持防卫器械', points: 8 },
+  { id: 'gate_sealed', label: '封控校门', points: 8 },
+  { id: 'students_evacuated', label: '疏散学生/就地避险', points: 8 },
+  { id: 'headcount', label: '清点人数并报告', points: 5 },
+  { id: 'police_arrived', label: '民警到场', points: 6 },
+];
+
+/** Points of each timed milestone reached within its target (half when reached late, none when missed). */
+export const MILESTONE_POINTS: Record<TimedMilestone, number> = { acknowledged: 15, dispatched: 15, on_scene: 15, handled: 15 };
+
+/**
+ * Default targets from the "1-3-5" response targets: acknowledge within the acknowledge target,
+ * dispatch within twice it, on scene within the district's on-scene target (city 3 min, elsewhere
+ * 5), handled within ten minutes after that (practice; each drill may set its own).
+ */
+export function defaultDrillTargets(districtCode: string, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): DrillTargets {
+  const onScene = findDistrict(districtCode)?.urban ? targets.onSceneUrbanSeconds : targets.onSceneOtherSeconds;
+  return { acknowledged: targets.acknowledgeSeconds, dispatched: targets.acknowledgeSeconds * 2, on_scene: onScene, handled: onScene + 600 };
+}
+
+const text = (what: string, max: number) =>
+  z.string({ error: `${what} must be text` }).trim().min(1, { error: `${what} is required` }).max(max, { error: `${what} is over ${max} characters` });
+const seconds = (what: string) =>
+  z.number({ error: `${what} must be a number of seconds` }).int({ error: `${what} must be whole seconds` }).min(10, { error: `${what} is under 10 s` }).max(7200, { error: `${what} is over 2 h` });
+
+/** A checklist item as planned. */
+export const drillChecklistInputSchema = z.strictObject({
+  id: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/, { error: 'id: 1 to 40 of a-z 0-9 _ -' }),
+  label: text('label', 60),
+  points: z.number({ error: 'points must be a number' }).int({ error: 'points must be whole' }).min(0, { error: 'points cannot be negative' }).max(100, { error: 'points over 100' }),
+});
+
+/** `POST /api/v1/drills`: plan a drill. Targets and checklist default when left out. */
+export const drillPlanSchema = z.strictObject({
+  schoolId: text('schoolId', 64),
+  scenario: text('scenario', 100),
+  participants: z.string().trim().max(500, { error: 'participants is over 500 characters' }).default(''),
+  plannedFor: z.iso.datetime({ offset: true, error: 'plannedFor must be an ISO date-time' }),
+  targets: z
+    .strictObject({ acknowledged: seconds('acknowledged'), dispatched: seconds('dispatched'), on_scene: seconds('on_scene'), handled: seconds('handled') })
+    .refine((t) => t.acknowledged <= t.dispatched && t.dispatched <= t.on_scene && t.on_scene <= t.handled, {
+      error: 'targets must not decrease: acknowledged ≤ dispatched ≤ on_scene ≤ handled',
+    })
+    .optional(),
+  checklist: z
+    .array(drillChecklistInputSchema)
+    .max(20, { error: 'at most 20 checklist items' })
+    .refine((items) => new Set(items.map((i) => i.id)).size === items.length, { error: 'checklist ids must be unique' })
+    .optional(),
+});
+/** A drill plan as sent. */
+export type DrillPlan = z.input<typeof drillPlanSchema>;
+
+/** `POST /api/v1/drills/:id/start`: `raiseAlarm` (default true) raises the drill alarm from the school's one-key button at once. */
+export const drillStartSchema = z.strictObject({ raiseAlarm: z.boolean({ error: 'raiseAlarm must be true or false' }).default(true) });
+/** `POST /api/v1/drills/:id/cancel`. */
+export const drillCancelSchema = z.strictObject({ note: text('note', 200) });
+/** `PUT /api/v1/drills/:id/checklist/:itemId`. */
+export const drillCheckSchema = z.strictObject({ checked: z.boolean({ error: 'checked must be true or false' }) });
+/** `GET /api/v1/drills` filters. */
+export const drillListQuerySchema = z.object({
+  state: z.enum([...DRILL_STATES, 'all']).default('all'),
+  schoolId: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** `drill` socket event and `GET /api/v1/drills/:id`: the drill with its scored alarm. */
+export interface DrillDetail {
+  drill: Drill;
+  /** The drill alarm with its stored transitions (null until one is raised). */
+  alarm: Alarm | null;
+  /** Server time of the answer, so a screen can run its clock on the server's time. */
+  serverTime: string;
+}
