@@ -43,6 +43,8 @@ interface AlarmServiceDeps {
   clock: Clock;
   /** Whether a unit (police post) id exists, for dispatch. */
   unitExists: (unitId: string) => boolean;
+  /** Whether a drill is running at a school: every alarm raised there meanwhile is a drill alarm. */
+  isDrillAt?: (schoolId: string) => boolean;
 }
 
 /** Opening alarms, folding repeats, moving them through their life, and reading them back. */
@@ -59,7 +61,8 @@ export class AlarmService {
    */
   async raise(trx: Kysely<Database>, input: RaiseAlarmInput): Promise<AlarmChange> {
     const now = isoNow(this.deps.clock);
-    const open = await this.alarms.findOpenForDevice(trx, input.deviceId, input.type, input.drill);
+    const drill = input.drill || this.deps.isDrillAt?.(input.school.id) === true;
+    const open = await this.alarms.findOpenForDevice(trx, input.deviceId, input.type, drill);
     if (open) {
       const folded: Alarm = {
         ...open,
@@ -84,7 +87,7 @@ export class AlarmService {
       updatedAt: now,
       count: 1,
       lastSeenAt: input.at,
-      drill: input.drill,
+      drill,
       unitId: null,
       disposition: null,
       transitions: [transition],
