@@ -3,10 +3,15 @@ import { createPinia } from 'pinia';
 import 'leaflet/dist/leaflet.css';
 import './styles/base.css';
 import App from './App.vue';
+import { onUnauthorized } from './api.js';
 import { i18n } from './i18n/index.js';
 import { router } from './router.js';
+import { useSessionStore } from './stores/session.js';
 import { applyThemeVariables } from './theme.js';
 
 applyThemeVariables(document.documentElement);
 document.documentElement.lang = i18n.global.locale.value;
-createApp(App).use(createPinia()).use(router).use(i18n).mount('#app');
+const pinia = createPinia();
+// Any call answered 401 means the session ended under the page: App.vue sends the person to sign in.
+onUnauthorized(() => useSessionStore(pinia).expired());
+createApp(App).use(pinia).use(router).use(i18n).mount('#app');

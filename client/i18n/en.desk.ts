@@ -4,7 +4,6 @@ import type { MessageSchema } from './zh-CN.js';
 export const deskEn: Pick<MessageSchema, 'desk' | 'deskRule' | 'deskStatus' | 'deskRecordGroup' | 'deskRecord' | 'deskEquipment' | 'deskMessage' | 'deskActivity' | 'deskInspector' | 'hazard' | 'hazardState' | 'hazardAction' | 'hazardNote' | 'hazardSource' | 'hazardSeverity' | 'trend'> = {
   desk: {
     subtitle: 'Xiaoan · Education bureau desk',
-    operatorHint: 'Record edits, drills, inspections and hazard steps are recorded under this name. This screen remembers it until changed.',
     tabsLabel: 'Desk pages',
     tab_matrix: 'Compliance',
     tab_trend: 'Trend',

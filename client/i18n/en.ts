@@ -1,3 +1,4 @@
+import { authEn } from './en.auth.js';
 import { deskEn } from './en.desk.js';
 import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
@@ -121,17 +122,7 @@ export const en: MessageSchema = {
     history: 'History',
     health: 'Devices',
     desk: 'Edu desk',
-  },
-  operator: {
-    label: 'Operator',
-    change: 'Change',
-    none: 'not set',
-    dialogTitle: 'Name of the duty operator',
-    dialogHint: 'Acknowledgements, dispatches and closures are recorded under this name. This screen remembers it until changed.',
-    placeholder: 'Operator name',
-    confirm: 'Start duty',
-    cancel: 'Cancel',
-    invalid: 'Enter a name of 1 to 40 characters',
+    admin: 'Admin',
   },
   sound: {
     locked: 'Click to enable sound',
@@ -193,7 +184,7 @@ export const en: MessageSchema = {
     timeout: 'No answer from the server in {seconds} s: the command may not have been applied — check the timeline.',
     nowState: 'This alarm is now “{state}”',
     notLive: 'Catching up — actions wait until live',
-    needOperator: 'Enter the duty operator’s name first',
+    notPermitted: 'Read-only: your role cannot act on alarms',
     notAllowed: 'Not allowed in this state',
   },
   disposition: {
@@ -231,7 +222,6 @@ export const en: MessageSchema = {
     live: 'Connected, live',
     lost: 'Link lost, data on screen going stale',
     recovered: 'Back: interrupted {span} ({from}–{to})',
-    operator: 'Operator changed to {name}',
   },
   load: {
     title: 'Alarm load',
@@ -294,6 +284,7 @@ export const en: MessageSchema = {
   },
   ...fieldEn,
   ...deskEn,
+  ...authEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

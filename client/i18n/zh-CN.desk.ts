@@ -6,7 +6,6 @@
 export const deskZhCN = {
   desk: {
     subtitle: '校安 · 教体局值班台',
-    operatorHint: '修改档案、登记演练检查、处理隐患时以此姓名记录。本机会记住它，直到更换。',
     tabsLabel: '值班台页面',
     tab_matrix: '达标矩阵',
     tab_trend: '达标趋势',

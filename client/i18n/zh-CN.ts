@@ -1,3 +1,4 @@
+import { authZhCN } from './zh-CN.auth.js';
 import { deskZhCN } from './zh-CN.desk.js';
 import { fieldZhCN } from './zh-CN.field.js';
 
@@ -120,17 +121,7 @@ export const zhCN = {
     history: '历史报警',
     health: '设备健康',
     desk: '教体局值班台',
-  },
-  operator: {
-    label: '值班员',
-    change: '更换',
-    none: '未登记',
-    dialogTitle: '请输入值班员姓名',
-    dialogHint: '接警、派警、处置等操作都以此姓名记录。本机会记住它，直到更换。',
-    placeholder: '值班员姓名',
-    confirm: '开始值班',
-    cancel: '取消',
-    invalid: '请输入 1–40 个字的姓名',
+    admin: '系统管理',
   },
   sound: {
     locked: '点击启用声音',
@@ -192,7 +183,7 @@ export const zhCN = {
     timeout: '服务器 {seconds} 秒内未答复：操作可能未生效，请查看时间线。',
     nowState: '该报警当前为「{state}」',
     notLive: '数据同步中，暂不能操作',
-    needOperator: '请先登记值班员姓名',
+    notPermitted: '只读：你的角色不能处置报警',
     notAllowed: '当前状态不可执行',
   },
   disposition: {
@@ -230,7 +221,6 @@ export const zhCN = {
     live: '已连接，实时',
     lost: '连接断开，画面数据开始过时',
     recovered: '恢复：中断 {span}（{from}–{to}）',
-    operator: '值班员更换为 {name}',
   },
   load: {
     title: '报警负荷',
@@ -293,6 +283,7 @@ export const zhCN = {
   },
   ...fieldZhCN,
   ...deskZhCN,
+  ...authZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

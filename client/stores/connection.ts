@@ -1,12 +1,12 @@
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { ref } from 'vue';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/commands.js';
 import type { Ack, AlarmChange } from '../../shared/events.js';
 import { createWallSocket, type WallSocket } from '../socket.js';
 import { useAlarmStore } from './alarms.js';
 import { useFieldStore } from './field.js';
-import { useOperatorStore } from './operator.js';
+import { useSessionStore } from './session.js';
 import { useWallStore } from './wall.js';
 
 /** Wait before reconnecting after the server itself closed the socket (a restart, a kick). */
@@ -41,8 +41,7 @@ export interface StalePeriod {
 export type ConnectionLogEntry =
   | { kind: 'live'; at: number }
   | { kind: 'lost'; at: number }
-  | { kind: 'recovered'; at: number; period: StalePeriod }
-  | { kind: 'operator'; at: number; operator: string };
+  | { kind: 'recovered'; at: number; period: StalePeriod };
 
 /** A command's outcome: the changed alarm, the server's refusal with its reason, or no answer. */
 export type CommandOutcome =
@@ -50,9 +49,13 @@ export type CommandOutcome =
   | { ok: false; reason: 'refused'; error: string }
   | { ok: false; reason: 'offline' | 'timeout' };
 
+/** The server's words when the handshake carries no (or an ended) session. */
+export const NOT_SIGNED_IN = 'not signed in';
+
 /**
  * The screen's link to the server: owns the one socket, routes its events to the alarm, wall
- * and field stores, sends operator commands, and keeps a log of when the screen was stale.
+ * and field stores, sends operator commands, and keeps a log of when the screen was stale. The
+ * server authenticates the socket from the session cookie: start it only once signed in.
  */
 export const useConnectionStore = defineStore('connection', () => {
   const status = ref<ConnectionStatus>('connecting');
@@ -61,7 +64,6 @@ export const useConnectionStore = defineStore('connection', () => {
   /** The latest stale period, for the console's "data interrupted … caught up" notice. */
   const lastStalePeriod = ref<StalePeriod | null>(null);
   const log = ref<ConnectionLogEntry[]>([]);
-  const operator = useOperatorStore();
   let socket: WallSocket | null = null;
   let connectedBefore = false;
   let catchUp = { changes: 0, snapshot: false };
@@ -110,7 +112,7 @@ export const useConnectionStore = defineStore('connection', () => {
 
     socket = createWallSocket(() => {
       flushBuffered();
-      return { lastSeq: alarms.lastSeq, ...(operator.name ? { operator: operator.name } : {}) };
+      return { lastSeq: alarms.lastSeq };
     });
     socket.on('connect', () => {
       status.value = 'syncing';
@@ -146,13 +148,20 @@ export const useConnectionStore = defineStore('connection', () => {
     socket.on('camera:faults', ({ changes }) => field.applyFaultChanges(changes));
     socket.on('post:status', ({ changes }) => field.applyPostChanges(changes));
     socket.on('disconnect', (reason) => {
-      // Only this store closes the socket on purpose (a new operator name): not a lost link.
+      // Only this store closes the socket on purpose (stop()): not a lost link.
       if (reason === 'io client disconnect') return;
       markLost();
       // Socket.IO retries by itself except when the server closed the socket: a wall still must.
       if (reason === 'io server disconnect') setTimeout(() => socket?.connect(), SERVER_CLOSE_RETRY_MS);
     });
-    socket.on('connect_error', () => markLost());
+    socket.on('connect_error', (error) => {
+      markLost();
+      // The session ended (signed out elsewhere, expired, a revoked kiosk link): retrying cannot help.
+      if (error.message === NOT_SIGNED_IN) {
+        stop();
+        useSessionStore().expired();
+      }
+    });
     socket.io.on('reconnect_attempt', (attempt) => {
       reconnectAttempt.value = attempt;
     });
@@ -177,23 +186,6 @@ export const useConnectionStore = defineStore('connection', () => {
     const current = await wall.loadConfig().catch(() => null);
     if (before && current && current.buildId !== before) window.location.reload();
   }
-
-  /**
-   * A new operator name takes effect at the handshake: reconnect at once. The screen replays
-   * what it missed in between, so this is not a stale period and is logged as what it is.
-   */
-  watch(
-    () => operator.name,
-    (name) => {
-      if (!socket || !name) return;
-      addLog({ kind: 'operator', at: Date.now(), operator: name });
-      if (!socket.connected) return; // The next (re)connect asks the handshake again anyway.
-      socket.disconnect();
-      useAlarmStore().markNotLive();
-      status.value = 'syncing';
-      socket.connect();
-    },
-  );
 
   /**
    * Sends an operator command and waits for the server's answer. Refused at once while the

@@ -3,9 +3,8 @@ import { reactive, ref, shallowRef } from 'vue';
 import type { HazardCountsAnswer, HazardListItem } from '../../shared/compliance.js';
 import type { DistrictCode } from '../../shared/domain/districts.js';
 import { isOverdue, type Hazard, type HazardAction, type HazardState } from '../../shared/rules/hazard.js';
-import { getJson, NOT_SENT, sendJson, type WriteResult } from '../api.js';
+import { getJson, sendJson, type WriteResult } from '../api.js';
 import { todayInShanghai } from '../compliance-cells.js';
-import { useOperatorStore } from './operator.js';
 
 /** The hazard list's filters: a state (or open / all), a district ('' = all), only overdue ones. */
 export interface HazardFilters {
@@ -57,11 +56,9 @@ export const useHazardStore = defineStore('hazards', () => {
     }
   }
 
-  /** Registers a hazard (登记) under the acting person's name. */
+  /** Registers a hazard (登记); the server records the signed-in person as its registrar. */
   async function register(body: Record<string, unknown>): Promise<WriteResult<Hazard>> {
-    const actor = await useOperatorStore().actingName();
-    if (!actor) return NOT_SENT;
-    const result = await sendJson<Hazard>('POST', '/api/v1/hazards', body, actor);
+    const result = await sendJson<Hazard>('POST', '/api/v1/hazards', body);
     if (result.ok) await load();
     return result;
   }
@@ -71,9 +68,7 @@ export const useHazardStore = defineStore('hazards', () => {
    * meanwhile is refused with 409 and its reason). The list shows the hazard as answered.
    */
   async function step(hazard: HazardListItem, action: HazardAction, body: Record<string, unknown>): Promise<WriteResult<Hazard>> {
-    const actor = await useOperatorStore().actingName();
-    if (!actor) return NOT_SENT;
-    const result = await sendJson<Hazard>('POST', `/api/v1/hazards/${encodeURIComponent(hazard.id)}/${action}`, { ...body, version: hazard.version }, actor);
+    const result = await sendJson<Hazard>('POST', `/api/v1/hazards/${encodeURIComponent(hazard.id)}/${action}`, { ...body, version: hazard.version });
     if (result.ok) {
       replace(result.data);
       void getJson<HazardCountsAnswer>('/api/v1/hazards/counts').then((figures) => (counts.value = figures), () => undefined);

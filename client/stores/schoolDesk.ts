@@ -5,7 +5,6 @@ import type {
 } from '../../shared/compliance.js';
 import { getJson, NOT_SENT, sendJson, type WriteResult } from '../api.js';
 import { useComplianceStore } from './compliance.js';
-import { useOperatorStore } from './operator.js';
 
 /** The routines recorded per school, as the API names them. */
 export type RoutineKind = 'drills' | 'inspections' | 'self-checks';
@@ -84,9 +83,8 @@ export const useSchoolDeskStore = defineStore('schoolDesk', () => {
 
   /** Saves an edit of the record; on success the record, history and items are fetched again. */
   async function saveRecord(body: Record<string, unknown>): Promise<WriteResult<SchoolRecordView>> {
-    const actor = await useOperatorStore().actingName();
-    if (!actor || !schoolId.value) return NOT_SENT;
-    const result = await sendJson<SchoolRecordView>('PUT', `${base()}/record`, body, actor);
+    if (!schoolId.value) return NOT_SENT;
+    const result = await sendJson<SchoolRecordView>('PUT', `${base()}/record`, body);
     if (result.ok) {
       record.value = result.data;
       await guarded([loadHistory(), loadCompliance()]);
@@ -96,9 +94,8 @@ export const useSchoolDeskStore = defineStore('schoolDesk', () => {
 
   /** Records a drill, an inspection or a self-check; the list and the items are fetched again. */
   async function addRoutine(kind: RoutineKind, body: Record<string, unknown>): Promise<WriteResult<unknown>> {
-    const actor = await useOperatorStore().actingName();
-    if (!actor || !schoolId.value) return NOT_SENT;
-    const result = await sendJson<unknown>('POST', `${base()}/${kind}`, body, actor);
+    if (!schoolId.value) return NOT_SENT;
+    const result = await sendJson<unknown>('POST', `${base()}/${kind}`, body);
     if (result.ok) await guarded([routineLoaders[kind](), loadCompliance()]);
     return result;
   }

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { nextTick } from 'vue';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { HandshakeAuth } from '../../shared/events.js';
 import type { WallSnapshot } from '../../shared/wall.js';
@@ -57,7 +56,7 @@ vi.mock('../../client/socket.js', () => ({
 }));
 
 const { useConnectionStore } = await import('../../client/stores/connection.js');
-const { useOperatorStore } = await import('../../client/stores/operator.js');
+const { useSessionStore } = await import('../../client/stores/session.js');
 const { formatSpan, formatTime } = await import('../../client/format.js');
 const { i18n } = await import('../../client/i18n/index.js');
 
@@ -156,28 +155,29 @@ describe('stale-period summary (useConnectionStore)', () => {
     expect(sut.lastStalePeriod).toMatchObject({ from: LOST_AT, to: LOST_AT + 7_000, snapshot: true });
   });
 
-  it('sends the operator in the handshake and reconnects when the name changes, without calling it stale', async () => {
-    const operator = useOperatorStore();
-    operator.setName('  张伟 ');
+  it('sends only the last seq in the handshake: the server knows the person from the session cookie', () => {
     const sut = useConnectionStore();
     sut.start();
-    expect(handshake()).toEqual({ lastSeq: null, operator: '张伟' });
+    expect(handshake()).toEqual({ lastSeq: null });
     socket.serverSends('connect');
     socket.serverSends('alarm:live', { seq: 3 });
+    expect(handshake()).toEqual({ lastSeq: 3 });
+  });
 
-    expect(operator.setName('   ')).toBe(false);
-    expect(operator.setName('李娜')).toBe(true);
-    await nextTick();
-    expect(localStorage.getItem('xiaoan.operator')).toBe('李娜');
+  it('stops retrying and ends the session when the server says the socket is not signed in', () => {
+    const session = useSessionStore();
+    session.adopt({ id: 1, username: 'police', displayName: '张伟', role: 'police_operator', districtCode: null, schoolId: null });
+    const sut = useConnectionStore();
+    sut.start();
+    socket.serverSends('connect_error', new Error('some network trouble'));
+    expect(session.state).toBe('signed-in');
+    expect(socket.disconnects).toBe(0);
+
+    socket.serverSends('connect_error', new Error('not signed in'));
+    expect(session.state).toBe('expired');
+    expect(session.user).toBeNull();
     expect(socket.disconnects).toBe(1);
-    expect(socket.connects).toBe(2);
-    expect(handshake()).toEqual({ lastSeq: 3, operator: '李娜' });
-    expect(sut.status).toBe('syncing');
-    expect(sut.staleSince).toBeNull();
-    socket.serverSends('connect');
-    socket.serverSends('alarm:live', { seq: 3 });
-    expect(sut.lastStalePeriod).toBeNull();
-    expect(sut.log[0]).toMatchObject({ kind: 'operator', operator: '李娜' });
+    expect(socket.handlers.size).toBe(0); // No listener left to reconnect or apply anything.
   });
 
   it('refuses to send a command while the link is down, and passes the server’s refusal on', async () => {
