@@ -95,19 +95,20 @@ export function createApp(deps: AppDeps): App {
   app.use(errorHandler(deps.log));
 
   const server = http.createServer(app);
-  const io = createSocketServer(server);
+  const io = createSocketServer(server, { auth: deps.auth, log: deps.log });
   const broadcaster = new Broadcaster({
     io,
     events: deps.events,
-    writes: deps.writes,
     alarms: deps.alarms,
     cameras: deps.cameras,
     status: deps.status,
     faults: deps.faults,
     posts: deps.posts,
     schoolCameras: deps.schoolCameras,
+    registry: deps.registry,
     replayLimit: deps.replayLimit,
+    log: deps.log,
   });
-  handleConnections(io, broadcaster, { alarms: deps.alarms, log: deps.log });
+  handleConnections(io, broadcaster, { alarms: deps.alarms, audit: deps.audit, log: deps.log });
   return { server, io, broadcaster };
 }

@@ -1,6 +1,7 @@
 import type { Alarm, AlarmState } from './domain/alarm.js';
 import type { CameraFault, CameraSummary, PostLive, SchoolCameraCount, SchoolStatusChange } from './wall.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
+import type { SessionUser } from './auth.js';
 
 /** `alarm` payload: one new or changed alarm with its change number. `seq` only grows, across restarts too. */
 export interface AlarmChange {
@@ -22,9 +23,10 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: string; code?: 
  * Why a command changed nothing, for a screen to react without parsing words: `not_found`,
  * `not_allowed` (the alarm's state does not allow it; `state` says what it is now), `conflict`
  * (someone else changed it meanwhile), `invalid` (a bad payload or unit), `unidentified` (no
- * operator named), `internal`.
+ * operator named), `forbidden` (the signed-in person's role or district/school scope does not
+ * allow it), `internal`.
  */
-export type RefusalCode = 'not_found' | 'not_allowed' | 'conflict' | 'invalid' | 'unidentified' | 'internal';
+export type RefusalCode = 'not_found' | 'not_allowed' | 'conflict' | 'invalid' | 'unidentified' | 'forbidden' | 'internal';
 
 /** Events the server sends. */
 export interface ServerToClientEvents {
@@ -70,16 +72,18 @@ export interface ClientToServerEvents {
 }
 
 /**
- * Handshake `auth`: the last `seq` the screen saw, so the server can replay what it missed,
- * and the duty operator's name that commands are recorded under.
+ * Handshake `auth`: the last `seq` the screen saw, so the server can replay what it missed. Who
+ * is connecting comes from the session cookie, never from the handshake.
  */
 export interface HandshakeAuth {
   lastSeq?: number | null;
-  operator?: string;
 }
 
 /** Per-connection data kept by the server. */
 export interface SocketData {
   lastSeq: number | null;
-  operator: string | null;
+  /** The signed-in person (from the session cookie at the handshake); commands are recorded under their name. */
+  user: SessionUser;
+  /** The session's key, so the socket is closed when that session ends (sign-out, revoked link, disabled account). */
+  sessionKey: string;
 }

@@ -1,11 +1,14 @@
 import { alarmCommandSchemas, type AlarmCommandEvent } from '../../shared/commands.js';
+import { inScope } from '../../shared/auth.js';
 import { describeZodError } from '../../shared/ingest.js';
 import type { Ack } from '../../shared/events.js';
-import type { Alarm } from '../../shared/domain/index.js';
+import type { Alarm, AlarmState } from '../../shared/domain/index.js';
 import type { AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
+import type { AuditService } from '../auth/audit.service.js';
 import type { Logger } from '../logger.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { XiaoanSocket } from './broadcaster.js';
+import { maySend } from './socket-policy.js';
 
 type Reply = (result: Ack<Alarm>) => void;
 
@@ -29,36 +32,91 @@ function actionOf(event: AlarmCommandEvent, payload: Record<string, unknown>): A
   }
 }
 
-/** Operator commands over Socket.IO: validate the payload, act, answer through the acknowledgement. */
-export function registerAlarmHandlers(socket: XiaoanSocket, deps: { alarms: AlarmService; log: Logger }): void {
+/** The state the command started from: the first of the trailing steps it just added (an implicit acknowledgement comes first). */
+function fromState(alarm: Alarm, actor: string): AlarmState | null {
+  let from: AlarmState | null = null;
+  for (let i = alarm.transitions.length - 1; i >= 0; i--) {
+    const step = alarm.transitions[i];
+    if (!step || step.actor !== actor || step.at !== alarm.updatedAt) break;
+    from = step.from;
+  }
+  return from;
+}
+
+interface AlarmHandlerDeps {
+  alarms: AlarmService;
+  audit: AuditService;
+  log: Logger;
+}
+
+/**
+ * Operator commands over Socket.IO: check the person's permission (SOCKET_POLICY) and the
+ * alarm's district/school against their scope, validate the payload, act, put the change on the
+ * audit record, and answer through the acknowledgement.
+ */
+export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDeps): void {
+  const user = socket.data.user;
+  const refuse = (answer: Reply, event: AlarmCommandEvent, result: Extract<Ack<Alarm>, { ok: false }>, target?: string) => {
+    deps.log.info({ event, user: user.username, target, code: result.code }, 'alarm command refused');
+    answer(result);
+  };
   for (const event of Object.keys(alarmCommandSchemas) as AlarmCommandEvent[]) {
     const schema = alarmCommandSchemas[event];
     // The typed map cannot express "one listener for each of these events", so the listener is cast once here.
     const listener = async (payload: unknown, reply: unknown) => {
       if (typeof reply !== 'function') return; // A command without an acknowledgement callback cannot be answered.
       const answer = reply as Reply;
-      const operator = socket.data.operator;
-      if (!operator) {
-        answer({ ok: false, code: 'unidentified', error: 'identify the duty operator first: the handshake must carry auth.operator' });
+      if (!maySend(user, event)) {
+        refuse(answer, event, { ok: false, code: 'forbidden', error: `your role (${user.role}) may not send ${event}` });
         return;
       }
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
-        answer({ ok: false, code: 'invalid', error: describeZodError(parsed.error) });
+        refuse(answer, event, { ok: false, code: 'invalid', error: describeZodError(parsed.error) });
         return;
       }
       const data = parsed.data as Record<string, unknown> & { id: string; note?: string };
       try {
-        answer(
-          await deps.alarms.act({
-            id: data.id,
-            action: actionOf(event, data),
-            actor: operator,
-            ...(typeof data.unitId === 'string' ? { unitId: data.unitId } : {}),
-            ...(typeof data.disposition === 'string' ? { disposition: data.disposition } : {}),
-            ...(data.note ? { note: data.note } : {}),
-          }),
-        );
+        const alarm = await deps.alarms.get(data.id);
+        if (!alarm) {
+          refuse(answer, event, { ok: false, code: 'not_found', error: `no alarm ${data.id}` }, data.id);
+          return;
+        }
+        if (!inScope(user, { districtCode: alarm.districtCode, schoolId: alarm.schoolId })) {
+          refuse(answer, event, { ok: false, code: 'forbidden', error: 'this alarm is outside your district or school' }, data.id);
+          return;
+        }
+        const actor = user.displayName;
+        const result = await deps.alarms.act({
+          id: data.id,
+          action: actionOf(event, data),
+          actor,
+          ...(typeof data.unitId === 'string' ? { unitId: data.unitId } : {}),
+          ...(typeof data.disposition === 'string' ? { disposition: data.disposition } : {}),
+          ...(data.note ? { note: data.note } : {}),
+        });
+        if (!result.ok) {
+          refuse(answer, event, result, data.id);
+          return;
+        }
+        await deps.audit
+          .append({
+            actor: user.username,
+            action: event.replace(':', '.'),
+            target: data.id,
+            address: socket.handshake.address || null,
+            details: {
+              displayName: actor,
+              from: fromState(result.data, actor),
+              to: result.data.state,
+              ...(typeof data.unitId === 'string' ? { unitId: data.unitId } : {}),
+              ...(typeof data.disposition === 'string' ? { disposition: data.disposition } : {}),
+              ...(typeof data.step === 'string' ? { step: data.step } : {}),
+              note: data.note ?? null,
+            },
+          })
+          .catch((error: unknown) => deps.log.error({ err: error, event, target: data.id }, 'alarm command done but not written to the audit log'));
+        answer(result);
       } catch (error) {
         deps.log.error({ err: error, event }, 'alarm command failed');
         answer({ ok: false, code: 'internal', error: 'internal error: the alarm was not changed' });

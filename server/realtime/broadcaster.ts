@@ -1,22 +1,58 @@
 import type { Server, Socket } from 'socket.io';
+import { can, inScope, type SessionUser } from '../../shared/auth.js';
+import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmChange, ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.js';
 import type { CameraSummary } from '../../shared/wall.js';
-import type { WriteQueue } from '../db/write-queue.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { CameraHealthService } from '../services/camera-health.service.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import type { FaultService } from '../services/fault.service.js';
 import type { GuardPostService } from '../services/guard-post.service.js';
+import type { RegistryService } from '../services/registry.service.js';
 import type { SchoolCameraService } from '../services/school-camera.service.js';
 import type { SchoolStatusService } from '../services/school-status.service.js';
+import type { Logger } from '../logger.js';
+
+/** Messages between server nodes (through the Redis adapter when REDIS_URL is set). */
+export interface InterNodeEvents {
+  /** Alarm changes a node committed, for the other nodes to deliver to their own screens. */
+  'alarm:changes': (changes: AlarmChange[]) => void;
+}
 
 /** The typed Socket.IO server of the app. */
-export type XiaoanServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type XiaoanServer = Server<ClientToServerEvents, ServerToClientEvents, InterNodeEvents, SocketData>;
 /** One typed connection. */
-export type XiaoanSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type XiaoanSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterNodeEvents, SocketData>;
 
-/** Rooms: every alarm screen, and every screen that draws school status. */
-export const ROOMS = { alarms: 'alarms', wall: 'wall' } as const;
+/**
+ * Rooms by scope. Alarms: `alarms:city` (city-level screens: everything), `alarms:<districtCode>`
+ * (a county's screens), `alarms:school:<schoolId>` (a school user's). The coalesced health pushes
+ * use the same three levels under `wall:`. A screen joins exactly one room of each kind.
+ */
+export const ROOMS = {
+  alarmsCity: 'alarms:city',
+  alarmsDistrict: (districtCode: string) => `alarms:${districtCode}`,
+  alarmsSchool: (schoolId: string) => `alarms:school:${schoolId}`,
+  wallCity: 'wall:city',
+  wallDistrict: (districtCode: string) => `wall:${districtCode}`,
+  wallSchool: (schoolId: string) => `wall:school:${schoolId}`,
+} as const;
+
+const WALL_DISTRICT_PREFIX = 'wall:';
+const WALL_SCHOOL_PREFIX = 'wall:school:';
+
+/** The rooms a signed-in person's screen joins: one for alarms and one for the health pushes, by scope. */
+export function roomsOf(user: SessionUser): string[] {
+  if (!can(user, 'read')) return [];
+  if (user.role === 'school_user') return user.schoolId ? [ROOMS.alarmsSchool(user.schoolId), ROOMS.wallSchool(user.schoolId)] : [];
+  if (user.districtCode === null) return [ROOMS.alarmsCity, ROOMS.wallCity];
+  return [ROOMS.alarmsDistrict(user.districtCode), ROOMS.wallDistrict(user.districtCode)];
+}
+
+/** Whether a person may see an alarm. */
+export function seesAlarm(user: SessionUser, alarm: Alarm): boolean {
+  return can(user, 'read') && inScope(user, { districtCode: alarm.districtCode, schoolId: alarm.schoolId });
+}
 
 /** How often coalesced health changes are pushed: at most 4 a second. */
 const STATUS_PUSH_MS = 250;
@@ -24,86 +60,188 @@ const STATUS_PUSH_MS = 250;
 interface BroadcasterDeps {
   io: XiaoanServer;
   events: DomainEvents;
-  writes: WriteQueue;
   alarms: AlarmService;
   cameras: CameraHealthService;
   status: SchoolStatusService;
   faults: FaultService;
   posts: GuardPostService;
   schoolCameras: SchoolCameraService;
+  registry: RegistryService;
   replayLimit: number;
+  log: Logger;
+}
+
+/** Where a pushed item belongs: its district and the schools it concerns. */
+interface Place {
+  districtCode: string | undefined;
+  schoolIds: readonly string[];
 }
 
 /**
  * The one place that maps domain events to wire events and rooms. Alarms go out at once, one
- * by one, in `seq` order; school status, camera counts, fault tickets and 护学岗 states go out
- * coalesced.
+ * by one, in `seq` order, to the rooms of their district and school and the city room; school
+ * status, camera counts, fault tickets and 护学岗 states go out coalesced, split the same way.
+ *
+ * Alarm delivery and screens' catch-up run in one queue of this node (`pipeline`), so a screen
+ * joining its room can neither miss a change nor see one before the changes it replays. With
+ * several nodes (REDIS_URL), each node relays the changes it committed to the others, and each
+ * delivers them to its own screens through the same queue; a change arriving with a gap behind
+ * it first has the gap filled from the database, so screens still get every change in order.
  */
 export class Broadcaster {
   private timers: NodeJS.Timeout[] = [];
-  private lastSummary = '';
-  private readonly onAlarms = (changes: AlarmChange[]) => {
-    for (const change of changes) this.deps.io.to(ROOMS.alarms).emit('alarm', change);
+  private readonly lastSummary = new Map<string, string>();
+  private pipeline: Promise<unknown> = Promise.resolve();
+  /** The highest `seq` this node delivered live (null until known). */
+  private delivered: number | null = null;
+  private acrossNodes = false;
+  private readonly onLocalAlarms = (changes: AlarmChange[]) => {
+    if (this.acrossNodes) this.deps.io.serverSideEmit('alarm:changes', changes);
+    this.enqueue(() => this.deliver(changes));
+  };
+  private readonly onRemoteAlarms = (changes: AlarmChange[]) => {
+    this.enqueue(() => this.deliver(changes));
   };
 
   constructor(private readonly deps: BroadcasterDeps) {}
 
   start(): void {
-    this.deps.events.on('alarm.changed', this.onAlarms);
+    this.enqueue(async () => {
+      this.delivered ??= await this.deps.alarms.lastSeq();
+    });
+    this.deps.events.on('alarm.changed', this.onLocalAlarms);
+    this.deps.io.on('alarm:changes', this.onRemoteAlarms);
     this.timers.push(setInterval(() => this.pushHealth(), STATUS_PUSH_MS));
   }
 
   stop(): void {
-    this.deps.events.off('alarm.changed', this.onAlarms);
+    this.deps.events.off('alarm.changed', this.onLocalAlarms);
+    this.deps.io.off('alarm:changes', this.onRemoteAlarms);
     this.timers.forEach(clearInterval);
     this.timers = [];
   }
 
-  /** Sends the coalesced status, fault-ticket and post changes, and the camera summary when it moved. */
+  /** Called once the Socket.IO adapter spans several nodes: from now on alarm changes are relayed to the others. */
+  relayAcrossNodes(): void {
+    this.acrossNodes = true;
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const result = this.pipeline.then(work);
+    this.pipeline = result.catch((error: unknown) => this.deps.log.error({ err: error }, 'alarm delivery step failed'));
+    return result;
+  }
+
+  /** Sends changes to the rooms that may see them, in `seq` order, each once; fills a gap from the change log first. */
+  private async deliver(changes: AlarmChange[]): Promise<void> {
+    for (const change of changes) {
+      if (this.delivered !== null && change.seq <= this.delivered) continue;
+      if (this.delivered !== null && change.seq > this.delivered + 1) {
+        // A change from another node may still be on its way, or the sequence skipped a number:
+        // the database says which changes exist in between.
+        const missing = await this.deps.alarms.changesAfter(this.delivered, change.seq - this.delivered);
+        for (const earlier of missing) if (earlier.seq < change.seq) this.emitAlarm(earlier);
+      }
+      this.emitAlarm(change);
+    }
+  }
+
+  private emitAlarm(change: AlarmChange): void {
+    const { alarm } = change;
+    this.deps.io.local
+      .to([ROOMS.alarmsCity, ROOMS.alarmsDistrict(alarm.districtCode), ROOMS.alarmsSchool(alarm.schoolId)])
+      .emit('alarm', change);
+    this.delivered = Math.max(this.delivered ?? 0, change.seq);
+  }
+
+  /** Sends the coalesced status, fault-ticket and post changes, and the camera summaries that moved, each room its share. */
   pushHealth(): void {
     // Not volatile: a volatile packet is dropped whenever the transport is still writing the
     // previous one (so a second emit in the same flush would be lost), and a lost status change
     // leaves a school the wrong colour. Coalescing already bounds the rate to 4 flushes a second.
-    const wall = () => this.deps.io.to(ROOMS.wall);
-    const changes = this.deps.status.flush();
-    if (changes.length > 0) wall().emit('school:status', { changes });
-    const cameras = this.deps.schoolCameras.flush();
-    if (cameras.length > 0) wall().emit('school:cameras', { changes: cameras });
-    const faults = this.deps.faults.flush();
-    if (faults.length > 0) wall().emit('camera:faults', { changes: faults });
+    const { io, registry } = this.deps;
+    const schoolPlace = (schoolId: string): Place => ({ districtCode: registry.school(schoolId)?.districtCode, schoolIds: [schoolId] });
+    this.fanOut(this.deps.status.flush(), (c) => schoolPlace(c.schoolId), (room, changes) => io.local.to(room).emit('school:status', { changes }));
+    this.fanOut(this.deps.schoolCameras.flush(), ([schoolId]) => schoolPlace(schoolId), (room, changes) => io.local.to(room).emit('school:cameras', { changes }));
+    this.fanOut(
+      this.deps.faults.flush(),
+      (f) => ({ districtCode: f.districtCode || registry.school(f.schoolId)?.districtCode, schoolIds: [f.schoolId] }),
+      (room, changes) => io.local.to(room).emit('camera:faults', { changes }),
+    );
     const posts = this.deps.posts.flush();
-    if (posts.length > 0) wall().emit('post:status', { changes: posts });
-    const summary: CameraSummary = this.deps.cameras.summary();
-    const key = JSON.stringify(summary);
-    if (key !== this.lastSummary) {
-      this.lastSummary = key;
-      wall().emit('camera:summary', summary);
+    if (posts.length > 0) {
+      const postPlaces = new Map(registry.guardPosts().map((p) => [p.id, { districtCode: p.districtCode, schoolIds: p.schoolIds }]));
+      this.fanOut(posts, (p) => postPlaces.get(p.postId) ?? { districtCode: undefined, schoolIds: [] }, (room, changes) => io.local.to(room).emit('post:status', { changes }));
+    }
+    this.pushSummaries();
+  }
+
+  private hasRoom(room: string): boolean {
+    return this.deps.io.of('/').adapter.rooms.has(room);
+  }
+
+  /** City room: every item; a district room: its district's; a school room: its school's. Only rooms with screens on this node are sent to. */
+  private fanOut<T>(items: T[], placeOf: (item: T) => Place, send: (room: string, items: T[]) => void): void {
+    if (items.length === 0) return;
+    if (this.hasRoom(ROOMS.wallCity)) send(ROOMS.wallCity, items);
+    const byRoom = new Map<string, T[]>();
+    const add = (room: string, item: T) => {
+      if (!this.hasRoom(room)) return;
+      const list = byRoom.get(room);
+      if (list) list.push(item);
+      else byRoom.set(room, [item]);
+    };
+    for (const item of items) {
+      const place = placeOf(item);
+      if (place.districtCode) add(ROOMS.wallDistrict(place.districtCode), item);
+      for (const schoolId of place.schoolIds) add(ROOMS.wallSchool(schoolId), item);
+    }
+    for (const [room, list] of byRoom) send(room, list);
+  }
+
+  /** The city's camera summary to city screens, each district's to its county screens, each school's to its school's; only when it moved. */
+  private pushSummaries(): void {
+    const { io, cameras, schoolCameras } = this.deps;
+    const rooms = io.of('/').adapter.rooms;
+    for (const room of this.lastSummary.keys()) if (!rooms.has(room)) this.lastSummary.delete(room);
+    const send = (room: string, summary: CameraSummary) => {
+      const key = JSON.stringify(summary);
+      if (this.lastSummary.get(room) === key) return;
+      this.lastSummary.set(room, key);
+      io.local.to(room).emit('camera:summary', summary);
+    };
+    for (const room of rooms.keys()) {
+      if (room === ROOMS.wallCity) send(room, cameras.summary());
+      else if (room.startsWith(WALL_SCHOOL_PREFIX)) send(room, schoolCameras.summaryOfSchool(room.slice(WALL_SCHOOL_PREFIX.length)));
+      else if (room.startsWith(WALL_DISTRICT_PREFIX)) send(room, schoolCameras.summaryOfDistrict(room.slice(WALL_DISTRICT_PREFIX.length)));
     }
   }
 
   /**
-   * Brings a connecting screen up to date, then makes it live. It runs in the write queue, so no
-   * alarm change can commit in between: the screen gets every change after its `lastSeq` exactly
-   * once and in order — replayed from the log, or as a fresh snapshot when it is new or too far
-   * behind — and joins the live room in the same step.
+   * Brings a connecting screen up to date, then makes it live. It runs in the delivery queue, so
+   * no live change can reach the screen in between: the screen gets every change it may see after
+   * its `lastSeq` exactly once and in order — replayed from the log, or as a fresh snapshot when
+   * it is new or too far behind — and joins its rooms in the same step. `seq` stays global, so a
+   * county screen sees gaps in it.
    */
   catchUp(socket: XiaoanSocket, lastSeq: number | null): Promise<void> {
-    const { writes, alarms, replayLimit } = this.deps;
-    return writes.run(async () => {
+    const { alarms, replayLimit } = this.deps;
+    const user = socket.data.user;
+    return this.enqueue(async () => {
       let seq: number;
       const latest = await alarms.lastSeq();
       const replayable = lastSeq !== null && lastSeq <= latest && latest - lastSeq <= replayLimit;
       if (replayable) {
         const changes = await alarms.changesAfter(lastSeq, replayLimit);
-        for (const change of changes) socket.emit('alarm', change);
-        seq = latest;
+        for (const change of changes) if (seesAlarm(user, change.alarm)) socket.emit('alarm', change);
+        seq = Math.max(latest, changes.at(-1)?.seq ?? 0);
       } else {
         const snapshot = await alarms.snapshot();
-        socket.emit('alarm:snapshot', snapshot);
+        socket.emit('alarm:snapshot', { seq: snapshot.seq, alarms: snapshot.alarms.filter((alarm) => seesAlarm(user, alarm)) });
         seq = snapshot.seq;
       }
       if (socket.disconnected) return;
-      await socket.join([ROOMS.alarms, ROOMS.wall]);
+      await socket.join(roomsOf(user));
       socket.emit('alarm:live', { seq, serverTime: new Date().toISOString() });
     });
   }

@@ -1,29 +1,63 @@
-import type { Server as HttpServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import cookieParser from 'cookie-parser';
 import { Server } from 'socket.io';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { operatorNameSchema } from '../../shared/commands.js';
+import type { AuditService } from '../auth/audit.service.js';
+import type { AuthService } from '../auth/auth.service.js';
+import { SESSION_COOKIE } from '../http/auth.routes.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import { registerAlarmHandlers } from './alarm.handlers.js';
 import type { Broadcaster, XiaoanServer } from './broadcaster.js';
 
 const handshakeSchema = z.object({
   lastSeq: z.number().int().min(0).nullable().optional(),
-  operator: operatorNameSchema.optional(),
 });
 
-/** Creates the Socket.IO server and validates every handshake. */
-export function createSocketServer(http: HttpServer): XiaoanServer {
+/** The handshake's refusal when no valid session cookie came with it (the screen shows the sign-in page). */
+export const NOT_SIGNED_IN = 'not signed in';
+
+/** The session token from the handshake request's cookies (parsed by cookie-parser on the engine). */
+function sessionTokenOf(request: IncomingMessage): string | null {
+  const value: unknown = (request as IncomingMessage & { cookies?: Record<string, unknown> }).cookies?.[SESSION_COOKIE];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/**
+ * Creates the Socket.IO server: every handshake must carry a live session cookie (the browser
+ * sends it on the same origin), and its `auth` may carry the last `seq` the screen saw.
+ */
+export function createSocketServer(http: HttpServer, deps: { auth: AuthService; log: Logger }): XiaoanServer {
   const io: XiaoanServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1e6 });
+  io.engine.use(cookieParser());
   io.use((socket, next) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {});
     if (!parsed.success) {
-      next(new Error('handshake auth: lastSeq must be a whole number ≥ 0 or null; operator a name of 1 to 40 characters'));
+      next(new Error('handshake auth: lastSeq must be a whole number ≥ 0 or null'));
       return;
     }
-    socket.data.lastSeq = parsed.data.lastSeq ?? null;
-    socket.data.operator = parsed.data.operator ?? null;
-    next();
+    const token = sessionTokenOf(socket.request);
+    if (!token) {
+      next(new Error(NOT_SIGNED_IN));
+      return;
+    }
+    deps.auth.session(token).then(
+      (user) => {
+        if (!user) {
+          next(new Error(NOT_SIGNED_IN));
+          return;
+        }
+        socket.data.user = user;
+        socket.data.sessionKey = createHash('sha256').update(token).digest('hex');
+        socket.data.lastSeq = parsed.data.lastSeq ?? null;
+        next();
+      },
+      (error: unknown) => {
+        deps.log.error({ err: error }, 'session lookup failed at the socket handshake');
+        next(new Error('internal error: try again'));
+      },
+    );
   });
   return io;
 }
@@ -32,7 +66,7 @@ export function createSocketServer(http: HttpServer): XiaoanServer {
  * Registers each new screen's command handlers and hands it to the broadcaster's catch-up;
  * a failed catch-up disconnects it so it retries.
  */
-export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; log: Logger }): void {
+export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; audit: AuditService; log: Logger }): void {
   const { log } = deps;
   io.on('connection', (socket) => {
     registerAlarmHandlers(socket, deps);

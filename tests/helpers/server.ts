@@ -75,11 +75,19 @@ export interface RecordingClient {
   live: Promise<void>;
 }
 
-export function connectClient(url: string, options: { lastSeq?: number | null; operator?: string } = {}): RecordingClient {
+/**
+ * A real socket.io-client; `cookie` is a signed-in session's cookie header (signInAs from
+ * tests/helpers/auth.ts), without which the server refuses the handshake.
+ */
+export function connectClient(url: string, options: { cookie?: string; lastSeq?: number | null } = {}): RecordingClient {
   const lastSeq = options.lastSeq ?? null;
   let seen = lastSeq;
-  const auth = { lastSeq, ...(options.operator ? { operator: options.operator } : {}) };
-  const socket: TestSocket = connect(url, { transports: ['websocket'], reconnection: false, auth });
+  const socket: TestSocket = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    auth: { lastSeq },
+    ...(options.cookie ? { extraHeaders: { cookie: options.cookie } } : {}),
+  });
   const client: RecordingClient = {
     socket,
     changes: [],

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { Ack } from '../../shared/events.js';
 import { AlarmService } from '../../server/services/alarm.service.js';
+import { signInAs, type Session } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { connectClient, sosEvent, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
 
@@ -11,13 +12,22 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
   let sut: TestServer;
   let alice: RecordingClient;
   let bob: RecordingClient;
+  let reader: Session;
 
   beforeAll(async () => {
     sut = await startTestServer({ engine });
-    alice = connectClient(sut.url, { operator: '李警官' });
-    bob = connectClient(sut.url, { operator: '王警官' });
+    const [aliceSession, bobSession] = await Promise.all([
+      signInAs(sut, { role: 'police_operator', username: 'li', displayName: '李警官' }),
+      signInAs(sut, { role: 'police_operator', username: 'wang', displayName: '王警官' }),
+    ]);
+    reader = aliceSession;
+    alice = connectClient(sut.url, { cookie: aliceSession.cookie });
+    bob = connectClient(sut.url, { cookie: bobSession.cookie });
     await Promise.all([alice.live, bob.live]);
   });
+  async function stored(id: string): Promise<Alarm> {
+    return (await (await reader.get(`/api/v1/alarms/${id}`)).json()) as Alarm;
+  }
   afterAll(async () => {
     alice.socket.disconnect();
     bob.socket.disconnect();
@@ -42,8 +52,8 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
     const resolved = await bob.socket.emitWithAck('alarm:resolve', { id: alarm.id, disposition: 'handled_on_site', note: '已处置' });
     expect(resolved).toMatchObject({ ok: true, data: { state: 'resolved', disposition: 'handled_on_site' } });
 
-    const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
-    expect(stored.transitions.map((t) => [t.action, t.to, t.actor])).toEqual([
+    const final = await stored(alarm.id);
+    expect(final.transitions.map((t) => [t.action, t.to, t.actor])).toEqual([
       ['raise', 'new', 'device:SOS-S0001-1'],
       ['ack', 'acknowledged', '李警官'],
       ['handoff_sent', 'acknowledged', '李警官'],
@@ -52,8 +62,8 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
       ['arrive', 'on_scene', '王警官'],
       ['resolve', 'resolved', '王警官'],
     ]);
-    expect(stored.transitions.at(-1)?.note).toBe('已处置');
-    expect(stored.transitions.find((t) => t.action === 'dispatch')?.unitId).toBe('P001');
+    expect(final.transitions.at(-1)?.note).toBe('已处置');
+    expect(final.transitions.find((t) => t.action === 'dispatch')?.unitId).toBe('P001');
     await waitFor(() => bob.changes.some((c) => c.alarm.id === alarm.id && c.alarm.state === 'resolved'), 'bob sees it resolved');
   });
 
@@ -67,8 +77,7 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const loser = results.find((r) => !r.ok);
     expect(loser).toMatchObject({ ok: false, code: 'not_allowed', state: 'acknowledged', error: expect.stringMatching(/cannot ack this alarm: it is acknowledged/) });
-    const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
-    expect(stored.transitions.filter((t) => t.action === 'ack')).toHaveLength(1);
+    expect((await stored(alarm.id)).transitions.filter((t) => t.action === 'ack')).toHaveLength(1);
   });
 
   it('refuses illegal steps and bad payloads with a reason, changing nothing', async () => {
@@ -79,18 +88,37 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
     expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'NOPE' })).toEqual({ ok: false, code: 'invalid', error: "unknown unit 'NOPE'" });
     expect(await alice.socket.emitWithAck('alarm:false', { id: alarm.id, note: ' ' })).toMatchObject({ ok: false, code: 'invalid', error: expect.stringMatching(/^note: say why/) });
     expect(await alice.socket.emitWithAck('alarm:ack', { id: 'no-such-alarm' })).toEqual({ ok: false, code: 'not_found', error: 'no alarm no-such-alarm' });
-    const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
-    expect(stored.state).toBe('new');
-    expect(stored.transitions).toHaveLength(1);
+    const unchanged = await stored(alarm.id);
+    expect(unchanged.state).toBe('new');
+    expect(unchanged.transitions).toHaveLength(1);
     expect(alice.changes.length).toBe(before);
   });
 
-  it('refuses commands from a screen that has not named its operator', async () => {
-    const anonymous = connectClient(sut.url);
-    await anonymous.live;
+  it('refuses commands from a signed-in person whose role may not act on alarms', async () => {
+    const viewer = connectClient(sut.url, { cookie: (await signInAs(sut, { role: 'viewer' })).cookie });
+    await viewer.live;
     const alarm = await openSos('S0001', { drill: true });
-    expect(await anonymous.socket.emitWithAck('alarm:ack', { id: alarm.id })).toMatchObject({ ok: false, error: expect.stringMatching(/operator/) });
-    anonymous.socket.disconnect();
+    expect(await viewer.socket.emitWithAck('alarm:ack', { id: alarm.id })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect((await stored(alarm.id)).state).toBe('new');
+    viewer.socket.disconnect();
+  });
+
+  it('puts every command that changed something on the audit record: who, from where, what, from which state to which', async () => {
+    const alarm = await openSos('S0001');
+    expect(alarm.state).toBe('new');
+    expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'P001', note: '就近派警' })).toMatchObject({ ok: true });
+    expect(await bob.socket.emitWithAck('alarm:ack', { id: alarm.id })).toMatchObject({ ok: false, code: 'not_allowed' });
+    const entries = await sut.services.audit.search({ action: 'alarm.dispatch', limit: 100 });
+    const entry = entries.find((e) => e.target === alarm.id);
+    expect(entry).toMatchObject({
+      actor: 'li',
+      action: 'alarm.dispatch',
+      target: alarm.id,
+      address: expect.stringMatching(/127\.0\.0\.1/),
+      details: { displayName: '李警官', from: 'new', to: 'dispatched', unitId: 'P001', note: '就近派警' },
+    });
+    const refused = await sut.services.audit.search({ actor: 'wang', action: 'alarm.ack', limit: 100 });
+    expect(refused.filter((e) => e.target === alarm.id)).toEqual([]);
   });
 
   it('never hands a drill alarm to 110', async () => {
@@ -101,7 +129,7 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
 
   it.runIf(engine === 'postgres')('keeps one winner when the two operators sit on two server nodes over one database', async () => {
     const second = await startTestServer({ databaseUrl: sut.config.databaseUrl! });
-    const carol = connectClient(second.url, { operator: '赵警官' });
+    const carol = connectClient(second.url, { cookie: (await signInAs(second, { role: 'police_operator', username: 'zhao', displayName: '赵警官' })).cookie });
     try {
       await carol.live;
       for (let round = 0; round < 5; round++) {
@@ -111,8 +139,7 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
           carol.socket.emitWithAck('alarm:ack', { id: alarm.id }),
         ]);
         expect(results.filter((r) => r.ok)).toHaveLength(1);
-        const stored = (await (await fetch(`${sut.url}/api/v1/alarms/${alarm.id}`)).json()) as Alarm;
-        expect(stored.transitions.filter((t) => t.action === 'ack')).toHaveLength(1);
+        expect((await stored(alarm.id)).transitions.filter((t) => t.action === 'ack')).toHaveLength(1);
         await alice.socket.emitWithAck('alarm:cancel', { id: alarm.id, note: 'test round over' });
       }
     } finally {
@@ -122,14 +149,14 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
   });
 
   it('reports the alarm load with the measured time to acknowledge', async () => {
-    const response = await fetch(`${sut.url}/api/v1/alarms/stats?operators=2`);
+    const response = await reader.get('/api/v1/alarms/stats?operators=2');
     const report = (await response.json()) as { alarms: number; toAcknowledge: { count: number; meanSeconds: number | null }; priorityMix: Record<string, number> };
     expect(response.status).toBe(200);
     expect(report.alarms).toBeGreaterThanOrEqual(3);
     expect(report.toAcknowledge.count).toBeGreaterThanOrEqual(2);
     expect(report.toAcknowledge.meanSeconds).not.toBeNull();
     expect(report.priorityMix['1']).toBe(report.alarms);
-    const bad = await fetch(`${sut.url}/api/v1/alarms/stats?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`);
+    const bad = await reader.get('/api/v1/alarms/stats?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/from must be before to/);
   });

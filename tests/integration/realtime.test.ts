@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Broadcaster } from '../../server/realtime/broadcaster.js';
+import { signInAs } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { connectClient, sosEvent, startTestServer, waitFor, type RecordingClient, type TestServer, type TestServerOptions } from '../helpers/server.js';
 
@@ -13,8 +14,10 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
     servers.push(s);
     return s;
   }
-  function client(url: string, lastSeq: number | null = null): RecordingClient {
-    const c = connectClient(url, { lastSeq });
+  /** A city-level police operator's screen. */
+  async function client(target: TestServer, lastSeq: number | null = null): Promise<RecordingClient> {
+    const session = await signInAs(target, { role: 'police_operator' });
+    const c = connectClient(target.url, { cookie: session.cookie, lastSeq });
     clients.push(c);
     return c;
   }
@@ -26,7 +29,7 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
   it('gives a new screen a snapshot, then pushes every new alarm with a growing seq', async () => {
     const sut = await server();
     await sut.post(sosEvent('S0001'));
-    const screen = client(sut.url);
+    const screen = await client(sut);
     await screen.live;
     expect(screen.snapshots).toBe(1);
     expect(screen.lastSeq()).toBe(1);
@@ -39,11 +42,12 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
 
   it('stores an alarm before any screen hears of it', async () => {
     const sut = await server();
-    const screen = client(sut.url);
+    const reader = await signInAs(sut, { role: 'viewer' });
+    const screen = await client(sut);
     await screen.live;
     const storedWhenHeard = new Promise<number>((resolve) => {
       screen.socket.once('alarm', (change) => {
-        void fetch(`${sut.url}/api/v1/alarms/${change.alarm.id}`).then((r) => resolve(r.status));
+        void reader.get(`/api/v1/alarms/${change.alarm.id}`).then((r) => resolve(r.status));
       });
     });
     await sut.post(sosEvent('S0001'));
@@ -52,7 +56,7 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
 
   it('replays exactly what a reconnecting screen missed, in order and once each', async () => {
     const sut = await server();
-    const first = client(sut.url);
+    const first = await client(sut);
     await first.live;
     await sut.post(sosEvent('S0001'));
     await waitFor(() => first.changes.length === 1, 'first alarm');
@@ -62,7 +66,7 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
     await sut.post([sosEvent('S0002'), sosEvent('S0003')]);
     await sut.post({ type: 'alarm.intrusion', deviceId: 'INT-S0001-1', at: new Date().toISOString() });
 
-    const again = client(sut.url, seen);
+    const again = await client(sut, seen);
     await again.live;
     await sut.post({ type: 'alarm.intrusion', deviceId: 'INT-S0002-1', at: new Date().toISOString() });
     await waitFor(() => again.changes.length === 4, 'three replayed and one live change');
@@ -74,7 +78,7 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
     const sut = await server({ env: { XIAOAN_REPLAY_LIMIT: '2' } });
     for (const school of ['S0001', 'S0002', 'S0003']) await sut.post(sosEvent(school));
     await sut.post({ type: 'alarm.intrusion', deviceId: 'INT-S0001-1', at: new Date().toISOString() });
-    const behind = client(sut.url, 1);
+    const behind = await client(sut, 1);
     await behind.live;
     expect(behind.snapshots).toBe(1);
     expect(behind.changes).toEqual([]);
@@ -92,7 +96,7 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
 
     const after = await server({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
     await after.post(sosEvent('S0003'));
-    const screen = client(after.url, 1);
+    const screen = await client(after, 1);
     await screen.live;
     expect(screen.changes.map((c) => c.seq)).toEqual([2, 3]);
     expect(screen.changes[1]?.alarm.schoolId).toBe('S0003');
@@ -100,7 +104,7 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
 
   it('pushes a school status change when an alarm opens there, coalesced', async () => {
     const sut = await server();
-    const screen = client(sut.url);
+    const screen = await client(sut);
     await screen.live;
     const statuses: { schoolId: string; status: string }[] = [];
     screen.socket.on('school:status', ({ changes }) => statuses.push(...changes));
@@ -111,14 +115,14 @@ describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
       { schoolId: 'S0002', status: 'drill' },
     ]));
     expect(statuses.filter((s) => s.schoolId === 'S0001')).toHaveLength(1);
-    const wall = (await (await fetch(`${sut.url}/api/v1/wall`)).json()) as { statuses: unknown[]; schools: unknown[] };
+    const wall = (await (await (await signInAs(sut, { role: 'viewer' })).get('/api/v1/wall')).json()) as { statuses: unknown[]; schools: unknown[] };
     expect(wall.schools).toHaveLength(3);
     expect(wall.statuses).toHaveLength(2);
   });
 
   it('refuses a handshake with a nonsense lastSeq', async () => {
     const sut = await server();
-    const bad = connectClient(sut.url, { lastSeq: -5 });
+    const bad = connectClient(sut.url, { cookie: (await signInAs(sut, { role: 'viewer' })).cookie, lastSeq: -5 });
     clients.push(bad);
     await expect(bad.live).rejects.toThrow(/lastSeq must be/);
   });
