@@ -13,6 +13,7 @@ import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import { onMounted, onUnmounted, watch, type Ref } from 'vue';
+import { useStagePixelRatio } from './useStage.js';
 
 use([BarChart, LineChart, GridComponent, MarkLineComponent, TitleComponent, TooltipComponent, LabelLayout, CanvasRenderer]);
 
@@ -28,6 +29,9 @@ export type ChartOption = ComposeOption<
 export function useEChart(container: Ref<HTMLElement | null>, option: Ref<ChartOption | null>): void {
   let chart: EChartsType | null = null;
   let resizeObserver: ResizeObserver | null = null;
+  // Inside the kiosk's scaled stage the canvas needs the device ratio × the stage scale to stay sharp.
+  const stagePixelRatio = useStagePixelRatio();
+  const initOptions = () => ({ renderer: 'canvas' as const, ...(stagePixelRatio ? { devicePixelRatio: stagePixelRatio.value } : {}) });
 
   function draw(): void {
     if (chart && option.value) chart.setOption(option.value, { notMerge: true });
@@ -35,12 +39,20 @@ export function useEChart(container: Ref<HTMLElement | null>, option: Ref<ChartO
 
   onMounted(() => {
     if (!container.value) return;
-    chart = init(container.value, null, { renderer: 'canvas' });
+    chart = init(container.value, null, initOptions());
     resizeObserver = new ResizeObserver(() => chart?.resize());
     resizeObserver.observe(container.value);
     draw();
   });
   watch(option, draw);
+  if (stagePixelRatio) {
+    watch(stagePixelRatio, () => {
+      if (!chart || !container.value) return;
+      chart.dispose();
+      chart = init(container.value, null, initOptions());
+      draw();
+    });
+  }
   onUnmounted(() => {
     resizeObserver?.disconnect();
     resizeObserver = null;

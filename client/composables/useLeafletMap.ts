@@ -39,6 +39,11 @@ export function useMap(): L.Map {
   return map;
 }
 
+/** The enclosing useLeafletMap's map, null until created (for components that must not wait for it, such as the kiosk's map director). */
+export function useMapRef(): ShallowRef<L.Map | null> | null {
+  return inject(MAP_KEY, null);
+}
+
 /** A pane with its own z-index (Leaflet's overlay pane is 400, markers 600, popups 700). */
 export function ensurePane(map: L.Map, name: string, zIndex: number): HTMLElement {
   const pane = map.getPane(name) ?? map.createPane(name);

@@ -2,6 +2,7 @@ import { authEn } from './en.auth.js';
 import { deskEn } from './en.desk.js';
 import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
+import { kioskEn } from './en.kiosk.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
@@ -284,6 +285,7 @@ export const en: MessageSchema = {
   },
   ...fieldEn,
   ...deskEn,
+  ...kioskEn,
   ...authEn,
   language: {
     switchTo: '中文',

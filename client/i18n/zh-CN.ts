@@ -1,6 +1,7 @@
 import { authZhCN } from './zh-CN.auth.js';
 import { deskZhCN } from './zh-CN.desk.js';
 import { fieldZhCN } from './zh-CN.field.js';
+import { kioskZhCN } from './zh-CN.kiosk.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
 export const zhCN = {
@@ -283,6 +284,7 @@ export const zhCN = {
   },
   ...fieldZhCN,
   ...deskZhCN,
+  ...kioskZhCN,
   ...authZhCN,
   language: {
     switchTo: 'English',

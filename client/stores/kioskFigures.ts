@@ -1,0 +1,70 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { ComplianceMatrix, HazardCountsAnswer } from '../../shared/compliance.js';
+import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
+import { getJson } from '../api.js';
+
+/** How often each figure the socket does not push is read again. */
+export const KIOSK_POLL_MS = { stats: 60_000, hazards: 120_000, compliance: 600_000 } as const;
+type Source = keyof typeof KIOSK_POLL_MS;
+
+/**
+ * The kiosk's polled figures: response times (`/alarms/stats`, last 24 h, drills never counted),
+ * open hazards (`/hazards/counts`) and the compliance matrix's city total. Each keeps its last
+ * answer on failure (the screen shows the last picture). Polling stops while the page is hidden
+ * and reads everything once on return.
+ */
+export const useKioskFiguresStore = defineStore('kioskFigures', () => {
+  const stats = shallowRef<AlarmLoadReport | null>(null);
+  const hazards = shallowRef<HazardCountsAnswer | null>(null);
+  const compliance = shallowRef<ComplianceMatrix | null>(null);
+  const loadedAt = ref<Record<Source, number | null>>({ stats: null, hazards: null, compliance: null });
+  const timers = new Map<Source, ReturnType<typeof setInterval>>();
+  const controllers = new Map<Source, AbortController>();
+
+  const readers: Record<Source, (signal: AbortSignal) => Promise<void>> = {
+    stats: async (signal) => {
+      stats.value = await getJson<AlarmLoadReport>('/api/v1/alarms/stats', signal);
+    },
+    hazards: async (signal) => {
+      hazards.value = await getJson<HazardCountsAnswer>('/api/v1/hazards/counts', signal);
+    },
+    compliance: async (signal) => {
+      compliance.value = await getJson<ComplianceMatrix>('/api/v1/compliance/matrix', signal);
+    },
+  };
+
+  async function read(source: Source): Promise<void> {
+    controllers.get(source)?.abort();
+    const controller = new AbortController();
+    controllers.set(source, controller);
+    try {
+      await readers[source](controller.signal);
+      loadedAt.value = { ...loadedAt.value, [source]: Date.now() };
+    } catch {
+      // The last answer stays on screen; the next poll tries again.
+    } finally {
+      if (controllers.get(source) === controller) controllers.delete(source);
+    }
+  }
+
+  /** Reads everything now (at start, on return to visible, after a reconnect). */
+  function refresh(): void {
+    for (const source of Object.keys(KIOSK_POLL_MS) as Source[]) void read(source);
+  }
+
+  function start(): void {
+    if (timers.size > 0) return;
+    refresh();
+    for (const source of Object.keys(KIOSK_POLL_MS) as Source[]) timers.set(source, setInterval(() => void read(source), KIOSK_POLL_MS[source]));
+  }
+
+  function stop(): void {
+    for (const timer of timers.values()) clearInterval(timer);
+    timers.clear();
+    for (const controller of controllers.values()) controller.abort();
+    controllers.clear();
+  }
+
+  return { stats, hazards, compliance, loadedAt, refresh, start, stop };
+});
