@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -8,9 +9,11 @@ import { alarmRouter } from './http/alarm.routes.js';
 import { authRouter, loadSession } from './http/auth.routes.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { complianceRouter } from './http/compliance.routes.js';
+import { drillRouter } from './http/drill.routes.js';
 import { fieldRouter } from './http/field.routes.js';
 import { hazardRouter } from './http/hazard.routes.js';
 import { registryRouter } from './http/registry.routes.js';
+import { routePolicy, type IngestAuthenticator } from './http/route-policy.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
 import { ingestRouter } from './ingest/http.js';
@@ -38,9 +41,17 @@ export interface AppDeps extends Omit<Services, 'tick'> {
 
 /** The HTTP server, its Socket.IO server and the broadcaster, not yet listening. */
 export interface App {
+  /** The Express application (tests read its routes). */
+  app: express.Express;
   server: http.Server;
   io: XiaoanServer;
   broadcaster: Broadcaster;
+}
+
+/** The built-in integration: XIAOAN_INGEST_TOKEN or the stored default, compared in constant time. */
+function builtInIngestToken(token: string): IngestAuthenticator {
+  const expected = createHash('sha256').update(token).digest();
+  return (presented) => (timingSafeEqual(createHash('sha256').update(presented).digest(), expected) ? { tokenId: 0, name: 'built-in' } : null);
 }
 
 /** Wires routes and sockets; no side effects until the caller listens. */
@@ -66,6 +77,8 @@ export function createApp(deps: AppDeps): App {
   );
   api.use(cookieParser());
   api.use(loadSession(deps.auth));
+  // Deny by default: every request needs a rule in ROUTE_POLICY, and the caller it names.
+  api.use(routePolicy({ ingest: builtInIngestToken(deps.ingestToken) }));
   api.use(express.json({ limit: '64kb', type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
   api.use(authRouter({ auth: deps.auth, audit: deps.audit, loginsPerMinute: deps.loginsPerMinute }));
   api.use(ingestRouter({ ingest: deps.ingest, token: deps.ingestToken, maxBytes: deps.ingestMaxBytes, log: deps.log }));
@@ -74,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
   api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines }));
   api.use(hazardRouter(deps.hazards));
+  api.use(drillRouter({ drills: deps.drills, registry: deps.registry, clock: deps.clock }));
   api.use(
     wallRouter({
       registry: deps.registry,
@@ -110,5 +124,5 @@ export function createApp(deps: AppDeps): App {
     log: deps.log,
   });
   handleConnections(io, broadcaster, { alarms: deps.alarms, audit: deps.audit, log: deps.log });
-  return { server, io, broadcaster };
+  return { app, server, io, broadcaster };
 }

@@ -22,6 +22,9 @@ const envSchema = z.object({
     .string()
     .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
     .default('09-01..01-31,03-01..07-15'),
+  XIAOAN_DEMO: onOff.default('on'),
+  XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  NODE_ENV: z.string().optional(),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
@@ -40,6 +43,10 @@ export interface Config {
   adminPassword: string | null;
   /** Sign-in attempts allowed per client address per minute. */
   loginsPerMinute: number;
+  /** Seed the documented demo accounts (never when NODE_ENV=production). */
+  demo: boolean;
+  /** Ingest requests (not events) allowed per ingest token per minute. */
+  ingestRatePerMinute: number;
   dataset: { seed: number; scale: 'city' | 'province' };
   tileUrl: string | null;
   tileAttribution: string | null;
@@ -68,6 +75,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestToken: e.XIAOAN_INGEST_TOKEN ?? null,
     adminPassword: e.XIAOAN_ADMIN_PASSWORD ?? null,
     loginsPerMinute: e.XIAOAN_LOGIN_RATE_PER_MINUTE,
+    demo: e.XIAOAN_DEMO === 'on' && e.NODE_ENV !== 'production',
+    ingestRatePerMinute: e.XIAOAN_INGEST_RATE_PER_MINUTE,
     dataset: { seed: e.XIAOAN_DATASET_SEED, scale: e.XIAOAN_DATASET_SCALE },
     tileUrl: e.XIAOAN_TILE_URL ?? null,
     tileAttribution: e.XIAOAN_TILE_ATTRIBUTION ?? null,

@@ -10,9 +10,10 @@ import { openStore, type Store } from './db/database.js';
 import { RegistryRepository } from './db/registry.repository.js';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
 import { createLogger, type Logger } from './logger.js';
-import { buildServices } from './services/build.js';
+import type { Express } from 'express';
+import { buildServices, type Services } from './services/build.js';
 import type { AuthService } from './auth/auth.service.js';
-import { MIN_PASSWORD_LENGTH } from '../shared/auth.js';
+import { MIN_PASSWORD_LENGTH, type Role } from '../shared/auth.js';
 import { DEFAULT_RESPONSE_TARGETS } from '../shared/rules/response.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
@@ -33,6 +34,10 @@ export interface RunningServer {
   ingestToken: string;
   store: Store;
   log: Logger;
+  /** The domain services (tests create people with `services.auth`). */
+  services: Services;
+  /** The Express application (tests enumerate its routes). */
+  app: Express;
   /** The MQTT consumer, when MQTT_URL is set. */
   mqtt: MqttIngest | null;
   /** Runs the periodic checks now and waits for their writes (tests drive it with a pinned clock). */
@@ -64,10 +69,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
+  if (config.demo) await ensureDemoAccounts(services, log);
 
   const eventLoop = new EventLoopMonitor();
   const clientDir = options.clientDir ?? defaultClientDir;
-  const { server, io, broadcaster } = createApp({
+  const { app, server, io, broadcaster } = createApp({
     ...services,
     log,
     clock,
@@ -103,10 +109,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestToken,
     store,
     log,
+    services,
+    app,
     mqtt: mqttIngest,
     async tick() {
       await services.tick();
-  await ensureAdmin(services.auth, config.adminPassword, log);
       await services.writes.drain();
     },
     async close() {
@@ -147,6 +154,34 @@ async function ensureAdmin(auth: AuthService, password: string | null, log: Logg
   }
   await auth.createUser({ username: 'admin', displayName: '系统管理员', password, role: 'admin' });
   log.info('administrator account "admin" created from XIAOAN_ADMIN_PASSWORD');
+}
+
+/** The demo accounts' shared password (README: "Demo accounts"). */
+export const DEMO_PASSWORD = 'xiaoan-demo';
+
+/**
+ * Demo mode (not NODE_ENV=production, XIAOAN_DEMO not off): one account per role, all with the
+ * password `xiaoan-demo`, each created once. The administrator is never among them.
+ */
+async function ensureDemoAccounts(services: Services, log: Logger): Promise<void> {
+  const firstSchool = services.registry.schools()[0];
+  const accounts: { username: string; displayName: string; role: Role; districtCode: string | null; schoolId: string | null }[] = [
+    { username: 'police', displayName: '市局指挥中心值班员', role: 'police_operator', districtCode: null, schoolId: null },
+    { username: 'police-xinhua', displayName: '新华分局值班员', role: 'police_operator', districtCode: '410402', schoolId: null },
+    { username: 'edu', displayName: '市教体局值班员', role: 'education_staff', districtCode: null, schoolId: null },
+    { username: 'edu-xinhua', displayName: '新华区教体局值班员', role: 'education_staff', districtCode: '410402', schoolId: null },
+    ...(firstSchool
+      ? [{ username: 'school', displayName: `${firstSchool.name}安保负责人`, role: 'school_user' as const, districtCode: firstSchool.districtCode, schoolId: firstSchool.id }]
+      : []),
+    { username: 'viewer', displayName: '大屏', role: 'viewer', districtCode: null, schoolId: null },
+  ];
+  const created: string[] = [];
+  for (const account of accounts) {
+    if (await services.auth.hasUser(account.username)) continue;
+    await services.auth.createUser({ ...account, password: DEMO_PASSWORD });
+    created.push(account.username);
+  }
+  if (created.length > 0) log.warn({ accounts: created }, 'demo mode: demo accounts created (see README; XIAOAN_DEMO=off or NODE_ENV=production turns this off)');
 }
 
 /** The embedded default's ingest token: made once, kept in the database. */

@@ -9,7 +9,7 @@ import { statisticsCsv, statisticsTable, statisticsWorkbook } from '../services/
 import type { Outcome } from '../services/outcome.js';
 import type { RecordService } from '../services/record.service.js';
 import type { RoutineKind, RoutineService } from '../services/routine.service.js';
-import { actingPerson, NO_OPERATOR } from './operator.js';
+import { requireUser } from './route-policy.js';
 
 const asOfQuery = complianceFilterSchema.extend({ asOf: localDate.optional() });
 const schoolsQuery = asOfQuery.extend({
@@ -113,8 +113,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
   });
 
   router.put('/schools/:id/record', json, async (req, res) => {
-    const actor = actingPerson(req);
-    if (!actor) return void res.status(400).json({ error: NO_OPERATOR });
+    const actor = requireUser(req).displayName;
     const edit = recordEditSchema.safeParse(req.body);
     if (!edit.success) return validationError(res, edit.error);
     answer(res, await records.edit(req.params.id, edit.data as RecordEdit, actor));
@@ -135,8 +134,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
       res.json({ schoolId: req.params.id, [key]: list });
     });
     router.post(`/schools/:id/${kind}`, json, async (req, res) => {
-      const actor = actingPerson(req);
-      if (!actor) return void res.status(400).json({ error: NO_OPERATOR });
+      const actor = requireUser(req).displayName;
       const input = routineInputs[kind].safeParse(req.body);
       if (!input.success) return validationError(res, input.error);
       answer(res, await routines.add(kind, req.params.id, input.data as never, actor), true);

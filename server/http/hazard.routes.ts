@@ -3,7 +3,7 @@ import { hazardInputSchema, hazardQuerySchema, hazardStepSchemas } from '../../s
 import { HAZARD_ACTIONS, type HazardStep } from '../../shared/rules/hazard.js';
 import type { HazardService } from '../services/hazard.service.js';
 import { answer, validationError } from './compliance.routes.js';
-import { actingPerson, NO_OPERATOR } from './operator.js';
+import { requireUser } from './route-policy.js';
 
 /**
  * Hazards (隐患): list and counts, register, and one POST per step (dispatch, rectify, verify,
@@ -31,8 +31,7 @@ export function hazardRouter(hazards: HazardService): Router {
   });
 
   router.post('/hazards', json, async (req, res) => {
-    const actor = actingPerson(req);
-    if (!actor) return void res.status(400).json({ error: NO_OPERATOR });
+    const actor = requireUser(req).displayName;
     const input = hazardInputSchema.safeParse(req.body);
     if (!input.success) return validationError(res, input.error);
     answer(res, await hazards.create(input.data, actor), true);
@@ -40,8 +39,7 @@ export function hazardRouter(hazards: HazardService): Router {
 
   for (const action of HAZARD_ACTIONS) {
     router.post(`/hazards/:id/${action}`, json, async (req, res) => {
-      const actor = actingPerson(req);
-      if (!actor) return void res.status(400).json({ error: NO_OPERATOR });
+      const actor = requireUser(req).displayName;
       const body = hazardStepSchemas[action].safeParse(req.body ?? {});
       if (!body.success) return validationError(res, body.error);
       const { version, ...rest } = body.data;

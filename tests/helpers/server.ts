@@ -41,6 +41,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     XIAOAN_SIMULATOR: 'off',
     XIAOAN_INGEST_TOKEN: TEST_TOKEN,
     XIAOAN_LOG_LEVEL: 'silent',
+    // Tests sign in through signInAs (tests/helpers/auth.ts), many times a minute, without demo accounts.
+    XIAOAN_DEMO: 'off',
+    XIAOAN_LOGIN_RATE_PER_MINUTE: '10000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });

@@ -110,7 +110,17 @@ describe('sign-in over HTTP', () => {
     const me = await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie: session!.split(';')[0]! } });
     expect(await me.json()).toMatchObject({ user: { username: 'admin', role: 'admin' } });
 
-    const out = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie: session!.split(';')[0]! } });
+    // A cookie-authenticated write without the CSRF header (a cross-site form) is refused.
+    const cookie = cookies.map((c) => c.split(';')[0]!).join('; ');
+    const { csrfToken } = (await response.json()) as { csrfToken: string };
+    const forged = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toEqual({ error: expect.stringMatching(/X-CSRF-Token/) });
+    const wrong = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': `${csrfToken}x` } });
+    expect(wrong.status).toBe(403);
+    expect((await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie } })).status).toBe(200);
+
+    const out = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken } });
     expect(out.status).toBe(204);
     expect((await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie: session!.split(';')[0]! } })).status).toBe(401);
   });

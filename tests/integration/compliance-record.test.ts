@@ -3,6 +3,7 @@ import type { DrillView, RecordHistoryEntry, SchoolComplianceAnswer, SchoolRecor
 import { makeRecord } from '../../mocks/factories/compliance.js';
 import { RecordService } from '../../server/services/record.service.js';
 import { availableEngines } from '../helpers/engines.js';
+import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
@@ -18,9 +19,16 @@ describe.each(engines)(`${RecordService.name}, drills, inspections and self-chec
     await sut.close();
   });
 
+  /** One signed-in education-bureau person per display name: the acting person is the session's. */
+  const sessions = new Map<string, Promise<Session>>();
+  const as = (name: string) => {
+    if (!sessions.has(name)) sessions.set(name, signInAs(sut, { role: 'education_staff', username: name, displayName: name }));
+    return sessions.get(name)!;
+  };
+
+  /** Calls the API as `operator` (signed in), or signed out when null. */
   async function call<T>(method: string, path: string, body?: unknown, operator: string | null = '王干事'): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (operator) headers['x-xiaoan-operator'] = encodeURIComponent(operator);
+    const headers: Record<string, string> = operator ? (await as(operator)).headers() : { 'content-type': 'application/json' };
     const response = await fetch(`${sut.url}/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: response.status, body: (await response.json()) as T };
   }
@@ -71,7 +79,7 @@ describe.each(engines)(`${RecordService.name}, drills, inspections and self-chec
     expect(Object.keys(crossed.body.fields).sort()).toEqual(['boarders', 'controlRoomStaffed']);
     expect((await call('PUT', '/schools/S0001/record', { unknownField: 1 })).status).toBe(400);
     expect((await call('PUT', '/schools/S0001/record', { note: 'nothing else' })).status).toBe(400);
-    expect((await call('PUT', '/schools/S0001/record', { retentionDays: 60 }, null)).status).toBe(400);
+    expect((await call('PUT', '/schools/S0001/record', { retentionDays: 60 }, null)).status).toBe(401);
     expect((await call('PUT', '/schools/S9999/record', { retentionDays: 60 })).status).toBe(404);
     expect((await call<SchoolRecordView>('GET', '/schools/S0001/record')).body).toEqual(before.body);
     expect(await history()).toHaveLength(entries);

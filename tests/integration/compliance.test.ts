@@ -6,6 +6,7 @@ import type { ComplianceRuleId } from '../../shared/rules/compliance/index.js';
 import { generateDataset } from '../../mocks/dataset/index.js';
 import { ComplianceService } from '../../server/services/compliance.service.js';
 import { availableEngines } from '../helpers/engines.js';
+import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
@@ -13,8 +14,11 @@ const dataset = generateDataset({ referenceDate: '2026-11-30' });
 /** Monday 2026-11-30, 10:00 in Asia/Shanghai: the seeded city's "now". */
 const clock = { now: () => Date.parse('2026-11-30T02:00:00Z') };
 
+/** A city-level education-bureau person, signed in per suite. */
+let staff: Session;
+
 async function json<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: staff.headers() });
   expect(response.status, url).toBe(200);
   return (await response.json()) as T;
 }
@@ -25,6 +29,7 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
   beforeAll(async () => {
     sut = await startTestServer({ engine, clock, dataset });
     api = `${sut.url}/api/v1`;
+    staff = await signInAs(sut, { role: 'education_staff', displayName: '王干事' });
   }, 120_000);
   afterAll(async () => {
     await sut.close();
@@ -75,8 +80,8 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
     expect(rural.total.cells.control_room.rate!).toBeLessThan(matrix.total.cells.control_room.rate!);
     const one = await json<ComplianceMatrix>(`${api}/compliance/matrix?districtCode=410422`);
     expect(one.rows.map((r) => r.districtCode)).toEqual(['410422']);
-    expect((await fetch(`${api}/compliance/matrix?asOf=2026-02-30`)).status).toBe(400);
-    expect((await fetch(`${api}/compliance/matrix?stage=college`)).status).toBe(400);
+    expect((await fetch(`${api}/compliance/matrix?asOf=2026-02-30`, { headers: staff.headers() })).status).toBe(400);
+    expect((await fetch(`${api}/compliance/matrix?stage=college`, { headers: staff.headers() })).status).toBe(400);
   });
 
   it('drills a red cell down to the schools and each reason, and shows one school whole', async () => {
@@ -96,7 +101,7 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
     expect(school.items.map((i) => i.rule)).toEqual(matrix.rules);
     expect(school.items.every((i) => i.reason.zh && i.reason.en)).toBe(true);
     expect(school.summary.fail).toBeGreaterThanOrEqual(1);
-    expect((await fetch(`${api}/schools/S9999/compliance`)).status).toBe(404);
+    expect((await fetch(`${api}/schools/S9999/compliance`, { headers: staff.headers() })).status).toBe(404);
   });
 
   it('draws the trend month by month, rising as schools put things right', async () => {
@@ -110,13 +115,13 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
     expect(trend.points.at(-1)!.cells).toEqual(matrix.total.cells);
     const weekly = await json<ComplianceTrend>(`${api}/compliance/trend?step=week&from=2026-11-01&to=2026-11-30&districtCode=410402`);
     expect(weekly.points.map((p) => p.asOf)).toEqual(['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23', '2026-11-30']);
-    expect((await fetch(`${api}/compliance/trend?from=2020-01-01&to=2026-11-30&step=week`)).status).toBe(400);
+    expect((await fetch(`${api}/compliance/trend?from=2020-01-01&to=2026-11-30&step=week`, { headers: staff.headers() })).status).toBe(400);
   });
 
   it('exports the 附件4 workbook whose every number, read back with exceljs, is the matrix', async () => {
     const asOf = '2026-10-31';
     const matrix = await json<ComplianceMatrix>(`${api}/compliance/matrix?asOf=${asOf}`);
-    const response = await fetch(`${api}/compliance/export.xlsx?asOf=${asOf}`);
+    const response = await fetch(`${api}/compliance/export.xlsx?asOf=${asOf}`, { headers: staff.headers() });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/spreadsheetml/);
     expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="xiaoan-compliance-2026-10-31.xlsx"/);
@@ -146,7 +151,7 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
 
   it('exports the same numbers as CSV with a UTF-8 byte-order mark', async () => {
     const matrix = await json<ComplianceMatrix>(`${api}/compliance/matrix`);
-    const response = await fetch(`${api}/compliance/export.csv`);
+    const response = await fetch(`${api}/compliance/export.csv`, { headers: staff.headers() });
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -175,7 +180,7 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
     const school = failing.schools[0]!.school;
     const response = await fetch(`${api}/schools/${school.id}/record`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json', 'x-xiaoan-operator': encodeURIComponent('王干事') },
+      headers: staff.headers(),
       body: JSON.stringify({ retentionDays: 180, note: '监控存储扩容' }),
     });
     expect(response.status).toBe(200);

@@ -3,6 +3,7 @@ import type { Alarm } from '../../shared/domain/index.js';
 import type { CameraFault, PostLive } from '../../shared/wall.js';
 import type { CoverageReport } from '../../shared/rules/coverage.js';
 import { FaultService } from '../../server/services/fault.service.js';
+import { signInAs, type Session } from '../helpers/auth.js';
 import { connectClient, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 
 /** A clock the test moves by hand. */
@@ -11,8 +12,11 @@ function pinnedClock(iso: string) {
   return { now: () => now, advance: (seconds: number) => (now += seconds * 1000), iso: () => new Date(now).toISOString() };
 }
 
+/** A city-level police operator on each test server, by origin. */
+const readers = new Map<string, Session>();
+
 async function json<T>(url: string): Promise<T> {
-  return (await (await fetch(url)).json()) as T;
+  return (await (await fetch(url, { headers: readers.get(new URL(url).origin)!.headers() })).json()) as T;
 }
 
 describe(`${FaultService.name} and the field services`, () => {
@@ -23,13 +27,14 @@ describe(`${FaultService.name} and the field services`, () => {
   async function server(clock: ReturnType<typeof pinnedClock>, dataDir?: string) {
     const s = await startTestServer({ clock, ...(dataDir ? { dataDir } : {}) });
     servers.push(s);
+    readers.set(new URL(s.url).origin, await signInAs(s, { role: 'police_operator' }));
     return s;
   }
 
   it('opens a fault ticket with the 24 h deadline after the third missed keepalive, and closes it when the camera is back', async () => {
     const clock = pinnedClock('2026-11-30T02:00:00Z');
     const sut = await server(clock);
-    const screen = connectClient(sut.url);
+    const screen = connectClient(sut.url, { cookie: readers.get(sut.url)!.cookie });
     await screen.live;
     const pushed: CameraFault[] = [];
     const counts: [string, number, number][] = [];
@@ -119,6 +124,6 @@ describe(`${FaultService.name} and the field services`, () => {
     expect(report.schools.find((s) => s.schoolId === 'S0001')).toMatchObject({ guardPost: { id: 'G0001' }, policePost: { id: 'P001' } });
     const strict = await json<CoverageReport>(`${sut.url}/api/v1/coverage?policePostM=100`);
     expect(strict.total.withPolicePost).toBe(0);
-    expect((await fetch(`${sut.url}/api/v1/coverage?policePostM=abc`)).status).toBe(400);
+    expect((await fetch(`${sut.url}/api/v1/coverage?policePostM=abc`, { headers: readers.get(sut.url)!.headers() })).status).toBe(400);
   });
 });

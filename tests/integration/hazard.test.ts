@@ -3,6 +3,7 @@ import type { Hazard } from '../../shared/rules/hazard.js';
 import type { HazardCountsAnswer, HazardListItem } from '../../shared/compliance.js';
 import { HazardService } from '../../server/services/hazard.service.js';
 import { availableEngines } from '../helpers/engines.js';
+import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
@@ -24,9 +25,16 @@ describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
     await sut.close();
   });
 
+  /** One signed-in education-bureau person per display name: the acting person is the session's. */
+  const sessions = new Map<string, Promise<Session>>();
+  const as = (name: string) => {
+    if (!sessions.has(name)) sessions.set(name, signInAs(sut, { role: 'education_staff', username: name, displayName: name }));
+    return sessions.get(name)!;
+  };
+
+  /** Calls the API as `operator` (signed in), or signed out when null. */
   async function call<T>(method: string, path: string, body?: unknown, operator: string | null = '李科长'): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (operator) headers['x-xiaoan-operator'] = encodeURIComponent(operator);
+    const headers: Record<string, string> = operator ? (await as(operator)).headers() : { 'content-type': 'application/json' };
     const response = await fetch(`${sut.url}/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     return { status: response.status, body: (await response.json()) as T };
   }
@@ -84,17 +92,17 @@ describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
     expect((await call('POST', `/hazards/${hazard.id}/verify`, { version: 3 })).status).toBe(200);
   });
 
-  it('validates what people send and requires the acting person', async () => {
+  it('validates what people send and requires a signed-in person', async () => {
     const missing = await call<{ error: string; fields: Record<string, string> }>('POST', '/hazards', { schoolId: 'S0001', source: 'rumour', description: '' });
     expect(missing.status).toBe(400);
     expect(Object.keys(missing.body.fields).sort()).toEqual(['description', 'source']);
     expect((await call('POST', '/hazards', { schoolId: 'S9999', source: 'police', description: '门口摊贩' })).status).toBe(400);
     expect((await call('POST', '/hazards', { schoolId: 'S0001', source: 'police', description: '门口摊贩', foundOn: '2026-12-01' })).status).toBe(400);
     const anonymous = await call<{ error: string }>('POST', '/hazards', { schoolId: 'S0001', source: 'police', description: '门口摊贩' }, null);
-    expect(anonymous).toEqual({ status: 400, body: { error: expect.stringMatching(/X-Xiaoan-Operator/) } });
+    expect(anonymous).toEqual({ status: 401, body: { error: 'not signed in' } });
     const hazard = await register();
     expect((await call('POST', `/hazards/${hazard.id}/dispatch`, { assignee: '王老师', deadline: '2026-13-40' })).status).toBe(400);
-    expect((await call('POST', `/hazards/${hazard.id}/dispatch`, {}, null)).status).toBe(400);
+    expect((await call('POST', `/hazards/${hazard.id}/dispatch`, {}, null)).status).toBe(401);
   });
 
   it('lists with filters, marks overdue ones and counts per district', async () => {
@@ -104,6 +112,7 @@ describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
     expect((await list('?overdue=true')).map((h) => h.id)).not.toContain(late.id);
 
     clock.advanceDays(3); // 2026-12-03: a day past its deadline
+    sessions.clear(); // three days idle ends a session: sign in again
     const overdue = await list('?overdue=true');
     expect(overdue.map((h) => h.id)).toContain(late.id);
     expect(overdue.every((h) => h.overdue && h.state === 'dispatched')).toBe(true);

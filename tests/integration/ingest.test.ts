@@ -2,12 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import { IngestService } from '../../server/ingest/ingest.service.js';
 import { availableEngines } from '../helpers/engines.js';
-import { sosEvent, startTestServer, type TestServer } from '../helpers/server.js';
+import { signInAs, type Session } from '../helpers/auth.js';
+import { sosEvent, startTestServer, TEST_TOKEN, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
 
+/** A city-level police operator, signed in per suite. */
+let reader: Session;
+
 async function alarms(sut: TestServer, query = 'state=all'): Promise<Alarm[]> {
-  const response = await fetch(`${sut.url}/api/v1/alarms?${query}`);
+  const response = await fetch(`${sut.url}/api/v1/alarms?${query}`, { headers: reader.headers() });
   return ((await response.json()) as { alarms: Alarm[] }).alarms;
 }
 
@@ -20,6 +24,7 @@ describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
   let sut: TestServer;
   beforeAll(async () => {
     sut = await startTestServer({ engine, env: { XIAOAN_INGEST_MAX_BYTES: '200000' } });
+    reader = await signInAs(sut, { role: 'police_operator' });
   });
   afterAll(async () => {
     await sut.close();
@@ -115,6 +120,31 @@ describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
     expect(open.map((a) => a.drill).sort()).toEqual([false, true]);
   });
 
+  it('raises an access-control anomaly (门禁异常) below SOS and intrusion, folding repeats from the same door', async () => {
+    const at = new Date().toISOString();
+    const first = await sut.post({ id: 'access-1', type: 'alarm.access', deviceId: 'ACC-S0003-1', at, reason: 'forced', doorId: 'gate-east' });
+    expect(first.body).toEqual({ accepted: 1, rejected: [] });
+    await sut.post({ id: 'access-2', type: 'alarm.access', deviceId: 'ACC-S0003-1', at, reason: 'held_open' });
+    const open = (await alarms(sut, 'state=open')).filter((a) => a.deviceId === 'ACC-S0003-1');
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ type: 'access_anomaly', priority: 3, schoolId: 'S0003', count: 2, drill: false });
+    expect(open[0]?.transitions.map((t) => [t.to, t.note])).toEqual([['new', 'forced @ gate-east']]);
+    const sos = (await alarms(sut, 'state=open')).find((a) => a.type === 'sos');
+    expect(sos?.priority).toBeLessThan(open[0]!.priority);
+    // Only an access-control device may report it, and only with a known reason.
+    const wrong = await sut.post([
+      { type: 'alarm.access', deviceId: 'SOS-S0003-1', at, reason: 'forced' },
+      { type: 'alarm.access', deviceId: 'ACC-S0003-1', at, reason: 'opened' },
+    ]);
+    expect(wrong.status).toBe(400);
+    expect((wrong.body.rejected as { error: string }[]).map((r) => r.error)).toEqual([
+      expect.stringMatching(/access device; 'SOS-S0003-1' is a sos/),
+      expect.stringMatching(/^reason: /),
+    ]);
+    const doors = await fetch(`${sut.url}/api/v1/devices?kind=access&schoolId=S0003`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(((await doors.json()) as { devices: { id: string }[] }).devices.map((d) => d.id)).toEqual(['ACC-S0003-1']);
+  });
+
   it('folds camera keepalives into state without storing them', async () => {
     const before = await eventCount(sut);
     const beats = Array.from({ length: 3 }, (_, i) => ({ type: 'camera.heartbeat', deviceId: `CAM-S0001-0${i + 1}`, at: new Date().toISOString() }));
@@ -127,7 +157,7 @@ describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect(await alarms(sut, `state=all&since=${encodeURIComponent(future)}`)).toEqual([]);
     expect((await alarms(sut, 'state=closed')).length).toBe(0);
-    const bad = await fetch(`${sut.url}/api/v1/alarms?state=maybe`);
+    const bad = await fetch(`${sut.url}/api/v1/alarms?state=maybe`, { headers: reader.headers() });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/^state: /);
   });
@@ -141,25 +171,29 @@ describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
     expect((await alarms(sut, 'type=sos,intrusion&districtCode=410403')).map((a) => a.schoolId)).toEqual(['S0002', 'S0002']);
     expect((await alarms(sut, 'drill=true')).every((a) => a.drill)).toBe(true);
     expect(await alarms(sut, 'q=nowhere-school')).toEqual([]);
-    expect((await fetch(`${sut.url}/api/v1/alarms?type=meteor`)).status).toBe(400);
+    expect((await fetch(`${sut.url}/api/v1/alarms?type=meteor`, { headers: reader.headers() })).status).toBe(400);
   });
 
   it("lists a school's devices with each camera's live state", async () => {
     await sut.post({ type: 'camera.fault', deviceId: 'CAM-S0002-01', at: new Date().toISOString(), fault: 'video_loss' });
-    const response = await fetch(`${sut.url}/api/v1/schools/S0002/devices`);
+    const response = await fetch(`${sut.url}/api/v1/schools/S0002/devices`, { headers: reader.headers() });
     const { devices } = (await response.json()) as { devices: { id: string; kind: string; state: string | null }[] };
     expect(devices.find((d) => d.id === 'CAM-S0002-01')?.state).toBe('fault');
     expect(devices.find((d) => d.id === 'CAM-S0002-02')?.state).toBe('online');
     expect(devices.find((d) => d.kind === 'sos')?.state).toBeNull();
-    expect((await fetch(`${sut.url}/api/v1/schools/S9999/devices`)).status).toBe(404);
+    expect((await fetch(`${sut.url}/api/v1/schools/S9999/devices`, { headers: reader.headers() })).status).toBe(404);
   });
 
   it('lists the registry for integrators, filtered by kind and school', async () => {
-    const response = await fetch(`${sut.url}/api/v1/devices?kind=sos&schoolId=S0002`);
+    const response = await fetch(`${sut.url}/api/v1/devices?kind=sos&schoolId=S0002`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     const { devices } = (await response.json()) as { devices: { id: string }[] };
     expect(devices.map((d) => d.id)).toEqual(['SOS-S0002-1']);
-    const schools = (await (await fetch(`${sut.url}/api/v1/schools?districtCode=410422`)).json()) as { schools: { id: string }[] };
+    const schools = (await (await fetch(`${sut.url}/api/v1/schools?districtCode=410422`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).json()) as { schools: { id: string }[] };
     expect(schools.schools.map((s) => s.id)).toEqual(['S0003']);
-    expect((await fetch(`${sut.url}/api/v1/devices?kind=toaster`)).status).toBe(400);
+    expect((await fetch(`${sut.url}/api/v1/devices?kind=toaster`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } })).status).toBe(400);
+    // A person with `read` sees it too; nobody else does, and a wrong token is refused outright.
+    expect((await fetch(`${sut.url}/api/v1/devices?kind=sos&schoolId=S0002`, { headers: reader.headers() })).status).toBe(200);
+    expect((await fetch(`${sut.url}/api/v1/devices`)).status).toBe(401);
+    expect((await fetch(`${sut.url}/api/v1/schools`, { headers: { authorization: 'Bearer wrong-token' } })).status).toBe(401);
   });
 });

@@ -1,0 +1,218 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { can, type Permission, type SessionUser } from '../../shared/auth.js';
+import { HAZARD_ACTIONS } from '../../shared/rules/hazard.js';
+import { CSRF_COOKIE, CSRF_HEADER, type WithUser } from './auth.routes.js';
+
+/** HTTP methods a rule names (HEAD is answered by the GET rule). */
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/**
+ * Who may call a route: a permission (signed in and the role holds it), anyone (`public`), any
+ * signed-in person (`signed-in`), an integration with a bearer ingest token (`ingest`), or either
+ * a bearer ingest token or a signed-in person with `read` (`ingest-or-read`, the registry).
+ */
+export type RouteAllow = Permission | 'public' | 'signed-in' | 'ingest' | 'ingest-or-read';
+
+/** One route's rule. `path` is the Express path relative to `/api/v1`, e.g. `/alarms/:id`. */
+export interface RouteRule {
+  method: RouteMethod;
+  path: string;
+  allow: RouteAllow;
+}
+
+/**
+ * Every `/api/v1` route and who may call it. Deny by default: a request matching no rule is
+ * refused 403. A new route MUST add its rule here (tests/integration/access-matrix.test.ts
+ * enumerates the app's real routes and fails for one without a rule, or a rule without a route).
+ * District and school scope are applied inside the handlers (`inScope` from shared/auth.ts).
+ */
+export const ROUTE_POLICY: readonly RouteRule[] = [
+  // Sign-in (server/http/auth.routes.ts)
+  { method: 'POST', path: '/auth/login', allow: 'public' },
+  { method: 'POST', path: '/auth/kiosk', allow: 'public' },
+  { method: 'POST', path: '/auth/logout', allow: 'signed-in' },
+  { method: 'GET', path: '/auth/me', allow: 'signed-in' },
+  { method: 'POST', path: '/auth/password', allow: 'signed-in' },
+
+  // Operations (server/http/wall.routes.ts): the client's settings before sign-in, and /health for monitoring.
+  { method: 'GET', path: '/client-config', allow: 'public' },
+  { method: 'GET', path: '/health', allow: 'public' },
+
+  // Ingest (server/ingest/http.ts) and the registry an integrator maps its devices with.
+  { method: 'POST', path: '/events', allow: 'ingest' },
+  { method: 'GET', path: '/schools', allow: 'ingest-or-read' },
+  { method: 'GET', path: '/devices', allow: 'ingest-or-read' },
+
+  // The map wall and alarms
+  { method: 'GET', path: '/wall', allow: 'read' },
+  { method: 'GET', path: '/schools/:id/devices', allow: 'read' },
+  { method: 'GET', path: '/alarms/stats', allow: 'read' },
+  { method: 'GET', path: '/alarms', allow: 'read' },
+  { method: 'GET', path: '/alarms/:id', allow: 'read' },
+
+  // Device health, 护学岗, patrol, coverage (server/http/field.routes.ts)
+  { method: 'GET', path: '/faults', allow: 'read' },
+  { method: 'GET', path: '/posts/status', allow: 'read' },
+  { method: 'GET', path: '/patrol', allow: 'read' },
+  { method: 'GET', path: '/coverage', allow: 'read' },
+
+  // Compliance desk (server/http/compliance.routes.ts)
+  { method: 'GET', path: '/compliance/matrix', allow: 'read' },
+  { method: 'GET', path: '/compliance/schools', allow: 'read' },
+  { method: 'GET', path: '/compliance/trend', allow: 'read' },
+  { method: 'GET', path: '/compliance/export.xlsx', allow: 'export' },
+  { method: 'GET', path: '/compliance/export.csv', allow: 'export' },
+  { method: 'GET', path: '/schools/:id/compliance', allow: 'read' },
+  { method: 'GET', path: '/schools/:id/record', allow: 'read' },
+  { method: 'PUT', path: '/schools/:id/record', allow: 'records.write' },
+  { method: 'GET', path: '/schools/:id/record/history', allow: 'read' },
+  ...(['drills', 'inspections', 'self-checks'] as const).flatMap((kind): RouteRule[] => [
+    { method: 'GET', path: `/schools/:id/${kind}`, allow: 'read' },
+    { method: 'POST', path: `/schools/:id/${kind}`, allow: 'records.write' },
+  ]),
+
+  // Hazards (server/http/hazard.routes.ts)
+  { method: 'GET', path: '/hazards', allow: 'read' },
+  { method: 'GET', path: '/hazards/counts', allow: 'read' },
+  { method: 'GET', path: '/hazards/:id', allow: 'read' },
+  { method: 'POST', path: '/hazards', allow: 'records.write' },
+  ...HAZARD_ACTIONS.map((action): RouteRule => ({ method: 'POST', path: `/hazards/:id/${action}`, allow: 'records.write' })),
+
+  // Live drills (server/http/drill.routes.ts): read within scope, run with drill.run, reports with export.
+  { method: 'GET', path: '/drills', allow: 'read' },
+  { method: 'POST', path: '/drills', allow: 'drill.run' },
+  { method: 'GET', path: '/drills/:id', allow: 'read' },
+  { method: 'POST', path: '/drills/:id/start', allow: 'drill.run' },
+  { method: 'POST', path: '/drills/:id/end', allow: 'drill.run' },
+  { method: 'POST', path: '/drills/:id/cancel', allow: 'drill.run' },
+  { method: 'PUT', path: '/drills/:id/checklist/:itemId', allow: 'drill.run' },
+  { method: 'GET', path: '/drills/:id/export.csv', allow: 'export' },
+  { method: 'GET', path: '/drills/:id/export.pdf', allow: 'export' },
+
+  // Administration (server/http/admin.routes.ts)
+  { method: 'GET', path: '/admin/users', allow: 'admin' },
+  { method: 'POST', path: '/admin/users', allow: 'admin' },
+  { method: 'PUT', path: '/admin/users/:id', allow: 'admin' },
+  { method: 'POST', path: '/admin/users/:id/password', allow: 'admin' },
+  { method: 'GET', path: '/admin/tokens', allow: 'admin' },
+  { method: 'POST', path: '/admin/tokens', allow: 'admin' },
+  { method: 'POST', path: '/admin/tokens/:id/revoke', allow: 'admin' },
+  { method: 'GET', path: '/admin/viewer-links', allow: 'admin' },
+  { method: 'POST', path: '/admin/viewer-links', allow: 'admin' },
+  { method: 'POST', path: '/admin/viewer-links/:id/revoke', allow: 'admin' },
+  { method: 'GET', path: '/admin/audit', allow: 'admin' },
+  { method: 'GET', path: '/admin/audit.csv', allow: 'admin' },
+];
+
+interface CompiledRule {
+  rule: RouteRule;
+  pattern: RegExp;
+}
+
+/** Express's default matching: case-insensitive, a trailing slash optional, `:name` one non-empty segment. */
+function compile(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}/?$`, 'i');
+}
+
+const compiled: CompiledRule[] = ROUTE_POLICY.map((rule) => ({ rule, pattern: compile(rule.path) }));
+
+/** The rule for a request, or null (refused). HEAD uses the GET rule. */
+export function findRule(method: string, path: string): RouteRule | null {
+  const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return compiled.find((c) => c.rule.method === m && c.pattern.test(path))?.rule ?? null;
+}
+
+/** An integration that presented a valid bearer ingest token. */
+export interface IngestCaller {
+  /** The token's id; 0 for the built-in token (XIAOAN_INGEST_TOKEN or the stored default). */
+  tokenId: number;
+  name: string;
+}
+
+/** Checks a bearer token; null when it is unknown or revoked. */
+export type IngestAuthenticator = (token: string) => Promise<IngestCaller | null> | IngestCaller | null;
+
+/** A request after the policy ran: its signed-in person or its ingest caller. */
+export interface WithCaller extends WithUser {
+  ingestCaller?: IngestCaller;
+}
+
+/** The signed-in person behind a request the policy let through (throws 401 when there is none). */
+export function requireUser(req: Request): SessionUser {
+  const user = (req as Request & WithUser).user;
+  if (!user) throw Object.assign(new Error('not signed in'), { status: 401, expose: true });
+  return user;
+}
+
+/** The ingest caller behind a request the policy let through as `ingest`, if any. */
+export function ingestCallerOf(req: Request): IngestCaller | null {
+  return (req as Request & WithCaller).ingestCaller ?? null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes a cookie may call without the CSRF header: they start a session, they do not act within one. */
+const CSRF_EXEMPT = new Set(['/auth/login', '/auth/kiosk']);
+
+function bearer(req: Request): string | null | undefined {
+  const header = req.get('authorization');
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function refuse(status: 401 | 403, error: string, bearerChallenge = false): RequestHandler {
+  return (_req, res) => {
+    if (bearerChallenge) res.set('WWW-Authenticate', 'Bearer');
+    res.status(status).json({ error });
+  };
+}
+
+const NOT_SIGNED_IN = 'not signed in';
+const BAD_TOKEN = 'a valid ingest token is required: Authorization: Bearer <token>';
+
+/**
+ * The access check in front of every `/api/v1` router (after the session is loaded): finds the
+ * request's rule (none → 403), checks the caller (none → 401, too little → 403), and for
+ * cookie-authenticated state changes the CSRF header (missing or different → 403).
+ */
+export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandler {
+  return async (req, res, next) => {
+    const rule = findRule(req.method, req.path);
+    if (!rule) return refuse(403, `no access rule for ${req.method} ${req.baseUrl}${req.path}: refused`)(req, res, next);
+    const user = (req as Request & WithUser).user;
+
+    if (rule.allow === 'ingest' || rule.allow === 'ingest-or-read') {
+      const token = bearer(req);
+      // `ingest-or-read` without an Authorization header is an ordinary `read` route.
+      if (rule.allow === 'ingest' || token !== undefined) {
+        const caller = token ? await deps.ingest(token) : null;
+        if (!caller) return refuse(401, BAD_TOKEN, true)(req, res, next);
+        (req as Request & WithCaller).ingestCaller = caller;
+        return next();
+      }
+    }
+    if (rule.allow === 'public') return next();
+    if (!user) return refuse(401, NOT_SIGNED_IN)(req, res, next);
+    const permission: Permission | null = rule.allow === 'signed-in' ? null : rule.allow === 'ingest-or-read' ? 'read' : rule.allow;
+    if (permission && !can(user, permission)) return refuse(403, `your role (${user.role}) may not do this: it needs "${permission}"`)(req, res, next);
+    if (!SAFE_METHODS.has(req.method) && !CSRF_EXEMPT.has(req.path)) {
+      const header = req.get(CSRF_HEADER);
+      const cookie: unknown = req.cookies?.[CSRF_COOKIE];
+      if (!header || typeof cookie !== 'string' || !sameSecret(header, cookie)) {
+        return refuse(403, 'missing or wrong X-CSRF-Token header: send the value of the xiaoan_csrf cookie')(req, res, next);
+      }
+    }
+    next();
+  };
+}
