@@ -34,6 +34,24 @@ export const intrusionEventSchema = z.object({
   zone: z.string().max(100).optional(),
 });
 
+/**
+ * What an access-control door (门禁) reports as an anomaly: forced open (强行开门), held open
+ * too long (门长时间未关), tailgating (尾随进入), repeated invalid cards (非法卡).
+ */
+export const ACCESS_ANOMALIES = ['forced', 'held_open', 'tailgating', 'invalid_card'] as const;
+/** One access anomaly reason. */
+export type AccessAnomaly = (typeof ACCESS_ANOMALIES)[number];
+
+/** 门禁异常: an access-control device reports an anomaly at one of its doors. */
+export const accessEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('alarm.access'),
+  reason: z.enum(ACCESS_ANOMALIES),
+  /** The door of a controller with several, as the vendor names it. */
+  doorId: text(64).optional(),
+  drill: z.boolean().optional(),
+});
+
 /** Camera keepalive, every 60 s per camera (GB/T 28181 style). */
 export const heartbeatEventSchema = z.object({
   ...baseEvent,
@@ -78,6 +96,7 @@ export const patrolScanEventSchema = z.object({
 export const ingestEventSchema = z.discriminatedUnion('type', [
   sosEventSchema,
   intrusionEventSchema,
+  accessEventSchema,
   heartbeatEventSchema,
   cameraFaultEventSchema,
   postCheckinEventSchema,
@@ -94,6 +113,7 @@ export type IngestEventType = IngestEvent['type'];
 export const EVENT_DEVICE_KIND = {
   'alarm.sos': 'sos',
   'alarm.intrusion': 'intrusion',
+  'alarm.access': 'access',
   'camera.heartbeat': 'camera',
   'camera.fault': 'camera',
   'post.checkin': 'post',

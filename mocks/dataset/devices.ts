@@ -40,6 +40,15 @@ function intrusionPlaces(school: School): DevicePlace[] {
   return SENIOR_STAGES.has(school.stage) ? ['chemical_store', 'finance_room', 'laboratory'] : ['finance_room'];
 }
 
+/**
+ * Access-control doors (门禁): the gate always, the dormitory of a boarding school, and the
+ * hazardous-chemical store where one is kept. No random draw, so adding them left every other
+ * generated figure of a seed unchanged.
+ */
+function accessPlaces(school: School): DevicePlace[] {
+  return ['gate', ...(school.boarding ? (['dormitory'] as const) : []), ...(SENIOR_STAGES.has(school.stage) ? (['chemical_store'] as const) : [])];
+}
+
 const PATROL_PLACES: readonly DevicePlace[] = ['gate', 'teaching_building', 'canteen', 'playground', 'storage', 'control_room'];
 
 function patrolPlaces(school: School, random: Random): DevicePlace[] {
@@ -76,8 +85,8 @@ export interface DeviceInput {
 }
 
 /**
- * The device registry: per school its cameras, one-key alarm buttons, intrusion sensors and
- * patrol points, then one terminal per 护学岗 post (attached to the post's first school).
+ * The device registry: per school its cameras, one-key alarm buttons, intrusion sensors, patrol
+ * points and access-control doors, then one terminal per 护学岗 post (attached to the post's first school).
  */
 export function generateDevices(input: DeviceInput): Device[] {
   const { random } = input;
@@ -95,6 +104,9 @@ export function generateDevices(input: DeviceInput): Device[] {
     });
     patrolPlaces(school, random).forEach((place, i) => {
       devices.push(device(`PAT-${school.id}-${i + 1}`, 'patrol', school.id, place, label(place, '巡更点')));
+    });
+    accessPlaces(school).forEach((place, i) => {
+      devices.push(device(`ACC-${school.id}-${i + 1}`, 'access', school.id, place, label(place, '门禁')));
     });
   }
   for (const post of input.guardPosts) {

@@ -21,7 +21,7 @@ export function makeSchool(overrides: Partial<School> & Pick<School, 'id'>): Sch
   };
 }
 
-/** The devices a school has in a small test dataset: cameras, one SOS button, one intrusion sensor, one patrol point. */
+/** The devices a school has in a small test dataset: cameras, one SOS button, one intrusion sensor, one patrol point, one access-control door. */
 function devicesOf(school: School, cameras: number): Device[] {
   const list: Device[] = [];
   for (let i = 1; i <= cameras; i++) {
@@ -30,6 +30,7 @@ function devicesOf(school: School, cameras: number): Device[] {
   list.push({ id: `SOS-${school.id}-1`, kind: 'sos', schoolId: school.id, postId: null, place: 'gate_room', name: '一键报警' });
   list.push({ id: `INT-${school.id}-1`, kind: 'intrusion', schoolId: school.id, postId: null, place: 'finance_room', name: '入侵探测器' });
   list.push({ id: `PAT-${school.id}-1`, kind: 'patrol', schoolId: school.id, postId: null, place: 'playground', name: '巡查点1' });
+  list.push({ id: `ACC-${school.id}-1`, kind: 'access', schoolId: school.id, postId: null, place: 'gate', name: '校门门禁' });
   return list;
 }
 

@@ -1,5 +1,5 @@
 import type { Device, DutyWindow } from '../../shared/domain/index.js';
-import type { IngestEvent } from '../../shared/ingest.js';
+import type { AccessAnomaly, IngestEvent } from '../../shared/ingest.js';
 import { type DailyInput, type PlannedEvent, planDay, shanghaiDayStart } from './daily.js';
 import { between, createRng, hashString, pickFrom, poisson, type Rng } from './random.js';
 
@@ -21,6 +21,8 @@ export interface PlannerConfig {
   intrusionPerHour: number;
   /** City-wide one-key alarms per hour. Default 0.5. */
   sosPerHour: number;
+  /** City-wide access-control anomalies (门禁异常: doors forced or held open, tailgating, invalid cards) per hour. Default 3. */
+  accessAnomalyPerHour: number;
   /** Share of alarms flagged `drill: true`. Default 0.1. */
   drillShare: number;
   /** Share of 护学岗 windows checked in 1–15 min late, and share nobody turns up for. */
@@ -39,6 +41,7 @@ export const DEFAULT_PLANNER_CONFIG: Omit<PlannerConfig, 'seed'> = {
   videoLossShare: 0.2,
   intrusionPerHour: 6,
   sosPerHour: 0.5,
+  accessAnomalyPerHour: 3,
   drillShare: 0.1,
   lateShare: 0.05,
   absentShare: 0.03,
@@ -60,6 +63,8 @@ export interface PlannerState {
   phases: Float64Array;
   sosButtons: Device[];
   intrusionSensors: Device[];
+  /** Access-control doors (门禁). */
+  accessDoors: Device[];
   daily: DailyInput;
   /** Cameras silent until the given time. */
   silentUntil: Map<string, number>;
@@ -69,6 +74,8 @@ export interface PlannerState {
   plans: Map<number, DayPlan>;
   lastTick: number;
   rng: Rng;
+  /** Its own stream for access anomalies, so that adding them left every other draw of a seed as it was. */
+  accessRng: Rng;
 }
 
 interface DayPlan {
@@ -96,6 +103,7 @@ export function createPlannerState(devices: readonly Device[], config: PlannerCo
     phases: Float64Array.from(cameras, (c) => c.phase),
     sosButtons: devices.filter((d) => d.kind === 'sos'),
     intrusionSensors: devices.filter((d) => d.kind === 'intrusion'),
+    accessDoors: devices.filter((d) => d.kind === 'access'),
     daily: {
       seed: config.seed,
       postTerminals: devices.filter((d) => d.kind === 'post'),
@@ -110,6 +118,7 @@ export function createPlannerState(devices: readonly Device[], config: PlannerCo
     plans: new Map(),
     lastTick: now,
     rng: createRng(config.seed),
+    accessRng: createRng(hashString('access', config.seed)),
   };
 }
 
@@ -123,6 +132,25 @@ function alarm(state: PlannerState, device: Device, at: number): IngestEvent {
   return device.kind === 'sos'
     ? { id: eventId('sos', device.id, at), type: 'alarm.sos', deviceId: device.id, at: iso(at), drill }
     : { id: eventId('intrusion', device.id, at), type: 'alarm.intrusion', deviceId: device.id, at: iso(at), drill, zone: device.place };
+}
+
+/** How often each access anomaly is reported: doors left open most, forced doors least. */
+const ACCESS_REASONS: readonly [AccessAnomaly, number][] = [['held_open', 0.5], ['tailgating', 0.25], ['invalid_card', 0.15], ['forced', 0.1]];
+
+/** Access-control anomalies of (from, to], from their own random stream. */
+function accessAnomalies(state: PlannerState, from: number, to: number): IngestEvent[] {
+  const rng = state.accessRng;
+  const events: IngestEvent[] = [];
+  for (let n = poisson(rng, (state.config.accessAnomalyPerHour * (to - from)) / HOUR_MS); n > 0; n--) {
+    const door = pickFrom(rng, state.accessDoors);
+    if (!door) break;
+    const at = Math.round(between(rng, from, to));
+    let draw = rng();
+    const reason = ACCESS_REASONS.find(([, share]) => (draw -= share) < 0)?.[0] ?? 'held_open';
+    const drill = rng() < state.config.drillShare;
+    events.push({ id: eventId('access', door.id, at), type: 'alarm.access', deviceId: door.id, at: iso(at), reason, doorId: `${door.place}-1`, drill });
+  }
+  return events;
 }
 
 /** First index whose value is greater than `value` in an ascending array. */
@@ -222,6 +250,7 @@ export function planTick(state: PlannerState, now: number): IngestEvent[] {
       if (device) alarms.push(alarm(state, device, Math.round(between(rng, from, now))));
     }
   }
+  alarms.push(...accessAnomalies(state, from, now));
   const rest = [...outages(state, from, now), ...heartbeats(state, from, now), ...scheduled(state, from, now)];
   return [...alarms, ...rest.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))];
 }

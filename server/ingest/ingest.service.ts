@@ -35,6 +35,7 @@ interface AcceptedItem {
 const ALARM_OF_EVENT: Partial<Record<IngestEvent['type'], AlarmType>> = {
   'alarm.sos': 'sos',
   'alarm.intrusion': 'intrusion',
+  'alarm.access': 'access_anomaly',
   'camera.fault': 'camera_fault',
 };
 
@@ -179,6 +180,7 @@ export class IngestService {
 function noteOf(event: IngestEvent): string | null {
   if (event.type === 'alarm.sos') return event.note ?? null;
   if (event.type === 'alarm.intrusion') return event.zone ?? null;
+  if (event.type === 'alarm.access') return event.doorId ? `${event.reason} @ ${event.doorId}` : event.reason;
   if (event.type === 'camera.fault') return event.message ? `${event.fault}: ${event.message}` : event.fault;
   return null;
 }

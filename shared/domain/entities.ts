@@ -78,8 +78,11 @@ export interface GuardPost extends LatLng {
   radiusM: number;
 }
 
-/** Device kinds in the registry; `GET /api/v1/devices?kind=` filters on these. */
-export const DEVICE_KINDS = ['camera', 'sos', 'intrusion', 'post', 'patrol'] as const;
+/**
+ * Device kinds in the registry; `GET /api/v1/devices?kind=` filters on these. `access` is an
+ * access-control door (门禁): gate, dormitory or store room, reporting forced / held-open doors.
+ */
+export const DEVICE_KINDS = ['camera', 'sos', 'intrusion', 'post', 'patrol', 'access'] as const;
 /** A device's kind. */
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
@@ -91,7 +94,7 @@ export const DEVICE_PLACES = [
 /** A device's place. */
 export type DevicePlace = (typeof DEVICE_PLACES)[number];
 
-/** A registered device: camera, one-key alarm button, intrusion sensor, 护学岗 terminal, patrol point. */
+/** A registered device: camera, one-key alarm button, intrusion sensor, 护学岗 terminal, patrol point, access-control door. */
 export interface Device {
   id: string;
   kind: DeviceKind;

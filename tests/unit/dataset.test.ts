@@ -130,6 +130,18 @@ describe(generateDataset.name, () => {
     }
   });
 
+  it('fits each school with access-control doors (门禁): the gate, a boarding school’s dormitory, a chemical store', () => {
+    const doors = new Map<string, string[]>();
+    for (const d of sut.devices.filter((x) => x.kind === 'access')) doors.set(d.schoolId!, [...(doors.get(d.schoolId!) ?? []), d.place]);
+    for (const school of sut.schools) {
+      const places = doors.get(school.id) ?? [];
+      expect(places, school.id).toContain('gate');
+      expect(places.includes('dormitory'), school.id).toBe(school.boarding);
+      expect(places.length, school.id).toBeLessThanOrEqual(3);
+    }
+    expect(sut.devices.map((d) => d.id)).toContain('ACC-S0001-1');
+  });
+
   it('staffs each 护学岗 with a named person at a school gate', () => {
     const schools = new Map(sut.schools.map((s) => [s.id, s]));
     const terminals = new Map(sut.devices.filter((d) => d.kind === 'post').map((d) => [d.postId, d]));

@@ -98,6 +98,27 @@ describe(planTick.name, () => {
     expect(events.some((e) => (e.type === 'alarm.sos' || e.type === 'alarm.intrusion') && e.drill)).toBe(true);
   });
 
+  it('reports a few access-control anomalies (门禁异常) from access doors, without changing any other event of the seed', () => {
+    const plain = registry(30);
+    const doors = (['gate', 'dormitory'] as const).flatMap((place, i) =>
+      Array.from({ length: 30 }, (_, s) => device(`ACC-S${String(s + 1).padStart(4, '0')}-${i + 1}`, 'access', place, `S${String(s + 1).padStart(4, '0')}`)),
+    );
+    const config = { ...DEFAULT_PLANNER_CONFIG, seed: 11, intrusionPerHour: 60, accessAnomalyPerHour: 120 };
+    const withDoors = run(config, [...plain, ...doors], MIDNIGHT + 8 * 60 * MINUTE, MIDNIGHT + 9 * 60 * MINUTE, 10_000).events;
+    const without = run(config, plain, MIDNIGHT + 8 * 60 * MINUTE, MIDNIGHT + 9 * 60 * MINUTE, 10_000).events;
+    const access = withDoors.filter((e) => e.type === 'alarm.access');
+    // Poisson with mean 120 over the hour
+    expect(access.length).toBeGreaterThan(80);
+    expect(access.length).toBeLessThan(160);
+    const doorIds = new Set(doors.map((d) => d.id));
+    for (const event of access) {
+      expect(ingestEventSchema.safeParse(event).success).toBe(true);
+      expect(doorIds.has(event.deviceId)).toBe(true);
+    }
+    expect(new Set(access.map((e) => (e.type === 'alarm.access' ? e.reason : ''))).size).toBeGreaterThanOrEqual(3);
+    expect(withDoors.filter((e) => e.type !== 'alarm.access')).toEqual(without);
+  });
+
   it('silences cameras during an outage', () => {
     const devices = registry(100);
     const config = { ...quiet, outageRatePerHour: 0.5, videoLossShare: 0 };
