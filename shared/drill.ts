@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Alarm } from './domain/alarm.js';
 import { findDistrict } from './domain/districts.js';
+import type { DrillScore } from './rules/drill-score.js';
 import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from './rules/response.js';
 
 /**
@@ -152,4 +153,9 @@ export interface DrillDetail {
   alarm: Alarm | null;
   /** Server time of the answer, so a screen can run its clock on the server's time. */
   serverTime: string;
+}
+
+/** `GET /api/v1/drills/:id` and every drill command's answer: the detail with its score card as of `serverTime`. */
+export interface DrillAnswer extends DrillDetail {
+  score: DrillScore;
 }

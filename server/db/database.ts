@@ -9,6 +9,7 @@ import { cameraFaultsMigration } from './migrations/0002_camera_faults.js';
 import { complianceMigration } from './migrations/0003_compliance.js';
 import { authMigration } from './migrations/0004_auth.js';
 import { transitionUnitMigration } from './migrations/0005_transition_unit.js';
+import { drillsMigration } from './migrations/0007_drills.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -60,6 +61,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003_compliance': complianceMigration(dialect),
     '0004_auth': authMigration(dialect),
     '0005_transition_unit': transitionUnitMigration,
+    '0007_drills': drillsMigration,
   };
 }
 

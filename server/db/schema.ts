@@ -145,6 +145,29 @@ export interface Database {
     assignee: string | null;
     deadline: string | null;
   };
+  /** Live drills (0007): `targets` is JSON `{ acknowledged, dispatched, on_scene, handled }` in seconds. */
+  drill_runs: {
+    id: string;
+    school_id: string;
+    district_code: string;
+    scenario: string;
+    participants: string;
+    planned_for: string;
+    targets: string;
+    state: string;
+    created_by: string;
+    created_at: string;
+    started_by: string | null;
+    started_at: string | null;
+    ended_by: string | null;
+    ended_at: string | null;
+    cancel_note: string | null;
+    alarm_id: string | null;
+    alarm_origin: string | null;
+    record_id: string | null;
+  };
+  /** A drill's observer checklist, in `position` order. */
+  drill_checklist: { drill_id: string; item_id: string; position: number; label: string; points: number; checked_by: string | null; checked_at: string | null };
   /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed. */
   alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
 }

@@ -21,6 +21,9 @@ import { SchoolCameraService } from './school-camera.service.js';
 import type { CameraState } from '../../shared/domain/index.js';
 import { DEFAULT_SEMESTERS, type SemesterRule } from '../../shared/rules/compliance/types.js';
 import { buildComplianceServices, type ComplianceServices } from './compliance-build.js';
+import { DrillRepository } from '../db/drill.repository.js';
+import { DEFAULT_RESPONSE_TARGETS } from '../../shared/rules/response.js';
+import { DrillService } from './drill.service.js';
 
 /** Every domain service, wired to its dependencies and started from the stored state. */
 export interface Services extends ComplianceServices {
@@ -37,6 +40,8 @@ export interface Services extends ComplianceServices {
   ingest: IngestService;
   auth: AuthService;
   audit: AuditService;
+  /** Live drills (应急演练). */
+  drills: DrillService;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
@@ -55,6 +60,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     events,
     clock,
     unitExists: (unitId) => registry.policePosts().some((p) => p.id === unitId),
+    // Asked on each raise, long after `drills` below exists.
+    isDrillAt: (schoolId: string): boolean => drills.isRunningAt(schoolId),
   });
   const faultRepository = new FaultRepository(store.db);
   const cameras = new CameraHealthService({ registry, events, clock });
@@ -70,9 +77,17 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   posts.init(recent);
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
+  const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS });
+  const drills: DrillService = new DrillService({
+    store, writes, events, clock, registry, alarms, log,
+    repository: new DrillRepository(store.db),
+    compliance: complianceServices.compliance,
+    responseTargets: DEFAULT_RESPONSE_TARGETS,
+  });
+  await drills.init();
 
   return {
-    ...buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS }),
+    ...complianceServices,
     events,
     writes,
     registry,
@@ -86,6 +101,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     ingest,
     auth: new AuthService({ db: store.db, clock }),
     audit: new AuditService({ db: store.db, clock }),
+    drills,
     async tick() {
       cameras.sweep();
       await posts.evaluate();

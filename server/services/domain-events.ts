@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AlarmChange } from '../../shared/events.js';
 import type { CameraState } from '../../shared/domain/index.js';
+import type { DrillDetail } from '../../shared/drill.js';
 
 /** One camera whose live state changed. */
 export interface CameraStateChange {
@@ -28,6 +29,8 @@ export interface DomainEventMap {
   'camera.changed': [changes: CameraStateChange[]];
   /** 护学岗 check-ins/outs and patrol scans committed to the database (duplicates never). */
   'activity.stored': [events: ActivityEvent[]];
+  /** A drill planned, started, ended, cancelled, ticked, or its drill alarm changed (stored first). */
+  'drill.changed': [detail: DrillDetail];
 }
 
 /** A typed in-process event bus. */

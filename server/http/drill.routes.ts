@@ -1,0 +1,136 @@
+import express, { Router, type Request, type Response } from 'express';
+import { inScope, type SessionUser } from '../../shared/auth.js';
+import {
+  drillCancelSchema, drillCheckSchema, drillListQuerySchema, drillPlanSchema, drillStartSchema, type Drill, type DrillAnswer, type DrillDetail,
+} from '../../shared/drill.js';
+import { scoreDrill } from '../../shared/rules/drill-score.js';
+import type { Clock } from '../services/clock.js';
+import { drillReportCsv, drillReportPdf, ReportFontMissing } from '../services/drill-report.js';
+import type { DrillService } from '../services/drill.service.js';
+import type { Outcome } from '../services/outcome.js';
+import type { RegistryService } from '../services/registry.service.js';
+import { validationError } from './compliance.routes.js';
+import { requireUser } from './route-policy.js';
+
+interface DrillRouteDeps {
+  drills: DrillService;
+  registry: RegistryService;
+  clock: Clock;
+}
+
+const OUT_OF_SCOPE = 'this drill is outside your district or school';
+
+function answerOf(detail: DrillDetail, clock: Clock): DrillAnswer {
+  return { ...detail, score: scoreDrill(detail.drill, detail.alarm, clock.now()) };
+}
+
+const sees = (user: SessionUser, drill: Pick<Drill, 'districtCode' | 'schoolId'>): boolean => inScope(user, { districtCode: drill.districtCode, schoolId: drill.schoolId });
+
+/**
+ * Live drills (应急演练): `GET/POST /drills`, `GET /drills/:id` (with the score card and
+ * timeline), `POST /drills/:id/start|end|cancel`, `PUT /drills/:id/checklist/:itemId`, and the
+ * report `GET /drills/:id/export.csv|pdf`. Every route applies the person's district/school scope.
+ */
+export function drillRouter(deps: DrillRouteDeps): Router {
+  const { drills, registry, clock } = deps;
+  const router = Router();
+  const json = express.json({ limit: '32kb' });
+
+  /** The drill of `:id` if it exists and the person may see it; otherwise answered 404/403 and null. */
+  async function visible(req: Request<{ id: string }>, res: Response): Promise<DrillDetail | null> {
+    const detail = await drills.detail(req.params.id);
+    if (!detail) {
+      res.status(404).json({ error: `no drill ${req.params.id}` });
+      return null;
+    }
+    if (!sees(requireUser(req), detail.drill)) {
+      res.status(403).json({ error: OUT_OF_SCOPE });
+      return null;
+    }
+    return detail;
+  }
+
+  function reply(res: Response, outcome: Outcome<DrillDetail>, created = false): void {
+    if (outcome.ok) res.status(created ? 201 : 200).json(answerOf(outcome.data, clock));
+    else res.status(outcome.status).json(outcome.fields ? { error: outcome.error, fields: outcome.fields } : { error: outcome.error });
+  }
+
+  router.get('/drills', async (req, res) => {
+    const query = drillListQuerySchema.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    const user = requireUser(req);
+    const { state, schoolId, limit } = query.data;
+    const list = await drills.list({
+      limit,
+      ...(state !== 'all' ? { state } : {}),
+      ...(schoolId ? { schoolId } : user.role === 'school_user' && user.schoolId ? { schoolId: user.schoolId } : {}),
+      ...(user.districtCode ? { districtCode: user.districtCode } : {}),
+    });
+    res.json({ drills: list.filter((drill) => sees(user, drill)) });
+  });
+
+  router.post('/drills', json, async (req, res) => {
+    const plan = drillPlanSchema.safeParse(req.body);
+    if (!plan.success) return validationError(res, plan.error);
+    const user = requireUser(req);
+    const school = registry.school(plan.data.schoolId);
+    if (school && !inScope(user, { districtCode: school.districtCode, schoolId: school.id })) return void res.status(403).json({ error: 'this school is outside your district or school' });
+    reply(res, await drills.plan(plan.data, user.displayName), true);
+  });
+
+  router.get('/drills/:id', async (req, res) => {
+    const detail = await visible(req, res);
+    if (detail) res.json(answerOf(detail, clock));
+  });
+
+  router.post('/drills/:id/start', json, async (req, res) => {
+    const body = drillStartSchema.safeParse(req.body ?? {});
+    if (!body.success) return validationError(res, body.error);
+    if (!(await visible(req, res))) return;
+    reply(res, await drills.start(req.params.id, requireUser(req).displayName, body.data.raiseAlarm));
+  });
+
+  router.post('/drills/:id/end', json, async (req, res) => {
+    if (!(await visible(req, res))) return;
+    reply(res, await drills.end(req.params.id, requireUser(req).displayName));
+  });
+
+  router.post('/drills/:id/cancel', json, async (req, res) => {
+    const body = drillCancelSchema.safeParse(req.body);
+    if (!body.success) return validationError(res, body.error);
+    if (!(await visible(req, res))) return;
+    reply(res, await drills.cancel(req.params.id, requireUser(req).displayName, body.data.note));
+  });
+
+  router.put('/drills/:id/checklist/:itemId', json, async (req, res) => {
+    const body = drillCheckSchema.safeParse(req.body);
+    if (!body.success) return validationError(res, body.error);
+    if (!(await visible(req, res))) return;
+    reply(res, await drills.check(req.params.id, req.params.itemId, body.data.checked, requireUser(req).displayName));
+  });
+
+  const reportName = (detail: DrillDetail, ext: string) => `drill-${detail.drill.schoolId}-${(detail.drill.startedAt ?? detail.drill.plannedFor).slice(0, 10)}.${ext}`;
+  const schoolName = (detail: DrillDetail) => registry.school(detail.drill.schoolId)?.name ?? detail.drill.schoolId;
+
+  router.get('/drills/:id/export.csv', async (req, res) => {
+    const detail = await visible(req, res);
+    if (!detail) return;
+    res.type('text/csv; charset=utf-8').attachment(reportName(detail, 'csv'));
+    res.send(drillReportCsv({ detail, schoolName: schoolName(detail), now: clock.now() }));
+  });
+
+  router.get('/drills/:id/export.pdf', async (req, res) => {
+    const detail = await visible(req, res);
+    if (!detail) return;
+    try {
+      const pdf = await drillReportPdf({ detail, schoolName: schoolName(detail), now: clock.now() });
+      res.type('application/pdf').attachment(reportName(detail, 'pdf'));
+      res.send(Buffer.from(pdf));
+    } catch (error) {
+      if (!(error instanceof ReportFontMissing)) throw error;
+      res.status(501).json({ error: `the PDF report cannot be made: ${error.message}; the CSV export (export.csv) has the same report` });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import type { Alarm } from '../../shared/domain/index.js';
+import { DEFAULT_DRILL_CHECKLIST, defaultDrillTargets, type Drill, type DrillDetail, type DrillPlan, type DrillState } from '../../shared/drill.js';
+import type { AlarmChange } from '../../shared/events.js';
+import type { ResponseTargets } from '../../shared/rules/response.js';
+import { shanghaiParts } from '../../shared/time.js';
+import type { Store } from '../db/database.js';
+import type { DrillQuery, DrillRepository } from '../db/drill.repository.js';
+import type { WriteQueue } from '../db/write-queue.js';
+import type { Logger } from '../logger.js';
+import type { AlarmService } from './alarm.service.js';
+import { isoNow, type Clock } from './clock.js';
+import type { ComplianceService } from './compliance.service.js';
+import type { DomainEvents } from './domain-events.js';
+import { refuse, type Outcome } from './outcome.js';
+import type { RegistryService } from './registry.service.js';
+
+interface DrillServiceDeps {
+  store: Store;
+  writes: WriteQueue;
+  events: DomainEvents;
+  clock: Clock;
+  registry: RegistryService;
+  alarms: AlarmService;
+  repository: DrillRepository;
+  compliance: ComplianceService;
+  responseTargets: ResponseTargets;
+  log: Logger;
+}
+
+/** The state a command needs the drill in, and the words when it is not. */
+const NEEDS: Record<'start' | 'end' | 'cancel' | 'check', readonly DrillState[]> = {
+  start: ['planned'],
+  end: ['running'],
+  cancel: ['planned', 'running'],
+  check: ['running'],
+};
+
+/** What the end and a cancellation write on the alarm still open: it leaves the console's queue. */
+const CLOSING_NOTE = '演练结束 drill over';
+
+/**
+ * Live drills: plan, start (optionally raising the drill alarm from the school's one-key button),
+ * end (writing the compliance record in the same transaction) or cancel, and the observer's
+ * checklist. While a drill runs at a school, `isRunningAt` makes every alarm raised there a
+ * drill alarm (AlarmService asks it inside the raise), and the first one (SOS or intrusion) is
+ * linked as the drill's alarm. Every change is announced as `drill.changed` after it is stored.
+ */
+export class DrillService {
+  /** schoolId → id of the drill running there (one at a time per school). */
+  private readonly runningBySchool = new Map<string, string>();
+  /** Drills whose start is raising their alarm right now: the raise must not be linked as a device's. */
+  private readonly raising = new Set<string>();
+  private readonly onAlarms = (changes: AlarmChange[]) => {
+    for (const change of changes) this.alarmChanged(change.alarm);
+  };
+
+  constructor(private readonly deps: DrillServiceDeps) {}
+
+  /** Brings back the running drills after a restart and starts following alarm changes. */
+  async init(): Promise<void> {
+    for (const drill of await this.deps.repository.running()) this.runningBySchool.set(drill.schoolId, drill.id);
+    this.deps.events.on('alarm.changed', this.onAlarms);
+  }
+
+  /** Whether a drill runs at this school now (asked on every alarm raise: a map lookup). */
+  isRunningAt(schoolId: string): boolean {
+    return this.runningBySchool.has(schoolId);
+  }
+
+  list(query: DrillQuery): Promise<Drill[]> {
+    return this.deps.repository.list(query);
+  }
+
+  /** A drill with its alarm (and the server's time), or null. */
+  async detail(id: string): Promise<DrillDetail | null> {
+    const drill = await this.deps.repository.get(id);
+    return drill ? this.withAlarm(drill) : null;
+  }
+
+  async plan(input: DrillPlan & { plannedFor: string }, actor: string): Promise<Outcome<DrillDetail>> {
+    const school = this.deps.registry.school(input.schoolId);
+    if (!school) return refuse(404, `no school ${input.schoolId}`, { schoolId: 'unknown school' });
+    const now = isoNow(this.deps.clock);
+    const drill: Drill = {
+      id: `DRL-${randomUUID()}`,
+      schoolId: school.id,
+      districtCode: school.districtCode,
+      scenario: input.scenario,
+      participants: input.participants ?? '',
+      plannedFor: new Date(input.plannedFor).toISOString(),
+      targets: input.targets ?? defaultDrillTargets(school.districtCode, this.deps.responseTargets),
+      state: 'planned',
+      createdBy: actor,
+      createdAt: now,
+      startedBy: null,
+      startedAt: null,
+      endedBy: null,
+      endedAt: null,
+      cancelNote: null,
+      alarmId: null,
+      alarmOrigin: null,
+      checklist: (input.checklist ?? DEFAULT_DRILL_CHECKLIST).map((item) => ({ id: item.id, label: item.label, points: item.points, checkedBy: null, checkedAt: null })),
+      recordId: null,
+    };
+    await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.insert(trx, drill)));
+    return this.announce(drill);
+  }
+
+  /**
+   * Starts a planned drill. With `raiseAlarm`, the drill alarm is raised at once from the
+   * school's one-key button (as its device would), credited to the drill screen and its operator;
+   * otherwise the drill waits for the school to press the button (an ingest event).
+   */
+  async start(id: string, actor: string, raiseAlarm: boolean): Promise<Outcome<DrillDetail>> {
+    const started = await this.move(id, 'start', (drill, now) => {
+      const running = this.runningBySchool.get(drill.schoolId);
+      if (running && running !== drill.id) return refuse(409, `another drill (${running}) is running at this school: end it first`);
+      return { ok: true, data: { ...drill, state: 'running', startedBy: actor, startedAt: now } };
+    });
+    if (!started.ok) return started;
+    const school = this.deps.registry.school(started.data.schoolId);
+    const button = school ? this.deps.registry.devices({ schoolId: school.id, kind: 'sos' })[0] : undefined;
+    // Without a one-key button on record, the drill waits for the school's own alarm (ingest).
+    if (!raiseAlarm || !school || !button) return this.announce(started.data);
+    this.raising.add(id);
+    try {
+      const change = await this.deps.alarms.raiseOnce(`drill:${id}:start`, {
+        type: 'sos',
+        deviceId: button.id,
+        school,
+        at: isoNow(this.deps.clock),
+        drill: true,
+        note: `演练：${started.data.scenario}`,
+      });
+      if (change) await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.linkAlarm(trx, id, change.alarm.id, 'drill_screen')));
+    } finally {
+      this.raising.delete(id);
+    }
+    return this.announceById(id);
+  }
+
+  /** Ends a running drill: the end and the compliance record (应急演练 held today) commit together. */
+  async end(id: string, actor: string): Promise<Outcome<DrillDetail>> {
+    const ended = await this.move(id, 'end', (drill, now) => ({
+      ok: true,
+      data: { ...drill, state: 'ended', endedBy: actor, endedAt: now, recordId: `DR-${randomUUID()}` },
+    }));
+    if (!ended.ok) return ended;
+    return this.closed(ended.data, actor);
+  }
+
+  async cancel(id: string, actor: string, note: string): Promise<Outcome<DrillDetail>> {
+    const cancelled = await this.move(id, 'cancel', (drill, now) => ({
+      ok: true,
+      data: { ...drill, state: 'cancelled', endedBy: actor, endedAt: now, cancelNote: note },
+    }));
+    if (!cancelled.ok) return cancelled;
+    return this.closed(cancelled.data, actor);
+  }
+
+  /** Ticks (or unticks) an observer checklist item of a running drill, recording who and when. */
+  async check(id: string, itemId: string, checked: boolean, actor: string): Promise<Outcome<DrillDetail>> {
+    const outcome = await this.deps.writes.run(() =>
+      this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<null>> => {
+        const drill = await this.deps.repository.get(id, trx);
+        if (!drill) return refuse(404, `no drill ${id}`);
+        if (!NEEDS.check.includes(drill.state)) return refuse(409, `the checklist is ticked while the drill runs; this drill is ${drill.state}`);
+        const now = isoNow(this.deps.clock);
+        if (!(await this.deps.repository.check(trx, id, itemId, checked ? actor : null, checked ? now : null))) return refuse(404, `no checklist item ${itemId} in drill ${id}`);
+        return { ok: true, data: null };
+      }),
+    );
+    if (!outcome.ok) return outcome;
+    return this.announceById(id);
+  }
+
+  /** A running or planned drill's state moved, compare-and-set on the state it was read in. */
+  private async move(
+    id: string,
+    command: keyof typeof NEEDS,
+    decide: (drill: Drill, now: string) => Outcome<Drill>,
+  ): Promise<Outcome<Drill>> {
+    return this.deps.writes.run(() =>
+      this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<Drill>> => {
+        const drill = await this.deps.repository.get(id, trx);
+        if (!drill) return refuse(404, `no drill ${id}`);
+        if (!NEEDS[command].includes(drill.state)) return refuse(409, `cannot ${command} a drill that is ${drill.state}`);
+        const now = isoNow(this.deps.clock);
+        const decision = decide(drill, now);
+        if (!decision.ok) return decision;
+        const next = decision.data;
+        if (!(await this.deps.repository.update(trx, next, drill.state))) return refuse(409, 'the drill was changed meanwhile; see its new state');
+        if (next.state === 'ended' && next.recordId) {
+          await this.deps.repository.addRecord(trx, {
+            id: next.recordId,
+            schoolId: next.schoolId,
+            date: shanghaiParts(this.deps.clock.now()).date,
+            scenario: next.scenario,
+            recordedBy: actor(next),
+            recordedAt: now,
+          });
+        }
+        // Inside the write queue: the next alarm raised (also queued) already sees the drill running or not.
+        if (next.state === 'running') this.runningBySchool.set(next.schoolId, next.id);
+        else if (this.runningBySchool.get(next.schoolId) === next.id) this.runningBySchool.delete(next.schoolId);
+        return { ok: true, data: next };
+      }),
+    );
+  }
+
+  /** After an end or a cancellation: the compliance verdicts refreshed, a still-open drill alarm closed. */
+  private async closed(drill: Drill, actor: string): Promise<Outcome<DrillDetail>> {
+    if (drill.state === 'ended') await this.deps.compliance.schoolChanged(drill.schoolId);
+    if (drill.alarmId) {
+      const alarm = await this.deps.alarms.get(drill.alarmId);
+      if (alarm && alarm.state !== 'resolved' && alarm.state !== 'false_alarm' && alarm.state !== 'cancelled') {
+        const result = await this.deps.alarms.act({ id: alarm.id, action: 'cancel', actor, note: CLOSING_NOTE });
+        if (!result.ok) this.deps.log.warn({ drill: drill.id, alarm: alarm.id, error: result.error }, 'drill alarm left open at the end');
+      }
+    }
+    return this.announceById(drill.id);
+  }
+
+  private alarmChanged(alarm: Alarm): void {
+    if (!alarm.drill) return;
+    const drillId = this.runningBySchool.get(alarm.schoolId);
+    if (!drillId) return;
+    void this.followAlarm(drillId, alarm).catch((error: unknown) => this.deps.log.error({ err: error, drill: drillId }, 'drill alarm follow-up failed'));
+  }
+
+  /** Links the first SOS/intrusion drill alarm a device raised while the drill runs; announces changes of the linked one. */
+  private async followAlarm(drillId: string, alarm: Alarm): Promise<void> {
+    if (this.raising.has(drillId)) return;
+    const drill = await this.deps.repository.get(drillId);
+    if (!drill || drill.state !== 'running') return;
+    if (drill.alarmId === alarm.id) {
+      this.deps.events.emit('drill.changed', { drill, alarm, serverTime: isoNow(this.deps.clock) });
+      return;
+    }
+    if (drill.alarmId || alarm.priority > 2 || (drill.startedAt && alarm.receivedAt < drill.startedAt)) return;
+    const linked = await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.linkAlarm(trx, drillId, alarm.id, 'device')));
+    if (linked) await this.announceById(drillId);
+  }
+
+  private async withAlarm(drill: Drill): Promise<DrillDetail> {
+    const alarm = drill.alarmId ? await this.deps.alarms.get(drill.alarmId) : null;
+    return { drill, alarm, serverTime: isoNow(this.deps.clock) };
+  }
+
+  private async announce(drill: Drill): Promise<Outcome<DrillDetail>> {
+    const detail = await this.withAlarm(drill);
+    this.deps.events.emit('drill.changed', detail);
+    return { ok: true, data: detail };
+  }
+
+  private async announceById(id: string): Promise<Outcome<DrillDetail>> {
+    const drill = await this.deps.repository.get(id);
+    if (!drill) return refuse(404, `no drill ${id}`);
+    return this.announce(drill);
+  }
+}
+
+/** Who the compliance record names: whoever ended the drill. */
+function actor(drill: Drill): string {
+  return drill.endedBy ?? drill.startedBy ?? drill.createdBy;
+}
