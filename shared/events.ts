@@ -1,6 +1,7 @@
 import type { Alarm, AlarmState } from './domain/alarm.js';
 import type { CameraFault, CameraSummary, PostLive, SchoolCameraCount, SchoolStatusChange } from './wall.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
+import type { DrillDetail } from './drill.js';
 import type { SessionUser } from './auth.js';
 
 /** `alarm` payload: one new or changed alarm with its change number. `seq` only grows, across restarts too. */
@@ -46,6 +47,8 @@ export interface ServerToClientEvents {
   'camera:faults': (payload: { changes: CameraFault[] }) => void;
   /** 护学岗 posts whose live state changed, coalesced. */
   'post:status': (payload: { changes: PostLive[] }) => void;
+  /** A drill (应急演练) planned, started, ended, cancelled or ticked, or its drill alarm changed: the whole drill with its alarm. */
+  drill: (detail: DrillDetail) => void;
 }
 
 type Command<E extends AlarmCommandEvent> = (payload: AlarmCommandPayload<E>, ack: (result: Ack<Alarm>) => void) => void;

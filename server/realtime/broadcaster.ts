@@ -3,6 +3,7 @@ import { can, inScope, type SessionUser } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmChange, ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.js';
 import type { CameraSummary } from '../../shared/wall.js';
+import type { DrillDetail } from '../../shared/drill.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { CameraHealthService } from '../services/camera-health.service.js';
 import type { DomainEvents } from '../services/domain-events.js';
@@ -102,6 +103,11 @@ export class Broadcaster {
   private readonly onRemoteAlarms = (changes: AlarmChange[]) => {
     this.enqueue(() => this.deliver(changes));
   };
+  /** A drill's change goes to every screen that sees its school (through the adapter: all nodes). */
+  private readonly onDrill = (detail: DrillDetail) => {
+    const { districtCode, schoolId } = detail.drill;
+    this.deps.io.to([ROOMS.alarmsCity, ROOMS.alarmsDistrict(districtCode), ROOMS.alarmsSchool(schoolId)]).emit('drill', detail);
+  };
 
   constructor(private readonly deps: BroadcasterDeps) {}
 
@@ -111,12 +117,14 @@ export class Broadcaster {
     });
     this.deps.events.on('alarm.changed', this.onLocalAlarms);
     this.deps.io.on('alarm:changes', this.onRemoteAlarms);
+    this.deps.events.on('drill.changed', this.onDrill);
     this.timers.push(setInterval(() => this.pushHealth(), STATUS_PUSH_MS));
   }
 
   stop(): void {
     this.deps.events.off('alarm.changed', this.onLocalAlarms);
     this.deps.io.off('alarm:changes', this.onRemoteAlarms);
+    this.deps.events.off('drill.changed', this.onDrill);
     this.timers.forEach(clearInterval);
     this.timers = [];
   }
