@@ -1,3 +1,4 @@
+import { adminEn } from './en.admin.js';
 import { authEn } from './en.auth.js';
 import { deskEn } from './en.desk.js';
 import { fieldEn } from './en.field.js';
@@ -287,6 +288,7 @@ export const en: MessageSchema = {
   ...deskEn,
   ...kioskEn,
   ...authEn,
+  ...adminEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

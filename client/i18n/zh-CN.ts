@@ -1,3 +1,4 @@
+import { adminZhCN } from './zh-CN.admin.js';
 import { authZhCN } from './zh-CN.auth.js';
 import { deskZhCN } from './zh-CN.desk.js';
 import { fieldZhCN } from './zh-CN.field.js';
@@ -286,6 +287,7 @@ export const zhCN = {
   ...deskZhCN,
   ...kioskZhCN,
   ...authZhCN,
+  ...adminZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',
