@@ -6,6 +6,7 @@ import { alarmLoad } from '../../shared/rules/alarm-load.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { Clock } from '../services/clock.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { narrowFilters, refuseOutside, scopeCovers, scopeOf } from './scope.js';
 
 const alarmsQuery = z.object({
   state: z.enum(['open', 'closed', 'all']).default('all'),
@@ -69,8 +70,11 @@ export function alarmRouter(alarms: AlarmService, registry: RegistryService, clo
       alarms.list({ state: 'open', limit: 1_000_000 }),
     ]);
     const byId = new Map([...received, ...open].map((a) => [a.id, a]));
-    const district = query.data.districtCode;
-    const list = [...byId.values()].filter((a) => !district || a.districtCode === district);
+    const scope = scopeOf(req, registry);
+    const filters = narrowFilters(scope, registry, { districtCode: query.data.districtCode });
+    if (!filters) return refuseOutside(res, scope);
+    const { districtCode: district, schoolId: school } = filters;
+    const list = [...byId.values()].filter((a) => (!district || a.districtCode === district) && (!school || a.schoolId === school));
     res.json(alarmLoad({ alarms: list, ...window, operators: query.data.operators }));
   });
   router.get('/alarms', async (req, res) => {
@@ -79,7 +83,11 @@ export function alarmRouter(alarms: AlarmService, registry: RegistryService, clo
       res.status(400).json({ error: describeZodError(query.error) });
       return;
     }
-    const { state, since, until, type, districtCode, schoolId, q, drill, limit } = query.data;
+    const { state, since, until, type, q, drill, limit } = query.data;
+    const scope = scopeOf(req, registry);
+    const filters = narrowFilters(scope, registry, query.data);
+    if (!filters) return refuseOutside(res, scope);
+    const { districtCode, schoolId } = filters;
     const iso = (value: string) => new Date(value).toISOString();
     const schoolIds = schoolScope(registry, schoolId, q);
     const list = await alarms.list({
@@ -100,6 +108,8 @@ export function alarmRouter(alarms: AlarmService, registry: RegistryService, clo
       res.status(404).json({ error: `no alarm ${req.params.id}` });
       return;
     }
+    const scope = scopeOf(req, registry);
+    if (!scopeCovers(scope, alarm)) return refuseOutside(res, scope);
     res.json(alarm);
   });
   return router;

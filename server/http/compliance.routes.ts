@@ -1,4 +1,4 @@
-import express, { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
   complianceFilterSchema, drillInputSchema, inspectionInputSchema, localDate, recordEditSchema, RULE_IDS, selfCheckInputSchema, type RecordEdit,
@@ -9,7 +9,9 @@ import { statisticsCsv, statisticsTable, statisticsWorkbook } from '../services/
 import type { Outcome } from '../services/outcome.js';
 import type { RecordService } from '../services/record.service.js';
 import type { RoutineKind, RoutineService } from '../services/routine.service.js';
+import type { RegistryService } from '../services/registry.service.js';
 import { requireUser } from './route-policy.js';
+import { narrowFilters, refuseOutside, schoolAllowed, scopeOf } from './scope.js';
 
 const asOfQuery = complianceFilterSchema.extend({ asOf: localDate.optional() });
 const schoolsQuery = asOfQuery.extend({
@@ -49,29 +51,61 @@ function monthsBefore(date: string, months: number): string {
  * The education-bureau desk's data: compliance as of a date (matrix, drill-down, one school,
  * trend, the 附件4 export), the school record with history, and drills, inspections, self-checks.
  */
-export function complianceRouter(deps: { compliance: ComplianceService; records: RecordService; routines: RoutineService }): Router {
-  const { compliance, records, routines } = deps;
+export function complianceRouter(deps: { compliance: ComplianceService; records: RecordService; routines: RoutineService; registry: RegistryService }): Router {
+  const { compliance, records, routines, registry } = deps;
+
+  /**
+   * The district filter narrowed to the person's district; null after answering 403 (another
+   * district asked for, or a school user: the aggregates cover other schools — a school user reads
+   * its own school's page, `GET /schools/:id/compliance`).
+   */
+  const districtOf = <T extends { districtCode?: string | undefined }>(req: Request, res: Response, filters: T): T | null => {
+    const scope = scopeOf(req, registry);
+    if (scope.schoolId !== null) {
+      res.status(403).json({ error: 'a school user sees its own school only: GET /api/v1/schools/<its id>/compliance' });
+      return null;
+    }
+    const narrowed = narrowFilters(scope, registry, { districtCode: filters.districtCode });
+    if (!narrowed) {
+      refuseOutside(res, scope);
+      return null;
+    }
+    return { ...filters, ...(narrowed.districtCode ? { districtCode: narrowed.districtCode } : {}) };
+  };
+  /** False after answering 403 when the school of `:id` lies outside the person's district or school. */
+  const schoolOk = (req: Request, res: Response, id: string): boolean => {
+    const scope = scopeOf(req, registry);
+    if (schoolAllowed(scope, registry, id)) return true;
+    refuseOutside(res, scope);
+    return false;
+  };
   const router = Router();
   const json = express.json({ limit: '64kb' });
 
   router.get('/compliance/matrix', async (req, res) => {
     const query = asOfQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error);
-    const { asOf, ...filters } = query.data;
+    const { asOf, ...requested } = query.data;
+    const filters = districtOf(req, res, requested);
+    if (!filters) return;
     res.json(await compliance.matrix(asOf ?? compliance.today(), filters));
   });
 
   router.get('/compliance/schools', async (req, res) => {
     const query = schoolsQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error);
-    const { asOf, rule, status, ...filters } = query.data;
+    const { asOf, rule, status, ...requested } = query.data;
+    const filters = districtOf(req, res, requested);
+    if (!filters) return;
     res.json(await compliance.schools(asOf ?? compliance.today(), filters, rule ?? null, status));
   });
 
   router.get('/compliance/trend', async (req, res) => {
     const query = trendQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error);
-    const { from: fromDate, to: toDate, step, ...filters } = query.data;
+    const { from: fromDate, to: toDate, step, ...requested } = query.data;
+    const filters = districtOf(req, res, requested);
+    if (!filters) return;
     const to = toDate ?? compliance.today();
     const from = fromDate ?? monthsBefore(to, 11);
     if (from > to) return void res.status(400).json({ error: `from (${from}) is after to (${to})`, fields: { from: 'is after to' } });
@@ -85,7 +119,9 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
   router.get(['/compliance/export.xlsx', '/compliance/export.csv'], async (req, res) => {
     const query = asOfQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error);
-    const { asOf, ...filters } = query.data;
+    const { asOf, ...requested } = query.data;
+    const filters = districtOf(req, res, requested);
+    if (!filters) return;
     const table = statisticsTable(await compliance.matrix(asOf ?? compliance.today(), filters));
     const date = asOf ?? compliance.today();
     const xlsx = req.path.endsWith('.xlsx');
@@ -101,12 +137,14 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
   router.get('/schools/:id/compliance', async (req, res) => {
     const query = z.object({ asOf: localDate.optional() }).safeParse(req.query);
     if (!query.success) return validationError(res, query.error);
+    if (!schoolOk(req, res, req.params.id)) return;
     const result = await compliance.school(req.params.id, query.data.asOf ?? compliance.today());
     if (!result) return void res.status(404).json({ error: `no school ${req.params.id}` });
     res.json(result);
   });
 
   router.get('/schools/:id/record', async (req, res) => {
+    if (!schoolOk(req, res, req.params.id)) return;
     const view = await records.get(req.params.id);
     if (!view) return void res.status(404).json({ error: `no school ${req.params.id}` });
     res.json(view);
@@ -114,6 +152,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
 
   router.put('/schools/:id/record', json, async (req, res) => {
     const actor = requireUser(req).displayName;
+    if (!schoolOk(req, res, req.params.id)) return;
     const edit = recordEditSchema.safeParse(req.body);
     if (!edit.success) return validationError(res, edit.error);
     answer(res, await records.edit(req.params.id, edit.data as RecordEdit, actor));
@@ -122,6 +161,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
   router.get('/schools/:id/record/history', async (req, res) => {
     const query = historyQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error);
+    if (!schoolOk(req, res, req.params.id)) return;
     if (!(await records.get(req.params.id))) return void res.status(404).json({ error: `no school ${req.params.id}` });
     res.json({ schoolId: req.params.id, history: await records.history(req.params.id, query.data.limit) });
   });
@@ -129,12 +169,14 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
   for (const kind of Object.keys(routineInputs) as RoutineKind[]) {
     const key = kind === 'self-checks' ? 'selfChecks' : kind;
     router.get(`/schools/:id/${kind}`, async (req, res) => {
+      if (!schoolOk(req, res, req.params.id)) return;
       const list = await routines.list(kind, req.params.id);
       if (!list) return void res.status(404).json({ error: `no school ${req.params.id}` });
       res.json({ schoolId: req.params.id, [key]: list });
     });
     router.post(`/schools/:id/${kind}`, json, async (req, res) => {
       const actor = requireUser(req).displayName;
+      if (!schoolOk(req, res, req.params.id)) return;
       const input = routineInputs[kind].safeParse(req.body);
       if (!input.success) return validationError(res, input.error);
       answer(res, await routines.add(kind, req.params.id, input.data as never, actor), true);

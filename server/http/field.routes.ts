@@ -7,6 +7,7 @@ import type { FaultService } from '../services/fault.service.js';
 import type { GuardPostService } from '../services/guard-post.service.js';
 import type { PatrolService } from '../services/patrol.service.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { isScoped, narrowFilters, refuseOutside, scopeCovers, scopeOf, type Scope } from './scope.js';
 
 const faultsQuery = z.object({
   state: z.enum(['open', 'closed', 'all']).default('open'),
@@ -21,6 +22,11 @@ const coverageQuery = z.object({
 });
 
 /** The machinery in the field: camera fault tickets, 护学岗 states, patrol rounds, coverage. */
+/** A 护学岗 post is within scope when one of the schools it covers is. */
+function postCovered(scope: Scope, post: { districtCode: string; schoolIds: string[] }): boolean {
+  return scope.schoolId !== null ? post.schoolIds.includes(scope.schoolId) : scopeCovers(scope, { districtCode: post.districtCode });
+}
+
 export function fieldRouter(deps: { faults: FaultService; posts: GuardPostService; patrol: PatrolService; registry: RegistryService }): Router {
   const router = Router();
   router.get('/faults', async (req, res) => {
@@ -29,10 +35,17 @@ export function fieldRouter(deps: { faults: FaultService; posts: GuardPostServic
       res.status(400).json({ error: describeZodError(query.error) });
       return;
     }
-    res.json({ faults: await deps.faults.list(query.data) });
+    const scope = scopeOf(req, deps.registry);
+    const filters = narrowFilters(scope, deps.registry, query.data);
+    if (!filters) return refuseOutside(res, scope);
+    const { districtCode: _d, schoolId: _s, ...rest } = query.data;
+    res.json({ faults: await deps.faults.list({ ...rest, ...filters }) });
   });
-  router.get('/posts/status', (_req, res) => {
-    res.json({ posts: deps.posts.list() });
+  router.get('/posts/status', (req, res) => {
+    const scope = scopeOf(req, deps.registry);
+    if (!isScoped(scope)) return void res.json({ posts: deps.posts.list() });
+    const visible = new Set(deps.registry.guardPosts().filter((p) => postCovered(scope, p)).map((p) => p.id));
+    res.json({ posts: deps.posts.list().filter((p) => visible.has(p.postId)) });
   });
   router.get('/patrol', (req, res) => {
     const query = patrolQuery.safeParse(req.query);
@@ -40,7 +53,10 @@ export function fieldRouter(deps: { faults: FaultService; posts: GuardPostServic
       res.status(400).json({ error: describeZodError(query.error) });
       return;
     }
-    res.json({ schools: deps.patrol.list(query.data) });
+    const scope = scopeOf(req, deps.registry);
+    const filters = narrowFilters(scope, deps.registry, query.data);
+    if (!filters) return refuseOutside(res, scope);
+    res.json({ schools: deps.patrol.list(filters) });
   });
   router.get('/coverage', (req, res) => {
     const query = coverageQuery.safeParse(req.query);
@@ -49,7 +65,11 @@ export function fieldRouter(deps: { faults: FaultService; posts: GuardPostServic
       return;
     }
     const { registry } = deps;
-    res.json(coverage({ schools: registry.schools(), guardPosts: registry.guardPosts(), policePosts: registry.policePosts() }, query.data));
+    const scope = scopeOf(req, registry);
+    const schools = registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id }));
+    const guardPosts = registry.guardPosts().filter((p) => postCovered(scope, p));
+    const policePosts = registry.policePosts().filter((p) => !scope.districtCode || p.districtCode === scope.districtCode);
+    res.json(coverage({ schools, guardPosts, policePosts }, query.data));
   });
   return router;
 }

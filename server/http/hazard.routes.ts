@@ -3,30 +3,44 @@ import { hazardInputSchema, hazardQuerySchema, hazardStepSchemas } from '../../s
 import { HAZARD_ACTIONS, type HazardStep } from '../../shared/rules/hazard.js';
 import type { HazardService } from '../services/hazard.service.js';
 import { answer, validationError } from './compliance.routes.js';
+import type { RegistryService } from '../services/registry.service.js';
 import { requireUser } from './route-policy.js';
+import { narrowFilters, refuseOutside, schoolAllowed, scopeCovers, scopeOf } from './scope.js';
 
 /**
  * Hazards (隐患): list and counts, register, and one POST per step (dispatch, rectify, verify,
  * reject, close). A step that the state does not allow, or one on a hazard that moved meanwhile,
  * answers 409 with the reason.
  */
-export function hazardRouter(hazards: HazardService): Router {
+export function hazardRouter(hazards: HazardService, registry: RegistryService): Router {
   const router = Router();
   const json = express.json({ limit: '64kb' });
 
   router.get('/hazards', async (req, res) => {
     const query = hazardQuerySchema.safeParse(req.query);
     if (!query.success) return validationError(res, query.error);
-    res.json({ hazards: await hazards.list(query.data) });
+    const scope = scopeOf(req, registry);
+    const filters = narrowFilters(scope, registry, query.data);
+    if (!filters) return refuseOutside(res, scope);
+    const { districtCode: _d, schoolId: _s, ...rest } = query.data;
+    res.json({ hazards: await hazards.list({ ...rest, ...filters }) });
   });
 
-  router.get('/hazards/counts', async (_req, res) => {
-    res.json(await hazards.counts());
+  router.get('/hazards/counts', async (req, res) => {
+    const scope = scopeOf(req, registry);
+    if (scope.schoolId !== null) return void res.status(403).json({ error: 'hazard counts are per district: a school user lists its own school\'s hazards (GET /api/v1/hazards)' });
+    const counts = await hazards.counts();
+    if (!scope.districtCode) return void res.json(counts);
+    const mine = counts.byDistrict.filter((d) => d.districtCode === scope.districtCode);
+    const { districtCode: _code, name: _name, ...total } = mine[0] ?? { districtCode: '', name: '', ...counts.total };
+    res.json({ ...counts, byDistrict: mine, total });
   });
 
   router.get('/hazards/:id', async (req, res) => {
     const hazard = await hazards.get(req.params.id);
     if (!hazard) return void res.status(404).json({ error: `no hazard ${req.params.id}` });
+    const scope = scopeOf(req, registry);
+    if (!scopeCovers(scope, hazard)) return refuseOutside(res, scope);
     res.json(hazard);
   });
 
@@ -34,12 +48,17 @@ export function hazardRouter(hazards: HazardService): Router {
     const actor = requireUser(req).displayName;
     const input = hazardInputSchema.safeParse(req.body);
     if (!input.success) return validationError(res, input.error);
+    const scope = scopeOf(req, registry);
+    if (!schoolAllowed(scope, registry, input.data.schoolId)) return refuseOutside(res, scope);
     answer(res, await hazards.create(input.data, actor), true);
   });
 
   for (const action of HAZARD_ACTIONS) {
     router.post(`/hazards/:id/${action}`, json, async (req, res) => {
       const actor = requireUser(req).displayName;
+      const existing = await hazards.get(req.params.id);
+      const scope = scopeOf(req, registry);
+      if (existing && !scopeCovers(scope, existing)) return refuseOutside(res, scope);
       const body = hazardStepSchemas[action].safeParse(req.body ?? {});
       if (!body.success) return validationError(res, body.error);
       const { version, ...rest } = body.data;

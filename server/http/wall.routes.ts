@@ -8,6 +8,8 @@ import type { SchoolStatusService } from '../services/school-status.service.js';
 import type { Clock } from '../services/clock.js';
 import type { EventLoopMonitor } from '../services/event-loop.js';
 import type { SchoolCameraService } from '../services/school-camera.service.js';
+import type { CameraSummary } from '../../shared/wall.js';
+import { isScoped, refuseOutside, schoolAllowed, scopeCovers, scopeOf } from './scope.js';
 
 interface WallDeps {
   registry: RegistryService;
@@ -29,15 +31,41 @@ interface WallDeps {
 export function wallRouter(deps: WallDeps): Router {
   const router = Router();
   const startedAt = deps.clock.now();
-  router.get('/wall', (_req, res) => {
+  router.get('/wall', (req, res) => {
+    const scope = scopeOf(req, deps.registry);
+    const generatedAt = new Date(deps.clock.now()).toISOString();
+    if (!isScoped(scope)) {
+      const snapshot: WallSnapshot = {
+        generatedAt,
+        schools: deps.registry.schools(),
+        policePosts: deps.registry.policePosts(),
+        guardPosts: deps.registry.guardPosts(),
+        statuses: deps.status.nonNormal(),
+        cameras: deps.cameras.summary(),
+        schoolCameras: deps.schoolCameras.all(),
+      };
+      return void res.json(snapshot);
+    }
+    // A county-level person's wall: their district; a school user's: their school.
+    const schools = deps.registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id }));
+    const ids = new Set(schools.map((s) => s.id));
+    const cameras: CameraSummary = { total: 0, online: 0, offline: 0, fault: 0 };
+    for (const id of ids) {
+      for (const device of deps.registry.devices({ schoolId: id, kind: 'camera' })) {
+        const state = deps.cameras.state(device.id);
+        if (!state) continue;
+        cameras.total++;
+        cameras[state]++;
+      }
+    }
     const snapshot: WallSnapshot = {
-      generatedAt: new Date(deps.clock.now()).toISOString(),
-      schools: deps.registry.schools(),
-      policePosts: deps.registry.policePosts(),
-      guardPosts: deps.registry.guardPosts(),
-      statuses: deps.status.nonNormal(),
-      cameras: deps.cameras.summary(),
-      schoolCameras: deps.schoolCameras.all(),
+      generatedAt,
+      schools,
+      policePosts: deps.registry.policePosts().filter((p) => p.districtCode === scope.districtCode),
+      guardPosts: deps.registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))),
+      statuses: deps.status.nonNormal().filter((s) => ids.has(s.schoolId)),
+      cameras,
+      schoolCameras: deps.schoolCameras.all().filter(([id]) => ids.has(id)),
     };
     res.json(snapshot);
   });
@@ -47,6 +75,8 @@ export function wallRouter(deps: WallDeps): Router {
       res.status(404).json({ error: `no school ${req.params.id}` });
       return;
     }
+    const scope = scopeOf(req, deps.registry);
+    if (!schoolAllowed(scope, deps.registry, school.id)) return refuseOutside(res, scope);
     const devices: DeviceHealth[] = deps.registry.devices({ schoolId: school.id }).map((device) => ({
       ...device,
       state: device.kind === 'camera' ? (deps.cameras.state(device.id) ?? null) : null,
