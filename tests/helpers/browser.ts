@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** The Chromium to drive: Debian's `chromium` package unless CHROMIUM_PATH names another. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,4 +30,45 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** The demo accounts' password (README "Demo accounts"; seeded unless NODE_ENV=production or XIAOAN_DEMO=off). */
+export const DEMO_PASSWORD = 'xiaoan-demo';
+
+/**
+ * Signs in through the real sign-in page, as a person would: opens `/login` (with `next` when
+ * given), fills the form, and waits until the page has left `/login`.
+ */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string, next?: string): Promise<void> {
+  await page.goto(`${baseUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((url) => url.pathname !== '/login', { timeout: 15_000 });
+}
+
+/**
+ * Signs a browser context in through the API (`POST /api/v1/auth/login`) and gives it the
+ * session and CSRF cookies: faster than the form when a test is not about signing in.
+ */
+export async function signInContext(context: BrowserContext, baseUrl: string, username: string, password: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in as ${username} answered ${response.status}: ${await response.text()}`);
+  const cookies = response.headers.getSetCookie().map((header) => {
+    const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
+    const separator = pair.indexOf('=');
+    const flags = attributes.map((attribute) => attribute.toLowerCase());
+    return {
+      name: pair.slice(0, separator),
+      value: pair.slice(separator + 1),
+      url: baseUrl,
+      httpOnly: flags.includes('httponly'),
+      sameSite: flags.includes('samesite=strict') ? ('Strict' as const) : ('Lax' as const),
+    };
+  });
+  await context.addCookies(cookies);
 }
