@@ -165,3 +165,23 @@ export function formatDrillClock(seconds: number | null): string {
   const minutes = Math.floor(seconds / 60);
   return `T+${String(minutes).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 }
+
+/**
+ * The drill and its alarm as they stood at `at` (ms), from the stored record: steps after it
+ * dropped, the drill still running before its end, checklist ticks after it undone. The replay
+ * scores this at `at`, so each step shows the clock, timers and points of that moment.
+ */
+export function drillAsOf(drill: Drill, alarm: Alarm | null, at: number): { drill: Drill; alarm: Alarm | null } {
+  const before = (iso: string | null): boolean => iso !== null && Date.parse(iso) <= at;
+  const closedYet = (drill.state === 'ended' || drill.state === 'cancelled') && before(drill.endedAt);
+  const pastDrill: Drill = {
+    ...drill,
+    ...(closedYet ? {} : { state: drill.startedAt && before(drill.startedAt) ? 'running' : 'planned', endedAt: null, endedBy: null, recordId: null }),
+    checklist: drill.checklist.map((item) => (before(item.checkedAt) ? item : { ...item, checkedAt: null, checkedBy: null })),
+  };
+  if (!alarm) return { drill: pastDrill, alarm: null };
+  const steps = alarm.transitions.filter((t) => before(t.at));
+  if (steps.length === 0) return { drill: pastDrill, alarm: null };
+  const last = steps[steps.length - 1]!;
+  return { drill: pastDrill, alarm: { ...alarm, transitions: steps, state: last.to, updatedAt: last.at } };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDrillTargets } from '../../shared/drill.js';
-import { formatDrillClock, scoreDrill } from '../../shared/rules/drill-score.js';
+import { drillAsOf, formatDrillClock, scoreDrill } from '../../shared/rules/drill-score.js';
 import { drillAt, drillIso, drillStep, makeDrill, makeDrillAlarm } from '../../mocks/factories/drill.js';
 
 const milestone = (score: ReturnType<typeof scoreDrill>, name: string) => score.milestones.find((m) => m.milestone === name)!;
@@ -96,5 +96,25 @@ describe(formatDrillClock.name, () => {
     expect(formatDrillClock(null)).toBe('T+--:--');
     expect(formatDrillClock(65)).toBe('T+01:05');
     expect(formatDrillClock(3725)).toBe('T+62:05');
+  });
+});
+
+describe(drillAsOf.name, () => {
+  it('replays a step: later steps, ticks and the end undone, so the clock and timers read as they did then', () => {
+    const drill = makeDrill({ state: 'ended', endedBy: '李敏', endedAt: drillIso(500) });
+    drill.checklist = drill.checklist.map((item) => (item.id === 'gate_sealed' ? { ...item, checkedBy: '观察员', checkedAt: drillIso(200) } : item));
+    const alarm = makeDrillAlarm([drillStep('ack', 'new', 'acknowledged', 30), drillStep('dispatch', 'acknowledged', 'dispatched', 100), drillStep('resolve', 'dispatched', 'resolved', 400)]);
+
+    const sut = drillAsOf(drill, alarm, drillAt(100));
+    expect(sut.drill).toMatchObject({ state: 'running', endedAt: null });
+    expect(sut.drill.checklist.every((item) => item.checkedAt === null)).toBe(true);
+    expect(sut.alarm?.state).toBe('dispatched');
+    const score = scoreDrill(sut.drill, sut.alarm, drillAt(100));
+    expect(score.clockSeconds).toBe(100);
+    expect(score.milestones.map((m) => m.phase)).toEqual(['met', 'met', 'running', 'running']);
+    expect(score.final).toBe(false);
+
+    const atEnd = drillAsOf(drill, alarm, drillAt(500));
+    expect(scoreDrill(atEnd.drill, atEnd.alarm, drillAt(500))).toMatchObject({ final: true, checklistPoints: 8, clockSeconds: 500 });
   });
 });
