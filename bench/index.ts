@@ -20,13 +20,18 @@ import { describeMachine, writeBenchmarksDoc } from './lib/docs.js';
 import { printReport, verdict, type ScenarioReport } from './lib/report.js';
 import { runStorm } from './storm.js';
 import { runPainted } from './painted.js';
+import { runSoak } from './soak.js';
 
 const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted'] as const;
-type ScenarioId = (typeof SCENARIOS)[number];
+/** Run only when named in --only: the soak takes 30 minutes (and writes its own section of docs/benchmarks.md). */
+const OPT_IN_SCENARIOS = ['soak'] as const;
+/** Scenarios that start their own system and need no prepared province dataset. */
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak'];
+type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -56,13 +61,13 @@ async function main(): Promise<void> {
     return;
   }
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SCENARIOS];
-  const unknown = only.filter((id) => !(SCENARIOS as readonly string[]).includes(id));
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}: choose from ${SCENARIOS.join(', ')}`);
+  const unknown = only.filter((id) => !([...SCENARIOS, ...OPT_IN_SCENARIOS] as readonly string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}: choose from ${[...SCENARIOS, ...OPT_IN_SCENARIOS].join(', ')}`);
   if (values.scale !== 'province' && values.scale !== 'city') throw new Error('--scale is province or city');
   const connections = Number(values.connections);
   if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new Error('--connections is a whole number from 1 to 64');
-  const selected = SCENARIOS.filter((id) => only.includes(id));
-  const complete = selected.length === SCENARIOS.length && !values.quick;
+  const selected: ScenarioId[] = [...SCENARIOS, ...OPT_IN_SCENARIOS].filter((id) => only.includes(id));
+  const complete = SCENARIOS.every((id) => selected.includes(id)) && !values.quick;
   const write = values['no-write'] ? false : (values.write ?? complete);
 
   const keepData = values['data-dir'] !== undefined;
@@ -85,12 +90,13 @@ async function main(): Promise<void> {
     ingest: () => runIngestRate(ctx, connections),
     bytes: () => runBytes(ctx),
     painted: () => runPainted({ quick: ctx.quick }),
+    soak: () => runSoak({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }) }),
   };
   const reports: ScenarioReport[] = [];
   let failed = false;
   try {
     try {
-      await ctx.prepare();
+      if (selected.some((id) => !SELF_CONTAINED.includes(id))) await ctx.prepare();
     } catch (error) {
       printLogTail(logFile);
       throw error;

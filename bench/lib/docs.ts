@@ -134,6 +134,8 @@ npm run bench -- --write                   # also rewrite this file after a part
   does not report the figure.
 `;
   const file = path.join(repoRoot, 'docs/benchmarks.md');
-  fs.writeFileSync(file, text);
+  // The opt-in soak (bench/soak.ts) keeps its own section across the other scenarios' full runs.
+  const soak = fs.existsSync(file) ? /<!-- soak:begin -->[\s\S]*<!-- soak:end -->/.exec(fs.readFileSync(file, 'utf8'))?.[0] : undefined;
+  fs.writeFileSync(file, soak ? `${text.trimEnd()}\n\n${soak}\n` : text);
   return file;
 }

@@ -36,7 +36,7 @@ export const kioskZhCN = {
   kioskPosts: {
     title: '护学岗在岗',
     peak: '高峰时段 · 应在岗 {due} 个',
-    offHours: '非高峰时段 · 共 {count} 个岗位',
+    offHours: '非高峰时段 · 共 {count} 岗',
     late: '迟到 {count}',
     absent: '脱岗 {count}',
   },

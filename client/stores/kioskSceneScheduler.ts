@@ -24,11 +24,21 @@ export const SCENE_INTERVAL_LIMITS_S = { min: 3, max: 3_600 } as const;
 /** Alarm ids remembered as already pinned (so a repeat of the same alarm does not pin it again). */
 const PINNED_ALARMS_REMEMBERED = 64;
 
-/** The scene interval from a `?interval=` value in seconds; the default for anything unusable. */
-export function sceneIntervalFromQuery(value: unknown): number {
+/** Milliseconds from a query value in seconds, bounded; `fallback` for anything unusable. */
+function secondsFromQuery(value: unknown, fallback: number): number {
   const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isFinite(seconds)) return DEFAULT_SCENE_INTERVAL_MS;
+  if (!Number.isFinite(seconds)) return fallback;
   return Math.round(Math.min(SCENE_INTERVAL_LIMITS_S.max, Math.max(SCENE_INTERVAL_LIMITS_S.min, seconds)) * 1000);
+}
+
+/** The scene interval from a `?interval=` value in seconds (3 to 3,600); the default for anything unusable. */
+export function sceneIntervalFromQuery(value: unknown): number {
+  return secondsFromQuery(value, DEFAULT_SCENE_INTERVAL_MS);
+}
+
+/** How long an alarm pins the map, from a `?pin=` value in seconds (3 to 3,600); the default for anything unusable. */
+export function alarmPinFromQuery(value: unknown): number {
+  return secondsFromQuery(value, DEFAULT_ALARM_PIN_MS);
 }
 
 /** Whether an alarm pre-empts the playlist: a real (not drill) SOS or intrusion that is open. */
