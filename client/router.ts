@@ -36,6 +36,8 @@ export const router = createRouter({
       ],
     },
     { path: '/kiosk', name: 'kiosk', component: () => import('./views/KioskView.vue'), meta: { public: true } },
+    { path: '/drills', name: 'drills', component: () => import('./views/DrillsView.vue') },
+    { path: '/drills/:id', name: 'drill', component: () => import('./views/DrillView.vue'), props: true },
     { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { permission: 'admin' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

@@ -1,6 +1,7 @@
 import { adminEn } from './en.admin.js';
 import { authEn } from './en.auth.js';
 import { deskEn } from './en.desk.js';
+import { drillEn } from './en.drill.js';
 import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 import { kioskEn } from './en.kiosk.js';
@@ -125,6 +126,7 @@ export const en: MessageSchema = {
     health: 'Devices',
     desk: 'Edu desk',
     admin: 'Admin',
+    drills: 'Drills',
   },
   sound: {
     locked: 'Click to enable sound',
@@ -289,6 +291,7 @@ export const en: MessageSchema = {
   ...kioskEn,
   ...authEn,
   ...adminEn,
+  ...drillEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

@@ -1,6 +1,7 @@
 import { adminZhCN } from './zh-CN.admin.js';
 import { authZhCN } from './zh-CN.auth.js';
 import { deskZhCN } from './zh-CN.desk.js';
+import { drillZhCN } from './zh-CN.drill.js';
 import { fieldZhCN } from './zh-CN.field.js';
 import { kioskZhCN } from './zh-CN.kiosk.js';
 
@@ -124,6 +125,7 @@ export const zhCN = {
     health: '设备健康',
     desk: '教体局值班台',
     admin: '系统管理',
+    drills: '应急演练',
   },
   sound: {
     locked: '点击启用声音',
@@ -288,6 +290,7 @@ export const zhCN = {
   ...kioskZhCN,
   ...authZhCN,
   ...adminZhCN,
+  ...drillZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

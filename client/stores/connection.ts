@@ -5,6 +5,7 @@ import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/comman
 import type { Ack, AlarmChange } from '../../shared/events.js';
 import { createWallSocket, type WallSocket } from '../socket.js';
 import { useAlarmStore } from './alarms.js';
+import { useDrillStore } from './drills.js';
 import { useFieldStore } from './field.js';
 import { useSessionStore } from './session.js';
 import { useWallStore } from './wall.js';
@@ -147,6 +148,7 @@ export const useConnectionStore = defineStore('connection', () => {
     socket.on('school:cameras', ({ changes }) => field.applySchoolCameras(changes));
     socket.on('camera:faults', ({ changes }) => field.applyFaultChanges(changes));
     socket.on('post:status', ({ changes }) => field.applyPostChanges(changes));
+    socket.on('drill', (detail) => useDrillStore().applyDetail(detail));
     socket.on('disconnect', (reason) => {
       // Only this store closes the socket on purpose (stop()): not a lost link.
       if (reason === 'io client disconnect') return;

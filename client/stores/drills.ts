@@ -1,0 +1,96 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { Drill, DrillAnswer, DrillDetail, DrillPlan } from '../../shared/drill.js';
+import { scoreDrill, type DrillScore } from '../../shared/rules/drill-score.js';
+import { getJson, sendJson, type WriteResult } from '../api.js';
+
+/** Drills kept in the list; the server keeps them all. */
+export const DRILLS_LISTED = 100;
+
+/**
+ * The drill screens' data: the list, and the one drill open on the drill screen, kept live by
+ * the socket's `drill` event (every change of the drill or its alarm). The score card is
+ * recomputed from the stored steps with the shared rule; only a running timer reads the clock,
+ * corrected to the server's time so two screens agree.
+ */
+export const useDrillStore = defineStore('drills', () => {
+  const list = shallowRef<Drill[]>([]);
+  const current = shallowRef<DrillDetail | null>(null);
+  /** Server time minus this screen's time, from the last answer (ms). */
+  const serverOffset = ref(0);
+  const loadError = ref<string | null>(null);
+  /** The replayed step (index into the reached milestones), or null when live. */
+  const replayStep = ref<number | null>(null);
+
+  function take(detail: DrillDetail, receivedAt = Date.now()): void {
+    serverOffset.value = Date.parse(detail.serverTime) - receivedAt;
+    current.value = detail;
+  }
+
+  /** Pushed by the socket (stores/connection.ts): the open drill is replaced, the list entry too. */
+  function applyDetail(detail: DrillDetail, receivedAt = Date.now()): void {
+    if (current.value?.drill.id === detail.drill.id) take(detail, receivedAt);
+    const index = list.value.findIndex((drill) => drill.id === detail.drill.id);
+    if (index >= 0) list.value = list.value.map((drill, i) => (i === index ? detail.drill : drill));
+    else list.value = [detail.drill, ...list.value].slice(0, DRILLS_LISTED);
+  }
+
+  async function loadList(): Promise<void> {
+    try {
+      list.value = (await getJson<{ drills: Drill[] }>(`/api/v1/drills?limit=${DRILLS_LISTED}`)).drills;
+      loadError.value = null;
+    } catch (error) {
+      loadError.value = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async function open(id: string): Promise<void> {
+    if (current.value?.drill.id !== id) current.value = null;
+    replayStep.value = null;
+    try {
+      take(await getJson<DrillAnswer>(`/api/v1/drills/${encodeURIComponent(id)}`));
+      loadError.value = null;
+    } catch (error) {
+      loadError.value = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  function close(): void {
+    current.value = null;
+    replayStep.value = null;
+  }
+
+  async function write(method: 'POST' | 'PUT', path: string, body: unknown): Promise<WriteResult<DrillAnswer>> {
+    const result = await sendJson<DrillAnswer>(method, path, body);
+    if (result.ok) applyDetail(result.data);
+    return result;
+  }
+
+  const plan = (input: DrillPlan) => write('POST', '/api/v1/drills', input);
+  const base = () => `/api/v1/drills/${encodeURIComponent(current.value?.drill.id ?? '')}`;
+  const start = (raiseAlarm: boolean) => write('POST', `${base()}/start`, { raiseAlarm });
+  const end = () => write('POST', `${base()}/end`, {});
+  const cancel = (note: string) => write('POST', `${base()}/cancel`, { note });
+  const check = (itemId: string, checked: boolean) => write('PUT', `${base()}/checklist/${encodeURIComponent(itemId)}`, { checked });
+
+  /** The score card at `now` (this screen's ms), on the server's time. */
+  function scoreAt(now: number): DrillScore | null {
+    const detail = current.value;
+    return detail ? scoreDrill(detail.drill, detail.alarm, now + serverOffset.value) : null;
+  }
+
+  /** The milestones reached so far, in order: what the replay steps through. */
+  const reached = computed(() => {
+    const detail = current.value;
+    if (!detail) return [];
+    return scoreDrill(detail.drill, detail.alarm, Date.parse(detail.serverTime)).timeline.filter((entry) => entry.at !== null);
+  });
+
+  function replay(step: number | null): void {
+    replayStep.value = step === null ? null : Math.max(0, Math.min(step, reached.value.length - 1));
+  }
+
+  const exportUrl = (format: 'csv' | 'pdf') => `${base()}/export.${format}`;
+
+  return { list, current, serverOffset, loadError, replayStep, reached, applyDetail, loadList, open, close, plan, start, end, cancel, check, scoreAt, replay, exportUrl };
+});
