@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { openStore, type Store } from './db/database.js';
 import { RegistryRepository } from './db/registry.repository.js';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
+import { attachRedisAdapter } from './realtime/redis.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Express } from 'express';
 import { buildServices, type Services } from './services/build.js';
@@ -86,6 +87,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null }),
   });
+  // REDIS_URL: the nodes on this database pass each other their alarm changes (Socket.IO Redis adapter).
+  const redis = config.redisUrl ? await attachRedisAdapter(io, { url: config.redisUrl, db: store.db, log }) : null;
+  if (redis) broadcaster.relayAcrossNodes();
   broadcaster.start();
   const ticker = setInterval(() => {
     services.tick().catch((error: unknown) => log.error({ err: error }, 'periodic check failed'));
@@ -122,6 +126,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       broadcaster.stop();
       eventLoop.stop();
       await io.close();
+      await redis?.close();
       server.closeAllConnections();
       await services.writes.drain();
       await store.close();

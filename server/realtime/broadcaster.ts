@@ -55,6 +55,10 @@ export function seesAlarm(user: SessionUser, alarm: Alarm): boolean {
   return can(user, 'read') && inScope(user, { districtCode: alarm.districtCode, schoolId: alarm.schoolId });
 }
 
+/** A hole in the `seq` stream is looked for again this many times, this long apart, before it is taken for a skipped number. */
+const GAP_RETRIES = 4;
+const GAP_WAIT_MS = 25;
+
 /** How often coalesced health changes are pushed: at most 4 a second. */
 const STATUS_PUSH_MS = 250;
 
@@ -144,13 +148,27 @@ export class Broadcaster {
   private async deliver(changes: AlarmChange[]): Promise<void> {
     for (const change of changes) {
       if (this.delivered !== null && change.seq <= this.delivered) continue;
-      if (this.delivered !== null && change.seq > this.delivered + 1) {
-        // A change from another node may still be on its way, or the sequence skipped a number:
-        // the database says which changes exist in between.
-        const missing = await this.deps.alarms.changesAfter(this.delivered, change.seq - this.delivered);
-        for (const earlier of missing) if (earlier.seq < change.seq) this.emitAlarm(earlier);
-      }
+      await this.fillGap(change.seq);
       this.emitAlarm(change);
+    }
+  }
+
+  /**
+   * Changes below `before` not delivered yet: a change from another node may still be on its way
+   * (or still committing there), or the sequence skipped a number (a rolled-back write). The
+   * change log says which exist; they go out in order, and a hole is waited for briefly before
+   * it is taken for a skipped number — a screen ignores a change older than one it has seen.
+   */
+  private async fillGap(before: number): Promise<void> {
+    for (let attempt = 0; this.delivered !== null && this.delivered + 1 < before; attempt++) {
+      const giveUp = attempt >= GAP_RETRIES;
+      const missing = await this.deps.alarms.changesAfter(this.delivered, before - this.delivered - 1);
+      for (const earlier of missing) {
+        if (earlier.seq >= before || (!giveUp && earlier.seq !== this.delivered + 1)) break;
+        this.emitAlarm(earlier);
+      }
+      if (giveUp) return;
+      if (this.delivered + 1 < before) await new Promise((resolve) => setTimeout(resolve, GAP_WAIT_MS));
     }
   }
 
@@ -238,11 +256,14 @@ export class Broadcaster {
     return this.enqueue(async () => {
       let seq: number;
       const latest = await alarms.lastSeq();
-      const replayable = lastSeq !== null && lastSeq <= latest && latest - lastSeq <= replayLimit;
+      // Replay up to what this node has delivered live: later changes reach the screen live once
+      // it is in its rooms, in order behind the replay.
+      const upTo = this.delivered ?? latest;
+      const replayable = lastSeq !== null && lastSeq <= latest && upTo - lastSeq <= replayLimit;
       if (replayable) {
-        const changes = await alarms.changesAfter(lastSeq, replayLimit);
-        for (const change of changes) if (seesAlarm(user, change.alarm)) socket.emit('alarm', change);
-        seq = Math.max(latest, changes.at(-1)?.seq ?? 0);
+        const changes = lastSeq < upTo ? await alarms.changesAfter(lastSeq, upTo - lastSeq) : [];
+        for (const change of changes) if (change.seq <= upTo && seesAlarm(user, change.alarm)) socket.emit('alarm', change);
+        seq = Math.max(upTo, lastSeq);
       } else {
         const snapshot = await alarms.snapshot();
         socket.emit('alarm:snapshot', { seq: snapshot.seq, alarms: snapshot.alarms.filter((alarm) => seesAlarm(user, alarm)) });
