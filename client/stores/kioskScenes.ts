@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia';
 import { shallowRef } from 'vue';
 import { DISTRICT_CODES } from '../../shared/domain/index.js';
+import type { Drill } from '../../shared/drill.js';
 import { useAlarmStore } from './alarms.js';
+import { useDrillStore } from './drills.js';
 import { preemptsRotation, SceneScheduler, type KioskScene } from './kioskSceneScheduler.js';
 import { useKioskTickerStore } from './kioskTicker.js';
 
@@ -18,6 +20,7 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
   let scheduler: SceneScheduler | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let unsubscribe: (() => void) | null = null;
+  let unsubscribeDrills: (() => void) | null = null;
 
   function show(next: KioskScene): void {
     // A new object every second would re-render the stage for nothing: replace only on a change.
@@ -50,8 +53,36 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
         after(() => ticker.reset([...alarms.openAlarms, ...alarms.closed]));
       }
     });
+    // A drill started or ended (the socket's `drill` event reaches the drill store): pin or release its school.
+    const drills = useDrillStore();
+    unsubscribeDrills = drills.$onAction(({ name, args, after }) => {
+      if (name !== 'applyDetail') return;
+      const [detail] = args as Parameters<typeof drills.applyDetail>;
+      after(() => followDrill(detail.drill));
+    });
     show(created.current());
     resume();
+    void syncDrills();
+  }
+
+  function followDrill(drill: Pick<Drill, 'id' | 'schoolId' | 'state'>): void {
+    if (drill.state === 'running') pinDrill({ drillId: drill.id, schoolId: drill.schoolId });
+    else endDrill(drill.id);
+  }
+
+  /**
+   * Drill events are not replayed after a disconnect: read the list again (at start and after a
+   * reconnect) and pin the school of a drill still running, or release one that ended meanwhile.
+   */
+  async function syncDrills(): Promise<void> {
+    const drills = useDrillStore();
+    await drills.loadList();
+    if (!scheduler) return;
+    const running = drills.list.filter((drill) => drill.state === 'running');
+    const pinned = scheduler.current();
+    if (pinned.kind === 'drill' && !running.some((drill) => drill.id === pinned.drillId)) endDrill(pinned.drillId);
+    const latest = running.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))[0];
+    if (latest) followDrill(latest);
   }
 
   /** The page is hidden: nothing moves until it is visible again. */
@@ -66,7 +97,7 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
     timer = setInterval(tick, SCENE_TICK_MS);
   }
 
-  /** A drill started at a school: the map stays on it until endDrill (DRILL's store calls through the kiosk view). */
+  /** A drill running at a school: the map stays on it until endDrill. */
   function pinDrill(drill: { drillId: string; schoolId: string }): void {
     scheduler?.pinDrill(drill);
     tick();
@@ -81,8 +112,10 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
     pause();
     unsubscribe?.();
     unsubscribe = null;
+    unsubscribeDrills?.();
+    unsubscribeDrills = null;
     scheduler = null;
   }
 
-  return { scene, start, stop, pause, resume, pinDrill, endDrill };
+  return { scene, start, stop, pause, resume, pinDrill, endDrill, syncDrills };
 });
