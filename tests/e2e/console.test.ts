@@ -7,23 +7,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, Device, School } from '../../shared/domain/index.js';
 import { nearest } from '../../shared/geo.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+import type { Session } from '../helpers/auth.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
 import { freePort, ROOT } from '../helpers/system.js';
 
 const root = ROOT;
 const screenshots = path.join(root, 'tests/e2e/__screenshots__');
 const readmeScreenshot = path.join(root, 'docs/screenshots/console.png');
 const INGEST_TOKEN = 'e2e-console-token';
-const OPERATOR_A = '张伟';
-const OPERATOR_B = '李娜';
+const ADMIN_PASSWORD = 'e2e-admin-password';
+/** Two city-level operators: the demo account `police` and the administrator (who may command alarms too). */
+const ACCOUNT_A = { username: 'police', password: DEMO_PASSWORD };
+const ACCOUNT_B = { username: 'admin', password: ADMIN_PASSWORD };
+/** Their display names, as the console shows them and the server records them: read at sign-in. */
+let OPERATOR_A = '';
 
 async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
     try {
-      const response = await fetch(`${baseUrl}/api/v1/wall`);
-      if (response.ok) return (await response.json()) as WallSnapshot;
+      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
+        api = await signInApi(baseUrl, ACCOUNT_A.username, ACCOUNT_A.password);
+        const response = await api.get('/api/v1/wall');
+        if (response.ok) return (await response.json()) as WallSnapshot;
+      }
     } catch {
       // Not listening yet.
     }
@@ -41,22 +49,24 @@ async function postEvent(baseUrl: string, event: Record<string, unknown>): Promi
   expect(response.status, await response.text()).toBe(202);
 }
 
+/** The test's own API session (operator A's account), for reading what the server stored. */
+let api: Session | null = null;
+
 async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+  if (!api) throw new Error('not signed in to the API yet');
+  const response = await fetch(url, { headers: api.headers() });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
 }
 
-/** Opens the console as a new duty operator: the name dialog comes first, then the screen goes live. */
-async function openConsoleAs(page: Page, baseUrl: string, operator: string): Promise<void> {
+/** Signs a duty operator in and opens the console; waits until it is live; answers the name the header shows. */
+async function openConsoleAs(page: Page, baseUrl: string, account: { username: string; password: string }): Promise<string> {
+  await signInContext(page.context(), baseUrl, account.username, account.password);
   await page.goto(`${baseUrl}/console`);
-  const dialog = page.getByTestId('operator-dialog');
-  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
-  await page.getByTestId('operator-name-input').fill(operator);
-  await page.getByTestId('operator-name-save').click();
-  await dialog.waitFor({ state: 'detached' });
-  await expect(page.getByTestId('operator-name').innerText()).resolves.toBe(operator);
   await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
+  const name = await page.getByTestId('user-name').innerText();
+  expect(name).not.toBe('');
+  return name;
 }
 
 describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Chromium)', () => {
@@ -88,6 +98,7 @@ describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Ch
         XIAOAN_DATA_DIR: dataDir,
         XIAOAN_SIMULATOR: 'off',
         XIAOAN_INGEST_TOKEN: INGEST_TOKEN,
+        XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD,
         XIAOAN_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,13 +151,14 @@ describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Ch
     if (!school) throw new Error(`no school ${sosDevice.schoolId}`);
     sosSchool = school;
 
-    // Before anyone clicks, the browser will not play sound: the console says so.
-    await pageA.goto(`${baseUrl}/console`);
+    // Before anyone clicks, the browser will not play sound: the console says so; a click anywhere arms it.
+    OPERATOR_A = await openConsoleAs(pageA, baseUrl, ACCOUNT_A);
     await expect(pageA.getByTestId('sound-control').getAttribute('data-sound')).resolves.toBe('locked');
     await expect(pageA.getByTestId('sound-state').innerText()).resolves.toBe('点击启用声音');
-    await openConsoleAs(pageA, baseUrl, OPERATOR_A);
+    await pageA.getByTestId('alarm-queue').click();
     await expect.poll(() => pageA.getByTestId('sound-control').getAttribute('data-sound')).toBe('armed');
-    await openConsoleAs(pageB, baseUrl, OPERATOR_B);
+    const operatorB = await openConsoleAs(pageB, baseUrl, ACCOUNT_B);
+    expect(operatorB).not.toBe(OPERATOR_A);
 
     await postEvent(baseUrl, { id: 'e2e-console-drill', type: 'alarm.sos', deviceId: drillDevice.id, at: new Date().toISOString(), drill: true });
     await postEvent(baseUrl, { id: 'e2e-console-intrusion', type: 'alarm.intrusion', deviceId: intrusionDevice.id, at: new Date().toISOString() });
@@ -317,6 +329,6 @@ describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Ch
 
     await pageA.getByTestId('nav-console').click();
     await pageA.getByTestId('alarm-queue').waitFor();
-    await expect(pageA.getByTestId('operator-name').innerText()).resolves.toBe(OPERATOR_A);
+    await expect(pageA.getByTestId('user-name').innerText()).resolves.toBe(OPERATOR_A);
   });
 });

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { SessionUser } from '../../shared/auth.js';
+import { sessionFrom, type Session } from './auth.js';
 
 /** The Chromium to drive: Debian's `chromium` package unless CHROMIUM_PATH names another. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,17 +49,29 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.waitForURL((url) => url.pathname !== '/login', { timeout: 15_000 });
 }
 
-/**
- * Signs a browser context in through the API (`POST /api/v1/auth/login`) and gives it the
- * session and CSRF cookies: faster than the form when a test is not about signing in.
- */
-export async function signInContext(context: BrowserContext, baseUrl: string, username: string, password: string): Promise<void> {
+async function login(baseUrl: string, username: string, password: string): Promise<Response> {
   const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
   if (!response.ok) throw new Error(`sign-in as ${username} answered ${response.status}: ${await response.text()}`);
+  return response;
+}
+
+/** Signs in over the API from the test itself (an existing account, e.g. a demo one): cookies and fetch helpers. */
+export async function signInApi(baseUrl: string, username: string, password: string): Promise<Session> {
+  const response = await login(baseUrl, username, password);
+  const { user } = (await response.json()) as { user: SessionUser };
+  return sessionFrom(baseUrl, user, response.headers.getSetCookie());
+}
+
+/**
+ * Signs a browser context in through the API (`POST /api/v1/auth/login`) and gives it the
+ * session and CSRF cookies: faster than the form when a test is not about signing in.
+ */
+export async function signInContext(context: BrowserContext, baseUrl: string, username: string, password: string): Promise<void> {
+  const response = await login(baseUrl, username, password);
   const cookies = response.headers.getSetCookie().map((header) => {
     const [pair = '', ...attributes] = header.split(';').map((part) => part.trim());
     const separator = pair.indexOf('=');
