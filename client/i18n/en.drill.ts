@@ -10,6 +10,8 @@ export const drillEn = {
     scenario: 'Scenario',
     participants: 'Participants',
     plannedFor: 'Planned for',
+    startedAt: 'Started',
+    endedAt: 'Ended',
     state: 'State',
     score: 'Score',
     open: 'Open',

@@ -10,6 +10,8 @@ export const drillZhCN = {
     scenario: '演练场景',
     participants: '参演人员',
     plannedFor: '计划时间',
+    startedAt: '开始',
+    endedAt: '结束',
     state: '状态',
     score: '得分',
     open: '打开',
