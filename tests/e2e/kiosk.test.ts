@@ -178,6 +178,25 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     await page.screenshot({ path: path.join(screenshots, 'kiosk-1366x768.png') });
   });
 
+  it('rotates its scenes, and nothing moves while the page is hidden', async () => {
+    const page = await openKiosk({ width: 1920, height: 1080, query: '&interval=3' });
+    await live(page);
+    const scene = () => page.getByTestId('kiosk-scene').getAttribute('data-scene');
+    await expect.poll(scene, { timeout: 10_000 }).toBe('district');
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'hidden', { value, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await expect(page.locator('.kiosk-stage--hidden').count()).resolves.toBe(1);
+    const frozen = await scene();
+    await page.waitForTimeout(7_000);
+    await expect(scene()).resolves.toBe(frozen);
+    await setHidden(false);
+    await expect.poll(scene, { timeout: 10_000 }).not.toBe(frozen);
+  });
+
   it('an unknown key shows the revoked screen in both languages', async () => {
     const page = await openKiosk({ width: 1920, height: 1080, kioskUrl: '/kiosk?key=not-a-real-key' });
     const revoked = page.getByTestId('kiosk-revoked');
