@@ -59,8 +59,21 @@ export class DrillService {
 
   /** Brings back the running drills after a restart and starts following alarm changes. */
   async init(): Promise<void> {
-    for (const drill of await this.deps.repository.running()) this.runningBySchool.set(drill.schoolId, drill.id);
+    await this.refresh();
     this.deps.events.on('alarm.changed', this.onAlarms);
+  }
+
+  /**
+   * Re-reads which drills run, in the write queue (so no raise interleaves). Called on the
+   * periodic tick: with several nodes over one database, a drill started on another node flags
+   * this node's alarms within one tick.
+   */
+  refresh(): Promise<void> {
+    return this.deps.writes.run(async () => {
+      const running = await this.deps.repository.running();
+      this.runningBySchool.clear();
+      for (const drill of running) this.runningBySchool.set(drill.schoolId, drill.id);
+    });
   }
 
   /** Whether a drill runs at this school now (asked on every alarm raise: a map lookup). */
