@@ -205,10 +205,10 @@ export async function drillReportPdf(input: ReportInput): Promise<Uint8Array> {
   for (const [label, value] of facts(input, score)) out.text(`${label}：${value}`, 10);
   out.gap(10);
   out.text('里程碑 Milestones', 13);
-  out.table(MILESTONE_HEADER, milestoneRows(score), [0.17, 0.17, 0.08, 0.09, 0.12, 0.08, 0.16, 0.13], 8);
+  out.table(MILESTONE_HEADER, milestoneRows(score), [0.19, 0.16, 0.07, 0.09, 0.11, 0.09, 0.14, 0.15], 7.5);
   out.gap(10);
   out.text('观察员检查表 Observer checklist', 13);
-  out.table(CHECKLIST_HEADER, checklistRows(input), [0.4, 0.1, 0.08, 0.18, 0.24]);
+  out.table(CHECKLIST_HEADER, checklistRows(input), [0.38, 0.1, 0.1, 0.18, 0.24]);
   out.gap(10);
   out.text(`里程碑得分 Milestone points ${score.milestonePoints} · 检查项得分 Checklist points ${score.checklistPoints}/${score.checklistMaxPoints}`, 11);
   out.text(`总分 Total ${score.total} / ${score.maxTotal}`, 16);
