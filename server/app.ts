@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -13,7 +12,8 @@ import { drillRouter } from './http/drill.routes.js';
 import { fieldRouter } from './http/field.routes.js';
 import { hazardRouter } from './http/hazard.routes.js';
 import { registryRouter } from './http/registry.routes.js';
-import { routePolicy, type IngestAuthenticator } from './http/route-policy.js';
+import { routePolicy } from './http/route-policy.js';
+import { adminRouter } from './http/admin.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
 import { ingestRouter } from './ingest/http.js';
@@ -35,6 +35,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   eventLoop: EventLoopMonitor;
   /** Sign-in attempts allowed per address per minute. */
   loginsPerMinute: number;
+  /** Ingest requests allowed per ingest token per minute. */
+  ingestRatePerMinute: number;
   /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
   health: () => Record<string, unknown>;
 }
@@ -46,12 +48,6 @@ export interface App {
   server: http.Server;
   io: XiaoanServer;
   broadcaster: Broadcaster;
-}
-
-/** The built-in integration: XIAOAN_INGEST_TOKEN or the stored default, compared in constant time. */
-function builtInIngestToken(token: string): IngestAuthenticator {
-  const expected = createHash('sha256').update(token).digest();
-  return (presented) => (timingSafeEqual(createHash('sha256').update(presented).digest(), expected) ? { tokenId: 0, name: 'built-in' } : null);
 }
 
 /** Wires routes and sockets; no side effects until the caller listens. */
@@ -78,10 +74,11 @@ export function createApp(deps: AppDeps): App {
   api.use(cookieParser());
   api.use(loadSession(deps.auth));
   // Deny by default: every request needs a rule in ROUTE_POLICY, and the caller it names.
-  api.use(routePolicy({ ingest: builtInIngestToken(deps.ingestToken) }));
+  api.use(routePolicy({ ingest: (token) => deps.ingestTokens.authenticate(token) }));
   api.use(express.json({ limit: '64kb', type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
-  api.use(authRouter({ auth: deps.auth, audit: deps.audit, loginsPerMinute: deps.loginsPerMinute }));
-  api.use(ingestRouter({ ingest: deps.ingest, token: deps.ingestToken, maxBytes: deps.ingestMaxBytes, log: deps.log }));
+  api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
+  api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));
+  api.use(adminRouter({ auth: deps.auth, audit: deps.audit, ingestTokens: deps.ingestTokens, viewerLinks: deps.viewerLinks, registry: deps.registry }));
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));

@@ -67,7 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
-  const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters });
+  const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters, ingestToken });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
   if (config.demo) await ensureDemoAccounts(services, log);
@@ -81,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestToken,
     ingestMaxBytes: config.ingestMaxBytes,
     loginsPerMinute: config.loginsPerMinute,
+    ingestRatePerMinute: config.ingestRatePerMinute,
     replayLimit: config.replayLimit,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: DEFAULT_RESPONSE_TARGETS },
     clientDir,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../services/clock.js';
 
@@ -45,5 +45,21 @@ export class AuditService {
     if (query.until) q = q.where('at', '<', query.until);
     const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, target: r.target, address: r.address, details: JSON.parse(r.details) as Record<string, unknown> }));
+  }
+
+  /**
+   * One page, newest first: filtered by actor (exact), action (prefix: `auth.` finds every sign-in
+   * entry) and time [from, to); `cursor` continues after the previous page's last entry.
+   */
+  async page(query: { actor?: string | undefined; action?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: number | undefined }): Promise<{ entries: AuditRecord[]; nextCursor: number | null }> {
+    let q = this.deps.db.selectFrom('audit_log').selectAll();
+    if (query.actor) q = q.where('actor', '=', query.actor);
+    if (query.action) q = q.where(sql<string>`substr(action, 1, ${query.action.length})`, '=', query.action);
+    if (query.from) q = q.where('at', '>=', new Date(query.from).toISOString());
+    if (query.to) q = q.where('at', '<', new Date(query.to).toISOString());
+    if (query.cursor) q = q.where('id', '<', query.cursor);
+    const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+    const entries = rows.slice(0, query.limit).map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, target: r.target, address: r.address, details: JSON.parse(r.details) as Record<string, unknown> }));
+    return { entries, nextCursor: rows.length > query.limit ? (entries.at(-1)?.id ?? null) : null };
   }
 }

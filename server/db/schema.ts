@@ -102,7 +102,21 @@ export interface Database {
     password_changed_at: string;
   };
   /** Signed-in sessions; the cookie holds the token, the table only its SHA-256. */
-  sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string; address: string | null };
+  sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string; last_seen_at: string; address: string | null; viewer_link_id: number | null };
+  /** Ingest tokens per integration (0006): only the SHA-256 of the token is kept. */
+  ingest_tokens: { id: Generated<number>; name: string; token_hash: string; prefix: string; created_by: string; created_at: string; revoked_at: string | null; last_used_at: string | null };
+  /** Kiosk viewer links (0006): a key (SHA-256 kept) that signs a big screen in as a viewer. */
+  viewer_links: {
+    id: Generated<number>;
+    name: string;
+    key_hash: string;
+    prefix: string;
+    district_code: string | null;
+    created_by: string;
+    created_at: string;
+    revoked_at: string | null;
+    last_used_at: string | null;
+  };
   /** Append-only (triggers refuse UPDATE and DELETE). */
   audit_log: { id: Generated<number>; at: string; actor: string; action: string; target: string | null; address: string | null; details: string };
   /** One security record (安防档案) per school: the record as JSON, validated on the way in and out. */

@@ -5,6 +5,8 @@ import { loginSchema, passwordChangeSchema, type SessionUser } from '../../share
 import { describeZodError } from '../../shared/ingest.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { AuthService } from '../auth/auth.service.js';
+import type { ViewerLinkService } from '../auth/viewer-link.service.js';
+import { kioskSchema } from '../../shared/admin.js';
 
 /** The session cookie (HttpOnly) and the CSRF cookie the page echoes in a header (double submit). */
 export const SESSION_COOKIE = 'xiaoan_session';
@@ -35,8 +37,8 @@ export function loadSession(auth: AuthService): RequestHandler {
   };
 }
 
-/** `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`, `POST /auth/password`. */
-export function authRouter(deps: { auth: AuthService; audit: AuditService; loginsPerMinute: number }): Router {
+/** `POST /auth/login`, `POST /auth/kiosk`, `POST /auth/logout`, `GET /auth/me`, `POST /auth/password`. */
+export function authRouter(deps: { auth: AuthService; audit: AuditService; viewerLinks: ViewerLinkService; loginsPerMinute: number }): Router {
   const { auth, audit } = deps;
   const router = Router();
   const perAddress = rateLimit({
@@ -66,6 +68,28 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; login
     const csrfToken = randomBytes(24).toString('base64url');
     res.cookie(SESSION_COOKIE, result.token, cookieOptions(req, true));
     res.cookie(CSRF_COOKIE, csrfToken, cookieOptions(req, false));
+    res.json({ user: result.user, csrfToken });
+  });
+
+  // A big screen exchanges its viewer link's key for a long-lived, read-only viewer session.
+  router.post('/auth/kiosk', perAddress, async (req, res) => {
+    const parsed = kioskSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: describeZodError(parsed.error) });
+      return;
+    }
+    const result = await deps.viewerLinks.exchange(parsed.data.key, req.ip ?? null);
+    if (!result) {
+      await audit.append({ actor: 'kiosk', action: 'auth.kiosk_failed', address: req.ip ?? null });
+      res.status(401).json({ error: 'this viewer link is unknown or was revoked: ask the administrator for a new one' });
+      return;
+    }
+    await audit.append({ actor: result.user.username, action: 'auth.kiosk', target: `viewer-link:${result.link.id}`, address: req.ip ?? null, details: { name: result.link.name } });
+    const csrfToken = randomBytes(24).toString('base64url');
+    // The kiosk's cookies outlive a browser restart: the session's own idle limit (90 days) ends it.
+    const maxAge = 400 * 24 * 3600_000;
+    res.cookie(SESSION_COOKIE, result.token, { ...cookieOptions(req, true), maxAge });
+    res.cookie(CSRF_COOKIE, csrfToken, { ...cookieOptions(req, false), maxAge });
     res.json({ user: result.user, csrfToken });
   });
 

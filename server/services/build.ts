@@ -1,6 +1,8 @@
 import { ActivityRepository } from '../db/activity.repository.js';
 import { AuditService } from '../auth/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
+import { IngestTokenService } from '../auth/ingest-token.service.js';
+import { ViewerLinkService } from '../auth/viewer-link.service.js';
 import { AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
 import { FaultRepository } from '../db/fault.repository.js';
@@ -40,6 +42,10 @@ export interface Services extends ComplianceServices {
   ingest: IngestService;
   auth: AuthService;
   audit: AuditService;
+  /** Ingest tokens per integration (and the built-in one). */
+  ingestTokens: IngestTokenService;
+  /** Kiosk viewer links. */
+  viewerLinks: ViewerLinkService;
   /** Live drills (应急演练). */
   drills: DrillService;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
@@ -47,7 +53,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[] }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; ingestToken: string }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -77,6 +83,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   posts.init(recent);
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
+  const auth = new AuthService({ db: store.db, clock });
   const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log,
@@ -99,12 +106,15 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     posts,
     patrol,
     ingest,
-    auth: new AuthService({ db: store.db, clock }),
+    auth,
     audit: new AuditService({ db: store.db, clock }),
+    ingestTokens: new IngestTokenService({ db: store.db, clock, builtInToken: deps.ingestToken, log }),
+    viewerLinks: new ViewerLinkService({ db: store.db, clock, auth }),
     drills,
     async tick() {
       cameras.sweep();
       await posts.evaluate();
+      await drills.refresh();
     },
   };
 }

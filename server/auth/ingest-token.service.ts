@@ -1,0 +1,101 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { CreatedIngestToken, IngestTokenView } from '../../shared/admin.js';
+import type { Database } from '../db/schema.js';
+import type { IngestCaller } from '../http/route-policy.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../services/clock.js';
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+type TokenRow = Selectable<Database['ingest_tokens']>;
+
+function toView(row: TokenRow): IngestTokenView {
+  return { id: Number(row.id), name: row.name, prefix: row.prefix, createdBy: row.created_by, createdAt: row.created_at, revokedAt: row.revoked_at, lastUsedAt: row.last_used_at };
+}
+
+/** How long a known token's last use may lag in the database. */
+const LAST_USED_EVERY_MS = 60_000;
+
+/**
+ * Ingest tokens, one per integration (gateway, vendor platform), stored as SHA-256 with a short
+ * prefix for display; the token itself is shown once. The built-in token (XIAOAN_INGEST_TOKEN or
+ * the stored default) keeps working as integration 0. Lookups are cached in memory: a gateway
+ * sending thousands of events a second costs no query per request; revoking drops the cache
+ * entry, so the very next request is refused.
+ */
+export class IngestTokenService {
+  private readonly builtIn: Buffer;
+  /** Known (not revoked) tokens by hash. Unknown tokens are not cached: a flood of guesses cannot grow it. */
+  private readonly cache = new Map<string, { id: number; name: string; lastUsedWritten: number }>();
+  /** Counts revocations, so a lookup that raced one does not cache a token just revoked. */
+  private revocations = 0;
+
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; builtInToken: string; log: Logger }) {
+    this.builtIn = createHash('sha256').update(deps.builtInToken).digest();
+  }
+
+  /** The integration a bearer token belongs to, or null when it is unknown or revoked. */
+  async authenticate(token: string): Promise<IngestCaller | null> {
+    const digest = createHash('sha256').update(token).digest();
+    if (timingSafeEqual(digest, this.builtIn)) return { tokenId: 0, name: 'built-in' };
+    const hash = digest.toString('hex');
+    let entry = this.cache.get(hash);
+    while (!entry) {
+      const generation = this.revocations;
+      const row = await this.deps.db.selectFrom('ingest_tokens').select(['id', 'name', 'revoked_at']).where('token_hash', '=', hash).executeTakeFirst();
+      if (!row || row.revoked_at) return null;
+      // A revoke that ran while this lookup was in flight may be about this token: look again.
+      if (generation !== this.revocations) continue;
+      entry = { id: Number(row.id), name: row.name, lastUsedWritten: 0 };
+      this.cache.set(hash, entry);
+    }
+    const now = this.deps.clock.now();
+    if (now - entry.lastUsedWritten > LAST_USED_EVERY_MS) {
+      entry.lastUsedWritten = now;
+      this.deps.db
+        .updateTable('ingest_tokens')
+        .set({ last_used_at: new Date(now).toISOString() })
+        .where('id', '=', entry.id)
+        .execute()
+        .catch((error: unknown) => this.deps.log.warn({ err: error }, 'could not note an ingest token as used'));
+    }
+    return { tokenId: entry.id, name: entry.name };
+  }
+
+  async list(): Promise<IngestTokenView[]> {
+    return (await this.deps.db.selectFrom('ingest_tokens').selectAll().orderBy('id', 'desc').execute()).map(toView);
+  }
+
+  /** A new token for an integration: the answer carries the token, which is never shown again. */
+  async create(name: string, createdBy: string): Promise<CreatedIngestToken> {
+    const token = `xa_${randomBytes(24).toString('base64url')}`;
+    const row = await this.deps.db
+      .insertInto('ingest_tokens')
+      .values({ name, token_hash: sha256(token), prefix: token.slice(0, 9), created_by: createdBy, created_at: new Date(this.deps.clock.now()).toISOString(), revoked_at: null, last_used_at: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { ...toView(row), token };
+  }
+
+  /** Revokes a token at once (idempotent); null when there is no such token. */
+  async revoke(id: number): Promise<IngestTokenView | null> {
+    const existing = await this.deps.db.selectFrom('ingest_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!existing) return null;
+    this.forget(existing.token_hash);
+    if (existing.revoked_at) return toView(existing);
+    const row = await this.deps.db
+      .updateTable('ingest_tokens')
+      .set({ revoked_at: new Date(this.deps.clock.now()).toISOString() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    this.forget(existing.token_hash);
+    return toView(row);
+  }
+
+  private forget(hash: string): void {
+    this.revocations++;
+    this.cache.delete(hash);
+  }
+}

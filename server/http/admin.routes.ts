@@ -1,0 +1,209 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import {
+  auditQuerySchema, passwordResetSchema, tokenCreateSchema, userCreateSchema, userUpdateSchema, viewerLinkCreateSchema, type AdminUser, type AuditEntryView,
+} from '../../shared/admin.js';
+import type { Role } from '../../shared/auth.js';
+import type { AuditService } from '../auth/audit.service.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { IngestTokenService } from '../auth/ingest-token.service.js';
+import type { ViewerLinkService } from '../auth/viewer-link.service.js';
+import type { RegistryService } from '../services/registry.service.js';
+import { validationError } from './compliance.routes.js';
+import { requireUser } from './route-policy.js';
+
+interface AdminDeps {
+  auth: AuthService;
+  audit: AuditService;
+  ingestTokens: IngestTokenService;
+  viewerLinks: ViewerLinkService;
+  registry: RegistryService;
+}
+
+const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** The largest audit export in one file. */
+const MAX_AUDIT_EXPORT = 100_000;
+const auditExportSchema = auditQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(MAX_AUDIT_EXPORT).default(10_000) });
+
+/**
+ * Where an account may look: a school user at its school (whose district follows), the
+ * administrator everywhere, everyone else at the city (null) or one district. Null with the
+ * field messages when the combination is wrong.
+ */
+function placeOf(
+  registry: RegistryService,
+  role: Role,
+  districtCode: string | null,
+  schoolId: string | null,
+): { ok: true; districtCode: string | null; schoolId: string | null } | { ok: false; fields: Record<string, string> } {
+  if (role === 'school_user') {
+    if (!schoolId) return { ok: false, fields: { schoolId: 'a school user must name its school' } };
+    const school = registry.school(schoolId);
+    if (!school) return { ok: false, fields: { schoolId: `no school ${schoolId}` } };
+    if (districtCode && districtCode !== school.districtCode) return { ok: false, fields: { districtCode: `school ${schoolId} is in district ${school.districtCode}` } };
+    return { ok: true, districtCode: school.districtCode, schoolId: school.id };
+  }
+  if (schoolId) return { ok: false, fields: { schoolId: 'only a school user is bound to a school' } };
+  if (role === 'admin' && districtCode) return { ok: false, fields: { districtCode: 'the administrator is city-level' } };
+  return { ok: true, districtCode, schoolId: null };
+}
+
+function refuseFields(res: Response, fields: Record<string, string>): void {
+  res.status(400).json({ error: Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; '), fields });
+}
+
+function parseId(req: Request, res: Response): number | null {
+  const id = idParam.safeParse(req.params.id);
+  if (!id.success) {
+    res.status(400).json({ error: `not an id: ${String(req.params.id)}` });
+    return null;
+  }
+  return id.data;
+}
+
+/** A CSV cell: quoted when needed, and a leading = + - @ defused so a spreadsheet shows it as text. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+function auditCsv(entries: AuditEntryView[]): string {
+  const header = ['id', 'at', 'actor', 'action', 'target', 'address', 'details'];
+  const lines = entries.map((e) => [String(e.id), e.at, e.actor, e.action, e.target ?? '', e.address ?? '', JSON.stringify(e.details)].map(csvCell).join(','));
+  return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
+}
+
+/** What changed between two accounts, for the audit entry: `{ field: { from, to } }`. */
+function changesOf(before: AdminUser, after: AdminUser): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of ['displayName', 'role', 'districtCode', 'schoolId', 'disabled'] as const) {
+    if (before[key] !== after[key]) out[key] = { from: before[key], to: after[key] };
+  }
+  return out;
+}
+
+/**
+ * `/admin/*` (permission `admin`, checked by the route policy): people, ingest tokens per
+ * integration, kiosk viewer links, and the audit log with its CSV export. Every change is audited.
+ */
+export function adminRouter(deps: AdminDeps): Router {
+  const { auth, audit, ingestTokens, viewerLinks, registry } = deps;
+  const router = Router();
+  const note = (req: Request, action: string, target: string | null, details: Record<string, unknown> = {}) =>
+    audit.append({ actor: requireUser(req).username, action, target, address: req.ip ?? null, details });
+
+  // People
+  router.get('/admin/users', async (_req, res) => {
+    res.json({ users: await auth.listUsers() });
+  });
+
+  router.post('/admin/users', async (req, res) => {
+    const input = userCreateSchema.safeParse(req.body);
+    if (!input.success) return validationError(res, input.error);
+    const place = placeOf(registry, input.data.role, input.data.districtCode, input.data.schoolId);
+    if (!place.ok) return refuseFields(res, place.fields);
+    if (await auth.hasUser(input.data.username)) return void res.status(409).json({ error: `the username ${input.data.username} is taken`, fields: { username: 'taken' } });
+    const created = await auth.createUser({ ...input.data, districtCode: place.districtCode, schoolId: place.schoolId });
+    await note(req, 'user.create', `user:${created.username}`, { role: created.role, districtCode: created.districtCode, schoolId: created.schoolId, displayName: created.displayName });
+    res.status(201).json(await auth.user(created.id));
+  });
+
+  router.put('/admin/users/:id', async (req, res) => {
+    const id = parseId(req, res);
+    if (id === null) return;
+    const input = userUpdateSchema.safeParse(req.body);
+    if (!input.success) return validationError(res, input.error);
+    const before = await auth.user(id);
+    if (!before) return void res.status(404).json({ error: `no user ${id}` });
+    const me = requireUser(req);
+    if (id === me.id && (input.data.disabled === true || (input.data.role !== undefined && input.data.role !== 'admin'))) {
+      return void res.status(409).json({ error: 'you cannot disable yourself or give up your own administrator role: ask another administrator' });
+    }
+    const role = input.data.role ?? before.role;
+    // Unnamed fields keep their value where it still fits: a school user's district follows its
+    // school, the administrator is city-level, a school binding goes with the school-user role.
+    const districtCode = input.data.districtCode !== undefined ? input.data.districtCode : role === 'school_user' || role === 'admin' ? null : before.districtCode;
+    const schoolId = input.data.schoolId !== undefined ? input.data.schoolId : role === 'school_user' ? before.schoolId : null;
+    const place = placeOf(registry, role, districtCode, schoolId);
+    if (!place.ok) return refuseFields(res, place.fields);
+    const after = await auth.updateUser(id, { ...input.data, districtCode: place.districtCode, schoolId: place.schoolId });
+    if (!after) return void res.status(404).json({ error: `no user ${id}` });
+    const changes = changesOf(before, after);
+    if (Object.keys(changes).length > 0) await note(req, 'user.update', `user:${after.username}`, { changes });
+    res.json(after);
+  });
+
+  router.post('/admin/users/:id/password', async (req, res) => {
+    const id = parseId(req, res);
+    if (id === null) return;
+    const input = passwordResetSchema.safeParse(req.body);
+    if (!input.success) return validationError(res, input.error);
+    const user = await auth.user(id);
+    if (!user || !(await auth.resetPassword(id, input.data.password))) return void res.status(404).json({ error: `no user ${id}` });
+    await note(req, 'user.password_reset', `user:${user.username}`);
+    res.status(204).end();
+  });
+
+  // Ingest tokens
+  router.get('/admin/tokens', async (_req, res) => {
+    res.json({ tokens: await ingestTokens.list() });
+  });
+
+  router.post('/admin/tokens', async (req, res) => {
+    const input = tokenCreateSchema.safeParse(req.body);
+    if (!input.success) return validationError(res, input.error);
+    const created = await ingestTokens.create(input.data.name, requireUser(req).username);
+    await note(req, 'token.create', `token:${created.id}`, { name: created.name, prefix: created.prefix });
+    res.status(201).json(created);
+  });
+
+  router.post('/admin/tokens/:id/revoke', async (req, res) => {
+    const id = parseId(req, res);
+    if (id === null) return;
+    const revoked = await ingestTokens.revoke(id);
+    if (!revoked) return void res.status(404).json({ error: `no token ${id}` });
+    await note(req, 'token.revoke', `token:${id}`, { name: revoked.name, prefix: revoked.prefix });
+    res.json(revoked);
+  });
+
+  // Kiosk viewer links
+  router.get('/admin/viewer-links', async (_req, res) => {
+    res.json({ links: await viewerLinks.list() });
+  });
+
+  router.post('/admin/viewer-links', async (req, res) => {
+    const input = viewerLinkCreateSchema.safeParse(req.body);
+    if (!input.success) return validationError(res, input.error);
+    const created = await viewerLinks.create(input.data.name, input.data.districtCode, requireUser(req).username);
+    await note(req, 'viewer_link.create', `viewer-link:${created.id}`, { name: created.name, districtCode: created.districtCode, prefix: created.prefix });
+    res.status(201).json(created);
+  });
+
+  router.post('/admin/viewer-links/:id/revoke', async (req, res) => {
+    const id = parseId(req, res);
+    if (id === null) return;
+    const revoked = await viewerLinks.revoke(id);
+    if (!revoked) return void res.status(404).json({ error: `no viewer link ${id}` });
+    await note(req, 'viewer_link.revoke', `viewer-link:${id}`, { name: revoked.name });
+    res.json(revoked);
+  });
+
+  // The audit log
+  router.get('/admin/audit', async (req, res) => {
+    const query = auditQuerySchema.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    res.json(await audit.page(query.data));
+  });
+
+  router.get('/admin/audit.csv', async (req, res) => {
+    const query = auditExportSchema.safeParse(req.query);
+    if (!query.success) return validationError(res, query.error);
+    const { entries } = await audit.page(query.data);
+    await note(req, 'export.audit_csv', null, { filters: query.data, rows: entries.length });
+    res.setHeader('content-disposition', `attachment; filename="xiaoan-audit-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.type('text/csv; charset=utf-8').send(auditCsv(entries));
+  });
+
+  return router;
+}
