@@ -93,6 +93,7 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     await consolePage.getByTestId('action-ack').click();
     await expect.poll(() => detail.getAttribute('data-state')).toBe('acknowledged');
     await expect.poll(() => ackTimer.getAttribute('data-phase')).toBe('met'); // the drill screen froze it
+    await drillPage.screenshot({ path: path.join(screenshots, 'drill-running.png') });
     await consolePage.getByTestId('action-dispatch').click();
     await consolePage.getByTestId('dispatch-unit').first().click();
     await expect.poll(() => detail.getAttribute('data-state')).toBe('dispatched');
@@ -148,6 +149,8 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     await expect(drillPage.locator('[data-testid="drill-step"][data-milestone="ended"]').getAttribute('data-done')).resolves.toBe('false');
     await drillPage.getByTestId('replay-live').click();
 
+    await expect(drillPage.getByTestId('drill-recorded').isVisible()).resolves.toBe(true);
+
     // The pictures: 1920×1080, and a 3840×2160 wall (device scale factor 2 on the same layout).
     await drillPage.screenshot({ path: path.join(screenshots, 'drill-1080.png') });
     const wall4k = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 2 });
@@ -160,5 +163,12 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     mkdirSync(docs, { recursive: true });
     copyFileSync(path.join(screenshots, 'drill-1080.png'), path.join(docs, 'drill-1080.png'));
     copyFileSync(path.join(screenshots, 'drill-4k.png'), path.join(docs, 'drill-4k.png'));
+
+    // The list: the drill ended, at its school.
+    await drillPage.goto(`${system.url}/drills`);
+    const listed = drillPage.locator(`[data-testid="drill-row"][data-drill-id="${drillId}"]`);
+    await expect(listed.innerText()).resolves.toContain(school.name);
+    await expect(listed.innerText()).resolves.toContain('已结束');
+    await drillPage.screenshot({ path: path.join(screenshots, 'drills-list.png') });
   }, 180_000);
 });
