@@ -82,8 +82,8 @@ export function createApp(deps: AppDeps): App {
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
-  api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry }));
-  api.use(hazardRouter(deps.hazards, deps.registry));
+  api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry, audit: deps.audit }));
+  api.use(hazardRouter(deps.hazards, deps.registry, deps.audit));
   api.use(drillRouter({ drills: deps.drills, registry: deps.registry, clock: deps.clock }));
   api.use(
     wallRouter({

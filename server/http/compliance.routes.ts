@@ -9,6 +9,7 @@ import { statisticsCsv, statisticsTable, statisticsWorkbook } from '../services/
 import type { Outcome } from '../services/outcome.js';
 import type { RecordService } from '../services/record.service.js';
 import type { RoutineKind, RoutineService } from '../services/routine.service.js';
+import type { AuditService } from '../auth/audit.service.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { requireUser } from './route-policy.js';
 import { narrowFilters, refuseOutside, schoolAllowed, scopeOf } from './scope.js';
@@ -51,8 +52,10 @@ function monthsBefore(date: string, months: number): string {
  * The education-bureau desk's data: compliance as of a date (matrix, drill-down, one school,
  * trend, the 附件4 export), the school record with history, and drills, inspections, self-checks.
  */
-export function complianceRouter(deps: { compliance: ComplianceService; records: RecordService; routines: RoutineService; registry: RegistryService }): Router {
+export function complianceRouter(deps: { compliance: ComplianceService; records: RecordService; routines: RoutineService; registry: RegistryService; audit: AuditService }): Router {
   const { compliance, records, routines, registry } = deps;
+  const note = (req: Request, action: string, target: string | null, details: Record<string, unknown>) =>
+    deps.audit.append({ actor: requireUser(req).username, action, target, address: req.ip ?? null, details });
 
   /**
    * The district filter narrowed to the person's district; null after answering 403 (another
@@ -125,6 +128,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
     const table = statisticsTable(await compliance.matrix(asOf ?? compliance.today(), filters));
     const date = asOf ?? compliance.today();
     const xlsx = req.path.endsWith('.xlsx');
+    await note(req, xlsx ? 'export.compliance_xlsx' : 'export.compliance_csv', null, { asOf: date, filters });
     const name = `平顶山市安全防范统计表-${date}.${xlsx ? 'xlsx' : 'csv'}`;
     res.setHeader('content-disposition', `attachment; filename="xiaoan-compliance-${date}.${xlsx ? 'xlsx' : 'csv'}"; filename*=UTF-8''${encodeURIComponent(name)}`);
     if (xlsx) {
@@ -155,7 +159,12 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
     if (!schoolOk(req, res, req.params.id)) return;
     const edit = recordEditSchema.safeParse(req.body);
     if (!edit.success) return validationError(res, edit.error);
-    answer(res, await records.edit(req.params.id, edit.data as RecordEdit, actor));
+    const outcome = await records.edit(req.params.id, edit.data as RecordEdit, actor);
+    if (outcome.ok) {
+      const [latest] = await records.history(req.params.id, 1);
+      await note(req, 'record.edit', `school:${req.params.id}`, { changes: latest?.actor === actor ? latest.changes : [], note: edit.data.note ?? null });
+    }
+    answer(res, outcome);
   });
 
   router.get('/schools/:id/record/history', async (req, res) => {
@@ -179,7 +188,9 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
       if (!schoolOk(req, res, req.params.id)) return;
       const input = routineInputs[kind].safeParse(req.body);
       if (!input.success) return validationError(res, input.error);
-      answer(res, await routines.add(kind, req.params.id, input.data as never, actor), true);
+      const outcome = await routines.add(kind, req.params.id, input.data as never, actor);
+      if (outcome.ok) await note(req, `routine.${kind}`, `school:${req.params.id}`, { record: outcome.data });
+      answer(res, outcome, true);
     });
   }
   return router;

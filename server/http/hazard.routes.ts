@@ -1,8 +1,9 @@
-import express, { Router } from 'express';
+import express, { Router, type Request } from 'express';
 import { hazardInputSchema, hazardQuerySchema, hazardStepSchemas } from '../../shared/compliance.js';
 import { HAZARD_ACTIONS, type HazardStep } from '../../shared/rules/hazard.js';
 import type { HazardService } from '../services/hazard.service.js';
 import { answer, validationError } from './compliance.routes.js';
+import type { AuditService } from '../auth/audit.service.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { requireUser } from './route-policy.js';
 import { narrowFilters, refuseOutside, schoolAllowed, scopeCovers, scopeOf } from './scope.js';
@@ -12,8 +13,10 @@ import { narrowFilters, refuseOutside, schoolAllowed, scopeCovers, scopeOf } fro
  * reject, close). A step that the state does not allow, or one on a hazard that moved meanwhile,
  * answers 409 with the reason.
  */
-export function hazardRouter(hazards: HazardService, registry: RegistryService): Router {
+export function hazardRouter(hazards: HazardService, registry: RegistryService, audit: AuditService): Router {
   const router = Router();
+  const note = (req: Request, action: string, target: string, details: Record<string, unknown>) =>
+    audit.append({ actor: requireUser(req).username, action, target, address: req.ip ?? null, details });
   const json = express.json({ limit: '64kb' });
 
   router.get('/hazards', async (req, res) => {
@@ -50,7 +53,9 @@ export function hazardRouter(hazards: HazardService, registry: RegistryService):
     if (!input.success) return validationError(res, input.error);
     const scope = scopeOf(req, registry);
     if (!schoolAllowed(scope, registry, input.data.schoolId)) return refuseOutside(res, scope);
-    answer(res, await hazards.create(input.data, actor), true);
+    const created = await hazards.create(input.data, actor);
+    if (created.ok) await note(req, 'hazard.create', `hazard:${created.data.id}`, { schoolId: created.data.schoolId, source: created.data.source, severity: created.data.severity, description: created.data.description });
+    answer(res, created, true);
   });
 
   for (const action of HAZARD_ACTIONS) {
@@ -62,7 +67,9 @@ export function hazardRouter(hazards: HazardService, registry: RegistryService):
       const body = hazardStepSchemas[action].safeParse(req.body ?? {});
       if (!body.success) return validationError(res, body.error);
       const { version, ...rest } = body.data;
-      answer(res, await hazards.step(req.params.id, { action, ...rest } as HazardStep, actor, version));
+      const moved = await hazards.step(req.params.id, { action, ...rest } as HazardStep, actor, version);
+      if (moved.ok) await note(req, `hazard.${action}`, `hazard:${req.params.id}`, { from: existing?.state ?? null, to: moved.data.state, step: rest });
+      answer(res, moved);
     });
   }
   return router;
