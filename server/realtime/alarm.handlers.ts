@@ -43,6 +43,21 @@ function fromState(alarm: Alarm, actor: string): AlarmState | null {
   return from;
 }
 
+/**
+ * Where the screen is, for the audit log: the peer address, or — when the peer is a reverse proxy
+ * on this machine (the same trust as Express's `trust proxy: loopback`) — the address it forwarded.
+ */
+function addressOf(socket: XiaoanSocket): string | null {
+  const peer = socket.handshake.address;
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
+  if (loopback && typeof forwarded === 'string') {
+    const client = forwarded.split(',').at(-1)?.trim();
+    if (client) return client;
+  }
+  return peer || null;
+}
+
 interface AlarmHandlerDeps {
   alarms: AlarmService;
   audit: AuditService;
@@ -104,7 +119,7 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDe
             actor: user.username,
             action: event.replace(':', '.'),
             target: data.id,
-            address: socket.handshake.address || null,
+            address: addressOf(socket),
             details: {
               displayName: actor,
               from: fromState(result.data, actor),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import cookieParser from 'cookie-parser';
 import { Server } from 'socket.io';
@@ -49,7 +48,7 @@ export function createSocketServer(http: HttpServer, deps: { auth: AuthService; 
           return;
         }
         socket.data.user = user;
-        socket.data.sessionKey = createHash('sha256').update(token).digest('hex');
+        socket.data.sessionKey = deps.auth.sessionKey(token);
         socket.data.lastSeq = parsed.data.lastSeq ?? null;
         next();
       },
@@ -59,7 +58,18 @@ export function createSocketServer(http: HttpServer, deps: { auth: AuthService; 
       },
     );
   });
+  // A session that ends (sign-out, a revoked kiosk link, a disabled account, a changed role or
+  // scope) closes its screens at once; through the Redis adapter on every node.
+  io.on('connection', (socket) => void socket.join(sessionRoom(socket.data.sessionKey)));
+  deps.auth.onSessionsEnded((keys) => {
+    if (keys.length > 0) io.in(keys.map(sessionRoom)).disconnectSockets(true);
+  });
   return io;
+}
+
+/** Each connection is in its session's room, so the session's end can close it wherever it is. */
+function sessionRoom(sessionKey: string): string {
+  return `session:${sessionKey}`;
 }
 
 /**

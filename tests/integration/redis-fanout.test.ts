@@ -84,4 +84,14 @@ describe.runIf(runs)(`${Broadcaster.name} across two nodes through Redis`, () =>
     const all = await storedSeqs();
     expect(seqs(back)).toEqual(all.filter((seq) => seq > seen!));
   });
+
+  it('closes a screen on one node when its session ends on the other', async () => {
+    const session = await signInAs(second, { role: 'viewer' });
+    const client = connectClient(second.url, { cookie: session.cookie });
+    clients.push(client);
+    await client.live;
+    const signOut = await fetch(`${first.url}/api/v1/auth/logout`, { method: 'POST', headers: session.headers() });
+    expect(signOut.status).toBe(204);
+    await waitFor(() => client.socket.disconnected, 'the screen on the other node closed', 3000);
+  });
 });

@@ -4,7 +4,7 @@ import type { Alarm } from '../../shared/domain/index.js';
 import type { Ack, ClientToServerEvents } from '../../shared/events.js';
 import { SOCKET_POLICY } from '../../server/realtime/socket-policy.js';
 import { NOT_SIGNED_IN } from '../../server/realtime/socket.js';
-import { signInAs, type Session } from '../helpers/auth.js';
+import { sessionFrom, signInAs, type Session } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { connectClient, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
 
@@ -109,6 +109,37 @@ describe.each(engines)('socket access matrix on %s', (engine) => {
     expect(reason).toBe('io server disconnect');
     // And it cannot come back with the ended session.
     const again = connectClient(sut.url, { cookie: session.cookie });
+    clients.push(again);
+    await expect(again.live).rejects.toThrow(NOT_SIGNED_IN);
+  });
+
+  it('disconnects every screen of an account at once when the account is disabled', async () => {
+    const session = await signInAs(sut, { role: 'police_operator', username: 'soon-disabled' });
+    const [one, two] = [connectClient(sut.url, { cookie: session.cookie }), connectClient(sut.url, { cookie: session.cookie })];
+    clients.push(one, two);
+    await Promise.all([one.live, two.live]);
+    await sut.services.auth.updateUser(session.user.id, { disabled: true });
+    await waitFor(() => one.socket.disconnected && two.socket.disconnected, 'both screens closed', 3000);
+  });
+
+  it('disconnects a kiosk screen at once when its viewer link is revoked', async () => {
+    const link = await sut.services.viewerLinks.create('大厅大屏', '410403', 'admin');
+    const exchange = await fetch(`${sut.url}/api/v1/auth/kiosk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: link.key }) });
+    expect(exchange.status).toBe(200);
+    const { user } = (await exchange.json()) as { user: Session['user'] };
+    const kiosk = sessionFrom(sut.url, user, exchange.headers.getSetCookie());
+    const screen = connectClient(sut.url, { cookie: kiosk.cookie });
+    clients.push(screen);
+    await screen.live;
+    // A county kiosk is a viewer of its district: it hears that district's alarms only.
+    await sut.post({ type: 'alarm.sos', deviceId: 'SOS-S0002-1', at: new Date().toISOString() });
+    await sut.post({ type: 'alarm.sos', deviceId: 'SOS-S0003-1', at: new Date().toISOString() });
+    await waitFor(() => screen.changes.some((c) => c.alarm.schoolId === 'S0002'), "the kiosk's district alarm");
+    expect(screen.changes.every((c) => c.alarm.districtCode === '410403')).toBe(true);
+
+    await sut.services.viewerLinks.revoke(link.id);
+    await waitFor(() => screen.socket.disconnected, 'the kiosk screen closed', 3000);
+    const again = connectClient(sut.url, { cookie: kiosk.cookie });
     clients.push(again);
     await expect(again.live).rejects.toThrow(NOT_SIGNED_IN);
   });
