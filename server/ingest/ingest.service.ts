@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   EVENT_DEVICE_KIND,
   MAX_EVENTS_PER_BATCH,
   describeZodError,
+  heartbeatEventSchema,
   ingestEventSchema,
   type IngestEvent,
   type IngestResult,
@@ -13,7 +15,7 @@ import type { AlarmChange } from '../../shared/events.js';
 import type { Store } from '../db/database.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { AlarmService } from '../services/alarm.service.js';
-import type { CameraHealthService } from '../services/camera-health.service.js';
+import { NO_CAMERA, type CameraHealthService } from '../services/camera-health.service.js';
 import type { ActivityEvent, DomainEvents } from '../services/domain-events.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { isoNow, type Clock } from '../services/clock.js';
@@ -39,6 +41,25 @@ const ALARM_OF_EVENT: Partial<Record<IngestEvent['type'], AlarmType>> = {
   'camera.fault': 'camera_fault',
 };
 
+/**
+ * Keepalives of one batch, as camera indices (looked up once, while checking) and device times:
+ * a thousand of them are three flat arrays, not a thousand objects kept until the write queue.
+ */
+interface Keepalives {
+  cameras: number[];
+  atMs: number[];
+  /** Days of video reported, or -1. */
+  retentionDays: number[];
+}
+
+/**
+ * Checking a batch yields to the event loop whenever it has run this long, so that a batch of
+ * 1,000 never holds the loop (an alarm POST or a socket write waiting behind it) for more.
+ */
+const SLICE_MS = 2;
+/** Items checked between two looks at the clock. */
+const ITEMS_PER_CLOCK_READ = 32;
+
 /** Running totals for the health route. */
 export interface IngestCounters {
   accepted: number;
@@ -53,6 +74,9 @@ export interface IngestCounters {
  */
 export class IngestService {
   readonly counters: IngestCounters = { accepted: 0, rejected: 0, duplicates: 0 };
+  /** The last keepalive `at` text the schema accepted, and its time: a gateway's batch mostly shares one. */
+  private lastAt = '';
+  private lastAtMs = 0;
 
   constructor(
     private readonly deps: {
@@ -75,30 +99,71 @@ export class IngestService {
 
     const rejected: RejectedItem[] = [];
     const accepted: AcceptedItem[] = [];
+    const keepalives: Keepalives = { cameras: [], atMs: [], retentionDays: [] };
     const seenIds = new Set<string>();
     let duplicatesInBatch = 0;
-    items.forEach((item, index) => {
-      const checked = this.check(item);
-      if ('error' in checked) {
-        rejected.push({ index, error: checked.error });
-        return;
+    let sliceStart = performance.now();
+    for (let index = 0; index < items.length; index++) {
+      if (index % ITEMS_PER_CLOCK_READ === ITEMS_PER_CLOCK_READ - 1 && performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
       }
-      const id = checked.event.id;
+      const item: unknown = items[index];
+      // Well-formed keepalives skip the schema's object copy and the registry (see quickKeepalive).
+      const camera = this.quickKeepalive(item);
+      const checked = camera === NO_CAMERA ? this.check(item) : null;
+      if (checked && 'error' in checked) {
+        rejected.push({ index, error: checked.error });
+        continue;
+      }
+      const id = checked ? checked.event.id : (item as { id?: string }).id;
       if (id !== undefined && seenIds.has(id)) {
         duplicatesInBatch++;
-        return;
+        continue;
       }
       if (id !== undefined) seenIds.add(id);
-      accepted.push(checked);
-    });
+      if (checked === null) {
+        const { retentionDays } = item as { retentionDays?: number };
+        keepalives.cameras.push(camera);
+        keepalives.atMs.push(this.lastAtMs);
+        keepalives.retentionDays.push(retentionDays ?? -1);
+      } else if (checked.event.type === 'camera.heartbeat') {
+        keepalives.cameras.push(this.deps.cameras.indexOf(checked.event.deviceId));
+        keepalives.atMs.push(Date.parse(checked.event.at));
+        keepalives.retentionDays.push(checked.event.retentionDays ?? -1);
+      } else {
+        accepted.push(checked);
+      }
+    }
 
-    const acceptedCount = accepted.length + duplicatesInBatch;
+    const acceptedCount = accepted.length + keepalives.cameras.length + duplicatesInBatch;
     this.counters.rejected += rejected.length;
     if (acceptedCount === 0) return { status: 400, result: { accepted: 0, rejected } };
 
-    await this.store(accepted);
+    await this.store(accepted, keepalives);
     this.counters.accepted += acceptedCount;
     return { status: 202, result: { accepted: acceptedCount, rejected } };
+  }
+
+  /**
+   * The camera index of an item that is beyond doubt a valid keepalive from a registered camera,
+   * else NO_CAMERA (and the item takes the full check, which also words any error). Accepts
+   * only what the schema accepts unchanged: the same `at` check (cached for a repeated text),
+   * ids and device ids with nothing for the schema to trim, a whole retentionDays in range.
+   * Unknown extra fields are ignored, as the schema strips them.
+   */
+  private quickKeepalive(item: unknown): number {
+    if (typeof item !== 'object' || item === null) return NO_CAMERA;
+    const { type, deviceId, at, id, retentionDays } = item as Record<string, unknown>;
+    if (type !== 'camera.heartbeat' || !plainText(deviceId) || (id !== undefined && !plainText(id))) return NO_CAMERA;
+    if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && (retentionDays as number) >= 0 && (retentionDays as number) <= 3650)) return NO_CAMERA;
+    if (typeof at !== 'string') return NO_CAMERA;
+    if (at !== this.lastAt) {
+      if (!heartbeatEventSchema.shape.at.safeParse(at).success) return NO_CAMERA;
+      this.lastAt = at;
+      this.lastAtMs = Date.parse(at);
+    }
+    return this.deps.cameras.indexOf(deviceId);
   }
 
   private check(item: unknown): AcceptedItem | { error: string } {
@@ -116,9 +181,8 @@ export class IngestService {
     return { event, school };
   }
 
-  private store(items: AcceptedItem[]): Promise<void> {
+  private store(logged: AcceptedItem[], keepalives: Keepalives): Promise<void> {
     const { writes, store, alarms, cameras, events, clock } = this.deps;
-    const logged = items.filter((i) => i.event.type !== 'camera.heartbeat');
     return writes.run(async () => {
       const changes: AlarmChange[] = [];
       const fresh: IngestEvent[] = [];
@@ -161,8 +225,10 @@ export class IngestService {
         });
       }
       // Announced only after the commit: persist before push.
-      for (const { event } of items) {
-        if (event.type === 'camera.heartbeat') cameras.heartbeat(event.deviceId, Date.parse(event.at), event.retentionDays);
+      const now = clock.now();
+      for (let i = 0; i < keepalives.cameras.length; i++) {
+        const retentionDays = keepalives.retentionDays[i]!;
+        cameras.heartbeatAt(keepalives.cameras[i]!, keepalives.atMs[i]!, now, retentionDays === -1 ? undefined : retentionDays);
       }
       const activity: ActivityEvent[] = [];
       for (const event of fresh) {
@@ -175,6 +241,11 @@ export class IngestService {
       if (activity.length > 0) events.emit('activity.stored', activity);
     });
   }
+}
+
+/** A string of 1 to 128 characters that the schema's trim would leave as it is. */
+function plainText(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 128 && value.trim() === value;
 }
 
 function noteOf(event: IngestEvent): string | null {

@@ -15,19 +15,37 @@ export const DEFAULT_KEEPALIVE_RULES: KeepaliveRules = { intervalMs: 60_000, mis
 
 interface CameraEntry {
   schoolId: string;
-  lastSeen: number;
   state: CameraState;
   /** Days of video the camera last said it keeps; undefined until it reports. */
   retentionDays?: number;
+  /** Its place in the typed arrays below. */
+  index: number;
 }
 
+/** A camera index no camera has: `indexOf` of an id that is not a camera. */
+export const NO_CAMERA = -1;
+const NONE = -1;
+
 /**
- * Folds camera keepalives into live state in memory: a keepalive costs a map lookup, and only
- * a change of state (online ↔ offline / fault) is announced.
+ * Folds camera keepalives into live state in memory: a keepalive costs one map lookup and one
+ * write into a typed array, and only a change of state (online ↔ offline / fault) is announced.
+ *
+ * Province scale is 515,000 cameras and 8,333 keepalives a second, so the hot data stays off the
+ * JS heap's object graph: last-seen times live in a Float64Array (a keepalive allocates nothing,
+ * and the young-generation collector has no old-to-new pointers to chase), and the offline sweep
+ * uses deadline buckets — a timing wheel of `WHEEL_SLOTS_PER_LIMIT` slots over the offline limit,
+ * linked through an Int32Array — so each sweep touches only the cameras whose deadline has come
+ * (about limit ÷ tick of them, 1/36 at 180 s and 5 s), not all of them. A keepalive does not move
+ * its camera between buckets: the camera is re-filed under its real deadline when its old bucket
+ * comes due, so each online camera is looked at about once per offline limit.
  */
 export class CameraHealthService {
   private readonly cameras = new Map<string, CameraEntry>();
   private readonly counts: Record<CameraState, number> = { online: 0, offline: 0, fault: 0 };
+  private ids: string[] = [];
+  private entries: CameraEntry[] = [];
+  private lastSeen = new Float64Array(0);
+  private wheel = new DeadlineWheel(0, 1, 1, 0);
 
   constructor(
     private readonly deps: { registry: RegistryService; events: DomainEvents; clock: Clock; rules?: KeepaliveRules },
@@ -46,39 +64,71 @@ export class CameraHealthService {
     const known = new Map(down.map((d) => [d.deviceId, d.state]));
     this.cameras.clear();
     this.counts.online = this.counts.offline = this.counts.fault = 0;
+    this.ids = [];
+    this.entries = [];
     for (const device of this.deps.registry.devices({ kind: 'camera' })) {
       if (!device.schoolId) continue;
       const state = known.get(device.id) ?? 'online';
-      this.cameras.set(device.id, { schoolId: device.schoolId, lastSeen: now, state });
+      const entry: CameraEntry = { schoolId: device.schoolId, state, index: this.ids.length };
+      this.cameras.set(device.id, entry);
+      this.ids.push(device.id);
+      this.entries.push(entry);
       this.counts[state]++;
     }
+    this.lastSeen = new Float64Array(this.ids.length).fill(now);
+    const limit = this.limitMs;
+    this.wheel = new DeadlineWheel(this.ids.length, Math.max(1, Math.ceil(limit / WHEEL_SLOTS_PER_LIMIT)), limit, now);
+    for (const entry of this.entries) if (entry.state === 'online') this.wheel.file(entry.index, now + limit);
+  }
+
+  /** The camera's index for {@link heartbeatAt}, or {@link NO_CAMERA}: one lookup, made while the batch is checked. */
+  indexOf(deviceId: string): number {
+    return this.cameras.get(deviceId)?.index ?? NO_CAMERA;
   }
 
   /** A keepalive: the camera is alive at `atMs` (never later than now, whatever its clock says). */
   heartbeat(deviceId: string, atMs: number, retentionDays?: number): void {
-    const entry = this.cameras.get(deviceId);
-    if (!entry) return;
-    if (retentionDays !== undefined) entry.retentionDays = retentionDays;
-    const now = this.deps.clock.now();
-    entry.lastSeen = Math.max(entry.lastSeen, Math.min(atMs, now));
-    if (entry.state !== 'online') this.announce([this.move(deviceId, entry, 'online', now)]);
+    const index = this.indexOf(deviceId);
+    if (index !== NO_CAMERA) this.heartbeatAt(index, atMs, this.deps.clock.now(), retentionDays);
+  }
+
+  /** {@link heartbeat} of the camera at `index` (from {@link indexOf}), with the time read once per batch. */
+  heartbeatAt(index: number, atMs: number, now: number, retentionDays?: number): void {
+    const seen = this.lastSeen[index];
+    const entry = this.entries[index];
+    if (seen === undefined || entry === undefined) return;
+    if (retentionDays !== undefined && entry.retentionDays !== retentionDays) entry.retentionDays = retentionDays;
+    const at = atMs < now ? atMs : now;
+    if (at > seen) this.lastSeen[index] = at;
+    if (entry.state !== 'online') {
+      this.announce([this.move(index, entry, 'online', now)]);
+      this.wheel.file(index, this.lastSeen[index]! + this.limitMs);
+    }
   }
 
   /** An explicit fault (video loss, tamper…): faulty until its next keepalive. */
   fault(deviceId: string, reason: string): void {
     const entry = this.cameras.get(deviceId);
     if (!entry || entry.state === 'fault') return;
-    this.announce([{ ...this.move(deviceId, entry, 'fault', this.deps.clock.now()), reason }]);
+    // It stays filed in the wheel: the sweep drops it there unless it is back online by then.
+    this.announce([{ ...this.move(entry.index, entry, 'fault', this.deps.clock.now()), reason }]);
   }
 
   /** Marks offline every camera whose last keepalive is older than the allowed misses. Call it periodically. */
   sweep(): CameraStateChange[] {
     const now = this.deps.clock.now();
-    const limit = this.rules.intervalMs * this.rules.missedBeforeOffline;
+    const limit = this.limitMs;
     const changes: CameraStateChange[] = [];
-    for (const [deviceId, entry] of this.cameras) {
-      if (entry.state === 'online' && now - entry.lastSeen > limit) changes.push({ ...this.move(deviceId, entry, 'offline', now), reason: 'offline' });
-    }
+    this.wheel.due(now, (index) => {
+      const entry = this.entries[index]!;
+      if (entry.state !== 'online') return NONE; // faulty or already offline: refiled when it is back
+      const deadline = this.lastSeen[index]! + limit;
+      if (now > deadline) {
+        changes.push({ ...this.move(index, entry, 'offline', now), reason: 'offline' });
+        return NONE;
+      }
+      return deadline;
+    });
     this.announce(changes);
     return changes;
   }
@@ -105,15 +155,82 @@ export class CameraHealthService {
     return { total: this.cameras.size, ...this.counts };
   }
 
-  private move(deviceId: string, entry: CameraEntry, to: CameraState, at: number): CameraStateChange {
+  private get limitMs(): number {
+    return this.rules.intervalMs * this.rules.missedBeforeOffline;
+  }
+
+  private move(index: number, entry: CameraEntry, to: CameraState, at: number): CameraStateChange {
     const from = entry.state;
     this.counts[from]--;
     this.counts[to]++;
     entry.state = to;
-    return { deviceId, schoolId: entry.schoolId, from, to, at };
+    return { deviceId: this.ids[index]!, schoolId: entry.schoolId, from, to, at };
   }
 
   private announce(changes: CameraStateChange[]): void {
     if (changes.length > 0) this.deps.events.emit('camera.changed', changes);
+  }
+}
+
+/** Slots of the timing wheel across one offline limit (180 s → slots of 2.8 s). */
+const WHEEL_SLOTS_PER_LIMIT = 64;
+
+/**
+ * Deadline buckets over item indices 0…n−1, without allocation: bucket heads and a next-pointer
+ * per item in Int32Arrays. Slot s holds items whose deadline fell in [s·slotMs, (s+1)·slotMs)
+ * when they were filed (or, for deadlines already past, the earliest slot still to look at).
+ * The wheel spans one limit plus two slots, so a deadline at most one limit ahead never wraps
+ * onto a slot that is still to be looked at before its own.
+ */
+class DeadlineWheel {
+  private readonly heads: Int32Array;
+  private readonly next: Int32Array;
+  private readonly filed: Uint8Array;
+  /** The earliest absolute slot that may hold items. */
+  private cursor: number;
+
+  constructor(size: number, private readonly slotMs: number, limitMs: number, now: number) {
+    this.heads = new Int32Array(Math.ceil(limitMs / slotMs) + 2).fill(NONE);
+    this.next = new Int32Array(size).fill(NONE);
+    this.filed = new Uint8Array(size);
+    this.cursor = Math.floor(now / slotMs);
+  }
+
+  /** Files an item under its deadline, unless it is filed already (it is re-filed when its slot comes due). */
+  file(index: number, deadline: number): void {
+    if (this.filed[index] === 1) return;
+    this.link(index, deadline);
+  }
+
+  /**
+   * Hands every item of every slot up to now to `check`, which answers the item's next deadline
+   * (it is re-filed under it) or NONE (it leaves the wheel). Each physical slot is emptied once per call.
+   */
+  due(now: number, check: (index: number) => number): void {
+    const current = Math.floor(now / this.slotMs);
+    const slots = this.heads.length;
+    const from = Math.max(this.cursor, current - slots + 1);
+    // Set first: an item re-filed now goes to the current slot at the earliest.
+    this.cursor = current;
+    for (let slot = from; slot <= current; slot++) {
+      const physical = slot % slots;
+      let index = this.heads[physical]!;
+      this.heads[physical] = NONE;
+      while (index !== NONE) {
+        const following = this.next[index]!;
+        this.filed[index] = 0;
+        const deadline = check(index);
+        if (deadline !== NONE) this.link(index, deadline);
+        index = following;
+      }
+    }
+  }
+
+  private link(index: number, deadline: number): void {
+    const slot = Math.max(Math.floor(deadline / this.slotMs), this.cursor);
+    const physical = slot % this.heads.length;
+    this.next[index] = this.heads[physical]!;
+    this.heads[physical] = index;
+    this.filed[index] = 1;
   }
 }

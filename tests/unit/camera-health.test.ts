@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
+import { createRng } from '../../mocks/simulator/random.js';
+import type { CameraState, Device } from '../../shared/domain/index.js';
 import { CameraHealthService } from '../../server/services/camera-health.service.js';
 import { DomainEvents, type CameraStateChange } from '../../server/services/domain-events.js';
 import { RegistryService } from '../../server/services/registry.service.js';
@@ -63,5 +65,56 @@ describe(CameraHealthService.name, () => {
     const { sut } = await setup();
     sut.fault('CAM-S0001-02', 'video_loss');
     expect(sut.summary()).toEqual({ total: 9, online: 8, offline: 0, fault: 1 });
+  });
+
+  it('agrees with a full scan of every camera through random keepalives, faults, sweeps and clock jumps', async () => {
+    const cameras: Device[] = Array.from({ length: 300 }, (_, i) => ({ id: `CAM-${i}`, kind: 'camera', schoolId: `S${i % 7}`, postId: null, place: 'gate', name: `${i}` }));
+    const registry = new RegistryService({ schools: async () => [], devices: async () => cameras, policePosts: async () => [], guardPosts: async () => [] });
+    await registry.load();
+    let now = Date.parse('2026-11-29T00:00:00Z');
+    const sut = new CameraHealthService({ registry, events: new DomainEvents(), clock: { now: () => now } });
+    sut.init([{ deviceId: 'CAM-3', state: 'fault' }]);
+    // The rule, written the slow way: last keepalive per camera, every online camera checked at each sweep.
+    const lastSeen = new Map(cameras.map((c) => [c.id, now]));
+    const state = new Map<string, CameraState>(cameras.map((c) => [c.id, c.id === 'CAM-3' ? 'fault' : 'online']));
+    const rng = createRng(5);
+    for (let step = 0; step < 4000; step++) {
+      const roll = rng();
+      const id = `CAM-${Math.floor(rng() * cameras.length)}`;
+      if (roll < 0.6) {
+        const at = now - Math.floor(rng() * 30_000) + (rng() < 0.05 ? 3_600_000 : 0);
+        sut.heartbeat(id, at);
+        lastSeen.set(id, Math.max(lastSeen.get(id)!, Math.min(at, now)));
+        state.set(id, 'online');
+      } else if (roll < 0.63) {
+        sut.fault(id, 'video_loss');
+        state.set(id, 'fault');
+      } else if (roll < 0.8) {
+        sut.sweep();
+        for (const [cameraId, seen] of lastSeen) if (state.get(cameraId) === 'online' && now - seen > 180_000) state.set(cameraId, 'offline');
+        for (const camera of cameras) expect(sut.state(camera.id), `${camera.id} at step ${step}`).toBe(state.get(camera.id));
+      }
+      // mostly small steps, now and then a long pause (a laptop asleep, a stalled tick)
+      now += rng() < 0.01 ? Math.floor(rng() * 900_000) : Math.floor(rng() * 4000);
+    }
+    const counts = { online: 0, offline: 0, fault: 0 };
+    for (const value of state.values()) counts[value]++;
+    expect(sut.summary()).toEqual({ total: 300, ...counts });
+    expect(counts.offline).toBeGreaterThan(0);
+  });
+
+  it('never reports a camera fed every minute over many sweeps, and reports all nine once they stop', async () => {
+    const { sut, advance, now } = await setup();
+    // Nine cameras fed every minute stay online across many sweeps, and are never reported.
+    const ids = ['CAM-S0001-01', 'CAM-S0001-02', 'CAM-S0001-03', 'CAM-S0002-01', 'CAM-S0002-02', 'CAM-S0002-03', 'CAM-S0003-01', 'CAM-S0003-02', 'CAM-S0003-03'];
+    for (let minute = 0; minute < 30; minute++) {
+      for (const id of ids) sut.heartbeat(id, now());
+      for (let tick = 0; tick < 12; tick++) {
+        advance(5000);
+        expect(sut.sweep()).toEqual([]);
+      }
+    }
+    advance(180_001 - 60_000);
+    expect(sut.sweep().map((c) => c.deviceId).sort()).toEqual(ids);
   });
 });
