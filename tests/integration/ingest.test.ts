@@ -153,6 +153,36 @@ describe.each(engines)(`${IngestService.name} on %s`, (engine) => {
     expect(await eventCount(sut)).toBe(before);
   });
 
+  it('checks keepalives in a large batch exactly as the schema does, and applies the good ones', async () => {
+    await sut.post({ type: 'camera.fault', deviceId: 'CAM-S0003-02', at: new Date().toISOString(), fault: 'video_loss' });
+    const at = new Date().toISOString();
+    const good = Array.from({ length: 900 }, (_, i) => ({ type: 'camera.heartbeat', deviceId: `CAM-S000${(i % 3) + 1}-0${(i % 3) + 1}`, at, retentionDays: 30 }));
+    const odd = [
+      { type: 'camera.heartbeat', deviceId: ' CAM-S0003-02 ', at, extra: 'ignored' }, // trimmed by the schema: accepted
+      { type: 'camera.heartbeat', deviceId: 'CAM-S0009-01', at },
+      { type: 'camera.heartbeat', deviceId: 'SOS-S0001-1', at },
+      { type: 'camera.heartbeat', deviceId: 'CAM-S0001-01', at: '2026-02-30T10:00:00Z' },
+      { type: 'camera.heartbeat', deviceId: 'CAM-S0001-01', at, retentionDays: 4000 },
+      { type: 'camera.heartbeat', deviceId: 'CAM-S0001-01', at, retentionDays: 2.5 },
+      { type: 'camera.heartbeat', deviceId: 'CAM-S0001-01', at, id: 'hb-twice' },
+      { type: 'camera.heartbeat', deviceId: 'CAM-S0001-01', at, id: 'hb-twice' },
+    ];
+    const result = await sut.post([...good, ...odd]);
+    expect(result.status).toBe(202);
+    expect(result.body.accepted).toBe(900 + 3);
+    const rejected = result.body.rejected as { index: number; error: string }[];
+    expect(rejected.map((r) => r.index)).toEqual([901, 902, 903, 904, 905]);
+    expect(rejected[0]?.error).toMatch(/unknown device 'CAM-S0009-01'/);
+    expect(rejected[1]?.error).toMatch(/camera device; 'SOS-S0001-1' is a sos/);
+    expect(rejected[2]?.error).toMatch(/^at: /);
+    expect(rejected[3]?.error).toMatch(/^retentionDays: /);
+    expect(rejected[4]?.error).toMatch(/^retentionDays: /);
+    const devices = async (school: string) =>
+      ((await (await fetch(`${sut.url}/api/v1/schools/${school}/devices`, { headers: reader.headers() })).json()) as { devices: { id: string; state: string | null; retentionDays: number | null }[] }).devices;
+    expect((await devices('S0003')).find((d) => d.id === 'CAM-S0003-02')?.state).toBe('online');
+    expect((await devices('S0002')).find((d) => d.id === 'CAM-S0002-02')?.retentionDays).toBe(30);
+  });
+
   it('filters alarms by state and since, and refuses a bad filter', async () => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect(await alarms(sut, `state=all&since=${encodeURIComponent(future)}`)).toEqual([]);
