@@ -33,7 +33,8 @@ export async function availableEngines(): Promise<Engine[]> {
 
 /** Creates an empty database for one test and returns its URL. */
 export async function freshPostgresDatabase(): Promise<string> {
-  const name = `xiaoan_test_${randomBytes(6).toString('hex')}`;
+  // Creation time and test run in the name: a concurrent run's cleanup leaves databases still in use alone.
+  const name = `xiaoan_test_${Math.floor(Date.now() / 1000)}_${process.env.XIAOAN_TEST_RUN ?? '0'}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await client.connect();
   try {
