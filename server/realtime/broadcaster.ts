@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import { can, inScope, type SessionUser } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
-import type { AlarmChange, ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.js';
+import type { AlarmChange, AlarmSnapshot, ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.js';
 import type { CameraSummary } from '../../shared/wall.js';
 import type { DrillDetail } from '../../shared/drill.js';
 import type { AlarmService } from '../services/alarm.service.js';
@@ -58,6 +58,9 @@ export function seesAlarm(user: SessionUser, alarm: Alarm): boolean {
 /** A hole in the `seq` stream is looked for again this many times, this long apart, before it is taken for a skipped number. */
 const GAP_RETRIES = 4;
 const GAP_WAIT_MS = 25;
+
+/** Closed alarms a scoped screen's snapshot carries beside the open ones (as many as the city's). */
+const SNAPSHOT_CLOSED = 100;
 
 /** How often coalesced health changes are pushed: at most 4 a second. */
 const STATUS_PUSH_MS = 250;
@@ -244,6 +247,25 @@ export class Broadcaster {
   }
 
   /**
+   * The alarms a screen of this person starts from: the open ones and the latest closed ones of
+   * their scope (a county gets its own latest closed alarms, not what is left of the city's).
+   */
+  private async snapshotFor(user: SessionUser): Promise<AlarmSnapshot> {
+    const { alarms } = this.deps;
+    const scope = user.role === 'school_user' ? { schoolIds: user.schoolId ? [user.schoolId] : [] } : user.districtCode ? { districtCode: user.districtCode } : null;
+    if (!scope) {
+      const snapshot = await alarms.snapshot();
+      return { seq: snapshot.seq, alarms: snapshot.alarms.filter((alarm) => seesAlarm(user, alarm)) };
+    }
+    const seq = await alarms.lastSeq();
+    const [open, closed] = await Promise.all([
+      alarms.list({ state: 'open', limit: 100_000, ...scope }),
+      alarms.list({ state: 'closed', limit: SNAPSHOT_CLOSED, ...scope }),
+    ]);
+    return { seq, alarms: [...open, ...closed].filter((alarm) => seesAlarm(user, alarm)) };
+  }
+
+  /**
    * Brings a connecting screen up to date, then makes it live. It runs in the delivery queue, so
    * no live change can reach the screen in between: the screen gets every change it may see after
    * its `lastSeq` exactly once and in order — replayed from the log, or as a fresh snapshot when
@@ -265,8 +287,8 @@ export class Broadcaster {
         for (const change of changes) if (change.seq <= upTo && seesAlarm(user, change.alarm)) socket.emit('alarm', change);
         seq = Math.max(upTo, lastSeq);
       } else {
-        const snapshot = await alarms.snapshot();
-        socket.emit('alarm:snapshot', { seq: snapshot.seq, alarms: snapshot.alarms.filter((alarm) => seesAlarm(user, alarm)) });
+        const snapshot = await this.snapshotFor(user);
+        socket.emit('alarm:snapshot', snapshot);
         seq = snapshot.seq;
       }
       if (socket.disconnected) return;

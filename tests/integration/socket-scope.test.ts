@@ -130,6 +130,27 @@ describe.each(engines)(`${Broadcaster.name} district scope on %s`, (engine) => {
     expect(snapshot.seq).toBeGreaterThanOrEqual(again.changes[0]!.seq);
   });
 
+  it("gives a county screen its own district's latest closed alarms, however busy the other districts were", async () => {
+    const operator = screen(city);
+    await operator.live;
+    const closeOne = async (schoolId: string): Promise<string> => {
+      const alarm = await raise(schoolId);
+      expect(await operator.socket.emitWithAck('alarm:cancel', { id: alarm.id, note: 'snapshot test' })).toMatchObject({ ok: true });
+      return alarm.id;
+    };
+    for (const alarm of ((await (await city.get('/api/v1/alarms?state=open')).json()) as { alarms: Alarm[] }).alarms) {
+      await operator.socket.emitWithAck('alarm:cancel', { id: alarm.id, note: 'clean slate' });
+    }
+    const closedInB = await closeOne(B.school);
+    // More closed alarms in A than a snapshot carries: the city's latest closed are all A's now.
+    for (let i = 0; i < 101; i++) await closeOne(A.school);
+    const fresh = screen(countyB);
+    await fresh.live;
+    const snapshot = fresh.snapshotsSeen[0]!;
+    expect(snapshot.alarms.map((a) => a.id)).toContain(closedInB);
+    expect(snapshot.alarms.every((a) => a.districtCode === B.district)).toBe(true);
+  }, 60_000);
+
   it("refuses a county operator's command on another district's alarm and changes nothing", async () => {
     const aScreen = screen(countyA);
     await aScreen.live;
