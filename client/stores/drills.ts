@@ -55,6 +55,17 @@ export const useDrillStore = defineStore('drills', () => {
     }
   }
 
+  /** Reads the open drill again, keeping what is shown meanwhile: after a reconnect, `drill` events may have been missed. */
+  async function reload(): Promise<void> {
+    const id = current.value?.drill.id;
+    if (!id) return;
+    try {
+      take(await getJson<DrillAnswer>(`/api/v1/drills/${encodeURIComponent(id)}`));
+    } catch {
+      // Still unreachable: the stale banner says so; the next reconnect tries again.
+    }
+  }
+
   function close(): void {
     current.value = null;
     replayStep.value = null;
@@ -92,5 +103,5 @@ export const useDrillStore = defineStore('drills', () => {
 
   const exportUrl = (format: 'csv' | 'pdf') => `${base()}/export.${format}`;
 
-  return { list, current, serverOffset, loadError, replayStep, reached, applyDetail, loadList, open, close, plan, start, end, cancel, check, scoreAt, replay, exportUrl };
+  return { list, current, serverOffset, loadError, replayStep, reached, applyDetail, loadList, open, reload, close, plan, start, end, cancel, check, scoreAt, replay, exportUrl };
 });
