@@ -43,7 +43,6 @@ export const adminEn: Messages = {
     enabled: 'Active',
     disabled: 'Disabled',
     locked: 'Locked until {time}',
-    lastSignIn: 'Last sign-in',
     add: 'New person',
     edit: 'Edit',
     disable: 'Disable',

@@ -42,7 +42,6 @@ export const adminZhCN = {
     enabled: '正常',
     disabled: '已停用',
     locked: '锁定至 {time}',
-    lastSignIn: '最近登录',
     add: '新建用户',
     edit: '编辑',
     disable: '停用',

@@ -1,60 +1,9 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { Role, SessionUser } from '../../shared/auth.js';
+import type {
+  AdminUser, AuditEntryView, AuditPage, CreatedIngestToken, CreatedViewerLink, IngestTokenView, UserCreate, UserUpdate, ViewerLinkView,
+} from '../../shared/admin.js';
 import { getJson, sendJson, type WriteResult } from '../api.js';
-
-/** A person as the administrator sees them (`GET /api/v1/admin/users`). */
-export interface AdminUser extends SessionUser {
-  disabled: boolean;
-  createdAt?: string;
-  lastSignInAt?: string | null;
-  lockedUntil?: string | null;
-}
-
-/** What the user form sends (`POST /admin/users`, `PUT /admin/users/:id`). */
-export interface UserDraft {
-  username: string;
-  displayName: string;
-  role: Role;
-  districtCode: string | null;
-  schoolId: string | null;
-  /** Only when creating. */
-  password?: string;
-  disabled?: boolean;
-}
-
-/** An ingest token as listed: never the secret, only its first characters. */
-export interface IngestTokenView {
-  id: number | string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  createdBy?: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-/** A kiosk viewer link as listed: never its key. */
-export interface ViewerLinkView {
-  id: number | string;
-  name: string;
-  districtCode: string | null;
-  createdAt: string;
-  createdBy?: string | null;
-  lastUsedAt?: string | null;
-  revokedAt: string | null;
-}
-
-/** One line of the append-only audit log. */
-export interface AuditEntry {
-  id: number | string;
-  at: string;
-  actor: string;
-  action: string;
-  address: string | null;
-  target?: string | null;
-  details?: unknown;
-}
 
 /** The audit search form; dates are Shanghai calendar days (`YYYY-MM-DD`). */
 export interface AuditFilters {
@@ -67,10 +16,12 @@ export interface AuditFilters {
 /** A secret the server shows once (a new ingest token, a viewer link's URL). */
 export interface OnceSecret {
   kind: 'token' | 'link';
-  id: number | string;
+  id: number;
   name: string;
   value: string;
 }
+
+export type { AdminUser, IngestTokenView, ViewerLinkView };
 
 /** Audit lines fetched per page. */
 export const AUDIT_PAGE = 100;
@@ -80,21 +31,17 @@ function nextDay(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The audit query for a form (shared by the table and its CSV link); days start at 00:00 in Shanghai. */
+/**
+ * The audit query for a form (shared by the table and its CSV link): `action` matches a prefix
+ * (`auth.` finds every sign-in entry); days run from 00:00 to 24:00 in Shanghai.
+ */
 export function auditQuery(filters: AuditFilters): URLSearchParams {
   const query = new URLSearchParams();
   if (filters.actor.trim()) query.set('actor', filters.actor.trim());
   if (filters.action.trim()) query.set('action', filters.action.trim());
-  if (filters.since) query.set('since', `${filters.since}T00:00:00+08:00`);
-  if (filters.until) query.set('until', `${nextDay(filters.until)}T00:00:00+08:00`);
+  if (filters.since) query.set('from', `${filters.since}T00:00:00+08:00`);
+  if (filters.until) query.set('to', `${nextDay(filters.until)}T00:00:00+08:00`);
   return query;
-}
-
-/** The secret in a create answer: the server names it `token` (ingest) or gives a `url`/`key` (viewer link). */
-export function secretOf(answer: unknown, field: 'token' | 'url'): string | null {
-  if (typeof answer !== 'object' || answer === null) return null;
-  const value = (answer as Record<string, unknown>)[field];
-  return typeof value === 'string' ? value : null;
 }
 
 /**
@@ -105,7 +52,9 @@ export const useAdminStore = defineStore('admin', () => {
   const users = ref<AdminUser[]>([]);
   const tokens = ref<IngestTokenView[]>([]);
   const links = ref<ViewerLinkView[]>([]);
-  const audit = ref<AuditEntry[]>([]);
+  const audit = ref<AuditEntryView[]>([]);
+  /** Where the next (older) page of the audit log starts; null when the last page is shown. */
+  let auditCursor: number | null = null;
   const auditMore = ref(false);
   const auditFilters = ref<AuditFilters>({ actor: '', action: '', since: '', until: '' });
   const error = ref<string | null>(null);
@@ -135,22 +84,22 @@ export const useAdminStore = defineStore('admin', () => {
     return guarded(async () => {
       const query = auditQuery(auditFilters.value);
       query.set('limit', String(AUDIT_PAGE));
-      const last = audit.value.at(-1);
-      if (more && last) query.set('before', String(last.id));
-      const answer = await getJson<{ entries: AuditEntry[] }>(`/api/v1/admin/audit?${query}`);
+      if (more && auditCursor !== null) query.set('cursor', String(auditCursor));
+      const answer = await getJson<AuditPage>(`/api/v1/admin/audit?${query}`);
       audit.value = more ? [...audit.value, ...answer.entries] : answer.entries;
-      auditMore.value = answer.entries.length === AUDIT_PAGE;
+      auditCursor = answer.nextCursor;
+      auditMore.value = answer.nextCursor !== null;
     });
   }
 
-  async function createUser(draft: UserDraft): Promise<WriteResult<{ user: AdminUser }>> {
-    const result = await sendJson<{ user: AdminUser }>('POST', '/api/v1/admin/users', draft);
+  async function createUser(draft: UserCreate): Promise<WriteResult<AdminUser>> {
+    const result = await sendJson<AdminUser>('POST', '/api/v1/admin/users', draft);
     if (result.ok) await loadUsers();
     return result;
   }
 
-  async function updateUser(id: number, changes: Partial<UserDraft>): Promise<WriteResult<{ user: AdminUser }>> {
-    const result = await sendJson<{ user: AdminUser }>('PUT', `/api/v1/admin/users/${id}`, changes);
+  async function updateUser(id: number, changes: UserUpdate): Promise<WriteResult<AdminUser>> {
+    const result = await sendJson<AdminUser>('PUT', `/api/v1/admin/users/${id}`, changes);
     if (result.ok) await loadUsers();
     return result;
   }
@@ -159,36 +108,32 @@ export const useAdminStore = defineStore('admin', () => {
     return sendJson<null>('POST', `/api/v1/admin/users/${id}/password`, { password });
   }
 
-  async function createToken(name: string): Promise<WriteResult<unknown>> {
-    const result = await sendJson<unknown>('POST', '/api/v1/admin/tokens', { name });
+  async function createToken(name: string): Promise<WriteResult<CreatedIngestToken>> {
+    const result = await sendJson<CreatedIngestToken>('POST', '/api/v1/admin/tokens', { name });
     if (result.ok) {
-      const value = secretOf(result.data, 'token');
-      const id = (result.data as { id?: number | string }).id ?? '';
-      if (value) secret.value = { kind: 'token', id, name, value };
+      secret.value = { kind: 'token', id: result.data.id, name: result.data.name, value: result.data.token };
       await loadTokens();
     }
     return result;
   }
 
-  async function revokeToken(id: number | string): Promise<WriteResult<unknown>> {
-    const result = await sendJson<unknown>('POST', `/api/v1/admin/tokens/${encodeURIComponent(String(id))}/revoke`);
+  async function revokeToken(id: number): Promise<WriteResult<IngestTokenView>> {
+    const result = await sendJson<IngestTokenView>('POST', `/api/v1/admin/tokens/${id}/revoke`);
     if (result.ok) await loadTokens();
     return result;
   }
 
-  async function createLink(name: string, districtCode: string | null): Promise<WriteResult<unknown>> {
-    const result = await sendJson<unknown>('POST', '/api/v1/admin/viewer-links', { name, districtCode });
+  async function createLink(name: string, districtCode: string | null): Promise<WriteResult<CreatedViewerLink>> {
+    const result = await sendJson<CreatedViewerLink>('POST', '/api/v1/admin/viewer-links', { name, districtCode });
     if (result.ok) {
-      const url = secretOf(result.data, 'url');
-      const id = (result.data as { id?: number | string }).id ?? '';
-      if (url) secret.value = { kind: 'link', id, name, value: new URL(url, window.location.origin).href };
+      secret.value = { kind: 'link', id: result.data.id, name: result.data.name, value: new URL(result.data.url, window.location.origin).href };
       await loadLinks();
     }
     return result;
   }
 
-  async function revokeLink(id: number | string): Promise<WriteResult<unknown>> {
-    const result = await sendJson<unknown>('POST', `/api/v1/admin/viewer-links/${encodeURIComponent(String(id))}/revoke`);
+  async function revokeLink(id: number): Promise<WriteResult<ViewerLinkView>> {
+    const result = await sendJson<ViewerLinkView>('POST', `/api/v1/admin/viewer-links/${id}/revoke`);
     if (result.ok) await loadLinks();
     return result;
   }
