@@ -120,6 +120,6 @@ export function createApp(deps: AppDeps): App {
     replayLimit: deps.replayLimit,
     log: deps.log,
   });
-  handleConnections(io, broadcaster, { alarms: deps.alarms, audit: deps.audit, log: deps.log });
+  handleConnections(io, broadcaster, { alarms: deps.alarms, audit: deps.audit, auth: deps.auth, log: deps.log });
   return { app, server, io, broadcaster };
 }

@@ -1,5 +1,5 @@
 import { alarmCommandSchemas, type AlarmCommandEvent } from '../../shared/commands.js';
-import { inScope } from '../../shared/auth.js';
+import { inScope, type SessionUser } from '../../shared/auth.js';
 import { describeZodError } from '../../shared/ingest.js';
 import type { Ack } from '../../shared/events.js';
 import type { Alarm, AlarmState } from '../../shared/domain/index.js';
@@ -62,6 +62,8 @@ interface AlarmHandlerDeps {
   alarms: AlarmService;
   audit: AuditService;
   log: Logger;
+  /** The person behind the socket's session now: null once it ended or lapsed (the command is refused and the socket closed). */
+  currentUser: () => Promise<SessionUser | null>;
 }
 
 /**
@@ -70,9 +72,8 @@ interface AlarmHandlerDeps {
  * audit record, and answer through the acknowledgement.
  */
 export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDeps): void {
-  const user = socket.data.user;
   const refuse = (answer: Reply, event: AlarmCommandEvent, result: Extract<Ack<Alarm>, { ok: false }>, target?: string) => {
-    deps.log.info({ event, user: user.username, target, code: result.code }, 'alarm command refused');
+    deps.log.info({ event, user: socket.data.user.username, target, code: result.code }, 'alarm command refused');
     answer(result);
   };
   for (const event of Object.keys(alarmCommandSchemas) as AlarmCommandEvent[]) {
@@ -81,6 +82,20 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDe
     const listener = async (payload: unknown, reply: unknown) => {
       if (typeof reply !== 'function') return; // A command without an acknowledgement callback cannot be answered.
       const answer = reply as Reply;
+      // The session is looked at again for every command: one that ended or lapsed acts no more.
+      let user: SessionUser | null;
+      try {
+        user = await deps.currentUser();
+      } catch (error) {
+        deps.log.error({ err: error, event }, 'session lookup failed before an alarm command');
+        answer({ ok: false, code: 'internal', error: 'internal error: the alarm was not changed' });
+        return;
+      }
+      if (!user) {
+        refuse(answer, event, { ok: false, code: 'forbidden', error: 'not signed in: the session has ended' });
+        socket.disconnect(true);
+        return;
+      }
       if (!maySend(user, event)) {
         refuse(answer, event, { ok: false, code: 'forbidden', error: `your role (${user.role}) may not send ${event}` });
         return;

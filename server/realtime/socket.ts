@@ -4,11 +4,12 @@ import { Server } from 'socket.io';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { AuditService } from '../auth/audit.service.js';
+import type { SessionUser } from '../../shared/auth.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { SESSION_COOKIE } from '../http/auth.routes.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import { registerAlarmHandlers } from './alarm.handlers.js';
-import type { Broadcaster, XiaoanServer } from './broadcaster.js';
+import type { Broadcaster, XiaoanServer, XiaoanSocket } from './broadcaster.js';
 
 const handshakeSchema = z.object({
   lastSeq: z.number().int().min(0).nullable().optional(),
@@ -16,6 +17,12 @@ const handshakeSchema = z.object({
 
 /** The handshake's refusal when no valid session cookie came with it (the screen shows the sign-in page). */
 export const NOT_SIGNED_IN = 'not signed in';
+
+/** How often connected screens' sessions are looked at again (expired ones are closed; live ones kept alive). */
+const SESSION_CHECK_MS = 60_000;
+
+/** Each connection's session token, kept on the server only (never in socket.data, which the adapter may share). */
+const tokens = new WeakMap<XiaoanSocket, string>();
 
 /** The session token from the handshake request's cookies (parsed by cookie-parser on the engine). */
 function sessionTokenOf(request: IncomingMessage): string | null {
@@ -49,6 +56,7 @@ export function createSocketServer(http: HttpServer, deps: { auth: AuthService; 
         }
         socket.data.user = user;
         socket.data.sessionKey = deps.auth.sessionKey(token);
+        tokens.set(socket, token);
         socket.data.lastSeq = parsed.data.lastSeq ?? null;
         next();
       },
@@ -64,7 +72,27 @@ export function createSocketServer(http: HttpServer, deps: { auth: AuthService; 
   deps.auth.onSessionsEnded((keys) => {
     if (keys.length > 0) io.in(keys.map(sessionRoom)).disconnectSockets(true);
   });
+  // A session can also lapse (idle expiry). Looking at each screen's session once a minute closes
+  // a lapsed one, and keeps the session of a screen that is still open alive (a wall stays up).
+  const checker = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      void currentUser(socket, deps.auth).then(
+        (user) => {
+          if (!user) socket.disconnect(true);
+        },
+        (error: unknown) => deps.log.warn({ err: error }, 'session check of a screen failed; trying again next time'),
+      );
+    }
+  }, SESSION_CHECK_MS);
+  checker.unref();
+  http.once('close', () => clearInterval(checker));
   return io;
+}
+
+/** The person behind a connection's session as of now; null once the session has ended or lapsed. */
+function currentUser(socket: XiaoanSocket, auth: AuthService): Promise<SessionUser | null> {
+  const token = tokens.get(socket);
+  return token ? auth.session(token) : Promise.resolve(null);
 }
 
 /** Each connection is in its session's room, so the session's end can close it wherever it is. */
@@ -76,10 +104,10 @@ function sessionRoom(sessionKey: string): string {
  * Registers each new screen's command handlers and hands it to the broadcaster's catch-up;
  * a failed catch-up disconnects it so it retries.
  */
-export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; audit: AuditService; log: Logger }): void {
+export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; audit: AuditService; auth: AuthService; log: Logger }): void {
   const { log } = deps;
   io.on('connection', (socket) => {
-    registerAlarmHandlers(socket, deps);
+    registerAlarmHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });
     broadcaster.catchUp(socket, socket.data.lastSeq).catch((error: unknown) => {
       log.error({ err: error, socket: socket.id }, 'catch-up failed; disconnecting the screen so it retries');
       socket.disconnect(true);

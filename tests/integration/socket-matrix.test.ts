@@ -113,6 +113,25 @@ describe.each(engines)('socket access matrix on %s', (engine) => {
     await expect(again.live).rejects.toThrow(NOT_SIGNED_IN);
   });
 
+  it('refuses a command from a screen whose session lapsed while it was connected, and closes it', async () => {
+    let now = Date.parse('2026-11-30T02:00:00Z');
+    const lapsing = await startTestServer({ engine, clock: { now: () => now } });
+    try {
+      const session = await signInAs(lapsing, { role: 'police_operator' });
+      const client = connectClient(lapsing.url, { cookie: session.cookie });
+      clients.push(client);
+      await client.live;
+      expect((await lapsing.post({ type: 'alarm.sos', deviceId: `SOS-${SCHOOL}-1`, at: new Date(now).toISOString() })).status).toBe(202);
+      await waitFor(() => client.changes.length === 1, 'the alarm');
+      now += 15 * 3600_000; // past the 14-hour idle limit
+      const answer = await client.socket.emitWithAck('alarm:ack', { id: client.changes[0]!.alarm.id });
+      expect(answer).toMatchObject({ ok: false, code: 'forbidden', error: expect.stringMatching(/not signed in/) });
+      await waitFor(() => client.socket.disconnected, 'the lapsed screen closed', 3000);
+    } finally {
+      await lapsing.close();
+    }
+  });
+
   it('disconnects every screen of an account at once when the account is disabled', async () => {
     const session = await signInAs(sut, { role: 'police_operator', username: 'soon-disabled' });
     const [one, two] = [connectClient(sut.url, { cookie: session.cookie }), connectClient(sut.url, { cookie: session.cookie })];
