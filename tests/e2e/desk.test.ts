@@ -8,13 +8,18 @@ import type {
   ComplianceMatrix, ComplianceSchoolsAnswer, HazardListItem, RecordHistoryEntry, SchoolComplianceAnswer, SchoolRecordView,
 } from '../../shared/compliance.js';
 import type { Hazard } from '../../shared/rules/hazard.js';
-import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+import type { Session } from '../helpers/auth.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
 import { freePort, ROOT } from '../helpers/system.js';
 
 const root = ROOT;
 const screenshots = path.join(root, 'tests/e2e/__screenshots__');
 const readmeScreenshot = path.join(root, 'docs/screenshots/desk.png');
-const OPERATOR = '李科长';
+const ADMIN_PASSWORD = 'e2e-admin-password';
+/** The city education bureau's duty officer (demo account `edu`): their display name, read at sign-in, is recorded as the actor. */
+let OPERATOR = '';
+/** The test's API session, as the same duty officer. */
+let session: Session | null = null;
 /** The machine running the suite may be loaded: answers and redraws get this long. */
 const ON_SCREEN_MS = 20_000;
 
@@ -23,8 +28,11 @@ async function waitForMatrix(baseUrl: string, server: ChildProcess, log: () => s
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
     try {
-      const response = await fetch(`${baseUrl}/api/v1/compliance/matrix`);
-      if (response.ok) return (await response.json()) as ComplianceMatrix;
+      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
+        session ??= await signInApi(baseUrl, 'edu', DEMO_PASSWORD);
+        const response = await session.get('/api/v1/compliance/matrix');
+        if (response.ok) return (await response.json()) as ComplianceMatrix;
+      }
     } catch {
       // Not listening yet.
     }
@@ -45,7 +53,8 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
   let schoolId = '';
 
   async function api<T>(url: string): Promise<T> {
-    const response = await fetch(`${baseUrl}${url}`);
+    if (!session) throw new Error('not signed in to the API');
+    const response = await session.get(url);
     expect(response.status, url).toBe(200);
     return (await response.json()) as T;
   }
@@ -65,12 +74,13 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
     server = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), XIAOAN_DATA_DIR: dataDir, XIAOAN_SIMULATOR: 'off', XIAOAN_LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), XIAOAN_DATA_DIR: dataDir, XIAOAN_SIMULATOR: 'off', XIAOAN_LOG_LEVEL: 'warn', XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
     server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
     matrix = await waitForMatrix(baseUrl, server, () => serverLog);
+    await signInContext(page.context(), baseUrl, 'edu', DEMO_PASSWORD);
     mkdirSync(screenshots, { recursive: true });
   }, 240_000);
 
@@ -83,6 +93,8 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
   it('the matrix shows a failing school and its reason', async () => {
     await page.goto(`${baseUrl}/desk`);
     await page.getByTestId('compliance-matrix').locator('tbody tr').nth(10).waitFor({ timeout: ON_SCREEN_MS });
+    OPERATOR = await page.getByTestId('user-name').innerText();
+    expect(OPERATOR).not.toBe('');
     // Believable: some cells red or amber, most green, none of it all one colour.
     const tones = await page.$$eval('[data-testid="matrix-cell"]', (cells) => cells.map((cell) => (cell as HTMLElement).dataset.tone));
     expect(tones).toHaveLength(11 * 14);
@@ -142,10 +154,6 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     await students.fill('-5');
     await retention.fill('abc');
     await page.getByTestId('record-save').click();
-    // No duty officer named on this screen yet: the first write asks, then goes on.
-    await page.getByTestId('operator-dialog').waitFor({ timeout: ON_SCREEN_MS });
-    await page.getByTestId('operator-name-input').fill(OPERATOR);
-    await page.getByTestId('operator-name-save').click();
 
     const studentsError = page.locator('[data-testid="record-field"][data-field="students"] [data-testid="record-field-error"]');
     const retentionError = page.locator('[data-testid="record-field"][data-field="retentionDays"] [data-testid="record-field-error"]');
@@ -179,7 +187,7 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     await expect(entry.innerText()).resolves.toContain('更换硬盘录像机');
     const [stored] = (await api<{ history: RecordHistoryEntry[] }>(`/api/v1/schools/${schoolId}/record/history`)).history;
     expect(stored).toMatchObject({ actor: OPERATOR, note: '更换硬盘录像机', changes: [{ field: 'retentionDays', from: before.record.retentionDays, to: days }] });
-    await expect(page.getByTestId('operator-name').innerText()).resolves.toBe(OPERATOR);
+    await expect(page.getByTestId('user-name').innerText()).resolves.toBe(OPERATOR);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(screenshots, 'desk-school.png') });
   }, 180_000);
@@ -187,7 +195,7 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
   it('downloads the 附件4 statistics table as a real .xlsx (and a CSV) for the date on screen', async () => {
     await page.getByTestId('school-back').click();
     await page.getByTestId('compliance-matrix').waitFor({ timeout: ON_SCREEN_MS });
-    // Back on the matrix the drill-down is still open, now with a named duty officer: the README's picture.
+    // Back on the matrix the drill-down is still open, with the signed-in duty officer in the header: the README's picture.
     await page.locator(`[data-testid="failing-school"][data-school-id="${schoolId}"]`).waitFor({ timeout: ON_SCREEN_MS });
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(screenshots, 'desk.png') });
@@ -242,11 +250,8 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     for (const action of ['rectify', 'verify', 'reject', 'close']) await expect(row.getByTestId(`hazard-step-${action}`).isDisabled()).resolves.toBe(true);
 
     // Someone else dispatches it meanwhile: this screen's dispatch (of the version it saw) is refused with the reason.
-    const meanwhile = await fetch(`${baseUrl}/api/v1/hazards/${registered.id}/dispatch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-xiaoan-operator': encodeURIComponent('王科员') },
-      body: JSON.stringify({ assignee: '总务处', deadline: matrix.asOf, version: registered.version }),
-    });
+    const someoneElse = await signInApi(baseUrl, 'admin', ADMIN_PASSWORD);
+    const meanwhile = await someoneElse.send('POST', `/api/v1/hazards/${registered.id}/dispatch`, { assignee: '总务处', deadline: matrix.asOf, version: registered.version });
     expect(meanwhile.status).toBe(200);
     await row.getByTestId('hazard-step-dispatch').click();
     await row.getByTestId('hazard-assignee').fill('保卫处 张主任');

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, School } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
 import { freePort, ROOT } from '../helpers/system.js';
 
 const root = ROOT;
@@ -24,8 +24,10 @@ async function waitForWall(baseUrl: string, server: ChildProcess, log: () => str
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
     try {
-      const response = await fetch(`${baseUrl}/api/v1/wall`);
-      if (response.ok) return (await response.json()) as WallSnapshot;
+      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
+        const response = await (await signInApi(baseUrl, 'police', DEMO_PASSWORD)).get('/api/v1/wall');
+        if (response.ok) return (await response.json()) as WallSnapshot;
+      }
     } catch {
       // Not listening yet.
     }
@@ -44,7 +46,8 @@ async function postEvents(baseUrl: string, events: Record<string, unknown>[]): P
 }
 
 async function devices(baseUrl: string, query: string): Promise<Device[]> {
-  const response = await fetch(`${baseUrl}/api/v1/devices?${query}`);
+  // The registry, read as an integrator would: with the ingest token.
+  const response = await fetch(`${baseUrl}/api/v1/devices?${query}`, { headers: { authorization: `Bearer ${INGEST_TOKEN}` } });
   expect(response.status).toBe(200);
   return ((await response.json()) as { devices: Device[] }).devices;
 }
@@ -110,6 +113,8 @@ describe.skipIf(!chromiumAvailable())('device health (e2e, real server and Chrom
     server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
     server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
     wall = await waitForWall(baseUrl, server, () => serverLog);
+    // A city-level duty operator: device health of every district.
+    await signInContext(page.context(), baseUrl, 'police', DEMO_PASSWORD);
     mkdirSync(screenshots, { recursive: true });
   });
 
