@@ -145,3 +145,29 @@ describe(retryAfterSeconds.name, () => {
     expect(retryAfterSeconds('soon')).toBe(60);
   });
 });
+
+describe('useDistrictScope', () => {
+  it('offers every district to a city-level person and leaves the choice open', async () => {
+    const { useDistrictScope } = await import('../../client/composables/useDistrictScope.js');
+    useSessionStore().adopt({ ...POLICE, districtCode: null });
+    let chosen: string | null = null;
+    const sut = useDistrictScope({ get: () => chosen, set: (code) => (chosen = code) });
+    expect(sut.locked.value).toBe(false);
+    expect(sut.districts.value).toHaveLength(10);
+    expect(chosen).toBeNull();
+  });
+
+  it('fixes a county-level person to their district and keeps it there', async () => {
+    const { useDistrictScope } = await import('../../client/composables/useDistrictScope.js');
+    const { reactive, nextTick } = await import('vue');
+    useSessionStore().adopt(POLICE);
+    const filters = reactive({ districtCode: '' });
+    const sut = useDistrictScope({ get: () => filters.districtCode, set: (code) => (filters.districtCode = code) });
+    expect(sut.locked.value).toBe(true);
+    expect(sut.districts.value.map((district) => district.code)).toEqual(['410402']);
+    expect(filters.districtCode).toBe('410402');
+    filters.districtCode = ''; // A form reset
+    await nextTick();
+    expect(filters.districtCode).toBe('410402');
+  });
+});
