@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
 import { freePort, ROOT } from '../helpers/system.js';
 
 const root = ROOT;
@@ -21,14 +21,24 @@ async function waitForWall(baseUrl: string, server: ChildProcess, log: () => str
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
     try {
-      const response = await fetch(`${baseUrl}/api/v1/wall`);
-      if (response.ok) return (await response.json()) as WallSnapshot;
+      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
+        // The big screen's demo account: read-only, city-wide.
+        const response = await (await signInApi(baseUrl, 'viewer', DEMO_PASSWORD)).get('/api/v1/wall');
+        if (response.ok) return (await response.json()) as WallSnapshot;
+      }
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`server did not answer /api/v1/wall in 90 s:\n${log()}`);
+}
+
+/** The registry, read as an integrator would: with the ingest token. */
+async function registry(baseUrl: string, query: string): Promise<{ devices: Device[] }> {
+  const response = await fetch(`${baseUrl}/api/v1/devices?${query}`, { headers: { authorization: `Bearer ${INGEST_TOKEN}` } });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { devices: Device[] };
 }
 
 async function postEvent(baseUrl: string, event: Record<string, unknown>): Promise<void> {
@@ -89,6 +99,7 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
     dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-'));
     server = startSystem();
     wall = await waitForWall(baseUrl, server, () => serverLog);
+    await signInContext(page.context(), baseUrl, 'viewer', DEMO_PASSWORD);
     mkdirSync(screenshots, { recursive: true });
   });
 
@@ -111,8 +122,7 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
   });
 
   it('shows a new SOS at the top of the list within a second and flashes its school', async () => {
-    const devicesResponse = await fetch(`${baseUrl}/api/v1/devices?kind=sos`);
-    const { devices } = (await devicesResponse.json()) as { devices: Device[] };
+    const { devices } = await registry(baseUrl, 'kind=sos');
     const [drillDevice, realDevice] = [devices[10], devices[20]];
     if (!drillDevice?.schoolId || !realDevice?.schoolId) throw new Error('the dataset has too few SOS buttons');
     const realSchool = wall.schools.find((school) => school.id === realDevice.schoolId);
@@ -169,7 +179,7 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
     await expect(page.getByTestId('stale-banner').count()).resolves.toBe(0);
     expect(await page.getByTestId('alarm-row').count()).toBe(2);
 
-    const { devices } = (await (await fetch(`${baseUrl}/api/v1/devices?kind=intrusion`)).json()) as { devices: Device[] };
+    const { devices } = await registry(baseUrl, 'kind=intrusion');
     const device = devices[30];
     if (!device?.schoolId) throw new Error('the dataset has too few intrusion sensors');
     await postEvent(baseUrl, { id: 'e2e-intrusion-1', type: 'alarm.intrusion', deviceId: device.id, at: new Date().toISOString() });
