@@ -13,6 +13,7 @@ import { fieldRouter } from './http/field.routes.js';
 import { hazardRouter } from './http/hazard.routes.js';
 import { registryRouter } from './http/registry.routes.js';
 import { routePolicy } from './http/route-policy.js';
+import { refuseNul } from './http/input.js';
 import { adminRouter } from './http/admin.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): App {
   // Deny by default: every request needs a rule in ROUTE_POLICY, and the caller it names.
   api.use(routePolicy({ ingest: (token) => deps.ingestTokens.authenticate(token) }));
   api.use(express.json({ limit: '64kb', type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
+  api.use(refuseNul);
   api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
   api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));
   api.use(adminRouter({ auth: deps.auth, audit: deps.audit, ingestTokens: deps.ingestTokens, viewerLinks: deps.viewerLinks, registry: deps.registry }));

@@ -196,6 +196,14 @@ describe.each(engines)('access matrix on %s', (engine) => {
     expect(wall.schools.map((s) => s.id)).toEqual(['S0001']);
   });
 
+  it('answers NUL characters in paths, filters and bodies with 400, not a database error', async () => {
+    const admin = sessions.get('admin')!;
+    expect((await admin.get('/api/v1/alarms/A%00')).status).toBe(400);
+    expect((await admin.get('/api/v1/alarms?schoolId=S%00')).status).toBe(400);
+    expect((await admin.get('/api/v1/admin/audit?actor=%00')).status).toBe(400);
+    expect((await admin.send('POST', '/api/v1/hazards', { schoolId: 'S0001', source: 'police', description: 'a\u0000b' })).status).toBe(400);
+  });
+
   it('sees the whole registry with an ingest token', async () => {
     const response = await fetch(`${sut.url}/api/v1/schools`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
     expect(((await response.json()) as { schools: unknown[] }).schools).toHaveLength(3);
