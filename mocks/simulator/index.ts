@@ -16,7 +16,10 @@ export interface SimulatorOptions extends Partial<Omit<PlannerConfig, 'seed'>> {
   devices?: Device[];
   /** 护学岗 schedules and persons (the registry's devices do not carry them); terminals of unknown posts use the usual three windows. */
   guardPosts?: PostSchedule[];
-  /** Events per request, at most 1,000. Default 500. */
+  /**
+   * Events per request, at most 1,000 (the default): the server limits requests per ingest token
+   * (XIAOAN_INGEST_RATE_PER_MINUTE), not events, so full batches keep a province's keepalives under it.
+   */
   batchSize?: number;
   /** Default 1,000 ms. */
   tickMs?: number;
@@ -65,7 +68,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
-  const batchSize = Math.max(1, Math.min(MAX_EVENTS_PER_BATCH, options.batchSize ?? 500));
+  const batchSize = Math.max(1, Math.min(MAX_EVENTS_PER_BATCH, options.batchSize ?? MAX_EVENTS_PER_BATCH));
   const config: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, ...definedOnly(options), seed: options.seed ?? 1 };
   const headers = { authorization: `Bearer ${options.token}` };
   const counters: SimulatorStats = { devices: 0, requests: 0, sent: 0, accepted: 0, rejected: 0, errors: 0, lastError: null };
