@@ -33,7 +33,7 @@ export async function runBytes(ctx: BenchContext): Promise<ScenarioReport> {
     const idsFile = await ctx.cameraIdsFile(server);
     const naive = await measureNaiveFrame(ids.cameras[0] ?? 'CAM-S00001-01');
     const { seq } = await server.health();
-    screen = await connectScreen(server.url, seq);
+    screen = await connectScreen(server, seq);
     load = await KeepaliveLoad.start({
       url: server.url,
       token: BENCH_TOKEN,

@@ -81,7 +81,7 @@ export async function runLatency(ctx: BenchContext): Promise<ScenarioReport> {
     const pool = await ctx.alarmDevices(server);
     const { seq } = await server.health();
     log(`  connecting ${SCREENS} screens`);
-    screens.push(...(await connectScreens(server.url, SCREENS, seq)));
+    screens.push(...(await connectScreens(server, SCREENS, seq)));
     await sleep(2000);
 
     // A few alarms first, not measured: the first ones after a start run cold code and a cold database cache.

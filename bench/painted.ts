@@ -5,9 +5,10 @@
  * requestAnimationFrame). Target: p99 under 250 ms.
  */
 import type { Device } from '../shared/domain/index.js';
-import { chromiumAvailable, launchBrowser } from '../tests/helpers/browser.js';
+import { chromiumAvailable, launchBrowser, signInContext } from '../tests/helpers/browser.js';
 import { SYSTEM_TOKEN, startSystem } from '../tests/helpers/system.js';
 import type { ScenarioReport } from './lib/report.js';
+import { BENCH_ADMIN_PASSWORD } from './lib/server.js';
 
 const TARGET_P99_MS = 250;
 
@@ -30,11 +31,15 @@ export async function runPainted(options: { quick: boolean }): Promise<ScenarioR
     report.notes.push('Chromium not found: scenario skipped.');
     return report;
   }
-  const system = await startSystem({ env: { XIAOAN_DATASET_SCALE: 'city' } });
+  const system = await startSystem({ env: { XIAOAN_DATASET_SCALE: 'city', XIAOAN_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD } });
   const browser = await launchBrowser();
   try {
-    const buttons = ((await (await fetch(`${system.url}/api/v1/devices?kind=sos`)).json()) as { devices: Device[] }).devices.slice(0, alarms);
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const registry = await fetch(`${system.url}/api/v1/devices?kind=sos`, { headers: { authorization: `Bearer ${SYSTEM_TOKEN}` } });
+    const buttons = ((await registry.json()) as { devices: Device[] }).devices.slice(0, alarms);
+    // The console is a signed-in page: the administrator's session, given to the browser context.
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    await signInContext(context, system.url, 'admin', BENCH_ADMIN_PASSWORD);
+    const page = await context.newPage();
     await page.addInitScript('window.__name = (f) => f; localStorage.setItem("xiaoan.operator", "基准测试")');
     await page.goto(`${system.url}/console`);
     await page.waitForSelector('[data-testid="alarm-queue"]', { timeout: 60_000 });

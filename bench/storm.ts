@@ -44,7 +44,7 @@ export async function runStorm(ctx: BenchContext): Promise<ScenarioReport> {
     const idsFile = await ctx.cameraIdsFile(server);
     const pool = await ctx.alarmDevices(server);
     const { seq } = await server.health();
-    screens.push(...(await connectScreens(server.url, SCREENS, seq)));
+    screens.push(...(await connectScreens(server, SCREENS, seq)));
     load = await KeepaliveLoad.start({
       url: server.url,
       token: BENCH_TOKEN,

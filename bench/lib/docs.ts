@@ -117,15 +117,18 @@ npm run bench -- --write                   # also rewrite this file after a part
 
 - **Server under test**: \`node --import tsx bin/xiaoan.ts\` (what \`tsx bin/xiaoan.ts\` runs, in one process so its pid is
   the server's) as a child process with \`PORT\` = a free port, \`HOST=127.0.0.1\`, \`XIAOAN_SIMULATOR=off\`,
-  \`XIAOAN_INGEST_TOKEN=bench-token\`, \`XIAOAN_LOG_LEVEL=warn\`, and one fresh \`XIAOAN_DATA_DIR\` shared by
+  \`XIAOAN_INGEST_TOKEN=bench-token\`, \`XIAOAN_LOG_LEVEL=warn\`, \`XIAOAN_ADMIN_PASSWORD\` (the bench signs in as \`admin\`),
+  \`XIAOAN_INGEST_RATE_PER_MINUTE=1000000\` (one token stands for all the province's gateways: 50,000 keepalives/s in
+  batches of 100 is 30,000 requests a minute, above the per-token default), and one fresh \`XIAOAN_DATA_DIR\` shared by
   the scenarios of a run (the first start imports the dataset). Each scenario starts its own server process over
   that directory and waits for \`GET /api/v1/health\`. All traffic goes to 127.0.0.1.
 - **Load**: keepalives come from a separate Node process (\`bench/lib/keepalive-worker.ts\`) over node:http
   keep-alive connections, cycling over the registry's camera ids (read once from \`GET /api/v1/devices?kind=camera\`);
   paced scenarios send one batch of 1,000 every 120 ms (8,333/s). Alarms are posted from the bench process.
   Every loop is bounded in time and stops by itself.
-- **Screens**: real \`socket.io-client\` connections on the websocket transport in the bench process, handshaking
-  with the server's current \`seq\` (so they start live, without a snapshot).
+- **Screens**: real \`socket.io-client\` connections on the websocket transport in the bench process, signed in
+  (the administrator's session cookie from \`POST /api/v1/auth/login\`, sent as a handshake header) and handshaking
+  with the server's current \`seq\` (so they start live, without a snapshot). The registry is read with the ingest token.
 - **Server CPU and memory** are read from outside: \`/proc/<pid>/stat\` (utime + stime; 100 % = one core)
   and \`/proc/<pid>/status\` (VmRSS). **Event-loop delay** comes from \`GET /api/v1/health\` (\`eventLoop\`,
   "since the previous call"; the bench is its only reader). Node's histogram records the whole timer interval,
@@ -134,8 +137,12 @@ npm run bench -- --write                   # also rewrite this file after a part
   does not report the figure.
 `;
   const file = path.join(repoRoot, 'docs/benchmarks.md');
-  // The opt-in soak (bench/soak.ts) keeps its own section across the other scenarios' full runs.
-  const soak = fs.existsSync(file) ? /<!-- soak:begin -->[\s\S]*<!-- soak:end -->/.exec(fs.readFileSync(file, 'utf8'))?.[0] : undefined;
-  fs.writeFileSync(file, soak ? `${text.trimEnd()}\n\n${soak}\n` : text);
+  // The opt-in soak (bench/soak.ts) keeps its own section across the other scenarios' full runs,
+  // and so do the hand-written analysis notes (what was changed for which figure, and why).
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const kept = [/<!-- analysis:begin -->[\s\S]*<!-- analysis:end -->/, /<!-- soak:begin -->[\s\S]*<!-- soak:end -->/]
+    .map((pattern) => pattern.exec(previous)?.[0])
+    .filter((block): block is string => block !== undefined);
+  fs.writeFileSync(file, kept.length > 0 ? `${text.trimEnd()}\n\n${kept.join('\n\n')}\n` : text);
   return file;
 }

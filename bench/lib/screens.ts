@@ -39,17 +39,24 @@ function tcpBytesRead(socket: ScreenSocket): number | null {
   return typeof read === 'number' ? read : null;
 }
 
+/** The server a screen connects to: its URL and the signed-in session's `Cookie` header ('' for none). */
+export interface ScreenTarget {
+  url: string;
+  cookie: string;
+}
+
 /**
  * Connects a screen that starts from `lastSeq` (the server's current seq: it replays nothing and
- * sends no snapshot), and resolves once the server says it is live.
+ * sends no snapshot), signed in with the session cookie, and resolves once the server says it is live.
  */
-export async function connectScreen(url: string, lastSeq: number | null, timeoutMs = 60_000): Promise<Screen> {
-  const socket: ScreenSocket = connect(url, {
+export async function connectScreen(target: ScreenTarget, lastSeq: number | null, timeoutMs = 60_000): Promise<Screen> {
+  const socket: ScreenSocket = connect(target.url, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
     auth: { lastSeq },
     timeout: timeoutMs,
+    ...(target.cookie ? { extraHeaders: { cookie: target.cookie } } : {}),
   });
   let tcpBase = 0;
   const screen: Screen = {
@@ -104,11 +111,11 @@ export async function connectScreen(url: string, lastSeq: number | null, timeout
 }
 
 /** Connects `count` screens, `parallel` at a time. */
-export async function connectScreens(url: string, count: number, lastSeq: number | null, parallel = 20): Promise<Screen[]> {
+export async function connectScreens(target: ScreenTarget, count: number, lastSeq: number | null, parallel = 20): Promise<Screen[]> {
   const screens: Screen[] = [];
   while (screens.length < count) {
     const wave = Math.min(parallel, count - screens.length);
-    screens.push(...(await Promise.all(Array.from({ length: wave }, () => connectScreen(url, lastSeq)))));
+    screens.push(...(await Promise.all(Array.from({ length: wave }, () => connectScreen(target, lastSeq)))));
     await sleep(20);
   }
   return screens;

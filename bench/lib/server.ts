@@ -9,6 +9,11 @@ import { sleep } from './stats.js';
 
 /** The token the server under test accepts. */
 export const BENCH_TOKEN = 'bench-token';
+/**
+ * The administrator's password the bench's servers create `admin` with (XIAOAN_ADMIN_PASSWORD):
+ * screens sign in as a person would, since Socket.IO refuses a handshake without a session.
+ */
+export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -63,6 +68,8 @@ export class ServerUnderTest {
      */
     readonly eventLoopOffsetMs: number | null,
     readonly startMs: number,
+    /** `Cookie` header value of the administrator's session (empty on a server without sign-in). */
+    readonly cookie: string,
   ) {}
 
   static async start(options: ServerOptions): Promise<ServerUnderTest> {
@@ -80,6 +87,10 @@ export class ServerUnderTest {
         XIAOAN_INGEST_TOKEN: BENCH_TOKEN,
         XIAOAN_DATASET_SCALE: options.scale,
         XIAOAN_LOG_LEVEL: 'warn',
+        XIAOAN_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+        // One token stands for every gateway of the province here: 50,000 keepalives/s in batches
+        // of 100 is 30,000 requests a minute, far above the per-token default of 600.
+        XIAOAN_INGEST_RATE_PER_MINUTE: '1000000',
       },
       stdio: ['ignore', log, log],
     });
@@ -108,12 +119,12 @@ export class ServerUnderTest {
     const startMs = performance.now() - started;
     // Let start-up garbage settle, then read the idle event loop twice: what it shows is the offset.
     await sleep(1500);
-    const probe = new ServerUnderTest(url, child.pid, child, null, startMs);
+    const probe = new ServerUnderTest(url, child.pid, child, null, startMs, '');
     await probe.health();
     await sleep(1000);
     const idle = (await probe.health()).eventLoop;
     const offset = idle ? (idle.p50Ms >= 5 ? Math.round(idle.p50Ms) : 0) : null;
-    return new ServerUnderTest(url, child.pid, child, offset, startMs);
+    return new ServerUnderTest(url, child.pid, child, offset, startMs, await signIn(url));
   }
 
   async health(): Promise<Health> {
@@ -126,7 +137,11 @@ export class ServerUnderTest {
   async getJson<T>(route: string): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await fetch(`${this.url}${route}`, { signal: AbortSignal.timeout(180_000) });
+        // The registry answers the ingest token (as an integrator reads it) or a signed-in reader.
+        const response = await fetch(`${this.url}${route}`, {
+          headers: { authorization: `Bearer ${BENCH_TOKEN}`, ...(this.cookie ? { cookie: this.cookie } : {}) },
+          signal: AbortSignal.timeout(180_000),
+        });
         if (!response.ok) throw new Error(`GET ${route} answered ${response.status}`);
         return (await response.json()) as T;
       } catch (error) {
@@ -151,6 +166,26 @@ export class ServerUnderTest {
     await gone;
     clearTimeout(timer);
   }
+}
+
+/**
+ * Signs in as `admin` (POST /api/v1/auth/login) and returns the session and CSRF cookies as one
+ * `Cookie` header; '' from a server that has no sign-in route yet.
+ */
+async function signIn(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (response.status === 404) return '';
+  if (!response.ok) throw new Error(`signing in as admin answered ${response.status}: ${await response.text()}`);
+  await response.body?.cancel();
+  return response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0]!.trim())
+    .join('; ');
 }
 
 /** One periodic sample of the server during a scenario. */
