@@ -7,6 +7,8 @@ import { AuditService } from '../../server/auth/audit.service.js';
 import { AuthService } from '../../server/auth/auth.service.js';
 import { openStore, type Store } from '../../server/db/database.js';
 import { availableEngines, freshPostgresDatabase } from '../helpers/engines.js';
+import type { AuditPage } from '../../shared/admin.js';
+import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
@@ -148,5 +150,127 @@ describe('sign-in over HTTP', () => {
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     const body = await response.text();
     expect(body).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
+
+describe.each(engines)('people, and the audit log, administered over HTTP on %s', (engine) => {
+  let server: TestServer;
+  let admin: Session;
+  beforeAll(async () => {
+    server = await startTestServer({ engine });
+    admin = await signInAs(server, { role: 'admin', username: 'chief', displayName: '管理员甲' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const login = (username: string, password: string) =>
+    fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const create = (body: Record<string, unknown>) => admin.send('POST', '/api/v1/admin/users', body);
+
+  it('creates people with a valid role and scope, and refuses the rest with per-field messages', async () => {
+    const county = await create({ username: 'wang.yexian', displayName: '王警官', password: 'county password', role: 'police_operator', districtCode: '410422' });
+    expect(county.status).toBe(201);
+    expect(await county.json()).toMatchObject({ username: 'wang.yexian', role: 'police_operator', districtCode: '410422', schoolId: null, disabled: false, lockedUntil: null });
+    const school = await create({ username: 'xiaozhang', displayName: '校长', password: 'school password', role: 'school_user', schoolId: 'S0003' });
+    expect(await school.json()).toMatchObject({ role: 'school_user', schoolId: 'S0003', districtCode: '410422' });
+
+    const refused = async (body: Record<string, unknown>, field: string) => {
+      const response = await create({ username: 'x.y', displayName: 'X', password: 'long enough pw', role: 'viewer', ...body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(Object.keys(((await response.json()) as { fields: Record<string, string> }).fields)).toContain(field);
+    };
+    await refused({ role: 'school_user' }, 'schoolId');
+    await refused({ role: 'school_user', schoolId: 'S9999' }, 'schoolId');
+    await refused({ role: 'police_operator', districtCode: '999999' }, 'districtCode');
+    await refused({ role: 'education_staff', schoolId: 'S0001' }, 'schoolId');
+    await refused({ role: 'admin', districtCode: '410402' }, 'districtCode');
+    await refused({ role: 'superuser' }, 'role');
+    await refused({ password: 'short' }, 'password');
+    await refused({ username: "x' or 1=1" }, 'username');
+    expect((await create({ username: 'wang.yexian', displayName: 'again', password: 'county password', role: 'viewer' })).status).toBe(409);
+    const { users } = (await (await admin.get('/api/v1/admin/users')).json()) as { users: { username: string }[] };
+    expect(users.map((u) => u.username)).toEqual(expect.arrayContaining(['chief', 'wang.yexian', 'xiaozhang']));
+    expect(JSON.stringify(users)).not.toMatch(/scrypt|password_hash/);
+  });
+
+  it('ends the sessions of a person whose scope narrows or who is disabled, and says so to listeners', async () => {
+    const person = await signInAs(server, { role: 'police_operator', username: 'li.city' });
+    const ended: string[] = [];
+    const stop = server.services.auth.onSessionsEnded((keys) => ended.push(...keys));
+    const narrowed = await admin.send('PUT', `/api/v1/admin/users/${person.user.id}`, { districtCode: '410402' });
+    expect(narrowed.status).toBe(200);
+    expect(await narrowed.json()).toMatchObject({ districtCode: '410402' });
+    const token = person.cookie.match(/xiaoan_session=([^;]+)/)![1]!;
+    expect(ended).toEqual([server.services.auth.sessionKey(token)]);
+    expect((await person.get('/api/v1/auth/me')).status).toBe(401);
+
+    const again = await signInAs(server, { role: 'police_operator', username: 'li.city' });
+    expect(again.user.districtCode).toBe('410402');
+    expect((await admin.send('PUT', `/api/v1/admin/users/${again.user.id}`, { disabled: true })).status).toBe(200);
+    stop();
+    expect(ended).toHaveLength(2);
+    expect((await again.get('/api/v1/wall')).status).toBe(401);
+    const refused = await login('li.city', 'test-password-123');
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: 'this account is disabled' });
+    // A name change alone keeps the session.
+    const edu = await signInAs(server, { role: 'education_staff', username: 'zhao' });
+    expect((await admin.send('PUT', `/api/v1/admin/users/${edu.user.id}`, { displayName: '赵干事' })).status).toBe(200);
+    expect(((await (await edu.get('/api/v1/auth/me')).json()) as { user: { displayName: string } }).user.displayName).toBe('赵干事');
+  });
+
+  it('resets a password, lifting a lock-out and ending every session', async () => {
+    const person = await signInAs(server, { role: 'viewer', username: 'screen.user' });
+    for (let i = 0; i < 5; i++) await login('screen.user', 'wrong');
+    expect((await login('screen.user', 'test-password-123')).status).toBe(423);
+    expect((await admin.send('POST', `/api/v1/admin/users/${person.user.id}/password`, { password: 'short' })).status).toBe(400);
+    expect((await admin.send('POST', `/api/v1/admin/users/${person.user.id}/password`, { password: 'a brand new password' })).status).toBe(204);
+    expect((await person.get('/api/v1/auth/me')).status).toBe(401);
+    expect((await login('screen.user', 'a brand new password')).status).toBe(200);
+    expect((await admin.send('POST', '/api/v1/admin/users/987654/password', { password: 'a brand new password' })).status).toBe(404);
+  });
+
+  it('keeps the administrator from locking themself out, and everyone else out of the admin API', async () => {
+    expect((await admin.send('PUT', `/api/v1/admin/users/${admin.user.id}`, { disabled: true })).status).toBe(409);
+    expect((await admin.send('PUT', `/api/v1/admin/users/${admin.user.id}`, { role: 'viewer' })).status).toBe(409);
+    expect((await admin.send('PUT', `/api/v1/admin/users/${admin.user.id}`, {})).status).toBe(400);
+    expect((await admin.send('PUT', `/api/v1/admin/users/${admin.user.id}`, { password: 'sneaky one' })).status).toBe(400);
+    const edu = await signInAs(server, { role: 'education_staff' });
+    expect((await edu.get('/api/v1/admin/users')).status).toBe(403);
+    expect((await edu.send('PUT', `/api/v1/admin/users/${edu.user.id}`, { role: 'admin' })).status).toBe(403);
+    expect((await edu.get('/api/v1/admin/audit')).status).toBe(403);
+  });
+
+  it('records who changed whom, searches the log by actor, action prefix and time, pages it and exports it', async () => {
+    const search = async (query: string) => (await (await admin.get(`/api/v1/admin/audit?${query}`)).json()) as AuditPage;
+    const users = await search('action=user.&limit=1000');
+    const update = users.entries.filter((e) => e.action === 'user.update' && e.target === 'user:li.city').at(-1);
+    expect(update).toMatchObject({ actor: 'chief', address: expect.any(String), details: { changes: { districtCode: { from: null, to: '410402' } } } });
+    expect(users.entries.find((e) => e.action === 'user.create' && e.target === 'user:xiaozhang')).toMatchObject({ details: { role: 'school_user', schoolId: 'S0003' } });
+    expect(users.entries.some((e) => e.action === 'user.password_reset')).toBe(true);
+    expect(users.entries.every((e) => e.action.startsWith('user.'))).toBe(true);
+    expect((await search('actor=screen.user&action=auth.login_failed')).entries.length).toBeGreaterThanOrEqual(5);
+    expect((await search(`from=${encodeURIComponent('2099-01-01T00:00:00Z')}`)).entries).toEqual([]);
+    expect((await admin.get('/api/v1/admin/audit?limit=0')).status).toBe(400);
+    expect((await admin.get('/api/v1/admin/audit?colour=red')).status).toBe(400);
+
+    const all = await search('limit=1000');
+    const first = await search('limit=3');
+    expect(first.entries.map((e) => e.id)).toEqual(all.entries.slice(0, 3).map((e) => e.id));
+    const second = await search(`limit=3&cursor=${first.nextCursor}`);
+    expect(second.entries.map((e) => e.id)).toEqual(all.entries.slice(3, 6).map((e) => e.id));
+    expect((await search(`limit=1000&cursor=${all.entries.at(-1)!.id}`)).entries).toEqual([]);
+    expect(all.nextCursor).toBeNull();
+
+    const csv = await admin.get('/api/v1/admin/audit.csv?action=user.');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a UTF-8 BOM, for Excel
+    const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('id,at,actor,action,target,address,details');
+    expect(lines).toHaveLength(users.entries.length + 1);
+    expect((await search('action=export.audit_csv')).entries[0]).toMatchObject({ actor: 'chief', details: { rows: users.entries.length } });
   });
 });

@@ -3,6 +3,7 @@ import type { DrillView, RecordHistoryEntry, SchoolComplianceAnswer, SchoolRecor
 import { makeRecord } from '../../mocks/factories/compliance.js';
 import { RecordService } from '../../server/services/record.service.js';
 import { availableEngines } from '../helpers/engines.js';
+import type { AuditPage } from '../../shared/admin.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -112,5 +113,15 @@ describe.each(engines)(`${RecordService.name}, drills, inspections and self-chec
     expect(today.items.find((i) => i.rule === 'closed_campus')?.status).toBe('pass');
     expect(before.items.find((i) => i.rule === 'closed_campus')?.status).toBe('fail');
     expect(before.items.find((i) => i.rule === 'retention')?.reason.en).toMatch(/video kept 0 days/);
+  });
+
+  it('puts every record edit, with what changed, and every routine on the audit log', async () => {
+    const admin = await signInAs(sut, { role: 'admin' });
+    const { entries } = (await (await admin.get('/api/v1/admin/audit?action=record.edit&limit=1000')).json()) as AuditPage;
+    const edit = entries.find((e) => e.target === 'school:S0001' && e.actor === '王干事');
+    expect(edit).toMatchObject({ address: expect.any(String), details: { changes: expect.arrayContaining([expect.objectContaining({ field: expect.any(String) })]) } });
+    const routines = (await (await admin.get('/api/v1/admin/audit?action=routine.&limit=1000')).json()) as AuditPage;
+    expect(new Set(routines.entries.map((e) => e.action))).toEqual(new Set(['routine.drills', 'routine.inspections', 'routine.self-checks']));
+    expect(routines.entries.find((e) => e.action === 'routine.drills')).toMatchObject({ target: 'school:S0001', details: { record: { date: '2026-11-20' } } });
   });
 });

@@ -152,6 +152,10 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
   it('exports the same numbers as CSV with a UTF-8 byte-order mark', async () => {
     const matrix = await json<ComplianceMatrix>(`${api}/compliance/matrix`);
     const response = await fetch(`${api}/compliance/export.csv`, { headers: staff.headers() });
+    const admin = await signInAs(sut, { role: 'admin' });
+    const exports = (await (await admin.get('/api/v1/admin/audit?action=export.compliance')).json()) as { entries: { action: string; actor: string }[] };
+    expect(exports.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['export.compliance_csv', 'export.compliance_xlsx']));
+    expect(exports.entries.every((e) => e.actor === staff.user.username)).toBe(true);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -3,6 +3,7 @@ import type { Hazard } from '../../shared/rules/hazard.js';
 import type { HazardCountsAnswer, HazardListItem } from '../../shared/compliance.js';
 import { HazardService } from '../../server/services/hazard.service.js';
 import { availableEngines } from '../helpers/engines.js';
+import type { AuditPage } from '../../shared/admin.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -129,5 +130,13 @@ describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
     expect(counts.byDistrict.find((d) => d.districtCode === '410402')).toMatchObject({ closedThisTerm: 1 });
     expect(counts.total.open).toBe(counts.byDistrict.reduce((n, d) => n + d.open, 0));
     expect((await call('GET', '/hazards?overdue=maybe')).status).toBe(400);
+  });
+
+  it('puts every registration and step on the audit log, from which state to which', async () => {
+    const admin = await signInAs(sut, { role: 'admin' });
+    const { entries } = (await (await admin.get('/api/v1/admin/audit?action=hazard.&limit=1000')).json()) as AuditPage;
+    expect(entries.some((e) => e.action === 'hazard.create' && e.actor === '张老师')).toBe(true);
+    expect(entries.find((e) => e.action === 'hazard.dispatch')).toMatchObject({ target: expect.stringMatching(/^hazard:HZ-/), details: { from: 'registered', to: 'dispatched' } });
+    expect(entries.some((e) => e.action === 'hazard.close')).toBe(true);
   });
 });
