@@ -21,7 +21,7 @@ export const kioskEn: typeof kioskZhCN = {
   kioskRevoked: {
     title: '本屏幕的访问链接已被撤销或无效',
     detail: '请联系系统管理员获取新的链接。',
-    titleEn: 'This screen’s link was revoked or is invalid',
+    titleEn: "This screen's link was revoked or is invalid",
     detailEn: 'Ask the administrator for a new link.',
     retry: 'Retrying every minute · last try {time}',
   },

@@ -19,7 +19,7 @@ export const kioskZhCN = {
   kioskRevoked: {
     title: '本屏幕的访问链接已被撤销或无效',
     detail: '请联系系统管理员获取新的链接。',
-    titleEn: 'This screen’s link was revoked or is invalid',
+    titleEn: "This screen's link was revoked or is invalid",
     detailEn: 'Ask the administrator for a new link.',
     retry: '每分钟自动重试 · 上次尝试 {time}',
   },
