@@ -14,6 +14,9 @@ export class KeepaliveLoad {
   private firstProc: ProcReading | null = null;
 
   private constructor(private readonly child: ChildProcess) {
+    // A message to a generator that has just exited fails with EPIPE: its exit is what counts
+    // (handled below), not an unhandled 'error' that would end the whole bench.
+    child.on('error', (error) => console.warn(`  keepalive generator: ${error.message}`));
     this.final = new Promise((resolve, reject) => {
       child.on('message', (message: FromWorker) => {
         if (message.kind === 'stats') this.latest = message.stats;
