@@ -146,7 +146,10 @@ export class DrillService {
         drill: true,
         note: `演练：${started.data.scenario}`,
       });
-      if (change) await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.linkAlarm(trx, id, change.alarm.id, 'drill_screen')));
+      // A drill alarm left open at the button folds the press into itself: it started before this
+      // drill and would give it a wrong T+0, so it is not linked (closing it lets the next press count).
+      const fresh = change && started.data.startedAt !== null && change.alarm.receivedAt >= started.data.startedAt;
+      if (change && fresh) await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.linkAlarm(trx, id, change.alarm.id, 'drill_screen')));
     } finally {
       this.raising.delete(id);
     }
