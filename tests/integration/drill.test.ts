@@ -189,3 +189,31 @@ describe.each(engines)(`${DrillService.name} on %s`, (engine) => {
     expect((await viewer.get(`/api/v1/drills/${drillId}`)).status).toBe(200);
   });
 });
+
+describe(`${DrillService.name} across a restart`, () => {
+  it("keeps flagging the school's alarms as drill alarms after the server restarts mid-drill, and links the first one", async () => {
+    now = T0;
+    const first = await startTestServer({ clock });
+    const operator = await signInAs(first, { role: 'police_operator', username: 'op-restart', displayName: '王警官' });
+    const planned = (await (await operator.send('POST', '/api/v1/drills', { schoolId: 'S0002', scenario: '夜间入侵', plannedFor: at(0) })).json()) as DrillAnswer;
+    await operator.send('POST', `/api/v1/drills/${planned.drill.id}/start`, { raiseAlarm: false });
+    await first.close();
+
+    now = T0 + 60_000;
+    const second = await startTestServer({ clock, dataDir: first.dataDir });
+    try {
+      expect((await second.post({ type: 'alarm.intrusion', deviceId: 'INT-S0002-1', at: at(60) })).status).toBe(202);
+      const again = await signInAs(second, { role: 'police_operator', username: 'op-restart', displayName: '王警官' });
+      let detail: DrillAnswer | null = null;
+      for (let i = 0; i < 100 && !detail?.alarm; i++) {
+        detail = (await (await again.get(`/api/v1/drills/${planned.drill.id}`)).json()) as DrillAnswer;
+        if (!detail.alarm) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(detail?.drill.state).toBe('running');
+      expect(detail?.alarm).toMatchObject({ type: 'intrusion', schoolId: 'S0002', drill: true });
+      expect(detail?.score.timeline[0]).toMatchObject({ at: at(60), source: 'device' });
+    } finally {
+      await second.close();
+    }
+  });
+});
