@@ -159,6 +159,13 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     await page4k.goto(`${system.url}/drills/${drillId}`);
     await page4k.getByTestId('drill-score-card').waitFor();
     await page4k.screenshot({ path: path.join(screenshots, 'drill-4k.png') });
+    // The English switch: the same screen, every label translated.
+    await page4k.evaluate(() => localStorage.setItem('xiaoan.locale', 'en'));
+    await page4k.reload();
+    await page4k.getByTestId('drill-score-card').waitFor();
+    await expect(page4k.getByTestId('drill-state').innerText()).resolves.toBe('Ended');
+    await expect(page4k.locator('[data-testid="drill-step"][data-milestone="on_scene"]').innerText()).resolves.toContain('On scene');
+    await page4k.screenshot({ path: path.join(screenshots, 'drill-en.png') });
     await wall4k.close();
     mkdirSync(docs, { recursive: true });
     copyFileSync(path.join(screenshots, 'drill-1080.png'), path.join(docs, 'drill-1080.png'));
