@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import { startMqttIngest } from '../../server/ingest/mqtt.js';
+import { signInAs, type Session } from '../helpers/auth.js';
 import { MQTT_TEST_URL, brokerAvailable } from '../helpers/broker.js';
 import { sosEvent, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 
@@ -10,12 +11,14 @@ const runs = await brokerAvailable();
 describe.runIf(runs)(startMqttIngest.name, () => {
   let sut: TestServer;
   let gateway: MqttClient;
+  let operator: Session;
   // A topic per run: a parallel run on the same broker never mixes messages.
   const gatewayId = `test-${process.pid}-${Date.now()}`;
 
   beforeAll(async () => {
     sut = await startTestServer({ env: { MQTT_URL: MQTT_TEST_URL } });
     await sut.mqtt!.ready;
+    operator = await signInAs(sut, { role: 'police_operator' });
     gateway = await mqtt.connectAsync(MQTT_TEST_URL, { protocolVersion: 5 });
   });
   afterAll(async () => {
@@ -25,7 +28,7 @@ describe.runIf(runs)(startMqttIngest.name, () => {
 
   const publish = (payload: string | object) =>
     gateway.publishAsync(`xiaoan/events/${gatewayId}`, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1 });
-  const openAlarms = async () => ((await (await fetch(`${sut.url}/api/v1/alarms?state=open`)).json()) as { alarms: Alarm[] }).alarms;
+  const openAlarms = async () => ((await (await operator.get('/api/v1/alarms?state=open')).json()) as { alarms: Alarm[] }).alarms;
   const eventRows = async () => Number((await sut.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
   it('stores the events of a published batch exactly like the HTTP path, with the same idempotency', async () => {
