@@ -68,9 +68,11 @@ describe.each(engines)(`${IngestTokenService.name} on %s`, (engine) => {
     const busy = await create('busy gateway');
     const quiet = await create('quiet gateway');
     const statuses: number[] = [];
-    for (let i = 0; i < 9; i++) statuses.push((await events(busy.token, beats(500))).status);
+    // 17 requests span at most two rate windows of 8, even if a window turns over meanwhile.
+    for (let i = 0; i < 17; i++) statuses.push((await events(busy.token, beats(500))).status);
     expect(statuses.slice(0, 8)).toEqual(Array(8).fill(202));
-    expect(statuses[8]).toBe(429);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s !== 202 && s !== 429)).toEqual([]);
     expect((await events(quiet.token)).status).toBe(202);
   });
 
