@@ -181,6 +181,7 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     await canvas.waitFor();
     const ratio = await canvas.evaluate((node) => (node as HTMLCanvasElement).width / (node as HTMLCanvasElement).clientWidth);
     expect(ratio).toBeCloseTo(scale, 1);
+    await page.waitForTimeout(2_500); // the map's flight to the city ends
     await page.screenshot({ path: path.join(screenshots, 'kiosk-1366x768.png') });
   });
 
