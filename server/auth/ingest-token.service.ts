@@ -16,6 +16,11 @@ function toView(row: TokenRow): IngestTokenView {
 
 /** How long a known token's last use may lag in the database. */
 const LAST_USED_EVERY_MS = 60_000;
+/**
+ * How long a cached token is trusted before the database is asked again: a revoke on this node
+ * drops it at once; one made on another node (several servers behind a balancer) within this.
+ */
+const RECHECK_EVERY_MS = 5_000;
 
 /**
  * Ingest tokens, one per integration (gateway, vendor platform), stored as SHA-256 with a short
@@ -27,7 +32,7 @@ const LAST_USED_EVERY_MS = 60_000;
 export class IngestTokenService {
   private readonly builtIn: Buffer;
   /** Known (not revoked) tokens by hash. Unknown tokens are not cached: a flood of guesses cannot grow it. */
-  private readonly cache = new Map<string, { id: number; name: string; lastUsedWritten: number }>();
+  private readonly cache = new Map<string, { id: number; name: string; lastUsedWritten: number; checkedAt: number }>();
   /** Counts revocations, so a lookup that raced one does not cache a token just revoked. */
   private revocations = 0;
 
@@ -41,13 +46,18 @@ export class IngestTokenService {
     if (timingSafeEqual(digest, this.builtIn)) return { tokenId: 0, name: 'built-in' };
     const hash = digest.toString('hex');
     let entry = this.cache.get(hash);
+    const stale = entry && this.deps.clock.now() - entry.checkedAt > RECHECK_EVERY_MS ? entry : undefined;
+    if (stale) {
+      this.cache.delete(hash);
+      entry = undefined;
+    }
     while (!entry) {
       const generation = this.revocations;
       const row = await this.deps.db.selectFrom('ingest_tokens').select(['id', 'name', 'revoked_at']).where('token_hash', '=', hash).executeTakeFirst();
       if (!row || row.revoked_at) return null;
       // A revoke that ran while this lookup was in flight may be about this token: look again.
       if (generation !== this.revocations) continue;
-      entry = { id: Number(row.id), name: row.name, lastUsedWritten: 0 };
+      entry = { id: Number(row.id), name: row.name, lastUsedWritten: stale?.lastUsedWritten ?? 0, checkedAt: this.deps.clock.now() };
       this.cache.set(hash, entry);
     }
     const now = this.deps.clock.now();

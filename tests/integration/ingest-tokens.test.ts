@@ -11,8 +11,11 @@ const beats = (n: number) => Array.from({ length: n }, (_, i) => ({ type: 'camer
 describe.each(engines)(`${IngestTokenService.name} on %s`, (engine) => {
   let sut: TestServer;
   let admin: Session;
+  /** The server's clock runs with real time, plus what a test skips ahead. */
+  let skipped = 0;
+  const clock = { now: () => Date.now() + skipped };
   beforeAll(async () => {
-    sut = await startTestServer({ engine, env: { XIAOAN_INGEST_RATE_PER_MINUTE: '8' } });
+    sut = await startTestServer({ engine, clock, env: { XIAOAN_INGEST_RATE_PER_MINUTE: '8' } });
     admin = await signInAs(sut, { role: 'admin' });
   });
   afterAll(async () => {
@@ -62,6 +65,16 @@ describe.each(engines)(`${IngestTokenService.name} on %s`, (engine) => {
     expect((await events(TEST_TOKEN)).status).toBe(202); // the built-in integration
     expect((await admin.send('POST', '/api/v1/admin/tokens/999999/revoke')).status).toBe(404);
     expect((await admin.send('POST', '/api/v1/admin/tokens/abc/revoke')).status).toBe(400);
+  });
+
+  it('notices within seconds a token revoked by another server on the same database', async () => {
+    const shared = await create('gateway behind two servers');
+    expect((await events(shared.token)).status).toBe(202); // cached here
+    // Another node revokes it: this node's cache does not hear of it.
+    await sut.store.db.updateTable('ingest_tokens').set({ revoked_at: new Date().toISOString() }).where('id', '=', shared.id).execute();
+    expect((await events(shared.token)).status).toBe(202);
+    skipped += 6_000;
+    expect((await events(shared.token)).status).toBe(401);
   });
 
   it('limits requests per token, not events, and each token on its own', async () => {
