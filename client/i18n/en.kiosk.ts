@@ -3,8 +3,8 @@ import type { kioskZhCN } from './zh-CN.kiosk.js';
 /** English messages of the kiosk; the same keys as zh-CN.kiosk.ts. */
 export const kioskEn: typeof kioskZhCN = {
   kiosk: {
-    title: 'Pingdingshan School Safety Command Wall',
-    subtitle: 'Xiaoan · read-only wall',
+    title: 'School Safety Command Wall',
+    subtitle: 'Pingdingshan · Xiaoan · read-only wall',
     signingIn: 'Connecting the wall…',
     stale: 'Data stale since {time}',
     staleDetail: 'Showing the last picture · reconnecting; missed changes are caught up on return',
