@@ -91,7 +91,7 @@ describe.skipIf(!chromiumAvailable())('administration (e2e, real server and Chro
     const token = await page.getByTestId('once-secret-value').inputValue();
     expect(token.length).toBeGreaterThanOrEqual(20);
     await page.getByTestId('once-secret-copy').click();
-    await expect(page.getByTestId('once-secret-copy').innerText()).resolves.toBe('已复制');
+    await expect.poll(() => page.getByTestId('once-secret-copy').innerText(), { timeout: ON_SCREEN_MS }).toBe('已复制');
     await page.screenshot({ path: path.join(screenshots, 'admin-token-once.png') });
 
     const accepted = await ingest(token, 'e2e-admin-token-1');
