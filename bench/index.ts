@@ -5,6 +5,7 @@
  *   3. ingest   sustained keepalive ingest over HTTP for 5 minutes
  *   4. bytes    bytes per second to one screen vs a naive per-keepalive push
  *   5. painted  ingest → alarm painted on the real console in headless Chromium (city dataset)
+ *   6. hotpaths the ingest path's pieces in process, CPU time, same-run comparisons (opt-in)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -20,18 +21,22 @@ import { describeMachine, writeBenchmarksDoc } from './lib/docs.js';
 import { printReport, verdict, type ScenarioReport } from './lib/report.js';
 import { runStorm } from './storm.js';
 import { runPainted } from './painted.js';
+import { runHotPaths } from './hot-paths.js';
 import { runSoak } from './soak.js';
 
 const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted'] as const;
-/** Run only when named in --only: the soak takes 30 minutes (and writes its own section of docs/benchmarks.md). */
-const OPT_IN_SCENARIOS = ['soak'] as const;
-/** Scenarios that start their own system and need no prepared province dataset. */
-const SELF_CONTAINED: readonly string[] = ['painted', 'soak'];
+/**
+ * Run only when named in --only: the soak takes 30 minutes (and writes its own section of
+ * docs/benchmarks.md); hotpaths measures pieces of the server in process, beside the scenarios.
+ */
+const OPT_IN_SCENARIOS = ['soak', 'hotpaths'] as const;
+/** Scenarios that start their own system (or none) and need no prepared province dataset. */
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths'];
 type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min)
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min) and hotpaths (≈ 1 min, CPU of the ingest path in process)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -90,6 +95,7 @@ async function main(): Promise<void> {
     ingest: () => runIngestRate(ctx, connections),
     bytes: () => runBytes(ctx),
     painted: () => runPainted({ quick: ctx.quick }),
+    hotpaths: () => runHotPaths({ quick: ctx.quick }),
     soak: () => runSoak({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }) }),
   };
   const reports: ScenarioReport[] = [];
