@@ -65,6 +65,9 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
       return;
     }
     await audit.append({ actor: username, action: 'auth.login', address: req.ip ?? null });
+    // A sign-in on a browser that held another session ends that one: one person per browser.
+    const previous = sessionToken(req);
+    if (previous) await auth.logout(previous);
     const csrfToken = randomBytes(24).toString('base64url');
     res.cookie(SESSION_COOKIE, result.token, cookieOptions(req, true));
     res.cookie(CSRF_COOKIE, csrfToken, cookieOptions(req, false));
@@ -84,6 +87,8 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
       res.status(401).json({ error: 'this viewer link is unknown or was revoked: ask the administrator for a new one' });
       return;
     }
+    const previous = sessionToken(req);
+    if (previous) await auth.logout(previous);
     await audit.append({ actor: result.user.username, action: 'auth.kiosk', target: `viewer-link:${result.link.id}`, address: req.ip ?? null, details: { name: result.link.name } });
     const csrfToken = randomBytes(24).toString('base64url');
     // The kiosk's cookies outlive a browser restart: the session's own idle limit (90 days) ends it.

@@ -8,7 +8,7 @@ import { AuthService } from '../../server/auth/auth.service.js';
 import { openStore, type Store } from '../../server/db/database.js';
 import { availableEngines, freshPostgresDatabase } from '../helpers/engines.js';
 import type { AuditPage } from '../../shared/admin.js';
-import { signInAs, type Session } from '../helpers/auth.js';
+import { signInAs, TEST_PASSWORD, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
@@ -230,6 +230,17 @@ describe.each(engines)('people, and the audit log, administered over HTTP on %s'
     expect((await person.get('/api/v1/auth/me')).status).toBe(401);
     expect((await login('screen.user', 'a brand new password')).status).toBe(200);
     expect((await admin.send('POST', '/api/v1/admin/users/987654/password', { password: 'a brand new password' })).status).toBe(404);
+  });
+
+  it('ends the session a browser held when it signs in again', async () => {
+    const first = await signInAs(server, { role: 'viewer', username: 'twice' });
+    const again = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { cookie: first.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'twice', password: TEST_PASSWORD }),
+    });
+    expect(again.status).toBe(200);
+    expect((await first.get('/api/v1/auth/me')).status).toBe(401);
   });
 
   it('keeps the administrator from locking themself out, and everyone else out of the admin API', async () => {
