@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps): App {
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
   api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry, audit: deps.audit }));
   api.use(hazardRouter(deps.hazards, deps.registry, deps.audit));
-  api.use(drillRouter({ drills: deps.drills, registry: deps.registry, clock: deps.clock }));
+  api.use(drillRouter({ drills: deps.drills, registry: deps.registry, clock: deps.clock, audit: deps.audit }));
   api.use(
     wallRouter({
       registry: deps.registry,

@@ -4,6 +4,7 @@ import {
   drillCancelSchema, drillCheckSchema, drillListQuerySchema, drillPlanSchema, drillStartSchema, type Drill, type DrillAnswer, type DrillDetail,
 } from '../../shared/drill.js';
 import { scoreDrill } from '../../shared/rules/drill-score.js';
+import type { AuditService } from '../auth/audit.service.js';
 import type { Clock } from '../services/clock.js';
 import { drillReportCsv, drillReportPdf, ReportFontMissing } from '../services/drill-report.js';
 import type { DrillService } from '../services/drill.service.js';
@@ -16,6 +17,7 @@ interface DrillRouteDeps {
   drills: DrillService;
   registry: RegistryService;
   clock: Clock;
+  audit: AuditService;
 }
 
 const OUT_OF_SCOPE = 'this drill is outside your district or school';
@@ -32,7 +34,9 @@ const sees = (user: SessionUser, drill: Pick<Drill, 'districtCode' | 'schoolId'>
  * report `GET /drills/:id/export.csv|pdf`. Every route applies the person's district/school scope.
  */
 export function drillRouter(deps: DrillRouteDeps): Router {
-  const { drills, registry, clock } = deps;
+  const { drills, registry, clock, audit } = deps;
+  const note = (req: Request, action: string, target: string, details: Record<string, unknown> = {}) =>
+    audit.append({ actor: requireUser(req).username, action, target, address: req.ip ?? null, details });
   const router = Router();
   const json = express.json({ limit: '32kb' });
 
@@ -50,7 +54,9 @@ export function drillRouter(deps: DrillRouteDeps): Router {
     return detail;
   }
 
-  function reply(res: Response, outcome: Outcome<DrillDetail>, created = false): void {
+  /** Answers the outcome; a change that happened goes on the audit log first. */
+  async function reply(req: Request, res: Response, action: string, outcome: Outcome<DrillDetail>, details: Record<string, unknown> = {}, created = false): Promise<void> {
+    if (outcome.ok) await note(req, action, outcome.data.drill.id, { schoolId: outcome.data.drill.schoolId, state: outcome.data.drill.state, ...details });
     if (outcome.ok) res.status(created ? 201 : 200).json(answerOf(outcome.data, clock));
     else res.status(outcome.status).json(outcome.fields ? { error: outcome.error, fields: outcome.fields } : { error: outcome.error });
   }
@@ -75,7 +81,7 @@ export function drillRouter(deps: DrillRouteDeps): Router {
     const user = requireUser(req);
     const school = registry.school(plan.data.schoolId);
     if (school && !inScope(user, { districtCode: school.districtCode, schoolId: school.id })) return void res.status(403).json({ error: 'this school is outside your district or school' });
-    reply(res, await drills.plan(plan.data, user.displayName), true);
+    await reply(req, res, 'drill.plan', await drills.plan(plan.data, user.displayName), { scenario: plan.data.scenario }, true);
   });
 
   router.get('/drills/:id', async (req, res) => {
@@ -87,26 +93,26 @@ export function drillRouter(deps: DrillRouteDeps): Router {
     const body = drillStartSchema.safeParse(req.body ?? {});
     if (!body.success) return validationError(res, body.error);
     if (!(await visible(req, res))) return;
-    reply(res, await drills.start(req.params.id, requireUser(req).displayName, body.data.raiseAlarm));
+    await reply(req, res, 'drill.start', await drills.start(req.params.id, requireUser(req).displayName, body.data.raiseAlarm), { raiseAlarm: body.data.raiseAlarm });
   });
 
   router.post('/drills/:id/end', json, async (req, res) => {
     if (!(await visible(req, res))) return;
-    reply(res, await drills.end(req.params.id, requireUser(req).displayName));
+    await reply(req, res, 'drill.end', await drills.end(req.params.id, requireUser(req).displayName));
   });
 
   router.post('/drills/:id/cancel', json, async (req, res) => {
     const body = drillCancelSchema.safeParse(req.body);
     if (!body.success) return validationError(res, body.error);
     if (!(await visible(req, res))) return;
-    reply(res, await drills.cancel(req.params.id, requireUser(req).displayName, body.data.note));
+    await reply(req, res, 'drill.cancel', await drills.cancel(req.params.id, requireUser(req).displayName, body.data.note), { note: body.data.note });
   });
 
   router.put('/drills/:id/checklist/:itemId', json, async (req, res) => {
     const body = drillCheckSchema.safeParse(req.body);
     if (!body.success) return validationError(res, body.error);
     if (!(await visible(req, res))) return;
-    reply(res, await drills.check(req.params.id, req.params.itemId, body.data.checked, requireUser(req).displayName));
+    await reply(req, res, 'drill.checklist', await drills.check(req.params.id, req.params.itemId, body.data.checked, requireUser(req).displayName), { itemId: req.params.itemId, checked: body.data.checked });
   });
 
   const reportName = (detail: DrillDetail, ext: string) => `drill-${detail.drill.schoolId}-${(detail.drill.startedAt ?? detail.drill.plannedFor).slice(0, 10)}.${ext}`;
@@ -115,6 +121,7 @@ export function drillRouter(deps: DrillRouteDeps): Router {
   router.get('/drills/:id/export.csv', async (req, res) => {
     const detail = await visible(req, res);
     if (!detail) return;
+    await note(req, 'export.drill_csv', detail.drill.id);
     res.type('text/csv; charset=utf-8').attachment(reportName(detail, 'csv'));
     res.send(drillReportCsv({ detail, schoolName: schoolName(detail), now: clock.now() }));
   });
@@ -124,6 +131,7 @@ export function drillRouter(deps: DrillRouteDeps): Router {
     if (!detail) return;
     try {
       const pdf = await drillReportPdf({ detail, schoolName: schoolName(detail), now: clock.now() });
+      await note(req, 'export.drill_pdf', detail.drill.id);
       res.type('application/pdf').attachment(reportName(detail, 'pdf'));
       res.send(Buffer.from(pdf));
     } catch (error) {

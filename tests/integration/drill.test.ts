@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditPage } from '../../shared/admin.js';
 import type { DrillView, SchoolComplianceAnswer } from '../../shared/compliance.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { DrillAnswer, DrillDetail } from '../../shared/drill.js';
@@ -187,6 +188,20 @@ describe.each(engines)(`${DrillService.name} on %s`, (engine) => {
     const viewer = await signInAs(sut, { role: 'viewer', username: 'viewer-city' });
     expect((await viewer.get(`/api/v1/drills/${drillId}/export.csv`)).status).toBe(403);
     expect((await viewer.get(`/api/v1/drills/${drillId}`)).status).toBe(200);
+  });
+
+  it('puts every drill action and export on the audit log, with who and which drill', async () => {
+    const admin = await signInAs(sut, { role: 'admin' });
+    const page = async (action: string) => ((await (await admin.get(`/api/v1/admin/audit?action=${action}&limit=1000`)).json()) as AuditPage).entries;
+    const drillEntries = await page('drill.');
+    for (const action of ['drill.plan', 'drill.start', 'drill.checklist', 'drill.end', 'drill.cancel']) {
+      expect(drillEntries.some((e) => e.action === action), action).toBe(true);
+    }
+    expect(drillEntries.find((e) => e.action === 'drill.end' && e.target === drillId)).toMatchObject({ actor: 'op-zhang', details: { schoolId: 'S0001', state: 'ended' } });
+    const exports = await page('export.drill');
+    expect(exports.filter((e) => e.target === drillId).map((e) => e.action).sort()).toEqual(['export.drill_csv', 'export.drill_pdf']);
+    // A refused export (the viewer's) is not an export.
+    expect(exports.every((e) => e.actor !== 'viewer-city')).toBe(true);
   });
 });
 
