@@ -111,6 +111,7 @@ npm run bench -- --scale city              # the city dataset instead of the pro
 npm run bench -- --data-dir /tmp/xb        # reuse (or keep) a data directory: skips the first-start import next time
 npm run bench -- --connections 8           # keep-alive connections of the ingest-rate scenario (default 4)
 npm run bench -- --write                   # also rewrite this file after a partial or --quick run
+npm run bench -- --only soak               # opt-in: the kiosk in Chromium for 30 min (--quick: 3 min); writes its own section below
 npm run bench -- --only hotpaths           # opt-in: CPU of the ingest path's pieces in process, same-run comparisons (≈ 1 min)
 \`\`\`
 
