@@ -6,8 +6,7 @@
 import { generateDataset } from '../mocks/dataset/index.js';
 import { startSimulator } from '../mocks/simulator/index.js';
 import { loadConfig } from '../server/config.js';
-import { startServer } from '../server/index.js';
-import type { WallSnapshot } from '../shared/wall.js';
+import { DEMO_PASSWORD, startServer } from '../server/index.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,13 +19,14 @@ async function main(): Promise<void> {
   const server = await startServer(config, { seed: () => generateDataset(config.dataset) });
   const { log } = server;
 
-  // The simulator learns the registry as an integrator would: devices from the public registry
-  // route, 护学岗 schedules from the wall snapshot.
+  // The simulator learns the devices as an integrator would, from the public registry route with
+  // its ingest token; the 护学岗 schedules (read by screens only) it takes from the registry in
+  // this process.
   const simulator = config.simulator
     ? startSimulator({
         baseUrl: server.url,
         token: server.ingestToken,
-        guardPosts: ((await (await fetch(`${server.url}/api/v1/wall`)).json()) as WallSnapshot).guardPosts,
+        guardPosts: server.services.registry.guardPosts(),
         initialAlarms: 2,
         log: (message) => log.debug({ simulator: true }, message),
       })
@@ -36,7 +36,12 @@ async function main(): Promise<void> {
   const wallUrl = `http://${shownHost}:${server.port}/`;
   log.info({ url: wallUrl, simulator: config.simulator, database: config.databaseUrl ? 'postgres' : config.dataDir }, 'Xiaoan is running');
   // One plain line for the person who typed `npm start`.
-  console.log(`\n  校安 Xiaoan map wall: ${wallUrl}\n  Ingest token: ${config.ingestToken ? '(from XIAOAN_INGEST_TOKEN)' : server.ingestToken}\n  Simulator: ${config.simulator ? 'on' : 'off'}\n`);
+  const signIn = config.demo
+    ? `demo accounts police, police-xinhua, edu, edu-xinhua, school, viewer — password ${DEMO_PASSWORD}${config.adminPassword ? '; admin from XIAOAN_ADMIN_PASSWORD' : ''}`
+    : config.adminPassword
+      ? 'admin, with the password in XIAOAN_ADMIN_PASSWORD'
+      : 'no accounts yet — start with XIAOAN_ADMIN_PASSWORD=<10+ characters> to create "admin"';
+  console.log(`\n  校安 Xiaoan map wall: ${wallUrl}\n  Sign in: ${signIn}\n  Ingest token: ${config.ingestToken ? '(from XIAOAN_INGEST_TOKEN)' : server.ingestToken}\n  Simulator: ${config.simulator ? 'on' : 'off'}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -23,7 +23,7 @@ const envSchema = z.object({
     .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
     .default('09-01..01-31,03-01..07-15'),
   XIAOAN_DEMO: onOff.default('on'),
-  XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.string().optional(),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
