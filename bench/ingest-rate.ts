@@ -31,6 +31,8 @@ interface Phase {
   worstLoopP99: number;
   medianLoopP99: number;
   loopMax: number;
+  /** One histogram over the whole phase (GET /health?span=…), offset removed; NaN when not reported. */
+  phaseLoop: { p50Ms: number; p99Ms: number; maxMs: number } | null;
 }
 
 async function runPhase(server: ServerUnderTest, config: Omit<KeepaliveConfig, 'url' | 'token'>, sampleMs: number): Promise<Phase> {
@@ -43,6 +45,7 @@ async function runPhase(server: ServerUnderTest, config: Omit<KeepaliveConfig, '
         `loop p99 ${s.loopP99Ms === null ? 'n/a' : fmtMs(s.loopP99Ms)}  machine ${s.machineCores.toFixed(2)} cores  avg ${fmtInt(rate)}/s so far`,
     );
   });
+  await server.health('restart');
   load = await KeepaliveLoad.start({ url: server.url, token: BENCH_TOKEN, ...config });
   await sampler.start();
   const ownCpu = watchOwnCpu();
@@ -51,7 +54,10 @@ async function runPhase(server: ServerUnderTest, config: Omit<KeepaliveConfig, '
   const generatorRead = setTimeout(() => (generatorCpu = load?.cpu() ?? Number.NaN), Math.max(0, config.durationMs - 1500));
   try {
     const final = await load.done();
+    const span = (await server.health('read')).eventLoopSpan;
     await sampler.stop();
+    const offset = server.eventLoopOffsetMs ?? 0;
+    const phaseLoop = span ? { p50Ms: Math.max(0, span.p50Ms - offset), p99Ms: Math.max(0, span.p99Ms - offset), maxMs: Math.max(0, span.maxMs - offset) } : null;
     const samples = sampler.samples;
     const loops = samples.map((s) => s.loopP99Ms).filter((v): v is number => v !== null);
     return {
@@ -63,6 +69,7 @@ async function runPhase(server: ServerUnderTest, config: Omit<KeepaliveConfig, '
       worstLoopP99: loops.length ? max(loops) : Number.NaN,
       medianLoopP99: loops.length ? percentile(loops, 50) : Number.NaN,
       loopMax: max(samples.map((s) => s.loopMaxMs).filter((v): v is number => v !== null)),
+      phaseLoop,
     };
   } finally {
     clearTimeout(generatorRead);
@@ -103,11 +110,13 @@ export async function runIngestRate(ctx: BenchContext, connections: number): Pro
     const rssPeak = max(samples.map((s) => s.rssBytes));
     const growth = (floorLate - floorEarly) / floorEarly;
     const mibPerMin = slope(warm.map((s) => ({ x: s.t / 60, y: s.rssBytes / 1048576 })));
+    // The target is the phase's p99: one histogram over the whole paced minute. The worst short
+    // window (a single major GC can fill a 2 s window's top percent) is shown beside it.
     const loopTarget = (phase: Phase): Figure => ({
       metric: '',
-      value: fmtMs(phase.worstLoopP99),
+      value: phase.phaseLoop ? fmtMs(phase.phaseLoop.p99Ms) : 'n/a',
       target: `< ${TARGET_LOOP_P99_MS} ms`,
-      pass: Number.isFinite(phase.worstLoopP99) ? phase.worstLoopP99 < TARGET_LOOP_P99_MS : undefined,
+      pass: phase.phaseLoop ? phase.phaseLoop.p99Ms < TARGET_LOOP_P99_MS : undefined,
     });
     const pacedReached = pacedRate >= TARGET_RATE * 0.97;
     return {
@@ -145,15 +154,15 @@ export async function runIngestRate(ctx: BenchContext, connections: number): Pro
         machineFigure(machineCpu(samples), top.serverCpu, top.harnessCpu, os.cpus().length),
         { metric: `b. keepalives accepted, paced at ${fmtInt(TARGET_RATE)}/s`, value: `${fmtInt(pacedRate)}/s`, target: `${fmtInt(TARGET_RATE)}/s`, pass: pacedReached },
         { metric: 'b. server CPU at that rate (of one core)', value: fmtPct(paced.serverCpu), target: '≤ 100 %', pass: pacedReached && paced.serverCpu <= 1 },
-        { ...loopTarget(paced), metric: 'b. event-loop delay p99 at that rate, worst 2 s window' },
-        { metric: 'b. event-loop delay p99 median window / max', value: `${fmtMs(paced.medianLoopP99)} / ${fmtMs(paced.loopMax)}` },
+        { ...loopTarget(paced), metric: 'b. event-loop delay p99 at that rate, whole phase' },
+        { metric: 'b. event-loop delay p99 worst / median 2 s window, max', value: `${fmtMs(paced.worstLoopP99)} / ${fmtMs(paced.medianLoopP99)}, ${fmtMs(paced.loopMax)}` },
         machineFigure(machineCpu(paced.samples), paced.serverCpu, paced.harnessCpu, os.cpus().length),
       ],
       notes: [
         `Rate = keepalives the server answered 202 for ÷ sending time (its own counter moved by ${fmtInt(acceptedAfter - acceptedBefore)} in a).`,
         'At full speed (a) the server is saturated by construction, so its CPU there is its ceiling; whether 50,000/s fits in one core and 20 ms is judged at exactly 50,000/s (b).',
         'CPU = utime + stime from /proc/<pid>/stat over each sample interval: 100 % is one full core (GC and libuv threads can add to the main thread).',
-        'Event-loop delay from GET /health (perf_hooks.monitorEventLoopDelay, reset at each read); "worst window" is the highest p99 of any sample interval.',
+        'Event-loop delay from GET /health (perf_hooks.monitorEventLoopDelay): "whole phase" is one histogram over the phase (`?span=restart` at its start, `?span=read` at its end), so its p99 is the p99 of the phase; "worst window" is the highest p99 of any sample interval (reset at each read), shown beside it.',
         `RSS moves in a saw-tooth between major GCs; memory counts as flat when its floor (lowest sample) over the last 40 % of the run is less than ${FLAT_GROWTH * 100} % above its floor over 20–60 % (the first fifth is warm-up).`,
       ],
     };

@@ -25,6 +25,8 @@ export interface Health {
   cameras: { total: number; online: number; offline: number; fault: number };
   /** Event-loop delay since the previous /health call. */
   eventLoop?: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** With `?span=`: the event-loop delay since the span was last restarted. */
+  eventLoopSpan?: { p50Ms: number; p99Ms: number; maxMs: number };
   memory?: { rssBytes: number };
 }
 
@@ -127,8 +129,9 @@ export class ServerUnderTest {
     return new ServerUnderTest(url, child.pid, child, offset, startMs, await signIn(url));
   }
 
-  async health(): Promise<Health> {
-    const response = await fetch(`${this.url}/api/v1/health`, { signal: AbortSignal.timeout(10_000) });
+  /** GET /health; `span` also reads (and with 'restart' restarts) the whole-phase event-loop figures. */
+  async health(span?: 'read' | 'restart'): Promise<Health> {
+    const response = await fetch(`${this.url}/api/v1/health${span ? `?span=${span}` : ''}`, { signal: AbortSignal.timeout(10_000) });
     if (!response.ok) throw new Error(`/health answered ${response.status}`);
     return (await response.json()) as Health;
   }

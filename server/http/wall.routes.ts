@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { ClientConfig, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
 import type { IngestCounters } from '../ingest/ingest.service.js';
 import type { AlarmService } from '../services/alarm.service.js';
@@ -8,6 +9,9 @@ import type { SchoolStatusService } from '../services/school-status.service.js';
 import type { Clock } from '../services/clock.js';
 import type { EventLoopMonitor } from '../services/event-loop.js';
 import type { SchoolCameraService } from '../services/school-camera.service.js';
+
+/** `GET /health?span=read|restart`: also the event-loop figures since the span began. */
+const healthQuery = z.object({ span: z.enum(['read', 'restart']).optional() });
 import type { CameraSummary } from '../../shared/wall.js';
 import { isScoped, refuseOutside, schoolAllowed, scopeCovers, scopeOf } from './scope.js';
 
@@ -87,7 +91,13 @@ export function wallRouter(deps: WallDeps): Router {
   router.get('/client-config', (_req, res) => {
     res.json(deps.clientConfig);
   });
-  router.get('/health', async (_req, res) => {
+  router.get('/health', async (req, res) => {
+    const query = healthQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(400).json({ error: 'span must be read or restart' });
+      return;
+    }
+    const span = query.data.span;
     res.json({
       status: 'ok',
       uptimeSeconds: Math.round((deps.clock.now() - startedAt) / 1000),
@@ -96,6 +106,8 @@ export function wallRouter(deps: WallDeps): Router {
       cameras: deps.cameras.summary(),
       /** Since the previous /health call. */
       eventLoop: deps.eventLoop.read(),
+      /** Since the span was last restarted (`?span=restart` reads, then restarts it). */
+      ...(span ? { eventLoopSpan: deps.eventLoop.readSpan(span) } : {}),
       memory: { rssBytes: process.memoryUsage.rss() },
       ...deps.health(),
     });
