@@ -4,9 +4,8 @@
  * animation frame in which the alarm's queue row is in the DOM (performance marks inside
  * requestAnimationFrame). Target: p99 under 250 ms.
  */
-import type { Device } from '../shared/domain/index.js';
 import { chromiumAvailable, launchBrowser, signInContext } from '../tests/helpers/browser.js';
-import { SYSTEM_TOKEN, startSystem } from '../tests/helpers/system.js';
+import { ensureClientBuild, registryDevices, SYSTEM_TOKEN, startSystem } from '../tests/helpers/system.js';
 import type { ScenarioReport } from './lib/report.js';
 import { BENCH_ADMIN_PASSWORD } from './lib/server.js';
 
@@ -31,11 +30,11 @@ export async function runPainted(options: { quick: boolean }): Promise<ScenarioR
     report.notes.push('Chromium not found: scenario skipped.');
     return report;
   }
+  ensureClientBuild();
   const system = await startSystem({ env: { XIAOAN_DATASET_SCALE: 'city', XIAOAN_ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD } });
   const browser = await launchBrowser();
   try {
-    const registry = await fetch(`${system.url}/api/v1/devices?kind=sos`, { headers: { authorization: `Bearer ${SYSTEM_TOKEN}` } });
-    const buttons = ((await registry.json()) as { devices: Device[] }).devices.slice(0, alarms);
+    const buttons = (await registryDevices(system.url, 'kind=sos')).slice(0, alarms);
     // The console is a signed-in page: the administrator's session, given to the browser context.
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     await signInContext(context, system.url, 'admin', BENCH_ADMIN_PASSWORD);

@@ -16,7 +16,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Alarm, Device } from '../shared/domain/index.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/events.js';
 import { chromiumAvailable, launchBrowser } from '../tests/helpers/browser.js';
-import { postEvents, startSystem, type RunningSystem } from '../tests/helpers/system.js';
+import { ensureClientBuild, postEvents, startSystem, type RunningSystem } from '../tests/helpers/system.js';
 import { log } from './lib/context.js';
 import type { ScenarioReport } from './lib/report.js';
 import { repoRoot } from './lib/server.js';
@@ -195,6 +195,7 @@ export async function runSoak(options: { quick: boolean; minutes?: number; write
   let loadLoop: Promise<void> = Promise.resolve();
   let op: ReturnType<typeof operator> | null = null;
   try {
+    ensureClientBuild();
     system = await startSystem({ env: { XIAOAN_SIMULATOR: 'on', XIAOAN_DATASET_SCALE: 'city', XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
     const url = system.url;
     const admin = await signIn(url, 'admin', ADMIN_PASSWORD);

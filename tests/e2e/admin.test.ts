@@ -1,10 +1,10 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../shared/domain/index.js';
-import { chromiumAvailable, launchBrowser, signIn, signInApi } from '../helpers/browser.js';
-import { ROOT, startSystem, SYSTEM_TOKEN, type RunningSystem } from '../helpers/system.js';
+import { chromiumAvailable, launchBrowser, newScreenPage, signIn, signInApi } from '../helpers/browser.js';
+import { ensureClientBuild, registryDevices, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
 const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
 const readmeScreenshot = path.join(ROOT, 'docs/screenshots/admin.png');
@@ -28,24 +28,21 @@ describe.skipIf(!chromiumAvailable())('administration (e2e, real server and Chro
   }
 
   beforeAll(async () => {
+    ensureClientBuild();
     system = await startSystem({ env: { XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
-    const registry = await fetch(`${system.url}/api/v1/devices?kind=camera`, { headers: { authorization: `Bearer ${SYSTEM_TOKEN}` } });
-    const first = ((await registry.json()) as { devices: Device[] }).devices[0];
+    const first = (await registryDevices(system.url, 'kind=camera'))[0];
     if (!first) throw new Error('the dataset has no camera');
     camera = first;
     browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.url });
-    page = await context.newPage();
-    await page.addInitScript('window.__name = (f) => f');
+    page = await newScreenPage(browser);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: system.url });
     await signIn(page, system.url, 'admin', ADMIN_PASSWORD);
     mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await system?.kill();
-    if (system) rmSync(system.dataDir, { recursive: true, force: true });
+    await system?.discard();
   });
 
   it('lands the administrator on /admin with the people list', async () => {

@@ -1,53 +1,22 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, Device, School } from '../../shared/domain/index.js';
 import { nearest } from '../../shared/geo.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
-import { freePort, ROOT } from '../helpers/system.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInContext, wallAs } from '../helpers/browser.js';
+import { ensureClientBuild, postEvent, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
-const root = ROOT;
-const screenshots = path.join(root, 'tests/e2e/__screenshots__');
-const readmeScreenshot = path.join(root, 'docs/screenshots/console.png');
-const INGEST_TOKEN = 'e2e-console-token';
+const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
+const readmeScreenshot = path.join(ROOT, 'docs/screenshots/console.png');
 const ADMIN_PASSWORD = 'e2e-admin-password';
 /** Two city-level operators: the demo account `police` and the administrator (who may command alarms too). */
 const ACCOUNT_A = { username: 'police', password: DEMO_PASSWORD };
 const ACCOUNT_B = { username: 'admin', password: ADMIN_PASSWORD };
 /** Their display names, as the console shows them and the server records them: read at sign-in. */
 let OPERATOR_A = '';
-
-async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
-        api = await signInApi(baseUrl, ACCOUNT_A.username, ACCOUNT_A.password);
-        const response = await api.get('/api/v1/wall');
-        if (response.ok) return (await response.json()) as WallSnapshot;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`server did not answer /api/v1/wall in 90 s:\n${log()}`);
-}
-
-async function postEvent(baseUrl: string, event: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${baseUrl}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-    body: JSON.stringify(event),
-  });
-  expect(response.status, await response.text()).toBe(202);
-}
 
 /** The test's own API session (operator A's account), for reading what the server stored. */
 let api: Session | null = null;
@@ -70,15 +39,10 @@ async function openConsoleAs(page: Page, baseUrl: string, account: { username: s
 }
 
 describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Chromium)', () => {
-  let server: ChildProcess;
-  let serverLog = '';
-  let port: number;
-  let dataDir: string;
+  let system: RunningSystem;
   let baseUrl: string;
   let wall: WallSnapshot;
   let browser: Browser;
-  let contextA: BrowserContext;
-  let contextB: BrowserContext;
   let pageA: Page;
   let pageB: Page;
   let sosSchool: School;
@@ -88,37 +52,11 @@ describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Ch
   let heldForB: (() => void)[] = [];
   let framesToB = 0;
 
-  function startSystem(): ChildProcess {
-    // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        XIAOAN_DATA_DIR: dataDir,
-        XIAOAN_SIMULATOR: 'off',
-        XIAOAN_INGEST_TOKEN: INGEST_TOKEN,
-        XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        XIAOAN_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    return child;
-  }
-
   beforeAll(async () => {
-    if (!existsSync(path.join(root, 'dist/client/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
-    }
+    ensureClientBuild();
     browser = await launchBrowser();
-    contextA = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    contextB = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-    pageA = await contextA.newPage();
-    pageB = await contextB.newPage();
-    for (const page of [pageA, pageB]) await page.addInitScript('window.__name = (f) => f');
+    pageA = await newScreenPage(browser);
+    pageB = await newScreenPage(browser);
     await pageB.routeWebSocket(/\/socket\.io\//, (ws) => {
       const upstream = ws.connectToServer();
       upstream.onMessage((message) => {
@@ -128,18 +66,15 @@ describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Ch
       });
     });
 
-    port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-console-'));
-    server = startSystem();
-    wall = await waitForWall(baseUrl, server, () => serverLog);
+    system = await startSystem({ env: { XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+    baseUrl = system.url;
+    ({ session: api, wall } = await wallAs(baseUrl, ACCOUNT_A.username, ACCOUNT_A.password));
     mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await system?.discard();
   });
 
   it('an SOS posted to the ingest API is acknowledged and resolved through the console UI', async () => {
@@ -296,13 +231,12 @@ describe.skipIf(!chromiumAvailable())('operator console (e2e, real server and Ch
   });
 
   it('says after a reconnect how long the screen was stale, and logs it', async () => {
-    server.kill('SIGKILL');
+    await system.kill();
     await pageA.locator('[data-testid="connection-indicator"][data-state="disconnected"]').waitFor({ timeout: 10_000 });
     await pageA.getByTestId('stale-banner').waitFor({ state: 'visible' });
     await expect(pageA.getByTestId('console').getAttribute('class')).resolves.toContain('console--stale');
 
-    server = startSystem();
-    await waitForWall(baseUrl, server, () => serverLog);
+    await system.restart();
     await pageA.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 20_000 });
     const summary = pageA.getByTestId('recovery-summary');
     await expect(summary.innerText()).resolves.toMatch(/^数据中断 (\d+分)?\d+秒（\d\d:\d\d:\d\d–\d\d:\d\d:\d\d），已补齐$/);

@@ -1,6 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,12 +7,11 @@ import type {
 } from '../../shared/compliance.js';
 import type { Hazard } from '../../shared/rules/hazard.js';
 import type { Session } from '../helpers/auth.js';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
-import { freePort, ROOT } from '../helpers/system.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInApi, signInContext } from '../helpers/browser.js';
+import { ensureClientBuild, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
-const root = ROOT;
-const screenshots = path.join(root, 'tests/e2e/__screenshots__');
-const readmeScreenshot = path.join(root, 'docs/screenshots/desk.png');
+const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
+const readmeScreenshot = path.join(ROOT, 'docs/screenshots/desk.png');
 const ADMIN_PASSWORD = 'e2e-admin-password';
 /** The city education bureau's duty officer (demo account `edu`): their display name, read at sign-in, is recorded as the actor. */
 let OPERATOR = '';
@@ -23,28 +20,8 @@ let session: Session | null = null;
 /** The machine running the suite may be loaded: answers and redraws get this long. */
 const ON_SCREEN_MS = 20_000;
 
-async function waitForMatrix(baseUrl: string, server: ChildProcess, log: () => string): Promise<ComplianceMatrix> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
-        session ??= await signInApi(baseUrl, 'edu', DEMO_PASSWORD);
-        const response = await session.get('/api/v1/compliance/matrix');
-        if (response.ok) return (await response.json()) as ComplianceMatrix;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`server did not answer /api/v1/compliance/matrix in 180 s:\n${log()}`);
-}
-
 describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server and Chromium)', () => {
-  let server: ChildProcess;
-  let serverLog = '';
-  let dataDir: string;
+  let system: RunningSystem;
   let baseUrl: string;
   let matrix: ComplianceMatrix;
   let browser: Browser;
@@ -60,34 +37,21 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
   }
 
   beforeAll(async () => {
-    if (!existsSync(path.join(root, 'dist/client/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
-    }
+    ensureClientBuild();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
-    await page.addInitScript('window.__name = (f) => f');
+    page = await newScreenPage(browser, { acceptDownloads: true });
 
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-desk-'));
-    // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
-    server = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), XIAOAN_DATA_DIR: dataDir, XIAOAN_SIMULATOR: 'off', XIAOAN_LOG_LEVEL: 'warn', XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    matrix = await waitForMatrix(baseUrl, server, () => serverLog);
+    system = await startSystem({ env: { XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+    baseUrl = system.url;
+    session = await signInApi(baseUrl, 'edu', DEMO_PASSWORD);
+    matrix = await api<ComplianceMatrix>('/api/v1/compliance/matrix');
     await signInContext(page.context(), baseUrl, 'edu', DEMO_PASSWORD);
     mkdirSync(screenshots, { recursive: true });
   }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await system?.discard();
   });
 
   it('the matrix shows a failing school and its reason', async () => {

@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import type { DrillAnswer } from '../../shared/drill.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
-import { postEvents, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
+import { ensureClientBuild, postEvent, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
 const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
 const docs = path.join(ROOT, 'docs/screenshots');
@@ -25,10 +24,7 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
   let sos: Device;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist/client/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
-    }
+    ensureClientBuild();
     system = await startSystem();
     police = await signInApi(system.url, 'police', DEMO_PASSWORD);
     const wall = (await (await police.get('/api/v1/wall')).json()) as WallSnapshot;
@@ -47,8 +43,7 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
 
   afterAll(async () => {
     await browser?.close();
-    await system?.kill();
-    if (system) rmSync(system.dataDir, { recursive: true, force: true });
+    await system?.discard();
   });
 
   it('plans a drill, starts it, drives it by ingest and console actions, ends it and shows the score card', async () => {
@@ -71,7 +66,7 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     await expect(drillPage.getByTestId('drill-clock-value').innerText()).resolves.toBe('T+--:--');
 
     // The school presses its one-key button (the ingest API); the clock starts from the stored step.
-    expect((await postEvents(system.url, { id: 'e2e-drill-sos', type: 'alarm.sos', deviceId: sos.id, at: new Date().toISOString(), drill: true })).status).toBe(202);
+    await postEvent(system.url, { id: 'e2e-drill-sos', type: 'alarm.sos', deviceId: sos.id, at: new Date().toISOString(), drill: true });
     const initiated = drillPage.locator('[data-testid="drill-step"][data-milestone="initiated"]');
     await expect.poll(() => initiated.getAttribute('data-done'), { timeout: 10_000 }).toBe('true');
     await expect(initiated.getByTestId('drill-step-who').innerText()).resolves.toBe(`${sos.id} · 学校设备`);

@@ -1,56 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, School } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
-import { freePort, ROOT } from '../helpers/system.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInContext, wallAs } from '../helpers/browser.js';
+import { ensureClientBuild, postEvent, registryDevices, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
-const root = ROOT;
-const screenshots = path.join(root, 'tests/e2e/__screenshots__');
-const readmeScreenshot = path.join(root, 'docs/screenshots/health.png');
-const INGEST_TOKEN = 'e2e-health-token';
+const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
+const readmeScreenshot = path.join(ROOT, 'docs/screenshots/health.png');
 /** Coalesced pushes go out at most 4 times a second: a change is on screen well within this. */
 const ON_SCREEN_MS = 3_000;
 /** Two schools in the dense city centre (新华区): at city zoom both are inside a cluster. */
 const FAULT_SCHOOL = 'S0002';
 const ALARM_SCHOOL = 'S0001';
-
-async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
-        const response = await (await signInApi(baseUrl, 'police', DEMO_PASSWORD)).get('/api/v1/wall');
-        if (response.ok) return (await response.json()) as WallSnapshot;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`server did not answer /api/v1/wall in 90 s:\n${log()}`);
-}
-
-async function postEvents(baseUrl: string, events: Record<string, unknown>[]): Promise<void> {
-  const response = await fetch(`${baseUrl}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-    body: JSON.stringify(events),
-  });
-  expect(response.status, await response.text()).toBe(202);
-}
-
-async function devices(baseUrl: string, query: string): Promise<Device[]> {
-  // The registry, read as an integrator would: with the ingest token.
-  const response = await fetch(`${baseUrl}/api/v1/devices?${query}`, { headers: { authorization: `Bearer ${INGEST_TOKEN}` } });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { devices: Device[] }).devices;
-}
 
 /**
  * The colour of the school dot drawn at the centre of the map (where a fly-to puts the school):
@@ -78,9 +41,7 @@ function dotColourAtMapCentre(page: Page): Promise<'amber' | 'green' | 'red' | '
 }
 
 describe.skipIf(!chromiumAvailable())('device health (e2e, real server and Chromium)', () => {
-  let server: ChildProcess;
-  let serverLog = '';
-  let dataDir: string;
+  let system: RunningSystem;
   let baseUrl: string;
   let wall: WallSnapshot;
   let browser: Browser;
@@ -93,26 +54,13 @@ describe.skipIf(!chromiumAvailable())('device health (e2e, real server and Chrom
   }
 
   beforeAll(async () => {
-    if (!existsSync(path.join(root, 'dist/client/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
-    }
+    ensureClientBuild();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.addInitScript('window.__name = (f) => f');
+    page = await newScreenPage(browser);
 
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-health-'));
-    // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
-    server = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), XIAOAN_DATA_DIR: dataDir, XIAOAN_SIMULATOR: 'off', XIAOAN_INGEST_TOKEN: INGEST_TOKEN, XIAOAN_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    wall = await waitForWall(baseUrl, server, () => serverLog);
+    system = await startSystem();
+    baseUrl = system.url;
+    ({ wall } = await wallAs(baseUrl, 'police', DEMO_PASSWORD));
     // A city-level duty operator: device health of every district.
     await signInContext(page.context(), baseUrl, 'police', DEMO_PASSWORD);
     mkdirSync(screenshots, { recursive: true });
@@ -120,13 +68,12 @@ describe.skipIf(!chromiumAvailable())('device health (e2e, real server and Chrom
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await system?.discard();
   });
 
   it("a camera going offline changes the school's colour on the wall", async () => {
     const target = school(FAULT_SCHOOL);
-    const cameras = await devices(baseUrl, `kind=camera&schoolId=${target.id}`);
+    const cameras = await registryDevices(baseUrl, `kind=camera&schoolId=${target.id}`);
     const camera = cameras[0];
     if (!camera) throw new Error(`${target.id} has no camera`);
 
@@ -135,7 +82,7 @@ describe.skipIf(!chromiumAvailable())('device health (e2e, real server and Chrom
     await page.getByTestId('school-cluster').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-testid="school-cluster"]:not([data-status="normal"])').count()).toBe(0);
 
-    await postEvents(baseUrl, [{ id: 'e2e-fault-1', type: 'camera.fault', deviceId: camera.id, at: new Date().toISOString(), fault: 'video_loss' }]);
+    await postEvent(baseUrl, [{ id: 'e2e-fault-1', type: 'camera.fault', deviceId: camera.id, at: new Date().toISOString(), fault: 'video_loss' }]);
     const postedAt = Date.now();
     // At city zoom the school is inside a bubble: the bubble turns amber and names it.
     const bubble = page.locator(`[data-testid="school-cluster"][data-flagged~="${target.id}"]`);
@@ -160,16 +107,16 @@ describe.skipIf(!chromiumAvailable())('device health (e2e, real server and Chrom
     const reasons = ['tamper', 'storage', 'video_loss', 'other'];
     const faulty: Device[] = [];
     for (const other of spread) {
-      const [camera] = await devices(baseUrl, `kind=camera&schoolId=${other.id}`);
+      const [camera] = await registryDevices(baseUrl, `kind=camera&schoolId=${other.id}`);
       if (camera) faulty.push(camera);
     }
-    await postEvents(baseUrl, faulty.map((camera, i) => ({ id: `e2e-fault-more-${i}`, type: 'camera.fault', deviceId: camera.id, at: new Date().toISOString(), fault: reasons[i % reasons.length] })));
+    await postEvent(baseUrl, faulty.map((camera, i) => ({ id: `e2e-fault-more-${i}`, type: 'camera.fault', deviceId: camera.id, at: new Date().toISOString(), fault: reasons[i % reasons.length] })));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await postEvents(baseUrl, faulty.slice(0, 2).map((camera) => ({ type: 'camera.heartbeat', deviceId: camera.id, at: new Date().toISOString() })));
+    await postEvent(baseUrl, faulty.slice(0, 2).map((camera) => ({ type: 'camera.heartbeat', deviceId: camera.id, at: new Date().toISOString() })));
 
     await page.getByTestId('nav-health').click();
     await page.getByTestId('health').waitFor();
-    const [camera] = await devices(baseUrl, `kind=camera&schoolId=${FAULT_SCHOOL}`);
+    const [camera] = await registryDevices(baseUrl, `kind=camera&schoolId=${FAULT_SCHOOL}`);
     const ticket = page.locator(`[data-testid="fault-ticket"][data-device-id="${camera?.id}"]`);
     await ticket.waitFor({ timeout: ON_SCREEN_MS });
     await expect(ticket.getByTestId('fault-ticket-school').innerText()).resolves.toBe(school(FAULT_SCHOOL).name);
@@ -198,13 +145,13 @@ describe.skipIf(!chromiumAvailable())('device health (e2e, real server and Chrom
 
   it('colours the cluster holding an alarm school red at city zoom, with a badge, on top', async () => {
     const target = school(ALARM_SCHOOL);
-    const [button] = await devices(baseUrl, `kind=sos&schoolId=${target.id}`);
+    const [button] = await registryDevices(baseUrl, `kind=sos&schoolId=${target.id}`);
     if (!button) throw new Error(`${target.id} has no SOS button`);
 
     await page.goto(baseUrl);
     await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
     await page.getByTestId('school-cluster').first().waitFor({ timeout: 10_000 });
-    await postEvents(baseUrl, [{ id: 'e2e-sos-cluster', type: 'alarm.sos', deviceId: button.id, at: new Date().toISOString() }]);
+    await postEvent(baseUrl, [{ id: 'e2e-sos-cluster', type: 'alarm.sos', deviceId: button.id, at: new Date().toISOString() }]);
 
     const bubble = page.locator(`[data-testid="school-cluster"][data-flagged~="${target.id}"]`);
     await expect.poll(() => bubble.getAttribute('data-status'), { timeout: ON_SCREEN_MS }).toBe('alarm');

@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { chromiumAvailable, launchBrowser } from '../helpers/browser.js';
-import { postEvents, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
+import { chromiumAvailable, launchBrowser, newScreenPage } from '../helpers/browser.js';
+import { ensureClientBuild, postEvent, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
 const ADMIN_PASSWORD = 'kiosk-e2e-admin-password';
 const screenshots = path.join(ROOT, 'docs/screenshots');
@@ -69,10 +68,8 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
   const contexts: BrowserContext[] = [];
 
   async function openKiosk(options: { width: number; height: number; scale?: number; query?: string; kioskUrl?: string }): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: options.width, height: options.height }, deviceScaleFactor: options.scale ?? 1 });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.addInitScript('window.__name = (f) => f');
+    const page = await newScreenPage(browser, { viewport: { width: options.width, height: options.height }, deviceScaleFactor: options.scale ?? 1 });
+    contexts.push(page.context());
     await page.goto(`${system.url}${options.kioskUrl ?? link.url}${options.query ?? ''}`);
     return page;
   }
@@ -83,10 +80,7 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
   }
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'dist/client/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
-    }
+    ensureClientBuild();
     system = await startSystem({ env: { XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
     browser = await launchBrowser();
     admin = await signInAdmin(system.url);
@@ -125,12 +119,12 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     const [drillButton, realButton] = [sos[30], sos[40]];
     if (!drillButton || !realButton) throw new Error('the dataset has too few SOS buttons');
 
-    expect((await postEvents(system.url, { type: 'alarm.sos', deviceId: drillButton.id, drill: true, at: new Date().toISOString() })).status).toBe(202);
+    await postEvent(system.url, { type: 'alarm.sos', deviceId: drillButton.id, drill: true, at: new Date().toISOString() });
     await expect.poll(() => page.getByTestId('kiosk-ticker-row').first().locator('.ticker__drill').count(), { timeout: 10_000 }).toBe(1);
     await expect(page.getByTestId('kiosk-scene').getAttribute('data-scene')).resolves.toBe('overview');
     await expect(page.getByTestId('kiosk-open-p1').locator('span').first().innerText()).resolves.toBe(String(before));
 
-    expect((await postEvents(system.url, { type: 'alarm.sos', deviceId: realButton.id, at: new Date().toISOString() })).status).toBe(202);
+    await postEvent(system.url, { type: 'alarm.sos', deviceId: realButton.id, at: new Date().toISOString() });
     await page.locator('[data-testid="kiosk-scene"][data-scene="alarm"]').waitFor({ timeout: 10_000 });
     const school = wall.schools.find((candidate) => candidate.id === realButton.schoolId);
     await expect(page.getByTestId('kiosk-pinned-school').innerText()).resolves.toBe(school?.name);

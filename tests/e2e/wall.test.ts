@@ -1,54 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Device } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
-import { freePort, ROOT } from '../helpers/system.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInContext, wallAs } from '../helpers/browser.js';
+import { ensureClientBuild, postEvent, registryDevices, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
-const root = ROOT;
-const screenshots = path.join(root, 'tests/e2e/__screenshots__');
-const readmeScreenshot = path.join(root, 'docs/screenshots/map-wall.png');
-const INGEST_TOKEN = 'e2e-token';
+const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
+const readmeScreenshot = path.join(ROOT, 'docs/screenshots/map-wall.png');
 /** The issue's promise: a new alarm tops the list within one second of ingest. */
 const ALARM_ON_SCREEN_MS = 1_000;
-
-async function waitForWall(baseUrl: string, server: ChildProcess, log: () => string): Promise<WallSnapshot> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/v1/health`)).ok) {
-        // The big screen's demo account: read-only, city-wide.
-        const response = await (await signInApi(baseUrl, 'viewer', DEMO_PASSWORD)).get('/api/v1/wall');
-        if (response.ok) return (await response.json()) as WallSnapshot;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`server did not answer /api/v1/wall in 90 s:\n${log()}`);
-}
-
-/** The registry, read as an integrator would: with the ingest token. */
-async function registry(baseUrl: string, query: string): Promise<{ devices: Device[] }> {
-  const response = await fetch(`${baseUrl}/api/v1/devices?${query}`, { headers: { authorization: `Bearer ${INGEST_TOKEN}` } });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { devices: Device[] };
-}
-
-async function postEvent(baseUrl: string, event: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${baseUrl}/api/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-    body: JSON.stringify(event),
-  });
-  expect(response.status, await response.text()).toBe(202);
-}
 
 /** Schools counted in the cluster bubbles: at city zoom nearly every school is in one. */
 function clusteredSchools(page: Page): Promise<number> {
@@ -56,57 +17,29 @@ function clusteredSchools(page: Page): Promise<number> {
 }
 
 describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)', () => {
-  let server: ChildProcess;
-  let serverLog = '';
-  let port: number;
-  let dataDir: string;
+  let system: RunningSystem;
   let baseUrl: string;
   let wall: WallSnapshot;
   let browser: Browser;
   let page: Page;
 
-  /** The whole system as a person starts it, without the simulator so the test decides every event. */
-  function startSystem(): ChildProcess {
-    // node --import tsx (not npx) so that SIGKILL reaches the server itself, not a wrapper.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        XIAOAN_DATA_DIR: dataDir,
-        XIAOAN_SIMULATOR: 'off',
-        XIAOAN_INGEST_TOKEN: INGEST_TOKEN,
-        XIAOAN_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    return child;
-  }
-
   beforeAll(async () => {
-    if (!existsSync(path.join(root, 'dist/client/index.html'))) {
-      const build = spawnSync('npx', ['vite', 'build'], { cwd: root, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
-    }
+    ensureClientBuild();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.addInitScript('window.__name = (f) => f');
+    page = await newScreenPage(browser);
 
-    port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    dataDir = mkdtempSync(path.join(tmpdir(), 'xiaoan-e2e-'));
-    server = startSystem();
-    wall = await waitForWall(baseUrl, server, () => serverLog);
+    // The whole system as a person starts it, without the simulator so the test decides every event.
+    system = await startSystem();
+    baseUrl = system.url;
+    // The big screen's demo account: read-only, city-wide.
+    ({ wall } = await wallAs(baseUrl, 'viewer', DEMO_PASSWORD));
     await signInContext(page.context(), baseUrl, 'viewer', DEMO_PASSWORD);
     mkdirSync(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) server.kill('SIGKILL');
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await system?.discard();
   });
 
   it('draws the ten districts and every school, and goes live', async () => {
@@ -122,7 +55,7 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
   });
 
   it('shows a new SOS at the top of the list within a second and flashes its school', async () => {
-    const { devices } = await registry(baseUrl, 'kind=sos');
+    const devices = await registryDevices(baseUrl, 'kind=sos');
     const [drillDevice, realDevice] = [devices[10], devices[20]];
     if (!drillDevice?.schoolId || !realDevice?.schoolId) throw new Error('the dataset has too few SOS buttons');
     const realSchool = wall.schools.find((school) => school.id === realDevice.schoolId);
@@ -158,7 +91,7 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
   });
 
   it('says plainly that it is disconnected and stale when the server dies', async () => {
-    server.kill('SIGKILL');
+    await system.kill();
     const indicator = page.locator('[data-testid="connection-indicator"][data-state="disconnected"]');
     await indicator.waitFor({ timeout: 10_000 });
     await expect(indicator.innerText()).resolves.toContain('已断开');
@@ -173,13 +106,12 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
   });
 
   it('comes back by itself when the server is back, keeps what it had and shows what is new', async () => {
-    server = startSystem();
-    await waitForWall(baseUrl, server, () => serverLog);
+    await system.restart();
     await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 20_000 });
     await expect(page.getByTestId('stale-banner').count()).resolves.toBe(0);
     expect(await page.getByTestId('alarm-row').count()).toBe(2);
 
-    const { devices } = await registry(baseUrl, 'kind=intrusion');
+    const devices = await registryDevices(baseUrl, 'kind=intrusion');
     const device = devices[30];
     if (!device?.schoolId) throw new Error('the dataset has too few intrusion sensors');
     await postEvent(baseUrl, { id: 'e2e-intrusion-1', type: 'alarm.intrusion', deviceId: device.id, at: new Date().toISOString() });

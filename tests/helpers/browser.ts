@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { SessionUser } from '../../shared/auth.js';
+import type { WallSnapshot } from '../../shared/wall.js';
 import { sessionFrom, type Session } from './auth.js';
 
 /** The Chromium to drive: Debian's `chromium` package unless CHROMIUM_PATH names another. */
@@ -64,6 +65,25 @@ export async function signInApi(baseUrl: string, username: string, password: str
   const response = await login(baseUrl, username, password);
   const { user } = (await response.json()) as { user: SessionUser };
   return sessionFrom(baseUrl, user, response.headers.getSetCookie());
+}
+
+/**
+ * A page in a browser context of its own, 1920×1080 (a command-centre screen) unless `options` say otherwise,
+ * with the `__name` shim that tsx-compiled functions passed to the page need.
+ */
+export async function newScreenPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, ...options });
+  const page = await context.newPage();
+  await page.addInitScript('window.__name = (f) => f');
+  return page;
+}
+
+/** Signs `username` in over the API and reads the wall snapshot as that person sees it (it must answer 200). */
+export async function wallAs(baseUrl: string, username: string, password: string): Promise<{ session: Session; wall: WallSnapshot }> {
+  const session = await signInApi(baseUrl, username, password);
+  const response = await session.get('/api/v1/wall');
+  if (response.status !== 200) throw new Error(`GET /api/v1/wall answered ${response.status} for ${username}: ${await response.text()}`);
+  return { session, wall: (await response.json()) as WallSnapshot };
 }
 
 /**

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Device } from '../../shared/domain/index.js';
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,11 +29,23 @@ export function freePort(): Promise<number> {
 export interface RunningSystem {
   url: string;
   dataDir: string;
-  process: ChildProcess;
-  /** Everything it printed. */
+  /** The current server process (a new one after `restart()`). */
+  readonly process: ChildProcess;
+  /** Everything it printed, across restarts. */
   log(): string;
   /** SIGKILL: no shutdown hooks, as a crash or a power cut. */
   kill(): Promise<void>;
+  /** Starts it again on the same port, data directory and environment (after `kill()`), and waits until it answers. */
+  restart(): Promise<void>;
+  /** `kill()`, then deletes the data directory: the end of a suite. */
+  discard(): Promise<void>;
+}
+
+/** Builds the client into dist/client (vite build) unless a build is already there: the system serves it. */
+export function ensureClientBuild(): void {
+  if (existsSync(path.join(ROOT, 'dist/client/index.html'))) return;
+  const build = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
 }
 
 /**
@@ -42,46 +55,59 @@ export interface RunningSystem {
 export async function startSystem(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningSystem> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'xiaoan-system-'));
   const port = options.port ?? (await freePort());
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      XIAOAN_DATA_DIR: dataDir,
-      XIAOAN_SIMULATOR: 'off',
-      XIAOAN_INGEST_TOKEN: SYSTEM_TOKEN,
-      XIAOAN_LOG_LEVEL: 'warn',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the system exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the system did not answer in 120 s:\n${output}`);
-    try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) break;
-    } catch {
-      // Not listening yet.
+  let output = '';
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/xiaoan.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        XIAOAN_DATA_DIR: dataDir,
+        XIAOAN_SIMULATOR: 'off',
+        XIAOAN_INGEST_TOKEN: SYSTEM_TOKEN,
+        XIAOAN_LOG_LEVEL: 'warn',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the system exited with ${child.exitCode}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`the system did not answer in 120 s:\n${output}`);
+      try {
+        if ((await fetch(`${url}/api/v1/health`)).ok) return child;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  };
+  let child = await launch();
+  const kill = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
   return {
     url,
     dataDir,
-    process: child,
+    get process() {
+      return child;
+    },
     log: () => output,
-    kill: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
+    kill,
+    restart: async () => {
+      child = await launch();
+    },
+    discard: async () => {
+      await kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -92,4 +118,22 @@ export async function postEvents(url: string, body: unknown): Promise<Response> 
     headers: { 'content-type': 'application/json', authorization: `Bearer ${SYSTEM_TOKEN}` },
     body: JSON.stringify(body),
   });
+}
+
+/** Posts one event or a batch and requires the ingest API to accept it (202). */
+export async function postEvent(url: string, body: unknown): Promise<void> {
+  const response = await postEvents(url, body);
+  if (response.status !== 202) throw new Error(`ingest answered ${response.status}, not 202: ${await response.text()}`);
+}
+
+/** Reads the registry as an integrator would, with the ingest token (`pathname` like '/api/v1/schools'); requires 200. */
+export async function registry<T>(url: string, pathname: string): Promise<T> {
+  const response = await fetch(`${url}${pathname}`, { headers: { authorization: `Bearer ${SYSTEM_TOKEN}` } });
+  if (response.status !== 200) throw new Error(`GET ${pathname} answered ${response.status}, not 200: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** The registry's devices matching `query` (e.g. 'kind=sos&schoolId=S0001'). */
+export async function registryDevices(url: string, query: string): Promise<Device[]> {
+  return (await registry<{ devices: Device[] }>(url, `/api/v1/devices?${query}`)).devices;
 }
