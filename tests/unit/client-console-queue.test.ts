@@ -3,29 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { needsSound, useAlertSoundStore } from '../../client/stores/alertSound.js';
 import { compareForQueue, useAlarmStore } from '../../client/stores/alarms.js';
-import type { Alarm } from '../../shared/domain/index.js';
-
-function makeAlarm(overrides: Partial<Alarm> & Pick<Alarm, 'id'>): Alarm {
-  const at = overrides.receivedAt ?? '2025-03-02T08:00:00.000Z';
-  return {
-    type: 'sos',
-    priority: 1,
-    state: 'new',
-    schoolId: 'S0001',
-    deviceId: 'SOS-S0001-1',
-    districtCode: '410402',
-    openedAt: at,
-    receivedAt: at,
-    updatedAt: at,
-    count: 1,
-    lastSeenAt: at,
-    drill: false,
-    unitId: null,
-    disposition: null,
-    transitions: [],
-    ...overrides,
-  };
-}
+import { makeAlarm } from './helpers/alarm.js';
 
 describe(compareForQueue.name, () => {
   it('puts priority first, then the longest waiting first, and drills below every real alarm', () => {
