@@ -6,7 +6,8 @@
 import os from 'node:os';
 import { BenchContext, log } from './lib/context.js';
 import { heartbeatBatch, IngestClient } from './lib/http.js';
-import { KeepaliveLoad } from './lib/keepalive-load.js';
+import type { KeepaliveLoad } from './lib/keepalive-load.js';
+import { PROVINCE_KEEPALIVES_PER_SECOND, provinceKeepalives } from './lib/province.js';
 import { measureNaiveFrame } from './lib/naive-frame.js';
 import { machineFigure, otherCores, type ScenarioReport } from './lib/report.js';
 import { closeScreens, connectScreen, type Screen } from './lib/screens.js';
@@ -14,7 +15,7 @@ import { BENCH_TOKEN, machineCpu, ServerSampler, weightedCpu } from './lib/serve
 import { watchOwnCpu } from './lib/self-loop.js';
 import { fmtBytes, fmtInt, fmtPct, sleep } from './lib/stats.js';
 
-const KEEPALIVES_PER_SECOND = 8333;
+const KEEPALIVES_PER_SECOND = PROVINCE_KEEPALIVES_PER_SECOND;
 const TARGET_BYTES_PER_SECOND = 20_000;
 const TARGET_RATIO = 100;
 /** Camera faults per second, each camera back online by a keepalive RECOVER_MS later. */
@@ -34,18 +35,7 @@ export async function runBytes(ctx: BenchContext): Promise<ScenarioReport> {
     const naive = await measureNaiveFrame(ids.cameras[0] ?? 'CAM-S00001-01');
     const { seq } = await server.health();
     screen = await connectScreen(server, seq);
-    load = await KeepaliveLoad.start({
-      url: server.url,
-      token: BENCH_TOKEN,
-      idsFile,
-      mode: 'paced',
-      rate: KEEPALIVES_PER_SECOND,
-      batchSize: 1000,
-      connections: 4,
-      durationMs: durationMs + 60_000,
-      startIndex: 100_000,
-      naiveOverheadBytes: naive.overheadBytes,
-    });
+    load = await provinceKeepalives(server, idsFile, { durationMs: durationMs + 60_000, startIndex: 100_000, naiveOverheadBytes: naive.overheadBytes });
     await sleep(ctx.quick ? 3000 : 5000);
 
     // Wait for a fresh figure from the generator, then open the window on both sides at once.

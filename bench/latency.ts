@@ -5,17 +5,18 @@
  */
 import os from 'node:os';
 import { BenchContext, log } from './lib/context.js';
-import { IngestClient } from './lib/http.js';
-import { KeepaliveLoad } from './lib/keepalive-load.js';
+import type { IngestClient } from './lib/http.js';
+import type { KeepaliveLoad } from './lib/keepalive-load.js';
+import { alarmRig, PROVINCE_KEEPALIVES_PER_SECOND, provinceKeepalives } from './lib/province.js';
 import type { AlarmDevicePool } from './lib/registry.js';
 import { machineFigure, otherCores, type ScenarioReport } from './lib/report.js';
-import { closeScreens, connectScreens, type Screen } from './lib/screens.js';
+import type { Screen } from './lib/screens.js';
 import { watchOwnCpu, watchOwnLoop } from './lib/self-loop.js';
-import { BENCH_TOKEN, machineCpu, ServerSampler, weightedCpu } from './lib/server.js';
+import { machineCpu, ServerSampler, weightedCpu } from './lib/server.js';
 import { distribution, fmtInt, fmtMs, fmtPct, max, percentile, sleep, type Distribution } from './lib/stats.js';
 
 const SCREENS = 200;
-const KEEPALIVES_PER_SECOND = 8333;
+const KEEPALIVES_PER_SECOND = PROVINCE_KEEPALIVES_PER_SECOND;
 const TARGET_P99_MS = 50;
 /** How long one alarm may take to reach every screen before it counts as lost there. */
 const ARRIVAL_TIMEOUT_MS = 5000;
@@ -72,32 +73,15 @@ export async function runLatency(ctx: BenchContext): Promise<ScenarioReport> {
   const alarmCount = ctx.quick ? 40 : 200;
   const baselineCount = ctx.quick ? 20 : 50;
   const warmupMs = ctx.quick ? 3000 : 10_000;
-  const server = await ctx.startServer();
-  const screens: Screen[] = [];
+  const { server, ingest, screens, idsFile, pool, close } = await alarmRig(ctx, SCREENS, 1);
   let load: KeepaliveLoad | null = null;
-  const ingest = new IngestClient(server.url, BENCH_TOKEN, 1);
   try {
-    const idsFile = await ctx.cameraIdsFile(server);
-    const pool = await ctx.alarmDevices(server);
-    const { seq } = await server.health();
-    log(`  connecting ${SCREENS} screens`);
-    screens.push(...(await connectScreens(server, SCREENS, seq)));
     await sleep(2000);
 
     // A few alarms first, not measured: the first ones after a start run cold code and a cold database cache.
     await alarmRound(screens, ingest, pool, 5, `bench-${ctx.options.runId}-latency-warmup`);
 
-    load = await KeepaliveLoad.start({
-      url: server.url,
-      token: BENCH_TOKEN,
-      idsFile,
-      mode: 'paced',
-      rate: KEEPALIVES_PER_SECOND,
-      batchSize: 1000,
-      connections: 4,
-      durationMs: warmupMs + alarmCount * 1000 + 60_000,
-      startIndex: 0,
-    });
+    load = await provinceKeepalives(server, idsFile, { durationMs: warmupMs + alarmCount * 1000 + 60_000, startIndex: 0 });
     log(`  keepalives at ${fmtInt(KEEPALIVES_PER_SECOND)}/s; warming up ${warmupMs / 1000} s`);
     await sleep(warmupMs);
 
@@ -164,8 +148,6 @@ export async function runLatency(ctx: BenchContext): Promise<ScenarioReport> {
     };
   } finally {
     if (load) await load.stop().catch(() => undefined);
-    closeScreens(screens);
-    ingest.close();
-    await server.stop();
+    await close();
   }
 }

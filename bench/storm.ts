@@ -5,17 +5,18 @@
  */
 import os from 'node:os';
 import { BenchContext, log } from './lib/context.js';
-import { IngestClient, type PostResult } from './lib/http.js';
-import { KeepaliveLoad } from './lib/keepalive-load.js';
+import type { PostResult } from './lib/http.js';
+import type { KeepaliveLoad } from './lib/keepalive-load.js';
+import { alarmRig, PROVINCE_KEEPALIVES_PER_SECOND, provinceKeepalives } from './lib/province.js';
 import { machineFigure, otherCores, type ScenarioReport } from './lib/report.js';
-import { closeScreens, connectScreens, type Screen } from './lib/screens.js';
-import { BENCH_TOKEN, machineCpu, ServerSampler, weightedCpu } from './lib/server.js';
+import type { Screen } from './lib/screens.js';
+import { machineCpu, ServerSampler, weightedCpu } from './lib/server.js';
 import { watchOwnCpu } from './lib/self-loop.js';
 import { distribution, fmtInt, fmtMs, fmtPct, max, sleep } from './lib/stats.js';
 
 const SCREENS = 5;
 const BATCH_EVERY_MS = 100;
-const KEEPALIVES_PER_SECOND = 8333;
+const KEEPALIVES_PER_SECOND = PROVINCE_KEEPALIVES_PER_SECOND;
 const DRAIN_TARGET_MS = 2000;
 /** Give up waiting for stragglers after this long: what has not arrived by then is lost. */
 const WAIT_LIMIT_MS = 60_000;
@@ -36,26 +37,10 @@ export async function runStorm(ctx: BenchContext): Promise<ScenarioReport> {
   const stormMs = ctx.quick ? 2000 : 10_000;
   const batches = stormMs / BATCH_EVERY_MS;
   const perBatch = alarmCount / batches;
-  const server = await ctx.startServer();
-  const screens: Screen[] = [];
+  const { server, ingest, screens, idsFile, pool, close } = await alarmRig(ctx, SCREENS, 8);
   let load: KeepaliveLoad | null = null;
-  const ingest = new IngestClient(server.url, BENCH_TOKEN, 8);
   try {
-    const idsFile = await ctx.cameraIdsFile(server);
-    const pool = await ctx.alarmDevices(server);
-    const { seq } = await server.health();
-    screens.push(...(await connectScreens(server, SCREENS, seq)));
-    load = await KeepaliveLoad.start({
-      url: server.url,
-      token: BENCH_TOKEN,
-      idsFile,
-      mode: 'paced',
-      rate: KEEPALIVES_PER_SECOND,
-      batchSize: 1000,
-      connections: 4,
-      durationMs: stormMs + WAIT_LIMIT_MS + 30_000,
-      startIndex: 250_000,
-    });
+    load = await provinceKeepalives(server, idsFile, { durationMs: stormMs + WAIT_LIMIT_MS + 30_000, startIndex: 250_000 });
     await sleep(ctx.quick ? 2000 : 5000);
 
     // The storm's alarms, in sending order.
@@ -138,9 +123,7 @@ export async function runStorm(ctx: BenchContext): Promise<ScenarioReport> {
     };
   } finally {
     if (load) await load.stop().catch(() => undefined);
-    closeScreens(screens);
-    ingest.close();
-    await server.stop();
+    await close();
   }
 }
 
