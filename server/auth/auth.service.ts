@@ -44,6 +44,12 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 /** A password hash of nothing, verified on unknown usernames so a probe cannot time the difference. */
 let decoyHash: Promise<string> | null = null;
 
+/** The answer for a locked account, with how long it stays locked ("for 15 minutes", "for 3 more minutes"). */
+function lockedFor(retryAfterSeconds: number, still = false): LoginResult {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return { ok: false, reason: 'locked', retryAfterSeconds, message: `too many failed sign-ins: the account is locked for ${minutes} ${still ? 'more ' : ''}minute${minutes === 1 ? '' : 's'}` };
+}
+
 /** People: accounts, sign-in with lock-out, sessions, password change. */
 export class AuthService {
   private readonly endedListeners = new Set<(keys: string[]) => void>();
@@ -133,26 +139,41 @@ export class AuthService {
       return { ok: false, reason: 'invalid', message: 'wrong username or password' };
     }
     if (row.locked_until && Date.parse(row.locked_until) > now) {
-      const retryAfterSeconds = Math.ceil((Date.parse(row.locked_until) - now) / 1000);
-      return { ok: false, reason: 'locked', retryAfterSeconds, message: `too many failed sign-ins: the account is locked for ${Math.ceil(retryAfterSeconds / 60)} more minute(s)` };
+      return lockedFor(Math.ceil((Date.parse(row.locked_until) - now) / 1000), true);
     }
     if (row.disabled) return { ok: false, reason: 'disabled', message: 'this account is disabled' };
     if (!(await verifyPassword(password, row.password_hash))) {
-      const failed = row.failed_logins + 1;
-      const lock = failed >= this.rules.maxFailedLogins;
-      await this.deps.db
+      // Counted in the database in one statement: attempts sent in parallel each add one (a
+      // read-then-write would let them all read the same count and never lock).
+      const bumped = await this.deps.db
         .updateTable('users')
-        .set({ failed_logins: lock ? 0 : failed, locked_until: lock ? new Date(now + this.rules.lockMinutes * 60_000).toISOString() : row.locked_until })
+        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
         .where('id', '=', row.id)
-        .execute();
-      if (lock) {
-        return { ok: false, reason: 'locked', retryAfterSeconds: this.rules.lockMinutes * 60, message: `too many failed sign-ins: the account is locked for ${this.rules.lockMinutes} minutes` };
+        .returning('failed_logins')
+        .executeTakeFirst();
+      if (Number(bumped?.failed_logins ?? 0) >= this.rules.maxFailedLogins) {
+        await this.deps.db
+          .updateTable('users')
+          .set({ failed_logins: 0, locked_until: new Date(now + this.rules.lockMinutes * 60_000).toISOString() })
+          .where('id', '=', row.id)
+          .execute();
+        return lockedFor(this.rules.lockMinutes * 60);
       }
       return { ok: false, reason: 'invalid', message: 'wrong username or password' };
     }
-    await this.deps.db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', row.id).execute();
-    const token = randomBytes(32).toString('base64url');
+    // The right password clears the count only if no parallel attempt locked the account since
+    // it was read; otherwise the lock stands.
     const nowIso = new Date(now).toISOString();
+    const cleared = await this.deps.db
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', row.id)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso)]))
+      .executeTakeFirst();
+    if (Number(cleared.numUpdatedRows) === 0) {
+      return lockedFor(this.rules.lockMinutes * 60);
+    }
+    const token = randomBytes(32).toString('base64url');
     await this.deps.db
       .insertInto('sessions')
       .values({ token_hash: sha256(token), user_id: Number(row.id), created_at: nowIso, last_seen_at: nowIso, expires_at: this.expiry(now), address })

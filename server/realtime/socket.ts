@@ -31,11 +31,40 @@ function sessionTokenOf(request: IncomingMessage): string | null {
 }
 
 /**
- * Creates the Socket.IO server: every handshake must carry a live session cookie (the browser
- * sends it on the same origin), and its `auth` may carry the last `seq` the screen saw.
+ * Whether a handshake comes from our own pages. A browser names the page's origin on every
+ * cross-origin request and on every WebSocket upgrade; the session cookie (SameSite=Strict) is
+ * also sent from a sibling site — another app on this host on another port, say — so without
+ * this check such a page could open a socket with an operator's cookie and act on alarms. No
+ * Origin header (a gateway, a test client, a same-origin polling request) is not a browser
+ * page of another origin. Behind a loopback proxy its X-Forwarded-Host names the public host.
+ */
+export function sameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  const loopback = /^(127\.|::1$|::ffff:127\.)/.test(request.socket.remoteAddress ?? '');
+  const forwarded = loopback ? request.headers['x-forwarded-host'] : undefined;
+  const host = (typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : undefined) ?? request.headers.host;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates the Socket.IO server: every handshake must come from our own origin and carry a live
+ * session cookie (the browser sends it on the same origin), and its `auth` may carry the last
+ * `seq` the screen saw.
  */
 export function createSocketServer(http: HttpServer, deps: { auth: AuthService; log: Logger }): XiaoanServer {
-  const io: XiaoanServer = new Server(http, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const io: XiaoanServer = new Server(http, {
+    serveClient: false,
+    maxHttpBufferSize: 1e6,
+    allowRequest: (request, answer) => {
+      const allowed = sameOrigin(request);
+      answer(allowed ? null : 'origin not allowed', allowed);
+    },
+  });
   io.engine.use(cookieParser());
   io.use((socket, next) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {});

@@ -82,14 +82,14 @@ export interface RecordingClient {
  * A real socket.io-client; `cookie` is a signed-in session's cookie header (signInAs from
  * tests/helpers/auth.ts), without which the server refuses the handshake.
  */
-export function connectClient(url: string, options: { cookie?: string; lastSeq?: number | null } = {}): RecordingClient {
+export function connectClient(url: string, options: { cookie?: string; lastSeq?: number | null; origin?: string } = {}): RecordingClient {
   const lastSeq = options.lastSeq ?? null;
   let seen = lastSeq;
   const socket: TestSocket = connect(url, {
     transports: ['websocket'],
     reconnection: false,
     auth: { lastSeq },
-    ...(options.cookie ? { extraHeaders: { cookie: options.cookie } } : {}),
+    extraHeaders: { ...(options.cookie ? { cookie: options.cookie } : {}), ...(options.origin ? { origin: options.origin } : {}) },
   });
   const client: RecordingClient = {
     socket,

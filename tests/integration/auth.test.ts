@@ -59,6 +59,13 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
     expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: true });
   });
 
+  it('counts failures sent in parallel one by one: twenty at once lock the account', async () => {
+    await sut.createUser({ username: 'wang', displayName: '王', password: 'right password 2', role: 'education_staff' });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => sut.login('wang', 'bad', null)));
+    expect(answers.filter((a) => !a.ok && a.reason === 'locked').length).toBeGreaterThanOrEqual(1);
+    expect(await sut.login('wang', 'right password 2', null)).toMatchObject({ ok: false, reason: 'locked' });
+  });
+
   it('expires a session after the idle time', async () => {
     const result = await sut.login('li.wei', 'correct horse battery', null);
     if (!result.ok) throw new Error('sign-in failed');

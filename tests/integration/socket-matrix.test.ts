@@ -97,6 +97,18 @@ describe.each(engines)('socket access matrix on %s', (engine) => {
     await expect(forged.live).rejects.toThrow(NOT_SIGNED_IN);
   });
 
+  it("refuses a signed-in cookie from another origin's page (a sibling site), and takes one from its own", async () => {
+    const session = await signInAs(sut, { role: 'police_operator', username: 'origin-check' });
+    const foreign = connectClient(sut.url, { cookie: session.cookie, origin: 'http://127.0.0.1:1' });
+    clients.push(foreign);
+    await expect(foreign.live).rejects.toThrow();
+    expect(foreign.socket.connected).toBe(false);
+    const own = connectClient(sut.url, { cookie: session.cookie, origin: new URL(sut.url).origin });
+    clients.push(own);
+    await own.live;
+    expect(own.socket.connected).toBe(true);
+  });
+
   it('disconnects a screen at once when its session ends (sign-out)', async () => {
     const session = await signInAs(sut, { role: 'viewer' });
     const client = connectClient(sut.url, { cookie: session.cookie });
