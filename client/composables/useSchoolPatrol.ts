@@ -1,6 +1,7 @@
-import { onScopeDispose, shallowRef, watch, type Ref } from 'vue';
+import type { Ref } from 'vue';
 import type { PatrolProgress } from '../../shared/rules/patrol.js';
 import { getJson } from '../api.js';
+import { useSchoolPoll } from './useSchoolPoll.js';
 
 /** `GET /api/v1/patrol?schoolId=`: one school's 电子巡查 rounds today. */
 export interface SchoolPatrol extends PatrolProgress {
@@ -18,40 +19,9 @@ const REFRESH_MS = 60_000;
  * same; a previous school's answer never lands on the next one. Null while loading or failed.
  */
 export function useSchoolPatrol(schoolId: Ref<string | null>): Ref<SchoolPatrol | null> {
-  const patrol = shallowRef<SchoolPatrol | null>(null);
-  let controller: AbortController | null = null;
-  let timer: ReturnType<typeof setInterval> | null = null;
-
-  async function load(id: string): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
-    try {
-      const answer = await getJson<{ schools: SchoolPatrol[] }>(`/api/v1/patrol?schoolId=${encodeURIComponent(id)}`, mine.signal);
-      if (!mine.signal.aborted) patrol.value = answer.schools[0] ?? null;
-    } catch {
-      // Keep the last answer for this school; the next refresh tries again.
-    }
-  }
-
-  function stop(): void {
-    controller?.abort();
-    if (timer) clearInterval(timer);
-    timer = null;
-  }
-
-  watch(
-    schoolId,
-    (id) => {
-      stop();
-      patrol.value = null;
-      if (!id) return;
-      void load(id);
-      timer = setInterval(() => void load(id), REFRESH_MS);
-    },
-    { immediate: true },
-  );
-  onScopeDispose(stop);
-
-  return patrol;
+  // A failed read keeps the last answer for this school; the next refresh tries again.
+  return useSchoolPoll(schoolId, REFRESH_MS, async (id, signal) => {
+    const answer = await getJson<{ schools: SchoolPatrol[] }>(`/api/v1/patrol?schoolId=${encodeURIComponent(id)}`, signal);
+    return answer.schools[0] ?? null;
+  }).data;
 }

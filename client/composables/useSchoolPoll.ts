@@ -1,0 +1,56 @@
+import { onScopeDispose, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
+
+/** A school's polled answer: null while loading (or before the first answer), `failed` after a failed read. */
+export interface SchoolPoll<T> {
+  data: ShallowRef<T | null>;
+  failed: Ref<boolean>;
+}
+
+/**
+ * Reads something of the selected school at once and every `refreshMs` while `schoolId` stays the
+ * same; a new school starts from null, a previous school's answer never lands on the next one
+ * (its request is aborted), and a failed read keeps the last answer and sets `failed` until the
+ * next good one.
+ */
+export function useSchoolPoll<T>(schoolId: Ref<string | null>, refreshMs: number, read: (id: string, signal: AbortSignal) => Promise<T>): SchoolPoll<T> {
+  const data = shallowRef<T | null>(null);
+  const failed = ref(false);
+  let controller: AbortController | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  async function load(id: string): Promise<void> {
+    controller?.abort();
+    const mine = new AbortController();
+    controller = mine;
+    try {
+      const answer = await read(id, mine.signal);
+      if (mine.signal.aborted) return;
+      data.value = answer;
+      failed.value = false;
+    } catch {
+      if (!mine.signal.aborted) failed.value = true;
+    }
+  }
+
+  function stop(): void {
+    controller?.abort();
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  watch(
+    schoolId,
+    (id) => {
+      stop();
+      data.value = null;
+      failed.value = false;
+      if (!id) return;
+      void load(id);
+      timer = setInterval(() => void load(id), refreshMs);
+    },
+    { immediate: true },
+  );
+  onScopeDispose(stop);
+
+  return { data, failed };
+}
