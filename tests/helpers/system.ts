@@ -37,8 +37,41 @@ export interface RunningSystem {
   kill(): Promise<void>;
   /** Starts it again on the same port, data directory and environment (after `kill()`), and waits until it answers. */
   restart(): Promise<void>;
+  /** The system's clock (ms): the wall clock, or the pinned one running on from `startAt`. */
+  now(): number;
   /** `kill()`, then deletes the data directory: the end of a suite. */
   discard(): Promise<void>;
+}
+
+/** libfaketime's library, from Debian's `faketime` package (`.ci/run` installs it). */
+export const FAKETIME_LIBRARY = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+
+/** Whether a system can be started at a pinned instant (libfaketime installed); required in CI. */
+export function faketimeAvailable(): boolean {
+  if (existsSync(FAKETIME_LIBRARY)) return true;
+  if (process.env.CI) throw new Error(`libfaketime is required in CI but ${FAKETIME_LIBRARY} is missing (apt-get install faketime)`);
+  console.warn(`[xiaoan tests] libfaketime not found at ${FAKETIME_LIBRARY}: suites at a pinned local time skipped (they run in CI).`);
+  return false;
+}
+
+/**
+ * An instant in Asia/Shanghai local time (`'2026-12-07T07:35:00'`) as ms since the epoch: the
+ * product's day is Shanghai's (UTC+8 all year), whatever the test machine's zone.
+ */
+export function shanghaiInstant(local: string): number {
+  return Date.parse(`${local}+08:00`);
+}
+
+/** How to start a system. */
+export interface StartOptions {
+  dataDir?: string;
+  port?: number;
+  env?: Record<string, string>;
+  /**
+   * Start the server's clock at this instant (ms) under libfaketime (check `faketimeAvailable()`
+   * first); it runs on from there. Pin the browser to the same clock (`page.clock.install`).
+   */
+  startAt?: number;
 }
 
 /** Builds the client into dist/client (vite build) unless a build is already there: the system serves it. */
@@ -52,7 +85,12 @@ export function ensureClientBuild(): void {
  * Starts bin/xiaoan.ts with node --import tsx (not npx, so a SIGKILL reaches the server itself),
  * without the simulator unless `env` turns it on, and waits until `GET /api/v1/health` answers.
  */
-export async function startSystem(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<RunningSystem> {
+export async function startSystem(options: StartOptions = {}): Promise<RunningSystem> {
+  // libfaketime with an offset rather than an absolute start, so the clock keeps running from
+  // the pinned instant and a restart() does not send it backwards.
+  const offsetSeconds = options.startAt === undefined ? null : Math.round((options.startAt - Date.now()) / 1000);
+  const clockEnv: Record<string, string> =
+    offsetSeconds === null ? {} : { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}` };
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'xiaoan-system-'));
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -68,6 +106,7 @@ export async function startSystem(options: { dataDir?: string; port?: number; en
         XIAOAN_SIMULATOR: 'off',
         XIAOAN_INGEST_TOKEN: SYSTEM_TOKEN,
         XIAOAN_LOG_LEVEL: 'warn',
+        ...clockEnv,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,6 +135,7 @@ export async function startSystem(options: { dataDir?: string; port?: number; en
   return {
     url,
     dataDir,
+    now: () => Date.now() + (offsetSeconds ?? 0) * 1000,
     get process() {
       return child;
     },
