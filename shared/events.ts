@@ -1,4 +1,5 @@
 import type { Alarm, AlarmState } from './domain/alarm.js';
+import type { LocalizedText } from './domain/text.js';
 import type { CameraFault, CameraSummary, PostLive, SchoolCameraCount, SchoolStatusChange } from './wall.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
 import type { DrillDetail } from './drill.js';
@@ -17,8 +18,11 @@ export interface AlarmSnapshot {
   alarms: Alarm[];
 }
 
-/** Acknowledgement of a command: the changed record, or the reason nothing changed. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: string; code?: RefusalCode; state?: AlarmState };
+/**
+ * Acknowledgement of a command: the changed record, or the reason nothing changed — `error` in
+ * English (the public contract), `message` the same reason in both UI languages for a screen.
+ */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: string; message?: LocalizedText; code?: RefusalCode; state?: AlarmState };
 
 /**
  * Why a command changed nothing, for a screen to react without parsing words: `not_found`,

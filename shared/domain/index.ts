@@ -3,3 +3,4 @@ export * from './entities.js';
 export * from './alarm.js';
 export * from './status.js';
 export * from './security-record.js';
+export * from './text.js';
