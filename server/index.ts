@@ -15,7 +15,6 @@ import type { Express } from 'express';
 import { buildServices, type Services } from './services/build.js';
 import type { AuthService } from './auth/auth.service.js';
 import { MIN_PASSWORD_LENGTH, type Role } from '../shared/auth.js';
-import { DEFAULT_RESPONSE_TARGETS } from '../shared/rules/response.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 
@@ -67,7 +66,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
-  const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters, ingestToken });
+  const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
   if (config.demo) await ensureDemoAccounts(services, log);
@@ -83,7 +82,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     loginsPerMinute: config.loginsPerMinute,
     ingestRatePerMinute: config.ingestRatePerMinute,
     replayLimit: config.replayLimit,
-    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: DEFAULT_RESPONSE_TARGETS },
+    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
     clientDir,
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null }),

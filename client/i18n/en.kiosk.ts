@@ -48,7 +48,7 @@ export const kioskEn: typeof kioskZhCN = {
     closedThisTerm: '{count} closed this term',
   },
   kioskResponse: {
-    title: 'Response, last 24 h (drills excluded)',
+    title: 'P1/P2 response, last 24 h (drills excluded)',
     acknowledge: 'Acknowledge',
     onScene: 'On scene',
     mean: 'mean',
