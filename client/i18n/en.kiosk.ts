@@ -69,7 +69,7 @@ export const kioskEn: typeof kioskZhCN = {
     openAlarms: 'Open alarms',
     cameras: 'Cameras online',
     hazards: 'Open hazards',
-    acknowledge: 'Mean time to acknowledge',
+    acknowledge: 'P1/P2 mean time to acknowledge',
   },
   kioskHealth: {
     openFaults: '{count} open faults',

@@ -67,7 +67,7 @@ export const kioskZhCN = {
     openAlarms: '未处置报警',
     cameras: '摄像头在线率',
     hazards: '未清零隐患',
-    acknowledge: '平均确认用时',
+    acknowledge: 'P1/P2 平均确认用时',
   },
   kioskHealth: {
     openFaults: '待修复故障 {count}',
