@@ -22,6 +22,8 @@ export interface RaiseAlarmInput {
   note: string | null;
   /** English of the note, for alarms the server raises itself (`note` is then zh-CN). */
   noteEn?: string;
+  /** Who raised it: `device:<deviceId>` unless given (`system` for an alarm the server detects). */
+  actor?: string;
 }
 
 /** A step the server takes by itself on one alarm (actor `system`), with its note in both languages. */
@@ -84,7 +86,7 @@ export class AlarmService {
       await this.alarms.update(trx, folded, open.state);
       return this.alarms.appendChange(trx, folded);
     }
-    const transition: AlarmTransition = { action: 'raise', from: null, to: 'new', actor: `device:${input.deviceId}`, at: now, note: input.note, ...(input.noteEn ? { noteEn: input.noteEn } : {}) };
+    const transition: AlarmTransition = { action: 'raise', from: null, to: 'new', actor: input.actor ?? `device:${input.deviceId}`, at: now, note: input.note, ...(input.noteEn ? { noteEn: input.noteEn } : {}) };
     const alarm: Alarm = {
       id: randomUUID(),
       type: input.type,

@@ -153,6 +153,7 @@ export class GuardPostService {
         drill: false,
         note: status.reason.zh,
         noteEn: status.reason.en,
+        actor: 'system',
       });
     } catch (error) {
       this.raised.delete(key);

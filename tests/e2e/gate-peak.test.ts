@@ -109,6 +109,11 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school-gate p
     await expect.poll(() => step.innerText()).toContain('系统自动关闭');
     expect(await step.innerText()).toMatch(/\d\d:\d\d 签到，迟到 \d+ 分钟/);
     await consolePage.screenshot({ path: path.join(screenshots, 'gate-peak-console-closed.png') });
+    await consolePage.getByTestId('language-switch').click();
+    await expect.poll(() => step.innerText()).toContain('Closed automatically');
+    expect(await step.innerText()).toMatch(/post checked in[\s\S]*checked in at \d\d:\d\d, \d+ min late/);
+    await consolePage.screenshot({ path: path.join(screenshots, 'gate-peak-console-closed-en.png') });
+    await consolePage.getByTestId('language-switch').click();
 
     const [stored] = ((await (await api.get(`/api/v1/alarms?type=post_absent&state=closed&limit=1000`)).json()) as { alarms: Alarm[] }).alarms.filter((a) => a.id === target.id);
     expect(stored).toMatchObject({ state: 'resolved', disposition: 'post_checked_in' });

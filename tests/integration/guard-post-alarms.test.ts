@@ -48,7 +48,7 @@ describe(`${GuardPostService.name}: 护学岗 absence alarms`, () => {
     await sut.tick();
     const [raised] = await absences(sut);
     expect(raised).toMatchObject({ deviceId: 'PT-G0001', schoolId: 'S0001', priority: 3, state: 'new' });
-    expect(raised?.transitions[0]).toMatchObject({ note: '07:00–08:00 时段开始后5分钟未签到', noteEn: 'no check-in 5 min into 07:00–08:00' });
+    expect(raised?.transitions[0]).toMatchObject({ action: 'raise', actor: 'system', note: '07:00–08:00 时段开始后5分钟未签到', noteEn: 'no check-in 5 min into 07:00–08:00' });
 
     const screen = connectClient(sut.url, { cookie: sessions.get(sut)!.cookie });
     await screen.live;
