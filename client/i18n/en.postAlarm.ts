@@ -1,4 +1,4 @@
-/** English messages of the 护学岗 absence alarm's own life; the keys of zh-CN.postAlarm.ts. */
+/** English messages of the 护学岗 absence alarm's own life and today's per-window figures; the keys of zh-CN.postAlarm.ts. */
 export const postAlarmEn = {
   systemStep: {
     auto_resolve: 'Closed automatically',
@@ -7,10 +7,13 @@ export const postAlarmEn = {
     post_checked_in: 'post checked in',
   },
   postWindow: {
-    title: 'Guard posts {span}',
+    heading: 'Gate posts today, per duty window',
+    due: 'due {count}',
     onTime: 'on time {count}',
     late: 'late {count}',
     absent: 'absent {count}',
     pending: 'awaiting {count}',
+    none: 'No duty window has begun today',
+    error: 'Gate-post figures unavailable: {error}',
   },
 };

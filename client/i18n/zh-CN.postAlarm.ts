@@ -1,6 +1,7 @@
 /**
- * zh-CN messages of the 护学岗 absence alarm's own life: the system step that closes it when the
- * post checks in, and the per-window figures. Spread into zh-CN.ts; en.postAlarm.ts must match.
+ * zh-CN messages of the 护学岗 absence alarm's own life (the system step that closes it when the
+ * post checks in) and of today's figures per duty window. Spread into zh-CN.ts; en.postAlarm.ts
+ * must match.
  */
 export const postAlarmZhCN = {
   systemStep: {
@@ -10,10 +11,13 @@ export const postAlarmZhCN = {
     post_checked_in: '护学岗已签到',
   },
   postWindow: {
-    title: '护学岗 {span}',
+    heading: '护学岗今日各时段',
+    due: '应到 {count}',
     onTime: '按时 {count}',
     late: '迟到 {count}',
     absent: '缺岗 {count}',
     pending: '待签到 {count}',
+    none: '今日尚无已开始的值守时段',
+    error: '无法获取护学岗统计：{error}',
   },
 };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, GuardPost } from '../../shared/domain/index.js';
-import type { PostLive } from '../../shared/wall.js';
+import type { PostLive, PostWindowFigures } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInApi, signInContext } from '../helpers/browser.js';
 import { ensureClientBuild, faketimeAvailable, postEvent, ROOT, shanghaiInstant, startSystem, type RunningSystem } from '../helpers/system.js';
@@ -121,5 +121,26 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school-gate p
     const post = (await postStates()).find((p) => terminalOf.get(p.postId) === target.deviceId);
     expect(post).toMatchObject({ state: 'late' });
     expect(post?.minutesLate).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('counts the morning on time, late (迟到) and absent (缺岗) per window on the health screen', async () => {
+    const { windows } = (await (await api.get('/api/v1/posts/figures')).json()) as { windows: PostWindowFigures[] };
+    const begun = windows.filter((w) => w.upcoming < w.due);
+    expect(begun.length).toBeGreaterThan(0);
+    const total = (key: 'due' | 'onTime' | 'late' | 'absent' | 'pending') => begun.reduce((sum, w) => sum + w[key], 0);
+    expect(total('onTime')).toBeGreaterThan(total('due') * 0.8);
+    expect(total('late')).toBeGreaterThan(0);
+    // A handful absent (the post checked in above counts as late now).
+    expect(total('absent')).toBeGreaterThan(0);
+    expect(total('absent')).toBeLessThan(posts.length * 0.05);
+
+    await wallPage.goto(`${system.url}/health`);
+    const panel = wallPage.getByTestId('post-window-figures');
+    await expect.poll(() => panel.locator('li').count(), { timeout: 10_000 }).toBe(begun.length);
+    const early = begun[0]!;
+    const row = panel.locator(`li[data-window="${early.window.start}"]`).first();
+    expect(await row.innerText()).toContain(`迟到 ${early.late}`);
+    expect(await row.innerText()).toContain(`缺岗 ${early.absent}`);
+    await wallPage.screenshot({ path: path.join(screenshots, 'gate-peak-health-0735.png') });
   }, 60_000);
 });
