@@ -43,6 +43,8 @@ const envSchema = z.object({
     .string()
     .refine((text) => text.split(',').filter(Boolean).every((entry) => TARGET_ENTRY.test(entry.trim())), 'must be entries P<1-4>=ack/onSceneUrban/onSceneOther in seconds (- for none), separated by commas, e.g. P1=60/180/300,P3=600/-/-')
     .default(''),
+  XIAOAN_POST_GRACE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
+  XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.string().optional(),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -78,6 +80,12 @@ export interface Config {
   semesters: SemesterRule[];
   /** Response targets per alarm priority (1-3-5 for P1/P2 by default), served to the screens. */
   responseTargets: ResponseTargets;
+  /**
+   * 护学岗: minutes into a duty window without a check-in before the post is absent (缺岗) and
+   * an alarm is raised; seconds after a start before absences are raised at all (devices re-send
+   * their check-ins meanwhile; the built-in simulator's start-up batch ends the wait earlier).
+   */
+  posts: { graceMinutes: number; settleSeconds: number };
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
@@ -107,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.XIAOAN_LOG_LEVEL,
     semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
     responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),
+    posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,

@@ -11,7 +11,5 @@ export const timerEn: typeof timerZhCN = {
   responseTarget: {
     none: 'no ack clock',
     noneHint: 'Device faults follow the 24 h restore deadline (see Device health)',
-    p3Hint: 'acknowledge within {target}, no on-scene clock',
-    quickResponse: '1-3-5: P1/P2 alarms',
   },
 };

@@ -9,7 +9,5 @@ export const timerZhCN = {
   responseTarget: {
     none: '无确认时限',
     noneHint: '设备故障按 24 小时修复时限跟进（见设备健康）',
-    p3Hint: '{target} 内确认，无到场时限',
-    quickResponse: '“1-3-5”：P1/P2 报警',
   },
 };
