@@ -6,11 +6,9 @@ import type { Alarm, Device } from '../../shared/domain/index.js';
 import type { DrillAnswer } from '../../shared/drill.js';
 import type { Session } from '../helpers/auth.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
-import { ensureClientBuild, faketimeAvailable, postEvent, ROOT, shanghaiInstant, startSystem, type RunningSystem } from '../helpers/system.js';
+import { ensureClientBuild, faketimeAvailable, postEvent, ROOT, SCHOOL_DAY_QUIET, startSystem, type RunningSystem } from '../helpers/system.js';
 
 const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
-/** A Monday mid-morning (Asia/Shanghai): no 护学岗 window, so the queue holds only this suite's alarms. */
-const START = shanghaiInstant('2026-12-07T10:00:00');
 /** How long the screens' clock runs after the alarms' receipt: 5 min 30 s, past every 1-3-5 limit, inside P3's 10 min. */
 const WAITED_MS = 330_000;
 
@@ -75,7 +73,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('response targets 
 
   beforeAll(async () => {
     ensureClientBuild();
-    system = await startSystem({ startAt: START });
+    // A quiet school-day hour: no 护学岗 window, so the queue holds only this suite's alarms.
+    system = await startSystem({ startAt: SCHOOL_DAY_QUIET });
     police = await signInApi(system.url, 'police', DEMO_PASSWORD);
     browser = await launchBrowser();
     mkdirSync(screenshots, { recursive: true });
