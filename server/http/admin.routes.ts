@@ -10,7 +10,10 @@ import type { IngestTokenService } from '../auth/ingest-token.service.js';
 import type { ViewerLinkService } from '../auth/viewer-link.service.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { validationError } from './compliance.routes.js';
+import { auditSentence, type AuditNames } from '../../shared/audit-text.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
+import { shanghaiDate, shanghaiDateTime } from '../../shared/time.js';
+import type { Clock } from '../services/clock.js';
 import { refusal, say } from '../../shared/refusal.js';
 import { sendRefusal } from './refusal.js';
 import { requireUser } from './route-policy.js';
@@ -21,6 +24,7 @@ interface AdminDeps {
   ingestTokens: IngestTokenService;
   viewerLinks: ViewerLinkService;
   registry: RegistryService;
+  clock: Clock;
 }
 
 const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -72,9 +76,16 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-function auditCsv(entries: AuditEntryView[]): string {
-  const header = ['id', 'at', 'actor', 'action', 'target', 'address', 'details'];
-  const lines = entries.map((e) => [String(e.id), e.at, e.actor, e.action, e.target ?? '', e.address ?? '', JSON.stringify(e.details)].map(csvCell).join(','));
+/**
+ * The audit log as a person reads it: the Shanghai time, who, and what happened as a sentence in
+ * both languages; the recorded codes and details stay in the last columns for a machine.
+ */
+function auditCsv(entries: AuditEntryView[], names: AuditNames): string {
+  const header = ['时间 Time (Asia/Shanghai)', '操作人 Actor', '事件', 'Event', '来源地址 Address', '编号 id', '操作代码 action', '对象 target', '记录内容 details'];
+  const lines = entries.map((e) => {
+    const sentence = auditSentence(e, names);
+    return [shanghaiDateTime(e.at), e.actor, sentence.zh, sentence.en, e.address ?? '', String(e.id), e.action, e.target ?? '', JSON.stringify(e.details)].map(csvCell).join(',');
+  });
   return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }
 
@@ -92,7 +103,7 @@ function changesOf(before: AdminUser, after: AdminUser): Record<string, { from: 
  * integration, kiosk viewer links, and the audit log with its CSV export. Every change is audited.
  */
 export function adminRouter(deps: AdminDeps): Router {
-  const { auth, audit, ingestTokens, viewerLinks, registry } = deps;
+  const { auth, audit, ingestTokens, viewerLinks, registry, clock } = deps;
   const router = Router();
   const note = (req: Request, action: string, target: string | null, details: Record<string, unknown> = {}) =>
     audit.append({ actor: requireUser(req).username, action, target, address: req.ip ?? null, details });
@@ -205,8 +216,11 @@ export function adminRouter(deps: AdminDeps): Router {
     if (!query.success) return validationError(res, query.error, req.query);
     const { entries } = await audit.page(query.data);
     await note(req, 'export.audit_csv', null, { filters: query.data, rows: entries.length });
-    res.setHeader('content-disposition', `attachment; filename="xiaoan-audit-${new Date().toISOString().slice(0, 10)}.csv"`);
-    res.type('text/csv; charset=utf-8').send(auditCsv(entries));
+    // The file is named for the day in Shanghai, whatever the server's zone (a 00:30 export is the new day's).
+    res.setHeader('content-disposition', `attachment; filename="xiaoan-audit-${shanghaiDate(clock.now())}.csv"`);
+    const people = new Map((await auth.listUsers()).map((user) => [user.username, user.displayName]));
+    const names: AuditNames = { person: (username) => people.get(username) ?? null, school: (id) => registry.school(id)?.name ?? null };
+    res.type('text/csv; charset=utf-8').send(auditCsv(entries, names));
   });
 
   return router;

@@ -12,6 +12,7 @@ import type { Outcome } from '../services/outcome.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { validationError } from './compliance.routes.js';
 import { refusal } from '../../shared/refusal.js';
+import { shanghaiDate } from '../../shared/time.js';
 import { refusedBody, sendRefusal } from './refusal.js';
 import { requireUser } from './route-policy.js';
 
@@ -117,7 +118,8 @@ export function drillRouter(deps: DrillRouteDeps): Router {
     await reply(req, res, 'drill.checklist', await drills.check(req.params.id, req.params.itemId, body.data.checked, requireUser(req).displayName), { itemId: req.params.itemId, checked: body.data.checked });
   });
 
-  const reportName = (detail: DrillDetail, ext: string) => `drill-${detail.drill.schoolId}-${(detail.drill.startedAt ?? detail.drill.plannedFor).slice(0, 10)}.${ext}`;
+  // Named for the drill's day in Shanghai: a drill run at 00:30 on 12-04 is the 12-04 drill, not the UTC date's 12-03.
+  const reportName = (detail: DrillDetail, ext: string) => `drill-${detail.drill.schoolId}-${shanghaiDate(detail.drill.startedAt ?? detail.drill.plannedFor)}.${ext}`;
   const schoolName = (detail: DrillDetail) => registry.school(detail.drill.schoolId)?.name ?? detail.drill.schoolId;
 
   router.get('/drills/:id/export.csv', async (req, res) => {

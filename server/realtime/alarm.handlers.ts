@@ -140,6 +140,9 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDe
             address: addressOf(socket),
             details: {
               displayName: actor,
+              // What the alarm was, so the audit log can say it in a sentence (shared/audit-text.ts).
+              schoolId: result.data.schoolId,
+              type: result.data.type,
               from: fromState(result.data, actor),
               to: result.data.state,
               ...(typeof data.unitId === 'string' ? { unitId: data.unitId } : {}),
