@@ -27,7 +27,6 @@ const ROLE: Words = {
   police_operator: w('公安值班员', 'police operator'), education_staff: w('教体局值班人员', 'education bureau staff'), school_user: w('学校用户', 'school user'),
   viewer: w('大屏只读', 'big-screen viewer'), admin: w('系统管理员', 'administrator'),
 };
-const ROUTINE: Words = { drills: w('应急演练', 'an emergency drill'), inspections: w('督导检查', 'an inspection'), 'self-checks': w('自查', 'a self-check') };
 
 /** What each action did, as a verb phrase: `确认了报警` / `acknowledged the alarm`. */
 const VERB: Words = {
@@ -61,6 +60,9 @@ const VERB: Words = {
   'hazard.reject': w('驳回了隐患整改', 'rejected a hazard rectification'),
   'hazard.close': w('销号清零了隐患', 'closed a hazard'),
   'record.edit': w('修改了学校安防档案', "edited a school's security record"),
+  'routine.drills': w('记录了应急演练', 'recorded an emergency drill'),
+  'routine.inspections': w('记录了督导检查', 'recorded an inspection'),
+  'routine.self-checks': w('记录了学校自查', 'recorded a self-check'),
   'token.create': w('创建了接入令牌', 'created an ingest token'),
   'token.revoke': w('撤销了接入令牌', 'revoked an ingest token'),
   'user.create': w('创建了账号', 'created an account'),
@@ -101,8 +103,9 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     if (text(d.description)) parts.push(w(String(d.description), String(d.description)));
     if (entry.target) parts.push(w(`隐患 ${entry.target.replace(/^hazard:/, '')}`, `hazard ${entry.target.replace(/^hazard:/, '')}`));
   } else if (area === 'routine') {
-    const kind = word(ROUTINE, entry.action.slice('routine.'.length));
-    if (kind) parts.unshift(w(`记录了${kind.zh}`, `recorded ${kind.en}`));
+    const record = (d.record ?? {}) as Record<string, unknown>;
+    if (text(record.date)) parts.push(w(`日期 ${String(record.date)}`, `dated ${String(record.date)}`));
+    if (text(record.scenario)) parts.push(w(`场景：${String(record.scenario)}`, `scenario: ${String(record.scenario)}`));
   } else if (area === 'user') {
     const who = entry.target?.replace(/^user:/, '') ?? '';
     const display = text(d.displayName) ?? names.person(who);
@@ -132,10 +135,13 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
  * An action this table does not know reads as its code, so nothing recorded is ever hidden.
  */
 export function auditSentence(entry: AuditEntryView, names: AuditNames): LocalizedText {
-  const actor = text(entry.details.displayName) ?? names.person(entry.actor) ?? entry.actor;
+  // Alarm commands record the operator's display name as it was; elsewhere `displayName` is the account acted on.
+  const recorded = entry.action.startsWith('alarm.') ? text(entry.details.displayName) : null;
+  const actor = recorded ?? names.person(entry.actor) ?? entry.actor;
   const verb = VERB[entry.action] ?? w(`执行了 ${entry.action}`, `did ${entry.action}`);
   const parts = particulars(entry, names);
-  const unknownTarget = !VERB[entry.action] && entry.target ? [w(entry.target, entry.target)] : [];
+  const target = entry.target;
+  const unknownTarget = !VERB[entry.action] && target && !parts.some((p) => p.en.includes(target)) ? [w(target, target)] : [];
   const all = [...parts, ...unknownTarget];
   return {
     zh: `${actor} ${verb.zh}${all.length ? `（${all.map((p) => p.zh).join(' · ')}）` : ''}`,
