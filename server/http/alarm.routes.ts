@@ -5,7 +5,7 @@ import { alarmLoad } from '../../shared/rules/alarm-load.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { Clock } from '../services/clock.js';
 import type { RegistryService } from '../services/registry.service.js';
-import { zodRefusal } from '../../shared/zod-text.js';
+import { bilingual, zodRefusal } from '../../shared/zod-text.js';
 import { sendRefusal } from './refusal.js';
 import { refusal } from '../../shared/refusal.js';
 import { narrowFilters, refuseOutside, scopeCovers, scopeOf } from './scope.js';
@@ -35,7 +35,7 @@ const statsQuery = z
     districtCode: z.enum(DISTRICT_CODES).optional(),
     operators: z.coerce.number().int().min(1).max(100).default(1),
   })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to' });
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: bilingual('from must be before to', '起始时间须早于截止时间') });
 
 /** The schools a listing is limited to: one by id, those whose name or id matches a search, both, or any (undefined). */
 function schoolScope(registry: RegistryService, schoolId: string | undefined, search: string | undefined): string[] | undefined {
