@@ -23,6 +23,7 @@ const DISPOSITION: Words = {
   handled_on_site: w('现场处置完毕', 'handled on site'), suspect_controlled: w('嫌疑人已控制', 'suspect controlled'), medical_aid: w('医疗救助', 'medical aid'),
   referred: w('移交相关部门', 'referred to another agency'), no_threat_found: w('未发现险情', 'no threat found'), other: w('其他', 'other'),
 };
+const ACCOUNT_FIELD: Words = { displayName: w('姓名', 'name'), role: w('角色', 'role'), districtCode: w('区县', 'district'), schoolId: w('学校', 'school') };
 const ROLE: Words = {
   police_operator: w('公安值班员', 'police operator'), education_staff: w('教体局值班人员', 'education bureau staff'), school_user: w('学校用户', 'school user'),
   viewer: w('大屏只读', 'big-screen viewer'), admin: w('系统管理员', 'administrator'),
@@ -78,6 +79,14 @@ const word = (words: Words, code: unknown): LocalizedText | null => {
   return key ? (words[key] ?? w(key, key)) : null;
 };
 
+/** One changed account field in words: `停用` / `disabled`, `角色 → 学校用户` / `role → school user`. */
+function accountChange(field: string, to: unknown): LocalizedText {
+  if (field === 'disabled') return to ? w('停用', 'disabled') : w('启用', 'enabled');
+  const name = ACCOUNT_FIELD[field] ?? w(field, field);
+  const value = field === 'role' ? word(ROLE, to) : text(to) ? w(String(to), String(to)) : w('无', 'none');
+  return value ? w(`${name.zh} → ${value.zh}`, `${name.en} → ${value.en}`) : name;
+}
+
 /** The thing acted on and what came with it, as parts joined by ` · `. */
 function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] {
   const d = entry.details;
@@ -112,7 +121,10 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     parts.push(w(display ? `${display}（${who}）` : who, display ? `${display} (${who})` : who));
     const role = word(ROLE, d.role);
     if (role) parts.push(role);
-    if (d.changes && typeof d.changes === 'object') parts.push(w(`修改：${Object.keys(d.changes).join('、')}`, `changed: ${Object.keys(d.changes).join(', ')}`));
+    if (d.changes && typeof d.changes === 'object') {
+      const changed = Object.entries(d.changes as Record<string, { to?: unknown }>).map(([field, change]) => accountChange(field, change?.to));
+      parts.push(w(`修改：${changed.map((c) => c.zh).join('、')}`, `changed: ${changed.map((c) => c.en).join(', ')}`));
+    }
   } else if (area === 'token' || area === 'viewer_link' || entry.action === 'auth.kiosk') {
     if (text(d.name)) parts.push(w(`“${String(d.name)}”`, `"${String(d.name)}"`));
   } else if (entry.action === 'record.edit' && Array.isArray(d.changes)) {

@@ -38,6 +38,8 @@ describe(auditSentence.name, () => {
   it('words account, record, hazard and export entries', () => {
     expect(auditSentence(entry('user.create', { role: 'school_user', schoolId: 'S0001', displayName: '周老师' }, 'user:zhou', 'admin-li'), names).zh)
       .toBe('李管理员 创建了账号（新华区第一小学 · 周老师（zhou） · 学校用户）');
+    expect(auditSentence(entry('user.update', { changes: { disabled: { from: false, to: true }, role: { from: 'viewer', to: 'education_staff' } } }, 'user:zhou', 'admin-li'), names).zh)
+      .toBe('李管理员 修改了账号（zhou · 修改：停用、角色 → 教体局值班人员）');
     expect(auditSentence(entry('record.edit', { changes: [{ field: 'guards' }, { field: 'students' }], note: null }, 'school:S0001', 'edu-zhao'), names).zh)
       .toBe('赵老师 修改了学校安防档案（新华区第一小学 · 2 项修改）');
     expect(auditSentence(entry('hazard.create', { schoolId: 'S0001', description: '消防通道堵塞' }, 'hazard:H-3', 'edu-zhao'), names).en)
