@@ -61,7 +61,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (options.seed && (await registryRepository.isEmpty())) {
     const started = Date.now();
     const dataset = options.seed();
-    await registryRepository.importDataset(dataset);
+    await registryRepository.importDataset(dataset, clock.now());
     log.info({ schools: dataset.schools.length, devices: dataset.devices.length, ms: Date.now() - started }, 'first start: dataset loaded');
   }
 

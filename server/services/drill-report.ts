@@ -7,7 +7,7 @@ import { findDistrict } from '../../shared/domain/index.js';
 import type { DrillDetail, DrillMilestone, DrillSource } from '../../shared/drill.js';
 import { formatDrillClock, scoreDrill, type DrillScore, type MilestoneOutcome, type MilestoneScore } from '../../shared/rules/drill-score.js';
 import { overrunSeconds } from '../../shared/rules/response.js';
-import { SHANGHAI_OFFSET_MS } from '../../shared/time.js';
+import { shanghaiDateTime } from '../../shared/time.js';
 
 /**
  * The drill report: the score card, timeline and checklist as CSV (UTF-8 with BOM, so Excel
@@ -48,7 +48,7 @@ export interface ReportInput {
 /** `2025-03-02 16:00:05` in Asia/Shanghai, or `—`. */
 function localTime(iso: string | null): string {
   if (!iso) return '—';
-  return new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+  return shanghaiDateTime(iso);
 }
 
 /** The report's facts, one `[label, value]` per line, shared by both formats. */
