@@ -15,7 +15,9 @@ const RUN_FOR_MS = 20_000;
 /** "A handful of absences, not hundreds": at most this share of the city's 护学岗 posts have an open 脱岗 alarm. */
 const FEW_ABSENT_SHARE = 0.05;
 /** A screen of the full city dataset, signed in, live and painted, on a machine shared with other work. */
-const SCREEN_MS = 120_000;
+const SCREEN_MS = 180_000;
+/** A page waits this long to go live: the full city dataset and the simulator share the machine with the browser. */
+const LIVE_MS = 90_000;
 
 /** The peaks a person lives in: the morning gate (07:35, Monday 2026-12-07) and the afternoon release (16:30). */
 const PEAKS = [
@@ -43,7 +45,7 @@ describe.skipIf(!runs).each(PEAKS)('the screens at the $local peak, simulator on
     return page;
   }
   async function live(page: Page): Promise<void> {
-    await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: LIVE_MS });
   }
   /** Lets the page paint what the last pushes brought (map tiles, coalesced pushes, chart animations). */
   async function settle(page: Page): Promise<void> {
@@ -70,9 +72,10 @@ describe.skipIf(!runs).each(PEAKS)('the screens at the $local peak, simulator on
     await system?.discard();
   });
 
-  it('runs the system at the pinned local time', () => {
-    const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' }).format(system.now());
-    expect(hhmm).toBe(local.slice(11, 16));
+  it('runs the system from the pinned local time (its clock running on)', () => {
+    const startedAt = shanghaiInstant(local);
+    expect(system.now()).toBeGreaterThanOrEqual(startedAt + RUN_FOR_MS);
+    expect(system.now()).toBeLessThan(startedAt + 5 * 60_000);
   });
 
   it('the console is live and its open post-absence alarms are few', async () => {
@@ -110,7 +113,7 @@ describe.skipIf(!runs).each(PEAKS)('the screens at the $local peak, simulator on
   it('the health screen shows the city camera rate and the open tickets', async () => {
     const page = await screen('police');
     await page.goto(`${system.url}/health`);
-    await page.getByTestId('health').waitFor({ timeout: 30_000 });
+    await page.getByTestId('health').waitFor({ timeout: LIVE_MS });
     await expect.poll(() => page.getByTestId('health-camera-rate').innerText(), { timeout: 15_000 }).toMatch(/\d+(\.\d)?\s*%/);
     await expect(page.getByTestId('health-open-tickets').innerText()).resolves.toMatch(/^\d/);
     await settle(page);
