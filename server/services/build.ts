@@ -92,7 +92,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   });
   const patrol = new PatrolService({ registry, events, clock });
   const recent = await new ActivityRepository(store.db).since(posts.keepSince());
-  posts.init(recent, await alarms.list({ state: 'open', types: ['post_absent'], drill: false, limit: 100_000 }));
+  posts.init(recent, await alarms.list({ state: 'open', types: ['post_absent'], limit: 100_000 }));
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
   const auth = new AuthService({ db: store.db, clock });

@@ -53,8 +53,9 @@ export class GuardPostService {
   constructor(private readonly deps: GuardPostDeps) {
     this.armedAt = deps.clock.now() + (deps.settleMs ?? 0);
     deps.events.on('activity.stored', (events) => {
-      this.add(events);
-      void this.evaluate();
+      // Only the posts that reported: at province scale the whole list is the timer's work.
+      const touched = this.add(events);
+      if (touched.size > 0) void this.evaluate(touched);
     });
     deps.events.on('alarm.changed', (changes) => this.track(changes.map((c) => c.alarm)));
   }
@@ -76,7 +77,9 @@ export class GuardPostService {
     await this.evaluate();
   }
 
-  private add(events: ActivityEvent[]): void {
+  /** Adds check-ins and check-outs; answers the posts they concern. */
+  private add(events: ActivityEvent[]): Set<string> {
+    const touched = new Set<string>();
     for (const event of events) {
       if (event.type === 'patrol.scan') continue;
       const postId = this.deps.registry.device(event.deviceId)?.postId;
@@ -84,12 +87,15 @@ export class GuardPostService {
       const list = this.activity.get(postId) ?? [];
       list.push({ kind: event.type === 'post.checkin' ? 'in' : 'out', at: event.at });
       this.activity.set(postId, list);
+      touched.add(postId);
     }
+    return touched;
   }
 
   private track(alarms: Alarm[]): void {
     for (const alarm of alarms) {
-      if (alarm.type !== 'post_absent' || alarm.drill) continue;
+      // A drill at the school marks the absence a drill alarm; the check-in closes it all the same.
+      if (alarm.type !== 'post_absent') continue;
       if (isOpenState(alarm.state)) this.openAbsences.set(alarm.deviceId, { id: alarm.id, openedAt: Date.parse(alarm.openedAt) });
       else if (this.openAbsences.get(alarm.deviceId)?.id === alarm.id) this.openAbsences.delete(alarm.deviceId);
     }
@@ -105,8 +111,8 @@ export class GuardPostService {
     return list;
   }
 
-  /** Recomputes every post; announces changes, raises an alarm for an absent post and closes it when the post checks in. */
-  async evaluate(): Promise<void> {
+  /** Recomputes every post (or `only` these); announces changes, raises an alarm for an absent post and closes it when the post checks in. */
+  async evaluate(only?: ReadonlySet<string>): Promise<void> {
     const now = this.deps.clock.now();
     const armed = now >= this.armedAt;
     const date = shanghaiParts(now).date;
@@ -116,7 +122,8 @@ export class GuardPostService {
     }
     const work: Promise<void>[] = [];
     for (const post of this.deps.registry.guardPosts()) {
-      const status = postStatus(post, this.recent(post.id, now), now, this.rules());
+      if (only && !only.has(post.id)) continue;
+      const status = this.settling(postStatus(post, this.recent(post.id, now), now, this.rules()), armed);
       const live: PostLive = {
         postId: post.id,
         state: status.state,
@@ -135,6 +142,17 @@ export class GuardPostService {
       else if (status.checkedInAt !== null) work.push(this.closeAbsent(post, status, now));
     }
     await Promise.all(work);
+  }
+
+  /** Until armed, a post without a check-in is not judged absent: its check-in may still be on its way. */
+  private settling(status: PostStatus, armed: boolean): PostStatus {
+    if (armed || status.state !== 'absent' || status.checkedInAt !== null || !status.window) return status;
+    const span = `${status.window.start}–${status.window.end}`;
+    return {
+      ...status,
+      state: 'late',
+      reason: { zh: `${span} 尚未签到（启动后等待设备补报）`, en: `${span}: not checked in yet (waiting for devices to re-send after a start)` },
+    };
   }
 
   private async raiseAbsent(post: GuardPost, status: PostStatus, now: number): Promise<void> {
@@ -195,6 +213,7 @@ export class GuardPostService {
   /** Today's on-time / late / absent counts per duty window, of the posts `visible` (all by default). */
   figures(visible?: ReadonlySet<string>): PostWindowFigures[] {
     const now = this.deps.clock.now();
+    const armed = now >= this.armedAt;
     const byWindow = new Map<string, PostWindowFigures>();
     for (const post of this.deps.registry.guardPosts()) {
       if (visible && !visible.has(post.id)) continue;
@@ -202,7 +221,8 @@ export class GuardPostService {
         const key = `${result.window.start}–${result.window.end}`;
         const figures = byWindow.get(key) ?? { window: result.window, due: 0, onTime: 0, late: 0, absent: 0, pending: 0, upcoming: 0 };
         figures.due += 1;
-        figures[result.outcome === 'on_time' ? 'onTime' : result.outcome] += 1;
+        const outcome = !armed && result.outcome === 'absent' && result.checkedInAt === null ? 'pending' : result.outcome;
+        figures[outcome === 'on_time' ? 'onTime' : outcome] += 1;
         byWindow.set(key, figures);
       }
     }

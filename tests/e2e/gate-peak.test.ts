@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school-gate p
     const post = (await postStates()).find((p) => terminalOf.get(p.postId) === target.deviceId);
     expect(post).toMatchObject({ state: 'late' });
     expect(post?.minutesLate).toBeGreaterThan(5);
-  }, 60_000);
+  }, 120_000);
 
   it('counts the morning on time, late (迟到) and absent (缺岗) per window on the health screen', async () => {
     const { windows } = (await (await api.get('/api/v1/posts/figures')).json()) as { windows: PostWindowFigures[] };
@@ -142,5 +142,5 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school-gate p
     expect(await row.innerText()).toContain(`迟到 ${early.late}`);
     expect(await row.innerText()).toContain(`缺岗 ${early.absent}`);
     await wallPage.screenshot({ path: path.join(screenshots, 'gate-peak-health-0735.png') });
-  }, 60_000);
+  }, 120_000);
 });

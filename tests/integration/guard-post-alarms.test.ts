@@ -116,6 +116,11 @@ describe(`${GuardPostService.name}: 护学岗 absence alarms`, () => {
     const sut = await server(clock);
     await sut.tick();
     expect(await absences(sut)).toEqual([]);
+    // Not judged absent while its check-in may still be on its way.
+    const waiting = (await get<{ posts: PostLive[] }>(sut, '/api/v1/posts/status')).posts[0];
+    expect(waiting).toMatchObject({ state: 'late', checkedInAt: null });
+    expect(waiting?.reason.en).toMatch(/waiting for devices/);
+    expect((await get<{ windows: PostWindowFigures[] }>(sut, '/api/v1/posts/figures')).windows[0]).toMatchObject({ absent: 0, pending: 1 });
     // The gateway re-sends the morning's check-in with its own time, 34 s after the start.
     clock.set('07:35:34');
     await checkIn(sut, `${DAY}T06:56:00+08:00`);
@@ -134,6 +139,8 @@ describe(`${GuardPostService.name}: 护学岗 absence alarms`, () => {
     clock.set('07:36:00');
     await sut.tick();
     expect(await absences(sut)).toHaveLength(1);
+    expect((await get<{ posts: PostLive[] }>(sut, '/api/v1/posts/status')).posts[0]?.state).toBe('absent');
+    expect((await get<{ windows: PostWindowFigures[] }>(sut, '/api/v1/posts/figures')).windows[0]).toMatchObject({ absent: 1, pending: 0 });
   });
 
   it('never raises at night, on a Saturday, or in the summer holiday', async () => {
