@@ -26,6 +26,8 @@ import { buildComplianceServices, type ComplianceServices } from './compliance-b
 import { DrillRepository } from '../db/drill.repository.js';
 import { DEFAULT_RESPONSE_TARGETS } from '../../shared/rules/response.js';
 import { DrillService } from './drill.service.js';
+import { ShelfRepository } from '../db/shelf.repository.js';
+import { ShelfService } from './shelf.service.js';
 
 /** Every domain service, wired to its dependencies and started from the stored state. */
 export interface Services extends ComplianceServices {
@@ -48,6 +50,8 @@ export interface Services extends ComplianceServices {
   viewerLinks: ViewerLinkService;
   /** Live drills (应急演练). */
   drills: DrillService;
+  /** Shelved devices (搁置). */
+  shelves: ShelfService;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
@@ -92,6 +96,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     responseTargets: DEFAULT_RESPONSE_TARGETS,
   });
   await drills.init();
+  const audit = new AuditService({ db: store.db, clock });
+  const shelves = new ShelfService({ repository: new ShelfRepository(store.db), writes, events, clock, registry });
 
   return {
     ...complianceServices,
@@ -107,14 +113,19 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     patrol,
     ingest,
     auth,
-    audit: new AuditService({ db: store.db, clock }),
+    audit,
     ingestTokens: new IngestTokenService({ db: store.db, clock, builtInToken: deps.ingestToken, log }),
     viewerLinks: new ViewerLinkService({ db: store.db, clock, auth }),
     drills,
+    shelves,
     async tick() {
       cameras.sweep();
       await posts.evaluate();
       await drills.refresh();
+      // A shelf that ran out is on the audit record too, under the system's name.
+      for (const shelf of await shelves.expire()) {
+        await audit.append({ actor: 'system', action: 'shelf.expired', target: shelf.deviceId, details: { shelvedBy: shelf.shelvedBy, until: shelf.until } });
+      }
     },
   };
 }
