@@ -1,3 +1,4 @@
+import { consoleEn } from './en.console.js';
 import { adminEn } from './en.admin.js';
 import { authEn } from './en.auth.js';
 import { deskEn } from './en.desk.js';
@@ -141,7 +142,6 @@ export const en: MessageSchema = {
     title: 'Alarm queue',
     empty: 'No open alarms',
     order: 'by priority, then waiting time',
-    more: '{count} more alarms not listed (lower in priority and waiting time)',
   },
   timer: {
     acknowledge: 'Ack',
@@ -292,6 +292,7 @@ export const en: MessageSchema = {
   ...authEn,
   ...adminEn,
   ...drillEn,
+  ...consoleEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',
