@@ -53,7 +53,6 @@ export const consoleEn = {
     until: 'until {time}',
     unshelve: 'Unshelve',
     shelvedNow: 'This device is shelved, {time} left',
-    done: 'Shelved until {time}',
     refused: 'Not shelved: {reason}',
     notShelvable: 'One-key SOS and intrusion devices are never shelved',
     offline: 'Disconnected: not shelved',

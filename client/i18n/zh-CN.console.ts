@@ -53,7 +53,6 @@ export const consoleZhCN = {
     until: '至 {time}',
     unshelve: '取消搁置',
     shelvedNow: '该设备已搁置，剩余 {time}',
-    done: '已搁置至 {time}',
     refused: '未搁置：{reason}',
     notShelvable: '一键报警与入侵报警设备不可搁置',
     offline: '连接已断开，未搁置',

@@ -32,7 +32,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume
     ensureClientBuild();
     system = await startSystem({ startAt: PEAK });
     police = await signInApi(system.url, 'police', DEMO_PASSWORD);
-    const [sos, intrusion, cameras] = await Promise.all(['sos', 'intrusion', 'camera'].map((kind) => registryDevices(system.url, `kind=${kind}`)));
+    const [sos, intrusion, cameras] = await Promise.all([registryDevices(system.url, 'kind=sos'), registryDevices(system.url, 'kind=intrusion'), registryDevices(system.url, 'kind=camera')]);
     // The drill runs at the school of the last SOS button; no real alarm is raised there.
     const drillButton = sos.at(-1)!;
     const elsewhere = (devices: Device[]) => devices.filter((device) => device.schoolId !== drillButton.schoolId);
@@ -168,5 +168,36 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume
     await item.getByTestId('shelf-unshelve').click();
     await expect.poll(() => page.getByTestId('queue-tab-count-shelved').innerText()).toBe('0');
     await expect(page.getByTestId('queue-tab-count-alarms').innerText()).resolves.toBe(String(before));
+  });
+
+  it('scrolls the detail pane so the dispatch list and the whole timeline are reachable on a smaller screen (1366×768)', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByTestId('queue-tab-alarms').click();
+    await page.getByTestId('queue-filter-p1').click();
+    await page.getByTestId('queue-row').first().click();
+    await page.getByTestId('action-dispatch').click();
+    const units = page.getByTestId('dispatch-unit');
+    await units.first().waitFor();
+    const detail = page.getByTestId('console-detail');
+    const box = (await detail.boundingBox())!;
+    // The operator's wheel over the pane reaches the last unit and the last timeline step.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 4000);
+    await expect.poll(() => detail.evaluate((element) => element.scrollTop)).toBeGreaterThan(0);
+    const inView = async (locator: typeof units): Promise<boolean> => {
+      const item = (await locator.boundingBox())!;
+      return item.y >= box.y - 1 && item.y + item.height <= box.y + box.height + 1;
+    };
+    await expect.poll(() => inView(page.getByTestId('timeline-step').last())).toBe(true);
+    // Wheeling back up reaches the last unit of the dispatch list.
+    let reached = await inView(units.last());
+    for (let step = 0; step < 40 && !reached; step++) {
+      await page.mouse.wheel(0, -100);
+      await page.waitForTimeout(30);
+      reached = await inView(units.last());
+    }
+    expect(reached).toBe(true);
+    await page.screenshot({ path: path.join(screenshots, 'console-volume-1366.png') });
+    await page.setViewportSize({ width: 1920, height: 1080 });
   });
 });

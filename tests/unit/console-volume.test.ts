@@ -120,7 +120,7 @@ describe(useConsoleQueueStore.name, () => {
     let seq = 0;
     for (let i = 0; i < 150; i++) alarms.applyChange({ seq: ++seq, alarm: camera(`c${i}`, { districtCode: i % 2 ? '410402' : '410403' }) });
     for (let i = 0; i < 150; i++) alarms.applyChange({ seq: ++seq, alarm: makeAlarm({ id: `s${i}`, deviceId: `SOS-${i}` }) });
-    alarms.applyChange({ seq: ++seq, alarm: makeAlarm({ id: 'drill', drill: true }) });
+    alarms.applyChange({ seq: seq + 1, alarm: makeAlarm({ id: 'drill', drill: true }) });
     shelves.applySnapshot([shelf('CAM-c0')]);
 
     expect(sut.counts).toEqual({ alarms: 299, drills: 1, shelved: 1 });
