@@ -97,11 +97,14 @@ export async function runPainted(options: { quick: boolean }): Promise<ScenarioR
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
+    const sortedStored = [...storedAfter].sort((a, b) => a - b);
+    const screenShare = latencies.map((ms, index) => ms - (storedAfter[index] ?? 0)).sort((a, b) => a - b);
     report.figures.push(
       { metric: 'ingest → painted p50', value: `${percentile(sorted, 50).toFixed(0)} ms` },
       { metric: 'ingest → painted p99', value: `${p99.toFixed(0)} ms`, target: `< ${TARGET_P99_MS} ms`, pass: p99 < TARGET_P99_MS },
       { metric: 'ingest → painted max', value: `${sorted.at(-1)?.toFixed(0)} ms` },
-      { metric: 'ingest POST answered (stored) p50 / p99', value: `${percentile([...storedAfter].sort((a, b) => a - b), 50).toFixed(0)} / ${percentile([...storedAfter].sort((a, b) => a - b), 99).toFixed(0)} ms` },
+      { metric: 'ingest POST answered (stored) p50 / p99', value: `${percentile(sortedStored, 50).toFixed(0)} / ${percentile(sortedStored, 99).toFixed(0)} ms` },
+      { metric: 'painted − POST answered p50 / p99 (the screen’s share; < 0: painted first)', value: `${percentile(screenShare, 50).toFixed(0)} / ${percentile(screenShare, 99).toFixed(0)} ms` },
       { metric: 'open alarms in the queue meanwhile', value: `${openAtStart}`, target: `≥ ${OPEN_BEFORE}`, pass: openAtStart >= OPEN_BEFORE },
     );
     report.notes.push('The POST is sent from the page, so start and paint are read on the page’s own clock; the paint is the first requestAnimationFrame callback that finds the new queue row.');
