@@ -55,14 +55,16 @@ export function isBulkable(alarm: Alarm): boolean {
 }
 
 /**
- * The alarm to select when the operator has none (or the one selected has closed): the newest
- * real P1 still waiting for acknowledgement. Null when the selection should stay as it is.
+ * The alarm to select when the operator has none: the newest real P1 still waiting for
+ * acknowledgement. A selected alarm that is open is kept; one that has closed stays in view (its
+ * outcome) until a P1 arrives after it closed. Null when the selection should stay as it is.
  */
 export function autoSelection(open: Iterable<Alarm>, selected: Alarm | null): Alarm | null {
   if (selected && isOpenState(selected.state)) return null;
   let newest: Alarm | null = null;
   for (const alarm of open) {
     if (alarm.drill || alarm.priority !== 1 || alarm.state !== 'new') continue;
+    if (selected && alarm.receivedAt <= selected.updatedAt) continue;
     if (!newest || alarm.receivedAt > newest.receivedAt || (alarm.receivedAt === newest.receivedAt && alarm.id > newest.id)) newest = alarm;
   }
   return newest && newest.id !== selected?.id ? newest : null;

@@ -1,3 +1,4 @@
+import { postAlarmEn } from './en.postAlarm.js';
 import { consoleEn } from './en.console.js';
 import { adminEn } from './en.admin.js';
 import { authEn } from './en.auth.js';
@@ -292,6 +293,7 @@ export const en: MessageSchema = {
   ...authEn,
   ...adminEn,
   ...drillEn,
+  ...postAlarmEn,
   ...consoleEn,
   language: {
     switchTo: '中文',

@@ -1,3 +1,4 @@
+import { postAlarmZhCN } from './zh-CN.postAlarm.js';
 import { consoleZhCN } from './zh-CN.console.js';
 import { adminZhCN } from './zh-CN.admin.js';
 import { authZhCN } from './zh-CN.auth.js';
@@ -291,6 +292,7 @@ export const zhCN = {
   ...authZhCN,
   ...adminZhCN,
   ...drillZhCN,
+  ...postAlarmZhCN,
   ...consoleZhCN,
   language: {
     switchTo: 'English',

@@ -63,9 +63,9 @@ export const useConsoleStore = defineStore('console', () => {
   }
 
   /**
-   * With nothing selected (or the selected alarm closed), selects the newest real P1 waiting for
-   * acknowledgement: the operator's eyes go where the first minute counts. A selection whose alarm
-   * is open is never taken away.
+   * With nothing selected, selects the newest real P1 waiting for acknowledgement: the operator's
+   * eyes go where the first minute counts. A selection whose alarm is open is never taken away; a
+   * closed one (its outcome in view) only by a P1 that arrived after it closed.
    */
   function selectIfNone(): void {
     const next = autoSelection(alarms.open.values(), selected.value);

@@ -71,6 +71,8 @@ export interface Database {
     actor: string;
     at: string;
     note: string | null;
+    /** English of a system step's note (`note` is zh-CN). */
+    note_en: string | null;
   };
   /** Camera fault tickets (24 h restore deadline, 附件3). */
   camera_faults: {
@@ -182,7 +184,7 @@ export interface Database {
   };
   /** A drill's observer checklist, in `position` order. */
   drill_checklist: { drill_id: string; item_id: string; position: number; label: string; points: number; checked_by: string | null; checked_at: string | null };
-  /** Shelved devices (0008): a shelf in force has `ended_at` null; `end_reason` is `expired` or `unshelved`. */
+  /** Shelved devices (0009): a shelf in force has `ended_at` null; `end_reason` is `expired` or `unshelved`. */
   shelves: {
     id: string;
     device_id: string;

@@ -82,10 +82,13 @@ describe(autoSelection.name, () => {
     expect(autoSelection([older, newer, acked, drill, intrusion], null)?.id).toBe('newer');
   });
 
-  it('keeps a selection while its alarm is open, and replaces it once closed', () => {
+  it('keeps a selection while its alarm is open, and a closed one until a P1 arrives after it closed', () => {
     const selected = camera('mine');
     expect(autoSelection([older, newer, selected], selected)).toBeNull();
-    expect(autoSelection([older, newer], { ...selected, state: 'resolved' })?.id).toBe('newer');
+    const closedBefore = { ...selected, state: 'resolved' as const, updatedAt: '2025-03-02T08:00:03Z' };
+    expect(autoSelection([older, newer], closedBefore)?.id).toBe('newer');
+    const closedAfter = { ...selected, state: 'resolved' as const, updatedAt: '2025-03-02T08:00:09Z' };
+    expect(autoSelection([older, newer], closedAfter)).toBeNull();
   });
 
   it('selects nothing when no P1 waits', () => {
