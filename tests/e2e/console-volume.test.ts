@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume
     expect(rendered).toBeLessThan(60);
     await page.screenshot({ path: path.join(screenshots, 'console-volume.png') });
     await page.getByTestId('alarm-queue').screenshot({ path: path.join(screenshots, 'console-volume-queue.png') });
+    copyFileSync(path.join(screenshots, 'console-volume.png'), path.join(ROOT, 'docs/screenshots/console-volume.png'));
     await page.getByTestId('queue-list').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
     const last = [...open].filter((alarm) => !alarm.drill).sort((a, b) => b.priority - a.priority || (a.receivedAt < b.receivedAt ? 1 : -1))[0]!;
     await page.locator(`[data-testid="queue-row"][data-alarm-id="${last.id}"]`).waitFor({ timeout: ON_SCREEN_MS });
