@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Alarm } from './domain/alarm.js';
-import { findDistrict } from './domain/districts.js';
 import type { DrillScore } from './rules/drill-score.js';
-import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from './rules/response.js';
+import { DEFAULT_RESPONSE_TARGETS, responseTarget, type ResponseTargets } from './rules/response.js';
 
 /**
  * Emergency drills (应急演练) run live from the command centre: planned for a school, started and
@@ -90,14 +89,19 @@ export const DEFAULT_DRILL_CHECKLIST: readonly { id: string; label: string; poin
 /** Points of each timed milestone reached within its target (half when reached late, none when missed). */
 export const MILESTONE_POINTS: Record<TimedMilestone, number> = { acknowledged: 15, dispatched: 15, on_scene: 15, handled: 15 };
 
+/** The "1-3-5" figures a drill falls back to when a target of its P1 alarm is configured off. */
+const DRILL_FALLBACK = { acknowledge: 60, onScene: 180 } as const;
+
 /**
- * Default targets from the "1-3-5" response targets: acknowledge within the acknowledge target,
- * dispatch within twice it, on scene within the district's on-scene target (city 3 min, elsewhere
- * 5), handled within ten minutes after that (practice; each drill may set its own).
+ * Default targets from the P1 (one-key SOS) response targets, the alarm a drill raises:
+ * acknowledge within the acknowledge target, dispatch within twice it, on scene within the
+ * district's on-scene target (city 3 min, elsewhere 5), handled within ten minutes after that
+ * (practice; each drill may set its own).
  */
 export function defaultDrillTargets(districtCode: string, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): DrillTargets {
-  const onScene = findDistrict(districtCode)?.urban ? targets.onSceneUrbanSeconds : targets.onSceneOtherSeconds;
-  return { acknowledged: targets.acknowledgeSeconds, dispatched: targets.acknowledgeSeconds * 2, on_scene: onScene, handled: onScene + 600 };
+  const acknowledge = responseTarget(targets, 1, 'acknowledge', districtCode) ?? DRILL_FALLBACK.acknowledge;
+  const onScene = Math.max(acknowledge * 2, responseTarget(targets, 1, 'onScene', districtCode) ?? DRILL_FALLBACK.onScene);
+  return { acknowledged: acknowledge, dispatched: acknowledge * 2, on_scene: onScene, handled: onScene + 600 };
 }
 
 const text = (what: string, max: number) =>
