@@ -2,14 +2,18 @@
  * Ingest → painted: in headless Chromium running the real operator console, the time from just
  * before the ingest POST (sent from the page itself, so both ends read one clock) to the first
  * animation frame in which the alarm's queue row is in the DOM (performance marks inside
- * requestAnimationFrame). Target: p99 under 250 ms.
+ * requestAnimationFrame). Target: p99 under 250 ms — with 300 open alarms already in the queue
+ * (issue 11: the console at volume), so every paint re-sorts and re-lays out a full queue.
  */
-import { chromiumAvailable, launchBrowser, signInContext } from '../tests/helpers/browser.js';
-import { ensureClientBuild, registryDevices, SYSTEM_TOKEN, startSystem } from '../tests/helpers/system.js';
+import { chromiumAvailable, launchBrowser, signInApi, signInContext } from '../tests/helpers/browser.js';
+import { connectClient } from '../tests/helpers/server.js';
+import { ensureClientBuild, postEvent, registryDevices, SYSTEM_TOKEN, startSystem } from '../tests/helpers/system.js';
 import type { ScenarioReport } from './lib/report.js';
 import { BENCH_ADMIN_PASSWORD } from './lib/server.js';
 
 const TARGET_P99_MS = 250;
+/** Open alarms in the queue before the first measured one: camera faults (P4), one per camera, across schools. */
+const OPEN_BEFORE = 300;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -22,7 +26,7 @@ export async function runPainted(options: { quick: boolean }): Promise<ScenarioR
     id: 'painted',
     title: 'Ingest → painted on the operator console (headless Chromium)',
     requirement: 'in headless Chromium running the real console, from ingest to the alarm painted on screen … ingest → painted p99 under 250 ms',
-    setup: `city dataset, simulator off, ${alarms} SOS alarms one at a time 300 ms apart, console at 1920×1080`,
+    setup: `city dataset, simulator off, ${OPEN_BEFORE} open camera-fault alarms (P4) in the queue first, then ${alarms} SOS alarms one at a time 300 ms apart (each closed by a second operator once painted, as a busy centre would), console at 1920×1080`,
     figures: [],
     notes: [],
   };
@@ -35,6 +39,14 @@ export async function runPainted(options: { quick: boolean }): Promise<ScenarioR
   const browser = await launchBrowser();
   try {
     const buttons = (await registryDevices(system.url, 'kind=sos')).slice(0, alarms);
+    const allCameras = await registryDevices(system.url, 'kind=camera');
+    const step = Math.max(1, Math.floor(allCameras.length / OPEN_BEFORE));
+    const cameras = allCameras.filter((_, index) => index % step === 0).slice(0, OPEN_BEFORE);
+    const at = new Date().toISOString();
+    await postEvent(system.url, cameras.map((camera, index) => ({ id: `bench-open-${index}`, type: 'camera.fault', deviceId: camera.id, fault: 'video_loss', at })));
+    // A second operator closes each measured SOS once painted, so the next one lands near the top as the first did.
+    const closer = connectClient(system.url, { cookie: (await signInApi(system.url, 'admin', BENCH_ADMIN_PASSWORD)).cookie });
+    await closer.live;
     // The console is a signed-in page: the administrator's session, given to the browser context.
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     await signInContext(context, system.url, 'admin', BENCH_ADMIN_PASSWORD);
@@ -42,19 +54,25 @@ export async function runPainted(options: { quick: boolean }): Promise<ScenarioR
     await page.addInitScript('window.__name = (f) => f; localStorage.setItem("xiaoan.operator", "基准测试")');
     await page.goto(`${system.url}/console`);
     await page.waitForSelector('[data-testid="alarm-queue"]', { timeout: 60_000 });
+    await page.waitForFunction((open) => Number(document.querySelector('[data-testid="queue-count-total"]')?.textContent) >= open, OPEN_BEFORE, { timeout: 60_000 });
     await page.waitForTimeout(2_000);
+    const openAtStart = Number(await page.getByTestId('queue-count-total').innerText());
 
     const latencies: number[] = [];
+    /** When the POST was answered (the alarm stored): how much of the wait was the server's, not the screen's. */
+    const storedAfter: number[] = [];
     for (const button of buttons) {
       const ms = await page.evaluate(
         async ({ deviceId, token }) => {
-          const known = new Set([...document.querySelectorAll('[data-testid="queue-row"]')].map((row) => row.getAttribute('data-alarm-id')));
-          const painted = new Promise<number>((resolve) => {
+          // The new SOS is the only real P1 row the page has not shown before (earlier ones are closed).
+          const p1Rows = () => [...document.querySelectorAll('[data-testid="queue-row"][data-priority="1"][data-drill="false"]')];
+          const known = new Set(p1Rows().map((row) => row.getAttribute('data-alarm-id')));
+          const painted = new Promise<{ at: number; id: string }>((resolve) => {
             const check = () => {
-              const fresh = [...document.querySelectorAll('[data-testid="queue-row"]')].some((row) => !known.has(row.getAttribute('data-alarm-id')));
+              const fresh = p1Rows().find((row) => !known.has(row.getAttribute('data-alarm-id')));
               if (fresh) {
                 performance.mark('painted');
-                resolve(performance.now());
+                resolve({ at: performance.now(), id: fresh.getAttribute('data-alarm-id') ?? '' });
               } else requestAnimationFrame(check);
             };
             requestAnimationFrame(check);
@@ -66,21 +84,31 @@ export async function runPainted(options: { quick: boolean }): Promise<ScenarioR
             headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
             body: JSON.stringify({ type: 'alarm.sos', deviceId, at: new Date().toISOString() }),
           });
-          return (await painted) - started;
+          const stored = performance.now() - started;
+          const seen = await painted;
+          return { ms: seen.at - started, stored, id: seen.id };
         },
         { deviceId: button.id, token: SYSTEM_TOKEN },
       );
-      latencies.push(ms);
+      latencies.push(ms.ms);
+      storedAfter.push(ms.stored);
+      await closer.socket.emitWithAck('alarm:cancel', { id: ms.id, note: 'bench: measured' });
       await page.waitForTimeout(300);
     }
     const sorted = [...latencies].sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
+    const sortedStored = [...storedAfter].sort((a, b) => a - b);
+    const screenShare = latencies.map((ms, index) => ms - (storedAfter[index] ?? 0)).sort((a, b) => a - b);
     report.figures.push(
       { metric: 'ingest → painted p50', value: `${percentile(sorted, 50).toFixed(0)} ms` },
       { metric: 'ingest → painted p99', value: `${p99.toFixed(0)} ms`, target: `< ${TARGET_P99_MS} ms`, pass: p99 < TARGET_P99_MS },
       { metric: 'ingest → painted max', value: `${sorted.at(-1)?.toFixed(0)} ms` },
+      { metric: 'ingest POST answered (stored) p50 / p99', value: `${percentile(sortedStored, 50).toFixed(0)} / ${percentile(sortedStored, 99).toFixed(0)} ms` },
+      { metric: 'painted − POST answered p50 / p99 (the screen’s share; < 0: painted first)', value: `${percentile(screenShare, 50).toFixed(0)} / ${percentile(screenShare, 99).toFixed(0)} ms` },
+      { metric: 'open alarms in the queue meanwhile', value: `${openAtStart}`, target: `≥ ${OPEN_BEFORE}`, pass: openAtStart >= OPEN_BEFORE },
     );
     report.notes.push('The POST is sent from the page, so start and paint are read on the page’s own clock; the paint is the first requestAnimationFrame callback that finds the new queue row.');
+    closer.socket.disconnect();
   } finally {
     await browser.close();
     await system.kill();

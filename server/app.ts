@@ -119,9 +119,10 @@ export function createApp(deps: AppDeps): App {
     posts: deps.posts,
     schoolCameras: deps.schoolCameras,
     registry: deps.registry,
+    shelves: deps.shelves,
     replayLimit: deps.replayLimit,
     log: deps.log,
   });
-  handleConnections(io, broadcaster, { alarms: deps.alarms, audit: deps.audit, auth: deps.auth, log: deps.log });
+  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log });
   return { app, server, io, broadcaster };
 }

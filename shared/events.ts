@@ -4,6 +4,7 @@ import type { CameraFault, CameraSummary, PostLive, SchoolCameraCount, SchoolSta
 import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
 import type { DrillDetail } from './drill.js';
 import type { SessionUser } from './auth.js';
+import type { BulkCommand, BulkResult, Shelf, ShelfChange, ShelveCommand, UnshelveCommand } from './console.js';
 
 /** `alarm` payload: one new or changed alarm with its change number. `seq` only grows, across restarts too. */
 export interface AlarmChange {
@@ -53,6 +54,10 @@ export interface ServerToClientEvents {
   'post:status': (payload: { changes: PostLive[] }) => void;
   /** A drill (应急演练) planned, started, ended, cancelled or ticked, or its drill alarm changed: the whole drill with its alarm. */
   drill: (detail: DrillDetail) => void;
+  /** A device shelved (搁置) or taken off the shelf (expired or un-shelved early), to every screen that sees its school. */
+  shelf: (change: ShelfChange) => void;
+  /** Sent after `alarm:live` at every (re)connect: the shelves in force that the screen may see. */
+  'shelf:snapshot': (payload: { shelves: Shelf[] }) => void;
 }
 
 type Command<E extends AlarmCommandEvent> = (payload: AlarmCommandPayload<E>, ack: (result: Ack<Alarm>) => void) => void;
@@ -76,6 +81,15 @@ export interface ClientToServerEvents {
   'alarm:cancel': Command<'alarm:cancel'>;
   /** Records the hand-off to the 110 alarm centre: `sent`, then `acked` by 110. Never for drills. */
   'alarm:handoff': Command<'alarm:handoff'>;
+  /**
+   * One action (ack, resolve, false_alarm) with one reason on up to 500 P3/P4 alarms; each alarm
+   * gets its own transition and audit entry, and its own result (P1/P2 are refused: one by one).
+   */
+  'alarm:bulk': (payload: BulkCommand, ack: (result: Ack<BulkResult>) => void) => void;
+  /** Shelves a device's P3/P4 alarms for a set time (never an SOS or intrusion device). */
+  'shelf:add': (payload: ShelveCommand, ack: (result: Ack<Shelf>) => void) => void;
+  /** Takes a device off the shelf before its time is up. */
+  'shelf:remove': (payload: UnshelveCommand, ack: (result: Ack<Shelf>) => void) => void;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { postAlarmEn } from './en.postAlarm.js';
+import { consoleEn } from './en.console.js';
 import { adminEn } from './en.admin.js';
 import { authEn } from './en.auth.js';
 import { deskEn } from './en.desk.js';
@@ -143,7 +144,6 @@ export const en: MessageSchema = {
     title: 'Alarm queue',
     empty: 'No open alarms',
     order: 'by priority, then waiting time',
-    more: '{count} more alarms not listed (lower in priority and waiting time)',
   },
   timer: {
     acknowledge: 'Ack',
@@ -293,6 +293,7 @@ export const en: MessageSchema = {
   ...adminEn,
   ...drillEn,
   ...postAlarmEn,
+  ...consoleEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

@@ -1,4 +1,5 @@
 import { postAlarmZhCN } from './zh-CN.postAlarm.js';
+import { consoleZhCN } from './zh-CN.console.js';
 import { adminZhCN } from './zh-CN.admin.js';
 import { authZhCN } from './zh-CN.auth.js';
 import { deskZhCN } from './zh-CN.desk.js';
@@ -142,7 +143,6 @@ export const zhCN = {
     title: '报警队列',
     empty: '当前无待处置报警',
     order: '按优先级、等待时间排序',
-    more: '另有 {count} 条报警未列出（按优先级、等待时间排在后面）',
   },
   timer: {
     acknowledge: '确认',
@@ -292,6 +292,7 @@ export const zhCN = {
   ...adminZhCN,
   ...drillZhCN,
   ...postAlarmZhCN,
+  ...consoleZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

@@ -2,12 +2,14 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/commands.js';
-import type { Ack, AlarmChange } from '../../shared/events.js';
+import type { Ack, AlarmChange, ClientToServerEvents } from '../../shared/events.js';
+import type { LocalizedText } from '../../shared/domain/index.js';
 import { createWallSocket, type WallSocket } from '../socket.js';
 import { useAlarmStore } from './alarms.js';
 import { useDrillStore } from './drills.js';
 import { useFieldStore } from './field.js';
 import { useSessionStore } from './session.js';
+import { useShelfStore } from './shelves.js';
 import { useWallStore } from './wall.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
 
@@ -49,6 +51,18 @@ export type ConnectionLogEntry =
 export type CommandOutcome =
   | { ok: true; alarm: Alarm }
   | { ok: false; reason: 'refused'; error: string; message: LocalizedText | null }
+  | { ok: false; reason: 'offline' | 'timeout' };
+
+/** The console's volume commands (bulk, shelving), answered with their own data rather than one alarm. */
+export type ConsoleCommandEvent = 'alarm:bulk' | 'shelf:add' | 'shelf:remove';
+/** A volume command's payload. */
+export type ConsoleCommandPayload<E extends ConsoleCommandEvent> = Parameters<ClientToServerEvents[E]>[0];
+/** What a volume command's acknowledgement carries when it succeeded. */
+export type ConsoleCommandData<E extends ConsoleCommandEvent> = Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>['data'];
+/** A volume command's outcome: the server's data, its refusal (with the words in both languages), or no answer. */
+export type RequestOutcome<T> =
+  | { ok: true; data: T }
+  | { ok: false; reason: 'refused'; error: string; message?: LocalizedText }
   | { ok: false; reason: 'offline' | 'timeout' };
 
 /** The server's words when the handshake carries no (or an ended) session. */
@@ -150,6 +164,8 @@ export const useConnectionStore = defineStore('connection', () => {
     socket.on('camera:faults', ({ changes }) => field.applyFaultChanges(changes));
     socket.on('post:status', ({ changes }) => field.applyPostChanges(changes));
     socket.on('drill', (detail) => useDrillStore().applyDetail(detail));
+    socket.on('shelf', (change) => useShelfStore().applyChange(change));
+    socket.on('shelf:snapshot', ({ shelves }) => useShelfStore().applySnapshot(shelves));
     socket.on('disconnect', (reason) => {
       // Only this store closes the socket on purpose (stop()): not a lost link.
       if (reason === 'io client disconnect') return;
@@ -207,6 +223,21 @@ export const useConnectionStore = defineStore('connection', () => {
     }
   }
 
+  /** Sends a volume command (bulk, shelving) and waits for the answer; refused at once while the link is down. */
+  async function request<E extends ConsoleCommandEvent>(event: E, payload: ConsoleCommandPayload<E>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<RequestOutcome<ConsoleCommandData<E>>> {
+    if (!socket?.connected) return { ok: false, reason: 'offline' };
+    const timed = socket.timeout(timeoutMs);
+    // As in command(): the typed map cannot pick one signature from a union of event names.
+    const emitWithAck = timed.emitWithAck as (event: E, payload: ConsoleCommandPayload<E>) => Promise<Ack<ConsoleCommandData<E>>>;
+    try {
+      const answer = await emitWithAck.call(timed, event, payload);
+      if (answer.ok) return { ok: true, data: answer.data };
+      return { ok: false, reason: 'refused', error: answer.error, ...(answer.message ? { message: answer.message } : {}) };
+    } catch {
+      return { ok: false, reason: 'timeout' };
+    }
+  }
+
   function stop(): void {
     flushBuffered();
     if (windowTimer) clearTimeout(windowTimer);
@@ -218,5 +249,5 @@ export const useConnectionStore = defineStore('connection', () => {
     connectedBefore = false;
   }
 
-  return { status, staleSince, reconnectAttempt, lastStalePeriod, log, start, stop, command };
+  return { status, staleSince, reconnectAttempt, lastStalePeriod, log, start, stop, command, request };
 });

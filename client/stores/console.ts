@@ -5,6 +5,7 @@ import type { AlarmAction, Disposition } from '../../shared/rules/alarm-lifecycl
 import { useAlarmStore } from './alarms.js';
 import { useConnectionStore, type CommandOutcome } from './connection.js';
 import { useMapViewStore } from './mapView.js';
+import { autoSelection } from '../console-queue.js';
 
 /** What the operator asked for, with what that action needs. */
 export type ActionRequest =
@@ -61,6 +62,16 @@ export const useConsoleStore = defineStore('console', () => {
     mapView.focusSchool(alarm.schoolId);
   }
 
+  /**
+   * With nothing selected, selects the newest real P1 waiting for acknowledgement: the operator's
+   * eyes go where the first minute counts. A selection whose alarm is open is never taken away; a
+   * closed one (its outcome in view) only by a P1 that arrived after it closed.
+   */
+  function selectIfNone(): void {
+    const next = autoSelection(alarms.open.values(), selected.value);
+    if (next) select(next);
+  }
+
   /** Sends `request` on the selected alarm; one command at a time. */
   async function act(request: ActionRequest): Promise<CommandOutcome | null> {
     const alarm = selected.value;
@@ -76,5 +87,5 @@ export const useConsoleStore = defineStore('console', () => {
     }
   }
 
-  return { selectedId, selected, pending, feedback, select, act };
+  return { selectedId, selected, pending, feedback, select, selectIfNone, act };
 });

@@ -12,6 +12,7 @@ import { transitionUnitMigration } from './migrations/0005_transition_unit.js';
 import { accessMigration } from './migrations/0006_access.js';
 import { drillsMigration } from './migrations/0007_drills.js';
 import { transitionNoteEnMigration } from './migrations/0008_transition_note_en.js';
+import { shelvesMigration } from './migrations/0009_shelves.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -95,6 +96,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006_access': accessMigration(dialect),
     '0007_drills': drillsMigration,
     '0008_transition_note_en': transitionNoteEnMigration,
+    '0009_shelves': shelvesMigration,
   };
 }
 

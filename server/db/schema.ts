@@ -184,6 +184,21 @@ export interface Database {
   };
   /** A drill's observer checklist, in `position` order. */
   drill_checklist: { drill_id: string; item_id: string; position: number; label: string; points: number; checked_by: string | null; checked_at: string | null };
+  /** Shelved devices (0009): a shelf in force has `ended_at` null; `end_reason` is `expired` or `unshelved`. */
+  shelves: {
+    id: string;
+    device_id: string;
+    school_id: string;
+    district_code: string;
+    reason: string;
+    shelved_by: string;
+    shelved_at: string;
+    until: string;
+    ended_at: string | null;
+    ended_by: string | null;
+    end_reason: string | null;
+    end_note: string | null;
+  };
   /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed. */
   alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
 }

@@ -50,7 +50,7 @@ function fromState(alarm: Alarm, actor: string): AlarmState | null {
  * Where the screen is, for the audit log: the peer address, or — when the peer is a reverse proxy
  * on this machine (the same trust as Express's `trust proxy: loopback`) — the address it forwarded.
  */
-function addressOf(socket: XiaoanSocket): string | null {
+export function addressOf(socket: XiaoanSocket): string | null {
   const peer = socket.handshake.address;
   const forwarded = socket.handshake.headers['x-forwarded-for'];
   const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';

@@ -13,6 +13,8 @@ import type { RegistryService } from '../services/registry.service.js';
 import type { SchoolCameraService } from '../services/school-camera.service.js';
 import type { SchoolStatusService } from '../services/school-status.service.js';
 import type { Logger } from '../logger.js';
+import type { ShelfService } from '../services/shelf.service.js';
+import type { ShelfChange } from '../../shared/console.js';
 
 /** Messages between server nodes (through the Redis adapter when REDIS_URL is set). */
 export interface InterNodeEvents {
@@ -75,6 +77,7 @@ interface BroadcasterDeps {
   posts: GuardPostService;
   schoolCameras: SchoolCameraService;
   registry: RegistryService;
+  shelves: ShelfService;
   replayLimit: number;
   log: Logger;
 }
@@ -116,6 +119,12 @@ export class Broadcaster {
     this.deps.io.to([ROOMS.alarmsCity, ROOMS.alarmsDistrict(districtCode), ROOMS.alarmsSchool(schoolId)]).emit('drill', detail);
   };
 
+  /** A shelf's change, like a drill's, goes to every screen that sees the device's school (all nodes). */
+  private readonly onShelf = (change: ShelfChange) => {
+    const { districtCode, schoolId } = change.shelf;
+    this.deps.io.to([ROOMS.alarmsCity, ROOMS.alarmsDistrict(districtCode), ROOMS.alarmsSchool(schoolId)]).emit('shelf', change);
+  };
+
   constructor(private readonly deps: BroadcasterDeps) {}
 
   start(): void {
@@ -125,6 +134,7 @@ export class Broadcaster {
     this.deps.events.on('alarm.changed', this.onLocalAlarms);
     this.deps.io.on('alarm:changes', this.onRemoteAlarms);
     this.deps.events.on('drill.changed', this.onDrill);
+    this.deps.events.on('shelf.changed', this.onShelf);
     this.timers.push(setInterval(() => this.pushHealth(), STATUS_PUSH_MS));
   }
 
@@ -132,6 +142,7 @@ export class Broadcaster {
     this.deps.events.off('alarm.changed', this.onLocalAlarms);
     this.deps.io.off('alarm:changes', this.onRemoteAlarms);
     this.deps.events.off('drill.changed', this.onDrill);
+    this.deps.events.off('shelf.changed', this.onShelf);
     this.timers.forEach(clearInterval);
     this.timers = [];
   }
@@ -294,6 +305,8 @@ export class Broadcaster {
       if (socket.disconnected) return;
       await socket.join(roomsOf(user));
       socket.emit('alarm:live', { seq, serverTime: new Date().toISOString() });
+      // In the same queue step: a shelf change announced after this reaches the screen after it.
+      socket.emit('shelf:snapshot', { shelves: await this.deps.shelves.list(user) });
     });
   }
 }

@@ -9,6 +9,8 @@ import type { AuthService } from '../auth/auth.service.js';
 import { SESSION_COOKIE } from '../http/auth.routes.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import { registerAlarmHandlers } from './alarm.handlers.js';
+import { registerConsoleHandlers } from './console.handlers.js';
+import type { ShelfService } from '../services/shelf.service.js';
 import type { Broadcaster, XiaoanServer, XiaoanSocket } from './broadcaster.js';
 
 const handshakeSchema = z.object({
@@ -133,10 +135,11 @@ function sessionRoom(sessionKey: string): string {
  * Registers each new screen's command handlers and hands it to the broadcaster's catch-up;
  * a failed catch-up disconnects it so it retries.
  */
-export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; audit: AuditService; auth: AuthService; log: Logger }): void {
+export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; shelves: ShelfService; audit: AuditService; auth: AuthService; log: Logger }): void {
   const { log } = deps;
   io.on('connection', (socket) => {
     registerAlarmHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });
+    registerConsoleHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });
     broadcaster.catchUp(socket, socket.data.lastSeq).catch((error: unknown) => {
       log.error({ err: error, socket: socket.id }, 'catch-up failed; disconnecting the screen so it retries');
       socket.disconnect(true);

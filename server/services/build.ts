@@ -27,6 +27,8 @@ import { buildComplianceServices, type ComplianceServices } from './compliance-b
 import { DrillRepository } from '../db/drill.repository.js';
 import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../../shared/rules/response.js';
 import { DrillService } from './drill.service.js';
+import { ShelfRepository } from '../db/shelf.repository.js';
+import { ShelfService } from './shelf.service.js';
 
 /** 护学岗 settings from the configuration (XIAOAN_POST_GRACE_MINUTES, XIAOAN_POST_SETTLE_SECONDS). */
 export interface GuardPostSettings {
@@ -56,6 +58,8 @@ export interface Services extends ComplianceServices {
   viewerLinks: ViewerLinkService;
   /** Live drills (应急演练). */
   drills: DrillService;
+  /** Shelved devices (搁置). */
+  shelves: ShelfService;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
@@ -104,6 +108,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     responseTargets: deps.responseTargets ?? DEFAULT_RESPONSE_TARGETS,
   });
   await drills.init();
+  const audit = new AuditService({ db: store.db, clock });
+  const shelves = new ShelfService({ repository: new ShelfRepository(store.db), writes, events, clock, registry });
 
   return {
     ...complianceServices,
@@ -119,14 +125,19 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     patrol,
     ingest,
     auth,
-    audit: new AuditService({ db: store.db, clock }),
+    audit,
     ingestTokens: new IngestTokenService({ db: store.db, clock, builtInToken: deps.ingestToken, log }),
     viewerLinks: new ViewerLinkService({ db: store.db, clock, auth }),
     drills,
+    shelves,
     async tick() {
       cameras.sweep();
       await posts.evaluate();
       await drills.refresh();
+      // A shelf that ran out is on the audit record too, under the system's name.
+      for (const shelf of await shelves.expire()) {
+        await audit.append({ actor: 'system', action: 'shelf.expired', target: shelf.deviceId, details: { shelvedBy: shelf.shelvedBy, until: shelf.until } });
+      }
     },
   };
 }

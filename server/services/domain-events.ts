@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { AlarmChange } from '../../shared/events.js';
 import type { CameraState } from '../../shared/domain/index.js';
 import type { DrillDetail } from '../../shared/drill.js';
+import type { ShelfChange } from '../../shared/console.js';
 
 /** One camera whose live state changed. */
 export interface CameraStateChange {
@@ -31,6 +32,8 @@ export interface DomainEventMap {
   'activity.stored': [events: ActivityEvent[]];
   /** A drill planned, started, ended, cancelled, ticked, or its drill alarm changed (stored first). */
   'drill.changed': [detail: DrillDetail];
+  /** A device shelved, un-shelved or its shelf expired (stored first). */
+  'shelf.changed': [change: ShelfChange];
 }
 
 /** A typed in-process event bus. */

@@ -6,3 +6,4 @@ export * from './guard-post.js';
 export * from './patrol.js';
 export * from './coverage.js';
 export * from './compliance/index.js';
+export * from './shelving.js';

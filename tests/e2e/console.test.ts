@@ -102,7 +102,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('operator console 
     await postEvent(baseUrl, { id: 'e2e-console-intrusion', type: 'alarm.intrusion', deviceId: intrusionDevice.id, at: new Date(system.now()).toISOString() });
     await postEvent(baseUrl, { id: 'e2e-console-sos', type: 'alarm.sos', deviceId: sosDevice.id, at: new Date(system.now()).toISOString() });
 
-    // The SOS tops the queue (priority 1, real), with its acknowledge timer running; the drill is last and marked.
+    // The SOS tops the queue (priority 1, real), with its acknowledge timer running; the drill is apart and marked.
     const rowA = pageA.locator('[data-testid="queue-row"][data-drill="false"]').filter({ hasText: school.name });
     await rowA.waitFor({ timeout: 5_000 });
     sosAlarmId = (await rowA.getAttribute('data-alarm-id')) ?? '';
@@ -113,9 +113,13 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('operator console 
     const ackTimer = rowA.getByTestId('response-timer').first();
     await expect(ackTimer.getAttribute('data-phase')).resolves.toBe('running');
     await expect(ackTimer.innerText()).resolves.toMatch(/确认\s*0:[0-5]\d/); // running, well inside the 1-minute target
+    // The drill is in its own section, one click away and counted; the working queue holds real alarms only.
+    await expect(pageA.locator('[data-testid="queue-row"][data-drill="true"]').count()).resolves.toBe(0);
+    await expect(pageA.getByTestId('queue-tab-count-drills').innerText()).resolves.toBe('1');
+    await pageA.getByTestId('queue-tab-drills').click();
     const drillRow = pageA.locator('[data-testid="queue-row"][data-drill="true"]');
     await expect(drillRow.getByTestId('drill-badge').innerText()).resolves.toBe('演练');
-    await expect(pageA.getByTestId('queue-row').last().getAttribute('data-drill')).resolves.toBe('true');
+    await pageA.getByTestId('queue-tab-alarms').click();
     await expect.poll(() => pageA.getByTestId('sound-control').getAttribute('data-sound')).toBe('alerting');
 
     // Clicking it opens the alarm and its school: address, guards, gate cameras, nearest police.

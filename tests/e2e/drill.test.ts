@@ -81,6 +81,7 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     // The console works the drill alarm (shown apart, marked 演练): acknowledge, dispatch, on scene, resolve.
     await consolePage.goto(`${system.url}/console`);
     await consolePage.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
+    await consolePage.getByTestId('queue-tab-drills').click();
     const row = consolePage.locator(`[data-testid="queue-row"][data-alarm-id="${alarmId}"]`);
     await expect(row.getAttribute('data-drill')).resolves.toBe('true');
     await row.click();

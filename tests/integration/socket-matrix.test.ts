@@ -24,6 +24,10 @@ const SAMPLE_PAYLOAD: { [E in SocketEvent]: (id: string) => Parameters<ClientToS
   'alarm:false': (id) => ({ id, note: 'matrix test' }),
   'alarm:cancel': (id) => ({ id, note: 'matrix test' }),
   'alarm:handoff': (id) => ({ id, step: 'sent' }),
+  'alarm:bulk': (id) => ({ ids: [id], action: 'ack', note: 'matrix test' }),
+  // A camera of the alarm's school: allowed roles shelve it (or find it shelved already), never the role refused.
+  'shelf:add': () => ({ deviceId: `CAM-${SCHOOL}-01`, minutes: 15, reason: 'matrix test' }),
+  'shelf:remove': () => ({ deviceId: `CAM-${SCHOOL}-02` }),
 };
 
 const EVENTS = Object.keys(SOCKET_POLICY) as SocketEvent[];

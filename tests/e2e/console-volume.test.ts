@@ -1,0 +1,204 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm, Device } from '../../shared/domain/index.js';
+import type { DrillAnswer } from '../../shared/drill.js';
+import type { Session } from '../helpers/auth.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInApi, signInContext } from '../helpers/browser.js';
+import { ensureClientBuild, faketimeAvailable, postEvent, registryDevices, ROOT, shanghaiInstant, startSystem, type RunningSystem } from '../helpers/system.js';
+
+const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
+/** A school-day gate peak: Monday 2026-12-07 07:35 Asia/Shanghai. */
+const PEAK = shanghaiInstant('2026-12-07T07:35:00');
+const ON_SCREEN_MS = 10_000;
+
+async function openAlarms(police: Session): Promise<Alarm[]> {
+  const response = await police.get('/api/v1/alarms?state=open&limit=5000');
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { alarms: Alarm[] }).alarms;
+}
+
+describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume: 300+ open alarms and a drill (e2e, pinned 07:35)', () => {
+  let system: RunningSystem;
+  let browser: Browser;
+  let page: Page;
+  let police: Session;
+  let newestSos: Alarm;
+  let drillAlarm: Alarm;
+  const at = (): string => new Date(system.now()).toISOString();
+
+  beforeAll(async () => {
+    ensureClientBuild();
+    system = await startSystem({ startAt: PEAK });
+    police = await signInApi(system.url, 'police', DEMO_PASSWORD);
+    const [sos, intrusion, cameras] = await Promise.all([registryDevices(system.url, 'kind=sos'), registryDevices(system.url, 'kind=intrusion'), registryDevices(system.url, 'kind=camera')]);
+    // The drill runs at the school of the last SOS button; no real alarm is raised there.
+    const drillButton = sos.at(-1)!;
+    const elsewhere = (devices: Device[]) => devices.filter((device) => device.schoolId !== drillButton.schoolId);
+    // One device per school where it can be: alarms across many schools, as in a storm.
+    const oneEach = (devices: Device[], count: number) => {
+      const seen = new Set<string | null>();
+      return elsewhere(devices).filter((device) => !seen.has(device.schoolId) && seen.add(device.schoolId)).slice(0, count);
+    };
+    const sosReal = oneEach(sos, 40);
+    const intrusions = oneEach(intrusion, 60);
+    const faulty = oneEach(cameras, 220);
+    expect(sosReal).toHaveLength(40);
+    expect(faulty.length).toBeGreaterThanOrEqual(200);
+    const events = [
+      ...faulty.map((device, i) => ({ id: `vol-cam-${i}`, type: 'camera.fault', deviceId: device.id, at: at(), fault: 'video_loss' })),
+      ...intrusions.map((device, i) => ({ id: `vol-int-${i}`, type: 'alarm.intrusion', deviceId: device.id, at: at() })),
+      ...sosReal.slice(0, -1).map((device, i) => ({ id: `vol-sos-${i}`, type: 'alarm.sos', deviceId: device.id, at: at() })),
+    ];
+    await postEvent(system.url, events);
+    // The last SOS comes a moment later: the newest unacknowledged P1.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await postEvent(system.url, { id: 'vol-sos-last', type: 'alarm.sos', deviceId: sosReal.at(-1)!.id, at: at() });
+
+    // A drill at one school, started with its alarm raised from the school's one-key button.
+    const planned = await police.send('POST', '/api/v1/drills', { schoolId: drillButton.schoolId, scenario: '校门口持刀人员演练', plannedFor: at() });
+    expect(planned.status).toBe(201);
+    const drillId = ((await planned.json()) as DrillAnswer).drill.id;
+    expect((await police.send('POST', `/api/v1/drills/${drillId}/start`, { raiseAlarm: true })).status).toBe(200);
+
+    const open = await openAlarms(police);
+    expect(open.filter((alarm) => !alarm.drill).length).toBeGreaterThanOrEqual(300);
+    drillAlarm = open.find((alarm) => alarm.drill)!;
+    expect(drillAlarm).toBeDefined();
+    newestSos = open.find((alarm) => alarm.deviceId === sosReal.at(-1)!.id && !alarm.drill)!;
+
+    browser = await launchBrowser();
+    page = await newScreenPage(browser);
+    await page.clock.install({ time: system.now() });
+    await signInContext(page.context(), system.url, 'police', DEMO_PASSWORD);
+    await page.goto(`${system.url}/console`);
+    await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 20_000 });
+    mkdirSync(screenshots, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.discard();
+  });
+
+  it('lists every open alarm, with the drill one click away in its own section, and selects the newest P1 by itself', async () => {
+    const open = await openAlarms(police);
+    const real = open.filter((alarm) => !alarm.drill).length;
+    await expect.poll(() => page.getByTestId('queue-count-total').innerText(), { timeout: ON_SCREEN_MS }).toBe(String(open.length));
+    await expect(page.getByTestId('queue-tab-count-alarms').innerText()).resolves.toBe(String(real));
+    await expect(page.getByTestId('queue-tab-count-drills').innerText()).resolves.toBe('1');
+    // Nothing was clicked: the newest unacknowledged real P1 is the one in the detail pane.
+    await expect.poll(() => page.getByTestId('alarm-detail').getAttribute('data-alarm-id'), { timeout: ON_SCREEN_MS }).toBe(newestSos.id);
+    // The list is virtual: a few dozen rows in the page, never all 300, and the last alarm is reached by scrolling.
+    const rendered = await page.getByTestId('queue-row').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(60);
+    await page.screenshot({ path: path.join(screenshots, 'console-volume.png') });
+    await page.getByTestId('alarm-queue').screenshot({ path: path.join(screenshots, 'console-volume-queue.png') });
+    copyFileSync(path.join(screenshots, 'console-volume.png'), path.join(ROOT, 'docs/screenshots/console-volume.png'));
+    await page.getByTestId('queue-list').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
+    const last = [...open].filter((alarm) => !alarm.drill).sort((a, b) => b.priority - a.priority || (a.receivedAt < b.receivedAt ? 1 : -1))[0]!;
+    await page.locator(`[data-testid="queue-row"][data-alarm-id="${last.id}"]`).waitFor({ timeout: ON_SCREEN_MS });
+
+    // The drill alarm: one click on its section, one on its row.
+    await page.getByTestId('queue-tab-drills').click();
+    const drillRow = page.locator(`[data-testid="queue-row"][data-alarm-id="${drillAlarm.id}"]`);
+    await drillRow.click();
+    await expect(page.getByTestId('alarm-detail').getAttribute('data-alarm-id')).resolves.toBe(drillAlarm.id);
+    await expect(page.getByTestId('drill-banner').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(screenshots, 'console-volume-drill.png') });
+  });
+
+  it('narrows the list with the filters, which stay in view', async () => {
+    await page.getByTestId('queue-tab-alarms').click();
+    await page.getByTestId('queue-filter-p1').click();
+    await expect.poll(() => page.getByTestId('queue-shown').innerText()).toMatch(/^显示 40 \//);
+    const priorities = await page.locator('[data-testid="queue-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-priority')));
+    expect(new Set(priorities)).toEqual(new Set(['1']));
+    await page.getByTestId('queue-filter-p1').click();
+    await page.getByTestId('queue-filter-type').selectOption('intrusion');
+    await expect.poll(() => page.getByTestId('queue-shown').innerText()).toMatch(/^显示 60 \//);
+    await page.getByTestId('queue-filter-type').selectOption('');
+    await page.getByTestId('queue-filter-district').selectOption('410402');
+    await expect.poll(async () => new Set(await page.locator('[data-testid="queue-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-district'))))).toEqual(new Set(['410402']));
+    await page.getByTestId('queue-list').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
+    await expect(page.getByTestId('queue-filters').isVisible()).resolves.toBe(true);
+    await page.getByTestId('queue-filter-clear').click();
+  });
+
+  it('acknowledges every P4 of a district in one go with one reason, each alarm on its own', async () => {
+    await page.getByTestId('queue-filter-p4').click();
+    await page.getByTestId('queue-filter-district').selectOption('410402');
+    await page.getByTestId('bulk-check-all').click();
+    const count = Number((await page.getByTestId('bulk-count').innerText()).match(/\d+/)?.[0]);
+    expect(count).toBeGreaterThan(0);
+    await page.getByTestId('bulk-action-ack').click();
+    await page.getByTestId('bulk-note').fill('网络中断所致，已通知运维');
+    await page.getByTestId('bulk-submit').click();
+    await expect.poll(() => page.getByTestId('bulk-summary').innerText(), { timeout: 30_000 }).toBe(`完成 ${count} 条，未执行 0 条`);
+    const acked = (await openAlarms(police)).filter((alarm) => alarm.districtCode === '410402' && alarm.priority === 4);
+    expect(acked.length).toBe(count);
+    for (const alarm of acked) {
+      expect(alarm.state).toBe('acknowledged');
+      expect(alarm.transitions.at(-1)).toMatchObject({ action: 'ack', note: '网络中断所致，已通知运维' });
+    }
+    await expect.poll(() => page.locator('[data-testid="queue-row"][data-state="new"]').count(), { timeout: ON_SCREEN_MS }).toBe(0);
+    await page.getByTestId('queue-filter-clear').click();
+  });
+
+  it('shelves a nuisance camera: its alarm leaves the queue for the shelf, with who, why and the time left', async () => {
+    const before = Number(await page.getByTestId('queue-tab-count-alarms').innerText());
+    await page.getByTestId('queue-filter-p4').click();
+    const row = page.getByTestId('queue-row').first();
+    const deviceAlarm = (await row.getAttribute('data-alarm-id'))!;
+    await row.click();
+    await page.getByTestId('shelve-open').click();
+    await page.getByTestId('shelve-minutes-60').click();
+    await page.getByTestId('shelve-reason').fill('摄像头反复掉线，已报修');
+    await page.getByTestId('shelve-submit').click();
+    await expect.poll(() => page.getByTestId('queue-tab-count-shelved').innerText()).toBe('1');
+    await expect(page.getByTestId('queue-tab-count-alarms').innerText()).resolves.toBe(String(before - 1));
+    await page.getByTestId('queue-tab-shelved').click();
+    await page.getByTestId('queue-filter-clear').click();
+    await expect(page.locator(`[data-testid="queue-row"][data-alarm-id="${deviceAlarm}"]`).isVisible()).resolves.toBe(true);
+    const item = page.getByTestId('shelf-item');
+    await expect(item.innerText()).resolves.toContain('摄像头反复掉线，已报修');
+    await expect(item.getByTestId('shelf-left').innerText()).resolves.toMatch(/^剩余 (59:[0-5]\d|1:00:00)$/);
+    await page.screenshot({ path: path.join(screenshots, 'console-volume-shelf.png') });
+    await item.getByTestId('shelf-unshelve').click();
+    await expect.poll(() => page.getByTestId('queue-tab-count-shelved').innerText()).toBe('0');
+    await expect(page.getByTestId('queue-tab-count-alarms').innerText()).resolves.toBe(String(before));
+  });
+
+  it('scrolls the detail pane so the dispatch list and the whole timeline are reachable on a smaller screen (1366×768)', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByTestId('queue-tab-alarms').click();
+    await page.getByTestId('queue-filter-p1').click();
+    await page.getByTestId('queue-row').first().click();
+    await page.getByTestId('action-dispatch').click();
+    const units = page.getByTestId('dispatch-unit');
+    await units.first().waitFor();
+    const detail = page.getByTestId('console-detail');
+    const box = (await detail.boundingBox())!;
+    // The operator's wheel over the pane reaches the last unit and the last timeline step.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 4000);
+    await expect.poll(() => detail.evaluate((element) => element.scrollTop)).toBeGreaterThan(0);
+    const inView = async (locator: typeof units): Promise<boolean> => {
+      const item = (await locator.boundingBox())!;
+      return item.y >= box.y - 1 && item.y + item.height <= box.y + box.height + 1;
+    };
+    await expect.poll(() => inView(page.getByTestId('timeline-step').last())).toBe(true);
+    // Wheeling back up reaches the last unit of the dispatch list.
+    let reached = await inView(units.last());
+    for (let step = 0; step < 40 && !reached; step++) {
+      await page.mouse.wheel(0, -100);
+      await page.waitForTimeout(30);
+      reached = await inView(units.last());
+    }
+    expect(reached).toBe(true);
+    await page.screenshot({ path: path.join(screenshots, 'console-volume-1366.png') });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+});
