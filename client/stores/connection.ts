@@ -11,7 +11,6 @@ import { useFieldStore } from './field.js';
 import { useSessionStore } from './session.js';
 import { useShelfStore } from './shelves.js';
 import { useWallStore } from './wall.js';
-import type { LocalizedText } from '../../shared/domain/text.js';
 
 /** Wait before reconnecting after the server itself closed the socket (a restart, a kick). */
 const SERVER_CLOSE_RETRY_MS = 3_000;
