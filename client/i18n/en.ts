@@ -5,6 +5,7 @@ import { drillEn } from './en.drill.js';
 import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 import { kioskEn } from './en.kiosk.js';
+import { mapLabelsEn } from './en.mapLabels.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
@@ -292,6 +293,7 @@ export const en: MessageSchema = {
   ...authEn,
   ...adminEn,
   ...drillEn,
+  ...mapLabelsEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

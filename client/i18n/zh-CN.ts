@@ -4,6 +4,7 @@ import { deskZhCN } from './zh-CN.desk.js';
 import { drillZhCN } from './zh-CN.drill.js';
 import { fieldZhCN } from './zh-CN.field.js';
 import { kioskZhCN } from './zh-CN.kiosk.js';
+import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
 export const zhCN = {
@@ -291,6 +292,7 @@ export const zhCN = {
   ...authZhCN,
   ...adminZhCN,
   ...drillZhCN,
+  ...mapLabelsZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',
