@@ -63,10 +63,10 @@ export function boxesIntersect(a: Box, b: Box): boolean {
 }
 
 /** Boxes bucketed by grid cell: a query looks only at the cells a box covers. */
-class BoxGrid {
-  private readonly cells = new Map<number, Box[]>();
+class BoxGrid<T extends Box = Box> {
+  private readonly cells = new Map<number, T[]>();
 
-  add(box: Box): void {
+  add(box: T): void {
     const x1 = Math.floor((box.left + box.width) / CELL);
     const y1 = Math.floor((box.top + box.height) / CELL);
     for (let x = Math.floor(box.left / CELL); x <= x1; x += 1) {
@@ -85,15 +85,17 @@ class BoxGrid {
     const top = box.top - gap;
     const right = box.left + box.width + gap;
     const bottom = box.top + box.height + gap;
+    return this.some(left, top, right, bottom, (other) => left < other.left + other.width && other.left < right && top < other.top + other.height && other.top < bottom);
+  }
+
+  /** Whether `test` holds for a box in the cells the rectangle covers. */
+  some(left: number, top: number, right: number, bottom: number, test: (box: T) => boolean): boolean {
     const x1 = Math.floor(right / CELL);
     const y1 = Math.floor(bottom / CELL);
     for (let x = Math.floor(left / CELL); x <= x1; x += 1) {
       for (let y = Math.floor(top / CELL); y <= y1; y += 1) {
         const cell = this.cells.get(cellKey(x, y));
-        if (!cell) continue;
-        for (const other of cell) {
-          if (left < other.left + other.width && other.left < right && top < other.top + other.height && other.top < bottom) return true;
-        }
+        if (cell?.some(test)) return true;
       }
     }
     return false;
@@ -128,36 +130,102 @@ function inside(box: Box, options: LabelLayoutOptions, gap: number): boolean {
   return box.left >= gap && box.top >= gap && box.left + box.width <= options.width - gap && box.top + box.height <= options.height - gap;
 }
 
+/** A leader line: from the anchor to the label's nearest point. */
+interface Segment {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** Whether the segment passes through `box` grown by `gap` (Liang–Barsky clipping). */
+export function segmentHitsBox(segment: Segment, box: Box, gap: number): boolean {
+  const dx = segment.x1 - segment.x0;
+  const dy = segment.y1 - segment.y0;
+  let enter = 0;
+  let exit = 1;
+  const edges: [number, number][] = [
+    [-dx, segment.x0 - (box.left - gap)],
+    [dx, box.left + box.width + gap - segment.x0],
+    [-dy, segment.y0 - (box.top - gap)],
+    [dy, box.top + box.height + gap - segment.y0],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) enter = Math.max(enter, t);
+    else exit = Math.min(exit, t);
+    if (enter > exit) return false;
+  }
+  return true;
+}
+
+/** What is placed so far: every box (for overlap), labels alone and leader lines (so lines do not cross labels). */
+interface Placed {
+  boxes: BoxGrid;
+  labels: BoxGrid;
+  /** Each leader line filed under its bounding box. */
+  leaders: BoxGrid<Box & { segment: Segment }>;
+}
+
 /** Places `labels` (see the module comment); the result lists placed labels in priority order. */
 export function layoutLabels(labels: readonly LabelRequest[], options: LabelLayoutOptions): LabelLayout {
   const gap = options.gap ?? 4;
   const radius = options.anchorRadius ?? 24;
   const steps = options.leaderSteps ?? 3;
-  const grid = new BoxGrid();
-  for (const obstacle of options.obstacles ?? []) grid.add(obstacle);
+  const state: Placed = { boxes: new BoxGrid(), labels: new BoxGrid(), leaders: new BoxGrid() };
+  for (const obstacle of options.obstacles ?? []) state.boxes.add(obstacle);
   const ordered = [...labels].sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const placed: LabelPlacement[] = [];
   const unplaced: string[] = [];
   for (const label of ordered) {
-    const found = place(label, options, grid, gap, radius, steps);
+    const found = place(label, options, state, gap, radius, steps);
     if (!found) {
       unplaced.push(label.id);
       continue;
     }
-    grid.add(found.box);
-    placed.push({ id: label.id, ...found.box, displaced: found.displaced });
+    state.boxes.add(found.box);
+    state.labels.add(found.box);
+    if (found.leader) state.leaders.add({ ...segmentBounds(found.leader), segment: found.leader });
+    placed.push({ id: label.id, ...found.box, displaced: found.leader !== null });
   }
   return { placed, unplaced };
 }
 
-function place(label: LabelRequest, options: LabelLayoutOptions, grid: BoxGrid, gap: number, radius: number, steps: number): { box: Box; displaced: boolean } | null {
+function segmentBounds(segment: Segment): Box {
+  const left = Math.min(segment.x0, segment.x1);
+  const top = Math.min(segment.y0, segment.y1);
+  return { left, top, width: Math.abs(segment.x1 - segment.x0), height: Math.abs(segment.y1 - segment.y0) };
+}
+
+function leaderTo(label: LabelRequest, box: Box): Segment {
+  const end = nearestPointOnBox(box, label.x, label.y);
+  return { x0: label.x, y0: label.y, x1: end.x, y1: end.y };
+}
+
+/** Whether a leader line would cross a placed label (lines under labels make both hard to read). */
+function leaderBlocked(leader: Segment, state: Placed): boolean {
+  const { left, top, width, height } = segmentBounds(leader);
+  return state.labels.some(left - 1, top - 1, left + width + 1, top + height + 1, (box) => segmentHitsBox(leader, box, 1));
+}
+
+function place(label: LabelRequest, options: LabelLayoutOptions, state: Placed, gap: number, radius: number, steps: number): { box: Box; leader: Segment | null } | null {
   // The leader line reaches this far per step: about one label height, so labels stack up in rows.
   const step = label.height + 2 * gap;
   for (let ring = 0; ring <= steps; ring += 1) {
     const directions = ring === 0 ? NEAR : FAR;
     for (const [dx, dy] of directions) {
       const box = candidate(label, dx, dy, radius + gap + ring * step * (1 + Math.abs(dx)));
-      if (inside(box, options, gap) && !grid.hits(box, gap)) return { box, displaced: ring > 0 };
+      if (!inside(box, options, gap) || state.boxes.hits(box, gap)) continue;
+      const right = box.left + box.width + gap;
+      const bottom = box.top + box.height + gap;
+      if (state.leaders.some(box.left - gap, box.top - gap, right, bottom, ({ segment }) => segmentHitsBox(segment, box, gap))) continue;
+      const leader = ring > 0 ? leaderTo(label, box) : null;
+      if (leader && leaderBlocked(leader, state)) continue;
+      return { box, leader };
     }
   }
   return null;
