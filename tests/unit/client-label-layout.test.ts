@@ -139,9 +139,14 @@ describe(nearestPointOnBox.name, () => {
 describe(shortSchoolName.name, () => {
   it('drops the city and district the name starts with, and keeps a name that has neither', () => {
     expect(shortSchoolName('平顶山市新华区东环路幼儿园', '410402')).toBe('东环路幼儿园');
-    expect(shortSchoolName('平顶山市第一高级中学', '410402')).toBe('第一高级中学');
+    expect(shortSchoolName('平顶山市舞钢市第一中学', '410481')).toBe('第一中学');
     expect(shortSchoolName('舞钢市第二小学', '410481')).toBe('第二小学');
+    expect(shortSchoolName('鲁山县第一中学', '410423')).toBe('第一中学');
     expect(shortSchoolName('实验小学', '410402')).toBe('实验小学');
-    expect(shortSchoolName('平顶山市新华区', '410402')).toBe('新华区');
+  });
+
+  it('keeps 市 on a city-level school, so it never reads as the district school of the same name', () => {
+    expect(shortSchoolName('平顶山市第二初级中学', '410402')).toBe('市第二初级中学');
+    expect(shortSchoolName('平顶山市新华区第二初级中学', '410402')).toBe('第二初级中学');
   });
 });
