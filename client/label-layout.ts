@@ -39,8 +39,10 @@ export interface LabelLayoutOptions {
   /** The panel the labels must stay inside: (0, 0) to (width, height). */
   width: number;
   height: number;
-  /** Free space kept to the panel's edge and between boxes. */
+  /** Free space kept between boxes. */
   gap?: number;
+  /** Free space kept to the panel's edge (a frame drawn round the map); `gap` unless given. */
+  margin?: number;
   /** Distance from the anchor to the nearest label edge when beside the ring (the ring's radius). */
   anchorRadius?: number;
   /** Boxes no label may touch: the rings' cores, controls and panels drawn over the map. */
@@ -126,8 +128,8 @@ function candidate(label: LabelRequest, dx: number, dy: number, distance: number
   return { left, top, width: label.width, height: label.height };
 }
 
-function inside(box: Box, options: LabelLayoutOptions, gap: number): boolean {
-  return box.left >= gap && box.top >= gap && box.left + box.width <= options.width - gap && box.top + box.height <= options.height - gap;
+function inside(box: Box, options: LabelLayoutOptions, margin: number): boolean {
+  return box.left >= margin && box.top >= margin && box.left + box.width <= options.width - margin && box.top + box.height <= options.height - margin;
 }
 
 /** A leader line: from the anchor to the label's nearest point. */
@@ -219,7 +221,7 @@ function place(label: LabelRequest, options: LabelLayoutOptions, state: Placed, 
     const directions = ring === 0 ? NEAR : FAR;
     for (const [dx, dy] of directions) {
       const box = candidate(label, dx, dy, radius + gap + ring * step * (1 + Math.abs(dx)));
-      if (!inside(box, options, gap) || state.boxes.hits(box, gap)) continue;
+      if (!inside(box, options, options.margin ?? gap) || state.boxes.hits(box, gap)) continue;
       const right = box.left + box.width + gap;
       const bottom = box.top + box.height + gap;
       if (state.leaders.some(box.left - gap, box.top - gap, right, bottom, ({ segment }) => segmentHitsBox(segment, box, gap))) continue;

@@ -60,6 +60,12 @@ describe(layoutLabels.name, () => {
     }
   });
 
+  it('keeps the margin asked for along the edge', () => {
+    const { placed } = layoutLabels([{ id: 'A', x: 590, y: 5, width: 120, height: 28, priority: 1 }], { ...PANEL, margin: 10 });
+    expect(placed[0]!.top).toBeGreaterThanOrEqual(10);
+    expect(placed[0]!.left + placed[0]!.width).toBeLessThanOrEqual(PANEL.width - 10);
+  });
+
   it('leaves out a label that does not fit rather than overlapping (a label wider than the panel)', () => {
     const { placed, unplaced } = layoutLabels([{ id: 'wide', x: 300, y: 200, width: 700, height: 28, priority: 1 }], PANEL);
     expect(placed).toEqual([]);

@@ -15,6 +15,8 @@ export interface LabelledRing {
 
 /** Half the ring's core (40 px + its white halo): labels and other rings' labels keep off it. */
 const CORE_HALF = 24;
+/** Kept clear along the map's edge: the kiosk draws a 6 px frame round a pinned alarm's map. */
+const EDGE = 10;
 /** An overlay covering more than this share of the map is a curtain (a banner), not a panel to avoid. */
 const CURTAIN_SHARE = 0.6;
 
@@ -95,7 +97,7 @@ export function createRingLabeller(map: L.Map, rings: () => Iterable<LabelledRin
       const anchor = anchors.get(ring.id)!;
       return { id: ring.id, x: anchor.x, y: anchor.y, width: ring.label.offsetWidth, height: ring.label.offsetHeight, priority: ring.priority };
     });
-    const layout = layoutLabels(requests, { width: size.x, height: size.y, obstacles, anchorRadius: CORE_HALF + 1, gap: 4 });
+    const layout = layoutLabels(requests, { width: size.x, height: size.y, obstacles, anchorRadius: CORE_HALF + 1, gap: 4, margin: EDGE });
     const placed = new Map(layout.placed.map((box) => [box.id, box]));
     for (const ring of all) {
       const box = placed.get(ring.id);
