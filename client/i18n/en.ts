@@ -7,6 +7,7 @@ import { drillEn } from './en.drill.js';
 import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 import { kioskEn } from './en.kiosk.js';
+import { mapLabelsEn } from './en.mapLabels.js';
 import { timerEn } from './en.timer.js';
 
 /** English, the switchable second language. */
@@ -292,6 +293,7 @@ export const en: MessageSchema = {
   ...authEn,
   ...adminEn,
   ...drillEn,
+  ...mapLabelsEn,
   ...postAlarmEn,
   ...consoleEn,
   language: {

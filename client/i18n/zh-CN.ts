@@ -6,6 +6,7 @@ import { deskZhCN } from './zh-CN.desk.js';
 import { drillZhCN } from './zh-CN.drill.js';
 import { fieldZhCN } from './zh-CN.field.js';
 import { kioskZhCN } from './zh-CN.kiosk.js';
+import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
 import { timerZhCN } from './zh-CN.timer.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
@@ -291,6 +292,7 @@ export const zhCN = {
   ...authZhCN,
   ...adminZhCN,
   ...drillZhCN,
+  ...mapLabelsZhCN,
   ...postAlarmZhCN,
   ...consoleZhCN,
   language: {

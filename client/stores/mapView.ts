@@ -25,6 +25,10 @@ export const useMapViewStore = defineStore('mapView', () => {
   const selectedSchoolId = ref<string | null>(null);
   /** Bumped on every request, so flying to the same school twice flies twice. */
   const focusRequest = ref<{ schoolId: string; serial: number } | null>(null);
+  /** The alarm picked on the map (a ring or its label): the console selects it, the wall marks it in its list. */
+  const selectedAlarmId = ref<string | null>(null);
+  /** Bumped on every pick, so picking the same alarm again (after selecting another in the queue) selects it again. */
+  const alarmRequest = ref<{ alarmId: string; serial: number } | null>(null);
 
   watch(visibleLayers, (value) => {
     try {
@@ -39,14 +43,22 @@ export const useMapViewStore = defineStore('mapView', () => {
   }
 
   function selectSchool(schoolId: string | null): void {
+    if (schoolId !== selectedSchoolId.value) selectedAlarmId.value = null;
     selectedSchoolId.value = schoolId;
   }
 
   /** Selects the school and asks the map to fly to it. */
   function focusSchool(schoolId: string): void {
-    selectedSchoolId.value = schoolId;
+    selectSchool(schoolId);
     focusRequest.value = { schoolId, serial: (focusRequest.value?.serial ?? 0) + 1 };
   }
 
-  return { visibleLayers, selectedSchoolId, focusRequest, toggleLayer, selectSchool, focusSchool };
+  /** An alarm picked on the map: selects it and its school, and flies there. */
+  function pickAlarm(alarmId: string, schoolId: string): void {
+    focusSchool(schoolId);
+    selectedAlarmId.value = alarmId;
+    alarmRequest.value = { alarmId, serial: (alarmRequest.value?.serial ?? 0) + 1 };
+  }
+
+  return { visibleLayers, selectedSchoolId, focusRequest, selectedAlarmId, alarmRequest, toggleLayer, selectSchool, focusSchool, pickAlarm };
 });

@@ -1,0 +1,124 @@
+import type L from 'leaflet';
+import { layoutLabels, nearestPointOnBox, type Box, type LabelRequest } from '../../label-layout.js';
+
+/** One drawn alarm ring whose label the labeller places. */
+export interface LabelledRing {
+  id: string;
+  latLng: L.LatLngExpression;
+  /** The label element, positioned relative to the ring's centre. */
+  label: HTMLElement;
+  /** The leader line from the ring to a displaced label. */
+  leader: HTMLElement;
+  /** Lower is placed first. */
+  priority: number;
+}
+
+/** Half the ring's core (40 px + its white halo): labels and other rings' labels keep off it. */
+const CORE_HALF = 24;
+/** Kept clear along the map's edge: the kiosk draws a 6 px frame round a pinned alarm's map. */
+const EDGE = 10;
+/** An overlay covering more than this share of the map is a curtain (a banner), not a panel to avoid. */
+const CURTAIN_SHARE = 0.6;
+
+function relative(rect: DOMRect, origin: DOMRect): Box {
+  return { left: rect.left - origin.left, top: rect.top - origin.top, width: rect.width, height: rect.height };
+}
+
+/**
+ * Panels drawn over the map (the wall's legend and school card, Leaflet's zoom and scale
+ * controls, anything marked `data-map-obstacle`): a label under them could not be read or clicked.
+ */
+function overlayBoxes(container: HTMLElement): Box[] {
+  const origin = container.getBoundingClientRect();
+  const elements = [
+    ...[...(container.parentElement?.children ?? [])].filter((element) => element !== container),
+    ...container.querySelectorAll('.leaflet-control'),
+    ...document.querySelectorAll('[data-map-obstacle]'),
+  ];
+  const boxes: Box[] = [];
+  for (const element of elements) {
+    const rect = element.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    if (rect.width * rect.height > CURTAIN_SHARE * origin.width * origin.height) continue;
+    boxes.push(relative(rect, origin));
+  }
+  return boxes;
+}
+
+function hide(ring: LabelledRing): void {
+  ring.label.dataset.placed = 'false';
+  ring.label.style.visibility = 'hidden';
+  ring.leader.style.display = 'none';
+}
+
+function show(ring: LabelledRing, box: Box, anchor: L.Point, displaced: boolean): void {
+  ring.label.dataset.placed = 'true';
+  ring.label.style.visibility = '';
+  ring.label.style.left = `${box.left - anchor.x}px`;
+  ring.label.style.top = `${box.top - anchor.y}px`;
+  if (!displaced) {
+    ring.leader.style.display = 'none';
+    return;
+  }
+  const end = nearestPointOnBox(box, anchor.x, anchor.y);
+  const dx = end.x - anchor.x;
+  const dy = end.y - anchor.y;
+  ring.leader.style.display = '';
+  ring.leader.style.width = `${Math.hypot(dx, dy)}px`;
+  ring.leader.style.transform = `rotate(${Math.atan2(dy, dx)}rad)`;
+}
+
+/**
+ * Lays the rings' labels out without overlap inside the map (see label-layout.ts) after every
+ * move, zoom and resize of the map and whenever `schedule()` is called (the rings changed): at
+ * most once per animation frame, reading every size first and writing every position after,
+ * so one layout costs one style recalculation. Answers how many labels found no place.
+ */
+export function createRingLabeller(map: L.Map, rings: () => Iterable<LabelledRing>, laidOut: (unplaced: number) => void): { schedule: () => void; dispose: () => void } {
+  let frame: number | null = null;
+
+  function run(): void {
+    frame = null;
+    const size = map.getSize();
+    const all = [...rings()];
+    const anchors = new Map(all.map((ring) => [ring.id, map.latLngToContainerPoint(ring.latLng)]));
+    const inView = all.filter((ring) => {
+      const anchor = anchors.get(ring.id);
+      return anchor !== undefined && anchor.x >= 0 && anchor.y >= 0 && anchor.x <= size.x && anchor.y <= size.y;
+    });
+    const obstacles = [
+      ...overlayBoxes(map.getContainer()),
+      ...inView.map((ring) => {
+        const anchor = anchors.get(ring.id)!;
+        return { left: anchor.x - CORE_HALF, top: anchor.y - CORE_HALF, width: 2 * CORE_HALF, height: 2 * CORE_HALF };
+      }),
+    ];
+    const requests: LabelRequest[] = inView.map((ring) => {
+      const anchor = anchors.get(ring.id)!;
+      return { id: ring.id, x: anchor.x, y: anchor.y, width: ring.label.offsetWidth, height: ring.label.offsetHeight, priority: ring.priority };
+    });
+    const layout = layoutLabels(requests, { width: size.x, height: size.y, obstacles, anchorRadius: CORE_HALF + 1, gap: 4, margin: EDGE });
+    const placed = new Map(layout.placed.map((box) => [box.id, box]));
+    for (const ring of all) {
+      const box = placed.get(ring.id);
+      const anchor = anchors.get(ring.id);
+      if (box && anchor) show(ring, box, anchor, box.displaced);
+      else hide(ring);
+    }
+    laidOut(layout.unplaced.length);
+  }
+
+  function schedule(): void {
+    if (frame === null) frame = requestAnimationFrame(run);
+  }
+
+  map.on('moveend zoomend resize', schedule);
+  void document.fonts?.ready.then(schedule);
+  return {
+    schedule,
+    dispose: () => {
+      map.off('moveend zoomend resize', schedule);
+      if (frame !== null) cancelAnimationFrame(frame);
+    },
+  };
+}
