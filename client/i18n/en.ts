@@ -5,6 +5,7 @@ import { drillEn } from './en.drill.js';
 import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 import { kioskEn } from './en.kiosk.js';
+import { figuresEn } from './en.figures.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
@@ -29,10 +30,9 @@ export const en: MessageSchema = {
   figures: {
     openAlarms: 'Open alarms',
     priority: 'P{level}',
-    drills: 'Drills',
     schools: 'Schools',
     camerasOnline: 'Cameras online',
-    camerasOffline: '{count} offline/faulty',
+    camerasOffline: '{count} offline / faulty',
     policePosts: 'Police posts',
   },
   alarmList: {
@@ -65,6 +65,7 @@ export const en: MessageSchema = {
   status: {
     alarm: 'Alarm',
     drill: 'Drill',
+    warning: 'Minor alarm',
     fault: 'Device fault',
     normal: 'Normal',
   },
@@ -289,6 +290,7 @@ export const en: MessageSchema = {
   ...fieldEn,
   ...deskEn,
   ...kioskEn,
+  ...figuresEn,
   ...authEn,
   ...adminEn,
   ...drillEn,

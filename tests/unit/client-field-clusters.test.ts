@@ -65,7 +65,7 @@ describe(SchoolClusterIndex.name, () => {
 
   it('stacks the worst cluster last, so it is drawn on top, whatever the sizes', () => {
     const bubble = (id: number, worst: SchoolStatus, count: number): SchoolCluster => ({
-      id, lat: 0, lng: 0, count, worst, counts: { alarm: 0, drill: 0, fault: 0, normal: count }, flagged: [],
+      id, lat: 0, lng: 0, count, worst, counts: { alarm: 0, drill: 0, warning: 0, fault: 0, normal: count }, flagged: [],
     });
     const drawn = [bubble(1, 'alarm', 2), bubble(2, 'normal', 90), bubble(3, 'fault', 40), bubble(4, 'drill', 5)].sort(compareClustersForDrawing);
     expect(drawn.map((c) => c.worst)).toEqual(['normal', 'fault', 'drill', 'alarm']);
