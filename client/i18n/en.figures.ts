@@ -1,6 +1,8 @@
 /** Words for the figures every screen shares (shared/figures.ts): each says what it counts. */
 export const figuresEn = {
   tally: {
+    dismiss: 'Dismiss',
+    deskSchool: 'My school',
     legendCaption: 'Schools by status',
     drillsUnderway: 'Drills (schools)',
     drillAlarms: '{count} drill alarms',

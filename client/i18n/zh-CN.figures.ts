@@ -1,6 +1,8 @@
 /** Words for the figures every screen shares (shared/figures.ts): each says what it counts. */
 export const figuresZhCN = {
   tally: {
+    dismiss: '知道了',
+    deskSchool: '本校台账',
     legendCaption: '学校状态 · 校数',
     drillsUnderway: '演练中（校）',
     drillAlarms: '演练报警 {count}',
