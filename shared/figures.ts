@@ -72,15 +72,3 @@ export function cameraFigure(summary: CameraSummary | null): CameraFigure {
 export function postsDue(counts: Record<PostState, number>): number {
   return counts.on_duty + counts.late + counts.absent;
 }
-
-/** An average with the number of samples it rests on: an average of 1 is not an average of 300. */
-export interface AverageFigure {
-  meanSeconds: number | null;
-  samples: number;
-}
-
-/** The average of a set of durations (seconds), with its sample count. */
-export function averageOf(values: readonly number[]): AverageFigure {
-  if (values.length === 0) return { meanSeconds: null, samples: 0 };
-  return { meanSeconds: values.reduce((sum, value) => sum + value, 0) / values.length, samples: values.length };
-}
