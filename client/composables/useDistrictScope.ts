@@ -42,11 +42,11 @@ export function useScopeBounds(): ComputedRef<LatLngBoundsTuple> {
  * for city-level people, the district's own name (新华区合计) for a county-level person, whose
  * "city total" is only their district.
  */
-export function useScopeTotalLabel(): { totalLabel: ComputedRef<string>; scopeName: ComputedRef<string> } {
+export function useScopeTotalLabel(): { totalLabel: ComputedRef<string>; scopeName: ComputedRef<string>; county: ComputedRef<boolean> } {
   const session = useSessionStore();
   const { t, locale } = useI18n();
   const district = computed(() => (session.user?.districtCode ? findDistrict(session.user.districtCode) : undefined));
   const scopeName = computed(() => (district.value ? (locale.value === 'en' ? district.value.nameEn : district.value.name) : t('coverage.city')));
   const totalLabel = computed(() => (district.value ? t('tally.districtTotal', { district: scopeName.value }) : t('coverage.city')));
-  return { totalLabel, scopeName };
+  return { totalLabel, scopeName, county: computed(() => district.value !== undefined) };
 }
