@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALARM_PRIORITY, ALARM_TYPES } from '../../shared/domain/index.js';
 import { cameraFigure, drillsUnderway, postsDue, realOpenByPriority, schoolStatusCause, schoolStatusFrom } from '../../shared/figures.js';
 import { averageText } from '../../client/averages.js';
+import { buildMatrix } from '../../server/services/compliance-matrix.js';
 import { makeAlarm } from './helpers/alarm.js';
 
 describe(schoolStatusCause.name, () => {
@@ -79,5 +80,12 @@ describe(averageText.name, () => {
   it('shows no average without samples', () => {
     expect(averageText({ meanSeconds: null, count: 0 }, t, 'zh-CN')).toBe('tally.averageNone:{}');
     expect(averageText(null, t, 'en')).toBe('tally.averageNone:{}');
+  });
+});
+
+describe(buildMatrix.name, () => {
+  it("names a one-district matrix's total after the district, never 全市合计", () => {
+    expect(buildMatrix([], new Map(), '2026-12-07', { districtCode: '410402' }).total.name).toBe('新华区合计');
+    expect(buildMatrix([], new Map(), '2026-12-07', {}).total.name).toBe('全市合计');
   });
 });
