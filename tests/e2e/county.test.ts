@@ -5,10 +5,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeBounds } from '../../client/geo.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInContext } from '../helpers/browser.js';
-import { ensureClientBuild, faketimeAvailable, ROOT, shanghaiInstant, startSystem, type RunningSystem } from '../helpers/system.js';
+import { ensureClientBuild, faketimeAvailable, postEvent, registryDevices, ROOT, shanghaiInstant, startSystem, type RunningSystem } from '../helpers/system.js';
 
 const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
 const ON_SCREEN_MS = 15_000;
+const ADMIN_PASSWORD = 'county-e2e-admin-password';
 /** 新华区, the demo county-level accounts' district. */
 const XINHUA = '410402';
 const shapes = JSON.parse(readFileSync(path.join(ROOT, 'assets/geo/pingdingshan-districts.geojson'), 'utf8')) as FeatureCollection;
@@ -70,7 +71,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('a county user see
   beforeAll(async () => {
     ensureClientBuild();
     browser = await launchBrowser();
-    system = await startSystem({ startAt: shanghaiInstant('2026-12-07T07:35:00') });
+    system = await startSystem({ startAt: shanghaiInstant('2026-12-07T07:35:00'), env: { XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
     mkdirSync(screenshots, { recursive: true });
   });
 
@@ -137,4 +138,45 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('a county user see
     await page.screenshot({ path: path.join(screenshots, 'city-wall-en.png') });
     await page.context().close();
   }, 120_000);
+
+  it('holds two-digit 迟到 counts whole in their tiles: wall, device health and the kiosk stage', async () => {
+    // Twelve posts check in now, 35 minutes into their 07:00 window: late (迟到), not on time.
+    const posts = (await registryDevices(system.url, 'kind=post')).slice(0, 12);
+    expect(posts).toHaveLength(12);
+    const at = new Date(system.now()).toISOString();
+    await postEvent(system.url, posts.map((post, index) => ({ id: `late-${index}`, type: 'post.checkin', deviceId: post.id, at })));
+
+    const page = await pageAs('police');
+    await page.goto(`${system.url}/`);
+    await expect.poll(() => page.getByTestId('posts-late').innerText(), { timeout: ON_SCREEN_MS }).toMatch(/迟到 \d{2,}/);
+    await expect(clippedTiles(page, '[data-testid="key-figures"] .figure')).resolves.toEqual([]);
+    await page.goto(`${system.url}/health`);
+    await expect.poll(() => page.getByTestId('health-posts-late').innerText(), { timeout: ON_SCREEN_MS }).toMatch(/迟到 \d{2,}/);
+    await expect(clippedTiles(page, '[data-testid="health-figures"] .health-figure')).resolves.toEqual([]);
+    await page.context().close();
+
+    const login = await fetch(`${system.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }) });
+    const pairs = login.headers.getSetCookie().map((cookie) => cookie.split(';')[0] ?? '');
+    const csrf = pairs.find((pair) => pair.startsWith('xiaoan_csrf='))?.slice('xiaoan_csrf='.length) ?? '';
+    const created = await fetch(`${system.url}/api/v1/admin/viewer-links`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: pairs.join('; '), 'x-csrf-token': csrf },
+      body: JSON.stringify({ name: 'county e2e' }),
+    });
+    expect(created.status).toBe(201);
+    const link = (await created.json()) as { url: string };
+    const kiosk = await newScreenPage(browser);
+    await kiosk.clock.install({ time: system.now() });
+    await kiosk.goto(`${system.url}${link.url}`);
+    await expect.poll(() => kiosk.getByTestId('kiosk-posts-late').innerText(), { timeout: 60_000 }).toMatch(/迟到 \d{2,}/);
+    // The tile's panel clips what spills over: the late count must lie wholly inside it.
+    const inside = await kiosk.evaluate(() => {
+      const panel = document.querySelector('[data-testid="kiosk-posts"]')?.getBoundingClientRect();
+      const late = document.querySelector('[data-testid="kiosk-posts-late"]')?.getBoundingClientRect();
+      return Boolean(panel && late && late.right <= panel.right && late.bottom <= panel.bottom);
+    });
+    expect(inside).toBe(true);
+    await kiosk.screenshot({ path: path.join(screenshots, 'kiosk-late-posts.png') });
+    await kiosk.context().close();
+  }, 180_000);
 });
