@@ -31,6 +31,9 @@ async function main(): Promise<void> {
         log: (message) => log.debug({ simulator: true }, message),
       })
     : null;
+  // The simulator's first batch re-sends today's check-ins so far (with their own times); only
+  // then may a 护学岗 be judged absent, or a start at 07:35 would raise an alarm for every post.
+  void simulator?.ready.then(() => server.services.posts.arm()).catch((error: unknown) => log.error({ err: error }, '护学岗 check not armed'));
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const wallUrl = `http://${shownHost}:${server.port}/`;

@@ -23,6 +23,8 @@ const envSchema = z.object({
     .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
     .default('09-01..01-31,03-01..07-15'),
   XIAOAN_DEMO: onOff.default('on'),
+  XIAOAN_POST_GRACE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
+  XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.string().optional(),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -56,6 +58,12 @@ export interface Config {
   logLevel: string;
   /** School terms (学期) by month-day; drills and inspections are counted per term. */
   semesters: SemesterRule[];
+  /**
+   * 护学岗: minutes into a duty window without a check-in before the post is absent (缺岗) and
+   * an alarm is raised; seconds after a start before absences are raised at all (devices re-send
+   * their check-ins meanwhile; the built-in simulator's start-up batch ends the wait earlier).
+   */
+  posts: { graceMinutes: number; settleSeconds: number };
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
@@ -84,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replayLimit: e.XIAOAN_REPLAY_LIMIT,
     logLevel: e.XIAOAN_LOG_LEVEL,
     semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
+    posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,

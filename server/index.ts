@@ -67,7 +67,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
-  const services = await buildServices({ store, registryRepository, clock, log, semesters: config.semesters, ingestToken });
+  const services = await buildServices({
+    store, registryRepository, clock, log, semesters: config.semesters, ingestToken,
+    posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
+  });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
   if (config.demo) await ensureDemoAccounts(services, log);

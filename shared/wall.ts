@@ -77,5 +77,22 @@ export interface PostLive {
   window: DutyWindow | null;
   /** The check-in counted for that window (ISO), if any. */
   checkedInAt: string | null;
+  /** Minutes (rounded up) that check-in came after the window's start: 0 on time, > 0 迟到 late, null without one. */
+  minutesLate: number | null;
   reason: { zh: string; en: string };
+}
+
+/**
+ * Today's 护学岗 figures of one duty window (`GET /api/v1/posts/figures`): of the posts `due` in
+ * it, how many came on time (按时), late (迟到), were absent (缺岗), are still within the grace
+ * (`pending`) or not due yet (`upcoming`). A post that came after the grace counts as late.
+ */
+export interface PostWindowFigures {
+  window: DutyWindow;
+  due: number;
+  onTime: number;
+  late: number;
+  absent: number;
+  pending: number;
+  upcoming: number;
 }

@@ -1,6 +1,7 @@
 import { useI18n } from 'vue-i18n';
 import { findDistrict, type AlarmState } from '../../shared/domain/index.js';
-import { DISPOSITIONS, type Disposition } from '../../shared/rules/alarm-lifecycle.js';
+import { DISPOSITIONS, SYSTEM_ACTIONS, SYSTEM_DISPOSITIONS, type Disposition, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
+import type { AlarmTransition } from '../../shared/domain/index.js';
 import { useWallStore } from '../stores/wall.js';
 
 const TIMELINE_ACTIONS = ['raise', 'ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked'] as const;
@@ -8,6 +9,14 @@ type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
 function isDisposition(value: string): value is Disposition {
   return (DISPOSITIONS as readonly string[]).includes(value);
+}
+
+function isSystemDisposition(value: string): value is SystemDisposition {
+  return (SYSTEM_DISPOSITIONS as readonly string[]).includes(value);
+}
+
+function isSystemAction(value: string): value is SystemAction {
+  return (SYSTEM_ACTIONS as readonly string[]).includes(value);
 }
 
 /** Names of the things an alarm refers to (districts, units, actors, steps) in the current language. */
@@ -32,7 +41,13 @@ export function useAlarmLabels() {
   }
 
   function action(name: string): string {
+    if (isSystemAction(name)) return t(`systemStep.${name}`);
     return (TIMELINE_ACTIONS as readonly string[]).includes(name) ? t(`timeline.${name as TimelineAction}`) : name;
+  }
+
+  /** A step's note in the screen's language: system steps carry an English one beside the zh-CN `note`. */
+  function note(step: Pick<AlarmTransition, 'note' | 'noteEn'>): string | null {
+    return locale.value === 'en' && step.noteEn ? step.noteEn : step.note;
   }
 
   function state(name: AlarmState): string {
@@ -41,8 +56,9 @@ export function useAlarmLabels() {
 
   function disposition(code: string | null): string {
     if (!code) return '';
+    if (isSystemDisposition(code)) return t(`systemDisposition.${code}`);
     return isDisposition(code) ? t(`disposition.${code}`) : code;
   }
 
-  return { district, unit, actor, action, state, disposition };
+  return { district, unit, actor, action, state, disposition, note };
 }

@@ -1,3 +1,4 @@
+import { postAlarmEn } from './en.postAlarm.js';
 import { adminEn } from './en.admin.js';
 import { authEn } from './en.auth.js';
 import { deskEn } from './en.desk.js';
@@ -294,6 +295,7 @@ export const en: MessageSchema = {
   ...authEn,
   ...adminEn,
   ...drillEn,
+  ...postAlarmEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

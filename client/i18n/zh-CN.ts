@@ -1,3 +1,4 @@
+import { postAlarmZhCN } from './zh-CN.postAlarm.js';
 import { adminZhCN } from './zh-CN.admin.js';
 import { authZhCN } from './zh-CN.auth.js';
 import { deskZhCN } from './zh-CN.desk.js';
@@ -293,6 +294,7 @@ export const zhCN = {
   ...authZhCN,
   ...adminZhCN,
   ...drillZhCN,
+  ...postAlarmZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

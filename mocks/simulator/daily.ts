@@ -63,8 +63,9 @@ export function planDay(input: DailyInput, dayStart: number): PlannedEvent[] {
       const end = dayStart + parseClock(dutyWindow.end);
       const draw = rng();
       if (draw < input.absentShare) continue;
-      // on time: a few minutes early; late: 1–15 minutes after the start
-      const offset = draw < input.absentShare + input.lateShare ? between(rng, 1, 15) : -between(rng, 2, 10);
+      // As at a real gate: almost everyone a few minutes early (1–8), the late ones a few minutes
+      // after the start (1–8: most within the grace, some past it, whose alarm then closes itself).
+      const offset = draw < input.absentShare + input.lateShare ? between(rng, 1, 8) : -between(rng, 1, 8);
       const base = { deviceId: terminal.id, ...(person ? { person } : {}) };
       events.push({ ...base, type: 'post.checkin', at: Math.round(start + offset * MINUTE_MS), windowEnd: end });
       events.push({ ...base, type: 'post.checkout', at: Math.round(end + between(rng, 0, 8) * MINUTE_MS) });

@@ -25,7 +25,7 @@ export interface PlannerConfig {
   accessAnomalyPerHour: number;
   /** Share of alarms flagged `drill: true`. Default 0.1. */
   drillShare: number;
-  /** Share of 护学岗 windows checked in 1–15 min late, and share nobody turns up for. */
+  /** Share of 护学岗 windows checked in 1–8 min late (default 0.06), and share nobody turns up for (default 0.01). */
   lateShare: number;
   absentShare: number;
   /** Patrol rounds through each school's points per day. Default 4. */
@@ -43,8 +43,8 @@ export const DEFAULT_PLANNER_CONFIG: Omit<PlannerConfig, 'seed'> = {
   sosPerHour: 0.5,
   accessAnomalyPerHour: 3,
   drillShare: 0.1,
-  lateShare: 0.05,
-  absentShare: 0.03,
+  lateShare: 0.06,
+  absentShare: 0.01,
   patrolRoundsPerDay: 4,
 };
 

@@ -65,7 +65,7 @@ export class AlarmRepository {
   async insertTransition(trx: Kysely<Database>, alarmId: string, t: AlarmTransition): Promise<void> {
     await trx
       .insertInto('alarm_transitions')
-      .values({ alarm_id: alarmId, action: t.action, unit_id: t.unitId ?? null, from_state: t.from, to_state: t.to, actor: t.actor, at: t.at, note: t.note })
+      .values({ alarm_id: alarmId, action: t.action, unit_id: t.unitId ?? null, from_state: t.from, to_state: t.to, actor: t.actor, at: t.at, note: t.note, note_en: t.noteEn ?? null })
       .execute();
   }
 
@@ -147,7 +147,7 @@ export class AlarmRepository {
 }
 
 function rowToTransition(t: Selectable<Database['alarm_transitions']>): AlarmTransition {
-  return { action: t.action, ...(t.unit_id ? { unitId: t.unit_id } : {}), from: t.from_state as AlarmState | null, to: t.to_state as AlarmState, actor: t.actor, at: t.at, note: t.note };
+  return { action: t.action, ...(t.unit_id ? { unitId: t.unit_id } : {}), from: t.from_state as AlarmState | null, to: t.to_state as AlarmState, actor: t.actor, at: t.at, note: t.note, ...(t.note_en ? { noteEn: t.note_en } : {}) };
 }
 
 function rowToAlarm(r: AlarmRow, transitions: AlarmTransition[]): Alarm {

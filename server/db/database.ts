@@ -11,6 +11,7 @@ import { authMigration } from './migrations/0004_auth.js';
 import { transitionUnitMigration } from './migrations/0005_transition_unit.js';
 import { accessMigration } from './migrations/0006_access.js';
 import { drillsMigration } from './migrations/0007_drills.js';
+import { transitionNoteEnMigration } from './migrations/0008_transition_note_en.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -93,6 +94,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005_transition_unit': transitionUnitMigration,
     '0006_access': accessMigration(dialect),
     '0007_drills': drillsMigration,
+    '0008_transition_note_en': transitionNoteEnMigration,
   };
 }
 

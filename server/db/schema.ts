@@ -71,6 +71,8 @@ export interface Database {
     actor: string;
     at: string;
     note: string | null;
+    /** English of a system step's note (`note` is zh-CN). */
+    note_en: string | null;
   };
   /** Camera fault tickets (24 h restore deadline, 附件3). */
   camera_faults: {

@@ -47,6 +47,11 @@ export function fieldRouter(deps: { faults: FaultService; posts: GuardPostServic
     const visible = new Set(deps.registry.guardPosts().filter((p) => postCovered(scope, p)).map((p) => p.id));
     res.json({ posts: deps.posts.list().filter((p) => visible.has(p.postId)) });
   });
+  router.get('/posts/figures', (req, res) => {
+    const scope = scopeOf(req, deps.registry);
+    const visible = isScoped(scope) ? new Set(deps.registry.guardPosts().filter((p) => postCovered(scope, p)).map((p) => p.id)) : undefined;
+    res.json({ windows: deps.posts.figures(visible) });
+  });
   router.get('/patrol', (req, res) => {
     const query = patrolQuery.safeParse(req.query);
     if (!query.success) {

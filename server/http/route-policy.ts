@@ -54,6 +54,7 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   // Device health, 护学岗, patrol, coverage (server/http/field.routes.ts)
   { method: 'GET', path: '/faults', allow: 'read' },
   { method: 'GET', path: '/posts/status', allow: 'read' },
+  { method: 'GET', path: '/posts/figures', allow: 'read' },
   { method: 'GET', path: '/patrol', allow: 'read' },
   { method: 'GET', path: '/coverage', allow: 'read' },
 

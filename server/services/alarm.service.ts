@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ALARM_PRIORITY, type Alarm, type AlarmTransition, type AlarmType, type School } from '../../shared/domain/index.js';
 import type { Ack, AlarmChange, AlarmSnapshot } from '../../shared/events.js';
-import { decideMove, type AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
+import { decideMove, decideSystemMove, type AlarmAction, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
+import type { LocalizedText } from '../../shared/domain/text.js';
 import type { AlarmQuery, AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -19,6 +20,18 @@ export interface RaiseAlarmInput {
   at: string;
   drill: boolean;
   note: string | null;
+  /** English of the note, for alarms the server raises itself (`note` is then zh-CN). */
+  noteEn?: string;
+  /** Who raised it: `device:<deviceId>` unless given (`system` for an alarm the server detects). */
+  actor?: string;
+}
+
+/** A step the server takes by itself on one alarm (actor `system`), with its note in both languages. */
+export interface SystemStep {
+  id: string;
+  action: SystemAction;
+  disposition: SystemDisposition;
+  note: LocalizedText;
 }
 
 /** An operator's command on one alarm. */
@@ -73,7 +86,7 @@ export class AlarmService {
       await this.alarms.update(trx, folded, open.state);
       return this.alarms.appendChange(trx, folded);
     }
-    const transition: AlarmTransition = { action: 'raise', from: null, to: 'new', actor: `device:${input.deviceId}`, at: now, note: input.note };
+    const transition: AlarmTransition = { action: 'raise', from: null, to: 'new', actor: input.actor ?? `device:${input.deviceId}`, at: now, note: input.note, ...(input.noteEn ? { noteEn: input.noteEn } : {}) };
     const alarm: Alarm = {
       id: randomUUID(),
       type: input.type,
@@ -171,6 +184,29 @@ export class AlarmService {
     if (!outcome.ok) return outcome;
     this.deps.events.emit('alarm.changed', [outcome.data]);
     return { ok: true, data: outcome.data.alarm };
+  }
+
+  /**
+   * A system step (actor `system`): closes an alarm whose cause cleared, as a normal alarm change
+   * (its own `seq`, pushed to every screen). Null when the alarm is gone, closed, or changed meanwhile.
+   */
+  async applySystemStep(step: SystemStep): Promise<Alarm | null> {
+    const change = await this.deps.writes.run(() =>
+      this.deps.store.db.transaction().execute(async (trx): Promise<AlarmChange | null> => {
+        const alarm = await this.alarms.getIn(trx, step.id);
+        if (!alarm) return null;
+        const decision = decideSystemMove(alarm, step.action);
+        if (!decision.ok) return null;
+        const now = isoNow(this.deps.clock);
+        const transition: AlarmTransition = { action: step.action, from: alarm.state, to: decision.to, actor: 'system', at: now, note: step.note.zh, noteEn: step.note.en };
+        const next: Alarm = { ...alarm, state: decision.to, updatedAt: now, disposition: step.disposition, transitions: [...alarm.transitions, transition] };
+        if (!(await this.alarms.update(trx, next, alarm.state))) return null;
+        await this.alarms.insertTransition(trx, alarm.id, transition);
+        return this.alarms.appendChange(trx, next);
+      }),
+    );
+    if (change) this.deps.events.emit('alarm.changed', [change]);
+    return change?.alarm ?? null;
   }
 
   list(query: AlarmQuery): Promise<Alarm[]> {

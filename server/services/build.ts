@@ -16,6 +16,7 @@ import type { Clock } from './clock.js';
 import { DomainEvents } from './domain-events.js';
 import { FaultService } from './fault.service.js';
 import { GuardPostService } from './guard-post.service.js';
+import { DEFAULT_POST_RULES } from '../../shared/rules/guard-post.js';
 import { PatrolService } from './patrol.service.js';
 import { RegistryService } from './registry.service.js';
 import { SchoolStatusService } from './school-status.service.js';
@@ -26,6 +27,13 @@ import { buildComplianceServices, type ComplianceServices } from './compliance-b
 import { DrillRepository } from '../db/drill.repository.js';
 import { DEFAULT_RESPONSE_TARGETS } from '../../shared/rules/response.js';
 import { DrillService } from './drill.service.js';
+
+/** 护学岗 settings from the configuration (XIAOAN_POST_GRACE_MINUTES, XIAOAN_POST_SETTLE_SECONDS). */
+export interface GuardPostSettings {
+  graceMinutes: number;
+  /** How long after a start absences wait for the devices' re-sent check-ins, ms. */
+  settleMs: number;
+}
 
 /** Every domain service, wired to its dependencies and started from the stored state. */
 export interface Services extends ComplianceServices {
@@ -53,7 +61,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; ingestToken: string }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; ingestToken: string; posts?: GuardPostSettings }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -77,10 +85,14 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const schoolCameras = new SchoolCameraService(events);
   schoolCameras.init(registry, cameras.unhealthy());
   const faults = new FaultService({ store, writes, events, registry, repository: faultRepository, log });
-  const posts = new GuardPostService({ registry, events, clock, alarms, log });
+  const posts = new GuardPostService({
+    registry, events, clock, alarms, log,
+    rules: { ...DEFAULT_POST_RULES, graceMinutes: deps.posts?.graceMinutes ?? DEFAULT_POST_RULES.graceMinutes, semesters: deps.semesters ?? DEFAULT_SEMESTERS },
+    settleMs: deps.posts?.settleMs ?? 0,
+  });
   const patrol = new PatrolService({ registry, events, clock });
   const recent = await new ActivityRepository(store.db).since(posts.keepSince());
-  posts.init(recent);
+  posts.init(recent, await alarms.list({ state: 'open', types: ['post_absent'], drill: false, limit: 100_000 }));
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
   const auth = new AuthService({ db: store.db, clock });

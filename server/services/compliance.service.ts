@@ -103,7 +103,9 @@ export class ComplianceService {
     if (this.sources !== sources) return; // read again meanwhile: already up to date
     if (stored) sources.records.set(schoolId, stored.record);
     else sources.records.delete(schoolId);
-    sources.history.set(schoolId, history.reverse());
+    // Like `read()`'s grouping: a school without edits has no entry (never an empty list).
+    if (history.length > 0) sources.history.set(schoolId, history.reverse());
+    else sources.history.delete(schoolId);
     sources.drills.set(schoolId, drills);
     sources.inspections.set(schoolId, inspections);
     sources.selfChecks.set(schoolId, selfChecks);
@@ -239,7 +241,8 @@ const NO_DEVICES: ComplianceInput['devices'] = { camera: [], sos: [], intrusion:
 function stateAsOf(school: School, sources: Sources, end: string): { record: SchoolSecurityRecord; school?: RecordState['school'] } {
   const record = sources.records.get(school.id) ?? blankRecord(school.id);
   const history = sources.history.get(school.id);
-  if (!history || history[history.length - 1]!.at <= end) return { record };
+  const latest = history?.at(-1);
+  if (!history || !latest || latest.at <= end) return { record };
   let state: RecordState = {
     record,
     school: { students: school.students, staff: school.staff, boarding: school.boarding, boarders: school.boarders, guards: school.guards, counterTerror: school.counterTerror },

@@ -1,6 +1,8 @@
-import { DEFAULT_POST_RULES, postStatus, type PostActivity, type PostRules } from '../../shared/rules/guard-post.js';
-import type { PostLive } from '../../shared/wall.js';
-import { shanghaiParts } from '../../shared/time.js';
+import type { Alarm, GuardPost } from '../../shared/domain/index.js';
+import { DEFAULT_POST_RULES, postDay, postStatus, type PostActivity, type PostRules, type PostStatus } from '../../shared/rules/guard-post.js';
+import { isOpenState } from '../../shared/domain/index.js';
+import type { PostLive, PostWindowFigures } from '../../shared/wall.js';
+import { minutesOf, shanghaiParts } from '../../shared/time.js';
 import type { Logger } from '../logger.js';
 import type { AlarmService } from './alarm.service.js';
 import type { Clock } from './clock.js';
@@ -10,32 +12,68 @@ import type { RegistryService } from './registry.service.js';
 /** Check-ins older than this are of no use to any window (the earliest window starts a few hours after midnight). */
 const KEEP_MS = 36 * 3600_000;
 
+/** "HH:MM" in Asia/Shanghai of an instant. */
+function localClock(ms: number): string {
+  const minute = shanghaiParts(ms).minuteOfDay;
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
+
+interface GuardPostDeps {
+  registry: RegistryService;
+  events: DomainEvents;
+  clock: Clock;
+  alarms: AlarmService;
+  log: Logger;
+  rules?: PostRules;
+  /**
+   * After a start, absences are not raised for this long (ms) unless {@link GuardPostService.arm}
+   * is called first: devices and gateways re-send the check-ins they made while the server was down.
+   */
+  settleMs?: number;
+}
+
 /**
  * 护学岗 live state from check-ins (定点定岗定责定人). Re-evaluated on every check-in and on a
- * timer; a post absent at peak time raises one `post_absent` alarm per duty window.
+ * timer. A post with no check-in by the end of the grace raises one `post_absent` alarm per duty
+ * window (the key is kept in the event log, so never again after a restart); the alarm closes
+ * itself with a system step when the post checks in during that window.
  */
 export class GuardPostService {
   private readonly activity = new Map<string, PostActivity[]>();
   private readonly live = new Map<string, PostLive>();
   private readonly pending = new Map<string, PostLive>();
+  /** Open `post_absent` alarms by terminal device: id and when they were opened (ms). */
+  private readonly openAbsences = new Map<string, { id: string; openedAt: number }>();
+  /** Window keys raised, and alarm ids being closed, by this process (each once). */
+  private readonly raised = new Set<string>();
+  private readonly closing = new Set<string>();
+  private raisedDate = '';
+  private armedAt: number;
 
-  constructor(
-    private readonly deps: { registry: RegistryService; events: DomainEvents; clock: Clock; alarms: AlarmService; log: Logger; rules?: PostRules },
-  ) {
+  constructor(private readonly deps: GuardPostDeps) {
+    this.armedAt = deps.clock.now() + (deps.settleMs ?? 0);
     deps.events.on('activity.stored', (events) => {
       this.add(events);
       void this.evaluate();
     });
+    deps.events.on('alarm.changed', (changes) => this.track(changes.map((c) => c.alarm)));
   }
 
-  /** Starts from the stored recent activity. */
-  init(recent: ActivityEvent[]): void {
+  /** Starts from the stored recent activity and the open alarms. */
+  init(recent: ActivityEvent[], openAlarms: Alarm[] = []): void {
     this.add(recent);
+    this.track(openAlarms);
   }
 
   /** Since when stored activity matters (what `init` should be given). */
   keepSince(): string {
     return new Date(this.deps.clock.now() - KEEP_MS).toISOString();
+  }
+
+  /** Absences may be raised from now on (the built-in simulator has sent what its devices did so far). */
+  async arm(): Promise<void> {
+    this.armedAt = Math.min(this.armedAt, this.deps.clock.now());
+    await this.evaluate();
   }
 
   private add(events: ActivityEvent[]): void {
@@ -49,36 +87,63 @@ export class GuardPostService {
     }
   }
 
-  /** Recomputes every post; announces changes and raises an alarm for a post newly absent. */
+  private track(alarms: Alarm[]): void {
+    for (const alarm of alarms) {
+      if (alarm.type !== 'post_absent' || alarm.drill) continue;
+      if (isOpenState(alarm.state)) this.openAbsences.set(alarm.deviceId, { id: alarm.id, openedAt: Date.parse(alarm.openedAt) });
+      else if (this.openAbsences.get(alarm.deviceId)?.id === alarm.id) this.openAbsences.delete(alarm.deviceId);
+    }
+  }
+
+  private rules(): PostRules {
+    return this.deps.rules ?? DEFAULT_POST_RULES;
+  }
+
+  private recent(postId: string, now: number): PostActivity[] {
+    const list = (this.activity.get(postId) ?? []).filter((a) => a.at >= now - KEEP_MS);
+    this.activity.set(postId, list);
+    return list;
+  }
+
+  /** Recomputes every post; announces changes, raises an alarm for an absent post and closes it when the post checks in. */
   async evaluate(): Promise<void> {
     const now = this.deps.clock.now();
-    const rules = this.deps.rules ?? DEFAULT_POST_RULES;
-    const absentNow: { postId: string; live: PostLive }[] = [];
+    const armed = now >= this.armedAt;
+    const date = shanghaiParts(now).date;
+    if (date !== this.raisedDate) {
+      this.raised.clear();
+      this.raisedDate = date;
+    }
+    const work: Promise<void>[] = [];
     for (const post of this.deps.registry.guardPosts()) {
-      const list = (this.activity.get(post.id) ?? []).filter((a) => a.at >= now - KEEP_MS);
-      this.activity.set(post.id, list);
-      const status = postStatus(post, list, now, rules);
+      const status = postStatus(post, this.recent(post.id, now), now, this.rules());
       const live: PostLive = {
         postId: post.id,
         state: status.state,
         window: status.window,
         checkedInAt: status.checkedInAt === null ? null : new Date(status.checkedInAt).toISOString(),
+        minutesLate: status.minutesLate,
         reason: status.reason,
       };
       const previous = this.live.get(post.id);
-      if (previous && JSON.stringify(previous) === JSON.stringify(live)) continue;
-      this.live.set(post.id, live);
-      this.pending.set(post.id, live);
-      if (live.state === 'absent' && previous?.state !== 'absent') absentNow.push({ postId: post.id, live });
+      if (!previous || JSON.stringify(previous) !== JSON.stringify(live)) {
+        this.live.set(post.id, live);
+        this.pending.set(post.id, live);
+      }
+      if (!armed || !status.window) continue;
+      if (status.state === 'absent') work.push(this.raiseAbsent(post, status, now));
+      else if (status.checkedInAt !== null) work.push(this.closeAbsent(post, status, now));
     }
-    for (const { postId, live } of absentNow) await this.raiseAbsent(postId, live, now);
+    await Promise.all(work);
   }
 
-  private async raiseAbsent(postId: string, live: PostLive, now: number): Promise<void> {
-    const terminal = this.deps.registry.postTerminal(postId);
+  private async raiseAbsent(post: GuardPost, status: PostStatus, now: number): Promise<void> {
+    const key = `system:post_absent:${post.id}:${shanghaiParts(now).date}:${status.window?.start ?? ''}`;
+    if (this.raised.has(key)) return;
+    this.raised.add(key);
+    const terminal = this.deps.registry.postTerminal(post.id);
     const school = terminal ? this.deps.registry.schoolOfDevice(terminal) : undefined;
-    if (!terminal || !school || !live.window) return;
-    const key = `system:post_absent:${postId}:${shanghaiParts(now).date}:${live.window.start}`;
+    if (!terminal || !school) return;
     try {
       await this.deps.alarms.raiseOnce(key, {
         type: 'post_absent',
@@ -86,15 +151,62 @@ export class GuardPostService {
         school,
         at: new Date(now).toISOString(),
         drill: false,
-        note: live.reason.zh,
+        note: status.reason.zh,
+        noteEn: status.reason.en,
+        actor: 'system',
       });
     } catch (error) {
-      this.deps.log.error({ err: error, postId }, 'post_absent alarm not raised');
+      this.raised.delete(key);
+      this.deps.log.error({ err: error, postId: post.id }, 'post_absent alarm not raised');
+    }
+  }
+
+  /** Closes the post's absence alarm of the running window once it has checked in. */
+  private async closeAbsent(post: GuardPost, status: PostStatus, now: number): Promise<void> {
+    const terminal = this.deps.registry.postTerminal(post.id);
+    const open = terminal ? this.openAbsences.get(terminal.id) : undefined;
+    if (!open || !status.window || status.checkedInAt === null || this.closing.has(open.id)) return;
+    // Only this window's alarm: one left open from an earlier window is an operator's to close.
+    const windowStart = shanghaiParts(now).dayStartMs + minutesOf(status.window.start) * 60_000;
+    if (open.openedAt < windowStart) return;
+    this.closing.add(open.id);
+    const at = localClock(status.checkedInAt);
+    const late = status.minutesLate ?? 0;
+    try {
+      await this.deps.alarms.applySystemStep({
+        id: open.id,
+        action: 'auto_resolve',
+        disposition: 'post_checked_in',
+        note: late > 0
+          ? { zh: `${at} 签到，迟到 ${late} 分钟`, en: `checked in at ${at}, ${late} min late` }
+          : { zh: `${at} 签到`, en: `checked in at ${at}` },
+      });
+    } catch (error) {
+      this.deps.log.error({ err: error, postId: post.id }, 'post_absent alarm not closed');
+    } finally {
+      this.closing.delete(open.id);
     }
   }
 
   list(): PostLive[] {
     return [...this.live.values()];
+  }
+
+  /** Today's on-time / late / absent counts per duty window, of the posts `visible` (all by default). */
+  figures(visible?: ReadonlySet<string>): PostWindowFigures[] {
+    const now = this.deps.clock.now();
+    const byWindow = new Map<string, PostWindowFigures>();
+    for (const post of this.deps.registry.guardPosts()) {
+      if (visible && !visible.has(post.id)) continue;
+      for (const result of postDay(post, this.recent(post.id, now), now, this.rules())) {
+        const key = `${result.window.start}–${result.window.end}`;
+        const figures = byWindow.get(key) ?? { window: result.window, due: 0, onTime: 0, late: 0, absent: 0, pending: 0, upcoming: 0 };
+        figures.due += 1;
+        figures[result.outcome === 'on_time' ? 'onTime' : result.outcome] += 1;
+        byWindow.set(key, figures);
+      }
+    }
+    return [...byWindow.values()].sort((a, b) => a.window.start.localeCompare(b.window.start) || a.window.end.localeCompare(b.window.end));
   }
 
   /** Posts whose state changed since the last flush. */

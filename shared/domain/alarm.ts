@@ -30,7 +30,8 @@ export const ALARM_PRIORITY: Record<AlarmType, AlarmPriority> = {
 
 /**
  * One stored step of an alarm's life: who moved it from which state to which, when, and why.
- * `action` names the step: `raise` (opened by its device) or an operator action; a step such as
+ * `action` names the step: `raise` (opened by its device), an operator action, or a system step
+ * such as `auto_resolve` (actor `system`); a step such as
  * the 110 hand-off leaves the state as it was (`from` equals `to`).
  */
 export interface AlarmTransition {
@@ -43,6 +44,8 @@ export interface AlarmTransition {
   actor: string;
   at: string;
   note: string | null;
+  /** The note in English, on steps the system writes in both languages (`note` is then zh-CN). */
+  noteEn?: string;
 }
 
 /** An alarm as stored and as sent to screens. Times are ISO-8601 UTC. */

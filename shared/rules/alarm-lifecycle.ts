@@ -11,6 +11,19 @@ export const DISPOSITIONS = ['handled_on_site', 'suspect_controlled', 'medical_a
 /** A disposition code; the UI names it in both languages. */
 export type Disposition = (typeof DISPOSITIONS)[number];
 
+/**
+ * Steps the server takes by itself, never a person: `auto_resolve` closes an alarm whose cause
+ * has cleared (a 护学岗 that was absent has checked in). Refused as a command from a screen.
+ */
+export const SYSTEM_ACTIONS = ['auto_resolve'] as const;
+/** A system step. */
+export type SystemAction = (typeof SYSTEM_ACTIONS)[number];
+
+/** How the server closed an alarm by itself: `post_checked_in` — the absent post reported on duty. */
+export const SYSTEM_DISPOSITIONS = ['post_checked_in'] as const;
+/** A system disposition code; the UI names it in both languages. */
+export type SystemDisposition = (typeof SYSTEM_DISPOSITIONS)[number];
+
 /** The states each action may start from, and where it leads (null: the state does not change). */
 const MOVES: Record<AlarmAction, { from: readonly AlarmState[]; to: AlarmState | null }> = {
   ack: { from: ['new'], to: 'acknowledged' },
@@ -34,6 +47,15 @@ const STATE_NAMES: Record<AlarmState, string> = {
   false_alarm: 'closed as a false alarm',
   cancelled: 'cancelled',
 };
+
+/**
+ * Decides a system step: `auto_resolve` closes any open alarm (even one nobody has acknowledged
+ * yet: its cause is gone, and nobody needs to reset it), and is refused on a closed one.
+ */
+export function decideSystemMove(alarm: Pick<Alarm, 'state'>, action: SystemAction): MoveDecision {
+  if (!isOpenState(alarm.state)) return { ok: false, error: `cannot ${action.replace('_', ' ')} this alarm: it is already ${STATE_NAMES[alarm.state]}` };
+  return { ok: true, to: 'resolved', implicitAck: false };
+}
 
 /** A decision: the state to move to, or the reason the action is refused. */
 export type MoveDecision = { ok: true; to: AlarmState; implicitAck: boolean } | { ok: false; error: string };

@@ -177,3 +177,10 @@ export async function registry<T>(url: string, pathname: string): Promise<T> {
 export async function registryDevices(url: string, query: string): Promise<Device[]> {
   return (await registry<{ devices: Device[] }>(url, `/api/v1/devices?${query}`)).devices;
 }
+
+/**
+ * Monday 2026-12-07, 10:00 in Asia/Shanghai: a school day in term with no 护学岗 window open (the
+ * morning gate ends by 08:30, noon starts at 11:30). For a suite that is not about the gate peak
+ * but whose screens would change with it: `startSystem({ startAt: SCHOOL_DAY_QUIET })`.
+ */
+export const SCHOOL_DAY_QUIET = shanghaiInstant('2026-12-07T10:00:00');

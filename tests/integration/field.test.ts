@@ -84,8 +84,10 @@ describe(`${FaultService.name} and the field services`, () => {
 
   it('marks a 护学岗 absent 5 minutes into its window and raises one post_absent alarm, even across a restart', async () => {
     // Monday 2026-11-30, 07:05 in Asia/Shanghai: G0001 is due 07:00–08:00.
-    const clock = pinnedClock('2026-11-29T23:05:00Z');
+    // Started a minute before, so the settle time after a start (XIAOAN_POST_SETTLE_SECONDS) is over.
+    const clock = pinnedClock('2026-11-29T23:04:00Z');
     const sut = await server(clock);
+    clock.advance(60);
     await sut.tick();
     const posts = await json<{ posts: PostLive[] }>(`${sut.url}/api/v1/posts/status`);
     expect(posts.posts).toEqual([expect.objectContaining({ postId: 'G0001', state: 'absent', window: { start: '07:00', end: '08:00' } })]);

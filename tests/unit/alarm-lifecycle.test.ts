@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlarmState, AlarmTransition } from '../../shared/domain/index.js';
-import { decideMove, type AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
+import { ALARM_ACTIONS, decideMove, decideSystemMove, type AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
 
 const alarm = (state: AlarmState, drill = false, transitions: AlarmTransition[] = []) => ({ state, drill, transitions });
 
@@ -46,5 +46,19 @@ describe(decideMove.name, () => {
     expect(decideMove(alarm('new'), 'handoff_acked')).toMatchObject({ ok: false, error: /not been sent/ });
     expect(decideMove(alarm('new', false, [sent]), 'handoff_acked')).toMatchObject({ ok: true, to: 'new' });
     expect(decideMove(alarm('new', false, [sent]), 'handoff_sent')).toMatchObject({ ok: false, error: /already sent/ });
+  });
+});
+
+describe(decideSystemMove.name, () => {
+  it.each<AlarmState>(['new', 'acknowledged', 'dispatched', 'on_scene'])('closes an open alarm (%s) whose cause cleared as resolved', (from) => {
+    expect(decideSystemMove({ state: from }, 'auto_resolve')).toEqual({ ok: true, to: 'resolved', implicitAck: false });
+  });
+
+  it.each<AlarmState>(['resolved', 'false_alarm', 'cancelled'])('leaves a closed alarm (%s) alone', (from) => {
+    expect(decideSystemMove({ state: from }, 'auto_resolve')).toMatchObject({ ok: false, error: /already/ });
+  });
+
+  it('is no action a person can send', () => {
+    expect(ALARM_ACTIONS).not.toContain('auto_resolve');
   });
 });

@@ -33,7 +33,7 @@ const ticket: CameraFault = {
   id: 7, deviceId: 'CAM-S0001-01', schoolId: 'S0001', districtCode: '410402', reason: 'offline',
   openedAt: '2025-03-03T01:00:00.000Z', deadlineAt: '2025-03-04T01:00:00.000Z', closedAt: null, outageSeconds: null,
 };
-const absent: PostLive = { postId: 'G0001', state: 'absent', window: { start: '07:00', end: '08:00' }, checkedInAt: null, reason: { zh: '', en: '' } };
+const absent: PostLive = { postId: 'G0001', state: 'absent', window: { start: '07:00', end: '08:00' }, checkedInAt: null, minutesLate: null, reason: { zh: '', en: '' } };
 const wall: WallSnapshot = {
   generatedAt: '2025-03-03T01:00:00Z', schools: [], policePosts: [], guardPosts: [], statuses: [],
   cameras: { total: 4, online: 3, offline: 1, fault: 0 }, schoolCameras: [['S0001', 3, 4]],

@@ -19,7 +19,7 @@ function fault(overrides: Partial<CameraFault> & Pick<CameraFault, 'id'>): Camer
 }
 
 function post(postId: string, state: PostLive['state']): PostLive {
-  return { postId, state, window: null, checkedInAt: null, reason: { zh: '', en: '' } };
+  return { postId, state, window: null, checkedInAt: null, minutesLate: null, reason: { zh: '', en: '' } };
 }
 
 /** Answers each URL with the given body once the test says so. */

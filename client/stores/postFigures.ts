@@ -1,0 +1,31 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import type { PostWindowFigures } from '../../shared/wall.js';
+import { getJson } from '../api.js';
+
+/**
+ * Today's 护学岗 figures per duty window (`GET /api/v1/posts/figures`): on time, late (迟到),
+ * absent (缺岗), still within the grace. Read again when a post's state is pushed and as
+ * windows open; only the latest read applies.
+ */
+export const usePostFiguresStore = defineStore('postFigures', () => {
+  const windows = shallowRef<PostWindowFigures[]>([]);
+  const error = ref<string | null>(null);
+  let controller: AbortController | null = null;
+
+  async function load(): Promise<void> {
+    controller?.abort();
+    const mine = (controller = new AbortController());
+    try {
+      const answer = await getJson<{ windows: PostWindowFigures[] }>('/api/v1/posts/figures', mine.signal);
+      if (mine !== controller) return;
+      windows.value = answer.windows;
+      error.value = null;
+    } catch (caught) {
+      if (mine !== controller || mine.signal.aborted) return;
+      error.value = caught instanceof Error ? caught.message : String(caught);
+    }
+  }
+
+  return { windows, error, load };
+});
