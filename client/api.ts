@@ -1,3 +1,6 @@
+import type { LocalizedText } from '../shared/domain/text.js';
+import { isLocalizedText } from './refusal-text.js';
+
 /** A failed HTTP call to the server, with its status (0 when the network failed). */
 export class HttpError extends Error {
   constructor(
@@ -63,11 +66,45 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   return (await response.json()) as T;
 }
 
+/**
+ * A server refusal as a screen uses it: `error` in English (the API contract), `message` in both
+ * UI languages (null from a server that sent none), and each field's words likewise. Show it
+ * through `useRefusalText` (composables/useRefusalText.ts).
+ */
+export interface Refusal {
+  status: number;
+  error: string;
+  message: LocalizedText | null;
+  fields: Record<string, string>;
+  fieldMessages: Record<string, LocalizedText>;
+}
+
 /** A write's answer: the data, or the server's refusal with its status, words and per-field messages. */
-export type WriteResult<T> = { ok: true; data: T } | { ok: false; status: number; error: string; fields: Record<string, string> };
+export type WriteResult<T> = { ok: true; data: T } | ({ ok: false } & Refusal);
 
 /** A write that was not sent (nothing was open to send it for): status 0, no words. */
-export const NOT_SENT: WriteResult<never> = { ok: false, status: 0, error: '', fields: {} };
+export const NOT_SENT: WriteResult<never> = { ok: false, status: 0, error: '', message: null, fields: {}, fieldMessages: {} };
+
+/** A refusal that never reached the server (the network failed): the browser's words as they are. */
+export function networkRefusal(error: unknown): { ok: false } & Refusal {
+  return { ok: false, status: 0, error: error instanceof Error ? error.message : String(error), message: null, fields: {}, fieldMessages: {} };
+}
+
+/** Reads a refusal body (`{ error, message?, fields?, fieldMessages? }`, docs/api.md "Errors"); `fallback` when it has no words. */
+export function refusalOf(status: number, body: unknown, fallback: string): { ok: false } & Refusal {
+  const answer = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const record = (value: unknown) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+  const fields = Object.fromEntries(Object.entries(record(answer.fields)).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  const fieldMessages = Object.fromEntries(Object.entries(record(answer.fieldMessages)).filter((entry): entry is [string, LocalizedText] => isLocalizedText(entry[1])));
+  return {
+    ok: false,
+    status,
+    error: typeof answer.error === 'string' ? answer.error : fallback,
+    message: isLocalizedText(answer.message) ? answer.message : null,
+    fields,
+    fieldMessages,
+  };
+}
 
 /** The HTTP methods that change something. */
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -88,11 +125,5 @@ export async function sendJson<T>(method: WriteMethod, url: string, body?: unkno
   const answer: unknown = response.status === 204 ? null : await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: answer as T };
   check401(response.status);
-  const refusal = (answer ?? {}) as { error?: unknown; fields?: unknown };
-  return {
-    ok: false,
-    status: response.status,
-    error: typeof refusal.error === 'string' ? refusal.error : `${url} answered ${response.status}`,
-    fields: typeof refusal.fields === 'object' && refusal.fields !== null ? (refusal.fields as Record<string, string>) : {},
-  };
+  return refusalOf(response.status, answer, `${url} answered ${response.status}`);
 }

@@ -1,5 +1,5 @@
-import { findDistrict, isOpenState, type Alarm } from '../shared/domain/index.js';
-import { DEFAULT_RESPONSE_TARGETS, timerLevel, type ResponseTargets, type TimerLevel } from '../shared/rules/response.js';
+import { isOpenState, type Alarm } from '../shared/domain/index.js';
+import { DEFAULT_RESPONSE_TARGETS, overrunSeconds, responseTarget, timerLevel, type ResponseTargets, type TimerLevel } from '../shared/rules/response.js';
 
 /**
  * `running`: the step has not happened and the alarm is open; `met`: the step happened and the
@@ -7,30 +7,24 @@ import { DEFAULT_RESPONSE_TARGETS, timerLevel, type ResponseTargets, type TimerL
  */
 export type TimerPhase = 'running' | 'met' | 'stopped';
 
-/** One "1-3-5" timer of an alarm, measured from the server's receipt. */
+/** One response timer of an alarm, measured from the server's receipt. */
 export interface ResponseTimer {
   targetSeconds: number;
   /** Whole seconds from receipt to now (running) or to the step (met) or to the close (stopped). */
   elapsedSeconds: number;
+  /** Whole seconds past the target (0 while in time): shown as 超时 +m:ss. */
+  overrunSeconds: number;
   level: TimerLevel;
   phase: TimerPhase;
 }
 
-/** An alarm's timers: acknowledge for every alarm; on scene only where a unit is expected to go. */
-export interface ResponseTimers {
-  acknowledge: ResponseTimer;
-  onScene: ResponseTimer | null;
-}
-
 /**
- * The on-scene target applies to alarms that send police (one-key SOS, intrusion: priority 1–2).
- * A camera fault or an absent 护学岗 is followed up, not attended within minutes.
+ * An alarm's timers, each null where its priority sets no target: P1/P2 run acknowledge and on
+ * scene (1-3-5), P3 acknowledge only (its own, longer target), P4 none (24 h restore instead).
  */
-export const ON_SCENE_MAX_PRIORITY = 2;
-
-/** The on-scene target of a district: 3 min in the city's own districts, 5 elsewhere. */
-export function onSceneTargetSeconds(districtCode: string, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): number {
-  return findDistrict(districtCode)?.urban ? targets.onSceneUrbanSeconds : targets.onSceneOtherSeconds;
+export interface ResponseTimers {
+  acknowledge: ResponseTimer | null;
+  onScene: ResponseTimer | null;
 }
 
 function stepAt(alarm: Alarm, action: string): number | null {
@@ -44,20 +38,21 @@ function closedAt(alarm: Alarm): number | null {
   return closing ? Date.parse(closing.at) : Date.parse(alarm.updatedAt);
 }
 
-function timer(alarm: Alarm, action: string, targetSeconds: number, now: number): ResponseTimer {
+function timer(alarm: Alarm, action: string, targetSeconds: number | null, now: number): ResponseTimer | null {
+  if (targetSeconds === null) return null;
   const start = Date.parse(alarm.receivedAt);
   const metAt = stepAt(alarm, action);
   const closed = closedAt(alarm);
   const phase: TimerPhase = metAt !== null ? 'met' : closed !== null ? 'stopped' : 'running';
   const end = metAt ?? closed ?? now;
   const elapsedSeconds = Math.max(0, Math.floor((end - start) / 1000));
-  return { targetSeconds, elapsedSeconds, level: timerLevel(elapsedSeconds, targetSeconds), phase };
+  return { targetSeconds, elapsedSeconds, overrunSeconds: overrunSeconds(elapsedSeconds, targetSeconds), level: timerLevel(elapsedSeconds, targetSeconds), phase };
 }
 
-/** Where an alarm stands against the "1-3-5" targets at `now` (ms). */
+/** Where an alarm stands against its priority's targets at `now` (ms). */
 export function responseTimers(alarm: Alarm, now: number, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): ResponseTimers {
   return {
-    acknowledge: timer(alarm, 'ack', targets.acknowledgeSeconds, now),
-    onScene: alarm.priority <= ON_SCENE_MAX_PRIORITY ? timer(alarm, 'arrive', onSceneTargetSeconds(alarm.districtCode, targets), now) : null,
+    acknowledge: timer(alarm, 'ack', responseTarget(targets, alarm.priority, 'acknowledge', alarm.districtCode), now),
+    onScene: timer(alarm, 'arrive', responseTarget(targets, alarm.priority, 'onScene', alarm.districtCode), now),
   };
 }

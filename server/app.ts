@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): App {
   api.use(refuseNul);
   api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
   api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));
-  api.use(adminRouter({ auth: deps.auth, audit: deps.audit, ingestTokens: deps.ingestTokens, viewerLinks: deps.viewerLinks, registry: deps.registry }));
+  api.use(adminRouter({ auth: deps.auth, audit: deps.audit, ingestTokens: deps.ingestTokens, viewerLinks: deps.viewerLinks, registry: deps.registry, clock: deps.clock }));
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));

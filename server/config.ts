@@ -2,8 +2,24 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
 import type { SemesterRule } from '../shared/rules/compliance/types.js';
+import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../shared/rules/response.js';
 
 const onOff = z.enum(['on', 'off']);
+
+/** One priority's targets: `P3=600/-/-` — acknowledge/on scene urban/on scene elsewhere, seconds, `-` for none. */
+const TARGET_ENTRY = /^P([1-4])=(\d{1,5}|-)\/(\d{1,5}|-)\/(\d{1,5}|-)$/;
+
+/** `P1=60/180/300,P3=600/-/-`: the priorities named replace the defaults; the others keep them. */
+function parseResponseTargets(text: string): ResponseTargets {
+  const targets: ResponseTargets = { ...DEFAULT_RESPONSE_TARGETS };
+  const seconds = (value: string): number | null => (value === '-' ? null : Number(value));
+  for (const entry of text.split(',').filter(Boolean)) {
+    const [, priority, acknowledge, urban, other] = TARGET_ENTRY.exec(entry.trim()) ?? [];
+    if (!priority || !acknowledge || !urban || !other) continue;
+    targets[Number(priority) as keyof ResponseTargets] = { acknowledgeSeconds: seconds(acknowledge), onSceneUrbanSeconds: seconds(urban), onSceneOtherSeconds: seconds(other) };
+  }
+  return targets;
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -23,6 +39,10 @@ const envSchema = z.object({
     .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
     .default('09-01..01-31,03-01..07-15'),
   XIAOAN_DEMO: onOff.default('on'),
+  XIAOAN_RESPONSE_TARGETS: z
+    .string()
+    .refine((text) => text.split(',').filter(Boolean).every((entry) => TARGET_ENTRY.test(entry.trim())), 'must be entries P<1-4>=ack/onSceneUrban/onSceneOther in seconds (- for none), separated by commas, e.g. P1=60/180/300,P3=600/-/-')
+    .default(''),
   XIAOAN_POST_GRACE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
   XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
@@ -58,6 +78,8 @@ export interface Config {
   logLevel: string;
   /** School terms (学期) by month-day; drills and inspections are counted per term. */
   semesters: SemesterRule[];
+  /** Response targets per alarm priority (1-3-5 for P1/P2 by default), served to the screens. */
+  responseTargets: ResponseTargets;
   /**
    * 护学岗: minutes into a duty window without a check-in before the post is absent (缺岗) and
    * an alarm is raised; seconds after a start before absences are raised at all (devices re-send
@@ -92,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     replayLimit: e.XIAOAN_REPLAY_LIMIT,
     logLevel: e.XIAOAN_LOG_LEVEL,
     semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
+    responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,

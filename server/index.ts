@@ -15,7 +15,6 @@ import type { Express } from 'express';
 import { buildServices, type Services } from './services/build.js';
 import type { AuthService } from './auth/auth.service.js';
 import { MIN_PASSWORD_LENGTH, type Role } from '../shared/auth.js';
-import { DEFAULT_RESPONSE_TARGETS } from '../shared/rules/response.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 
@@ -62,13 +61,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (options.seed && (await registryRepository.isEmpty())) {
     const started = Date.now();
     const dataset = options.seed();
-    await registryRepository.importDataset(dataset);
+    await registryRepository.importDataset(dataset, clock.now());
     log.info({ schools: dataset.schools.length, devices: dataset.devices.length, ms: Date.now() - started }, 'first start: dataset loaded');
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
   const services = await buildServices({
-    store, registryRepository, clock, log, semesters: config.semesters, ingestToken,
+    store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
   });
   await services.tick();
@@ -86,7 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     loginsPerMinute: config.loginsPerMinute,
     ingestRatePerMinute: config.ingestRatePerMinute,
     replayLimit: config.replayLimit,
-    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: DEFAULT_RESPONSE_TARGETS },
+    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
     clientDir,
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bilingual as b } from './zod-text.js';
 import { DISPOSITIONS } from './rules/alarm-lifecycle.js';
 
 const id = z.string().min(1).max(64);
@@ -10,8 +11,8 @@ export const alarmCommandSchemas = {
   'alarm:dispatch': z.object({ id, unitId: z.string().min(1).max(64), note }),
   'alarm:arrive': z.object({ id, note }),
   'alarm:resolve': z.object({ id, disposition: z.enum(DISPOSITIONS), note }),
-  'alarm:false': z.object({ id, note: z.string().trim().min(1, 'say why it was a false alarm').max(1000) }),
-  'alarm:cancel': z.object({ id, note: z.string().trim().min(1, 'say why it is cancelled').max(1000) }),
+  'alarm:false': z.object({ id, note: z.string().trim().min(1, b('say why it was a false alarm', '请说明为何是误报')).max(1000) }),
+  'alarm:cancel': z.object({ id, note: z.string().trim().min(1, b('say why it is cancelled', '请说明撤销原因')).max(1000) }),
   'alarm:handoff': z.object({ id, step: z.enum(['sent', 'acked']), note }),
 } as const;
 

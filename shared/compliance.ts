@@ -3,6 +3,7 @@ import { DISTRICT_CODES, type DistrictCode } from './domain/districts.js';
 import { SCHOOL_SETTINGS, SCHOOL_STAGES, type SchoolSetting, type SchoolStage } from './domain/entities.js';
 import { EQUIPMENT_ITEMS, type DrillRecord, type InspectionRecord, type SchoolSecurityRecord, type SelfCheckRecord } from './domain/security-record.js';
 import { HAZARD_SEVERITIES, HAZARD_SOURCES, HAZARD_STATES, type Hazard, type HazardCounts } from './rules/hazard.js';
+import { bilingual as b } from './zod-text.js';
 import { COMPLIANCE_RULES, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type Reason } from './rules/compliance/types.js';
 
 /**
@@ -168,20 +169,20 @@ export type SelfCheckView = SelfCheckRecord & Recorded & { note: string | null }
 
 /** A real calendar date `YYYY-MM-DD`. */
 export const localDate = z
-  .string({ error: 'must be a date YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+  .string({ error: b('must be a date YYYY-MM-DD', '须为日期（年-月-日）') })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: b('must be a date YYYY-MM-DD', '须为日期（年-月-日）') })
   .refine((value) => {
     const date = new Date(`${value}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && value >= '2000-01-01';
-  }, { error: 'is not a real date (or is before 2000)' });
+  }, { error: b('is not a real date (or is before 2000)', '不是有效日期（或早于 2000 年）') });
 
 const count = (what: string, max: number) =>
   z
-    .number({ error: `${what} must be a number` })
-    .int({ error: `${what} must be a whole number` })
-    .min(0, { error: `${what} cannot be negative` })
-    .max(max, { error: `${what} cannot be over ${max}` });
-const flag = (what: string) => z.boolean({ error: `${what} must be true or false` });
+    .number({ error: b(`${what} must be a number`, '须为数字') })
+    .int({ error: b(`${what} must be a whole number`, '须为整数') })
+    .min(0, { error: b(`${what} cannot be negative`, '不能为负数') })
+    .max(max, { error: b(`${what} cannot be over ${max}`, `不能超过 ${max}`) });
+const flag = (what: string) => z.boolean({ error: b(`${what} must be true or false`, '须为是或否') });
 
 const recordFields = {
   guardsOnDuty: count('guards on duty', 50),
@@ -221,9 +222,9 @@ export const recordEditSchema = z
     ...Object.fromEntries(Object.entries(recordFields).map(([k, v]) => [k, v.optional()])),
     equipment: z.strictObject(Object.fromEntries(EQUIPMENT_ITEMS.map((item) => [item, equipmentFields[item].optional()]))).optional(),
     ...Object.fromEntries(Object.entries(schoolFields).map(([k, v]) => [k, v.optional()])),
-    note: z.string().trim().max(500, { error: 'note is over 500 characters' }).optional(),
+    note: z.string().trim().max(500, { error: b('note is over 500 characters', '备注不能超过 500 个字') }).optional(),
   })
-  .refine((edit) => Object.keys(edit).some((key) => key !== 'note'), { error: 'the edit changes nothing: name at least one field' });
+  .refine((edit) => Object.keys(edit).some((key) => key !== 'note'), { error: b('the edit changes nothing: name at least one field', '没有任何修改：请至少修改一项') });
 /** A record edit as sent. */
 export interface RecordEdit extends Partial<Omit<SchoolSecurityRecord, 'schoolId' | 'equipment'>>, Partial<SchoolEditable> {
   equipment?: Partial<SchoolSecurityRecord['equipment']>;
@@ -231,15 +232,19 @@ export interface RecordEdit extends Partial<Omit<SchoolSecurityRecord, 'schoolId
 }
 
 const text = (what: string, max: number) =>
-  z.string({ error: `${what} must be text` }).trim().min(1, { error: `${what} is required` }).max(max, { error: `${what} is over ${max} characters` });
-const optionalNote = z.string().trim().max(500, { error: 'note is over 500 characters' }).nullish();
+  z
+    .string({ error: b(`${what} must be text`, '须为文字') })
+    .trim()
+    .min(1, { error: b(`${what} is required`, '必填') })
+    .max(max, { error: b(`${what} is over ${max} characters`, `不能超过 ${max} 个字`) });
+const optionalNote = z.string().trim().max(500, { error: b('note is over 500 characters', '备注不能超过 500 个字') }).nullish();
 
 /** `POST /api/v1/schools/:id/drills`. */
 export const drillInputSchema = z.strictObject({ date: localDate, scenario: text('scenario', 100) });
 /** `POST /api/v1/schools/:id/inspections`. */
 export const inspectionInputSchema = z.strictObject({
   date: localDate,
-  by: z.enum(['city_education', 'county_education', 'city_police', 'county_police'], { error: 'by must be city_education, county_education, city_police or county_police' }),
+  by: z.enum(['city_education', 'county_education', 'city_police', 'county_police'], { error: b('by must be city_education, county_education, city_police or county_police', '检查单位须为市教育局、县区教育局、市公安局或县区公安局') }),
   note: optionalNote,
 });
 /** `POST /api/v1/schools/:id/self-checks`. */
@@ -248,9 +253,9 @@ export const selfCheckInputSchema = z.strictObject({ date: localDate, note: opti
 /** `POST /api/v1/hazards`. */
 export const hazardInputSchema = z.strictObject({
   schoolId: text('schoolId', 64),
-  source: z.enum(HAZARD_SOURCES, { error: `source must be one of ${HAZARD_SOURCES.join(', ')}` }),
+  source: z.enum(HAZARD_SOURCES, { error: b(`source must be one of ${HAZARD_SOURCES.join(', ')}`, '请选择隐患来源') }),
   sourceId: z.string().trim().max(64).nullish(),
-  severity: z.enum(HAZARD_SEVERITIES, { error: `severity must be one of ${HAZARD_SEVERITIES.join(', ')}` }).default('general'),
+  severity: z.enum(HAZARD_SEVERITIES, { error: b(`severity must be one of ${HAZARD_SEVERITIES.join(', ')}`, '请选择隐患等级') }).default('general'),
   description: text('description', 500),
   foundOn: localDate.optional(),
 });

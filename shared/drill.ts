@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Alarm } from './domain/alarm.js';
-import { findDistrict } from './domain/districts.js';
 import type { DrillScore } from './rules/drill-score.js';
-import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from './rules/response.js';
+import { DEFAULT_RESPONSE_TARGETS, responseTarget, type ResponseTargets } from './rules/response.js';
+import { bilingual as b } from './zod-text.js';
 
 /**
  * Emergency drills (应急演练) run live from the command centre: planned for a school, started and
@@ -90,55 +90,72 @@ export const DEFAULT_DRILL_CHECKLIST: readonly { id: string; label: string; poin
 /** Points of each timed milestone reached within its target (half when reached late, none when missed). */
 export const MILESTONE_POINTS: Record<TimedMilestone, number> = { acknowledged: 15, dispatched: 15, on_scene: 15, handled: 15 };
 
+/** The "1-3-5" figures a drill falls back to when a target of its P1 alarm is configured off. */
+const DRILL_FALLBACK = { acknowledge: 60, onScene: 180 } as const;
+
 /**
- * Default targets from the "1-3-5" response targets: acknowledge within the acknowledge target,
- * dispatch within twice it, on scene within the district's on-scene target (city 3 min, elsewhere
- * 5), handled within ten minutes after that (practice; each drill may set its own).
+ * Default targets from the P1 (one-key SOS) response targets, the alarm a drill raises:
+ * acknowledge within the acknowledge target, dispatch within twice it, on scene within the
+ * district's on-scene target (city 3 min, elsewhere 5), handled within ten minutes after that
+ * (practice; each drill may set its own).
  */
 export function defaultDrillTargets(districtCode: string, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): DrillTargets {
-  const onScene = findDistrict(districtCode)?.urban ? targets.onSceneUrbanSeconds : targets.onSceneOtherSeconds;
-  return { acknowledged: targets.acknowledgeSeconds, dispatched: targets.acknowledgeSeconds * 2, on_scene: onScene, handled: onScene + 600 };
+  const acknowledge = responseTarget(targets, 1, 'acknowledge', districtCode) ?? DRILL_FALLBACK.acknowledge;
+  const onScene = Math.max(acknowledge * 2, responseTarget(targets, 1, 'onScene', districtCode) ?? DRILL_FALLBACK.onScene);
+  return { acknowledged: acknowledge, dispatched: acknowledge * 2, on_scene: onScene, handled: onScene + 600 };
 }
 
 const text = (what: string, max: number) =>
-  z.string({ error: `${what} must be text` }).trim().min(1, { error: `${what} is required` }).max(max, { error: `${what} is over ${max} characters` });
+  z
+    .string({ error: b(`${what} must be text`, '须为文字') })
+    .trim()
+    .min(1, { error: b(`${what} is required`, '必填') })
+    .max(max, { error: b(`${what} is over ${max} characters`, `不能超过 ${max} 个字`) });
 const seconds = (what: string) =>
-  z.number({ error: `${what} must be a number of seconds` }).int({ error: `${what} must be whole seconds` }).min(10, { error: `${what} is under 10 s` }).max(7200, { error: `${what} is over 2 h` });
+  z
+    .number({ error: b(`${what} must be a number of seconds`, '须为秒数') })
+    .int({ error: b(`${what} must be whole seconds`, '须为整秒') })
+    .min(10, { error: b(`${what} is under 10 s`, '不能少于 10 秒') })
+    .max(7200, { error: b(`${what} is over 2 h`, '不能超过 2 小时') });
 
 /** A checklist item as planned. */
 export const drillChecklistInputSchema = z.strictObject({
-  id: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/, { error: 'id: 1 to 40 of a-z 0-9 _ -' }),
+  id: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/, { error: b('id: 1 to 40 of a-z 0-9 _ -', '编号为 1–40 个 a-z 0-9 _ - 字符') }),
   label: text('label', 60),
-  points: z.number({ error: 'points must be a number' }).int({ error: 'points must be whole' }).min(0, { error: 'points cannot be negative' }).max(100, { error: 'points over 100' }),
+  points: z
+    .number({ error: b('points must be a number', '分值须为数字') })
+    .int({ error: b('points must be whole', '分值须为整数') })
+    .min(0, { error: b('points cannot be negative', '分值不能为负数') })
+    .max(100, { error: b('points over 100', '分值不能超过 100') }),
 });
 
 /** `POST /api/v1/drills`: plan a drill. Targets and checklist default when left out. */
 export const drillPlanSchema = z.strictObject({
   schoolId: text('schoolId', 64),
   scenario: text('scenario', 100),
-  participants: z.string().trim().max(500, { error: 'participants is over 500 characters' }).default(''),
-  plannedFor: z.iso.datetime({ offset: true, error: 'plannedFor must be an ISO date-time' }),
+  participants: z.string().trim().max(500, { error: b('participants is over 500 characters', '参演人员不能超过 500 个字') }).default(''),
+  plannedFor: z.iso.datetime({ offset: true, error: b('plannedFor must be an ISO date-time', '计划时间须为日期和时间') }),
   targets: z
     .strictObject({ acknowledged: seconds('acknowledged'), dispatched: seconds('dispatched'), on_scene: seconds('on_scene'), handled: seconds('handled') })
     .refine((t) => t.acknowledged <= t.dispatched && t.dispatched <= t.on_scene && t.on_scene <= t.handled, {
-      error: 'targets must not decrease: acknowledged ≤ dispatched ≤ on_scene ≤ handled',
+      error: b('targets must not decrease: acknowledged ≤ dispatched ≤ on_scene ≤ handled', '目标时限不能递减：确认 ≤ 派警 ≤ 到场 ≤ 处置'),
     })
     .optional(),
   checklist: z
     .array(drillChecklistInputSchema)
-    .max(20, { error: 'at most 20 checklist items' })
-    .refine((items) => new Set(items.map((i) => i.id)).size === items.length, { error: 'checklist ids must be unique' })
+    .max(20, { error: b('at most 20 checklist items', '检查项最多 20 项') })
+    .refine((items) => new Set(items.map((i) => i.id)).size === items.length, { error: b('checklist ids must be unique', '检查项编号不能重复') })
     .optional(),
 });
 /** A drill plan as sent. */
 export type DrillPlan = z.input<typeof drillPlanSchema>;
 
 /** `POST /api/v1/drills/:id/start`: `raiseAlarm` (default true) raises the drill alarm from the school's one-key button at once. */
-export const drillStartSchema = z.strictObject({ raiseAlarm: z.boolean({ error: 'raiseAlarm must be true or false' }).default(true) });
+export const drillStartSchema = z.strictObject({ raiseAlarm: z.boolean({ error: b('raiseAlarm must be true or false', 'raiseAlarm 须为是或否') }).default(true) });
 /** `POST /api/v1/drills/:id/cancel`. */
 export const drillCancelSchema = z.strictObject({ note: text('note', 200) });
 /** `PUT /api/v1/drills/:id/checklist/:itemId`. */
-export const drillCheckSchema = z.strictObject({ checked: z.boolean({ error: 'checked must be true or false' }) });
+export const drillCheckSchema = z.strictObject({ checked: z.boolean({ error: b('checked must be true or false', 'checked 须为是或否') }) });
 /** `GET /api/v1/drills` filters. */
 export const drillListQuerySchema = z.object({
   state: z.enum([...DRILL_STATES, 'all']).default('all'),

@@ -33,3 +33,20 @@ export function minutesOf(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }
+
+/** `YYYY-MM-DD HH:mm:ss` of an instant (ms or ISO) in Asia/Shanghai: for files, exports and logs a person reads. */
+export function shanghaiDateTime(at: number | string): string {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** `YYYY-MM-DD` of an instant (ms or ISO) in Asia/Shanghai: the local date for file names and "as of". */
+export function shanghaiDate(at: number | string): string {
+  return shanghaiDateTime(at).slice(0, 10);
+}
+
+/** The instant a Shanghai local date-time `YYYY-MM-DDTHH:mm[:ss]` (as a datetime-local input gives it) stands for, ISO with `+08:00`. */
+export function shanghaiLocalToIso(local: string): string {
+  const withSeconds = local.length === 16 ? `${local}:00` : local.slice(0, 19);
+  return `${withSeconds}+08:00`;
+}

@@ -38,7 +38,7 @@ export interface ClientConfig {
   tileAttribution: string | null;
   /** Version of the running build; a screen reloads when it changes. */
   buildId: string;
-  /** The "1-3-5" response targets in force. */
+  /** The response targets per alarm priority in force (`XIAOAN_RESPONSE_TARGETS`; 1-3-5 for P1/P2). */
   responseTargets: ResponseTargets;
 }
 

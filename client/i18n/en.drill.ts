@@ -79,12 +79,6 @@ export const drillEn = {
     drill_screen: 'drill screen',
     system: 'system',
   },
-  drillOutcome: {
-    on_time: 'on time',
-    late: 'late',
-    missed: 'missed',
-    pending: 'running',
-  },
   drillChecklistItem: {
     alarm_button: 'Alarm button pressed',
     guards_in_place: 'Guards in place with defence equipment',

@@ -48,7 +48,7 @@ export const kioskEn: typeof kioskZhCN = {
     closedThisTerm: '{count} closed this term',
   },
   kioskResponse: {
-    title: 'Response, last 24 h (drills excluded)',
+    title: 'P1/P2 response, last 24 h (drills excluded)',
     acknowledge: 'Acknowledge',
     onScene: 'On scene',
     mean: 'mean',
@@ -68,7 +68,7 @@ export const kioskEn: typeof kioskZhCN = {
     openAlarms: 'Open alarms',
     cameras: 'Cameras online',
     hazards: 'Open hazards',
-    acknowledge: 'Mean time to acknowledge',
+    acknowledge: 'P1/P2 mean time to acknowledge',
   },
   kioskHealth: {
     openFaults: '{count} open tickets',

@@ -7,6 +7,7 @@ import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 import { kioskEn } from './en.kiosk.js';
 import { figuresEn } from './en.figures.js';
+import { timerEn } from './en.timer.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
@@ -148,9 +149,6 @@ export const en: MessageSchema = {
   timer: {
     acknowledge: 'Ack',
     onScene: 'Scene',
-    target: 'of {target}',
-    met: 'met',
-    stopped: 'not met',
   },
   detail: {
     placeholder: 'Select an alarm in the queue to act on it',
@@ -244,8 +242,8 @@ export const en: MessageSchema = {
     stale: 'Open > 24 h',
     chattering: 'Chattering devices',
     priorityMix: 'Priority mix',
-    toAck: 'To acknowledge',
-    toScene: 'To on scene',
+    toAck: 'P1/P2 to acknowledge',
+    toScene: 'P1/P2 to on scene',
     p90: 'p90 {value}',
     byDistrict: 'Alarms per district',
     total: 'Alarms',
@@ -292,6 +290,7 @@ export const en: MessageSchema = {
   ...deskEn,
   ...kioskEn,
   ...figuresEn,
+  ...timerEn,
   ...authEn,
   ...adminEn,
   ...drillEn,

@@ -79,12 +79,6 @@ export const drillZhCN = {
     drill_screen: '演练屏',
     system: '系统',
   },
-  drillOutcome: {
-    on_time: '达标',
-    late: '超时',
-    missed: '未完成',
-    pending: '进行中',
-  },
   drillChecklistItem: {
     alarm_button: '报警按钮触发',
     guards_in_place: '门卫/保安到位并持防卫器械',

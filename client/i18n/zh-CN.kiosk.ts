@@ -46,7 +46,7 @@ export const kioskZhCN = {
     closedThisTerm: '本学期已销号 {count}',
   },
   kioskResponse: {
-    title: '近24小时响应（不含演练）',
+    title: '近24小时 P1/P2 响应（不含演练）',
     acknowledge: '接警确认',
     onScene: '到场',
     mean: '平均',
@@ -66,7 +66,7 @@ export const kioskZhCN = {
     openAlarms: '未处置报警',
     cameras: '摄像头在线率',
     hazards: '未清零隐患',
-    acknowledge: '平均确认用时',
+    acknowledge: 'P1/P2 平均确认用时',
   },
   kioskHealth: {
     openFaults: '待修复工单 {count}',

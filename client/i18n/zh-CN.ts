@@ -6,6 +6,7 @@ import { drillZhCN } from './zh-CN.drill.js';
 import { fieldZhCN } from './zh-CN.field.js';
 import { kioskZhCN } from './zh-CN.kiosk.js';
 import { figuresZhCN } from './zh-CN.figures.js';
+import { timerZhCN } from './zh-CN.timer.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
 export const zhCN = {
@@ -147,9 +148,6 @@ export const zhCN = {
   timer: {
     acknowledge: '确认',
     onScene: '到场',
-    target: '限 {target}',
-    met: '达成',
-    stopped: '未达成',
   },
   detail: {
     placeholder: '从左侧队列选择一条报警进行处置',
@@ -243,8 +241,8 @@ export const zhCN = {
     stale: '超24小时未关',
     chattering: '频繁报警设备',
     priorityMix: '优先级构成',
-    toAck: '确认用时',
-    toScene: '到场用时',
+    toAck: 'P1/P2 确认用时',
+    toScene: 'P1/P2 到场用时',
     p90: 'P90 {value}',
     byDistrict: '各区县报警数',
     total: '报警数',
@@ -291,6 +289,7 @@ export const zhCN = {
   ...deskZhCN,
   ...kioskZhCN,
   ...figuresZhCN,
+  ...timerZhCN,
   ...authZhCN,
   ...adminZhCN,
   ...drillZhCN,

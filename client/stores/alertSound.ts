@@ -48,13 +48,40 @@ export const useAlertSoundStore = defineStore('alertSound', () => {
     (next) => (next ? tone.play(next) : tone.stop()),
   );
 
-  /** Call from a user gesture (any click or key on the console). */
+  /**
+   * What the button showed when the current gesture began. The console unlocks the audio on any
+   * pointerdown or key (capture phase), so by the time the button's own click arrives the state
+   * has already moved on from `locked`; the click must answer what the person saw and pressed.
+   */
+  let shownAtGesture: AlertSoundState | null = null;
+
   async function unlock(): Promise<void> {
     if (unlocked.value) return;
     unlocked.value = await tone.unlock();
   }
 
-  function toggleMute(): void {
+  /**
+   * Call at the start of every user gesture on the console (pointerdown, key press), before
+   * anything else handles it: notes what the button shows, then unlocks the audio (browsers allow
+   * it only inside a gesture), so any first click or key on the console enables the sound.
+   */
+  async function gesture(): Promise<void> {
+    shownAtGesture = state.value;
+    await unlock();
+  }
+
+  /**
+   * The sound button: a first press (the button said 点击启用声音) enables the sound and leaves
+   * it on; later presses mute and unmute.
+   */
+  async function press(): Promise<void> {
+    const shown = shownAtGesture ?? state.value;
+    shownAtGesture = null;
+    if (shown === 'locked' || !unlocked.value) {
+      await unlock();
+      muted.value = false;
+      return;
+    }
     muted.value = !muted.value;
   }
 
@@ -62,5 +89,5 @@ export const useAlertSoundStore = defineStore('alertSound', () => {
     enabled.value = on;
   }
 
-  return { state, muted, calling, unlock, toggleMute, enable };
+  return { state, muted, calling, gesture, press, enable };
 });

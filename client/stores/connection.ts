@@ -9,6 +9,7 @@ import { useDrillStore } from './drills.js';
 import { useFieldStore } from './field.js';
 import { useSessionStore } from './session.js';
 import { useWallStore } from './wall.js';
+import type { LocalizedText } from '../../shared/domain/text.js';
 
 /** Wait before reconnecting after the server itself closed the socket (a restart, a kick). */
 const SERVER_CLOSE_RETRY_MS = 3_000;
@@ -47,7 +48,7 @@ export type ConnectionLogEntry =
 /** A command's outcome: the changed alarm, the server's refusal with its reason, or no answer. */
 export type CommandOutcome =
   | { ok: true; alarm: Alarm }
-  | { ok: false; reason: 'refused'; error: string }
+  | { ok: false; reason: 'refused'; error: string; message: LocalizedText | null }
   | { ok: false; reason: 'offline' | 'timeout' };
 
 /** The server's words when the handshake carries no (or an ended) session. */
@@ -200,7 +201,7 @@ export const useConnectionStore = defineStore('connection', () => {
     const emitWithAck = timed.emitWithAck as (event: E, payload: AlarmCommandPayload<E>) => Promise<Ack<Alarm>>;
     try {
       const answer = await emitWithAck.call(timed, event, payload);
-      return answer.ok ? { ok: true, alarm: answer.data } : { ok: false, reason: 'refused', error: answer.error };
+      return answer.ok ? { ok: true, alarm: answer.data } : { ok: false, reason: 'refused', error: answer.error, message: answer.message ?? null };
     } catch {
       return { ok: false, reason: 'timeout' };
     }

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { can as roleCan, ROLE_PERMISSIONS, type Permission, type Role, type SessionUser } from '../../shared/auth.js';
-import { CSRF_COOKIE, HttpError, readCookie, writeHeaders, type WriteResult } from '../api.js';
+import { CSRF_COOKIE, HttpError, networkRefusal, readCookie, refusalOf, writeHeaders, type WriteResult } from '../api.js';
+import type { LocalizedText } from '../../shared/domain/text.js';
 
 /**
  * `unknown`: not asked yet (or asking); `signed-in`: the server knows this page's person;
@@ -17,8 +18,8 @@ export type SessionState = 'unknown' | 'signed-in' | 'signed-out' | 'expired';
  */
 export type SignInOutcome =
   | { ok: true; user: SessionUser }
-  | { ok: false; reason: 'wrong' | 'limited' | 'invalid' | 'failed'; error: string }
-  | { ok: false; reason: 'locked'; retryAfterSeconds: number; error: string };
+  | { ok: false; reason: 'wrong' | 'limited' | 'invalid' | 'failed'; error: string; message?: LocalizedText | null }
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number; error: string; message?: LocalizedText | null };
 
 /** Where each role starts after signing in (a `next` the person was sent away from wins). */
 export function roleHome(user: Pick<SessionUser, 'role' | 'schoolId'>): string {
@@ -146,18 +147,18 @@ export const useSessionStore = defineStore('session', () => {
       adopt(body.user);
       return { ok: true, user: body.user };
     }
-    const error = await errorWords(response);
+    const { error, message } = refusalOf(response.status, await response.json().catch(() => null), `HTTP ${response.status}`);
     switch (response.status) {
       case 401:
-        return { ok: false, reason: 'wrong', error };
+        return { ok: false, reason: 'wrong', error, message };
       case 423:
-        return { ok: false, reason: 'locked', retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')), error };
+        return { ok: false, reason: 'locked', retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')), error, message };
       case 429:
-        return { ok: false, reason: 'limited', error };
+        return { ok: false, reason: 'limited', error, message };
       case 400:
-        return { ok: false, reason: 'invalid', error };
+        return { ok: false, reason: 'invalid', error, message };
       default:
-        return { ok: false, reason: 'failed', error };
+        return { ok: false, reason: 'failed', error, message };
     }
   }
 
@@ -177,10 +178,10 @@ export const useSessionStore = defineStore('session', () => {
     try {
       response = await fetch('/api/v1/auth/password', { method: 'POST', headers: writeHeaders(), body: JSON.stringify({ currentPassword, newPassword }) });
     } catch (error) {
-      return { ok: false, status: 0, error: error instanceof Error ? error.message : String(error), fields: {} };
+      return networkRefusal(error);
     }
     if (response.ok) return { ok: true, data: null };
-    return { ok: false, status: response.status, error: await errorWords(response), fields: {} };
+    return refusalOf(response.status, await response.json().catch(() => null), `HTTP ${response.status}`);
   }
 
   return { user, state, role, permissions, home, can, csrfToken, adopt, forget, expired, load, signIn, signOut, changePassword };

@@ -4,6 +4,7 @@ import type { AdminUser } from '../../shared/admin.js';
 import type { Role, SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../services/clock.js';
+import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 /** Lock-out and session lifetimes; configuration may override them. */
@@ -22,7 +23,7 @@ export const DEFAULT_AUTH_RULES: AuthRules = { maxFailedLogins: 5, lockMinutes: 
 /** A sign-in's outcome. */
 export type LoginResult =
   | { ok: true; user: SessionUser; token: string }
-  | { ok: false; reason: 'invalid' | 'locked' | 'disabled'; message: string; retryAfterSeconds?: number };
+  | { ok: false; reason: 'invalid' | 'locked' | 'disabled'; words: RefusalWords; retryAfterSeconds?: number };
 
 type UserRow = Selectable<Database['users']>;
 
@@ -47,7 +48,12 @@ let decoyHash: Promise<string> | null = null;
 /** The answer for a locked account, with how long it stays locked ("for 15 minutes", "for 3 more minutes"). */
 function lockedFor(retryAfterSeconds: number, still = false): LoginResult {
   const minutes = Math.ceil(retryAfterSeconds / 60);
-  return { ok: false, reason: 'locked', retryAfterSeconds, message: `too many failed sign-ins: the account is locked for ${minutes} ${still ? 'more ' : ''}minute${minutes === 1 ? '' : 's'}` };
+  return { ok: false, reason: 'locked', retryAfterSeconds,
+    words: refusal(
+      `登录失败次数过多：账号${still ? '仍' : ''}锁定 ${minutes} 分钟`,
+      `too many failed sign-ins: the account is locked for ${minutes} ${still ? 'more ' : ''}minute${minutes === 1 ? '' : 's'}`,
+    ),
+  };
 }
 
 /** People: accounts, sign-in with lock-out, sessions, password change. */
@@ -136,12 +142,12 @@ export class AuthService {
     const row = await this.deps.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     if (!row) {
       await verifyPassword(password, await (decoyHash ??= hashPassword('decoy-password')));
-      return { ok: false, reason: 'invalid', message: 'wrong username or password' };
+      return { ok: false, reason: 'invalid', words: refusal('用户名或密码错误', 'wrong username or password') };
     }
     if (row.locked_until && Date.parse(row.locked_until) > now) {
       return lockedFor(Math.ceil((Date.parse(row.locked_until) - now) / 1000), true);
     }
-    if (row.disabled) return { ok: false, reason: 'disabled', message: 'this account is disabled' };
+    if (row.disabled) return { ok: false, reason: 'disabled', words: refusal('该账号已停用', 'this account is disabled') };
     if (!(await verifyPassword(password, row.password_hash))) {
       // Counted in the database in one statement: attempts sent in parallel each add one (a
       // read-then-write would let them all read the same count and never lock).
@@ -159,7 +165,7 @@ export class AuthService {
           .execute();
         return lockedFor(this.rules.lockMinutes * 60);
       }
-      return { ok: false, reason: 'invalid', message: 'wrong username or password' };
+      return { ok: false, reason: 'invalid', words: refusal('用户名或密码错误', 'wrong username or password') };
     }
     // The right password clears the count only if no parallel attempt locked the account since
     // it was read; otherwise the lock stands.
@@ -234,9 +240,9 @@ export class AuthService {
   }
 
   /** Changes a password after checking the current one; ends the user's other sessions. */
-  async changePassword(userId: number, currentPassword: string, newPassword: string, keepToken: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  async changePassword(userId: number, currentPassword: string, newPassword: string, keepToken: string): Promise<{ ok: true } | { ok: false; words: RefusalWords }> {
     const row = await this.deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, message: 'the current password is wrong' };
+    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, words: refusal('当前密码错误', 'the current password is wrong') };
     await this.deps.db
       .updateTable('users')
       .set({ password_hash: await hashPassword(newPassword), password_changed_at: this.nowIso() })

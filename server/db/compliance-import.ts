@@ -14,8 +14,14 @@ async function insertChunked<T>(rows: readonly T[], insert: (chunk: T[]) => Prom
  * Imports a seeded city's compliance data inside the registry's first-start transaction: records
  * (validated), their history, routines, hazards with their steps, and past camera outages.
  */
-export async function importCompliance(trx: Kysely<Database>, data: DatasetCompliance): Promise<void> {
-  const importedAt = `${data.referenceDate}T00:00:00.000Z`;
+export async function importCompliance(trx: Kysely<Database>, data: DatasetCompliance, now: number = Number.POSITIVE_INFINITY): Promise<void> {
+  // The dataset dates its records by local day and spreads them over office hours; on the
+  // reference day itself (today) those hours may not have come yet. A record is never stamped
+  // later than the moment it is loaded: seen at 07:35, nothing reads "recorded 18:00 today".
+  const notLater = (iso: string): string => (Date.parse(iso) > now ? new Date(now).toISOString() : iso);
+  const notLaterOrNull = (iso: string | null): string | null => (iso === null ? null : notLater(iso));
+  // The record as imported: at the start of the reference day in Shanghai (was 08:00 local, UTC midnight).
+  const importedAt = notLater(new Date(Date.parse(`${data.referenceDate}T00:00:00+08:00`)).toISOString());
   await insertChunked(data.securityRecords, (chunk) =>
     trx
       .insertInto('security_records')
@@ -25,10 +31,10 @@ export async function importCompliance(trx: Kysely<Database>, data: DatasetCompl
   await insertChunked(data.recordHistory, (chunk) =>
     trx
       .insertInto('record_history')
-      .values(chunk.map((h) => ({ school_id: h.schoolId, at: h.at, actor: h.actor, note: h.note, changes: JSON.stringify(h.changes) })))
+      .values(chunk.map((h) => ({ school_id: h.schoolId, at: notLater(h.at), actor: h.actor, note: h.note, changes: JSON.stringify(h.changes) })))
       .execute(),
   );
-  const recorded = (r: { recordedBy: string; recordedAt: string }) => ({ recorded_by: r.recordedBy, recorded_at: r.recordedAt });
+  const recorded = (r: { recordedBy: string; recordedAt: string }) => ({ recorded_by: r.recordedBy, recorded_at: notLater(r.recordedAt) });
   await insertChunked(data.drills, (chunk) =>
     trx.insertInto('drills').values(chunk.map((d) => ({ id: d.id, school_id: d.schoolId, date: d.date, scenario: d.scenario, ...recorded(d) }))).execute(),
   );
@@ -45,12 +51,12 @@ export async function importCompliance(trx: Kysely<Database>, data: DatasetCompl
         chunk.map((h) => ({
           id: h.id, school_id: h.schoolId, district_code: h.districtCode, source: h.source, source_id: h.sourceId, severity: h.severity,
           description: h.description, found_on: h.foundOn, state: h.state, assignee: h.assignee, deadline: h.deadline,
-          registered_at: h.registeredAt, updated_at: h.updatedAt, rectified_at: h.rectifiedAt, closed_at: h.closedAt, version: h.version,
+          registered_at: notLater(h.registeredAt), updated_at: notLater(h.updatedAt), rectified_at: notLaterOrNull(h.rectifiedAt), closed_at: notLaterOrNull(h.closedAt), version: h.version,
         })),
       )
       .execute(),
   );
-  const steps = data.hazards.flatMap((h) => h.transitions.map((t) => ({ hazard_id: h.id, action: t.action, from_state: t.from, to_state: t.to, actor: t.actor, at: t.at, note: t.note, assignee: t.assignee, deadline: t.deadline })));
+  const steps = data.hazards.flatMap((h) => h.transitions.map((t) => ({ hazard_id: h.id, action: t.action, from_state: t.from, to_state: t.to, actor: t.actor, at: notLater(t.at), note: t.note, assignee: t.assignee, deadline: t.deadline })));
   await insertChunked(steps, (chunk) => trx.insertInto('hazard_transitions').values(chunk).execute());
   await insertChunked(data.cameraFaults, (chunk) =>
     trx

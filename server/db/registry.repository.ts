@@ -22,7 +22,8 @@ export class RegistryRepository {
   }
 
   /** Loads a whole dataset in one transaction: all of it or none. */
-  async importDataset(dataset: Dataset): Promise<void> {
+  /** Loads a generated city on first start; `now` (ms) bounds the seeded records' times (none may lie in the future). */
+  async importDataset(dataset: Dataset, now: number = Number.POSITIVE_INFINITY): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await insertChunked(dataset.schools, (chunk) =>
         trx.insertInto('schools').values(chunk.map(schoolToRow)).execute(),
@@ -42,7 +43,7 @@ export class RegistryRepository {
           .values(chunk.map((d) => ({ id: d.id, kind: d.kind, school_id: d.schoolId, post_id: d.postId, place: d.place, name: d.name })))
           .execute(),
       );
-      if (dataset.compliance) await importCompliance(trx, dataset.compliance);
+      if (dataset.compliance) await importCompliance(trx, dataset.compliance, now);
       await trx
         .insertInto('meta')
         .values({ key: 'dataset', value: JSON.stringify({ seed: dataset.seed, scale: dataset.scale }) })

@@ -10,6 +10,12 @@ import type { IngestTokenService } from '../auth/ingest-token.service.js';
 import type { ViewerLinkService } from '../auth/viewer-link.service.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { validationError } from './compliance.routes.js';
+import { auditSentence, type AuditNames } from '../../shared/audit-text.js';
+import type { LocalizedText } from '../../shared/domain/text.js';
+import { shanghaiDate, shanghaiDateTime } from '../../shared/time.js';
+import type { Clock } from '../services/clock.js';
+import { refusal, say } from '../../shared/refusal.js';
+import { sendRefusal } from './refusal.js';
 import { requireUser } from './route-policy.js';
 
 interface AdminDeps {
@@ -18,6 +24,7 @@ interface AdminDeps {
   ingestTokens: IngestTokenService;
   viewerLinks: ViewerLinkService;
   registry: RegistryService;
+  clock: Clock;
 }
 
 const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -36,27 +43,28 @@ function placeOf(
   role: Role,
   districtCode: string | null,
   schoolId: string | null,
-): { ok: true; districtCode: string | null; schoolId: string | null } | { ok: false; fields: Record<string, string> } {
+): { ok: true; districtCode: string | null; schoolId: string | null } | { ok: false; fields: Record<string, LocalizedText> } {
   if (role === 'school_user') {
-    if (!schoolId) return { ok: false, fields: { schoolId: 'a school user must name its school' } };
+    if (!schoolId) return { ok: false, fields: { schoolId: say('学校用户须指定所属学校', 'a school user must name its school') } };
     const school = registry.school(schoolId);
-    if (!school) return { ok: false, fields: { schoolId: `no school ${schoolId}` } };
-    if (districtCode && districtCode !== school.districtCode) return { ok: false, fields: { districtCode: `school ${schoolId} is in district ${school.districtCode}` } };
+    if (!school) return { ok: false, fields: { schoolId: say(`没有编号为 ${schoolId} 的学校`, `no school ${schoolId}`) } };
+    if (districtCode && districtCode !== school.districtCode) return { ok: false, fields: { districtCode: say(`学校 ${schoolId} 属于区县 ${school.districtCode}`, `school ${schoolId} is in district ${school.districtCode}`) } };
     return { ok: true, districtCode: school.districtCode, schoolId: school.id };
   }
-  if (schoolId) return { ok: false, fields: { schoolId: 'only a school user is bound to a school' } };
-  if (role === 'admin' && districtCode) return { ok: false, fields: { districtCode: 'the administrator is city-level' } };
+  if (schoolId) return { ok: false, fields: { schoolId: say('只有学校用户绑定学校', 'only a school user is bound to a school') } };
+  if (role === 'admin' && districtCode) return { ok: false, fields: { districtCode: say('管理员为市级账号，不绑定区县', 'the administrator is city-level') } };
   return { ok: true, districtCode, schoolId: null };
 }
 
-function refuseFields(res: Response, fields: Record<string, string>): void {
-  res.status(400).json({ error: Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; '), fields });
+function refuseFields(res: Response, fields: Record<string, LocalizedText>): void {
+  const line = (language: keyof LocalizedText, separator: string) => Object.entries(fields).map(([k, v]) => `${k}${separator}${v[language]}`);
+  sendRefusal(res, 400, refusal(line('zh', '：').join('；'), line('en', ': ').join('; ')), fields);
 }
 
 function parseId(req: Request, res: Response): number | null {
   const id = idParam.safeParse(req.params.id);
   if (!id.success) {
-    res.status(400).json({ error: `not an id: ${String(req.params.id)}` });
+    sendRefusal(res, 400, refusal(`不是有效的编号：${String(req.params.id)}`, `not an id: ${String(req.params.id)}`));
     return null;
   }
   return id.data;
@@ -68,9 +76,16 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-function auditCsv(entries: AuditEntryView[]): string {
-  const header = ['id', 'at', 'actor', 'action', 'target', 'address', 'details'];
-  const lines = entries.map((e) => [String(e.id), e.at, e.actor, e.action, e.target ?? '', e.address ?? '', JSON.stringify(e.details)].map(csvCell).join(','));
+/**
+ * The audit log as a person reads it: the Shanghai time, who, and what happened as a sentence in
+ * both languages; the recorded codes and details stay in the last columns for a machine.
+ */
+function auditCsv(entries: AuditEntryView[], names: AuditNames): string {
+  const header = ['时间 Time (Asia/Shanghai)', '操作人 Actor', '事件', 'Event', '来源地址 Address', '编号 id', '操作代码 action', '对象 target', '记录内容 details'];
+  const lines = entries.map((e) => {
+    const sentence = auditSentence(e, names);
+    return [shanghaiDateTime(e.at), e.actor, sentence.zh, sentence.en, e.address ?? '', String(e.id), e.action, e.target ?? '', JSON.stringify(e.details)].map(csvCell).join(',');
+  });
   return `\uFEFF${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }
 
@@ -88,7 +103,7 @@ function changesOf(before: AdminUser, after: AdminUser): Record<string, { from: 
  * integration, kiosk viewer links, and the audit log with its CSV export. Every change is audited.
  */
 export function adminRouter(deps: AdminDeps): Router {
-  const { auth, audit, ingestTokens, viewerLinks, registry } = deps;
+  const { auth, audit, ingestTokens, viewerLinks, registry, clock } = deps;
   const router = Router();
   const note = (req: Request, action: string, target: string | null, details: Record<string, unknown> = {}) =>
     audit.append({ actor: requireUser(req).username, action, target, address: req.ip ?? null, details });
@@ -100,10 +115,10 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.post('/admin/users', async (req, res) => {
     const input = userCreateSchema.safeParse(req.body);
-    if (!input.success) return validationError(res, input.error);
+    if (!input.success) return validationError(res, input.error, req.body);
     const place = placeOf(registry, input.data.role, input.data.districtCode, input.data.schoolId);
     if (!place.ok) return refuseFields(res, place.fields);
-    if (await auth.hasUser(input.data.username)) return void res.status(409).json({ error: `the username ${input.data.username} is taken`, fields: { username: 'taken' } });
+    if (await auth.hasUser(input.data.username)) return void sendRefusal(res, 409, refusal(`用户名 ${input.data.username} 已被占用`, `the username ${input.data.username} is taken`), { username: say('已被占用', 'taken') });
     const created = await auth.createUser({ ...input.data, districtCode: place.districtCode, schoolId: place.schoolId });
     await note(req, 'user.create', `user:${created.username}`, { role: created.role, districtCode: created.districtCode, schoolId: created.schoolId, displayName: created.displayName });
     res.status(201).json(await auth.user(created.id));
@@ -113,12 +128,12 @@ export function adminRouter(deps: AdminDeps): Router {
     const id = parseId(req, res);
     if (id === null) return;
     const input = userUpdateSchema.safeParse(req.body);
-    if (!input.success) return validationError(res, input.error);
+    if (!input.success) return validationError(res, input.error, req.body);
     const before = await auth.user(id);
-    if (!before) return void res.status(404).json({ error: `no user ${id}` });
+    if (!before) return void sendRefusal(res, 404, refusal(`没有编号为 ${id} 的用户`, `no user ${id}`));
     const me = requireUser(req);
     if (id === me.id && (input.data.disabled === true || (input.data.role !== undefined && input.data.role !== 'admin'))) {
-      return void res.status(409).json({ error: 'you cannot disable yourself or give up your own administrator role: ask another administrator' });
+      return void sendRefusal(res, 409, refusal('不能停用自己或放弃自己的管理员角色：请另一位管理员操作', 'you cannot disable yourself or give up your own administrator role: ask another administrator'));
     }
     const role = input.data.role ?? before.role;
     // Unnamed fields keep their value where it still fits: a school user's district follows its
@@ -128,7 +143,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const place = placeOf(registry, role, districtCode, schoolId);
     if (!place.ok) return refuseFields(res, place.fields);
     const after = await auth.updateUser(id, { ...input.data, districtCode: place.districtCode, schoolId: place.schoolId });
-    if (!after) return void res.status(404).json({ error: `no user ${id}` });
+    if (!after) return void sendRefusal(res, 404, refusal(`没有编号为 ${id} 的用户`, `no user ${id}`));
     const changes = changesOf(before, after);
     if (Object.keys(changes).length > 0) await note(req, 'user.update', `user:${after.username}`, { changes });
     res.json(after);
@@ -138,9 +153,9 @@ export function adminRouter(deps: AdminDeps): Router {
     const id = parseId(req, res);
     if (id === null) return;
     const input = passwordResetSchema.safeParse(req.body);
-    if (!input.success) return validationError(res, input.error);
+    if (!input.success) return validationError(res, input.error, req.body);
     const user = await auth.user(id);
-    if (!user || !(await auth.resetPassword(id, input.data.password))) return void res.status(404).json({ error: `no user ${id}` });
+    if (!user || !(await auth.resetPassword(id, input.data.password))) return void sendRefusal(res, 404, refusal(`没有编号为 ${id} 的用户`, `no user ${id}`));
     await note(req, 'user.password_reset', `user:${user.username}`);
     res.status(204).end();
   });
@@ -152,7 +167,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.post('/admin/tokens', async (req, res) => {
     const input = tokenCreateSchema.safeParse(req.body);
-    if (!input.success) return validationError(res, input.error);
+    if (!input.success) return validationError(res, input.error, req.body);
     const created = await ingestTokens.create(input.data.name, requireUser(req).username);
     await note(req, 'token.create', `token:${created.id}`, { name: created.name, prefix: created.prefix });
     res.status(201).json(created);
@@ -162,7 +177,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const id = parseId(req, res);
     if (id === null) return;
     const revoked = await ingestTokens.revoke(id);
-    if (!revoked) return void res.status(404).json({ error: `no token ${id}` });
+    if (!revoked) return void sendRefusal(res, 404, refusal(`没有编号为 ${id} 的接入令牌`, `no token ${id}`));
     await note(req, 'token.revoke', `token:${id}`, { name: revoked.name, prefix: revoked.prefix });
     res.json(revoked);
   });
@@ -174,7 +189,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.post('/admin/viewer-links', async (req, res) => {
     const input = viewerLinkCreateSchema.safeParse(req.body);
-    if (!input.success) return validationError(res, input.error);
+    if (!input.success) return validationError(res, input.error, req.body);
     const created = await viewerLinks.create(input.data.name, input.data.districtCode, requireUser(req).username);
     await note(req, 'viewer_link.create', `viewer-link:${created.id}`, { name: created.name, districtCode: created.districtCode, prefix: created.prefix });
     res.status(201).json(created);
@@ -184,7 +199,7 @@ export function adminRouter(deps: AdminDeps): Router {
     const id = parseId(req, res);
     if (id === null) return;
     const revoked = await viewerLinks.revoke(id);
-    if (!revoked) return void res.status(404).json({ error: `no viewer link ${id}` });
+    if (!revoked) return void sendRefusal(res, 404, refusal(`没有编号为 ${id} 的查看链接`, `no viewer link ${id}`));
     await note(req, 'viewer_link.revoke', `viewer-link:${id}`, { name: revoked.name });
     res.json(revoked);
   });
@@ -192,17 +207,20 @@ export function adminRouter(deps: AdminDeps): Router {
   // The audit log
   router.get('/admin/audit', async (req, res) => {
     const query = auditQuerySchema.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     res.json(await audit.page(query.data));
   });
 
   router.get('/admin/audit.csv', async (req, res) => {
     const query = auditExportSchema.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     const { entries } = await audit.page(query.data);
     await note(req, 'export.audit_csv', null, { filters: query.data, rows: entries.length });
-    res.setHeader('content-disposition', `attachment; filename="xiaoan-audit-${new Date().toISOString().slice(0, 10)}.csv"`);
-    res.type('text/csv; charset=utf-8').send(auditCsv(entries));
+    // The file is named for the day in Shanghai, whatever the server's zone (a 00:30 export is the new day's).
+    res.setHeader('content-disposition', `attachment; filename="xiaoan-audit-${shanghaiDate(clock.now())}.csv"`);
+    const people = new Map((await auth.listUsers()).map((user) => [user.username, user.displayName]));
+    const names: AuditNames = { person: (username) => people.get(username) ?? null, school: (id) => registry.school(id)?.name ?? null };
+    res.type('text/csv; charset=utf-8').send(auditCsv(entries, names));
   });
 
   return router;

@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { describeZodError } from '../../shared/ingest.js';
 import { ALARM_TYPES, DISTRICT_CODES } from '../../shared/domain/index.js';
 import { alarmLoad } from '../../shared/rules/alarm-load.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { Clock } from '../services/clock.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { bilingual, zodRefusal } from '../../shared/zod-text.js';
+import { sendRefusal } from './refusal.js';
+import { refusal } from '../../shared/refusal.js';
 import { narrowFilters, refuseOutside, scopeCovers, scopeOf } from './scope.js';
 
 const alarmsQuery = z.object({
@@ -33,7 +35,7 @@ const statsQuery = z
     districtCode: z.enum(DISTRICT_CODES).optional(),
     operators: z.coerce.number().int().min(1).max(100).default(1),
   })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to' });
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: bilingual('from must be before to', '起始时间须早于截止时间') });
 
 /** The schools a listing is limited to: one by id, those whose name or id matches a search, both, or any (undefined). */
 function schoolScope(registry: RegistryService, schoolId: string | undefined, search: string | undefined): string[] | undefined {
@@ -55,13 +57,13 @@ export function alarmRouter(alarms: AlarmService, registry: RegistryService, clo
   router.get('/alarms/stats', async (req, res) => {
     const query = statsQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: describeZodError(query.error) });
+      sendRefusal(res, 400, zodRefusal(query.error, req.query));
       return;
     }
     const to = query.data.to ? Date.parse(query.data.to) : clock.now();
     const from = query.data.from ? Date.parse(query.data.from) : to - 24 * 3600_000;
     if (to - from > MAX_STATS_WINDOW_MS) {
-      res.status(400).json({ error: 'the window is longer than 93 days: ask for a shorter one' });
+      sendRefusal(res, 400, refusal('时间范围超过 93 天：请缩短范围', 'the window is longer than 93 days: ask for a shorter one'));
       return;
     }
     const window = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
@@ -80,7 +82,7 @@ export function alarmRouter(alarms: AlarmService, registry: RegistryService, clo
   router.get('/alarms', async (req, res) => {
     const query = alarmsQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: describeZodError(query.error) });
+      sendRefusal(res, 400, zodRefusal(query.error, req.query));
       return;
     }
     const { state, since, until, type, q, drill, limit } = query.data;
@@ -105,7 +107,7 @@ export function alarmRouter(alarms: AlarmService, registry: RegistryService, clo
   router.get('/alarms/:id', async (req, res) => {
     const alarm = await alarms.get(req.params.id);
     if (!alarm) {
-      res.status(404).json({ error: `no alarm ${req.params.id}` });
+      sendRefusal(res, 404, refusal(`没有编号为 ${req.params.id} 的报警`, `no alarm ${req.params.id}`));
       return;
     }
     const scope = scopeOf(req, registry);

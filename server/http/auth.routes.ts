@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Router, type CookieOptions, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { loginSchema, passwordChangeSchema, type SessionUser } from '../../shared/auth.js';
-import { describeZodError } from '../../shared/ingest.js';
+import { refusal } from '../../shared/refusal.js';
+import { zodRefusal } from '../../shared/zod-text.js';
+import { NOT_SIGNED_IN, sendRefusal } from './refusal.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ViewerLinkService } from '../auth/viewer-link.service.js';
@@ -46,13 +48,13 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
     limit: deps.loginsPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    message: { error: 'too many sign-in attempts from this address: wait a minute and try again' },
+    message: refusal('此地址登录尝试过多：请等一分钟再试', 'too many sign-in attempts from this address: wait a minute and try again'),
   });
 
   router.post('/auth/login', perAddress, async (req, res) => {
     const parsed = loginSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: describeZodError(parsed.error) });
+      sendRefusal(res, 400, zodRefusal(parsed.error, req.body));
       return;
     }
     const { username, password } = parsed.data;
@@ -61,7 +63,7 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
       await audit.append({ actor: username, action: 'auth.login_failed', address: req.ip ?? null, details: { reason: result.reason } });
       if (result.reason === 'locked') res.set('Retry-After', String(result.retryAfterSeconds ?? 60)).status(423);
       else res.status(401);
-      res.json({ error: result.message });
+      res.json(result.words);
       return;
     }
     await audit.append({ actor: username, action: 'auth.login', address: req.ip ?? null });
@@ -78,13 +80,13 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
   router.post('/auth/kiosk', perAddress, async (req, res) => {
     const parsed = kioskSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: describeZodError(parsed.error) });
+      sendRefusal(res, 400, zodRefusal(parsed.error, req.body));
       return;
     }
     const result = await deps.viewerLinks.exchange(parsed.data.key, req.ip ?? null);
     if (!result) {
       await audit.append({ actor: 'kiosk', action: 'auth.kiosk_failed', address: req.ip ?? null });
-      res.status(401).json({ error: 'this viewer link is unknown or was revoked: ask the administrator for a new one' });
+      sendRefusal(res, 401, refusal('该查看链接不存在或已被撤销：请向管理员索取新链接', 'this viewer link is unknown or was revoked: ask the administrator for a new one'));
       return;
     }
     const previous = sessionToken(req);
@@ -109,7 +111,7 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
   router.get('/auth/me', (req, res) => {
     const user = (req as Request & WithUser).user;
     if (!user) {
-      res.status(401).json({ error: 'not signed in' });
+      sendRefusal(res, 401, NOT_SIGNED_IN);
       return;
     }
     res.json({ user });
@@ -119,17 +121,17 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
     const user = (req as Request & WithUser).user;
     const token = sessionToken(req);
     if (!user || !token) {
-      res.status(401).json({ error: 'not signed in' });
+      sendRefusal(res, 401, NOT_SIGNED_IN);
       return;
     }
     const parsed = passwordChangeSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: describeZodError(parsed.error) });
+      sendRefusal(res, 400, zodRefusal(parsed.error, req.body));
       return;
     }
     const result = await auth.changePassword(user.id, parsed.data.currentPassword, parsed.data.newPassword, token);
     if (!result.ok) {
-      res.status(400).json({ error: result.message });
+      sendRefusal(res, 400, result.words);
       return;
     }
     await audit.append({ actor: user.username, action: 'auth.password_changed', address: req.ip ?? null });

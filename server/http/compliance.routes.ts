@@ -3,7 +3,7 @@ import { z } from 'zod';
 import {
   complianceFilterSchema, drillInputSchema, inspectionInputSchema, localDate, recordEditSchema, RULE_IDS, selfCheckInputSchema, type RecordEdit,
 } from '../../shared/compliance.js';
-import { describeZodError } from '../../shared/ingest.js';
+import { refusal, say } from '../../shared/refusal.js';
 import type { ComplianceService } from '../services/compliance.service.js';
 import { statisticsCsv, statisticsTable, statisticsWorkbook } from '../services/compliance-export.js';
 import type { Outcome } from '../services/outcome.js';
@@ -11,6 +11,7 @@ import type { RecordService } from '../services/record.service.js';
 import type { RoutineKind, RoutineService } from '../services/routine.service.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { refusedBody, sendRefusal, sendValidationError } from './refusal.js';
 import { requireUser } from './route-policy.js';
 import { narrowFilters, refuseOutside, schoolAllowed, scopeOf } from './scope.js';
 
@@ -26,20 +27,18 @@ const routineInputs = { drills: drillInputSchema, inspections: inspectionInputSc
 /** At most this many trend points (five years of months). */
 const MAX_TREND_POINTS = 60;
 
-/** `{ error, fields }`: the whole message, and each field's own for a form to show beside it. */
-export function validationError(res: Response, error: z.ZodError): void {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join('.') || '(body)';
-    fields[key] ??= issue.message;
-  }
-  res.status(400).json({ error: describeZodError(error), fields });
+/** `{ error, message, fields, fieldMessages }`: the whole reason, and each field's own for a form to show beside it. `input` is what was parsed. */
+export function validationError(res: Response, error: z.ZodError, input?: unknown): void {
+  sendValidationError(res, error, input);
 }
+
+/** 404 for an unknown school id. */
+const noSchool = (id: string) => refusal(`没有编号为 ${id} 的学校`, `no school ${id}`);
 
 /** Answers a service outcome: 200/201 with the data, or its status with `{ error, fields? }`. */
 export function answer<T>(res: Response, outcome: Outcome<T>, created = false): void {
   if (outcome.ok) res.status(created ? 201 : 200).json(outcome.data);
-  else res.status(outcome.status).json(outcome.fields ? { error: outcome.error, fields: outcome.fields } : { error: outcome.error });
+  else res.status(outcome.status).json(refusedBody(outcome));
 }
 
 function monthsBefore(date: string, months: number): string {
@@ -65,7 +64,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
   const districtOf = <T extends { districtCode?: string | undefined }>(req: Request, res: Response, filters: T): T | null => {
     const scope = scopeOf(req, registry);
     if (scope.schoolId !== null) {
-      res.status(403).json({ error: 'a school user sees its own school only: GET /api/v1/schools/<its id>/compliance' });
+      sendRefusal(res, 403, refusal('学校用户只能查看本校：请打开本校页面', 'a school user sees its own school only: GET /api/v1/schools/<its id>/compliance'));
       return null;
     }
     const narrowed = narrowFilters(scope, registry, { districtCode: filters.districtCode });
@@ -87,7 +86,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
 
   router.get('/compliance/matrix', async (req, res) => {
     const query = asOfQuery.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     const { asOf, ...requested } = query.data;
     const filters = districtOf(req, res, requested);
     if (!filters) return;
@@ -96,7 +95,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
 
   router.get('/compliance/schools', async (req, res) => {
     const query = schoolsQuery.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     const { asOf, rule, status, ...requested } = query.data;
     const filters = districtOf(req, res, requested);
     if (!filters) return;
@@ -105,23 +104,25 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
 
   router.get('/compliance/trend', async (req, res) => {
     const query = trendQuery.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     const { from: fromDate, to: toDate, step, ...requested } = query.data;
     const filters = districtOf(req, res, requested);
     if (!filters) return;
     const to = toDate ?? compliance.today();
     const from = fromDate ?? monthsBefore(to, 11);
-    if (from > to) return void res.status(400).json({ error: `from (${from}) is after to (${to})`, fields: { from: 'is after to' } });
+    if (from > to) return void sendRefusal(res, 400, refusal(`起始日期（${from}）晚于截止日期（${to}）`, `from (${from}) is after to (${to})`), { from: say('晚于截止日期', 'is after to') });
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
     if ((step === 'week' ? days / 7 : days / 30.4) > MAX_TREND_POINTS) {
-      return void res.status(400).json({ error: `at most ${MAX_TREND_POINTS} points: narrow from/to or use a longer step`, fields: { from: 'too far back for this step' } });
+      return void sendRefusal(res, 400, refusal(`最多 ${MAX_TREND_POINTS} 个点：请缩短时间范围或改用更长的步长`, `at most ${MAX_TREND_POINTS} points: narrow from/to or use a longer step`), {
+        from: say('按此步长太久远', 'too far back for this step'),
+      });
     }
     res.json(await compliance.trend(from, to, step, filters));
   });
 
   router.get(['/compliance/export.xlsx', '/compliance/export.csv'], async (req, res) => {
     const query = asOfQuery.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     const { asOf, ...requested } = query.data;
     const filters = districtOf(req, res, requested);
     if (!filters) return;
@@ -140,17 +141,17 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
 
   router.get('/schools/:id/compliance', async (req, res) => {
     const query = z.object({ asOf: localDate.optional() }).safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     if (!schoolOk(req, res, req.params.id)) return;
     const result = await compliance.school(req.params.id, query.data.asOf ?? compliance.today());
-    if (!result) return void res.status(404).json({ error: `no school ${req.params.id}` });
+    if (!result) return void sendRefusal(res, 404, noSchool(req.params.id));
     res.json(result);
   });
 
   router.get('/schools/:id/record', async (req, res) => {
     if (!schoolOk(req, res, req.params.id)) return;
     const view = await records.get(req.params.id);
-    if (!view) return void res.status(404).json({ error: `no school ${req.params.id}` });
+    if (!view) return void sendRefusal(res, 404, noSchool(req.params.id));
     res.json(view);
   });
 
@@ -158,7 +159,7 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
     const actor = requireUser(req).displayName;
     if (!schoolOk(req, res, req.params.id)) return;
     const edit = recordEditSchema.safeParse(req.body);
-    if (!edit.success) return validationError(res, edit.error);
+    if (!edit.success) return validationError(res, edit.error, req.body);
     const outcome = await records.edit(req.params.id, edit.data as RecordEdit, actor);
     if (outcome.ok) {
       const [latest] = await records.history(req.params.id, 1);
@@ -169,9 +170,9 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
 
   router.get('/schools/:id/record/history', async (req, res) => {
     const query = historyQuery.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     if (!schoolOk(req, res, req.params.id)) return;
-    if (!(await records.get(req.params.id))) return void res.status(404).json({ error: `no school ${req.params.id}` });
+    if (!(await records.get(req.params.id))) return void sendRefusal(res, 404, noSchool(req.params.id));
     res.json({ schoolId: req.params.id, history: await records.history(req.params.id, query.data.limit) });
   });
 
@@ -180,14 +181,14 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
     router.get(`/schools/:id/${kind}`, async (req, res) => {
       if (!schoolOk(req, res, req.params.id)) return;
       const list = await routines.list(kind, req.params.id);
-      if (!list) return void res.status(404).json({ error: `no school ${req.params.id}` });
+      if (!list) return void sendRefusal(res, 404, noSchool(req.params.id));
       res.json({ schoolId: req.params.id, [key]: list });
     });
     router.post(`/schools/:id/${kind}`, json, async (req, res) => {
       const actor = requireUser(req).displayName;
       if (!schoolOk(req, res, req.params.id)) return;
       const input = routineInputs[kind].safeParse(req.body);
-      if (!input.success) return validationError(res, input.error);
+      if (!input.success) return validationError(res, input.error, req.body);
       const outcome = await routines.add(kind, req.params.id, input.data as never, actor);
       if (outcome.ok) await note(req, `routine.${kind}`, `school:${req.params.id}`, { record: outcome.data });
       answer(res, outcome, true);

@@ -11,6 +11,9 @@ import type { DrillService } from '../services/drill.service.js';
 import type { Outcome } from '../services/outcome.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { validationError } from './compliance.routes.js';
+import { refusal } from '../../shared/refusal.js';
+import { shanghaiDate } from '../../shared/time.js';
+import { refusedBody, sendRefusal } from './refusal.js';
 import { requireUser } from './route-policy.js';
 
 interface DrillRouteDeps {
@@ -20,7 +23,7 @@ interface DrillRouteDeps {
   audit: AuditService;
 }
 
-const OUT_OF_SCOPE = 'this drill is outside your district or school';
+const OUT_OF_SCOPE = refusal('该演练不在您的区县或学校范围内', 'this drill is outside your district or school');
 
 function answerOf(detail: DrillDetail, clock: Clock): DrillAnswer {
   return { ...detail, score: scoreDrill(detail.drill, detail.alarm, clock.now()) };
@@ -44,11 +47,11 @@ export function drillRouter(deps: DrillRouteDeps): Router {
   async function visible(req: Request<{ id: string }>, res: Response): Promise<DrillDetail | null> {
     const detail = await drills.detail(req.params.id);
     if (!detail) {
-      res.status(404).json({ error: `no drill ${req.params.id}` });
+      sendRefusal(res, 404, refusal(`没有编号为 ${req.params.id} 的演练`, `no drill ${req.params.id}`));
       return null;
     }
     if (!sees(requireUser(req), detail.drill)) {
-      res.status(403).json({ error: OUT_OF_SCOPE });
+      sendRefusal(res, 403, OUT_OF_SCOPE);
       return null;
     }
     return detail;
@@ -58,12 +61,12 @@ export function drillRouter(deps: DrillRouteDeps): Router {
   async function reply(req: Request, res: Response, action: string, outcome: Outcome<DrillDetail>, details: Record<string, unknown> = {}, created = false): Promise<void> {
     if (outcome.ok) await note(req, action, outcome.data.drill.id, { schoolId: outcome.data.drill.schoolId, state: outcome.data.drill.state, ...details });
     if (outcome.ok) res.status(created ? 201 : 200).json(answerOf(outcome.data, clock));
-    else res.status(outcome.status).json(outcome.fields ? { error: outcome.error, fields: outcome.fields } : { error: outcome.error });
+    else res.status(outcome.status).json(refusedBody(outcome));
   }
 
   router.get('/drills', async (req, res) => {
     const query = drillListQuerySchema.safeParse(req.query);
-    if (!query.success) return validationError(res, query.error);
+    if (!query.success) return validationError(res, query.error, req.query);
     const user = requireUser(req);
     const { state, schoolId, limit } = query.data;
     const list = await drills.list({
@@ -77,10 +80,10 @@ export function drillRouter(deps: DrillRouteDeps): Router {
 
   router.post('/drills', json, async (req, res) => {
     const plan = drillPlanSchema.safeParse(req.body);
-    if (!plan.success) return validationError(res, plan.error);
+    if (!plan.success) return validationError(res, plan.error, req.body);
     const user = requireUser(req);
     const school = registry.school(plan.data.schoolId);
-    if (school && !inScope(user, { districtCode: school.districtCode, schoolId: school.id })) return void res.status(403).json({ error: 'this school is outside your district or school' });
+    if (school && !inScope(user, { districtCode: school.districtCode, schoolId: school.id })) return void sendRefusal(res, 403, refusal('该学校不在您的区县或学校范围内', 'this school is outside your district or school'));
     await reply(req, res, 'drill.plan', await drills.plan(plan.data, user.displayName), { scenario: plan.data.scenario }, true);
   });
 
@@ -91,7 +94,7 @@ export function drillRouter(deps: DrillRouteDeps): Router {
 
   router.post('/drills/:id/start', json, async (req, res) => {
     const body = drillStartSchema.safeParse(req.body ?? {});
-    if (!body.success) return validationError(res, body.error);
+    if (!body.success) return validationError(res, body.error, req.body);
     if (!(await visible(req, res))) return;
     await reply(req, res, 'drill.start', await drills.start(req.params.id, requireUser(req).displayName, body.data.raiseAlarm), { raiseAlarm: body.data.raiseAlarm });
   });
@@ -103,19 +106,20 @@ export function drillRouter(deps: DrillRouteDeps): Router {
 
   router.post('/drills/:id/cancel', json, async (req, res) => {
     const body = drillCancelSchema.safeParse(req.body);
-    if (!body.success) return validationError(res, body.error);
+    if (!body.success) return validationError(res, body.error, req.body);
     if (!(await visible(req, res))) return;
     await reply(req, res, 'drill.cancel', await drills.cancel(req.params.id, requireUser(req).displayName, body.data.note), { note: body.data.note });
   });
 
   router.put('/drills/:id/checklist/:itemId', json, async (req, res) => {
     const body = drillCheckSchema.safeParse(req.body);
-    if (!body.success) return validationError(res, body.error);
+    if (!body.success) return validationError(res, body.error, req.body);
     if (!(await visible(req, res))) return;
     await reply(req, res, 'drill.checklist', await drills.check(req.params.id, req.params.itemId, body.data.checked, requireUser(req).displayName), { itemId: req.params.itemId, checked: body.data.checked });
   });
 
-  const reportName = (detail: DrillDetail, ext: string) => `drill-${detail.drill.schoolId}-${(detail.drill.startedAt ?? detail.drill.plannedFor).slice(0, 10)}.${ext}`;
+  // Named for the drill's day in Shanghai: a drill run at 00:30 on 12-04 is the 12-04 drill, not the UTC date's 12-03.
+  const reportName = (detail: DrillDetail, ext: string) => `drill-${detail.drill.schoolId}-${shanghaiDate(detail.drill.startedAt ?? detail.drill.plannedFor)}.${ext}`;
   const schoolName = (detail: DrillDetail) => registry.school(detail.drill.schoolId)?.name ?? detail.drill.schoolId;
 
   router.get('/drills/:id/export.csv', async (req, res) => {
@@ -136,7 +140,7 @@ export function drillRouter(deps: DrillRouteDeps): Router {
       res.send(Buffer.from(pdf));
     } catch (error) {
       if (!(error instanceof ReportFontMissing)) throw error;
-      res.status(501).json({ error: `the PDF report cannot be made: ${error.message}; the CSV export (export.csv) has the same report` });
+      sendRefusal(res, 501, refusal(`无法生成 PDF 报告（${error.message}）：CSV 导出包含相同内容`, `the PDF report cannot be made: ${error.message}; the CSV export (export.csv) has the same report`));
     }
   });
 

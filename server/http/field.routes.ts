@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DISTRICT_CODES } from '../../shared/domain/index.js';
-import { describeZodError } from '../../shared/ingest.js';
 import { coverage, DEFAULT_COVERAGE_RULE } from '../../shared/rules/coverage.js';
 import type { FaultService } from '../services/fault.service.js';
 import type { GuardPostService } from '../services/guard-post.service.js';
 import type { PatrolService } from '../services/patrol.service.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { zodRefusal } from '../../shared/zod-text.js';
+import { sendRefusal } from './refusal.js';
 import { isScoped, narrowFilters, refuseOutside, scopeCovers, scopeOf, type Scope } from './scope.js';
 
 const faultsQuery = z.object({
@@ -32,7 +33,7 @@ export function fieldRouter(deps: { faults: FaultService; posts: GuardPostServic
   router.get('/faults', async (req, res) => {
     const query = faultsQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: describeZodError(query.error) });
+      sendRefusal(res, 400, zodRefusal(query.error, req.query));
       return;
     }
     const scope = scopeOf(req, deps.registry);
@@ -55,7 +56,7 @@ export function fieldRouter(deps: { faults: FaultService; posts: GuardPostServic
   router.get('/patrol', (req, res) => {
     const query = patrolQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: describeZodError(query.error) });
+      sendRefusal(res, 400, zodRefusal(query.error, req.query));
       return;
     }
     const scope = scopeOf(req, deps.registry);
@@ -66,7 +67,7 @@ export function fieldRouter(deps: { faults: FaultService; posts: GuardPostServic
   router.get('/coverage', (req, res) => {
     const query = coverageQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: describeZodError(query.error) });
+      sendRefusal(res, 400, zodRefusal(query.error, req.query));
       return;
     }
     const { registry } = deps;

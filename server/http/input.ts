@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import { refusal } from '../../shared/refusal.js';
+import { sendRefusal } from './refusal.js';
 
 /** Whether a parsed value holds a NUL character anywhere (PostgreSQL text cannot store one). */
 function hasNul(value: unknown, depth = 0): boolean {
@@ -14,7 +16,7 @@ function hasNul(value: unknown, depth = 0): boolean {
  */
 export const refuseNul: RequestHandler = (req, res, next) => {
   if (hasNul(req.query) || hasNul(req.body) || /%00/.test(req.path)) {
-    res.status(400).json({ error: 'text may not contain NUL (\\u0000) characters' });
+    sendRefusal(res, 400, refusal('文本不能包含 NUL（\\u0000）字符', 'text may not contain NUL (\\u0000) characters'));
     return;
   }
   next();

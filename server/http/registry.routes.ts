@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DEVICE_KINDS, DISTRICT_CODES } from '../../shared/domain/index.js';
-import { describeZodError } from '../../shared/ingest.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { zodRefusal } from '../../shared/zod-text.js';
+import { sendRefusal } from './refusal.js';
 import { narrowFilters, refuseOutside, scopeCovers, scopeOf } from './scope.js';
 
 const devicesQuery = z.object({ kind: z.enum(DEVICE_KINDS).optional(), schoolId: z.string().min(1).max(64).optional() });
@@ -14,7 +15,7 @@ export function registryRouter(registry: RegistryService): Router {
   router.get('/schools', (req, res) => {
     const query = schoolsQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: describeZodError(query.error) });
+      sendRefusal(res, 400, zodRefusal(query.error, req.query));
       return;
     }
     // A person sees their district's or school's part; an integration with a token sees all.
@@ -27,7 +28,7 @@ export function registryRouter(registry: RegistryService): Router {
   router.get('/devices', (req, res) => {
     const query = devicesQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: describeZodError(query.error) });
+      sendRefusal(res, 400, zodRefusal(query.error, req.query));
       return;
     }
     const scope = scopeOf(req, registry);

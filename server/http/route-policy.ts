@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { can, type Permission, type SessionUser } from '../../shared/auth.js';
 import { HAZARD_ACTIONS } from '../../shared/rules/hazard.js';
+import { refusal, type RefusalWords } from '../../shared/refusal.js';
+import { NOT_SIGNED_IN, sendRefusal } from './refusal.js';
 import { CSRF_COOKIE, CSRF_HEADER, type WithUser } from './auth.routes.js';
 
 /** HTTP methods a rule names (HEAD is answered by the GET rule). */
@@ -172,15 +174,14 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function refuse(status: 401 | 403, error: string, bearerChallenge = false): RequestHandler {
+function refuse(status: 401 | 403, words: RefusalWords, bearerChallenge = false): RequestHandler {
   return (_req, res) => {
     if (bearerChallenge) res.set('WWW-Authenticate', 'Bearer');
-    res.status(status).json({ error });
+    sendRefusal(res, status, words);
   };
 }
 
-const NOT_SIGNED_IN = 'not signed in';
-const BAD_TOKEN = 'a valid ingest token is required: Authorization: Bearer <token>';
+const BAD_TOKEN = refusal('需要有效的接入令牌：Authorization: Bearer <令牌>', 'a valid ingest token is required: Authorization: Bearer <token>');
 
 /**
  * The access check in front of every `/api/v1` router (after the session is loaded): finds the
@@ -190,7 +191,7 @@ const BAD_TOKEN = 'a valid ingest token is required: Authorization: Bearer <toke
 export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandler {
   return async (req, res, next) => {
     const rule = findRule(req.method, req.path);
-    if (!rule) return refuse(403, `no access rule for ${req.method} ${req.baseUrl}${req.path}: refused`)(req, res, next);
+    if (!rule) return refuse(403, refusal(`${req.method} ${req.baseUrl}${req.path} 没有访问规则：已拒绝`, `no access rule for ${req.method} ${req.baseUrl}${req.path}: refused`))(req, res, next);
     const user = (req as Request & WithUser).user;
 
     if (rule.allow === 'ingest' || rule.allow === 'ingest-or-read') {
@@ -206,12 +207,12 @@ export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandl
     if (rule.allow === 'public') return next();
     if (!user) return refuse(401, NOT_SIGNED_IN)(req, res, next);
     const permission: Permission | null = rule.allow === 'signed-in' ? null : rule.allow === 'ingest-or-read' ? 'read' : rule.allow;
-    if (permission && !can(user, permission)) return refuse(403, `your role (${user.role}) may not do this: it needs "${permission}"`)(req, res, next);
+    if (permission && !can(user, permission)) return refuse(403, refusal(`您的角色（${user.role}）无权执行此操作：需要“${permission}”权限`, `your role (${user.role}) may not do this: it needs "${permission}"`))(req, res, next);
     if (!SAFE_METHODS.has(req.method) && !CSRF_EXEMPT.has(req.path)) {
       const header = req.get(CSRF_HEADER);
       const cookie: unknown = req.cookies?.[CSRF_COOKIE];
       if (!header || typeof cookie !== 'string' || !sameSecret(header, cookie)) {
-        return refuse(403, 'missing or wrong X-CSRF-Token header: send the value of the xiaoan_csrf cookie')(req, res, next);
+        return refuse(403, refusal('页面安全令牌缺失或不符：请刷新页面后重试', 'missing or wrong X-CSRF-Token header: send the value of the xiaoan_csrf cookie'))(req, res, next);
       }
     }
     next();

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import { inScope, type SessionUser } from '../../shared/auth.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { refusal } from '../../shared/refusal.js';
+import { sendRefusal } from './refusal.js';
 import type { WithUser } from './auth.routes.js';
 
 /**
@@ -40,7 +42,11 @@ export function schoolAllowed(scope: Scope, registry: RegistryService, schoolId:
 
 /** The 403 for something outside the person's district or school. */
 export function refuseOutside(res: Response, scope: Scope): void {
-  res.status(403).json({ error: scope.schoolId !== null ? 'outside your school: you see only your own school' : 'outside your district: you see only your own district' });
+  const words =
+    scope.schoolId !== null
+      ? refusal('超出本校范围：只能查看本校', 'outside your school: you see only your own school')
+      : refusal('超出本区县范围：只能查看本区县', 'outside your district: you see only your own district');
+  sendRefusal(res, 403, words);
 }
 
 /**

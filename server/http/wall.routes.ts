@@ -13,6 +13,8 @@ import type { SchoolCameraService } from '../services/school-camera.service.js';
 /** `GET /health?span=read|restart`: also the event-loop figures since the span began. */
 const healthQuery = z.object({ span: z.enum(['read', 'restart']).optional() });
 import type { CameraSummary } from '../../shared/wall.js';
+import { refusal } from '../../shared/refusal.js';
+import { sendRefusal } from './refusal.js';
 import { isScoped, refuseOutside, schoolAllowed, scopeCovers, scopeOf } from './scope.js';
 
 interface WallDeps {
@@ -76,7 +78,7 @@ export function wallRouter(deps: WallDeps): Router {
   router.get('/schools/:id/devices', (req, res) => {
     const school = deps.registry.school(req.params.id);
     if (!school) {
-      res.status(404).json({ error: `no school ${req.params.id}` });
+      sendRefusal(res, 404, refusal(`没有编号为 ${req.params.id} 的学校`, `no school ${req.params.id}`));
       return;
     }
     const scope = scopeOf(req, deps.registry);
@@ -94,7 +96,7 @@ export function wallRouter(deps: WallDeps): Router {
   router.get('/health', async (req, res) => {
     const query = healthQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: 'span must be read or restart' });
+      sendRefusal(res, 400, refusal('span 只能是 read 或 restart', 'span must be read or restart'));
       return;
     }
     const span = query.data.span;

@@ -1,6 +1,7 @@
 import { alarmCommandSchemas, type AlarmCommandEvent } from '../../shared/commands.js';
 import { inScope, type SessionUser } from '../../shared/auth.js';
-import { describeZodError } from '../../shared/ingest.js';
+import { refusal } from '../../shared/refusal.js';
+import { zodRefusal } from '../../shared/zod-text.js';
 import type { Ack } from '../../shared/events.js';
 import type { Alarm, AlarmState } from '../../shared/domain/index.js';
 import type { AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
@@ -11,6 +12,8 @@ import type { XiaoanSocket } from './broadcaster.js';
 import { maySend } from './socket-policy.js';
 
 type Reply = (result: Ack<Alarm>) => void;
+
+const INTERNAL = refusal('服务器内部错误：报警未改变', 'internal error: the alarm was not changed');
 
 /** Which lifecycle action each command event performs. */
 function actionOf(event: AlarmCommandEvent, payload: Record<string, unknown>): AlarmAction {
@@ -88,32 +91,32 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDe
         user = await deps.currentUser();
       } catch (error) {
         deps.log.error({ err: error, event }, 'session lookup failed before an alarm command');
-        answer({ ok: false, code: 'internal', error: 'internal error: the alarm was not changed' });
+        answer({ ok: false, code: 'internal', ...INTERNAL });
         return;
       }
       if (!user) {
-        refuse(answer, event, { ok: false, code: 'forbidden', error: 'not signed in: the session has ended' });
+        refuse(answer, event, { ok: false, code: 'forbidden', ...refusal('登录已结束：请重新登录', 'not signed in: the session has ended') });
         socket.disconnect(true);
         return;
       }
       if (!maySend(user, event)) {
-        refuse(answer, event, { ok: false, code: 'forbidden', error: `your role (${user.role}) may not send ${event}` });
+        refuse(answer, event, { ok: false, code: 'forbidden', ...refusal(`您的角色（${user.role}）无权执行此操作（${event}）`, `your role (${user.role}) may not send ${event}`) });
         return;
       }
       const parsed = schema.safeParse(payload);
       if (!parsed.success) {
-        refuse(answer, event, { ok: false, code: 'invalid', error: describeZodError(parsed.error) });
+        refuse(answer, event, { ok: false, code: 'invalid', ...zodRefusal(parsed.error, payload) });
         return;
       }
       const data = parsed.data as Record<string, unknown> & { id: string; note?: string };
       try {
         const alarm = await deps.alarms.get(data.id);
         if (!alarm) {
-          refuse(answer, event, { ok: false, code: 'not_found', error: `no alarm ${data.id}` }, data.id);
+          refuse(answer, event, { ok: false, code: 'not_found', ...refusal(`没有编号为 ${data.id} 的报警`, `no alarm ${data.id}`) }, data.id);
           return;
         }
         if (!inScope(user, { districtCode: alarm.districtCode, schoolId: alarm.schoolId })) {
-          refuse(answer, event, { ok: false, code: 'forbidden', error: 'this alarm is outside your district or school' }, data.id);
+          refuse(answer, event, { ok: false, code: 'forbidden', ...refusal('该报警不在您的区县或学校范围内', 'this alarm is outside your district or school') }, data.id);
           return;
         }
         const actor = user.displayName;
@@ -137,6 +140,9 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDe
             address: addressOf(socket),
             details: {
               displayName: actor,
+              // What the alarm was, so the audit log can say it in a sentence (shared/audit-text.ts).
+              schoolId: result.data.schoolId,
+              type: result.data.type,
               from: fromState(result.data, actor),
               to: result.data.state,
               ...(typeof data.unitId === 'string' ? { unitId: data.unitId } : {}),
@@ -149,7 +155,7 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDe
         answer(result);
       } catch (error) {
         deps.log.error({ err: error, event }, 'alarm command failed');
-        answer({ ok: false, code: 'internal', error: 'internal error: the alarm was not changed' });
+        answer({ ok: false, code: 'internal', ...INTERNAL });
       }
     };
     (socket.on as (name: string, fn: (payload: unknown, reply: unknown) => void) => void)(event, (payload, reply) => void listener(payload, reply));

@@ -9,6 +9,7 @@ import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
+import { refusal } from '../../shared/refusal.js';
 import type { DomainEvents } from './domain-events.js';
 
 /** What an ingest event asks of the alarm service. */
@@ -145,12 +146,12 @@ export class AlarmService {
    */
   async act(command: AlarmCommand): Promise<Ack<Alarm>> {
     if (command.action === 'dispatch' && !(command.unitId && this.deps.unitExists(command.unitId))) {
-      return { ok: false, code: 'invalid', error: `unknown unit '${command.unitId ?? ''}'` };
+      return { ok: false, code: 'invalid', ...refusal(`未知的出警单位“${command.unitId ?? ''}”`, `unknown unit '${command.unitId ?? ''}'`) };
     }
     const outcome = await this.deps.writes.run(() =>
       this.deps.store.db.transaction().execute(async (trx): Promise<Ack<AlarmChange>> => {
         const alarm = await this.alarms.getIn(trx, command.id);
-        if (!alarm) return { ok: false, code: 'not_found', error: `no alarm ${command.id}` };
+        if (!alarm) return { ok: false, code: 'not_found', ...refusal(`没有编号为 ${command.id} 的报警`, `no alarm ${command.id}`) };
         const decision = decideMove(alarm, command.action);
         if (!decision.ok) return { ...decision, code: 'not_allowed', state: alarm.state };
         const now = isoNow(this.deps.clock);
@@ -175,7 +176,7 @@ export class AlarmService {
           transitions: [...alarm.transitions, ...steps],
         };
         if (!(await this.alarms.update(trx, next, alarm.state))) {
-          return { ok: false, code: 'conflict', error: 'the alarm was changed by someone else meanwhile; see its new state' };
+          return { ok: false, code: 'conflict', ...refusal('该报警刚被他人处理：请查看它的最新状态', 'the alarm was changed by someone else meanwhile; see its new state') };
         }
         for (const step of steps) await this.alarms.insertTransition(trx, alarm.id, step);
         return { ok: true, data: await this.alarms.appendChange(trx, next) };

@@ -25,7 +25,7 @@ import type { CameraState } from '../../shared/domain/index.js';
 import { DEFAULT_SEMESTERS, type SemesterRule } from '../../shared/rules/compliance/types.js';
 import { buildComplianceServices, type ComplianceServices } from './compliance-build.js';
 import { DrillRepository } from '../db/drill.repository.js';
-import { DEFAULT_RESPONSE_TARGETS } from '../../shared/rules/response.js';
+import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../../shared/rules/response.js';
 import { DrillService } from './drill.service.js';
 
 /** 护学岗 settings from the configuration (XIAOAN_POST_GRACE_MINUTES, XIAOAN_POST_SETTLE_SECONDS). */
@@ -61,7 +61,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; ingestToken: string; posts?: GuardPostSettings }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -101,7 +101,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     store, writes, events, clock, registry, alarms, log,
     repository: new DrillRepository(store.db),
     compliance: complianceServices.compliance,
-    responseTargets: DEFAULT_RESPONSE_TARGETS,
+    responseTargets: deps.responseTargets ?? DEFAULT_RESPONSE_TARGETS,
   });
   await drills.init();
 

@@ -5,8 +5,9 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import { findDistrict } from '../../shared/domain/index.js';
 import type { DrillDetail, DrillMilestone, DrillSource } from '../../shared/drill.js';
-import { formatDrillClock, scoreDrill, type DrillScore, type MilestoneOutcome } from '../../shared/rules/drill-score.js';
-import { SHANGHAI_OFFSET_MS } from '../../shared/time.js';
+import { formatDrillClock, scoreDrill, type DrillScore, type MilestoneOutcome, type MilestoneScore } from '../../shared/rules/drill-score.js';
+import { overrunSeconds } from '../../shared/rules/response.js';
+import { shanghaiDateTime } from '../../shared/time.js';
 
 /**
  * The drill report: the score card, timeline and checklist as CSV (UTF-8 with BOM, so Excel
@@ -26,7 +27,15 @@ const MILESTONE_NAMES: Record<DrillMilestone, string> = {
   ended: '演练结束 Ended',
 };
 const SOURCE_NAMES: Record<DrillSource, string> = { device: '设备 device', console: '接警台 console', drill_screen: '演练屏 drill screen', system: '系统 system' };
-const OUTCOME_NAMES: Record<MilestoneOutcome, string> = { on_time: '达标 on time', late: '超时 late', missed: '未完成 missed', pending: '进行中 pending' };
+const OUTCOME_NAMES: Record<MilestoneOutcome, string> = { on_time: '达成 met', late: '超时 late', missed: '未达成 not met', pending: '进行中 pending' };
+
+/** A milestone's outcome as the screens say it: 超时 carries its overrun (`超时 +2:05 late`). */
+function outcomeName(timed: MilestoneScore): string {
+  if (timed.outcome !== 'late' || timed.elapsedSeconds === null) return OUTCOME_NAMES[timed.outcome];
+  const over = overrunSeconds(timed.elapsedSeconds, timed.targetSeconds);
+  const overrun = `+${Math.floor(over / 60)}:${String(over % 60).padStart(2, '0')}`;
+  return `超时 ${overrun} late ${overrun}`;
+}
 const STATE_NAMES = { planned: '计划 planned', running: '进行中 running', ended: '已结束 ended', cancelled: '已取消 cancelled' } as const;
 
 /** What the report needs beside the drill: the school's name. */
@@ -39,7 +48,7 @@ export interface ReportInput {
 /** `2025-03-02 16:00:05` in Asia/Shanghai, or `—`. */
 function localTime(iso: string | null): string {
   if (!iso) return '—';
-  return new Date(Date.parse(iso) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+  return shanghaiDateTime(iso);
 }
 
 /** The report's facts, one `[label, value]` per line, shared by both formats. */
@@ -70,7 +79,7 @@ function milestoneRows(score: DrillScore): string[][] {
       localTime(entry.at),
       entry.offsetSeconds === null ? '—' : formatDrillClock(entry.offsetSeconds),
       timed ? formatDrillClock(timed.targetSeconds) : '—',
-      timed ? OUTCOME_NAMES[timed.outcome] : '—',
+      timed ? outcomeName(timed) : '—',
       timed ? `${timed.points}/${timed.maxPoints}` : '—',
       entry.actor ?? '—',
       entry.source ? SOURCE_NAMES[entry.source] : '—',

@@ -13,6 +13,7 @@ import { isoNow, type Clock } from './clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { refuse, type Outcome } from './outcome.js';
+import { refusal, say } from '../../shared/refusal.js';
 import type { RegistryService } from './registry.service.js';
 
 interface DrillServiceDeps {
@@ -35,6 +36,10 @@ const NEEDS: Record<'start' | 'end' | 'cancel' | 'check', readonly DrillState[]>
   cancel: ['planned', 'running'],
   check: ['running'],
 };
+
+/** The drill's states and commands as the drill screen names them (zh-CN), for refusals. */
+const DRILL_STATE_ZH: Record<DrillState, string> = { planned: '尚未开始', running: '正在进行', ended: '已结束', cancelled: '已取消' };
+const DRILL_COMMAND_ZH: Record<keyof typeof NEEDS, string> = { start: '开始', end: '结束', cancel: '取消', check: '勾选检查项' };
 
 /** What the end and a cancellation write on the alarm still open: it leaves the console's queue. */
 const CLOSING_NOTE = '演练结束 drill over';
@@ -93,7 +98,7 @@ export class DrillService {
 
   async plan(input: DrillPlan & { plannedFor: string }, actor: string): Promise<Outcome<DrillDetail>> {
     const school = this.deps.registry.school(input.schoolId);
-    if (!school) return refuse(404, `no school ${input.schoolId}`, { schoolId: 'unknown school' });
+    if (!school) return refuse(404, refusal(`没有编号为 ${input.schoolId} 的学校`, `no school ${input.schoolId}`), { schoolId: say('没有这所学校', 'unknown school') });
     const now = isoNow(this.deps.clock);
     const drill: Drill = {
       id: `DRL-${randomUUID()}`,
@@ -128,7 +133,7 @@ export class DrillService {
   async start(id: string, actor: string, raiseAlarm: boolean): Promise<Outcome<DrillDetail>> {
     const started = await this.move(id, 'start', (drill, now) => {
       const running = this.runningBySchool.get(drill.schoolId);
-      if (running && running !== drill.id) return refuse(409, `another drill (${running}) is running at this school: end it first`);
+      if (running && running !== drill.id) return refuse(409, refusal(`该校另一场演练（${running}）正在进行：请先结束它`, `another drill (${running}) is running at this school: end it first`));
       return { ok: true, data: { ...drill, state: 'running', startedBy: actor, startedAt: now } };
     });
     if (!started.ok) return started;
@@ -180,10 +185,10 @@ export class DrillService {
     const outcome = await this.deps.writes.run(() =>
       this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<null>> => {
         const drill = await this.deps.repository.get(id, trx);
-        if (!drill) return refuse(404, `no drill ${id}`);
-        if (!NEEDS.check.includes(drill.state)) return refuse(409, `the checklist is ticked while the drill runs; this drill is ${drill.state}`);
+        if (!drill) return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
+        if (!NEEDS.check.includes(drill.state)) return refuse(409, refusal(`只能在演练进行中勾选检查项；该演练${DRILL_STATE_ZH[drill.state]}`, `the checklist is ticked while the drill runs; this drill is ${drill.state}`));
         const now = isoNow(this.deps.clock);
-        if (!(await this.deps.repository.check(trx, id, itemId, checked ? actor : null, checked ? now : null))) return refuse(404, `no checklist item ${itemId} in drill ${id}`);
+        if (!(await this.deps.repository.check(trx, id, itemId, checked ? actor : null, checked ? now : null))) return refuse(404, refusal(`演练 ${id} 没有检查项 ${itemId}`, `no checklist item ${itemId} in drill ${id}`));
         return { ok: true, data: null };
       }),
     );
@@ -200,13 +205,13 @@ export class DrillService {
     return this.deps.writes.run(() =>
       this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<Drill>> => {
         const drill = await this.deps.repository.get(id, trx);
-        if (!drill) return refuse(404, `no drill ${id}`);
-        if (!NEEDS[command].includes(drill.state)) return refuse(409, `cannot ${command} a drill that is ${drill.state}`);
+        if (!drill) return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
+        if (!NEEDS[command].includes(drill.state)) return refuse(409, refusal(`演练${DRILL_STATE_ZH[drill.state]}，不能${DRILL_COMMAND_ZH[command]}`, `cannot ${command} a drill that is ${drill.state}`));
         const now = isoNow(this.deps.clock);
         const decision = decide(drill, now);
         if (!decision.ok) return decision;
         const next = decision.data;
-        if (!(await this.deps.repository.update(trx, next, drill.state))) return refuse(409, 'the drill was changed meanwhile; see its new state');
+        if (!(await this.deps.repository.update(trx, next, drill.state))) return refuse(409, refusal('该演练刚被他人更改：请查看它的最新状态', 'the drill was changed meanwhile; see its new state'));
         if (next.state === 'ended' && next.recordId) {
           await this.deps.repository.addRecord(trx, {
             id: next.recordId,
@@ -272,7 +277,7 @@ export class DrillService {
 
   private async announceById(id: string): Promise<Outcome<DrillDetail>> {
     const drill = await this.deps.repository.get(id);
-    if (!drill) return refuse(404, `no drill ${id}`);
+    if (!drill) return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
     return this.announce(drill);
   }
 }

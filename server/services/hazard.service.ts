@@ -11,6 +11,7 @@ import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
 import { refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
+import { refusal, say } from '../../shared/refusal.js';
 import { shanghaiParts } from '../../shared/time.js';
 
 /** A new hazard as registered. */
@@ -49,10 +50,10 @@ export class HazardService {
 
   async create(input: NewHazard, actor: string): Promise<Outcome<Hazard>> {
     const school = this.deps.registry.school(input.schoolId);
-    if (!school) return refuse(400, `schoolId: no school ${input.schoolId}`, { schoolId: 'no such school' });
+    if (!school) return refuse(400, refusal(`schoolId：没有编号为 ${input.schoolId} 的学校`, `schoolId: no school ${input.schoolId}`), { schoolId: say('没有这所学校', 'no such school') });
     const today = this.today();
     const foundOn = input.foundOn ?? today;
-    if (foundOn > today) return refuse(400, `foundOn: ${foundOn} is in the future (today is ${today})`, { foundOn: 'is in the future' });
+    if (foundOn > today) return refuse(400, refusal(`发现日期 ${foundOn} 在未来（今天是 ${today}）`, `foundOn: ${foundOn} is in the future (today is ${today})`), { foundOn: say('不能晚于今天', 'is in the future') });
     const at = isoNow(this.deps.clock);
     const hazard: Hazard = {
       id: `HZ-${foundOn.replaceAll('-', '')}-${randomBytes(4).toString('hex')}`,
@@ -83,14 +84,14 @@ export class HazardService {
     return this.deps.writes.run(() =>
       store.db.transaction().execute(async (trx): Promise<Outcome<Hazard>> => {
         const hazard = await repository.get(trx, id);
-        if (!hazard) return refuse(404, `no hazard ${id}`);
+        if (!hazard) return refuse(404, refusal(`没有编号为 ${id} 的隐患`, `no hazard ${id}`));
         if (expectedVersion !== undefined && expectedVersion !== hazard.version) {
-          return refuse(409, `the hazard was changed by someone else meanwhile: it is now ${hazard.state} (version ${hazard.version})`);
+          return refuse(409, refusal(`该隐患刚被他人处理：现在状态为 ${hazard.state}（版本 ${hazard.version}）`, `the hazard was changed by someone else meanwhile: it is now ${hazard.state} (version ${hazard.version})`));
         }
         const decision = decideHazardStep(hazard, step, actor, isoNow(this.deps.clock), this.today());
-        if (!decision.ok) return refuse(409, decision.error);
+        if (!decision.ok) return refuse(409, decision);
         if (!(await repository.update(trx, decision.hazard, hazard.version))) {
-          return refuse(409, 'the hazard was changed by someone else meanwhile; see its new state');
+          return refuse(409, refusal('该隐患刚被他人处理：请查看它的最新状态', 'the hazard was changed by someone else meanwhile; see its new state'));
         }
         await repository.insertTransition(trx, id, decision.hazard.transitions.at(-1)!);
         return { ok: true, data: decision.hazard };

@@ -1,7 +1,35 @@
-/** A service answer an HTTP route maps to a status: the data, or why not (400 bad input, 404 unknown, 409 conflict). */
-export type Outcome<T> = { ok: true; data: T } | { ok: false; status: 400 | 404 | 409; error: string; fields?: Record<string, string> };
+import type { LocalizedText } from '../../shared/domain/text.js';
+import type { RefusalWords } from '../../shared/refusal.js';
 
-/** A refusal. */
-export function refuse(status: 400 | 404 | 409, error: string, fields?: Record<string, string>): { ok: false; status: 400 | 404 | 409; error: string; fields?: Record<string, string> } {
-  return fields ? { ok: false, status, error, fields } : { ok: false, status, error };
+/** Why a service said no: `error` in English (the API contract), `message` for a screen, per-field words for a form. */
+export interface Refused {
+  ok: false;
+  status: 400 | 404 | 409;
+  error: string;
+  message: LocalizedText;
+  /** Each field's reason in English (the API contract). */
+  fields?: Record<string, string>;
+  /** The same per-field reasons in both UI languages. */
+  fieldMessages?: Record<string, LocalizedText>;
+}
+
+/** A service answer an HTTP route maps to a status: the data, or why not (400 bad input, 404 unknown, 409 conflict). */
+export type Outcome<T> = { ok: true; data: T } | Refused;
+
+/**
+ * A refusal. `words` from `refusal(zh, en)` (shared/refusal.ts); a bare English string is shown as
+ * is in both languages. Fields likewise take `say(zh, en)` or English.
+ */
+export function refuse(status: 400 | 404 | 409, words: RefusalWords | string, fields?: Record<string, LocalizedText | string>): Refused {
+  const { error, message } = typeof words === 'string' ? { error: words, message: { zh: words, en: words } } : words;
+  if (!fields) return { ok: false, status, error, message };
+  const texts = Object.entries(fields).map(([key, text]) => [key, typeof text === 'string' ? { zh: text, en: text } : text] as const);
+  return {
+    ok: false,
+    status,
+    error,
+    message,
+    fields: Object.fromEntries(texts.map(([key, text]) => [key, text.en])),
+    fieldMessages: Object.fromEntries(texts),
+  };
 }

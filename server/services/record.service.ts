@@ -7,15 +7,17 @@ import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import { refuse, type Outcome } from './outcome.js';
+import type { LocalizedText } from '../../shared/domain/text.js';
+import { refusal, say } from '../../shared/refusal.js';
 import type { RegistryService } from './registry.service.js';
 
 /** Rules across fields that a single field's schema cannot see; each names the field to correct. */
-function crossFieldErrors({ record, school }: RecordState): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if (!school.boarding && school.boarders > 0) errors.boarders = 'a school that does not board has no boarders';
-  else if (school.boarders > school.students) errors.boarders = `boarders (${school.boarders}) cannot exceed students (${school.students})`;
-  if (record.controlRoomStaffed && !record.controlRoom) errors.controlRoomStaffed = 'a control room must exist to be staffed';
-  if (record.guardsOnDuty > school.guards) errors.guardsOnDuty = `guards on duty (${record.guardsOnDuty}) cannot exceed the guards employed (${school.guards})`;
+function crossFieldErrors({ record, school }: RecordState): Record<string, LocalizedText> {
+  const errors: Record<string, LocalizedText> = {};
+  if (!school.boarding && school.boarders > 0) errors.boarders = say('非寄宿制学校不应有住校生', 'a school that does not board has no boarders');
+  else if (school.boarders > school.students) errors.boarders = say(`住校生（${school.boarders}）不能多于学生（${school.students}）`, `boarders (${school.boarders}) cannot exceed students (${school.students})`);
+  if (record.controlRoomStaffed && !record.controlRoom) errors.controlRoomStaffed = say('须先有监控室才能有人值守', 'a control room must exist to be staffed');
+  if (record.guardsOnDuty > school.guards) errors.guardsOnDuty = say(`在岗保安（${record.guardsOnDuty}）不能多于配备保安（${school.guards}）`, `guards on duty (${record.guardsOnDuty}) cannot exceed the guards employed (${school.guards})`);
   return errors;
 }
 
@@ -47,7 +49,7 @@ export class RecordService {
    * then record, school fields and one history entry commit together, or nothing does.
    */
   async edit(schoolId: string, edit: RecordEdit, actor: string): Promise<Outcome<SchoolRecordView>> {
-    if (!this.deps.registry.school(schoolId)) return refuse(404, `no school ${schoolId}`);
+    if (!this.deps.registry.school(schoolId)) return refuse(404, refusal(`没有编号为 ${schoolId} 的学校`, `no school ${schoolId}`));
     const { repository, store } = this.deps;
     const outcome = await this.deps.writes.run(() =>
       store.db.transaction().execute(async (trx): Promise<Outcome<{ changedSchool: boolean }>> => {
@@ -66,7 +68,8 @@ export class RecordService {
         }
         const errors = crossFieldErrors(after);
         if (Object.keys(errors).length > 0) {
-          return refuse(400, Object.entries(errors).map(([field, message]) => `${field}: ${message}`).join('; '), errors);
+          const line = (language: keyof LocalizedText, separator: string) => Object.entries(errors).map(([field, text]) => `${field}${separator}${text[language]}`);
+          return refuse(400, refusal(line('zh', '：').join('；'), line('en', ': ').join('; ')), errors);
         }
         const changes = diffRecordState(before, after);
         if (changes.length === 0) return { ok: true, data: { changedSchool: false } };

@@ -6,6 +6,7 @@ import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import { refuse, type Outcome } from './outcome.js';
+import { refusal, say } from '../../shared/refusal.js';
 import type { RegistryService } from './registry.service.js';
 
 /** The routines a school records. */
@@ -41,9 +42,9 @@ export class RoutineService {
   }
 
   async add<K extends RoutineKind>(kind: K, schoolId: string, input: RoutineInputs[K], actor: string): Promise<Outcome<RoutineViews[K]>> {
-    if (!this.deps.registry.school(schoolId)) return refuse(404, `no school ${schoolId}`);
+    if (!this.deps.registry.school(schoolId)) return refuse(404, refusal(`没有编号为 ${schoolId} 的学校`, `no school ${schoolId}`));
     const today = this.deps.compliance.today();
-    if (input.date > today) return refuse(400, `date: ${input.date} is in the future (today is ${today})`, { date: 'is in the future' });
+    if (input.date > today) return refuse(400, refusal(`日期 ${input.date} 在未来（今天是 ${today}）`, `date: ${input.date} is in the future (today is ${today})`), { date: say('不能晚于今天', 'is in the future') });
     const base = { id: `${PREFIX[kind]}-${randomUUID()}`, schoolId, date: input.date, recordedBy: actor, recordedAt: isoNow(this.deps.clock) };
     const { repository } = this.deps;
     let view: DrillView | InspectionView | SelfCheckView;

@@ -1,5 +1,6 @@
 import type { Alarm, AlarmState } from '../domain/alarm.js';
 import { isOpenState } from '../domain/alarm.js';
+import { refusal, type RefusalWords } from '../refusal.js';
 
 /** What an operator can do to an alarm. `handoff_sent` / `handoff_acked` record the hand-off to the 110 alarm centre. */
 export const ALARM_ACTIONS = ['ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked'] as const;
@@ -48,17 +49,23 @@ const STATE_NAMES: Record<AlarmState, string> = {
   cancelled: 'cancelled',
 };
 
+/** The states and actions as the console names them (zh-CN), for refusals. */
+const STATE_ZH: Record<AlarmState, string> = { new: '待确认', acknowledged: '已确认', dispatched: '已派警', on_scene: '已到场', resolved: '已处置', false_alarm: '已按误报关闭', cancelled: '已撤销' };
+const ACTION_ZH: Record<AlarmAction, string> = { ack: '确认', dispatch: '派警', arrive: '标记到场', resolve: '处置完毕', false_alarm: '标记误报', cancel: '撤销', handoff_sent: '移交110', handoff_acked: '记录110接收' };
+
 /**
  * Decides a system step: `auto_resolve` closes any open alarm (even one nobody has acknowledged
  * yet: its cause is gone, and nobody needs to reset it), and is refused on a closed one.
  */
 export function decideSystemMove(alarm: Pick<Alarm, 'state'>, action: SystemAction): MoveDecision {
-  if (!isOpenState(alarm.state)) return { ok: false, error: `cannot ${action.replace('_', ' ')} this alarm: it is already ${STATE_NAMES[alarm.state]}` };
+  if (!isOpenState(alarm.state)) {
+    return { ok: false, ...refusal(`系统无法自动关闭：该报警已${STATE_ZH[alarm.state].replace(/^已/, '')}`, `cannot ${action.replace('_', ' ')} this alarm: it is already ${STATE_NAMES[alarm.state]}`) };
+  }
   return { ok: true, to: 'resolved', implicitAck: false };
 }
 
-/** A decision: the state to move to, or the reason the action is refused. */
-export type MoveDecision = { ok: true; to: AlarmState; implicitAck: boolean } | { ok: false; error: string };
+/** A decision: the state to move to, or the reason the action is refused (`error` English, `message` both languages). */
+export type MoveDecision = { ok: true; to: AlarmState; implicitAck: boolean } | ({ ok: false } & RefusalWords);
 
 /**
  * Decides whether `action` is allowed on `alarm` as it stands. Pure: the database then applies
@@ -68,16 +75,17 @@ export function decideMove(alarm: Pick<Alarm, 'state' | 'drill' | 'transitions'>
   const move = MOVES[action];
   if (!move.from.includes(alarm.state)) {
     const why = isOpenState(alarm.state) ? `it is ${STATE_NAMES[alarm.state]}` : `it is already ${STATE_NAMES[alarm.state]}`;
-    return { ok: false, error: `cannot ${action.replace('_', ' ')} this alarm: ${why}` };
+    const whyZh = isOpenState(alarm.state) ? `该报警${STATE_ZH[alarm.state]}` : `该报警已${STATE_ZH[alarm.state].replace(/^已/, '')}`;
+    return { ok: false, ...refusal(`无法${ACTION_ZH[action]}：${whyZh}`, `cannot ${action.replace('_', ' ')} this alarm: ${why}`) };
   }
   if (action.startsWith('handoff') && alarm.drill) {
-    return { ok: false, error: 'a drill alarm is never handed to 110' };
+    return { ok: false, ...refusal('演练报警不移交110', 'a drill alarm is never handed to 110') };
   }
   if (action === 'handoff_acked' && !alarm.transitions.some((t) => t.action === 'handoff_sent')) {
-    return { ok: false, error: 'the hand-off to 110 has not been sent yet' };
+    return { ok: false, ...refusal('尚未移交110', 'the hand-off to 110 has not been sent yet') };
   }
   if (action === 'handoff_sent' && alarm.transitions.some((t) => t.action === 'handoff_sent')) {
-    return { ok: false, error: 'the hand-off to 110 was already sent' };
+    return { ok: false, ...refusal('已经移交过110', 'the hand-off to 110 was already sent') };
   }
   return { ok: true, to: move.to ?? alarm.state, implicitAck: action === 'dispatch' && alarm.state === 'new' };
 }

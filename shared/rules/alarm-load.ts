@@ -1,6 +1,7 @@
 import type { Alarm, AlarmPriority } from '../domain/alarm.js';
 import { isOpenState } from '../domain/alarm.js';
 import { shanghaiParts } from '../time.js';
+import { QUICK_RESPONSE_PRIORITIES } from './response.js';
 
 /**
  * Alarm-load figures after ISA-18.2 / EEMUA 191 practice: about 1 alarm per operator per
@@ -25,7 +26,7 @@ export interface DurationFigures {
   p90Seconds: number | null;
 }
 
-/** Counts and response times of one slice (a day or a district). */
+/** Counts and response times of one slice (a day or a district); times of the 1-3-5 priorities (P1/P2) only. */
 export interface LoadSlice {
   key: string;
   alarms: number;
@@ -47,7 +48,9 @@ export interface AlarmLoadReport {
   stale: number;
   chattering: { deviceId: string; schoolId: string; activations: number }[];
   priorityMix: Record<AlarmPriority, number>;
+  /** Receipt → acknowledgement of the P1/P2 alarms (the ones the 1-3-5 clocks are for). */
   toAcknowledge: DurationFigures;
+  /** Receipt → on scene of the P1/P2 alarms. */
   toOnScene: DurationFigures;
   byDay: LoadSlice[];
   byDistrict: LoadSlice[];
@@ -72,8 +75,11 @@ function secondsTo(alarm: Alarm, action: string): number | null {
 }
 
 function slice(key: string, alarms: Alarm[]): LoadSlice {
-  const ack = alarms.map((a) => secondsTo(a, 'ack')).filter((s): s is number => s !== null);
-  const scene = alarms.map((a) => secondsTo(a, 'arrive')).filter((s): s is number => s !== null);
+  // Response times are the 1-3-5 figures: a P3 acknowledged in its 10 minutes or a P4 followed up
+  // within its 24 h would swamp the seconds the SOS and intrusion clocks are about.
+  const timed = alarms.filter((a) => QUICK_RESPONSE_PRIORITIES.includes(a.priority));
+  const ack = timed.map((a) => secondsTo(a, 'ack')).filter((s): s is number => s !== null);
+  const scene = timed.map((a) => secondsTo(a, 'arrive')).filter((s): s is number => s !== null);
   return { key, alarms: alarms.length, toAcknowledge: durations(ack), toOnScene: durations(scene) };
 }
 

@@ -1,6 +1,6 @@
 import { isOpenState, type Alarm, type AlarmTransition } from '../domain/alarm.js';
 import { MILESTONE_POINTS, TIMED_MILESTONES, type Drill, type DrillMilestone, type DrillSource, type TimedMilestone } from '../drill.js';
-import { timerLevel, type TimerLevel } from './response.js';
+import { metInTime, timerLevel, type TimerLevel } from './response.js';
 
 /** One milestone on the timeline: when it was reached (null: not yet), by whom, from where. */
 export interface DrillTimelineEntry {
@@ -117,9 +117,9 @@ export function scoreDrill(drill: Drill, alarm: Alarm | null, now: number): Dril
     if (t0 === null) return { milestone, targetSeconds, elapsedSeconds: null, phase: 'waiting', level: 'ok', outcome: closed ? 'missed' : 'pending', points: 0, maxPoints };
     if (step) {
       const elapsedSeconds = wholeSeconds(Date.parse(step.at) - t0);
-      const onTime = elapsedSeconds <= targetSeconds;
+      const onTime = metInTime(elapsedSeconds, targetSeconds);
       return {
-        milestone, targetSeconds, elapsedSeconds, phase: 'met', level: onTime ? (elapsedSeconds >= targetSeconds * 0.8 ? 'warn' : 'ok') : 'late',
+        milestone, targetSeconds, elapsedSeconds, phase: 'met', level: timerLevel(elapsedSeconds, targetSeconds),
         outcome: onTime ? 'on_time' : 'late', points: onTime ? maxPoints : Math.floor(maxPoints / 2), maxPoints,
       };
     }

@@ -1,4 +1,5 @@
 import type { DistrictCode } from '../domain/districts.js';
+import { refusal as words, type RefusalWords } from '../refusal.js';
 
 /**
  * A hazard's life (隐患闭环): registered (登记) → dispatched to a responsible party with a
@@ -83,25 +84,35 @@ const MOVES: Record<HazardAction, { from: readonly HazardState[]; to: HazardStat
   close: { from: ['verified'], to: 'closed' },
 };
 
+/** The states as the desk names them (zh-CN), for refusals. */
+const STATE_ZH: Record<HazardState, string> = { registered: '已登记', dispatched: '已派单', rectified: '已整改', verified: '已验收', closed: '已清零' };
+
 /** Why a step cannot be taken from a state, in words a duty officer understands. */
-function refusal(action: HazardAction, state: HazardState): string {
-  if (state === 'closed') return 'the hazard is already closed (清零); nothing more can be done with it';
+function refusal(action: HazardAction, state: HazardState): RefusalWords {
+  const zh = STATE_ZH[state];
+  if (state === 'closed') return words('该隐患已清零，不能再做任何操作', 'the hazard is already closed (清零); nothing more can be done with it');
   switch (action) {
     case 'dispatch':
-      return `cannot dispatch a hazard that is ${state}: it was already dispatched and worked on`;
+      return words(`隐患${zh}，不能再派单：已派单并在整改中`, `cannot dispatch a hazard that is ${state}: it was already dispatched and worked on`);
     case 'rectify':
-      return state === 'registered' ? 'cannot rectify a hazard that has not been dispatched to a responsible party yet' : `cannot rectify a hazard that is ${state}`;
+      return state === 'registered'
+        ? words('隐患尚未派给责任方，不能整改', 'cannot rectify a hazard that has not been dispatched to a responsible party yet')
+        : words(`隐患${zh}，不能整改`, `cannot rectify a hazard that is ${state}`);
     case 'verify':
-      return state === 'verified' ? 'the hazard is already verified' : `cannot verify a hazard that is ${state}: it must be rectified first`;
+      return state === 'verified'
+        ? words('该隐患已验收', 'the hazard is already verified')
+        : words(`隐患${zh}，不能验收：须先整改`, `cannot verify a hazard that is ${state}: it must be rectified first`);
     case 'reject':
-      return `cannot reject a hazard that is ${state}: only a rectification awaiting verification can be rejected`;
+      return words(`隐患${zh}，不能驳回：只有待验收的整改可以驳回`, `cannot reject a hazard that is ${state}: only a rectification awaiting verification can be rejected`);
     case 'close':
-      return `cannot close a hazard that is ${state}: it must be rectified and verified first`;
+      return words(`隐患${zh}，不能清零：须先整改并验收`, `cannot close a hazard that is ${state}: it must be rectified and verified first`);
   }
 }
 
-/** A decision: the hazard after the step, or the reason it is refused. */
-export type HazardDecision = { ok: true; hazard: Hazard } | { ok: false; error: string };
+const deadlinePassed = (deadline: string) => words(`整改期限 ${deadline} 已过`, `the deadline ${deadline} has already passed`);
+
+/** A decision: the hazard after the step, or the reason it is refused (`error` English, `message` both languages). */
+export type HazardDecision = { ok: true; hazard: Hazard } | ({ ok: false } & RefusalWords);
 
 /**
  * Takes one step on a hazard as it stands. Pure: `today` (local date) judges deadlines, `at`
@@ -110,24 +121,24 @@ export type HazardDecision = { ok: true; hazard: Hazard } | { ok: false; error: 
  */
 export function decideHazardStep(hazard: Hazard, step: HazardStep, actor: string, at: string, today: string): HazardDecision {
   const move = MOVES[step.action];
-  if (!move.from.includes(hazard.state)) return { ok: false, error: refusal(step.action, hazard.state) };
+  if (!move.from.includes(hazard.state)) return { ok: false, ...refusal(step.action, hazard.state) };
   const note = step.note?.trim() || null;
   let { assignee, deadline, rectifiedAt, closedAt } = hazard;
   switch (step.action) {
     case 'dispatch':
-      if (!step.assignee.trim()) return { ok: false, error: 'a dispatch names the responsible party' };
-      if (step.deadline < today) return { ok: false, error: `the deadline ${step.deadline} has already passed` };
+      if (!step.assignee.trim()) return { ok: false, ...words('派单须指定责任方', 'a dispatch names the responsible party') };
+      if (step.deadline < today) return { ok: false, ...deadlinePassed(step.deadline) };
       assignee = step.assignee.trim();
       deadline = step.deadline;
       break;
     case 'rectify':
-      if (!note) return { ok: false, error: 'say what was done to rectify it' };
+      if (!note) return { ok: false, ...words('请说明整改做了什么', 'say what was done to rectify it') };
       rectifiedAt = at;
       break;
     case 'reject':
-      if (!note) return { ok: false, error: 'say why the rectification is rejected' };
+      if (!note) return { ok: false, ...words('请说明驳回整改的理由', 'say why the rectification is rejected') };
       if (step.deadline) {
-        if (step.deadline < today) return { ok: false, error: `the deadline ${step.deadline} has already passed` };
+        if (step.deadline < today) return { ok: false, ...deadlinePassed(step.deadline) };
         deadline = step.deadline;
       }
       rectifiedAt = null;

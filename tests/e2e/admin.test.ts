@@ -147,6 +147,8 @@ describe.skipIf(!chromiumAvailable())('administration (e2e, real server and Chro
     await expect.poll(() => rows.count(), { timeout: ON_SCREEN_MS }).toBe(2);
     await expect(rows.evaluateAll((all) => all.map((row) => (row as HTMLElement).dataset.action))).resolves.toEqual(['token.revoke', 'token.create']);
     await expect(rows.first().getByTestId('audit-row-actor').innerText()).resolves.toBe('admin');
+    // Each entry reads as a sentence in the screen's language, not as codes and JSON.
+    await expect(rows.first().getByTestId('audit-row-sentence').innerText()).resolves.toMatch(/ 撤销了接入令牌（“.+”）$/);
     // The CSV link carries the same search.
     const href = await page.getByTestId('audit-csv').getAttribute('href');
     expect(href).toContain('action=token.');

@@ -154,7 +154,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('operator console 
     await expect.poll(() => feedbackB.getAttribute('data-kind'), { timeout: 5_000 }).toBe('refused');
     await expect(feedbackB.innerText()).resolves.toContain('操作未成功');
     await expect(feedbackB.getByTestId('feedback-state').innerText()).resolves.toMatch(new RegExp(`${OPERATOR_A} 已于 .*「确认接警」，该报警当前为「已确认」`));
-    await expect(feedbackB.getByTestId('feedback-server').innerText()).resolves.toContain('cannot ack this alarm');
+    // The server's own reason, in the screen's language (the English stays the API's `error`).
+    await expect(feedbackB.getByTestId('feedback-server').innerText()).resolves.toContain('无法确认：该报警已确认');
     await expect(pageB.getByTestId('detail-state').innerText()).resolves.toBe('已确认');
     await expect(ackB.isDisabled()).resolves.toBe(true);
     await pageB.screenshot({ path: path.join(screenshots, 'console-conflict.png') });

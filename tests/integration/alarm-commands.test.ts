@@ -83,11 +83,11 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
   it('refuses illegal steps and bad payloads with a reason, changing nothing', async () => {
     const alarm = await openSos('S0003');
     const before = alice.changes.length;
-    expect(await alice.socket.emitWithAck('alarm:resolve', { id: alarm.id, disposition: 'other' })).toEqual({ ok: false, code: 'not_allowed', state: 'new', error: 'cannot resolve this alarm: it is new' });
+    expect(await alice.socket.emitWithAck('alarm:resolve', { id: alarm.id, disposition: 'other' })).toEqual({ ok: false, code: 'not_allowed', state: 'new', error: 'cannot resolve this alarm: it is new', message: { zh: '无法处置完毕：该报警待确认', en: 'cannot resolve this alarm: it is new' } });
     expect(await alice.socket.emitWithAck('alarm:arrive', { id: alarm.id })).toMatchObject({ ok: false });
-    expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'NOPE' })).toEqual({ ok: false, code: 'invalid', error: "unknown unit 'NOPE'" });
-    expect(await alice.socket.emitWithAck('alarm:false', { id: alarm.id, note: ' ' })).toMatchObject({ ok: false, code: 'invalid', error: expect.stringMatching(/^note: say why/) });
-    expect(await alice.socket.emitWithAck('alarm:ack', { id: 'no-such-alarm' })).toEqual({ ok: false, code: 'not_found', error: 'no alarm no-such-alarm' });
+    expect(await alice.socket.emitWithAck('alarm:dispatch', { id: alarm.id, unitId: 'NOPE' })).toEqual({ ok: false, code: 'invalid', error: "unknown unit 'NOPE'", message: { zh: '未知的出警单位“NOPE”', en: "unknown unit 'NOPE'" } });
+    expect(await alice.socket.emitWithAck('alarm:false', { id: alarm.id, note: ' ' })).toMatchObject({ ok: false, code: 'invalid', error: expect.stringMatching(/^note: say why/), message: { zh: 'note：请说明为何是误报' } });
+    expect(await alice.socket.emitWithAck('alarm:ack', { id: 'no-such-alarm' })).toEqual({ ok: false, code: 'not_found', error: 'no alarm no-such-alarm', message: { zh: '没有编号为 no-such-alarm 的报警', en: 'no alarm no-such-alarm' } });
     const unchanged = await stored(alarm.id);
     expect(unchanged.state).toBe('new');
     expect(unchanged.transitions).toHaveLength(1);
@@ -124,7 +124,7 @@ describe.each(engines)(`${AlarmService.name} commands on %s`, (engine) => {
   it('never hands a drill alarm to 110', async () => {
     const drill = alice.changes.map((c) => c.alarm).find((a) => a.drill && a.state === 'new');
     expect(drill).toBeDefined();
-    expect(await alice.socket.emitWithAck('alarm:handoff', { id: drill!.id, step: 'sent' })).toEqual({ ok: false, code: 'not_allowed', state: 'new', error: 'a drill alarm is never handed to 110' });
+    expect(await alice.socket.emitWithAck('alarm:handoff', { id: drill!.id, step: 'sent' })).toEqual({ ok: false, code: 'not_allowed', state: 'new', error: 'a drill alarm is never handed to 110', message: { zh: '演练报警不移交110', en: 'a drill alarm is never handed to 110' } });
   });
 
   it.runIf(engine === 'postgres')('keeps one winner when the two operators sit on two server nodes over one database', async () => {

@@ -44,7 +44,7 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
   it('refuses a wrong password and an unknown user with the same message', async () => {
     const wrong = await sut.login('li.wei', 'nope', null);
     const unknown = await sut.login('nobody', 'nope', null);
-    expect(wrong).toEqual({ ok: false, reason: 'invalid', message: 'wrong username or password' });
+    expect(wrong).toEqual({ ok: false, reason: 'invalid', words: { error: 'wrong username or password', message: { zh: '用户名或密码错误', en: 'wrong username or password' } } });
     expect(unknown).toEqual(wrong);
   });
 
@@ -54,7 +54,7 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
     const fifth = await sut.login('zhang', 'bad', null);
     expect(fifth).toMatchObject({ ok: false, reason: 'locked', retryAfterSeconds: 900 });
     now += 14 * 60_000;
-    expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: false, reason: 'locked', message: expect.stringMatching(/locked for 1 more minute/) });
+    expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: false, reason: 'locked', words: { error: expect.stringMatching(/locked for 1 more minute/), message: { zh: '登录失败次数过多：账号仍锁定 1 分钟' } } });
     now += 60_000;
     expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: true });
   });
@@ -79,7 +79,7 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
     const a = await sut.login('li.wei', 'correct horse battery', null);
     const b = await sut.login('li.wei', 'correct horse battery', null);
     if (!a.ok || !b.ok) throw new Error('sign-in failed');
-    expect(await sut.changePassword(a.user.id, 'wrong', 'a new password', a.token)).toEqual({ ok: false, message: 'the current password is wrong' });
+    expect(await sut.changePassword(a.user.id, 'wrong', 'a new password', a.token)).toEqual({ ok: false, words: { error: 'the current password is wrong', message: { zh: '当前密码错误', en: 'the current password is wrong' } } });
     expect(await sut.changePassword(a.user.id, 'correct horse battery', 'a new password', a.token)).toEqual({ ok: true });
     expect(await sut.session(a.token)).not.toBeNull();
     expect(await sut.session(b.token)).toBeNull();
@@ -124,7 +124,7 @@ describe('sign-in over HTTP', () => {
     const { csrfToken } = (await response.json()) as { csrfToken: string };
     const forged = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
     expect(forged.status).toBe(403);
-    expect(await forged.json()).toEqual({ error: expect.stringMatching(/X-CSRF-Token/) });
+    expect(await forged.json()).toEqual({ error: expect.stringMatching(/X-CSRF-Token/), message: { zh: expect.stringMatching(/安全令牌/), en: expect.stringMatching(/X-CSRF-Token/) } });
     const wrong = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': `${csrfToken}x` } });
     expect(wrong.status).toBe(403);
     expect((await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie } })).status).toBe(200);
@@ -221,7 +221,7 @@ describe.each(engines)('people, and the audit log, administered over HTTP on %s'
     expect((await again.get('/api/v1/wall')).status).toBe(401);
     const refused = await login('li.city', 'test-password-123');
     expect(refused.status).toBe(401);
-    expect(await refused.json()).toEqual({ error: 'this account is disabled' });
+    expect(await refused.json()).toEqual({ error: 'this account is disabled', message: { zh: '该账号已停用', en: 'this account is disabled' } });
     // A name change alone keeps the session.
     const edu = await signInAs(server, { role: 'education_staff', username: 'zhao' });
     expect((await admin.send('PUT', `/api/v1/admin/users/${edu.user.id}`, { displayName: '赵干事' })).status).toBe(200);
@@ -288,7 +288,8 @@ describe.each(engines)('people, and the audit log, administered over HTTP on %s'
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // a UTF-8 BOM, for Excel
     const lines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('id,at,actor,action,target,address,details');
+    expect(lines[0]).toBe('时间 Time (Asia/Shanghai),操作人 Actor,事件,Event,来源地址 Address,编号 id,操作代码 action,对象 target,记录内容 details');
+    expect(lines.some((line) => line.includes(',chief,') && line.includes('创建了账号（') && line.includes(' created an account ('))).toBe(true);
     expect(lines).toHaveLength(users.entries.length + 1);
     expect((await search('action=export.audit_csv')).entries[0]).toMatchObject({ actor: 'chief', details: { rows: users.entries.length } });
   });

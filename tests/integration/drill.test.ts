@@ -175,7 +175,7 @@ describe.each(engines)(`${DrillService.name} on %s`, (engine) => {
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM: Excel reads the Chinese right
     const text = raw.toString('utf8');
     expect(text).toContain('平顶山市新华区第一小学');
-    expect(text).toContain('到场 On scene,2026-11-30 10:03:35,T+03:30,T+03:00,超时 late,7/15,张警官,接警台 console');
+    expect(text).toContain('到场 On scene,2026-11-30 10:03:35,T+03:30,T+03:00,超时 +0:30 late +0:30,7/15,张警官,接警台 console');
     expect(text).toContain('总分 Total,60 / 100');
 
     const pdf = await operator.get(`/api/v1/drills/${drillId}/export.pdf`);

@@ -70,7 +70,10 @@ describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
   it('refuses illegal steps with 409 and the reason, and changes nothing', async () => {
     const hazard = await register();
     const early = await call<{ error: string }>('POST', `/hazards/${hazard.id}/close`);
-    expect(early).toEqual({ status: 409, body: { error: 'cannot close a hazard that is registered: it must be rectified and verified first' } });
+    expect(early).toEqual({
+      status: 409,
+      body: { error: 'cannot close a hazard that is registered: it must be rectified and verified first', message: { zh: '隐患已登记，不能清零：须先整改并验收', en: 'cannot close a hazard that is registered: it must be rectified and verified first' } },
+    });
     expect((await call<{ error: string }>('POST', `/hazards/${hazard.id}/rectify`, { note: '已整改' })).body.error).toMatch(/not been dispatched/);
     expect((await call<Hazard>('GET', `/hazards/${hazard.id}`)).body).toMatchObject({ state: 'registered', version: 1 });
     expect((await call('POST', '/hazards/HZ-nope/verify')).status).toBe(404);
@@ -100,7 +103,7 @@ describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
     expect((await call('POST', '/hazards', { schoolId: 'S9999', source: 'police', description: '门口摊贩' })).status).toBe(400);
     expect((await call('POST', '/hazards', { schoolId: 'S0001', source: 'police', description: '门口摊贩', foundOn: '2026-12-01' })).status).toBe(400);
     const anonymous = await call<{ error: string }>('POST', '/hazards', { schoolId: 'S0001', source: 'police', description: '门口摊贩' }, null);
-    expect(anonymous).toEqual({ status: 401, body: { error: 'not signed in' } });
+    expect(anonymous).toEqual({ status: 401, body: { error: 'not signed in', message: { zh: '未登录或登录已过期：请重新登录', en: 'not signed in' } } });
     const hazard = await register();
     expect((await call('POST', `/hazards/${hazard.id}/dispatch`, { assignee: '王老师', deadline: '2026-13-40' })).status).toBe(400);
     expect((await call('POST', `/hazards/${hazard.id}/dispatch`, {}, null)).status).toBe(401);

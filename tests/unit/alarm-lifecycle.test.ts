@@ -24,21 +24,21 @@ describe(decideMove.name, () => {
     expect(decideMove(alarm('acknowledged'), 'dispatch')).toEqual({ ok: true, to: 'dispatched', implicitAck: false });
   });
 
-  it.each<[AlarmState, AlarmAction, RegExp]>([
-    ['acknowledged', 'ack', /cannot ack this alarm: it is acknowledged/],
-    ['new', 'resolve', /cannot resolve this alarm: it is new/],
-    ['new', 'arrive', /cannot arrive/],
-    ['resolved', 'ack', /already resolved/],
-    ['false_alarm', 'resolve', /already closed as a false alarm/],
-    ['cancelled', 'dispatch', /already cancelled/],
-  ])('refuses on a %s alarm the action %s, saying why', (from, action, message) => {
+  it.each<[AlarmState, AlarmAction, RegExp, string]>([
+    ['acknowledged', 'ack', /cannot ack this alarm: it is acknowledged/, '无法确认：该报警已确认'],
+    ['new', 'resolve', /cannot resolve this alarm: it is new/, '无法处置完毕：该报警待确认'],
+    ['new', 'arrive', /cannot arrive/, '无法标记到场：该报警待确认'],
+    ['resolved', 'ack', /already resolved/, '无法确认：该报警已处置'],
+    ['false_alarm', 'resolve', /already closed as a false alarm/, '无法处置完毕：该报警已按误报关闭'],
+    ['cancelled', 'dispatch', /already cancelled/, '无法派警：该报警已撤销'],
+  ])('refuses on a %s alarm the action %s, saying why in English and Chinese', (from, action, message, chinese) => {
     const decision = decideMove(alarm(from), action);
     expect(decision.ok).toBe(false);
-    if (!decision.ok) expect(decision.error).toMatch(message);
+    if (!decision.ok) expect(decision).toMatchObject({ error: expect.stringMatching(message), message: { zh: chinese, en: decision.error } });
   });
 
   it('never hands a drill to 110', () => {
-    expect(decideMove(alarm('new', true), 'handoff_sent')).toEqual({ ok: false, error: 'a drill alarm is never handed to 110' });
+    expect(decideMove(alarm('new', true), 'handoff_sent')).toEqual({ ok: false, error: 'a drill alarm is never handed to 110', message: { zh: '演练报警不移交110', en: 'a drill alarm is never handed to 110' } });
   });
 
   it('records the 110 hand-off in order: sent once, then acknowledged', () => {

@@ -27,6 +27,19 @@ describe(alarmLoad.name, () => {
     expect(sut.toOnScene).toEqual({ count: 10, meanSeconds: 175, p90Seconds: 210 });
   });
 
+  it('reports response times of the 1-3-5 priorities only (P1/P2): a P3 acknowledged in its 10 minutes or a P4 does not count', () => {
+    const alarms = [
+      alarm(0, { deviceId: 'SOS', priority: 1, type: 'sos' }, [['ack', 30]]),
+      alarm(60, { deviceId: 'INT', priority: 2 }, [['ack', 110]]),
+      alarm(120, { deviceId: 'POST', priority: 3, type: 'post_absent' }, [['ack', 600]]),
+      alarm(180, { deviceId: 'CAM', priority: 4, type: 'camera_fault' }, [['ack', 3000]]),
+    ];
+    const sut = alarmLoad({ alarms, ...window });
+    expect(sut.alarms).toBe(4);
+    expect(sut.toAcknowledge).toEqual({ count: 2, meanSeconds: 40, p90Seconds: 50 });
+    expect(sut.byDistrict[0]?.toAcknowledge.count).toBe(2);
+  });
+
   it('finds a flood (more than 10 alarms in 10 minutes) and the load per operator', () => {
     const flood = Array.from({ length: 11 }, (_, i) => alarm(600 + i * 10, { deviceId: `F${i}` }));
     const sut = alarmLoad({ alarms: [...flood, alarm(3000, { deviceId: 'X' })], ...window });

@@ -1,9 +1,11 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { onSceneTargetSeconds, responseTimers } from '../../client/response-timers.js';
+import { responseTimers } from '../../client/response-timers.js';
 import type { Alarm, AlarmTransition } from '../../shared/domain/index.js';
+import { DEFAULT_RESPONSE_TARGETS, responseTarget, type ResponseTargets } from '../../shared/rules/response.js';
 
 const RECEIVED = '2025-03-02T08:00:00.000Z';
+/** The pinned clock: `seconds` after the server received the alarm. */
 const at = (seconds: number): number => Date.parse(RECEIVED) + seconds * 1000;
 const iso = (seconds: number): string => new Date(at(seconds)).toISOString();
 
@@ -33,24 +35,68 @@ function makeAlarm(overrides: Partial<Alarm> = {}): Alarm {
   };
 }
 
+const acknowledgedAt = (seconds: number, overrides: Partial<Alarm> = {}): Alarm =>
+  makeAlarm({ state: 'acknowledged', transitions: [step('raise', null, 'new', 0), step('ack', 'new', 'acknowledged', seconds)], ...overrides });
+
 describe(responseTimers.name, () => {
-  it('runs green, turns amber at 80 % of the target and red at the target', () => {
+  it('runs a P1 acknowledge clock to 1:00: amber from 48 s, still in time at 59 and 60 s, late by 1 s at 61 s', () => {
     const alarm = makeAlarm();
-    expect(responseTimers(alarm, at(47)).acknowledge).toEqual({ targetSeconds: 60, elapsedSeconds: 47, level: 'ok', phase: 'running' });
-    expect(responseTimers(alarm, at(48)).acknowledge.level).toBe('warn');
-    expect(responseTimers(alarm, at(59.9)).acknowledge.level).toBe('warn');
-    expect(responseTimers(alarm, at(60)).acknowledge.level).toBe('late');
-    expect(responseTimers(alarm, at(143)).onScene).toEqual({ targetSeconds: 180, elapsedSeconds: 143, level: 'ok', phase: 'running' });
+    expect(responseTimers(alarm, at(47)).acknowledge).toEqual({ targetSeconds: 60, elapsedSeconds: 47, overrunSeconds: 0, level: 'ok', phase: 'running' });
+    expect(responseTimers(alarm, at(48)).acknowledge?.level).toBe('warn');
+    expect(responseTimers(alarm, at(59)).acknowledge).toMatchObject({ level: 'warn', overrunSeconds: 0 });
+    expect(responseTimers(alarm, at(60)).acknowledge).toMatchObject({ level: 'warn', overrunSeconds: 0 });
+    expect(responseTimers(alarm, at(61)).acknowledge).toMatchObject({ level: 'late', overrunSeconds: 1 });
+    expect(responseTimers(alarm, at(143)).onScene).toEqual({ targetSeconds: 180, elapsedSeconds: 143, overrunSeconds: 0, level: 'ok', phase: 'running' });
     expect(responseTimers(alarm, at(144)).onScene?.level).toBe('warn');
-    expect(responseTimers(alarm, at(181)).onScene?.level).toBe('late');
+    expect(responseTimers(alarm, at(181)).onScene).toMatchObject({ level: 'late', overrunSeconds: 1 });
+  });
+
+  it('scores a P1 acknowledged at 59, 60 and 61 s: met in time twice, then late by 0:01', () => {
+    expect(responseTimers(acknowledgedAt(59), at(3600)).acknowledge).toMatchObject({ phase: 'met', elapsedSeconds: 59, overrunSeconds: 0, level: 'warn' });
+    expect(responseTimers(acknowledgedAt(60), at(3600)).acknowledge).toMatchObject({ phase: 'met', elapsedSeconds: 60, overrunSeconds: 0, level: 'warn' });
+    expect(responseTimers(acknowledgedAt(61), at(3600)).acknowledge).toMatchObject({ phase: 'met', elapsedSeconds: 61, overrunSeconds: 1, level: 'late' });
+  });
+
+  it('keeps a late acknowledgement late with its overrun (5:21 against 1:00 is 4:21 over)', () => {
+    expect(responseTimers(acknowledgedAt(321), at(9999)).acknowledge).toEqual({ targetSeconds: 60, elapsedSeconds: 321, overrunSeconds: 261, level: 'late', phase: 'met' });
   });
 
   it('gives the on-scene timer 3 minutes in the city districts and 5 elsewhere', () => {
-    expect(onSceneTargetSeconds('410402')).toBe(180);
-    expect(onSceneTargetSeconds('410423')).toBe(300); // 鲁山县
+    expect(responseTarget(DEFAULT_RESPONSE_TARGETS, 1, 'onScene', '410402')).toBe(180);
+    expect(responseTarget(DEFAULT_RESPONSE_TARGETS, 1, 'onScene', '410423')).toBe(300); // 鲁山县
     const rural = makeAlarm({ districtCode: '410423' });
     expect(responseTimers(rural, at(200)).onScene).toMatchObject({ targetSeconds: 300, level: 'ok' });
     expect(responseTimers(rural, at(240)).onScene?.level).toBe('warn');
+  });
+
+  it('runs a P3 on its own 10-minute acknowledge target with no on-scene clock, never red at 1:00', () => {
+    for (const type of ['post_absent', 'access_anomaly'] as const) {
+      const p3 = makeAlarm({ type, priority: 3 });
+      expect(responseTimers(p3, at(61))).toEqual({ acknowledge: { targetSeconds: 600, elapsedSeconds: 61, overrunSeconds: 0, level: 'ok', phase: 'running' }, onScene: null });
+      expect(responseTimers(p3, at(480)).acknowledge?.level).toBe('warn');
+      expect(responseTimers(p3, at(600)).acknowledge?.level).toBe('warn');
+      expect(responseTimers(p3, at(601)).acknowledge).toMatchObject({ level: 'late', overrunSeconds: 1 });
+    }
+  });
+
+  it('runs no clock at all for a P4 camera fault (its target is the 24 h restore)', () => {
+    expect(responseTimers(makeAlarm({ type: 'camera_fault', priority: 4 }), at(86_400))).toEqual({ acknowledge: null, onScene: null });
+  });
+
+  it('gives P2 intrusion the same 1-3-5 clocks as P1', () => {
+    const timers = responseTimers(makeAlarm({ type: 'intrusion', priority: 2 }), at(10));
+    expect(timers.acknowledge?.targetSeconds).toBe(60);
+    expect(timers.onScene?.targetSeconds).toBe(180);
+  });
+
+  it('follows configured targets: a P3 with an on-scene clock, a P1 with a 2-minute acknowledge', () => {
+    const targets: ResponseTargets = {
+      ...DEFAULT_RESPONSE_TARGETS,
+      1: { acknowledgeSeconds: 120, onSceneUrbanSeconds: 300, onSceneOtherSeconds: 600 },
+      3: { acknowledgeSeconds: 900, onSceneUrbanSeconds: 1800, onSceneOtherSeconds: 2400 },
+    };
+    expect(responseTimers(makeAlarm(), at(90), targets).acknowledge).toMatchObject({ targetSeconds: 120, level: 'ok' });
+    expect(responseTimers(makeAlarm({ type: 'post_absent', priority: 3 }), at(90), targets).onScene).toMatchObject({ targetSeconds: 1800 });
   });
 
   it('freezes a met target at the time of the step, however late it is now', () => {
@@ -59,9 +105,9 @@ describe(responseTimers.name, () => {
       transitions: [step('raise', null, 'new', 0), step('ack', 'new', 'acknowledged', 42), step('dispatch', 'acknowledged', 'dispatched', 50), step('arrive', 'dispatched', 'on_scene', 200)],
     });
     const timers = responseTimers(alarm, at(3600));
-    expect(timers.acknowledge).toEqual({ targetSeconds: 60, elapsedSeconds: 42, level: 'ok', phase: 'met' });
+    expect(timers.acknowledge).toEqual({ targetSeconds: 60, elapsedSeconds: 42, overrunSeconds: 0, level: 'ok', phase: 'met' });
     // Met, but late: it stays red so the record shows the miss.
-    expect(timers.onScene).toEqual({ targetSeconds: 180, elapsedSeconds: 200, level: 'late', phase: 'met' });
+    expect(timers.onScene).toEqual({ targetSeconds: 180, elapsedSeconds: 200, overrunSeconds: 20, level: 'late', phase: 'met' });
   });
 
   it('stops the timers of an alarm closed before the step, at the moment it closed', () => {
@@ -74,13 +120,7 @@ describe(responseTimers.name, () => {
     expect(timers.onScene).toMatchObject({ elapsedSeconds: 30, phase: 'stopped' });
   });
 
-  it('sets no on-scene target for alarms that send nobody (camera faults, absent gate posts)', () => {
-    expect(responseTimers(makeAlarm({ type: 'camera_fault', priority: 4 }), at(10)).onScene).toBeNull();
-    expect(responseTimers(makeAlarm({ type: 'post_absent', priority: 3 }), at(10)).onScene).toBeNull();
-    expect(responseTimers(makeAlarm({ type: 'intrusion', priority: 2 }), at(10)).onScene).not.toBeNull();
-  });
-
   it('never shows negative time when the screen clock is behind the server', () => {
-    expect(responseTimers(makeAlarm(), at(-5)).acknowledge.elapsedSeconds).toBe(0);
+    expect(responseTimers(makeAlarm(), at(-5)).acknowledge?.elapsedSeconds).toBe(0);
   });
 });

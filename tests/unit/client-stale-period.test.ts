@@ -126,7 +126,7 @@ describe('stale-period summary (useConnectionStore)', () => {
 
     wallSocket.socket.serverSends('connect');
     wallSocket.socket.answer = { ok: false, error: 'cannot ack this alarm: it is acknowledged' };
-    await expect(sut.command('alarm:ack', { id: 'A1' })).resolves.toEqual({ ok: false, reason: 'refused', error: 'cannot ack this alarm: it is acknowledged' });
+    await expect(sut.command('alarm:ack', { id: 'A1' })).resolves.toEqual({ ok: false, reason: 'refused', error: 'cannot ack this alarm: it is acknowledged', message: null });
     expect(wallSocket.socket.sent).toEqual([{ event: 'alarm:ack', payload: { id: 'A1' } }]);
   });
 });

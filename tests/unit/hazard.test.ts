@@ -84,11 +84,16 @@ describe(decideHazardStep.name, () => {
   it.each(illegal)('refuses, from %s, the step %j with a clear reason and no change', (state, step, reason) => {
     const hazard = registered({ state, assignee: '总务处 王老师', deadline: '2026-12-10' });
     const decision = decideHazardStep(hazard, step, '李科长', AT, TODAY);
-    expect(decision).toEqual({ ok: false, error: expect.stringMatching(reason) });
+    // The reason in English (the API's `error`) and in both UI languages, the Chinese in Chinese.
+    expect(decision).toEqual({ ok: false, error: expect.stringMatching(reason), message: { zh: expect.stringMatching(/[\u4e00-\u9fff]/), en: expect.stringMatching(reason) } });
   });
 
   it('refuses a deadline already past, a dispatch to nobody, and a rectification or rejection without words', () => {
-    expect(decideHazardStep(registered(), { action: 'dispatch', assignee: '王老师', deadline: '2026-11-29' }, 'a', AT, TODAY)).toEqual({ ok: false, error: 'the deadline 2026-11-29 has already passed' });
+    expect(decideHazardStep(registered(), { action: 'dispatch', assignee: '王老师', deadline: '2026-11-29' }, 'a', AT, TODAY)).toEqual({
+      ok: false,
+      error: 'the deadline 2026-11-29 has already passed',
+      message: { zh: '整改期限 2026-11-29 已过', en: 'the deadline 2026-11-29 has already passed' },
+    });
     expect(decideHazardStep(registered(), { action: 'dispatch', assignee: '  ', deadline: '2026-12-01' }, 'a', AT, TODAY)).toMatchObject({ ok: false, error: expect.stringMatching(/responsible party/) });
     const dispatched = walk(registered(), dispatch);
     expect(decideHazardStep(dispatched, { action: 'rectify', note: ' ' }, 'a', AT, TODAY)).toMatchObject({ ok: false, error: expect.stringMatching(/what was done/) });
