@@ -1,5 +1,7 @@
+import { ref } from 'vue';
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
 import type { Permission } from '../shared/auth.js';
+import { canOpenScreen, type Screen } from '../shared/screens.js';
 import { safeNext, useSessionStore } from './stores/session.js';
 
 declare module 'vue-router' {
@@ -8,6 +10,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** What the signed-in person must hold to open the screen; 'read' when absent. */
     permission?: Permission;
+    /** Which screen this is (shared/screens.ts): a role that does not use it is sent home. */
+    screen?: Screen;
   }
 }
 
@@ -21,24 +25,24 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
-    { path: '/', name: 'wall', component: () => import('./views/WallView.vue') },
-    { path: '/console', name: 'console', component: () => import('./views/ConsoleView.vue') },
-    { path: '/console/history', name: 'history', component: () => import('./views/HistoryView.vue') },
-    { path: '/health', name: 'health', component: () => import('./views/HealthView.vue') },
+    { path: '/', name: 'wall', component: () => import('./views/WallView.vue'), meta: { screen: 'wall' } },
+    { path: '/console', name: 'console', component: () => import('./views/ConsoleView.vue'), meta: { screen: 'console' } },
+    { path: '/console/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { screen: 'history' } },
+    { path: '/health', name: 'health', component: () => import('./views/HealthView.vue'), meta: { screen: 'health' } },
     {
       path: '/desk',
       component: () => import('./views/DeskView.vue'),
       children: [
-        { path: '', name: 'desk', component: () => import('./views/DeskMatrixView.vue') },
-        { path: 'trend', name: 'desk-trend', component: () => import('./views/DeskTrendView.vue') },
-        { path: 'hazards', name: 'desk-hazards', component: () => import('./views/DeskHazardsView.vue') },
-        { path: 'schools/:id', name: 'desk-school', component: () => import('./views/DeskSchoolView.vue'), props: true },
+        { path: '', name: 'desk', component: () => import('./views/DeskMatrixView.vue'), meta: { screen: 'desk' } },
+        { path: 'trend', name: 'desk-trend', component: () => import('./views/DeskTrendView.vue'), meta: { screen: 'desk' } },
+        { path: 'hazards', name: 'desk-hazards', component: () => import('./views/DeskHazardsView.vue'), meta: { screen: 'desk' } },
+        { path: 'schools/:id', name: 'desk-school', component: () => import('./views/DeskSchoolView.vue'), props: true, meta: { screen: 'desk-school' } },
       ],
     },
     { path: '/kiosk', name: 'kiosk', component: () => import('./views/KioskView.vue'), meta: { public: true } },
-    { path: '/drills', name: 'drills', component: () => import('./views/DrillsView.vue') },
-    { path: '/drills/:id', name: 'drill', component: () => import('./views/DrillView.vue'), props: true },
-    { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { permission: 'admin' } },
+    { path: '/drills', name: 'drills', component: () => import('./views/DrillsView.vue'), meta: { screen: 'drills' } },
+    { path: '/drills/:id', name: 'drill', component: () => import('./views/DrillView.vue'), props: true, meta: { screen: 'drills' } },
+    { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { permission: 'admin', screen: 'admin' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],
 });
@@ -57,6 +61,15 @@ export function routePermission(route: Pick<RouteLocationNormalized, 'matched'>)
   return 'read';
 }
 
+/** The screen a route shows (the deepest matched route that names one), if any. */
+export function routeScreen(route: Pick<RouteLocationNormalized, 'matched'>): Screen | null {
+  for (const record of [...route.matched].reverse()) if (record.meta.screen) return record.meta.screen;
+  return null;
+}
+
+/** The screen a person was just sent away from (a direct visit to a screen their role does not use), for the notice that says so. */
+export const refusedScreen = ref<Screen | null>(null);
+
 /** The sign-in page, coming back to `path` afterwards; `expired` says the session ended under the page. */
 export function loginFor(path: string, expired = false): { path: string; query: Record<string, string> } {
   const next = safeNext(path);
@@ -74,6 +87,10 @@ router.beforeEach(async (to) => {
     user = null; // The server cannot be reached: the sign-in page says so when the person tries.
   }
   if (!user) return loginFor(to.fullPath);
-  if (!session.can(routePermission(to))) return to.path === session.home ? loginFor(to.fullPath) : session.home;
-  return true;
+  const screen = routeScreen(to);
+  if (session.can(routePermission(to)) && (!screen || canOpenScreen(user, screen))) return true;
+  // A screen this role does not use: home, with a plain word why (never a page of 403s).
+  if (to.path === session.home) return to.path === '/' ? loginFor(to.fullPath) : '/';
+  refusedScreen.value = screen;
+  return session.home;
 });

@@ -46,7 +46,7 @@ interface Members {
 const WORLD: Bounds = [-180, -85, 180, 85];
 
 function emptyCounts(): Record<SchoolStatus, number> {
-  return { alarm: 0, drill: 0, fault: 0, normal: 0 };
+  return { alarm: 0, drill: 0, warning: 0, fault: 0, normal: 0 };
 }
 
 function inside(point: LatLng, [west, south, east, north]: Bounds): boolean {

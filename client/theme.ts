@@ -9,6 +9,7 @@ import type { PostState } from '../shared/rules/guard-post.js';
 export const STATUS_COLOURS: Record<SchoolStatus, string> = {
   alarm: '#ff3b30',
   drill: '#b26bff',
+  warning: '#e8d44d',
   fault: '#ffb020',
   normal: '#30d158',
 };

@@ -4,15 +4,18 @@ import { findDistrict } from '../../shared/domain/districts.js';
 import type { ComplianceRuleId, Reason } from '../../shared/rules/compliance/types.js';
 import { knownMessage } from '../record-form.js';
 import { useWallStore } from '../stores/wall.js';
+import { useScopeTotalLabel } from './useDistrictScope.js';
 
 /** Names the desk shows, in the page's language: districts, requirements, reasons, schools, server messages. */
 export function useDeskLabels() {
   const { t, te, locale } = useI18n();
   const wall = useWallStore();
   const english = (): boolean => locale.value === 'en';
+  // A county-level person's total is their district's: 新华区合计, never 全市合计.
+  const { totalLabel, county } = useScopeTotalLabel();
 
   function district(code: string | null): string {
-    if (code === null) return t('desk.cityTotal');
+    if (code === null) return county.value ? totalLabel.value : t('desk.cityTotal');
     const found = findDistrict(code);
     return found ? (english() ? found.nameEn : found.name) : code;
   }

@@ -1,6 +1,9 @@
 import { computed, watchEffect, type ComputedRef } from 'vue';
-import { DISTRICTS, type District } from '../../shared/domain/districts.js';
+import { useI18n } from 'vue-i18n';
+import { DISTRICTS, findDistrict, type District } from '../../shared/domain/districts.js';
+import { scopeBounds, type LatLngBoundsTuple } from '../geo.js';
 import { useSessionStore } from '../stores/session.js';
+import { useWallStore } from '../stores/wall.js';
 
 /** What a district selector may offer the signed-in person. */
 export interface DistrictScope {
@@ -25,4 +28,25 @@ export function useDistrictScope<T extends string | null>(model?: { get: () => T
     });
   }
   return { locked, districts };
+}
+
+/** Where a map opens for the signed-in person: their district when county-level, else the city (client/geo.ts). */
+export function useScopeBounds(): ComputedRef<LatLngBoundsTuple> {
+  const session = useSessionStore();
+  const wall = useWallStore();
+  return computed(() => scopeBounds(session.user?.districtCode ?? null, wall.districtShapes, wall.schools));
+}
+
+/**
+ * The name of the signed-in person's whole scope, for a total row or a figure's caption: 全市
+ * for city-level people, the district's own name (新华区合计) for a county-level person, whose
+ * "city total" is only their district.
+ */
+export function useScopeTotalLabel(): { totalLabel: ComputedRef<string>; scopeName: ComputedRef<string>; county: ComputedRef<boolean> } {
+  const session = useSessionStore();
+  const { t, locale } = useI18n();
+  const district = computed(() => (session.user?.districtCode ? findDistrict(session.user.districtCode) : undefined));
+  const scopeName = computed(() => (district.value ? (locale.value === 'en' ? district.value.nameEn : district.value.name) : t('coverage.city')));
+  const totalLabel = computed(() => (district.value ? t('tally.districtTotal', { district: scopeName.value }) : t('coverage.city')));
+  return { totalLabel, scopeName, county: computed(() => district.value !== undefined) };
 }

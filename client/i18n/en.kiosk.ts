@@ -61,8 +61,7 @@ export const kioskEn: typeof kioskZhCN = {
     policePosts: 'Police posts',
     guardPosts: '护学岗 posts',
     alarmsToday: 'Alarms, 24 h',
-    drills: 'Drills running',
-    faults: 'Open faults',
+    faults: 'Open tickets',
   },
   kioskDistrict: {
     schools: '{count} schools',
@@ -72,8 +71,8 @@ export const kioskEn: typeof kioskZhCN = {
     acknowledge: 'P1/P2 mean time to acknowledge',
   },
   kioskHealth: {
-    openFaults: '{count} open faults',
-    overdueFaults: '{count} past 24 h',
+    openFaults: '{count} open tickets',
+    overdueFaults: '{count} overdue',
   },
   kioskCompliance: {
     title: 'City compliance (as of {date})',

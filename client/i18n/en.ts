@@ -8,6 +8,7 @@ import { fieldEn } from './en.field.js';
 import type { MessageSchema } from './zh-CN.js';
 import { kioskEn } from './en.kiosk.js';
 import { mapLabelsEn } from './en.mapLabels.js';
+import { figuresEn } from './en.figures.js';
 import { timerEn } from './en.timer.js';
 
 /** English, the switchable second language. */
@@ -33,10 +34,9 @@ export const en: MessageSchema = {
   figures: {
     openAlarms: 'Open alarms',
     priority: 'P{level}',
-    drills: 'Drills',
     schools: 'Schools',
     camerasOnline: 'Cameras online',
-    camerasOffline: '{count} offline/faulty',
+    camerasOffline: '{count} offline / faulty',
     policePosts: 'Police posts',
   },
   alarmList: {
@@ -69,6 +69,7 @@ export const en: MessageSchema = {
   status: {
     alarm: 'Alarm',
     drill: 'Drill',
+    warning: 'Minor alarm',
     fault: 'Device fault',
     normal: 'Normal',
   },
@@ -289,6 +290,7 @@ export const en: MessageSchema = {
   ...fieldEn,
   ...deskEn,
   ...kioskEn,
+  ...figuresEn,
   ...timerEn,
   ...authEn,
   ...adminEn,

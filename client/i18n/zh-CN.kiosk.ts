@@ -38,7 +38,7 @@ export const kioskZhCN = {
     peak: '高峰时段 · 应在岗 {due} 个',
     offHours: '非高峰时段 · 共 {count} 岗',
     late: '迟到 {count}',
-    absent: '脱岗 {count}',
+    absent: '缺岗 {count}',
   },
   kioskHazards: {
     title: '未清零隐患',
@@ -59,8 +59,7 @@ export const kioskZhCN = {
     policePosts: '警务室 / 岗亭',
     guardPosts: '护学岗',
     alarmsToday: '24小时报警',
-    drills: '演练中',
-    faults: '待修复故障',
+    faults: '待修复工单',
   },
   kioskDistrict: {
     schools: '学校 {count} 所',
@@ -70,8 +69,8 @@ export const kioskZhCN = {
     acknowledge: 'P1/P2 平均确认用时',
   },
   kioskHealth: {
-    openFaults: '待修复故障 {count}',
-    overdueFaults: '超24小时 {count}',
+    openFaults: '待修复工单 {count}',
+    overdueFaults: '超时未修复 {count}',
   },
   kioskCompliance: {
     title: '全市达标率（截至 {date}）',

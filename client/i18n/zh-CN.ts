@@ -7,6 +7,7 @@ import { drillZhCN } from './zh-CN.drill.js';
 import { fieldZhCN } from './zh-CN.field.js';
 import { kioskZhCN } from './zh-CN.kiosk.js';
 import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
+import { figuresZhCN } from './zh-CN.figures.js';
 import { timerZhCN } from './zh-CN.timer.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
@@ -32,10 +33,9 @@ export const zhCN = {
   figures: {
     openAlarms: '未处置报警',
     priority: '{level}级',
-    drills: '演练中',
     schools: '学校',
     camerasOnline: '摄像头在线率',
-    camerasOffline: '离线/故障 {count}',
+    camerasOffline: '离线/故障 {count} 路',
     policePosts: '警务室 / 岗亭',
   },
   alarmList: {
@@ -53,7 +53,7 @@ export const zhCN = {
     sos: '一键报警',
     intrusion: '入侵报警',
     camera_fault: '视频故障',
-    post_absent: '护学岗脱岗',
+    post_absent: '护学岗缺岗',
     access_anomaly: '门禁异常',
   },
   alarmState: {
@@ -68,6 +68,7 @@ export const zhCN = {
   status: {
     alarm: '报警',
     drill: '演练',
+    warning: '一般告警',
     fault: '设备故障',
     normal: '正常',
   },
@@ -288,6 +289,7 @@ export const zhCN = {
   ...fieldZhCN,
   ...deskZhCN,
   ...kioskZhCN,
+  ...figuresZhCN,
   ...timerZhCN,
   ...authZhCN,
   ...adminZhCN,

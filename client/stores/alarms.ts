@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowReactive } from 'vue';
 import { isOpenState, type Alarm, type AlarmPriority } from '../../shared/domain/index.js';
 import type { AlarmChange, AlarmSnapshot } from '../../shared/events.js';
+import { drillsUnderway, realOpenByPriority } from '../../shared/figures.js';
 
 /** Closed alarms kept for the "closed" tab; older ones drop off (the server keeps them all). */
 export const CLOSED_ALARMS_KEPT = 50;
@@ -48,12 +49,11 @@ export const useAlarmStore = defineStore('alarms', () => {
   /** The operator console's queue: the same open alarms in working order. */
   const queue = computed(() => [...open.values()].sort(compareForQueue));
   const realOpenAlarms = computed(() => openAlarms.value.filter((alarm) => !alarm.drill));
+  /** Open drill alarms (a drill may raise several). */
   const drillOpenCount = computed(() => openAlarms.value.length - realOpenAlarms.value.length);
-  const openCountByPriority = computed(() => {
-    const counts: Record<AlarmPriority, number> = { 1: 0, 2: 0, 3: 0, 4: 0 };
-    for (const alarm of realOpenAlarms.value) counts[alarm.priority] += 1;
-    return counts;
-  });
+  /** Drills under way: schools running one (shared/figures.ts), the figure screens show. */
+  const drillsUnderwayCount = computed(() => drillsUnderway(openAlarms.value));
+  const openCountByPriority = computed<Record<AlarmPriority, number>>(() => realOpenByPriority(openAlarms.value));
 
   function place(alarm: Alarm): void {
     closed.value = closed.value.filter((kept) => kept.id !== alarm.id);
@@ -122,7 +122,7 @@ export const useAlarmStore = defineStore('alarms', () => {
 
   return {
     open, closed, arrivedAt, lastSeq, live,
-    openAlarms, queue, realOpenAlarms, drillOpenCount, openCountByPriority,
+    openAlarms, queue, realOpenAlarms, drillOpenCount, drillsUnderwayCount, openCountByPriority,
     find, applyChange, applySnapshot, markLive, markNotLive, isFresh,
   };
 });

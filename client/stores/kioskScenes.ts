@@ -6,6 +6,7 @@ import { useAlarmStore } from './alarms.js';
 import { useDrillStore } from './drills.js';
 import { preemptsRotation, SceneScheduler, type KioskScene } from './kioskSceneScheduler.js';
 import { useKioskTickerStore } from './kioskTicker.js';
+import { useSessionStore } from './session.js';
 
 /** How often the scene clock is looked at: scenes change on whole seconds. */
 const SCENE_TICK_MS = 1_000;
@@ -34,7 +35,10 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
   /** Starts the rotation and listens to the alarm store (the socket's changes reach it in seq order). */
   function start(options: { intervalMs: number; alarmPinMs?: number }): void {
     stop();
-    const created = new SceneScheduler({ districts: DISTRICT_CODES, ...options, now: () => Date.now() });
+    // A viewer link scoped to one district tours that district only (the server sends it nothing else).
+    const own = useSessionStore().user?.districtCode ?? null;
+    const districts = own ? DISTRICT_CODES.filter((code) => code === own) : DISTRICT_CODES;
+    const created = new SceneScheduler({ districts, ...options, now: () => Date.now() });
     scheduler = created;
     const alarms = useAlarmStore();
     const ticker = useKioskTickerStore();

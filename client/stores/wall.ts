@@ -32,9 +32,9 @@ export const useWallStore = defineStore('wall', () => {
 
   const schoolById = computed(() => new Map(schools.value.map((school) => [school.id, school])));
   const statusCounts = computed(() => {
-    const counts: Record<SchoolStatus, number> = { alarm: 0, drill: 0, fault: 0, normal: 0 };
+    const counts: Record<SchoolStatus, number> = { alarm: 0, drill: 0, warning: 0, fault: 0, normal: 0 };
     for (const status of statuses.values()) counts[status] += 1;
-    counts.normal = Math.max(0, schools.value.length - counts.alarm - counts.drill - counts.fault);
+    counts.normal = Math.max(0, schools.value.length - counts.alarm - counts.drill - counts.warning - counts.fault);
     return counts;
   });
 

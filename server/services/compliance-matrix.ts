@@ -1,4 +1,4 @@
-import { DISTRICTS, SCHOOL_SETTINGS, SCHOOL_STAGES, type DistrictCode, type School } from '../../shared/domain/index.js';
+import { DISTRICTS, findDistrict, SCHOOL_SETTINGS, SCHOOL_STAGES, type DistrictCode, type School } from '../../shared/domain/index.js';
 import type { ComplianceCell, ComplianceFilters, ComplianceMatrix, ComplianceRow } from '../../shared/compliance.js';
 import { COMPLIANCE_RULES, type ComplianceResult, type ComplianceRuleId } from '../../shared/rules/compliance/index.js';
 
@@ -54,7 +54,9 @@ function finish(row: ComplianceRow): ComplianceRow {
 export function buildMatrix(schools: readonly School[], verdicts: Verdicts, asOf: string, filters: ComplianceFilters): ComplianceMatrix {
   const districts = filters.districtCode ? DISTRICTS.filter((d) => d.code === filters.districtCode) : DISTRICTS;
   const rows = new Map<DistrictCode, ComplianceRow>(districts.map((d) => [d.code, emptyRow(d.code, d.name)]));
-  const total = emptyRow(null, '全市合计');
+  // Narrowed to one district (a county-level person, or a chosen filter), the total is that district's, and says so.
+  const only = filters.districtCode ? findDistrict(filters.districtCode) : undefined;
+  const total = emptyRow(null, only ? `${only.name}合计` : '全市合计');
   for (const school of filterSchools(schools, filters)) {
     const results = verdicts.get(school.id) ?? [];
     const row = rows.get(school.districtCode);

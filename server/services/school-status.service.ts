@@ -1,23 +1,12 @@
 import { isOpenState, type Alarm, type SchoolStatus } from '../../shared/domain/index.js';
+import { schoolStatusCause, schoolStatusFrom, type SchoolStatusCause, type SchoolStatusCounts } from '../../shared/figures.js';
 import type { SchoolStatusChange } from '../../shared/wall.js';
 import type { CameraStateChange, DomainEvents } from './domain-events.js';
 
-interface SchoolCounts {
-  /** Open real alarms that call for help (SOS, intrusion). */
-  alarms: number;
-  /** Open drill alarms. */
-  drills: number;
-  /** Open lesser alarms plus cameras not online. */
-  faults: number;
-}
-
-/** What one open alarm adds to its school's counts. */
-type AlarmWeight = keyof SchoolCounts;
-
-function weightOf(alarm: Alarm): AlarmWeight {
-  if (alarm.drill) return 'drills';
-  return alarm.priority <= 2 ? 'alarms' : 'faults';
-}
+/** Open alarms by cause (shared/figures.ts), plus cameras not online in `faults`. */
+type SchoolCounts = SchoolStatusCounts;
+type AlarmWeight = SchoolStatusCause;
+const weightOf = (alarm: Alarm): AlarmWeight => schoolStatusCause(alarm);
 
 /**
  * Each school's live status, kept by counting what is wrong there. Changes collect until
@@ -77,10 +66,10 @@ export class SchoolStatusService {
   }
 
   private bump(schoolId: string, key: keyof SchoolCounts, delta: number): void {
-    const counts = this.counts.get(schoolId) ?? { alarms: 0, drills: 0, faults: 0 };
+    const counts = this.counts.get(schoolId) ?? { alarms: 0, drills: 0, warnings: 0, faults: 0 };
     counts[key] = Math.max(0, counts[key] + delta);
     this.counts.set(schoolId, counts);
-    const next: SchoolStatus = counts.alarms > 0 ? 'alarm' : counts.drills > 0 ? 'drill' : counts.faults > 0 ? 'fault' : 'normal';
+    const next: SchoolStatus = schoolStatusFrom(counts);
     const previous = this.statuses.get(schoolId) ?? 'normal';
     if (next === previous) return;
     if (next === 'normal') this.statuses.delete(schoolId);

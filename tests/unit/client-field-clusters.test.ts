@@ -28,14 +28,14 @@ describe(SchoolClusterIndex.name, () => {
   it('colours an all-normal cluster normal, with every member counted as normal', () => {
     const [cluster] = sut.clusters(CITY_ZOOM, []);
     expect(cluster?.worst).toBe('normal');
-    expect(cluster?.counts).toEqual({ alarm: 0, drill: 0, fault: 0, normal: 5 });
+    expect(cluster?.counts).toEqual({ alarm: 0, drill: 0, warning: 0, fault: 0, normal: 5 });
     expect(cluster?.flagged).toEqual([]);
   });
 
   it('takes the colour of its worst member: one alarm among faults and a drill makes it red', () => {
     const [cluster] = sut.clusters(CITY_ZOOM, statuses({ S2: 'fault', S3: 'drill', S4: 'alarm', S5: 'fault' }));
     expect(cluster?.worst).toBe('alarm');
-    expect(cluster?.counts).toEqual({ alarm: 1, drill: 1, fault: 2, normal: 1 });
+    expect(cluster?.counts).toEqual({ alarm: 1, drill: 1, warning: 0, fault: 2, normal: 1 });
     // Worst first, so the badge and the tooltip lead with the red school.
     expect(cluster?.flagged.map((f) => f.schoolId)).toEqual(['S4', 'S3', 'S2', 'S5']);
   });
@@ -65,7 +65,7 @@ describe(SchoolClusterIndex.name, () => {
 
   it('stacks the worst cluster last, so it is drawn on top, whatever the sizes', () => {
     const bubble = (id: number, worst: SchoolStatus, count: number): SchoolCluster => ({
-      id, lat: 0, lng: 0, count, worst, counts: { alarm: 0, drill: 0, fault: 0, normal: count }, flagged: [],
+      id, lat: 0, lng: 0, count, worst, counts: { alarm: 0, drill: 0, warning: 0, fault: 0, normal: count }, flagged: [],
     });
     const drawn = [bubble(1, 'alarm', 2), bubble(2, 'normal', 90), bubble(3, 'fault', 40), bubble(4, 'drill', 5)].sort(compareClustersForDrawing);
     expect(drawn.map((c) => c.worst)).toEqual(['normal', 'fault', 'drill', 'alarm']);

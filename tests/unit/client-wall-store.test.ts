@@ -31,7 +31,7 @@ describe(useWallStore.name, () => {
     expect(sut.statusOf('S1')).toBe('alarm');
     expect(sut.statusOf('S2')).toBe('normal');
     expect(sut.statuses.size).toBe(1);
-    expect(sut.statusCounts).toEqual({ alarm: 1, drill: 0, fault: 0, normal: 2 });
+    expect(sut.statusCounts).toEqual({ alarm: 1, drill: 0, warning: 0, fault: 0, normal: 2 });
   });
 
   it('applies a status pushed while the snapshot was on its way after the snapshot', async () => {

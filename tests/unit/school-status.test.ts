@@ -54,3 +54,18 @@ describe(SchoolStatusService.name, () => {
     expect(sut.status('S0001')).toBe('normal');
   });
 });
+
+describe(`${SchoolStatusService.name} (minor alarms apart from device faults)`, () => {
+  it('shows a 护学岗 缺岗 as a minor alarm, a camera down as a device fault, and the minor alarm over the fault', () => {
+    const events = new DomainEvents();
+    const sut = new SchoolStatusService(events);
+    events.emit('alarm.changed', [{ seq: 1, alarm: alarm({ id: 'p', schoolId: 'S0001', type: 'post_absent', priority: 3 }) }]);
+    events.emit('camera.changed', [{ deviceId: 'CAM', schoolId: 'S0002', from: 'online', to: 'offline', at: 0 }]);
+    expect(sut.status('S0001')).toBe('warning');
+    expect(sut.status('S0002')).toBe('fault');
+    events.emit('camera.changed', [{ deviceId: 'CAM', schoolId: 'S0001', from: 'online', to: 'offline', at: 0 }]);
+    expect(sut.status('S0001')).toBe('warning');
+    events.emit('alarm.changed', [{ seq: 2, alarm: alarm({ id: 'p', schoolId: 'S0001', type: 'post_absent', priority: 3, state: 'resolved' }) }]);
+    expect(sut.status('S0001')).toBe('fault');
+  });
+});
