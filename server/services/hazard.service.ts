@@ -3,7 +3,7 @@ import type { HazardCountsAnswer, HazardListItem } from '../../shared/compliance
 import { DISTRICTS } from '../../shared/domain/index.js';
 import { semesterOf, type SemesterRule } from '../../shared/rules/compliance/index.js';
 import {
-  countHazards, decideHazardStep, isOverdue, type Hazard, type HazardSeverity, type HazardSource, type HazardStep,
+  countHazards, decideHazardStep, HAZARD_STATE_ZH, isOverdue, type Hazard, type HazardSeverity, type HazardSource, type HazardStep,
 } from '../../shared/rules/hazard.js';
 import type { Store } from '../db/database.js';
 import type { HazardQuery, HazardRepository } from '../db/hazard.repository.js';
@@ -86,7 +86,7 @@ export class HazardService {
         const hazard = await repository.get(trx, id);
         if (!hazard) return refuse(404, refusal(`没有编号为 ${id} 的隐患`, `no hazard ${id}`));
         if (expectedVersion !== undefined && expectedVersion !== hazard.version) {
-          return refuse(409, refusal(`该隐患刚被他人处理：现在状态为 ${hazard.state}（版本 ${hazard.version}）`, `the hazard was changed by someone else meanwhile: it is now ${hazard.state} (version ${hazard.version})`));
+          return refuse(409, refusal(`该隐患刚被他人处理：现在为${HAZARD_STATE_ZH[hazard.state]}（第 ${hazard.version} 版）`, `the hazard was changed by someone else meanwhile: it is now ${hazard.state} (version ${hazard.version})`));
         }
         const decision = decideHazardStep(hazard, step, actor, isoNow(this.deps.clock), this.today());
         if (!decision.ok) return refuse(409, decision);

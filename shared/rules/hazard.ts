@@ -85,11 +85,11 @@ const MOVES: Record<HazardAction, { from: readonly HazardState[]; to: HazardStat
 };
 
 /** The states as the desk names them (zh-CN), for refusals. */
-const STATE_ZH: Record<HazardState, string> = { registered: '已登记', dispatched: '已派单', rectified: '已整改', verified: '已验收', closed: '已清零' };
+export const HAZARD_STATE_ZH: Record<HazardState, string> = { registered: '已登记', dispatched: '已派单', rectified: '已整改', verified: '已验收', closed: '已清零' };
 
 /** Why a step cannot be taken from a state, in words a duty officer understands. */
 function refusal(action: HazardAction, state: HazardState): RefusalWords {
-  const zh = STATE_ZH[state];
+  const zh = HAZARD_STATE_ZH[state];
   if (state === 'closed') return words('该隐患已清零，不能再做任何操作', 'the hazard is already closed (清零); nothing more can be done with it');
   switch (action) {
     case 'dispatch':

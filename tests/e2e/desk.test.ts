@@ -122,10 +122,10 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     const studentsError = page.locator('[data-testid="record-field"][data-field="students"] [data-testid="record-field-error"]');
     const retentionError = page.locator('[data-testid="record-field"][data-field="retentionDays"] [data-testid="record-field-error"]');
     await expect.poll(() => studentsError.innerText(), { timeout: ON_SCREEN_MS }).toBe('不能为负数');
-    await expect(retentionError.innerText()).resolves.toBe('请填写数字');
-    // The server's own words stay on the field.
-    await expect(studentsError.getAttribute('title')).resolves.toBe('students cannot be negative');
-    await expect(retentionError.getAttribute('title')).resolves.toBe('video retention (days) must be a number');
+    await expect(retentionError.innerText()).resolves.toBe('须为数字');
+    // The server's own words (its zh-CN message), not a client-side guess.
+    await expect(studentsError.getAttribute('title')).resolves.toBe('不能为负数');
+    await expect(retentionError.getAttribute('title')).resolves.toBe('须为数字');
     await expect(page.getByTestId('record-outcome').innerText()).resolves.toContain('未保存');
     // Nothing saved: the record and its history are as they were.
     const after = await api<SchoolRecordView>(`/api/v1/schools/${schoolId}/record`);
@@ -220,7 +220,7 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     await row.getByTestId('hazard-step-dispatch').click();
     await row.getByTestId('hazard-assignee').fill('保卫处 张主任');
     await row.getByTestId('hazard-step-confirm').click();
-    await expect.poll(() => row.getByTestId('hazard-refusal').innerText(), { timeout: ON_SCREEN_MS }).toContain('changed by someone else meanwhile');
+    await expect.poll(() => row.getByTestId('hazard-refusal').innerText(), { timeout: ON_SCREEN_MS }).toContain('该隐患刚被他人处理：现在为已派单');
     // It now shows as dispatched; rectification is offered, and a re-dispatch goes through.
     await expect.poll(() => row.getAttribute('data-state'), { timeout: ON_SCREEN_MS }).toBe('dispatched');
     await expect(row.getByTestId('hazard-step-rectify').isEnabled()).resolves.toBe(true);
