@@ -257,7 +257,7 @@ export function planTick(state: PlannerState, now: number): IngestEvent[] {
 
 /**
  * What a freshly started simulator sends at once: `initialAlarms` alarms (intrusion, one-key,
- * intrusion, …) so a new wall has something to show, and the check-ins of 护学岗 windows in progress.
+ * intrusion, …) so a new wall has something to show, and today's 护学岗 check-ins and check-outs so far.
  */
 export function planStartup(state: PlannerState, now: number, initialAlarms: number): IngestEvent[] {
   const events: IngestEvent[] = [];
@@ -266,9 +266,11 @@ export function planStartup(state: PlannerState, now: number, initialAlarms: num
     const device = pickFrom(state.rng, devices);
     if (device) events.push(alarm(state, device, now - n));
   }
+  // Like a gateway re-sending its day's buffer: every 护学岗 check-in and check-out of today so
+  // far, so the windows already over are judged on what happened, not as 缺岗 for want of data.
   for (const planned of planFor(state, shanghaiDayStart(now)).events) {
     if (planned.at > now) break;
-    if (planned.type === 'post.checkin' && (planned.windowEnd ?? 0) > now) events.push(toEvent(planned));
+    if (planned.type === 'post.checkin' || planned.type === 'post.checkout') events.push(toEvent(planned));
   }
   return events;
 }

@@ -140,6 +140,17 @@ describe(planStartup.name, () => {
     expect(sut.filter((e) => e.type === 'post.checkin')).toHaveLength(30);
     expect(planTick(state, now + 1000).filter((e) => e.type === 'post.checkin')).toHaveLength(0);
   });
+
+  it('re-sends the check-ins and check-outs of windows already over, with their own times', () => {
+    const devices = registry(30, 2);
+    const now = Date.parse('2024-03-04T16:30:00+08:00');
+    const state = createPlannerState(devices, { ...quiet, absentShare: 0, lateShare: 0 }, now);
+    const sut = planStartup(state, now, 0);
+    // Two windows over (07:00–08:00, 11:30–12:30), the afternoon one not begun: 30 posts each.
+    expect(sut.filter((e) => e.type === 'post.checkin')).toHaveLength(60);
+    expect(sut.filter((e) => e.type === 'post.checkout')).toHaveLength(60);
+    expect(sut.every((e) => Date.parse(e.at) <= now)).toBe(true);
+  });
 });
 
 interface Received {
