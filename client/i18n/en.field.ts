@@ -44,6 +44,7 @@ export const fieldEn: FieldMessages = {
     figureOffHours: 'Gate posts · off hours',
     absentCount: '{count} absent',
     lateCount: '{count} late',
+    awaitingCount: '{count} awaiting',
     legend: 'Gate post state',
     window: 'window {window}',
     checkedIn: 'in at {time}',

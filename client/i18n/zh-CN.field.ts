@@ -44,6 +44,7 @@ export const fieldZhCN = {
     figureOffHours: '护学岗 · 非值守时段',
     absentCount: '缺岗 {count}',
     lateCount: '迟到 {count}',
+    awaitingCount: '待签到 {count}',
     legend: '护学岗状态',
     window: '时段 {window}',
     checkedIn: '{time} 签到',

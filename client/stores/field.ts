@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowReactive, shallowRef } from 'vue';
+import { postsDue } from '../../shared/figures.js';
 import { POST_STATES, type PostState } from '../../shared/rules/guard-post.js';
 import type { CameraFault, PostLive, SchoolCameraCount } from '../../shared/wall.js';
 import { getJson } from '../api.js';
@@ -57,6 +58,17 @@ export const useFieldStore = defineStore('field', () => {
     const counts = Object.fromEntries(POST_STATES.map((state) => [state, 0])) as Record<PostState, number>;
     for (const post of posts.values()) counts[post.state] += 1;
     return counts;
+  });
+  /**
+   * The 护学岗 figure every screen shows: of the posts due now, on duty, 迟到 (checked in after the
+   * start), awaiting (待签到: not in yet, still within the grace) and 缺岗 — one split, one set of words.
+   */
+  const postFigure = computed(() => {
+    const counts = postCounts.value;
+    let awaiting = 0;
+    for (const post of posts.values()) if (post.state === 'late' && post.checkedInAt === null) awaiting += 1;
+    const due = postsDue(counts);
+    return { peak: due > 0, due, onDuty: counts.on_duty, late: counts.late - awaiting, awaiting, absent: counts.absent };
   });
 
   const cameraPushes = heldWhileLoading<SchoolCameraCount>((changes) => {
@@ -129,7 +141,7 @@ export const useFieldStore = defineStore('field', () => {
 
   return {
     schoolCameras, openFaults, closedFaults, posts, faultsLoaded, loadError,
-    openFaultList, cameraRates, postCounts,
+    openFaultList, cameraRates, postCounts, postFigure,
     applySchoolCameras: cameraPushes.push, applyFaultChanges: faultPushes.push, applyPostChanges: postPushes.push,
     holdSchoolCameras, replaceSchoolCameras, releaseSchoolCameras: cameraPushes.release, load,
   };
