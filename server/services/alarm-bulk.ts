@@ -3,18 +3,8 @@ import { inScope, type SessionUser } from '../../shared/auth.js';
 import type { BulkCommand, BulkItemResult, BulkResult } from '../../shared/console.js';
 import type { Alarm, AlarmState } from '../../shared/domain/index.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
+import { ALARM_STATE_ZH } from '../../shared/rules/alarm-lifecycle.js';
 import type { AlarmService } from './alarm.service.js';
-
-/** Chinese names of the states a refusal names. */
-const STATE_ZH: Record<AlarmState, string> = {
-  new: '待确认',
-  acknowledged: '已确认',
-  dispatched: '已派警',
-  on_scene: '已到场',
-  resolved: '已处置',
-  false_alarm: '误报',
-  cancelled: '已撤销',
-};
 
 function refused(id: string, error: string, message: LocalizedText): BulkItemResult {
   return { id, ok: false, error, message };
@@ -72,5 +62,5 @@ async function actOnOne(alarms: AlarmService, user: SessionUser, command: BulkCo
 }
 
 function refusalOf(id: string, error: string, state: AlarmState): BulkItemResult {
-  return refused(id, error, { zh: `未执行：该报警当前为「${STATE_ZH[state]}」`, en: `Not done: ${error}` });
+  return refused(id, error, { zh: `未执行：该报警当前为「${ALARM_STATE_ZH[state]}」`, en: `Not done: ${error}` });
 }

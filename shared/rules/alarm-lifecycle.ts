@@ -50,7 +50,7 @@ const STATE_NAMES: Record<AlarmState, string> = {
 };
 
 /** The states and actions as the console names them (zh-CN), for refusals. */
-const STATE_ZH: Record<AlarmState, string> = { new: '待确认', acknowledged: '已确认', dispatched: '已派警', on_scene: '已到场', resolved: '已处置', false_alarm: '已按误报关闭', cancelled: '已撤销' };
+export const ALARM_STATE_ZH: Record<AlarmState, string> = { new: '待确认', acknowledged: '已确认', dispatched: '已派警', on_scene: '已到场', resolved: '已处置', false_alarm: '已按误报关闭', cancelled: '已撤销' };
 const ACTION_ZH: Record<AlarmAction, string> = { ack: '确认', dispatch: '派警', arrive: '标记到场', resolve: '处置完毕', false_alarm: '标记误报', cancel: '撤销', handoff_sent: '移交110', handoff_acked: '记录110接收' };
 
 /**
@@ -59,7 +59,7 @@ const ACTION_ZH: Record<AlarmAction, string> = { ack: '确认', dispatch: '派�
  */
 export function decideSystemMove(alarm: Pick<Alarm, 'state'>, action: SystemAction): MoveDecision {
   if (!isOpenState(alarm.state)) {
-    return { ok: false, ...refusal(`系统无法自动关闭：该报警已${STATE_ZH[alarm.state].replace(/^已/, '')}`, `cannot ${action.replace('_', ' ')} this alarm: it is already ${STATE_NAMES[alarm.state]}`) };
+    return { ok: false, ...refusal(`系统无法自动关闭：该报警已${ALARM_STATE_ZH[alarm.state].replace(/^已/, '')}`, `cannot ${action.replace('_', ' ')} this alarm: it is already ${STATE_NAMES[alarm.state]}`) };
   }
   return { ok: true, to: 'resolved', implicitAck: false };
 }
@@ -75,7 +75,7 @@ export function decideMove(alarm: Pick<Alarm, 'state' | 'drill' | 'transitions'>
   const move = MOVES[action];
   if (!move.from.includes(alarm.state)) {
     const why = isOpenState(alarm.state) ? `it is ${STATE_NAMES[alarm.state]}` : `it is already ${STATE_NAMES[alarm.state]}`;
-    const whyZh = isOpenState(alarm.state) ? `该报警${STATE_ZH[alarm.state]}` : `该报警已${STATE_ZH[alarm.state].replace(/^已/, '')}`;
+    const whyZh = isOpenState(alarm.state) ? `该报警${ALARM_STATE_ZH[alarm.state]}` : `该报警已${ALARM_STATE_ZH[alarm.state].replace(/^已/, '')}`;
     return { ok: false, ...refusal(`无法${ACTION_ZH[action]}：${whyZh}`, `cannot ${action.replace('_', ' ')} this alarm: ${why}`) };
   }
   if (action.startsWith('handoff') && alarm.drill) {
