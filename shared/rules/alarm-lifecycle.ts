@@ -88,7 +88,7 @@ export function decideMove(alarm: Pick<Alarm, 'state' | 'drill' | 'transitions'>
     return { ok: false, ...refusal('该报警不是演练报警，已是真实警情', 'this alarm is not a drill alarm: it is already real') };
   }
   if (action.startsWith('handoff') && alarm.drill) {
-    return { ok: false, ...refusal('演练报警不移交110：如为真实警情，请先“转为真实警情”', 'a drill alarm is never handed to 110: turn it into a real alarm first if it is one') };
+    return { ok: false, ...refusal('演练报警不移交110', 'a drill alarm is never handed to 110') };
   }
   if (action === 'handoff_acked' && !alarm.transitions.some((t) => t.action === 'handoff_sent')) {
     return { ok: false, ...refusal('尚未移交110', 'the hand-off to 110 has not been sent yet') };
