@@ -27,19 +27,22 @@ export const useDrillStore = defineStore('drills', () => {
    */
   const timeLimitNotices = shallowRef<Drill[]>([]);
 
+  /** A drill seen ending itself at its time limit (live, or on a re-read after a reconnect) is announced once. */
+  function noticeIfTimedOut(previous: Drill | undefined, next: Drill): void {
+    if (next.endReason !== 'time_limit' || !previous || previous.state === 'ended') return;
+    if (!timeLimitNotices.value.some((d) => d.id === next.id)) timeLimitNotices.value = [...timeLimitNotices.value, next];
+  }
+
   function take(detail: DrillDetail, receivedAt = Date.now()): void {
     serverOffset.value = Date.parse(detail.serverTime) - receivedAt;
+    if (current.value?.drill.id === detail.drill.id) noticeIfTimedOut(current.value.drill, detail.drill);
     current.value = detail;
   }
 
   /** Pushed by the socket (stores/connection.ts): the open drill is replaced, the list entry too. */
   function applyDetail(detail: DrillDetail, receivedAt = Date.now()): void {
-    const ended = detail.drill;
-    if (ended.endReason === 'time_limit' && !timeLimitNotices.value.some((d) => d.id === ended.id)) {
-      const previous = current.value?.drill.id === ended.id ? current.value.drill : list.value.find((drill) => drill.id === ended.id);
-      // Once, as it happens: not again for a drill this screen already knew had ended.
-      if (previous?.state !== 'ended') timeLimitNotices.value = [...timeLimitNotices.value, ended];
-    }
+    // Once, as it happens: not again for a drill this screen already knew had ended.
+    if (current.value?.drill.id !== detail.drill.id) noticeIfTimedOut(list.value.find((drill) => drill.id === detail.drill.id) ?? { ...detail.drill, state: 'running' }, detail.drill);
     if (current.value?.drill.id === detail.drill.id) take(detail, receivedAt);
     const index = list.value.findIndex((drill) => drill.id === detail.drill.id);
     if (index >= 0) list.value = list.value.map((drill, i) => (i === index ? detail.drill : drill));

@@ -17,6 +17,7 @@ const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
  */
 describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('转为真实警情 in the console (e2e, real server and Chromium)', () => {
   let system: RunningSystem;
+  let later: RunningSystem | null = null;
   let browser: Browser;
   let page: Page;
   let police: Session;
@@ -35,6 +36,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('转为真实警�
 
   afterAll(async () => {
     await browser?.close();
+    await later?.kill();
     await system?.discard();
   });
 
@@ -88,5 +90,30 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('转为真实警�
     // The drill's record notes it.
     const drill = (await (await police.get(`/api/v1/drills/${planned.drill.id}`)).json()) as DrillAnswer;
     expect(drill.drill.notes).toEqual([expect.objectContaining({ kind: 'alarm_converted', alarmId })]);
+  });
+
+  it('says on the drill screen, live, that a drill ran past its length plus the margin and the system ended it', async () => {
+    const { devices } = (await (await police.get('/api/v1/devices?kind=sos')).json()) as { devices: Device[] };
+    const schoolId = devices[5]!.schoolId;
+    const planned = (await (await police.send('POST', '/api/v1/drills', { schoolId, scenario: '消防疏散演练', plannedFor: new Date(system.now()).toISOString(), lengthMinutes: 5 })).json()) as DrillAnswer;
+    const startedAt = system.now();
+    expect((await police.send('POST', `/api/v1/drills/${planned.drill.id}/start`, { raiseAlarm: false })).status).toBe(200);
+    await page.goto(`${system.url}/drills/${planned.drill.id}`);
+    await expect.poll(() => page.getByTestId('drill-state').getAttribute('data-state')).toBe('running');
+    await expect(page.getByTestId('drill-notes').innerText()).resolves.toContain('计划时长 5 分钟');
+
+    // The same data on the same port, its clock 45 s short of the 5 minutes (a start takes a while), with no margin: the
+    // server's own tick (every 5 s) ends the drill while the screen is connected.
+    const port = Number(new URL(system.url).port);
+    await system.kill();
+    later = await startSystem({ startAt: startedAt + 5 * 60_000 - 45_000, dataDir: system.dataDir, port, env: { XIAOAN_DRILL_MARGIN_MINUTES: '0' } });
+    await expect.poll(() => page.getByTestId('drill-state').getAttribute('data-state'), { timeout: 120_000 }).toBe('ended');
+    const notice = page.locator(`[data-testid="drill-time-limit-notice"][data-drill-id="${planned.drill.id}"]`);
+    await expect(notice.innerText()).resolves.toContain('演练超时已自动结束');
+    const note = page.locator('[data-testid="drill-note"][data-kind="auto_ended"]');
+    await expect(note.innerText()).resolves.toContain('系统已自动结束演练');
+    await page.screenshot({ path: path.join(screenshots, 'drill-time-limit.png') });
+    await page.getByTestId('drill-time-limit-dismiss').click();
+    await expect(notice.count()).resolves.toBe(0);
   });
 });
