@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
 import { scoreDrill } from '../../shared/rules/drill-score.js';
 import { auditSentence } from '../../shared/audit-text.js';
 import { makeDrill } from '../../mocks/factories/drill.js';
@@ -113,5 +114,14 @@ describe('the end at the time limit in the score card', () => {
     expect(last).toMatchObject({ milestone: 'ended', actor: 'system', source: 'system' });
     const byHand = scoreDrill({ ...ended, endedBy: '李敏', endReason: 'operator' }, null, Date.parse('2026-12-02T03:00:00Z')).timeline.at(-1);
     expect(byHand).toMatchObject({ actor: '李敏', source: 'drill_screen' });
+  });
+});
+
+describe('XIAOAN_DRILL_MARGIN_MINUTES', () => {
+  it('defaults to 30 minutes, takes whole minutes, and refuses nonsense at start-up', () => {
+    expect(loadConfig({}).drillMarginMinutes).toBe(30);
+    expect(loadConfig({ XIAOAN_DRILL_MARGIN_MINUTES: '10' }).drillMarginMinutes).toBe(10);
+    expect(() => loadConfig({ XIAOAN_DRILL_MARGIN_MINUTES: '-1' })).toThrow(/XIAOAN_DRILL_MARGIN_MINUTES/);
+    expect(() => loadConfig({ XIAOAN_DRILL_MARGIN_MINUTES: 'soon' })).toThrow(/XIAOAN_DRILL_MARGIN_MINUTES/);
   });
 });
