@@ -123,6 +123,6 @@ export function createApp(deps: AppDeps): App {
     replayLimit: deps.replayLimit,
     log: deps.log,
   });
-  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log });
+  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId) });
   return { app, server, io, broadcaster };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
 import type { SemesterRule } from '../shared/rules/compliance/types.js';
 import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../shared/rules/response.js';
+import { DEFAULT_DRILL_MARGIN_MINUTES } from '../shared/rules/drill-window.js';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -45,6 +46,7 @@ const envSchema = z.object({
     .default(''),
   XIAOAN_POST_GRACE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
   XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  XIAOAN_DRILL_MARGIN_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(DEFAULT_DRILL_MARGIN_MINUTES),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.string().optional(),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -86,6 +88,8 @@ export interface Config {
    * their check-ins meanwhile; the built-in simulator's start-up batch ends the wait earlier).
    */
   posts: { graceMinutes: number; settleSeconds: number };
+  /** Minutes past a drill's planned length before it ends itself (a forgotten drill never masks real alarms for long). */
+  drillMarginMinutes: number;
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
@@ -116,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
     responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
+    drillMarginMinutes: e.XIAOAN_DRILL_MARGIN_MINUTES,
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,

@@ -69,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const services = await buildServices({
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
+    drillMarginMinutes: config.drillMarginMinutes,
   });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);

@@ -38,6 +38,7 @@ const VERB: Words = {
   'alarm.false': w('将报警关闭为误报', 'closed the alarm as a false alarm'),
   'alarm.cancel': w('撤销了报警', 'cancelled the alarm'),
   'alarm.handoff': w('记录了报警移交110', 'recorded the hand-off of the alarm to 110'),
+  'alarm.convert': w('将演练报警转为真实警情', 'turned a drill alarm into a real alarm'),
   'auth.login': w('登录了系统', 'signed in'),
   'auth.login_failed': w('登录失败', 'failed to sign in'),
   'auth.logout': w('退出了登录', 'signed out'),
@@ -49,6 +50,8 @@ const VERB: Words = {
   'drill.end': w('结束了演练', 'ended a drill'),
   'drill.cancel': w('取消了演练', 'cancelled a drill'),
   'drill.checklist': w('更新了演练检查项', 'updated a drill checklist item'),
+  'drill.replan': w('重新安排了演练日期', 're-planned a drill'),
+  'drill.auto_end': w('在演练超过计划时长及宽限后自动结束了演练', 'ended a drill by itself after its planned length and margin'),
   'export.drill_csv': w('导出了演练报告（CSV）', 'exported a drill report (CSV)'),
   'export.drill_pdf': w('导出了演练报告（PDF）', 'exported a drill report (PDF)'),
   'export.audit_csv': w('导出了审计日志（CSV）', 'exported the audit log (CSV)'),
@@ -106,6 +109,8 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     if (to && from && from.zh !== to.zh) parts.push(w(`${from.zh} → ${to.zh}`, `${from.en} → ${to.en}`));
   } else if (area === 'drill' || entry.action.startsWith('export.drill')) {
     if (text(d.scenario)) parts.push(w(`场景：${String(d.scenario)}`, `scenario: ${String(d.scenario)}`));
+    if (entry.action === 'drill.replan' && text(d.plannedFor)) parts.push(w(`改为 ${String(d.plannedFor)}`, `to ${String(d.plannedFor)}`));
+    if (entry.action === 'drill.auto_end' && typeof d.lengthMinutes === 'number') parts.push(w(`计划时长 ${d.lengthMinutes} 分钟`, `planned length ${d.lengthMinutes} min`));
     if (entry.action === 'drill.checklist') parts.push(d.checked ? w(`勾选 ${String(d.itemId)}`, `ticked ${String(d.itemId)}`) : w(`取消勾选 ${String(d.itemId)}`, `unticked ${String(d.itemId)}`));
     if (entry.target) parts.push(w(`演练 ${entry.target}`, `drill ${entry.target}`));
   } else if (area === 'hazard') {

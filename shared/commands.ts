@@ -14,6 +14,7 @@ export const alarmCommandSchemas = {
   'alarm:false': z.object({ id, note: z.string().trim().min(1, b('say why it was a false alarm', '请说明为何是误报')).max(1000) }),
   'alarm:cancel': z.object({ id, note: z.string().trim().min(1, b('say why it is cancelled', '请说明撤销原因')).max(1000) }),
   'alarm:handoff': z.object({ id, step: z.enum(['sent', 'acked']), note }),
+  'alarm:convert': z.object({ id, note }),
 } as const;
 
 /** The command event names. */

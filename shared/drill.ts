@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Alarm } from './domain/alarm.js';
 import type { DrillScore } from './rules/drill-score.js';
+import type { LocalizedText } from './domain/text.js';
+import { DEFAULT_DRILL_LENGTH_MINUTES } from './rules/drill-window.js';
 import { DEFAULT_RESPONSE_TARGETS, responseTarget, type ResponseTargets } from './rules/response.js';
 import { bilingual as b } from './zod-text.js';
 
@@ -47,6 +49,33 @@ export interface DrillChecklistItem {
   checkedAt: string | null;
 }
 
+/**
+ * How a drill came to an end: `operator` (someone pressed 结束), `time_limit` (the server ended it
+ * by itself at its planned length plus the margin). Null while it runs, and for a cancelled one.
+ */
+export const DRILL_END_REASONS = ['operator', 'time_limit'] as const;
+/** How a drill ended. */
+export type DrillEndReason = (typeof DRILL_END_REASONS)[number];
+
+/**
+ * What the drill's record notes beside its milestones: `replanned` (its day moved), `auto_ended`
+ * (it ended itself at its time limit), `alarm_converted` (an alarm at the school during the drill
+ * was turned into a real one: 转为真实警情).
+ */
+export const DRILL_NOTE_KINDS = ['replanned', 'auto_ended', 'alarm_converted'] as const;
+/** A note's kind. */
+export type DrillNoteKind = (typeof DRILL_NOTE_KINDS)[number];
+
+/** One note on a drill's record, in both languages. `by` is a person's display name or `system`. */
+export interface DrillNote {
+  kind: DrillNoteKind;
+  at: string;
+  by: string;
+  /** The alarm a conversion turned real. */
+  alarmId?: string;
+  text: LocalizedText;
+}
+
 /** A drill as stored and as the API answers it. Times are ISO-8601 UTC. */
 export interface Drill {
   id: string;
@@ -55,8 +84,10 @@ export interface Drill {
   scenario: string;
   /** Who takes part (free text: classes, guards, the police post…). */
   participants: string;
-  /** When it is planned to start. */
+  /** When it is planned to start: it starts only on this day (Asia/Shanghai). */
   plannedFor: string;
+  /** Planned length in minutes; with the configured margin, the longest it runs before ending itself. */
+  lengthMinutes: number;
   targets: DrillTargets;
   state: DrillState;
   createdBy: string;
@@ -75,6 +106,10 @@ export interface Drill {
   checklist: DrillChecklistItem[];
   /** The compliance record (`drills` of the desk) written when the drill ended. */
   recordId: string | null;
+  /** How it ended (null while planned or running, and when cancelled). */
+  endReason: DrillEndReason | null;
+  /** Re-plans, the end at the time limit, alarms turned real: oldest first. */
+  notes: DrillNote[];
 }
 
 /** The default observer checklist: the drill practice of the plan (报警、到位、封控、疏散、清点、民警到场). */
@@ -135,6 +170,12 @@ export const drillPlanSchema = z.strictObject({
   scenario: text('scenario', 100),
   participants: z.string().trim().max(500, { error: b('participants is over 500 characters', '参演人员不能超过 500 个字') }).default(''),
   plannedFor: z.iso.datetime({ offset: true, error: b('plannedFor must be an ISO date-time', '计划时间须为日期和时间') }),
+  lengthMinutes: z
+    .number({ error: b('lengthMinutes must be a number of minutes', '演练时长须为分钟数') })
+    .int({ error: b('lengthMinutes must be whole minutes', '演练时长须为整分钟') })
+    .min(5, { error: b('lengthMinutes is under 5', '演练时长不能少于 5 分钟') })
+    .max(480, { error: b('lengthMinutes is over 480 (8 h)', '演练时长不能超过 480 分钟') })
+    .default(DEFAULT_DRILL_LENGTH_MINUTES),
   targets: z
     .strictObject({ acknowledged: seconds('acknowledged'), dispatched: seconds('dispatched'), on_scene: seconds('on_scene'), handled: seconds('handled') })
     .refine((t) => t.acknowledged <= t.dispatched && t.dispatched <= t.on_scene && t.on_scene <= t.handled, {
@@ -152,6 +193,11 @@ export type DrillPlan = z.input<typeof drillPlanSchema>;
 
 /** `POST /api/v1/drills/:id/start`: `raiseAlarm` (default true) raises the drill alarm from the school's one-key button at once. */
 export const drillStartSchema = z.strictObject({ raiseAlarm: z.boolean({ error: b('raiseAlarm must be true or false', 'raiseAlarm 须为是或否') }).default(true) });
+/** `POST /api/v1/drills/:id/replan`: moves a planned drill to another day (today or later), with an optional reason. */
+export const drillReplanSchema = z.strictObject({
+  plannedFor: z.iso.datetime({ offset: true, error: b('plannedFor must be an ISO date-time', '计划时间须为日期和时间') }),
+  note: z.string().trim().max(200, { error: b('note is over 200 characters', '说明不能超过 200 个字') }).optional(),
+});
 /** `POST /api/v1/drills/:id/cancel`. */
 export const drillCancelSchema = z.strictObject({ note: text('note', 200) });
 /** `PUT /api/v1/drills/:id/checklist/:itemId`. */

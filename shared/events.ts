@@ -82,6 +82,11 @@ export interface ClientToServerEvents {
   /** Records the hand-off to the 110 alarm centre: `sent`, then `acked` by 110. Never for drills. */
   'alarm:handoff': Command<'alarm:handoff'>;
   /**
+   * 转为真实警情: turns an open drill alarm into a real one in one step — same id, state and
+   * `openedAt`, re-broadcast as `alarm` with `drill: false` (real queue, figures, 110 hand-off).
+   */
+  'alarm:convert': Command<'alarm:convert'>;
+  /**
    * One action (ack, resolve, false_alarm) with one reason on up to 500 P3/P4 alarms; each alarm
    * gets its own transition and audit entry, and its own result (P1/P2 are refused: one by one).
    */

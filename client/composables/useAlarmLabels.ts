@@ -4,7 +4,7 @@ import { DISPOSITIONS, SYSTEM_ACTIONS, SYSTEM_DISPOSITIONS, type Disposition, ty
 import type { AlarmTransition } from '../../shared/domain/index.js';
 import { useWallStore } from '../stores/wall.js';
 
-const TIMELINE_ACTIONS = ['raise', 'ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked'] as const;
+const TIMELINE_ACTIONS = ['raise', 'ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked', 'convert_real'] as const;
 type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
 
 function isDisposition(value: string): value is Disposition {

@@ -58,6 +58,13 @@ export const drillEn = {
     recorded: "Recorded as the school's drill",
     alarmNotLinked: 'No drill alarm yet',
     actedBy: '{actor}',
+    timeLimitNotice: 'Drill ended at its time limit: {school} “{scenario}” ran past its planned {minutes} min plus the margin; the system ended it at {at}. Alarms at the school are real again.',
+    dismiss: 'Dismiss',
+    lengthLine: 'Planned length {minutes} min (the system ends it after that plus the margin)',
+    otherDay: 'Not its planned day: it cannot start',
+    replanToday: 'Move to today',
+    replanTodayNote: 'moved to today on the drill screen',
+    lengthMinutes: 'Planned length (min)',
   },
   drillState: {
     planned: 'Planned',

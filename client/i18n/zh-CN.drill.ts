@@ -58,6 +58,13 @@ export const drillZhCN = {
     recorded: '已记入学校演练记录',
     alarmNotLinked: '尚无演练报警',
     actedBy: '{actor}',
+    timeLimitNotice: '演练超时已自动结束：{school}「{scenario}」超过计划时长 {minutes} 分钟及宽限，系统于 {at} 结束演练；该校报警恢复为真实警情。',
+    dismiss: '知道了',
+    lengthLine: '计划时长 {minutes} 分钟（超时加宽限后系统自动结束）',
+    otherDay: '非计划当天，不能开始',
+    replanToday: '改期到今天',
+    replanTodayNote: '在演练屏改期到今天',
+    lengthMinutes: '计划时长（分钟）',
   },
   drillState: {
     planned: '已计划',

@@ -9,7 +9,7 @@ import { autoSelection } from '../console-queue.js';
 
 /** What the operator asked for, with what that action needs. */
 export type ActionRequest =
-  | { action: 'ack' | 'arrive' | 'handoff_sent' | 'handoff_acked' }
+  | { action: 'ack' | 'arrive' | 'handoff_sent' | 'handoff_acked' | 'convert_real' }
   | { action: 'dispatch'; unitId: string }
   | { action: 'resolve'; disposition: Disposition; note?: string }
   | { action: 'false_alarm' | 'cancel'; note: string };
@@ -41,6 +41,8 @@ function send(id: string, request: ActionRequest): Promise<CommandOutcome> {
       return connection.command('alarm:handoff', { id, step: 'sent' });
     case 'handoff_acked':
       return connection.command('alarm:handoff', { id, step: 'acked' });
+    case 'convert_real':
+      return connection.command('alarm:convert', { id });
   }
 }
 

@@ -21,14 +21,28 @@ export const useDrillStore = defineStore('drills', () => {
   const loadError = ref<string | null>(null);
   /** The replayed step (index into the reached milestones), or null when live. */
   const replayStep = ref<number | null>(null);
+  /**
+   * Drills that ended themselves at their time limit while this screen was open (issue 12): every
+   * signed-in screen (wall, console, drill screen) says so until someone dismisses it.
+   */
+  const timeLimitNotices = shallowRef<Drill[]>([]);
+
+  /** A drill seen ending itself at its time limit (live, or on a re-read after a reconnect) is announced once. */
+  function noticeIfTimedOut(previous: Drill | undefined, next: Drill): void {
+    if (next.endReason !== 'time_limit' || !previous || previous.state === 'ended') return;
+    if (!timeLimitNotices.value.some((d) => d.id === next.id)) timeLimitNotices.value = [...timeLimitNotices.value, next];
+  }
 
   function take(detail: DrillDetail, receivedAt = Date.now()): void {
     serverOffset.value = Date.parse(detail.serverTime) - receivedAt;
+    if (current.value?.drill.id === detail.drill.id) noticeIfTimedOut(current.value.drill, detail.drill);
     current.value = detail;
   }
 
   /** Pushed by the socket (stores/connection.ts): the open drill is replaced, the list entry too. */
   function applyDetail(detail: DrillDetail, receivedAt = Date.now()): void {
+    // Once, as it happens: not again for a drill this screen already knew had ended.
+    if (current.value?.drill.id !== detail.drill.id) noticeIfTimedOut(list.value.find((drill) => drill.id === detail.drill.id) ?? { ...detail.drill, state: 'running' }, detail.drill);
     if (current.value?.drill.id === detail.drill.id) take(detail, receivedAt);
     const index = list.value.findIndex((drill) => drill.id === detail.drill.id);
     if (index >= 0) list.value = list.value.map((drill, i) => (i === index ? detail.drill : drill));
@@ -82,6 +96,9 @@ export const useDrillStore = defineStore('drills', () => {
   const start = (raiseAlarm: boolean) => write('POST', `${base()}/start`, { raiseAlarm });
   const end = () => write('POST', `${base()}/end`, {});
   const cancel = (note: string) => write('POST', `${base()}/cancel`, { note });
+  /** Moves a planned drill to another day (it starts only on its planned day). */
+  const replan = (plannedFor: string, note?: string) => write('POST', `${base()}/replan`, { plannedFor, ...(note ? { note } : {}) });
+  const dismissNotice = (id: string) => (timeLimitNotices.value = timeLimitNotices.value.filter((drill) => drill.id !== id));
   const check = (itemId: string, checked: boolean) => write('PUT', `${base()}/checklist/${encodeURIComponent(itemId)}`, { checked });
 
   /** The score card at `now` (this screen's ms), on the server's time. */
@@ -103,5 +120,8 @@ export const useDrillStore = defineStore('drills', () => {
 
   const exportUrl = (format: 'csv' | 'pdf') => `${base()}/export.${format}`;
 
-  return { list, current, serverOffset, loadError, replayStep, reached, applyDetail, loadList, open, reload, close, plan, start, end, cancel, check, scoreAt, replay, exportUrl };
+  return {
+    list, current, serverOffset, loadError, replayStep, reached, timeLimitNotices,
+    applyDetail, loadList, open, reload, close, plan, start, end, cancel, replan, check, scoreAt, replay, exportUrl, dismissNotice,
+  };
 });

@@ -48,6 +48,7 @@ export function makeDrill(overrides: Partial<Drill> = {}): Drill {
     scenario: '持刀人员闯入校门',
     participants: '门卫 2 人，初一年级',
     plannedFor: drillIso(-600),
+    lengthMinutes: 45,
     targets: defaultDrillTargets('410402'),
     state: 'running',
     createdBy: '李敏',
@@ -61,6 +62,8 @@ export function makeDrill(overrides: Partial<Drill> = {}): Drill {
     alarmOrigin: 'device',
     checklist: DEFAULT_DRILL_CHECKLIST.map((item) => ({ ...item, checkedBy: null, checkedAt: null })),
     recordId: null,
+    endReason: null,
+    notes: [],
     ...overrides,
   };
 }

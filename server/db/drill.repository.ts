@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DrillView } from '../../shared/compliance.js';
-import type { Drill, DrillChecklistItem, DrillState, DrillTargets } from '../../shared/drill.js';
+import type { Drill, DrillChecklistItem, DrillEndReason, DrillNote, DrillState, DrillTargets } from '../../shared/drill.js';
 import type { Database } from './schema.js';
 
 type DrillRow = Selectable<Database['drill_runs']>;
@@ -23,6 +23,7 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
     scenario: row.scenario,
     participants: row.participants,
     plannedFor: row.planned_for,
+    lengthMinutes: Number(row.length_minutes),
     targets: JSON.parse(row.targets) as DrillTargets,
     state: row.state as DrillState,
     createdBy: row.created_by,
@@ -38,6 +39,8 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
       .sort((a, b) => a.position - b.position)
       .map((i): DrillChecklistItem => ({ id: i.item_id, label: i.label, points: i.points, checkedBy: i.checked_by, checkedAt: i.checked_at })),
     recordId: row.record_id,
+    endReason: row.end_reason as DrillEndReason | null,
+    notes: JSON.parse(row.notes) as DrillNote[],
   };
 }
 
@@ -55,6 +58,7 @@ export class DrillRepository {
         scenario: drill.scenario,
         participants: drill.participants,
         planned_for: drill.plannedFor,
+        length_minutes: drill.lengthMinutes,
         targets: JSON.stringify(drill.targets),
         state: drill.state,
         created_by: drill.createdBy,
@@ -67,6 +71,8 @@ export class DrillRepository {
         alarm_id: null,
         alarm_origin: null,
         record_id: null,
+        end_reason: null,
+        notes: JSON.stringify(drill.notes),
       })
       .execute();
     if (drill.checklist.length > 0) {
@@ -94,6 +100,9 @@ export class DrillRepository {
         alarm_id: drill.alarmId,
         alarm_origin: drill.alarmOrigin,
         record_id: drill.recordId,
+        planned_for: drill.plannedFor,
+        end_reason: drill.endReason,
+        notes: JSON.stringify(drill.notes),
       })
       .where('id', '=', drill.id)
       .where('state', '=', expectedState)
@@ -110,6 +119,31 @@ export class DrillRepository {
       .where('alarm_id', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Adds a note to a drill's record (read and written inside the caller's transaction). False when there is no such drill. */
+  async addNote(trx: Kysely<Database>, drillId: string, note: DrillNote): Promise<boolean> {
+    const row = await trx.selectFrom('drill_runs').select('notes').where('id', '=', drillId).executeTakeFirst();
+    if (!row) return false;
+    const notes = [...(JSON.parse(row.notes) as DrillNote[]), note];
+    await trx.updateTable('drill_runs').set({ notes: JSON.stringify(notes) }).where('id', '=', drillId).execute();
+    return true;
+  }
+
+  /** The drill whose record an alarm belongs to: the one it is linked to, else the one at its school that ran when it came in. */
+  async forAlarm(trx: Kysely<Database>, alarm: { id: string; schoolId: string; receivedAt: string }): Promise<string | null> {
+    const linked = await trx.selectFrom('drill_runs').select('id').where('alarm_id', '=', alarm.id).executeTakeFirst();
+    if (linked) return linked.id;
+    const during = await trx
+      .selectFrom('drill_runs')
+      .select('id')
+      .where('school_id', '=', alarm.schoolId)
+      .where('started_at', 'is not', null)
+      .where('started_at', '<=', alarm.receivedAt)
+      .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>=', alarm.receivedAt)]))
+      .orderBy('started_at', 'desc')
+      .executeTakeFirst();
+    return during?.id ?? null;
   }
 
   /** Ticks or unticks one checklist item. False when the drill has no such item. */

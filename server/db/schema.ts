@@ -181,6 +181,10 @@ export interface Database {
     alarm_id: string | null;
     alarm_origin: string | null;
     record_id: string | null;
+    /** 0010: planned length, how it ended (`operator` / `time_limit`), the record's notes (JSON). */
+    length_minutes: number;
+    end_reason: string | null;
+    notes: string;
   };
   /** A drill's observer checklist, in `position` order. */
   drill_checklist: { drill_id: string; item_id: string; position: number; label: string; points: number; checked_by: string | null; checked_at: string | null };

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { inScope, type SessionUser } from '../../shared/auth.js';
 import {
-  drillCancelSchema, drillCheckSchema, drillListQuerySchema, drillPlanSchema, drillStartSchema, type Drill, type DrillAnswer, type DrillDetail,
+  drillCancelSchema, drillCheckSchema, drillListQuerySchema, drillPlanSchema, drillReplanSchema, drillStartSchema, type Drill, type DrillAnswer, type DrillDetail,
 } from '../../shared/drill.js';
 import { scoreDrill } from '../../shared/rules/drill-score.js';
 import type { AuditService } from '../auth/audit.service.js';
@@ -12,7 +12,7 @@ import type { Outcome } from '../services/outcome.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { validationError } from './compliance.routes.js';
 import { refusal } from '../../shared/refusal.js';
-import { shanghaiDate } from '../../shared/time.js';
+import { shanghaiDate, shanghaiDateTime } from '../../shared/time.js';
 import { refusedBody, sendRefusal } from './refusal.js';
 import { requireUser } from './route-policy.js';
 
@@ -33,7 +33,7 @@ const sees = (user: SessionUser, drill: Pick<Drill, 'districtCode' | 'schoolId'>
 
 /**
  * Live drills (应急演练): `GET/POST /drills`, `GET /drills/:id` (with the score card and
- * timeline), `POST /drills/:id/start|end|cancel`, `PUT /drills/:id/checklist/:itemId`, and the
+ * timeline), `POST /drills/:id/start|replan|end|cancel`, `PUT /drills/:id/checklist/:itemId`, and the
  * report `GET /drills/:id/export.csv|pdf`. Every route applies the person's district/school scope.
  */
 export function drillRouter(deps: DrillRouteDeps): Router {
@@ -97,6 +97,15 @@ export function drillRouter(deps: DrillRouteDeps): Router {
     if (!body.success) return validationError(res, body.error, req.body);
     if (!(await visible(req, res))) return;
     await reply(req, res, 'drill.start', await drills.start(req.params.id, requireUser(req).displayName, body.data.raiseAlarm), { raiseAlarm: body.data.raiseAlarm });
+  });
+
+  router.post('/drills/:id/replan', json, async (req, res) => {
+    const body = drillReplanSchema.safeParse(req.body);
+    if (!body.success) return validationError(res, body.error, req.body);
+    const before = await visible(req, res);
+    if (!before) return;
+    const outcome = await drills.replan(req.params.id, body.data.plannedFor, requireUser(req).displayName, body.data.note);
+    await reply(req, res, 'drill.replan', outcome, { from: before.drill.plannedFor, plannedFor: shanghaiDateTime(body.data.plannedFor), note: body.data.note ?? null });
   });
 
   router.post('/drills/:id/end', json, async (req, res) => {

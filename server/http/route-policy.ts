@@ -87,6 +87,7 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'POST', path: '/drills', allow: 'drill.run' },
   { method: 'GET', path: '/drills/:id', allow: 'read' },
   { method: 'POST', path: '/drills/:id/start', allow: 'drill.run' },
+  { method: 'POST', path: '/drills/:id/replan', allow: 'drill.run' },
   { method: 'POST', path: '/drills/:id/end', allow: 'drill.run' },
   { method: 'POST', path: '/drills/:id/cancel', allow: 'drill.run' },
   { method: 'PUT', path: '/drills/:id/checklist/:itemId', allow: 'drill.run' },

@@ -10,6 +10,8 @@ import type { Logger } from '../logger.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { XiaoanSocket } from './broadcaster.js';
 import { maySend } from './socket-policy.js';
+import { dispatchRefusal } from '../../shared/rules/dispatch-scope.js';
+import type { PolicePost } from '../../shared/domain/index.js';
 
 type Reply = (result: Ack<Alarm>) => void;
 
@@ -32,6 +34,8 @@ function actionOf(event: AlarmCommandEvent, payload: Record<string, unknown>): A
       return 'cancel';
     case 'alarm:handoff':
       return payload.step === 'acked' ? 'handoff_acked' : 'handoff_sent';
+    case 'alarm:convert':
+      return 'convert_real';
   }
 }
 
@@ -67,6 +71,8 @@ interface AlarmHandlerDeps {
   log: Logger;
   /** The person behind the socket's session now: null once it ended or lapsed (the command is refused and the socket closed). */
   currentUser: () => Promise<SessionUser | null>;
+  /** The unit (police post) a dispatch names, for the scope of units the person may send. */
+  unit?: (unitId: string) => PolicePost | undefined;
 }
 
 /**
@@ -118,6 +124,13 @@ export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDe
         if (!inScope(user, { districtCode: alarm.districtCode, schoolId: alarm.schoolId })) {
           refuse(answer, event, { ok: false, code: 'forbidden', ...refusal('该报警不在您的区县或学校范围内', 'this alarm is outside your district or school') }, data.id);
           return;
+        }
+        if (event === 'alarm:dispatch' && typeof data.unitId === 'string') {
+          const outside = dispatchRefusal(user, deps.unit?.(data.unitId));
+          if (outside) {
+            refuse(answer, event, { ok: false, code: 'forbidden', ...outside }, data.id);
+            return;
+          }
         }
         const actor = user.displayName;
         const result = await deps.alarms.act({

@@ -14,6 +14,7 @@ export const SOCKET_POLICY: Record<keyof ClientToServerEvents, Permission> = {
   'alarm:false': 'alarm.command',
   'alarm:cancel': 'alarm.command',
   'alarm:handoff': 'alarm.command',
+  'alarm:convert': 'alarm.command',
   'alarm:bulk': 'alarm.command',
   'shelf:add': 'alarm.command',
   'shelf:remove': 'alarm.command',

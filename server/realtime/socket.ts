@@ -11,6 +11,7 @@ import type { AlarmService } from '../services/alarm.service.js';
 import { registerAlarmHandlers } from './alarm.handlers.js';
 import { registerConsoleHandlers } from './console.handlers.js';
 import type { ShelfService } from '../services/shelf.service.js';
+import type { PolicePost } from '../../shared/domain/index.js';
 import type { Broadcaster, XiaoanServer, XiaoanSocket } from './broadcaster.js';
 
 const handshakeSchema = z.object({
@@ -135,7 +136,7 @@ function sessionRoom(sessionKey: string): string {
  * Registers each new screen's command handlers and hands it to the broadcaster's catch-up;
  * a failed catch-up disconnects it so it retries.
  */
-export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; shelves: ShelfService; audit: AuditService; auth: AuthService; log: Logger }): void {
+export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; shelves: ShelfService; audit: AuditService; auth: AuthService; log: Logger; unit?: (unitId: string) => PolicePost | undefined }): void {
   const { log } = deps;
   io.on('connection', (socket) => {
     registerAlarmHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });

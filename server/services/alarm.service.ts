@@ -59,7 +59,12 @@ interface AlarmServiceDeps {
   unitExists: (unitId: string) => boolean;
   /** Whether a drill is running at a school: every alarm raised there meanwhile is a drill alarm. */
   isDrillAt?: (schoolId: string) => boolean;
+  /** Inside the transaction that turns a drill alarm real (转为真实警情): notes it on the drill's record. */
+  onConverted?: (trx: Kysely<Database>, alarm: Alarm, actor: string, at: string) => Promise<void>;
 }
+
+/** The step's note when the operator gives none, in both languages. */
+const CONVERTED_NOTE = { zh: '演练报警转为真实警情', en: 'drill alarm turned into a real alarm' } as const;
 
 /** Opening alarms, folding repeats, moving them through their life, and reading them back. */
 export class AlarmService {
@@ -156,6 +161,7 @@ export class AlarmService {
         if (!decision.ok) return { ...decision, code: 'not_allowed', state: alarm.state };
         const now = isoNow(this.deps.clock);
         const note = command.note?.trim() || null;
+        const converting = command.action === 'convert_real';
         const steps: AlarmTransition[] = [];
         if (decision.implicitAck) steps.push({ action: 'ack', from: alarm.state, to: 'acknowledged', actor: command.actor, at: now, note: null });
         steps.push({
@@ -165,10 +171,12 @@ export class AlarmService {
           to: decision.to,
           actor: command.actor,
           at: now,
-          note,
+          ...(converting && !note ? { note: CONVERTED_NOTE.zh, noteEn: CONVERTED_NOTE.en } : { note }),
         });
         const next: Alarm = {
           ...alarm,
+          // 转为真实警情: the same alarm, opened when it was (timers run from `openedAt`), now real.
+          ...(converting ? { drill: false } : {}),
           state: decision.to,
           updatedAt: now,
           unitId: command.action === 'dispatch' ? (command.unitId ?? null) : alarm.unitId,
@@ -179,6 +187,7 @@ export class AlarmService {
           return { ok: false, code: 'conflict', ...refusal('该报警刚被他人处理：请查看它的最新状态', 'the alarm was changed by someone else meanwhile; see its new state') };
         }
         for (const step of steps) await this.alarms.insertTransition(trx, alarm.id, step);
+        if (converting) await this.deps.onConverted?.(trx, next, command.actor, now);
         return { ok: true, data: await this.alarms.appendChange(trx, next) };
       }),
     );

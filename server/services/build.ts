@@ -65,7 +65,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; drillMarginMinutes?: number }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -80,6 +80,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     unitExists: (unitId) => registry.policePosts().some((p) => p.id === unitId),
     // Asked on each raise, long after `drills` below exists.
     isDrillAt: (schoolId: string): boolean => drills.isRunningAt(schoolId),
+    // 转为真实警情: the drill's record notes it in the same transaction.
+    onConverted: (trx, alarm, actor, at) => drills.noteConversion(trx, alarm, actor, at),
   });
   const faultRepository = new FaultRepository(store.db);
   const cameras = new CameraHealthService({ registry, events, clock });
@@ -106,6 +108,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     repository: new DrillRepository(store.db),
     compliance: complianceServices.compliance,
     responseTargets: deps.responseTargets ?? DEFAULT_RESPONSE_TARGETS,
+    ...(deps.drillMarginMinutes !== undefined ? { marginMinutes: deps.drillMarginMinutes } : {}),
   });
   await drills.init();
   const audit = new AuditService({ db: store.db, clock });
@@ -134,6 +137,10 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
       cameras.sweep();
       await posts.evaluate();
       await drills.refresh();
+      // A drill past its planned length plus the margin ends itself, on the audit record under the system's name.
+      for (const drill of await drills.expire()) {
+        await audit.append({ actor: 'system', action: 'drill.auto_end', target: drill.id, details: { schoolId: drill.schoolId, state: drill.state, lengthMinutes: drill.lengthMinutes, startedAt: drill.startedAt } });
+      }
       // A shelf that ran out is on the audit record too, under the system's name.
       for (const shelf of await shelves.expire()) {
         await audit.append({ actor: 'system', action: 'shelf.expired', target: shelf.deviceId, details: { shelvedBy: shelf.shelvedBy, until: shelf.until } });

@@ -62,12 +62,18 @@ function facts(input: ReportInput, score: DrillScore): [string, string][] {
     ['参演人员 Participants', drill.participants || '—'],
     ['状态 State', STATE_NAMES[drill.state]],
     ['计划时间 Planned for', localTime(drill.plannedFor)],
+    ['计划时长 Planned length', `${drill.lengthMinutes} 分钟 min`],
     ['开始 Started', drill.startedAt ? `${localTime(drill.startedAt)} · ${drill.startedBy ?? ''}` : '—'],
-    [drill.state === 'cancelled' ? '取消 Cancelled' : '结束 Ended', drill.endedAt ? `${localTime(drill.endedAt)} · ${drill.endedBy ?? ''}` : '—'],
+    [
+      drill.state === 'cancelled' ? '取消 Cancelled' : '结束 Ended',
+      drill.endedAt ? `${localTime(drill.endedAt)} · ${drill.endReason === 'time_limit' ? '系统自动结束（超时） ended by the system at its time limit' : (drill.endedBy ?? '')}` : '—',
+    ],
     ['演练报警 Drill alarm', alarm ? `${alarm.id} (${alarm.type})` : '—'],
     ['用时 Clock', formatDrillClock(score.clockSeconds)],
     ['总分 Total', `${score.total} / ${score.maxTotal}`],
     ['时间 Times', 'Asia/Shanghai; T+ 自报警发起 from the stored raise step'],
+    // Re-plans, the end at the time limit, alarms turned real (转为真实警情): the record says them.
+    ...drill.notes.map((note): [string, string] => ['记录 Note', `${localTime(note.at)} · ${note.text.zh} / ${note.text.en}`]),
   ];
 }
 

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Alarm } from '../../shared/domain/index.js';
-import { DEFAULT_DRILL_CHECKLIST, defaultDrillTargets, type Drill, type DrillDetail, type DrillPlan, type DrillState } from '../../shared/drill.js';
+import { DEFAULT_DRILL_CHECKLIST, defaultDrillTargets, type Drill, type DrillDetail, type DrillNote, type DrillPlan, type DrillState } from '../../shared/drill.js';
+import { DEFAULT_DRILL_LENGTH_MINUTES, DEFAULT_DRILL_MARGIN_MINUTES, drillDeadline, overran, planRefusal, startRefusal } from '../../shared/rules/drill-window.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { AlarmChange } from '../../shared/events.js';
 import type { ResponseTargets } from '../../shared/rules/response.js';
-import { shanghaiParts } from '../../shared/time.js';
+import { shanghaiDateTime, shanghaiParts } from '../../shared/time.js';
 import type { Store } from '../db/database.js';
 import type { DrillQuery, DrillRepository } from '../db/drill.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
@@ -27,11 +30,14 @@ interface DrillServiceDeps {
   compliance: ComplianceService;
   responseTargets: ResponseTargets;
   log: Logger;
+  /** Minutes past its planned length before a running drill ends itself (XIAOAN_DRILL_MARGIN_MINUTES). */
+  marginMinutes?: number;
 }
 
 /** The state a command needs the drill in, and the words when it is not. */
-const NEEDS: Record<'start' | 'end' | 'cancel' | 'check', readonly DrillState[]> = {
+const NEEDS: Record<'start' | 'end' | 'cancel' | 'check' | 'replan', readonly DrillState[]> = {
   start: ['planned'],
+  replan: ['planned'],
   end: ['running'],
   cancel: ['planned', 'running'],
   check: ['running'],
@@ -39,10 +45,12 @@ const NEEDS: Record<'start' | 'end' | 'cancel' | 'check', readonly DrillState[]>
 
 /** The drill's states and commands as the drill screen names them (zh-CN), for refusals. */
 const DRILL_STATE_ZH: Record<DrillState, string> = { planned: '尚未开始', running: '正在进行', ended: '已结束', cancelled: '已取消' };
-const DRILL_COMMAND_ZH: Record<keyof typeof NEEDS, string> = { start: '开始', end: '结束', cancel: '取消', check: '勾选检查项' };
+const DRILL_COMMAND_ZH: Record<keyof typeof NEEDS, string> = { start: '开始', end: '结束', cancel: '取消', check: '勾选检查项', replan: '重新安排日期' };
 
 /** What the end and a cancellation write on the alarm still open: it leaves the console's queue. */
 const CLOSING_NOTE = '演练结束 drill over';
+/** What the end at the time limit writes on the alarm still open. */
+const TIME_LIMIT_NOTE = '演练超时自动结束 drill ended itself at its time limit';
 
 /**
  * Live drills: plan, start (optionally raising the drill alarm from the school's one-key button),
@@ -56,6 +64,8 @@ export class DrillService {
   private readonly runningBySchool = new Map<string, string>();
   /** Drills whose start is raising their alarm right now: the raise must not be linked as a device's. */
   private readonly raising = new Set<string>();
+  /** Alarms just turned real (转为真实警情) → the drill whose record noted it: announced once the change is out. */
+  private readonly converted = new Map<string, string>();
   private readonly onAlarms = (changes: AlarmChange[]) => {
     for (const change of changes) this.alarmChanged(change.alarm);
   };
@@ -99,6 +109,8 @@ export class DrillService {
   async plan(input: DrillPlan & { plannedFor: string }, actor: string): Promise<Outcome<DrillDetail>> {
     const school = this.deps.registry.school(input.schoolId);
     if (!school) return refuse(404, refusal(`没有编号为 ${input.schoolId} 的学校`, `no school ${input.schoolId}`), { schoolId: say('没有这所学校', 'unknown school') });
+    const past = planRefusal(input.plannedFor, this.deps.clock.now());
+    if (past) return refuse(400, past, { plannedFor: past.message });
     const now = isoNow(this.deps.clock);
     const drill: Drill = {
       id: `DRL-${randomUUID()}`,
@@ -107,6 +119,7 @@ export class DrillService {
       scenario: input.scenario,
       participants: input.participants ?? '',
       plannedFor: new Date(input.plannedFor).toISOString(),
+      lengthMinutes: input.lengthMinutes ?? DEFAULT_DRILL_LENGTH_MINUTES,
       targets: input.targets ?? defaultDrillTargets(school.districtCode, this.deps.responseTargets),
       state: 'planned',
       createdBy: actor,
@@ -120,6 +133,8 @@ export class DrillService {
       alarmOrigin: null,
       checklist: (input.checklist ?? DEFAULT_DRILL_CHECKLIST).map((item) => ({ id: item.id, label: item.label, points: item.points, checkedBy: null, checkedAt: null })),
       recordId: null,
+      endReason: null,
+      notes: [],
     };
     await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.insert(trx, drill)));
     return this.announce(drill);
@@ -132,6 +147,8 @@ export class DrillService {
    */
   async start(id: string, actor: string, raiseAlarm: boolean): Promise<Outcome<DrillDetail>> {
     const started = await this.move(id, 'start', (drill, now) => {
+      const otherDay = startRefusal(drill, Date.parse(now));
+      if (otherDay) return refuse(409, otherDay);
       const running = this.runningBySchool.get(drill.schoolId);
       if (running && running !== drill.id) return refuse(409, refusal(`该校另一场演练（${running}）正在进行：请先结束它`, `another drill (${running}) is running at this school: end it first`));
       return { ok: true, data: { ...drill, state: 'running', startedBy: actor, startedAt: now } };
@@ -165,10 +182,85 @@ export class DrillService {
   async end(id: string, actor: string): Promise<Outcome<DrillDetail>> {
     const ended = await this.move(id, 'end', (drill, now) => ({
       ok: true,
-      data: { ...drill, state: 'ended', endedBy: actor, endedAt: now, recordId: `DR-${randomUUID()}` },
+      data: { ...drill, state: 'ended', endedBy: actor, endedAt: now, recordId: `DR-${randomUUID()}`, endReason: 'operator' },
     }));
     if (!ended.ok) return ended;
     return this.closed(ended.data, actor);
+  }
+
+  /** Moves a planned drill to another day (today or later); the record notes the old and new day. */
+  async replan(id: string, plannedFor: string, actor: string, reason?: string): Promise<Outcome<DrillDetail>> {
+    const past = planRefusal(plannedFor, this.deps.clock.now());
+    if (past) return refuse(400, past, { plannedFor: past.message });
+    const to = new Date(plannedFor).toISOString();
+    const moved = await this.move(id, 'replan', (drill, now) => {
+      const why = reason?.trim() ? `：${reason.trim()}` : '';
+      const whyEn = reason?.trim() ? `: ${reason.trim()}` : '';
+      const note: DrillNote = {
+        kind: 'replanned',
+        at: now,
+        by: actor,
+        text: { zh: `计划时间由 ${shanghaiDateTime(drill.plannedFor)} 改为 ${shanghaiDateTime(to)}${why}`, en: `re-planned from ${shanghaiDateTime(drill.plannedFor)} to ${shanghaiDateTime(to)} (Shanghai time)${whyEn}` },
+      };
+      return { ok: true, data: { ...drill, plannedFor: to, notes: [...drill.notes, note] } };
+    });
+    if (!moved.ok) return moved;
+    return this.announce(moved.data);
+  }
+
+  /**
+   * Ends by itself every running drill past its planned length plus the margin (on the server's
+   * tick, actor `system`): the end is noted on its record and written like an operator's (the
+   * compliance record, the drill alarm closed). Returns the drills it ended.
+   */
+  async expire(): Promise<Drill[]> {
+    const margin = this.deps.marginMinutes ?? DEFAULT_DRILL_MARGIN_MINUTES;
+    const now = this.deps.clock.now();
+    const due = (await this.deps.repository.running()).filter((drill) => overran(drill, margin, now));
+    const ended: Drill[] = [];
+    for (const drill of due) {
+      const outcome = await this.move(drill.id, 'end', (current, at) => {
+        if (!overran(current, margin, Date.parse(at))) return refuse(409, refusal('演练未超时', 'the drill is within its time'));
+        const deadline = drillDeadline(current, margin) ?? Date.parse(at);
+        const note: DrillNote = {
+          kind: 'auto_ended',
+          at,
+          by: 'system',
+          text: {
+            zh: `演练超过计划时长 ${current.lengthMinutes} 分钟及宽限 ${margin} 分钟（至 ${shanghaiDateTime(deadline)}），系统已自动结束演练；该校报警恢复为真实警情`,
+            en: `the drill ran past its planned ${current.lengthMinutes} min plus the ${margin} min margin (until ${shanghaiDateTime(deadline)} Shanghai time) and the system ended it; alarms at the school are real again`,
+          },
+        };
+        return { ok: true, data: { ...current, state: 'ended', endedBy: 'system', endedAt: at, recordId: `DR-${randomUUID()}`, endReason: 'time_limit', notes: [...current.notes, note] } };
+      });
+      if (!outcome.ok) continue;
+      this.deps.log.warn({ drill: drill.id, schoolId: drill.schoolId, startedAt: drill.startedAt, lengthMinutes: drill.lengthMinutes, marginMinutes: margin }, 'drill ran past its time limit and ended itself');
+      await this.closed(outcome.data, 'system', TIME_LIMIT_NOTE);
+      ended.push(outcome.data);
+    }
+    return ended;
+  }
+
+  /**
+   * Inside the alarm's own transaction (AlarmService calls it): an alarm turned real (转为真实警情)
+   * is noted on the record of the drill it belongs to — the drill it is linked to, or the one that
+   * ran at its school when it came in.
+   */
+  async noteConversion(trx: Kysely<Database>, alarm: Alarm, actor: string, at: string): Promise<void> {
+    const drillId = await this.deps.repository.forAlarm(trx, alarm);
+    if (!drillId) return;
+    const school = this.deps.registry.school(alarm.schoolId)?.name ?? alarm.schoolId;
+    await this.deps.repository.addNote(trx, drillId, {
+      kind: 'alarm_converted',
+      at,
+      by: actor,
+      alarmId: alarm.id,
+      text: {
+        zh: `${actor} 将演练期间的报警（${school}，报警时间 ${shanghaiDateTime(alarm.openedAt)}）转为真实警情，已进入真实警情队列和统计，可移交110`,
+        en: `${actor} turned an alarm raised during the drill (${school}, raised ${shanghaiDateTime(alarm.openedAt)} Shanghai time) into a real alarm: it is in the real queue and figures and may be handed to 110`,
+      },
+    });
+    this.converted.set(alarm.id, drillId);
   }
 
   async cancel(id: string, actor: string, note: string): Promise<Outcome<DrillDetail>> {
@@ -231,12 +323,13 @@ export class DrillService {
   }
 
   /** After an end or a cancellation: the compliance verdicts refreshed, a still-open drill alarm closed. */
-  private async closed(drill: Drill, actor: string): Promise<Outcome<DrillDetail>> {
+  private async closed(drill: Drill, actor: string, note = CLOSING_NOTE): Promise<Outcome<DrillDetail>> {
     if (drill.state === 'ended') await this.deps.compliance.schoolChanged(drill.schoolId);
     if (drill.alarmId) {
       const alarm = await this.deps.alarms.get(drill.alarmId);
-      if (alarm && alarm.state !== 'resolved' && alarm.state !== 'false_alarm' && alarm.state !== 'cancelled') {
-        const result = await this.deps.alarms.act({ id: alarm.id, action: 'cancel', actor, note: CLOSING_NOTE });
+      // An alarm turned real (转为真实警情) stays open in the real queue: the drill's end is not its end.
+      if (alarm && alarm.drill && alarm.state !== 'resolved' && alarm.state !== 'false_alarm' && alarm.state !== 'cancelled') {
+        const result = await this.deps.alarms.act({ id: alarm.id, action: 'cancel', actor, note });
         if (!result.ok) this.deps.log.warn({ drill: drill.id, alarm: alarm.id, error: result.error }, 'drill alarm left open at the end');
       }
     }
@@ -244,7 +337,14 @@ export class DrillService {
   }
 
   private alarmChanged(alarm: Alarm): void {
-    if (!alarm.drill) return;
+    const noted = this.converted.get(alarm.id);
+    if (noted) {
+      this.converted.delete(alarm.id);
+      void this.announceById(noted).catch((error: unknown) => this.deps.log.error({ err: error, drill: noted }, 'drill announcement after a conversion failed'));
+      return;
+    }
+    // A linked alarm turned real is still the drill's scored alarm: its later steps still reach the drill screen.
+    if (!alarm.drill && !alarm.transitions.some((t) => t.action === 'convert_real')) return;
     const drillId = this.runningBySchool.get(alarm.schoolId);
     if (!drillId) return;
     void this.followAlarm(drillId, alarm).catch((error: unknown) => this.deps.log.error({ err: error, drill: drillId }, 'drill alarm follow-up failed'));
@@ -259,7 +359,7 @@ export class DrillService {
       this.deps.events.emit('drill.changed', { drill, alarm, serverTime: isoNow(this.deps.clock) });
       return;
     }
-    if (drill.alarmId || alarm.priority > 2 || (drill.startedAt && alarm.receivedAt < drill.startedAt)) return;
+    if (drill.alarmId || !alarm.drill || alarm.priority > 2 || (drill.startedAt && alarm.receivedAt < drill.startedAt)) return;
     const linked = await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.linkAlarm(trx, drillId, alarm.id, 'device')));
     if (linked) await this.announceById(drillId);
   }

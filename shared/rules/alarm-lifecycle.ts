@@ -2,8 +2,12 @@ import type { Alarm, AlarmState } from '../domain/alarm.js';
 import { isOpenState } from '../domain/alarm.js';
 import { refusal, type RefusalWords } from '../refusal.js';
 
-/** What an operator can do to an alarm. `handoff_sent` / `handoff_acked` record the hand-off to the 110 alarm centre. */
-export const ALARM_ACTIONS = ['ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked'] as const;
+/**
+ * What an operator can do to an alarm. `handoff_sent` / `handoff_acked` record the hand-off to the
+ * 110 alarm centre; `convert_real` turns a drill alarm into a real one (转为真实警情): its state and
+ * `openedAt` stay, it leaves the drill and joins the real queue, figures and the 110 hand-off.
+ */
+export const ALARM_ACTIONS = ['ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked', 'convert_real'] as const;
 /** An operator action. */
 export type AlarmAction = (typeof ALARM_ACTIONS)[number];
 
@@ -37,6 +41,8 @@ const MOVES: Record<AlarmAction, { from: readonly AlarmState[]; to: AlarmState |
   cancel: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: 'cancelled' },
   handoff_sent: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: null },
   handoff_acked: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: null },
+  // Only an open alarm: a closed drill alarm is history; a real emergency after it is a new alarm.
+  convert_real: { from: ['new', 'acknowledged', 'dispatched', 'on_scene'], to: null },
 };
 
 const STATE_NAMES: Record<AlarmState, string> = {
@@ -51,7 +57,7 @@ const STATE_NAMES: Record<AlarmState, string> = {
 
 /** The states and actions as the console names them (zh-CN), for refusals. */
 export const ALARM_STATE_ZH: Record<AlarmState, string> = { new: '待确认', acknowledged: '已确认', dispatched: '已派警', on_scene: '已到场', resolved: '已处置', false_alarm: '已按误报关闭', cancelled: '已撤销' };
-const ACTION_ZH: Record<AlarmAction, string> = { ack: '确认', dispatch: '派警', arrive: '标记到场', resolve: '处置完毕', false_alarm: '标记误报', cancel: '撤销', handoff_sent: '移交110', handoff_acked: '记录110接收' };
+const ACTION_ZH: Record<AlarmAction, string> = { ack: '确认', dispatch: '派警', arrive: '标记到场', resolve: '处置完毕', false_alarm: '标记误报', cancel: '撤销', handoff_sent: '移交110', handoff_acked: '记录110接收', convert_real: '转为真实警情' };
 
 /**
  * Decides a system step: `auto_resolve` closes any open alarm (even one nobody has acknowledged
@@ -77,6 +83,9 @@ export function decideMove(alarm: Pick<Alarm, 'state' | 'drill' | 'transitions'>
     const why = isOpenState(alarm.state) ? `it is ${STATE_NAMES[alarm.state]}` : `it is already ${STATE_NAMES[alarm.state]}`;
     const whyZh = isOpenState(alarm.state) ? `该报警${ALARM_STATE_ZH[alarm.state]}` : `该报警已${ALARM_STATE_ZH[alarm.state].replace(/^已/, '')}`;
     return { ok: false, ...refusal(`无法${ACTION_ZH[action]}：${whyZh}`, `cannot ${action.replace('_', ' ')} this alarm: ${why}`) };
+  }
+  if (action === 'convert_real' && !alarm.drill) {
+    return { ok: false, ...refusal('该报警不是演练报警，已是真实警情', 'this alarm is not a drill alarm: it is already real') };
   }
   if (action.startsWith('handoff') && alarm.drill) {
     return { ok: false, ...refusal('演练报警不移交110', 'a drill alarm is never handed to 110') };

@@ -136,7 +136,8 @@ export function scoreDrill(drill: Drill, alarm: Alarm | null, now: number): Dril
     milestone: 'ended',
     at: drill.state === 'ended' ? drill.endedAt : null,
     actor: drill.state === 'ended' ? drill.endedBy : null,
-    source: drill.state === 'ended' ? 'drill_screen' : null,
+    // An end at the time limit is the server's own step (issue 12), not the drill screen's.
+    source: drill.state === 'ended' ? (drill.endReason === 'time_limit' ? 'system' : 'drill_screen') : null,
     offsetSeconds: drill.state === 'ended' ? offset(drill.endedAt) : null,
   });
 

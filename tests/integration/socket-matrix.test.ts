@@ -24,6 +24,8 @@ const SAMPLE_PAYLOAD: { [E in SocketEvent]: (id: string) => Parameters<ClientToS
   'alarm:false': (id) => ({ id, note: 'matrix test' }),
   'alarm:cancel': (id) => ({ id, note: 'matrix test' }),
   'alarm:handoff': (id) => ({ id, step: 'sent' }),
+  // A real alarm: allowed roles are refused by its state (not a drill alarm), never by role.
+  'alarm:convert': (id) => ({ id }),
   'alarm:bulk': (id) => ({ ids: [id], action: 'ack', note: 'matrix test' }),
   // A camera of the alarm's school: allowed roles shelve it (or find it shelved already), never the role refused.
   'shelf:add': () => ({ deviceId: `CAM-${SCHOOL}-01`, minutes: 15, reason: 'matrix test' }),
