@@ -69,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const services = await buildServices({
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
+    loginThrottle: config.loginThrottle,
   });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
@@ -84,6 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestMaxBytes: config.ingestMaxBytes,
     loginsPerMinute: config.loginsPerMinute,
     ingestRatePerMinute: config.ingestRatePerMinute,
+    commandLimits: config.socketCommands,
     replayLimit: config.replayLimit,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
     clientDir,

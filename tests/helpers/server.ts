@@ -56,6 +56,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Tests sign in through signInAs (tests/helpers/auth.ts), many times a minute, without demo accounts.
     XIAOAN_DEMO: 'off',
     XIAOAN_LOGIN_RATE_PER_MINUTE: '10000',
+    // …and a suite's wrong passwords (fuzz, refusals) all come from 127.0.0.1: the address-wide throttle is the tests' own to set.
+    XIAOAN_LOGIN_ADDRESS_FREE_FAILURES: '100000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
