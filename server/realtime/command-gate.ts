@@ -106,6 +106,8 @@ export function guardCommands(socket: XiaoanSocket, deps: { log: Logger; clock: 
   let over = 0;
   socket.on('disconnect', () => sampled.flush());
   socket.use((packet, next) => {
+    // Packets already read when the socket was closed are dropped unanswered and unlogged.
+    if (!socket.connected) return;
     const [name, ...args] = packet as unknown[];
     const event = typeof name === 'string' ? name.slice(0, EVENT_NAME_MAX) : '?';
     const last = args.at(-1);
