@@ -166,6 +166,13 @@ export class AuthService {
     return (await this.deps.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined;
   }
 
+  /** Whole seconds before a sign-in for `username` from `address` may be tried (0: now). */
+  loginWait(username: string, address: string | null): number {
+    const now = this.deps.clock.now();
+    const from = address ?? '-';
+    return Math.max(this.pairs.wait(`${username.toLowerCase()}\n${from}`, now), this.addresses.wait(from, now));
+  }
+
   /**
    * Checks a username and password. Failures slow down the next attempt from the same address for
    * the same account name (and, more loosely, for any name): doubling waits after a few free ones,
@@ -177,7 +184,7 @@ export class AuthService {
     const now = this.deps.clock.now();
     const from = address ?? '-';
     const pair = `${username.toLowerCase()}\n${from}`;
-    const wait = Math.max(this.pairs.wait(pair, now), this.addresses.wait(from, now));
+    const wait = this.loginWait(username, address);
     if (wait > 0) return throttled(wait);
     this.pairs.begin(pair, now);
     this.addresses.begin(from, now);
