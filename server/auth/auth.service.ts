@@ -14,6 +14,8 @@ export interface AuthRules {
   freeFailures: number;
   /** Failed sign-ins per address across all accounts before the address waits (looser: a school's NAT). */
   addressFreeFailures: number;
+  /** The first wait after the free failures (seconds); each further failure doubles it. */
+  firstDelaySeconds: number;
   /** The longest wait a throttled sign-in or password change is told (seconds). */
   maxDelaySeconds: number;
   /** A session ends after this long without use (a 12-hour shift plus hand-over). */
@@ -22,7 +24,8 @@ export interface AuthRules {
   kioskIdleDays: number;
 }
 
-export const DEFAULT_AUTH_RULES: AuthRules = { freeFailures: 5, addressFreeFailures: 30, maxDelaySeconds: 900, idleHours: 14, kioskIdleDays: 90 };
+/** 5 s, 10 s, 20 s … up to 15 minutes: a person who mistyped barely waits, a guesser gets a few tries an hour. */
+export const DEFAULT_AUTH_RULES: AuthRules = { freeFailures: 5, addressFreeFailures: 30, firstDelaySeconds: 5, maxDelaySeconds: 900, idleHours: 14, kioskIdleDays: 90 };
 
 /** Wrong current passwords per account before each further password change waits longer. */
 const FREE_PASSWORD_CHANGE_FAILURES = 5;
@@ -89,7 +92,7 @@ export class AuthService {
 
   constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules }) {
     const rules = this.rules;
-    const rule = (freeFailures: number) => ({ freeFailures, firstDelaySeconds: 1, maxDelaySeconds: rules.maxDelaySeconds, forgetAfterSeconds: Math.max(FORGET_AFTER_SECONDS, rules.maxDelaySeconds) });
+    const rule = (freeFailures: number) => ({ freeFailures, firstDelaySeconds: rules.firstDelaySeconds, maxDelaySeconds: rules.maxDelaySeconds, forgetAfterSeconds: Math.max(FORGET_AFTER_SECONDS, rules.maxDelaySeconds) });
     this.pairs = new AttemptThrottle(rule(rules.freeFailures));
     this.addresses = new AttemptThrottle(rule(rules.addressFreeFailures));
     this.passwordChanges = new AttemptThrottle(rule(FREE_PASSWORD_CHANGE_FAILURES));

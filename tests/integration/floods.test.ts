@@ -139,8 +139,8 @@ describe('sign-in throttled per (account, address), not locked', () => {
     // Five free failures and the sixth (its wait starts after it), then every attempt waits: no hash runs.
     expect(statuses.slice(0, 6)).toEqual([401, 401, 401, 401, 401, 401]);
     expect(statuses.slice(6).every((s) => s === 429)).toBe(true);
-    expect(Number(last!.retryAfter)).toBe(1);
-    expect(last!.body).toEqual({ error: 'too many sign-in attempts: try again in 1 second', message: { zh: '登录尝试过多：请 1 秒后再试', en: 'too many sign-in attempts: try again in 1 second' } });
+    expect(Number(last!.retryAfter)).toBe(5);
+    expect(last!.body).toEqual({ error: 'too many sign-in attempts: try again in 5 seconds', message: { zh: '登录尝试过多：请 5 秒后再试', en: 'too many sign-in attempts: try again in 5 seconds' } });
     // Even the right password waits from the stranger's address…
     expect((await login('127.0.0.2', 'duty.officer', TEST_PASSWORD)).status).toBe(429);
     // …while the operator, elsewhere, is not slowed at all.
@@ -204,8 +204,8 @@ describe('password change attempts and the session-bound CSRF token', () => {
     expect(statuses.filter((s) => s === 400)).toHaveLength(6);
     expect(statuses.filter((s) => s === 429)).toHaveLength(44);
     const waited = answers.find((a) => a.status === 429)!;
-    expect(Number(waited.headers.get('retry-after'))).toBe(1);
-    expect(await waited.json()).toEqual({ error: 'too many password change attempts: try again in 1 second', message: { zh: '密码修改尝试过多：请 1 秒后再试', en: 'too many password change attempts: try again in 1 second' } });
+    expect(Number(waited.headers.get('retry-after'))).toBe(5);
+    expect(await waited.json()).toEqual({ error: 'too many password change attempts: try again in 5 seconds', message: { zh: '密码修改尝试过多：请 5 秒后再试', en: 'too many password change attempts: try again in 5 seconds' } });
     // The right password waits too, until the wait is over (the clock is pinned).
     expect((await person.send('POST', '/api/v1/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'a new password 99' })).status).toBe(429);
     const failed = await server.services.audit.search({ actor: 'edu.guess', action: 'auth.password_change_failed', limit: 100 });
