@@ -54,7 +54,7 @@ const envSchema = z.object({
   XIAOAN_LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   XIAOAN_SOCKET_COMMAND_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
   XIAOAN_SOCKET_COMMAND_RATE: z.coerce.number().min(0.1).max(100_000).default(20),
-  XIAOAN_SOCKET_FLOOD_CLOSE: z.coerce.number().int().min(0).max(10_000_000).default(1000),
+  XIAOAN_SOCKET_FLOOD_CLOSE: z.coerce.number().int().min(0).max(10_000_000).default(200),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().optional(),
