@@ -96,6 +96,8 @@ export class AuthService {
     this.pairs = new AttemptThrottle(rule(rules.freeFailures));
     this.addresses = new AttemptThrottle(rule(rules.addressFreeFailures));
     this.passwordChanges = new AttemptThrottle(rule(FREE_PASSWORD_CHANGE_FAILURES));
+    // Made now, so even the first probe of an unknown name runs one hash, like a known one.
+    decoyHash ??= hashPassword('decoy-password');
   }
 
   /**
