@@ -20,6 +20,7 @@ import { wallRouter } from './http/wall.routes.js';
 import { ingestRouter } from './ingest/http.js';
 import { Broadcaster, type XiaoanServer } from './realtime/broadcaster.js';
 import { createSocketServer, handleConnections } from './realtime/socket.js';
+import type { CommandLimits } from './realtime/command-gate.js';
 import type { Services } from './services/build.js';
 import type { Clock } from './services/clock.js';
 import type { EventLoopMonitor } from './services/event-loop.js';
@@ -38,6 +39,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   loginsPerMinute: number;
   /** Ingest requests allowed per ingest token per minute. */
   ingestRatePerMinute: number;
+  /** Commands each socket may send (burst, rate, flood close); the defaults when absent. */
+  commandLimits?: CommandLimits;
   /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
   health: () => Record<string, unknown>;
 }
@@ -123,6 +126,6 @@ export function createApp(deps: AppDeps): App {
     replayLimit: deps.replayLimit,
     log: deps.log,
   });
-  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId) });
+  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId), clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });
   return { app, server, io, broadcaster };
 }

@@ -50,6 +50,13 @@ const envSchema = z.object({
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.string().optional(),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  XIAOAN_LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  XIAOAN_LOGIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
+  XIAOAN_LOGIN_FIRST_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  XIAOAN_LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  XIAOAN_SOCKET_COMMAND_BURST: z.coerce.number().int().min(1).max(100_000).default(100),
+  XIAOAN_SOCKET_COMMAND_RATE: z.coerce.number().min(0.1).max(100_000).default(20),
+  XIAOAN_SOCKET_FLOOD_CLOSE: z.coerce.number().int().min(0).max(10_000_000).default(200),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().optional(),
@@ -67,6 +74,13 @@ export interface Config {
   adminPassword: string | null;
   /** Sign-in attempts allowed per client address per minute. */
   loginsPerMinute: number;
+  /**
+   * Sign-in throttling (instead of a lock): failures per (account, address) and per address across
+   * accounts before waits start, doubling up to `maxDelaySeconds`.
+   */
+  loginThrottle: { freeFailures: number; addressFreeFailures: number; firstDelaySeconds: number; maxDelaySeconds: number };
+  /** Commands each socket may send: a burst, a steady rate per second, and how many over it (in 10 s) close the socket (0: never). */
+  socketCommands: { burst: number; perSecond: number; floodClose: number };
   /** Seed the documented demo accounts (never when NODE_ENV=production). */
   demo: boolean;
   /** Ingest requests (not events) allowed per ingest token per minute. */
@@ -109,6 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingestToken: e.XIAOAN_INGEST_TOKEN ?? null,
     adminPassword: e.XIAOAN_ADMIN_PASSWORD ?? null,
     loginsPerMinute: e.XIAOAN_LOGIN_RATE_PER_MINUTE,
+    loginThrottle: { freeFailures: e.XIAOAN_LOGIN_FREE_FAILURES, addressFreeFailures: e.XIAOAN_LOGIN_ADDRESS_FREE_FAILURES, firstDelaySeconds: e.XIAOAN_LOGIN_FIRST_DELAY_SECONDS, maxDelaySeconds: e.XIAOAN_LOGIN_MAX_DELAY_SECONDS },
+    socketCommands: { burst: e.XIAOAN_SOCKET_COMMAND_BURST, perSecond: e.XIAOAN_SOCKET_COMMAND_RATE, floodClose: e.XIAOAN_SOCKET_FLOOD_CLOSE },
     demo: e.XIAOAN_DEMO === 'on' && e.NODE_ENV !== 'production',
     ingestRatePerMinute: e.XIAOAN_INGEST_RATE_PER_MINUTE,
     dataset: { seed: e.XIAOAN_DATASET_SEED, scale: e.XIAOAN_DATASET_SCALE },

@@ -70,6 +70,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
     drillMarginMinutes: config.drillMarginMinutes,
+    loginThrottle: config.loginThrottle,
   });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
@@ -85,6 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestMaxBytes: config.ingestMaxBytes,
     loginsPerMinute: config.loginsPerMinute,
     ingestRatePerMinute: config.ingestRatePerMinute,
+    commandLimits: config.socketCommands,
     replayLimit: config.replayLimit,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
     clientDir,

@@ -45,6 +45,7 @@ const VERB: Words = {
   'auth.kiosk': w('用查看链接打开了大屏', 'opened a big screen with a viewer link'),
   'auth.kiosk_failed': w('用无效的查看链接尝试打开大屏', 'tried to open a big screen with an invalid viewer link'),
   'auth.password_changed': w('修改了自己的密码', 'changed their password'),
+  'auth.password_change_failed': w('修改密码失败', 'failed to change their password'),
   'drill.plan': w('计划了演练', 'planned a drill'),
   'drill.start': w('开始了演练', 'started a drill'),
   'drill.end': w('结束了演练', 'ended a drill'),
@@ -138,8 +139,15 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     parts.push(w(`${d.rows} 条`, `${d.rows} entries`));
   } else if (entry.action.startsWith('export.compliance') && text(d.asOf)) {
     parts.push(w(`截至 ${String(d.asOf)}`, `as of ${String(d.asOf)}`));
-  } else if (entry.action === 'auth.login_failed' && text(d.reason)) {
-    const reason = word({ invalid: w('用户名或密码错误', 'wrong username or password'), locked: w('账号已锁定', 'account locked'), disabled: w('账号已停用', 'account disabled') }, d.reason);
+  } else if ((entry.action === 'auth.login_failed' || entry.action === 'auth.password_change_failed') && text(d.reason)) {
+    const reason = word({
+      invalid: w('用户名或密码错误', 'wrong username or password'),
+      wrong: w('当前密码错误', 'wrong current password'),
+      // Kept for entries written before sign-ins were throttled instead of locked.
+      locked: w('账号已锁定', 'account locked'),
+      throttled: w('尝试过多，须等待后再试', 'too many attempts: made to wait'),
+      disabled: w('账号已停用', 'account disabled'),
+    }, d.reason);
     parts.push(reason);
   }
   if (text(d.note)) parts.push(w(`备注：${String(d.note)}`, `note: ${String(d.note)}`));

@@ -30,9 +30,9 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: string; message
  * `not_allowed` (the alarm's state does not allow it; `state` says what it is now), `conflict`
  * (someone else changed it meanwhile), `invalid` (a bad payload or unit), `unidentified` (no
  * operator named), `forbidden` (the signed-in person's role or district/school scope does not
- * allow it), `internal`.
+ * allow it), `rate_limited` (the socket sent more commands than its limit: wait a moment), `internal`.
  */
-export type RefusalCode = 'not_found' | 'not_allowed' | 'conflict' | 'invalid' | 'unidentified' | 'forbidden' | 'internal';
+export type RefusalCode = 'not_found' | 'not_allowed' | 'conflict' | 'invalid' | 'unidentified' | 'forbidden' | 'rate_limited' | 'internal';
 
 /** Events the server sends. */
 export interface ServerToClientEvents {

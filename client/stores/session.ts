@@ -13,13 +13,14 @@ export type SessionState = 'unknown' | 'signed-in' | 'signed-out' | 'expired';
 
 /**
  * A sign-in's outcome. `wrong`: username or password (401, the server says no more, nor do we);
- * `locked`: too many failures, try again in `retryAfterSeconds`; `limited`: too many attempts from
- * this address; `invalid`: the form was not acceptable; `failed`: the server or the network.
+ * `throttled` (429): too many attempts from this computer — for this account or overall — so the
+ * server asks to wait `retryAfterSeconds`, until `retryAt` (ms, this page's clock); `invalid`:
+ * the form was not acceptable; `failed`: the server or the network.
  */
 export type SignInOutcome =
   | { ok: true; user: SessionUser }
-  | { ok: false; reason: 'wrong' | 'limited' | 'invalid' | 'failed'; error: string; message?: LocalizedText | null }
-  | { ok: false; reason: 'locked'; retryAfterSeconds: number; error: string; message?: LocalizedText | null };
+  | { ok: false; reason: 'wrong' | 'invalid' | 'failed'; error: string; message?: LocalizedText | null }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number; retryAt: number; error: string; message?: LocalizedText | null };
 
 /** Where each role starts after signing in (a `next` the person was sent away from wins). */
 export function roleHome(user: Pick<SessionUser, 'role' | 'schoolId'>): string {
@@ -151,10 +152,10 @@ export const useSessionStore = defineStore('session', () => {
     switch (response.status) {
       case 401:
         return { ok: false, reason: 'wrong', error, message };
-      case 423:
-        return { ok: false, reason: 'locked', retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after')), error, message };
-      case 429:
-        return { ok: false, reason: 'limited', error, message };
+      case 429: {
+        const wait = retryAfterSeconds(response.headers.get('retry-after'));
+        return { ok: false, reason: 'throttled', retryAfterSeconds: wait, retryAt: Date.now() + wait * 1000, error, message };
+      }
       case 400:
         return { ok: false, reason: 'invalid', error, message };
       default:

@@ -5,25 +5,54 @@ import type { Role, SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../services/clock.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
+import { AttemptThrottle } from './attempt-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 
-/** Lock-out and session lifetimes; configuration may override them. */
+/** Sign-in throttling and session lifetimes; configuration may override them. */
 export interface AuthRules {
-  maxFailedLogins: number;
-  lockMinutes: number;
+  /** Failed sign-ins per (account, address) pair before each further one doubles the wait. */
+  freeFailures: number;
+  /** Failed sign-ins per address across all accounts before the address waits (looser: a school's NAT). */
+  addressFreeFailures: number;
+  /** The first wait after the free failures (seconds); each further failure doubles it. */
+  firstDelaySeconds: number;
+  /** The longest wait a throttled sign-in or password change is told (seconds). */
+  maxDelaySeconds: number;
   /** A session ends after this long without use (a 12-hour shift plus hand-over). */
   idleHours: number;
   /** A kiosk (viewer link) session ends after this long without use. */
   kioskIdleDays: number;
 }
 
-export const DEFAULT_AUTH_RULES: AuthRules = { maxFailedLogins: 5, lockMinutes: 15, idleHours: 14, kioskIdleDays: 90 };
+/** 5 s, 10 s, 20 s … up to 15 minutes: a person who mistyped barely waits, a guesser gets a few tries an hour. */
+export const DEFAULT_AUTH_RULES: AuthRules = { freeFailures: 5, addressFreeFailures: 30, firstDelaySeconds: 5, maxDelaySeconds: 900, idleHours: 14, kioskIdleDays: 90 };
 
+/** Wrong current passwords per account before each further password change waits longer. */
+const FREE_PASSWORD_CHANGE_FAILURES = 5;
 
-/** A sign-in's outcome. */
+/** A failure counted on a key is forgotten after an hour without attempts. */
+const FORGET_AFTER_SECONDS = 3600;
+
+/** A sign-in's outcome. `throttled`: too many failures from this address (for this account or overall): wait `retryAfterSeconds`. */
 export type LoginResult =
   | { ok: true; user: SessionUser; token: string }
-  | { ok: false; reason: 'invalid' | 'locked' | 'disabled'; words: RefusalWords; retryAfterSeconds?: number };
+  | { ok: false; reason: 'invalid' | 'disabled'; words: RefusalWords }
+  | { ok: false; reason: 'throttled'; words: RefusalWords; retryAfterSeconds: number };
+
+/** A password change's outcome. */
+export type PasswordChangeResult =
+  | { ok: true }
+  | { ok: false; reason: 'wrong'; words: RefusalWords }
+  | { ok: false; reason: 'throttled'; words: RefusalWords; retryAfterSeconds: number };
+
+/** A wait in words: seconds under a minute, whole minutes (rounded up) above. */
+function waitText(seconds: number): { zh: string; en: string } {
+  if (seconds < 60) return { zh: `${seconds} 秒`, en: `${seconds} second${seconds === 1 ? '' : 's'}` };
+  const minutes = Math.ceil(seconds / 60);
+  return { zh: `${minutes} 分钟`, en: `${minutes} minute${minutes === 1 ? '' : 's'}` };
+}
+
+const WRONG_CREDENTIALS = refusal('用户名或密码错误', 'wrong username or password');
 
 type UserRow = Selectable<Database['users']>;
 
@@ -45,22 +74,31 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 /** A password hash of nothing, verified on unknown usernames so a probe cannot time the difference. */
 let decoyHash: Promise<string> | null = null;
 
-/** The answer for a locked account, with how long it stays locked ("for 15 minutes", "for 3 more minutes"). */
-function lockedFor(retryAfterSeconds: number, still = false): LoginResult {
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  return { ok: false, reason: 'locked', retryAfterSeconds,
-    words: refusal(
-      `登录失败次数过多：账号${still ? '仍' : ''}锁定 ${minutes} 分钟`,
-      `too many failed sign-ins: the account is locked for ${minutes} ${still ? 'more ' : ''}minute${minutes === 1 ? '' : 's'}`,
-    ),
-  };
+/** The answer for a sign-in that must wait: the same for every account name, known or not. */
+function throttled(retryAfterSeconds: number): LoginResult {
+  const wait = waitText(retryAfterSeconds);
+  return { ok: false, reason: 'throttled', retryAfterSeconds, words: refusal(`登录尝试过多：请 ${wait.zh}后再试`, `too many sign-in attempts: try again in ${wait.en}`) };
 }
 
-/** People: accounts, sign-in with lock-out, sessions, password change. */
+/** People: accounts, throttled sign-in, sessions, password change. */
 export class AuthService {
   private readonly endedListeners = new Set<(keys: string[]) => void>();
+  /** Failed sign-ins per (account name, address): what slows a guesser without locking the account out for its owner elsewhere. */
+  private readonly pairs: AttemptThrottle;
+  /** Failed sign-ins per address across account names: a guesser spraying names. */
+  private readonly addresses: AttemptThrottle;
+  /** Wrong current passwords per account at a password change. */
+  private readonly passwordChanges: AttemptThrottle;
 
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules }) {}
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules }) {
+    const rules = this.rules;
+    const rule = (freeFailures: number) => ({ freeFailures, firstDelaySeconds: rules.firstDelaySeconds, maxDelaySeconds: rules.maxDelaySeconds, forgetAfterSeconds: Math.max(FORGET_AFTER_SECONDS, rules.maxDelaySeconds) });
+    this.pairs = new AttemptThrottle(rule(rules.freeFailures));
+    this.addresses = new AttemptThrottle(rule(rules.addressFreeFailures));
+    this.passwordChanges = new AttemptThrottle(rule(FREE_PASSWORD_CHANGE_FAILURES));
+    // Made now, so even the first probe of an unknown name runs one hash, like a known one.
+    decoyHash ??= hashPassword('decoy-password');
+  }
 
   /**
    * A session's stable key (the SHA-256 of its token, as stored): what `onSessionsEnded` reports.
@@ -133,52 +171,38 @@ export class AuthService {
     return (await this.deps.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined;
   }
 
+  /** Whole seconds before a sign-in for `username` from `address` may be tried (0: now). */
+  loginWait(username: string, address: string | null): number {
+    const now = this.deps.clock.now();
+    const from = address ?? '-';
+    return Math.max(this.pairs.wait(`${username.toLowerCase()}\n${from}`, now), this.addresses.wait(from, now));
+  }
+
   /**
-   * Checks a username and password. Repeated failures lock the account for a while; a locked
-   * account is refused even with the right password, and says for how long.
+   * Checks a username and password. Failures slow down the next attempt from the same address for
+   * the same account name (and, more loosely, for any name): doubling waits after a few free ones,
+   * never a lock the account's owner meets elsewhere. The answer — words, and roughly the time
+   * (the hash runs for unknown names too) — is the same for known and unknown names; a disabled
+   * account says so only to the right password. A throttled attempt runs no hash.
    */
   async login(username: string, password: string, address: string | null): Promise<LoginResult> {
     const now = this.deps.clock.now();
+    const from = address ?? '-';
+    const pair = `${username.toLowerCase()}\n${from}`;
+    const wait = this.loginWait(username, address);
+    if (wait > 0) return throttled(wait);
+    this.pairs.begin(pair, now);
+    this.addresses.begin(from, now);
     const row = await this.deps.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     if (!row) {
       await verifyPassword(password, await (decoyHash ??= hashPassword('decoy-password')));
-      return { ok: false, reason: 'invalid', words: refusal('用户名或密码错误', 'wrong username or password') };
+      return { ok: false, reason: 'invalid', words: WRONG_CREDENTIALS };
     }
-    if (row.locked_until && Date.parse(row.locked_until) > now) {
-      return lockedFor(Math.ceil((Date.parse(row.locked_until) - now) / 1000), true);
-    }
+    if (!(await verifyPassword(password, row.password_hash))) return { ok: false, reason: 'invalid', words: WRONG_CREDENTIALS };
     if (row.disabled) return { ok: false, reason: 'disabled', words: refusal('该账号已停用', 'this account is disabled') };
-    if (!(await verifyPassword(password, row.password_hash))) {
-      // Counted in the database in one statement: attempts sent in parallel each add one (a
-      // read-then-write would let them all read the same count and never lock).
-      const bumped = await this.deps.db
-        .updateTable('users')
-        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-        .where('id', '=', row.id)
-        .returning('failed_logins')
-        .executeTakeFirst();
-      if (Number(bumped?.failed_logins ?? 0) >= this.rules.maxFailedLogins) {
-        await this.deps.db
-          .updateTable('users')
-          .set({ failed_logins: 0, locked_until: new Date(now + this.rules.lockMinutes * 60_000).toISOString() })
-          .where('id', '=', row.id)
-          .execute();
-        return lockedFor(this.rules.lockMinutes * 60);
-      }
-      return { ok: false, reason: 'invalid', words: refusal('用户名或密码错误', 'wrong username or password') };
-    }
-    // The right password clears the count only if no parallel attempt locked the account since
-    // it was read; otherwise the lock stands.
+    this.pairs.clear(pair);
+    this.addresses.refund(from);
     const nowIso = new Date(now).toISOString();
-    const cleared = await this.deps.db
-      .updateTable('users')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', row.id)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso)]))
-      .executeTakeFirst();
-    if (Number(cleared.numUpdatedRows) === 0) {
-      return lockedFor(this.rules.lockMinutes * 60);
-    }
     const token = randomBytes(32).toString('base64url');
     await this.deps.db
       .insertInto('sessions')
@@ -239,10 +263,23 @@ export class AuthService {
     await this.endSessions({ key: sha256(token) });
   }
 
-  /** Changes a password after checking the current one; ends the user's other sessions. */
-  async changePassword(userId: number, currentPassword: string, newPassword: string, keepToken: string): Promise<{ ok: true } | { ok: false; words: RefusalWords }> {
+  /**
+   * Changes a password after checking the current one; ends the user's other sessions. Wrong
+   * current passwords slow the account's next change down (doubling waits after a few): a stolen
+   * session cannot run the hash without end to guess the password.
+   */
+  async changePassword(userId: number, currentPassword: string, newPassword: string, keepToken: string): Promise<PasswordChangeResult> {
+    const now = this.deps.clock.now();
+    const key = String(userId);
+    const wait = this.passwordChanges.wait(key, now);
+    if (wait > 0) {
+      const text = waitText(wait);
+      return { ok: false, reason: 'throttled', retryAfterSeconds: wait, words: refusal(`密码修改尝试过多：请 ${text.zh}后再试`, `too many password change attempts: try again in ${text.en}`) };
+    }
+    this.passwordChanges.begin(key, now);
     const row = await this.deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, words: refusal('当前密码错误', 'the current password is wrong') };
+    if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, reason: 'wrong', words: refusal('当前密码错误', 'the current password is wrong') };
+    this.passwordChanges.clear(key);
     await this.deps.db
       .updateTable('users')
       .set({ password_hash: await hashPassword(newPassword), password_changed_at: this.nowIso() })
@@ -281,8 +318,13 @@ export class AuthService {
     return toAdminUser(row);
   }
 
-  /** An administrator sets a new password: the lock-out is lifted and every session of the account ends. */
+  /** An administrator sets a new password: the account's sign-in waits are lifted and every session of the account ends. */
   async resetPassword(id: number, password: string): Promise<boolean> {
+    const account = await this.deps.db.selectFrom('users').select('username').where('id', '=', id).executeTakeFirst();
+    if (account) {
+      this.pairs.clearPrefix(`${account.username.toLowerCase()}\n`);
+      this.passwordChanges.clear(String(id));
+    }
     const result = await this.deps.db
       .updateTable('users')
       .set({ password_hash: await hashPassword(password), password_changed_at: this.nowIso(), failed_logins: 0, locked_until: null })

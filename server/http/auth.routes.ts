@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Router, type CookieOptions, type Request, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { loginSchema, passwordChangeSchema, type SessionUser } from '../../shared/auth.js';
@@ -25,16 +25,39 @@ function cookieOptions(req: Request, httpOnly: boolean): CookieOptions {
   return { httpOnly, sameSite: 'strict', secure: req.secure, path: '/' };
 }
 
-function sessionToken(req: Request): string | null {
+/** The session token from the request's cookie, or null. */
+export function sessionToken(req: Request): string | null {
   const value: unknown = req.cookies?.[SESSION_COOKIE];
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
-/** Attaches the signed-in user (if any) to the request; refuses nothing by itself. */
+/**
+ * The CSRF token of a session: derived from the session's own (HttpOnly, secret) token, so it is
+ * good for that session only — a token from another session, or a cookie planted beside this
+ * one, does not match. Derived rather than stored, it needs no database and is the same on
+ * every node.
+ */
+export function csrfTokenFor(sessionTokenValue: string): string {
+  return createHmac('sha256', sessionTokenValue).update('xiaoan csrf v1').digest('base64url');
+}
+
+/**
+ * Attaches the signed-in user (if any) to the request; refuses nothing by itself. A page whose
+ * CSRF cookie is not its session's (a session from before tokens were bound, a cookie planted by
+ * a sibling site) gets its session's token back in the cookie.
+ */
 export function loadSession(auth: AuthService): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const token = sessionToken(req);
-    if (token) (req as Request & WithUser).user = (await auth.session(token)) ?? undefined;
+    if (token) {
+      const user = (await auth.session(token)) ?? undefined;
+      (req as Request & WithUser).user = user;
+      // On reads only: a sign-in answer sets the new session's cookie itself.
+      if (user && (req.method === 'GET' || req.method === 'HEAD')) {
+        const csrf = csrfTokenFor(token);
+        if (req.cookies?.[CSRF_COOKIE] !== csrf) res.cookie(CSRF_COOKIE, csrf, cookieOptions(req, false));
+      }
+    }
     next();
   };
 }
@@ -61,7 +84,8 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
     const result = await auth.login(username, password, req.ip ?? null);
     if (!result.ok) {
       await audit.append({ actor: username, action: 'auth.login_failed', address: req.ip ?? null, details: { reason: result.reason } });
-      if (result.reason === 'locked') res.set('Retry-After', String(result.retryAfterSeconds ?? 60)).status(423);
+      // A throttled attempt is 429 with how long to wait, whether or not the account exists.
+      if (result.reason === 'throttled') res.set('Retry-After', String(result.retryAfterSeconds)).status(429);
       else res.status(401);
       res.json(result.words);
       return;
@@ -70,7 +94,7 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
     // A sign-in on a browser that held another session ends that one: one person per browser.
     const previous = sessionToken(req);
     if (previous) await auth.logout(previous);
-    const csrfToken = randomBytes(24).toString('base64url');
+    const csrfToken = csrfTokenFor(result.token);
     res.cookie(SESSION_COOKIE, result.token, cookieOptions(req, true));
     res.cookie(CSRF_COOKIE, csrfToken, cookieOptions(req, false));
     res.json({ user: result.user, csrfToken });
@@ -92,7 +116,7 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
     const previous = sessionToken(req);
     if (previous) await auth.logout(previous);
     await audit.append({ actor: result.user.username, action: 'auth.kiosk', target: `viewer-link:${result.link.id}`, address: req.ip ?? null, details: { name: result.link.name } });
-    const csrfToken = randomBytes(24).toString('base64url');
+    const csrfToken = csrfTokenFor(result.token);
     // The kiosk's cookies outlive a browser restart: the session's own idle limit (90 days) ends it.
     const maxAge = 400 * 24 * 3600_000;
     res.cookie(SESSION_COOKIE, result.token, { ...cookieOptions(req, true), maxAge });
@@ -131,7 +155,9 @@ export function authRouter(deps: { auth: AuthService; audit: AuditService; viewe
     }
     const result = await auth.changePassword(user.id, parsed.data.currentPassword, parsed.data.newPassword, token);
     if (!result.ok) {
-      sendRefusal(res, 400, result.words);
+      await audit.append({ actor: user.username, action: 'auth.password_change_failed', address: req.ip ?? null, details: { reason: result.reason } });
+      if (result.reason === 'throttled') res.set('Retry-After', String(result.retryAfterSeconds));
+      sendRefusal(res, result.reason === 'throttled' ? 429 : 400, result.words);
       return;
     }
     await audit.append({ actor: user.username, action: 'auth.password_changed', address: req.ip ?? null });

@@ -4,7 +4,7 @@ import { can, type Permission, type SessionUser } from '../../shared/auth.js';
 import { HAZARD_ACTIONS } from '../../shared/rules/hazard.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { NOT_SIGNED_IN, sendRefusal } from './refusal.js';
-import { CSRF_COOKIE, CSRF_HEADER, type WithUser } from './auth.routes.js';
+import { CSRF_HEADER, csrfTokenFor, sessionToken, type WithUser } from './auth.routes.js';
 
 /** HTTP methods a rule names (HEAD is answered by the GET rule). */
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -187,7 +187,9 @@ const BAD_TOKEN = refusal('需要有效的接入令牌：Authorization: Bearer <
 /**
  * The access check in front of every `/api/v1` router (after the session is loaded): finds the
  * request's rule (none → 403), checks the caller (none → 401, too little → 403), and for
- * cookie-authenticated state changes the CSRF header (missing or different → 403).
+ * cookie-authenticated state changes the CSRF header: it must be the session's own token
+ * (`csrfTokenFor`), not merely equal to a cookie a sibling site could have planted (missing or
+ * different → 403).
  */
 export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandler {
   return async (req, res, next) => {
@@ -211,8 +213,8 @@ export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandl
     if (permission && !can(user, permission)) return refuse(403, refusal(`您的角色（${user.role}）无权执行此操作：需要“${permission}”权限`, `your role (${user.role}) may not do this: it needs "${permission}"`))(req, res, next);
     if (!SAFE_METHODS.has(req.method) && !CSRF_EXEMPT.has(req.path)) {
       const header = req.get(CSRF_HEADER);
-      const cookie: unknown = req.cookies?.[CSRF_COOKIE];
-      if (!header || typeof cookie !== 'string' || !sameSecret(header, cookie)) {
+      const session = sessionToken(req);
+      if (!header || !session || !sameSecret(header, csrfTokenFor(session))) {
         return refuse(403, refusal('页面安全令牌缺失或不符：请刷新页面后重试', 'missing or wrong X-CSRF-Token header: send the value of the xiaoan_csrf cookie'))(req, res, next);
       }
     }

@@ -12,6 +12,7 @@ import type { XiaoanSocket } from './broadcaster.js';
 import { maySend } from './socket-policy.js';
 import { dispatchRefusal } from '../../shared/rules/dispatch-scope.js';
 import type { PolicePost } from '../../shared/domain/index.js';
+import { noteRefusal } from './command-gate.js';
 
 type Reply = (result: Ack<Alarm>) => void;
 
@@ -82,7 +83,7 @@ interface AlarmHandlerDeps {
  */
 export function registerAlarmHandlers(socket: XiaoanSocket, deps: AlarmHandlerDeps): void {
   const refuse = (answer: Reply, event: AlarmCommandEvent, result: Extract<Ack<Alarm>, { ok: false }>, target?: string) => {
-    deps.log.info({ event, user: socket.data.user.username, target, code: result.code }, 'alarm command refused');
+    noteRefusal(socket, deps.log, { event, code: result.code, target });
     answer(result);
   };
   for (const event of Object.keys(alarmCommandSchemas) as AlarmCommandEvent[]) {

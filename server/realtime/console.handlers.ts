@@ -11,6 +11,7 @@ import type { ShelfService } from '../services/shelf.service.js';
 import { addressOf } from './alarm.handlers.js';
 import type { XiaoanSocket } from './broadcaster.js';
 import { maySend } from './socket-policy.js';
+import { noteRefusal } from './command-gate.js';
 
 interface ConsoleHandlerDeps {
   alarms: AlarmService;
@@ -39,7 +40,7 @@ export function registerConsoleHandlers(socket: XiaoanSocket, deps: ConsoleHandl
       if (typeof reply !== 'function') return;
       const answer = reply as (result: Ack<T>) => void;
       const refuse = (result: Refusal): void => {
-        deps.log.info({ event, user: socket.data.user.username, code: result.code }, 'console command refused');
+        noteRefusal(socket, deps.log, { event, code: result.code });
         answer(result);
       };
       try {

@@ -13,6 +13,8 @@ import { registerConsoleHandlers } from './console.handlers.js';
 import type { ShelfService } from '../services/shelf.service.js';
 import type { PolicePost } from '../../shared/domain/index.js';
 import type { Broadcaster, XiaoanServer, XiaoanSocket } from './broadcaster.js';
+import { DEFAULT_COMMAND_LIMITS, guardCommands, type CommandLimits } from './command-gate.js';
+import { systemClock, type Clock } from '../services/clock.js';
 
 const handshakeSchema = z.object({
   lastSeq: z.number().int().min(0).nullable().optional(),
@@ -136,9 +138,15 @@ function sessionRoom(sessionKey: string): string {
  * Registers each new screen's command handlers and hands it to the broadcaster's catch-up;
  * a failed catch-up disconnects it so it retries.
  */
-export function handleConnections(io: XiaoanServer, broadcaster: Broadcaster, deps: { alarms: AlarmService; shelves: ShelfService; audit: AuditService; auth: AuthService; log: Logger; unit?: (unitId: string) => PolicePost | undefined }): void {
+export function handleConnections(
+  io: XiaoanServer,
+  broadcaster: Broadcaster,
+  deps: { alarms: AlarmService; shelves: ShelfService; audit: AuditService; auth: AuthService; log: Logger; clock?: Clock; commandLimits?: CommandLimits; unit?: (unitId: string) => PolicePost | undefined },
+): void {
   const { log } = deps;
   io.on('connection', (socket) => {
+    // Rate and permission before any handler: a flood of refused commands costs no database work.
+    guardCommands(socket, { log, clock: deps.clock ?? systemClock, limits: deps.commandLimits ?? DEFAULT_COMMAND_LIMITS });
     registerAlarmHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });
     registerConsoleHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });
     broadcaster.catchUp(socket, socket.data.lastSeq).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { ActivityRepository } from '../db/activity.repository.js';
 import { AuditService } from '../auth/audit.service.js';
-import { AuthService } from '../auth/auth.service.js';
+import { AuthService, DEFAULT_AUTH_RULES, type AuthRules } from '../auth/auth.service.js';
 import { IngestTokenService } from '../auth/ingest-token.service.js';
 import { ViewerLinkService } from '../auth/viewer-link.service.js';
 import { AlarmRepository } from '../db/alarm.repository.js';
@@ -65,7 +65,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; drillMarginMinutes?: number }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -101,7 +101,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   posts.init(recent, await alarms.list({ state: 'open', types: ['post_absent'], limit: 100_000 }));
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
-  const auth = new AuthService({ db: store.db, clock });
+  const auth = new AuthService({ db: store.db, clock, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
   const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log,

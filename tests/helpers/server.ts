@@ -8,6 +8,7 @@ import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import type { Clock } from '../../server/services/clock.js';
+import type { Logger } from '../../server/logger.js';
 import { freshPostgresDatabase, type Engine } from './engines.js';
 
 /** The token every test server accepts. */
@@ -41,6 +42,8 @@ export interface TestServerOptions {
   dataset?: Dataset;
   clock?: Clock;
   env?: Record<string, string>;
+  /** The server's logger (a test reads its lines through a destination); silent by default. */
+  log?: Logger;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -56,13 +59,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Tests sign in through signInAs (tests/helpers/auth.ts), many times a minute, without demo accounts.
     XIAOAN_DEMO: 'off',
     XIAOAN_LOGIN_RATE_PER_MINUTE: '10000',
+    // …and a suite's wrong passwords (fuzz, refusals) all come from 127.0.0.1: the address-wide throttle is the tests' own to set.
+    XIAOAN_LOGIN_ADDRESS_FREE_FAILURES: '100000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
   // On the wall clock a 护学岗 post's state (and the alarms it raises) would depend on the hour the
   // suite runs at: without a pinned clock the posts are off duty every day. A test about posts pins the clock.
   const dataset = options.dataset ?? (options.clock ? makeSmallDataset() : offDuty(makeSmallDataset()));
-  const running = await startServer(config, { seed: () => dataset, ...(options.clock ? { clock: options.clock } : {}) });
+  const running = await startServer(config, { seed: () => dataset, ...(options.clock ? { clock: options.clock } : {}), ...(options.log ? { log: options.log } : {}) });
   return {
     ...running,
     dataDir,

@@ -48,22 +48,37 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
     expect(unknown).toEqual(wrong);
   });
 
-  it('locks the account after five failures, even against the right password, and unlocks after 15 minutes', async () => {
+  it('throttles failures per (account, address) with doubling waits instead of locking the account, even against the right password', async () => {
     await sut.createUser({ username: 'zhang', displayName: '张', password: 'right password 1', role: 'education_staff' });
-    for (let i = 0; i < 4; i++) expect((await sut.login('zhang', 'bad', null)).ok).toBe(false);
-    const fifth = await sut.login('zhang', 'bad', null);
-    expect(fifth).toMatchObject({ ok: false, reason: 'locked', retryAfterSeconds: 900 });
-    now += 14 * 60_000;
-    expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: false, reason: 'locked', words: { error: expect.stringMatching(/locked for 1 more minute/), message: { zh: '登录失败次数过多：账号仍锁定 1 分钟' } } });
-    now += 60_000;
-    expect(await sut.login('zhang', 'right password 1', null)).toMatchObject({ ok: true });
+    // Five free failures and a sixth, then 5 s, 10 s, 20 s… after each further one.
+    for (let i = 0; i < 6; i++) expect(await sut.login('zhang', 'bad', '10.0.0.9')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await sut.login('zhang', 'right password 1', '10.0.0.9')).toEqual({
+      ok: false, reason: 'throttled', retryAfterSeconds: 5,
+      words: { error: 'too many sign-in attempts: try again in 5 seconds', message: { zh: '登录尝试过多：请 5 秒后再试', en: 'too many sign-in attempts: try again in 5 seconds' } },
+    });
+    // The owner elsewhere is not held up by it.
+    expect(await sut.login('zhang', 'right password 1', '10.0.0.10')).toMatchObject({ ok: true });
+    now += 5_000;
+    expect(await sut.login('zhang', 'bad', '10.0.0.9')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(await sut.login('zhang', 'bad', '10.0.0.9')).toMatchObject({ ok: false, reason: 'throttled', retryAfterSeconds: 10 });
+    for (let i = 0; i < 9; i++) {
+      now += sut.loginWait('zhang', '10.0.0.9') * 1000;
+      await sut.login('zhang', 'bad', '10.0.0.9');
+    }
+    expect(sut.loginWait('zhang', '10.0.0.9')).toBe(900);
+    expect(await sut.login('zhang', 'right password 1', '10.0.0.9')).toMatchObject({ ok: false, reason: 'throttled', words: { error: 'too many sign-in attempts: try again in 15 minutes', message: { zh: '登录尝试过多：请 15 分钟后再试' } } });
+    now += 900_000;
+    expect(await sut.login('zhang', 'right password 1', '10.0.0.9')).toMatchObject({ ok: true });
+    // Success starts the pair again from nothing.
+    expect(sut.loginWait('zhang', '10.0.0.9')).toBe(0);
   });
 
-  it('counts failures sent in parallel one by one: twenty at once lock the account', async () => {
+  it('counts failures sent in parallel before the hash runs: of twenty at once, six run it', async () => {
     await sut.createUser({ username: 'wang', displayName: '王', password: 'right password 2', role: 'education_staff' });
-    const answers = await Promise.all(Array.from({ length: 20 }, () => sut.login('wang', 'bad', null)));
-    expect(answers.filter((a) => !a.ok && a.reason === 'locked').length).toBeGreaterThanOrEqual(1);
-    expect(await sut.login('wang', 'right password 2', null)).toMatchObject({ ok: false, reason: 'locked' });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => sut.login('wang', 'bad', '10.0.0.11')));
+    expect(answers.filter((a) => !a.ok && a.reason === 'invalid')).toHaveLength(6);
+    expect(answers.filter((a) => !a.ok && a.reason === 'throttled')).toHaveLength(14);
+    expect(await sut.login('wang', 'right password 2', '10.0.0.11')).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
   it('expires a session after the idle time', async () => {
@@ -79,7 +94,7 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
     const a = await sut.login('li.wei', 'correct horse battery', null);
     const b = await sut.login('li.wei', 'correct horse battery', null);
     if (!a.ok || !b.ok) throw new Error('sign-in failed');
-    expect(await sut.changePassword(a.user.id, 'wrong', 'a new password', a.token)).toEqual({ ok: false, words: { error: 'the current password is wrong', message: { zh: '当前密码错误', en: 'the current password is wrong' } } });
+    expect(await sut.changePassword(a.user.id, 'wrong', 'a new password', a.token)).toEqual({ ok: false, reason: 'wrong', words: { error: 'the current password is wrong', message: { zh: '当前密码错误', en: 'the current password is wrong' } } });
     expect(await sut.changePassword(a.user.id, 'correct horse battery', 'a new password', a.token)).toEqual({ ok: true });
     expect(await sut.session(a.token)).not.toBeNull();
     expect(await sut.session(b.token)).toBeNull();
@@ -134,14 +149,13 @@ describe('sign-in over HTTP', () => {
     expect((await fetch(`${server.url}/api/v1/auth/me`, { headers: { cookie: session!.split(';')[0]! } })).status).toBe(401);
   });
 
-  it('answers a wrong password 401, a locked account 423 with Retry-After, and bad input 400', async () => {
+  it('answers a wrong password 401, a throttled attempt 429 with Retry-After (never 423), and bad input 400', async () => {
     expect((await login({ username: 'admin', password: 'wrong' })).status).toBe(401);
-    for (let i = 0; i < 3; i++) await login({ username: 'admin', password: 'wrong' });
-    const locked = await login({ username: 'admin', password: 'wrong' });
-    expect(locked.status).toBe(423);
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await locked.json()) as { error: string }).error).toMatch(/locked/);
-    expect((await login({ username: 'admin', password: 'admin password 1' })).status).toBe(423);
+    for (let i = 0; i < 5; i++) expect((await login({ username: 'admin', password: 'wrong' })).status).toBe(401);
+    const throttled = await login({ username: 'admin', password: 'wrong' });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await throttled.json()).toEqual({ error: expect.stringMatching(/^too many sign-in attempts: try again in \d+ seconds?$/), message: { zh: expect.stringMatching(/^登录尝试过多：请 \d+ 秒后再试$/), en: expect.any(String) } });
     expect((await login({ username: '', password: 5 })).status).toBe(400);
   });
 
@@ -228,10 +242,10 @@ describe.each(engines)('people, and the audit log, administered over HTTP on %s'
     expect(((await (await edu.get('/api/v1/auth/me')).json()) as { user: { displayName: string } }).user.displayName).toBe('赵干事');
   });
 
-  it('resets a password, lifting a lock-out and ending every session', async () => {
+  it('resets a password, lifting the sign-in waits and ending every session', async () => {
     const person = await signInAs(server, { role: 'viewer', username: 'screen.user' });
-    for (let i = 0; i < 5; i++) await login('screen.user', 'wrong');
-    expect((await login('screen.user', 'test-password-123')).status).toBe(423);
+    for (let i = 0; i < 6; i++) await login('screen.user', 'wrong');
+    expect((await login('screen.user', 'test-password-123')).status).toBe(429);
     expect((await admin.send('POST', `/api/v1/admin/users/${person.user.id}/password`, { password: 'short' })).status).toBe(400);
     expect((await admin.send('POST', `/api/v1/admin/users/${person.user.id}/password`, { password: 'a brand new password' })).status).toBe(204);
     expect((await person.get('/api/v1/auth/me')).status).toBe(401);

@@ -33,6 +33,8 @@ describe(auditSentence.name, () => {
   it("uses the person's display name for the actor when the entry did not record one", () => {
     expect(auditSentence(entry('auth.login', {}, null, 'admin-li'), names)).toEqual({ zh: '李管理员 登录了系统', en: '李管理员 signed in' });
     expect(auditSentence(entry('auth.login_failed', { reason: 'locked' }, null, 'ghost'), names)).toEqual({ zh: 'ghost 登录失败（账号已锁定）', en: 'ghost failed to sign in (account locked)' });
+    expect(auditSentence(entry('auth.login_failed', { reason: 'throttled' }, null, 'ghost'), names)).toEqual({ zh: 'ghost 登录失败（尝试过多，须等待后再试）', en: 'ghost failed to sign in (too many attempts: made to wait)' });
+    expect(auditSentence(entry('auth.password_change_failed', { reason: 'wrong' }, null, 'ghost'), names)).toEqual({ zh: 'ghost 修改密码失败（当前密码错误）', en: 'ghost failed to change their password (wrong current password)' });
   });
 
   it('words account, record, hazard and export entries', () => {

@@ -89,15 +89,19 @@ describe('useSessionStore', () => {
     expect(sut.can('read')).toBe(false);
   });
 
-  it('tells a wrong password, a locked account with its wait, and a rate limit apart', async () => {
+  it('tells a wrong password and a throttled attempt with its wait apart', async () => {
     let answer = json(401, { error: 'wrong username or password' });
     serve({ '/api/v1/auth/login': () => answer });
     const sut = useSessionStore();
     await expect(sut.signIn('police', 'nope')).resolves.toMatchObject({ ok: false, reason: 'wrong' });
-    answer = json(423, { error: 'locked' }, { 'retry-after': '840' });
-    await expect(sut.signIn('police', 'nope')).resolves.toMatchObject({ ok: false, reason: 'locked', retryAfterSeconds: 840 });
+    answer = json(429, { error: 'too many sign-in attempts: try again in 14 minutes' }, { 'retry-after': '840' });
+    const before = Date.now();
+    const throttled = await sut.signIn('police', 'nope');
+    expect(throttled).toMatchObject({ ok: false, reason: 'throttled', retryAfterSeconds: 840 });
+    expect(throttled.ok === false && throttled.reason === 'throttled' ? throttled.retryAt : 0).toBeGreaterThanOrEqual(before + 840_000);
+    // Without a Retry-After (an older server or a proxy), a minute.
     answer = json(429, { error: 'too many' });
-    await expect(sut.signIn('police', 'nope')).resolves.toMatchObject({ ok: false, reason: 'limited' });
+    await expect(sut.signIn('police', 'nope')).resolves.toMatchObject({ ok: false, reason: 'throttled', retryAfterSeconds: 60 });
     expect(sut.state).toBe('unknown');
     answer = json(200, { user: POLICE, csrfToken: 'x' });
     await expect(sut.signIn('police', 'right')).resolves.toEqual({ ok: true, user: POLICE });
