@@ -23,6 +23,10 @@ import { createSocketServer, handleConnections } from './realtime/socket.js';
 import type { Services } from './services/build.js';
 import type { Clock } from './services/clock.js';
 import type { EventLoopMonitor } from './services/event-loop.js';
+import type { ServerTimeouts, TrustProxy } from './config.js';
+import type { StorageHealth } from './db/storage-health.js';
+import { trustForSockets, type TrustFn } from './http/client-address.js';
+import { applyTimeouts, checkingIntervalOf } from './http/timeouts.js';
 
 /** Everything the HTTP and socket layers call: the services, and settings. Built by the composition root (index.ts). */
 export interface AppDeps extends Omit<Services, 'tick'> {
@@ -40,6 +44,12 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   ingestRatePerMinute: number;
   /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
   health: () => Record<string, unknown>;
+  /** Express's `trust proxy` (XIAOAN_TRUST_PROXY; off by default). */
+  trustProxy: TrustProxy;
+  /** HTTP server timeouts (XIAOAN_*_TIMEOUT_MS). */
+  timeouts: ServerTimeouts;
+  /** Whether writes succeed (GET /health turns degraded when they fail). */
+  storage: StorageHealth;
 }
 
 /** The HTTP server, its Socket.IO server and the broadcaster, not yet listening. */
@@ -55,7 +65,8 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies configured (req.ip, audit addresses, the sign-in limit).
+  app.set('trust proxy', deps.trustProxy);
 
   const api = express.Router();
   // Security headers (helmet). The map wall draws tiles from a configured URL and inline styles
@@ -99,6 +110,7 @@ export function createApp(deps: AppDeps): App {
       eventLoop: deps.eventLoop,
       schoolCameras: deps.schoolCameras,
       health: deps.health,
+      storage: deps.storage,
     }),
   );
   api.use(apiNotFound);
@@ -107,8 +119,10 @@ export function createApp(deps: AppDeps): App {
   app.use(staticRouter(deps.clientDir));
   app.use(errorHandler(deps.log));
 
-  const server = http.createServer(app);
+  const server = http.createServer({ connectionsCheckingInterval: checkingIntervalOf(deps.timeouts) }, app);
+  applyTimeouts(server, deps.timeouts);
   const io = createSocketServer(server, { auth: deps.auth, log: deps.log });
+  trustForSockets(io, app.get('trust proxy fn') as TrustFn);
   const broadcaster = new Broadcaster({
     io,
     events: deps.events,
