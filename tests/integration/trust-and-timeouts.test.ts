@@ -34,7 +34,7 @@ describe('XIAOAN_TRUST_PROXY', () => {
     }
   });
 
-  describe.each([
+  describe.each<{ name: string; env: Record<string, string>; expected: string }>([
     { name: 'by default, a forged X-Forwarded-For from a loopback peer is ignored', env: {}, expected: '127.0.0.1' },
     { name: 'with XIAOAN_TRUST_PROXY=loopback, the address a local proxy forwards is the client’s', env: { XIAOAN_TRUST_PROXY: 'loopback' }, expected: '203.0.113.7' },
   ])('$name', ({ env, expected }) => {
