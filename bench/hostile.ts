@@ -22,7 +22,7 @@ import { IngestClient } from './lib/http.js';
 import type { AttackOrder, AttackResult } from './lib/hostile-worker.js';
 import { machineFigure, otherCores, type Figure, type ScenarioReport } from './lib/report.js';
 import { connectScreen, type Screen } from './lib/screens.js';
-import { watchOwnLoop } from './lib/self-loop.js';
+import { watchOwnCpu, watchOwnLoop } from './lib/self-loop.js';
 import { BENCH_TOKEN, machineCpu, ServerSampler, ServerUnderTest, weightedCpu } from './lib/server.js';
 import { distribution, fmtInt, fmtMs, sleep, type Distribution } from './lib/stats.js';
 
@@ -69,7 +69,13 @@ class SosProbe {
       if (change.alarm.deviceId === deviceId) arrived(at);
     };
     const t0 = performance.now();
-    const answer = await this.ingest.post(JSON.stringify({ id, type: 'alarm.sos', deviceId, at: new Date().toISOString() }), ARRIVAL_TIMEOUT_MS);
+    const body = JSON.stringify({ id, type: 'alarm.sos', deviceId, at: new Date().toISOString() });
+    // A keep-alive connection the server closed just as it was reused (ECONNRESET) is sent again
+    // once: the same id, so a true re-send at worst.
+    const answer = await this.ingest.post(body, ARRIVAL_TIMEOUT_MS).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNRESET') throw error;
+      return this.ingest.post(body, ARRIVAL_TIMEOUT_MS);
+    });
     if (answer.status !== 202) {
       this.screen.onAlarm = null;
       return { ms: Number.NaN, status: answer.status };
@@ -210,6 +216,7 @@ export async function runHostile(ctx: BenchContext): Promise<ScenarioReport> {
 
     const sampler = new ServerSampler(server, 2000);
     await sampler.start();
+    const ownCpu = watchOwnCpu();
     const cases: Case[] = [];
     const measure = async <T>(id: string, label: string, attack: () => Promise<T>, outcome: (result: T) => string): Promise<void> => {
       log(`  ${label}: baseline of ${sizes.baselineSos} SOS, then the attack`);
@@ -270,19 +277,33 @@ export async function runHostile(ctx: BenchContext): Promise<ScenarioReport> {
     await sampler.stop();
     const ownLoop = own.read();
     const figures: Figure[] = [];
+    const passes = (c: Case) => c.during.count > 0 && c.during.max <= HOSTILE_TARGET_MAX_MS && c.baseline.max <= HOSTILE_TARGET_MAX_MS && c.lost === 0;
     for (const c of cases) {
-      figures.push({ metric: `${c.label}: quiet baseline p50 / p99 / max`, value: triple(c.baseline) });
       figures.push({
-        metric: `${c.label}: during the attack p50 / p99 / max`,
+        metric: `${c.label}: SOS → screen p50 / p99 / max (quiet baseline ${triple(c.baseline)})`,
         value: triple(c.during),
         target: `max ≤ ${HOSTILE_TARGET_MAX_MS} ms`,
-        pass: c.during.count > 0 && c.during.max <= HOSTILE_TARGET_MAX_MS && c.baseline.max <= HOSTILE_TARGET_MAX_MS && c.lost === 0,
+        pass: passes(c),
       });
-      figures.push({ metric: `${c.label}: server event-loop max during it / what the attack got`, value: `${c.loopMaxMs === null ? 'n/a' : fmtMs(c.loopMaxMs)} / ${c.outcome}` });
     }
+    const table = {
+      caption: 'Each attack beside its quiet baseline (SOS ingest → operator screen, ms)',
+      header: ['case', 'quiet baseline p50 / p99 / max', 'during the attack p50 / p99 / max', 'SOS measured / lost', 'server event-loop max', 'what the attack got', ''],
+      rows: cases.map((c) => [
+        c.label,
+        triple(c.baseline),
+        triple(c.during),
+        `${c.baseline.count + c.during.count} / ${c.lost}`,
+        c.loopMaxMs === null ? 'n/a' : fmtMs(c.loopMaxMs),
+        c.outcome,
+        passes(c) ? '**PASS**' : '**MISS**',
+      ]),
+    };
     const cpu = weightedCpu(sampler.samples);
+    // The attackers' child processes are not counted here: they fall under "other processes".
+    const benchCpu = ownCpu.read();
     figures.push({ metric: 'bench process event-loop delay p99 / max', value: `${fmtMs(ownLoop.p99Ms)} / ${fmtMs(ownLoop.maxMs)}` });
-    figures.push(machineFigure(machineCpu(sampler.samples), cpu, Number.NaN, os.cpus().length));
+    figures.push(machineFigure(machineCpu(sampler.samples), cpu, benchCpu, os.cpus().length));
     return {
       id: 'hostile',
       title: 'Hostile readers: SOS → operator screen while ordinary users attack',
@@ -294,8 +315,9 @@ export async function runHostile(ctx: BenchContext): Promise<ScenarioReport> {
         `${Math.max(sizes.sessions, sizes.trendRequests)} viewer accounts made through the admin API, each signed in once. Per case: ${sizes.baselineSos} SOS one at a time (quiet baseline), ` +
         `then the attack with SOS after SOS (50–100 ms apart, at least ${sizes.attackSos}) until it is over. Attacks: (a) ${sizes.sessions} sessions × ${sizes.socketsPerSession} sockets, half lastSeq=null, half ${fmtInt(sizes.changesBehind)} changes behind; ` +
         `(b) ${sizes.trendRequests} × GET /compliance/trend?from=<a year ago>&to=<today>, one per viewer session; (c) ${fmtInt(sizes.commands)} × alarm:ack from one viewer socket; (d) ${(sizes.nestedBytes / 1e6).toFixed(0)} MB of [[[…]]] to POST /events.`,
-      otherCores: otherCores(machineCpu(sampler.samples), cpu, 0),
+      otherCores: otherCores(machineCpu(sampler.samples), cpu, benchCpu),
       figures,
+      tables: [table],
       notes: [
         'Latency = performance.now() on the operator screen’s `alarm` handler minus performance.now() just before the SOS POST (one clock, one process). A lost SOS (not on screen in 60 s) fails the case.',
         'The herd and the flood run in a child process (bench/lib/hostile-worker.ts), so decoding their snapshots and answers does not delay the bench’s clock; the bench’s own event-loop delay is shown above.',
