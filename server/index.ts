@@ -59,7 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Failing writes (disk full…) are named once per episode by `storage`; the services' own error
   // lines about them go to debug (see quietStorageFailures).
   const storage = new StorageHealth({ log: baseLog, clock });
-  const log = quietStorageFailures(baseLog);
+  const log = quietStorageFailures(baseLog, storage);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, storage });
   const registryRepository = new RegistryRepository(store.db);
 

@@ -221,10 +221,11 @@ class WatchedDriver implements Driver {
 
 /**
  * The logger the services write to, with their own lines about a storage failure (`{ err }` whose
- * cause is one: "request failed", "periodic check failed", …) lowered to debug: `StorageHealth`
- * names the cause once per episode instead of one error line per failed write.
+ * cause is one: "request failed", "periodic check failed", …) lowered to debug while `health` has
+ * an episode open: `StorageHealth` has named the cause once, instead of one error line per failed
+ * write. Outside an episode (a full disk only an export file met, say) they are logged as they are.
  */
-export function quietStorageFailures(log: Logger): Logger {
+export function quietStorageFailures(log: Logger, health: StorageHealth): Logger {
   const lowered = new Set<PropertyKey>(['fatal', 'error', 'warn']);
   return new Proxy(log, {
     get(target, property, receiver) {
@@ -233,8 +234,8 @@ export function quietStorageFailures(log: Logger): Logger {
       return (...args: unknown[]) => {
         const first = args[0];
         const err = typeof first === 'object' && first !== null ? (first as { err?: unknown }).err ?? first : undefined;
-        const method = err !== undefined && storageCauseOf(err) ? target.debug : (value as (...a: unknown[]) => void);
-        Reflect.apply(method, target, args);
+        const quiet = err !== undefined && health.problem() !== null && storageCauseOf(err) !== null;
+        Reflect.apply(quiet ? target.debug : (value as (...a: unknown[]) => void), target, args);
       };
     },
   });

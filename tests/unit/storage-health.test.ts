@@ -42,14 +42,18 @@ describe(StorageHealth.name, () => {
 });
 
 describe(quietStorageFailures.name, () => {
-  it('lowers error lines about a storage failure to debug and leaves every other line alone', () => {
+  it('lowers error lines about a storage failure to debug while an episode is open, and leaves every other line alone', () => {
     const lines: { level: number; msg: string }[] = [];
-    const log = quietStorageFailures(createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) }));
+    const base = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const health = new StorageHealth({ log: createLogger('silent'), clock: { now: () => 0 } });
+    const log = quietStorageFailures(base, health);
+    log.error({ err: coded('ENOSPC') }, 'export not written'); // no episode: as it is
+    health.failed(coded('SQLITE_FULL'));
     log.error({ err: coded('SQLITE_FULL') }, 'request failed');
     log.warn({ err: coded('ENOSPC') }, 'periodic check failed');
     log.error({ err: coded('SQLITE_CONSTRAINT') }, 'something else');
     log.info('ordinary');
-    expect(lines.map((l) => [l.level, l.msg])).toEqual([[50, 'something else'], [30, 'ordinary']]);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([[50, 'export not written'], [50, 'something else'], [30, 'ordinary']]);
   });
 });
 
