@@ -166,6 +166,8 @@ describe('the disk fills up under a running server', () => {
     const log = system!.log();
     expect(log).not.toContain('cannot rollback');
     expect(log.match(/storage: disk full/g) ?? []).toHaveLength(1);
+    // Not one error line per refused write besides (they are at debug level during the episode).
+    expect(log.split('\n').filter((line) => line.includes('"level":50'))).toHaveLength(1);
 
     // Space returns: the next ingest is accepted and /health is ok again, with no restart.
     fs.rmSync(filler);
