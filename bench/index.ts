@@ -5,7 +5,8 @@
  *   3. ingest   sustained keepalive ingest over HTTP for 5 minutes
  *   4. bytes    bytes per second to one screen vs a naive per-keepalive push
  *   5. painted  ingest → alarm painted on the real console in headless Chromium (city dataset)
- *   6. hotpaths the ingest path's pieces in process, CPU time, same-run comparisons (opt-in)
+ *   6. hostile  SOS → operator screen while hostile readers attack (herd, trends, command flood, nested body)
+ *   7. hotpaths the ingest path's pieces in process, CPU time, same-run comparisons (opt-in)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -23,15 +24,16 @@ import { runStorm } from './storm.js';
 import { runPainted } from './painted.js';
 import { runHotPaths } from './hot-paths.js';
 import { runSoak } from './soak.js';
+import { runHostile } from './hostile.js';
 
-const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted'] as const;
+const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted', 'hostile'] as const;
 /**
  * Run only when named in --only: the soak takes 30 minutes (and writes its own section of
  * docs/benchmarks.md); hotpaths measures pieces of the server in process, beside the scenarios.
  */
 const OPT_IN_SCENARIOS = ['soak', 'hotpaths'] as const;
 /** Scenarios that start their own system (or none) and need no prepared province dataset. */
-const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths'];
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile'];
 type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     ingest: () => runIngestRate(ctx, connections),
     bytes: () => runBytes(ctx),
     painted: () => runPainted({ quick: ctx.quick }),
+    hostile: () => runHostile(ctx),
     hotpaths: () => runHotPaths({ quick: ctx.quick }),
     soak: () => runSoak({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }) }),
   };

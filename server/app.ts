@@ -24,6 +24,10 @@ import type { CommandLimits } from './realtime/command-gate.js';
 import type { Services } from './services/build.js';
 import type { Clock } from './services/clock.js';
 import type { EventLoopMonitor } from './services/event-loop.js';
+import type { ServerTimeouts, TrustProxy } from './config.js';
+import type { StorageHealth } from './db/storage-health.js';
+import { trustForSockets, type TrustFn } from './http/client-address.js';
+import { applyTimeouts, checkingIntervalOf } from './http/timeouts.js';
 
 /** Everything the HTTP and socket layers call: the services, and settings. Built by the composition root (index.ts). */
 export interface AppDeps extends Omit<Services, 'tick'> {
@@ -43,6 +47,12 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   commandLimits?: CommandLimits;
   /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
   health: () => Record<string, unknown>;
+  /** Express's `trust proxy` (XIAOAN_TRUST_PROXY; off by default). */
+  trustProxy: TrustProxy;
+  /** HTTP server timeouts (XIAOAN_*_TIMEOUT_MS). */
+  timeouts: ServerTimeouts;
+  /** Whether writes succeed (GET /health turns degraded when they fail). */
+  storage: StorageHealth;
 }
 
 /** The HTTP server, its Socket.IO server and the broadcaster, not yet listening. */
@@ -58,7 +68,8 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies configured (req.ip, audit addresses, the sign-in limit).
+  app.set('trust proxy', deps.trustProxy);
 
   const api = express.Router();
   // Security headers (helmet). The map wall draws tiles from a configured URL and inline styles
@@ -102,6 +113,7 @@ export function createApp(deps: AppDeps): App {
       eventLoop: deps.eventLoop,
       schoolCameras: deps.schoolCameras,
       health: deps.health,
+      storage: deps.storage,
     }),
   );
   api.use(apiNotFound);
@@ -110,8 +122,10 @@ export function createApp(deps: AppDeps): App {
   app.use(staticRouter(deps.clientDir));
   app.use(errorHandler(deps.log));
 
-  const server = http.createServer(app);
+  const server = http.createServer({ connectionsCheckingInterval: checkingIntervalOf(deps.timeouts) }, app);
+  applyTimeouts(server, deps.timeouts);
   const io = createSocketServer(server, { auth: deps.auth, log: deps.log });
+  trustForSockets(io, app.get('trust proxy fn') as TrustFn);
   const broadcaster = new Broadcaster({
     io,
     events: deps.events,

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
@@ -20,6 +21,33 @@ function parseResponseTargets(text: string): ResponseTargets {
     targets[Number(priority) as keyof ResponseTargets] = { acknowledgeSeconds: seconds(acknowledge), onSceneUrbanSeconds: seconds(urban), onSceneOtherSeconds: seconds(other) };
   }
   return targets;
+}
+
+/** Express's named address ranges for `trust proxy`. */
+const TRUST_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An address or subnet Express's `trust proxy` takes: `10.0.0.1`, `10.0.0.0/8`, `::1`, `fc00::/7`, or a preset name. */
+function trustEntryValid(entry: string): boolean {
+  if (TRUST_PRESETS.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * XIAOAN_TRUST_PROXY → Express's `trust proxy`: `off` (the default: the peer's address is the
+ * client's, X-Forwarded-For ignored), a hop count (`1`), or addresses, subnets and presets
+ * (`loopback`, `10.0.0.0/8, ::1`). `on` (trust any peer) is refused: it lets any client forge its address.
+ */
+export type TrustProxy = false | number | string[];
+
+function parseTrustProxy(text: string): TrustProxy {
+  if (text === 'off') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
 const envSchema = z.object({
@@ -49,6 +77,18 @@ const envSchema = z.object({
   XIAOAN_DRILL_MARGIN_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(DEFAULT_DRILL_MARGIN_MINUTES),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   NODE_ENV: z.string().optional(),
+  XIAOAN_TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine(
+      (text) => text === 'off' || /^\d{1,2}$/.test(text) || (text.split(',').some((e) => e.trim()) && text.split(',').every((e) => !e.trim() || trustEntryValid(e.trim()))),
+      'must be off, a hop count (e.g. 1), or addresses/subnets/presets separated by commas (e.g. loopback or 10.0.0.0/8,::1)',
+    )
+    .default('off'),
+  XIAOAN_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+  XIAOAN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  XIAOAN_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(5_000),
+  XIAOAN_IDLE_TIMEOUT_MS: z.coerce.number().int().min(50_000).max(3_600_000).default(120_000),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   XIAOAN_LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   XIAOAN_LOGIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
@@ -107,6 +147,22 @@ export interface Config {
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
+  /** Express's `trust proxy`: off unless configured (XIAOAN_TRUST_PROXY). */
+  trustProxy: TrustProxy;
+  /** HTTP server timeouts (ms): headers, whole request (body included), idle keep-alive between requests, idle socket. */
+  timeouts: ServerTimeouts;
+}
+
+/** The HTTP server's timeouts, in ms (server/http/timeouts.ts applies them). */
+export interface ServerTimeouts {
+  /** All request headers must arrive within this (Node `headersTimeout`). */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this (Node `requestTimeout`): slow bodies are cut off. */
+  requestMs: number;
+  /** An idle keep-alive connection between requests is closed after this (Node `keepAliveTimeout`). */
+  keepAliveMs: number;
+  /** A socket with no traffic either way is closed after this (Node `server.timeout`); Socket.IO's pings keep its connections alive. */
+  idleMs: number;
 }
 
 /** Reads configuration from the environment (the only reader of process.env); throws a readable error on nonsense. */
@@ -115,6 +171,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) throw new Error(`Invalid configuration: ${describeZodError(parsed.error)}`);
   const e = parsed.data;
+  if (e.XIAOAN_HEADERS_TIMEOUT_MS > e.XIAOAN_REQUEST_TIMEOUT_MS) {
+    throw new Error('Invalid configuration: XIAOAN_HEADERS_TIMEOUT_MS must not be longer than XIAOAN_REQUEST_TIMEOUT_MS');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -140,5 +199,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,
+    trustProxy: parseTrustProxy(e.XIAOAN_TRUST_PROXY),
+    timeouts: {
+      headersMs: e.XIAOAN_HEADERS_TIMEOUT_MS,
+      requestMs: e.XIAOAN_REQUEST_TIMEOUT_MS,
+      keepAliveMs: e.XIAOAN_KEEPALIVE_TIMEOUT_MS,
+      idleMs: e.XIAOAN_IDLE_TIMEOUT_MS,
+    },
   };
 }

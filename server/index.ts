@@ -17,6 +17,7 @@ import type { AuthService } from './auth/auth.service.js';
 import { MIN_PASSWORD_LENGTH, type Role } from '../shared/auth.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
+import { quietStorageFailures, StorageHealth } from './db/storage-health.js';
 
 /** Options beside the configuration, for the launcher and for tests. */
 export interface StartOptions {
@@ -53,9 +54,13 @@ const defaultClientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** The composition root: configuration → database → services → app → listen. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const baseLog = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Failing writes (disk full…) are named once per episode by `storage`; the services' own error
+  // lines about them go to debug (see quietStorageFailures).
+  const storage = new StorageHealth({ log: baseLog, clock });
+  const log = quietStorageFailures(baseLog, storage);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, storage });
   const registryRepository = new RegistryRepository(store.db);
 
   if (options.seed && (await registryRepository.isEmpty())) {
@@ -76,6 +81,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await ensureAdmin(services.auth, config.adminPassword, log);
   if (config.demo) await ensureDemoAccounts(services, log);
 
+  // While writes fail, the periodic tick tries this tiny one: /health recovers by itself when space returns.
+  storage.probeWrite = () => services.writes.run(() => registryRepository.setMeta('storage_probe', new Date(clock.now()).toISOString()));
   const eventLoop = new EventLoopMonitor();
   const clientDir = options.clientDir ?? defaultClientDir;
   const { app, server, io, broadcaster } = createApp({
@@ -92,12 +99,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientDir,
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null }),
+    trustProxy: config.trustProxy,
+    timeouts: config.timeouts,
+    storage,
   });
   // REDIS_URL: the nodes on this database pass each other their alarm changes (Socket.IO Redis adapter).
   const redis = config.redisUrl ? await attachRedisAdapter(io, { url: config.redisUrl, db: store.db, log }) : null;
   if (redis) broadcaster.relayAcrossNodes();
   broadcaster.start();
   const ticker = setInterval(() => {
+    void storage.probe();
     services.tick().catch((error: unknown) => log.error({ err: error }, 'periodic check failed'));
   }, TICK_MS);
 

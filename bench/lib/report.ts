@@ -19,6 +19,15 @@ export interface ScenarioReport {
   notes: string[];
   /** CPU other processes on the machine used meanwhile, in cores (the noise to weigh the figures by). */
   otherCores?: number;
+  /** Side-by-side tables (the hostile-reader cases: baseline beside attack), printed and written after the figures. */
+  tables?: ReportTable[];
+}
+
+/** A table of a scenario's own shape, e.g. one row per attack with its baseline beside it. */
+export interface ReportTable {
+  caption: string;
+  header: string[];
+  rows: string[][];
 }
 
 export function verdict(pass: boolean | undefined): string {
@@ -37,6 +46,10 @@ export function printReport(report: ScenarioReport): void {
   console.log(rule('├', '┼', '┤'));
   for (const row of rows.slice(1)) console.log(line(row));
   console.log(rule('└', '┴', '┘'));
+  for (const table of report.tables ?? []) {
+    console.log(`\n${table.caption}`);
+    for (const row of [table.header, ...table.rows]) console.log(`  ${row.join(' | ')}`);
+  }
   for (const note of report.notes) console.log(`  · ${note}`);
 }
 

@@ -17,7 +17,7 @@ export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** What `GET /api/v1/health` answers; `eventLoop` and `memory` only on servers that report them. */
+/** What `GET /api/v1/health` answers to the signed-in administrator; `eventLoop` and `memory` only on servers that report them. */
 export interface Health {
   status: string;
   seq: number;
@@ -121,17 +121,22 @@ export class ServerUnderTest {
     const startMs = performance.now() - started;
     // Let start-up garbage settle, then read the idle event loop twice: what it shows is the offset.
     await sleep(1500);
-    const probe = new ServerUnderTest(url, child.pid, child, null, startMs, '');
+    // The figures on /health need a session with a city-wide scope (anonymous callers see only ok/degraded).
+    const cookie = await signIn(url);
+    const probe = new ServerUnderTest(url, child.pid, child, null, startMs, cookie);
     await probe.health();
     await sleep(1000);
     const idle = (await probe.health()).eventLoop;
     const offset = idle ? (idle.p50Ms >= 5 ? Math.round(idle.p50Ms) : 0) : null;
-    return new ServerUnderTest(url, child.pid, child, offset, startMs, await signIn(url));
+    return new ServerUnderTest(url, child.pid, child, offset, startMs, cookie);
   }
 
   /** GET /health; `span` also reads (and with 'restart' restarts) the whole-phase event-loop figures. */
   async health(span?: 'read' | 'restart'): Promise<Health> {
-    const response = await fetch(`${this.url}/api/v1/health${span ? `?span=${span}` : ''}`, { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`${this.url}/api/v1/health${span ? `?span=${span}` : ''}`, {
+      headers: this.cookie ? { cookie: this.cookie } : {},
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!response.ok) throw new Error(`/health answered ${response.status}`);
     return (await response.json()) as Health;
   }

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './schema.js';
+import { watchDialect, type StorageHealth } from './storage-health.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { cameraFaultsMigration } from './migrations/0002_camera_faults.js';
 import { complianceMigration } from './migrations/0003_compliance.js';
@@ -29,23 +30,26 @@ export interface Store {
 export interface StoreOptions {
   databaseUrl: string | null;
   dataDir: string;
+  /** Told of every failed query and committed write (GET /health reports failing writes). */
+  storage?: StorageHealth;
 }
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.storage) : openSqlite(options.dataDir, options.storage);
   await migrate(store);
   return store;
 }
 
-function openSqlite(dataDir: string): Store {
+function openSqlite(dataDir: string, storage?: StorageHealth): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = new SQLite(path.join(dataDir, 'xiaoan.sqlite'));
   file.pragma('journal_mode = WAL');
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+  const dialect = new SqliteDialect({ database: withStatementCache(file) });
+  const db = new Kysely<Database>({ dialect: storage ? watchDialect(dialect, storage, { inTransaction: () => file.inTransaction }) : dialect });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
@@ -78,11 +82,12 @@ export function withStatementCache(file: SQLite.Database, size = STATEMENT_CACHE
   };
 }
 
-function openPostgres(url: string): Store {
+function openPostgres(url: string, storage?: StorageHealth): Store {
   // bigserial comes back as text by default; our seq numbers fit a JS number for centuries.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const dialect = new PostgresDialect({ pool });
+  const db = new Kysely<Database>({ dialect: storage ? watchDialect(dialect, storage) : dialect });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import type { Logger } from '../logger.js';
+import { storageCauseOf } from '../db/storage-health.js';
 
 interface HttpishError {
   status?: number;
@@ -21,7 +22,8 @@ const BAD_REQUEST = refusal('请求有误', 'bad request');
 
 /**
  * Answers every error as JSON `{ error, message, ...extra }`: a clear 4xx for the caller's
- * mistakes, a bare 500 otherwise — never a stack or SQL.
+ * mistakes, 503 with Retry-After when storage refuses writes (disk full), a bare 500 otherwise —
+ * never a stack or SQL.
  */
 export function errorHandler(log: Logger, extra: Record<string, unknown> = {}): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -33,6 +35,12 @@ export function errorHandler(log: Logger, extra: Record<string, unknown> = {}): 
       return;
     }
     log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    const storage = storageCauseOf(err);
+    if (storage) {
+      // Nothing was saved: 503 and a retry, never a 202 (GET /health says degraded meanwhile).
+      res.status(503).set('Retry-After', '30').json(refusal(`暂时无法保存：${storage.zh}，请稍后重试`, `cannot save now: ${storage.en}; try again later`));
+      return;
+    }
     res.status(500).json(refusal('服务器内部错误', 'internal error'));
   };
 }

@@ -37,7 +37,8 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'GET', path: '/auth/me', allow: 'signed-in' },
   { method: 'POST', path: '/auth/password', allow: 'signed-in' },
 
-  // Operations (server/http/wall.routes.ts): the client's settings before sign-in, and /health for monitoring.
+  // Operations (server/http/wall.routes.ts): the client's settings before sign-in, and /health for
+  // monitoring (anyone: ok/degraded only; the figures need a city-wide session, checked in the handler).
   { method: 'GET', path: '/client-config', allow: 'public' },
   { method: 'GET', path: '/health', allow: 'public' },
 

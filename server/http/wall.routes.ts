@@ -9,6 +9,9 @@ import type { SchoolStatusService } from '../services/school-status.service.js';
 import type { Clock } from '../services/clock.js';
 import type { EventLoopMonitor } from '../services/event-loop.js';
 import type { SchoolCameraService } from '../services/school-camera.service.js';
+import type { StorageHealth } from '../db/storage-health.js';
+import type { Request } from 'express';
+import type { WithUser } from './auth.routes.js';
 
 /** `GET /health?span=read|restart`: also the event-loop figures since the span began. */
 const healthQuery = z.object({ span: z.enum(['read', 'restart']).optional() });
@@ -28,11 +31,15 @@ interface WallDeps {
   eventLoop: EventLoopMonitor;
   schoolCameras: SchoolCameraService;
   health: () => Record<string, unknown>;
+  storage: StorageHealth;
 }
+
+/** Retry-After on a degraded /health (s): the periodic tick probes the storage every 5 s. */
+const DEGRADED_RETRY_AFTER_S = 5;
 
 /**
  * `GET /wall` (all a map wall draws), `GET /schools/:id/devices` (a school's devices with live
- * state), `GET /client-config`, `GET /health` (for operations and benchmarks).
+ * state), `GET /client-config`, `GET /health` (up/degraded for anyone; figures for operations and benchmarks).
  */
 export function wallRouter(deps: WallDeps): Router {
   const router = Router();
@@ -93,15 +100,34 @@ export function wallRouter(deps: WallDeps): Router {
   router.get('/client-config', (_req, res) => {
     res.json(deps.clientConfig);
   });
+  /**
+   * Up or degraded, for anyone (load balancers, monitors): `200 {status:'ok'}`, or `503
+   * {status:'degraded', cause}` while writes fail (disk full…), the cause in both languages. The
+   * figures (uptime, alarm seq, ingest counters, city-wide cameras, event loop, memory) only for
+   * a signed-in person with a city-wide scope.
+   */
   router.get('/health', async (req, res) => {
     const query = healthQuery.safeParse(req.query);
     if (!query.success) {
       sendRefusal(res, 400, refusal('span 只能是 read 或 restart', 'span must be read or restart'));
       return;
     }
+    const problem = deps.storage.problem();
+    const status = problem
+      ? { status: 'degraded' as const, cause: { code: problem.code, zh: problem.zh, en: problem.en, since: problem.since } }
+      : { status: 'ok' as const };
+    if (problem) {
+      res.status(503).set('Retry-After', String(DEGRADED_RETRY_AFTER_S));
+      void deps.storage.probe();
+    }
+    const user = (req as Request & WithUser).user;
+    if (!user || user.districtCode !== null || user.schoolId !== null) {
+      res.json(status);
+      return;
+    }
     const span = query.data.span;
     res.json({
-      status: 'ok',
+      ...status,
       uptimeSeconds: Math.round((deps.clock.now() - startedAt) / 1000),
       seq: await deps.alarms.lastSeq(),
       ingest: deps.ingestCounters,
@@ -111,6 +137,7 @@ export function wallRouter(deps: WallDeps): Router {
       /** Since the span was last restarted (`?span=restart` reads, then restarts it). */
       ...(span ? { eventLoopSpan: deps.eventLoop.readSpan(span) } : {}),
       memory: { rssBytes: process.memoryUsage.rss() },
+      ...(problem ? { storage: problem } : {}),
       ...deps.health(),
     });
   });

@@ -1,3 +1,4 @@
+import { socketClientAddress } from '../http/client-address.js';
 import { alarmCommandSchemas, type AlarmCommandEvent } from '../../shared/commands.js';
 import { inScope, type SessionUser } from '../../shared/auth.js';
 import { refusal } from '../../shared/refusal.js';
@@ -52,18 +53,11 @@ function fromState(alarm: Alarm, actor: string): AlarmState | null {
 }
 
 /**
- * Where the screen is, for the audit log: the peer address, or — when the peer is a reverse proxy
- * on this machine (the same trust as Express's `trust proxy: loopback`) — the address it forwarded.
+ * Where the screen is, for the audit log: the client's address with the same `trust proxy` as
+ * `req.ip` (XIAOAN_TRUST_PROXY; off by default, so a forged X-Forwarded-For is ignored).
  */
 export function addressOf(socket: XiaoanSocket): string | null {
-  const peer = socket.handshake.address;
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
-  if (loopback && typeof forwarded === 'string') {
-    const client = forwarded.split(',').at(-1)?.trim();
-    if (client) return client;
-  }
-  return peer || null;
+  return socketClientAddress(socket);
 }
 
 interface AlarmHandlerDeps {

@@ -55,7 +55,7 @@ describe.runIf(runs)(startMqttIngest.name, () => {
     await publish(sosEvent('S0003', { id: 'mqtt-after-bad' }));
     await waitFor(() => sut.mqtt!.counters.messages >= counted + 5, 'the good message after the bad ones');
     expect((await openAlarms()).some((a) => a.deviceId === 'SOS-S0003-1')).toBe(true);
-    const health = (await (await fetch(`${sut.url}/api/v1/health`)).json()) as { mqtt: { rejected: number; connected: boolean } };
+    const health = (await (await operator.get('/api/v1/health')).json()) as { mqtt: { rejected: number; connected: boolean } };
     expect(health.mqtt.connected).toBe(true);
     expect(health.mqtt.rejected).toBeGreaterThanOrEqual(5);
   });
