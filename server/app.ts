@@ -20,6 +20,7 @@ import { wallRouter } from './http/wall.routes.js';
 import { ingestRouter } from './ingest/http.js';
 import { Broadcaster, type XiaoanServer } from './realtime/broadcaster.js';
 import { createSocketServer, handleConnections } from './realtime/socket.js';
+import { DEFAULT_REALTIME_LIMITS, type RealtimeLimits } from './config.js';
 import type { Services } from './services/build.js';
 import type { Clock } from './services/clock.js';
 import type { EventLoopMonitor } from './services/event-loop.js';
@@ -31,6 +32,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   ingestToken: string;
   ingestMaxBytes: number;
   replayLimit: number;
+  /** Bounded socket work (issue 12); DEFAULT_REALTIME_LIMITS when absent. */
+  realtime?: RealtimeLimits;
   clientConfig: ClientConfig;
   clientDir: string;
   eventLoop: EventLoopMonitor;
@@ -108,7 +111,8 @@ export function createApp(deps: AppDeps): App {
   app.use(errorHandler(deps.log));
 
   const server = http.createServer(app);
-  const io = createSocketServer(server, { auth: deps.auth, log: deps.log });
+  const realtime = deps.realtime ?? DEFAULT_REALTIME_LIMITS;
+  const io = createSocketServer(server, { auth: deps.auth, log: deps.log, socketsPerSession: realtime.socketsPerSession });
   const broadcaster = new Broadcaster({
     io,
     events: deps.events,
@@ -121,6 +125,8 @@ export function createApp(deps: AppDeps): App {
     registry: deps.registry,
     shelves: deps.shelves,
     replayLimit: deps.replayLimit,
+    catchUpChunk: realtime.catchUpChunk,
+    catchUpsAtOnce: realtime.catchUpsAtOnce,
     log: deps.log,
   });
   handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log });

@@ -85,6 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     loginsPerMinute: config.loginsPerMinute,
     ingestRatePerMinute: config.ingestRatePerMinute,
     replayLimit: config.replayLimit,
+    realtime: config.realtime,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
     clientDir,
     eventLoop,

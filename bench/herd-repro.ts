@@ -1,0 +1,51 @@
+/**
+ * Reproduces the reconnect-herd cost (issue 12, item 1): snapshot bytes and the event-loop
+ * stall of snapshots and 1,000-change catch-ups, against a city-scale server in its own process.
+ * Run: node --import tsx bench/herd-repro.ts [openAlarms]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { IngestClient } from './lib/http.js';
+import { deviceIds } from './lib/registry.js';
+import { connectScreen, closeScreens, type Screen } from './lib/screens.js';
+import { BENCH_TOKEN, ServerUnderTest } from './lib/server.js';
+
+const OPEN = Number(process.argv[2] ?? 2500);
+const dataDir = process.env.HERD_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), 'herd-'));
+const server = await ServerUnderTest.start({ dataDir, scale: 'city', logFile: path.join(dataDir, 'server.log') });
+try {
+  const ids = await deviceIds(server, dataDir);
+  const ingest = new IngestClient(server.url, BENCH_TOKEN);
+  let seq = (await server.health()).seq;
+  if (seq < OPEN) {
+    const at = new Date().toISOString();
+    for (let i = 0; i < OPEN; i += 500) {
+      const batch = ids.cameras.slice(i, Math.min(OPEN, i + 500)).map((deviceId) => ({ type: 'camera.fault', deviceId, fault: 'video_loss', at }));
+      const r = await ingest.post(JSON.stringify(batch));
+      if (r.status !== 202) throw new Error(JSON.stringify(r.body));
+    }
+    seq = (await server.health()).seq;
+  }
+  console.log(`seq ${seq}`);
+  const target = { url: server.url, cookie: server.cookie };
+  const measure = async (what: string, run: () => Promise<Screen[]>) => {
+    await server.health('restart');
+    const started = performance.now();
+    const screens = await run();
+    const ms = performance.now() - started;
+    const span = (await server.health('read')).eventLoopSpan;
+    const bytes = screens[0]!.bytes;
+    console.log(`${what}: ${ms.toFixed(0)} ms to live; loop max ${span?.maxMs} ms p99 ${span?.p99Ms}; first screen ${bytes.total} B (${[...bytes.byEvent].map(([k, v]) => `${k}=${v}`).join(' ')})`);
+    closeScreens(screens);
+    await new Promise((r) => setTimeout(r, 1500));
+  };
+  const many = (n: number, lastSeq: number | null) => () => Promise.all(Array.from({ length: n }, () => connectScreen(target, lastSeq, 300_000)));
+  await measure('1 snapshot', many(1, null));
+  await measure('1 catch-up of 1,000', many(1, seq - 1000));
+  await measure('20 snapshots at once', many(20, null));
+  await measure('20 catch-ups of 1,000 at once', many(20, seq - 1000));
+  ingest.close();
+} finally {
+  await server.stop();
+}
