@@ -13,7 +13,16 @@ import { BENCH_TOKEN, ServerUnderTest } from './lib/server.js';
 
 const OPEN = Number(process.argv[2] ?? 2500);
 const dataDir = process.env.HERD_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), 'herd-'));
-const server = await ServerUnderTest.start({ dataDir, scale: 'city', logFile: path.join(dataDir, 'server.log') });
+const probe = process.env.HERD_PROBE;
+const server = await ServerUnderTest.start({ dataDir, scale: 'city', logFile: path.join(dataDir, 'server.log'), ...(probe ? { nodeArgs: ['--import', probe] } : {}) });
+const probeRead = async (): Promise<string> => {
+  if (!probe) return '';
+  const file = `/tmp/herd/probe-${server.pid}.json`;
+  fs.rmSync(file, { force: true });
+  process.kill(server.pid, 'SIGUSR2');
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+  return fs.existsSync(file) ? ` probe ${fs.readFileSync(file, 'utf8')}` : ' probe ?';
+};
 try {
   const ids = await deviceIds(server, dataDir);
   const ingest = new IngestClient(server.url, BENCH_TOKEN);
@@ -31,12 +40,14 @@ try {
   const target = { url: server.url, cookie: server.cookie };
   const measure = async (what: string, run: () => Promise<Screen[]>) => {
     await server.health('restart');
+    await probeRead();
     const started = performance.now();
     const screens = await run();
     const ms = performance.now() - started;
+    const held = await probeRead();
     const span = (await server.health('read')).eventLoopSpan;
     const bytes = screens[0]!.bytes;
-    console.log(`${what}: ${ms.toFixed(0)} ms to live; loop max ${span?.maxMs} ms p99 ${span?.p99Ms}; first screen ${bytes.total} B (${[...bytes.byEvent].map(([k, v]) => `${k}=${v}`).join(' ')})`);
+    console.log(`${what}: ${ms.toFixed(0)} ms to live; loop max ${span?.maxMs} ms p99 ${span?.p99Ms};${held} first screen ${bytes.total} B (${[...bytes.byEvent].map(([k, v]) => `${k}=${v}`).join(' ')})`);
     closeScreens(screens);
     await new Promise((r) => setTimeout(r, 1500));
   };
