@@ -35,7 +35,7 @@ const envSchema = z.object({
   XIAOAN_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   XIAOAN_REPLAY_LIMIT: z.coerce.number().int().min(1).default(5000),
   XIAOAN_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(10_000).default(16),
-  XIAOAN_CATCHUP_CHUNK: z.coerce.number().int().min(1).max(10_000).default(200),
+  XIAOAN_CATCHUP_CHUNK: z.coerce.number().int().min(1).max(10_000).default(100),
   XIAOAN_CATCHUPS_AT_ONCE: z.coerce.number().int().min(1).max(1_000).default(4),
   XIAOAN_SEMESTERS: z
     .string()
@@ -69,7 +69,7 @@ export interface RealtimeLimits {
 }
 
 /** The defaults, for a server assembled without a config (tests of single parts). */
-export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { socketsPerSession: 16, catchUpChunk: 200, catchUpsAtOnce: 4 };
+export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { socketsPerSession: 16, catchUpChunk: 100, catchUpsAtOnce: 4 };
 
 export interface Config {
   port: number;

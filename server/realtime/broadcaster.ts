@@ -62,6 +62,9 @@ export function seesAlarm(user: SessionUser, alarm: Alarm): boolean {
 const GAP_RETRIES = 4;
 const GAP_WAIT_MS = 25;
 
+/** Change-log chunks kept for other screens catching up from about the same place (64 × 100 changes ≈ 3.5 MB). */
+const CHUNKS_KEPT = 64;
+
 /** How often coalesced health changes are pushed: at most 4 a second. */
 const STATUS_PUSH_MS = 250;
 
@@ -130,6 +133,9 @@ export class Broadcaster {
   /** Open alarms as of `delivered`, and the compact snapshots built from them. */
   readonly snapshots: SnapshotStore;
   private readonly catchUps: WorkQueue;
+  private readonly turns = new LoopTurns();
+  /** Chunks of the change log read lately, by range (oldest first). */
+  private readonly chunks = new Map<string, Promise<AlarmChange[]>>();
   /** Settles once the first queue step (the starting seq and open alarms) has run. */
   private ready: Promise<void> = Promise.resolve();
 
@@ -323,7 +329,7 @@ export class Broadcaster {
     }
     // Replay in chunks, yielding between them, until what is left fits in one chunk.
     for (;;) {
-      await yieldToLoop();
+      await this.turns.next();
       if (socket.disconnected) return;
       const target = this.delivered ?? cursor;
       if (target - cursor <= this.deps.catchUpChunk) break;
@@ -341,25 +347,61 @@ export class Broadcaster {
     });
   }
 
-  /** Sends one chunk of the change log after `cursor`, up to `upTo`, that the screen may see; returns the new cursor. */
+  /**
+   * Sends one chunk of the change log after `cursor`, up to `upTo`, that the screen may see, and
+   * returns the new cursor. Chunks end on multiples of the chunk size, so screens catching up from
+   * about the same place read the same chunks: each is read and parsed once (kept for a while).
+   */
   private async replay(socket: XiaoanSocket, cursor: number, upTo: number): Promise<number> {
-    const limit = Math.min(this.deps.catchUpChunk, upTo - cursor);
-    const changes = await this.deps.alarms.changesAfter(cursor, limit);
+    const chunk = this.deps.catchUpChunk;
+    const end = Math.min(upTo, (Math.floor(cursor / chunk) + 1) * chunk);
     const user = socket.data.user;
-    let next = cursor;
-    for (const change of changes) {
-      if (change.seq > upTo) return upTo;
-      if (seesAlarm(user, change.alarm)) socket.emit('alarm', change);
-      next = change.seq;
-    }
-    // Fewer than asked: nothing else up to `upTo` (the rest were skipped sequence numbers).
-    return changes.length < limit ? upTo : next;
+    for (const change of await this.changesBetween(cursor, end)) if (seesAlarm(user, change.alarm)) socket.emit('alarm', change);
+    return end;
+  }
+
+  /** The changes with `after < seq ≤ end` (all delivered already, so the range no longer changes). */
+  private changesBetween(after: number, end: number): Promise<AlarmChange[]> {
+    const key = `${after}:${end}`;
+    const cached = this.chunks.get(key);
+    if (cached) return cached;
+    const read = this.deps.alarms.changesAfter(after, end - after).then((changes) => changes.filter((change) => change.seq <= end));
+    this.chunks.set(key, read);
+    read.catch(() => this.chunks.delete(key));
+    while (this.chunks.size > CHUNKS_KEPT) this.chunks.delete(this.chunks.keys().next().value!);
+    return read;
   }
 }
 
-/** Lets the event loop run everything that is waiting (I/O, timers, live alarms) before going on. */
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/**
+ * Turns of the event loop for catch-up chunks: one chunk per loop iteration across every
+ * catch-up under way. (Each catch-up yielding with its own setImmediate would not do: all the
+ * immediates queued before an iteration run back to back in it, so four catch-ups would hold the
+ * loop for four chunks at once.) A turn is granted from a setImmediate queued by the previous
+ * turn, which Node runs in the next iteration, after the I/O and timers waiting meanwhile.
+ */
+export class LoopTurns {
+  private readonly waiting: (() => void)[] = [];
+  private scheduled = false;
+
+  /** Resolves at this caller's turn: after the loop has run everything else that was waiting. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiting.shift()?.();
+      // The granted chunk runs in this iteration's microtasks; the next turn waits for the next iteration.
+      this.schedule();
+    });
+  }
 }
 
 /** Runs at most `limit` jobs at once, the others first come, first served. */
