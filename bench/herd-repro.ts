@@ -1,11 +1,17 @@
 /**
- * Reproduces the reconnect-herd cost (issue 12, item 1): snapshot bytes and the event-loop
- * stall of snapshots and 1,000-change catch-ups, against a city-scale server in its own process.
- * Run: node --import tsx bench/herd-repro.ts [openAlarms]
+ * Reproduces the reconnect-herd cost (issue 12, item 1): snapshot bytes and how long snapshots
+ * and 1,000-change catch-ups hold the event loop, against a city-scale server in its own process
+ * with `openAlarms` open camera-fault alarms (3,600 gives the issue's 1.9 MB snapshot on the old
+ * wire). Besides /health's event-loop delay (wall clock: on a busy shared machine it also counts
+ * the time the process was not scheduled) it reads bench/lib/cpu-probe.mjs, preloaded into the
+ * server: the most CPU the process spent between two turns of a 2 ms timer.
+ * Run: XIAOAN_SOCKETS_PER_SESSION=100 node --import tsx bench/herd-repro.ts [openAlarms]
+ * (HERD_DATA=<dir> keeps the data directory between runs). Not part of `npm run bench`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IngestClient } from './lib/http.js';
 import { deviceIds } from './lib/registry.js';
 import { connectScreen, closeScreens, type Screen } from './lib/screens.js';
@@ -13,11 +19,10 @@ import { BENCH_TOKEN, ServerUnderTest } from './lib/server.js';
 
 const OPEN = Number(process.argv[2] ?? 2500);
 const dataDir = process.env.HERD_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), 'herd-'));
-const probe = process.env.HERD_PROBE;
-const server = await ServerUnderTest.start({ dataDir, scale: 'city', logFile: path.join(dataDir, 'server.log'), ...(probe ? { nodeArgs: ['--import', probe] } : {}) });
+const probe = fileURLToPath(new URL('./lib/cpu-probe.mjs', import.meta.url));
+const server = await ServerUnderTest.start({ dataDir, scale: 'city', logFile: path.join(dataDir, 'server.log'), nodeArgs: ['--import', probe] });
 const probeRead = async (): Promise<string> => {
-  if (!probe) return '';
-  const file = `/tmp/herd/probe-${server.pid}.json`;
+  const file = path.join(os.tmpdir(), `xiaoan-probe-${server.pid}.json`);
   fs.rmSync(file, { force: true });
   process.kill(server.pid, 'SIGUSR2');
   for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
