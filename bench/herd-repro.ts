@@ -57,7 +57,31 @@ try {
     await new Promise((r) => setTimeout(r, 1500));
   };
   const many = (n: number, lastSeq: number | null) => () => Promise.all(Array.from({ length: n }, () => connectScreen(target, lastSeq, 300_000)));
-  for (const round of [1, 2]) {
+  // The issue's scenario: a live operator screen; 100 screens reconnect at once, half new (a
+  // snapshot) and half 1,000 changes behind; an SOS is posted 300 ms later. How late is it on the
+  // operator's screen, and when is the last reconnecting screen live?
+  const sosDevices = ids.sos.slice(0, 3);
+  for (const [round, deviceId] of sosDevices.entries()) {
+    const operator = await connectScreen(target, (await server.health()).seq, 60_000);
+    await server.health('restart');
+    await probeRead();
+    const started = performance.now();
+    const herd = Promise.all([...Array.from({ length: 50 }, () => connectScreen(target, null, 300_000)), ...Array.from({ length: 50 }, () => connectScreen(target, seq - 1000, 300_000))]);
+    await new Promise((r) => setTimeout(r, 300));
+    const sent = performance.now();
+    const heard = new Promise<number>((resolve) => (operator.onAlarm = (change, at) => change.alarm.deviceId === deviceId && resolve(at)));
+    const posted = await ingest.post(JSON.stringify({ type: 'alarm.sos', deviceId, at: new Date().toISOString() }));
+    const at = await heard;
+    const screens = await herd;
+    const allLive = performance.now() - started;
+    const held = await probeRead();
+    const span = (await server.health('read')).eventLoopSpan;
+    console.log(`herd of 100 + SOS (${round + 1}): SOS on the operator's screen ${(at - sent).toFixed(0)} ms after it was sent (ingest answered ${posted.status} in ${posted.ms.toFixed(0)} ms); all 100 live after ${allLive.toFixed(0)} ms; loop max ${span?.maxMs} ms;${held}`);
+    closeScreens([operator, ...screens]);
+    seq = (await server.health()).seq;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  for (const round of process.env.HERD_ONLY === 'sos' ? [] : [1, 2]) {
     console.log(`round ${round}`);
     await measure('1 snapshot', many(1, null));
     await measure('1 catch-up of 1,000', many(1, seq - 1000));

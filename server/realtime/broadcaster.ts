@@ -64,6 +64,11 @@ const GAP_WAIT_MS = 25;
 
 /** Change-log chunks kept for other screens catching up from about the same place (64 × 100 changes ≈ 3.5 MB). */
 const CHUNKS_KEPT = 64;
+/**
+ * …for a few seconds only: with several nodes a change can commit late below what was delivered
+ * (its gap given up for a skipped number); a chunk read again later finds it, as the log has it.
+ */
+const CHUNK_FRESH_MS = 5_000;
 
 /** How often coalesced health changes are pushed: at most 4 a second. */
 const STATUS_PUSH_MS = 250;
@@ -135,7 +140,7 @@ export class Broadcaster {
   private readonly catchUps: WorkQueue;
   private readonly turns = new LoopTurns();
   /** Chunks of the change log read lately, by range (oldest first). */
-  private readonly chunks = new Map<string, Promise<AlarmChange[]>>();
+  private readonly chunks = new Map<string, { at: number; read: Promise<AlarmChange[]> }>();
   /** Settles once the first queue step (the starting seq and open alarms) has run. */
   private ready: Promise<void> = Promise.resolve();
 
@@ -364,9 +369,10 @@ export class Broadcaster {
   private changesBetween(after: number, end: number): Promise<AlarmChange[]> {
     const key = `${after}:${end}`;
     const cached = this.chunks.get(key);
-    if (cached) return cached;
+    if (cached && performance.now() - cached.at < CHUNK_FRESH_MS) return cached.read;
+    this.chunks.delete(key);
     const read = this.deps.alarms.changesAfter(after, end - after).then((changes) => changes.filter((change) => change.seq <= end));
-    this.chunks.set(key, read);
+    this.chunks.set(key, { at: performance.now(), read });
     read.catch(() => this.chunks.delete(key));
     while (this.chunks.size > CHUNKS_KEPT) this.chunks.delete(this.chunks.keys().next().value!);
     return read;
