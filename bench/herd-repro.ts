@@ -20,7 +20,7 @@ import { BENCH_TOKEN, ServerUnderTest } from './lib/server.js';
 const OPEN = Number(process.argv[2] ?? 2500);
 const dataDir = process.env.HERD_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), 'herd-'));
 const probe = fileURLToPath(new URL('./lib/cpu-probe.mjs', import.meta.url));
-const server = await ServerUnderTest.start({ dataDir, scale: 'city', logFile: path.join(dataDir, 'server.log'), nodeArgs: ['--import', probe] });
+const server = await ServerUnderTest.start({ dataDir, scale: 'city', logFile: path.join(dataDir, 'server.log'), nodeArgs: ['--import', probe, ...(process.env.HERD_NODE_ARGS ?? '').split(' ').filter(Boolean)] });
 const probeRead = async (): Promise<string> => {
   const file = path.join(os.tmpdir(), `xiaoan-probe-${server.pid}.json`);
   fs.rmSync(file, { force: true });
