@@ -8,6 +8,7 @@
  * Performance.getMetrics). Flat means: the last third's mean within 1.2× (heap) and 1.1× (DOM
  * nodes) of the first third's.
  */
+import { decodeSnapshot } from '../shared/snapshot.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,7 +106,7 @@ function operator(url: string, cookie: string): { socket: Socket<ServerToClientE
     else open.set(alarm.id, alarm);
   };
   socket.on('alarm', ({ alarm }) => place(alarm));
-  socket.on('alarm:snapshot', ({ alarms }) => alarms.forEach(place));
+  socket.on('alarm:snapshot', (wire) => void decodeSnapshot(wire).then(({ alarms }) => alarms.forEach(place)));
   async function sweep(): Promise<number> {
     let resolved = 0;
     const now = Date.now();

@@ -21,6 +21,7 @@ import { ingestRouter } from './ingest/http.js';
 import { Broadcaster, type XiaoanServer } from './realtime/broadcaster.js';
 import { createSocketServer, handleConnections } from './realtime/socket.js';
 import type { CommandLimits } from './realtime/command-gate.js';
+import { DEFAULT_REALTIME_LIMITS, type RealtimeLimits } from './config.js';
 import type { Services } from './services/build.js';
 import type { Clock } from './services/clock.js';
 import type { EventLoopMonitor } from './services/event-loop.js';
@@ -36,6 +37,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   ingestToken: string;
   ingestMaxBytes: number;
   replayLimit: number;
+  /** Bounded socket work (issue 12); DEFAULT_REALTIME_LIMITS when absent. */
+  realtime?: RealtimeLimits;
   clientConfig: ClientConfig;
   clientDir: string;
   eventLoop: EventLoopMonitor;
@@ -124,7 +127,8 @@ export function createApp(deps: AppDeps): App {
 
   const server = http.createServer({ connectionsCheckingInterval: checkingIntervalOf(deps.timeouts) }, app);
   applyTimeouts(server, deps.timeouts);
-  const io = createSocketServer(server, { auth: deps.auth, log: deps.log });
+  const realtime = deps.realtime ?? DEFAULT_REALTIME_LIMITS;
+  const io = createSocketServer(server, { auth: deps.auth, log: deps.log, socketsPerSession: realtime.socketsPerSession });
   trustForSockets(io, app.get('trust proxy fn') as TrustFn);
   const broadcaster = new Broadcaster({
     io,
@@ -138,6 +142,8 @@ export function createApp(deps: AppDeps): App {
     registry: deps.registry,
     shelves: deps.shelves,
     replayLimit: deps.replayLimit,
+    catchUpChunk: realtime.catchUpChunk,
+    catchUpsAtOnce: realtime.catchUpsAtOnce,
     log: deps.log,
   });
   handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId), clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });

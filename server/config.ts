@@ -63,6 +63,9 @@ const envSchema = z.object({
   XIAOAN_TILE_ATTRIBUTION: z.string().optional(),
   XIAOAN_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   XIAOAN_REPLAY_LIMIT: z.coerce.number().int().min(1).default(5000),
+  XIAOAN_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(10_000).default(16),
+  XIAOAN_CATCHUP_CHUNK: z.coerce.number().int().min(1).max(10_000).default(100),
+  XIAOAN_CATCHUPS_AT_ONCE: z.coerce.number().int().min(1).max(1_000).default(4),
   XIAOAN_SEMESTERS: z
     .string()
     .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
@@ -104,6 +107,19 @@ const envSchema = z.object({
 });
 
 /** The server's typed configuration; see README's configuration table. */
+/** Limits on the work one screen can cause (XIAOAN_SOCKETS_PER_SESSION, XIAOAN_CATCHUP_CHUNK, XIAOAN_CATCHUPS_AT_ONCE). */
+export interface RealtimeLimits {
+  /** Sockets one signed-in session may hold open on a node; one more is refused at the handshake. */
+  socketsPerSession: number;
+  /** Alarm changes replayed per step of a catch-up; the event loop is yielded between steps. */
+  catchUpChunk: number;
+  /** Catch-ups (replays and snapshots) served at once; the others wait their turn. */
+  catchUpsAtOnce: number;
+}
+
+/** The defaults, for a server assembled without a config (tests of single parts). */
+export const DEFAULT_REALTIME_LIMITS: RealtimeLimits = { socketsPerSession: 16, catchUpChunk: 100, catchUpsAtOnce: 4 };
+
 export interface Config {
   port: number;
   host: string;
@@ -131,6 +147,8 @@ export interface Config {
   ingestMaxBytes: number;
   /** A reconnecting screen further behind than this many alarm changes gets a snapshot instead of a replay. */
   replayLimit: number;
+  /** Bounded socket work (issue 12): sockets one session may hold open, catch-up chunk size, catch-ups served at once. */
+  realtime: RealtimeLimits;
   logLevel: string;
   /** School terms (学期) by month-day; drills and inspections are counted per term. */
   semesters: SemesterRule[];
@@ -191,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileAttribution: e.XIAOAN_TILE_ATTRIBUTION ?? null,
     ingestMaxBytes: e.XIAOAN_INGEST_MAX_BYTES,
     replayLimit: e.XIAOAN_REPLAY_LIMIT,
+    realtime: { socketsPerSession: e.XIAOAN_SOCKETS_PER_SESSION, catchUpChunk: e.XIAOAN_CATCHUP_CHUNK, catchUpsAtOnce: e.XIAOAN_CATCHUPS_AT_ONCE },
     logLevel: e.XIAOAN_LOG_LEVEL,
     semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
     responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),

@@ -95,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestRatePerMinute: config.ingestRatePerMinute,
     commandLimits: config.socketCommands,
     replayLimit: config.replayLimit,
+    realtime: config.realtime,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
     clientDir,
     eventLoop,

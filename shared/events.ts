@@ -4,6 +4,7 @@ import type { CameraFault, CameraSummary, PostLive, SchoolCameraCount, SchoolSta
 import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
 import type { DrillDetail } from './drill.js';
 import type { SessionUser } from './auth.js';
+import type { AlarmSnapshotWire } from './snapshot.js';
 import type { BulkCommand, BulkResult, Shelf, ShelfChange, ShelveCommand, UnshelveCommand } from './console.js';
 
 /** `alarm` payload: one new or changed alarm with its change number. `seq` only grows, across restarts too. */
@@ -12,7 +13,7 @@ export interface AlarmChange {
   alarm: Alarm;
 }
 
-/** `alarm:snapshot` payload: the alarms a screen needs, as of change `seq`. */
+/** A snapshot as a screen's alarm store takes it (decoded from `alarm:snapshot`, shared/snapshot.ts): the alarms a screen needs, as of change `seq`. */
 export interface AlarmSnapshot {
   seq: number;
   /** Every open alarm and the most recent closed ones, newest first. */
@@ -38,8 +39,12 @@ export type RefusalCode = 'not_found' | 'not_allowed' | 'conflict' | 'invalid' |
 export interface ServerToClientEvents {
   /** Every new alarm and every change of one, in `seq` order, never coalesced. */
   alarm: (change: AlarmChange) => void;
-  /** Sent at connect when the screen is new or too far behind to replay. */
-  'alarm:snapshot': (snapshot: AlarmSnapshot) => void;
+  /**
+   * Sent at connect when the screen is new or too far behind to replay: the compact snapshot of
+   * the screen's scope as of `seq` (gzip of tuples, shared/snapshot.ts `decodeSnapshot`); the
+   * changes after `seq` follow as `alarm` events before `alarm:live`.
+   */
+  'alarm:snapshot': (snapshot: AlarmSnapshotWire) => void;
   /** Sent after the catch-up (replay or snapshot) is complete: from here on the screen is live. */
   'alarm:live': (info: { seq: number; serverTime: string }) => void;
   /** Schools whose live status changed, coalesced (at most a few pushes a second, sent volatile). */

@@ -48,6 +48,11 @@ export interface ScreenTarget {
 /**
  * Connects a screen that starts from `lastSeq` (the server's current seq: it replays nothing and
  * sends no snapshot), signed in with the session cookie, and resolves once the server says it is live.
+ * It speaks the screens' protocol (issue 12): `lastSeq` null gets `alarm:snapshot` `{ seq, data }`
+ * (a binary gzip attachment, counted under `binary attachment`; `decodeSnapshot` in
+ * shared/snapshot.ts reads it) and then the replay from its `seq`; a number replays from there; both
+ * end with `alarm:live`. One session may hold XIAOAN_SOCKETS_PER_SESSION sockets (16 by default);
+ * one more rejects here with the server's connect_error (`data.code` `too_many_sockets`).
  */
 export async function connectScreen(target: ScreenTarget, lastSeq: number | null, timeoutMs = 60_000): Promise<Screen> {
   const socket: ScreenSocket = connect(target.url, {
@@ -87,12 +92,14 @@ export async function connectScreen(target: ScreenTarget, lastSeq: number | null
     socket.io.engine.on('packet', (packet) => {
       // engine.io packet = one-character type + data; socket.io puts its own packet in `data`.
       const data = typeof packet.data === 'string' ? packet.data : '';
-      const payload = 1 + Buffer.byteLength(data);
+      // A binary attachment (the compact snapshot's gzip) comes as its own frame after its header packet.
+      const binary = packet.data instanceof ArrayBuffer || ArrayBuffer.isView(packet.data) ? (packet.data as ArrayBuffer | ArrayBufferView).byteLength : null;
+      const payload = binary ?? 1 + Buffer.byteLength(data);
       const size = payload + wsHeaderBytes(payload);
       screen.bytes.total += size;
       screen.bytes.frames++;
       // A Socket.IO event on the main namespace is `2["<name>",…]`.
-      const name = packet.type === 'message' ? (/^2\["([^"]+)"/.exec(data)?.[1] ?? 'socket.io other') : `engine.io ${packet.type}`;
+      const name = binary !== null ? 'binary attachment' : packet.type === 'message' ? (/^[25]\d*-?\["([^"]+)"/.exec(data)?.[1] ?? 'socket.io other') : `engine.io ${packet.type}`;
       screen.bytes.byEvent.set(name, (screen.bytes.byEvent.get(name) ?? 0) + size);
     });
   });

@@ -4,6 +4,8 @@ import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/commands.js';
 import type { Ack, AlarmChange, ClientToServerEvents } from '../../shared/events.js';
 import type { LocalizedText } from '../../shared/domain/index.js';
+import { decodeSnapshot } from '../../shared/snapshot.js';
+import { isLocalizedText } from '../refusal-text.js';
 import { createWallSocket, type WallSocket } from '../socket.js';
 import { useAlarmStore } from './alarms.js';
 import { useDrillStore } from './drills.js';
@@ -66,6 +68,10 @@ export type RequestOutcome<T> =
 
 /** The server's words when the handshake carries no (or an ended) session. */
 export const NOT_SIGNED_IN = 'not signed in';
+/** The code in a handshake refusal's `data` when the session already has as many screens open as it may (XIAOAN_SOCKETS_PER_SESSION). */
+export const TOO_MANY_SOCKETS = 'too_many_sockets';
+/** Wait before trying again after that refusal: another window of the session may close meanwhile. */
+export const TOO_MANY_SOCKETS_RETRY_MS = 30_000;
 
 /**
  * The screen's link to the server: owns the one socket, routes its events to the alarm, wall
@@ -79,7 +85,16 @@ export const useConnectionStore = defineStore('connection', () => {
   /** The latest stale period, for the console's "data interrupted … caught up" notice. */
   const lastStalePeriod = ref<StalePeriod | null>(null);
   const log = ref<ConnectionLogEntry[]>([]);
+  /** The server's refusal of the handshake in both languages (too many screens for one session), until a connect succeeds. */
+  const refusal = ref<LocalizedText | null>(null);
   let socket: WallSocket | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The alarm events (`alarm`, `alarm:snapshot`, `alarm:live`) are handled strictly in the order
+   * they came. A snapshot is decoded asynchronously (gunzip); what arrives meanwhile waits behind
+   * it. Without a decode under way every step runs at once, as it arrives.
+   */
+  let ordered: Promise<void> | null = null;
   let connectedBefore = false;
   let catchUp = { changes: 0, snapshot: false };
   let buffered: AlarmChange[] = [];
@@ -112,6 +127,33 @@ export const useConnectionStore = defineStore('connection', () => {
     windowTimer = setTimeout(closeWindow, APPLY_WINDOW_MS);
   }
 
+  function inOrder(step: () => void | Promise<void>): void {
+    const settle = (work: Promise<void>) => {
+      const tail = work.catch(stepFailed);
+      ordered = tail;
+      void tail.then(() => {
+        if (ordered === tail) ordered = null;
+      });
+    };
+    if (ordered) {
+      settle(ordered.then(step));
+      return;
+    }
+    try {
+      const result = step();
+      if (result) settle(result);
+    } catch (error) {
+      stepFailed(error);
+    }
+  }
+
+  /** A snapshot that cannot be read: start again from a clean connection rather than paint half a picture. */
+  function stepFailed(error: unknown): void {
+    console.error('[xiaoan] alarm catch-up could not be applied; reconnecting', error);
+    socket?.disconnect();
+    socket?.connect();
+  }
+
   function addLog(entry: ConnectionLogEntry): void {
     log.value = [entry, ...log.value].slice(0, CONNECTION_LOG_KEPT);
   }
@@ -131,19 +173,25 @@ export const useConnectionStore = defineStore('connection', () => {
     });
     socket.on('connect', () => {
       status.value = 'syncing';
+      refusal.value = null;
       reconnectAttempt.value = 0;
       catchUp = { changes: 0, snapshot: false };
       // After a reconnect, or when the first load failed because the server was not up yet.
       if (connectedBefore || wall.loadState === 'error') void reload();
       connectedBefore = true;
     });
-    socket.on('alarm', receive);
-    socket.on('alarm:snapshot', (snapshot) => {
-      flushBuffered();
-      alarms.applySnapshot(snapshot);
-      catchUp.snapshot = true;
-    });
-    socket.on('alarm:live', ({ seq }) => {
+    socket.on('alarm', (change) => inOrder(() => receive(change)));
+    socket.on('alarm:snapshot', (wire) =>
+      inOrder(async () => {
+        const snapshot = await decodeSnapshot(wire);
+        flushBuffered();
+        alarms.applySnapshot(snapshot);
+        wall.applyStatusSnapshot(snapshot.statuses);
+        catchUp.snapshot = true;
+      }),
+    );
+    socket.on('alarm:live', ({ seq }) => inOrder(() => goLive(seq)));
+    function goLive(seq: number): void {
       flushBuffered();
       alarms.markLive(seq);
       status.value = 'live';
@@ -156,7 +204,7 @@ export const useConnectionStore = defineStore('connection', () => {
         addLog({ kind: 'live', at: now });
       }
       staleSince.value = null;
-    });
+    }
     socket.on('school:status', ({ changes }) => wall.applyStatusChanges(changes));
     socket.on('camera:summary', (summary) => wall.applyCameraSummary(summary));
     socket.on('school:cameras', ({ changes }) => field.applySchoolCameras(changes));
@@ -174,6 +222,17 @@ export const useConnectionStore = defineStore('connection', () => {
     });
     socket.on('connect_error', (error) => {
       markLost();
+      // Too many screens open with this sign-in: say so (both languages), and try again later.
+      const data = (error as Error & { data?: { code?: unknown; message?: unknown } }).data;
+      if (data?.code === TOO_MANY_SOCKETS) {
+        refusal.value = isLocalizedText(data.message) ? data.message : null;
+        if (retryTimer) clearTimeout(retryTimer);
+        retryTimer = setTimeout(() => {
+          retryTimer = null;
+          socket?.connect();
+        }, TOO_MANY_SOCKETS_RETRY_MS);
+        return;
+      }
       // The session ended (signed out elsewhere, expired, a revoked kiosk link): retrying cannot help.
       if (error.message === NOT_SIGNED_IN) {
         stop();
@@ -239,6 +298,8 @@ export const useConnectionStore = defineStore('connection', () => {
 
   function stop(): void {
     flushBuffered();
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
     if (windowTimer) clearTimeout(windowTimer);
     windowTimer = null;
     // Listeners first: closing the socket on purpose is not a lost link.
@@ -248,5 +309,5 @@ export const useConnectionStore = defineStore('connection', () => {
     connectedBefore = false;
   }
 
-  return { status, staleSince, reconnectAttempt, lastStalePeriod, log, start, stop, command, request };
+  return { status, staleSince, reconnectAttempt, lastStalePeriod, log, refusal, start, stop, command, request };
 });

@@ -52,6 +52,16 @@ export const useWallStore = defineStore('wall', () => {
     else changes.forEach(setStatus);
   }
 
+  /**
+   * The statuses a compact snapshot carried (every school not listed is normal). A load of
+   * `GET /api/v1/wall` on its way brings them too, no older: then the load's are kept.
+   */
+  function applyStatusSnapshot(nonNormal: readonly SchoolStatusChange[]): void {
+    if (pendingChanges) return;
+    statuses.clear();
+    nonNormal.forEach(setStatus);
+  }
+
   function applyCameraSummary(summary: CameraSummary): void {
     cameras.value = summary;
   }
@@ -111,6 +121,6 @@ export const useWallStore = defineStore('wall', () => {
 
   return {
     schools, policePosts, guardPosts, statuses, cameras, config, districtShapes, loadState, loadError,
-    schoolById, statusCounts, statusOf, applyStatusChanges, applyCameraSummary, load, loadConfig, loadDistrictShapes,
+    schoolById, statusCounts, statusOf, applyStatusChanges, applyStatusSnapshot, applyCameraSummary, load, loadConfig, loadDistrictShapes,
   };
 });

@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import { can, inScope, type SessionUser } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
-import type { AlarmChange, AlarmSnapshot, ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.js';
+import type { AlarmChange, ClientToServerEvents, ServerToClientEvents, SocketData } from '../../shared/events.js';
 import type { CameraSummary } from '../../shared/wall.js';
 import type { DrillDetail } from '../../shared/drill.js';
 import type { AlarmService } from '../services/alarm.service.js';
@@ -15,6 +15,7 @@ import type { SchoolStatusService } from '../services/school-status.service.js';
 import type { Logger } from '../logger.js';
 import type { ShelfService } from '../services/shelf.service.js';
 import type { ShelfChange } from '../../shared/console.js';
+import { scopeOf, SnapshotStore, type SnapshotScope } from './snapshots.js';
 
 /** Messages between server nodes (through the Redis adapter when REDIS_URL is set). */
 export interface InterNodeEvents {
@@ -61,8 +62,13 @@ export function seesAlarm(user: SessionUser, alarm: Alarm): boolean {
 const GAP_RETRIES = 4;
 const GAP_WAIT_MS = 25;
 
-/** Closed alarms a scoped screen's snapshot carries beside the open ones (as many as the city's). */
-const SNAPSHOT_CLOSED = 100;
+/** Change-log chunks kept for other screens catching up from about the same place (64 × 100 changes ≈ 3.5 MB). */
+const CHUNKS_KEPT = 64;
+/**
+ * …for a few seconds only: with several nodes a change can commit late below what was delivered
+ * (its gap given up for a skipped number); a chunk read again later finds it, as the log has it.
+ */
+const CHUNK_FRESH_MS = 5_000;
 
 /** How often coalesced health changes are pushed: at most 4 a second. */
 const STATUS_PUSH_MS = 250;
@@ -79,6 +85,10 @@ interface BroadcasterDeps {
   registry: RegistryService;
   shelves: ShelfService;
   replayLimit: number;
+  /** Changes replayed per step of a catch-up (XIAOAN_CATCHUP_CHUNK). */
+  catchUpChunk: number;
+  /** Catch-ups served at once (XIAOAN_CATCHUPS_AT_ONCE). */
+  catchUpsAtOnce: number;
   log: Logger;
 }
 
@@ -125,12 +135,29 @@ export class Broadcaster {
     this.deps.io.to([ROOMS.alarmsCity, ROOMS.alarmsDistrict(districtCode), ROOMS.alarmsSchool(schoolId)]).emit('shelf', change);
   };
 
-  constructor(private readonly deps: BroadcasterDeps) {}
+  /** Open alarms as of `delivered`, and the compact snapshots built from them. */
+  readonly snapshots: SnapshotStore;
+  private readonly catchUps: WorkQueue;
+  private readonly turns = new LoopTurns();
+  /** Chunks of the change log read lately, by range (oldest first). */
+  private readonly chunks = new Map<string, { at: number; read: Promise<AlarmChange[]> }>();
+  /** Settles once the first queue step (the starting seq and open alarms) has run. */
+  private ready: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: BroadcasterDeps) {
+    this.catchUps = new WorkQueue(deps.catchUpsAtOnce);
+    this.snapshots = new SnapshotStore({
+      closed: (scope, limit) => this.closedAlarms(scope, limit),
+      statuses: () => deps.status.nonNormal(),
+      districtOf: (schoolId) => deps.registry.school(schoolId)?.districtCode,
+    });
+  }
 
   start(): void {
-    this.enqueue(async () => {
+    this.ready = this.enqueue(async () => {
       this.delivered ??= await this.deps.alarms.lastSeq();
-    });
+      this.snapshots.reset(await this.deps.alarms.list({ state: 'open', limit: 1_000_000 }), this.delivered);
+    }).catch(() => undefined); // logged by the queue; catch-ups then start from the store as it is
     this.deps.events.on('alarm.changed', this.onLocalAlarms);
     this.deps.io.on('alarm:changes', this.onRemoteAlarms);
     this.deps.events.on('drill.changed', this.onDrill);
@@ -192,6 +219,21 @@ export class Broadcaster {
       .to([ROOMS.alarmsCity, ROOMS.alarmsDistrict(alarm.districtCode), ROOMS.alarmsSchool(alarm.schoolId)])
       .emit('alarm', change);
     this.delivered = Math.max(this.delivered ?? 0, change.seq);
+    this.snapshots.apply(change);
+  }
+
+  /** The latest closed alarms of a snapshot's scope, from the store. */
+  private closedAlarms(scope: SnapshotScope, limit: number): Promise<Alarm[]> {
+    switch (scope.kind) {
+      case 'none':
+        return Promise.resolve([]);
+      case 'city':
+        return this.deps.alarms.list({ state: 'closed', limit });
+      case 'district':
+        return this.deps.alarms.list({ state: 'closed', limit, districtCode: scope.districtCode });
+      case 'school':
+        return this.deps.alarms.list({ state: 'closed', limit, schoolIds: [scope.schoolId] });
+    }
   }
 
   /** Sends the coalesced status, fault-ticket and post changes, and the camera summaries that moved, each room its share. */
@@ -201,7 +243,9 @@ export class Broadcaster {
     // leaves a school the wrong colour. Coalescing already bounds the rate to 4 flushes a second.
     const { io, registry } = this.deps;
     const schoolPlace = (schoolId: string): Place => ({ districtCode: registry.school(schoolId)?.districtCode, schoolIds: [schoolId] });
-    this.fanOut(this.deps.status.flush(), (c) => schoolPlace(c.schoolId), (room, changes) => io.local.to(room).emit('school:status', { changes }));
+    const statusChanges = this.deps.status.flush();
+    if (statusChanges.length > 0) this.snapshots.statusesChanged();
+    this.fanOut(statusChanges, (c) => schoolPlace(c.schoolId), (room, changes) => io.local.to(room).emit('school:status', { changes }));
     this.fanOut(this.deps.schoolCameras.flush(), ([schoolId]) => schoolPlace(schoolId), (room, changes) => io.local.to(room).emit('school:cameras', { changes }));
     this.fanOut(
       this.deps.faults.flush(),
@@ -258,55 +302,135 @@ export class Broadcaster {
   }
 
   /**
-   * The alarms a screen of this person starts from: the open ones and the latest closed ones of
-   * their scope (a county gets its own latest closed alarms, not what is left of the city's).
-   */
-  private async snapshotFor(user: SessionUser): Promise<AlarmSnapshot> {
-    const { alarms } = this.deps;
-    const scope = user.role === 'school_user' ? { schoolIds: user.schoolId ? [user.schoolId] : [] } : user.districtCode ? { districtCode: user.districtCode } : null;
-    if (!scope) {
-      const snapshot = await alarms.snapshot();
-      return { seq: snapshot.seq, alarms: snapshot.alarms.filter((alarm) => seesAlarm(user, alarm)) };
-    }
-    const seq = await alarms.lastSeq();
-    const [open, closed] = await Promise.all([
-      alarms.list({ state: 'open', limit: 100_000, ...scope }),
-      alarms.list({ state: 'closed', limit: SNAPSHOT_CLOSED, ...scope }),
-    ]);
-    return { seq, alarms: [...open, ...closed].filter((alarm) => seesAlarm(user, alarm)) };
-  }
-
-  /**
-   * Brings a connecting screen up to date, then makes it live. It runs in the delivery queue, so
-   * no live change can reach the screen in between: the screen gets every change it may see after
-   * its `lastSeq` exactly once and in order — replayed from the log, or as a fresh snapshot when
-   * it is new or too far behind — and joins its rooms in the same step. `seq` stays global, so a
-   * county screen sees gaps in it.
+   * Brings a connecting screen up to date, then makes it live. Catch-ups wait in a queue of their
+   * own (`catchUpsAtOnce` served at a time), never in the alarm delivery queue: a live alarm is
+   * never sent behind one. A screen that is new, too far behind or ahead of the store gets the
+   * compact snapshot of its scope (built once per `seq`, shared: see SnapshotStore) and replays
+   * from the snapshot's `seq`; any other replays from its `lastSeq`. The replay reads the change
+   * log `catchUpChunk` changes at a time and yields the event loop between chunks; only its last
+   * short stretch runs in the delivery queue, where the screen also joins its rooms — so it gets
+   * every change it may see after its `lastSeq` exactly once and in order, replayed or live.
+   * `seq` stays global, so a county screen sees gaps in it.
    */
   catchUp(socket: XiaoanSocket, lastSeq: number | null): Promise<void> {
+    return this.catchUps.run(() => this.bringUpToDate(socket, lastSeq));
+  }
+
+  private async bringUpToDate(socket: XiaoanSocket, lastSeq: number | null): Promise<void> {
     const { alarms, replayLimit } = this.deps;
+    await this.ready;
+    if (socket.disconnected) return;
     const user = socket.data.user;
-    return this.enqueue(async () => {
-      let seq: number;
-      const latest = await alarms.lastSeq();
-      // Replay up to what this node has delivered live: later changes reach the screen live once
-      // it is in its rooms, in order behind the replay.
-      const upTo = this.delivered ?? latest;
-      const replayable = lastSeq !== null && lastSeq <= latest && upTo - lastSeq <= replayLimit;
-      if (replayable) {
-        const changes = lastSeq < upTo ? await alarms.changesAfter(lastSeq, upTo - lastSeq) : [];
-        for (const change of changes) if (change.seq <= upTo && seesAlarm(user, change.alarm)) socket.emit('alarm', change);
-        seq = Math.max(upTo, lastSeq);
-      } else {
-        const snapshot = await this.snapshotFor(user);
-        socket.emit('alarm:snapshot', snapshot);
-        seq = snapshot.seq;
-      }
+    const latest = await alarms.lastSeq();
+    const delivered = this.delivered ?? latest;
+    let cursor: number;
+    if (lastSeq !== null && lastSeq <= latest && delivered - lastSeq <= replayLimit) {
+      cursor = lastSeq;
+    } else {
+      const snapshot = await this.snapshots.snapshot(scopeOf(user));
       if (socket.disconnected) return;
+      socket.emit('alarm:snapshot', { seq: snapshot.seq, data: snapshot.data });
+      cursor = snapshot.seq;
+    }
+    // Replay in chunks, yielding between them, until what is left fits in one chunk.
+    for (;;) {
+      await this.turns.next();
+      if (socket.disconnected) return;
+      const target = this.delivered ?? cursor;
+      if (target - cursor <= this.deps.catchUpChunk) break;
+      cursor = await this.replay(socket, cursor, target);
+    }
+    // The last stretch and the join, in the delivery queue: no live change can slip in between.
+    await this.enqueue(async () => {
+      if (socket.disconnected) return;
+      const upTo = this.delivered ?? cursor;
+      while (cursor < upTo) cursor = await this.replay(socket, cursor, upTo);
       await socket.join(roomsOf(user));
-      socket.emit('alarm:live', { seq, serverTime: new Date().toISOString() });
+      socket.emit('alarm:live', { seq: Math.max(upTo, cursor), serverTime: new Date().toISOString() });
       // In the same queue step: a shelf change announced after this reaches the screen after it.
       socket.emit('shelf:snapshot', { shelves: await this.deps.shelves.list(user) });
     });
+  }
+
+  /**
+   * Sends one chunk of the change log after `cursor`, up to `upTo`, that the screen may see, and
+   * returns the new cursor. Chunks end on multiples of the chunk size, so screens catching up from
+   * about the same place read the same chunks: each is read and parsed once (kept for a while).
+   */
+  private async replay(socket: XiaoanSocket, cursor: number, upTo: number): Promise<number> {
+    const chunk = this.deps.catchUpChunk;
+    const end = Math.min(upTo, (Math.floor(cursor / chunk) + 1) * chunk);
+    const user = socket.data.user;
+    for (const change of await this.changesBetween(cursor, end)) if (seesAlarm(user, change.alarm)) socket.emit('alarm', change);
+    return end;
+  }
+
+  /** The changes with `after < seq ≤ end` (all delivered already, so the range no longer changes). */
+  private changesBetween(after: number, end: number): Promise<AlarmChange[]> {
+    const key = `${after}:${end}`;
+    const cached = this.chunks.get(key);
+    if (cached && performance.now() - cached.at < CHUNK_FRESH_MS) return cached.read;
+    this.chunks.delete(key);
+    const read = this.deps.alarms.changesAfter(after, end - after).then((changes) => changes.filter((change) => change.seq <= end));
+    this.chunks.set(key, { at: performance.now(), read });
+    read.catch(() => this.chunks.delete(key));
+    while (this.chunks.size > CHUNKS_KEPT) this.chunks.delete(this.chunks.keys().next().value!);
+    return read;
+  }
+}
+
+/**
+ * Turns of the event loop for catch-up chunks: one chunk per loop iteration across every
+ * catch-up under way. (Each catch-up yielding with its own setImmediate would not do: all the
+ * immediates queued before an iteration run back to back in it, so four catch-ups would hold the
+ * loop for four chunks at once.) A turn is granted from a setImmediate queued by the previous
+ * turn, which Node runs in the next iteration, after the I/O and timers waiting meanwhile.
+ */
+export class LoopTurns {
+  private readonly waiting: (() => void)[] = [];
+  private scheduled = false;
+
+  /** Resolves at this caller's turn: after the loop has run everything else that was waiting. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.waiting.shift()?.();
+      // The granted chunk runs in this iteration's microtasks; the next turn waits for the next iteration.
+      this.schedule();
+    });
+  }
+}
+
+/** Runs at most `limit` jobs at once, the others first come, first served. */
+export class WorkQueue {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Jobs waiting for their turn (not counting the running ones). */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await job();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import cookieParser from 'cookie-parser';
 import { Server } from 'socket.io';
+import { refusal } from '../../shared/refusal.js';
+import { DEFAULT_REALTIME_LIMITS } from '../config.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { AuditService } from '../auth/audit.service.js';
@@ -22,6 +24,18 @@ const handshakeSchema = z.object({
 
 /** The handshake's refusal when no valid session cookie came with it (the screen shows the sign-in page). */
 export const NOT_SIGNED_IN = 'not signed in';
+
+/** The handshake's refusal past the per-session socket cap (XIAOAN_SOCKETS_PER_SESSION): English in `message`, both languages in `data`. */
+export const TOO_MANY_SOCKETS = 'too many screens for one session';
+
+/** A refusal carried in Socket.IO's connect_error: `message` in English, `data` the words in both languages. */
+function tooManySockets(cap: number): Error & { data: ReturnType<typeof refusal> & { code: 'too_many_sockets'; cap: number } } {
+  const words = refusal(
+    `同一登录会话最多同时打开 ${cap} 个屏幕连接：请关闭其他窗口或标签页后再试`,
+    `${TOO_MANY_SOCKETS}: at most ${cap} screens may be open at once with one sign-in; close other windows or tabs and try again`,
+  );
+  return Object.assign(new Error(words.error), { data: { ...words, code: 'too_many_sockets' as const, cap } });
+}
 
 /** How often connected screens' sessions are looked at again (expired ones are closed; live ones kept alive). */
 const SESSION_CHECK_MS = 60_000;
@@ -61,7 +75,10 @@ export function sameOrigin(request: IncomingMessage): boolean {
  * session cookie (the browser sends it on the same origin), and its `auth` may carry the last
  * `seq` the screen saw.
  */
-export function createSocketServer(http: HttpServer, deps: { auth: AuthService; log: Logger }): XiaoanServer {
+export function createSocketServer(http: HttpServer, deps: { auth: AuthService; log: Logger; socketsPerSession?: number }): XiaoanServer {
+  const cap = deps.socketsPerSession ?? DEFAULT_REALTIME_LIMITS.socketsPerSession;
+  /** Sockets open (or admitted and connecting) per session on this node: counted at admission, so a burst of handshakes cannot all slip past the cap. */
+  const perSession = new Map<string, number>();
   const io: XiaoanServer = new Server(http, {
     serveClient: false,
     maxHttpBufferSize: 1e6,
@@ -88,8 +105,27 @@ export function createSocketServer(http: HttpServer, deps: { auth: AuthService; 
           next(new Error(NOT_SIGNED_IN));
           return;
         }
+        const sessionKey = deps.auth.sessionKey(token);
+        const open = perSession.get(sessionKey) ?? 0;
+        if (open >= cap) {
+          deps.log.warn({ user: user.username, open, cap }, 'socket refused: too many screens for one session');
+          next(tooManySockets(cap));
+          return;
+        }
+        perSession.set(sessionKey, open + 1);
+        // Counted until the socket closes, or until the handshake fails after this point.
+        let counted = true;
+        const release = () => {
+          if (!counted) return;
+          counted = false;
+          const left = (perSession.get(sessionKey) ?? 1) - 1;
+          if (left > 0) perSession.set(sessionKey, left);
+          else perSession.delete(sessionKey);
+        };
+        socket.on('disconnect', release);
+        socket.conn.once('close', release);
         socket.data.user = user;
-        socket.data.sessionKey = deps.auth.sessionKey(token);
+        socket.data.sessionKey = sessionKey;
         tokens.set(socket, token);
         socket.data.lastSeq = parsed.data.lastSeq ?? null;
         next();

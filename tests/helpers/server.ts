@@ -5,6 +5,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { Dataset } from '../../shared/dataset.js';
 import type { AlarmChange, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
+import { decodeSnapshot, type DecodedSnapshot } from '../../shared/snapshot.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import type { Clock } from '../../server/services/clock.js';
@@ -93,7 +94,9 @@ export interface RecordingClient {
   /** Highest seq seen, from changes or a snapshot. */
   lastSeq: () => number | null;
   snapshots: number;
-  /** Resolves once the server says the catch-up is over. */
+  /** The snapshots received, decoded (shared/snapshot.ts), in order; complete by the time `live` resolves. */
+  decodedSnapshots: DecodedSnapshot[];
+  /** Resolves once the server says the catch-up is over (and every snapshot before it is decoded). */
   live: Promise<void>;
 }
 
@@ -115,11 +118,13 @@ export function connectClient(url: string, options: { cookie?: string; lastSeq?:
     changes: [],
     lastSeq: () => seen,
     snapshots: 0,
+    decodedSnapshots: [],
     live: new Promise((resolve, reject) => {
-      socket.once('alarm:live', () => resolve());
+      socket.once('alarm:live', () => void decoding.then(() => resolve(), reject));
       socket.once('connect_error', reject);
     }),
   };
+  let decoding: Promise<void> = Promise.resolve();
   socket.on('alarm', (change) => {
     client.changes.push(change);
     seen = Math.max(seen ?? 0, change.seq);
@@ -127,6 +132,7 @@ export function connectClient(url: string, options: { cookie?: string; lastSeq?:
   socket.on('alarm:snapshot', (snapshot) => {
     client.snapshots++;
     seen = snapshot.seq;
+    decoding = decoding.then(async () => void client.decodedSnapshots.push(await decodeSnapshot(snapshot)));
   });
   return client;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
-import type { AlarmSnapshot } from '../../shared/events.js';
+import type { DecodedSnapshot } from '../../shared/snapshot.js';
 import type { CameraSummary, SchoolStatusChange } from '../../shared/wall.js';
 import { Broadcaster } from '../../server/realtime/broadcaster.js';
 import { signInAs, type Session } from '../helpers/auth.js';
@@ -15,7 +15,7 @@ const B = { district: '410403', school: 'S0002' };
 
 /** A screen that also keeps the snapshots, school statuses and camera summaries it was sent. */
 interface Screen extends RecordingClient {
-  snapshotsSeen: AlarmSnapshot[];
+  snapshotsSeen: DecodedSnapshot[];
   statuses: SchoolStatusChange[];
   summaries: CameraSummary[];
 }
@@ -30,8 +30,7 @@ describe.each(engines)(`${Broadcaster.name} district scope on %s`, (engine) => {
 
   function screen(session: Session, lastSeq: number | null = null): Screen {
     const client = connectClient(sut.url, { cookie: session.cookie, lastSeq });
-    const s: Screen = Object.assign(client, { snapshotsSeen: [], statuses: [], summaries: [] });
-    client.socket.on('alarm:snapshot', (snapshot) => s.snapshotsSeen.push(snapshot));
+    const s: Screen = Object.assign(client, { snapshotsSeen: client.decodedSnapshots, statuses: [], summaries: [] });
     client.socket.on('school:status', ({ changes }) => s.statuses.push(...changes));
     client.socket.on('camera:summary', (summary) => s.summaries.push(summary));
     screens.push(s);

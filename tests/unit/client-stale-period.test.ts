@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import { makeAlarm as makeAlarmFixture } from './helpers/alarm.js';
 import { FakeSocket, stubWallFetch, wallSocket } from './helpers/wall-socket.js';
+import { settled, snapshotWire } from './helpers/snapshot.js';
 
 vi.mock('../../client/socket.js', async () => (await import('./helpers/wall-socket.js')).fakeSocketModule());
 
@@ -79,7 +80,7 @@ describe('stale-period summary (useConnectionStore)', () => {
     expect(summary).toBe('数据中断 2分13秒（10:01:02–10:03:15），已补齐');
   });
 
-  it('says so when the catch-up was a fresh snapshot rather than a replay', () => {
+  it('says so when the catch-up was a fresh snapshot rather than a replay', async () => {
     const sut = useConnectionStore();
     sut.start();
     wallSocket.socket.serverSends('connect');
@@ -88,9 +89,12 @@ describe('stale-period summary (useConnectionStore)', () => {
     wallSocket.socket.serverSends('disconnect', 'transport close');
     vi.setSystemTime(LOST_AT + 7_000);
     wallSocket.socket.serverSends('connect');
-    wallSocket.socket.serverSends('alarm:snapshot', { seq: 9_000, alarms: [makeAlarm('A1')] });
+    wallSocket.socket.serverSends('alarm:snapshot', snapshotWire(9_000, [makeAlarm('A1')]));
     wallSocket.socket.serverSends('alarm:live', { seq: 9_000 });
-    expect(sut.lastStalePeriod).toMatchObject({ from: LOST_AT, to: LOST_AT + 7_000, snapshot: true });
+    // The snapshot is decoded asynchronously; `alarm:live` waits behind it.
+    expect(sut.status).toBe('syncing');
+    await settled(() => expect(sut.lastStalePeriod).toMatchObject({ from: LOST_AT, to: LOST_AT + 7_000, snapshot: true }));
+    expect(sut.status).toBe('live');
   });
 
   it('sends only the last seq in the handshake: the server knows the person from the session cookie', () => {
