@@ -35,7 +35,10 @@ export function connectLikeAScreen(target: ScreenTarget, start: ScreenStart, tim
   let bytes = 0;
   socket.io.on('open', () => {
     socket.io.engine.on('packet', (packet) => {
-      bytes += typeof packet.data === 'string' ? Buffer.byteLength(packet.data) : 0;
+      // Text frames and the binary attachment of the compact snapshot (alarm:snapshot's gzip).
+      const data: unknown = packet.data;
+      if (typeof data === 'string') bytes += Buffer.byteLength(data);
+      else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) bytes += data.byteLength;
     });
   });
   return new Promise((resolve) => {
