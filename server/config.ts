@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
@@ -46,6 +47,9 @@ const envSchema = z.object({
   XIAOAN_POST_GRACE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
   XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  XIAOAN_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  XIAOAN_WORKER_QUEUE: z.coerce.number().int().min(1).max(100_000).default(200),
+  XIAOAN_HEAVY_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   NODE_ENV: z.string().optional(),
   XIAOAN_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -86,9 +90,20 @@ export interface Config {
    * their check-ins meanwhile; the built-in simulator's start-up batch ends the wait earlier).
    */
   posts: { graceMinutes: number; settleSeconds: number };
+  /**
+   * Heavy reads (issue 12): worker threads for compliance trends, matrices over history and the
+   * exports (0 computes them on the event loop, as before), tasks allowed to wait for one, and
+   * expensive reads allowed per session per minute.
+   */
+  heavy: { workers: number; maxQueue: number; readsPerMinute: number };
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
+}
+
+/** Worker threads by default: one core is the event loop's, the others (up to 4) the pool's; at least one. */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
 /** Reads configuration from the environment (the only reader of process.env); throws a readable error on nonsense. */
@@ -116,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
     responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
+    heavy: { workers: e.XIAOAN_WORKERS ?? defaultWorkers(), maxQueue: e.XIAOAN_WORKER_QUEUE, readsPerMinute: e.XIAOAN_HEAVY_READS_PER_MINUTE },
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,

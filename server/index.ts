@@ -17,6 +17,7 @@ import type { AuthService } from './auth/auth.service.js';
 import { MIN_PASSWORD_LENGTH, type Role } from '../shared/auth.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
+import { HeavyPool } from './workers/heavy-pool.js';
 
 /** Options beside the configuration, for the launcher and for tests. */
 export interface StartOptions {
@@ -66,9 +67,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
+  // Issue 12: compliance over history and the exports run on worker threads with their own read-only connection.
+  const heavyPool = config.heavy.workers > 0
+    ? new HeavyPool({ threads: config.heavy.workers, maxQueue: config.heavy.maxQueue, databaseUrl: config.databaseUrl, dataDir: config.dataDir, semesters: config.semesters })
+    : null;
   const services = await buildServices({
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
+    offload: heavyPool,
   });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
@@ -84,6 +90,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestMaxBytes: config.ingestMaxBytes,
     loginsPerMinute: config.loginsPerMinute,
     ingestRatePerMinute: config.ingestRatePerMinute,
+    heavyPool,
+    heavyReadsPerMinute: config.heavy.readsPerMinute,
     replayLimit: config.replayLimit,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
     clientDir,
@@ -132,6 +140,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await redis?.close();
       server.closeAllConnections();
       await services.writes.drain();
+      await heavyPool?.close();
       await store.close();
     },
   };
