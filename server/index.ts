@@ -39,6 +39,8 @@ export interface RunningServer {
   services: Services;
   /** The Express application (tests enumerate its routes). */
   app: Express;
+  /** The heavy-read worker pool (issue 12), unless XIAOAN_WORKERS=0. */
+  heavyPool: HeavyPool | null;
   /** The MQTT consumer, when MQTT_URL is set. */
   mqtt: MqttIngest | null;
   /** Runs the periodic checks now and waits for their writes (tests drive it with a pinned clock). */
@@ -127,6 +129,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services,
     app,
     mqtt: mqttIngest,
+    heavyPool,
     async tick() {
       await services.tick();
       await services.writes.drain();

@@ -30,6 +30,8 @@ const IDLE_MS = 15 * 60_000;
 export class HeavyPool implements ComplianceOffload {
   private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer>;
   private readonly inFlight = new Map<string, Promise<ComplianceAnswer>>();
+  private running = 0;
+  private computed = 0;
 
   constructor(private readonly options: HeavyPoolOptions) {
     const workerData: HeavyWorkerData = { databaseUrl: options.databaseUrl, dataDir: options.dataDir, semesters: options.semesters };
@@ -44,9 +46,9 @@ export class HeavyPool implements ComplianceOffload {
     });
   }
 
-  /** Tasks waiting for a worker, and workers started. */
-  get figures(): { queued: number; threads: number; completed: number } {
-    return { queued: this.pool.queueSize, threads: this.pool.threads.length, completed: this.pool.completed };
+  /** Tasks sent and not answered yet (running or waiting), tasks waiting for a worker, workers started, tasks answered. */
+  get figures(): { pending: number; queued: number; threads: number; completed: number } {
+    return { pending: this.running, queued: this.pool.queueSize, threads: this.pool.threads.length, completed: this.computed };
   }
 
   compliance(call: ComplianceCall, sync: ComplianceSync): Promise<ComplianceAnswer> {
@@ -67,7 +69,11 @@ export class HeavyPool implements ComplianceOffload {
 
   private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer> {
     if (this.pool.queueSize >= this.options.maxQueue) return Promise.reject(new HeavyPoolBusy(this.pool.queueSize));
-    return this.pool.run(task);
+    this.running++;
+    return this.pool.run(task).finally(() => {
+      this.running--;
+      this.computed++;
+    });
   }
 
   /** Ends the workers (before the database closes). */
