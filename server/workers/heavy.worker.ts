@@ -50,7 +50,11 @@ async function open(sync: ComplianceSync): Promise<State> {
 
 /** Brings the worker's service up to the main thread's writes: the changed schools read again, or everything when too far behind. */
 async function catchUp(sync: ComplianceSync): Promise<ComplianceService> {
-  state ??= open(sync);
+  // A failed open (the database not reachable yet) is tried again by the next task.
+  state ??= open(sync).catch((error: unknown) => {
+    state = null;
+    throw error;
+  });
   const current = await state;
   if (sync.registryVersion !== current.registryVersion) {
     await current.registry.load();

@@ -133,13 +133,15 @@ describe.each(engines)('heavy reads in the worker pool over the seeded city on %
 describe('the per-session limit on expensive reads', () => {
   let sut: TestServer;
   beforeAll(async () => {
-    sut = await startTestServer({ env: { XIAOAN_HEAVY_READS_PER_MINUTE: '3' } });
+    // Without workers (XIAOAN_WORKERS=0, the reads computed in-process): the limit is the same.
+    sut = await startTestServer({ env: { XIAOAN_HEAVY_READS_PER_MINUTE: '3', XIAOAN_WORKERS: '0' } });
   });
   afterAll(async () => {
     await sut?.close();
   });
 
   it('answers 429 with Retry-After and the reason in both languages to one session; another session of the same person is unaffected', async () => {
+    expect(sut.heavyPool).toBeNull();
     const first = await signInAs(sut, { role: 'education_staff', username: 'desk-li' });
     const second = await signInAs(sut, { role: 'education_staff', username: 'desk-li' });
     // Matrix, drill-down and trend share one budget.
