@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ComplianceMatrix, ComplianceTrend } from '../../shared/compliance.js';
+import type { ComplianceMatrix, ComplianceSchoolsAnswer, ComplianceTrend } from '../../shared/compliance.js';
 import type { AlarmChange } from '../../shared/events.js';
 import { generateDataset } from '../../mocks/dataset/index.js';
 import { availableEngines } from '../helpers/engines.js';
@@ -113,6 +113,24 @@ describe.each(engines)('heavy reads in the worker pool over the seeded city on %
     // Narrowed by a filter too.
     const filtered = (await (await desk.get(`/api/v1/compliance/trend?from=${YEAR.from}&to=${YEAR.to}&stage=primary&districtCode=410402`)).json()) as ComplianceTrend;
     expect(filtered).toEqual(JSON.parse(JSON.stringify(await sut.services.compliance.trend(YEAR.from, YEAR.to, 'month', { stage: 'primary', districtCode: '410402' }))));
+  }, 120_000);
+
+  it("forgets a past date's kept verdicts for a school when a routine dated before it is recorded", async () => {
+    const asOf = '2026-08-20'; // the summer holiday: the spring term is judged
+    const matrixAsOf = async () => (await (await desk.get(`/api/v1/compliance/matrix?asOf=${asOf}`)).json()) as ComplianceMatrix;
+    const before = await matrixAsOf();
+    const failing = (await (await desk.get(`/api/v1/compliance/schools?asOf=${asOf}&rule=drill&status=fail`)).json()) as ComplianceSchoolsAnswer;
+    const schoolId = failing.schools[0]!.school.id;
+    // Evaluated in the worker and kept there: asked again, the same.
+    expect(await matrixAsOf()).toEqual(before);
+
+    expect((await desk.send('POST', `/api/v1/schools/${schoolId}/drills`, { date: '2026-06-15', scenario: '消防疏散演练' })).status).toBe(201);
+    const after = await matrixAsOf();
+    expect(after.total.cells.drill.fail).toBe(before.total.cells.drill.fail - 1);
+    expect(after.total.cells.drill.pass).toBe(before.total.cells.drill.pass + 1);
+    // Every other figure as before, and all of it as the in-process computation says.
+    expect({ ...after.total.cells, drill: null }).toEqual({ ...before.total.cells, drill: null });
+    expect(after).toEqual(JSON.parse(JSON.stringify(await sut.services.compliance.matrix(asOf, {}))));
   }, 120_000);
 
   it('computes ten concurrent identical trends from ten sessions once, and answers all ten the same', async () => {
