@@ -64,7 +64,7 @@ interface ComplianceServiceDeps {
   routines: RoutineRepository;
   clock: Clock;
   semesters: readonly SemesterRule[];
-  /** The worker pool that answers `read` (issue 12); without one, `read` computes here. */
+  /** The worker pool that answers `query` (issue 12); without one, `query` computes here. */
   offload?: ComplianceOffload | null;
 }
 
