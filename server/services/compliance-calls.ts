@@ -34,6 +34,8 @@ export interface ComplianceSync {
 /** Where a ComplianceService sends its expensive reads instead of computing them itself. */
 export interface ComplianceOffload {
   compliance(call: ComplianceCall, sync: ComplianceSync): Promise<ComplianceAnswer>;
+  /** Starts every worker and has each answer `call` (reading its sources), so the first person to open the desk does not wait for it. */
+  warm(call: ComplianceCall, sync: ComplianceSync): Promise<void>;
 }
 
 /** Computes a call with an in-process service. */

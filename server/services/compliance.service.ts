@@ -132,6 +132,11 @@ export class ComplianceService {
     return offload ? offload.compliance(call, this.sync()) : answerCall(this, call);
   }
 
+  /** Starts the worker pool (if any) with today's matrix evaluated in each worker; the launcher calls it after starting. */
+  async warm(): Promise<void> {
+    await this.deps.offload?.warm({ method: 'matrix', asOf: this.today(), filters: {} }, this.sync());
+  }
+
   /** What a worker needs to catch up with this process's writes. */
   sync(): ComplianceSync {
     return { now: this.deps.clock.now(), generation: this.generation, changes: [...this.changes], registryVersion: this.deps.registry.version };

@@ -63,6 +63,10 @@ export class HeavyPool implements ComplianceOffload {
     return answer;
   }
 
+  async warm(call: ComplianceCall, sync: ComplianceSync): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.threads }, () => this.pool.run({ kind: 'compliance', call, sync })));
+  }
+
   drillPdf(input: ReportInput): Promise<DrillPdfAnswer> {
     return this.run({ kind: 'drill-pdf', input }) as Promise<DrillPdfAnswer>;
   }
