@@ -35,6 +35,13 @@ async function main(): Promise<void> {
   // then may a 护学岗 be judged absent, or a start at 07:35 would raise an alarm for every post.
   void simulator?.ready.then(() => server.services.posts.arm()).catch((error: unknown) => log.error({ err: error }, '护学岗 check not armed'));
 
+  // The heavy-read workers (issue 12) start now, each with today's matrix, not when the first person opens the desk.
+  const warming = Date.now();
+  void server.services.compliance
+    .warm()
+    .then(() => log.info({ workers: config.heavy.workers, ms: Date.now() - warming }, 'heavy-read workers ready'))
+    .catch((error: unknown) => log.error({ err: error }, 'heavy-read workers failed to start'));
+
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const wallUrl = `http://${shownHost}:${server.port}/`;
   log.info({ url: wallUrl, simulator: config.simulator, database: config.databaseUrl ? 'postgres' : config.dataDir }, 'Xiaoan is running');

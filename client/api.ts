@@ -1,16 +1,33 @@
 import type { LocalizedText } from '../shared/domain/text.js';
-import { isLocalizedText } from './refusal-text.js';
+import { isLocalizedText, type RefusalLike } from './refusal-text.js';
 
-/** A failed HTTP call to the server, with its status (0 when the network failed). */
+/**
+ * A failed HTTP call to the server, with its status (0 when the network failed) and, when the
+ * server refused in words (a 429 "too many reads", a 403), those words in both languages.
+ */
 export class HttpError extends Error {
   constructor(
     readonly url: string,
     readonly status: number,
     message: string,
+    readonly words: LocalizedText | null = null,
   ) {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** A failure as a screen words it (useRefusalText): the server's refusal in both languages when it sent one, else the error's own text. */
+export function failureWords(failure: unknown): RefusalLike {
+  if (failure instanceof HttpError) return { error: failure.message, message: failure.words };
+  return { error: failure instanceof Error ? failure.message : String(failure), message: null };
+}
+
+/** The `{ zh, en }` message of a refusal body, if the failed response carries one. */
+async function refusalWords(response: Response): Promise<LocalizedText | null> {
+  const body: unknown = await response.json().catch(() => null);
+  const message = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : null;
+  return isLocalizedText(message) ? message : null;
 }
 
 /** The cookie the server sets beside the session for the page to echo in `X-CSRF-Token`. */
@@ -61,7 +78,7 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   }
   if (!response.ok) {
     check401(response.status);
-    throw new HttpError(url, response.status, `${url} answered ${response.status}`);
+    throw new HttpError(url, response.status, `${url} answered ${response.status}`, await refusalWords(response));
   }
   return (await response.json()) as T;
 }

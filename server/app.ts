@@ -29,6 +29,8 @@ import type { ServerTimeouts, TrustProxy } from './config.js';
 import type { StorageHealth } from './db/storage-health.js';
 import { trustForSockets, type TrustFn } from './http/client-address.js';
 import { applyTimeouts, checkingIntervalOf } from './http/timeouts.js';
+import { heavyReadLimit } from './http/heavy-limit.js';
+import type { HeavyPool } from './workers/heavy-pool.js';
 
 /** Everything the HTTP and socket layers call: the services, and settings. Built by the composition root (index.ts). */
 export interface AppDeps extends Omit<Services, 'tick'> {
@@ -48,6 +50,10 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   ingestRatePerMinute: number;
   /** Commands each socket may send (burst, rate, flood close); the defaults when absent. */
   commandLimits?: CommandLimits;
+  /** The worker pool of the heavy reads (issue 12); null computes them on the event loop. */
+  heavyPool: HeavyPool | null;
+  /** Expensive reads (compliance over history, exports) allowed per session per minute. */
+  heavyReadsPerMinute: number;
   /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
   health: () => Record<string, unknown>;
   /** Express's `trust proxy` (XIAOAN_TRUST_PROXY; off by default). */
@@ -101,9 +107,11 @@ export function createApp(deps: AppDeps): App {
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
-  api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry, audit: deps.audit }));
+  // One budget per session for every expensive read (issue 12), shared by the desk's and the drill report's routes.
+  const heavyReads = heavyReadLimit(deps.heavyReadsPerMinute);
+  api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry, audit: deps.audit, heavyReads }));
   api.use(hazardRouter(deps.hazards, deps.registry, deps.audit));
-  api.use(drillRouter({ drills: deps.drills, registry: deps.registry, clock: deps.clock, audit: deps.audit }));
+  api.use(drillRouter({ drills: deps.drills, registry: deps.registry, clock: deps.clock, audit: deps.audit, heavyReads, heavyPool: deps.heavyPool }));
   api.use(
     wallRouter({
       registry: deps.registry,

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
@@ -79,6 +80,9 @@ const envSchema = z.object({
   XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   XIAOAN_DRILL_MARGIN_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(DEFAULT_DRILL_MARGIN_MINUTES),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  XIAOAN_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
+  XIAOAN_WORKER_QUEUE: z.coerce.number().int().min(1).max(100_000).default(200),
+  XIAOAN_HEAVY_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   NODE_ENV: z.string().optional(),
   XIAOAN_TRUST_PROXY: z
     .string()
@@ -162,6 +166,12 @@ export interface Config {
   posts: { graceMinutes: number; settleSeconds: number };
   /** Minutes past a drill's planned length before it ends itself (a forgotten drill never masks real alarms for long). */
   drillMarginMinutes: number;
+  /**
+   * Heavy reads (issue 12): worker threads for compliance trends, matrices over history and the
+   * exports (0 computes them on the event loop, as before), tasks allowed to wait for one, and
+   * expensive reads allowed per session per minute.
+   */
+  heavy: { workers: number; maxQueue: number; readsPerMinute: number };
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
@@ -181,6 +191,11 @@ export interface ServerTimeouts {
   keepAliveMs: number;
   /** A socket with no traffic either way is closed after this (Node `server.timeout`); Socket.IO's pings keep its connections alive. */
   idleMs: number;
+}
+
+/** Worker threads by default: one core is the event loop's, the others (up to 4) the pool's; at least one. */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism() - 1));
 }
 
 /** Reads configuration from the environment (the only reader of process.env); throws a readable error on nonsense. */
@@ -215,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     drillMarginMinutes: e.XIAOAN_DRILL_MARGIN_MINUTES,
+    heavy: { workers: e.XIAOAN_WORKERS ?? defaultWorkers(), maxQueue: e.XIAOAN_WORKER_QUEUE, readsPerMinute: e.XIAOAN_HEAVY_READS_PER_MINUTE },
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,

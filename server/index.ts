@@ -18,6 +18,7 @@ import { MIN_PASSWORD_LENGTH, type Role } from '../shared/auth.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 import { quietStorageFailures, StorageHealth } from './db/storage-health.js';
+import { HeavyPool } from './workers/heavy-pool.js';
 
 /** Options beside the configuration, for the launcher and for tests. */
 export interface StartOptions {
@@ -39,6 +40,8 @@ export interface RunningServer {
   services: Services;
   /** The Express application (tests enumerate its routes). */
   app: Express;
+  /** The heavy-read worker pool (issue 12), unless XIAOAN_WORKERS=0. */
+  heavyPool: HeavyPool | null;
   /** The MQTT consumer, when MQTT_URL is set. */
   mqtt: MqttIngest | null;
   /** Runs the periodic checks now and waits for their writes (tests drive it with a pinned clock). */
@@ -71,11 +74,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
+  // Issue 12: compliance over history and the exports run on worker threads with their own read-only connection.
+  const heavyPool = config.heavy.workers > 0
+    ? new HeavyPool({ threads: config.heavy.workers, maxQueue: config.heavy.maxQueue, databaseUrl: config.databaseUrl, dataDir: config.dataDir, semesters: config.semesters })
+    : null;
   const services = await buildServices({
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
     drillMarginMinutes: config.drillMarginMinutes,
     loginThrottle: config.loginThrottle,
+    offload: heavyPool,
   });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
@@ -94,6 +102,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     loginsPerMinute: config.loginsPerMinute,
     ingestRatePerMinute: config.ingestRatePerMinute,
     commandLimits: config.socketCommands,
+    heavyPool,
+    heavyReadsPerMinute: config.heavy.readsPerMinute,
     replayLimit: config.replayLimit,
     realtime: config.realtime,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
@@ -134,6 +144,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services,
     app,
     mqtt: mqttIngest,
+    heavyPool,
     async tick() {
       await services.tick();
       await services.writes.drain();
@@ -147,6 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await redis?.close();
       server.closeAllConnections();
       await services.writes.drain();
+      await heavyPool?.close();
       await store.close();
     },
   };

@@ -4,7 +4,8 @@ import type { ComplianceMatrix, ComplianceSchoolsAnswer, SchoolCompliance } from
 import type { DistrictCode } from '../../shared/domain/districts.js';
 import type { SchoolSetting, SchoolStage } from '../../shared/domain/entities.js';
 import type { ComplianceRuleId } from '../../shared/rules/compliance/types.js';
-import { getJson } from '../api.js';
+import { failureWords, getJson } from '../api.js';
+import type { RefusalLike } from '../refusal-text.js';
 import { todayInShanghai } from '../compliance-cells.js';
 
 /** The desk's filters: the as-of date (Asia/Shanghai), a stage and a city/town/rural setting ('' = all). */
@@ -40,11 +41,12 @@ export const useComplianceStore = defineStore('compliance', () => {
   const setting = ref<SchoolSetting | ''>('');
   const matrix = shallowRef<ComplianceMatrix | null>(null);
   const loading = ref(false);
-  const error = ref<string | null>(null);
+  /** Why a load failed, in the server's words when it refused (429: too many reads): shown with useRefusalText. */
+  const error = shallowRef<RefusalLike | null>(null);
   const selected = ref<MatrixSelection | null>(null);
   const failing = shallowRef<SchoolCompliance[]>([]);
   const failingLoading = ref(false);
-  const failingError = ref<string | null>(null);
+  const failingError = shallowRef<RefusalLike | null>(null);
   let matrixController: AbortController | null = null;
   let failingController: AbortController | null = null;
 
@@ -52,8 +54,8 @@ export const useComplianceStore = defineStore('compliance', () => {
   /** Changes whenever an answer on screen would: the views watch it to reload. */
   const queryKey = computed(() => complianceQuery(filters.value).toString());
 
-  function message(failure: unknown): string {
-    return failure instanceof Error ? failure.message : String(failure);
+  function message(failure: unknown): RefusalLike {
+    return failureWords(failure);
   }
 
   async function load(): Promise<void> {

@@ -3,7 +3,8 @@ import { ref, shallowRef } from 'vue';
 import type {
   DrillView, HazardListItem, InspectionView, RecordHistoryEntry, SchoolComplianceAnswer, SchoolRecordView, SelfCheckView,
 } from '../../shared/compliance.js';
-import { getJson, NOT_SENT, sendJson, type WriteResult } from '../api.js';
+import { failureWords, getJson, NOT_SENT, sendJson, type WriteResult } from '../api.js';
+import type { RefusalLike } from '../refusal-text.js';
 import { useComplianceStore } from './compliance.js';
 
 /** The routines recorded per school, as the API names them. */
@@ -22,7 +23,8 @@ export const useSchoolDeskStore = defineStore('schoolDesk', () => {
   const inspections = shallowRef<InspectionView[]>([]);
   const selfChecks = shallowRef<SelfCheckView[]>([]);
   const hazards = shallowRef<HazardListItem[]>([]);
-  const error = ref<string | null>(null);
+  /** Why a load failed, in the server's words when it refused (429: too many reads): shown with useRefusalText. */
+  const error = shallowRef<RefusalLike | null>(null);
   let generation = 0;
 
   /** Runs the loads of one school; answers for a school no longer on screen are dropped. */
@@ -31,7 +33,7 @@ export const useSchoolDeskStore = defineStore('schoolDesk', () => {
       await Promise.all(loads);
       error.value = null;
     } catch (failure) {
-      error.value = failure instanceof Error ? failure.message : String(failure);
+      error.value = failureWords(failure);
     }
   }
 

@@ -2,7 +2,8 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { ComplianceTrend } from '../../shared/compliance.js';
 import { COMPLIANCE_RULES, type ComplianceRuleId } from '../../shared/rules/compliance/types.js';
-import { getJson } from '../api.js';
+import { failureWords, getJson } from '../api.js';
+import type { RefusalLike } from '../refusal-text.js';
 import { monthStartBefore, ratePercent, todayInShanghai } from '../compliance-cells.js';
 import { complianceQuery, useComplianceStore } from './compliance.js';
 
@@ -27,7 +28,8 @@ export const useTrendStore = defineStore('trend', () => {
   /** Null until the person picks: then the weakest requirements are shown first. */
   const shown = ref<ComplianceRuleId[] | null>(null);
   const loading = ref(false);
-  const error = ref<string | null>(null);
+  /** Why the last load failed, in the server's words when it refused (429: too many reads): shown with useRefusalText. */
+  const error = shallowRef<RefusalLike | null>(null);
   let controller: AbortController | null = null;
 
   async function load(): Promise<void> {
@@ -42,7 +44,7 @@ export const useTrendStore = defineStore('trend', () => {
       shown.value ??= weakestRules(trend.value);
       error.value = null;
     } catch (failure) {
-      if (!mine.signal.aborted) error.value = failure instanceof Error ? failure.message : String(failure);
+      if (!mine.signal.aborted) error.value = failureWords(failure);
     } finally {
       if (controller === mine) loading.value = false;
     }

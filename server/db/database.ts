@@ -41,6 +41,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
+/**
+ * A second, read-only connection to the same database for a worker thread (issue 12): the SQLite
+ * file opened read-only (WAL lets it read while the server writes), or a small PostgreSQL pool
+ * whose transactions are read-only. No migration: the server that started the worker ran them.
+ */
+export function openReadOnlyStore(options: StoreOptions): Store {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, undefined, { max: 2, readOnly: true });
+  const file = new SQLite(path.join(options.dataDir, 'xiaoan.sqlite'), { readonly: true, fileMustExist: true });
+  file.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
 function openSqlite(dataDir: string, storage?: StorageHealth): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = new SQLite(path.join(dataDir, 'xiaoan.sqlite'));
@@ -82,10 +95,10 @@ export function withStatementCache(file: SQLite.Database, size = STATEMENT_CACHE
   };
 }
 
-function openPostgres(url: string, storage?: StorageHealth): Store {
+function openPostgres(url: string, storage?: StorageHealth, options: { max: number; readOnly: boolean } = { max: 10, readOnly: false }): Store {
   // bigserial comes back as text by default; our seq numbers fit a JS number for centuries.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.max, ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}) });
   const dialect = new PostgresDialect({ pool });
   const db = new Kysely<Database>({ dialect: storage ? watchDialect(dialect, storage) : dialect });
   return { db, dialect: 'postgres', close: () => db.destroy() };

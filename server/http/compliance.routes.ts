@@ -1,16 +1,17 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import {
   complianceFilterSchema, drillInputSchema, inspectionInputSchema, localDate, recordEditSchema, RULE_IDS, selfCheckInputSchema, type RecordEdit,
 } from '../../shared/compliance.js';
 import { refusal, say } from '../../shared/refusal.js';
 import type { ComplianceService } from '../services/compliance.service.js';
-import { statisticsCsv, statisticsTable, statisticsWorkbook } from '../services/compliance-export.js';
+import type { ComplianceAnswer, ComplianceCall } from '../services/compliance-calls.js';
 import type { Outcome } from '../services/outcome.js';
 import type { RecordService } from '../services/record.service.js';
 import type { RoutineKind, RoutineService } from '../services/routine.service.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { RegistryService } from '../services/registry.service.js';
+import { heavy } from './heavy-limit.js';
 import { refusedBody, sendRefusal, sendValidationError } from './refusal.js';
 import { requireUser } from './route-policy.js';
 import { narrowFilters, refuseOutside, schoolAllowed, scopeOf } from './scope.js';
@@ -51,8 +52,22 @@ function monthsBefore(date: string, months: number): string {
  * The education-bureau desk's data: compliance as of a date (matrix, drill-down, one school,
  * trend, the 附件4 export), the school record with history, and drills, inspections, self-checks.
  */
-export function complianceRouter(deps: { compliance: ComplianceService; records: RecordService; routines: RoutineService; registry: RegistryService; audit: AuditService }): Router {
-  const { compliance, records, routines, registry } = deps;
+export function complianceRouter(deps: {
+  compliance: ComplianceService;
+  records: RecordService;
+  routines: RoutineService;
+  registry: RegistryService;
+  audit: AuditService;
+  /** The per-session limit of expensive reads (issue 12). */
+  heavyReads: RequestHandler;
+}): Router {
+  const { compliance, records, routines, registry, heavyReads } = deps;
+  /** An expensive read (worker pool): undefined after answering 503 when the pool's queue is full. */
+  const read = (res: Response, call: ComplianceCall): Promise<ComplianceAnswer | undefined> => heavy(res, () => compliance.query(call));
+  /** A JSON answer made as text where it was computed. */
+  const sendJsonText = (res: Response, text: ComplianceAnswer | undefined) => {
+    if (typeof text === 'string') res.type('application/json').send(text);
+  };
   const note = (req: Request, action: string, target: string | null, details: Record<string, unknown>) =>
     deps.audit.append({ actor: requireUser(req).username, action, target, address: req.ip ?? null, details });
 
@@ -84,25 +99,25 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
   const router = Router();
   const json = express.json({ limit: '64kb' });
 
-  router.get('/compliance/matrix', async (req, res) => {
+  router.get('/compliance/matrix', heavyReads, async (req, res) => {
     const query = asOfQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error, req.query);
     const { asOf, ...requested } = query.data;
     const filters = districtOf(req, res, requested);
     if (!filters) return;
-    res.json(await compliance.matrix(asOf ?? compliance.today(), filters));
+    sendJsonText(res, await read(res, { method: 'matrix', asOf: asOf ?? compliance.today(), filters }));
   });
 
-  router.get('/compliance/schools', async (req, res) => {
+  router.get('/compliance/schools', heavyReads, async (req, res) => {
     const query = schoolsQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error, req.query);
     const { asOf, rule, status, ...requested } = query.data;
     const filters = districtOf(req, res, requested);
     if (!filters) return;
-    res.json(await compliance.schools(asOf ?? compliance.today(), filters, rule ?? null, status));
+    sendJsonText(res, await read(res, { method: 'schools', asOf: asOf ?? compliance.today(), filters, rule: rule ?? null, status }));
   });
 
-  router.get('/compliance/trend', async (req, res) => {
+  router.get('/compliance/trend', heavyReads, async (req, res) => {
     const query = trendQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error, req.query);
     const { from: fromDate, to: toDate, step, ...requested } = query.data;
@@ -117,35 +132,33 @@ export function complianceRouter(deps: { compliance: ComplianceService; records:
         from: say('按此步长太久远', 'too far back for this step'),
       });
     }
-    res.json(await compliance.trend(from, to, step, filters));
+    sendJsonText(res, await read(res, { method: 'trend', from, to, step, filters }));
   });
 
-  router.get(['/compliance/export.xlsx', '/compliance/export.csv'], async (req, res) => {
+  router.get(['/compliance/export.xlsx', '/compliance/export.csv'], heavyReads, async (req, res) => {
     const query = asOfQuery.safeParse(req.query);
     if (!query.success) return validationError(res, query.error, req.query);
     const { asOf, ...requested } = query.data;
     const filters = districtOf(req, res, requested);
     if (!filters) return;
-    const table = statisticsTable(await compliance.matrix(asOf ?? compliance.today(), filters));
     const date = asOf ?? compliance.today();
     const xlsx = req.path.endsWith('.xlsx');
+    const file = await read(res, { method: xlsx ? 'xlsx' : 'csv', asOf: date, filters });
+    if (file === undefined || file === null) return;
     await note(req, xlsx ? 'export.compliance_xlsx' : 'export.compliance_csv', null, { asOf: date, filters });
     const name = `平顶山市安全防范统计表-${date}.${xlsx ? 'xlsx' : 'csv'}`;
     res.setHeader('content-disposition', `attachment; filename="xiaoan-compliance-${date}.${xlsx ? 'xlsx' : 'csv'}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-    if (xlsx) {
-      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await statisticsWorkbook(table));
-    } else {
-      res.type('text/csv; charset=utf-8').send(statisticsCsv(table));
-    }
+    if (typeof file === 'string') res.type('text/csv; charset=utf-8').send(file);
+    else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
   });
 
-  router.get('/schools/:id/compliance', async (req, res) => {
+  router.get('/schools/:id/compliance', heavyReads, async (req: Request<{ id: string }>, res) => {
     const query = z.object({ asOf: localDate.optional() }).safeParse(req.query);
     if (!query.success) return validationError(res, query.error, req.query);
     if (!schoolOk(req, res, req.params.id)) return;
-    const result = await compliance.school(req.params.id, query.data.asOf ?? compliance.today());
-    if (!result) return void sendRefusal(res, 404, noSchool(req.params.id));
-    res.json(result);
+    const result = await read(res, { method: 'school', id: req.params.id, asOf: query.data.asOf ?? compliance.today() });
+    if (result === null) return void sendRefusal(res, 404, noSchool(req.params.id));
+    sendJsonText(res, result);
   });
 
   router.get('/schools/:id/record', async (req, res) => {

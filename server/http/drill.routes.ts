@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { inScope, type SessionUser } from '../../shared/auth.js';
 import {
   drillCancelSchema, drillCheckSchema, drillListQuerySchema, drillPlanSchema, drillReplanSchema, drillStartSchema, type Drill, type DrillAnswer, type DrillDetail,
@@ -6,13 +6,16 @@ import {
 import { scoreDrill } from '../../shared/rules/drill-score.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { Clock } from '../services/clock.js';
-import { drillReportCsv, drillReportPdf, ReportFontMissing } from '../services/drill-report.js';
+import { drillReportCsv, drillReportPdf, ReportFontMissing, type ReportInput } from '../services/drill-report.js';
 import type { DrillService } from '../services/drill.service.js';
 import type { Outcome } from '../services/outcome.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { validationError } from './compliance.routes.js';
 import { refusal } from '../../shared/refusal.js';
 import { shanghaiDate, shanghaiDateTime } from '../../shared/time.js';
+import type { DrillPdfAnswer } from '../workers/heavy-tasks.js';
+import type { HeavyPool } from '../workers/heavy-pool.js';
+import { heavy } from './heavy-limit.js';
 import { refusedBody, sendRefusal } from './refusal.js';
 import { requireUser } from './route-policy.js';
 
@@ -21,6 +24,19 @@ interface DrillRouteDeps {
   registry: RegistryService;
   clock: Clock;
   audit: AuditService;
+  /** The per-session limit of expensive reads, and the worker pool the PDF is made in (issue 12). */
+  heavyReads: RequestHandler;
+  heavyPool: HeavyPool | null;
+}
+
+/** The PDF here when there is no pool (XIAOAN_WORKERS=0). */
+async function pdfHere(input: ReportInput): Promise<DrillPdfAnswer> {
+  try {
+    return { ok: true, pdf: await drillReportPdf(input) };
+  } catch (error) {
+    if (error instanceof ReportFontMissing) return { ok: false, fontMissing: error.message };
+    throw error;
+  }
 }
 
 const OUT_OF_SCOPE = refusal('该演练不在您的区县或学校范围内', 'this drill is outside your district or school');
@@ -131,7 +147,7 @@ export function drillRouter(deps: DrillRouteDeps): Router {
   const reportName = (detail: DrillDetail, ext: string) => `drill-${detail.drill.schoolId}-${shanghaiDate(detail.drill.startedAt ?? detail.drill.plannedFor)}.${ext}`;
   const schoolName = (detail: DrillDetail) => registry.school(detail.drill.schoolId)?.name ?? detail.drill.schoolId;
 
-  router.get('/drills/:id/export.csv', async (req, res) => {
+  router.get('/drills/:id/export.csv', deps.heavyReads, async (req: Request<{ id: string }>, res) => {
     const detail = await visible(req, res);
     if (!detail) return;
     await note(req, 'export.drill_csv', detail.drill.id);
@@ -139,18 +155,19 @@ export function drillRouter(deps: DrillRouteDeps): Router {
     res.send(drillReportCsv({ detail, schoolName: schoolName(detail), now: clock.now() }));
   });
 
-  router.get('/drills/:id/export.pdf', async (req, res) => {
+  // The PDF (font subsetting, layout) is made in the worker pool: it never holds the event loop.
+  router.get('/drills/:id/export.pdf', deps.heavyReads, async (req: Request<{ id: string }>, res) => {
     const detail = await visible(req, res);
     if (!detail) return;
-    try {
-      const pdf = await drillReportPdf({ detail, schoolName: schoolName(detail), now: clock.now() });
-      await note(req, 'export.drill_pdf', detail.drill.id);
-      res.type('application/pdf').attachment(reportName(detail, 'pdf'));
-      res.send(Buffer.from(pdf));
-    } catch (error) {
-      if (!(error instanceof ReportFontMissing)) throw error;
-      sendRefusal(res, 501, refusal(`无法生成 PDF 报告（${error.message}）：CSV 导出包含相同内容`, `the PDF report cannot be made: ${error.message}; the CSV export (export.csv) has the same report`));
+    const input: ReportInput = { detail, schoolName: schoolName(detail), now: clock.now() };
+    const made = await heavy(res, () => (deps.heavyPool ? deps.heavyPool.drillPdf(input) : pdfHere(input)));
+    if (!made) return;
+    if (!made.ok) {
+      return void sendRefusal(res, 501, refusal(`无法生成 PDF 报告（${made.fontMissing}）：CSV 导出包含相同内容`, `the PDF report cannot be made: ${made.fontMissing}; the CSV export (export.csv) has the same report`));
     }
+    await note(req, 'export.drill_pdf', detail.drill.id);
+    res.type('application/pdf').attachment(reportName(detail, 'pdf'));
+    res.send(Buffer.from(made.pdf.buffer, made.pdf.byteOffset, made.pdf.byteLength));
   });
 
   return router;

@@ -24,6 +24,7 @@ import { SchoolCameraService } from './school-camera.service.js';
 import type { CameraState } from '../../shared/domain/index.js';
 import { DEFAULT_SEMESTERS, type SemesterRule } from '../../shared/rules/compliance/types.js';
 import { buildComplianceServices, type ComplianceServices } from './compliance-build.js';
+import type { ComplianceOffload } from './compliance-calls.js';
 import { DrillRepository } from '../db/drill.repository.js';
 import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../../shared/rules/response.js';
 import { DrillService } from './drill.service.js';
@@ -65,7 +66,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -102,7 +103,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
   const auth = new AuthService({ db: store.db, clock, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
-  const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS });
+  const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log,
     repository: new DrillRepository(store.db),

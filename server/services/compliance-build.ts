@@ -5,6 +5,7 @@ import { RoutineRepository } from '../db/routine.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { SemesterRule } from '../../shared/rules/compliance/types.js';
 import type { Clock } from './clock.js';
+import type { ComplianceOffload } from './compliance-calls.js';
 import { ComplianceService } from './compliance.service.js';
 import { HazardService } from './hazard.service.js';
 import { RecordService } from './record.service.js';
@@ -20,11 +21,11 @@ export interface ComplianceServices {
 }
 
 /** Wires the compliance, record, routine and hazard services. */
-export function buildComplianceServices(deps: { store: Store; writes: WriteQueue; registry: RegistryService; clock: Clock; semesters: readonly SemesterRule[] }): ComplianceServices {
+export function buildComplianceServices(deps: { store: Store; writes: WriteQueue; registry: RegistryService; clock: Clock; semesters: readonly SemesterRule[]; offload?: ComplianceOffload | null }): ComplianceServices {
   const { store, writes, registry, clock, semesters } = deps;
   const recordRepository = new RecordRepository(store.db);
   const routineRepository = new RoutineRepository(store.db);
-  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, clock, semesters });
+  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, clock, semesters, offload: deps.offload ?? null });
   return {
     compliance,
     records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock }),

@@ -13,6 +13,7 @@ import type { RecordRepository } from '../db/record.repository.js';
 import type { RoutineRepository } from '../db/routine.repository.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from './clock.js';
+import { answerCall, type ComplianceAnswer, type ComplianceCall, type ComplianceOffload, type ComplianceSync } from './compliance-calls.js';
 import { buildMatrix, filterSchools, trendDates, type Verdicts } from './compliance-matrix.js';
 import type { RegistryService } from './registry.service.js';
 
@@ -35,6 +36,8 @@ interface Sources {
 const SOURCES_TTL_MS = 30_000;
 /** As-of evaluations kept (the desk flips between a few dates; a trend asks a dozen). */
 const VERDICT_CACHE = 100;
+/** Changed schools remembered for the workers; one further behind reads everything again. */
+const CHANGES_KEPT = 1000;
 
 function groupBy<T extends { schoolId: string }>(items: readonly T[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -61,6 +64,8 @@ interface ComplianceServiceDeps {
   routines: RoutineRepository;
   clock: Clock;
   semesters: readonly SemesterRule[];
+  /** The worker pool that answers `query` (issue 12); without one, `query` computes here. */
+  offload?: ComplianceOffload | null;
 }
 
 /**
@@ -72,6 +77,9 @@ export class ComplianceService {
   private sources: Sources | null = null;
   private loading: Promise<Sources> | null = null;
   private readonly verdicts = new Map<string, Map<string, ComplianceResult[]>>();
+  /** Bumped by every `schoolChanged`; the workers catch up with `changes` (see ComplianceSync). */
+  private generation = 0;
+  private readonly changes: [number, string][] = [];
 
   constructor(private readonly deps: ComplianceServiceDeps) {}
 
@@ -90,6 +98,8 @@ export class ComplianceService {
    * only its verdicts, so the other ~1,800 schools' stay evaluated.
    */
   async schoolChanged(schoolId: string): Promise<void> {
+    this.changes.push([++this.generation, schoolId]);
+    if (this.changes.length > CHANGES_KEPT) this.changes.splice(0, this.changes.length - CHANGES_KEPT);
     const sources = this.sources;
     if (!sources) return;
     const { db, records, routines } = this.deps;
@@ -110,6 +120,26 @@ export class ComplianceService {
     sources.inspections.set(schoolId, inspections);
     sources.selfChecks.set(schoolId, selfChecks);
     for (const verdicts of this.verdicts.values()) verdicts.delete(schoolId);
+  }
+
+  /**
+   * An expensive query (matrix, drill-down, one school, trend, 附件4 file), answered by the worker
+   * pool when there is one — the evaluation of ~1,800 schools per date never runs on the event
+   * loop that carries alarms — or here otherwise. JSON answers come as text.
+   */
+  query(call: ComplianceCall): Promise<ComplianceAnswer> {
+    const offload = this.deps.offload;
+    return offload ? offload.compliance(call, this.sync()) : answerCall(this, call);
+  }
+
+  /** Starts the worker pool (if any) with today's matrix evaluated in each worker; the launcher calls it after starting. */
+  async warm(): Promise<void> {
+    await this.deps.offload?.warm({ method: 'matrix', asOf: this.today(), filters: {} }, this.sync());
+  }
+
+  /** What a worker needs to catch up with this process's writes. */
+  sync(): ComplianceSync {
+    return { now: this.deps.clock.now(), generation: this.generation, changes: [...this.changes], registryVersion: this.deps.registry.version };
   }
 
   async matrix(asOf: string, filters: ComplianceFilters): Promise<ComplianceMatrix> {

@@ -22,7 +22,14 @@ export class RegistryService {
   private policePostList: PolicePost[] = [];
   private guardPostList: GuardPost[] = [];
 
+  private loads = 0;
+
   constructor(private readonly repository: RegistrySource) {}
+
+  /** How many times the registry was (re)read: the worker pool reads it again when this moves. */
+  get version(): number {
+    return this.loads;
+  }
 
   /** (Re)reads the whole registry from the database. */
   async load(): Promise<void> {
@@ -36,6 +43,7 @@ export class RegistryService {
     this.deviceList = devices;
     this.policePostList = policePosts;
     this.guardPostList = guardPosts;
+    this.loads++;
     this.schoolsById = new Map(schools.map((s) => [s.id, s]));
     this.devicesById = new Map(devices.map((d) => [d.id, d]));
     this.devicesBySchool = new Map();

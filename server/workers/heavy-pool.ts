@@ -1,0 +1,87 @@
+import { Piscina } from 'piscina';
+import type { ComplianceAnswer, ComplianceCall, ComplianceOffload, ComplianceSync } from '../services/compliance-calls.js';
+import type { ReportInput } from '../services/drill-report.js';
+import type { DrillPdfAnswer, HeavyTask, HeavyWorkerData } from './heavy-tasks.js';
+
+/** The pool is full: this many tasks wait already. Answered 503 with Retry-After. */
+export class HeavyPoolBusy extends Error {
+  constructor(readonly queued: number) {
+    super(`the heavy-read queue is full (${queued} waiting)`);
+    this.name = 'HeavyPoolBusy';
+  }
+}
+
+/** The pool's settings (XIAOAN_WORKERS, XIAOAN_WORKER_QUEUE) and what its workers open. */
+export interface HeavyPoolOptions extends HeavyWorkerData {
+  threads: number;
+  maxQueue: number;
+}
+
+/** A worker kept after its last task, with its evaluated verdicts, this long. */
+const IDLE_MS = 15 * 60_000;
+
+/**
+ * The heavy-read worker pool (issue 12, piscina): compliance matrices, drill-downs and trends over
+ * history, the 附件4 xlsx/CSV and the drill PDF run on worker threads, never on the event loop
+ * that carries alarms. Workers start on first use and stay while used. The same read asked again
+ * while it is being computed (ten screens opening the desk at once) is computed once. At most
+ * `maxQueue` tasks wait; beyond that a read is refused (HeavyPoolBusy) rather than queued without end.
+ */
+export class HeavyPool implements ComplianceOffload {
+  private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer>;
+  private readonly inFlight = new Map<string, Promise<ComplianceAnswer>>();
+  private running = 0;
+  private computed = 0;
+
+  constructor(private readonly options: HeavyPoolOptions) {
+    const workerData: HeavyWorkerData = { databaseUrl: options.databaseUrl, dataDir: options.dataDir, semesters: options.semesters };
+    this.pool = new Piscina({
+      filename: new URL('./heavy-boot.mjs', import.meta.url).href,
+      // Not the parent's flags (vitest's or tsx's own): the boot file registers tsx itself.
+      execArgv: [],
+      minThreads: 0,
+      maxThreads: options.threads,
+      idleTimeout: IDLE_MS,
+      workerData,
+    });
+  }
+
+  /** Tasks sent and not answered yet (running or waiting), tasks waiting for a worker, workers started, tasks answered. */
+  get figures(): { pending: number; queued: number; threads: number; completed: number } {
+    return { pending: this.running, queued: this.pool.queueSize, threads: this.pool.threads.length, completed: this.computed };
+  }
+
+  compliance(call: ComplianceCall, sync: ComplianceSync): Promise<ComplianceAnswer> {
+    const key = `${sync.registryVersion}/${sync.generation}/${JSON.stringify(call)}`;
+    let answer = this.inFlight.get(key);
+    if (!answer) {
+      answer = this.run({ kind: 'compliance', call, sync }) as Promise<ComplianceAnswer>;
+      this.inFlight.set(key, answer);
+      const forget = () => this.inFlight.delete(key);
+      answer.then(forget, forget);
+    }
+    return answer;
+  }
+
+  async warm(call: ComplianceCall, sync: ComplianceSync): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.threads }, () => this.pool.run({ kind: 'compliance', call, sync })));
+  }
+
+  drillPdf(input: ReportInput): Promise<DrillPdfAnswer> {
+    return this.run({ kind: 'drill-pdf', input }) as Promise<DrillPdfAnswer>;
+  }
+
+  private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer> {
+    if (this.pool.queueSize >= this.options.maxQueue) return Promise.reject(new HeavyPoolBusy(this.pool.queueSize));
+    this.running++;
+    return this.pool.run(task).finally(() => {
+      this.running--;
+      this.computed++;
+    });
+  }
+
+  /** Ends the workers (before the database closes). */
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
