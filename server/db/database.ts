@@ -13,6 +13,7 @@ import { accessMigration } from './migrations/0006_access.js';
 import { drillsMigration } from './migrations/0007_drills.js';
 import { transitionNoteEnMigration } from './migrations/0008_transition_note_en.js';
 import { shelvesMigration } from './migrations/0009_shelves.js';
+import { eventScopeMigration } from './migrations/0011_event_scope.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -97,6 +98,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007_drills': drillsMigration,
     '0008_transition_note_en': transitionNoteEnMigration,
     '0009_shelves': shelvesMigration,
+    '0011_event_scope': eventScopeMigration,
   };
 }
 
