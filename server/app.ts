@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): App {
   // Deny by default: every request needs a rule in ROUTE_POLICY, and the caller it names.
   api.use(routePolicy({ ingest: (token) => deps.ingestTokens.authenticate(token) }));
   // Bodies are JSON within structural limits checked before parsing (server/http/json-guard.ts).
-  api.use(guardedJson({ limit: '64kb', limits: API_JSON_LIMITS, type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
+  api.use(guardedJson({ limit: 64 * 1024, limits: API_JSON_LIMITS, type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
   api.use(refuseNul);
   api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
   api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));

@@ -240,7 +240,7 @@ const MB5 = 5 * 1024 * 1024;
  * Bodies hostile by their structure or size, built once. `api` ones go to every JSON endpoint of
  * the API (64 kB limit), `ingest` ones to POST /events (5 MiB limit, the default).
  */
-function hostileBodies(): { api: [string, Buffer][]; ingest: [string, Buffer][] } {
+function hostileBodies(): { api: [string, Uint8Array<ArrayBuffer>][]; ingest: [string, Uint8Array<ArrayBuffer>][] } {
   const deep = (n: number, open: string, close: string, inner = '1') => `${open.repeat(n)}${inner}${close.repeat(n)}`;
   const now = new Date().toISOString();
   const event = (extra: Record<string, unknown>) => ({ type: 'alarm.sos', deviceId: 'SOS-S0001-1', at: now, ...extra });
@@ -255,7 +255,7 @@ function hostileBodies(): { api: [string, Buffer][]; ingest: [string, Buffer][] 
     ['NUL in a string', JSON.stringify({ username: 'a\u0000b', password: 'x', name: '\u0000', key: '\u0000' })],
   ];
   // Encoded once: the test measures the server, not the client's encoding of 5 MB strings.
-  const encode = (list: [string, string][]): [string, Buffer][] => list.map(([what, body]) => [what, Buffer.from(body)]);
+  const encode = (list: [string, string][]): [string, Uint8Array<ArrayBuffer>][] => list.map(([what, body]) => [what, new TextEncoder().encode(body)]);
   return {
     api: encode([
       ...structural,
