@@ -74,7 +74,7 @@ export class JsonScanner {
       this.breach = { limit, max, offset: this.offset + i };
       return this.breach;
     };
-    if (this.inString) i = this.skipString(bytes, 0);
+    if (this.inString) i = this.skipString(bytes, 0) + 1;
     for (; i < n; i++) {
       const b = bytes[i]!;
       if (this.inToken) {
