@@ -49,7 +49,7 @@ async function alarmCpu(store: Store, rounds: number, tag: string): Promise<numb
   return cpuPerCall(rounds, 100, async (i) => {
     const school = `S000${(i % 3) + 1}`;
     const event = i % 2 ? { type: 'alarm.sos', deviceId: `SOS-${school}-1` } : { type: 'alarm.intrusion', deviceId: `INT-${school}-1` };
-    const outcome = await services.ingest.ingest({ id: `hot-${tag}-${i}`, ...event, at: new Date().toISOString() });
+    const outcome = await services.ingest.ingest({ id: `hot-${tag}-${i}`, ...event, at: new Date().toISOString() }, 'token:0');
     if (outcome.status !== 202) throw new Error(`alarm ingest answered ${outcome.status}`);
   });
 }
@@ -128,13 +128,13 @@ export async function runHotPaths(options: { quick: boolean }): Promise<Scenario
     const at = new Date(now).toISOString();
     return JSON.stringify(Array.from({ length: 1000 }, () => ({ type: 'camera.heartbeat', deviceId: ids[(next++ * 7919) % CAMERAS], at })));
   };
-  for (let i = 0; i < 20; i++) await ingest.ingest(JSON.parse(text()));
+  for (let i = 0; i < 20; i++) await ingest.ingest(JSON.parse(text()), 'token:0');
   const prepared = Array.from({ length: keepaliveBatches / 4 }, () => [text(), text(), text(), text()]);
   let keepaliveCpu = 0;
   const gaps = await loopHeld(async () => {
     for (const bodies of prepared) {
       const start = process.cpuUsage();
-      await Promise.all(bodies.map((body) => ingest.ingest(JSON.parse(body))));
+      await Promise.all(bodies.map((body) => ingest.ingest(JSON.parse(body), 'token:0')));
       const used = process.cpuUsage(start);
       keepaliveCpu += used.user + used.system;
       await new Promise((resolve) => setImmediate(resolve));

@@ -14,6 +14,7 @@ import { hazardRouter } from './http/hazard.routes.js';
 import { registryRouter } from './http/registry.routes.js';
 import { routePolicy } from './http/route-policy.js';
 import { refuseNul } from './http/input.js';
+import { API_JSON_LIMITS, guardedJson } from './http/json-guard.js';
 import { adminRouter } from './http/admin.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
@@ -99,7 +100,8 @@ export function createApp(deps: AppDeps): App {
   api.use(loadSession(deps.auth));
   // Deny by default: every request needs a rule in ROUTE_POLICY, and the caller it names.
   api.use(routePolicy({ ingest: (token) => deps.ingestTokens.authenticate(token) }));
-  api.use(express.json({ limit: '64kb', type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
+  // Bodies are JSON within structural limits checked before parsing (server/http/json-guard.ts).
+  api.use(guardedJson({ limit: 64 * 1024, limits: API_JSON_LIMITS, type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
   api.use(refuseNul);
   api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
   api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));

@@ -123,7 +123,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services.tick().catch((error: unknown) => log.error({ err: error }, 'periodic check failed'));
   }, TICK_MS);
 
-  const mqttIngest = config.mqttUrl ? startMqttIngest({ url: config.mqttUrl, ingest: services.ingest, log }) : null;
+  const mqttIngest = config.mqttUrl ? startMqttIngest({ url: config.mqttUrl, ingest: services.ingest, log, maxBytes: config.ingestMaxBytes }) : null;
   if (mqttIngest) {
     // The server runs without its broker for a while; the consumer keeps reconnecting.
     mqttIngest.ready.catch((error: unknown) => log.warn({ err: error }, 'MQTT ingest not ready yet; retrying in the background'));

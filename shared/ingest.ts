@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LocalizedText } from './domain/text.js';
 
 /**
  * The public ingest contract (DESIGN.md §4): `POST /api/v1/events` and MQTT
@@ -124,8 +125,25 @@ export const EVENT_DEVICE_KIND = {
 /** One refused item of a batch. */
 export interface RejectedItem {
   index: number;
+  /** What is wrong, in English: the contract a gateway reads. */
   error: string;
+  /** The same in both UI languages, for the reasons a person may have to act on (id reuse, time window, NUL). */
+  message?: LocalizedText;
 }
+
+/**
+ * The error of an item whose `id` its integration already used for an event with other content
+ * (DESIGN.md §4): exact text, other systems match on it.
+ */
+export const ID_REUSED_ERROR = 'id reused with different content';
+
+/** Earliest plausible event time: a device clock before this is unset or broken. */
+export const EARLIEST_EVENT_AT = '2000-01-01T00:00:00.000Z';
+/** How far ahead of the server's clock an event time may be (device clocks drift; a day is generous). */
+export const MAX_EVENT_AHEAD_MS = 24 * 60 * 60 * 1000;
+
+/** The most nesting an ingest body may have (a batch of flat events is 2; extra fields get room). */
+export const MAX_INGEST_DEPTH = 16;
 
 /** The answer to an ingest request (202, or 400 when nothing was acceptable). */
 export interface IngestResult {

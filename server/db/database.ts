@@ -15,6 +15,7 @@ import { drillsMigration } from './migrations/0007_drills.js';
 import { transitionNoteEnMigration } from './migrations/0008_transition_note_en.js';
 import { shelvesMigration } from './migrations/0009_shelves.js';
 import { drillLimitsMigration } from './migrations/0010_drill_limits.js';
+import { eventScopeMigration } from './migrations/0011_event_scope.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -117,6 +118,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008_transition_note_en': transitionNoteEnMigration,
     '0009_shelves': shelvesMigration,
     '0010_drill_limits': drillLimitsMigration,
+    '0011_event_scope': eventScopeMigration,
   };
 }
 

@@ -41,8 +41,13 @@ export interface Database {
     lng: number;
   };
   devices: { id: string; kind: string; school_id: string | null; post_id: string | null; place: string; name: string };
-  /** Every stored (non-keepalive) ingest event; `id` is the idempotency key. */
-  events: { id: string; type: string; device_id: string; at: string; received_at: string; payload: string };
+  /**
+   * Every stored (non-keepalive) ingest event. The idempotency key is (`id`, `source`): the id
+   * within its integration — `token:<ingest token id>`, `mqtt:<gatewayId>`, `system` (server-raised
+   * keys) or `legacy` (stored before ids were scoped). `digest`: SHA-256 of the canonical event, null
+   * for legacy and system rows.
+   */
+  events: { id: string; source: string; type: string; device_id: string; at: string; received_at: string; payload: string; digest: string | null };
   alarms: {
     id: string;
     type: string;

@@ -8,6 +8,8 @@ interface HttpishError {
   statusCode?: number;
   type?: string;
   expose?: boolean;
+  /** Words of its own, both languages (a structural limit of a JSON body, say: server/http/json-guard.ts). */
+  words?: RefusalWords;
 }
 
 /** Body-parser failures in plain words, in both UI languages. */
@@ -31,7 +33,7 @@ export function errorHandler(log: Logger, extra: Record<string, unknown> = {}): 
     const status = e.status ?? e.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const exposed = e.expose && err instanceof Error ? { error: err.message, message: { zh: err.message, en: err.message } } : BAD_REQUEST;
-      res.status(status).json({ ...((e.type && BODY_ERRORS[e.type]) ?? exposed), ...extra });
+      res.status(status).json({ ...(e.words ?? (e.type && BODY_ERRORS[e.type]) ?? exposed), ...extra });
       return;
     }
     log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');

@@ -1,8 +1,10 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from '../logger.js';
 import { errorHandler } from '../http/errors.js';
 import { ingestCallerOf } from '../http/route-policy.js';
+import { guardedJson } from '../http/json-guard.js';
+import { INGEST_JSON_LIMITS } from './limits.js';
 import type { IngestService } from './ingest.service.js';
 
 /**
@@ -28,14 +30,16 @@ export function ingestRouter(deps: { ingest: IngestService; maxBytes: number; ra
       next();
     },
     perToken,
-    // Parse whatever the content type says: a gateway that forgets the header still gets a precise answer.
-    express.json({ limit: deps.maxBytes, type: () => true, strict: false }),
+    // Parse whatever the content type says: a gateway that forgets the header still gets a precise
+    // answer. The structure is bounded before parsing: a hostile body is refused in one pass.
+    guardedJson({ limit: deps.maxBytes, limits: INGEST_JSON_LIMITS, type: () => true, strict: false, item: { item: 'events', itemZh: '事件' } }),
     async (req, res) => {
       if (req.body === undefined) {
         res.status(400).json({ error: 'the body is empty: send one event or an array of events as JSON', accepted: 0, rejected: [] });
         return;
       }
-      const outcome = await deps.ingest.ingest(req.body);
+      // Ids are unique within the integration: the token, by its stored id.
+      const outcome = await deps.ingest.ingest(req.body, `token:${ingestCallerOf(req)!.tokenId}`);
       res.status(outcome.status).json(outcome.result);
     },
   );

@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
+  EARLIEST_EVENT_AT,
   EVENT_DEVICE_KIND,
+  ID_REUSED_ERROR,
   MAX_EVENTS_PER_BATCH,
+  MAX_EVENT_AHEAD_MS,
   describeZodError,
   heartbeatEventSchema,
   ingestEventSchema,
@@ -19,6 +22,10 @@ import { NO_CAMERA, type CameraHealthService } from '../services/camera-health.s
 import type { ActivityEvent, DomainEvents } from '../services/domain-events.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { isoNow, type Clock } from '../services/clock.js';
+import { hasNul, NUL_REFUSAL } from '../http/input.js';
+import { refusal } from '../../shared/refusal.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
 
 /** An ingest answer with its HTTP status. */
 export interface IngestOutcome {
@@ -27,11 +34,26 @@ export interface IngestOutcome {
   result: IngestResult & { error?: string };
 }
 
+/**
+ * Who numbered an event's id (DESIGN.md §4: an id is unique within its integration): the ingest
+ * token by its stored id (never its secret) for HTTP, the gateway of topic
+ * `xiaoan/events/<gatewayId>` for MQTT.
+ */
+export type IngestSource = `token:${number}` | `mqtt:${string}`;
+
 /** A validated item and what it concerns. */
 interface AcceptedItem {
   event: IngestEvent;
   school: School;
+  /** Its place in the batch. */
+  index: number;
+  /** Its canonical content (see canonicalOf), when it carries an id. */
+  canonical?: string;
 }
+
+/** `id reused with different content`, with its words for a person. */
+const ID_REUSED: RejectedItem['message'] = { zh: '事件编号已被本接入方用于内容不同的另一事件：同一编号只能原样重发', en: ID_REUSED_ERROR };
+const EARLIEST_MS = Date.parse(EARLIEST_EVENT_AT);
 
 /** Which alarm each alarm-raising event type opens. */
 const ALARM_OF_EVENT: Partial<Record<IngestEvent['type'], AlarmType>> = {
@@ -90,7 +112,14 @@ export class IngestService {
     },
   ) {}
 
-  async ingest(body: unknown): Promise<IngestOutcome> {
+  /**
+   * Whether rows stored before ids were scoped (source `legacy`) may still exist; checked once,
+   * on the first batch with ids, and then only while there are some.
+   */
+  private legacyRows: Promise<boolean> | null = null;
+
+  /** Checks and stores one body (one event or an array), its ids scoped to `source`. */
+  async ingest(body: unknown, source: IngestSource): Promise<IngestOutcome> {
     const items = Array.isArray(body) ? body : [body];
     if (items.length === 0) return refuse(400, 'the body is an empty array: send one event or an array of 1 to 1,000');
     if (items.length > MAX_EVENTS_PER_BATCH) {
@@ -100,8 +129,10 @@ export class IngestService {
     const rejected: RejectedItem[] = [];
     const accepted: AcceptedItem[] = [];
     const keepalives: Keepalives = { cameras: [], atMs: [], retentionDays: [] };
-    const seenIds = new Set<string>();
+    // Each id of the batch with its canonical content: a repeat is a re-send, or an id reused.
+    const seenIds = new Map<string, string>();
     let duplicatesInBatch = 0;
+    const now = this.deps.clock.now();
     let sliceStart = performance.now();
     for (let index = 0; index < items.length; index++) {
       if (index % ITEMS_PER_CLOCK_READ === ITEMS_PER_CLOCK_READ - 1 && performance.now() - sliceStart > SLICE_MS) {
@@ -109,19 +140,41 @@ export class IngestService {
         sliceStart = performance.now();
       }
       const item: unknown = items[index];
+      if (hasNul(item)) {
+        rejected.push({ index, ...NUL_REFUSAL });
+        continue;
+      }
       // Well-formed keepalives skip the schema's object copy and the registry (see quickKeepalive).
       const camera = this.quickKeepalive(item);
-      const checked = camera === NO_CAMERA ? this.check(item) : null;
+      const checked = camera === NO_CAMERA ? this.check(item, index) : null;
       if (checked && 'error' in checked) {
-        rejected.push({ index, error: checked.error });
+        rejected.push({ index, error: checked.error, ...(checked.message ? { message: checked.message } : {}) });
+        continue;
+      }
+      const atMs = checked ? Date.parse(checked.event.at) : this.lastAtMs;
+      if (atMs < EARLIEST_MS || atMs > now + MAX_EVENT_AHEAD_MS) {
+        const at = checked ? checked.event.at : (item as { at: string }).at;
+        rejected.push({
+          index,
+          ...refusal(`at：时间 ${at} 不在可接受的范围内（2000-01-01 起，至多比服务器时间晚一天）`, `at: ${at} is outside the accepted window (from 2000-01-01 to one day after the server's clock)`),
+        });
         continue;
       }
       const id = checked ? checked.event.id : (item as { id?: string }).id;
-      if (id !== undefined && seenIds.has(id)) {
-        duplicatesInBatch++;
-        continue;
+      if (id !== undefined) {
+        const canonical = canonicalOf(checked ? checked.event : keepaliveOf(item as QuickKeepalive));
+        const seen = seenIds.get(id);
+        if (seen === canonical) {
+          duplicatesInBatch++;
+          continue;
+        }
+        if (seen !== undefined) {
+          rejected.push({ index, error: ID_REUSED_ERROR, message: ID_REUSED });
+          continue;
+        }
+        seenIds.set(id, canonical);
+        if (checked) checked.canonical = canonical;
       }
-      if (id !== undefined) seenIds.add(id);
       if (checked === null) {
         const { retentionDays } = item as { retentionDays?: number };
         keepalives.cameras.push(camera);
@@ -136,11 +189,18 @@ export class IngestService {
       }
     }
 
-    const acceptedCount = accepted.length + keepalives.cameras.length + duplicatesInBatch;
+    let acceptedCount = accepted.length + keepalives.cameras.length + duplicatesInBatch;
+    if (acceptedCount > 0) {
+      // The store may find an id this integration already used for other content.
+      const reused = await this.store(accepted, keepalives, source);
+      if (reused.length > 0) {
+        for (const index of reused) rejected.push({ index, error: ID_REUSED_ERROR, message: ID_REUSED });
+        rejected.sort((a, b) => a.index - b.index);
+        acceptedCount -= reused.length;
+      }
+    }
     this.counters.rejected += rejected.length;
     if (acceptedCount === 0) return { status: 400, result: { accepted: 0, rejected } };
-
-    await this.store(accepted, keepalives);
     this.counters.accepted += acceptedCount;
     return { status: 202, result: { accepted: acceptedCount, rejected } };
   }
@@ -166,7 +226,7 @@ export class IngestService {
     return this.deps.cameras.indexOf(deviceId);
   }
 
-  private check(item: unknown): AcceptedItem | { error: string } {
+  private check(item: unknown, index: number): AcceptedItem | { error: string; message?: RejectedItem['message'] } {
     const parsed = ingestEventSchema.safeParse(item);
     if (!parsed.success) return { error: describeZodError(parsed.error) };
     const event = parsed.data;
@@ -178,33 +238,52 @@ export class IngestService {
     }
     const school = this.deps.registry.schoolOfDevice(device);
     if (!school) return { error: `deviceId: device '${event.deviceId}' belongs to no school` };
-    return { event, school };
+    return { event, school, index };
   }
 
-  private store(logged: AcceptedItem[], keepalives: Keepalives): Promise<void> {
+  /**
+   * Stores the logged events under their integration's ids and folds in the keepalives. Returns
+   * the batch indices of events refused because their id already names other content.
+   */
+  private store(logged: AcceptedItem[], keepalives: Keepalives, source: IngestSource): Promise<number[]> {
     const { writes, store, alarms, cameras, events, clock } = this.deps;
+    const reused: number[] = [];
     return writes.run(async () => {
       const changes: AlarmChange[] = [];
       const fresh: IngestEvent[] = [];
       if (logged.length > 0) {
+        const legacy = logged.some((item) => item.canonical !== undefined) && (await this.mayHaveLegacyRows());
         await store.db.transaction().execute(async (trx) => {
           const receivedAt = isoNow(clock);
-          for (const { event, school } of logged) {
+          for (const { event, school, index, canonical } of logged) {
+            const known = canonical === undefined ? 'new' : await this.knownAs(trx, event.id!, source, canonical, legacy);
+            if (known === 'reused') {
+              reused.push(index);
+              continue;
+            }
+            if (known === 'same') {
+              this.counters.duplicates++;
+              continue;
+            }
             const inserted = await trx
               .insertInto('events')
               .values({
                 id: event.id ?? `srv-${randomUUID()}`,
+                source,
                 type: event.type,
                 device_id: event.deviceId,
                 at: new Date(event.at).toISOString(),
                 received_at: receivedAt,
                 payload: JSON.stringify(event),
+                digest: canonical === undefined ? null : digestOf(canonical),
               })
-              .onConflict((oc) => oc.column('id').doNothing())
+              .onConflict((oc) => oc.columns(['id', 'source']).doNothing())
               .returning('id')
               .executeTakeFirst();
             if (!inserted) {
-              this.counters.duplicates++;
+              // Stored meanwhile (another node): judged on what is there now.
+              if ((await this.knownAs(trx, event.id!, source, canonical!, false)) === 'reused') reused.push(index);
+              else this.counters.duplicates++;
               continue;
             }
             fresh.push(event);
@@ -239,7 +318,80 @@ export class IngestService {
       }
       if (changes.length > 0) events.emit('alarm.changed', changes);
       if (activity.length > 0) events.emit('activity.stored', activity);
+      return reused;
     });
+  }
+
+  /**
+   * What the store already holds under this id: nothing (`new`), the same event (`same`: a true
+   * re-send), or other content (`reused`). A row from before ids were scoped (`legacy`) counts as
+   * this integration's when its content is the same; otherwise it was another integration's.
+   */
+  private async knownAs(trx: Transaction<Database>, id: string, source: IngestSource, canonical: string, legacy: boolean): Promise<'new' | 'same' | 'reused'> {
+    const rows = await trx
+      .selectFrom('events')
+      .select(['source', 'digest', 'payload'])
+      .where('id', '=', id)
+      .where('source', 'in', legacy ? [source, 'legacy'] : [source])
+      .execute();
+    const own = rows.find((r) => r.source === source);
+    if (own) return own.digest === digestOf(canonical) ? 'same' : 'reused';
+    const old = rows.find((r) => r.source === 'legacy');
+    if (old && legacyCanonical(old.payload) === canonical) return 'same';
+    return 'new';
+  }
+
+  /** Whether any `legacy` row is left (cached while true; a migrated store keeps them for good). */
+  private mayHaveLegacyRows(): Promise<boolean> {
+    this.legacyRows ??= this.deps.store.db
+      .selectFrom('events')
+      .select('id')
+      .where('source', '=', 'legacy')
+      .limit(1)
+      .executeTakeFirst()
+      .then((row) => row !== undefined);
+    return this.legacyRows;
+  }
+}
+
+/** The fields of a keepalive that passed quickKeepalive (so the schema would keep them unchanged). */
+interface QuickKeepalive {
+  id?: string;
+  type: 'camera.heartbeat';
+  deviceId: string;
+  at: string;
+  retentionDays?: number;
+}
+
+/** A fast-path keepalive as the schema would have returned it (unknown fields dropped). */
+function keepaliveOf(item: QuickKeepalive): Record<string, unknown> {
+  return { id: item.id, type: item.type, deviceId: item.deviceId, at: item.at, retentionDays: item.retentionDays };
+}
+
+/**
+ * An event's content in one canonical text, to tell a re-send from an id reused: the validated
+ * event (trimmed, unknown fields dropped, as stored) with its fields in name order and `at` as
+ * the UTC instant — `10:00+08:00` and `02:00Z` are the same event. Events are flat.
+ */
+export function canonicalOf(event: object): string {
+  const fields = event as Record<string, unknown>;
+  const keys = Object.keys(fields)
+    .filter((k) => fields[k] !== undefined)
+    .sort();
+  return JSON.stringify(keys.map((k) => [k, k === 'at' && typeof fields.at === 'string' ? new Date(fields.at).toISOString() : fields[k]]));
+}
+
+function digestOf(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The canonical content of a row stored before ids were scoped (its payload is the validated event). */
+function legacyCanonical(payload: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return typeof parsed === 'object' && parsed !== null ? canonicalOf(parsed) : null;
+  } catch {
+    return null;
   }
 }
 

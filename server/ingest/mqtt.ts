@@ -1,10 +1,13 @@
 import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '../logger.js';
+import { breachWords, scanJson } from '../http/json-guard.js';
 import type { IngestService } from './ingest.service.js';
+import { INGEST_JSON_LIMITS } from './limits.js';
 
 /** Topic of the public MQTT contract: `xiaoan/events/<gatewayId>`. */
 export const MQTT_EVENTS_TOPIC = 'xiaoan/events/+';
+const TOPIC_PREFIX = 'xiaoan/events/';
 /** Shared subscription: with several server nodes, each message is taken by exactly one. */
 const SHARED_TOPIC = `$share/xiaoan-ingest/${MQTT_EVENTS_TOPIC}`;
 
@@ -15,7 +18,7 @@ export interface MqttCounters {
   messages: number;
   accepted: number;
   rejected: number;
-  /** Messages whose payload was not JSON (nothing of them could be used). */
+  /** Messages whose payload was not JSON, or too large or deep to read (nothing of them could be used). */
   unreadable: number;
 }
 
@@ -33,7 +36,9 @@ export interface MqttIngest {
  * time and acknowledged (QoS 1 PUBACK) only after the accepted events are stored. A bad message
  * or item is logged with its reason and counted; it never stops the consumer.
  */
-export function startMqttIngest(options: { url: string; ingest: IngestService; log: Logger; clientId?: string }): MqttIngest {
+export function startMqttIngest(options: { url: string; ingest: IngestService; log: Logger; clientId?: string; maxBytes?: number }): MqttIngest {
+  /** The HTTP body limit (XIAOAN_INGEST_MAX_BYTES) holds for a payload too. */
+  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const { ingest, log } = options;
   const counters: MqttCounters = { connected: false, messages: 0, accepted: 0, rejected: 0, unreadable: 0 };
   const client: MqttClient = mqtt.connect(options.url, {
@@ -64,7 +69,21 @@ export function startMqttIngest(options: { url: string; ingest: IngestService; l
     }
   }
 
+  /** Counts and logs a message none of which could be used. */
+  function unreadable(topic: string, payload: Buffer, why: string): void {
+    counters.unreadable++;
+    counters.rejected++;
+    log.warn({ topic, bytes: payload.length, error: why }, `mqtt message rejected: ${why}`);
+  }
+
   async function consume(topic: string, payload: Buffer): Promise<void> {
+    // Ids are unique within the gateway that numbered them (DESIGN.md §4).
+    const gatewayId = topic.slice(TOPIC_PREFIX.length);
+    if (!topic.startsWith(TOPIC_PREFIX) || gatewayId === '') return unreadable(topic, payload, 'the topic names no gateway: publish to xiaoan/events/<gatewayId>');
+    if (payload.length > maxBytes) return unreadable(topic, payload, `the payload is larger than the size limit (${maxBytes} bytes)`);
+    // Bounded before parsing, as an HTTP body is: nested brackets never reach JSON.parse.
+    const breach = scanJson(payload, INGEST_JSON_LIMITS);
+    if (breach) return unreadable(topic, payload, breachWords(breach, { item: 'events', itemZh: '事件' }).error);
     let body: unknown;
     try {
       body = JSON.parse(payload.toString('utf8'));
@@ -74,7 +93,7 @@ export function startMqttIngest(options: { url: string; ingest: IngestService; l
       log.warn({ topic, bytes: payload.length }, 'mqtt message rejected: the payload is not valid JSON');
       return;
     }
-    const { result } = await ingest.ingest(body);
+    const { result } = await ingest.ingest(body, `mqtt:${gatewayId}`);
     counters.accepted += result.accepted;
     counters.rejected += result.rejected.length + (result.error ? 1 : 0);
     if (result.error) log.warn({ topic, error: result.error }, 'mqtt message rejected');

@@ -128,13 +128,15 @@ export class AlarmService {
           .insertInto('events')
           .values({
             id: key,
+            source: 'system',
             type: `system.${input.type}`,
             device_id: input.deviceId,
             at: input.at,
             received_at: isoNow(this.deps.clock),
             payload: JSON.stringify({ note: input.note }),
+            digest: null,
           })
-          .onConflict((oc) => oc.column('id').doNothing())
+          .onConflict((oc) => oc.columns(['id', 'source']).doNothing())
           .returning('id')
           .executeTakeFirst();
         return inserted ? this.raise(trx, input) : null;

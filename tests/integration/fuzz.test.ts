@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Faker, base, en } from '@faker-js/faker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTE_POLICY } from '../../server/http/route-policy.js';
+import { signInAs } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
-import { startTestServer, TEST_TOKEN, type TestServer } from '../helpers/server.js';
+import { sosEvent, startTestServer, TEST_TOKEN, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
 
@@ -228,4 +230,120 @@ describe.each(engines)('hostile requests to ingest and sign-in on %s', (engine) 
     expect(added.length).toBeGreaterThan(0);
     expect(new Set(added.map((a) => a.action))).toEqual(new Set(['auth.login_failed', 'auth.kiosk_failed']));
   }, 300_000);
+});
+
+/** The issue's bound: every hostile request answered within this. */
+const HOSTILE_MS = 100;
+const MB5 = 5 * 1024 * 1024;
+
+/**
+ * Bodies hostile by their structure or size, built once. `api` ones go to every JSON endpoint of
+ * the API (64 kB limit), `ingest` ones to POST /events (5 MiB limit, the default).
+ */
+function hostileBodies(): { api: [string, Uint8Array<ArrayBuffer>][]; ingest: [string, Uint8Array<ArrayBuffer>][] } {
+  const deep = (n: number, open: string, close: string, inner = '1') => `${open.repeat(n)}${inner}${close.repeat(n)}`;
+  const now = new Date().toISOString();
+  const event = (extra: Record<string, unknown>) => ({ type: 'alarm.sos', deviceId: 'SOS-S0001-1', at: now, ...extra });
+  const structural: [string, string][] = [
+    ['5 MB of nested brackets', '['.repeat(MB5)],
+    ['5 MB of nested objects', '{"a":'.repeat(MB5 / 5)],
+    ['arrays nested 1,000 deep', deep(1000, '[', ']')],
+    ['objects nested 200 deep', deep(200, '{"k":', '}')],
+    ['arrays nested 33 deep', deep(33, '[', ']')],
+    ['5 MB of empty objects', `[${'{},'.repeat(MB5 / 3 - 1)}{}]`],
+    ['5 MB string', JSON.stringify({ name: 'x'.repeat(MB5) })],
+    ['NUL in a string', JSON.stringify({ username: 'a\u0000b', password: 'x', name: '\u0000', key: '\u0000' })],
+  ];
+  // Encoded once: the test measures the server, not the client's encoding of 5 MB strings.
+  const encode = (list: [string, string][]): [string, Uint8Array<ArrayBuffer>][] => list.map(([what, body]) => [what, new TextEncoder().encode(body)]);
+  return {
+    api: encode([
+      ...structural,
+      ['20,000 items in one array (under 64 kB)', `[${'0,'.repeat(19_999)}0]`],
+      ['10,501 members in one object (under 64 kB)', `{${'"a":0,'.repeat(10_500)}"a":0}`],
+    ]),
+    ingest: encode([
+      ...structural,
+      ['1,001 events', JSON.stringify(Array.from({ length: 1001 }, () => event({})))],
+      ['1.5 million tiny items', `[${'0,'.repeat(1_500_000)}0]`],
+      ['300,000 values in small arrays', `[${Array.from({ length: 300 }, () => `[${'0,'.repeat(999)}0]`).join(',')}]`],
+      ['a 4 MB note', JSON.stringify([event({ note: 'x'.repeat(4 * 1024 * 1024) })])],
+      ['a 1 MB device id', JSON.stringify([event({ deviceId: 'x'.repeat(1024 * 1024) })])],
+      ['NUL in a note and a device id', JSON.stringify([event({ note: 'a\u0000b' }), event({ deviceId: 'SOS-S0001-1\u0000' })])],
+      ['times in year 0000 and 9999', JSON.stringify([event({ at: '0000-01-01T00:00:00Z' }), event({ at: '9999-12-31T23:59:59Z' }), event({ at: '1999-12-31T23:59:59.999Z' })])],
+      ['a time two days ahead', JSON.stringify([event({ at: new Date(Date.now() + 2 * 86_400_000).toISOString() })])],
+    ]),
+  };
+}
+
+describe.each(engines)('hostile structures on every JSON endpoint on %s', (engine) => {
+  let sut: TestServer;
+  beforeAll(async () => {
+    // The default ingest limit (5 MiB): the hostile bodies are as big as a real request may be.
+    sut = await startTestServer({ engine, env: { XIAOAN_INGEST_RATE_PER_MINUTE: '1000000' } });
+  });
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it(`answers each hostile body with a 4xx within ${HOSTILE_MS} ms, changes nothing and keeps serving`, async () => {
+    const admin = await signInAs(sut, { role: 'admin' });
+    const before = await fingerprint(sut);
+    const { api, ingest } = hostileBodies();
+    // Every route that takes a body, as a caller the route policy lets through to the parser.
+    const routes = ROUTE_POLICY.filter((rule) => rule.method !== 'GET').map((rule) => ({
+      method: rule.method,
+      path: `/api/v1${rule.path.replace(/:id|:itemId/g, 'S0001')}`,
+      headers: rule.allow === 'ingest' ? { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' } : admin.headers(),
+      bodies: rule.allow === 'ingest' ? ingest : api,
+    }));
+    expect(routes.length).toBeGreaterThan(20);
+    const slow: string[] = [];
+    const wrong: string[] = [];
+    let sent = 0;
+    let slowest = 0;
+    for (const route of routes) {
+      for (const [what, body] of route.bodies) {
+        // The time of a request is the server's work plus whatever else the machine (shared with
+        // other test runs) does meanwhile. The server's work is the same on every try and noise
+        // is not, so the fastest of up to three tries is judged: a body that costs the server
+        // seconds (as 5 MB of nested brackets did) fails all three.
+        let best = Infinity;
+        for (let attempt = 0; attempt < 3 && best > HOSTILE_MS; attempt++) {
+          const started = performance.now();
+          const response = await fetch(`${sut.url}${route.path}`, { method: route.method, headers: route.headers, body });
+          const text = await response.text();
+          best = Math.min(best, performance.now() - started);
+          sent++;
+          if (response.status < 400 || response.status > 499) wrong.push(`${route.method} ${route.path} ${what} → ${response.status}: ${text.slice(0, 160)}`);
+        }
+        slowest = Math.max(slowest, best);
+        if (best > HOSTILE_MS) slow.push(`${route.method} ${route.path} ${what}: ${best.toFixed(0)} ms`);
+      }
+    }
+    console.log(`[fuzz] ${engine}: ${sent} hostile requests; the slowest answer (best of its tries) took ${slowest.toFixed(1)} ms`);
+    expect(wrong).toEqual([]);
+    expect(slow, `${slow.length} hostile bodies answered in over ${HOSTILE_MS} ms on every try`).toEqual([]);
+
+    // Still serving: health, the admin's session, and a good event.
+    expect((await fetch(`${sut.url}/api/v1/health`)).status).toBe(200);
+    expect((await admin.get('/api/v1/auth/me')).status).toBe(200);
+    const after = await fingerprint(sut);
+    const { audit_log: _auditAfter, ...restAfter } = after;
+    const { audit_log: _auditBefore, ...restBefore } = before;
+    expect(restAfter).toEqual(restBefore);
+    expect((await sut.post(sosEvent('S0002', { id: 'after-hostile' }))).body).toEqual({ accepted: 1, rejected: [] });
+  }, 300_000);
+
+  it('names the limit a refused body broke, in both languages', async () => {
+    const deep = await fetch(`${sut.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '['.repeat(100) });
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toEqual({ error: expect.stringMatching(/nested too deeply: at most 32 levels/), message: { zh: expect.stringMatching(/嵌套过深/), en: expect.stringMatching(/nested too deeply/) } });
+    const batch = await sut.post(`[${'{},'.repeat(5000)}{}]`);
+    expect(batch.status).toBe(413);
+    expect(batch.body).toMatchObject({ error: 'more than 1000 events in one request: at most 1000', accepted: 0, rejected: [] });
+    const nested = await sut.post('['.repeat(20));
+    expect(nested.status).toBe(400);
+    expect(nested.body.error).toMatch(/at most 16 levels/);
+  });
 });

@@ -59,4 +59,42 @@ describe.runIf(runs)(startMqttIngest.name, () => {
     expect(health.mqtt.connected).toBe(true);
     expect(health.mqtt.rejected).toBeGreaterThanOrEqual(5);
   });
+
+  it('keeps ids apart per gateway: two gateways using the same id both raise their alarms; one gateway reusing an id for other content is refused', async () => {
+    const gatewayB = `${gatewayId}-b`;
+    const publishAs = (gateway_: string, payload: object) => gateway.publishAsync(`xiaoan/events/${gateway_}`, JSON.stringify(payload), { qos: 1 });
+    const counted = sut.mqtt!.counters.messages;
+    const rejected = sut.mqtt!.counters.rejected;
+    await publishAs(gatewayId, { id: '1', type: 'alarm.intrusion', deviceId: 'INT-S0003-1', at: new Date().toISOString() });
+    const sosB = { id: '1', type: 'alarm.sos', deviceId: 'SOS-S0002-1', at: new Date().toISOString() };
+    await publishAs(gatewayB, sosB);
+    await waitFor(() => sut.mqtt!.counters.messages >= counted + 2, 'both gateways consumed');
+    const open = await openAlarms();
+    expect(open.filter((a) => a.deviceId === 'INT-S0003-1')).toHaveLength(1);
+    expect(open.filter((a) => a.deviceId === 'SOS-S0002-1')).toHaveLength(1);
+    const sources = await sut.store.db.selectFrom('events').select('source').where('id', '=', '1').execute();
+    expect(sources.map((r) => r.source).sort()).toEqual([`mqtt:${gatewayId}`, `mqtt:${gatewayB}`]);
+
+    // The same gateway: a true re-send changes nothing; the same id with other content is refused (and counted).
+    const rows = await eventRows();
+    await publishAs(gatewayB, sosB);
+    await publishAs(gatewayB, [{ id: '1', type: 'alarm.sos', deviceId: 'SOS-S0002-1', at: new Date().toISOString(), note: 'other' }, { id: '2', type: 'alarm.intrusion', deviceId: 'INT-S0002-1', at: new Date().toISOString() }]);
+    await waitFor(() => sut.mqtt!.counters.messages >= counted + 4, 'the re-send and the reuse consumed');
+    expect(await eventRows()).toBe(rows + 1);
+    expect(sut.mqtt!.counters.rejected).toBe(rejected + 1);
+    const after = await openAlarms();
+    expect(after.filter((a) => a.deviceId === 'SOS-S0002-1').map((a) => a.count)).toEqual([1]);
+    expect(after.some((a) => a.deviceId === 'INT-S0002-1')).toBe(true);
+  });
+
+  it('refuses a hostile payload (5 MB of nested brackets) without parsing it, and keeps consuming', async () => {
+    const counted = sut.mqtt!.counters.messages;
+    const unreadable = sut.mqtt!.counters.unreadable;
+    await publish('['.repeat(5 * 1024 * 1024));
+    await publish(`[${'{},'.repeat(100_000)}{}]`);
+    await publish({ id: 'mqtt-after-hostile', type: 'alarm.access', deviceId: 'ACC-S0002-1', at: new Date().toISOString(), reason: 'forced' });
+    await waitFor(() => sut.mqtt!.counters.messages >= counted + 3, 'hostile payloads and the good one consumed');
+    expect(sut.mqtt!.counters.unreadable).toBe(unreadable + 2);
+    expect((await openAlarms()).some((a) => a.deviceId === 'ACC-S0002-1')).toBe(true);
+  });
 });
