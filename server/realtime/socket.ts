@@ -75,13 +75,19 @@ export function sameOrigin(request: IncomingMessage): boolean {
  * session cookie (the browser sends it on the same origin), and its `auth` may carry the last
  * `seq` the screen saw.
  */
+/** The largest Socket.IO message a screen may send (bytes): 64 kB, far above any real command. */
+export const SOCKET_PACKET_MAX_BYTES = 64 * 1024;
+
 export function createSocketServer(http: HttpServer, deps: { auth: AuthService; log: Logger; socketsPerSession?: number }): XiaoanServer {
   const cap = deps.socketsPerSession ?? DEFAULT_REALTIME_LIMITS.socketsPerSession;
   /** Sockets open (or admitted and connecting) per session on this node: counted at admission, so a burst of handshakes cannot all slip past the cap. */
   const perSession = new Map<string, number>();
   const io: XiaoanServer = new Server(http, {
     serveClient: false,
-    maxHttpBufferSize: 1e6,
+    // A screen's commands are small (the largest, alarm:bulk with 500 ids, is about 25 kB); Socket.IO
+    // parses a packet with plain JSON.parse, so 1 MB of nested brackets held the loop ~350 ms.
+    // A larger packet closes the connection before it is parsed.
+    maxHttpBufferSize: SOCKET_PACKET_MAX_BYTES,
     allowRequest: (request, answer) => {
       const allowed = sameOrigin(request);
       answer(allowed ? null : 'origin not allowed', allowed);

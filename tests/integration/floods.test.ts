@@ -4,6 +4,7 @@ import type { Ack, AlarmChange } from '../../shared/events.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import { createLogger } from '../../server/logger.js';
 import { DEFAULT_COMMAND_LIMITS, FLOOD_CLOSED, TOO_MANY_COMMANDS } from '../../server/realtime/command-gate.js';
+import { SOCKET_PACKET_MAX_BYTES } from '../../server/realtime/socket.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { signInAs, TEST_PASSWORD, type Session } from '../helpers/auth.js';
 import { connectClient, offDuty, sosEvent, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
@@ -104,6 +105,19 @@ describe('a flood of refused socket commands', () => {
       byCommand: { 'alarm:ack forbidden': burst - 1, 'alarm:ack rate_limited': 4999 },
     });
     expect(about.some((line) => line.msg === 'socket closed: far too many commands')).toBe(true);
+  });
+
+  it('closes a socket that sends an oversized message before parsing it, and keeps serving the others', async () => {
+    const hostile = connectClient(server.url, { cookie: viewer.cookie });
+    clients.push(hostile);
+    await hostile.live;
+    let closedBy: string | null = null;
+    hostile.socket.on('disconnect', (reason) => (closedBy = reason));
+    // Three times the limit: engine.io drops the connection without parsing the message.
+    hostile.socket.emit('alarm:ack', { id: 'A-1', pad: 'x'.repeat(SOCKET_PACKET_MAX_BYTES * 3) } as unknown as { id: string });
+    await waitFor(() => closedBy !== null, 'the oversized message closes its socket', 10_000);
+    const desk = clients[1]!;
+    await expect(desk.socket.emitWithAck('alarm:ack', { id: 'NOPE' })).resolves.toMatchObject({ ok: false, code: 'not_found' });
   });
 
   it('keeps the limit per socket: a fresh viewer socket is answered at once, and an operator burst of a hundred acks is not limited', async () => {
