@@ -114,7 +114,7 @@ describe('a flood of refused socket commands', () => {
     let closedBy: string | null = null;
     hostile.socket.on('disconnect', (reason) => (closedBy = reason));
     // Three times the limit: engine.io drops the connection without parsing the message.
-    hostile.socket.emit('alarm:ack', { id: 'A-1', pad: 'x'.repeat(SOCKET_PACKET_MAX_BYTES * 3) } as unknown as { id: string });
+    hostile.socket.emit('alarm:ack', { id: 'A-1', pad: 'x'.repeat(SOCKET_PACKET_MAX_BYTES * 3) } as unknown as { id: string }, () => undefined);
     await waitFor(() => closedBy !== null, 'the oversized message closes its socket', 10_000);
     // Another operator screen of the same server is served (its own bucket: the desk's is the next test's).
     const other = connectClient(server.url, { cookie: operator.cookie });
