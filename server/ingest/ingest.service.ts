@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   EARLIEST_EVENT_AT,
@@ -26,6 +26,7 @@ import { hasNul, NUL_REFUSAL } from '../http/input.js';
 import { refusal } from '../../shared/refusal.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { canonicalOf, digestOf, legacyCanonical } from './event-digest.js';
 
 /** An ingest answer with its HTTP status. */
 export interface IngestOutcome {
@@ -366,33 +367,6 @@ interface QuickKeepalive {
 /** A fast-path keepalive as the schema would have returned it (unknown fields dropped). */
 function keepaliveOf(item: QuickKeepalive): Record<string, unknown> {
   return { id: item.id, type: item.type, deviceId: item.deviceId, at: item.at, retentionDays: item.retentionDays };
-}
-
-/**
- * An event's content in one canonical text, to tell a re-send from an id reused: the validated
- * event (trimmed, unknown fields dropped, as stored) with its fields in name order and `at` as
- * the UTC instant — `10:00+08:00` and `02:00Z` are the same event. Events are flat.
- */
-export function canonicalOf(event: object): string {
-  const fields = event as Record<string, unknown>;
-  const keys = Object.keys(fields)
-    .filter((k) => fields[k] !== undefined)
-    .sort();
-  return JSON.stringify(keys.map((k) => [k, k === 'at' && typeof fields.at === 'string' ? new Date(fields.at).toISOString() : fields[k]]));
-}
-
-function digestOf(canonical: string): string {
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-/** The canonical content of a row stored before ids were scoped (its payload is the validated event). */
-function legacyCanonical(payload: string): string | null {
-  try {
-    const parsed: unknown = JSON.parse(payload);
-    return typeof parsed === 'object' && parsed !== null ? canonicalOf(parsed) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A string of 1 to 128 characters that the schema's trim would leave as it is. */

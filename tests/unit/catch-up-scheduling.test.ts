@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoopTurns, WorkQueue } from '../../server/realtime/broadcaster.js';
+import { LoopTurns, WorkQueue } from '../../server/realtime/catch-up-scheduling.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
