@@ -1,3 +1,4 @@
+import { API, routeUrl, type AnswerOf, type BodyIn, type ParamsOf, type PathParamNames, type QueryIn, type RouteName, type RouteSpec } from '../shared/api/index.js';
 import type { LocalizedText } from '../shared/domain/text.js';
 import { isLocalizedText, type RefusalLike } from './refusal-text.js';
 
@@ -143,4 +144,46 @@ export async function sendJson<T>(method: WriteMethod, url: string, body?: unkno
   if (response.ok) return { ok: true, data: answer as T };
   check401(response.status);
   return refusalOf(response.status, answer, `${url} answered ${response.status}`);
+}
+
+/** A route of the table (shared/api) by its name. */
+type Spec<K extends RouteName> = (typeof API)[K];
+/** The routes that read (GET) and those that write. */
+export type ReadRoute = { [K in RouteName]: Spec<K>['method'] extends 'GET' ? K : never }[RouteName];
+export type WriteRoute = Exclude<RouteName, ReadRoute>;
+
+/** What a call gives: the path's parameters when it has any, the query when it takes one, the body when it takes one. */
+export type RouteInput<S extends RouteSpec> = ([PathParamNames<S['path']>] extends [never] ? { params?: undefined } : { params: ParamsOf<S> }) &
+  (S['query'] extends object ? { query?: QueryIn<S> } : { query?: undefined }) &
+  (S['body'] extends object ? { body: BodyIn<S> } : { body?: undefined });
+
+/** The URL of a route with its parameters and query (a link: a download, a page of the server). */
+export function routeLink<K extends RouteName>(name: K, input: RouteInput<Spec<K>>): string {
+  const spec: RouteSpec = API[name];
+  return routeUrl(spec, input.params as Record<string, string> | undefined, input.query as Record<string, unknown> | undefined);
+}
+
+/**
+ * In development, an answer that does not match its route's schema is reported at once (the
+ * screen would otherwise fail somewhere later, far from the cause).
+ */
+function checked<K extends RouteName>(name: K, data: unknown): AnswerOf<Spec<K>> {
+  const spec: RouteSpec = API[name];
+  if (import.meta.env.DEV && typeof spec.answer === 'object') {
+    const result = spec.answer.safeParse(data);
+    if (!result.success) console.error(`answer of ${name} does not match its contract`, result.error.issues);
+  }
+  return data as AnswerOf<Spec<K>>;
+}
+
+/** Reads a route (GET) by name: typed input, typed answer; throws HttpError when refused. */
+export async function getRoute<K extends ReadRoute>(name: K, input: RouteInput<Spec<K>>, signal?: AbortSignal): Promise<AnswerOf<Spec<K>>> {
+  return checked(name, await getJson<unknown>(routeLink(name, input), signal));
+}
+
+/** Sends a write route by name: typed input, the typed answer or the server's refusal (see `sendJson`). */
+export async function sendRoute<K extends WriteRoute>(name: K, input: RouteInput<Spec<K>>): Promise<WriteResult<AnswerOf<Spec<K>>>> {
+  const spec: RouteSpec = API[name];
+  const result = await sendJson<unknown>(spec.method as WriteMethod, routeLink(name, input), input.body ?? {});
+  return result.ok ? { ok: true, data: checked(name, result.data) } : result;
 }

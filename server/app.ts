@@ -8,7 +8,9 @@ import { alarmRouter } from './http/alarm.routes.js';
 import { authRouter, loadSession } from './http/auth.routes.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { complianceRouter } from './http/compliance.routes.js';
-import { drillRouter } from './http/drill.routes.js';
+import { apiHandlers } from './http/api-handlers.js';
+import { routeTable } from './http/route-table.js';
+import { API } from '../shared/api/index.js';
 import { fieldRouter } from './http/field.routes.js';
 import { hazardRouter } from './http/hazard.routes.js';
 import { registryRouter } from './http/registry.routes.js';
@@ -55,6 +57,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   heavyPool: HeavyPool | null;
   /** Expensive reads (compliance over history, exports) allowed per session per minute. */
   heavyReadsPerMinute: number;
+  /** Check every REST answer against its route's schema (development and tests); off when absent. */
+  checkAnswers?: boolean;
   /** Extra figures for `GET /health` from parts started after the app (the MQTT consumer). */
   health: () => Record<string, unknown>;
   /** Express's `trust proxy` (XIAOAN_TRUST_PROXY; off by default). */
@@ -113,7 +117,8 @@ export function createApp(deps: AppDeps): App {
   const heavyReads = heavyReadLimit(deps.heavyReadsPerMinute);
   api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry, audit: deps.audit, heavyReads }));
   api.use(hazardRouter(deps.hazards, deps.registry, deps.audit));
-  api.use(drillRouter({ drills: deps.drills, registry: deps.registry, clock: deps.clock, audit: deps.audit, heavyReads, heavyPool: deps.heavyPool }));
+  // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).
+  api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log }));
   api.use(
     wallRouter({
       registry: deps.registry,

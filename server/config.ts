@@ -84,6 +84,7 @@ const envSchema = z.object({
   XIAOAN_WORKER_QUEUE: z.coerce.number().int().min(1).max(100_000).default(200),
   XIAOAN_HEAVY_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
   NODE_ENV: z.string().optional(),
+  XIAOAN_CHECK_ANSWERS: z.enum(['on', 'off']).optional(),
   XIAOAN_TRUST_PROXY: z
     .string()
     .trim()
@@ -143,6 +144,11 @@ export interface Config {
   socketCommands: { burst: number; perSecond: number; floodClose: number };
   /** Seed the documented demo accounts (never when NODE_ENV=production). */
   demo: boolean;
+  /**
+   * Check every REST answer against its route's schema (shared/api): XIAOAN_CHECK_ANSWERS, on by
+   * default in development and tests (NODE_ENV development/test), off otherwise (it costs time on big answers).
+   */
+  checkAnswers: boolean;
   /** Ingest requests (not events) allowed per ingest token per minute. */
   ingestRatePerMinute: number;
   dataset: { seed: number; scale: 'city' | 'province' };
@@ -218,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     loginThrottle: { freeFailures: e.XIAOAN_LOGIN_FREE_FAILURES, addressFreeFailures: e.XIAOAN_LOGIN_ADDRESS_FREE_FAILURES, firstDelaySeconds: e.XIAOAN_LOGIN_FIRST_DELAY_SECONDS, maxDelaySeconds: e.XIAOAN_LOGIN_MAX_DELAY_SECONDS },
     socketCommands: { burst: e.XIAOAN_SOCKET_COMMAND_BURST, perSecond: e.XIAOAN_SOCKET_COMMAND_RATE, floodClose: e.XIAOAN_SOCKET_FLOOD_CLOSE },
     demo: e.XIAOAN_DEMO === 'on' && e.NODE_ENV !== 'production',
+    checkAnswers: (e.XIAOAN_CHECK_ANSWERS ?? (e.NODE_ENV === 'development' || e.NODE_ENV === 'test' ? 'on' : 'off')) === 'on',
     ingestRatePerMinute: e.XIAOAN_INGEST_RATE_PER_MINUTE,
     dataset: { seed: e.XIAOAN_DATASET_SEED, scale: e.XIAOAN_DATASET_SCALE },
     tileUrl: e.XIAOAN_TILE_URL ?? null,

@@ -104,6 +104,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     commandLimits: config.socketCommands,
     heavyPool,
     heavyReadsPerMinute: config.heavy.readsPerMinute,
+    checkAnswers: config.checkAnswers,
     replayLimit: config.replayLimit,
     realtime: config.realtime,
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },

@@ -222,3 +222,34 @@ export interface DrillDetail {
 export interface DrillAnswer extends DrillDetail {
   score: DrillScore;
 }
+
+/** The schemas of a drill as the API answers it (the interfaces above document it; `satisfies` keeps them together). */
+const drillChecklistItemSchema = z.object({ id: z.string(), label: z.string(), points: z.number(), checkedBy: z.string().nullable(), checkedAt: z.string().nullable() }) satisfies z.ZodType<DrillChecklistItem>;
+const drillTargetsSchema = z.object({ acknowledged: z.number(), dispatched: z.number(), on_scene: z.number(), handled: z.number() }) satisfies z.ZodType<DrillTargets>;
+const drillNoteSchema = z.object({ kind: z.enum(DRILL_NOTE_KINDS), at: z.string(), by: z.string(), alarmId: z.string().optional(), text: z.object({ zh: z.string(), en: z.string() }) }) satisfies z.ZodType<DrillNote>;
+
+/** A drill (see `Drill`). */
+export const drillSchema = z.object({
+  id: z.string(),
+  schoolId: z.string(),
+  districtCode: z.string(),
+  scenario: z.string(),
+  participants: z.string(),
+  plannedFor: z.string(),
+  lengthMinutes: z.number().int(),
+  targets: drillTargetsSchema,
+  state: z.enum(DRILL_STATES),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  startedBy: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  endedBy: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  cancelNote: z.string().nullable(),
+  alarmId: z.string().nullable(),
+  alarmOrigin: z.enum(['drill_screen', 'device']).nullable(),
+  checklist: z.array(drillChecklistItemSchema),
+  recordId: z.string().nullable(),
+  endReason: z.enum(DRILL_END_REASONS).nullable(),
+  notes: z.array(drillNoteSchema),
+}) satisfies z.ZodType<Drill>;

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Drill, DrillAnswer, DrillDetail, DrillPlan } from '../../shared/drill.js';
 import { scoreDrill, type DrillScore } from '../../shared/rules/drill-score.js';
-import { getJson, sendJson, type WriteResult } from '../api.js';
+import { getRoute, routeLink, sendRoute, type WriteResult } from '../api.js';
 
 /** Drills kept in the list; the server keeps them all. */
 export const DRILLS_LISTED = 100;
@@ -51,7 +51,7 @@ export const useDrillStore = defineStore('drills', () => {
 
   async function loadList(): Promise<void> {
     try {
-      list.value = (await getJson<{ drills: Drill[] }>(`/api/v1/drills?limit=${DRILLS_LISTED}`)).drills;
+      list.value = (await getRoute('drills.list', { query: { limit: DRILLS_LISTED } })).drills;
       loadError.value = null;
     } catch (error) {
       loadError.value = error instanceof Error ? error.message : String(error);
@@ -62,7 +62,7 @@ export const useDrillStore = defineStore('drills', () => {
     if (current.value?.drill.id !== id) current.value = null;
     replayStep.value = null;
     try {
-      take(await getJson<DrillAnswer>(`/api/v1/drills/${encodeURIComponent(id)}`));
+      take(await getRoute('drills.get', { params: { id } }));
       loadError.value = null;
     } catch (error) {
       loadError.value = error instanceof Error ? error.message : String(error);
@@ -74,7 +74,7 @@ export const useDrillStore = defineStore('drills', () => {
     const id = current.value?.drill.id;
     if (!id) return;
     try {
-      take(await getJson<DrillAnswer>(`/api/v1/drills/${encodeURIComponent(id)}`));
+      take(await getRoute('drills.get', { params: { id } }));
     } catch {
       // Still unreachable: the stale banner says so; the next reconnect tries again.
     }
@@ -85,21 +85,22 @@ export const useDrillStore = defineStore('drills', () => {
     replayStep.value = null;
   }
 
-  async function write(method: 'POST' | 'PUT', path: string, body: unknown): Promise<WriteResult<DrillAnswer>> {
-    const result = await sendJson<DrillAnswer>(method, path, body);
+  async function write(sent: Promise<WriteResult<DrillAnswer>>): Promise<WriteResult<DrillAnswer>> {
+    const result = await sent;
     if (result.ok) applyDetail(result.data);
     return result;
   }
 
-  const plan = (input: DrillPlan) => write('POST', '/api/v1/drills', input);
-  const base = () => `/api/v1/drills/${encodeURIComponent(current.value?.drill.id ?? '')}`;
-  const start = (raiseAlarm: boolean) => write('POST', `${base()}/start`, { raiseAlarm });
-  const end = () => write('POST', `${base()}/end`, {});
-  const cancel = (note: string) => write('POST', `${base()}/cancel`, { note });
+  const plan = (input: DrillPlan) => write(sendRoute('drills.plan', { body: input }));
+  /** The open drill's id (the commands act on it). */
+  const id = () => ({ id: current.value?.drill.id ?? '' });
+  const start = (raiseAlarm: boolean) => write(sendRoute('drills.start', { params: id(), body: { raiseAlarm } }));
+  const end = () => write(sendRoute('drills.end', { params: id() }));
+  const cancel = (note: string) => write(sendRoute('drills.cancel', { params: id(), body: { note } }));
   /** Moves a planned drill to another day (it starts only on its planned day). */
-  const replan = (plannedFor: string, note?: string) => write('POST', `${base()}/replan`, { plannedFor, ...(note ? { note } : {}) });
-  const dismissNotice = (id: string) => (timeLimitNotices.value = timeLimitNotices.value.filter((drill) => drill.id !== id));
-  const check = (itemId: string, checked: boolean) => write('PUT', `${base()}/checklist/${encodeURIComponent(itemId)}`, { checked });
+  const replan = (plannedFor: string, note?: string) => write(sendRoute('drills.replan', { params: id(), body: { plannedFor, ...(note ? { note } : {}) } }));
+  const dismissNotice = (drillId: string) => (timeLimitNotices.value = timeLimitNotices.value.filter((drill) => drill.id !== drillId));
+  const check = (itemId: string, checked: boolean) => write(sendRoute('drills.check', { params: { ...id(), itemId }, body: { checked } }));
 
   /** The score card at `now` (this screen's ms), on the server's time. */
   function scoreAt(now: number): DrillScore | null {
@@ -118,7 +119,7 @@ export const useDrillStore = defineStore('drills', () => {
     replayStep.value = step === null ? null : Math.max(0, Math.min(step, reached.value.length - 1));
   }
 
-  const exportUrl = (format: 'csv' | 'pdf') => `${base()}/export.${format}`;
+  const exportUrl = (format: 'csv' | 'pdf') => routeLink(format === 'csv' ? 'drills.exportCsv' : 'drills.exportPdf', { params: id() });
 
   return {
     list, current, serverOffset, loadError, replayStep, reached, timeLimitNotices,

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Actor } from '../services/actor.js';
 import type { Clock } from '../services/clock.js';
 
 /** What the audit log records: sign-ins, alarm actions, record edits, exports, token changes. */
@@ -9,6 +10,11 @@ export interface AuditEntry {
   target?: string | null;
   address?: string | null;
   details?: Record<string, unknown>;
+}
+
+/** An entry for what a person did: their username and address, the action, its target and details. */
+export function actedBy(actor: Actor, action: string, target: string | null, details: Record<string, unknown> = {}): AuditEntry {
+  return { actor: actor.user.username, action, target, address: actor.address, details };
 }
 
 /** A stored entry. */
@@ -22,8 +28,9 @@ export interface AuditRecord extends Required<Omit<AuditEntry, 'details'>> {
 export class AuditService {
   constructor(private readonly deps: { db: Kysely<Database>; clock: Clock }) {}
 
-  async append(entry: AuditEntry): Promise<void> {
-    await this.deps.db
+  /** Appends an entry; inside a write's transaction (`db`), so the entry and the change it describes commit together. */
+  async append(entry: AuditEntry, db: Kysely<Database> = this.deps.db): Promise<void> {
+    await db
       .insertInto('audit_log')
       .values({
         at: new Date(this.deps.clock.now()).toISOString(),

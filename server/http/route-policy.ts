@@ -1,27 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { API, type RouteSpec } from '../../shared/api/index.js';
 import { can, type Permission, type SessionUser } from '../../shared/auth.js';
 import { HAZARD_ACTIONS } from '../../shared/rules/hazard.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { NOT_SIGNED_IN, sendRefusal } from './refusal.js';
 import { CSRF_HEADER, csrfTokenFor, sessionToken, type WithUser } from './auth.routes.js';
 
-/** HTTP methods a rule names (HEAD is answered by the GET rule). */
-export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-
-/**
- * Who may call a route: a permission (signed in and the role holds it), anyone (`public`), any
- * signed-in person (`signed-in`), an integration with a bearer ingest token (`ingest`), or either
- * a bearer ingest token or a signed-in person with `read` (`ingest-or-read`, the registry).
- */
-export type RouteAllow = Permission | 'public' | 'signed-in' | 'ingest' | 'ingest-or-read';
-
-/** One route's rule. `path` is the Express path relative to `/api/v1`, e.g. `/alarms/:id`. */
-export interface RouteRule {
-  method: RouteMethod;
-  path: string;
-  allow: RouteAllow;
-}
+/** One route's access rule: its method, Express path relative to `/api/v1`, and who may call it. */
+export type RouteRule = Pick<RouteSpec, 'method' | 'path' | 'allow'>;
 
 /**
  * Every `/api/v1` route and who may call it. Deny by default: a request matching no rule is
@@ -30,6 +17,9 @@ export interface RouteRule {
  * District and school scope are applied inside the handlers (`inScope` from shared/auth.ts).
  */
 export const ROUTE_POLICY: readonly RouteRule[] = [
+  // The route table (shared/api): each route's rule is written once, beside its schemas.
+  ...Object.values(API).map(({ method, path, allow }): RouteRule => ({ method, path, allow })),
+
   // Sign-in (server/http/auth.routes.ts)
   { method: 'POST', path: '/auth/login', allow: 'public' },
   { method: 'POST', path: '/auth/kiosk', allow: 'public' },
@@ -82,18 +72,6 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'GET', path: '/hazards/:id', allow: 'read' },
   { method: 'POST', path: '/hazards', allow: 'records.write' },
   ...HAZARD_ACTIONS.map((action): RouteRule => ({ method: 'POST', path: `/hazards/:id/${action}`, allow: 'records.write' })),
-
-  // Live drills (server/http/drill.routes.ts): read within scope, run with drill.run, reports with export.
-  { method: 'GET', path: '/drills', allow: 'read' },
-  { method: 'POST', path: '/drills', allow: 'drill.run' },
-  { method: 'GET', path: '/drills/:id', allow: 'read' },
-  { method: 'POST', path: '/drills/:id/start', allow: 'drill.run' },
-  { method: 'POST', path: '/drills/:id/replan', allow: 'drill.run' },
-  { method: 'POST', path: '/drills/:id/end', allow: 'drill.run' },
-  { method: 'POST', path: '/drills/:id/cancel', allow: 'drill.run' },
-  { method: 'PUT', path: '/drills/:id/checklist/:itemId', allow: 'drill.run' },
-  { method: 'GET', path: '/drills/:id/export.csv', allow: 'export' },
-  { method: 'GET', path: '/drills/:id/export.pdf', allow: 'export' },
 
   // Administration (server/http/admin.routes.ts)
   { method: 'GET', path: '/admin/users', allow: 'admin' },

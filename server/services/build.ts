@@ -104,15 +104,15 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
   const auth = new AuthService({ db: store.db, clock, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
   const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
+  const audit = new AuditService({ db: store.db, clock });
   const drills: DrillService = new DrillService({
-    store, writes, events, clock, registry, alarms, log,
+    store, writes, events, clock, registry, alarms, log, audit,
     repository: new DrillRepository(store.db),
     compliance: complianceServices.compliance,
     responseTargets: deps.responseTargets ?? DEFAULT_RESPONSE_TARGETS,
     ...(deps.drillMarginMinutes !== undefined ? { marginMinutes: deps.drillMarginMinutes } : {}),
   });
   await drills.init();
-  const audit = new AuditService({ db: store.db, clock });
   const shelves = new ShelfService({ repository: new ShelfRepository(store.db), writes, events, clock, registry });
 
   return {
@@ -138,10 +138,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
       cameras.sweep();
       await posts.evaluate();
       await drills.refresh();
-      // A drill past its planned length plus the margin ends itself, on the audit record under the system's name.
-      for (const drill of await drills.expire()) {
-        await audit.append({ actor: 'system', action: 'drill.auto_end', target: drill.id, details: { schoolId: drill.schoolId, state: drill.state, lengthMinutes: drill.lengthMinutes, startedAt: drill.startedAt } });
-      }
+      // A drill past its planned length plus the margin ends itself (on the audit record under the system's name, in the same write).
+      await drills.expire();
       // A shelf that ran out is on the audit record too, under the system's name.
       for (const shelf of await shelves.expire()) {
         await audit.append({ actor: 'system', action: 'shelf.expired', target: shelf.deviceId, details: { shelvedBy: shelf.shelvedBy, until: shelf.until } });

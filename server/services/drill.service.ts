@@ -8,7 +8,7 @@ import type { AlarmChange } from '../../shared/events.js';
 import type { ResponseTargets } from '../../shared/rules/response.js';
 import { shanghaiDateTime, shanghaiParts } from '../../shared/time.js';
 import type { Store } from '../db/database.js';
-import type { DrillQuery, DrillRepository } from '../db/drill.repository.js';
+import type { DrillRepository } from '../db/drill.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { Logger } from '../logger.js';
 import type { AlarmService } from './alarm.service.js';
@@ -18,6 +18,10 @@ import type { DomainEvents } from './domain-events.js';
 import { refuse, type Outcome } from './outcome.js';
 import { refusal, say } from '../../shared/refusal.js';
 import type { RegistryService } from './registry.service.js';
+import { actedBy, type AuditEntry, type AuditService } from '../auth/audit.service.js';
+import { SYSTEM_NAME, type Actor } from './actor.js';
+import { outside, scopeCovers, scopeFor } from './scope.js';
+import type { SessionUser } from '../../shared/auth.js';
 
 interface DrillServiceDeps {
   store: Store;
@@ -28,6 +32,8 @@ interface DrillServiceDeps {
   alarms: AlarmService;
   repository: DrillRepository;
   compliance: ComplianceService;
+  /** Every command is on the audit log, written in the command's own transaction. */
+  audit: AuditService;
   responseTargets: ResponseTargets;
   log: Logger;
   /** Minutes past its planned length before a running drill ends itself (XIAOAN_DRILL_MARGIN_MINUTES). */
@@ -96,8 +102,17 @@ export class DrillService {
     return this.runningBySchool.has(schoolId);
   }
 
-  list(query: DrillQuery): Promise<Drill[]> {
-    return this.deps.repository.list(query);
+  /** The drills a person may see, newest planned first: a school user's own school, a county person's district. */
+  async list(query: { state: DrillState | 'all'; schoolId?: string | undefined; limit: number }, user: SessionUser): Promise<Drill[]> {
+    const { state, schoolId, limit } = query;
+    const list = await this.deps.repository.list({
+      limit,
+      ...(state !== 'all' ? { state } : {}),
+      ...(schoolId ? { schoolId } : user.role === 'school_user' && user.schoolId ? { schoolId: user.schoolId } : {}),
+      ...(user.districtCode ? { districtCode: user.districtCode } : {}),
+    });
+    const scope = scopeFor(user, this.deps.registry);
+    return list.filter((drill) => scopeCovers(scope, drill));
   }
 
   /** A drill with its alarm (and the server's time), or null. */
@@ -106,9 +121,21 @@ export class DrillService {
     return drill ? this.withAlarm(drill) : null;
   }
 
-  async plan(input: DrillPlan & { plannedFor: string }, actor: string): Promise<Outcome<DrillDetail>> {
+  /** A drill the person may see: 404 when there is none, 403 when it lies outside their district or school. */
+  async visible(id: string, user: SessionUser): Promise<Outcome<DrillDetail>> {
+    const drill = await this.deps.repository.get(id);
+    if (!drill) return noDrill(id);
+    const scope = scopeFor(user, this.deps.registry);
+    if (!scopeCovers(scope, drill)) return outside(scope);
+    return { ok: true, data: await this.withAlarm(drill) };
+  }
+
+  async plan(input: DrillPlan & { plannedFor: string }, by: Actor): Promise<Outcome<DrillDetail>> {
     const school = this.deps.registry.school(input.schoolId);
     if (!school) return refuse(404, refusal(`没有编号为 ${input.schoolId} 的学校`, `no school ${input.schoolId}`), { schoolId: say('没有这所学校', 'unknown school') });
+    const scope = scopeFor(by.user, this.deps.registry);
+    if (!scopeCovers(scope, { districtCode: school.districtCode, schoolId: school.id })) return refuse(403, refusal('该学校不在您的区县或学校范围内', 'this school is outside your district or school'));
+    const actor = by.user.displayName;
     const past = planRefusal(input.plannedFor, this.deps.clock.now());
     if (past) return refuse(400, past, { plannedFor: past.message });
     const now = isoNow(this.deps.clock);
@@ -136,7 +163,12 @@ export class DrillService {
       endReason: null,
       notes: [],
     };
-    await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.insert(trx, drill)));
+    await this.deps.writes.run(() =>
+      this.deps.store.db.transaction().execute(async (trx) => {
+        await this.deps.repository.insert(trx, drill);
+        await this.deps.audit.append(actedBy(by, 'drill.plan', drill.id, { schoolId: drill.schoolId, state: drill.state, scenario: drill.scenario }), trx);
+      }),
+    );
     return this.announce(drill);
   }
 
@@ -145,8 +177,9 @@ export class DrillService {
    * school's one-key button (as its device would), credited to the drill screen and its operator;
    * otherwise the drill waits for the school to press the button (an ingest event).
    */
-  async start(id: string, actor: string, raiseAlarm: boolean): Promise<Outcome<DrillDetail>> {
-    const started = await this.move(id, 'start', (drill, now) => {
+  async start(id: string, by: Actor, raiseAlarm: boolean): Promise<Outcome<DrillDetail>> {
+    const actor = by.user.displayName;
+    const started = await this.move(id, 'start', by, (drill) => ({ action: 'drill.start', details: { schoolId: drill.schoolId, state: drill.state, raiseAlarm } }), (drill, now) => {
       const otherDay = startRefusal(drill, Date.parse(now));
       if (otherDay) return refuse(409, otherDay);
       const running = this.runningBySchool.get(drill.schoolId);
@@ -179,8 +212,9 @@ export class DrillService {
   }
 
   /** Ends a running drill: the end and the compliance record (应急演练 held today) commit together. */
-  async end(id: string, actor: string): Promise<Outcome<DrillDetail>> {
-    const ended = await this.move(id, 'end', (drill, now) => ({
+  async end(id: string, by: Actor): Promise<Outcome<DrillDetail>> {
+    const actor = by.user.displayName;
+    const ended = await this.move(id, 'end', by, (drill) => ({ action: 'drill.end', details: { schoolId: drill.schoolId, state: drill.state } }), (drill, now) => ({
       ok: true,
       data: { ...drill, state: 'ended', endedBy: actor, endedAt: now, recordId: `DR-${randomUUID()}`, endReason: 'operator' },
     }));
@@ -189,11 +223,13 @@ export class DrillService {
   }
 
   /** Moves a planned drill to another day (today or later); the record notes the old and new day. */
-  async replan(id: string, plannedFor: string, actor: string, reason?: string): Promise<Outcome<DrillDetail>> {
+  async replan(id: string, plannedFor: string, by: Actor, reason?: string): Promise<Outcome<DrillDetail>> {
     const past = planRefusal(plannedFor, this.deps.clock.now());
     if (past) return refuse(400, past, { plannedFor: past.message });
+    const actor = by.user.displayName;
     const to = new Date(plannedFor).toISOString();
-    const moved = await this.move(id, 'replan', (drill, now) => {
+    const audit = (next: Drill, before: Drill) => ({ action: 'drill.replan', details: { schoolId: next.schoolId, state: next.state, from: before.plannedFor, plannedFor: shanghaiDateTime(plannedFor), note: reason ?? null } });
+    const moved = await this.move(id, 'replan', by, audit, (drill, now) => {
       const why = reason?.trim() ? `：${reason.trim()}` : '';
       const whyEn = reason?.trim() ? `: ${reason.trim()}` : '';
       const note: DrillNote = {
@@ -219,7 +255,8 @@ export class DrillService {
     const due = (await this.deps.repository.running()).filter((drill) => overran(drill, margin, now));
     const ended: Drill[] = [];
     for (const drill of due) {
-      const outcome = await this.move(drill.id, 'end', (current, at) => {
+      const audit = (next: Drill) => ({ action: 'drill.auto_end', details: { schoolId: next.schoolId, state: next.state, lengthMinutes: next.lengthMinutes, startedAt: next.startedAt } });
+      const outcome = await this.move(drill.id, 'end', null, audit, (current, at) => {
         if (!overran(current, margin, Date.parse(at))) return refuse(409, refusal('演练未超时', 'the drill is within its time'));
         const deadline = drillDeadline(current, margin) ?? Date.parse(at);
         const note: DrillNote = {
@@ -263,8 +300,9 @@ export class DrillService {
     this.converted.set(alarm.id, drillId);
   }
 
-  async cancel(id: string, actor: string, note: string): Promise<Outcome<DrillDetail>> {
-    const cancelled = await this.move(id, 'cancel', (drill, now) => ({
+  async cancel(id: string, by: Actor, note: string): Promise<Outcome<DrillDetail>> {
+    const actor = by.user.displayName;
+    const cancelled = await this.move(id, 'cancel', by, (drill) => ({ action: 'drill.cancel', details: { schoolId: drill.schoolId, state: drill.state, note } }), (drill, now) => ({
       ok: true,
       data: { ...drill, state: 'cancelled', endedBy: actor, endedAt: now, cancelNote: note },
     }));
@@ -273,14 +311,18 @@ export class DrillService {
   }
 
   /** Ticks (or unticks) an observer checklist item of a running drill, recording who and when. */
-  async check(id: string, itemId: string, checked: boolean, actor: string): Promise<Outcome<DrillDetail>> {
+  async check(id: string, itemId: string, checked: boolean, by: Actor): Promise<Outcome<DrillDetail>> {
+    const actor = by.user.displayName;
+    const scope = scopeFor(by.user, this.deps.registry);
     const outcome = await this.deps.writes.run(() =>
       this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<null>> => {
         const drill = await this.deps.repository.get(id, trx);
-        if (!drill) return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
+        if (!drill) return noDrill(id);
+        if (!scopeCovers(scope, drill)) return outside(scope);
         if (!NEEDS.check.includes(drill.state)) return refuse(409, refusal(`只能在演练进行中勾选检查项；该演练${DRILL_STATE_ZH[drill.state]}`, `the checklist is ticked while the drill runs; this drill is ${drill.state}`));
         const now = isoNow(this.deps.clock);
         if (!(await this.deps.repository.check(trx, id, itemId, checked ? actor : null, checked ? now : null))) return refuse(404, refusal(`演练 ${id} 没有检查项 ${itemId}`, `no checklist item ${itemId} in drill ${id}`));
+        await this.deps.audit.append(actedBy(by, 'drill.checklist', id, { schoolId: drill.schoolId, state: drill.state, itemId, checked }), trx);
         return { ok: true, data: null };
       }),
     );
@@ -288,16 +330,23 @@ export class DrillService {
     return this.announceById(id);
   }
 
-  /** A running or planned drill's state moved, compare-and-set on the state it was read in. */
+  /**
+   * A running or planned drill's state moved, compare-and-set on the state it was read in, within
+   * the person's scope (`by`; null: the system), with its audit entry in the same transaction.
+   */
   private async move(
     id: string,
     command: keyof typeof NEEDS,
+    by: Actor | null,
+    audit: (next: Drill, before: Drill) => { action: string; details: Record<string, unknown> },
     decide: (drill: Drill, now: string) => Outcome<Drill>,
   ): Promise<Outcome<Drill>> {
+    const scope = by ? scopeFor(by.user, this.deps.registry) : null;
     return this.deps.writes.run(() =>
       this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<Drill>> => {
         const drill = await this.deps.repository.get(id, trx);
-        if (!drill) return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
+        if (!drill) return noDrill(id);
+        if (scope && !scopeCovers(scope, drill)) return outside(scope);
         if (!NEEDS[command].includes(drill.state)) return refuse(409, refusal(`演练${DRILL_STATE_ZH[drill.state]}，不能${DRILL_COMMAND_ZH[command]}`, `cannot ${command} a drill that is ${drill.state}`));
         const now = isoNow(this.deps.clock);
         const decision = decide(drill, now);
@@ -314,6 +363,9 @@ export class DrillService {
             recordedAt: now,
           });
         }
+        const { action, details } = audit(next, drill);
+        const entry: AuditEntry = by ? actedBy(by, action, next.id, details) : { actor: SYSTEM_NAME, action, target: next.id, details };
+        await this.deps.audit.append(entry, trx);
         // Inside the write queue: the next alarm raised (also queued) already sees the drill running or not.
         if (next.state === 'running') this.runningBySchool.set(next.schoolId, next.id);
         else if (this.runningBySchool.get(next.schoolId) === next.id) this.runningBySchool.delete(next.schoolId);
@@ -377,9 +429,14 @@ export class DrillService {
 
   private async announceById(id: string): Promise<Outcome<DrillDetail>> {
     const drill = await this.deps.repository.get(id);
-    if (!drill) return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
+    if (!drill) return noDrill(id);
     return this.announce(drill);
   }
+}
+
+/** 404 for an unknown drill. */
+function noDrill(id: string): Outcome<never> {
+  return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
 }
 
 /** Who the compliance record names: whoever ended the drill. */

@@ -2,9 +2,17 @@ import type { LocalizedText } from '../../shared/domain/text.js';
 import type { RefusalWords } from '../../shared/refusal.js';
 
 /** Why a service said no: `error` in English (the API contract), `message` for a screen, per-field words for a form. */
+/**
+ * The statuses a refusal answers: 400 bad input, 403 outside the person's district or school,
+ * 404 unknown, 409 conflict (the thing moved on), 429 too many, 501 cannot be made here, 503 busy.
+ */
+export type RefusalStatus = 400 | 403 | 404 | 409 | 429 | 501 | 503;
+
 export interface Refused {
   ok: false;
-  status: 400 | 404 | 409;
+  status: RefusalStatus;
+  /** Seconds to wait before trying again (429, 503): sent as Retry-After. */
+  retryAfter?: number;
   error: string;
   message: LocalizedText;
   /** Each field's reason in English (the API contract). */
@@ -13,14 +21,14 @@ export interface Refused {
   fieldMessages?: Record<string, LocalizedText>;
 }
 
-/** A service answer an HTTP route maps to a status: the data, or why not (400 bad input, 404 unknown, 409 conflict). */
+/** A service answer an HTTP route maps to a status: the data, or why not (see RefusalStatus). */
 export type Outcome<T> = { ok: true; data: T } | Refused;
 
 /**
  * A refusal. `words` from `refusal(zh, en)` (shared/refusal.ts); a bare English string is shown as
  * is in both languages. Fields likewise take `say(zh, en)` or English.
  */
-export function refuse(status: 400 | 404 | 409, words: RefusalWords | string, fields?: Record<string, LocalizedText | string>): Refused {
+export function refuse(status: RefusalStatus, words: RefusalWords | string, fields?: Record<string, LocalizedText | string>): Refused {
   const { error, message } = typeof words === 'string' ? { error: words, message: { zh: words, en: words } } : words;
   if (!fields) return { ok: false, status, error, message };
   const texts = Object.entries(fields).map(([key, text]) => [key, typeof text === 'string' ? { zh: text, en: text } : text] as const);
@@ -32,4 +40,9 @@ export function refuse(status: 400 | 404 | 409, words: RefusalWords | string, fi
     fields: Object.fromEntries(texts.map(([key, text]) => [key, text.en])),
     fieldMessages: Object.fromEntries(texts),
   };
+}
+
+/** A success. */
+export function ok<T>(data: T): { ok: true; data: T } {
+  return { ok: true, data };
 }

@@ -64,6 +64,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     XIAOAN_LOGIN_ADDRESS_FREE_FAILURES: '100000',
     // Suites read the desk's statistics far more than a person would; the limit's own test sets it low.
     XIAOAN_HEAVY_READS_PER_MINUTE: '10000',
+    // Every REST answer is checked against its route's schema (shared/api): a wrong shape is a 500 a test sees.
+    XIAOAN_CHECK_ANSWERS: 'on',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });

@@ -1,0 +1,140 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
+import type { SessionUser } from '../../shared/auth.js';
+import type { AnswerOf, BodyOf, FileAnswer, ParamsOf, QueryOf, RouteSpec } from '../../shared/api/route.js';
+import { refusal } from '../../shared/refusal.js';
+import type { Logger } from '../logger.js';
+import type { Actor } from '../services/actor.js';
+import type { Outcome } from '../services/outcome.js';
+import { HeavyPoolBusy } from '../workers/heavy-pool.js';
+import { sendBusy } from './heavy-limit.js';
+import { refusedBody, sendRefusal, sendValidationError } from './refusal.js';
+import { ingestCallerOf, type IngestCaller } from './route-policy.js';
+import type { WithUser } from './auth.routes.js';
+
+/**
+ * Mounts the handlers of routes from the table (shared/api): each handler is typed by its route —
+ * it gets the parsed query and body, the path parameters and the caller, and must return its
+ * route's answer type (the compiler refuses anything else) or a refusal. The adapter answers 400
+ * for input the schemas refuse, sends the answer with the route's status, and in development and
+ * tests checks every JSON answer against the route's answer schema (a mismatch is a 500 and a
+ * logged error, so a test sees it).
+ */
+
+/** A JSON answer already serialised where it was computed (the worker pool): sent as it is. */
+export class JsonText<T> {
+  /** The answer type the text holds (compile time only). */
+  declare readonly answer?: T;
+  constructor(readonly text: string) {}
+}
+
+/** Routes that need no signed-in person; their handlers may be called by anyone or an integration. */
+type Open = 'public' | 'ingest' | 'ingest-or-read';
+/** The signed-in person: always there on a route that needs one. */
+export type UserOf<S extends RouteSpec> = S['allow'] extends Open ? SessionUser | null : SessionUser;
+/** The acting person: always there on a route that needs one. */
+export type ActorOf<S extends RouteSpec> = S['allow'] extends Open ? Actor | null : Actor;
+
+/** What a handler gets. `res` is for headers and cookies only: the answer is what the handler returns. */
+export interface RouteContext<S extends RouteSpec> {
+  params: ParamsOf<S>;
+  query: QueryOf<S>;
+  body: BodyOf<S>;
+  user: UserOf<S>;
+  actor: ActorOf<S>;
+  /** The integration behind a bearer ingest token (`ingest`, `ingest-or-read` routes), else null. */
+  ingest: IngestCaller | null;
+  req: Request;
+  res: Response;
+}
+
+/** What a handler returns: its route's answer (or the same as JSON text), or a refusal. */
+export type RouteReply<S extends RouteSpec> = Outcome<AnswerOf<S> | JsonText<AnswerOf<S>>>;
+/** A route's handler. */
+export type RouteHandler<S extends RouteSpec> = (context: RouteContext<S>) => Promise<RouteReply<S>> | RouteReply<S>;
+/** A handler for every route of a table (one missing, or one extra, does not compile). */
+export type RouteHandlers<T extends Record<string, RouteSpec>> = { [K in keyof T]: RouteHandler<T[K]> };
+
+export interface RouteTableOptions {
+  /** The per-session limit of expensive reads, in front of `heavy` routes. */
+  heavyReads: RequestHandler;
+  /** Check every JSON answer against its schema (development and tests; off in production: it costs time on big answers). */
+  checkAnswers: boolean;
+  log: Logger;
+}
+
+const WRONG_ANSWER = refusal('服务器应答不符合接口约定', 'the answer does not match its contract');
+
+function contentDisposition(file: FileAnswer): string {
+  const ascii = file.asciiName ?? file.name.replace(/[^\x20-\x7e]/g, '_');
+  return `attachment; filename="${ascii.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+}
+
+function sendFile(res: Response, status: number, file: FileAnswer): void {
+  res.status(status).type(file.type).setHeader('content-disposition', contentDisposition(file));
+  res.send(typeof file.body === 'string' ? file.body : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength));
+}
+
+/** The answer checked against its schema; the issues when it does not match. */
+function mismatch(schema: z.ZodType, data: unknown): z.core.$ZodIssue[] | null {
+  const checked = schema.safeParse(data instanceof JsonText ? JSON.parse(data.text) : data);
+  return checked.success ? null : checked.error.issues.slice(0, 5);
+}
+
+/** One route's Express handler. */
+function handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, options: RouteTableOptions): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const query = spec.query ? spec.query.safeParse(req.query) : null;
+      if (query && !query.success) return sendValidationError(res, query.error, req.query);
+      const rawBody: unknown = req.body ?? {};
+      const body = spec.body ? spec.body.safeParse(rawBody) : null;
+      if (body && !body.success) return sendValidationError(res, body.error, rawBody);
+      const user = (req as Request & WithUser).user ?? null;
+      const context = {
+        params: req.params,
+        query: query?.data,
+        body: body?.data,
+        user,
+        actor: user ? { user, address: req.ip ?? null } : null,
+        ingest: ingestCallerOf(req),
+        req,
+        res,
+      } as RouteContext<S>;
+      const reply = await handler(context);
+      if (!reply.ok) {
+        if (reply.retryAfter !== undefined) res.set('Retry-After', String(reply.retryAfter));
+        return void res.status(reply.status).json(refusedBody(reply));
+      }
+      const status = spec.status ?? 200;
+      if (spec.answer === 'none') return void res.status(204).end();
+      if (spec.answer === 'file') return sendFile(res, status, reply.data as FileAnswer);
+      if (options.checkAnswers) {
+        const issues = mismatch(spec.answer, reply.data);
+        if (issues) {
+          options.log.error({ route: `${spec.method} ${spec.path}`, issues }, 'answer does not match its contract');
+          return sendRefusal(res, 500, WRONG_ANSWER);
+        }
+      }
+      if (reply.data instanceof JsonText) return void res.status(status).type('application/json').send(reply.data.text);
+      res.status(status).json(reply.data);
+    } catch (error) {
+      if (error instanceof HeavyPoolBusy) return sendBusy(res);
+      next(error);
+    }
+  };
+}
+
+/**
+ * An Express router serving `routes` with `handlers` (one per route, typed by it). The access
+ * rule of each route is checked before (route-policy.ts, derived from the same table).
+ */
+export function routeTable<T extends Record<string, RouteSpec>>(routes: T, handlers: RouteHandlers<T>, options: RouteTableOptions): Router {
+  const router = Router();
+  for (const name of Object.keys(routes) as (keyof T & string)[]) {
+    const spec = routes[name]!;
+    const chain: RequestHandler[] = [...(spec.heavy ? [options.heavyReads] : []), handle(spec, handlers[name], options)];
+    router[spec.method.toLowerCase() as Lowercase<RouteSpec['method']>](spec.path, ...chain);
+  }
+  return router;
+}

@@ -1,0 +1,15 @@
+import { DRILL_ROUTES } from './drills.js';
+import type { RouteSpec } from './route.js';
+
+export * from './route.js';
+
+/**
+ * Every REST route of `/api/v1`, by name (docs/api.md describes them; docs/architecture.md "Adding
+ * a route" says where a new one goes). Names are `<area>.<verb>`.
+ */
+export const API = {
+  ...DRILL_ROUTES,
+} as const satisfies Record<string, RouteSpec>;
+
+/** A route's name. */
+export type RouteName = keyof typeof API;
