@@ -90,3 +90,28 @@ export async function signInAs(server: SignInTarget, who: Who): Promise<Session>
   const { user } = (await response.json()) as { user: SessionUser };
   return sessionFrom(server.url, user, response.headers.getSetCookie());
 }
+
+/** An answer read as JSON with its status. */
+export async function answerOf<T>(response: Promise<Response> | Response): Promise<{ status: number; body: T }> {
+  const r = await response;
+  return { status: r.status, body: (await r.json()) as T };
+}
+
+/** A call of `/api/v1` as a named person (null: signed out). */
+export type Caller = <T>(method: string, path: string, body?: unknown, name?: string | null) => Promise<{ status: number; body: T }>;
+
+/**
+ * Calls `/api/v1` as a named person of one role, each name signed in on first use (the acting
+ * person is the session's), or signed out when the name is null.
+ */
+export function callerAs(server: SignInTarget, role: Role, defaultName: string): Caller {
+  const sessions = new Map<string, Promise<Session>>();
+  const as = (name: string) => {
+    if (!sessions.has(name)) sessions.set(name, signInAs(server, { role, username: name, displayName: name }));
+    return sessions.get(name)!;
+  };
+  return async function call<T>(method: string, path: string, body?: unknown, name: string | null = defaultName): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = name ? (await as(name)).headers() : { 'content-type': 'application/json' };
+    return answerOf<T>(fetch(`${server.url}/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) }));
+  };
+}

@@ -4,7 +4,7 @@ import { makeRecord } from '../../mocks/factories/compliance.js';
 import { RecordService } from '../../server/services/record.service.js';
 import { availableEngines } from '../helpers/engines.js';
 import type { AuditPage } from '../../shared/admin.js';
-import { signInAs, type Session } from '../helpers/auth.js';
+import { callerAs, signInAs, type Caller } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
@@ -13,26 +13,16 @@ const clock = { now: () => Date.parse('2026-11-30T02:00:00Z') };
 
 describe.each(engines)(`${RecordService.name}, drills, inspections and self-checks on %s`, (engine) => {
   let sut: TestServer;
+  /** Calls the API as an education-bureau person by display name (signed in on first use), or signed out when null. */
+  let call: Caller;
   beforeAll(async () => {
     sut = await startTestServer({ engine, clock, env: { XIAOAN_SEMESTERS: '09-01..01-20,02-20..07-10' } });
+    call = callerAs(sut, 'education_staff', '王干事');
   });
   afterAll(async () => {
     await sut.close();
   });
 
-  /** One signed-in education-bureau person per display name: the acting person is the session's. */
-  const sessions = new Map<string, Promise<Session>>();
-  const as = (name: string) => {
-    if (!sessions.has(name)) sessions.set(name, signInAs(sut, { role: 'education_staff', username: name, displayName: name }));
-    return sessions.get(name)!;
-  };
-
-  /** Calls the API as `operator` (signed in), or signed out when null. */
-  async function call<T>(method: string, path: string, body?: unknown, operator: string | null = '王干事'): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = operator ? (await as(operator)).headers() : { 'content-type': 'application/json' };
-    const response = await fetch(`${sut.url}/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: response.status, body: (await response.json()) as T };
-  }
   const history = async (id = 'S0001') => (await call<{ history: RecordHistoryEntry[] }>('GET', `/schools/${id}/record/history`)).body.history;
 
   it('shows a blank record for a school with none yet', async () => {

@@ -7,9 +7,10 @@ import type { DrillAnswer, DrillDetail } from '../../shared/drill.js';
 import type { Ack } from '../../shared/events.js';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { signInAs, type Session } from '../helpers/auth.js';
+import { answerOf, signInAs, type Session } from '../helpers/auth.js';
+import { startDrillTestbed, type DrillTestbed } from '../helpers/drill.js';
 import { availableEngines } from '../helpers/engines.js';
-import { connectClient, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
+import { connectClient, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
 /** Wednesday 2026-12-02, 09:00 in Asia/Shanghai (01:00 UTC): a school day. */
@@ -29,30 +30,24 @@ type Refused = { error: string; message: { zh: string; en: string }; fields?: Re
  * only their own district's units.
  */
 describe.each(engines)('drill limits, 转为真实警情 and dispatch scope on %s', (engine) => {
+  let bed: DrillTestbed;
   let sut: TestServer;
   let operator: Session;
   let admin: Session;
   let console_: RecordingClient;
-  const drillEvents: DrillDetail[] = [];
+  let drillEvents: DrillDetail[] = [];
 
   beforeAll(async () => {
     now = T0;
-    sut = await startTestServer({ engine, clock, env: { XIAOAN_DRILL_MARGIN_MINUTES: String(MARGIN), XIAOAN_SEMESTERS: '09-01..01-20,02-20..07-10' } });
-    operator = await signInAs(sut, { role: 'police_operator', username: 'op-zhao', displayName: '赵警官' });
+    bed = await startDrillTestbed({ engine, clock, operator: { username: 'op-zhao', displayName: '赵警官' }, env: { XIAOAN_DRILL_MARGIN_MINUTES: String(MARGIN) } });
+    ({ sut, operator, console_, drillEvents } = bed);
     admin = await signInAs(sut, { role: 'admin' });
-    console_ = connectClient(sut.url, { cookie: operator.cookie });
-    console_.socket.on('drill', (detail) => drillEvents.push(detail));
-    await console_.live;
   });
   afterAll(async () => {
-    console_?.socket.close();
-    await sut?.close();
+    await bed?.close();
   });
 
-  const json = async <T>(response: Promise<Response>): Promise<{ status: number; body: T }> => {
-    const r = await response;
-    return { status: r.status, body: (await r.json()) as T };
-  };
+  const json = answerOf;
   const send = (client: RecordingClient, event: string, payload: Record<string, unknown>) =>
     (client.socket.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<Ack<Alarm> & { code?: string; message?: { zh: string; en: string } }>)(event, payload);
   const plan = (body: Record<string, unknown>) => json<DrillAnswer & Refused>(operator.send('POST', '/api/v1/drills', { scenario: '持刀人员闯入校门', ...body }));

@@ -6,9 +6,10 @@ import type { DrillAnswer, DrillDetail } from '../../shared/drill.js';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import { DrillService } from '../../server/services/drill.service.js';
-import { signInAs, type Session } from '../helpers/auth.js';
+import { answerOf, signInAs, type Session } from '../helpers/auth.js';
+import { startDrillTestbed, type DrillTestbed } from '../helpers/drill.js';
 import { availableEngines } from '../helpers/engines.js';
-import { connectClient, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
+import { startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
 /** Monday 2026-11-30, 10:00 in Asia/Shanghai: mid-term, no drill held yet. */
@@ -18,30 +19,24 @@ const clock = { now: () => now };
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 
 describe.each(engines)(`${DrillService.name} on %s`, (engine) => {
+  let bed: DrillTestbed;
   let sut: TestServer;
   let operator: Session;
   let observer: Session;
   let console_: RecordingClient;
-  const drillEvents: DrillDetail[] = [];
+  let drillEvents: DrillDetail[] = [];
 
   beforeAll(async () => {
     now = T0;
-    sut = await startTestServer({ engine, clock, env: { XIAOAN_SEMESTERS: '09-01..01-20,02-20..07-10' } });
-    operator = await signInAs(sut, { role: 'police_operator', username: 'op-zhang', displayName: '张警官' });
+    bed = await startDrillTestbed({ engine, clock, operator: { username: 'op-zhang', displayName: '张警官' } });
+    ({ sut, operator, console_, drillEvents } = bed);
     observer = await signInAs(sut, { role: 'education_staff', username: 'obs-li', displayName: '李老师' });
-    console_ = connectClient(sut.url, { cookie: operator.cookie });
-    console_.socket.on('drill', (detail) => drillEvents.push(detail));
-    await console_.live;
   });
   afterAll(async () => {
-    console_?.socket.close();
-    await sut?.close();
+    await bed?.close();
   });
 
-  const json = async <T>(response: Promise<Response>): Promise<{ status: number; body: T }> => {
-    const r = await response;
-    return { status: r.status, body: (await r.json()) as T };
-  };
+  const json = answerOf;
   const command = (event: 'alarm:ack' | 'alarm:arrive' | 'alarm:dispatch' | 'alarm:resolve' | 'alarm:handoff', payload: Record<string, unknown>) =>
     (console_.socket.timeout(5000).emitWithAck as (e: string, p: unknown) => Promise<{ ok: boolean; code?: string; error?: string; data?: Alarm }>)(event, payload);
   const drillItem = async () => (await json<SchoolComplianceAnswer>(operator.get('/api/v1/schools/S0001/compliance'))).body.items.find((i) => i.rule === 'drill')!;

@@ -4,7 +4,7 @@ import type { HazardCountsAnswer, HazardListItem } from '../../shared/compliance
 import { HazardService } from '../../server/services/hazard.service.js';
 import { availableEngines } from '../helpers/engines.js';
 import type { AuditPage } from '../../shared/admin.js';
-import { signInAs, type Session } from '../helpers/auth.js';
+import { callerAs, signInAs, type Caller } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
@@ -17,28 +17,18 @@ function pinnedClock() {
 
 describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
   let sut: TestServer;
+  /** Calls the API as an education-bureau person by display name (signed in on first use), or signed out when null. */
+  let call: Caller;
   const clock = pinnedClock();
 
   beforeAll(async () => {
     sut = await startTestServer({ engine, clock });
+    call = callerAs(sut, 'education_staff', '李科长');
   });
   afterAll(async () => {
     await sut.close();
   });
 
-  /** One signed-in education-bureau person per display name: the acting person is the session's. */
-  const sessions = new Map<string, Promise<Session>>();
-  const as = (name: string) => {
-    if (!sessions.has(name)) sessions.set(name, signInAs(sut, { role: 'education_staff', username: name, displayName: name }));
-    return sessions.get(name)!;
-  };
-
-  /** Calls the API as `operator` (signed in), or signed out when null. */
-  async function call<T>(method: string, path: string, body?: unknown, operator: string | null = '李科长'): Promise<{ status: number; body: T }> {
-    const headers: Record<string, string> = operator ? (await as(operator)).headers() : { 'content-type': 'application/json' };
-    const response = await fetch(`${sut.url}/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: response.status, body: (await response.json()) as T };
-  }
   const register = async (schoolId = 'S0001') =>
     (await call<Hazard>('POST', '/hazards', { schoolId, source: 'self_check', description: '消防通道堆放杂物' }, '张老师')).body;
 
@@ -116,7 +106,7 @@ describe.each(engines)(`${HazardService.name} over HTTP on %s`, (engine) => {
     expect((await list('?overdue=true')).map((h) => h.id)).not.toContain(late.id);
 
     clock.advanceDays(3); // 2026-12-03: a day past its deadline
-    sessions.clear(); // three days idle ends a session: sign in again
+    call = callerAs(sut, 'education_staff', '李科长'); // three days idle ends a session: sign in again
     const overdue = await list('?overdue=true');
     expect(overdue.map((h) => h.id)).toContain(late.id);
     expect(overdue.every((h) => h.overdue && h.state === 'dispatched')).toBe(true);
