@@ -21,7 +21,10 @@ import { adminRouter } from './http/admin.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
 import { ingestRouter } from './ingest/http.js';
-import { Broadcaster, type XiaoanServer } from './realtime/broadcaster.js';
+import { AlarmDelivery } from './realtime/alarm-delivery.js';
+import { HealthFanOut } from './realtime/health-fan-out.js';
+import type { XiaoanServer } from './realtime/rooms.js';
+import { SnapshotStore } from './realtime/snapshots.js';
 import { createSocketServer, handleConnections } from './realtime/socket.js';
 import type { CommandLimits } from './realtime/command-gate.js';
 import { DEFAULT_REALTIME_LIMITS, type RealtimeLimits } from './config.js';
@@ -69,13 +72,16 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   storage: StorageHealth;
 }
 
-/** The HTTP server, its Socket.IO server and the broadcaster, not yet listening. */
+/** The HTTP server, its Socket.IO server and the realtime pushes, not yet listening nor started. */
 export interface App {
   /** The Express application (tests read its routes). */
   app: express.Express;
   server: http.Server;
   io: XiaoanServer;
-  broadcaster: Broadcaster;
+  /** Alarm changes (in `seq` order), drills and shelves to the alarm rooms, and screens' catch-up. */
+  alarmDelivery: AlarmDelivery;
+  /** The coalesced health pushes (status, cameras, faults, posts, summaries) to the wall rooms. */
+  healthFanOut: HealthFanOut;
 }
 
 /** Wires routes and sockets; no side effects until the caller listens. */
@@ -145,22 +151,27 @@ export function createApp(deps: AppDeps): App {
   const realtime = deps.realtime ?? DEFAULT_REALTIME_LIMITS;
   const io = createSocketServer(server, { auth: deps.auth, log: deps.log, socketsPerSession: realtime.socketsPerSession });
   trustForSockets(io, app.get('trust proxy fn') as TrustFn);
-  const broadcaster = new Broadcaster({
+  // Open alarms as of what was delivered, for screens' snapshots: kept by the delivery, told of status moves by the fan-out.
+  const snapshots = new SnapshotStore({ alarms: deps.alarms, status: deps.status, registry: deps.registry });
+  const alarmDelivery = new AlarmDelivery({
     io,
     events: deps.events,
     alarms: deps.alarms,
-    cameras: deps.cameras,
-    status: deps.status,
-    faults: deps.faults,
-    posts: deps.posts,
-    schoolCameras: deps.schoolCameras,
-    registry: deps.registry,
     shelves: deps.shelves,
-    replayLimit: deps.replayLimit,
-    catchUpChunk: realtime.catchUpChunk,
-    catchUpsAtOnce: realtime.catchUpsAtOnce,
+    snapshots,
+    limits: { replayLimit: deps.replayLimit, catchUpChunk: realtime.catchUpChunk, catchUpsAtOnce: realtime.catchUpsAtOnce },
     log: deps.log,
   });
-  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId), clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });
-  return { app, server, io, broadcaster };
+  const healthFanOut = new HealthFanOut({
+    io,
+    status: deps.status,
+    schoolCameras: deps.schoolCameras,
+    cameras: deps.cameras,
+    faults: deps.faults,
+    posts: deps.posts,
+    registry: deps.registry,
+    snapshots,
+  });
+  handleConnections(io, alarmDelivery, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId), clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });
+  return { app, server, io, alarmDelivery, healthFanOut };
 }

@@ -93,7 +93,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   storage.probeWrite = () => services.writes.run(() => registryRepository.setMeta('storage_probe', new Date(clock.now()).toISOString()));
   const eventLoop = new EventLoopMonitor();
   const clientDir = options.clientDir ?? defaultClientDir;
-  const { app, server, io, broadcaster } = createApp({
+  const { app, server, io, alarmDelivery, healthFanOut } = createApp({
     ...services,
     log,
     clock,
@@ -117,8 +117,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   // REDIS_URL: the nodes on this database pass each other their alarm changes (Socket.IO Redis adapter).
   const redis = config.redisUrl ? await attachRedisAdapter(io, { url: config.redisUrl, db: store.db, log }) : null;
-  if (redis) broadcaster.relayAcrossNodes();
-  broadcaster.start();
+  if (redis) alarmDelivery.relayAcrossNodes();
+  alarmDelivery.start();
+  healthFanOut.start();
   const ticker = setInterval(() => {
     void storage.probe();
     services.tick().catch((error: unknown) => log.error({ err: error }, 'periodic check failed'));
@@ -153,7 +154,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       await mqttIngest?.close();
       clearInterval(ticker);
-      broadcaster.stop();
+      alarmDelivery.stop();
+      healthFanOut.stop();
       eventLoop.stop();
       await io.close();
       await redis?.close();

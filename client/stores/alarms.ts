@@ -3,6 +3,7 @@ import { computed, ref, shallowReactive } from 'vue';
 import { isOpenState, type Alarm, type AlarmPriority } from '../../shared/domain/index.js';
 import type { AlarmChange, AlarmSnapshot } from '../../shared/events.js';
 import { drillsUnderway, realOpenByPriority } from '../../shared/figures.js';
+import { Listeners } from '../listeners.js';
 
 /** Closed alarms kept for the "closed" tab; older ones drop off (the server keeps them all). */
 export const CLOSED_ALARMS_KEPT = 50;
@@ -32,6 +33,14 @@ export function compareForQueue(a: Alarm, b: Alarm): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** An alarm change this screen applied (never a duplicate or a stale one): the alarm now, and as the screen held it before. */
+export interface AlarmChanged {
+  seq: number;
+  alarm: Alarm;
+  /** The alarm before this change, open or recently closed; undefined when it is new to this screen. */
+  previous: Alarm | undefined;
+}
+
 /**
  * Alarms of this screen, keyed by id, fed by the socket (via stores/connection.ts) in `seq`
  * order. A change whose `seq` is not above the last one applied is a duplicate and is ignored.
@@ -54,6 +63,8 @@ export const useAlarmStore = defineStore('alarms', () => {
   /** Drills under way: schools running one (shared/figures.ts), the figure screens show. */
   const drillsUnderwayCount = computed(() => drillsUnderway(openAlarms.value));
   const openCountByPriority = computed<Record<AlarmPriority, number>>(() => realOpenByPriority(openAlarms.value));
+  const changed = new Listeners<AlarmChanged>();
+  const replaced = new Listeners<void>();
 
   function place(alarm: Alarm): void {
     closed.value = closed.value.filter((kept) => kept.id !== alarm.id);
@@ -70,18 +81,26 @@ export const useAlarmStore = defineStore('alarms', () => {
     return open.get(id) ?? closed.value.find((alarm) => alarm.id === id);
   }
 
-  function isKnown(id: string): boolean {
-    return open.has(id) || closed.value.some((alarm) => alarm.id === id);
-  }
-
   /** One `alarm` change. Returns false when it was a duplicate or stale (`seq` ≤ lastSeq). */
   function applyChange(change: AlarmChange, now = Date.now()): boolean {
     if (lastSeq.value !== null && change.seq <= lastSeq.value) return false;
-    if (!isKnown(change.alarm.id) && isOpenState(change.alarm.state)) arrivedAt.set(change.alarm.id, now);
+    const previous = find(change.alarm.id);
+    if (!previous && isOpenState(change.alarm.state)) arrivedAt.set(change.alarm.id, now);
     lastSeq.value = change.seq;
     place(change.alarm);
     forgetOldArrivals(now);
+    changed.emit({ seq: change.seq, alarm: change.alarm, previous });
     return true;
+  }
+
+  /** Calls `listener` after each change applied; returns the function that stops it. */
+  function onChange(listener: (event: AlarmChanged) => void): () => void {
+    return changed.add(listener);
+  }
+
+  /** Calls `listener` after a snapshot replaced everything; returns the function that stops it. */
+  function onSnapshot(listener: () => void): () => void {
+    return replaced.add(listener);
   }
 
   /**
@@ -99,6 +118,7 @@ export const useAlarmStore = defineStore('alarms', () => {
       place(alarm);
     }
     lastSeq.value = snapshot.seq;
+    replaced.emit();
   }
 
   /** The server finished the catch-up: from now on every change arrives as it happens. */
@@ -123,6 +143,6 @@ export const useAlarmStore = defineStore('alarms', () => {
   return {
     open, closed, arrivedAt, lastSeq, live,
     openAlarms, queue, realOpenAlarms, drillOpenCount, drillsUnderwayCount, openCountByPriority,
-    find, applyChange, applySnapshot, markLive, markNotLive, isFresh,
+    find, applyChange, applySnapshot, markLive, markNotLive, isFresh, onChange, onSnapshot,
   };
 });

@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { Drill, DrillAnswer, DrillDetail, DrillPlan } from '../../shared/drill.js';
 import { scoreDrill, type DrillScore } from '../../shared/rules/drill-score.js';
 import { getRoute, routeLink, sendRoute, type WriteResult } from '../api.js';
+import { Listeners } from '../listeners.js';
 
 /** Drills kept in the list; the server keeps them all. */
 export const DRILLS_LISTED = 100;
@@ -26,6 +27,7 @@ export const useDrillStore = defineStore('drills', () => {
    * signed-in screen (wall, console, drill screen) says so until someone dismisses it.
    */
   const timeLimitNotices = shallowRef<Drill[]>([]);
+  const detailApplied = new Listeners<DrillDetail>();
 
   /** A drill seen ending itself at its time limit (live, or on a re-read after a reconnect) is announced once. */
   function noticeIfTimedOut(previous: Drill | undefined, next: Drill): void {
@@ -47,6 +49,12 @@ export const useDrillStore = defineStore('drills', () => {
     const index = list.value.findIndex((drill) => drill.id === detail.drill.id);
     if (index >= 0) list.value = list.value.map((drill, i) => (i === index ? detail.drill : drill));
     else list.value = [detail.drill, ...list.value].slice(0, DRILLS_LISTED);
+    detailApplied.emit(detail);
+  }
+
+  /** Calls `listener` after each drill change applied (pushed, or the answer to this screen's write); returns the function that stops it. */
+  function onDetail(listener: (detail: DrillDetail) => void): () => void {
+    return detailApplied.add(listener);
   }
 
   async function loadList(): Promise<void> {
@@ -123,6 +131,6 @@ export const useDrillStore = defineStore('drills', () => {
 
   return {
     list, current, serverOffset, loadError, replayStep, reached, timeLimitNotices,
-    applyDetail, loadList, open, reload, close, plan, start, end, cancel, replan, check, scoreAt, replay, exportUrl, dismissNotice,
+    applyDetail, onDetail, loadList, open, reload, close, plan, start, end, cancel, replan, check, scoreAt, replay, exportUrl, dismissNotice,
   };
 });

@@ -20,7 +20,8 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
   const scene = shallowRef<KioskScene>({ kind: 'overview' });
   let scheduler: SceneScheduler | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
-  let unsubscribe: (() => void) | null = null;
+  let unsubscribeChanges: (() => void) | null = null;
+  let unsubscribeSnapshots: (() => void) | null = null;
   let unsubscribeDrills: (() => void) | null = null;
 
   function show(next: KioskScene): void {
@@ -43,27 +44,15 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
     const alarms = useAlarmStore();
     const ticker = useKioskTickerStore();
     ticker.reset(alarms.openAlarms);
-    unsubscribe = alarms.$onAction(({ name, args, after }) => {
-      if (name === 'applyChange') {
-        const [change] = args as Parameters<typeof alarms.applyChange>;
-        after((applied) => {
-          if (!applied) return;
-          ticker.record(change.alarm);
-          // A change replayed after a reconnect pins only while the pin would still be running.
-          const age = Date.now() - Date.parse(change.alarm.receivedAt);
-          if (preemptsRotation(change.alarm) && age < created.alarmPinMs && created.pinAlarm(change.alarm)) tick();
-        });
-      } else if (name === 'applySnapshot') {
-        after(() => ticker.reset([...alarms.openAlarms, ...alarms.closed]));
-      }
+    unsubscribeChanges = alarms.onChange(({ alarm }) => {
+      ticker.record(alarm);
+      // A change replayed after a reconnect pins only while the pin would still be running.
+      const age = Date.now() - Date.parse(alarm.receivedAt);
+      if (preemptsRotation(alarm) && age < created.alarmPinMs && created.pinAlarm(alarm)) tick();
     });
+    unsubscribeSnapshots = alarms.onSnapshot(() => ticker.reset([...alarms.openAlarms, ...alarms.closed]));
     // A drill started or ended (the socket's `drill` event reaches the drill store): pin or release its school.
-    const drills = useDrillStore();
-    unsubscribeDrills = drills.$onAction(({ name, args, after }) => {
-      if (name !== 'applyDetail') return;
-      const [detail] = args as Parameters<typeof drills.applyDetail>;
-      after(() => followDrill(detail.drill));
-    });
+    unsubscribeDrills = useDrillStore().onDetail((detail) => followDrill(detail.drill));
     show(created.current());
     resume();
     void syncDrills();
@@ -114,8 +103,10 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
 
   function stop(): void {
     pause();
-    unsubscribe?.();
-    unsubscribe = null;
+    unsubscribeChanges?.();
+    unsubscribeChanges = null;
+    unsubscribeSnapshots?.();
+    unsubscribeSnapshots = null;
     unsubscribeDrills?.();
     unsubscribeDrills = null;
     scheduler = null;

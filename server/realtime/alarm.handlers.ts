@@ -9,7 +9,7 @@ import type { AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { Logger } from '../logger.js';
 import type { AlarmService } from '../services/alarm.service.js';
-import type { XiaoanSocket } from './broadcaster.js';
+import type { XiaoanSocket } from './rooms.js';
 import { maySend } from './socket-policy.js';
 import { dispatchRefusal } from '../../shared/rules/dispatch-scope.js';
 import type { PolicePost } from '../../shared/domain/index.js';

@@ -3,7 +3,7 @@ import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../services/clock.js';
 import { TokenBucket } from '../services/token-bucket.js';
-import type { XiaoanSocket } from './broadcaster.js';
+import type { XiaoanSocket } from './rooms.js';
 import { maySend } from './socket-policy.js';
 
 /** How many commands one socket may send: a burst, a steady rate, and how many over the limit close it. */

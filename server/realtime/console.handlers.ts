@@ -9,7 +9,7 @@ import { actOnMany } from '../services/alarm-bulk.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import type { ShelfService } from '../services/shelf.service.js';
 import { addressOf } from './alarm.handlers.js';
-import type { XiaoanSocket } from './broadcaster.js';
+import type { XiaoanSocket } from './rooms.js';
 import { maySend } from './socket-policy.js';
 import { noteRefusal } from './command-gate.js';
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { createClient } from 'redis';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import type { XiaoanServer } from './broadcaster.js';
+import type { XiaoanServer } from './rooms.js';
 
 /** How long a starting node waits for Redis before giving up with a clear error. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -32,7 +32,7 @@ async function clusterKey(db: Kysely<Database>): Promise<string> {
 
 /**
  * REDIS_URL: puts the Socket.IO server on the Redis adapter, so the nodes of one deployment
- * (one database) pass each other the alarm changes they commit (see Broadcaster.relayAcrossNodes).
+ * (one database) pass each other the alarm changes they commit (see AlarmDelivery.relayAcrossNodes).
  * Redis going away later is logged and retried; at start it must answer.
  */
 export async function attachRedisAdapter(io: XiaoanServer, deps: { url: string; db: Kysely<Database>; log: Logger }): Promise<RedisFanOut> {

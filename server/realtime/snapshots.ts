@@ -1,24 +1,16 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { can, type SessionUser } from '../../shared/auth.js';
 import { isOpenState, type Alarm } from '../../shared/domain/index.js';
 import type { AlarmChange } from '../../shared/events.js';
 import { packAlarm, packStatus, SNAPSHOT_CLOSED, snapshotJson, type StatusRow } from '../../shared/snapshot.js';
-import type { SchoolStatusChange } from '../../shared/wall.js';
+import { inAlarmScope, type AlarmScope } from '../services/alarm-scope.js';
+import type { AlarmService } from '../services/alarm.service.js';
+import type { RegistryService } from '../services/registry.service.js';
+import type { SchoolStatusService } from '../services/school-status.service.js';
 
 const gzipAsync = promisify(gzip);
 
-/** Whose alarms a snapshot holds: the city, one district, one school, or none (a person who may not read alarms). */
-export type SnapshotScope = { kind: 'city' } | { kind: 'district'; districtCode: string } | { kind: 'school'; schoolId: string } | { kind: 'none' };
-
-/** The snapshot scope of a signed-in person (the same split as the alarm rooms). */
-export function scopeOf(user: SessionUser): SnapshotScope {
-  if (!can(user, 'read')) return { kind: 'none' };
-  if (user.role === 'school_user') return user.schoolId ? { kind: 'school', schoolId: user.schoolId } : { kind: 'none' };
-  return user.districtCode === null ? { kind: 'city' } : { kind: 'district', districtCode: user.districtCode };
-}
-
-function scopeKey(scope: SnapshotScope): string {
+function scopeKey(scope: AlarmScope): string {
   switch (scope.kind) {
     case 'city':
     case 'none':
@@ -27,19 +19,6 @@ function scopeKey(scope: SnapshotScope): string {
       return `d:${scope.districtCode}`;
     case 'school':
       return `s:${scope.schoolId}`;
-  }
-}
-
-function inSnapshotScope(scope: SnapshotScope, place: { districtCode: string | undefined; schoolId: string }): boolean {
-  switch (scope.kind) {
-    case 'city':
-      return true;
-    case 'none':
-      return false;
-    case 'district':
-      return place.districtCode === scope.districtCode;
-    case 'school':
-      return place.schoolId === scope.schoolId;
   }
 }
 
@@ -52,16 +31,16 @@ export interface BuiltSnapshot {
 }
 
 interface SnapshotSources {
-  /** The latest closed alarms of a scope, newest first (read from the store). */
-  closed: (scope: SnapshotScope, limit: number) => Promise<Alarm[]>;
+  /** The latest closed alarms of a scope (the scoped lists come from the alarm service). */
+  alarms: Pick<AlarmService, 'listInScope'>;
   /** Schools that are not `normal` now. */
-  statuses: () => SchoolStatusChange[];
-  /** A school's district (from the registry). */
-  districtOf: (schoolId: string) => string | undefined;
+  status: Pick<SchoolStatusService, 'nonNormal'>;
+  /** A school's district. */
+  registry: Pick<RegistryService, 'school'>;
 }
 
 /**
- * The open alarms as of the last change the broadcaster delivered, kept up to date change by
+ * The open alarms as of the last change AlarmDelivery delivered, kept up to date change by
  * change (each with its row already serialised), and the snapshots built from them: one per
  * scope and (`seq`, status version), built once and shared by every screen that connects
  * meanwhile — a hundred walls reconnecting after a network blip cost one build, not a hundred.
@@ -105,7 +84,7 @@ export class SnapshotStore {
    * or a new one. Its open alarms are taken synchronously, so it is exactly as of the `seq` it
    * names; the closed list is read after it, and gzip runs on libuv's thread pool.
    */
-  snapshot(scope: SnapshotScope): Promise<BuiltSnapshot> {
+  snapshot(scope: AlarmScope): Promise<BuiltSnapshot> {
     const key = scopeKey(scope);
     const cached = this.built.get(key);
     if (cached && cached.seq === this.seq && cached.statusVersion === this.statusVersion) return cached.snapshot;
@@ -115,16 +94,17 @@ export class SnapshotStore {
     const rows: string[] = [];
     const ids = new Set<string>();
     for (const [id, { alarm, row }] of this.open) {
-      if (!inSnapshotScope(scope, alarm)) continue;
+      if (!inAlarmScope(scope, alarm)) continue;
       rows.push(row);
       ids.add(id);
     }
     const statuses: StatusRow[] = [];
-    for (const change of this.sources.statuses()) {
-      if (inSnapshotScope(scope, { districtCode: this.sources.districtOf(change.schoolId), schoolId: change.schoolId })) statuses.push(packStatus(change));
+    const { alarms, status, registry } = this.sources;
+    for (const change of status.nonNormal()) {
+      if (inAlarmScope(scope, { districtCode: registry.school(change.schoolId)?.districtCode, schoolId: change.schoolId })) statuses.push(packStatus(change));
     }
     const snapshot = (async (): Promise<BuiltSnapshot> => {
-      const closed = scope.kind === 'none' ? [] : await this.sources.closed(scope, SNAPSHOT_CLOSED);
+      const closed = await alarms.listInScope(scope, { state: 'closed', limit: SNAPSHOT_CLOSED });
       for (const alarm of closed) if (!ids.has(alarm.id) && !isOpenState(alarm.state)) rows.push(JSON.stringify(packAlarm(alarm)));
       const json = snapshotJson(seq, rows, statuses);
       const data = await gzipAsync(Buffer.from(json, 'utf8'));

@@ -14,7 +14,8 @@ import { registerAlarmHandlers } from './alarm.handlers.js';
 import { registerConsoleHandlers } from './console.handlers.js';
 import type { ShelfService } from '../services/shelf.service.js';
 import type { PolicePost } from '../../shared/domain/index.js';
-import type { Broadcaster, XiaoanServer, XiaoanSocket } from './broadcaster.js';
+import type { AlarmDelivery } from './alarm-delivery.js';
+import type { XiaoanServer, XiaoanSocket } from './rooms.js';
 import { DEFAULT_COMMAND_LIMITS, guardCommands, type CommandLimits } from './command-gate.js';
 import { systemClock, type Clock } from '../services/clock.js';
 
@@ -177,12 +178,12 @@ function sessionRoom(sessionKey: string): string {
 }
 
 /**
- * Registers each new screen's command handlers and hands it to the broadcaster's catch-up;
+ * Registers each new screen's command handlers and hands it to the alarm delivery's catch-up;
  * a failed catch-up disconnects it so it retries.
  */
 export function handleConnections(
   io: XiaoanServer,
-  broadcaster: Broadcaster,
+  delivery: Pick<AlarmDelivery, 'catchUp'>,
   deps: { alarms: AlarmService; shelves: ShelfService; audit: AuditService; auth: AuthService; log: Logger; clock?: Clock; commandLimits?: CommandLimits; unit?: (unitId: string) => PolicePost | undefined },
 ): void {
   const { log } = deps;
@@ -191,7 +192,7 @@ export function handleConnections(
     guardCommands(socket, { log, clock: deps.clock ?? systemClock, limits: deps.commandLimits ?? DEFAULT_COMMAND_LIMITS });
     registerAlarmHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });
     registerConsoleHandlers(socket, { ...deps, currentUser: () => currentUser(socket, deps.auth) });
-    broadcaster.catchUp(socket, socket.data.lastSeq).catch((error: unknown) => {
+    delivery.catchUp(socket, socket.data.lastSeq).catch((error: unknown) => {
       log.error({ err: error, socket: socket.id }, 'catch-up failed; disconnecting the screen so it retries');
       socket.disconnect(true);
     });

@@ -11,6 +11,7 @@ import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
 import { refusal } from '../../shared/refusal.js';
 import type { DomainEvents } from './domain-events.js';
+import type { AlarmScope } from './alarm-scope.js';
 
 /** What an ingest event asks of the alarm service. */
 export interface RaiseAlarmInput {
@@ -46,8 +47,8 @@ export interface AlarmCommand {
   note?: string;
 }
 
-/** How many closed alarms a fresh screen receives beside the open ones. */
-const SNAPSHOT_CLOSED = 100;
+/** Open alarms read at most at once (every open alarm of the city is far fewer). */
+const OPEN_ALARMS_READ = 1_000_000;
 
 interface AlarmServiceDeps {
   repository: AlarmRepository;
@@ -237,13 +238,29 @@ export class AlarmService {
     return this.alarms.changesAfter(seq, limit);
   }
 
-  /** Every open alarm and the latest closed ones, as of the returned `seq`. */
-  async snapshot(): Promise<AlarmSnapshot> {
+  /**
+   * The alarms a screen of `scope` sees, open or closed, newest first: what its snapshot is built
+   * from (realtime/snapshots.ts keeps the open ones current and reads the latest closed ones here).
+   */
+  listInScope(scope: AlarmScope, query: { state: 'open' | 'closed'; limit: number }): Promise<Alarm[]> {
+    switch (scope.kind) {
+      case 'none':
+        return Promise.resolve([]);
+      case 'city':
+        return this.alarms.list(query);
+      case 'district':
+        return this.alarms.list({ ...query, districtCode: scope.districtCode });
+      case 'school':
+        return this.alarms.list({ ...query, schoolIds: [scope.schoolId] });
+    }
+  }
+
+  /**
+   * Every open alarm of `scope` as of the returned `seq` (read first: an alarm may already show a
+   * later change, which a screen then gets again, in order, after this `seq`).
+   */
+  async snapshot(scope: AlarmScope): Promise<AlarmSnapshot> {
     const seq = await this.alarms.lastSeq();
-    const [open, closed] = await Promise.all([
-      this.alarms.list({ state: 'open', limit: 100_000 }),
-      this.alarms.list({ state: 'closed', limit: SNAPSHOT_CLOSED }),
-    ]);
-    return { seq, alarms: [...open, ...closed] };
+    return { seq, alarms: await this.listInScope(scope, { state: 'open', limit: OPEN_ALARMS_READ }) };
   }
 }

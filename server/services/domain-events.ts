@@ -23,7 +23,11 @@ export interface ActivityEvent {
   at: number;
 }
 
-/** Facts the services announce after they are stored; realtime/broadcaster.ts maps them to wire events. */
+/**
+ * Facts the services announce after they are stored; realtime/alarm-delivery.ts maps the alarm,
+ * drill and shelf ones to wire events (health changes are coalesced in their services and pulled
+ * by realtime/health-fan-out.ts).
+ */
 export interface DomainEventMap {
   /** Alarm changes committed to the database, in `seq` order. */
   'alarm.changed': [changes: AlarmChange[]];

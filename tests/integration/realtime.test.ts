@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Broadcaster } from '../../server/realtime/broadcaster.js';
+import { AlarmDelivery } from '../../server/realtime/alarm-delivery.js';
 import { signInAs } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { connectClient, sosEvent, startTestServer, waitFor, type RecordingClient, type TestServer, type TestServerOptions } from '../helpers/server.js';
 
 const engines = await availableEngines();
 
-describe.each(engines)(`${Broadcaster.name} on %s`, (engine) => {
+describe.each(engines)(`${AlarmDelivery.name} on %s`, (engine) => {
   const servers: TestServer[] = [];
   const clients: RecordingClient[] = [];
   async function server(options: TestServerOptions = {}): Promise<TestServer> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
-import { Broadcaster } from '../../server/realtime/broadcaster.js';
+import { AlarmDelivery } from '../../server/realtime/alarm-delivery.js';
 import { signInAs } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.js';
@@ -13,7 +13,7 @@ const runs = (await availableEngines()).includes('postgres') && (await redisAvai
  * screens of both nodes, once each and in seq order, whichever node committed it; a screen
  * catching up on one node misses nothing the other node did.
  */
-describe.runIf(runs)(`${Broadcaster.name} across two nodes through Redis`, () => {
+describe.runIf(runs)(`${AlarmDelivery.name} across two nodes through Redis`, () => {
   let first: TestServer;
   let second: TestServer;
   const clients: RecordingClient[] = [];

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Broadcaster } from '../../server/realtime/broadcaster.js';
+import { AlarmDelivery } from '../../server/realtime/alarm-delivery.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmChange } from '../../shared/events.js';
 import { signInAs, type Session } from '../helpers/auth.js';
@@ -10,7 +10,7 @@ import { connectClient, sosEvent, startTestServer, waitFor, type RecordingClient
  * of over a thousand changes arrives whole and in order, in chunks; and a live alarm is never sent
  * behind another screen's catch-up. Real server, real socket.io-client, real SQLite file.
  */
-describe(`${Broadcaster.name}: bounded work per screen`, () => {
+describe(`${AlarmDelivery.name}: bounded work per screen`, () => {
   const servers: TestServer[] = [];
   const sockets: TestSocket[] = [];
   async function server(options: TestServerOptions = {}): Promise<TestServer> {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { DecodedSnapshot } from '../../shared/snapshot.js';
 import type { CameraSummary, SchoolStatusChange } from '../../shared/wall.js';
-import { Broadcaster } from '../../server/realtime/broadcaster.js';
+import { AlarmDelivery } from '../../server/realtime/alarm-delivery.js';
+import { HealthFanOut } from '../../server/realtime/health-fan-out.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { connectClient, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
@@ -20,7 +21,7 @@ interface Screen extends RecordingClient {
   summaries: CameraSummary[];
 }
 
-describe.each(engines)(`${Broadcaster.name} district scope on %s`, (engine) => {
+describe.each(engines)(`${AlarmDelivery.name} and ${HealthFanOut.name}: district scope on %s`, (engine) => {
   let sut: TestServer;
   let city: Session;
   let countyA: Session;

@@ -75,4 +75,27 @@ describe(useAlarmStore.name, () => {
     sut.markNotLive();
     expect(sut.live).toBe(false);
   });
+
+  it('tells its listeners of each change it applied, with the alarm as it held it before, and of a snapshot; never of a duplicate, never after they let go', () => {
+    const sut = useAlarmStore();
+    const heard: [number, string, string | null][] = [];
+    let snapshots = 0;
+    const stopChanges = sut.onChange(({ seq, alarm, previous }) => heard.push([seq, alarm.state, previous?.state ?? null]));
+    const stopSnapshots = sut.onSnapshot(() => snapshots++);
+
+    sut.applyChange({ seq: 1, alarm: makeAlarm({ id: 'A1', state: 'new' }) });
+    sut.applyChange({ seq: 1, alarm: makeAlarm({ id: 'A1', state: 'acknowledged' }) });
+    sut.applyChange({ seq: 2, alarm: makeAlarm({ id: 'A1', state: 'resolved' }) });
+    sut.applySnapshot({ seq: 3, alarms: [] });
+    stopChanges();
+    stopSnapshots();
+    sut.applyChange({ seq: 4, alarm: makeAlarm({ id: 'A2' }) });
+    sut.applySnapshot({ seq: 5, alarms: [] });
+
+    expect(heard).toEqual([
+      [1, 'new', null],
+      [2, 'resolved', 'new'],
+    ]);
+    expect(snapshots).toBe(1);
+  });
 });
