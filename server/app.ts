@@ -161,6 +161,6 @@ export function createApp(deps: AppDeps): App {
     catchUpsAtOnce: realtime.catchUpsAtOnce,
     log: deps.log,
   });
-  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId), clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });
+  handleConnections(io, broadcaster, { alarms: deps.alarms, shelves: deps.shelves, auth: deps.auth, log: deps.log, clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });
   return { app, server, io, broadcaster };
 }
