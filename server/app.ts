@@ -172,6 +172,6 @@ export function createApp(deps: AppDeps): App {
     registry: deps.registry,
     snapshots,
   });
-  handleConnections(io, alarmDelivery, { alarms: deps.alarms, shelves: deps.shelves, audit: deps.audit, auth: deps.auth, log: deps.log, unit: (unitId) => deps.registry.policePosts().find((p) => p.id === unitId), clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });
+  handleConnections(io, alarmDelivery, { alarms: deps.alarms, shelves: deps.shelves, auth: deps.auth, log: deps.log, clock: deps.clock, ...(deps.commandLimits ? { commandLimits: deps.commandLimits } : {}) });
   return { app, server, io, alarmDelivery, healthFanOut };
 }

@@ -22,6 +22,8 @@ const ALARM_STATE: Words = {
 const DISPOSITION: Words = {
   handled_on_site: w('现场处置完毕', 'handled on site'), suspect_controlled: w('嫌疑人已控制', 'suspect controlled'), medical_aid: w('医疗救助', 'medical aid'),
   referred: w('移交相关部门', 'referred to another agency'), no_threat_found: w('未发现险情', 'no threat found'), other: w('其他', 'other'),
+  // The system's own disposition when it closes an alarm by itself (shared/rules/alarm-lifecycle.ts SYSTEM_DISPOSITIONS).
+  post_checked_in: w('护学岗已签到', 'post checked in'),
 };
 const ACCOUNT_FIELD: Words = { displayName: w('姓名', 'name'), role: w('角色', 'role'), districtCode: w('区县', 'district'), schoolId: w('学校', 'school') };
 const ROLE: Words = {
@@ -39,6 +41,7 @@ const VERB: Words = {
   'alarm.cancel': w('撤销了报警', 'cancelled the alarm'),
   'alarm.handoff': w('记录了报警移交110', 'recorded the hand-off of the alarm to 110'),
   'alarm.convert': w('将演练报警转为真实警情', 'turned a drill alarm into a real alarm'),
+  'alarm.auto_resolve': w('自动关闭了报警', 'closed the alarm by itself'),
   'auth.login': w('登录了系统', 'signed in'),
   'auth.login_failed': w('登录失败', 'failed to sign in'),
   'auth.logout': w('退出了登录', 'signed out'),

@@ -7,6 +7,13 @@ import type { SessionUser } from './auth.js';
 import type { AlarmSnapshotWire } from './snapshot.js';
 import type { BulkCommand, BulkResult, Shelf, ShelfChange, ShelveCommand, UnshelveCommand } from './console.js';
 
+/**
+ * The socket's words when no live session came with the handshake (the `connect_error` message;
+ * the screen then shows the sign-in page), and the start of a command's refusal once the session
+ * has ended. The HTTP API's 401 says the same (server/http/refusal.ts).
+ */
+export const NOT_SIGNED_IN = 'not signed in';
+
 /** `alarm` payload: one new or changed alarm with its change number. `seq` only grows, across restarts too. */
 export interface AlarmChange {
   seq: number;

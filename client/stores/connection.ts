@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/commands.js';
-import type { Ack, AlarmChange, ClientToServerEvents } from '../../shared/events.js';
+import { NOT_SIGNED_IN, type Ack, type AlarmChange, type ClientToServerEvents } from '../../shared/events.js';
 import type { LocalizedText } from '../../shared/domain/index.js';
 import { decodeSnapshot } from '../../shared/snapshot.js';
 import { isLocalizedText } from '../refusal-text.js';
@@ -66,8 +66,6 @@ export type RequestOutcome<T> =
   | { ok: false; reason: 'refused'; error: string; message?: LocalizedText }
   | { ok: false; reason: 'offline' | 'timeout' };
 
-/** The server's words when the handshake carries no (or an ended) session. */
-export const NOT_SIGNED_IN = 'not signed in';
 /** The code in a handshake refusal's `data` when the session already has as many screens open as it may (XIAOAN_SOCKETS_PER_SESSION). */
 export const TOO_MANY_SOCKETS = 'too_many_sockets';
 /** Wait before trying again after that refusal: another window of the session may close meanwhile. */

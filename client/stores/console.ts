@@ -1,18 +1,15 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Alarm } from '../../shared/domain/index.js';
-import type { AlarmAction, Disposition } from '../../shared/rules/alarm-lifecycle.js';
+import type { AlarmAction } from '../../shared/rules/alarm-lifecycle.js';
+import { commandFor, type AlarmRequest } from '../../shared/commands.js';
 import { useAlarmStore } from './alarms.js';
 import { useConnectionStore, type CommandOutcome } from './connection.js';
 import { useMapViewStore } from './mapView.js';
 import { autoSelection } from '../console-queue.js';
 
 /** What the operator asked for, with what that action needs. */
-export type ActionRequest =
-  | { action: 'ack' | 'arrive' | 'handoff_sent' | 'handoff_acked' | 'convert_real' }
-  | { action: 'dispatch'; unitId: string }
-  | { action: 'resolve'; disposition: Disposition; note?: string }
-  | { action: 'false_alarm' | 'cancel'; note: string };
+export type ActionRequest = AlarmRequest;
 
 /** The last command's result, shown under the actions until the next one or another alarm. */
 export interface ActionFeedback {
@@ -21,29 +18,10 @@ export interface ActionFeedback {
   outcome: CommandOutcome;
 }
 
+/** Sends `request` on alarm `id`, as the command that carries its action (shared/commands.ts). */
 function send(id: string, request: ActionRequest): Promise<CommandOutcome> {
-  const connection = useConnectionStore();
-  const note = 'note' in request && request.note?.trim() ? { note: request.note.trim() } : {};
-  switch (request.action) {
-    case 'ack':
-      return connection.command('alarm:ack', { id });
-    case 'dispatch':
-      return connection.command('alarm:dispatch', { id, unitId: request.unitId });
-    case 'arrive':
-      return connection.command('alarm:arrive', { id });
-    case 'resolve':
-      return connection.command('alarm:resolve', { id, disposition: request.disposition, ...note });
-    case 'false_alarm':
-      return connection.command('alarm:false', { id, note: request.note });
-    case 'cancel':
-      return connection.command('alarm:cancel', { id, note: request.note });
-    case 'handoff_sent':
-      return connection.command('alarm:handoff', { id, step: 'sent' });
-    case 'handoff_acked':
-      return connection.command('alarm:handoff', { id, step: 'acked' });
-    case 'convert_real':
-      return connection.command('alarm:convert', { id });
-  }
+  const { event, payload } = commandFor(id, request);
+  return useConnectionStore().command(event, payload);
 }
 
 /** The operator console: which alarm is selected, and the commands sent on it. */

@@ -17,18 +17,18 @@ function shelfOf(row: ShelfRow): Shelf {
   };
 }
 
-/** Shelved devices (搁置): put up, taken down, and the ones in force. */
+/** Shelved devices (搁置): put up, taken down, and the ones in force; each method inside the caller's transaction when given one (`db`). */
 export class ShelfRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The shelves in force (not ended), oldest first. */
-  async open(): Promise<Shelf[]> {
-    const rows = await this.db.selectFrom('shelves').selectAll().where('ended_at', 'is', null).orderBy('shelved_at').execute();
+  async open(db: Kysely<Database> = this.db): Promise<Shelf[]> {
+    const rows = await db.selectFrom('shelves').selectAll().where('ended_at', 'is', null).orderBy('shelved_at').execute();
     return rows.map(shelfOf);
   }
 
-  async insert(shelf: Shelf): Promise<void> {
-    await this.db
+  async insert(shelf: Shelf, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('shelves')
       .values({
         id: shelf.id,
@@ -44,8 +44,8 @@ export class ShelfRepository {
   }
 
   /** Ends a shelf still in force; false when it had ended already (expired meanwhile, say). */
-  async end(id: string, end: ShelfEnd): Promise<boolean> {
-    const result = await this.db
+  async end(id: string, end: ShelfEnd, db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db
       .updateTable('shelves')
       .set({ ended_at: end.at, ended_by: end.by, end_reason: end.reason, end_note: end.note })
       .where('id', '=', id)

@@ -4,6 +4,7 @@ import type { LocalizedText } from '../../shared/domain/text.js';
 import { describeZodError } from '../../shared/ingest.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { zodFieldTexts, zodText } from '../../shared/zod-text.js';
+import { NOT_SIGNED_IN as NOT_SIGNED_IN_WORDS } from '../../shared/events.js';
 import type { Refused } from '../services/outcome.js';
 
 /**
@@ -40,5 +41,5 @@ export function sendValidationError(res: Response, error: z.ZodError, input?: un
 }
 
 
-/** 401 without a session. */
-export const NOT_SIGNED_IN = refusal('未登录或登录已过期：请重新登录', 'not signed in');
+/** 401 without a session: the socket's words (shared/events.ts) in English. */
+export const NOT_SIGNED_IN = refusal('未登录或登录已过期：请重新登录', NOT_SIGNED_IN_WORDS);

@@ -128,7 +128,7 @@ export interface WithCaller extends WithUser {
 /** The signed-in person behind a request the policy let through (throws 401 when there is none). */
 export function requireUser(req: Request): SessionUser {
   const user = (req as Request & WithUser).user;
-  if (!user) throw Object.assign(new Error('not signed in'), { status: 401, expose: true });
+  if (!user) throw Object.assign(new Error(NOT_SIGNED_IN.error), { status: 401, expose: true });
   return user;
 }
 

@@ -2,10 +2,10 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import cookieParser from 'cookie-parser';
 import { Server } from 'socket.io';
 import { refusal } from '../../shared/refusal.js';
+import { NOT_SIGNED_IN } from '../../shared/events.js';
 import { DEFAULT_REALTIME_LIMITS } from '../config.js';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import type { AuditService } from '../auth/audit.service.js';
 import type { SessionUser } from '../../shared/auth.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { SESSION_COOKIE } from '../http/auth.routes.js';
@@ -13,7 +13,6 @@ import type { AlarmService } from '../services/alarm.service.js';
 import { registerAlarmHandlers } from './alarm.handlers.js';
 import { registerConsoleHandlers } from './console.handlers.js';
 import type { ShelfService } from '../services/shelf.service.js';
-import type { PolicePost } from '../../shared/domain/index.js';
 import type { AlarmDelivery } from './alarm-delivery.js';
 import type { XiaoanServer, XiaoanSocket } from './rooms.js';
 import { DEFAULT_COMMAND_LIMITS, guardCommands, type CommandLimits } from './command-gate.js';
@@ -22,9 +21,6 @@ import { systemClock, type Clock } from '../services/clock.js';
 const handshakeSchema = z.object({
   lastSeq: z.number().int().min(0).nullable().optional(),
 });
-
-/** The handshake's refusal when no valid session cookie came with it (the screen shows the sign-in page). */
-export const NOT_SIGNED_IN = 'not signed in';
 
 /** The handshake's refusal past the per-session socket cap (XIAOAN_SOCKETS_PER_SESSION): English in `message`, both languages in `data`. */
 export const TOO_MANY_SOCKETS = 'too many screens for one session';
@@ -184,7 +180,7 @@ function sessionRoom(sessionKey: string): string {
 export function handleConnections(
   io: XiaoanServer,
   delivery: Pick<AlarmDelivery, 'catchUp'>,
-  deps: { alarms: AlarmService; shelves: ShelfService; audit: AuditService; auth: AuthService; log: Logger; clock?: Clock; commandLimits?: CommandLimits; unit?: (unitId: string) => PolicePost | undefined },
+  deps: { alarms: AlarmService; shelves: ShelfService; auth: AuthService; log: Logger; clock?: Clock; commandLimits?: CommandLimits },
 ): void {
   const { log } = deps;
   io.on('connection', (socket) => {

@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ALARM_PRIORITY, type Alarm, type AlarmTransition, type AlarmType, type School } from '../../shared/domain/index.js';
+import { ALARM_PRIORITY, type Alarm, type AlarmTransition, type AlarmType, type PolicePost, type School } from '../../shared/domain/index.js';
 import type { Ack, AlarmChange, AlarmSnapshot } from '../../shared/events.js';
-import { decideMove, decideSystemMove, type AlarmAction, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
+import { decideMove, decideSystemMove, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
 import type { AlarmQuery, AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
-import { refusal } from '../../shared/refusal.js';
 import type { DomainEvents } from './domain-events.js';
 import type { AlarmScope } from './alarm-scope.js';
+import type { AuditService } from '../auth/audit.service.js';
+import { SYSTEM_NAME } from './actor.js';
+import { CHANGED_MEANWHILE, commandAuditEntry, noAlarm, OUTSIDE_SCOPE, unitRefusal, type AlarmActor, type AlarmCommand, type AlarmCommandOptions, type AlarmMove } from './alarm-command.js';
+import type { RegistryService } from './registry.service.js';
+import { scopeCovers, scopeFor } from './scope.js';
 
 /** What an ingest event asks of the alarm service. */
 export interface RaiseAlarmInput {
@@ -36,17 +40,6 @@ export interface SystemStep {
   note: LocalizedText;
 }
 
-/** An operator's command on one alarm. */
-export interface AlarmCommand {
-  id: string;
-  action: AlarmAction;
-  /** Who acts: a person's name, stored on the transition. */
-  actor: string;
-  unitId?: string;
-  disposition?: string;
-  note?: string;
-}
-
 /** Open alarms read at most at once (every open alarm of the city is far fewer). */
 const OPEN_ALARMS_READ = 1_000_000;
 
@@ -56,8 +49,10 @@ interface AlarmServiceDeps {
   writes: WriteQueue;
   events: DomainEvents;
   clock: Clock;
-  /** Whether a unit (police post) id exists, for dispatch. */
-  unitExists: (unitId: string) => boolean;
+  /** Schools and units (police posts): the person's scope, the unit a dispatch names. */
+  registry: RegistryService;
+  /** Every command and system step is on the audit log, written in its own transaction. */
+  audit: AuditService;
   /** Whether a drill is running at a school: every alarm raised there meanwhile is a drill alarm. */
   isDrillAt?: (schoolId: string) => boolean;
   /** Inside the transaction that turns a drill alarm real (转为真实警情): notes it on the drill's record. */
@@ -148,31 +143,34 @@ export class AlarmService {
   }
 
   /**
-   * Applies an operator's command. The decision is taken on the alarm as stored, and the write
-   * only lands if the alarm is still in that state, so two operators acting at once get one
-   * winner; the other is told why and the alarm is unchanged.
+   * Carries out a command on one alarm, by a person (`by`, within their district or school) or by
+   * the system. The decision is taken on the alarm as read in the write, and the write only lands
+   * if the alarm is still in that state, so two operators acting at once get one winner; the
+   * other is told why and the alarm is unchanged. The audit entry commits with the change.
    */
-  async act(command: AlarmCommand): Promise<Ack<Alarm>> {
-    if (command.action === 'dispatch' && !(command.unitId && this.deps.unitExists(command.unitId))) {
-      return { ok: false, code: 'invalid', ...refusal(`未知的出警单位“${command.unitId ?? ''}”`, `unknown unit '${command.unitId ?? ''}'`) };
-    }
+  async command(by: AlarmActor, command: AlarmCommand, options: AlarmCommandOptions = {}): Promise<Ack<AlarmMove>> {
+    const scope = by === SYSTEM_NAME ? null : scopeFor(by.user, this.deps.registry);
+    const actor = by === SYSTEM_NAME ? SYSTEM_NAME : by.user.displayName;
     const outcome = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx): Promise<Ack<AlarmChange>> => {
+      this.deps.store.db.transaction().execute(async (trx): Promise<Ack<AlarmMove & { change: AlarmChange }>> => {
         const alarm = await this.alarms.getIn(trx, command.id);
-        if (!alarm) return { ok: false, code: 'not_found', ...refusal(`没有编号为 ${command.id} 的报警`, `no alarm ${command.id}`) };
+        if (!alarm) return noAlarm(command.id);
+        if (scope && !scopeCovers(scope, alarm)) return OUTSIDE_SCOPE;
+        const refused = options.admit?.(alarm) ?? unitRefusal(by, command, (unitId) => this.unit(unitId));
+        if (refused) return refused;
         const decision = decideMove(alarm, command.action);
         if (!decision.ok) return { ...decision, code: 'not_allowed', state: alarm.state };
         const now = isoNow(this.deps.clock);
         const note = command.note?.trim() || null;
         const converting = command.action === 'convert_real';
         const steps: AlarmTransition[] = [];
-        if (decision.implicitAck) steps.push({ action: 'ack', from: alarm.state, to: 'acknowledged', actor: command.actor, at: now, note: null });
+        if (decision.implicitAck) steps.push({ action: 'ack', from: alarm.state, to: 'acknowledged', actor, at: now, note: null });
         steps.push({
           action: command.action,
           ...(command.action === 'dispatch' && command.unitId ? { unitId: command.unitId } : {}),
           from: steps.length ? 'acknowledged' : alarm.state,
           to: decision.to,
-          actor: command.actor,
+          actor,
           at: now,
           ...(converting && !note ? { note: CONVERTED_NOTE.zh, noteEn: CONVERTED_NOTE.en } : { note }),
         });
@@ -186,22 +184,23 @@ export class AlarmService {
           disposition: command.action === 'resolve' ? (command.disposition ?? null) : alarm.disposition,
           transitions: [...alarm.transitions, ...steps],
         };
-        if (!(await this.alarms.update(trx, next, alarm.state))) {
-          return { ok: false, code: 'conflict', ...refusal('该报警刚被他人处理：请查看它的最新状态', 'the alarm was changed by someone else meanwhile; see its new state') };
-        }
+        if (!(await this.alarms.update(trx, next, alarm.state))) return CHANGED_MEANWHILE;
         for (const step of steps) await this.alarms.insertTransition(trx, alarm.id, step);
-        if (converting) await this.deps.onConverted?.(trx, next, command.actor, now);
-        return { ok: true, data: await this.alarms.appendChange(trx, next) };
+        if (converting) await this.deps.onConverted?.(trx, next, actor, now);
+        await this.deps.audit.append(commandAuditEntry(by, command, alarm, next, options.audit), trx);
+        return { ok: true, data: { alarm: next, from: alarm.state, changes: steps, change: await this.alarms.appendChange(trx, next) } };
       }),
     );
     if (!outcome.ok) return outcome;
-    this.deps.events.emit('alarm.changed', [outcome.data]);
-    return { ok: true, data: outcome.data.alarm };
+    const { change, ...move } = outcome.data;
+    this.deps.events.emit('alarm.changed', [change]);
+    return { ok: true, data: move };
   }
 
   /**
    * A system step (actor `system`): closes an alarm whose cause cleared, as a normal alarm change
-   * (its own `seq`, pushed to every screen). Null when the alarm is gone, closed, or changed meanwhile.
+   * (its own `seq`, pushed to every screen), on the audit log as the system's. Null when the alarm
+   * is gone, closed, or changed meanwhile.
    */
   async applySystemStep(step: SystemStep): Promise<Alarm | null> {
     const change = await this.deps.writes.run(() =>
@@ -211,15 +210,22 @@ export class AlarmService {
         const decision = decideSystemMove(alarm, step.action);
         if (!decision.ok) return null;
         const now = isoNow(this.deps.clock);
-        const transition: AlarmTransition = { action: step.action, from: alarm.state, to: decision.to, actor: 'system', at: now, note: step.note.zh, noteEn: step.note.en };
+        const transition: AlarmTransition = { action: step.action, from: alarm.state, to: decision.to, actor: SYSTEM_NAME, at: now, note: step.note.zh, noteEn: step.note.en };
         const next: Alarm = { ...alarm, state: decision.to, updatedAt: now, disposition: step.disposition, transitions: [...alarm.transitions, transition] };
         if (!(await this.alarms.update(trx, next, alarm.state))) return null;
         await this.alarms.insertTransition(trx, alarm.id, transition);
+        const details = { schoolId: next.schoolId, type: next.type, from: alarm.state, to: next.state, disposition: step.disposition, note: step.note.zh };
+        await this.deps.audit.append({ actor: SYSTEM_NAME, action: `alarm.${step.action}`, target: alarm.id, details }, trx);
         return this.alarms.appendChange(trx, next);
       }),
     );
     if (change) this.deps.events.emit('alarm.changed', [change]);
     return change?.alarm ?? null;
+  }
+
+  /** A unit (police post) by id, for dispatch. */
+  private unit(unitId: string): PolicePost | undefined {
+    return this.deps.registry.policePosts().find((post) => post.id === unitId);
   }
 
   list(query: AlarmQuery): Promise<Alarm[]> {

@@ -72,13 +72,15 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const writes = new WriteQueue();
   const registry = new RegistryService(deps.registryRepository);
   await registry.load();
+  const audit = new AuditService({ db: store.db, clock });
   const alarms = new AlarmService({
     repository: new AlarmRepository(store.db),
     store,
     writes,
     events,
     clock,
-    unitExists: (unitId) => registry.policePosts().some((p) => p.id === unitId),
+    registry,
+    audit,
     // Asked on each raise, long after `drills` below exists.
     isDrillAt: (schoolId: string): boolean => drills.isRunningAt(schoolId),
     // 转为真实警情: the drill's record notes it in the same transaction.
@@ -104,7 +106,6 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
   const auth = new AuthService({ db: store.db, clock, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
   const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
-  const audit = new AuditService({ db: store.db, clock });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log, audit,
     repository: new DrillRepository(store.db),
@@ -113,7 +114,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     ...(deps.drillMarginMinutes !== undefined ? { marginMinutes: deps.drillMarginMinutes } : {}),
   });
   await drills.init();
-  const shelves = new ShelfService({ repository: new ShelfRepository(store.db), writes, events, clock, registry });
+  const shelves = new ShelfService({ repository: new ShelfRepository(store.db), store, writes, events, clock, registry, audit });
 
   return {
     ...complianceServices,
@@ -140,10 +141,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
       await drills.refresh();
       // A drill past its planned length plus the margin ends itself (on the audit record under the system's name, in the same write).
       await drills.expire();
-      // A shelf that ran out is on the audit record too, under the system's name.
-      for (const shelf of await shelves.expire()) {
-        await audit.append({ actor: 'system', action: 'shelf.expired', target: shelf.deviceId, details: { shelvedBy: shelf.shelvedBy, until: shelf.until } });
-      }
+      // A shelf that ran out ends itself (on the audit record under the system's name, in the same write).
+      await shelves.expire();
     },
   };
 }

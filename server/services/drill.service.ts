@@ -12,6 +12,7 @@ import type { DrillRepository } from '../db/drill.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { Logger } from '../logger.js';
 import type { AlarmService } from './alarm.service.js';
+import type { AlarmActor } from './alarm-command.js';
 import { isoNow, type Clock } from './clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import type { DomainEvents } from './domain-events.js';
@@ -219,7 +220,7 @@ export class DrillService {
       data: { ...drill, state: 'ended', endedBy: actor, endedAt: now, recordId: `DR-${randomUUID()}`, endReason: 'operator' },
     }));
     if (!ended.ok) return ended;
-    return this.closed(ended.data, actor);
+    return this.closed(ended.data, by);
   }
 
   /** Moves a planned drill to another day (today or later); the record notes the old and new day. */
@@ -272,7 +273,7 @@ export class DrillService {
       });
       if (!outcome.ok) continue;
       this.deps.log.warn({ drill: drill.id, schoolId: drill.schoolId, startedAt: drill.startedAt, lengthMinutes: drill.lengthMinutes, marginMinutes: margin }, 'drill ran past its time limit and ended itself');
-      await this.closed(outcome.data, 'system', TIME_LIMIT_NOTE);
+      await this.closed(outcome.data, SYSTEM_NAME, TIME_LIMIT_NOTE);
       ended.push(outcome.data);
     }
     return ended;
@@ -307,7 +308,7 @@ export class DrillService {
       data: { ...drill, state: 'cancelled', endedBy: actor, endedAt: now, cancelNote: note },
     }));
     if (!cancelled.ok) return cancelled;
-    return this.closed(cancelled.data, actor);
+    return this.closed(cancelled.data, by);
   }
 
   /** Ticks (or unticks) an observer checklist item of a running drill, recording who and when. */
@@ -374,14 +375,14 @@ export class DrillService {
     );
   }
 
-  /** After an end or a cancellation: the compliance verdicts refreshed, a still-open drill alarm closed. */
-  private async closed(drill: Drill, actor: string, note = CLOSING_NOTE): Promise<Outcome<DrillDetail>> {
+  /** After an end or a cancellation: the compliance verdicts refreshed, a still-open drill alarm cancelled by whoever ended the drill (audited as theirs). */
+  private async closed(drill: Drill, by: AlarmActor, note = CLOSING_NOTE): Promise<Outcome<DrillDetail>> {
     if (drill.state === 'ended') await this.deps.compliance.schoolChanged(drill.schoolId);
     if (drill.alarmId) {
       const alarm = await this.deps.alarms.get(drill.alarmId);
       // An alarm turned real (转为真实警情) stays open in the real queue: the drill's end is not its end.
       if (alarm && alarm.drill && alarm.state !== 'resolved' && alarm.state !== 'false_alarm' && alarm.state !== 'cancelled') {
-        const result = await this.deps.alarms.act({ id: alarm.id, action: 'cancel', actor, note });
+        const result = await this.deps.alarms.command(by, { id: alarm.id, action: 'cancel', note }, { audit: { drillId: drill.id } });
         if (!result.ok) this.deps.log.warn({ drill: drill.id, alarm: alarm.id, error: result.error }, 'drill alarm left open at the end');
       }
     }

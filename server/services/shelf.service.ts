@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { inScope, type SessionUser } from '../../shared/auth.js';
-import type { Shelf, ShelfChange, ShelveCommand, UnshelveCommand } from '../../shared/console.js';
+import type { Kysely } from 'kysely';
+import type { SessionUser } from '../../shared/auth.js';
+import type { Shelf, ShelfChange, ShelfEnd, ShelveCommand, UnshelveCommand } from '../../shared/console.js';
 import type { Ack } from '../../shared/events.js';
 import { shelvingDecision } from '../../shared/rules/shelving.js';
+import { actedBy, type AuditService } from '../auth/audit.service.js';
+import type { Store } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import type { ShelfRepository } from '../db/shelf.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
+import { SYSTEM_NAME, type Actor } from './actor.js';
 import { isoNow, type Clock } from './clock.js';
 import type { DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
+import { scopeCovers, scopeFor } from './scope.js';
 
 type Refusal = Extract<Ack<Shelf>, { ok: false }>;
 
@@ -20,10 +26,13 @@ const OUT_OF_SCOPE: Refusal = {
 
 interface ShelfServiceDeps {
   repository: ShelfRepository;
+  store: Store;
   writes: WriteQueue;
   events: DomainEvents;
   clock: Clock;
   registry: RegistryService;
+  /** Every shelf put up or taken down is on the audit log, written in its own transaction. */
+  audit: AuditService;
 }
 
 /**
@@ -37,22 +46,24 @@ export class ShelfService {
   /** The shelves in force, oldest first, that `user` may see (all of them without a user). */
   async list(user?: SessionUser): Promise<Shelf[]> {
     const shelves = await this.deps.repository.open();
-    return user ? shelves.filter((shelf) => inScope(user, shelf)) : shelves;
+    if (!user) return shelves;
+    const scope = scopeFor(user, this.deps.registry);
+    return shelves.filter((shelf) => scopeCovers(scope, shelf));
   }
 
   /** Puts a device on the shelf for `minutes`, once: a device already shelved is refused (un-shelve it first). */
-  async shelve(user: SessionUser, command: ShelveCommand): Promise<Ack<Shelf>> {
+  async shelve(by: Actor, command: ShelveCommand): Promise<Ack<Shelf>> {
     const { registry, clock } = this.deps;
     const device = registry.device(command.deviceId);
     const school = device ? registry.schoolOfDevice(device) : undefined;
     if (!device || !school) {
       return { ok: false, code: 'not_found', error: `no device ${command.deviceId}`, message: { zh: `没有设备 ${command.deviceId}`, en: `No device ${command.deviceId}` } };
     }
-    if (!inScope(user, { districtCode: school.districtCode, schoolId: school.id })) return OUT_OF_SCOPE;
+    if (!scopeCovers(scopeFor(by.user, registry), { districtCode: school.districtCode, schoolId: school.id })) return OUT_OF_SCOPE;
     const decision = shelvingDecision(device.kind);
     if (!decision.ok) return { ...decision, code: 'not_allowed' };
-    return this.deps.writes.run(async (): Promise<Ack<Shelf>> => {
-      const existing = (await this.deps.repository.open()).find((shelf) => shelf.deviceId === device.id);
+    const outcome = await this.write(async (trx): Promise<Ack<Shelf>> => {
+      const existing = (await this.deps.repository.open(trx)).find((shelf) => shelf.deviceId === device.id);
       if (existing) {
         return {
           ok: false,
@@ -68,20 +79,23 @@ export class ShelfService {
         schoolId: school.id,
         districtCode: school.districtCode,
         reason: command.reason,
-        shelvedBy: user.displayName,
+        shelvedBy: by.user.displayName,
         shelvedAt: new Date(now).toISOString(),
         until: new Date(now + command.minutes * 60_000).toISOString(),
       };
-      await this.deps.repository.insert(shelf);
-      this.announce({ shelf, ended: null });
+      await this.deps.repository.insert(shelf, trx);
+      await this.deps.audit.append(actedBy(by, 'shelf.add', device.id, { displayName: by.user.displayName, minutes: command.minutes, until: shelf.until, note: command.reason }), trx);
       return { ok: true, data: shelf };
     });
+    if (outcome.ok) this.announce({ shelf: outcome.data, ended: null });
+    return outcome;
   }
 
   /** Takes a device off the shelf before its time is up. */
-  async unshelve(user: SessionUser, command: UnshelveCommand): Promise<Ack<Shelf>> {
-    return this.deps.writes.run(async (): Promise<Ack<Shelf>> => {
-      const shelf = (await this.deps.repository.open()).find((candidate) => candidate.deviceId === command.deviceId);
+  async unshelve(by: Actor, command: UnshelveCommand): Promise<Ack<Shelf>> {
+    const scope = scopeFor(by.user, this.deps.registry);
+    const outcome = await this.write(async (trx): Promise<Ack<ShelfChange>> => {
+      const shelf = (await this.deps.repository.open(trx)).find((candidate) => candidate.deviceId === command.deviceId);
       if (!shelf) {
         return {
           ok: false,
@@ -90,30 +104,39 @@ export class ShelfService {
           message: { zh: '该设备未在搁置中（可能已到期）', en: 'This device is not shelved (it may have expired)' },
         };
       }
-      if (!inScope(user, shelf)) return OUT_OF_SCOPE;
-      const end = { at: isoNow(this.deps.clock), by: user.displayName, reason: 'unshelved' as const, note: command.note?.trim() || null };
-      if (!(await this.deps.repository.end(shelf.id, end))) {
+      if (!scopeCovers(scope, shelf)) return OUT_OF_SCOPE;
+      const end: ShelfEnd = { at: isoNow(this.deps.clock), by: by.user.displayName, reason: 'unshelved', note: command.note?.trim() || null };
+      if (!(await this.deps.repository.end(shelf.id, end, trx))) {
         return { ok: false, code: 'conflict', error: 'the shelf ended meanwhile', message: { zh: '搁置已同时结束', en: 'The shelf ended meanwhile' } };
       }
-      this.announce({ shelf, ended: end });
-      return { ok: true, data: shelf };
+      await this.deps.audit.append(actedBy(by, 'shelf.remove', shelf.deviceId, { displayName: by.user.displayName, shelvedBy: shelf.shelvedBy, note: command.note ?? null }), trx);
+      return { ok: true, data: { shelf, ended: end } };
     });
+    if (!outcome.ok) return outcome;
+    this.announce(outcome.data);
+    return { ok: true, data: outcome.data.shelf };
   }
 
-  /** Ends every shelf whose time is up (the periodic tick); answers the shelves it ended. */
+  /** Ends every shelf whose time is up (the periodic tick), each on the audit log under the system's name; answers the shelves it ended. */
   async expire(): Promise<Shelf[]> {
-    return this.deps.writes.run(async () => {
-      const now = isoNow(this.deps.clock);
-      const ended: Shelf[] = [];
-      for (const shelf of await this.deps.repository.open()) {
+    const now = isoNow(this.deps.clock);
+    const ended: ShelfChange[] = [];
+    await this.write(async (trx) => {
+      for (const shelf of await this.deps.repository.open(trx)) {
         if (shelf.until > now) continue;
-        const end = { at: now, by: 'system', reason: 'expired' as const, note: null };
-        if (!(await this.deps.repository.end(shelf.id, end))) continue;
-        ended.push(shelf);
-        this.announce({ shelf, ended: end });
+        const end: ShelfEnd = { at: now, by: SYSTEM_NAME, reason: 'expired', note: null };
+        if (!(await this.deps.repository.end(shelf.id, end, trx))) continue;
+        await this.deps.audit.append({ actor: SYSTEM_NAME, action: 'shelf.expired', target: shelf.deviceId, details: { shelvedBy: shelf.shelvedBy, until: shelf.until } }, trx);
+        ended.push({ shelf, ended: end });
       }
-      return ended;
     });
+    for (const change of ended) this.announce(change);
+    return ended.map((change) => change.shelf);
+  }
+
+  /** One write: in the write queue, in one transaction. */
+  private write<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => work(trx)));
   }
 
   private announce(change: ShelfChange): void {

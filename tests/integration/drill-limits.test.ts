@@ -119,6 +119,7 @@ describe.each(engines)('drill limits, 转为真实警情 and dispatch scope on %
     // The drill alarm left open is closed with the drill; the record of a drill held is written.
     expect(event.alarm?.state).toBe('cancelled');
     expect(event.alarm?.transitions.at(-1)).toMatchObject({ actor: 'system', note: expect.stringContaining('演练超时自动结束') });
+    expect((await audit('alarm.cancel')).filter((e) => e.target === event.alarm?.id)).toEqual([expect.objectContaining({ actor: 'system', details: expect.objectContaining({ drillId: id, to: 'cancelled' }) })]);
     const records = (await json<{ drills: DrillView[] }>(operator.get('/api/v1/schools/S0001/drills'))).body.drills;
     expect(records.map((r) => r.id)).toContain(event.drill.recordId);
 

@@ -109,6 +109,9 @@ describe(`${GuardPostService.name}: 护学岗 absence alarms`, () => {
     const [closed] = await absences(sut);
     expect(closed).toMatchObject({ state: 'resolved', disposition: 'post_checked_in' });
     expect(closed?.transitions.at(-1)).toMatchObject({ action: 'auto_resolve', actor: 'system', note: '07:09 签到，迟到 9 分钟' });
+    // On the audit log as the system's step, written with the change.
+    const entries = (await sut.services.audit.search({ action: 'alarm.auto_resolve', limit: 10 })).filter((e) => e.target === closed?.id);
+    expect(entries).toEqual([expect.objectContaining({ actor: 'system', details: expect.objectContaining({ from: 'new', to: 'resolved', disposition: 'post_checked_in' }) })]);
   });
 
   it('started mid-window, waits for the re-sent check-ins before judging anyone absent', async () => {

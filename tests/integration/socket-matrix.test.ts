@@ -3,7 +3,7 @@ import { ROLES, can, type Role } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { Ack, ClientToServerEvents } from '../../shared/events.js';
 import { SOCKET_POLICY } from '../../server/realtime/socket-policy.js';
-import { NOT_SIGNED_IN } from '../../server/realtime/socket.js';
+import { NOT_SIGNED_IN } from '../../shared/events.js';
 import { sessionFrom, signInAs, type Session } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { connectClient, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
