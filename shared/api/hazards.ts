@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { hazardInputSchema, hazardQuerySchema, hazardStepSchemas } from '../compliance.js';
 import { hazardCountsAnswerSchema, hazardListItemSchema, hazardSchema } from '../hazard-schema.js';
-import { route } from './route.js';
+import type { HazardAction } from '../rules/hazard.js';
+import { route, type RouteSpec } from './route.js';
 
 /** The parsed `GET /hazards` query, as the service takes it. */
 export type HazardListQuery = z.output<typeof hazardQuerySchema>;
@@ -10,7 +11,8 @@ export type HazardListQuery = z.output<typeof hazardQuerySchema>;
  * Hazards (隐患): list and counts, register, and one POST per step (HAZARD_ACTIONS). A step the
  * state does not allow, or one on a hazard that moved meanwhile, answers 409 with the reason. The
  * counts are per district: refused to a school user. `counts` comes before `get` (`/hazards/:id`
- * would take `counts` as an id).
+ * would take `counts` as an id). Every step of the state machine has its route: an action added to
+ * HAZARD_ACTIONS without one does not compile.
  */
 export const HAZARD_ROUTES = {
   'hazards.list': route({ method: 'GET', path: '/hazards', allow: 'read', query: hazardQuerySchema, answer: z.object({ hazards: z.array(hazardListItemSchema) }), summary: 'hazards in the person’s scope' }),
@@ -22,4 +24,4 @@ export const HAZARD_ROUTES = {
   'hazards.verify': route({ method: 'POST', path: '/hazards/:id/verify', allow: 'records.write', body: hazardStepSchemas.verify, answer: hazardSchema, summary: 'accept the rectification (验收)' }),
   'hazards.reject': route({ method: 'POST', path: '/hazards/:id/reject', allow: 'records.write', body: hazardStepSchemas.reject, answer: hazardSchema, summary: 'reject the rectification: dispatched again' }),
   'hazards.close': route({ method: 'POST', path: '/hazards/:id/close', allow: 'records.write', body: hazardStepSchemas.close, answer: hazardSchema, summary: 'close it (销号)' }),
-} as const;
+} as const satisfies { [A in HazardAction as `hazards.${A}`]: RouteSpec } & Record<string, RouteSpec>;
