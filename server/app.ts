@@ -7,12 +7,10 @@ import type { Logger } from './logger.js';
 import { alarmRouter } from './http/alarm.routes.js';
 import { authRouter, loadSession } from './http/auth.routes.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
-import { complianceRouter } from './http/compliance.routes.js';
 import { apiHandlers } from './http/api-handlers.js';
 import { routeTable } from './http/route-table.js';
 import { API } from '../shared/api/index.js';
 import { fieldRouter } from './http/field.routes.js';
-import { hazardRouter } from './http/hazard.routes.js';
 import { registryRouter } from './http/registry.routes.js';
 import { routePolicy } from './http/route-policy.js';
 import { refuseNul } from './http/input.js';
@@ -121,8 +119,6 @@ export function createApp(deps: AppDeps): App {
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
   // One budget per session for every expensive read (issue 12), shared by the desk's and the drill report's routes.
   const heavyReads = heavyReadLimit(deps.heavyReadsPerMinute);
-  api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry, audit: deps.audit, heavyReads }));
-  api.use(hazardRouter(deps.hazards, deps.registry, deps.audit));
   // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).
   api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log }));
   api.use(

@@ -155,6 +155,11 @@ export interface HazardCountsAnswer {
   total: HazardCounts;
 }
 
+/** The routines a school records, as the API names them (`/schools/:id/<kind>`). */
+export const ROUTINE_KINDS = ['drills', 'inspections', 'self-checks'] as const;
+/** A routine's kind. */
+export type RoutineKind = (typeof ROUTINE_KINDS)[number];
+
 /** Who recorded a routine, and when. */
 export interface Recorded {
   recordedBy: string;
@@ -219,11 +224,12 @@ export const securityRecordSchema = z.strictObject({
  */
 export const recordEditSchema = z
   .strictObject({
-    ...Object.fromEntries(Object.entries(recordFields).map(([k, v]) => [k, v.optional()])),
-    equipment: z.strictObject(Object.fromEntries(EQUIPMENT_ITEMS.map((item) => [item, equipmentFields[item].optional()]))).optional(),
-    ...Object.fromEntries(Object.entries(schoolFields).map(([k, v]) => [k, v.optional()])),
-    note: z.string().trim().max(500, { error: b('note is over 500 characters', '备注不能超过 500 个字') }).optional(),
+    ...recordFields,
+    equipment: z.strictObject(equipmentFields).partial(),
+    ...schoolFields,
+    note: z.string().trim().max(500, { error: b('note is over 500 characters', '备注不能超过 500 个字') }),
   })
+  .partial()
   .refine((edit) => Object.keys(edit).some((key) => key !== 'note'), { error: b('the edit changes nothing: name at least one field', '没有任何修改：请至少修改一项') });
 /** A record edit as sent. */
 export interface RecordEdit extends Partial<Omit<SchoolSecurityRecord, 'schoolId' | 'equipment'>>, Partial<SchoolEditable> {

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ComplianceMatrix, ComplianceSchoolsAnswer, SchoolCompliance } from '../../shared/compliance.js';
+import type { ComplianceMatrix, SchoolCompliance } from '../../shared/compliance.js';
 import type { DistrictCode } from '../../shared/domain/districts.js';
 import type { SchoolSetting, SchoolStage } from '../../shared/domain/entities.js';
 import type { ComplianceRuleId } from '../../shared/rules/compliance/types.js';
-import { failureWords, getJson } from '../api.js';
+import { queryString, type API, type QueryIn } from '../../shared/api/index.js';
+import { failureWords, getRoute } from '../api.js';
 import type { RefusalLike } from '../refusal-text.js';
 import { todayInShanghai } from '../compliance-cells.js';
 
@@ -15,14 +16,13 @@ export interface DeskFilters {
   setting: SchoolSetting | '';
 }
 
-/** The query every compliance answer (and the 附件4 export) takes for these filters. */
-export function complianceQuery(filters: DeskFilters, extra: Record<string, string> = {}): URLSearchParams {
-  const query = new URLSearchParams();
-  if (filters.asOf) query.set('asOf', filters.asOf);
-  if (filters.stage) query.set('stage', filters.stage);
-  if (filters.setting) query.set('setting', filters.setting);
-  for (const [key, value] of Object.entries(extra)) query.set(key, value);
-  return query;
+/** The query every compliance answer (and the 附件4 export) takes: the as-of date and only the filters set. */
+export function complianceQuery(filters: DeskFilters): QueryIn<(typeof API)['compliance.matrix']> {
+  return {
+    ...(filters.asOf ? { asOf: filters.asOf } : {}),
+    ...(filters.stage ? { stage: filters.stage } : {}),
+    ...(filters.setting ? { setting: filters.setting } : {}),
+  };
 }
 
 /** A matrix cell a person opened: a district (null for the city total) and a requirement. */
@@ -52,7 +52,7 @@ export const useComplianceStore = defineStore('compliance', () => {
 
   const filters = computed<DeskFilters>(() => ({ asOf: asOf.value, stage: stage.value, setting: setting.value }));
   /** Changes whenever an answer on screen would: the views watch it to reload. */
-  const queryKey = computed(() => complianceQuery(filters.value).toString());
+  const queryKey = computed(() => queryString(complianceQuery(filters.value)));
 
   function message(failure: unknown): RefusalLike {
     return failureWords(failure);
@@ -64,7 +64,7 @@ export const useComplianceStore = defineStore('compliance', () => {
     matrixController = mine;
     loading.value = true;
     try {
-      matrix.value = await getJson<ComplianceMatrix>(`/api/v1/compliance/matrix?${queryKey.value}`, mine.signal);
+      matrix.value = await getRoute('compliance.matrix', { query: complianceQuery(filters.value) }, mine.signal);
       error.value = null;
     } catch (failure) {
       if (!mine.signal.aborted) error.value = message(failure);
@@ -81,10 +81,9 @@ export const useComplianceStore = defineStore('compliance', () => {
     const mine = new AbortController();
     failingController = mine;
     failingLoading.value = true;
-    const extra: Record<string, string> = { rule: cell.rule, status: 'fail' };
-    if (cell.districtCode) extra.districtCode = cell.districtCode;
+    const query = { ...complianceQuery(filters.value), rule: cell.rule, status: 'fail' as const, ...(cell.districtCode ? { districtCode: cell.districtCode } : {}) };
     try {
-      failing.value = (await getJson<ComplianceSchoolsAnswer>(`/api/v1/compliance/schools?${complianceQuery(filters.value, extra)}`, mine.signal)).schools;
+      failing.value = (await getRoute('compliance.schools', { query }, mine.signal)).schools;
       failingError.value = null;
     } catch (failure) {
       if (!mine.signal.aborted) failingError.value = message(failure);

@@ -1,14 +1,24 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import type { API, BodyIn } from '../../shared/api/index.js';
 import type {
-  DrillView, HazardListItem, InspectionView, RecordHistoryEntry, SchoolComplianceAnswer, SchoolRecordView, SelfCheckView,
+  DrillView, HazardListItem, InspectionView, RecordHistoryEntry, RoutineKind, SchoolComplianceAnswer, SchoolRecordView, SelfCheckView,
 } from '../../shared/compliance.js';
-import { failureWords, getJson, NOT_SENT, sendJson, type WriteResult } from '../api.js';
+import { failureWords, getRoute, NOT_SENT, sendRoute, type WriteResult } from '../api.js';
 import type { RefusalLike } from '../refusal-text.js';
 import { useComplianceStore } from './compliance.js';
 
-/** The routines recorded per school, as the API names them. */
-export type RoutineKind = 'drills' | 'inspections' | 'self-checks';
+/** A routine as its form fills it in: the kind and what its route takes. */
+export type RoutineInput =
+  | { kind: 'drills'; body: BodyIn<(typeof API)['routines.addDrill']> }
+  | { kind: 'inspections'; body: BodyIn<(typeof API)['routines.addInspection']> }
+  | { kind: 'self-checks'; body: BodyIn<(typeof API)['routines.addSelfCheck']> };
+
+/**
+ * A record edit as the form sends it: the fields as typed (a count that does not read as a number
+ * included: client/record-form.ts), for the server to judge and answer per field.
+ */
+export type RecordEditDraft = Record<string, unknown>;
 
 /**
  * One school on the desk: all its items as of the desk's date, its record with history, its
@@ -37,25 +47,23 @@ export const useSchoolDeskStore = defineStore('schoolDesk', () => {
     }
   }
 
-  function loader<T>(url: () => string, apply: (answer: T) => void): () => Promise<void> {
+  /** Reads one answer for the school on screen and applies it, unless another school was opened meanwhile. */
+  function loader<T>(read: (id: string) => Promise<T>, apply: (answer: T) => void): () => Promise<void> {
     return async () => {
       const mine = generation;
-      const answer = await getJson<T>(url());
+      const answer = await read(schoolId.value ?? '');
       if (mine === generation) apply(answer);
     };
   }
 
-  const base = (): string => `/api/v1/schools/${encodeURIComponent(schoolId.value ?? '')}`;
-  const loadCompliance = loader<SchoolComplianceAnswer>(() => `${base()}/compliance?asOf=${useComplianceStore().asOf}`, (a) => (compliance.value = a));
-  const loadRecord = loader<SchoolRecordView>(() => `${base()}/record`, (a) => (record.value = a));
-  const loadHistory = loader<{ history: RecordHistoryEntry[] }>(() => `${base()}/record/history?limit=50`, (a) => (history.value = a.history));
-  const loadDrills = loader<{ drills: DrillView[] }>(() => `${base()}/drills`, (a) => (drills.value = a.drills));
-  const loadInspections = loader<{ inspections: InspectionView[] }>(() => `${base()}/inspections`, (a) => (inspections.value = a.inspections));
-  const loadSelfChecks = loader<{ selfChecks: SelfCheckView[] }>(() => `${base()}/self-checks`, (a) => (selfChecks.value = a.selfChecks));
-  const loadHazards = loader<{ hazards: HazardListItem[] }>(
-    () => `/api/v1/hazards?state=all&limit=200&schoolId=${encodeURIComponent(schoolId.value ?? '')}`,
-    (a) => (hazards.value = a.hazards),
-  );
+  const params = (id: string) => ({ params: { id } });
+  const loadCompliance = loader((id) => getRoute('compliance.school', { ...params(id), query: { asOf: useComplianceStore().asOf } }), (a) => (compliance.value = a));
+  const loadRecord = loader((id) => getRoute('records.get', params(id)), (a) => (record.value = a));
+  const loadHistory = loader((id) => getRoute('records.history', { ...params(id), query: { limit: 50 } }), (a) => (history.value = a.history));
+  const loadDrills = loader((id) => getRoute('routines.drills', params(id)), (a) => (drills.value = a.drills));
+  const loadInspections = loader((id) => getRoute('routines.inspections', params(id)), (a) => (inspections.value = a.inspections));
+  const loadSelfChecks = loader((id) => getRoute('routines.selfChecks', params(id)), (a) => (selfChecks.value = a.selfChecks));
+  const loadHazards = loader((id) => getRoute('hazards.list', { query: { state: 'all', limit: 200, schoolId: id } }), (a) => (hazards.value = a.hazards));
   const routineLoaders: Record<RoutineKind, () => Promise<void>> = { drills: loadDrills, inspections: loadInspections, 'self-checks': loadSelfChecks };
 
   /** Opens a school (or refreshes the one open). */
@@ -84,9 +92,10 @@ export const useSchoolDeskStore = defineStore('schoolDesk', () => {
   }
 
   /** Saves an edit of the record; on success the record, history and items are fetched again. */
-  async function saveRecord(body: Record<string, unknown>): Promise<WriteResult<SchoolRecordView>> {
+  async function saveRecord(body: RecordEditDraft): Promise<WriteResult<SchoolRecordView>> {
     if (!schoolId.value) return NOT_SENT;
-    const result = await sendJson<SchoolRecordView>('PUT', `${base()}/record`, body);
+    // Sent as typed on purpose (see RecordEditDraft): the server's schema is the judge, its refusal names each field.
+    const result = await sendRoute('records.edit', { params: { id: schoolId.value }, body: body as BodyIn<(typeof API)['records.edit']> });
     if (result.ok) {
       record.value = result.data;
       await guarded([loadHistory(), loadCompliance()]);
@@ -95,10 +104,15 @@ export const useSchoolDeskStore = defineStore('schoolDesk', () => {
   }
 
   /** Records a drill, an inspection or a self-check; the list and the items are fetched again. */
-  async function addRoutine(kind: RoutineKind, body: Record<string, unknown>): Promise<WriteResult<unknown>> {
+  async function addRoutine(input: RoutineInput): Promise<WriteResult<DrillView | InspectionView | SelfCheckView>> {
     if (!schoolId.value) return NOT_SENT;
-    const result = await sendJson<unknown>('POST', `${base()}/${kind}`, body);
-    if (result.ok) await guarded([routineLoaders[kind](), loadCompliance()]);
+    const id = schoolId.value;
+    const result = await (input.kind === 'drills'
+      ? sendRoute('routines.addDrill', { params: { id }, body: input.body })
+      : input.kind === 'inspections'
+        ? sendRoute('routines.addInspection', { params: { id }, body: input.body })
+        : sendRoute('routines.addSelfCheck', { params: { id }, body: input.body }));
+    if (result.ok) await guarded([routineLoaders[input.kind](), loadCompliance()]);
     return result;
   }
 

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { ComplianceTrend } from '../../shared/compliance.js';
 import { COMPLIANCE_RULES, type ComplianceRuleId } from '../../shared/rules/compliance/types.js';
-import { failureWords, getJson } from '../api.js';
+import { failureWords, getRoute } from '../api.js';
 import type { RefusalLike } from '../refusal-text.js';
 import { monthStartBefore, ratePercent, todayInShanghai } from '../compliance-cells.js';
 import { complianceQuery, useComplianceStore } from './compliance.js';
@@ -38,9 +38,9 @@ export const useTrendStore = defineStore('trend', () => {
     controller = mine;
     loading.value = true;
     const { stage, setting } = useComplianceStore().filters;
-    const query = complianceQuery({ asOf: '', stage, setting }, { from: from.value, to: to.value, step: step.value });
+    const query = { ...complianceQuery({ asOf: '', stage, setting }), from: from.value, to: to.value, step: step.value };
     try {
-      trend.value = await getJson<ComplianceTrend>(`/api/v1/compliance/trend?${query}`, mine.signal);
+      trend.value = await getRoute('compliance.trend', { query }, mine.signal);
       shown.value ??= weakestRules(trend.value);
       error.value = null;
     } catch (failure) {

@@ -36,15 +36,16 @@ export class RoutineRepository {
     return (await q.orderBy('date', 'desc').orderBy('id', 'desc').execute()).map(toSelfCheck);
   }
 
-  async addDrill(d: DrillView): Promise<void> {
-    await this.db.insertInto('drills').values({ id: d.id, school_id: d.schoolId, date: d.date, scenario: d.scenario, recorded_by: d.recordedBy, recorded_at: d.recordedAt }).execute();
+  /** Records a drill; `db` is the transaction it belongs to, when there is one. */
+  async addDrill(d: DrillView, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('drills').values({ id: d.id, school_id: d.schoolId, date: d.date, scenario: d.scenario, recorded_by: d.recordedBy, recorded_at: d.recordedAt }).execute();
   }
 
-  async addInspection(i: InspectionView): Promise<void> {
-    await this.db.insertInto('inspections').values({ id: i.id, school_id: i.schoolId, date: i.date, by: i.by, note: i.note, recorded_by: i.recordedBy, recorded_at: i.recordedAt }).execute();
+  async addInspection(i: InspectionView, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('inspections').values({ id: i.id, school_id: i.schoolId, date: i.date, by: i.by, note: i.note, recorded_by: i.recordedBy, recorded_at: i.recordedAt }).execute();
   }
 
-  async addSelfCheck(c: SelfCheckView): Promise<void> {
-    await this.db.insertInto('self_checks').values({ id: c.id, school_id: c.schoolId, date: c.date, note: c.note, recorded_by: c.recordedBy, recorded_at: c.recordedAt }).execute();
+  async addSelfCheck(c: SelfCheckView, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('self_checks').values({ id: c.id, school_id: c.schoolId, date: c.date, note: c.note, recorded_by: c.recordedBy, recorded_at: c.recordedAt }).execute();
   }
 }

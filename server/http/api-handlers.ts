@@ -1,7 +1,10 @@
 import type { API } from '../../shared/api/index.js';
 import type { AppDeps } from '../app.js';
+import { ComplianceDesk } from '../services/compliance-desk.js';
 import { DrillExports } from '../services/drill-export.js';
+import { complianceHandlers } from './compliance.routes.js';
 import { drillHandlers } from './drill.routes.js';
+import { hazardHandlers } from './hazard.routes.js';
 import type { RouteHandlers } from './route-table.js';
 
 /**
@@ -11,5 +14,7 @@ import type { RouteHandlers } from './route-table.js';
 export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
   return {
     ...drillHandlers({ drills: deps.drills, clock: deps.clock, exports: new DrillExports({ drills: deps.drills, registry: deps.registry, clock: deps.clock, audit: deps.audit, heavyPool: deps.heavyPool }) }),
+    ...complianceHandlers({ desk: new ComplianceDesk({ compliance: deps.compliance, registry: deps.registry, audit: deps.audit }), records: deps.records, routines: deps.routines }),
+    ...hazardHandlers(deps.hazards),
   };
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { refusal } from '../../shared/refusal.js';
-import { HeavyPoolBusy } from '../workers/heavy-pool.js';
 import { SESSION_COOKIE } from './auth.routes.js';
 import { sendRefusal } from './refusal.js';
 
@@ -45,15 +44,4 @@ const BUSY_RETRY_SECONDS = 5;
 export function sendBusy(res: Response): void {
   res.set('Retry-After', String(BUSY_RETRY_SECONDS));
   sendRefusal(res, 503, refusal(`统计任务排队已满：请 ${BUSY_RETRY_SECONDS} 秒后再试`, `the statistics queue is full: try again in ${BUSY_RETRY_SECONDS} s`));
-}
-
-/** Runs a heavy read; when the pool is full, answers 503 (sendBusy) and gives undefined. */
-export async function heavy<T>(res: Response, work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof HeavyPoolBusy)) throw error;
-    sendBusy(res);
-    return undefined;
-  }
 }

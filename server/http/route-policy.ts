@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { API, type RouteSpec } from '../../shared/api/index.js';
 import { can, type Permission, type SessionUser } from '../../shared/auth.js';
-import { HAZARD_ACTIONS } from '../../shared/rules/hazard.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { NOT_SIGNED_IN, sendRefusal } from './refusal.js';
 import { CSRF_HEADER, csrfTokenFor, sessionToken, type WithUser } from './auth.routes.js';
@@ -50,28 +49,6 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'GET', path: '/posts/figures', allow: 'read' },
   { method: 'GET', path: '/patrol', allow: 'read' },
   { method: 'GET', path: '/coverage', allow: 'read' },
-
-  // Compliance desk (server/http/compliance.routes.ts)
-  { method: 'GET', path: '/compliance/matrix', allow: 'read' },
-  { method: 'GET', path: '/compliance/schools', allow: 'read' },
-  { method: 'GET', path: '/compliance/trend', allow: 'read' },
-  { method: 'GET', path: '/compliance/export.xlsx', allow: 'export' },
-  { method: 'GET', path: '/compliance/export.csv', allow: 'export' },
-  { method: 'GET', path: '/schools/:id/compliance', allow: 'read' },
-  { method: 'GET', path: '/schools/:id/record', allow: 'read' },
-  { method: 'PUT', path: '/schools/:id/record', allow: 'records.write' },
-  { method: 'GET', path: '/schools/:id/record/history', allow: 'read' },
-  ...(['drills', 'inspections', 'self-checks'] as const).flatMap((kind): RouteRule[] => [
-    { method: 'GET', path: `/schools/:id/${kind}`, allow: 'read' },
-    { method: 'POST', path: `/schools/:id/${kind}`, allow: 'records.write' },
-  ]),
-
-  // Hazards (server/http/hazard.routes.ts)
-  { method: 'GET', path: '/hazards', allow: 'read' },
-  { method: 'GET', path: '/hazards/counts', allow: 'read' },
-  { method: 'GET', path: '/hazards/:id', allow: 'read' },
-  { method: 'POST', path: '/hazards', allow: 'records.write' },
-  ...HAZARD_ACTIONS.map((action): RouteRule => ({ method: 'POST', path: `/hazards/:id/${action}`, allow: 'records.write' })),
 
   // Administration (server/http/admin.routes.ts)
   { method: 'GET', path: '/admin/users', allow: 'admin' },

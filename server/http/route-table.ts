@@ -5,6 +5,7 @@ import type { AnswerOf, BodyOf, FileAnswer, ParamsOf, QueryOf, RouteSpec } from 
 import { refusal } from '../../shared/refusal.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../services/actor.js';
+import { JsonText } from '../services/json-text.js';
 import type { Outcome } from '../services/outcome.js';
 import { HeavyPoolBusy } from '../workers/heavy-pool.js';
 import { sendBusy } from './heavy-limit.js';
@@ -21,12 +22,8 @@ import type { WithUser } from './auth.routes.js';
  * logged error, so a test sees it).
  */
 
-/** A JSON answer already serialised where it was computed (the worker pool): sent as it is. */
-export class JsonText<T> {
-  /** The answer type the text holds (compile time only). */
-  declare readonly answer?: T;
-  constructor(readonly text: string) {}
-}
+/** Services make it (server/services/json-text.ts): the adapter sends it as it is. */
+export { JsonText };
 
 /** Routes that need no signed-in person; their handlers may be called by anyone or an integration. */
 type Open = 'public' | 'ingest' | 'ingest-or-read';

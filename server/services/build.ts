@@ -105,7 +105,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
   const auth = new AuthService({ db: store.db, clock, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
-  const complianceServices = buildComplianceServices({ store, writes, registry, clock, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
+  const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log, audit,
     repository: new DrillRepository(store.db),

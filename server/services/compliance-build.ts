@@ -1,3 +1,4 @@
+import type { AuditService } from '../auth/audit.service.js';
 import type { Store } from '../db/database.js';
 import { HazardRepository } from '../db/hazard.repository.js';
 import { RecordRepository } from '../db/record.repository.js';
@@ -20,16 +21,24 @@ export interface ComplianceServices {
   hazards: HazardService;
 }
 
-/** Wires the compliance, record, routine and hazard services. */
-export function buildComplianceServices(deps: { store: Store; writes: WriteQueue; registry: RegistryService; clock: Clock; semesters: readonly SemesterRule[]; offload?: ComplianceOffload | null }): ComplianceServices {
-  const { store, writes, registry, clock, semesters } = deps;
+/** Wires the compliance, record, routine and hazard services (their writes on `audit`). */
+export function buildComplianceServices(deps: {
+  store: Store;
+  writes: WriteQueue;
+  registry: RegistryService;
+  clock: Clock;
+  semesters: readonly SemesterRule[];
+  audit: AuditService;
+  offload?: ComplianceOffload | null;
+}): ComplianceServices {
+  const { store, writes, registry, clock, semesters, audit } = deps;
   const recordRepository = new RecordRepository(store.db);
   const routineRepository = new RoutineRepository(store.db);
   const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, clock, semesters, offload: deps.offload ?? null });
   return {
     compliance,
-    records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock }),
-    routines: new RoutineService({ writes, repository: routineRepository, registry, compliance, clock }),
-    hazards: new HazardService({ store, writes, repository: new HazardRepository(store.db), registry, clock, semesters }),
+    records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock, audit }),
+    routines: new RoutineService({ store, writes, repository: routineRepository, registry, compliance, clock, audit }),
+    hazards: new HazardService({ store, writes, repository: new HazardRepository(store.db), registry, clock, semesters, audit }),
   };
 }

@@ -1,7 +1,9 @@
 import {
-  blankRecord, diffRecordState, type RecordEdit, type RecordHistoryEntry, type RecordState, type SchoolEditable, type SchoolRecordView,
+  blankRecord, diffRecordState, type RecordChange, type RecordEdit, type RecordHistoryEntry, type RecordState, type SchoolEditable, type SchoolRecordView,
 } from '../../shared/compliance.js';
+import type { Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import type { RecordRepository } from '../db/record.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
@@ -10,6 +12,10 @@ import { refuse, type Outcome } from './outcome.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
 import { refusal, say } from '../../shared/refusal.js';
 import type { RegistryService } from './registry.service.js';
+import type { SessionUser } from '../../shared/auth.js';
+import { actedBy, type AuditService } from '../auth/audit.service.js';
+import type { Actor } from './actor.js';
+import { noSchool, refusedSchool } from './school-access.js';
 
 /** Rules across fields that a single field's schema cannot see; each names the field to correct. */
 function crossFieldErrors({ record, school }: RecordState): Record<string, LocalizedText> {
@@ -21,11 +27,30 @@ function crossFieldErrors({ record, school }: RecordState): Record<string, Local
   return errors;
 }
 
-/** The school's record (安防档案): read, edited with validation and history, by a named person. */
+/**
+ * The school's record (安防档案): read within the person's scope, edited with validation and
+ * history by a named person, each edit on the audit log in the same transaction.
+ */
 export class RecordService {
   constructor(
-    private readonly deps: { store: Store; writes: WriteQueue; repository: RecordRepository; registry: RegistryService; compliance: ComplianceService; clock: Clock },
+    private readonly deps: { store: Store; writes: WriteQueue; repository: RecordRepository; registry: RegistryService; compliance: ComplianceService; clock: Clock; audit: AuditService },
   ) {}
+
+  /** The record as a person sees it: 403 outside the person's district or school, 404 for an unknown school. */
+  async visible(schoolId: string, user: SessionUser): Promise<Outcome<SchoolRecordView>> {
+    const refused = refusedSchool(user, this.deps.registry, schoolId);
+    if (refused) return refused;
+    const view = await this.get(schoolId);
+    return view ? { ok: true, data: view } : noSchool(schoolId);
+  }
+
+  /** The newest `limit` edits, as a person sees them (like `visible`). */
+  async visibleHistory(schoolId: string, limit: number, user: SessionUser): Promise<Outcome<{ schoolId: string; history: RecordHistoryEntry[] }>> {
+    const refused = refusedSchool(user, this.deps.registry, schoolId);
+    if (refused) return refused;
+    if (!this.deps.registry.school(schoolId)) return noSchool(schoolId);
+    return { ok: true, data: { schoolId, history: await this.history(schoolId, limit) } };
+  }
 
   async get(schoolId: string): Promise<SchoolRecordView | null> {
     const school = this.deps.registry.school(schoolId);
@@ -46,11 +71,17 @@ export class RecordService {
 
   /**
    * Applies an edit (already valid field by field): the merged record must hold together too;
-   * then record, school fields and one history entry commit together, or nothing does.
+   * then record, school fields, one history entry and the audit entry commit together, or
+   * nothing does. Within the person's scope (403 outside it).
    */
-  async edit(schoolId: string, edit: RecordEdit, actor: string): Promise<Outcome<SchoolRecordView>> {
-    if (!this.deps.registry.school(schoolId)) return refuse(404, refusal(`没有编号为 ${schoolId} 的学校`, `no school ${schoolId}`));
+  async edit(schoolId: string, edit: RecordEdit, by: Actor): Promise<Outcome<SchoolRecordView>> {
+    const refused = refusedSchool(by.user, this.deps.registry, schoolId);
+    if (refused) return refused;
+    if (!this.deps.registry.school(schoolId)) return noSchool(schoolId);
     const { repository, store } = this.deps;
+    const actor = by.user.displayName;
+    const audit = (trx: Kysely<Database>, changes: RecordChange[]) =>
+      this.deps.audit.append(actedBy(by, 'record.edit', `school:${schoolId}`, { changes, note: edit.note ?? null }), trx);
     const outcome = await this.deps.writes.run(() =>
       store.db.transaction().execute(async (trx): Promise<Outcome<{ changedSchool: boolean }>> => {
         const row = await trx.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirstOrThrow();
@@ -72,12 +103,16 @@ export class RecordService {
           return refuse(400, refusal(line('zh', '：').join('；'), line('en', ': ').join('; ')), errors);
         }
         const changes = diffRecordState(before, after);
-        if (changes.length === 0) return { ok: true, data: { changedSchool: false } };
+        if (changes.length === 0) {
+          await audit(trx, changes);
+          return { ok: true, data: { changedSchool: false } };
+        }
         const at = isoNow(this.deps.clock);
         await repository.put(trx, after.record, at, actor);
         const schoolChanges = Object.fromEntries(changes.filter((c) => c.field in after.school).map((c) => [c.field, c.to])) as Partial<SchoolEditable>;
         await repository.updateSchool(trx, schoolId, schoolChanges);
         await repository.appendHistory(trx, { schoolId, at, actor, note: note?.trim() || null, changes });
+        await audit(trx, changes);
         return { ok: true, data: { changedSchool: Object.keys(schoolChanges).length > 0 } };
       }),
     );

@@ -1,4 +1,6 @@
+import { COMPLIANCE_ROUTES } from './compliance.js';
 import { DRILL_ROUTES } from './drills.js';
+import { HAZARD_ROUTES } from './hazards.js';
 import type { RouteSpec } from './route.js';
 
 export * from './route.js';
@@ -9,6 +11,8 @@ export * from './route.js';
  */
 export const API = {
   ...DRILL_ROUTES,
+  ...COMPLIANCE_ROUTES,
+  ...HAZARD_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */

@@ -56,9 +56,9 @@ describe(toListItem.name, () => {
 
 describe(hazardQuery.name, () => {
   it('asks for the state and a limit, and only the filters that are set', () => {
-    expect(Object.fromEntries(hazardQuery({ state: 'open', districtCode: '', overdue: false }))).toEqual({ state: 'open', limit: '500' });
-    expect(Object.fromEntries(hazardQuery({ state: 'dispatched', districtCode: '410422', overdue: true }, 50))).toEqual({
-      state: 'dispatched', limit: '50', districtCode: '410422', overdue: 'true',
+    expect(hazardQuery({ state: 'open', districtCode: '', overdue: false })).toEqual({ state: 'open', limit: 500 });
+    expect(hazardQuery({ state: 'dispatched', districtCode: '410422', overdue: true }, 50)).toEqual({
+      state: 'dispatched', limit: 50, districtCode: '410422', overdue: 'true',
     });
   });
 });
