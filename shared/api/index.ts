@@ -1,5 +1,9 @@
+import { ALARM_ROUTES } from './alarms.js';
 import { DRILL_ROUTES } from './drills.js';
+import { FIELD_ROUTES } from './field.js';
+import { REGISTRY_ROUTES } from './registry.js';
 import type { RouteSpec } from './route.js';
+import { WALL_ROUTES } from './wall.js';
 
 export * from './route.js';
 
@@ -9,6 +13,10 @@ export * from './route.js';
  */
 export const API = {
   ...DRILL_ROUTES,
+  ...WALL_ROUTES,
+  ...REGISTRY_ROUTES,
+  ...ALARM_ROUTES,
+  ...FIELD_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */
