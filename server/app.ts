@@ -4,20 +4,16 @@ import express from 'express';
 import helmet from 'helmet';
 import type { ClientConfig } from '../shared/wall.js';
 import type { Logger } from './logger.js';
-import { alarmRouter } from './http/alarm.routes.js';
 import { authRouter, loadSession } from './http/auth.routes.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { apiHandlers } from './http/api-handlers.js';
 import { routeTable } from './http/route-table.js';
 import { API } from '../shared/api/index.js';
-import { fieldRouter } from './http/field.routes.js';
-import { registryRouter } from './http/registry.routes.js';
 import { routePolicy } from './http/route-policy.js';
 import { refuseNul } from './http/input.js';
 import { API_JSON_LIMITS, guardedJson } from './http/json-guard.js';
 import { adminRouter } from './http/admin.routes.js';
 import { staticRouter } from './http/static.js';
-import { wallRouter } from './http/wall.routes.js';
 import { ingestRouter } from './ingest/http.js';
 import { AlarmDelivery } from './realtime/alarm-delivery.js';
 import { HealthFanOut } from './realtime/health-fan-out.js';
@@ -114,28 +110,10 @@ export function createApp(deps: AppDeps): App {
   api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
   api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));
   api.use(adminRouter({ auth: deps.auth, audit: deps.audit, ingestTokens: deps.ingestTokens, viewerLinks: deps.viewerLinks, registry: deps.registry, clock: deps.clock }));
-  api.use(registryRouter(deps.registry));
-  api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
-  api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
   // One budget per session for every expensive read (issue 12), shared by the desk's and the drill report's routes.
   const heavyReads = heavyReadLimit(deps.heavyReadsPerMinute);
   // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).
   api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log }));
-  api.use(
-    wallRouter({
-      registry: deps.registry,
-      status: deps.status,
-      cameras: deps.cameras,
-      alarms: deps.alarms,
-      ingestCounters: deps.ingest.counters,
-      clientConfig: deps.clientConfig,
-      clock: deps.clock,
-      eventLoop: deps.eventLoop,
-      schoolCameras: deps.schoolCameras,
-      health: deps.health,
-      storage: deps.storage,
-    }),
-  );
   api.use(apiNotFound);
   api.use(errorHandler(deps.log));
   app.use('/api/v1', api);

@@ -1,6 +1,5 @@
 import type { Ref } from 'vue';
-import type { DeviceHealth } from '../../shared/wall.js';
-import { getJson } from '../api.js';
+import { getRoute } from '../api.js';
 import { useSchoolPoll } from './useSchoolPoll.js';
 
 /** Camera states change with keepalives: re-read while the school stays selected. */
@@ -12,7 +11,7 @@ const REFRESH_MS = 30_000;
  */
 export function useSchoolDevices(schoolId: Ref<string | null>) {
   const { data: devices, failed } = useSchoolPoll(schoolId, REFRESH_MS, async (id, signal) => {
-    const answer = await getJson<{ devices: DeviceHealth[] }>(`/api/v1/schools/${encodeURIComponent(id)}/devices`, signal);
+    const answer = await getRoute('wall.schoolDevices', { params: { id } }, signal);
     return answer.devices;
   });
   return { devices, failed };

@@ -1,15 +1,7 @@
 import type { Ref } from 'vue';
-import type { PatrolProgress } from '../../shared/rules/patrol.js';
-import { getJson } from '../api.js';
+import type { SchoolPatrol } from '../../shared/rules/patrol.js';
+import { getRoute } from '../api.js';
 import { useSchoolPoll } from './useSchoolPoll.js';
-
-/** `GET /api/v1/patrol?schoolId=`: one school's 电子巡查 rounds today. */
-export interface SchoolPatrol extends PatrolProgress {
-  schoolId: string;
-  districtCode: string;
-  /** Patrol points registered at the school (0: the school has no electronic patrol). */
-  points: number;
-}
 
 /** Rounds fall due through the day: re-read while the school stays selected. */
 const REFRESH_MS = 60_000;
@@ -21,7 +13,7 @@ const REFRESH_MS = 60_000;
 export function useSchoolPatrol(schoolId: Ref<string | null>): Ref<SchoolPatrol | null> {
   // A failed read keeps the last answer for this school; the next refresh tries again.
   return useSchoolPoll(schoolId, REFRESH_MS, async (id, signal) => {
-    const answer = await getJson<{ schools: SchoolPatrol[] }>(`/api/v1/patrol?schoolId=${encodeURIComponent(id)}`, signal);
+    const answer = await getRoute('field.patrol', { query: { schoolId: id } }, signal);
     return answer.schools[0] ?? null;
   }).data;
 }

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
+import { findDistrict } from '../../shared/domain/districts.js';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
-import { getJson } from '../api.js';
+import { getRoute } from '../api.js';
 
 /** How often the console re-reads the alarm-load report. */
 export const ALARM_LOAD_REFRESH_MS = 60_000;
@@ -22,10 +23,10 @@ export const useAlarmLoadStore = defineStore('alarmLoad', () => {
     controller?.abort();
     const mine = new AbortController();
     controller = mine;
-    const query = new URLSearchParams({ operators: String(operators.value) });
-    if (districtCode.value) query.set('districtCode', districtCode.value);
     try {
-      const answer = await getJson<AlarmLoadReport>(`/api/v1/alarms/stats?${query}`, mine.signal);
+      // A code the server does not know is no filter (the selector offers only known ones).
+      const district = findDistrict(districtCode.value ?? '')?.code;
+      const answer = await getRoute('alarms.stats', { query: { operators: operators.value, districtCode: district } }, mine.signal);
       report.value = answer;
       error.value = null;
       loadedAt.value = Date.now();

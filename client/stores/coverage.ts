@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { DistrictCode } from '../../shared/domain/index.js';
 import { DEFAULT_COVERAGE_RULE, type CoverageReport, type CoverageRule, type SchoolCoverage } from '../../shared/rules/coverage.js';
-import { getJson } from '../api.js';
+import { getRoute } from '../api.js';
 
 /** Reaches a person can pick (metres): the defaults are 500 m for a 护学岗 and 1 km for a police post. */
 export const GUARD_POST_REACHES = [300, 500, 800] as const;
@@ -69,7 +69,7 @@ export const useCoverageStore = defineStore('coverage', () => {
     loading.value = true;
     const { guardPostM, policePostM } = settings.rule;
     try {
-      const answer = await getJson<CoverageReport>(`/api/v1/coverage?guardPostM=${guardPostM}&policePostM=${policePostM}`, mine.signal);
+      const answer = await getRoute('field.coverage', { query: { guardPostM, policePostM } }, mine.signal);
       if (mine.signal.aborted) return;
       report.value = answer;
       error.value = null;

@@ -3,7 +3,7 @@ import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import { postsDue } from '../../shared/figures.js';
 import { POST_STATES, type PostState } from '../../shared/rules/guard-post.js';
 import type { CameraFault, PostLive, SchoolCameraCount } from '../../shared/wall.js';
-import { getJson } from '../api.js';
+import { getRoute } from '../api.js';
 import { districtCameraRates } from '../camera-rates.js';
 import { useWallStore } from './wall.js';
 
@@ -106,8 +106,8 @@ export const useFieldStore = defineStore('field', () => {
     const latest = faultPushes.hold();
     try {
       const [open, closed] = await Promise.all([
-        getJson<{ faults: CameraFault[] }>(`/api/v1/faults?state=open&limit=${OPEN_FAULTS_LIMIT}`),
-        getJson<{ faults: CameraFault[] }>(`/api/v1/faults?state=closed&limit=${CLOSED_FAULTS_KEPT}`),
+        getRoute('field.faults', { query: { state: 'open', limit: OPEN_FAULTS_LIMIT } }),
+        getRoute('field.faults', { query: { state: 'closed', limit: CLOSED_FAULTS_KEPT } }),
       ]);
       if (!latest()) return;
       openFaults.clear();
@@ -123,7 +123,7 @@ export const useFieldStore = defineStore('field', () => {
   async function loadPosts(): Promise<void> {
     const latest = postPushes.hold();
     try {
-      const answer = await getJson<{ posts: PostLive[] }>('/api/v1/posts/status');
+      const answer = await getRoute('field.postStatus', {});
       if (!latest()) return;
       posts.clear();
       for (const post of answer.posts) posts.set(post.postId, post);

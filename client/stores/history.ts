@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
-import type { Alarm, AlarmType } from '../../shared/domain/index.js';
-import { getJson } from '../api.js';
+import type { API, QueryIn } from '../../shared/api/index.js';
+import { findDistrict, type Alarm, type AlarmType } from '../../shared/domain/index.js';
+import { getRoute } from '../api.js';
 
 /** Closed alarms fetched per page; "load more" asks for this many more. */
 export const HISTORY_PAGE = 50;
@@ -27,15 +28,20 @@ function nextDay(date: string): string {
 }
 
 /** The `GET /api/v1/alarms` query for a form and a page size; days start at 00:00 in Shanghai. */
-export function historyQuery(filters: HistoryFilters, limit: number): URLSearchParams {
-  const query = new URLSearchParams({ state: 'closed', limit: String(limit) });
-  if (filters.q.trim()) query.set('q', filters.q.trim());
-  if (filters.type) query.set('type', filters.type);
-  if (filters.districtCode) query.set('districtCode', filters.districtCode);
-  if (filters.drill !== 'any') query.set('drill', String(filters.drill === 'drill'));
-  if (filters.since) query.set('since', `${filters.since}T00:00:00+08:00`);
-  if (filters.until) query.set('until', `${nextDay(filters.until)}T00:00:00+08:00`);
-  return query;
+export function historyQuery(filters: HistoryFilters, limit: number): QueryIn<(typeof API)['alarms.list']> {
+  const q = filters.q.trim();
+  // A district the server does not know is no filter (the selector offers only known ones).
+  const districtCode = findDistrict(filters.districtCode)?.code;
+  return {
+    state: 'closed',
+    limit,
+    ...(q ? { q } : {}),
+    ...(filters.type ? { type: filters.type } : {}),
+    ...(districtCode ? { districtCode } : {}),
+    ...(filters.drill !== 'any' ? { drill: filters.drill === 'drill' ? 'true' : 'false' } : {}),
+    ...(filters.since ? { since: `${filters.since}T00:00:00+08:00` } : {}),
+    ...(filters.until ? { until: `${nextDay(filters.until)}T00:00:00+08:00` } : {}),
+  };
 }
 
 /** Closed-alarm history: search, filters, paging by limit, and the alarm whose timeline is open. */
@@ -59,7 +65,7 @@ export const useHistoryStore = defineStore('history', () => {
     controller = mine;
     loading.value = true;
     try {
-      const answer = await getJson<{ alarms: Alarm[] }>(`/api/v1/alarms?${historyQuery(applied, limit.value)}`, mine.signal);
+      const answer = await getRoute('alarms.list', { query: historyQuery(applied, limit.value) }, mine.signal);
       alarms.value = answer.alarms;
       error.value = null;
     } catch (failure) {

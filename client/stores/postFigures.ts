@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { PostWindowFigures } from '../../shared/wall.js';
-import { getJson } from '../api.js';
+import { getRoute } from '../api.js';
 
 /**
  * Today's 护学岗 figures per duty window (`GET /api/v1/posts/figures`): on time, late (迟到),
@@ -17,7 +17,7 @@ export const usePostFiguresStore = defineStore('postFigures', () => {
     controller?.abort();
     const mine = (controller = new AbortController());
     try {
-      const answer = await getJson<{ windows: PostWindowFigures[] }>('/api/v1/posts/figures', mine.signal);
+      const answer = await getRoute('field.postFigures', {}, mine.signal);
       if (mine !== controller) return;
       windows.value = answer.windows;
       error.value = null;

@@ -2,8 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
-import type { CameraSummary, ClientConfig, SchoolStatusChange, WallSnapshot } from '../../shared/wall.js';
-import { getJson } from '../api.js';
+import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
+import { getJson, getRoute } from '../api.js';
 import { DISTRICTS_GEOJSON_URL } from '../geo.js';
 import { useFieldStore } from './field.js';
 
@@ -82,7 +82,7 @@ export const useWallStore = defineStore('wall', () => {
     const field = useFieldStore();
     field.holdSchoolCameras();
     try {
-      const snapshot = await getJson<WallSnapshot>('/api/v1/wall');
+      const snapshot = await getRoute('wall.snapshot', {});
       if (!latest()) return;
       if (schools.value.length === 0) {
         schools.value = snapshot.schools;
@@ -109,7 +109,7 @@ export const useWallStore = defineStore('wall', () => {
 
   /** Reads the client configuration (tile URL, build id); returns it so a caller can compare builds. */
   async function loadConfig(): Promise<ClientConfig> {
-    const loaded = await getJson<ClientConfig>('/api/v1/client-config');
+    const loaded = await getRoute('wall.clientConfig', {});
     config.value ??= loaded;
     return loaded;
   }

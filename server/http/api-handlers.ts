@@ -1,11 +1,20 @@
 import type { API } from '../../shared/api/index.js';
 import type { AppDeps } from '../app.js';
+import { AlarmReads } from '../services/alarm-read.service.js';
 import { ComplianceDesk } from '../services/compliance-desk.js';
 import { DrillExports } from '../services/drill-export.js';
+import { FieldReads } from '../services/field-read.service.js';
+import { HealthReport } from '../services/health-report.js';
+import { RegistryReads } from '../services/registry-read.service.js';
+import { WallReads } from '../services/wall-read.service.js';
+import { alarmHandlers } from './alarm.routes.js';
 import { complianceHandlers } from './compliance.routes.js';
 import { drillHandlers } from './drill.routes.js';
+import { fieldHandlers } from './field.routes.js';
 import { hazardHandlers } from './hazard.routes.js';
+import { registryHandlers } from './registry.routes.js';
 import type { RouteHandlers } from './route-table.js';
+import { wallHandlers } from './wall.routes.js';
 
 /**
  * The handler of every route in the table (shared/api), by area. Typed by the table: a route
@@ -16,5 +25,15 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...drillHandlers({ drills: deps.drills, clock: deps.clock, exports: new DrillExports({ drills: deps.drills, registry: deps.registry, clock: deps.clock, audit: deps.audit, heavyPool: deps.heavyPool }) }),
     ...complianceHandlers({ desk: new ComplianceDesk({ compliance: deps.compliance, registry: deps.registry, audit: deps.audit }), records: deps.records, routines: deps.routines }),
     ...hazardHandlers(deps.hazards),
+    ...wallHandlers({
+      walls: new WallReads({ registry: deps.registry, status: deps.status, cameras: deps.cameras, schoolCameras: deps.schoolCameras, clock: deps.clock }),
+      health: new HealthReport({
+        clock: deps.clock, alarms: deps.alarms, cameras: deps.cameras, ingestCounters: deps.ingest.counters, eventLoop: deps.eventLoop, storage: deps.storage, extra: deps.health,
+      }),
+      clientConfig: deps.clientConfig,
+    }),
+    ...registryHandlers(new RegistryReads(deps.registry)),
+    ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
+    ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry })),
   };
 }

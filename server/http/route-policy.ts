@@ -26,29 +26,8 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   { method: 'GET', path: '/auth/me', allow: 'signed-in' },
   { method: 'POST', path: '/auth/password', allow: 'signed-in' },
 
-  // Operations (server/http/wall.routes.ts): the client's settings before sign-in, and /health for
-  // monitoring (anyone: ok/degraded only; the figures need a city-wide session, checked in the handler).
-  { method: 'GET', path: '/client-config', allow: 'public' },
-  { method: 'GET', path: '/health', allow: 'public' },
-
-  // Ingest (server/ingest/http.ts) and the registry an integrator maps its devices with.
+  // Ingest (server/ingest/http.ts).
   { method: 'POST', path: '/events', allow: 'ingest' },
-  { method: 'GET', path: '/schools', allow: 'ingest-or-read' },
-  { method: 'GET', path: '/devices', allow: 'ingest-or-read' },
-
-  // The map wall and alarms
-  { method: 'GET', path: '/wall', allow: 'read' },
-  { method: 'GET', path: '/schools/:id/devices', allow: 'read' },
-  { method: 'GET', path: '/alarms/stats', allow: 'read' },
-  { method: 'GET', path: '/alarms', allow: 'read' },
-  { method: 'GET', path: '/alarms/:id', allow: 'read' },
-
-  // Device health, 护学岗, patrol, coverage (server/http/field.routes.ts)
-  { method: 'GET', path: '/faults', allow: 'read' },
-  { method: 'GET', path: '/posts/status', allow: 'read' },
-  { method: 'GET', path: '/posts/figures', allow: 'read' },
-  { method: 'GET', path: '/patrol', allow: 'read' },
-  { method: 'GET', path: '/coverage', allow: 'read' },
 
   // Administration (server/http/admin.routes.ts)
   { method: 'GET', path: '/admin/users', allow: 'admin' },

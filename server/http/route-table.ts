@@ -25,6 +25,14 @@ import type { WithUser } from './auth.routes.js';
 /** Services make it (server/services/json-text.ts): the adapter sends it as it is. */
 export { JsonText };
 
+/** An answer sent with another status than its route's: `/health` answers 503 with its body while degraded. */
+export class WithStatus<T> {
+  constructor(
+    readonly status: 503,
+    readonly data: T,
+  ) {}
+}
+
 /** Routes that need no signed-in person; their handlers may be called by anyone or an integration. */
 type Open = 'public' | 'ingest' | 'ingest-or-read';
 /** The signed-in person: always there on a route that needs one. */
@@ -46,7 +54,7 @@ export interface RouteContext<S extends RouteSpec> {
 }
 
 /** What a handler returns: its route's answer (or the same as JSON text), or a refusal. */
-export type RouteReply<S extends RouteSpec> = Outcome<AnswerOf<S> | JsonText<AnswerOf<S>>>;
+export type RouteReply<S extends RouteSpec> = Outcome<AnswerOf<S> | JsonText<AnswerOf<S>> | WithStatus<AnswerOf<S>>>;
 /** A route's handler. */
 export type RouteHandler<S extends RouteSpec> = (context: RouteContext<S>) => Promise<RouteReply<S>> | RouteReply<S>;
 /** A handler for every route of a table (one missing, or one extra, does not compile). */
@@ -103,18 +111,19 @@ function handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, options:
         if (reply.retryAfter !== undefined) res.set('Retry-After', String(reply.retryAfter));
         return void res.status(reply.status).json(refusedBody(reply));
       }
-      const status = spec.status ?? 200;
+      const data = reply.data instanceof WithStatus ? (reply.data.data as unknown) : reply.data;
+      const status = reply.data instanceof WithStatus ? reply.data.status : (spec.status ?? 200);
       if (spec.answer === 'none') return void res.status(204).end();
-      if (spec.answer === 'file') return sendFile(res, status, reply.data as FileAnswer);
+      if (spec.answer === 'file') return sendFile(res, status, data as FileAnswer);
       if (options.checkAnswers) {
-        const issues = mismatch(spec.answer, reply.data);
+        const issues = mismatch(spec.answer, data);
         if (issues) {
           options.log.error({ route: `${spec.method} ${spec.path}`, issues }, 'answer does not match its contract');
           return sendRefusal(res, 500, WRONG_ANSWER);
         }
       }
-      if (reply.data instanceof JsonText) return void res.status(status).type('application/json').send(reply.data.text);
-      res.status(status).json(reply.data);
+      if (data instanceof JsonText) return void res.status(status).type('application/json').send(data.text);
+      res.status(status).json(data);
     } catch (error) {
       if (error instanceof HeavyPoolBusy) return sendBusy(res);
       next(error);

@@ -1,15 +1,8 @@
-import { DEFAULT_PATROL_RULE, patrolProgress, type PatrolProgress, type PatrolRule, type PatrolScan } from '../../shared/rules/patrol.js';
+import { DEFAULT_PATROL_RULE, patrolProgress, type PatrolRule, type PatrolScan, type SchoolPatrol } from '../../shared/rules/patrol.js';
 import { shanghaiParts } from '../../shared/time.js';
 import type { Clock } from './clock.js';
 import type { ActivityEvent, DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
-
-/** One school's patrol today. */
-export interface SchoolPatrol extends PatrolProgress {
-  schoolId: string;
-  districtCode: string;
-  points: number;
-}
 
 /** 电子巡查: today's scans per school, and rounds done against rounds due. */
 export class PatrolService {

@@ -1,7 +1,11 @@
+import { ALARM_ROUTES } from './alarms.js';
 import { COMPLIANCE_ROUTES } from './compliance.js';
 import { DRILL_ROUTES } from './drills.js';
+import { FIELD_ROUTES } from './field.js';
 import { HAZARD_ROUTES } from './hazards.js';
+import { REGISTRY_ROUTES } from './registry.js';
 import type { RouteSpec } from './route.js';
+import { WALL_ROUTES } from './wall.js';
 
 export * from './route.js';
 
@@ -13,6 +17,10 @@ export const API = {
   ...DRILL_ROUTES,
   ...COMPLIANCE_ROUTES,
   ...HAZARD_ROUTES,
+  ...WALL_ROUTES,
+  ...REGISTRY_ROUTES,
+  ...ALARM_ROUTES,
+  ...FIELD_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */

@@ -31,6 +31,14 @@ export interface PatrolProgress {
   reason: { zh: string; en: string };
 }
 
+/** `GET /api/v1/patrol`: one school's patrol today. */
+export interface SchoolPatrol extends PatrolProgress {
+  schoolId: string;
+  districtCode: string;
+  /** Patrol points registered at the school (0: the school has no electronic patrol). */
+  points: number;
+}
+
 /**
  * Counts today's (Asia/Shanghai) completed rounds: a round is complete when every patrol point
  * of the school has been scanned since the previous round completed. Round k of N is due at

@@ -1,0 +1,80 @@
+import type { SessionUser } from '../../shared/auth.js';
+import { refusal } from '../../shared/refusal.js';
+import type { CameraSummary, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
+import type { CameraHealthService } from './camera-health.service.js';
+import type { Clock } from './clock.js';
+import { ok, refuse, type Outcome } from './outcome.js';
+import type { RegistryService } from './registry.service.js';
+import type { SchoolCameraService } from './school-camera.service.js';
+import type { SchoolStatusService } from './school-status.service.js';
+import { isScoped, outside, schoolAllowed, scopeCovers, scopeFor } from './scope.js';
+
+/**
+ * What a map wall reads, within the person's scope: the snapshot it draws (`GET /wall`) and a
+ * school's devices with their live state (`GET /schools/:id/devices`).
+ */
+export class WallReads {
+  constructor(
+    private readonly deps: {
+      registry: RegistryService;
+      status: SchoolStatusService;
+      cameras: CameraHealthService;
+      schoolCameras: SchoolCameraService;
+      clock: Clock;
+    },
+  ) {}
+
+  /** Everything a wall draws: the whole city for a city-level person, else their district or school. */
+  snapshot(user: SessionUser): WallSnapshot {
+    const { registry, status, cameras, schoolCameras } = this.deps;
+    const scope = scopeFor(user, registry);
+    const generatedAt = new Date(this.deps.clock.now()).toISOString();
+    if (!isScoped(scope)) {
+      return {
+        generatedAt,
+        schools: registry.schools(),
+        policePosts: registry.policePosts(),
+        guardPosts: registry.guardPosts(),
+        statuses: status.nonNormal(),
+        cameras: cameras.summary(),
+        schoolCameras: schoolCameras.all(),
+      };
+    }
+    // A county-level person's wall: their district; a school user's: their school.
+    const schools = registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id }));
+    const ids = new Set(schools.map((s) => s.id));
+    const counts: CameraSummary = { total: 0, online: 0, offline: 0, fault: 0 };
+    for (const id of ids) {
+      for (const device of registry.devices({ schoolId: id, kind: 'camera' })) {
+        const state = cameras.state(device.id);
+        if (!state) continue;
+        counts.total++;
+        counts[state]++;
+      }
+    }
+    return {
+      generatedAt,
+      schools,
+      policePosts: registry.policePosts().filter((p) => p.districtCode === scope.districtCode),
+      guardPosts: registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))),
+      statuses: status.nonNormal().filter((s) => ids.has(s.schoolId)),
+      cameras: counts,
+      schoolCameras: schoolCameras.all().filter(([id]) => ids.has(id)),
+    };
+  }
+
+  /** A school's devices with their live state (cameras only): 404 for an unknown school, 403 outside the scope. */
+  schoolDevices(schoolId: string, user: SessionUser): Outcome<{ schoolId: string; devices: DeviceHealth[] }> {
+    const { registry, cameras } = this.deps;
+    const school = registry.school(schoolId);
+    if (!school) return refuse(404, refusal(`没有编号为 ${schoolId} 的学校`, `no school ${schoolId}`));
+    const scope = scopeFor(user, registry);
+    if (!schoolAllowed(scope, registry, school.id)) return outside(scope);
+    const devices = registry.devices({ schoolId: school.id }).map((device) => ({
+      ...device,
+      state: device.kind === 'camera' ? (cameras.state(device.id) ?? null) : null,
+      retentionDays: device.kind === 'camera' ? cameras.retentionDays(device.id) : null,
+    }));
+    return ok({ schoolId: school.id, devices });
+  }
+}

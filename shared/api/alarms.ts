@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { ALARM_TYPES } from '../domain/alarm.js';
+import { alarmSchema } from '../domain/alarm-schema.js';
+import { districtCodeSchema } from '../domain/entity-schemas.js';
+import type { AlarmLoadReport, DurationFigures, LoadSlice } from '../rules/alarm-load.js';
+import { bilingual } from '../zod-text.js';
+import { route } from './route.js';
+
+/** `GET /alarms`: the filters of a listing (the person's scope narrows them further). */
+export const alarmsQuerySchema = z.object({
+  state: z.enum(['open', 'closed', 'all']).default('all'),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  /** One type or several, comma-separated. */
+  type: z
+    .string()
+    .transform((v) => v.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(ALARM_TYPES)))
+    .optional(),
+  districtCode: districtCodeSchema.optional(),
+  schoolId: z.string().min(1).max(64).optional(),
+  /** Free text matched against school names and ids. */
+  q: z.string().trim().min(1).max(50).optional(),
+  drill: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+/** A parsed `GET /alarms` query. */
+export type AlarmsQuery = z.output<typeof alarmsQuerySchema>;
+
+/** `GET /alarms/stats`: the window (the last 24 h by default), a district, how many operators share the load. */
+export const alarmStatsQuerySchema = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    districtCode: districtCodeSchema.optional(),
+    operators: z.coerce.number().int().min(1).max(100).default(1),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: bilingual('from must be before to', '起始时间须早于截止时间') });
+/** A parsed `GET /alarms/stats` query. */
+export type AlarmStatsQuery = z.output<typeof alarmStatsQuerySchema>;
+
+const durationFiguresSchema = z.object({ count: z.number(), meanSeconds: z.number().nullable(), p90Seconds: z.number().nullable() }) satisfies z.ZodType<DurationFigures>;
+const loadSliceSchema = z.object({ key: z.string(), alarms: z.number(), toAcknowledge: durationFiguresSchema, toOnScene: durationFiguresSchema }) satisfies z.ZodType<LoadSlice>;
+
+/** `GET /alarms/stats` (see `AlarmLoadReport`). */
+export const alarmLoadReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  operators: z.number(),
+  alarms: z.number(),
+  perOperatorPer10Min: z.object({ average: z.number(), peak: z.number() }),
+  floods: z.array(z.object({ start: z.string(), alarms: z.number() })),
+  stale: z.number(),
+  chattering: z.array(z.object({ deviceId: z.string(), schoolId: z.string(), activations: z.number() })),
+  priorityMix: z.object({ 1: z.number(), 2: z.number(), 3: z.number(), 4: z.number() }),
+  toAcknowledge: durationFiguresSchema,
+  toOnScene: durationFiguresSchema,
+  byDay: z.array(loadSliceSchema),
+  byDistrict: z.array(loadSliceSchema),
+}) satisfies z.ZodType<AlarmLoadReport>;
+
+/** Alarms (报警), read within the person's scope; commands go over the socket. `stats` is before `:id`. */
+export const ALARM_ROUTES = {
+  'alarms.list': route({ method: 'GET', path: '/alarms', allow: 'read', query: alarmsQuerySchema, answer: z.object({ alarms: z.array(alarmSchema) }), summary: 'alarms in the person’s scope by state, time, type, school' }),
+  'alarms.stats': route({ method: 'GET', path: '/alarms/stats', allow: 'read', query: alarmStatsQuerySchema, answer: alarmLoadReportSchema, summary: 'the alarm-load report of a window (ISA-18.2 figures)' }),
+  'alarms.get': route({ method: 'GET', path: '/alarms/:id', allow: 'read', answer: alarmSchema, summary: 'one alarm with its transitions' }),
+} as const;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { cameraStateSchema, deviceSchema, guardPostSchema, policePostSchema, schoolSchema, schoolStatusSchema } from '../domain/entity-schemas.js';
+import type { PriorityTargets } from '../rules/response.js';
+import type { CameraSummary, ClientConfig, DeviceHealth, WallSnapshot } from '../wall.js';
+import { bilingual } from '../zod-text.js';
+import { route } from './route.js';
+
+/** City-wide (or scoped) camera counts. */
+export const cameraSummarySchema = z.object({ total: z.number(), online: z.number(), offline: z.number(), fault: z.number() }) satisfies z.ZodType<CameraSummary>;
+
+/** `GET /wall`: everything a map wall draws (see `WallSnapshot`). */
+export const wallSnapshotSchema = z.object({
+  generatedAt: z.string(),
+  schools: z.array(schoolSchema),
+  policePosts: z.array(policePostSchema),
+  guardPosts: z.array(guardPostSchema),
+  statuses: z.array(z.object({ schoolId: z.string(), status: schoolStatusSchema })),
+  cameras: cameraSummarySchema,
+  schoolCameras: z.array(z.tuple([z.string(), z.number(), z.number()])),
+}) satisfies z.ZodType<WallSnapshot>;
+
+const priorityTargetsSchema = z.object({
+  acknowledgeSeconds: z.number().nullable(),
+  onSceneUrbanSeconds: z.number().nullable(),
+  onSceneOtherSeconds: z.number().nullable(),
+}) satisfies z.ZodType<PriorityTargets>;
+
+/** `GET /client-config` (see `ClientConfig`). */
+export const clientConfigSchema = z.object({
+  tileUrl: z.string().nullable(),
+  tileAttribution: z.string().nullable(),
+  buildId: z.string(),
+  responseTargets: z.object({ 1: priorityTargetsSchema, 2: priorityTargetsSchema, 3: priorityTargetsSchema, 4: priorityTargetsSchema }),
+}) satisfies z.ZodType<ClientConfig>;
+
+/** `GET /schools/:id/devices`: a device with its live state (see `DeviceHealth`). */
+export const deviceHealthSchema = deviceSchema.extend({ state: cameraStateSchema.nullable(), retentionDays: z.number().nullable() }) satisfies z.ZodType<DeviceHealth>;
+
+/** Event-loop delay over a stretch of time, milliseconds. */
+const eventLoopDelaySchema = z.object({ p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() });
+/** Why writes fail (disk full, read-only storage…), in both languages, and since when. */
+const storageCauseSchema = z.object({ code: z.string(), zh: z.string(), en: z.string(), since: z.string() });
+
+/** `GET /health?span=read|restart`: also the event-loop figures since the span began (a city-wide session only). */
+export const healthQuerySchema = z.object({ span: z.enum(['read', 'restart'], { error: bilingual('must be read or restart', '只能是 read 或 restart') }).optional() });
+
+/**
+ * `GET /health`: `ok`, or `degraded` with its cause (answered 503) while writes fail — all that
+ * anyone is told. A signed-in person with a city-wide scope also gets the figures (uptime, the
+ * alarm seq, ingest counters, city-wide cameras, event loop, memory, the storage episode) and
+ * those of parts started after the app (`mqtt`: hence a loose object).
+ */
+export const healthAnswerSchema = z.looseObject({
+  status: z.enum(['ok', 'degraded']),
+  cause: storageCauseSchema.optional(),
+  uptimeSeconds: z.number().optional(),
+  seq: z.number().optional(),
+  ingest: z.object({ accepted: z.number(), rejected: z.number(), duplicates: z.number() }).optional(),
+  cameras: cameraSummarySchema.optional(),
+  /** Since the previous /health call. */
+  eventLoop: eventLoopDelaySchema.optional(),
+  /** Since the span was last restarted (`?span=restart` reads, then restarts it). */
+  eventLoopSpan: eventLoopDelaySchema.optional(),
+  memory: z.object({ rssBytes: z.number() }).optional(),
+  storage: storageCauseSchema.extend({ failures: z.number() }).optional(),
+});
+/** What `GET /health` answers. */
+export type HealthAnswer = z.infer<typeof healthAnswerSchema>;
+
+/** The map wall and the operations endpoints. */
+export const WALL_ROUTES = {
+  'wall.snapshot': route({ method: 'GET', path: '/wall', allow: 'read', answer: wallSnapshotSchema, summary: 'all a map wall draws, within the person’s scope' }),
+  'wall.schoolDevices': route({
+    method: 'GET', path: '/schools/:id/devices', allow: 'read', answer: z.object({ schoolId: z.string(), devices: z.array(deviceHealthSchema) }), summary: 'a school’s devices with their live state',
+  }),
+  'wall.clientConfig': route({ method: 'GET', path: '/client-config', allow: 'public', answer: clientConfigSchema, summary: 'the browser’s settings from the server’s configuration (before sign-in)' }),
+  'wall.health': route({
+    method: 'GET', path: '/health', allow: 'public', query: healthQuerySchema, answer: healthAnswerSchema,
+    summary: 'up or degraded for anyone (monitors); the figures for a city-wide session',
+  }),
+} as const;
