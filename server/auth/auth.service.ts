@@ -57,7 +57,7 @@ const WRONG_CREDENTIALS = refusal('用户名或密码错误', 'wrong username or
 type UserRow = Selectable<Database['users']>;
 
 function toSessionUser(row: UserRow): SessionUser {
-  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role as Role, districtCode: row.district_code, schoolId: row.school_id };
+  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, schoolId: row.school_id };
 }
 
 function toAdminUser(row: UserRow): AdminUser {

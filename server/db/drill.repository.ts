@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DrillView } from '../../shared/compliance.js';
-import type { Drill, DrillChecklistItem, DrillEndReason, DrillNote, DrillState, DrillTargets } from '../../shared/drill.js';
+import type { Drill, DrillChecklistItem, DrillNote, DrillState, DrillTargets } from '../../shared/drill.js';
 import type { Database } from './schema.js';
 
 type DrillRow = Selectable<Database['drill_runs']>;
@@ -25,7 +25,7 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
     plannedFor: row.planned_for,
     lengthMinutes: Number(row.length_minutes),
     targets: JSON.parse(row.targets) as DrillTargets,
-    state: row.state as DrillState,
+    state: row.state,
     createdBy: row.created_by,
     createdAt: row.created_at,
     startedBy: row.started_by,
@@ -34,12 +34,12 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
     endedAt: row.ended_at,
     cancelNote: row.cancel_note,
     alarmId: row.alarm_id,
-    alarmOrigin: row.alarm_origin as Drill['alarmOrigin'],
+    alarmOrigin: row.alarm_origin,
     checklist: items
       .sort((a, b) => a.position - b.position)
       .map((i): DrillChecklistItem => ({ id: i.item_id, label: i.label, points: i.points, checkedBy: i.checked_by, checkedAt: i.checked_at })),
     recordId: row.record_id,
-    endReason: row.end_reason as DrillEndReason | null,
+    endReason: row.end_reason,
     notes: JSON.parse(row.notes) as DrillNote[],
   };
 }

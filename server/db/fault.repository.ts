@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CameraFault } from '../../shared/wall.js';
-import type { Database } from './schema.js';
+import type { Database, FaultCameraState } from './schema.js';
 
 type FaultRow = Selectable<Database['camera_faults']>;
 
@@ -30,7 +30,7 @@ function toFault(r: FaultRow): CameraFault {
 export class FaultRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async open(fault: Omit<CameraFault, 'id' | 'closedAt' | 'outageSeconds'> & { state: string }): Promise<CameraFault> {
+  async open(fault: Omit<CameraFault, 'id' | 'closedAt' | 'outageSeconds'> & { state: FaultCameraState }): Promise<CameraFault> {
     const row = await this.db
       .insertInto('camera_faults')
       .values({
@@ -59,7 +59,7 @@ export class FaultRepository {
   }
 
   /** Open tickets with the camera state each one stands for (what a restart starts from). */
-  async openStates(): Promise<{ deviceId: string; state: string }[]> {
+  async openStates(): Promise<{ deviceId: string; state: FaultCameraState }[]> {
     const rows = await this.db.selectFrom('camera_faults').select(['device_id', 'state']).where('closed_at', 'is', null).execute();
     return rows.map((r) => ({ deviceId: r.device_id, state: r.state }));
   }

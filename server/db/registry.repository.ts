@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Dataset } from '../../shared/dataset.js';
-import type { Device, DeviceKind, DevicePlace, DistrictCode, GuardPost, PolicePost, PolicePostKind, School, SchoolSetting, SchoolStage } from '../../shared/domain/index.js';
+import type { Device, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import { importCompliance } from './compliance-import.js';
 import type { Database } from './schema.js';
 
@@ -57,10 +57,10 @@ export class RegistryRepository {
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
-      districtCode: r.district_code as DistrictCode,
+      districtCode: r.district_code,
       address: r.address,
-      stage: r.stage as SchoolStage,
-      setting: r.setting as SchoolSetting,
+      stage: r.stage,
+      setting: r.setting,
       boarding: r.boarding === 1,
       boarders: r.boarders,
       students: r.students,
@@ -74,7 +74,7 @@ export class RegistryRepository {
 
   async policePosts(): Promise<PolicePost[]> {
     const rows = await this.db.selectFrom('police_posts').selectAll().orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as PolicePostKind, districtCode: r.district_code as DistrictCode, lat: r.lat, lng: r.lng }));
+    return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, districtCode: r.district_code, lat: r.lat, lng: r.lng }));
   }
 
   async guardPosts(): Promise<GuardPost[]> {
@@ -82,7 +82,7 @@ export class RegistryRepository {
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
-      districtCode: r.district_code as DistrictCode,
+      districtCode: r.district_code,
       schoolIds: JSON.parse(r.school_ids) as string[],
       person: r.person,
       phone: r.phone,
@@ -98,7 +98,7 @@ export class RegistryRepository {
 
   async devices(): Promise<Device[]> {
     const rows = await this.db.selectFrom('devices').selectAll().orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, kind: r.kind as DeviceKind, schoolId: r.school_id, postId: r.post_id, place: r.place as DevicePlace, name: r.name }));
+    return rows.map((r) => ({ id: r.id, kind: r.kind, schoolId: r.school_id, postId: r.post_id, place: r.place, name: r.name }));
   }
 
   async getMeta(key: string): Promise<string | null> {
