@@ -31,6 +31,9 @@ export type TimedMilestone = (typeof TIMED_MILESTONES)[number];
 /** Seconds from initiation by which each timed milestone should be reached. */
 export type DrillTargets = Record<TimedMilestone, number>;
 
+/** A drill's stored targets (`drill_runs.targets`), checked when read back. */
+export const drillTargetsSchema = z.record(z.enum(TIMED_MILESTONES), z.number()) satisfies z.ZodType<DrillTargets>;
+
 /**
  * Where a milestone's step came from: a school `device` (ingest), an operator's `console`
  * command, the `drill_screen` (start raises the drill alarm, end closes the drill), or the `system`.
@@ -75,6 +78,17 @@ export interface DrillNote {
   alarmId?: string;
   text: LocalizedText;
 }
+
+/** A drill's stored notes (`drill_runs.notes`), checked when read back. */
+export const drillNotesSchema = z.array(
+  z.object({
+    kind: z.enum(DRILL_NOTE_KINDS),
+    at: z.string(),
+    by: z.string(),
+    alarmId: z.string().optional(),
+    text: z.object({ zh: z.string(), en: z.string() }),
+  }) satisfies z.ZodType<DrillNote>,
+);
 
 /** A drill as stored and as the API answers it. Times are ISO-8601 UTC. */
 export interface Drill {

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Alarm, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
-import { CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
+import { alarmSchema, CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
 import type { AlarmChange } from '../../shared/events.js';
+import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
 
 type AlarmRow = Database['alarms'];
@@ -94,7 +95,7 @@ export class AlarmRepository {
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ seq: Number(r.seq), alarm: JSON.parse(r.payload) as Alarm }));
+    return rows.map((r) => ({ seq: Number(r.seq), alarm: parseJsonColumn(alarmSchema, r.payload, `alarm_changes.payload of seq ${r.seq}`) }));
   }
 
   async get(id: string): Promise<Alarm | null> {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DrillView } from '../../shared/compliance.js';
-import type { Drill, DrillChecklistItem, DrillNote, DrillState, DrillTargets } from '../../shared/drill.js';
+import { drillNotesSchema, drillTargetsSchema, type Drill, type DrillChecklistItem, type DrillNote, type DrillState } from '../../shared/drill.js';
+import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
 
 type DrillRow = Selectable<Database['drill_runs']>;
@@ -24,7 +25,7 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
     participants: row.participants,
     plannedFor: row.planned_for,
     lengthMinutes: Number(row.length_minutes),
-    targets: JSON.parse(row.targets) as DrillTargets,
+    targets: parseJsonColumn(drillTargetsSchema, row.targets, `drill_runs.targets of ${row.id}`),
     state: row.state,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -40,7 +41,7 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
       .map((i): DrillChecklistItem => ({ id: i.item_id, label: i.label, points: i.points, checkedBy: i.checked_by, checkedAt: i.checked_at })),
     recordId: row.record_id,
     endReason: row.end_reason,
-    notes: JSON.parse(row.notes) as DrillNote[],
+    notes: parseJsonColumn(drillNotesSchema, row.notes, `drill_runs.notes of ${row.id}`),
   };
 }
 
@@ -125,7 +126,7 @@ export class DrillRepository {
   async addNote(trx: Kysely<Database>, drillId: string, note: DrillNote): Promise<boolean> {
     const row = await trx.selectFrom('drill_runs').select('notes').where('id', '=', drillId).executeTakeFirst();
     if (!row) return false;
-    const notes = [...(JSON.parse(row.notes) as DrillNote[]), note];
+    const notes = [...parseJsonColumn(drillNotesSchema, row.notes, `drill_runs.notes of ${drillId}`), note];
     await trx.updateTable('drill_runs').set({ notes: JSON.stringify(notes) }).where('id', '=', drillId).execute();
     return true;
   }

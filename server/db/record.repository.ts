@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import { securityRecordSchema, type RecordChange, type RecordHistoryEntry, type SchoolEditable } from '../../shared/compliance.js';
+import { recordChangesSchema, securityRecordSchema, type RecordHistoryEntry, type SchoolEditable } from '../../shared/compliance.js';
 import type { SchoolSecurityRecord } from '../../shared/domain/security-record.js';
+import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
 
 /** A stored record with who last changed it. */
@@ -12,13 +13,11 @@ export interface StoredRecord {
 
 /** Parses a stored record; a row that does not hold a valid record is an error, never silently used. */
 function parseRecord(json: string, schoolId: string): SchoolSecurityRecord {
-  const parsed = securityRecordSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`stored security record of ${schoolId} is invalid: ${parsed.error.message}`);
-  return parsed.data;
+  return parseJsonColumn(securityRecordSchema, json, `security record of ${schoolId}`);
 }
 
 function toEntry(row: { id: number; school_id: string; at: string; actor: string; note: string | null; changes: string }): RecordHistoryEntry {
-  return { id: Number(row.id), schoolId: row.school_id, at: row.at, actor: row.actor, note: row.note, changes: JSON.parse(row.changes) as RecordChange[] };
+  return { id: Number(row.id), schoolId: row.school_id, at: row.at, actor: row.actor, note: row.note, changes: parseJsonColumn(recordChangesSchema, row.changes, `record_history.changes of ${row.id}`) };
 }
 
 /** Security records (安防档案), their history, and the school fields a record edit may change. */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dataset } from '../../shared/dataset.js';
 import type { Device, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import { importCompliance } from './compliance-import.js';
+import { dutyScheduleSchema, parseJsonColumn, stringListSchema, weekdaysSchema } from './json-columns.js';
 import type { Database } from './schema.js';
 
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -83,13 +84,13 @@ export class RegistryRepository {
       id: r.id,
       name: r.name,
       districtCode: r.district_code,
-      schoolIds: JSON.parse(r.school_ids) as string[],
+      schoolIds: parseJsonColumn(stringListSchema, r.school_ids, `guard_posts.school_ids of ${r.id}`),
       person: r.person,
       phone: r.phone,
       duty: r.duty,
-      schedule: JSON.parse(r.schedule) as GuardPost['schedule'],
-      ...(r.days ? { days: JSON.parse(r.days) as number[] } : {}),
-      offDates: JSON.parse(r.off_dates) as string[],
+      schedule: parseJsonColumn(dutyScheduleSchema, r.schedule, `guard_posts.schedule of ${r.id}`),
+      ...(r.days ? { days: parseJsonColumn(weekdaysSchema, r.days, `guard_posts.days of ${r.id}`) } : {}),
+      offDates: parseJsonColumn(stringListSchema, r.off_dates, `guard_posts.off_dates of ${r.id}`),
       radiusM: r.radius_m,
       lat: r.lat,
       lng: r.lng,
