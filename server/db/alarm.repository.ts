@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Alarm, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
-import { alarmSchema, CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
+import { CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
+import { alarmSchema } from '../../shared/domain/alarm-schema.js';
 import type { AlarmChange } from '../../shared/events.js';
 import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';

@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import type { Kysely, Selectable } from 'kysely';
 import type { DrillView } from '../../shared/compliance.js';
-import { drillNotesSchema, drillTargetsSchema, type Drill, type DrillChecklistItem, type DrillNote, type DrillState } from '../../shared/drill.js';
+import { drillNoteSchema, drillTargetsSchema, type Drill, type DrillChecklistItem, type DrillNote, type DrillState } from '../../shared/drill.js';
 import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
+
+/** `drill_runs.notes`: the record's notes, oldest first. */
+const drillNotes = z.array(drillNoteSchema);
 
 type DrillRow = Selectable<Database['drill_runs']>;
 type ItemRow = Selectable<Database['drill_checklist']>;
@@ -41,7 +45,7 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
       .map((i): DrillChecklistItem => ({ id: i.item_id, label: i.label, points: i.points, checkedBy: i.checked_by, checkedAt: i.checked_at })),
     recordId: row.record_id,
     endReason: row.end_reason,
-    notes: parseJsonColumn(drillNotesSchema, row.notes, `drill_runs.notes of ${row.id}`),
+    notes: parseJsonColumn(drillNotes, row.notes, `drill_runs.notes of ${row.id}`),
   };
 }
 
@@ -126,7 +130,7 @@ export class DrillRepository {
   async addNote(trx: Kysely<Database>, drillId: string, note: DrillNote): Promise<boolean> {
     const row = await trx.selectFrom('drill_runs').select('notes').where('id', '=', drillId).executeTakeFirst();
     if (!row) return false;
-    const notes = [...parseJsonColumn(drillNotesSchema, row.notes, `drill_runs.notes of ${drillId}`), note];
+    const notes = [...parseJsonColumn(drillNotes, row.notes, `drill_runs.notes of ${drillId}`), note];
     await trx.updateTable('drill_runs').set({ notes: JSON.stringify(notes) }).where('id', '=', drillId).execute();
     return true;
   }

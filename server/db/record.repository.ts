@@ -44,6 +44,12 @@ export class RecordRepository {
       .execute();
   }
 
+  /** The school's own fields a record edit may change, as stored now (read inside the edit's transaction). */
+  async schoolFields(trx: Kysely<Database>, schoolId: string): Promise<SchoolEditable> {
+    const row = await trx.selectFrom('schools').select(['students', 'staff', 'boarding', 'boarders', 'guards', 'counter_terror']).where('id', '=', schoolId).executeTakeFirstOrThrow();
+    return { students: row.students, staff: row.staff, boarding: row.boarding === 1, boarders: row.boarders, guards: row.guards, counterTerror: row.counter_terror === 1 };
+  }
+
   async updateSchool(trx: Kysely<Database>, schoolId: string, fields: Partial<SchoolEditable>): Promise<void> {
     const set: Partial<Database['schools']> = {};
     if (fields.students !== undefined) set.students = fields.students;

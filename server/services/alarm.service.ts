@@ -6,6 +6,8 @@ import { decideMove, decideSystemMove, type AlarmAction, type SystemAction, type
 import type { LocalizedText } from '../../shared/domain/text.js';
 import type { AlarmQuery, AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { EventRepository } from '../db/event.repository.js';
 import type { Database } from '../db/schema.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
@@ -69,9 +71,12 @@ const CONVERTED_NOTE = { zh: '演练报警转为真实警情', en: 'drill alarm 
 /** Opening alarms, folding repeats, moving them through their life, and reading them back. */
 export class AlarmService {
   private readonly alarms: AlarmRepository;
+  /** The event log, where a server-raised alarm's key is kept like an ingest id. */
+  private readonly eventLog: EventRepository;
 
   constructor(private readonly deps: AlarmServiceDeps) {
     this.alarms = deps.repository;
+    this.eventLog = new EventRepository(deps.store.db);
   }
 
   /**
@@ -123,22 +128,17 @@ export class AlarmService {
    */
   async raiseOnce(key: string, input: RaiseAlarmInput): Promise<AlarmChange | null> {
     const change = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('events')
-          .values({
-            id: key,
-            source: 'system',
-            type: `system.${input.type}`,
-            device_id: input.deviceId,
-            at: input.at,
-            received_at: isoNow(this.deps.clock),
-            payload: JSON.stringify({ note: input.note }),
-            digest: null,
-          })
-          .onConflict((oc) => oc.columns(['id', 'source']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+      inTransaction(this.deps.store, async (trx) => {
+        const inserted = await this.eventLog.appendOnce(trx, {
+          id: key,
+          source: 'system',
+          type: `system.${input.type}`,
+          deviceId: input.deviceId,
+          at: input.at,
+          receivedAt: isoNow(this.deps.clock),
+          payload: JSON.stringify({ note: input.note }),
+          digest: null,
+        });
         return inserted ? this.raise(trx, input) : null;
       }),
     );
@@ -156,7 +156,7 @@ export class AlarmService {
       return { ok: false, code: 'invalid', ...refusal(`未知的出警单位“${command.unitId ?? ''}”`, `unknown unit '${command.unitId ?? ''}'`) };
     }
     const outcome = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx): Promise<Ack<AlarmChange>> => {
+      inTransaction(this.deps.store, async (trx): Promise<Ack<AlarmChange>> => {
         const alarm = await this.alarms.getIn(trx, command.id);
         if (!alarm) return { ok: false, code: 'not_found', ...refusal(`没有编号为 ${command.id} 的报警`, `no alarm ${command.id}`) };
         const decision = decideMove(alarm, command.action);
@@ -204,7 +204,7 @@ export class AlarmService {
    */
   async applySystemStep(step: SystemStep): Promise<Alarm | null> {
     const change = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx): Promise<AlarmChange | null> => {
+      inTransaction(this.deps.store, async (trx): Promise<AlarmChange | null> => {
         const alarm = await this.alarms.getIn(trx, step.id);
         if (!alarm) return null;
         const decision = decideSystemMove(alarm, step.action);

@@ -6,6 +6,7 @@ import {
   countHazards, decideHazardStep, HAZARD_STATE_ZH, isOverdue, type Hazard, type HazardSeverity, type HazardSource, type HazardStep,
 } from '../../shared/rules/hazard.js';
 import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import type { HazardQuery, HazardRepository } from '../db/hazard.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
@@ -74,7 +75,7 @@ export class HazardService {
       version: 1,
       transitions: [{ action: 'register', from: null, to: 'registered', actor, at, note: null, assignee: null, deadline: null }],
     };
-    await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.insert(trx, hazard)));
+    await this.deps.writes.run(() => inTransaction(this.deps.store, (trx) => this.deps.repository.insert(trx, hazard)));
     return { ok: true, data: hazard };
   }
 
@@ -82,7 +83,7 @@ export class HazardService {
   step(id: string, step: HazardStep, actor: string, expectedVersion?: number): Promise<Outcome<Hazard>> {
     const { repository, store } = this.deps;
     return this.deps.writes.run(() =>
-      store.db.transaction().execute(async (trx): Promise<Outcome<Hazard>> => {
+      inTransaction(store, async (trx): Promise<Outcome<Hazard>> => {
         const hazard = await repository.get(trx, id);
         if (!hazard) return refuse(404, refusal(`没有编号为 ${id} 的隐患`, `no hazard ${id}`));
         if (expectedVersion !== undefined && expectedVersion !== hazard.version) {

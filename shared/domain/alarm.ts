@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Alarm types: 紧急 one-key SOS, 入侵 intrusion, camera fault/offline, 护学岗 absent, access anomaly. */
 export const ALARM_TYPES = ['sos', 'intrusion', 'camera_fault', 'post_absent', 'access_anomaly'] as const;
 /** An alarm's type. */
@@ -50,18 +48,6 @@ export interface AlarmTransition {
   noteEn?: string;
 }
 
-/** An alarm transition as stored inside a stored alarm (the `alarm_changes` log), checked when read back. */
-export const alarmTransitionSchema = z.object({
-  action: z.string(),
-  unitId: z.string().optional(),
-  from: z.enum(ALARM_STATES).nullable(),
-  to: z.enum(ALARM_STATES),
-  actor: z.string(),
-  at: z.string(),
-  note: z.string().nullable(),
-  noteEn: z.string().optional(),
-}) satisfies z.ZodType<AlarmTransition>;
-
 /** An alarm as stored and as sent to screens. Times are ISO-8601 UTC. */
 export interface Alarm {
   id: string;
@@ -86,23 +72,3 @@ export interface Alarm {
   disposition: string | null;
   transitions: AlarmTransition[];
 }
-
-/** An alarm as stored whole (the `alarm_changes` log) and read back: checked, never cast. */
-export const alarmSchema = z.object({
-  id: z.string(),
-  type: z.enum(ALARM_TYPES),
-  priority: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
-  state: z.enum(ALARM_STATES),
-  schoolId: z.string(),
-  deviceId: z.string(),
-  districtCode: z.string(),
-  openedAt: z.string(),
-  receivedAt: z.string(),
-  updatedAt: z.string(),
-  count: z.number(),
-  lastSeenAt: z.string(),
-  drill: z.boolean(),
-  unitId: z.string().nullable(),
-  disposition: z.string().nullable(),
-  transitions: z.array(alarmTransitionSchema),
-}) satisfies z.ZodType<Alarm>;
