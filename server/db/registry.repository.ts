@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dataset } from '../../shared/dataset.js';
 import type { Device, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import { importCompliance } from './compliance-import.js';
+import { MetaRepository } from './meta.repository.js';
 import { dutyScheduleSchema, parseJsonColumn, stringListSchema, weekdaysSchema } from './json-columns.js';
 import type { Database } from './schema.js';
 
@@ -102,17 +103,12 @@ export class RegistryRepository {
     return rows.map((r) => ({ id: r.id, kind: r.kind, schoolId: r.school_id, postId: r.post_id, place: r.place, name: r.name }));
   }
 
-  async getMeta(key: string): Promise<string | null> {
-    const row = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
-    return row?.value ?? null;
+  getMeta(key: string): Promise<string | null> {
+    return new MetaRepository(this.db).get(key);
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    await this.db
-      .insertInto('meta')
-      .values({ key, value })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-      .execute();
+  setMeta(key: string, value: string): Promise<void> {
+    return new MetaRepository(this.db).set(key, value);
   }
 }
 
