@@ -134,6 +134,11 @@ export interface RecordChange {
   to: number | boolean | null;
 }
 
+/** An edit's stored changes (`record_history.changes`), checked when read back. */
+export const recordChangesSchema = z.array(
+  z.object({ field: z.string(), from: z.union([z.number(), z.boolean()]).nullable(), to: z.union([z.number(), z.boolean()]).nullable() }) satisfies z.ZodType<RecordChange>,
+);
+
 /** One edit of a school's record, with who made it and when. */
 export interface RecordHistoryEntry {
   id: number;

@@ -225,8 +225,10 @@ export interface DrillAnswer extends DrillDetail {
 
 /** The schemas of a drill as the API answers it (the interfaces above document it; `satisfies` keeps them together). */
 const drillChecklistItemSchema = z.object({ id: z.string(), label: z.string(), points: z.number(), checkedBy: z.string().nullable(), checkedAt: z.string().nullable() }) satisfies z.ZodType<DrillChecklistItem>;
-const drillTargetsSchema = z.object({ acknowledged: z.number(), dispatched: z.number(), on_scene: z.number(), handled: z.number() }) satisfies z.ZodType<DrillTargets>;
-const drillNoteSchema = z.object({ kind: z.enum(DRILL_NOTE_KINDS), at: z.string(), by: z.string(), alarmId: z.string().optional(), text: z.object({ zh: z.string(), en: z.string() }) }) satisfies z.ZodType<DrillNote>;
+/** A drill's targets (also `drill_runs.targets`, checked when read back). */
+export const drillTargetsSchema = z.object({ acknowledged: z.number(), dispatched: z.number(), on_scene: z.number(), handled: z.number() }) satisfies z.ZodType<DrillTargets>;
+/** One note on a drill's record (also `drill_runs.notes`, checked when read back). */
+export const drillNoteSchema = z.object({ kind: z.enum(DRILL_NOTE_KINDS), at: z.string(), by: z.string(), alarmId: z.string().optional(), text: z.object({ zh: z.string(), en: z.string() }) }) satisfies z.ZodType<DrillNote>;
 
 /** A drill (see `Drill`). */
 export const drillSchema = z.object({

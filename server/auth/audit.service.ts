@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { AuditRepository } from '../db/audit.repository.js';
 import type { Database } from '../db/schema.js';
 import type { Actor } from '../services/actor.js';
 import type { Clock } from '../services/clock.js';
@@ -26,32 +27,23 @@ export interface AuditRecord extends Required<Omit<AuditEntry, 'details'>> {
 
 /** The append-only audit log (the database refuses updates and deletes). */
 export class AuditService {
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock }) {}
+  private readonly log: AuditRepository;
+
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock }) {
+    this.log = new AuditRepository(deps.db);
+  }
 
   /** Appends an entry; inside a write's transaction (`db`), so the entry and the change it describes commit together. */
   async append(entry: AuditEntry, db: Kysely<Database> = this.deps.db): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
-        at: new Date(this.deps.clock.now()).toISOString(),
-        actor: entry.actor,
-        action: entry.action,
-        target: entry.target ?? null,
-        address: entry.address ?? null,
-        details: JSON.stringify(entry.details ?? {}),
-      })
-      .execute();
+    await this.log.append(
+      { at: new Date(this.deps.clock.now()).toISOString(), actor: entry.actor, action: entry.action, target: entry.target ?? null, address: entry.address ?? null, details: entry.details ?? {} },
+      db,
+    );
   }
 
   /** Newest first, filtered by actor, action and time. */
   async search(query: { actor?: string; action?: string; since?: string; until?: string; limit: number }): Promise<AuditRecord[]> {
-    let q = this.deps.db.selectFrom('audit_log').selectAll();
-    if (query.actor) q = q.where('actor', '=', query.actor);
-    if (query.action) q = q.where('action', '=', query.action);
-    if (query.since) q = q.where('at', '>=', query.since);
-    if (query.until) q = q.where('at', '<', query.until);
-    const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
-    return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, target: r.target, address: r.address, details: JSON.parse(r.details) as Record<string, unknown> }));
+    return this.log.find(query);
   }
 
   /**
@@ -59,14 +51,16 @@ export class AuditService {
    * entry) and time [from, to); `cursor` continues after the previous page's last entry.
    */
   async page(query: { actor?: string | undefined; action?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: number | undefined }): Promise<{ entries: AuditRecord[]; nextCursor: number | null }> {
-    let q = this.deps.db.selectFrom('audit_log').selectAll();
-    if (query.actor) q = q.where('actor', '=', query.actor);
-    if (query.action) q = q.where(sql<string>`substr(action, 1, ${query.action.length})`, '=', query.action);
-    if (query.from) q = q.where('at', '>=', new Date(query.from).toISOString());
-    if (query.to) q = q.where('at', '<', new Date(query.to).toISOString());
-    if (query.cursor) q = q.where('id', '<', query.cursor);
-    const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
-    const entries = rows.slice(0, query.limit).map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, target: r.target, address: r.address, details: JSON.parse(r.details) as Record<string, unknown> }));
+    const rows = await this.log.find({
+      actor: query.actor,
+      action: query.action,
+      actionPrefix: true,
+      since: query.from ? new Date(query.from).toISOString() : undefined,
+      until: query.to ? new Date(query.to).toISOString() : undefined,
+      before: query.cursor,
+      limit: query.limit + 1,
+    });
+    const entries = rows.slice(0, query.limit);
     return { entries, nextCursor: rows.length > query.limit ? (entries.at(-1)?.id ?? null) : null };
   }
 }

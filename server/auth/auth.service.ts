@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AdminUser } from '../../shared/admin.js';
 import type { Role, SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
+import { UserRepository, type SessionFilter, type UserRow } from '../db/user.repository.js';
+import { ViewerLinkRepository } from '../db/viewer-link.repository.js';
 import type { Clock } from '../services/clock.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { AttemptThrottle } from './attempt-throttle.js';
@@ -54,10 +56,8 @@ function waitText(seconds: number): { zh: string; en: string } {
 
 const WRONG_CREDENTIALS = refusal('用户名或密码错误', 'wrong username or password');
 
-type UserRow = Selectable<Database['users']>;
-
 function toSessionUser(row: UserRow): SessionUser {
-  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role as Role, districtCode: row.district_code, schoolId: row.school_id };
+  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, schoolId: row.school_id };
 }
 
 function toAdminUser(row: UserRow): AdminUser {
@@ -89,8 +89,12 @@ export class AuthService {
   private readonly addresses: AttemptThrottle;
   /** Wrong current passwords per account at a password change. */
   private readonly passwordChanges: AttemptThrottle;
+  private readonly users: UserRepository;
+  private readonly links: ViewerLinkRepository;
 
   constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules }) {
+    this.users = new UserRepository(deps.db);
+    this.links = new ViewerLinkRepository(deps.db);
     const rules = this.rules;
     const rule = (freeFailures: number) => ({ freeFailures, firstDelaySeconds: rules.firstDelaySeconds, maxDelaySeconds: rules.maxDelaySeconds, forgetAfterSeconds: Math.max(FORGET_AFTER_SECONDS, rules.maxDelaySeconds) });
     this.pairs = new AttemptThrottle(rule(rules.freeFailures));
@@ -124,16 +128,8 @@ export class AuthService {
   }
 
   /** Ends sessions matching a filter and reports their keys. */
-  private async endSessions(where: { userId?: number; viewerLinkId?: number; keep?: string; key?: string }): Promise<void> {
-    let q = this.deps.db.selectFrom('sessions').select('token_hash');
-    if (where.userId !== undefined) q = q.where('user_id', '=', where.userId).where('viewer_link_id', 'is', null);
-    if (where.viewerLinkId !== undefined) q = q.where('viewer_link_id', '=', where.viewerLinkId);
-    if (where.key !== undefined) q = q.where('token_hash', '=', where.key);
-    if (where.keep !== undefined) q = q.where('token_hash', '!=', where.keep);
-    const keys = (await q.execute()).map((r) => r.token_hash);
-    if (keys.length === 0) return;
-    await this.deps.db.deleteFrom('sessions').where('token_hash', 'in', keys).execute();
-    this.ended(keys);
+  private async endSessions(where: SessionFilter): Promise<void> {
+    this.ended(await this.users.endSessions(where));
   }
 
   private get rules(): AuthRules {
@@ -147,28 +143,20 @@ export class AuthService {
   /** Creates an account; the username must be free. */
   async createUser(input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null }): Promise<SessionUser> {
     const now = this.nowIso();
-    const row = await this.deps.db
-      .insertInto('users')
-      .values({
-        username: input.username,
-        display_name: input.displayName,
-        password_hash: await hashPassword(input.password),
-        role: input.role,
-        district_code: input.districtCode ?? null,
-        school_id: input.schoolId ?? null,
-        disabled: 0,
-        failed_logins: 0,
-        locked_until: null,
-        created_at: now,
-        password_changed_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.users.insert({
+      username: input.username,
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      districtCode: input.districtCode ?? null,
+      schoolId: input.schoolId ?? null,
+      createdAt: now,
+    });
     return toSessionUser(row);
   }
 
   async hasUser(username: string): Promise<boolean> {
-    return (await this.deps.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined;
+    return (await this.users.byUsername(username)) !== undefined;
   }
 
   /** Whole seconds before a sign-in for `username` from `address` may be tried (0: now). */
@@ -193,7 +181,7 @@ export class AuthService {
     if (wait > 0) return throttled(wait);
     this.pairs.begin(pair, now);
     this.addresses.begin(from, now);
-    const row = await this.deps.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const row = await this.users.byUsername(username);
     if (!row) {
       await verifyPassword(password, await (decoyHash ??= hashPassword('decoy-password')));
       return { ok: false, reason: 'invalid', words: WRONG_CREDENTIALS };
@@ -204,10 +192,7 @@ export class AuthService {
     this.addresses.refund(from);
     const nowIso = new Date(now).toISOString();
     const token = randomBytes(32).toString('base64url');
-    await this.deps.db
-      .insertInto('sessions')
-      .values({ token_hash: sha256(token), user_id: Number(row.id), created_at: nowIso, last_seen_at: nowIso, expires_at: this.expiry(now), address })
-      .execute();
+    await this.users.insertSession({ tokenHash: sha256(token), userId: Number(row.id), at: nowIso, expiresAt: this.expiry(now), address });
     return { ok: true, user: toSessionUser(row), token };
   }
 
@@ -219,25 +204,21 @@ export class AuthService {
   async session(token: string): Promise<SessionUser | null> {
     const now = this.deps.clock.now();
     const hash = sha256(token);
-    const session = await this.deps.db.selectFrom('sessions').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    const session = await this.users.session(hash);
     if (!session || Date.parse(session.expires_at) <= now) return null;
     let user: SessionUser;
     if (session.viewer_link_id !== null) {
-      const link = await this.deps.db.selectFrom('viewer_links').selectAll().where('id', '=', session.viewer_link_id).executeTakeFirst();
+      const link = await this.links.get(session.viewer_link_id);
       if (!link || link.revoked_at) return null;
       user = kioskUser(link);
     } else {
-      const row = await this.deps.db.selectFrom('users').selectAll().where('id', '=', session.user_id).executeTakeFirst();
+      const row = await this.users.byId(session.user_id);
       if (!row || row.disabled) return null;
       user = toSessionUser(row);
     }
     // Slide the expiry at most once a minute, not on every request.
     if (now - Date.parse(session.last_seen_at) > 60_000) {
-      await this.deps.db
-        .updateTable('sessions')
-        .set({ last_seen_at: new Date(now).toISOString(), expires_at: this.expiry(now, session.viewer_link_id !== null) })
-        .where('token_hash', '=', hash)
-        .execute();
+      await this.users.touchSession(hash, new Date(now).toISOString(), this.expiry(now, session.viewer_link_id !== null));
     }
     return user;
   }
@@ -247,10 +228,7 @@ export class AuthService {
     const now = this.deps.clock.now();
     const token = randomBytes(32).toString('base64url');
     const nowIso = new Date(now).toISOString();
-    await this.deps.db
-      .insertInto('sessions')
-      .values({ token_hash: sha256(token), user_id: 0, viewer_link_id: linkId, created_at: nowIso, last_seen_at: nowIso, expires_at: this.expiry(now, true), address })
-      .execute();
+    await this.users.insertSession({ tokenHash: sha256(token), userId: 0, viewerLinkId: linkId, at: nowIso, expiresAt: this.expiry(now, true), address });
     return token;
   }
 
@@ -277,25 +255,21 @@ export class AuthService {
       return { ok: false, reason: 'throttled', retryAfterSeconds: wait, words: refusal(`密码修改尝试过多：请 ${text.zh}后再试`, `too many password change attempts: try again in ${text.en}`) };
     }
     this.passwordChanges.begin(key, now);
-    const row = await this.deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    const row = await this.users.byId(userId);
     if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, reason: 'wrong', words: refusal('当前密码错误', 'the current password is wrong') };
     this.passwordChanges.clear(key);
-    await this.deps.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(newPassword), password_changed_at: this.nowIso() })
-      .where('id', '=', userId)
-      .execute();
+    await this.users.setPassword(userId, await hashPassword(newPassword), this.nowIso(), false);
     await this.endSessions({ userId, keep: sha256(keepToken) });
     return { ok: true };
   }
 
   /** Every account, by username. */
   async listUsers(): Promise<AdminUser[]> {
-    return (await this.deps.db.selectFrom('users').selectAll().orderBy('username').execute()).map(toAdminUser);
+    return (await this.users.all()).map(toAdminUser);
   }
 
   async user(id: number): Promise<AdminUser | null> {
-    const row = await this.deps.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.users.byId(id);
     return row ? toAdminUser(row) : null;
   }
 
@@ -304,7 +278,7 @@ export class AuthService {
    * ends the account's sessions (a socket must not keep a wider view than its person now has).
    */
   async updateUser(id: number, changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; disabled?: boolean }): Promise<AdminUser | null> {
-    const before = await this.deps.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const before = await this.users.byId(id);
     if (!before) return null;
     const set: Partial<Omit<UserRow, 'id'>> = {};
     if (changes.displayName !== undefined) set.display_name = changes.displayName;
@@ -312,7 +286,7 @@ export class AuthService {
     if (changes.districtCode !== undefined) set.district_code = changes.districtCode;
     if (changes.schoolId !== undefined) set.school_id = changes.schoolId;
     if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
-    const row = await this.deps.db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const row = await this.users.update(id, set);
     const narrowed = row.role !== before.role || row.district_code !== before.district_code || row.school_id !== before.school_id;
     if (row.disabled || narrowed) await this.endSessions({ userId: id });
     return toAdminUser(row);
@@ -320,17 +294,12 @@ export class AuthService {
 
   /** An administrator sets a new password: the account's sign-in waits are lifted and every session of the account ends. */
   async resetPassword(id: number, password: string): Promise<boolean> {
-    const account = await this.deps.db.selectFrom('users').select('username').where('id', '=', id).executeTakeFirst();
+    const account = await this.users.byId(id);
     if (account) {
       this.pairs.clearPrefix(`${account.username.toLowerCase()}\n`);
       this.passwordChanges.clear(String(id));
     }
-    const result = await this.deps.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(password), password_changed_at: this.nowIso(), failed_logins: 0, locked_until: null })
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
+    if (!(await this.users.setPassword(id, await hashPassword(password), this.nowIso(), true))) return false;
     await this.endSessions({ userId: id });
     return true;
   }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CreatedIngestToken, IngestTokenView } from '../../shared/admin.js';
+import { IngestTokenRepository, type IngestTokenRow } from '../db/ingest-token.repository.js';
 import type { Database } from '../db/schema.js';
 import type { IngestCaller } from '../http/route-policy.js';
 import type { Logger } from '../logger.js';
@@ -8,9 +9,7 @@ import type { Clock } from '../services/clock.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-type TokenRow = Selectable<Database['ingest_tokens']>;
-
-function toView(row: TokenRow): IngestTokenView {
+function toView(row: IngestTokenRow): IngestTokenView {
   return { id: Number(row.id), name: row.name, prefix: row.prefix, createdBy: row.created_by, createdAt: row.created_at, revokedAt: row.revoked_at, lastUsedAt: row.last_used_at };
 }
 
@@ -35,9 +34,11 @@ export class IngestTokenService {
   private readonly cache = new Map<string, { id: number; name: string; lastUsedWritten: number; checkedAt: number }>();
   /** Counts revocations, so a lookup that raced one does not cache a token just revoked. */
   private revocations = 0;
+  private readonly tokens: IngestTokenRepository;
 
   constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; builtInToken: string; log: Logger }) {
     this.builtIn = createHash('sha256').update(deps.builtInToken).digest();
+    this.tokens = new IngestTokenRepository(deps.db);
   }
 
   /** The integration a bearer token belongs to, or null when it is unknown or revoked. */
@@ -53,7 +54,7 @@ export class IngestTokenService {
     }
     while (!entry) {
       const generation = this.revocations;
-      const row = await this.deps.db.selectFrom('ingest_tokens').select(['id', 'name', 'revoked_at']).where('token_hash', '=', hash).executeTakeFirst();
+      const row = await this.tokens.findByHash(hash);
       if (!row || row.revoked_at) return null;
       // A revoke that ran while this lookup was in flight may be about this token: look again.
       if (generation !== this.revocations) continue;
@@ -63,43 +64,31 @@ export class IngestTokenService {
     const now = this.deps.clock.now();
     if (now - entry.lastUsedWritten > LAST_USED_EVERY_MS) {
       entry.lastUsedWritten = now;
-      this.deps.db
-        .updateTable('ingest_tokens')
-        .set({ last_used_at: new Date(now).toISOString() })
-        .where('id', '=', entry.id)
-        .execute()
+      this.tokens
+        .markUsed(entry.id, new Date(now).toISOString())
         .catch((error: unknown) => this.deps.log.warn({ err: error }, 'could not note an ingest token as used'));
     }
     return { tokenId: entry.id, name: entry.name };
   }
 
   async list(): Promise<IngestTokenView[]> {
-    return (await this.deps.db.selectFrom('ingest_tokens').selectAll().orderBy('id', 'desc').execute()).map(toView);
+    return (await this.tokens.list()).map(toView);
   }
 
   /** A new token for an integration: the answer carries the token, which is never shown again. */
   async create(name: string, createdBy: string): Promise<CreatedIngestToken> {
     const token = `xa_${randomBytes(24).toString('base64url')}`;
-    const row = await this.deps.db
-      .insertInto('ingest_tokens')
-      .values({ name, token_hash: sha256(token), prefix: token.slice(0, 9), created_by: createdBy, created_at: new Date(this.deps.clock.now()).toISOString(), revoked_at: null, last_used_at: null })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.tokens.insert({ name, tokenHash: sha256(token), prefix: token.slice(0, 9), createdBy, createdAt: new Date(this.deps.clock.now()).toISOString() });
     return { ...toView(row), token };
   }
 
   /** Revokes a token at once (idempotent); null when there is no such token. */
   async revoke(id: number): Promise<IngestTokenView | null> {
-    const existing = await this.deps.db.selectFrom('ingest_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    const existing = await this.tokens.get(id);
     if (!existing) return null;
     this.forget(existing.token_hash);
     if (existing.revoked_at) return toView(existing);
-    const row = await this.deps.db
-      .updateTable('ingest_tokens')
-      .set({ revoked_at: new Date(this.deps.clock.now()).toISOString() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.tokens.revoke(id, new Date(this.deps.clock.now()).toISOString());
     this.forget(existing.token_hash);
     return toView(row);
   }

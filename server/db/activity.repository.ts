@@ -1,6 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { ActivityEvent } from '../services/domain-events.js';
-import type { Database } from './schema.js';
+import type { Database, StoredEventType } from './schema.js';
+
+/** The stored event types that are 护学岗 or patrol activity. */
+const ACTIVITY_TYPES = ['post.checkin', 'post.checkout', 'patrol.scan'] as const satisfies readonly ActivityEvent['type'][];
+
+function isActivity(type: StoredEventType): type is ActivityEvent['type'] {
+  return ACTIVITY_TYPES.some((t) => t === type);
+}
 
 /** Reads back stored 护学岗 and patrol events, so live state survives a restart. */
 export class ActivityRepository {
@@ -11,10 +18,10 @@ export class ActivityRepository {
     const rows = await this.db
       .selectFrom('events')
       .select(['type', 'device_id', 'at'])
-      .where('type', 'in', ['post.checkin', 'post.checkout', 'patrol.scan'])
+      .where('type', 'in', ACTIVITY_TYPES)
       .where('at', '>=', sinceIso)
       .orderBy('at')
       .execute();
-    return rows.map((r) => ({ type: r.type as ActivityEvent['type'], deviceId: r.device_id, at: Date.parse(r.at) }));
+    return rows.flatMap(({ type, device_id: deviceId, at }) => (isActivity(type) ? [{ type, deviceId, at: Date.parse(at) }] : []));
   }
 }

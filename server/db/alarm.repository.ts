@@ -1,7 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Alarm, AlarmPriority, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
+import type { Alarm, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
 import { CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
+import { alarmSchema } from '../../shared/domain/alarm-schema.js';
 import type { AlarmChange } from '../../shared/events.js';
+import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
 
 type AlarmRow = Database['alarms'];
@@ -94,7 +96,7 @@ export class AlarmRepository {
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ seq: Number(r.seq), alarm: JSON.parse(r.payload) as Alarm }));
+    return rows.map((r) => ({ seq: Number(r.seq), alarm: parseJsonColumn(alarmSchema, r.payload, `alarm_changes.payload of seq ${r.seq}`) }));
   }
 
   async get(id: string): Promise<Alarm | null> {
@@ -147,15 +149,15 @@ export class AlarmRepository {
 }
 
 function rowToTransition(t: Selectable<Database['alarm_transitions']>): AlarmTransition {
-  return { action: t.action, ...(t.unit_id ? { unitId: t.unit_id } : {}), from: t.from_state as AlarmState | null, to: t.to_state as AlarmState, actor: t.actor, at: t.at, note: t.note, ...(t.note_en ? { noteEn: t.note_en } : {}) };
+  return { action: t.action, ...(t.unit_id ? { unitId: t.unit_id } : {}), from: t.from_state, to: t.to_state, actor: t.actor, at: t.at, note: t.note, ...(t.note_en ? { noteEn: t.note_en } : {}) };
 }
 
 function rowToAlarm(r: AlarmRow, transitions: AlarmTransition[]): Alarm {
   return {
     id: r.id,
-    type: r.type as AlarmType,
-    priority: r.priority as AlarmPriority,
-    state: r.state as AlarmState,
+    type: r.type,
+    priority: r.priority,
+    state: r.state,
     schoolId: r.school_id,
     deviceId: r.device_id,
     districtCode: r.district_code,

@@ -1,7 +1,12 @@
+import { z } from 'zod';
 import type { Kysely, Selectable } from 'kysely';
 import type { DrillView } from '../../shared/compliance.js';
-import type { Drill, DrillChecklistItem, DrillEndReason, DrillNote, DrillState, DrillTargets } from '../../shared/drill.js';
+import { drillNoteSchema, drillTargetsSchema, type Drill, type DrillChecklistItem, type DrillNote, type DrillState } from '../../shared/drill.js';
+import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
+
+/** `drill_runs.notes`: the record's notes, oldest first. */
+const drillNotes = z.array(drillNoteSchema);
 
 type DrillRow = Selectable<Database['drill_runs']>;
 type ItemRow = Selectable<Database['drill_checklist']>;
@@ -24,8 +29,8 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
     participants: row.participants,
     plannedFor: row.planned_for,
     lengthMinutes: Number(row.length_minutes),
-    targets: JSON.parse(row.targets) as DrillTargets,
-    state: row.state as DrillState,
+    targets: parseJsonColumn(drillTargetsSchema, row.targets, `drill_runs.targets of ${row.id}`),
+    state: row.state,
     createdBy: row.created_by,
     createdAt: row.created_at,
     startedBy: row.started_by,
@@ -34,13 +39,13 @@ function toDrill(row: DrillRow, items: ItemRow[]): Drill {
     endedAt: row.ended_at,
     cancelNote: row.cancel_note,
     alarmId: row.alarm_id,
-    alarmOrigin: row.alarm_origin as Drill['alarmOrigin'],
+    alarmOrigin: row.alarm_origin,
     checklist: items
       .sort((a, b) => a.position - b.position)
       .map((i): DrillChecklistItem => ({ id: i.item_id, label: i.label, points: i.points, checkedBy: i.checked_by, checkedAt: i.checked_at })),
     recordId: row.record_id,
-    endReason: row.end_reason as DrillEndReason | null,
-    notes: JSON.parse(row.notes) as DrillNote[],
+    endReason: row.end_reason,
+    notes: parseJsonColumn(drillNotes, row.notes, `drill_runs.notes of ${row.id}`),
   };
 }
 
@@ -125,7 +130,7 @@ export class DrillRepository {
   async addNote(trx: Kysely<Database>, drillId: string, note: DrillNote): Promise<boolean> {
     const row = await trx.selectFrom('drill_runs').select('notes').where('id', '=', drillId).executeTakeFirst();
     if (!row) return false;
-    const notes = [...(JSON.parse(row.notes) as DrillNote[]), note];
+    const notes = [...parseJsonColumn(drillNotes, row.notes, `drill_runs.notes of ${drillId}`), note];
     await trx.updateTable('drill_runs').set({ notes: JSON.stringify(notes) }).where('id', '=', drillId).execute();
     return true;
   }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { FaultWindow } from '../../shared/rules/compliance/index.js';
 import type { CameraFault } from '../../shared/wall.js';
-import type { Database } from './schema.js';
+import type { Database, FaultCameraState } from './schema.js';
 
 type FaultRow = Selectable<Database['camera_faults']>;
 
@@ -30,7 +31,7 @@ function toFault(r: FaultRow): CameraFault {
 export class FaultRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async open(fault: Omit<CameraFault, 'id' | 'closedAt' | 'outageSeconds'> & { state: string }): Promise<CameraFault> {
+  async open(fault: Omit<CameraFault, 'id' | 'closedAt' | 'outageSeconds'> & { state: FaultCameraState }): Promise<CameraFault> {
     const row = await this.db
       .insertInto('camera_faults')
       .values({
@@ -59,9 +60,19 @@ export class FaultRepository {
   }
 
   /** Open tickets with the camera state each one stands for (what a restart starts from). */
-  async openStates(): Promise<{ deviceId: string; state: string }[]> {
+  async openStates(): Promise<{ deviceId: string; state: FaultCameraState }[]> {
     const rows = await this.db.selectFrom('camera_faults').select(['device_id', 'state']).where('closed_at', 'is', null).execute();
     return rows.map((r) => ({ deviceId: r.device_id, state: r.state }));
+  }
+
+  /** Every ticket not closed within its deadline (or still open), with its school: the only ones a compliance rule can fail on. */
+  async lateWindows(): Promise<(FaultWindow & { schoolId: string })[]> {
+    const rows = await this.db
+      .selectFrom('camera_faults')
+      .select(['school_id', 'opened_at', 'deadline_at', 'closed_at'])
+      .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', eb.ref('deadline_at'))]))
+      .execute();
+    return rows.map((f) => ({ schoolId: f.school_id, openedAt: f.opened_at, deadlineAt: f.deadline_at, closedAt: f.closed_at }));
   }
 
   async list(query: FaultQuery): Promise<CameraFault[]> {

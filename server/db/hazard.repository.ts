@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DistrictCode } from '../../shared/domain/index.js';
-import type { Hazard, HazardSeverity, HazardSource, HazardState, HazardTransition } from '../../shared/rules/hazard.js';
+import { findDistrict } from '../../shared/domain/index.js';
+import type { Hazard, HazardState, HazardTransition } from '../../shared/rules/hazard.js';
 import type { Database } from './schema.js';
 
 type HazardRow = Selectable<Database['hazards']>;
@@ -40,13 +40,13 @@ function rowToHazard(r: HazardRow, transitions: HazardTransition[]): Hazard {
   return {
     id: r.id,
     schoolId: r.school_id,
-    districtCode: r.district_code as DistrictCode,
-    source: r.source as HazardSource,
+    districtCode: r.district_code,
+    source: r.source,
     sourceId: r.source_id,
-    severity: r.severity as HazardSeverity,
+    severity: r.severity,
     description: r.description,
     foundOn: r.found_on,
-    state: r.state as HazardState,
+    state: r.state,
     assignee: r.assignee,
     deadline: r.deadline,
     registeredAt: r.registered_at,
@@ -60,9 +60,9 @@ function rowToHazard(r: HazardRow, transitions: HazardTransition[]): Hazard {
 
 function rowToTransition(t: Selectable<Database['hazard_transitions']>): HazardTransition {
   return {
-    action: t.action as HazardTransition['action'],
-    from: t.from_state as HazardState | null,
-    to: t.to_state as HazardState,
+    action: t.action,
+    from: t.from_state,
+    to: t.to_state,
     actor: t.actor,
     at: t.at,
     note: t.note,
@@ -107,7 +107,12 @@ export class HazardRepository {
     let q = this.db.selectFrom('hazards').selectAll();
     if (query.state === 'open') q = q.where('state', '!=', 'closed');
     else if (query.state !== 'all') q = q.where('state', '=', query.state);
-    if (query.districtCode) q = q.where('district_code', '=', query.districtCode);
+    if (query.districtCode) {
+      // A code outside the city has no hazards (and is no DistrictCode for the typed column).
+      const district = findDistrict(query.districtCode);
+      if (!district) return [];
+      q = q.where('district_code', '=', district.code);
+    }
     if (query.schoolId) q = q.where('school_id', '=', query.schoolId);
     if (query.overdueOn) q = q.where('state', '=', 'dispatched').where('deadline', '<', query.overdueOn);
     const rows = await q.orderBy('registered_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
@@ -121,6 +126,6 @@ export class HazardRepository {
       .select(['district_code', 'state', 'deadline', 'closed_at'])
       .where((eb) => eb.or([eb('state', '!=', 'closed'), eb('closed_at', '>=', closedSince)]))
       .execute();
-    return rows.map((r) => ({ districtCode: r.district_code as DistrictCode, state: r.state as HazardState, deadline: r.deadline, closedAt: r.closed_at }));
+    return rows.map((r) => ({ districtCode: r.district_code, state: r.state, deadline: r.deadline, closedAt: r.closed_at }));
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import { securityRecordSchema, type RecordChange, type RecordHistoryEntry, type SchoolEditable } from '../../shared/compliance.js';
+import { recordChangesSchema, securityRecordSchema, type RecordHistoryEntry, type SchoolEditable } from '../../shared/compliance.js';
 import type { SchoolSecurityRecord } from '../../shared/domain/security-record.js';
+import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
 
 /** A stored record with who last changed it. */
@@ -12,13 +13,11 @@ export interface StoredRecord {
 
 /** Parses a stored record; a row that does not hold a valid record is an error, never silently used. */
 function parseRecord(json: string, schoolId: string): SchoolSecurityRecord {
-  const parsed = securityRecordSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`stored security record of ${schoolId} is invalid: ${parsed.error.message}`);
-  return parsed.data;
+  return parseJsonColumn(securityRecordSchema, json, `security record of ${schoolId}`);
 }
 
 function toEntry(row: { id: number; school_id: string; at: string; actor: string; note: string | null; changes: string }): RecordHistoryEntry {
-  return { id: Number(row.id), schoolId: row.school_id, at: row.at, actor: row.actor, note: row.note, changes: JSON.parse(row.changes) as RecordChange[] };
+  return { id: Number(row.id), schoolId: row.school_id, at: row.at, actor: row.actor, note: row.note, changes: parseJsonColumn(recordChangesSchema, row.changes, `record_history.changes of ${row.id}`) };
 }
 
 /** Security records (安防档案), their history, and the school fields a record edit may change. */
@@ -43,6 +42,12 @@ export class RecordRepository {
       .values({ school_id: record.schoolId, record: json, updated_at: at, updated_by: actor })
       .onConflict((oc) => oc.column('school_id').doUpdateSet({ record: json, updated_at: at, updated_by: actor }))
       .execute();
+  }
+
+  /** The school's own fields a record edit may change, as stored now (read inside the edit's transaction). */
+  async schoolFields(trx: Kysely<Database>, schoolId: string): Promise<SchoolEditable> {
+    const row = await trx.selectFrom('schools').select(['students', 'staff', 'boarding', 'boarders', 'guards', 'counter_terror']).where('id', '=', schoolId).executeTakeFirstOrThrow();
+    return { students: row.students, staff: row.staff, boarding: row.boarding === 1, boarders: row.boarders, guards: row.guards, counterTerror: row.counter_terror === 1 };
   }
 
   async updateSchool(trx: Kysely<Database>, schoolId: string, fields: Partial<SchoolEditable>): Promise<void> {

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Dataset } from '../../shared/dataset.js';
-import type { Device, DeviceKind, DevicePlace, DistrictCode, GuardPost, PolicePost, PolicePostKind, School, SchoolSetting, SchoolStage } from '../../shared/domain/index.js';
+import type { Device, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import { importCompliance } from './compliance-import.js';
+import { MetaRepository } from './meta.repository.js';
+import { dutyScheduleSchema, parseJsonColumn, stringListSchema, weekdaysSchema } from './json-columns.js';
 import type { Database } from './schema.js';
 
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -57,10 +59,10 @@ export class RegistryRepository {
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
-      districtCode: r.district_code as DistrictCode,
+      districtCode: r.district_code,
       address: r.address,
-      stage: r.stage as SchoolStage,
-      setting: r.setting as SchoolSetting,
+      stage: r.stage,
+      setting: r.setting,
       boarding: r.boarding === 1,
       boarders: r.boarders,
       students: r.students,
@@ -74,7 +76,7 @@ export class RegistryRepository {
 
   async policePosts(): Promise<PolicePost[]> {
     const rows = await this.db.selectFrom('police_posts').selectAll().orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind as PolicePostKind, districtCode: r.district_code as DistrictCode, lat: r.lat, lng: r.lng }));
+    return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, districtCode: r.district_code, lat: r.lat, lng: r.lng }));
   }
 
   async guardPosts(): Promise<GuardPost[]> {
@@ -82,14 +84,14 @@ export class RegistryRepository {
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
-      districtCode: r.district_code as DistrictCode,
-      schoolIds: JSON.parse(r.school_ids) as string[],
+      districtCode: r.district_code,
+      schoolIds: parseJsonColumn(stringListSchema, r.school_ids, `guard_posts.school_ids of ${r.id}`),
       person: r.person,
       phone: r.phone,
       duty: r.duty,
-      schedule: JSON.parse(r.schedule) as GuardPost['schedule'],
-      ...(r.days ? { days: JSON.parse(r.days) as number[] } : {}),
-      offDates: JSON.parse(r.off_dates) as string[],
+      schedule: parseJsonColumn(dutyScheduleSchema, r.schedule, `guard_posts.schedule of ${r.id}`),
+      ...(r.days ? { days: parseJsonColumn(weekdaysSchema, r.days, `guard_posts.days of ${r.id}`) } : {}),
+      offDates: parseJsonColumn(stringListSchema, r.off_dates, `guard_posts.off_dates of ${r.id}`),
       radiusM: r.radius_m,
       lat: r.lat,
       lng: r.lng,
@@ -98,20 +100,15 @@ export class RegistryRepository {
 
   async devices(): Promise<Device[]> {
     const rows = await this.db.selectFrom('devices').selectAll().orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, kind: r.kind as DeviceKind, schoolId: r.school_id, postId: r.post_id, place: r.place as DevicePlace, name: r.name }));
+    return rows.map((r) => ({ id: r.id, kind: r.kind, schoolId: r.school_id, postId: r.post_id, place: r.place, name: r.name }));
   }
 
-  async getMeta(key: string): Promise<string | null> {
-    const row = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
-    return row?.value ?? null;
+  getMeta(key: string): Promise<string | null> {
+    return new MetaRepository(this.db).get(key);
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    await this.db
-      .insertInto('meta')
-      .values({ key, value })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-      .execute();
+  setMeta(key: string, value: string): Promise<void> {
+    return new MetaRepository(this.db).set(key, value);
   }
 }
 

@@ -1,13 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DrillView, InspectionView, SelfCheckView } from '../../shared/compliance.js';
-import type { InspectionRecord } from '../../shared/domain/security-record.js';
 import type { Database } from './schema.js';
 
 const toDrill = (r: Selectable<Database['drills']>): DrillView => ({
   id: r.id, schoolId: r.school_id, date: r.date, scenario: r.scenario, recordedBy: r.recorded_by, recordedAt: r.recorded_at,
 });
 const toInspection = (r: Selectable<Database['inspections']>): InspectionView => ({
-  id: r.id, schoolId: r.school_id, date: r.date, by: r.by as InspectionRecord['by'], note: r.note, recordedBy: r.recorded_by, recordedAt: r.recorded_at,
+  id: r.id, schoolId: r.school_id, date: r.date, by: r.by, note: r.note, recordedBy: r.recorded_by, recordedAt: r.recorded_at,
 });
 const toSelfCheck = (r: Selectable<Database['self_checks']>): SelfCheckView => ({
   id: r.id, schoolId: r.school_id, date: r.date, note: r.note, recordedBy: r.recorded_by, recordedAt: r.recorded_at,

@@ -1,18 +1,27 @@
 import type { Generated } from 'kysely';
+import type { Role } from '../../shared/auth.js';
+import type { ShelfEnd } from '../../shared/console.js';
+import type { AlarmPriority, AlarmState, AlarmType, CameraState, DeviceKind, DevicePlace, DistrictCode, PolicePostKind, SchoolSetting, SchoolStage } from '../../shared/domain/index.js';
+import type { InspectionRecord } from '../../shared/domain/security-record.js';
+import type { Drill, DrillEndReason, DrillState } from '../../shared/drill.js';
+import type { IngestEventType } from '../../shared/ingest.js';
+import type { HazardSeverity, HazardSource, HazardState, HazardTransition } from '../../shared/rules/hazard.js';
 
 /**
  * Table shapes for Kysely. Portable across SQLite and PostgreSQL: booleans are 0/1 integers,
- * times are ISO-8601 UTC text (sortable), structured values are JSON text.
+ * times are ISO-8601 UTC text (sortable), structured values are JSON text (read back through
+ * their schema: json-columns.ts). A column that holds one of the domain's unions is typed with
+ * that union, so rows read back need no cast and a write of anything else does not compile.
  */
 export interface Database {
   meta: { key: string; value: string };
   schools: {
     id: string;
     name: string;
-    district_code: string;
+    district_code: DistrictCode;
     address: string;
-    stage: string;
-    setting: string;
+    stage: SchoolStage;
+    setting: SchoolSetting;
     boarding: number;
     boarders: number;
     students: number;
@@ -22,15 +31,17 @@ export interface Database {
     lat: number;
     lng: number;
   };
-  police_posts: { id: string; name: string; kind: string; district_code: string; lat: number; lng: number };
+  police_posts: { id: string; name: string; kind: PolicePostKind; district_code: DistrictCode; lat: number; lng: number };
   guard_posts: {
     id: string;
     name: string;
-    district_code: string;
+    district_code: DistrictCode;
+    /** JSON list of school ids. */
     school_ids: string;
     person: string;
     phone: string;
     duty: string;
+    /** JSON list of duty windows `{ start, end }`. */
     schedule: string;
     /** JSON ISO weekdays, or null for school days. */
     days: string | null;
@@ -40,19 +51,20 @@ export interface Database {
     lat: number;
     lng: number;
   };
-  devices: { id: string; kind: string; school_id: string | null; post_id: string | null; place: string; name: string };
+  devices: { id: string; kind: DeviceKind; school_id: string | null; post_id: string | null; place: DevicePlace; name: string };
   /**
    * Every stored (non-keepalive) ingest event. The idempotency key is (`id`, `source`): the id
    * within its integration — `token:<ingest token id>`, `mqtt:<gatewayId>`, `system` (server-raised
    * keys) or `legacy` (stored before ids were scoped). `digest`: SHA-256 of the canonical event, null
-   * for legacy and system rows.
+   * for legacy and system rows. `type`: the ingest event's type, or `system.<alarm type>` for an
+   * alarm the server raised itself.
    */
-  events: { id: string; source: string; type: string; device_id: string; at: string; received_at: string; payload: string; digest: string | null };
+  events: { id: string; source: string; type: StoredEventType; device_id: string; at: string; received_at: string; payload: string; digest: string | null };
   alarms: {
     id: string;
-    type: string;
-    priority: number;
-    state: string;
+    type: AlarmType;
+    priority: AlarmPriority;
+    state: AlarmState;
     school_id: string;
     device_id: string;
     district_code: string;
@@ -69,10 +81,10 @@ export interface Database {
     id: Generated<number>;
     alarm_id: string;
     action: string;
-    from_state: string | null;
+    from_state: AlarmState | null;
     /** The unit a dispatch step sent. */
     unit_id: string | null;
-    to_state: string;
+    to_state: AlarmState;
     actor: string;
     at: string;
     note: string | null;
@@ -88,7 +100,7 @@ export interface Database {
     /** `offline` (missed keepalives) or the device's fault code. */
     reason: string;
     /** The camera state that opened it: `offline` or `fault`. */
-    state: string;
+    state: FaultCameraState;
     opened_at: string;
     deadline_at: string;
     closed_at: string | null;
@@ -99,7 +111,7 @@ export interface Database {
     username: string;
     display_name: string;
     password_hash: string;
-    role: string;
+    role: Role;
     district_code: string | null;
     school_id: string | null;
     disabled: number;
@@ -124,26 +136,26 @@ export interface Database {
     revoked_at: string | null;
     last_used_at: string | null;
   };
-  /** Append-only (triggers refuse UPDATE and DELETE). */
+  /** Append-only (triggers refuse UPDATE and DELETE). `details` is a JSON object. */
   audit_log: { id: Generated<number>; at: string; actor: string; action: string; target: string | null; address: string | null; details: string };
   /** One security record (安防档案) per school: the record as JSON, validated on the way in and out. */
   security_records: { school_id: string; record: string; updated_at: string; updated_by: string };
   /** Every edit of a record or of the school's own editable fields: `changes` is JSON `[{ field, from, to }]`. */
   record_history: { id: Generated<number>; school_id: string; at: string; actor: string; note: string | null; changes: string };
   drills: { id: string; school_id: string; date: string; scenario: string; recorded_by: string; recorded_at: string };
-  inspections: { id: string; school_id: string; date: string; by: string; note: string | null; recorded_by: string; recorded_at: string };
+  inspections: { id: string; school_id: string; date: string; by: InspectionRecord['by']; note: string | null; recorded_by: string; recorded_at: string };
   self_checks: { id: string; school_id: string; date: string; note: string | null; recorded_by: string; recorded_at: string };
   /** Hazards (隐患); `version` is the compare-and-set token of every step. */
   hazards: {
     id: string;
     school_id: string;
-    district_code: string;
-    source: string;
+    district_code: DistrictCode;
+    source: HazardSource;
     source_id: string | null;
-    severity: string;
+    severity: HazardSeverity;
     description: string;
     found_on: string;
-    state: string;
+    state: HazardState;
     assignee: string | null;
     deadline: string | null;
     registered_at: string;
@@ -155,11 +167,9 @@ export interface Database {
   hazard_transitions: {
     id: Generated<number>;
     hazard_id: string;
-    action: string;
-    from_state: string | null;
-    /** The unit a dispatch step sent. */
-    unit_id: string | null;
-    to_state: string;
+    action: HazardTransition['action'];
+    from_state: HazardState | null;
+    to_state: HazardState;
     actor: string;
     at: string;
     note: string | null;
@@ -175,7 +185,7 @@ export interface Database {
     participants: string;
     planned_for: string;
     targets: string;
-    state: string;
+    state: DrillState;
     created_by: string;
     created_at: string;
     started_by: string | null;
@@ -184,11 +194,12 @@ export interface Database {
     ended_at: string | null;
     cancel_note: string | null;
     alarm_id: string | null;
-    alarm_origin: string | null;
+    alarm_origin: Drill['alarmOrigin'];
     record_id: string | null;
     /** 0010: planned length, how it ended (`operator` / `time_limit`), the record's notes (JSON). */
     length_minutes: number;
-    end_reason: string | null;
+    end_reason: DrillEndReason | null;
+    /** JSON list of the record's notes. */
     notes: string;
   };
   /** A drill's observer checklist, in `position` order. */
@@ -205,9 +216,15 @@ export interface Database {
     until: string;
     ended_at: string | null;
     ended_by: string | null;
-    end_reason: string | null;
+    end_reason: ShelfEnd['reason'] | null;
     end_note: string | null;
   };
-  /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed. */
+  /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed (JSON). */
   alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
 }
+
+/** What the `events` log's `type` holds: an ingest event's type, or `system.<alarm type>` (AlarmService.raiseOnce). */
+export type StoredEventType = IngestEventType | `system.${AlarmType}`;
+
+/** The camera states that open a fault ticket. */
+export type FaultCameraState = Exclude<CameraState, 'online'>;

@@ -35,8 +35,8 @@ function causeOf(code: string): Omit<StorageCause, 'code'> | null {
 
 /** The storage cause behind an error (its own code, or its `cause`'s), or null for any other error. */
 export function storageCauseOf(error: unknown): StorageCause | null {
-  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = 'cause' in e ? e.cause : undefined, depth++) {
+    const code = 'code' in e ? e.code : undefined;
     if (typeof code !== 'string') continue;
     const cause = causeOf(code);
     if (cause) return { code, ...cause };
@@ -129,6 +129,8 @@ class WatchedDriver implements Driver {
   /** Connections inside a transaction (begun, not yet committed or rolled back). */
   private readonly open = new WeakSet<DatabaseConnection>();
   private readonly wrapped = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  /** The driver's own connection behind each watched one: the driver below receives the connection it handed out. */
+  private readonly innerConnections = new WeakMap<DatabaseConnection, DatabaseConnection>();
 
   constructor(
     private readonly inner: Driver,
@@ -146,6 +148,7 @@ class WatchedDriver implements Driver {
     if (!watched) {
       watched = this.watch(connection);
       this.wrapped.set(connection, watched);
+      this.innerConnections.set(watched, connection);
     }
     return watched;
   }
@@ -153,7 +156,7 @@ class WatchedDriver implements Driver {
   private watch(connection: DatabaseConnection): DatabaseConnection {
     const open = this.open;
     const health = this.health;
-    return {
+    const watched: DatabaseConnection = {
       async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
         try {
           const result = await connection.executeQuery<R>(query);
@@ -167,13 +170,12 @@ class WatchedDriver implements Driver {
       streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
         return connection.streamQuery<R>(query, chunkSize);
       },
-      // The driver below receives the connection it handed out.
-      inner: connection,
-    } as DatabaseConnection & { inner: DatabaseConnection };
+    };
+    return watched;
   }
 
   private innerOf(connection: DatabaseConnection): DatabaseConnection {
-    return (connection as DatabaseConnection & { inner?: DatabaseConnection }).inner ?? connection;
+    return this.innerConnections.get(connection) ?? connection;
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -233,9 +235,9 @@ export function quietStorageFailures(log: Logger, health: StorageHealth): Logger
       if (!lowered.has(property) || typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         const first = args[0];
-        const err = typeof first === 'object' && first !== null ? (first as { err?: unknown }).err ?? first : undefined;
+        const err = typeof first === 'object' && first !== null ? ('err' in first ? first.err : undefined) ?? first : undefined;
         const quiet = err !== undefined && health.problem() !== null && storageCauseOf(err) !== null;
-        Reflect.apply(quiet ? target.debug : (value as (...a: unknown[]) => void), target, args);
+        Reflect.apply(quiet ? target.debug : value, target, args);
       };
     },
   });

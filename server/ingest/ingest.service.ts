@@ -16,6 +16,8 @@ import {
 import type { AlarmType, School } from '../../shared/domain/index.js';
 import type { AlarmChange } from '../../shared/events.js';
 import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { EventRepository } from '../db/event.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import { NO_CAMERA, type CameraHealthService } from '../services/camera-health.service.js';
@@ -24,7 +26,7 @@ import type { RegistryService } from '../services/registry.service.js';
 import { isoNow, type Clock } from '../services/clock.js';
 import { hasNul, NUL_REFUSAL } from '../http/input.js';
 import { refusal } from '../../shared/refusal.js';
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { canonicalOf, digestOf, legacyCanonical } from './event-digest.js';
 
@@ -111,7 +113,12 @@ export class IngestService {
       events: DomainEvents;
       clock: Clock;
     },
-  ) {}
+  ) {
+    this.eventLog = new EventRepository(deps.store.db);
+  }
+
+  /** The event log, where every stored event is kept under its integration's id. */
+  private readonly eventLog: EventRepository;
 
   /**
    * Whether rows stored before ids were scoped (source `legacy`) may still exist; checked once,
@@ -254,7 +261,7 @@ export class IngestService {
       const fresh: IngestEvent[] = [];
       if (logged.length > 0) {
         const legacy = logged.some((item) => item.canonical !== undefined) && (await this.mayHaveLegacyRows());
-        await store.db.transaction().execute(async (trx) => {
+        await inTransaction(store, async (trx) => {
           const receivedAt = isoNow(clock);
           for (const { event, school, index, canonical } of logged) {
             const known = canonical === undefined ? 'new' : await this.knownAs(trx, event.id!, source, canonical, legacy);
@@ -266,21 +273,16 @@ export class IngestService {
               this.counters.duplicates++;
               continue;
             }
-            const inserted = await trx
-              .insertInto('events')
-              .values({
-                id: event.id ?? `srv-${randomUUID()}`,
-                source,
-                type: event.type,
-                device_id: event.deviceId,
-                at: new Date(event.at).toISOString(),
-                received_at: receivedAt,
-                payload: JSON.stringify(event),
-                digest: canonical === undefined ? null : digestOf(canonical),
-              })
-              .onConflict((oc) => oc.columns(['id', 'source']).doNothing())
-              .returning('id')
-              .executeTakeFirst();
+            const inserted = await this.eventLog.appendOnce(trx, {
+              id: event.id ?? `srv-${randomUUID()}`,
+              source,
+              type: event.type,
+              deviceId: event.deviceId,
+              at: new Date(event.at).toISOString(),
+              receivedAt,
+              payload: JSON.stringify(event),
+              digest: canonical === undefined ? null : digestOf(canonical),
+            });
             if (!inserted) {
               // Stored meanwhile (another node): judged on what is there now.
               if ((await this.knownAs(trx, event.id!, source, canonical!, false)) === 'reused') reused.push(index);
@@ -328,13 +330,8 @@ export class IngestService {
    * re-send), or other content (`reused`). A row from before ids were scoped (`legacy`) counts as
    * this integration's when its content is the same; otherwise it was another integration's.
    */
-  private async knownAs(trx: Transaction<Database>, id: string, source: IngestSource, canonical: string, legacy: boolean): Promise<'new' | 'same' | 'reused'> {
-    const rows = await trx
-      .selectFrom('events')
-      .select(['source', 'digest', 'payload'])
-      .where('id', '=', id)
-      .where('source', 'in', legacy ? [source, 'legacy'] : [source])
-      .execute();
+  private async knownAs(trx: Kysely<Database>, id: string, source: IngestSource, canonical: string, legacy: boolean): Promise<'new' | 'same' | 'reused'> {
+    const rows = await this.eventLog.storedUnder(trx, id, legacy ? [source, 'legacy'] : [source]);
     const own = rows.find((r) => r.source === source);
     if (own) return own.digest === digestOf(canonical) ? 'same' : 'reused';
     const old = rows.find((r) => r.source === 'legacy');
@@ -344,13 +341,7 @@ export class IngestService {
 
   /** Whether any `legacy` row is left (cached while true; a migrated store keeps them for good). */
   private mayHaveLegacyRows(): Promise<boolean> {
-    this.legacyRows ??= this.deps.store.db
-      .selectFrom('events')
-      .select('id')
-      .where('source', '=', 'legacy')
-      .limit(1)
-      .executeTakeFirst()
-      .then((row) => row !== undefined);
+    this.legacyRows ??= this.eventLog.hasLegacyRows();
     return this.legacyRows;
   }
 }

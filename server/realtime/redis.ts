@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Kysely } from 'kysely';
 import { createClient } from 'redis';
+import { MetaRepository } from '../db/meta.repository.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { XiaoanServer } from './rooms.js';
@@ -21,13 +22,7 @@ export interface RedisFanOut {
  * (the first to start makes it), so they find each other on Redis and nobody else's nodes do.
  */
 async function clusterKey(db: Kysely<Database>): Promise<string> {
-  await db
-    .insertInto('meta')
-    .values({ key: 'cluster_id', value: randomBytes(9).toString('base64url') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.selectFrom('meta').select('value').where('key', '=', 'cluster_id').executeTakeFirstOrThrow();
-  return `xiaoan:${row.value}`;
+  return `xiaoan:${await new MetaRepository(db).getOrSet('cluster_id', randomBytes(9).toString('base64url'))}`;
 }
 
 /**

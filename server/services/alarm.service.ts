@@ -6,6 +6,8 @@ import { decideMove, decideSystemMove, type SystemAction, type SystemDisposition
 import type { LocalizedText } from '../../shared/domain/text.js';
 import type { AlarmQuery, AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
+import { EventRepository } from '../db/event.repository.js';
 import type { Database } from '../db/schema.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
@@ -65,9 +67,12 @@ const CONVERTED_NOTE = { zh: '演练报警转为真实警情', en: 'drill alarm 
 /** Opening alarms, folding repeats, moving them through their life, and reading them back. */
 export class AlarmService {
   private readonly alarms: AlarmRepository;
+  /** The event log, where a server-raised alarm's key is kept like an ingest id. */
+  private readonly eventLog: EventRepository;
 
   constructor(private readonly deps: AlarmServiceDeps) {
     this.alarms = deps.repository;
+    this.eventLog = new EventRepository(deps.store.db);
   }
 
   /**
@@ -119,22 +124,17 @@ export class AlarmService {
    */
   async raiseOnce(key: string, input: RaiseAlarmInput): Promise<AlarmChange | null> {
     const change = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('events')
-          .values({
-            id: key,
-            source: 'system',
-            type: `system.${input.type}`,
-            device_id: input.deviceId,
-            at: input.at,
-            received_at: isoNow(this.deps.clock),
-            payload: JSON.stringify({ note: input.note }),
-            digest: null,
-          })
-          .onConflict((oc) => oc.columns(['id', 'source']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
+      inTransaction(this.deps.store, async (trx) => {
+        const inserted = await this.eventLog.appendOnce(trx, {
+          id: key,
+          source: 'system',
+          type: `system.${input.type}`,
+          deviceId: input.deviceId,
+          at: input.at,
+          receivedAt: isoNow(this.deps.clock),
+          payload: JSON.stringify({ note: input.note }),
+          digest: null,
+        });
         return inserted ? this.raise(trx, input) : null;
       }),
     );
@@ -152,7 +152,7 @@ export class AlarmService {
     const scope = by === SYSTEM_NAME ? null : scopeFor(by.user, this.deps.registry);
     const actor = by === SYSTEM_NAME ? SYSTEM_NAME : by.user.displayName;
     const outcome = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx): Promise<Ack<AlarmMove & { change: AlarmChange }>> => {
+      inTransaction(this.deps.store, async (trx): Promise<Ack<AlarmMove & { change: AlarmChange }>> => {
         const alarm = await this.alarms.getIn(trx, command.id);
         if (!alarm) return noAlarm(command.id);
         if (scope && !scopeCovers(scope, alarm)) return OUTSIDE_SCOPE;
@@ -204,7 +204,7 @@ export class AlarmService {
    */
   async applySystemStep(step: SystemStep): Promise<Alarm | null> {
     const change = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx): Promise<AlarmChange | null> => {
+      inTransaction(this.deps.store, async (trx): Promise<AlarmChange | null> => {
         const alarm = await this.alarms.getIn(trx, step.id);
         if (!alarm) return null;
         const decision = decideSystemMove(alarm, step.action);

@@ -21,7 +21,6 @@ import { PatrolService } from './patrol.service.js';
 import { RegistryService } from './registry.service.js';
 import { SchoolStatusService } from './school-status.service.js';
 import { SchoolCameraService } from './school-camera.service.js';
-import type { CameraState } from '../../shared/domain/index.js';
 import { DEFAULT_SEMESTERS, type SemesterRule } from '../../shared/rules/compliance/types.js';
 import { buildComplianceServices, type ComplianceServices } from './compliance-build.js';
 import type { ComplianceOffload } from './compliance-calls.js';
@@ -88,7 +87,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   });
   const faultRepository = new FaultRepository(store.db);
   const cameras = new CameraHealthService({ registry, events, clock });
-  cameras.init((await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state as CameraState })));
+  cameras.init((await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state })));
   const status = new SchoolStatusService(events);
   status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
   const schoolCameras = new SchoolCameraService(events);

@@ -9,6 +9,7 @@ import {
   evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type SemesterRule,
 } from '../../shared/rules/compliance/index.js';
 import { shanghaiParts } from '../../shared/time.js';
+import { FaultRepository } from '../db/fault.repository.js';
 import type { RecordRepository } from '../db/record.repository.js';
 import type { RoutineRepository } from '../db/routine.repository.js';
 import type { Database } from '../db/schema.js';
@@ -58,6 +59,7 @@ function startOfLocalDay(date: string): string {
 }
 
 interface ComplianceServiceDeps {
+  /** Where the fault tickets are read (through FaultRepository). */
   db: Kysely<Database>;
   registry: RegistryService;
   records: RecordRepository;
@@ -81,7 +83,12 @@ export class ComplianceService {
   private generation = 0;
   private readonly changes: [number, string][] = [];
 
-  constructor(private readonly deps: ComplianceServiceDeps) {}
+  /** Camera fault tickets, read for the 24 h restore rule. */
+  private readonly faults: FaultRepository;
+
+  constructor(private readonly deps: ComplianceServiceDeps) {
+    this.faults = new FaultRepository(deps.db);
+  }
 
   /** The configured terms. */
   get semesters(): readonly SemesterRule[] {
@@ -227,18 +234,14 @@ export class ComplianceService {
 
   private async read(): Promise<Sources> {
     const loadedAt = this.deps.clock.now();
-    const { db, registry, records, routines } = this.deps;
-    const [stored, history, drills, inspections, selfChecks, faults] = await Promise.all([
+    const { registry, records, routines } = this.deps;
+    const [stored, history, drills, inspections, selfChecks, lateFaults] = await Promise.all([
       records.all(),
       records.allHistory(),
       routines.drills(),
       routines.inspections(),
       routines.selfChecks(),
-      db
-        .selectFrom('camera_faults')
-        .select(['school_id', 'opened_at', 'deadline_at', 'closed_at'])
-        .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', eb.ref('deadline_at'))]))
-        .execute(),
+      this.faults.lateWindows(),
     ]);
     const devices = new Map<string, ComplianceInput['devices']>();
     for (const device of registry.devices()) {
@@ -255,7 +258,7 @@ export class ComplianceService {
       drills: groupBy(drills),
       inspections: groupBy(inspections),
       selfChecks: groupBy(selfChecks),
-      lateFaults: groupBy(faults.map((f) => ({ schoolId: f.school_id, openedAt: f.opened_at, deadlineAt: f.deadline_at, closedAt: f.closed_at }))),
+      lateFaults: groupBy(lateFaults),
       devices,
       guardPostSchools: new Set(registry.guardPosts().flatMap((p) => p.schoolIds)),
     };

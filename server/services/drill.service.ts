@@ -8,6 +8,7 @@ import type { AlarmChange } from '../../shared/events.js';
 import type { ResponseTargets } from '../../shared/rules/response.js';
 import { shanghaiDateTime, shanghaiParts } from '../../shared/time.js';
 import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import type { DrillRepository } from '../db/drill.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { Logger } from '../logger.js';
@@ -165,7 +166,7 @@ export class DrillService {
       notes: [],
     };
     await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx) => {
+      inTransaction(this.deps.store, async (trx) => {
         await this.deps.repository.insert(trx, drill);
         await this.deps.audit.append(actedBy(by, 'drill.plan', drill.id, { schoolId: drill.schoolId, state: drill.state, scenario: drill.scenario }), trx);
       }),
@@ -205,7 +206,7 @@ export class DrillService {
       // A drill alarm left open at the button folds the press into itself: it started before this
       // drill and would give it a wrong T+0, so it is not linked (closing it lets the next press count).
       const fresh = change && started.data.startedAt !== null && change.alarm.receivedAt >= started.data.startedAt;
-      if (change && fresh) await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.linkAlarm(trx, id, change.alarm.id, 'drill_screen')));
+      if (change && fresh) await this.deps.writes.run(() => inTransaction(this.deps.store, (trx) => this.deps.repository.linkAlarm(trx, id, change.alarm.id, 'drill_screen')));
     } finally {
       this.raising.delete(id);
     }
@@ -316,7 +317,7 @@ export class DrillService {
     const actor = by.user.displayName;
     const scope = scopeFor(by.user, this.deps.registry);
     const outcome = await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<null>> => {
+      inTransaction(this.deps.store, async (trx): Promise<Outcome<null>> => {
         const drill = await this.deps.repository.get(id, trx);
         if (!drill) return noDrill(id);
         if (!scopeCovers(scope, drill)) return outside(scope);
@@ -344,7 +345,7 @@ export class DrillService {
   ): Promise<Outcome<Drill>> {
     const scope = by ? scopeFor(by.user, this.deps.registry) : null;
     return this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx): Promise<Outcome<Drill>> => {
+      inTransaction(this.deps.store, async (trx): Promise<Outcome<Drill>> => {
         const drill = await this.deps.repository.get(id, trx);
         if (!drill) return noDrill(id);
         if (scope && !scopeCovers(scope, drill)) return outside(scope);
@@ -413,7 +414,7 @@ export class DrillService {
       return;
     }
     if (drill.alarmId || !alarm.drill || alarm.priority > 2 || (drill.startedAt && alarm.receivedAt < drill.startedAt)) return;
-    const linked = await this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => this.deps.repository.linkAlarm(trx, drillId, alarm.id, 'device')));
+    const linked = await this.deps.writes.run(() => inTransaction(this.deps.store, (trx) => this.deps.repository.linkAlarm(trx, drillId, alarm.id, 'device')));
     if (linked) await this.announceById(drillId);
   }
 

@@ -1,5 +1,6 @@
 import type { CameraFault } from '../../shared/wall.js';
 import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import { FaultRepository, type FaultQuery } from '../db/fault.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { Logger } from '../logger.js';
@@ -30,7 +31,7 @@ export class FaultService {
     const relevant = changes.filter((c) => (c.from === 'online') !== (c.to === 'online'));
     if (relevant.length === 0) return Promise.resolve();
     return this.deps.writes.run(async () => {
-      const changed = await this.deps.store.db.transaction().execute(async (trx) => {
+      const changed = await inTransaction(this.deps.store, async (trx) => {
         const tickets = new FaultRepository(trx);
         const done: CameraFault[] = [];
         for (const change of relevant) {

@@ -6,6 +6,7 @@ import {
   countHazards, decideHazardStep, HAZARD_STATE_ZH, isOverdue, type Hazard, type HazardSeverity, type HazardSource, type HazardStep,
 } from '../../shared/rules/hazard.js';
 import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import type { HazardQuery, HazardRepository } from '../db/hazard.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
@@ -109,7 +110,7 @@ export class HazardService {
     };
     const entry = actedBy(by, 'hazard.create', `hazard:${hazard.id}`, { schoolId: hazard.schoolId, source: hazard.source, severity: hazard.severity, description: hazard.description });
     await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx) => {
+      inTransaction(this.deps.store, async (trx) => {
         await this.deps.repository.insert(trx, hazard);
         await this.deps.audit.append(entry, trx);
       }),
@@ -125,7 +126,7 @@ export class HazardService {
     const { repository, store } = this.deps;
     const actor = by.user.displayName;
     return this.deps.writes.run(() =>
-      store.db.transaction().execute(async (trx): Promise<Outcome<Hazard>> => {
+      inTransaction(store, async (trx): Promise<Outcome<Hazard>> => {
         const hazard = await repository.get(trx, id);
         if (!hazard) return noHazard(id);
         const scope = scopeFor(by.user, this.deps.registry);

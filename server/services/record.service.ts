@@ -4,6 +4,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import type { RecordRepository } from '../db/record.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { isoNow, type Clock } from './clock.js';
@@ -83,13 +84,10 @@ export class RecordService {
     const audit = (trx: Kysely<Database>, changes: RecordChange[]) =>
       this.deps.audit.append(actedBy(by, 'record.edit', `school:${schoolId}`, { changes, note: edit.note ?? null }), trx);
     const outcome = await this.deps.writes.run(() =>
-      store.db.transaction().execute(async (trx): Promise<Outcome<{ changedSchool: boolean }>> => {
-        const row = await trx.selectFrom('schools').selectAll().where('id', '=', schoolId).executeTakeFirstOrThrow();
+      inTransaction(store, async (trx): Promise<Outcome<{ changedSchool: boolean }>> => {
+        const school = await repository.schoolFields(trx, schoolId);
         const stored = await repository.get(trx, schoolId);
-        const before: RecordState = {
-          record: stored?.record ?? blankRecord(schoolId),
-          school: { students: row.students, staff: row.staff, boarding: row.boarding === 1, boarders: row.boarders, guards: row.guards, counterTerror: row.counter_terror === 1 },
-        };
+        const before: RecordState = { record: stored?.record ?? blankRecord(schoolId), school };
         const { equipment, note, ...fields } = edit;
         const after: RecordState = { record: { ...before.record, equipment: { ...before.record.equipment, ...equipment } }, school: { ...before.school } };
         for (const [key, value] of Object.entries(fields)) {

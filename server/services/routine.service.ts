@@ -1,3 +1,4 @@
+import { inTransaction } from '../db/transaction.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SessionUser } from '../../shared/auth.js';
@@ -80,7 +81,7 @@ export class RoutineService {
     if (date > today) return refuse(400, refusal(`日期 ${date} 在未来（今天是 ${today}）`, `date: ${date} is in the future (today is ${today})`), { date: say('不能晚于今天', 'is in the future') });
     const view = make({ id: `${PREFIX[kind]}-${randomUUID()}`, schoolId, date, recordedBy: by.user.displayName, recordedAt: isoNow(this.deps.clock) });
     await this.deps.writes.run(() =>
-      this.deps.store.db.transaction().execute(async (trx) => {
+      inTransaction(this.deps.store, async (trx) => {
         await insert(trx, view);
         await this.deps.audit.append(actedBy(by, `routine.${kind}`, `school:${schoolId}`, { record: view }), trx);
       }),

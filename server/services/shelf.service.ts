@@ -1,3 +1,4 @@
+import { inTransaction } from '../db/transaction.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SessionUser } from '../../shared/auth.js';
@@ -136,7 +137,7 @@ export class ShelfService {
 
   /** One write: in the write queue, in one transaction. */
   private write<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.deps.writes.run(() => this.deps.store.db.transaction().execute((trx) => work(trx)));
+    return this.deps.writes.run(() => inTransaction(this.deps.store, work));
   }
 
   private announce(change: ShelfChange): void {
