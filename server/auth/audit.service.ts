@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 
 /** What the audit log records: sign-ins, alarm actions, record edits, exports, token changes. */
 export interface AuditEntry {

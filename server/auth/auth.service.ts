@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AdminUser } from '../../shared/admin.js';
 import type { Role, SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { AttemptThrottle } from './attempt-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';

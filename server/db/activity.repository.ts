@@ -1,6 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { ActivityEvent } from '../services/domain-events.js';
 import type { Database } from './schema.js';
+
+/** A stored 护学岗 or patrol event, as the services that keep their live state need it. */
+export interface ActivityEvent {
+  type: 'post.checkin' | 'post.checkout' | 'patrol.scan';
+  deviceId: string;
+  /** Device time, ms since the epoch. */
+  at: number;
+}
 
 /** Reads back stored 护学岗 and patrol events, so live state survives a restart. */
 export class ActivityRepository {

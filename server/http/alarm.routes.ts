@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ALARM_TYPES, DISTRICT_CODES } from '../../shared/domain/index.js';
 import { alarmLoad } from '../../shared/rules/alarm-load.js';
 import type { AlarmService } from '../services/alarm.service.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import type { RegistryService } from '../services/registry.service.js';
 import { bilingual, zodRefusal } from '../../shared/zod-text.js';
 import { sendRefusal } from './refusal.js';

@@ -5,7 +5,7 @@ import {
 } from '../../shared/drill.js';
 import { scoreDrill } from '../../shared/rules/drill-score.js';
 import type { AuditService } from '../auth/audit.service.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import { drillReportCsv, drillReportPdf, ReportFontMissing, type ReportInput } from '../services/drill-report.js';
 import type { DrillService } from '../services/drill.service.js';
 import type { Outcome } from '../services/outcome.js';

@@ -6,7 +6,7 @@ import type { AlarmService } from '../services/alarm.service.js';
 import type { CameraHealthService } from '../services/camera-health.service.js';
 import type { RegistryService } from '../services/registry.service.js';
 import type { SchoolStatusService } from '../services/school-status.service.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import type { EventLoopMonitor } from '../services/event-loop.js';
 import type { SchoolCameraService } from '../services/school-camera.service.js';
 import type { StorageHealth } from '../db/storage-health.js';

@@ -16,7 +16,7 @@ import type { ShelfService } from '../services/shelf.service.js';
 import type { PolicePost } from '../../shared/domain/index.js';
 import type { Broadcaster, XiaoanServer, XiaoanSocket } from './broadcaster.js';
 import { DEFAULT_COMMAND_LIMITS, guardCommands, type CommandLimits } from './command-gate.js';
-import { systemClock, type Clock } from '../services/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 
 const handshakeSchema = z.object({
   lastSeq: z.number().int().min(0).nullable().optional(),

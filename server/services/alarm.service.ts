@@ -8,7 +8,7 @@ import type { AlarmQuery, AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import { refusal } from '../../shared/refusal.js';
 import type { DomainEvents } from './domain-events.js';
 

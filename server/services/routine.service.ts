@@ -3,7 +3,7 @@ import type { DrillView, InspectionView, SelfCheckView } from '../../shared/comp
 import type { InspectionRecord } from '../../shared/domain/security-record.js';
 import type { RoutineRepository } from '../db/routine.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import { refuse, type Outcome } from './outcome.js';
 import { refusal, say } from '../../shared/refusal.js';

@@ -5,7 +5,7 @@ import type { Ack } from '../../shared/events.js';
 import { shelvingDecision } from '../../shared/rules/shelving.js';
 import type { ShelfRepository } from '../db/shelf.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
 
