@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import { getJson } from '../api.js';
+import { latestRequest } from '../latest.js';
 
 /** How often the console re-reads the alarm-load report. */
 export const ALARM_LOAD_REFRESH_MS = 60_000;
@@ -16,12 +17,10 @@ export const useAlarmLoadStore = defineStore('alarmLoad', () => {
   const operators = ref(1);
   const districtCode = ref<string | null>(null);
   const loadedAt = ref<number | null>(null);
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   async function load(): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     const query = new URLSearchParams({ operators: String(operators.value) });
     if (districtCode.value) query.set('districtCode', districtCode.value);
     try {

@@ -2,6 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import type { Alarm, AlarmType } from '../../shared/domain/index.js';
 import { getJson } from '../api.js';
+import { latestRequest } from '../latest.js';
+import { addDays } from '../../shared/time.js';
 
 /** Closed alarms fetched per page; "load more" asks for this many more. */
 export const HISTORY_PAGE = 50;
@@ -21,11 +23,6 @@ export function emptyHistoryFilters(): HistoryFilters {
   return { q: '', type: '', districtCode: '', drill: 'any', since: '', until: '' };
 }
 
-/** The calendar day after `date` (`YYYY-MM-DD`). */
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
 /** The `GET /api/v1/alarms` query for a form and a page size; days start at 00:00 in Shanghai. */
 export function historyQuery(filters: HistoryFilters, limit: number): URLSearchParams {
   const query = new URLSearchParams({ state: 'closed', limit: String(limit) });
@@ -34,7 +31,7 @@ export function historyQuery(filters: HistoryFilters, limit: number): URLSearchP
   if (filters.districtCode) query.set('districtCode', filters.districtCode);
   if (filters.drill !== 'any') query.set('drill', String(filters.drill === 'drill'));
   if (filters.since) query.set('since', `${filters.since}T00:00:00+08:00`);
-  if (filters.until) query.set('until', `${nextDay(filters.until)}T00:00:00+08:00`);
+  if (filters.until) query.set('until', `${addDays(filters.until, 1)}T00:00:00+08:00`);
   return query;
 }
 
@@ -47,16 +44,14 @@ export const useHistoryStore = defineStore('history', () => {
   const error = ref<string | null>(null);
   const selectedId = ref<string | null>(null);
   let applied = emptyHistoryFilters();
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   /** When a page came back full there may be more. */
   const mayHaveMore = computed(() => alarms.value.length === limit.value);
   const selected = computed(() => alarms.value.find((alarm) => alarm.id === selectedId.value) ?? null);
 
   async function fetchPage(): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     loading.value = true;
     try {
       const answer = await getJson<{ alarms: Alarm[] }>(`/api/v1/alarms?${historyQuery(applied, limit.value)}`, mine.signal);
@@ -65,7 +60,7 @@ export const useHistoryStore = defineStore('history', () => {
     } catch (failure) {
       if (!mine.signal.aborted) error.value = failure instanceof Error ? failure.message : String(failure);
     } finally {
-      if (controller === mine) loading.value = false;
+      if (latest.isLatest(mine)) loading.value = false;
     }
   }
 
