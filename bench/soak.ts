@@ -8,7 +8,7 @@
  * Performance.getMetrics). Flat means: the last third's mean within 1.2× (heap) and 1.1× (DOM
  * nodes) of the first third's.
  */
-import { decodeSnapshot } from '../shared/snapshot.js';
+import { decodeSnapshot } from '../client/snapshot.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

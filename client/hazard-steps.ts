@@ -1,4 +1,5 @@
 import { decideHazardStep, HAZARD_ACTIONS, type Hazard, type HazardAction, type HazardState, type HazardStep } from '../shared/rules/hazard.js';
+import { daysBetween } from '../shared/time.js';
 
 /**
  * A step with placeholder content that only the state can refuse: an assignee, a note and a
@@ -33,7 +34,7 @@ export function allowedHazardSteps(state: HazardState, today: string): Set<Hazar
 /** Whole days past a deadline on `today` (both `YYYY-MM-DD`): 1 the day after it, 0 on or before it. */
 export function daysOverdue(deadline: string | null, today: string): number {
   if (!deadline) return 0;
-  return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${deadline}T00:00:00Z`)) / 86_400_000));
+  return Math.max(0, daysBetween(deadline, today));
 }
 
 /**

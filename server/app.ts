@@ -23,7 +23,7 @@ import { createSocketServer, handleConnections } from './realtime/socket.js';
 import type { CommandLimits } from './realtime/command-gate.js';
 import { DEFAULT_REALTIME_LIMITS, type RealtimeLimits } from './config.js';
 import type { Services } from './services/build.js';
-import type { Clock } from './services/clock.js';
+import type { Clock } from './clock.js';
 import type { EventLoopMonitor } from './services/event-loop.js';
 import type { ServerTimeouts, TrustProxy } from './config.js';
 import type { StorageHealth } from './db/storage-health.js';

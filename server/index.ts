@@ -15,7 +15,7 @@ import type { Express } from 'express';
 import { buildServices, type Services } from './services/build.js';
 import type { AuthService } from './auth/auth.service.js';
 import { MIN_PASSWORD_LENGTH, type Role } from '../shared/auth.js';
-import { systemClock, type Clock } from './services/clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 import { quietStorageFailures, StorageHealth } from './db/storage-health.js';
 import { HeavyPool } from './workers/heavy-pool.js';

@@ -48,7 +48,7 @@ export interface ServerToClientEvents {
   alarm: (change: AlarmChange) => void;
   /**
    * Sent at connect when the screen is new or too far behind to replay: the compact snapshot of
-   * the screen's scope as of `seq` (gzip of tuples, shared/snapshot.ts `decodeSnapshot`); the
+   * the screen's scope as of `seq` (gzip of tuples, client/snapshot.ts `decodeSnapshot`); the
    * changes after `seq` follow as `alarm` events before `alarm:live`.
    */
   'alarm:snapshot': (snapshot: AlarmSnapshotWire) => void;

@@ -6,7 +6,8 @@ import type { SchoolStatusChange } from './wall.js';
  * The compact snapshot (issue 12): what a screen needs to paint, as tuples, gzip-compressed once
  * per `seq` and scope on the server and shared by every screen that asks for it. On the wire,
  * `alarm:snapshot` carries `{ seq, data }`: `data` is the gzip of the UTF-8 JSON text of a
- * {@link CompactSnapshot}. {@link decodeSnapshot} turns it back into the alarms and statuses.
+ * {@link CompactSnapshot}. {@link parseSnapshotJson} turns its text back into the alarms and statuses
+ * (the gunzip is the screen's: client/snapshot.ts `decodeSnapshot`, with the platform's DecompressionStream).
  */
 export const SNAPSHOT_VERSION = 2;
 
@@ -203,18 +204,4 @@ export function parseSnapshotJson(text: string): DecodedSnapshot {
   const parsed = JSON.parse(text) as CompactSnapshot;
   if (parsed.v !== SNAPSHOT_VERSION) throw new Error(`snapshot: version ${String(parsed.v)}, expected ${SNAPSHOT_VERSION}`);
   return { seq: parsed.seq, alarms: parsed.alarms.map(unpackAlarm), statuses: parsed.statuses.map(unpackStatus) };
-}
-
-/** Gunzips with the platform's DecompressionStream (browsers, Node ≥ 18): off the page's main work. */
-export async function gunzipText(data: ArrayBuffer | Uint8Array): Promise<string> {
-  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Response(stream).text();
-}
-
-/** An `alarm:snapshot` payload back into alarms and statuses. */
-export async function decodeSnapshot(wire: AlarmSnapshotWire): Promise<DecodedSnapshot> {
-  const decoded = parseSnapshotJson(await gunzipText(wire.data));
-  if (decoded.seq !== wire.seq) throw new Error(`snapshot: seq ${decoded.seq} inside, ${wire.seq} outside`);
-  return decoded;
 }

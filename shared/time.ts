@@ -4,6 +4,19 @@
  */
 export const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
+/** One day, ms: a calendar day in Asia/Shanghai is always 24 h (no daylight saving). */
+export const DAY_MS = 86_400_000;
+
+/** The calendar date `days` after `date` (both `YYYY-MM-DD`; `days` below zero for before). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole calendar days from `from` to `to` (both `YYYY-MM-DD`): 1 from a day to the next, below zero when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
 /** Local calendar date and time of day of an instant in Asia/Shanghai. */
 export interface ShanghaiParts {
   /** `YYYY-MM-DD`. */

@@ -50,7 +50,7 @@ export interface ScreenTarget {
  * sends no snapshot), signed in with the session cookie, and resolves once the server says it is live.
  * It speaks the screens' protocol (issue 12): `lastSeq` null gets `alarm:snapshot` `{ seq, data }`
  * (a binary gzip attachment, counted under `binary attachment`; `decodeSnapshot` in
- * shared/snapshot.ts reads it) and then the replay from its `seq`; a number replays from there; both
+ * client/snapshot.ts reads it) and then the replay from its `seq`; a number replays from there; both
  * end with `alarm:live`. One session may hold XIAOAN_SOCKETS_PER_SESSION sockets (16 by default);
  * one more rejects here with the server's connect_error (`data.code` `too_many_sockets`).
  */

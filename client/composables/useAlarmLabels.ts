@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n';
-import { findDistrict, type AlarmState } from '../../shared/domain/index.js';
+import { districtNameIn, type AlarmState } from '../../shared/domain/index.js';
 import { DISPOSITIONS, SYSTEM_ACTIONS, SYSTEM_DISPOSITIONS, type Disposition, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
 import type { AlarmTransition } from '../../shared/domain/index.js';
 import { useWallStore } from '../stores/wall.js';
@@ -25,8 +25,7 @@ export function useAlarmLabels() {
   const wall = useWallStore();
 
   function district(code: string): string {
-    const found = findDistrict(code);
-    return found ? (locale.value === 'en' ? found.nameEn : found.name) : code;
+    return districtNameIn(locale.value, code);
   }
 
   function unit(unitId: string): string {

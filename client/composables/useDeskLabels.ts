@@ -1,6 +1,6 @@
 import { useI18n } from 'vue-i18n';
 import { RULE_LABELS } from '../../shared/compliance.js';
-import { findDistrict } from '../../shared/domain/districts.js';
+import { districtNameIn } from '../../shared/domain/districts.js';
 import type { ComplianceRuleId, Reason } from '../../shared/rules/compliance/types.js';
 import { knownMessage } from '../record-form.js';
 import { useWallStore } from '../stores/wall.js';
@@ -16,8 +16,7 @@ export function useDeskLabels() {
 
   function district(code: string | null): string {
     if (code === null) return county.value ? totalLabel.value : t('desk.cityTotal');
-    const found = findDistrict(code);
-    return found ? (english() ? found.nameEn : found.name) : code;
+    return districtNameIn(locale.value, code);
   }
 
   /** The requirement's full name (as in 附件4). */

@@ -1,6 +1,6 @@
 import { computed, watchEffect, type ComputedRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { DISTRICTS, findDistrict, type District } from '../../shared/domain/districts.js';
+import { DISTRICTS, districtNameIn, findDistrict, type District } from '../../shared/domain/districts.js';
 import { scopeBounds, type LatLngBoundsTuple } from '../geo.js';
 import { useSessionStore } from '../stores/session.js';
 import { useWallStore } from '../stores/wall.js';
@@ -46,7 +46,7 @@ export function useScopeTotalLabel(): { totalLabel: ComputedRef<string>; scopeNa
   const session = useSessionStore();
   const { t, locale } = useI18n();
   const district = computed(() => (session.user?.districtCode ? findDistrict(session.user.districtCode) : undefined));
-  const scopeName = computed(() => (district.value ? (locale.value === 'en' ? district.value.nameEn : district.value.name) : t('coverage.city')));
+  const scopeName = computed(() => (district.value ? districtNameIn(locale.value, district.value) : t('coverage.city')));
   const totalLabel = computed(() => (district.value ? t('tally.districtTotal', { district: scopeName.value }) : t('coverage.city')));
   return { totalLabel, scopeName, county: computed(() => district.value !== undefined) };
 }

@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n';
-import { findDistrict } from '../../shared/domain/index.js';
+import { districtNameIn } from '../../shared/domain/index.js';
 import { fieldZhCN } from '../i18n/zh-CN.field.js';
 
 type FaultReason = keyof typeof fieldZhCN.faultReason;
@@ -17,8 +17,7 @@ export function useFieldLabels() {
   }
 
   function district(code: string): string {
-    const found = findDistrict(code);
-    return found ? (locale.value === 'en' ? found.nameEn : found.name) : code;
+    return districtNameIn(locale.value, code);
   }
 
   return { reason, district };

@@ -1,4 +1,5 @@
 import { onScopeDispose, ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
+import { latestRequest } from '../latest.js';
 
 /** A school's polled answer: null while loading (or before the first answer), `failed` after a failed read. */
 export interface SchoolPoll<T> {
@@ -15,13 +16,11 @@ export interface SchoolPoll<T> {
 export function useSchoolPoll<T>(schoolId: Ref<string | null>, refreshMs: number, read: (id: string, signal: AbortSignal) => Promise<T>): SchoolPoll<T> {
   const data = shallowRef<T | null>(null);
   const failed = ref(false);
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
   let timer: ReturnType<typeof setInterval> | null = null;
 
   async function load(id: string): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     try {
       const answer = await read(id, mine.signal);
       if (mine.signal.aborted) return;
@@ -33,7 +32,7 @@ export function useSchoolPoll<T>(schoolId: Ref<string | null>, refreshMs: number
   }
 
   function stop(): void {
-    controller?.abort();
+    latest.abort();
     if (timer) clearInterval(timer);
     timer = null;
   }

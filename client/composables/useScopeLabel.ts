@@ -1,17 +1,13 @@
 import { computed, type ComputedRef } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { findDistrict } from '../../shared/domain/districts.js';
+import { districtNameIn, type District } from '../../shared/domain/districts.js';
 import { useSessionStore } from '../stores/session.js';
 import { useWallStore } from '../stores/wall.js';
 
-/** A district's name in the current language (the code itself when unknown). */
-export function useDistrictName(): (code: string) => string {
+/** A district's name (or its code's) in the current language; an unknown code as it is. */
+export function useDistrictName(): (district: District | string) => string {
   const { locale } = useI18n();
-  return (code) => {
-    const district = findDistrict(code);
-    if (!district) return code;
-    return locale.value === 'en' ? district.nameEn : district.name;
-  };
+  return (district) => districtNameIn(locale.value, district);
 }
 
 /** Where the signed-in person's view reaches, in words: their school, their district, or the whole city. */

@@ -4,6 +4,7 @@ import type {
   AdminUser, AuditEntryView, AuditPage, CreatedIngestToken, CreatedViewerLink, IngestTokenView, UserCreate, UserUpdate, ViewerLinkView,
 } from '../../shared/admin.js';
 import { getJson, sendJson, type WriteResult } from '../api.js';
+import { addDays } from '../../shared/time.js';
 
 /** The audit search form; dates are Shanghai calendar days (`YYYY-MM-DD`). */
 export interface AuditFilters {
@@ -26,11 +27,6 @@ export type { AdminUser, IngestTokenView, ViewerLinkView };
 /** Audit lines fetched per page. */
 export const AUDIT_PAGE = 100;
 
-/** The calendar day after `date` (`YYYY-MM-DD`). */
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
 /**
  * The audit query for a form (shared by the table and its CSV link): `action` matches a prefix
  * (`auth.` finds every sign-in entry); days run from 00:00 to 24:00 in Shanghai.
@@ -40,7 +36,7 @@ export function auditQuery(filters: AuditFilters): URLSearchParams {
   if (filters.actor.trim()) query.set('actor', filters.actor.trim());
   if (filters.action.trim()) query.set('action', filters.action.trim());
   if (filters.since) query.set('from', `${filters.since}T00:00:00+08:00`);
-  if (filters.until) query.set('to', `${nextDay(filters.until)}T00:00:00+08:00`);
+  if (filters.until) query.set('to', `${addDays(filters.until, 1)}T00:00:00+08:00`);
   return query;
 }
 

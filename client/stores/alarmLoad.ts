@@ -3,6 +3,7 @@ import { ref, shallowRef } from 'vue';
 import { findDistrict } from '../../shared/domain/districts.js';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import { getRoute } from '../api.js';
+import { latestRequest } from '../latest.js';
 
 /** How often the console re-reads the alarm-load report. */
 export const ALARM_LOAD_REFRESH_MS = 60_000;
@@ -17,12 +18,10 @@ export const useAlarmLoadStore = defineStore('alarmLoad', () => {
   const operators = ref(1);
   const districtCode = ref<string | null>(null);
   const loadedAt = ref<number | null>(null);
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   async function load(): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     try {
       // A code the server does not know is no filter (the selector offers only known ones).
       const district = findDistrict(districtCode.value ?? '')?.code;

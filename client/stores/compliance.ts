@@ -8,6 +8,7 @@ import { queryString, type API, type QueryIn } from '../../shared/api/index.js';
 import { failureWords, getRoute } from '../api.js';
 import type { RefusalLike } from '../refusal-text.js';
 import { todayInShanghai } from '../compliance-cells.js';
+import { latestRequest } from '../latest.js';
 
 /** The desk's filters: the as-of date (Asia/Shanghai), a stage and a city/town/rural setting ('' = all). */
 export interface DeskFilters {
@@ -47,8 +48,8 @@ export const useComplianceStore = defineStore('compliance', () => {
   const failing = shallowRef<SchoolCompliance[]>([]);
   const failingLoading = ref(false);
   const failingError = shallowRef<RefusalLike | null>(null);
-  let matrixController: AbortController | null = null;
-  let failingController: AbortController | null = null;
+  const matrixRequest = latestRequest();
+  const failingRequest = latestRequest();
 
   const filters = computed<DeskFilters>(() => ({ asOf: asOf.value, stage: stage.value, setting: setting.value }));
   /** Changes whenever an answer on screen would: the views watch it to reload. */
@@ -59,9 +60,7 @@ export const useComplianceStore = defineStore('compliance', () => {
   }
 
   async function load(): Promise<void> {
-    matrixController?.abort();
-    const mine = new AbortController();
-    matrixController = mine;
+    const mine = matrixRequest.next();
     loading.value = true;
     try {
       matrix.value = await getRoute('compliance.matrix', { query: complianceQuery(filters.value) }, mine.signal);
@@ -69,7 +68,7 @@ export const useComplianceStore = defineStore('compliance', () => {
     } catch (failure) {
       if (!mine.signal.aborted) error.value = message(failure);
     } finally {
-      if (matrixController === mine) loading.value = false;
+      if (matrixRequest.isLatest(mine)) loading.value = false;
     }
     if (!mine.signal.aborted && selected.value) await loadFailing();
   }
@@ -77,9 +76,7 @@ export const useComplianceStore = defineStore('compliance', () => {
   async function loadFailing(): Promise<void> {
     const cell = selected.value;
     if (!cell) return;
-    failingController?.abort();
-    const mine = new AbortController();
-    failingController = mine;
+    const mine = failingRequest.next();
     failingLoading.value = true;
     const query = { ...complianceQuery(filters.value), rule: cell.rule, status: 'fail' as const, ...(cell.districtCode ? { districtCode: cell.districtCode } : {}) };
     try {
@@ -88,7 +85,7 @@ export const useComplianceStore = defineStore('compliance', () => {
     } catch (failure) {
       if (!mine.signal.aborted) failingError.value = message(failure);
     } finally {
-      if (failingController === mine) failingLoading.value = false;
+      if (failingRequest.isLatest(mine)) failingLoading.value = false;
     }
   }
 
@@ -100,7 +97,7 @@ export const useComplianceStore = defineStore('compliance', () => {
   }
 
   function closeSelection(): void {
-    failingController?.abort();
+    failingRequest.abort();
     selected.value = null;
     failing.value = [];
   }

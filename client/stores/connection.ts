@@ -4,7 +4,7 @@ import type { Alarm } from '../../shared/domain/index.js';
 import type { AlarmCommandEvent, AlarmCommandPayload } from '../../shared/commands.js';
 import { NOT_SIGNED_IN, type Ack, type AlarmChange, type ClientToServerEvents } from '../../shared/events.js';
 import type { LocalizedText } from '../../shared/domain/index.js';
-import { decodeSnapshot } from '../../shared/snapshot.js';
+import { decodeSnapshot } from '../snapshot.js';
 import { isLocalizedText } from '../refusal-text.js';
 import { createWallSocket, type WallSocket } from '../socket.js';
 import { useAlarmStore } from './alarms.js';

@@ -3,6 +3,7 @@ import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { DistrictCode } from '../../shared/domain/index.js';
 import { DEFAULT_COVERAGE_RULE, type CoverageReport, type CoverageRule, type SchoolCoverage } from '../../shared/rules/coverage.js';
 import { getRoute } from '../api.js';
+import { latestRequest } from '../latest.js';
 
 /** Reaches a person can pick (metres): the defaults are 500 m for a 护学岗 and 1 km for a police post. */
 export const GUARD_POST_REACHES = [300, 500, 800] as const;
@@ -48,7 +49,7 @@ export const useCoverageStore = defineStore('coverage', () => {
   const report = shallowRef<CoverageReport | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   const gapsByDistrict = computed(() => {
     const gaps = new Map<DistrictCode, DistrictGaps>();
@@ -63,9 +64,7 @@ export const useCoverageStore = defineStore('coverage', () => {
   });
 
   async function load(): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     loading.value = true;
     const { guardPostM, policePostM } = settings.rule;
     try {
@@ -76,7 +75,7 @@ export const useCoverageStore = defineStore('coverage', () => {
     } catch (failure) {
       if (!mine.signal.aborted) error.value = failure instanceof Error ? failure.message : String(failure);
     } finally {
-      if (controller === mine) loading.value = false;
+      if (latest.isLatest(mine)) loading.value = false;
     }
   }
 

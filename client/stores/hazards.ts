@@ -6,6 +6,7 @@ import { isOverdue, type Hazard, type HazardState } from '../../shared/rules/haz
 import type { API, BodyIn, QueryIn } from '../../shared/api/index.js';
 import { getRoute, sendRoute, type WriteResult } from '../api.js';
 import { todayInShanghai } from '../compliance-cells.js';
+import { latestRequest } from '../latest.js';
 
 /** The hazard list's filters: a state (or open / all), a district ('' = all), only overdue ones. */
 export interface HazardFilters {
@@ -57,12 +58,10 @@ export const useHazardStore = defineStore('hazards', () => {
   const counts = shallowRef<HazardCountsAnswer | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   async function load(): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     loading.value = true;
     try {
       const [list, figures] = await Promise.all([
@@ -75,7 +74,7 @@ export const useHazardStore = defineStore('hazards', () => {
     } catch (failure) {
       if (!mine.signal.aborted) error.value = failure instanceof Error ? failure.message : String(failure);
     } finally {
-      if (controller === mine) loading.value = false;
+      if (latest.isLatest(mine)) loading.value = false;
     }
   }
 

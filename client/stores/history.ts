@@ -3,6 +3,8 @@ import { computed, reactive, ref, shallowRef } from 'vue';
 import type { API, QueryIn } from '../../shared/api/index.js';
 import { findDistrict, type Alarm, type AlarmType } from '../../shared/domain/index.js';
 import { getRoute } from '../api.js';
+import { latestRequest } from '../latest.js';
+import { addDays } from '../../shared/time.js';
 
 /** Closed alarms fetched per page; "load more" asks for this many more. */
 export const HISTORY_PAGE = 50;
@@ -22,11 +24,6 @@ export function emptyHistoryFilters(): HistoryFilters {
   return { q: '', type: '', districtCode: '', drill: 'any', since: '', until: '' };
 }
 
-/** The calendar day after `date` (`YYYY-MM-DD`). */
-function nextDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
 /** The `GET /api/v1/alarms` query for a form and a page size; days start at 00:00 in Shanghai. */
 export function historyQuery(filters: HistoryFilters, limit: number): QueryIn<(typeof API)['alarms.list']> {
   const q = filters.q.trim();
@@ -40,7 +37,7 @@ export function historyQuery(filters: HistoryFilters, limit: number): QueryIn<(t
     ...(districtCode ? { districtCode } : {}),
     ...(filters.drill !== 'any' ? { drill: filters.drill === 'drill' ? 'true' : 'false' } : {}),
     ...(filters.since ? { since: `${filters.since}T00:00:00+08:00` } : {}),
-    ...(filters.until ? { until: `${nextDay(filters.until)}T00:00:00+08:00` } : {}),
+    ...(filters.until ? { until: `${addDays(filters.until, 1)}T00:00:00+08:00` } : {}),
   };
 }
 
@@ -53,16 +50,14 @@ export const useHistoryStore = defineStore('history', () => {
   const error = ref<string | null>(null);
   const selectedId = ref<string | null>(null);
   let applied = emptyHistoryFilters();
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   /** When a page came back full there may be more. */
   const mayHaveMore = computed(() => alarms.value.length === limit.value);
   const selected = computed(() => alarms.value.find((alarm) => alarm.id === selectedId.value) ?? null);
 
   async function fetchPage(): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     loading.value = true;
     try {
       const answer = await getRoute('alarms.list', { query: historyQuery(applied, limit.value) }, mine.signal);
@@ -71,7 +66,7 @@ export const useHistoryStore = defineStore('history', () => {
     } catch (failure) {
       if (!mine.signal.aborted) error.value = failure instanceof Error ? failure.message : String(failure);
     } finally {
-      if (controller === mine) loading.value = false;
+      if (latest.isLatest(mine)) loading.value = false;
     }
   }
 

@@ -3,6 +3,7 @@ import { ref, shallowRef } from 'vue';
 import type { ComplianceMatrix, HazardCountsAnswer } from '../../shared/compliance.js';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import { getJson, getRoute } from '../api.js';
+import { latestRequest, type LatestRequest } from '../latest.js';
 
 /** How often each figure the socket does not push is read again. */
 export const KIOSK_POLL_MS = { stats: 60_000, hazards: 120_000, compliance: 600_000 } as const;
@@ -20,7 +21,7 @@ export const useKioskFiguresStore = defineStore('kioskFigures', () => {
   const compliance = shallowRef<ComplianceMatrix | null>(null);
   const loadedAt = ref<Record<Source, number | null>>({ stats: null, hazards: null, compliance: null });
   const timers = new Map<Source, ReturnType<typeof setInterval>>();
-  const controllers = new Map<Source, AbortController>();
+  const requests: Record<Source, LatestRequest> = { stats: latestRequest(), hazards: latestRequest(), compliance: latestRequest() };
 
   const readers: Record<Source, (signal: AbortSignal) => Promise<void>> = {
     stats: async (signal) => {
@@ -36,16 +37,12 @@ export const useKioskFiguresStore = defineStore('kioskFigures', () => {
   };
 
   async function read(source: Source): Promise<void> {
-    controllers.get(source)?.abort();
-    const controller = new AbortController();
-    controllers.set(source, controller);
+    const controller = requests[source].next();
     try {
       await readers[source](controller.signal);
       loadedAt.value = { ...loadedAt.value, [source]: Date.now() };
     } catch {
       // The last answer stays on screen; the next poll tries again.
-    } finally {
-      if (controllers.get(source) === controller) controllers.delete(source);
     }
   }
 
@@ -63,8 +60,7 @@ export const useKioskFiguresStore = defineStore('kioskFigures', () => {
   function stop(): void {
     for (const timer of timers.values()) clearInterval(timer);
     timers.clear();
-    for (const controller of controllers.values()) controller.abort();
-    controllers.clear();
+    for (const request of Object.values(requests)) request.abort();
   }
 
   return { stats, hazards, compliance, loadedAt, refresh, start, stop };

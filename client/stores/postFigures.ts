@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { PostWindowFigures } from '../../shared/wall.js';
 import { getRoute } from '../api.js';
+import { latestRequest } from '../latest.js';
 
 /**
  * Today's 护学岗 figures per duty window (`GET /api/v1/posts/figures`): on time, late (迟到),
@@ -11,18 +12,17 @@ import { getRoute } from '../api.js';
 export const usePostFiguresStore = defineStore('postFigures', () => {
   const windows = shallowRef<PostWindowFigures[]>([]);
   const error = ref<string | null>(null);
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   async function load(): Promise<void> {
-    controller?.abort();
-    const mine = (controller = new AbortController());
+    const mine = latest.next();
     try {
       const answer = await getRoute('field.postFigures', {}, mine.signal);
-      if (mine !== controller) return;
+      if (!latest.isLatest(mine)) return;
       windows.value = answer.windows;
       error.value = null;
     } catch (caught) {
-      if (mine !== controller || mine.signal.aborted) return;
+      if (!latest.isLatest(mine) || mine.signal.aborted) return;
       error.value = caught instanceof Error ? caught.message : String(caught);
     }
   }

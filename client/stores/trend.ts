@@ -6,6 +6,7 @@ import { failureWords, getRoute } from '../api.js';
 import type { RefusalLike } from '../refusal-text.js';
 import { monthStartBefore, ratePercent, todayInShanghai } from '../compliance-cells.js';
 import { complianceQuery, useComplianceStore } from './compliance.js';
+import { latestRequest } from '../latest.js';
 
 /** How many requirements the chart shows at first: the weakest ones at the latest point. */
 export const FIRST_SHOWN = 5;
@@ -30,12 +31,10 @@ export const useTrendStore = defineStore('trend', () => {
   const loading = ref(false);
   /** Why the last load failed, in the server's words when it refused (429: too many reads): shown with useRefusalText. */
   const error = shallowRef<RefusalLike | null>(null);
-  let controller: AbortController | null = null;
+  const latest = latestRequest();
 
   async function load(): Promise<void> {
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
+    const mine = latest.next();
     loading.value = true;
     const { stage, setting } = useComplianceStore().filters;
     const query = { ...complianceQuery({ asOf: '', stage, setting }), from: from.value, to: to.value, step: step.value };
@@ -46,7 +45,7 @@ export const useTrendStore = defineStore('trend', () => {
     } catch (failure) {
       if (!mine.signal.aborted) error.value = failureWords(failure);
     } finally {
-      if (controller === mine) loading.value = false;
+      if (latest.isLatest(mine)) loading.value = false;
     }
   }
 

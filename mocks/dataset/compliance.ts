@@ -5,6 +5,7 @@ import type { DrillView, InspectionView, RecordChange, RecordHistoryEntry, SelfC
 import type { SemesterRule } from '../../shared/rules/compliance/types.js';
 import type { Hazard, HazardSeverity, HazardSource, HazardTransition } from '../../shared/rules/hazard.js';
 import { createRandom, type Random } from './random.js';
+import { DAY_MS } from '../../shared/time.js';
 
 /**
  * The compliance side of the seeded city, as of a reference date: for every school a security
@@ -12,8 +13,6 @@ import { createRandom, type Random } from './random.js';
  * drills, inspections and monthly self-checks, the hazards they found with their progress, and
  * some past camera outages. Drawn from its own random stream, so the registry does not change.
  */
-
-const DAY_MS = 86_400_000;
 
 // Day arithmetic on `YYYY-MM-DD` runs some 200,000 times per city: both directions are memoised.
 const dayNumbers = new Map<string, number>();

@@ -1,9 +1,7 @@
 import type { Device, DutyWindow } from '../../shared/domain/index.js';
+import { DAY_MS, SHANGHAI_OFFSET_MS } from '../../shared/time.js';
 import { between, createRng, hashString } from './random.js';
 
-/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** The instant local (Asia/Shanghai) midnight began for the day containing `at`. */

@@ -1,5 +1,6 @@
 import type { Device, DutyWindow } from '../../shared/domain/index.js';
 import type { AccessAnomaly, IngestEvent } from '../../shared/ingest.js';
+import { DAY_MS } from '../../shared/time.js';
 import { type DailyInput, type PlannedEvent, planDay, shanghaiDayStart } from './daily.js';
 import { between, createRng, hashString, pickFrom, poisson, type Rng } from './random.js';
 
@@ -210,7 +211,7 @@ function planFor(state: PlannerState, dayStart: number): DayPlan {
     const events = planDay(state.daily, dayStart);
     plan = { events, times: Float64Array.from(events, (e) => e.at) };
     state.plans.set(dayStart, plan);
-    for (const day of state.plans.keys()) if (day < dayStart - 86_400_000) state.plans.delete(day);
+    for (const day of state.plans.keys()) if (day < dayStart - DAY_MS) state.plans.delete(day);
   }
   return plan;
 }
@@ -225,7 +226,7 @@ function toEvent(planned: PlannedEvent): IngestEvent {
 /** Check-ins, check-outs and patrol scans planned in (from, to]. */
 function scheduled(state: PlannerState, from: number, to: number): IngestEvent[] {
   const events: IngestEvent[] = [];
-  for (let day = shanghaiDayStart(from); day <= to; day += 86_400_000) {
+  for (let day = shanghaiDayStart(from); day <= to; day += DAY_MS) {
     const { events: plan, times } = planFor(state, day);
     for (let i = upperBound(times, from); i < plan.length && plan[i]!.at <= to; i++) events.push(toEvent(plan[i]!));
   }

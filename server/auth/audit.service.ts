@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { AuditRepository } from '../db/audit.repository.js';
 import type { Database } from '../db/schema.js';
 import type { Actor } from '../services/actor.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 
 /** What the audit log records: sign-ins, alarm actions, record edits, exports, token changes. */
 export interface AuditEntry {

@@ -5,7 +5,7 @@ import type { Role, SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
 import { UserRepository, type SessionFilter, type UserRow } from '../db/user.repository.js';
 import { ViewerLinkRepository } from '../db/viewer-link.repository.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { AttemptThrottle } from './attempt-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';

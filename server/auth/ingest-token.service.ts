@@ -5,7 +5,7 @@ import { IngestTokenRepository, type IngestTokenRow } from '../db/ingest-token.r
 import type { Database } from '../db/schema.js';
 import type { IngestCaller } from '../http/route-policy.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 

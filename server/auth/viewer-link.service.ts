@@ -4,7 +4,7 @@ import type { CreatedViewerLink, ViewerLinkView } from '../../shared/admin.js';
 import type { SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
 import { ViewerLinkRepository, type ViewerLinkRow } from '../db/viewer-link.repository.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import { kioskUser, type AuthService } from './auth.service.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { ActivityEvent } from '../services/domain-events.js';
 import type { Database, StoredEventType } from './schema.js';
 
 /** The stored event types that are 护学岗 or patrol activity. */
@@ -7,6 +6,14 @@ const ACTIVITY_TYPES = ['post.checkin', 'post.checkout', 'patrol.scan'] as const
 
 function isActivity(type: StoredEventType): type is ActivityEvent['type'] {
   return ACTIVITY_TYPES.some((t) => t === type);
+}
+
+/** A stored 护学岗 or patrol event, as the services that keep their live state need it. */
+export interface ActivityEvent {
+  type: 'post.checkin' | 'post.checkout' | 'patrol.scan';
+  deviceId: string;
+  /** Device time, ms since the epoch. */
+  at: number;
 }
 
 /** Reads back stored 护学岗 and patrol events, so live state survives a restart. */

@@ -1,6 +1,6 @@
 import type { DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings, CompiledQuery, DatabaseIntrospector, DialectAdapter, QueryCompiler } from 'kysely';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 
 /** Why writes fail, in both UI languages, with the engine's or the system's code. */
 export interface StorageCause {

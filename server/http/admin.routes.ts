@@ -13,7 +13,7 @@ import { validationError } from './compliance.routes.js';
 import { auditSentence, type AuditNames } from '../../shared/audit-text.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
 import { shanghaiDate, shanghaiDateTime } from '../../shared/time.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import { refusal, say } from '../../shared/refusal.js';
 import { sendRefusal } from './refusal.js';
 import { requireUser } from './route-policy.js';

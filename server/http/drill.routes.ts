@@ -1,7 +1,7 @@
 import type { DRILL_ROUTES } from '../../shared/api/drills.js';
 import type { DrillAnswer, DrillDetail } from '../../shared/drill.js';
 import { scoreDrill } from '../../shared/rules/drill-score.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import type { DrillExports } from '../services/drill-export.js';
 import type { DrillService } from '../services/drill.service.js';
 import type { Outcome } from '../services/outcome.js';

@@ -1,7 +1,7 @@
 import type { ClientToServerEvents, RefusalCode } from '../../shared/events.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import type { Logger } from '../logger.js';
-import type { Clock } from '../services/clock.js';
+import type { Clock } from '../clock.js';
 import { TokenBucket } from '../services/token-bucket.js';
 import type { XiaoanSocket } from './rooms.js';
 import { maySend } from './socket-policy.js';

@@ -16,7 +16,7 @@ import type { ShelfService } from '../services/shelf.service.js';
 import type { AlarmDelivery } from './alarm-delivery.js';
 import type { XiaoanServer, XiaoanSocket } from './rooms.js';
 import { DEFAULT_COMMAND_LIMITS, guardCommands, type CommandLimits } from './command-gate.js';
-import { systemClock, type Clock } from '../services/clock.js';
+import { systemClock, type Clock } from '../clock.js';
 
 const handshakeSchema = z.object({
   lastSeq: z.number().int().min(0).nullable().optional(),

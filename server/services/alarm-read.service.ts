@@ -4,7 +4,7 @@ import type { Alarm } from '../../shared/domain/index.js';
 import { refusal } from '../../shared/refusal.js';
 import { alarmLoad, type AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import type { AlarmService } from './alarm.service.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
 import { narrowFilters, outside, scopeCovers, scopeFor } from './scope.js';

@@ -10,7 +10,7 @@ import { inTransaction } from '../db/transaction.js';
 import { EventRepository } from '../db/event.repository.js';
 import type { Database } from '../db/schema.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { DomainEvents } from './domain-events.js';
 import type { AlarmScope } from './alarm-scope.js';
 import type { AuditService } from '../auth/audit.service.js';

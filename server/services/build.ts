@@ -12,7 +12,7 @@ import { IngestService } from '../ingest/ingest.service.js';
 import type { Logger } from '../logger.js';
 import { AlarmService } from './alarm.service.js';
 import { CameraHealthService } from './camera-health.service.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { DomainEvents } from './domain-events.js';
 import { FaultService } from './fault.service.js';
 import { GuardPostService } from './guard-post.service.js';

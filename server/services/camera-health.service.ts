@@ -1,6 +1,6 @@
 import type { CameraState } from '../../shared/domain/index.js';
 import type { CameraSummary } from '../../shared/wall.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { CameraStateChange, DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
 

@@ -5,7 +5,7 @@ import { RecordRepository } from '../db/record.repository.js';
 import { RoutineRepository } from '../db/routine.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { SemesterRule } from '../../shared/rules/compliance/types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { ComplianceOffload } from './compliance-calls.js';
 import { ComplianceService } from './compliance.service.js';
 import { HazardService } from './hazard.service.js';

@@ -13,7 +13,7 @@ import { FaultRepository } from '../db/fault.repository.js';
 import type { RecordRepository } from '../db/record.repository.js';
 import type { RoutineRepository } from '../db/routine.repository.js';
 import type { Database } from '../db/schema.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { answerCall, type ComplianceAnswer, type ComplianceCall, type ComplianceOffload, type ComplianceSync } from './compliance-calls.js';
 import { buildMatrix, filterSchools, trendDates, type Verdicts } from './compliance-matrix.js';
 import type { RegistryService } from './registry.service.js';

@@ -3,6 +3,7 @@ import type { AlarmChange } from '../../shared/events.js';
 import type { CameraState } from '../../shared/domain/index.js';
 import type { DrillDetail } from '../../shared/drill.js';
 import type { ShelfChange } from '../../shared/console.js';
+import type { ActivityEvent } from '../db/activity.repository.js';
 
 /** One camera whose live state changed. */
 export interface CameraStateChange {
@@ -13,14 +14,6 @@ export interface CameraStateChange {
   at: number;
   /** Why, for a move to `fault` (the device's fault code) or `offline` (missed keepalives). */
   reason?: string;
-}
-
-/** A stored 护学岗 or patrol event, as the services that keep their live state need it. */
-export interface ActivityEvent {
-  type: 'post.checkin' | 'post.checkout' | 'patrol.scan';
-  deviceId: string;
-  /** Device time, ms since the epoch. */
-  at: number;
 }
 
 /**

@@ -6,7 +6,7 @@ import { actedBy, type AuditService } from '../auth/audit.service.js';
 import type { HeavyPool } from '../workers/heavy-pool.js';
 import type { DrillPdfAnswer } from '../workers/heavy-tasks.js';
 import type { Actor } from './actor.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { drillReportCsv, drillReportPdf, ReportFontMissing, type ReportInput } from './drill-report.js';
 import type { DrillService } from './drill.service.js';
 import { refuse, type Outcome } from './outcome.js';

@@ -14,7 +14,7 @@ import type { WriteQueue } from '../db/write-queue.js';
 import type { Logger } from '../logger.js';
 import type { AlarmService } from './alarm.service.js';
 import type { AlarmActor } from './alarm-command.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { refuse, type Outcome } from './outcome.js';

@@ -5,8 +5,9 @@ import type { PostLive, PostWindowFigures } from '../../shared/wall.js';
 import { minutesOf, shanghaiParts } from '../../shared/time.js';
 import type { Logger } from '../logger.js';
 import type { AlarmService } from './alarm.service.js';
-import type { Clock } from './clock.js';
-import type { ActivityEvent, DomainEvents } from './domain-events.js';
+import type { Clock } from '../clock.js';
+import type { ActivityEvent } from '../db/activity.repository.js';
+import type { DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
 
 /** Check-ins older than this are of no use to any window (the earliest window starts a few hours after midnight). */

@@ -9,7 +9,7 @@ import type { Store } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import type { HazardQuery, HazardRepository } from '../db/hazard.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import { refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
 import { refusal, say } from '../../shared/refusal.js';

@@ -4,7 +4,7 @@ import type { StorageHealth } from '../db/storage-health.js';
 import type { IngestCounters } from '../ingest/ingest.service.js';
 import type { AlarmService } from './alarm.service.js';
 import type { CameraHealthService } from './camera-health.service.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { EventLoopMonitor, SpanRequest } from './event-loop.js';
 
 /**

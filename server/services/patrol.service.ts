@@ -1,7 +1,8 @@
 import { DEFAULT_PATROL_RULE, patrolProgress, type PatrolRule, type PatrolScan, type SchoolPatrol } from '../../shared/rules/patrol.js';
 import { shanghaiParts } from '../../shared/time.js';
-import type { Clock } from './clock.js';
-import type { ActivityEvent, DomainEvents } from './domain-events.js';
+import type { Clock } from '../clock.js';
+import type { ActivityEvent } from '../db/activity.repository.js';
+import type { DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
 
 /** 电子巡查: today's scans per school, and rounds done against rounds due. */

@@ -7,7 +7,7 @@ import type { Database } from '../db/schema.js';
 import { inTransaction } from '../db/transaction.js';
 import type { RecordRepository } from '../db/record.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import { refuse, type Outcome } from './outcome.js';
 import type { LocalizedText } from '../../shared/domain/text.js';

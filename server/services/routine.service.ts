@@ -11,7 +11,7 @@ import type { RoutineRepository } from '../db/routine.repository.js';
 import type { Database } from '../db/schema.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { Actor } from './actor.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { ComplianceService } from './compliance.service.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';

@@ -11,7 +11,7 @@ import type { Database } from '../db/schema.js';
 import type { ShelfRepository } from '../db/shelf.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import { SYSTEM_NAME, type Actor } from './actor.js';
-import { isoNow, type Clock } from './clock.js';
+import { isoNow, type Clock } from '../clock.js';
 import type { DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
 import { scopeCovers, scopeFor } from './scope.js';

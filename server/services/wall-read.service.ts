@@ -2,7 +2,7 @@ import type { SessionUser } from '../../shared/auth.js';
 import { refusal } from '../../shared/refusal.js';
 import type { CameraSummary, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
 import type { CameraHealthService } from './camera-health.service.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
 import type { SchoolCameraService } from './school-camera.service.js';

@@ -96,10 +96,9 @@ export function routeUrl(spec: Pick<RouteSpec, 'path'>, params: Record<string, s
 
 /** A query object as a query string: undefined and null left out, arrays comma-joined, the rest as text. */
 export function queryString(query: Record<string, unknown>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    search.set(key, Array.isArray(value) ? value.map(String).join(',') : String(value));
-  }
-  return search.toString();
+  // Written out (not URLSearchParams): shared/ compiles without the DOM's or node's globals.
+  return Object.entries(query)
+    .filter((entry): entry is [string, NonNullable<unknown>] => entry[1] !== undefined && entry[1] !== null)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(Array.isArray(value) ? value.map(String).join(',') : String(value))}`)
+    .join('&');
 }

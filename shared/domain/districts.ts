@@ -29,3 +29,13 @@ export const DISTRICT_CODES = DISTRICTS.map((d) => d.code) as [DistrictCode, ...
 export function findDistrict(code: string): District | undefined {
   return DISTRICTS.find((d) => d.code === code);
 }
+
+/**
+ * A district's name in a screen's language: the English name for `en`, the Chinese name
+ * otherwise. Given a code, the district it names; a code outside the city is returned as it is.
+ */
+export function districtNameIn(locale: string, district: District | string): string {
+  if (typeof district !== 'string') return locale === 'en' ? district.nameEn : district.name;
+  const found = findDistrict(district);
+  return found ? districtNameIn(locale, found) : district;
+}

@@ -1,5 +1,5 @@
 import type { DrillDetail } from '../../shared/drill.js';
-import type { Clock } from '../../server/services/clock.js';
+import type { Clock } from '../../server/clock.js';
 import { signInAs, type Session } from './auth.js';
 import type { Engine } from './engines.js';
 import { connectClient, startTestServer, type RecordingClient, type TestServer } from './server.js';

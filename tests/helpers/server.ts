@@ -5,10 +5,11 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { Dataset } from '../../shared/dataset.js';
 import type { AlarmChange, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
-import { decodeSnapshot, type DecodedSnapshot } from '../../shared/snapshot.js';
+import { decodeSnapshot } from '../../client/snapshot.js';
+import type { DecodedSnapshot } from '../../shared/snapshot.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startServer, type RunningServer } from '../../server/index.js';
-import type { Clock } from '../../server/services/clock.js';
+import type { Clock } from '../../server/clock.js';
 import type { Logger } from '../../server/logger.js';
 import { freshPostgresDatabase, type Engine } from './engines.js';
 

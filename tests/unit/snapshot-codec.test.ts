@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
-import { decodeSnapshot, packAlarm, SNAPSHOT_VERSION, snapshotJson, unpackAlarm } from '../../shared/snapshot.js';
+import { decodeSnapshot } from '../../client/snapshot.js';
+import { packAlarm, SNAPSHOT_VERSION, snapshotJson, unpackAlarm } from '../../shared/snapshot.js';
 import { makeAlarm } from './helpers/alarm.js';
 
 const handled: Alarm = makeAlarm({
