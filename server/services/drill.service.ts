@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Alarm } from '../../shared/domain/index.js';
-import { DEFAULT_DRILL_CHECKLIST, defaultDrillTargets, type Drill, type DrillDetail, type DrillNote, type DrillPlan, type DrillState } from '../../shared/drill.js';
-import { DEFAULT_DRILL_LENGTH_MINUTES, DEFAULT_DRILL_MARGIN_MINUTES, drillDeadline, overran, planRefusal, startRefusal } from '../../shared/rules/drill-window.js';
+import type { Drill, DrillDetail, DrillPlan, DrillState } from '../../shared/drill.js';
+import { DEFAULT_DRILL_MARGIN_MINUTES, overran, planRefusal, startRefusal } from '../../shared/rules/drill-window.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { AlarmChange } from '../../shared/events.js';
@@ -23,6 +23,7 @@ import type { RegistryService } from './registry.service.js';
 import { actedBy, type AuditEntry, type AuditService } from '../auth/audit.service.js';
 import { SYSTEM_NAME, type Actor } from './actor.js';
 import { outside, scopeCovers, scopeFor } from './scope.js';
+import { autoEndNote, CLOSING_NOTE, conversionNote, DRILL_COMMAND_ZH, DRILL_STATE_ZH, NEEDS, noDrill, plannedDrill, replannedNote, TIME_LIMIT_NOTE } from './drill-steps.js';
 import type { SessionUser } from '../../shared/auth.js';
 
 interface DrillServiceDeps {
@@ -41,24 +42,6 @@ interface DrillServiceDeps {
   /** Minutes past its planned length before a running drill ends itself (XIAOAN_DRILL_MARGIN_MINUTES). */
   marginMinutes?: number;
 }
-
-/** The state a command needs the drill in, and the words when it is not. */
-const NEEDS: Record<'start' | 'end' | 'cancel' | 'check' | 'replan', readonly DrillState[]> = {
-  start: ['planned'],
-  replan: ['planned'],
-  end: ['running'],
-  cancel: ['planned', 'running'],
-  check: ['running'],
-};
-
-/** The drill's states and commands as the drill screen names them (zh-CN), for refusals. */
-const DRILL_STATE_ZH: Record<DrillState, string> = { planned: '尚未开始', running: '正在进行', ended: '已结束', cancelled: '已取消' };
-const DRILL_COMMAND_ZH: Record<keyof typeof NEEDS, string> = { start: '开始', end: '结束', cancel: '取消', check: '勾选检查项', replan: '重新安排日期' };
-
-/** What the end and a cancellation write on the alarm still open: it leaves the console's queue. */
-const CLOSING_NOTE = '演练结束 drill over';
-/** What the end at the time limit writes on the alarm still open. */
-const TIME_LIMIT_NOTE = '演练超时自动结束 drill ended itself at its time limit';
 
 /**
  * Live drills: plan, start (optionally raising the drill alarm from the school's one-key button),
@@ -137,34 +120,9 @@ export class DrillService {
     if (!school) return refuse(404, refusal(`没有编号为 ${input.schoolId} 的学校`, `no school ${input.schoolId}`), { schoolId: say('没有这所学校', 'unknown school') });
     const scope = scopeFor(by.user, this.deps.registry);
     if (!scopeCovers(scope, { districtCode: school.districtCode, schoolId: school.id })) return refuse(403, refusal('该学校不在您的区县或学校范围内', 'this school is outside your district or school'));
-    const actor = by.user.displayName;
     const past = planRefusal(input.plannedFor, this.deps.clock.now());
     if (past) return refuse(400, past, { plannedFor: past.message });
-    const now = isoNow(this.deps.clock);
-    const drill: Drill = {
-      id: `DRL-${randomUUID()}`,
-      schoolId: school.id,
-      districtCode: school.districtCode,
-      scenario: input.scenario,
-      participants: input.participants ?? '',
-      plannedFor: new Date(input.plannedFor).toISOString(),
-      lengthMinutes: input.lengthMinutes ?? DEFAULT_DRILL_LENGTH_MINUTES,
-      targets: input.targets ?? defaultDrillTargets(school.districtCode, this.deps.responseTargets),
-      state: 'planned',
-      createdBy: actor,
-      createdAt: now,
-      startedBy: null,
-      startedAt: null,
-      endedBy: null,
-      endedAt: null,
-      cancelNote: null,
-      alarmId: null,
-      alarmOrigin: null,
-      checklist: (input.checklist ?? DEFAULT_DRILL_CHECKLIST).map((item) => ({ id: item.id, label: item.label, points: item.points, checkedBy: null, checkedAt: null })),
-      recordId: null,
-      endReason: null,
-      notes: [],
-    };
+    const drill = plannedDrill(input, school, by.user.displayName, isoNow(this.deps.clock), this.deps.responseTargets);
     await this.deps.writes.run(() =>
       inTransaction(this.deps.store, async (trx) => {
         await this.deps.repository.insert(trx, drill);
@@ -231,17 +189,7 @@ export class DrillService {
     const actor = by.user.displayName;
     const to = new Date(plannedFor).toISOString();
     const audit = (next: Drill, before: Drill) => ({ action: 'drill.replan', details: { schoolId: next.schoolId, state: next.state, from: before.plannedFor, plannedFor: shanghaiDateTime(plannedFor), note: reason ?? null } });
-    const moved = await this.move(id, 'replan', by, audit, (drill, now) => {
-      const why = reason?.trim() ? `：${reason.trim()}` : '';
-      const whyEn = reason?.trim() ? `: ${reason.trim()}` : '';
-      const note: DrillNote = {
-        kind: 'replanned',
-        at: now,
-        by: actor,
-        text: { zh: `计划时间由 ${shanghaiDateTime(drill.plannedFor)} 改为 ${shanghaiDateTime(to)}${why}`, en: `re-planned from ${shanghaiDateTime(drill.plannedFor)} to ${shanghaiDateTime(to)} (Shanghai time)${whyEn}` },
-      };
-      return { ok: true, data: { ...drill, plannedFor: to, notes: [...drill.notes, note] } };
-    });
+    const moved = await this.move(id, 'replan', by, audit, (drill, now) => ({ ok: true, data: { ...drill, plannedFor: to, notes: [...drill.notes, replannedNote(drill, to, actor, now, reason)] } }));
     if (!moved.ok) return moved;
     return this.announce(moved.data);
   }
@@ -260,16 +208,7 @@ export class DrillService {
       const audit = (next: Drill) => ({ action: 'drill.auto_end', details: { schoolId: next.schoolId, state: next.state, lengthMinutes: next.lengthMinutes, startedAt: next.startedAt } });
       const outcome = await this.move(drill.id, 'end', null, audit, (current, at) => {
         if (!overran(current, margin, Date.parse(at))) return refuse(409, refusal('演练未超时', 'the drill is within its time'));
-        const deadline = drillDeadline(current, margin) ?? Date.parse(at);
-        const note: DrillNote = {
-          kind: 'auto_ended',
-          at,
-          by: 'system',
-          text: {
-            zh: `演练超过计划时长 ${current.lengthMinutes} 分钟及宽限 ${margin} 分钟（至 ${shanghaiDateTime(deadline)}），系统已自动结束演练；该校报警恢复为真实警情`,
-            en: `the drill ran past its planned ${current.lengthMinutes} min plus the ${margin} min margin (until ${shanghaiDateTime(deadline)} Shanghai time) and the system ended it; alarms at the school are real again`,
-          },
-        };
+        const note = autoEndNote(current, margin, at);
         return { ok: true, data: { ...current, state: 'ended', endedBy: 'system', endedAt: at, recordId: `DR-${randomUUID()}`, endReason: 'time_limit', notes: [...current.notes, note] } };
       });
       if (!outcome.ok) continue;
@@ -289,16 +228,7 @@ export class DrillService {
     const drillId = await this.deps.repository.forAlarm(trx, alarm);
     if (!drillId) return;
     const school = this.deps.registry.school(alarm.schoolId)?.name ?? alarm.schoolId;
-    await this.deps.repository.addNote(trx, drillId, {
-      kind: 'alarm_converted',
-      at,
-      by: actor,
-      alarmId: alarm.id,
-      text: {
-        zh: `${actor} 将演练期间的报警（${school}，报警时间 ${shanghaiDateTime(alarm.openedAt)}）转为真实警情，已进入真实警情队列和统计，可移交110`,
-        en: `${actor} turned an alarm raised during the drill (${school}, raised ${shanghaiDateTime(alarm.openedAt)} Shanghai time) into a real alarm: it is in the real queue and figures and may be handed to 110`,
-      },
-    });
+    await this.deps.repository.addNote(trx, drillId, conversionNote(alarm, school, actor, at));
     this.converted.set(alarm.id, drillId);
   }
 
@@ -434,11 +364,6 @@ export class DrillService {
     if (!drill) return noDrill(id);
     return this.announce(drill);
   }
-}
-
-/** 404 for an unknown drill. */
-function noDrill(id: string): Outcome<never> {
-  return refuse(404, refusal(`没有编号为 ${id} 的演练`, `no drill ${id}`));
 }
 
 /** Who the compliance record names: whoever ended the drill. */
