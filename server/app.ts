@@ -5,7 +5,8 @@ import helmet from 'helmet';
 import type { ClientConfig } from '../shared/wall.js';
 import type { Logger } from './logger.js';
 import { alarmRouter } from './http/alarm.routes.js';
-import { authRouter, loadSession } from './http/auth.routes.js';
+import { signInLimit } from './http/auth.routes.js';
+import { loadSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { complianceRouter } from './http/compliance.routes.js';
 import { apiHandlers } from './http/api-handlers.js';
@@ -17,10 +18,9 @@ import { registryRouter } from './http/registry.routes.js';
 import { routePolicy } from './http/route-policy.js';
 import { refuseNul } from './http/input.js';
 import { API_JSON_LIMITS, guardedJson } from './http/json-guard.js';
-import { adminRouter } from './http/admin.routes.js';
 import { staticRouter } from './http/static.js';
 import { wallRouter } from './http/wall.routes.js';
-import { ingestRouter } from './ingest/http.js';
+import { ingestGuard } from './ingest/http.js';
 import { Broadcaster, type XiaoanServer } from './realtime/broadcaster.js';
 import { createSocketServer, handleConnections } from './realtime/socket.js';
 import type { CommandLimits } from './realtime/command-gate.js';
@@ -107,9 +107,6 @@ export function createApp(deps: AppDeps): App {
   // Bodies are JSON within structural limits checked before parsing (server/http/json-guard.ts).
   api.use(guardedJson({ limit: 64 * 1024, limits: API_JSON_LIMITS, type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
   api.use(refuseNul);
-  api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
-  api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));
-  api.use(adminRouter({ auth: deps.auth, audit: deps.audit, ingestTokens: deps.ingestTokens, viewerLinks: deps.viewerLinks, registry: deps.registry, clock: deps.clock }));
   api.use(registryRouter(deps.registry));
   api.use(alarmRouter(deps.alarms, deps.registry, deps.clock));
   api.use(fieldRouter({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry }));
@@ -118,7 +115,12 @@ export function createApp(deps: AppDeps): App {
   api.use(complianceRouter({ compliance: deps.compliance, records: deps.records, routines: deps.routines, registry: deps.registry, audit: deps.audit, heavyReads }));
   api.use(hazardRouter(deps.hazards, deps.registry, deps.audit));
   // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).
-  api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log }));
+  // Route guards: one per-address sign-in limit for both sign-in routes; the ingest body handling.
+  const guards = {
+    'sign-in': [signInLimit(deps.loginsPerMinute)],
+    ingest: ingestGuard({ maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }),
+  };
+  api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log, guards }));
   api.use(
     wallRouter({
       registry: deps.registry,

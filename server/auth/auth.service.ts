@@ -3,7 +3,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AdminUser } from '../../shared/admin.js';
 import type { Role, SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
+import type { Actor } from '../services/actor.js';
 import type { Clock } from '../services/clock.js';
+import { actedBy, type AuditEntry, type AuditService } from './audit.service.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { AttemptThrottle } from './attempt-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -90,7 +92,11 @@ export class AuthService {
   /** Wrong current passwords per account at a password change. */
   private readonly passwordChanges: AttemptThrottle;
 
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules }) {
+  /**
+   * `audit`: sign-ins, sign-outs and password changes are written to it, each beside the write it
+   * describes (in one transaction); without it (unit tests of the rules) nothing is audited.
+   */
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules; audit?: AuditService }) {
     const rules = this.rules;
     const rule = (freeFailures: number) => ({ freeFailures, firstDelaySeconds: rules.firstDelaySeconds, maxDelaySeconds: rules.maxDelaySeconds, forgetAfterSeconds: Math.max(FORGET_AFTER_SECONDS, rules.maxDelaySeconds) });
     this.pairs = new AttemptThrottle(rule(rules.freeFailures));
@@ -136,6 +142,11 @@ export class AuthService {
     this.ended(keys);
   }
 
+  /** Appends an audit entry (in `db`, a write's transaction, when given). */
+  private async note(entry: AuditEntry | null, db: Kysely<Database> = this.deps.db): Promise<void> {
+    if (entry && this.deps.audit) await this.deps.audit.append(entry, db);
+  }
+
   private get rules(): AuthRules {
     return this.deps.rules ?? DEFAULT_AUTH_RULES;
   }
@@ -144,27 +155,26 @@ export class AuthService {
     return new Date(this.deps.clock.now()).toISOString();
   }
 
-  /** Creates an account; the username must be free. */
-  async createUser(input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null }): Promise<SessionUser> {
+  /** Creates an account; the username must be free. `audit` words the entry written with it. */
+  async createUser(
+    input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null },
+    audit?: (created: AdminUser) => AuditEntry,
+  ): Promise<AdminUser> {
     const now = this.nowIso();
-    const row = await this.deps.db
-      .insertInto('users')
-      .values({
-        username: input.username,
-        display_name: input.displayName,
-        password_hash: await hashPassword(input.password),
-        role: input.role,
-        district_code: input.districtCode ?? null,
-        school_id: input.schoolId ?? null,
-        disabled: 0,
-        failed_logins: 0,
-        locked_until: null,
-        created_at: now,
-        password_changed_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toSessionUser(row);
+    const passwordHash = await hashPassword(input.password);
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const created = await trx
+        .insertInto('users')
+        .values({
+          username: input.username, display_name: input.displayName, password_hash: passwordHash, role: input.role, district_code: input.districtCode ?? null,
+          school_id: input.schoolId ?? null, disabled: 0, failed_logins: 0, locked_until: null, created_at: now, password_changed_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.note(audit?.(toAdminUser(created)) ?? null, trx);
+      return created;
+    });
+    return toAdminUser(row);
   }
 
   async hasUser(username: string): Promise<boolean> {
@@ -183,9 +193,16 @@ export class AuthService {
    * the same account name (and, more loosely, for any name): doubling waits after a few free ones,
    * never a lock the account's owner meets elsewhere. The answer — words, and roughly the time
    * (the hash runs for unknown names too) — is the same for known and unknown names; a disabled
-   * account says so only to the right password. A throttled attempt runs no hash.
+   * account says so only to the right password. A throttled attempt runs no hash. Every attempt
+   * is audited (`auth.login`, with the new session; `auth.login_failed` with its reason).
    */
   async login(username: string, password: string, address: string | null): Promise<LoginResult> {
+    const result = await this.attempt(username, password, address);
+    if (!result.ok) await this.note({ actor: username, action: 'auth.login_failed', address, details: { reason: result.reason } });
+    return result;
+  }
+
+  private async attempt(username: string, password: string, address: string | null): Promise<LoginResult> {
     const now = this.deps.clock.now();
     const from = address ?? '-';
     const pair = `${username.toLowerCase()}\n${from}`;
@@ -204,10 +221,13 @@ export class AuthService {
     this.addresses.refund(from);
     const nowIso = new Date(now).toISOString();
     const token = randomBytes(32).toString('base64url');
-    await this.deps.db
-      .insertInto('sessions')
-      .values({ token_hash: sha256(token), user_id: Number(row.id), created_at: nowIso, last_seen_at: nowIso, expires_at: this.expiry(now), address })
-      .execute();
+    await this.deps.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('sessions')
+        .values({ token_hash: sha256(token), user_id: Number(row.id), created_at: nowIso, last_seen_at: nowIso, expires_at: this.expiry(now), address })
+        .execute();
+      await this.note({ actor: username, action: 'auth.login', address }, trx);
+    });
     return { ok: true, user: toSessionUser(row), token };
   }
 
@@ -259,16 +279,27 @@ export class AuthService {
     await this.endSessions({ viewerLinkId: linkId });
   }
 
-  async logout(token: string): Promise<void> {
+  /** Ends a session; `by` (the person signing out) is audited. */
+  async logout(token: string, by?: Actor): Promise<void> {
     await this.endSessions({ key: sha256(token) });
+    if (by) await this.note(actedBy(by, 'auth.logout', null));
   }
 
   /**
    * Changes a password after checking the current one; ends the user's other sessions. Wrong
    * current passwords slow the account's next change down (doubling waits after a few): a stolen
-   * session cannot run the hash without end to guess the password.
+   * session cannot run the hash without end to guess the password. Audited: the change with the
+   * write, a refusal with its reason.
    */
-  async changePassword(userId: number, currentPassword: string, newPassword: string, keepToken: string): Promise<PasswordChangeResult> {
+  async changePassword(by: Actor, currentPassword: string, newPassword: string, keepToken: string): Promise<PasswordChangeResult> {
+    const result = await this.passwordChange(by, currentPassword, newPassword);
+    if (!result.ok) await this.note(actedBy(by, 'auth.password_change_failed', null, { reason: result.reason }));
+    else await this.endSessions({ userId: by.user.id, keep: sha256(keepToken) });
+    return result;
+  }
+
+  private async passwordChange(by: Actor, currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
+    const userId = by.user.id;
     const now = this.deps.clock.now();
     const key = String(userId);
     const wait = this.passwordChanges.wait(key, now);
@@ -280,12 +311,11 @@ export class AuthService {
     const row = await this.deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
     if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, reason: 'wrong', words: refusal('当前密码错误', 'the current password is wrong') };
     this.passwordChanges.clear(key);
-    await this.deps.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(newPassword), password_changed_at: this.nowIso() })
-      .where('id', '=', userId)
-      .execute();
-    await this.endSessions({ userId, keep: sha256(keepToken) });
+    const passwordHash = await hashPassword(newPassword);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: this.nowIso() }).where('id', '=', userId).execute();
+      await this.note(actedBy(by, 'auth.password_changed', null), trx);
+    });
     return { ok: true };
   }
 
@@ -302,35 +332,55 @@ export class AuthService {
   /**
    * Changes an account's name, role, scope or disabled flag. A change of role, scope or a disable
    * ends the account's sessions (a socket must not keep a wider view than its person now has).
+   * `audit` words the entry written with the change (none when it returns null).
    */
-  async updateUser(id: number, changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; disabled?: boolean }): Promise<AdminUser | null> {
-    const before = await this.deps.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!before) return null;
-    const set: Partial<Omit<UserRow, 'id'>> = {};
-    if (changes.displayName !== undefined) set.display_name = changes.displayName;
-    if (changes.role !== undefined) set.role = changes.role;
-    if (changes.districtCode !== undefined) set.district_code = changes.districtCode;
-    if (changes.schoolId !== undefined) set.school_id = changes.schoolId;
-    if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
-    const row = await this.deps.db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  async updateUser(
+    id: number,
+    changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; disabled?: boolean },
+    audit?: (before: AdminUser, after: AdminUser) => AuditEntry | null,
+  ): Promise<AdminUser | null> {
+    const updated = await this.deps.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) return null;
+      const set: Partial<Omit<UserRow, 'id'>> = {};
+      if (changes.displayName !== undefined) set.display_name = changes.displayName;
+      if (changes.role !== undefined) set.role = changes.role;
+      if (changes.districtCode !== undefined) set.district_code = changes.districtCode;
+      if (changes.schoolId !== undefined) set.school_id = changes.schoolId;
+      if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
+      const row = await trx.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      await this.note(audit?.(toAdminUser(before), toAdminUser(row)) ?? null, trx);
+      return { before, row };
+    });
+    if (!updated) return null;
+    const { before, row } = updated;
     const narrowed = row.role !== before.role || row.district_code !== before.district_code || row.school_id !== before.school_id;
     if (row.disabled || narrowed) await this.endSessions({ userId: id });
     return toAdminUser(row);
   }
 
-  /** An administrator sets a new password: the account's sign-in waits are lifted and every session of the account ends. */
-  async resetPassword(id: number, password: string): Promise<boolean> {
+  /**
+   * An administrator sets a new password: the account's sign-in waits are lifted and every session
+   * of the account ends. `audit` words the entry written with it.
+   */
+  async resetPassword(id: number, password: string, audit?: (user: AdminUser) => AuditEntry): Promise<boolean> {
     const account = await this.deps.db.selectFrom('users').select('username').where('id', '=', id).executeTakeFirst();
     if (account) {
       this.pairs.clearPrefix(`${account.username.toLowerCase()}\n`);
       this.passwordChanges.clear(String(id));
     }
-    const result = await this.deps.db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(password), password_changed_at: this.nowIso(), failed_logins: 0, locked_until: null })
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
+    const passwordHash = await hashPassword(password);
+    const done = await this.deps.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, password_changed_at: this.nowIso(), failed_logins: 0, locked_until: null })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await this.note(audit?.(toAdminUser(row)) ?? null, trx);
+      return row !== undefined;
+    });
+    if (!done) return false;
     await this.endSessions({ userId: id });
     return true;
   }

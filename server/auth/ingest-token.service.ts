@@ -2,9 +2,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { CreatedIngestToken, IngestTokenView } from '../../shared/admin.js';
 import type { Database } from '../db/schema.js';
-import type { IngestCaller } from '../http/route-policy.js';
+import type { IngestCaller } from '../http/caller.js';
 import type { Logger } from '../logger.js';
+import type { Actor } from '../services/actor.js';
 import type { Clock } from '../services/clock.js';
+import { actedBy, type AuditService } from './audit.service.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -36,7 +38,8 @@ export class IngestTokenService {
   /** Counts revocations, so a lookup that raced one does not cache a token just revoked. */
   private revocations = 0;
 
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; builtInToken: string; log: Logger }) {
+  /** `audit`: every token made or revoked is written to it, in the same transaction. */
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; builtInToken: string; log: Logger; audit: AuditService }) {
     this.builtIn = createHash('sha256').update(deps.builtInToken).digest();
   }
 
@@ -77,29 +80,33 @@ export class IngestTokenService {
     return (await this.deps.db.selectFrom('ingest_tokens').selectAll().orderBy('id', 'desc').execute()).map(toView);
   }
 
-  /** A new token for an integration: the answer carries the token, which is never shown again. */
-  async create(name: string, createdBy: string): Promise<CreatedIngestToken> {
+  /** A new token for an integration, made by `by`: the answer carries the token, which is never shown again. */
+  async create(name: string, by: Actor): Promise<CreatedIngestToken> {
     const token = `xa_${randomBytes(24).toString('base64url')}`;
-    const row = await this.deps.db
-      .insertInto('ingest_tokens')
-      .values({ name, token_hash: sha256(token), prefix: token.slice(0, 9), created_by: createdBy, created_at: new Date(this.deps.clock.now()).toISOString(), revoked_at: null, last_used_at: null })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const created = await trx
+        .insertInto('ingest_tokens')
+        .values({ name, token_hash: sha256(token), prefix: token.slice(0, 9), created_by: by.user.username, created_at: new Date(this.deps.clock.now()).toISOString(), revoked_at: null, last_used_at: null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.deps.audit.append(actedBy(by, 'token.create', `token:${Number(created.id)}`, { name: created.name, prefix: created.prefix }), trx);
+      return created;
+    });
     return { ...toView(row), token };
   }
 
-  /** Revokes a token at once (idempotent); null when there is no such token. */
-  async revoke(id: number): Promise<IngestTokenView | null> {
+  /** Revokes a token at once (idempotent, audited each time); null when there is no such token. */
+  async revoke(id: number, by: Actor): Promise<IngestTokenView | null> {
     const existing = await this.deps.db.selectFrom('ingest_tokens').selectAll().where('id', '=', id).executeTakeFirst();
     if (!existing) return null;
     this.forget(existing.token_hash);
-    if (existing.revoked_at) return toView(existing);
-    const row = await this.deps.db
-      .updateTable('ingest_tokens')
-      .set({ revoked_at: new Date(this.deps.clock.now()).toISOString() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const revoked = existing.revoked_at
+        ? existing
+        : await trx.updateTable('ingest_tokens').set({ revoked_at: new Date(this.deps.clock.now()).toISOString() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      await this.deps.audit.append(actedBy(by, 'token.revoke', `token:${id}`, { name: revoked.name, prefix: revoked.prefix }), trx);
+      return revoked;
+    });
     this.forget(existing.token_hash);
     return toView(row);
   }

@@ -3,7 +3,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CreatedViewerLink, ViewerLinkView } from '../../shared/admin.js';
 import type { SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
+import type { Actor } from '../services/actor.js';
 import type { Clock } from '../services/clock.js';
+import { actedBy, type AuditService } from './audit.service.js';
 import { kioskUser, type AuthService } from './auth.service.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -26,43 +28,62 @@ function toView(row: LinkRow): ViewerLinkView {
 /**
  * Kiosk viewer links: a long key in a URL (`/kiosk?key=…`) that signs a big screen in as a
  * read-only viewer of the city or one district. Stored as SHA-256; revoking ends its sessions
- * (and, through `AuthService.onSessionsEnded`, disconnects its sockets) at once.
+ * (and, through `AuthService.onSessionsEnded`, disconnects its sockets) at once. Every change and
+ * every exchange of a key (or refused key) is audited, beside the write it describes.
  */
 export class ViewerLinkService {
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; auth: AuthService }) {}
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; auth: AuthService; audit: AuditService }) {}
 
   async list(): Promise<ViewerLinkView[]> {
     return (await this.deps.db.selectFrom('viewer_links').selectAll().orderBy('id', 'desc').execute()).map(toView);
   }
 
-  async create(name: string, districtCode: string | null, createdBy: string): Promise<CreatedViewerLink> {
+  /** A new link for a screen of the city (`districtCode` null) or one district, made by `by`: the answer carries its key, never shown again. */
+  async create(name: string, districtCode: string | null, by: Actor): Promise<CreatedViewerLink> {
     const key = randomBytes(32).toString('base64url');
-    const row = await this.deps.db
-      .insertInto('viewer_links')
-      .values({ name, key_hash: sha256(key), prefix: key.slice(0, 6), district_code: districtCode, created_by: createdBy, created_at: new Date(this.deps.clock.now()).toISOString(), revoked_at: null, last_used_at: null })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const created = await trx
+        .insertInto('viewer_links')
+        .values({ name, key_hash: sha256(key), prefix: key.slice(0, 6), district_code: districtCode, created_by: by.user.username, created_at: new Date(this.deps.clock.now()).toISOString(), revoked_at: null, last_used_at: null })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.deps.audit.append(actedBy(by, 'viewer_link.create', `viewer-link:${Number(created.id)}`, { name: created.name, districtCode: created.district_code, prefix: created.prefix }), trx);
+      return created;
+    });
     return { ...toView(row), key, url: `/kiosk?key=${encodeURIComponent(key)}` };
   }
 
-  /** Revokes a link (idempotent) and ends its sessions; null when there is no such link. */
-  async revoke(id: number): Promise<ViewerLinkView | null> {
-    const existing = await this.deps.db.selectFrom('viewer_links').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!existing) return null;
-    const row = existing.revoked_at
-      ? existing
-      : await this.deps.db.updateTable('viewer_links').set({ revoked_at: new Date(this.deps.clock.now()).toISOString() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  /** Revokes a link (idempotent, audited each time) and ends its sessions; null when there is no such link. */
+  async revoke(id: number, by: Actor): Promise<ViewerLinkView | null> {
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('viewer_links').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!existing) return null;
+      const revoked = existing.revoked_at
+        ? existing
+        : await trx.updateTable('viewer_links').set({ revoked_at: new Date(this.deps.clock.now()).toISOString() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      await this.deps.audit.append(actedBy(by, 'viewer_link.revoke', `viewer-link:${id}`, { name: revoked.name }), trx);
+      return revoked;
+    });
+    if (!row) return null;
     await this.deps.auth.endViewerLinkSessions(id);
     return toView(row);
   }
 
-  /** Exchanges a key for a kiosk session: its token and the viewer it stands for; null for an unknown or revoked key. */
+  /**
+   * Exchanges a key for a kiosk session: its token and the viewer it stands for; null for an
+   * unknown or revoked key. Audited either way (`auth.kiosk`, `auth.kiosk_failed`).
+   */
   async exchange(key: string, address: string | null): Promise<{ token: string; user: SessionUser; link: ViewerLinkView } | null> {
     const row = await this.deps.db.selectFrom('viewer_links').selectAll().where('key_hash', '=', sha256(key)).executeTakeFirst();
-    if (!row || row.revoked_at) return null;
+    if (!row || row.revoked_at) {
+      await this.deps.audit.append({ actor: 'kiosk', action: 'auth.kiosk_failed', address });
+      return null;
+    }
     const now = new Date(this.deps.clock.now()).toISOString();
     await this.deps.db.updateTable('viewer_links').set({ last_used_at: now }).where('id', '=', row.id).execute();
     const token = await this.deps.auth.startKioskSession(Number(row.id), address);
-    return { token, user: kioskUser(row), link: toView({ ...row, last_used_at: now }) };
+    const user = kioskUser(row);
+    await this.deps.audit.append({ actor: user.username, action: 'auth.kiosk', target: `viewer-link:${Number(row.id)}`, address, details: { name: row.name } });
+    return { token, user, link: toView({ ...row, last_used_at: now }) };
   }
 }

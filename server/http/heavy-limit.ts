@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { refusal } from '../../shared/refusal.js';
 import { HeavyPoolBusy } from '../workers/heavy-pool.js';
-import { SESSION_COOKIE } from './auth.routes.js';
+import { SESSION_COOKIE } from '../../shared/auth.js';
 import { sendRefusal } from './refusal.js';
 
 /** The rate limiter's key: the session (a hash of its cookie), never the address — one office shares an address. */

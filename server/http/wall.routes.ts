@@ -10,8 +10,7 @@ import type { Clock } from '../services/clock.js';
 import type { EventLoopMonitor } from '../services/event-loop.js';
 import type { SchoolCameraService } from '../services/school-camera.service.js';
 import type { StorageHealth } from '../db/storage-health.js';
-import type { Request } from 'express';
-import type { WithUser } from './auth.routes.js';
+import { userOf } from './caller.js';
 
 /** `GET /health?span=read|restart`: also the event-loop figures since the span began. */
 const healthQuery = z.object({ span: z.enum(['read', 'restart']).optional() });
@@ -120,7 +119,7 @@ export function wallRouter(deps: WallDeps): Router {
       res.status(503).set('Retry-After', String(DEGRADED_RETRY_AFTER_S));
       void deps.storage.probe();
     }
-    const user = (req as Request & WithUser).user;
+    const user = userOf(req);
     if (!user || user.districtCode !== null || user.schoolId !== null) {
       res.json(status);
       return;

@@ -1,4 +1,7 @@
+import { ADMIN_ROUTES } from './admin.js';
+import { AUTH_ROUTES } from './auth.js';
 import { DRILL_ROUTES } from './drills.js';
+import { INGEST_ROUTES } from './ingest.js';
 import type { RouteSpec } from './route.js';
 
 export * from './route.js';
@@ -9,6 +12,9 @@ export * from './route.js';
  */
 export const API = {
   ...DRILL_ROUTES,
+  ...AUTH_ROUTES,
+  ...ADMIN_ROUTES,
+  ...INGEST_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */
