@@ -1,4 +1,5 @@
 import { API, routeUrl, type AnswerOf, type BodyIn, type ParamsOf, type PathParamNames, type QueryIn, type RouteName, type RouteSpec } from '../shared/api/index.js';
+import { CSRF_COOKIE, CSRF_HEADER } from '../shared/auth.js';
 import type { LocalizedText } from '../shared/domain/text.js';
 import { isLocalizedText, type RefusalLike } from './refusal-text.js';
 
@@ -31,8 +32,8 @@ async function refusalWords(response: Response): Promise<LocalizedText | null> {
   return isLocalizedText(message) ? message : null;
 }
 
-/** The cookie the server sets beside the session for the page to echo in `X-CSRF-Token`. */
-export const CSRF_COOKIE = 'xiaoan_csrf';
+/** The cookie the server sets beside the session for the page to echo in `X-CSRF-Token` (shared/auth.ts). */
+export { CSRF_COOKIE };
 
 /** A cookie's value as the page sees it (`document.cookie`), or null. */
 export function readCookie(name: string, cookies: string = globalThis.document?.cookie ?? ''): string | null {
@@ -51,7 +52,7 @@ export function readCookie(name: string, cookies: string = globalThis.document?.
 /** The headers every cookie-authenticated write carries: JSON, and the CSRF token echoed from its cookie. */
 export function writeHeaders(): Record<string, string> {
   const csrf = readCookie(CSRF_COOKIE);
-  return { accept: 'application/json', 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) };
+  return { accept: 'application/json', 'content-type': 'application/json', ...(csrf ? { [CSRF_HEADER]: csrf } : {}) };
 }
 
 let unauthorized: () => void = () => undefined;
@@ -186,4 +187,23 @@ export async function sendRoute<K extends WriteRoute>(name: K, input: RouteInput
   const spec: RouteSpec = API[name];
   const result = await sendJson<unknown>(spec.method as WriteMethod, routeLink(name, input), input.body ?? {});
   return result.ok ? { ok: true, data: checked(name, result.data) } : result;
+}
+
+/**
+ * Calls a route by name and hands back the raw response, for the callers that read its status
+ * themselves: the sign-in calls (stores/session.ts, stores/kioskSession.ts), where a 401 is a
+ * wrong password or an unknown link — an answer, not an ended session — and a 429 says how long
+ * to wait. No 401 handler here; read the answer with `answerOf`. Throws what fetch throws (the network).
+ */
+export function fetchRoute<K extends RouteName>(name: K, input: RouteInput<Spec<K>>): Promise<Response> {
+  const spec: RouteSpec = API[name];
+  const body: unknown = input.body;
+  if (spec.method === 'GET') return fetch(routeLink(name, input), { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  return fetch(routeLink(name, input), { method: spec.method, headers: writeHeaders(), credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+}
+
+/** The answer of a route's successful response (checked in development), or null when its body is not JSON. */
+export async function answerOf<K extends RouteName>(name: K, response: Response): Promise<AnswerOf<Spec<K>> | null> {
+  const data: unknown = await response.json().catch(() => null);
+  return data === null ? null : checked(name, data);
 }

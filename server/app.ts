@@ -4,7 +4,8 @@ import express from 'express';
 import helmet from 'helmet';
 import type { ClientConfig } from '../shared/wall.js';
 import type { Logger } from './logger.js';
-import { authRouter, loadSession } from './http/auth.routes.js';
+import { signInLimit } from './http/auth.routes.js';
+import { loadSession } from './http/session.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { apiHandlers } from './http/api-handlers.js';
 import { routeTable } from './http/route-table.js';
@@ -12,9 +13,8 @@ import { API } from '../shared/api/index.js';
 import { routePolicy } from './http/route-policy.js';
 import { refuseNul } from './http/input.js';
 import { API_JSON_LIMITS, guardedJson } from './http/json-guard.js';
-import { adminRouter } from './http/admin.routes.js';
 import { staticRouter } from './http/static.js';
-import { ingestRouter } from './ingest/http.js';
+import { ingestGuard } from './ingest/http.js';
 import { AlarmDelivery } from './realtime/alarm-delivery.js';
 import { HealthFanOut } from './realtime/health-fan-out.js';
 import type { XiaoanServer } from './realtime/rooms.js';
@@ -107,13 +107,15 @@ export function createApp(deps: AppDeps): App {
   // Bodies are JSON within structural limits checked before parsing (server/http/json-guard.ts).
   api.use(guardedJson({ limit: 64 * 1024, limits: API_JSON_LIMITS, type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
   api.use(refuseNul);
-  api.use(authRouter({ auth: deps.auth, audit: deps.audit, viewerLinks: deps.viewerLinks, loginsPerMinute: deps.loginsPerMinute }));
-  api.use(ingestRouter({ ingest: deps.ingest, maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }));
-  api.use(adminRouter({ auth: deps.auth, audit: deps.audit, ingestTokens: deps.ingestTokens, viewerLinks: deps.viewerLinks, registry: deps.registry, clock: deps.clock }));
   // One budget per session for every expensive read (issue 12), shared by the desk's and the drill report's routes.
   const heavyReads = heavyReadLimit(deps.heavyReadsPerMinute);
   // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).
-  api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log }));
+  // Route guards: one per-address sign-in limit for both sign-in routes; the ingest body handling.
+  const guards = {
+    'sign-in': [signInLimit(deps.loginsPerMinute)],
+    ingest: ingestGuard({ maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }),
+  };
+  api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log, guards }));
   api.use(apiNotFound);
   api.use(errorHandler(deps.log));
   app.use('/api/v1', api);

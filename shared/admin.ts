@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH, ROLES, type SessionUser } from './auth.js';
+import { MIN_PASSWORD_LENGTH, ROLES, sessionUserSchema, type SessionUser } from './auth.js';
 import { DISTRICT_CODES } from './domain/index.js';
 
 /** Administration API (`/api/v1/admin/*`, permission `admin`): people, ingest tokens, kiosk links, audit. */
@@ -17,6 +17,9 @@ export interface AdminUser extends SessionUser {
   createdAt: string;
   passwordChangedAt: string;
 }
+
+/** An account as listed (see `AdminUser`). */
+export const adminUserSchema = sessionUserSchema.extend({ disabled: z.boolean(), lockedUntil: z.string().nullable(), createdAt: z.string(), passwordChangedAt: z.string() }) satisfies z.ZodType<AdminUser>;
 
 /** `POST /api/v1/admin/users`. A school user names its school (its district follows); county-level people a district. */
 export const userCreateSchema = z.object({
@@ -68,6 +71,12 @@ export interface CreatedIngestToken extends IngestTokenView {
   token: string;
 }
 
+const issued = { id: z.number(), name: z.string(), prefix: z.string(), createdBy: z.string(), createdAt: z.string(), revokedAt: z.string().nullable(), lastUsedAt: z.string().nullable() };
+/** An ingest token as listed (see `IngestTokenView`). */
+export const ingestTokenViewSchema = z.object(issued) satisfies z.ZodType<IngestTokenView>;
+/** A new ingest token with its secret (see `CreatedIngestToken`). */
+export const createdIngestTokenSchema = ingestTokenViewSchema.extend({ token: z.string() }) satisfies z.ZodType<CreatedIngestToken>;
+
 /** `POST /api/v1/admin/tokens`. */
 export const tokenCreateSchema = z.object({ name: z.string().trim().min(1, 'required').max(80, 'at most 80 characters') });
 
@@ -90,6 +99,11 @@ export interface CreatedViewerLink extends ViewerLinkView {
   /** `/kiosk?key=<key>`, relative to the server. */
   url: string;
 }
+
+/** A viewer link as listed (see `ViewerLinkView`). */
+export const viewerLinkViewSchema = z.object({ ...issued, districtCode: z.string().nullable() }) satisfies z.ZodType<ViewerLinkView>;
+/** A new viewer link with its key and page (see `CreatedViewerLink`). */
+export const createdViewerLinkSchema = viewerLinkViewSchema.extend({ key: z.string(), url: z.string() }) satisfies z.ZodType<CreatedViewerLink>;
 
 /** `POST /api/v1/admin/viewer-links`. */
 export const viewerLinkCreateSchema = z.object({
@@ -124,9 +138,28 @@ export const auditQuerySchema = z
   })
   .strict();
 
+/** The largest audit export in one file. */
+export const MAX_AUDIT_EXPORT = 100_000;
+/** `GET /api/v1/admin/audit.csv` query: the audit query with a larger page (10,000 lines unless said). */
+export const auditExportQuerySchema = auditQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(MAX_AUDIT_EXPORT).default(10_000) });
+
 /** `GET /api/v1/admin/audit` answer: newest first. */
 export interface AuditPage {
   entries: AuditEntryView[];
   /** Pass as `cursor` for the next (older) page; null on the last. */
   nextCursor: number | null;
 }
+
+/** An audit entry as sent (see `AuditEntryView`). */
+export const auditEntryViewSchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  address: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+}) satisfies z.ZodType<AuditEntryView>;
+
+/** `GET /api/v1/admin/audit` answer (see `AuditPage`). */
+export const auditPageSchema = z.object({ entries: z.array(auditEntryViewSchema), nextCursor: z.number().nullable() }) satisfies z.ZodType<AuditPage>;

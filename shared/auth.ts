@@ -20,6 +20,26 @@ export interface SessionUser {
   schoolId: string | null;
 }
 
+/** The session cookie (HttpOnly): the server's only proof of who a browser is. */
+export const SESSION_COOKIE = 'xiaoan_session';
+/** The CSRF cookie beside the session, which the page echoes in `CSRF_HEADER` on every write (bound to the session). */
+export const CSRF_COOKIE = 'xiaoan_csrf';
+/** The header a cookie-authenticated write carries its CSRF token in (lower case, as Node names headers). */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** A signed-in person as sent (see `SessionUser`). */
+export const sessionUserSchema = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  districtCode: z.string().nullable(),
+  schoolId: z.string().nullable(),
+}) satisfies z.ZodType<SessionUser>;
+
+/** `POST /api/v1/auth/login` and `/auth/kiosk` answer: the person, and the CSRF token also set as a cookie. */
+export const signedInSchema = z.object({ user: sessionUserSchema, csrfToken: z.string() });
+
 /** `POST /api/v1/auth/login`. */
 export const loginSchema = z.object({
   username: z.string().trim().min(1).max(64),

@@ -151,6 +151,15 @@ export interface IngestResult {
   rejected: RejectedItem[];
 }
 
+/** One refused item as sent (see `RejectedItem`). */
+export const rejectedItemSchema = z.object({ index: z.number(), error: z.string(), message: z.object({ zh: z.string(), en: z.string() }).optional() }) satisfies z.ZodType<RejectedItem>;
+
+/**
+ * The answer of `POST /api/v1/events` (DESIGN.md §4), whatever its status: 202 with what was
+ * accepted, or 400/413/429 with `error` when the request as a whole was refused.
+ */
+export const ingestAnswerSchema = z.object({ error: z.string().optional(), accepted: z.number(), rejected: z.array(rejectedItemSchema) }) satisfies z.ZodType<IngestResult & { error?: string }>;
+
 /** Turns a zod error into one short readable line: `at: Invalid ISO datetime; deviceId: Required`. */
 export function describeZodError(error: z.ZodError): string {
   return error.issues

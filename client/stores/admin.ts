@@ -1,9 +1,12 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { z } from 'zod';
 import type {
-  AdminUser, AuditEntryView, AuditPage, CreatedIngestToken, CreatedViewerLink, IngestTokenView, UserCreate, UserUpdate, ViewerLinkView,
+  AdminUser, AuditEntryView, auditQuerySchema, CreatedIngestToken, CreatedViewerLink, IngestTokenView, UserCreate, UserUpdate, ViewerLinkView,
 } from '../../shared/admin.js';
-import { getJson, sendJson, type WriteResult } from '../api.js';
+import { queryString } from '../../shared/api/route.js';
+import type { DistrictCode } from '../../shared/domain/districts.js';
+import { getRoute, sendRoute, type WriteResult } from '../api.js';
 import { addDays } from '../../shared/time.js';
 
 /** The audit search form; dates are Shanghai calendar days (`YYYY-MM-DD`). */
@@ -27,17 +30,25 @@ export type { AdminUser, IngestTokenView, ViewerLinkView };
 /** Audit lines fetched per page. */
 export const AUDIT_PAGE = 100;
 
+/** The audit query a caller gives (`GET /admin/audit`, and `.csv`). */
+export type AuditQuery = z.input<typeof auditQuerySchema>;
+
 /**
- * The audit query for a form (shared by the table and its CSV link): `action` matches a prefix
- * (`auth.` finds every sign-in entry); days run from 00:00 to 24:00 in Shanghai.
+ * The audit search for a form (shared by the table and its CSV link): only what was filled;
+ * `action` matches a prefix (`auth.` finds every sign-in entry); days run from 00:00 to 24:00 in Shanghai.
  */
+export function auditSearch(filters: AuditFilters): AuditQuery {
+  return {
+    ...(filters.actor.trim() ? { actor: filters.actor.trim() } : {}),
+    ...(filters.action.trim() ? { action: filters.action.trim() } : {}),
+    ...(filters.since ? { from: `${filters.since}T00:00:00+08:00` } : {}),
+    ...(filters.until ? { to: `${addDays(filters.until, 1)}T00:00:00+08:00` } : {}),
+  };
+}
+
+/** The same search as a query string's parameters. */
 export function auditQuery(filters: AuditFilters): URLSearchParams {
-  const query = new URLSearchParams();
-  if (filters.actor.trim()) query.set('actor', filters.actor.trim());
-  if (filters.action.trim()) query.set('action', filters.action.trim());
-  if (filters.since) query.set('from', `${filters.since}T00:00:00+08:00`);
-  if (filters.until) query.set('to', `${addDays(filters.until, 1)}T00:00:00+08:00`);
-  return query;
+  return new URLSearchParams(queryString(auditSearch(filters)));
 }
 
 /**
@@ -66,22 +77,20 @@ export const useAdminStore = defineStore('admin', () => {
   }
 
   const loadUsers = (): Promise<void> => guarded(async () => {
-      users.value = (await getJson<{ users: AdminUser[] }>('/api/v1/admin/users')).users;
+      users.value = (await getRoute('admin.users', {})).users;
     });
   const loadTokens = (): Promise<void> => guarded(async () => {
-      tokens.value = (await getJson<{ tokens: IngestTokenView[] }>('/api/v1/admin/tokens')).tokens;
+      tokens.value = (await getRoute('admin.tokens', {})).tokens;
     });
   const loadLinks = (): Promise<void> => guarded(async () => {
-      links.value = (await getJson<{ links: ViewerLinkView[] }>('/api/v1/admin/viewer-links')).links;
+      links.value = (await getRoute('admin.viewerLinks', {})).links;
     });
 
   /** The first page of the audit log for the form, or (`more`) the page after the last line shown. */
   function loadAudit(more = false): Promise<void> {
     return guarded(async () => {
-      const query = auditQuery(auditFilters.value);
-      query.set('limit', String(AUDIT_PAGE));
-      if (more && auditCursor !== null) query.set('cursor', String(auditCursor));
-      const answer = await getJson<AuditPage>(`/api/v1/admin/audit?${query}`);
+      const cursor = more && auditCursor !== null ? { cursor: auditCursor } : {};
+      const answer = await getRoute('admin.audit', { query: { ...auditSearch(auditFilters.value), limit: AUDIT_PAGE, ...cursor } });
       audit.value = more ? [...audit.value, ...answer.entries] : answer.entries;
       auditCursor = answer.nextCursor;
       auditMore.value = answer.nextCursor !== null;
@@ -89,23 +98,23 @@ export const useAdminStore = defineStore('admin', () => {
   }
 
   async function createUser(draft: UserCreate): Promise<WriteResult<AdminUser>> {
-    const result = await sendJson<AdminUser>('POST', '/api/v1/admin/users', draft);
+    const result = await sendRoute('admin.createUser', { body: draft });
     if (result.ok) await loadUsers();
     return result;
   }
 
   async function updateUser(id: number, changes: UserUpdate): Promise<WriteResult<AdminUser>> {
-    const result = await sendJson<AdminUser>('PUT', `/api/v1/admin/users/${id}`, changes);
+    const result = await sendRoute('admin.updateUser', { params: { id: String(id) }, body: changes });
     if (result.ok) await loadUsers();
     return result;
   }
 
   function resetPassword(id: number, password: string): Promise<WriteResult<null>> {
-    return sendJson<null>('POST', `/api/v1/admin/users/${id}/password`, { password });
+    return sendRoute('admin.resetPassword', { params: { id: String(id) }, body: { password } });
   }
 
   async function createToken(name: string): Promise<WriteResult<CreatedIngestToken>> {
-    const result = await sendJson<CreatedIngestToken>('POST', '/api/v1/admin/tokens', { name });
+    const result = await sendRoute('admin.createToken', { body: { name } });
     if (result.ok) {
       secret.value = { kind: 'token', id: result.data.id, name: result.data.name, value: result.data.token };
       await loadTokens();
@@ -114,13 +123,13 @@ export const useAdminStore = defineStore('admin', () => {
   }
 
   async function revokeToken(id: number): Promise<WriteResult<IngestTokenView>> {
-    const result = await sendJson<IngestTokenView>('POST', `/api/v1/admin/tokens/${id}/revoke`);
+    const result = await sendRoute('admin.revokeToken', { params: { id: String(id) } });
     if (result.ok) await loadTokens();
     return result;
   }
 
-  async function createLink(name: string, districtCode: string | null): Promise<WriteResult<CreatedViewerLink>> {
-    const result = await sendJson<CreatedViewerLink>('POST', '/api/v1/admin/viewer-links', { name, districtCode });
+  async function createLink(name: string, districtCode: DistrictCode | null): Promise<WriteResult<CreatedViewerLink>> {
+    const result = await sendRoute('admin.createViewerLink', { body: { name, districtCode } });
     if (result.ok) {
       secret.value = { kind: 'link', id: result.data.id, name: result.data.name, value: new URL(result.data.url, window.location.origin).href };
       await loadLinks();
@@ -129,7 +138,7 @@ export const useAdminStore = defineStore('admin', () => {
   }
 
   async function revokeLink(id: number): Promise<WriteResult<ViewerLinkView>> {
-    const result = await sendJson<ViewerLinkView>('POST', `/api/v1/admin/viewer-links/${id}/revoke`);
+    const result = await sendRoute('admin.revokeViewerLink', { params: { id: String(id) } });
     if (result.ok) await loadLinks();
     return result;
   }

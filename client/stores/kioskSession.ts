@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { SessionUser } from '../../shared/auth.js';
+import { answerOf, fetchRoute } from '../api.js';
 import { useSessionStore } from './session.js';
 
 /** While the link is refused, the screen asks again this often (an administrator may issue it again). */
@@ -49,15 +50,10 @@ export const useKioskSessionStore = defineStore('kioskSession', () => {
   async function exchange(): Promise<KioskSessionState> {
     if (!key) return 'revoked';
     try {
-      const response = await fetch('/api/v1/auth/kiosk', {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/json' },
-        body: JSON.stringify({ key }),
-        credentials: 'same-origin',
-      });
+      const response = await fetchRoute('auth.kiosk', { body: { key } });
       const next = sessionStateForStatus(response.status);
       if (next === 'signed-in') {
-        const answer = (await response.json().catch(() => null)) as { user?: SessionUser } | null;
+        const answer = await answerOf('auth.kiosk', response);
         if (!answer?.user) return 'unreachable';
         user.value = answer.user;
         session.adopt(answer.user);

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { can as roleCan, ROLE_PERMISSIONS, type Permission, type Role, type SessionUser } from '../../shared/auth.js';
-import { CSRF_COOKIE, HttpError, networkRefusal, readCookie, refusalOf, writeHeaders, type WriteResult } from '../api.js';
+import { CSRF_COOKIE } from '../../shared/auth.js';
+import { answerOf, fetchRoute, HttpError, networkRefusal, readCookie, refusalOf, routeLink, type WriteResult } from '../api.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
 
 /**
@@ -110,18 +111,21 @@ export const useSessionStore = defineStore('session', () => {
     if (!force && state.value !== 'unknown') return Promise.resolve(user.value);
     if (asking && !force) return asking;
     const request = (async () => {
+      const url = routeLink('auth.me', {});
       let response: Response;
       try {
-        response = await fetch('/api/v1/auth/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+        response = await fetchRoute('auth.me', {});
       } catch (error) {
-        throw new HttpError('/api/v1/auth/me', 0, error instanceof Error ? error.message : String(error));
+        throw new HttpError(url, 0, error instanceof Error ? error.message : String(error));
       }
+      // Nobody signed in is an answer here, not an ended session.
       if (response.status === 401) {
         forget();
         return null;
       }
-      if (!response.ok) throw new HttpError('/api/v1/auth/me', response.status, await errorWords(response));
-      const body = (await response.json()) as { user: SessionUser };
+      if (!response.ok) throw new HttpError(url, response.status, await errorWords(response));
+      const body = await answerOf('auth.me', response);
+      if (!body) throw new HttpError(url, response.status, 'the answer is not JSON');
       adopt(body.user);
       return body.user;
     })();
@@ -135,16 +139,13 @@ export const useSessionStore = defineStore('session', () => {
   async function signIn(username: string, password: string): Promise<SignInOutcome> {
     let response: Response;
     try {
-      response = await fetch('/api/v1/auth/login', {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
+      response = await fetchRoute('auth.login', { body: { username, password } });
     } catch (error) {
       return { ok: false, reason: 'failed', error: error instanceof Error ? error.message : String(error) };
     }
     if (response.ok) {
-      const body = (await response.json()) as { user: SessionUser };
+      const body = await answerOf('auth.login', response);
+      if (!body) return { ok: false, reason: 'failed', error: 'the answer is not JSON' };
       adopt(body.user);
       return { ok: true, user: body.user };
     }
@@ -166,7 +167,7 @@ export const useSessionStore = defineStore('session', () => {
   /** `POST /api/v1/auth/logout`; the page forgets the person even when the server cannot be reached. */
   async function signOut(): Promise<void> {
     try {
-      await fetch('/api/v1/auth/logout', { method: 'POST', headers: writeHeaders() });
+      await fetchRoute('auth.logout', {});
     } catch {
       // Signed out here anyway; the server's session expires on its own.
     }
@@ -177,7 +178,7 @@ export const useSessionStore = defineStore('session', () => {
   async function changePassword(currentPassword: string, newPassword: string): Promise<WriteResult<null>> {
     let response: Response;
     try {
-      response = await fetch('/api/v1/auth/password', { method: 'POST', headers: writeHeaders(), body: JSON.stringify({ currentPassword, newPassword }) });
+      response = await fetchRoute('auth.password', { body: { currentPassword, newPassword } });
     } catch (error) {
       return networkRefusal(error);
     }

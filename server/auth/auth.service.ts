@@ -3,9 +3,12 @@ import type { Kysely } from 'kysely';
 import type { AdminUser } from '../../shared/admin.js';
 import type { Role, SessionUser } from '../../shared/auth.js';
 import type { Database } from '../db/schema.js';
+import { inTransaction } from '../db/transaction.js';
 import { UserRepository, type SessionFilter, type UserRow } from '../db/user.repository.js';
 import { ViewerLinkRepository } from '../db/viewer-link.repository.js';
+import type { Actor } from '../services/actor.js';
 import type { Clock } from '../clock.js';
+import { actedBy, type AuditEntry, type AuditService } from './audit.service.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { AttemptThrottle } from './attempt-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -92,7 +95,11 @@ export class AuthService {
   private readonly users: UserRepository;
   private readonly links: ViewerLinkRepository;
 
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules }) {
+  /**
+   * `audit`: sign-ins, sign-outs and password changes are written to it, each beside the write it
+   * describes (in one transaction); without it (unit tests of the rules) nothing is audited.
+   */
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules; audit?: AuditService }) {
     this.users = new UserRepository(deps.db);
     this.links = new ViewerLinkRepository(deps.db);
     const rules = this.rules;
@@ -132,6 +139,11 @@ export class AuthService {
     this.ended(await this.users.endSessions(where));
   }
 
+  /** Appends an audit entry (in `db`, a write's transaction, when given). */
+  private async note(entry: AuditEntry | null, db: Kysely<Database> = this.deps.db): Promise<void> {
+    if (entry && this.deps.audit) await this.deps.audit.append(entry, db);
+  }
+
   private get rules(): AuthRules {
     return this.deps.rules ?? DEFAULT_AUTH_RULES;
   }
@@ -140,19 +152,22 @@ export class AuthService {
     return new Date(this.deps.clock.now()).toISOString();
   }
 
-  /** Creates an account; the username must be free. */
-  async createUser(input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null }): Promise<SessionUser> {
+  /** Creates an account; the username must be free. `audit` words the entry written with it. */
+  async createUser(
+    input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null },
+    audit?: (created: AdminUser) => AuditEntry,
+  ): Promise<AdminUser> {
     const now = this.nowIso();
-    const row = await this.users.insert({
-      username: input.username,
-      displayName: input.displayName,
-      passwordHash: await hashPassword(input.password),
-      role: input.role,
-      districtCode: input.districtCode ?? null,
-      schoolId: input.schoolId ?? null,
-      createdAt: now,
+    const passwordHash = await hashPassword(input.password);
+    const row = await inTransaction(this.deps, async (trx) => {
+      const created = await this.users.insert(
+        { username: input.username, displayName: input.displayName, passwordHash, role: input.role, districtCode: input.districtCode ?? null, schoolId: input.schoolId ?? null, createdAt: now },
+        trx,
+      );
+      await this.note(audit?.(toAdminUser(created)) ?? null, trx);
+      return created;
     });
-    return toSessionUser(row);
+    return toAdminUser(row);
   }
 
   async hasUser(username: string): Promise<boolean> {
@@ -171,9 +186,16 @@ export class AuthService {
    * the same account name (and, more loosely, for any name): doubling waits after a few free ones,
    * never a lock the account's owner meets elsewhere. The answer — words, and roughly the time
    * (the hash runs for unknown names too) — is the same for known and unknown names; a disabled
-   * account says so only to the right password. A throttled attempt runs no hash.
+   * account says so only to the right password. A throttled attempt runs no hash. Every attempt
+   * is audited (`auth.login`, with the new session; `auth.login_failed` with its reason).
    */
   async login(username: string, password: string, address: string | null): Promise<LoginResult> {
+    const result = await this.attempt(username, password, address);
+    if (!result.ok) await this.note({ actor: username, action: 'auth.login_failed', address, details: { reason: result.reason } });
+    return result;
+  }
+
+  private async attempt(username: string, password: string, address: string | null): Promise<LoginResult> {
     const now = this.deps.clock.now();
     const from = address ?? '-';
     const pair = `${username.toLowerCase()}\n${from}`;
@@ -192,7 +214,10 @@ export class AuthService {
     this.addresses.refund(from);
     const nowIso = new Date(now).toISOString();
     const token = randomBytes(32).toString('base64url');
-    await this.users.insertSession({ tokenHash: sha256(token), userId: Number(row.id), at: nowIso, expiresAt: this.expiry(now), address });
+    await inTransaction(this.deps, async (trx) => {
+      await this.users.insertSession({ tokenHash: sha256(token), userId: Number(row.id), at: nowIso, expiresAt: this.expiry(now), address }, trx);
+      await this.note({ actor: username, action: 'auth.login', address }, trx);
+    });
     return { ok: true, user: toSessionUser(row), token };
   }
 
@@ -237,16 +262,27 @@ export class AuthService {
     await this.endSessions({ viewerLinkId: linkId });
   }
 
-  async logout(token: string): Promise<void> {
+  /** Ends a session; `by` (the person signing out) is audited. */
+  async logout(token: string, by?: Actor): Promise<void> {
     await this.endSessions({ key: sha256(token) });
+    if (by) await this.note(actedBy(by, 'auth.logout', null));
   }
 
   /**
    * Changes a password after checking the current one; ends the user's other sessions. Wrong
    * current passwords slow the account's next change down (doubling waits after a few): a stolen
-   * session cannot run the hash without end to guess the password.
+   * session cannot run the hash without end to guess the password. Audited: the change with the
+   * write, a refusal with its reason.
    */
-  async changePassword(userId: number, currentPassword: string, newPassword: string, keepToken: string): Promise<PasswordChangeResult> {
+  async changePassword(by: Actor, currentPassword: string, newPassword: string, keepToken: string): Promise<PasswordChangeResult> {
+    const result = await this.passwordChange(by, currentPassword, newPassword);
+    if (!result.ok) await this.note(actedBy(by, 'auth.password_change_failed', null, { reason: result.reason }));
+    else await this.endSessions({ userId: by.user.id, keep: sha256(keepToken) });
+    return result;
+  }
+
+  private async passwordChange(by: Actor, currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
+    const userId = by.user.id;
     const now = this.deps.clock.now();
     const key = String(userId);
     const wait = this.passwordChanges.wait(key, now);
@@ -258,8 +294,11 @@ export class AuthService {
     const row = await this.users.byId(userId);
     if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, reason: 'wrong', words: refusal('当前密码错误', 'the current password is wrong') };
     this.passwordChanges.clear(key);
-    await this.users.setPassword(userId, await hashPassword(newPassword), this.nowIso(), false);
-    await this.endSessions({ userId, keep: sha256(keepToken) });
+    const passwordHash = await hashPassword(newPassword);
+    await inTransaction(this.deps, async (trx) => {
+      await this.users.setPassword(userId, passwordHash, this.nowIso(), false, trx);
+      await this.note(actedBy(by, 'auth.password_changed', null), trx);
+    });
     return { ok: true };
   }
 
@@ -276,30 +315,51 @@ export class AuthService {
   /**
    * Changes an account's name, role, scope or disabled flag. A change of role, scope or a disable
    * ends the account's sessions (a socket must not keep a wider view than its person now has).
+   * `audit` words the entry written with the change (none when it returns null).
    */
-  async updateUser(id: number, changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; disabled?: boolean }): Promise<AdminUser | null> {
-    const before = await this.users.byId(id);
-    if (!before) return null;
-    const set: Partial<Omit<UserRow, 'id'>> = {};
-    if (changes.displayName !== undefined) set.display_name = changes.displayName;
-    if (changes.role !== undefined) set.role = changes.role;
-    if (changes.districtCode !== undefined) set.district_code = changes.districtCode;
-    if (changes.schoolId !== undefined) set.school_id = changes.schoolId;
-    if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
-    const row = await this.users.update(id, set);
+  async updateUser(
+    id: number,
+    changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; disabled?: boolean },
+    audit?: (before: AdminUser, after: AdminUser) => AuditEntry | null,
+  ): Promise<AdminUser | null> {
+    const updated = await inTransaction(this.deps, async (trx) => {
+      const before = await this.users.byId(id, trx);
+      if (!before) return null;
+      const set: Partial<Omit<UserRow, 'id'>> = {};
+      if (changes.displayName !== undefined) set.display_name = changes.displayName;
+      if (changes.role !== undefined) set.role = changes.role;
+      if (changes.districtCode !== undefined) set.district_code = changes.districtCode;
+      if (changes.schoolId !== undefined) set.school_id = changes.schoolId;
+      if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
+      const row = await this.users.update(id, set, trx);
+      await this.note(audit?.(toAdminUser(before), toAdminUser(row)) ?? null, trx);
+      return { before, row };
+    });
+    if (!updated) return null;
+    const { before, row } = updated;
     const narrowed = row.role !== before.role || row.district_code !== before.district_code || row.school_id !== before.school_id;
     if (row.disabled || narrowed) await this.endSessions({ userId: id });
     return toAdminUser(row);
   }
 
-  /** An administrator sets a new password: the account's sign-in waits are lifted and every session of the account ends. */
-  async resetPassword(id: number, password: string): Promise<boolean> {
+  /**
+   * An administrator sets a new password: the account's sign-in waits are lifted and every session
+   * of the account ends. `audit` words the entry written with it.
+   */
+  async resetPassword(id: number, password: string, audit?: (user: AdminUser) => AuditEntry): Promise<boolean> {
     const account = await this.users.byId(id);
     if (account) {
       this.pairs.clearPrefix(`${account.username.toLowerCase()}\n`);
       this.passwordChanges.clear(String(id));
     }
-    if (!(await this.users.setPassword(id, await hashPassword(password), this.nowIso(), true))) return false;
+    const passwordHash = await hashPassword(password);
+    const done = await inTransaction(this.deps, async (trx) => {
+      if (!(await this.users.setPassword(id, passwordHash, this.nowIso(), true, trx))) return false;
+      const row = await this.users.byId(id, trx);
+      if (row) await this.note(audit?.(toAdminUser(row)) ?? null, trx);
+      return true;
+    });
+    if (!done) return false;
     await this.endSessions({ userId: id });
     return true;
   }

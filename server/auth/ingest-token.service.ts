@@ -3,9 +3,12 @@ import type { Kysely } from 'kysely';
 import type { CreatedIngestToken, IngestTokenView } from '../../shared/admin.js';
 import { IngestTokenRepository, type IngestTokenRow } from '../db/ingest-token.repository.js';
 import type { Database } from '../db/schema.js';
-import type { IngestCaller } from '../http/route-policy.js';
+import type { IngestCaller } from '../http/caller.js';
 import type { Logger } from '../logger.js';
+import { inTransaction } from '../db/transaction.js';
+import type { Actor } from '../services/actor.js';
 import type { Clock } from '../clock.js';
+import { actedBy, type AuditService } from './audit.service.js';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -36,7 +39,8 @@ export class IngestTokenService {
   private revocations = 0;
   private readonly tokens: IngestTokenRepository;
 
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; builtInToken: string; log: Logger }) {
+  /** `audit`: every token made or revoked is written to it, in the same transaction. */
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; builtInToken: string; log: Logger; audit: AuditService }) {
     this.builtIn = createHash('sha256').update(deps.builtInToken).digest();
     this.tokens = new IngestTokenRepository(deps.db);
   }
@@ -75,20 +79,27 @@ export class IngestTokenService {
     return (await this.tokens.list()).map(toView);
   }
 
-  /** A new token for an integration: the answer carries the token, which is never shown again. */
-  async create(name: string, createdBy: string): Promise<CreatedIngestToken> {
+  /** A new token for an integration, made by `by`: the answer carries the token, which is never shown again. */
+  async create(name: string, by: Actor): Promise<CreatedIngestToken> {
     const token = `xa_${randomBytes(24).toString('base64url')}`;
-    const row = await this.tokens.insert({ name, tokenHash: sha256(token), prefix: token.slice(0, 9), createdBy, createdAt: new Date(this.deps.clock.now()).toISOString() });
+    const row = await inTransaction(this.deps, async (trx) => {
+      const created = await this.tokens.insert({ name, tokenHash: sha256(token), prefix: token.slice(0, 9), createdBy: by.user.username, createdAt: new Date(this.deps.clock.now()).toISOString() }, trx);
+      await this.deps.audit.append(actedBy(by, 'token.create', `token:${Number(created.id)}`, { name: created.name, prefix: created.prefix }), trx);
+      return created;
+    });
     return { ...toView(row), token };
   }
 
-  /** Revokes a token at once (idempotent); null when there is no such token. */
-  async revoke(id: number): Promise<IngestTokenView | null> {
+  /** Revokes a token at once (idempotent, audited each time); null when there is no such token. */
+  async revoke(id: number, by: Actor): Promise<IngestTokenView | null> {
     const existing = await this.tokens.get(id);
     if (!existing) return null;
     this.forget(existing.token_hash);
-    if (existing.revoked_at) return toView(existing);
-    const row = await this.tokens.revoke(id, new Date(this.deps.clock.now()).toISOString());
+    const row = await inTransaction(this.deps, async (trx) => {
+      const revoked = existing.revoked_at ? existing : await this.tokens.revoke(id, new Date(this.deps.clock.now()).toISOString(), trx);
+      await this.deps.audit.append(actedBy(by, 'token.revoke', `token:${id}`, { name: revoked.name, prefix: revoked.prefix }), trx);
+      return revoked;
+    });
     this.forget(existing.token_hash);
     return toView(row);
   }

@@ -22,12 +22,12 @@ export class IngestTokenRepository {
     return this.db.selectFrom('ingest_tokens').selectAll().orderBy('id', 'desc').execute();
   }
 
-  get(id: number): Promise<IngestTokenRow | undefined> {
-    return this.db.selectFrom('ingest_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  get(id: number, db: Kysely<Database> = this.db): Promise<IngestTokenRow | undefined> {
+    return db.selectFrom('ingest_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  insert(token: { name: string; tokenHash: string; prefix: string; createdBy: string; createdAt: string }): Promise<IngestTokenRow> {
-    return this.db
+  insert(token: { name: string; tokenHash: string; prefix: string; createdBy: string; createdAt: string }, db: Kysely<Database> = this.db): Promise<IngestTokenRow> {
+    return db
       .insertInto('ingest_tokens')
       .values({ name: token.name, token_hash: token.tokenHash, prefix: token.prefix, created_by: token.createdBy, created_at: token.createdAt, revoked_at: null, last_used_at: null })
       .returningAll()
@@ -35,7 +35,7 @@ export class IngestTokenRepository {
   }
 
   /** Marks a token revoked and returns it as it now stands. */
-  revoke(id: number, at: string): Promise<IngestTokenRow> {
-    return this.db.updateTable('ingest_tokens').set({ revoked_at: at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  revoke(id: number, at: string, db: Kysely<Database> = this.db): Promise<IngestTokenRow> {
+    return db.updateTable('ingest_tokens').set({ revoked_at: at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   }
 }

@@ -7,6 +7,6 @@ import type { Database } from './schema.js';
  * together, or none does. Services open their transactions here, never through Kysely itself;
  * the repositories' write methods take the `trx` they belong to.
  */
-export function inTransaction<T>(store: Store, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export function inTransaction<T>(store: Pick<Store, 'db'>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return store.db.transaction().execute(work);
 }

@@ -20,8 +20,8 @@ export interface SessionFilter {
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  insert(user: { username: string; displayName: string; passwordHash: string; role: Role; districtCode: string | null; schoolId: string | null; createdAt: string }): Promise<UserRow> {
-    return this.db
+  insert(user: { username: string; displayName: string; passwordHash: string; role: Role; districtCode: string | null; schoolId: string | null; createdAt: string }, db: Kysely<Database> = this.db): Promise<UserRow> {
+    return db
       .insertInto('users')
       .values({
         username: user.username,
@@ -44,8 +44,8 @@ export class UserRepository {
     return this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   }
 
-  byId(id: number): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  byId(id: number, db: Kysely<Database> = this.db): Promise<UserRow | undefined> {
+    return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /** Every account, by username. */
@@ -54,13 +54,13 @@ export class UserRepository {
   }
 
   /** Writes the given fields and returns the account as it now stands. */
-  update(id: number, set: Omit<Updateable<Database['users']>, 'id'>): Promise<UserRow> {
-    return this.db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  update(id: number, set: Omit<Updateable<Database['users']>, 'id'>, db: Kysely<Database> = this.db): Promise<UserRow> {
+    return db.updateTable('users').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   }
 
   /** Sets a new password hash; `clearFailures` also lifts the stored sign-in failures. False when there is no such account. */
-  async setPassword(id: number, passwordHash: string, at: string, clearFailures: boolean): Promise<boolean> {
-    const result = await this.db
+  async setPassword(id: number, passwordHash: string, at: string, clearFailures: boolean, db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db
       .updateTable('users')
       .set({ password_hash: passwordHash, password_changed_at: at, ...(clearFailures ? { failed_logins: 0, locked_until: null } : {}) })
       .where('id', '=', id)
@@ -68,8 +68,8 @@ export class UserRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async insertSession(session: { tokenHash: string; userId: number; viewerLinkId?: number; at: string; expiresAt: string; address: string | null }): Promise<void> {
-    await this.db
+  async insertSession(session: { tokenHash: string; userId: number; viewerLinkId?: number; at: string; expiresAt: string; address: string | null }, db: Kysely<Database> = this.db): Promise<void> {
+    await db
       .insertInto('sessions')
       .values({
         token_hash: session.tokenHash,

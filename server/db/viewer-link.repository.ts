@@ -13,16 +13,16 @@ export class ViewerLinkRepository {
     return this.db.selectFrom('viewer_links').selectAll().orderBy('id', 'desc').execute();
   }
 
-  get(id: number): Promise<ViewerLinkRow | undefined> {
-    return this.db.selectFrom('viewer_links').selectAll().where('id', '=', id).executeTakeFirst();
+  get(id: number, db: Kysely<Database> = this.db): Promise<ViewerLinkRow | undefined> {
+    return db.selectFrom('viewer_links').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   findByKeyHash(hash: string): Promise<ViewerLinkRow | undefined> {
     return this.db.selectFrom('viewer_links').selectAll().where('key_hash', '=', hash).executeTakeFirst();
   }
 
-  insert(link: { name: string; keyHash: string; prefix: string; districtCode: string | null; createdBy: string; createdAt: string }): Promise<ViewerLinkRow> {
-    return this.db
+  insert(link: { name: string; keyHash: string; prefix: string; districtCode: string | null; createdBy: string; createdAt: string }, db: Kysely<Database> = this.db): Promise<ViewerLinkRow> {
+    return db
       .insertInto('viewer_links')
       .values({ name: link.name, key_hash: link.keyHash, prefix: link.prefix, district_code: link.districtCode, created_by: link.createdBy, created_at: link.createdAt, revoked_at: null, last_used_at: null })
       .returningAll()
@@ -30,8 +30,8 @@ export class ViewerLinkRepository {
   }
 
   /** Marks a link revoked and returns it as it now stands. */
-  revoke(id: number, at: string): Promise<ViewerLinkRow> {
-    return this.db.updateTable('viewer_links').set({ revoked_at: at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  revoke(id: number, at: string, db: Kysely<Database> = this.db): Promise<ViewerLinkRow> {
+    return db.updateTable('viewer_links').set({ revoked_at: at }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   }
 
   async markUsed(id: number, at: string): Promise<void> {

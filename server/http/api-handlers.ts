@@ -1,14 +1,19 @@
 import type { API } from '../../shared/api/index.js';
 import type { AppDeps } from '../app.js';
+import { AccountService } from '../auth/accounts.service.js';
 import { AlarmReads } from '../services/alarm-read.service.js';
+import { AuditExports } from '../auth/audit-export.js';
 import { ComplianceDesk } from '../services/compliance-desk.js';
 import { DrillExports } from '../services/drill-export.js';
 import { FieldReads } from '../services/field-read.service.js';
 import { HealthReport } from '../services/health-report.js';
 import { RegistryReads } from '../services/registry-read.service.js';
 import { WallReads } from '../services/wall-read.service.js';
+import { adminHandlers } from './admin.routes.js';
 import { alarmHandlers } from './alarm.routes.js';
+import { authHandlers } from './auth.routes.js';
 import { complianceHandlers } from './compliance.routes.js';
+import { ingestHandlers } from '../ingest/http.js';
 import { drillHandlers } from './drill.routes.js';
 import { fieldHandlers } from './field.routes.js';
 import { hazardHandlers } from './hazard.routes.js';
@@ -35,5 +40,14 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...registryHandlers(new RegistryReads(deps.registry)),
     ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
     ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry })),
+    ...authHandlers({ auth: deps.auth, viewerLinks: deps.viewerLinks }),
+    ...adminHandlers({
+      accounts: new AccountService({ auth: deps.auth, registry: deps.registry }),
+      ingestTokens: deps.ingestTokens,
+      viewerLinks: deps.viewerLinks,
+      audit: deps.audit,
+      auditExports: new AuditExports({ audit: deps.audit, auth: deps.auth, registry: deps.registry, clock: deps.clock }),
+    }),
+    ...ingestHandlers({ ingest: deps.ingest }),
   };
 }

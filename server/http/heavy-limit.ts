@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { refusal } from '../../shared/refusal.js';
-import { SESSION_COOKIE } from './auth.routes.js';
+import { SESSION_COOKIE } from '../../shared/auth.js';
 import { sendRefusal } from './refusal.js';
 
 /** The rate limiter's key: the session (a hash of its cookie), never the address — one office shares an address. */

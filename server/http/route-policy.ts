@@ -1,10 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { API, type RouteSpec } from '../../shared/api/index.js';
-import { can, type Permission, type SessionUser } from '../../shared/auth.js';
+import { can, CSRF_COOKIE, CSRF_HEADER, type Permission, type SessionUser } from '../../shared/auth.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { NOT_SIGNED_IN, sendRefusal } from './refusal.js';
-import { CSRF_HEADER, csrfTokenFor, sessionToken, type WithUser } from './auth.routes.js';
+import { ingestCallerOf, setIngestCallerOf, userOf, type IngestCaller } from './caller.js';
+import { csrfTokenFor, sessionToken } from './session.js';
+
+export { ingestCallerOf, type IngestCaller };
 
 /** One route's access rule: its method, Express path relative to `/api/v1`, and who may call it. */
 export type RouteRule = Pick<RouteSpec, 'method' | 'path' | 'allow'>;
@@ -19,29 +22,6 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   // The route table (shared/api): each route's rule is written once, beside its schemas.
   ...Object.values(API).map(({ method, path, allow }): RouteRule => ({ method, path, allow })),
 
-  // Sign-in (server/http/auth.routes.ts)
-  { method: 'POST', path: '/auth/login', allow: 'public' },
-  { method: 'POST', path: '/auth/kiosk', allow: 'public' },
-  { method: 'POST', path: '/auth/logout', allow: 'signed-in' },
-  { method: 'GET', path: '/auth/me', allow: 'signed-in' },
-  { method: 'POST', path: '/auth/password', allow: 'signed-in' },
-
-  // Ingest (server/ingest/http.ts).
-  { method: 'POST', path: '/events', allow: 'ingest' },
-
-  // Administration (server/http/admin.routes.ts)
-  { method: 'GET', path: '/admin/users', allow: 'admin' },
-  { method: 'POST', path: '/admin/users', allow: 'admin' },
-  { method: 'PUT', path: '/admin/users/:id', allow: 'admin' },
-  { method: 'POST', path: '/admin/users/:id/password', allow: 'admin' },
-  { method: 'GET', path: '/admin/tokens', allow: 'admin' },
-  { method: 'POST', path: '/admin/tokens', allow: 'admin' },
-  { method: 'POST', path: '/admin/tokens/:id/revoke', allow: 'admin' },
-  { method: 'GET', path: '/admin/viewer-links', allow: 'admin' },
-  { method: 'POST', path: '/admin/viewer-links', allow: 'admin' },
-  { method: 'POST', path: '/admin/viewer-links/:id/revoke', allow: 'admin' },
-  { method: 'GET', path: '/admin/audit', allow: 'admin' },
-  { method: 'GET', path: '/admin/audit.csv', allow: 'admin' },
 ];
 
 interface CompiledRule {
@@ -66,36 +46,19 @@ export function findRule(method: string, path: string): RouteRule | null {
   return compiled.find((c) => c.rule.method === m && c.pattern.test(path))?.rule ?? null;
 }
 
-/** An integration that presented a valid bearer ingest token. */
-export interface IngestCaller {
-  /** The token's id; 0 for the built-in token (XIAOAN_INGEST_TOKEN or the stored default). */
-  tokenId: number;
-  name: string;
-}
-
 /** Checks a bearer token; null when it is unknown or revoked. */
 export type IngestAuthenticator = (token: string) => Promise<IngestCaller | null> | IngestCaller | null;
 
-/** A request after the policy ran: its signed-in person or its ingest caller. */
-export interface WithCaller extends WithUser {
-  ingestCaller?: IngestCaller;
-}
-
 /** The signed-in person behind a request the policy let through (throws 401 when there is none). */
 export function requireUser(req: Request): SessionUser {
-  const user = (req as Request & WithUser).user;
+  const user = userOf(req);
   if (!user) throw Object.assign(new Error(NOT_SIGNED_IN.error), { status: 401, expose: true });
   return user;
 }
 
-/** The ingest caller behind a request the policy let through as `ingest`, if any. */
-export function ingestCallerOf(req: Request): IngestCaller | null {
-  return (req as Request & WithCaller).ingestCaller ?? null;
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes a cookie may call without the CSRF header: they start a session, they do not act within one. */
-const CSRF_EXEMPT = new Set(['/auth/login', '/auth/kiosk']);
+const CSRF_EXEMPT = new Set<string>([API['auth.login'].path, API['auth.kiosk'].path]);
 
 function bearer(req: Request): string | null | undefined {
   const header = req.get('authorization');
@@ -130,7 +93,7 @@ export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandl
   return async (req, res, next) => {
     const rule = findRule(req.method, req.path);
     if (!rule) return refuse(403, refusal(`${req.method} ${req.baseUrl}${req.path} 没有访问规则：已拒绝`, `no access rule for ${req.method} ${req.baseUrl}${req.path}: refused`))(req, res, next);
-    const user = (req as Request & WithUser).user;
+    const user = userOf(req);
 
     if (rule.allow === 'ingest' || rule.allow === 'ingest-or-read') {
       const token = bearer(req);
@@ -138,7 +101,7 @@ export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandl
       if (rule.allow === 'ingest' || token !== undefined) {
         const caller = token ? await deps.ingest(token) : null;
         if (!caller) return refuse(401, BAD_TOKEN, true)(req, res, next);
-        (req as Request & WithCaller).ingestCaller = caller;
+        setIngestCallerOf(req, caller);
         return next();
       }
     }
@@ -150,7 +113,7 @@ export function routePolicy(deps: { ingest: IngestAuthenticator }): RequestHandl
       const header = req.get(CSRF_HEADER);
       const session = sessionToken(req);
       if (!header || !session || !sameSecret(header, csrfTokenFor(session))) {
-        return refuse(403, refusal('页面安全令牌缺失或不符：请刷新页面后重试', 'missing or wrong X-CSRF-Token header: send the value of the xiaoan_csrf cookie'))(req, res, next);
+        return refuse(403, refusal('页面安全令牌缺失或不符：请刷新页面后重试', `missing or wrong X-CSRF-Token header: send the value of the ${CSRF_COOKIE} cookie`))(req, res, next);
       }
     }
     next();

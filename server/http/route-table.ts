@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { SessionUser } from '../../shared/auth.js';
-import type { AnswerOf, BodyOf, FileAnswer, ParamsOf, QueryOf, RouteSpec } from '../../shared/api/route.js';
+import type { AnswerOf, BodyOf, FileAnswer, ParamsOf, QueryOf, RouteGuard, RouteSpec } from '../../shared/api/route.js';
 import { refusal } from '../../shared/refusal.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../services/actor.js';
@@ -10,8 +10,7 @@ import type { Outcome } from '../services/outcome.js';
 import { HeavyPoolBusy } from '../workers/heavy-pool.js';
 import { sendBusy } from './heavy-limit.js';
 import { refusedBody, sendRefusal, sendValidationError } from './refusal.js';
-import { ingestCallerOf, type IngestCaller } from './route-policy.js';
-import type { WithUser } from './auth.routes.js';
+import { ingestCallerOf, userOf, type IngestCaller } from './caller.js';
 
 /**
  * Mounts the handlers of routes from the table (shared/api): each handler is typed by its route —
@@ -25,10 +24,14 @@ import type { WithUser } from './auth.routes.js';
 /** Services make it (server/services/json-text.ts): the adapter sends it as it is. */
 export { JsonText };
 
-/** An answer sent with another status than its route's: `/health` answers 503 with its body while degraded. */
-export class WithStatus<T> {
+/**
+ * An answer with a status of its own instead of the route's: for a contract whose refusals carry
+ * the same shape as its answer (the ingest contract answers 400 and 413 with `accepted`/`rejected`;
+ * `/health` answers 503 with its body while degraded).
+ */
+export class StatusAnswer<T> {
   constructor(
-    readonly status: 503,
+    readonly status: number,
     readonly data: T,
   ) {}
 }
@@ -53,8 +56,8 @@ export interface RouteContext<S extends RouteSpec> {
   res: Response;
 }
 
-/** What a handler returns: its route's answer (or the same as JSON text), or a refusal. */
-export type RouteReply<S extends RouteSpec> = Outcome<AnswerOf<S> | JsonText<AnswerOf<S>> | WithStatus<AnswerOf<S>>>;
+/** What a handler returns: its route's answer (as JSON text, or with a status of its own), or a refusal. */
+export type RouteReply<S extends RouteSpec> = Outcome<AnswerOf<S> | JsonText<AnswerOf<S>> | StatusAnswer<AnswerOf<S>>>;
 /** A route's handler. */
 export type RouteHandler<S extends RouteSpec> = (context: RouteContext<S>) => Promise<RouteReply<S>> | RouteReply<S>;
 /** A handler for every route of a table (one missing, or one extra, does not compile). */
@@ -66,6 +69,8 @@ export interface RouteTableOptions {
   /** Check every JSON answer against its schema (development and tests; off in production: it costs time on big answers). */
   checkAnswers: boolean;
   log: Logger;
+  /** The middleware of each route guard (RouteGuard) the table's routes name; a route naming one not given here is not mounted (an error). */
+  guards?: Partial<Record<RouteGuard, RequestHandler[]>>;
 }
 
 const WRONG_ANSWER = refusal('服务器应答不符合接口约定', 'the answer does not match its contract');
@@ -95,7 +100,7 @@ function handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, options:
       const rawBody: unknown = req.body ?? {};
       const body = spec.body ? spec.body.safeParse(rawBody) : null;
       if (body && !body.success) return sendValidationError(res, body.error, rawBody);
-      const user = (req as Request & WithUser).user ?? null;
+      const user = userOf(req);
       const context = {
         params: req.params,
         query: query?.data,
@@ -111,8 +116,9 @@ function handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, options:
         if (reply.retryAfter !== undefined) res.set('Retry-After', String(reply.retryAfter));
         return void res.status(reply.status).json(refusedBody(reply));
       }
-      const data = reply.data instanceof WithStatus ? (reply.data.data as unknown) : reply.data;
-      const status = reply.data instanceof WithStatus ? reply.data.status : (spec.status ?? 200);
+      const own = reply.data instanceof StatusAnswer ? reply.data : null;
+      const status = own?.status ?? spec.status ?? 200;
+      const data: unknown = own ? own.data : reply.data;
       if (spec.answer === 'none') return void res.status(204).end();
       if (spec.answer === 'file') return sendFile(res, status, data as FileAnswer);
       if (options.checkAnswers) {
@@ -139,7 +145,9 @@ export function routeTable<T extends Record<string, RouteSpec>>(routes: T, handl
   const router = Router();
   for (const name of Object.keys(routes) as (keyof T & string)[]) {
     const spec = routes[name]!;
-    const chain: RequestHandler[] = [...(spec.heavy ? [options.heavyReads] : []), handle(spec, handlers[name], options)];
+    const guard = spec.guard ? options.guards?.[spec.guard] : [];
+    if (!guard) throw new Error(`${name}: no middleware given for its guard '${spec.guard}'`);
+    const chain: RequestHandler[] = [...(spec.heavy ? [options.heavyReads] : []), ...guard, handle(spec, handlers[name], options)];
     router[spec.method.toLowerCase() as Lowercase<RouteSpec['method']>](spec.path, ...chain);
   }
   return router;

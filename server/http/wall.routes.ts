@@ -3,7 +3,7 @@ import type { ClientConfig } from '../../shared/wall.js';
 import type { HealthReport } from '../services/health-report.js';
 import { ok } from '../services/outcome.js';
 import type { WallReads } from '../services/wall-read.service.js';
-import { WithStatus, type RouteHandlers } from './route-table.js';
+import { StatusAnswer, type RouteHandlers } from './route-table.js';
 
 /** Retry-After on a degraded /health (s): the periodic tick probes the storage every 5 s. */
 const DEGRADED_RETRY_AFTER_S = 5;
@@ -22,7 +22,7 @@ export function wallHandlers(deps: { walls: WallReads; health: HealthReport; cli
       const { degraded, answer } = await health.read(user, query.span);
       if (!degraded) return ok(answer);
       res.set('Retry-After', String(DEGRADED_RETRY_AFTER_S));
-      return ok(new WithStatus(503, answer));
+      return ok(new StatusAnswer(503, answer));
     },
   };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { SessionUser } from '../../shared/auth.js';
 import type { AuthService } from '../auth/auth.service.js';
-import { SESSION_COOKIE } from '../http/auth.routes.js';
+import { SESSION_COOKIE } from '../../shared/auth.js';
 import type { AlarmService } from '../services/alarm.service.js';
 import { registerAlarmHandlers } from './alarm.handlers.js';
 import { registerConsoleHandlers } from './console.handlers.js';

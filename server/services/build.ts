@@ -103,7 +103,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   posts.init(recent, await alarms.list({ state: 'open', types: ['post_absent'], limit: 100_000 }));
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
-  const auth = new AuthService({ db: store.db, clock, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
+  const auth = new AuthService({ db: store.db, clock, audit, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
   const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log, audit,
@@ -130,8 +130,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     ingest,
     auth,
     audit,
-    ingestTokens: new IngestTokenService({ db: store.db, clock, builtInToken: deps.ingestToken, log }),
-    viewerLinks: new ViewerLinkService({ db: store.db, clock, auth }),
+    ingestTokens: new IngestTokenService({ db: store.db, clock, builtInToken: deps.ingestToken, log, audit }),
+    viewerLinks: new ViewerLinkService({ db: store.db, clock, auth, audit }),
     drills,
     shelves,
     async tick() {

@@ -1,8 +1,11 @@
+import { ADMIN_ROUTES } from './admin.js';
 import { ALARM_ROUTES } from './alarms.js';
+import { AUTH_ROUTES } from './auth.js';
 import { COMPLIANCE_ROUTES } from './compliance.js';
 import { DRILL_ROUTES } from './drills.js';
 import { FIELD_ROUTES } from './field.js';
 import { HAZARD_ROUTES } from './hazards.js';
+import { INGEST_ROUTES } from './ingest.js';
 import { REGISTRY_ROUTES } from './registry.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
@@ -21,6 +24,9 @@ export const API = {
   ...REGISTRY_ROUTES,
   ...ALARM_ROUTES,
   ...FIELD_ROUTES,
+  ...AUTH_ROUTES,
+  ...ADMIN_ROUTES,
+  ...INGEST_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */

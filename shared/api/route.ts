@@ -26,6 +26,13 @@ export type RouteAllow = Permission | 'public' | 'signed-in' | 'ingest' | 'inges
  */
 export type AnswerSpec = z.ZodType | 'file' | 'none';
 
+/**
+ * Route-specific middleware the server mounts before a route's handler (after the access check):
+ * `sign-in`, the per-address limit of sign-in attempts; `ingest`, the ingest contract's own body
+ * handling (its size limit, structural limits and per-token rate, refusals with `accepted`/`rejected`).
+ */
+export type RouteGuard = 'sign-in' | 'ingest';
+
 /** A route as the table holds it. `path` is relative to `/api/v1`, Express syntax (`/drills/:id`). */
 export interface RouteSpec {
   method: RouteMethod;
@@ -40,6 +47,8 @@ export interface RouteSpec {
   status?: 200 | 201 | 202 | 204;
   /** An expensive read (worker pool, exports): counted against the per-session limit (XIAOAN_HEAVY_READS_PER_MINUTE). */
   heavy?: boolean;
+  /** Middleware of its own before the handler (see RouteGuard). */
+  guard?: RouteGuard;
   /** What the route does, one line (docs and the access matrix). */
   summary: string;
 }

@@ -94,8 +94,8 @@ describe.each(engines)(`${AuthService.name} on %s`, (engine) => {
     const a = await sut.login('li.wei', 'correct horse battery', null);
     const b = await sut.login('li.wei', 'correct horse battery', null);
     if (!a.ok || !b.ok) throw new Error('sign-in failed');
-    expect(await sut.changePassword(a.user.id, 'wrong', 'a new password', a.token)).toEqual({ ok: false, reason: 'wrong', words: { error: 'the current password is wrong', message: { zh: '当前密码错误', en: 'the current password is wrong' } } });
-    expect(await sut.changePassword(a.user.id, 'correct horse battery', 'a new password', a.token)).toEqual({ ok: true });
+    expect(await sut.changePassword({ user: a.user, address: null }, 'wrong', 'a new password', a.token)).toEqual({ ok: false, reason: 'wrong', words: { error: 'the current password is wrong', message: { zh: '当前密码错误', en: 'the current password is wrong' } } });
+    expect(await sut.changePassword({ user: a.user, address: null }, 'correct horse battery', 'a new password', a.token)).toEqual({ ok: true });
     expect(await sut.session(a.token)).not.toBeNull();
     expect(await sut.session(b.token)).toBeNull();
     expect((await sut.login('li.wei', 'a new password', null)).ok).toBe(true);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { route } from '../../shared/api/route.js';
 import { createLogger } from '../../server/logger.js';
-import { JsonText, routeTable, type RouteHandlers } from '../../server/http/route-table.js';
+import { JsonText, routeTable, StatusAnswer, type RouteHandlers } from '../../server/http/route-table.js';
 import { HeavyPoolBusy } from '../../server/workers/heavy-pool.js';
 import { errorHandler } from '../../server/http/errors.js';
 
@@ -18,6 +18,7 @@ const ROUTES = {
   'test.file': route({ method: 'GET', path: '/file', allow: 'public', answer: 'file', summary: 'a download' }),
   'test.busy': route({ method: 'GET', path: '/busy', allow: 'public', answer: 'none', summary: 'the pool is full' }),
   'test.refused': route({ method: 'GET', path: '/refused', allow: 'public', answer: 'none', summary: 'refuses' }),
+  'test.guarded': route({ method: 'POST', path: '/guarded', allow: 'public', guard: 'ingest', answer: z.object({ accepted: z.number() }), status: 202, summary: 'a guard before it; answers a status of its own' }),
 };
 
 const lines: string[] = [];
@@ -32,6 +33,7 @@ const handlers: RouteHandlers<typeof ROUTES> = {
     throw new HeavyPoolBusy(200);
   },
   'test.refused': () => ({ ok: false, status: 429, retryAfter: 7, error: 'too many', message: { zh: '太频繁', en: 'too many' } }),
+  'test.guarded': ({ req }) => ({ ok: true, data: req.get('x-n') === '0' ? new StatusAnswer(400, { accepted: 0 }) : { accepted: 1 } }),
 };
 
 describe('the route table adapter (server/http/route-table.ts)', () => {
@@ -41,7 +43,8 @@ describe('the route table adapter (server/http/route-table.ts)', () => {
     const app = express();
     app.use(express.json());
     const log = createLogger('error', { write: (line: string) => void lines.push(line) });
-    app.use('/api/v1', routeTable(ROUTES, handlers, { heavyReads: (_req, _res, next) => next(), checkAnswers: true, log }));
+    const guards = { ingest: [(req: express.Request, res: express.Response, next: express.NextFunction) => (req.get('x-stop') ? void res.status(413).json({ stopped: true }) : next())] };
+    app.use('/api/v1', routeTable(ROUTES, handlers, { heavyReads: (_req, _res, next) => next(), checkAnswers: true, log, guards }));
     app.use(errorHandler(log));
     server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -96,5 +99,22 @@ describe('the route table adapter (server/http/route-table.ts)', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('7');
     expect(await refused.json()).toEqual({ error: 'too many', message: { zh: '太频繁', en: 'too many' } });
+  });
+
+  it('runs a route\'s guard before its handler, and sends an answer with a status of its own', async () => {
+    const post = (headers: Record<string, string>) => fetch(`${base}/guarded`, { method: 'POST', headers });
+    const stopped = await post({ 'x-stop': '1' });
+    expect(stopped.status).toBe(413);
+    expect(await stopped.json()).toEqual({ stopped: true });
+    const accepted = await post({});
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toEqual({ accepted: 1 });
+    const none = await post({ 'x-n': '0' });
+    expect(none.status).toBe(400);
+    expect(await none.json()).toEqual({ accepted: 0 });
+  });
+
+  it('refuses to mount a route whose guard was not given', () => {
+    expect(() => routeTable(ROUTES, handlers, { heavyReads: (_req, _res, next) => next(), checkAnswers: true, log: createLogger('error') })).toThrow(/test.guarded.*ingest/);
   });
 });

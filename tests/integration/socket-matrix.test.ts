@@ -160,7 +160,8 @@ describe.each(engines)('socket access matrix on %s', (engine) => {
   });
 
   it('disconnects a kiosk screen at once when its viewer link is revoked', async () => {
-    const link = await sut.services.viewerLinks.create('大厅大屏', '410403', 'admin');
+    const byAdmin = { user: { id: 1, username: 'admin', displayName: '系统管理员', role: 'admin' as const, districtCode: null, schoolId: null }, address: null };
+    const link = await sut.services.viewerLinks.create('大厅大屏', '410403', byAdmin);
     const exchange = await fetch(`${sut.url}/api/v1/auth/kiosk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: link.key }) });
     expect(exchange.status).toBe(200);
     const { user } = (await exchange.json()) as { user: Session['user'] };
@@ -174,7 +175,7 @@ describe.each(engines)('socket access matrix on %s', (engine) => {
     await waitFor(() => screen.changes.some((c) => c.alarm.schoolId === 'S0002'), "the kiosk's district alarm");
     expect(screen.changes.every((c) => c.alarm.districtCode === '410403')).toBe(true);
 
-    await sut.services.viewerLinks.revoke(link.id);
+    await sut.services.viewerLinks.revoke(link.id, byAdmin);
     await waitFor(() => screen.socket.disconnected, 'the kiosk screen closed', 3000);
     const again = connectClient(sut.url, { cookie: kiosk.cookie });
     clients.push(again);
