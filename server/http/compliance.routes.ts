@@ -1,20 +1,9 @@
-import type { Response } from 'express';
-import type { z } from 'zod';
 import type { COMPLIANCE_ROUTES } from '../../shared/api/compliance.js';
 import type { ComplianceDesk } from '../services/compliance-desk.js';
 import type { Outcome } from '../services/outcome.js';
 import type { RecordService } from '../services/record.service.js';
 import type { RoutineService } from '../services/routine.service.js';
-import { sendValidationError } from './refusal.js';
 import type { RouteHandlers } from './route-table.js';
-
-/**
- * `{ error, message, fields, fieldMessages }` for input a schema refused. For the routers not yet
- * in the route table (admin.routes.ts): the table's adapter answers it itself.
- */
-export function validationError(res: Response, error: z.ZodError, input?: unknown): void {
-  sendValidationError(res, error, input);
-}
 
 /**
  * The education-bureau desk (shared/api/compliance.ts): compliance as of a date, the 附件4

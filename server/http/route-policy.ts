@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { API, type RouteSpec } from '../../shared/api/index.js';
-import { can, CSRF_COOKIE, CSRF_HEADER, type Permission, type SessionUser } from '../../shared/auth.js';
+import { can, CSRF_COOKIE, CSRF_HEADER, type Permission } from '../../shared/auth.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
 import { NOT_SIGNED_IN, sendRefusal } from './refusal.js';
 import { ingestCallerOf, setIngestCallerOf, userOf, type IngestCaller } from './caller.js';
@@ -13,16 +13,13 @@ export { ingestCallerOf, type IngestCaller };
 export type RouteRule = Pick<RouteSpec, 'method' | 'path' | 'allow'>;
 
 /**
- * Every `/api/v1` route and who may call it. Deny by default: a request matching no rule is
- * refused 403. A new route MUST add its rule here (tests/integration/access-matrix.test.ts
- * enumerates the app's real routes and fails for one without a rule, or a rule without a route).
- * District and school scope are applied inside the handlers (`inScope` from shared/auth.ts).
+ * Every `/api/v1` route and who may call it, read from the route table (shared/api), where each
+ * route's rule is written once beside its schemas. Deny by default: a request matching no rule is
+ * refused 403 (tests/integration/access-matrix.test.ts enumerates the app's real routes and fails
+ * for one not in the table, or a table route the app does not serve). District and school scope
+ * are checked by the services (server/services/scope.ts).
  */
-export const ROUTE_POLICY: readonly RouteRule[] = [
-  // The route table (shared/api): each route's rule is written once, beside its schemas.
-  ...Object.values(API).map(({ method, path, allow }): RouteRule => ({ method, path, allow })),
-
-];
+export const ROUTE_POLICY: readonly RouteRule[] = Object.values(API).map(({ method, path, allow }): RouteRule => ({ method, path, allow }));
 
 interface CompiledRule {
   rule: RouteRule;
@@ -48,13 +45,6 @@ export function findRule(method: string, path: string): RouteRule | null {
 
 /** Checks a bearer token; null when it is unknown or revoked. */
 export type IngestAuthenticator = (token: string) => Promise<IngestCaller | null> | IngestCaller | null;
-
-/** The signed-in person behind a request the policy let through (throws 401 when there is none). */
-export function requireUser(req: Request): SessionUser {
-  const user = userOf(req);
-  if (!user) throw Object.assign(new Error(NOT_SIGNED_IN.error), { status: 401, expose: true });
-  return user;
-}
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes a cookie may call without the CSRF header: they start a session, they do not act within one. */
