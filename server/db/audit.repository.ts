@@ -1,21 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { auditDetailsSchema, parseJsonColumn } from './json-columns.js';
+import type { AuditEntryView } from '../../shared/admin.js';
 import type { Database } from './schema.js';
 
-/** An entry as written. */
-export interface AuditRow {
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  address: string | null;
-  details: Record<string, unknown>;
-}
+/** An entry as stored, with its id: what the API answers (shared/admin.ts). */
+export type StoredAuditRow = AuditEntryView;
 
-/** An entry as stored, with its id. */
-export interface StoredAuditRow extends AuditRow {
-  id: number;
-}
+/** An entry as written. */
+export type AuditRow = Omit<AuditEntryView, 'id'>;
 
 /** Which entries a search wants (time bounds are ISO, `[since, until)`). */
 export interface AuditFilter {

@@ -1,3 +1,4 @@
+import { daysBetween } from '../../shared/time.js';
 import type { AsOfQuery, SchoolsQuery, TrendQuery } from '../../shared/api/compliance.js';
 import type { FileAnswer } from '../../shared/api/route.js';
 import type { SessionUser } from '../../shared/auth.js';
@@ -57,7 +58,7 @@ export class ComplianceDesk {
     const to = toDate ?? this.deps.compliance.today();
     const from = fromDate ?? monthsBefore(to, 11);
     if (from > to) return refuse(400, refusal(`起始日期（${from}）晚于截止日期（${to}）`, `from (${from}) is after to (${to})`), { from: say('晚于截止日期', 'is after to') });
-    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    const days = daysBetween(from, to);
     if ((step === 'week' ? days / 7 : days / 30.4) > MAX_TREND_POINTS) {
       return refuse(400, refusal(`最多 ${MAX_TREND_POINTS} 个点：请缩短时间范围或改用更长的步长`, `at most ${MAX_TREND_POINTS} points: narrow from/to or use a longer step`), {
         from: say('按此步长太久远', 'too far back for this step'),

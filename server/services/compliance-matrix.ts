@@ -1,3 +1,4 @@
+import { addDays } from '../../shared/time.js';
 import { DISTRICTS, findDistrict, SCHOOL_SETTINGS, SCHOOL_STAGES, type DistrictCode, type School } from '../../shared/domain/index.js';
 import type { ComplianceCell, ComplianceFilters, ComplianceMatrix, ComplianceRow } from '../../shared/compliance.js';
 import { COMPLIANCE_RULES, type ComplianceResult, type ComplianceRuleId } from '../../shared/rules/compliance/index.js';
@@ -70,7 +71,7 @@ export function buildMatrix(schools: readonly School[], verdicts: Verdicts, asOf
 export function trendDates(from: string, to: string, step: 'month' | 'week'): string[] {
   const dates: string[] = [];
   if (step === 'week') {
-    for (let ms = Date.parse(`${to}T00:00:00Z`); ms >= Date.parse(`${from}T00:00:00Z`); ms -= 7 * 86_400_000) dates.unshift(new Date(ms).toISOString().slice(0, 10));
+    for (let date = to; date >= from; date = addDays(date, -7)) dates.unshift(date);
     return dates;
   }
   let year = Number(from.slice(0, 4));
