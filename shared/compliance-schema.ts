@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localizedTextSchema } from './domain/text.js';
 import { DISTRICT_CODES } from './domain/districts.js';
 import { SCHOOL_SETTINGS, SCHOOL_STAGES } from './domain/entities.js';
 import { EQUIPMENT_ITEMS } from './domain/security-record.js';
@@ -18,7 +19,7 @@ import { COMPLIANCE_RULES, type ComplianceResult, type ComplianceStatus } from '
 export const complianceStatusSchema = z.enum(['pass', 'fail', 'pending', 'not_due', 'not_applicable']) satisfies z.ZodType<ComplianceStatus>;
 
 const ruleId = z.enum(COMPLIANCE_RULES);
-const reason = z.object({ zh: z.string(), en: z.string() });
+const reason = localizedTextSchema;
 
 /** One rule's verdict for one school. */
 export const complianceResultSchema = z.object({ rule: ruleId, status: complianceStatusSchema, dueBy: z.string().nullable(), reason }) satisfies z.ZodType<ComplianceResult>;

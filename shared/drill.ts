@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Alarm } from './domain/alarm.js';
 import type { DrillScore } from './rules/drill-score.js';
-import type { LocalizedText } from './domain/text.js';
+import { localizedTextSchema, type LocalizedText } from './domain/text.js';
 import { DEFAULT_DRILL_LENGTH_MINUTES } from './rules/drill-window.js';
 import { DEFAULT_RESPONSE_TARGETS, responseTarget, type ResponseTargets } from './rules/response.js';
 import { bilingual as b } from './zod-text.js';
@@ -228,7 +228,7 @@ const drillChecklistItemSchema = z.object({ id: z.string(), label: z.string(), p
 /** A drill's targets (also `drill_runs.targets`, checked when read back). */
 export const drillTargetsSchema = z.object({ acknowledged: z.number(), dispatched: z.number(), on_scene: z.number(), handled: z.number() }) satisfies z.ZodType<DrillTargets>;
 /** One note on a drill's record (also `drill_runs.notes`, checked when read back). */
-export const drillNoteSchema = z.object({ kind: z.enum(DRILL_NOTE_KINDS), at: z.string(), by: z.string(), alarmId: z.string().optional(), text: z.object({ zh: z.string(), en: z.string() }) }) satisfies z.ZodType<DrillNote>;
+export const drillNoteSchema = z.object({ kind: z.enum(DRILL_NOTE_KINDS), at: z.string(), by: z.string(), alarmId: z.string().optional(), text: localizedTextSchema }) satisfies z.ZodType<DrillNote>;
 
 /** A drill (see `Drill`). */
 export const drillSchema = z.object({

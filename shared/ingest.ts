@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LocalizedText } from './domain/text.js';
+import { localizedTextSchema, type LocalizedText } from './domain/text.js';
 
 /**
  * The public ingest contract (DESIGN.md §4): `POST /api/v1/events` and MQTT
@@ -152,7 +152,7 @@ export interface IngestResult {
 }
 
 /** One refused item as sent (see `RejectedItem`). */
-export const rejectedItemSchema = z.object({ index: z.number(), error: z.string(), message: z.object({ zh: z.string(), en: z.string() }).optional() }) satisfies z.ZodType<RejectedItem>;
+export const rejectedItemSchema = z.object({ index: z.number(), error: z.string(), message: localizedTextSchema.optional() }) satisfies z.ZodType<RejectedItem>;
 
 /**
  * The answer of `POST /api/v1/events` (DESIGN.md §4), whatever its status: 202 with what was

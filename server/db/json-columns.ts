@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DutyWindow } from '../../shared/domain/index.js';
+import { dutyWindowSchema } from '../../shared/domain/entity-schemas.js';
 
 /**
  * JSON columns are read back through a schema, never cast: a row that does not hold what its
@@ -36,7 +36,7 @@ export const stringListSchema = z.array(z.string());
 export const weekdaysSchema = z.array(z.number());
 
 /** `guard_posts.schedule`: the staffed windows, local "HH:MM". */
-export const dutyScheduleSchema = z.array(z.object({ start: z.string(), end: z.string() }) satisfies z.ZodType<DutyWindow>);
+export const dutyScheduleSchema = z.array(dutyWindowSchema);
 
 /** `audit_log.details`: a JSON object of whatever the entry records. */
 export const auditDetailsSchema = z.record(z.string(), z.unknown());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { localizedTextSchema } from '../domain/text.js';
 import { districtCodeSchema, dutyWindowSchema } from '../domain/entity-schemas.js';
 import { SCHOOL_SETTINGS } from '../domain/entities.js';
 import { DEFAULT_COVERAGE_RULE, type CoverageCounts, type CoverageReport, type SchoolCoverage } from '../rules/coverage.js';
@@ -7,7 +8,6 @@ import type { SchoolPatrol } from '../rules/patrol.js';
 import type { CameraFault, PostLive, PostWindowFigures } from '../wall.js';
 import { route } from './route.js';
 
-const textSchema = z.object({ zh: z.string(), en: z.string() });
 
 /** `GET /faults`: camera fault tickets by state, narrowed to the person's scope. */
 export const faultsQuerySchema = z.object({
@@ -50,7 +50,7 @@ export const postLiveSchema = z.object({
   window: dutyWindowSchema.nullable(),
   checkedInAt: z.string().nullable(),
   minutesLate: z.number().nullable(),
-  reason: textSchema,
+  reason: localizedTextSchema,
 }) satisfies z.ZodType<PostLive>;
 
 /** Today's 护学岗 figures of one duty window (see `PostWindowFigures`). */
@@ -74,7 +74,7 @@ export const schoolPatrolSchema = z.object({
   due: z.number(),
   missed: z.number(),
   nextDueAt: z.number().nullable(),
-  reason: textSchema,
+  reason: localizedTextSchema,
 }) satisfies z.ZodType<SchoolPatrol>;
 
 const reachedPostSchema = z.object({ id: z.string(), distanceM: z.number() });
