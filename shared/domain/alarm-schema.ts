@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmTransition } from './alarm.js';
+import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmTransition, type FieldStepRecord } from './alarm.js';
 
 /**
  * The zod schema of an alarm as stored and sent (the `Alarm` interface is its documentation; the
  * `satisfies` keeps the two from drifting). Used to check REST answers and JSON read back from the
  * database.
  */
+export const fieldStepRecordSchema = z.object({
+  unitId: z.string(),
+  requestId: z.string(),
+  recordedAt: z.string(),
+  position: z.object({ lat: z.number(), lng: z.number(), accuracyM: z.number().nullable() }).optional(),
+  distanceM: z.number().optional(),
+  disposition: z.string().optional(),
+  photoIds: z.array(z.string()).optional(),
+}) satisfies z.ZodType<FieldStepRecord>;
+
 export const alarmTransitionSchema = z.object({
   action: z.string(),
   unitId: z.string().optional(),
@@ -15,6 +25,7 @@ export const alarmTransitionSchema = z.object({
   at: z.string(),
   note: z.string().nullable(),
   noteEn: z.string().optional(),
+  field: fieldStepRecordSchema.optional(),
 }) satisfies z.ZodType<AlarmTransition>;
 
 /** An alarm (see `Alarm`). */

@@ -46,6 +46,29 @@ export interface AlarmTransition {
   note: string | null;
   /** The note in English, on steps the system writes in both languages (`note` is then zh-CN). */
   noteEn?: string;
+  /**
+   * A step taken by a person of the dispatched unit on their phone (`/m`, issue 14): 接警 accept,
+   * 到场 arrive, 处置反馈 report. Absent on the operator's steps ("marked by the operator").
+   */
+  field?: FieldStepRecord;
+}
+
+/** What a unit's phone adds to a step it takes (see `AlarmTransition.field`). */
+export interface FieldStepRecord {
+  /** The unit (police post) whose person took the step. */
+  unitId: string;
+  /** The phone's own id for the step: a re-sent step (after a lost answer, or from the offline queue) is applied once. */
+  requestId: string;
+  /** When the server stored the step; `at` is when the person took it (earlier when it waited in the phone's offline queue). */
+  recordedAt: string;
+  /** The phone's position when the person allowed it (WGS-84), and its accuracy radius in metres. */
+  position?: { lat: number; lng: number; accuracyM: number | null };
+  /** Metres from the school (its gate point) to `position`. */
+  distanceM?: number;
+  /** A report's disposition (处置反馈). */
+  disposition?: string;
+  /** Photos stored with a report, by id (`GET /alarms/:id/photos/:photoId`). */
+  photoIds?: string[];
 }
 
 /** An alarm as stored and as sent to screens. Times are ISO-8601 UTC. */
