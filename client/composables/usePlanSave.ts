@@ -26,7 +26,9 @@ export function usePlanSave(versionOf: (view: SchoolPlanView) => number | undefi
       outcome.value = { kind: 'saved', text: t('planEditor.saved', { version: versionOf(result.data) ?? 0 }) };
     } else if (result.status !== 0) {
       errors.value = refusals.fields(result);
-      outcome.value = { kind: 'refused', text: refusals.text(result) };
+      // Words the form places beside their fields are counted here, never repeated with their paths.
+      const placed = Object.keys(result.fields).length;
+      outcome.value = { kind: 'refused', text: placed > 0 ? t('desk.recordRefusedFields', { count: placed }) : refusals.text(result) };
     }
   }
 
