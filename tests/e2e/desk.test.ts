@@ -94,10 +94,10 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(screenshots, 'desk-drilldown.png') });
 
-    // The school's page: all fourteen items at once, the same reason on the failing one.
+    // The school's page: all fifteen items at once, the same reason on the failing one.
     await row.getByTestId('failing-school-link').click();
     await page.getByTestId('school-page').waitFor({ timeout: ON_SCREEN_MS });
-    await expect.poll(() => page.getByTestId('school-item').count(), { timeout: ON_SCREEN_MS }).toBe(14);
+    await expect.poll(() => page.getByTestId('school-item').count(), { timeout: ON_SCREEN_MS }).toBe(15);
     const item = page.locator(`[data-testid="school-item"][data-rule="${rule}"]`);
     await expect(item.getAttribute('data-status')).resolves.toBe('fail');
     await expect(item.getByTestId('school-item-reason').innerText()).resolves.toBe(reason);
