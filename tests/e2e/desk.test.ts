@@ -61,7 +61,7 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     expect(OPERATOR).not.toBe('');
     // Believable: some cells red or amber, most green, none of it all one colour.
     const tones = await page.$$eval('[data-testid="matrix-cell"]', (cells) => cells.map((cell) => (cell as HTMLElement).dataset.tone));
-    expect(tones).toHaveLength(11 * 14);
+    expect(tones).toHaveLength(11 * 15);
     expect(tones.filter((tone) => tone === 'good').length).toBeGreaterThan(20);
     expect(tones.filter((tone) => tone === 'bad' || tone === 'watch').length).toBeGreaterThan(10);
     await page.waitForTimeout(300);
