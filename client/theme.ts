@@ -52,6 +52,7 @@ export const RULE_COLOURS: Record<ComplianceRuleId, string> = {
   fault_restore: '#4ade80',
   guard_post: '#e879f9',
   drill: '#94a3b8',
+  emergency_plan: '#fb923c',
   inspections: '#fca5a5',
   self_check: '#5eead4',
 };

@@ -68,6 +68,8 @@ const VERB: Words = {
   'hazard.reject': w('驳回了隐患整改', 'rejected a hazard rectification'),
   'hazard.close': w('销号清零了隐患', 'closed a hazard'),
   'record.edit': w('修改了学校安防档案', "edited a school's security record"),
+  'plan.save': w('保存了学校应急预案', "saved a school's emergency plan"),
+  'plan.people': w('保存了学校负责人及联系人', "saved a school's people and contacts"),
   'routine.drills': w('记录了应急演练', 'recorded an emergency drill'),
   'routine.inspections': w('记录了督导检查', 'recorded an inspection'),
   'routine.self-checks': w('记录了学校自查', 'recorded a self-check'),
@@ -138,6 +140,8 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     if (text(d.name)) parts.push(w(`“${String(d.name)}”`, `"${String(d.name)}"`));
   } else if (entry.action === 'record.edit' && Array.isArray(d.changes)) {
     parts.push(w(`${d.changes.length} 项修改`, `${d.changes.length} change${d.changes.length === 1 ? '' : 's'}`));
+  } else if ((entry.action === 'plan.save' || entry.action === 'plan.people') && typeof d.version === 'number') {
+    parts.push(w(`第 ${d.version} 版`, `version ${d.version}`));
   } else if (entry.action === 'export.audit_csv' && typeof d.rows === 'number') {
     parts.push(w(`${d.rows} 条`, `${d.rows} entries`));
   } else if (entry.action.startsWith('export.compliance') && text(d.asOf)) {

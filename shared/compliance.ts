@@ -26,6 +26,7 @@ export const RULE_LABELS: Record<ComplianceRuleId, Reason> = {
   fault_restore: { zh: '故障24小时内修复', en: 'Faults restored within 24 h' },
   guard_post: { zh: '护学岗', en: 'School-gate post (护学岗)' },
   drill: { zh: '应急演练', en: 'Emergency drills' },
+  emergency_plan: { zh: '应急预案（一校一案）', en: 'Emergency plan (one per school)' },
   inspections: { zh: '安全检查', en: 'Safety inspections' },
   self_check: { zh: '隐患月度自查', en: 'Monthly hazard self-check' },
 };

@@ -1,5 +1,6 @@
 import type { DrillView, InspectionView, RecordHistoryEntry, SelfCheckView } from './compliance.js';
 import type { Device, GuardPost, PolicePost, School } from './domain/entities.js';
+import type { EmergencyPlanVersion, SchoolPeopleVersion } from './domain/school-plan.js';
 import type { SchoolSecurityRecord } from './domain/security-record.js';
 import type { Hazard } from './rules/hazard.js';
 import type { CameraFault } from './wall.js';
@@ -35,4 +36,8 @@ export interface DatasetCompliance {
   selfChecks: SelfCheckView[];
   hazards: Hazard[];
   cameraFaults: SeededCameraFault[];
+  /** Every version of each school's people (校长, 保卫干部, 法制副校长), oldest first per school. */
+  schoolPeople: SchoolPeopleVersion[];
+  /** Every version of each school's emergency plan (预案); a few schools have none. */
+  emergencyPlans: EmergencyPlanVersion[];
 }

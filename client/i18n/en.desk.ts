@@ -76,6 +76,7 @@ export const deskEn: Pick<MessageSchema, 'desk' | 'deskRule' | 'deskStatus' | 'd
     fault_restore: 'Repair 24 h',
     guard_post: '护学岗 post',
     drill: 'Drills',
+    emergency_plan: 'Emergency plan',
     inspections: 'Inspections',
     self_check: 'Self-checks',
   },

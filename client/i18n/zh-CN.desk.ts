@@ -78,6 +78,7 @@ export const deskZhCN = {
     fault_restore: '故障修复',
     guard_post: '护学岗',
     drill: '应急演练',
+    emergency_plan: '应急预案',
     inspections: '安全检查',
     self_check: '月度自查',
   },

@@ -69,6 +69,9 @@ const HAZARDS: Record<HazardSource, string[]> = {
 };
 const ROLES = ['总务处', '安保科', '后勤处', '政教处'];
 
+/** The compliance data this file makes (the people and plans come from plans.ts). */
+type SeededCompliance = Omit<DatasetCompliance, 'schoolPeople' | 'emergencyPlans'>;
+
 /** Inputs of {@link generateCompliance}. */
 export interface ComplianceSeedInput {
   schools: School[];
@@ -83,14 +86,14 @@ export interface ComplianceSeedInput {
 const HISTORY_MONTHS = 24;
 
 /** Generates the compliance data and the devices to drop (a few missing intrusion sensors). */
-export function generateCompliance(input: ComplianceSeedInput): DatasetCompliance & { droppedDevices: Set<string> } {
+export function generateCompliance(input: ComplianceSeedInput): SeededCompliance & { droppedDevices: Set<string> } {
   const random = createRandom((input.seed ^ 0x5eed) >>> 0);
   const ref = input.referenceDate;
   const historyStart = `${Number(ref.slice(0, 4)) - HISTORY_MONTHS / 12}${ref.slice(4, 8)}01`;
   const terms = termsBetween(historyStart, ref, input.semesters);
   const clerks = new Map(DISTRICTS.map((d) => [d.code, `${d.name}教体局 ${random.faker.person.lastName()}${random.faker.person.firstName()}`]));
 
-  const out: DatasetCompliance & { droppedDevices: Set<string> } = {
+  const out: SeededCompliance & { droppedDevices: Set<string> } = {
     referenceDate: ref,
     securityRecords: [],
     recordHistory: [],

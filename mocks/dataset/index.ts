@@ -5,6 +5,7 @@ import { generateCompliance } from './compliance.js';
 import { generateDevices } from './devices.js';
 import { districtShapes, loadDistrictGeometry } from './geometry.js';
 import { NameBook } from './names.js';
+import { generatePlans } from './plans.js';
 import { generateGuardPosts, generatePolicePosts } from './posts.js';
 import { createRandom } from './random.js';
 import { generateSchools } from './schools.js';
@@ -56,7 +57,7 @@ const SCALES: Record<DatasetScale, ScaleSpec> = {
 /**
  * Generates a complete synthetic registry of 平顶山市: schools inside their district polygons,
  * 警务室 / 治安岗亭, 护学岗 posts and every device, and (city scale) each school's security
- * record, routines and hazards as of `referenceDate`. Deterministic: the same options give a
+ * record, routines and hazards, its people and emergency plan as of `referenceDate`. Deterministic: the same options give a
  * byte-identical result (`JSON.stringify` equal); a different seed gives a different city.
  */
 export function generateDataset(options: DatasetOptions = {}): Dataset {
@@ -82,5 +83,6 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
   if (!(options.compliance ?? scale === 'city')) return { seed, scale, schools, policePosts, guardPosts, devices };
   const referenceDate = options.referenceDate ?? shanghaiParts(Date.now()).date;
   const { droppedDevices, ...compliance } = generateCompliance({ schools, devices, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
-  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance };
+  const plans = generatePlans({ schools, policePosts, seed, referenceDate });
+  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance: { ...compliance, ...plans } };
 }

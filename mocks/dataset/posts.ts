@@ -96,7 +96,7 @@ const DUTIES = [
 const MOBILE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '156', '157', '158', '159', '166', '176', '177', '180', '181', '182', '183', '185', '186', '187', '188', '189', '191', '199'] as const;
 
 /** An 11-digit mainland mobile number. */
-function mobile(random: Random): string {
+export function mobile(random: Random): string {
   return `${random.pick(MOBILE_PREFIXES)}${String(random.int(0, 99_999_999)).padStart(8, '0')}`;
 }
 

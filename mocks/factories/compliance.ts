@@ -44,6 +44,7 @@ export function makeComplianceInput(overrides: Partial<ComplianceInput> & { scho
       { id: 'C1', schoolId: school.id, date: '2026-10-28' },
       { id: 'C2', schoolId: school.id, date: '2026-11-05' },
     ],
+    plans: [{ version: 1, savedAt: '2026-03-02T02:00:00.000Z' }],
     ...overrides,
   };
 }

@@ -142,6 +142,10 @@ export interface Database {
   security_records: { school_id: string; record: string; updated_at: string; updated_by: string };
   /** Every edit of a record or of the school's own editable fields: `changes` is JSON `[{ field, from, to }]`. */
   record_history: { id: Generated<number>; school_id: string; at: string; actor: string; note: string | null; changes: string };
+  /** The school's people (校长, 保卫干部, 法制副校长), one row per saved version (0012): `people` is JSON, validated on the way in and out. */
+  school_people: { school_id: string; version: number; saved_at: string; saved_by: string; note: string | null; people: string };
+  /** The emergency plan (预案, 一校一案), one row per saved version (0012): `plan` is JSON, validated on the way in and out. */
+  emergency_plans: { school_id: string; version: number; saved_at: string; saved_by: string; note: string | null; plan: string };
   drills: { id: string; school_id: string; date: string; scenario: string; recorded_by: string; recorded_at: string };
   inspections: { id: string; school_id: string; date: string; by: InspectionRecord['by']; note: string | null; recorded_by: string; recorded_at: string };
   self_checks: { id: string; school_id: string; date: string; note: string | null; recorded_by: string; recorded_at: string };

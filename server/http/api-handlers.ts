@@ -17,6 +17,7 @@ import { ingestHandlers } from '../ingest/http.js';
 import { drillHandlers } from './drill.routes.js';
 import { fieldHandlers } from './field.routes.js';
 import { hazardHandlers } from './hazard.routes.js';
+import { planHandlers } from './plan.routes.js';
 import { registryHandlers } from './registry.routes.js';
 import type { RouteHandlers } from './route-table.js';
 import { wallHandlers } from './wall.routes.js';
@@ -30,6 +31,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...drillHandlers({ drills: deps.drills, clock: deps.clock, exports: new DrillExports({ drills: deps.drills, registry: deps.registry, clock: deps.clock, audit: deps.audit, heavyPool: deps.heavyPool }) }),
     ...complianceHandlers({ desk: new ComplianceDesk({ compliance: deps.compliance, registry: deps.registry, audit: deps.audit }), records: deps.records, routines: deps.routines }),
     ...hazardHandlers(deps.hazards),
+    ...planHandlers(deps.plans),
     ...wallHandlers({
       walls: new WallReads({ registry: deps.registry, status: deps.status, cameras: deps.cameras, schoolCameras: deps.schoolCameras, clock: deps.clock }),
       health: new HealthReport({

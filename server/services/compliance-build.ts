@@ -1,6 +1,7 @@
 import type { AuditService } from '../auth/audit.service.js';
 import type { Store } from '../db/database.js';
 import { HazardRepository } from '../db/hazard.repository.js';
+import { PlanRepository } from '../db/plan.repository.js';
 import { RecordRepository } from '../db/record.repository.js';
 import { RoutineRepository } from '../db/routine.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
@@ -9,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { ComplianceOffload } from './compliance-calls.js';
 import { ComplianceService } from './compliance.service.js';
 import { HazardService } from './hazard.service.js';
+import { PlanService } from './plan.service.js';
 import { RecordService } from './record.service.js';
 import type { RegistryService } from './registry.service.js';
 import { RoutineService } from './routine.service.js';
@@ -19,9 +21,11 @@ export interface ComplianceServices {
   records: RecordService;
   routines: RoutineService;
   hazards: HazardService;
+  /** The school's people and emergency plan (预案, issue 14). */
+  plans: PlanService;
 }
 
-/** Wires the compliance, record, routine and hazard services (their writes on `audit`). */
+/** Wires the compliance, record, routine, hazard and plan services (their writes on `audit`). */
 export function buildComplianceServices(deps: {
   store: Store;
   writes: WriteQueue;
@@ -34,11 +38,13 @@ export function buildComplianceServices(deps: {
   const { store, writes, registry, clock, semesters, audit } = deps;
   const recordRepository = new RecordRepository(store.db);
   const routineRepository = new RoutineRepository(store.db);
-  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, clock, semesters, offload: deps.offload ?? null });
+  const planRepository = new PlanRepository(store.db);
+  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, plans: planRepository, clock, semesters, offload: deps.offload ?? null });
   return {
     compliance,
     records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock, audit }),
     routines: new RoutineService({ store, writes, repository: routineRepository, registry, compliance, clock, audit }),
     hazards: new HazardService({ store, writes, repository: new HazardRepository(store.db), registry, clock, semesters, audit }),
+    plans: new PlanService({ store, writes, repository: planRepository, registry, compliance, clock, audit, semesters }),
   };
 }

@@ -6,10 +6,11 @@ import {
 import type { DevicePlace, School } from '../../shared/domain/index.js';
 import type { DrillRecord, InspectionRecord, SchoolSecurityRecord, SelfCheckRecord } from '../../shared/domain/security-record.js';
 import {
-  evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type SemesterRule,
+  evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type PlanSave, type SemesterRule,
 } from '../../shared/rules/compliance/index.js';
 import { shanghaiParts } from '../../shared/time.js';
 import { FaultRepository } from '../db/fault.repository.js';
+import type { PlanRepository } from '../db/plan.repository.js';
 import type { RecordRepository } from '../db/record.repository.js';
 import type { RoutineRepository } from '../db/routine.repository.js';
 import type { Database } from '../db/schema.js';
@@ -31,6 +32,8 @@ interface Sources {
   lateFaults: Map<string, FaultWindow[]>;
   devices: Map<string, ComplianceInput['devices']>;
   guardPostSchools: Set<string>;
+  /** When each school's emergency plan versions were saved (一校一案). */
+  plans: Map<string, PlanSave[]>;
 }
 
 /** Other nodes may write too: data older than this is read again. Local writes refresh their school at once. */
@@ -64,6 +67,8 @@ interface ComplianceServiceDeps {
   registry: RegistryService;
   records: RecordRepository;
   routines: RoutineRepository;
+  /** The emergency plans' versions (issue 14). */
+  plans: PlanRepository;
   clock: Clock;
   semesters: readonly SemesterRule[];
   /** The worker pool that answers `query` (issue 12); without one, `query` computes here. */
@@ -110,12 +115,13 @@ export class ComplianceService {
     const sources = this.sources;
     if (!sources) return;
     const { db, records, routines } = this.deps;
-    const [stored, history, drills, inspections, selfChecks] = await Promise.all([
+    const [stored, history, drills, inspections, selfChecks, plans] = await Promise.all([
       records.get(db, schoolId),
       records.history(schoolId, Number.MAX_SAFE_INTEGER),
       routines.drills(schoolId),
       routines.inspections(schoolId),
       routines.selfChecks(schoolId),
+      this.deps.plans.planSaves(schoolId),
     ]);
     if (this.sources !== sources) return; // read again meanwhile: already up to date
     if (stored) sources.records.set(schoolId, stored.record);
@@ -126,6 +132,7 @@ export class ComplianceService {
     sources.drills.set(schoolId, drills);
     sources.inspections.set(schoolId, inspections);
     sources.selfChecks.set(schoolId, selfChecks);
+    sources.plans.set(schoolId, plans.get(schoolId) ?? []);
     for (const verdicts of this.verdicts.values()) verdicts.delete(schoolId);
   }
 
@@ -213,6 +220,7 @@ export class ComplianceService {
         drills: inTerm(sources.drills.get(current.id)),
         inspections: inTerm(sources.inspections.get(current.id)),
         selfChecks: sources.selfChecks.get(current.id)?.filter((c) => c.date >= previousMonthStart && c.date <= asOf) ?? [],
+        plans: sources.plans.get(current.id) ?? [],
       };
       verdicts.set(current.id, evaluateSchool(input, options));
     }
@@ -235,13 +243,14 @@ export class ComplianceService {
   private async read(): Promise<Sources> {
     const loadedAt = this.deps.clock.now();
     const { registry, records, routines } = this.deps;
-    const [stored, history, drills, inspections, selfChecks, lateFaults] = await Promise.all([
+    const [stored, history, drills, inspections, selfChecks, lateFaults, plans] = await Promise.all([
       records.all(),
       records.allHistory(),
       routines.drills(),
       routines.inspections(),
       routines.selfChecks(),
       this.faults.lateWindows(),
+      this.deps.plans.planSaves(),
     ]);
     const devices = new Map<string, ComplianceInput['devices']>();
     for (const device of registry.devices()) {
@@ -261,6 +270,7 @@ export class ComplianceService {
       lateFaults: groupBy(lateFaults),
       devices,
       guardPostSchools: new Set(registry.guardPosts().flatMap((p) => p.schoolIds)),
+      plans,
     };
   }
 }

@@ -1,5 +1,6 @@
 import { workerData } from 'node:worker_threads';
 import { openReadOnlyStore, type Store } from '../db/database.js';
+import { PlanRepository } from '../db/plan.repository.js';
 import { RecordRepository } from '../db/record.repository.js';
 import { RegistryRepository } from '../db/registry.repository.js';
 import { RoutineRepository } from '../db/routine.repository.js';
@@ -36,6 +37,7 @@ function service(store: Store, registry: RegistryService): ComplianceService {
     registry,
     records: new RecordRepository(store.db),
     routines: new RoutineRepository(store.db),
+    plans: new PlanRepository(store.db),
     clock,
     semesters: data.semesters,
   });

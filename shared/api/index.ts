@@ -6,6 +6,7 @@ import { DRILL_ROUTES } from './drills.js';
 import { FIELD_ROUTES } from './field.js';
 import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
+import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
@@ -20,6 +21,7 @@ export const API = {
   ...DRILL_ROUTES,
   ...COMPLIANCE_ROUTES,
   ...HAZARD_ROUTES,
+  ...PLAN_ROUTES,
   ...WALL_ROUTES,
   ...REGISTRY_ROUTES,
   ...ALARM_ROUTES,

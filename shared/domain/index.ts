@@ -4,3 +4,4 @@ export * from './alarm.js';
 export * from './status.js';
 export * from './security-record.js';
 export * from './text.js';
+export * from './school-plan.js';

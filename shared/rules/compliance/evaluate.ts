@@ -1,5 +1,5 @@
 import { dueBy } from './phases.js';
-import { drillRule, inspectionsRule, selfCheckRule } from './routines.js';
+import { drillRule, emergencyPlanRule, inspectionsRule, selfCheckRule } from './routines.js';
 import {
   antiRamRule, closedCampusRule, controlRoomRule, equipmentRule, faultRestoreRule, guardPostRule, guardsRule,
   intrusionRule, retentionRule, sosAlarmRule, videoRule, type Verdict,
@@ -24,6 +24,7 @@ const RULES: Record<ComplianceRuleId, (input: ComplianceInput, options: Complian
   fault_restore: (input, options) => faultRestoreRule(input, endOfLocalDay(options.asOf)),
   guard_post: guardPostRule,
   drill: drillRule,
+  emergency_plan: emergencyPlanRule,
   inspections: inspectionsRule,
   self_check: selfCheckRule,
 };

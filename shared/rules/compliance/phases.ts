@@ -33,8 +33,9 @@ export function dueBy(rule: ComplianceRuleId, school: Pick<School, 'stage' | 'se
     // 护学岗设置率: city 2020-03-31, town 2020 end; rural not set.
     case 'guard_post':
       return setting === 'city' ? '2020-03-31' : setting === 'town' ? '2020-12-31' : null;
-    // Routines apply from the plan's start.
+    // Routines apply from the plan's start; so does 一校一案 (二(三)1).
     case 'drill':
+    case 'emergency_plan':
     case 'inspections':
     case 'self_check':
       return '2020-01-01';

@@ -1,3 +1,5 @@
+import { PLAN_MAX_AGE_DAYS } from '../../domain/school-plan.js';
+import { daysBetween, shanghaiDate } from '../../time.js';
 import type { ComplianceInput, ComplianceOptions, SemesterRule } from './types.js';
 import type { Verdict } from './technical.js';
 
@@ -64,4 +66,26 @@ export function selfCheckRule(input: ComplianceInput, options: ComplianceOptions
   if (!months.has(previous)) return { status: 'fail', reason: { zh: `${previous}月未开展隐患自查`, en: `no hazard self-check in ${previous}` } };
   if (!months.has(month)) return { status: 'pending', reason: { zh: `${previous}月已自查，本月尚未自查`, en: `${previous} done; this month not yet` } };
   return { status: 'pass', reason: { zh: '每月隐患自查已落实', en: 'monthly self-check done' } };
+}
+
+/**
+ * 一校一案 (seed 二(三)1, with the principal as first responsible, 二(一)1): the school has an
+ * emergency plan saved on or before the date, and saved again within {@link PLAN_MAX_AGE_DAYS}
+ * days of it. Versions saved after the date do not count (the plan as it stood then).
+ */
+export function emergencyPlanRule(input: Pick<ComplianceInput, 'plans'>, options: Pick<ComplianceOptions, 'asOf'>): Verdict {
+  let latest: { version: number; date: string } | null = null;
+  for (const save of input.plans) {
+    const date = shanghaiDate(save.savedAt);
+    if (date <= options.asOf && (!latest || save.version > latest.version)) latest = { version: save.version, date };
+  }
+  if (!latest) return { status: 'fail', reason: { zh: '无应急预案（一校一案）', en: 'no emergency plan (one plan per school)' } };
+  const age = daysBetween(latest.date, options.asOf);
+  if (age > PLAN_MAX_AGE_DAYS) {
+    return {
+      status: 'fail',
+      reason: { zh: `应急预案${latest.date}后未更新，已${age}天（超过一年）`, en: `emergency plan not updated since ${latest.date}: ${age} days (over a year)` },
+    };
+  }
+  return { status: 'pass', reason: { zh: `应急预案第${latest.version}版，${latest.date}更新`, en: `emergency plan version ${latest.version}, updated ${latest.date}` } };
 }

@@ -15,6 +15,7 @@ export const COMPLIANCE_RULES = [
   'fault_restore',
   'guard_post',
   'drill',
+  'emergency_plan',
   'inspections',
   'self_check',
 ] as const;
@@ -68,6 +69,15 @@ export interface ComplianceInput {
   drills: DrillRecord[];
   inspections: InspectionRecord[];
   selfChecks: SelfCheckRecord[];
+  /** The emergency plan's saved versions (预案, 一校一案), any order; empty when none was ever saved. */
+  plans: PlanSave[];
+}
+
+/** When a version of the emergency plan was saved. */
+export interface PlanSave {
+  version: number;
+  /** ISO instant. */
+  savedAt: string;
 }
 
 /** Settings of an evaluation. */
