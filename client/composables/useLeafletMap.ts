@@ -16,6 +16,7 @@ export function useLeafletMap(container: Ref<HTMLElement | null>, options: L.Map
   onMounted(() => {
     if (!container.value) return;
     const created = L.map(container.value, options);
+    keepLayersInStep(created);
     resizeObserver = new ResizeObserver(() => created.invalidateSize({ pan: false }));
     resizeObserver.observe(container.value);
     map.value = created;
@@ -30,6 +31,24 @@ export function useLeafletMap(container: Ref<HTMLElement | null>, options: L.Map
   });
 
   return map;
+}
+
+/**
+ * Puts every layer where the view says whenever a move ends with the layers placed for another
+ * pixel origin. Leaflet places markers against the map's pixel origin and moves them only on
+ * `zoom` and `viewreset`; a flight (`flyTo`, `flyToBounds`) shifts the pixel origin on every
+ * frame, so one that ends at the zoom it started at, and whose frames in between came late (a
+ * busy page), left the rings and their labels where they were before it: hundreds of pixels
+ * from their schools. A `viewreset` then makes every layer place itself again.
+ */
+export function keepLayersInStep(map: L.Map): void {
+  let placedFor: L.Point | null = null;
+  map.on('zoom viewreset', () => {
+    placedFor = map.getPixelOrigin();
+  });
+  map.on('moveend', () => {
+    if (placedFor && !map.getPixelOrigin().equals(placedFor)) map.fire('viewreset');
+  });
 }
 
 /** The map of the enclosing useLeafletMap; layer components render only once it exists. */

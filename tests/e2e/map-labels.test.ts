@@ -31,6 +31,8 @@ interface Measure {
   labels: LabelRect[];
   rings: number;
   unplaced: number;
+  /** Whether the map's labels are laid out for the view it shows (ringLabels.ts: `data-labels="placed"` until the map moves). */
+  placed: boolean;
 }
 
 /** The map panel's rectangle and every shown alarm label's, as the browser lays them out. */
@@ -47,17 +49,22 @@ function measure(page: Page, panelSelector: string): Promise<Measure> {
         return { ...box(r), alarmId: label.dataset.alarmId ?? '', schoolId: label.dataset.schoolId ?? '', onTop: top !== null && label.contains(top) };
       });
     const overflow = panel.querySelector<HTMLElement>('[data-testid="alarm-label-overflow"]');
-    return { panel: box(panel.getBoundingClientRect()), labels, rings: panel.querySelectorAll('[data-testid="alarm-ring"]').length, unplaced: Number(overflow?.dataset.count ?? 0) };
+    const placed = panel.querySelector<HTMLElement>('.leaflet-container')?.dataset.labels === 'placed';
+    return { panel: box(panel.getBoundingClientRect()), labels, rings: panel.querySelectorAll('[data-testid="alarm-ring"]').length, unplaced: Number(overflow?.dataset.count ?? 0), placed };
   }, panelSelector);
 }
 
-/** Measures until two measurements 600 ms apart agree: the map has stopped flying and the labels are laid out. */
+/**
+ * Measures until the labels are laid out for the view shown and two measurements 600 ms apart
+ * agree: the map has stopped flying. Equal measurements alone are not enough on a busy machine:
+ * a flight's frames can stall for longer than that.
+ */
 async function atRest(page: Page, panelSelector: string, rings: number): Promise<Measure> {
   let last = '';
   for (let attempt = 0; attempt < 60; attempt += 1) {
     const now = await measure(page, panelSelector);
     const key = JSON.stringify(now);
-    if (now.rings === rings && key === last) return now;
+    if (now.rings === rings && now.placed && key === last) return now;
     last = key;
     await page.waitForTimeout(600);
   }

@@ -68,17 +68,32 @@ function show(ring: LabelledRing, box: Box, anchor: L.Point, displaced: boolean)
   ring.leader.style.transform = `rotate(${Math.atan2(dy, dx)}rad)`;
 }
 
+/** Events after which the drawn labels no longer fit the view: the rings have moved under them. */
+const VIEW_CHANGES = 'move zoom zoomanim viewreset resize';
+
 /**
- * Lays the rings' labels out without overlap inside the map (see label-layout.ts) after every
- * move, zoom and resize of the map and whenever `schedule()` is called (the rings changed): at
- * most once per animation frame, reading every size first and writing every position after,
- * so one layout costs one style recalculation. Answers how many labels found no place.
+ * Lays the rings' labels out without overlap inside the map (see label-layout.ts) when the map
+ * comes to rest after a move, zoom or resize, and whenever `schedule()` is called (the rings
+ * changed): once per burst of calls, in the same task as the last of them (a microtask), so the
+ * map is never at rest with labels placed for an earlier view, however late the next animation
+ * frame comes (a busy or hidden page). Reads every size first and writes every position after,
+ * so one layout costs one style recalculation. While the map moves, labels travel with their
+ * rings (the panel clips them) until it settles.
+ *
+ * The map's container carries `data-labels`: `placed` once the map is still (from `moveend` to
+ * the next `movestart`) and its labels are laid out for the view shown; `moving` otherwise (the
+ * e2e suites wait for `placed`). Answers how many labels found no place.
  */
 export function createRingLabeller(map: L.Map, rings: () => Iterable<LabelledRing>, laidOut: (unplaced: number) => void): { schedule: () => void; dispose: () => void } {
-  let frame: number | null = null;
+  const container = map.getContainer();
+  let queued = false;
+  let disposed = false;
+  /** From `movestart` to `moveend`: a pan, zoom or flight is under way. */
+  let moving = false;
 
   function run(): void {
-    frame = null;
+    queued = false;
+    if (disposed) return;
     const size = map.getSize();
     const all = [...rings()];
     const anchors = new Map(all.map((ring) => [ring.id, map.latLngToContainerPoint(ring.latLng)]));
@@ -105,20 +120,45 @@ export function createRingLabeller(map: L.Map, rings: () => Iterable<LabelledRin
       if (box && anchor) show(ring, box, anchor, box.displaced);
       else hide(ring);
     }
+    container.dataset.labels = moving ? 'moving' : 'placed';
     laidOut(layout.unplaced.length);
   }
 
   function schedule(): void {
-    if (frame === null) frame = requestAnimationFrame(run);
+    if (queued) return;
+    queued = true;
+    queueMicrotask(run);
   }
 
-  map.on('moveend zoomend resize', schedule);
+  function moved(): void {
+    container.dataset.labels = 'moving';
+  }
+
+  function started(): void {
+    moving = true;
+    moved();
+  }
+
+  function ended(): void {
+    moving = false;
+    schedule();
+  }
+
+  container.dataset.labels = 'moving';
+  map.on(VIEW_CHANGES, moved);
+  map.on('movestart', started);
+  map.on('moveend', ended);
+  map.on('zoomend resize', schedule);
   void document.fonts?.ready.then(schedule);
+  schedule();
   return {
     schedule,
     dispose: () => {
-      map.off('moveend zoomend resize', schedule);
-      if (frame !== null) cancelAnimationFrame(frame);
+      disposed = true;
+      map.off(VIEW_CHANGES, moved);
+      map.off('movestart', started);
+      map.off('moveend', ended);
+      map.off('zoomend resize', schedule);
     },
   };
 }
