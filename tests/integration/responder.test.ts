@@ -62,7 +62,7 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
   const step = (who: Session, id: string, body: Record<string, unknown>) =>
     answerOf<{ alarm: Alarm; error?: string; message?: { zh: string; en: string } }>(who.send('POST', `/api/v1/responder/alarms/${id}/steps`, { requestId: randomUUID(), at: clock.iso(), ...body }));
   const upload = (who: Session, id: string, bytes: Uint8Array, type = 'image/jpeg') =>
-    fetch(`${sut.url}/api/v1/responder/alarms/${id}/photos`, { method: 'POST', headers: { ...who.headers(), 'content-type': type }, body: bytes });
+    fetch(`${sut.url}/api/v1/responder/alarms/${id}/photos`, { method: 'POST', headers: { ...who.headers(), 'content-type': type }, body: new Uint8Array(bytes) });
   const stored = async (id: string) => (await (await operator.get(`/api/v1/alarms/${id}`)).json()) as Alarm;
 
   let sos: Alarm;
@@ -220,5 +220,14 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
     const ids = again.decodedSnapshots.flatMap((s) => s.alarms.map((a) => a.unitId));
     again.socket.disconnect();
     expect(ids.every((unitId) => unitId === 'P002')).toBe(true);
+  });
+
+  it('lets the administrator make a responder only with a known unit, whose district it takes', async () => {
+    const admin = await signInAs(sut, { role: 'admin' });
+    const make = (body: Record<string, unknown>) => answerOf<{ fields?: Record<string, string>; unitId?: string; districtCode?: string }>(admin.send('POST', '/api/v1/admin/users', { displayName: '岗亭民警', password: 'a long password', role: 'responder', ...body }));
+    expect(await make({ username: 'unit-none' })).toMatchObject({ status: 400, body: { fields: { unitId: 'a responder must name its unit (a police post)' } } });
+    expect(await make({ username: 'unit-ghost', unitId: 'P999' })).toMatchObject({ status: 400, body: { fields: { unitId: 'no police post P999' } } });
+    expect(await make({ username: 'unit-op', role: 'police_operator', unitId: 'P002' })).toMatchObject({ status: 400, body: { fields: { unitId: 'only a responder is bound to a unit' } } });
+    expect(await make({ username: 'unit-p002-b', unitId: 'P002' })).toMatchObject({ status: 201, body: { unitId: 'P002', districtCode: '410422' } });
   });
 });
