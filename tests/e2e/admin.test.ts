@@ -88,6 +88,7 @@ describe.skipIf(!chromiumAvailable())('administration (e2e, real server and Chro
     const firstName = await unit.locator('option:not([disabled])').first().innerText();
     await unit.selectOption(firstUnit!);
     await page.getByTestId('user-form-password').fill('unit-e2e-password');
+    await page.getByTestId('user-form').screenshot({ path: path.join(ROOT, 'docs/screenshots/admin-responder.png') });
     await page.getByTestId('user-form-save').click();
     const row = page.locator('[data-testid="user-row"][data-username="unit-e2e"]');
     await row.waitFor({ timeout: ON_SCREEN_MS });
