@@ -230,4 +230,15 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
     expect(await make({ username: 'unit-op', role: 'police_operator', unitId: 'P002' })).toMatchObject({ status: 400, body: { fields: { unitId: 'only a responder is bound to a unit' } } });
     expect(await make({ username: 'unit-p002-b', unitId: 'P002' })).toMatchObject({ status: 201, body: { unitId: 'P002', districtCode: '410422' } });
   });
+
+  it('says which schools a responder’s unit covers now: those with an alarm dispatched to it (open, or closed in the last 12 h)', async () => {
+    const { unitScope } = sut.services;
+    expect(await unitScope.coversSchool(unitA.user, 'S0001')).toBe(true);
+    expect(await unitScope.coversSchool(unitA.user, 'S0002')).toBe(false);
+    // Unit B's intrusion alarm at S0001 was closed minutes ago.
+    expect(await unitScope.coversSchool(unitB.user, 'S0001')).toBe(true);
+    clock.advance(13 * 3600);
+    expect(await unitScope.coversSchool(unitB.user, 'S0001')).toBe(false);
+    expect(await unitScope.coversSchool(operator.user, 'S0001')).toBe(false);
+  });
 });
