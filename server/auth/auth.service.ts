@@ -60,7 +60,7 @@ function waitText(seconds: number): { zh: string; en: string } {
 const WRONG_CREDENTIALS = refusal('用户名或密码错误', 'wrong username or password');
 
 function toSessionUser(row: UserRow): SessionUser {
-  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, schoolId: row.school_id };
+  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, schoolId: row.school_id, unitId: row.unit_id };
 }
 
 function toAdminUser(row: UserRow): AdminUser {
@@ -69,7 +69,7 @@ function toAdminUser(row: UserRow): AdminUser {
 
 /** The person a kiosk session stands for: a viewer named after its link, with the link's district (id is minus the link's). */
 export function kioskUser(link: { id: number; name: string; district_code: string | null }): SessionUser {
-  return { id: -Number(link.id), username: `kiosk-${Number(link.id)}`, displayName: link.name, role: 'viewer', districtCode: link.district_code, schoolId: null };
+  return { id: -Number(link.id), username: `kiosk-${Number(link.id)}`, displayName: link.name, role: 'viewer', districtCode: link.district_code, schoolId: null, unitId: null };
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -154,20 +154,37 @@ export class AuthService {
 
   /** Creates an account; the username must be free. `audit` words the entry written with it. */
   async createUser(
-    input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null },
+    input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null; unitId?: string | null },
     audit?: (created: AdminUser) => AuditEntry,
   ): Promise<AdminUser> {
     const now = this.nowIso();
     const passwordHash = await hashPassword(input.password);
     const row = await inTransaction(this.deps, async (trx) => {
       const created = await this.users.insert(
-        { username: input.username, displayName: input.displayName, passwordHash, role: input.role, districtCode: input.districtCode ?? null, schoolId: input.schoolId ?? null, createdAt: now },
+        { username: input.username, displayName: input.displayName, passwordHash, role: input.role, districtCode: input.districtCode ?? null, schoolId: input.schoolId ?? null, unitId: input.unitId ?? null, createdAt: now },
         trx,
       );
       await this.note(audit?.(toAdminUser(created)) ?? null, trx);
       return created;
     });
     return toAdminUser(row);
+  }
+
+  /**
+   * Creates many accounts that share one password (the demo mode's responders, one per police
+   * post): hashed once — scrypt costs ~100 ms, and a city has ~180 units — and written in one
+   * transaction. Accounts whose username exists are left as they are; returns the usernames made.
+   */
+  async createUsersSharingPassword(inputs: readonly { username: string; displayName: string; role: Role; districtCode: string | null; schoolId: string | null; unitId: string | null }[], password: string): Promise<string[]> {
+    const existing = new Set((await this.users.all()).map((u) => u.username));
+    const fresh = inputs.filter((input) => !existing.has(input.username));
+    if (fresh.length === 0) return [];
+    const passwordHash = await hashPassword(password);
+    const now = this.nowIso();
+    await inTransaction(this.deps, async (trx) => {
+      for (const input of fresh) await this.users.insert({ ...input, passwordHash, createdAt: now }, trx);
+    });
+    return fresh.map((input) => input.username);
   }
 
   async hasUser(username: string): Promise<boolean> {
@@ -319,7 +336,7 @@ export class AuthService {
    */
   async updateUser(
     id: number,
-    changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; disabled?: boolean },
+    changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; unitId?: string | null; disabled?: boolean },
     audit?: (before: AdminUser, after: AdminUser) => AuditEntry | null,
   ): Promise<AdminUser | null> {
     const updated = await inTransaction(this.deps, async (trx) => {
@@ -330,6 +347,7 @@ export class AuthService {
       if (changes.role !== undefined) set.role = changes.role;
       if (changes.districtCode !== undefined) set.district_code = changes.districtCode;
       if (changes.schoolId !== undefined) set.school_id = changes.schoolId;
+      if (changes.unitId !== undefined) set.unit_id = changes.unitId;
       if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
       const row = await this.users.update(id, set, trx);
       await this.note(audit?.(toAdminUser(before), toAdminUser(row)) ?? null, trx);
@@ -337,7 +355,7 @@ export class AuthService {
     });
     if (!updated) return null;
     const { before, row } = updated;
-    const narrowed = row.role !== before.role || row.district_code !== before.district_code || row.school_id !== before.school_id;
+    const narrowed = row.role !== before.role || row.district_code !== before.district_code || row.school_id !== before.school_id || row.unit_id !== before.unit_id;
     if (row.disabled || narrowed) await this.endSessions({ userId: id });
     return toAdminUser(row);
   }

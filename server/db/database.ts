@@ -17,6 +17,7 @@ import { shelvesMigration } from './migrations/0009_shelves.js';
 import { drillLimitsMigration } from './migrations/0010_drill_limits.js';
 import { eventScopeMigration } from './migrations/0011_event_scope.js';
 import { schoolPlansMigration } from './migrations/0012_school_plans.js';
+import { fieldStepsMigration } from './migrations/0013_field_steps.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -121,6 +122,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0010_drill_limits': drillLimitsMigration,
     '0011_event_scope': eventScopeMigration,
     '0012_school_plans': schoolPlansMigration,
+    '0013_field_steps': fieldStepsMigration(dialect),
   };
 }
 

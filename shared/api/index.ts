@@ -8,6 +8,7 @@ import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
 import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
+import { RESPONDER_ROUTES } from './responder.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
 
@@ -26,6 +27,7 @@ export const API = {
   ...REGISTRY_ROUTES,
   ...ALARM_ROUTES,
   ...FIELD_ROUTES,
+  ...RESPONDER_ROUTES,
   ...AUTH_ROUTES,
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,

@@ -28,8 +28,9 @@ describe(navLinksFor.name, () => {
     expect(linksOf('admin')).toEqual(['/', '/console', '/console/history', '/health', '/desk', '/drills', '/admin']);
   });
 
-  it('gives every role the map wall', () => {
-    for (const role of ROLES) expect(ROLE_SCREENS[role]).toContain('wall');
+  it('gives every role the map wall, but a responder (its phone page /m) none of these screens', () => {
+    for (const role of ROLES) if (role !== 'responder') expect(ROLE_SCREENS[role]).toContain('wall');
+    expect(linksOf('responder')).toEqual([]);
   });
 });
 
