@@ -67,6 +67,7 @@ const VERB: Words = {
   'hazard.verify': w('验收了隐患整改', 'verified a hazard rectification'),
   'hazard.reject': w('驳回了隐患整改', 'rejected a hazard rectification'),
   'hazard.close': w('销号清零了隐患', 'closed a hazard'),
+  'school.sos': w('从学校页面一键报警', 'raised the school’s SOS from its page'),
   'record.edit': w('修改了学校安防档案', "edited a school's security record"),
   'routine.drills': w('记录了应急演练', 'recorded an emergency drill'),
   'routine.inspections': w('记录了督导检查', 'recorded an inspection'),

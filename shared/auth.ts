@@ -72,6 +72,8 @@ export const PERMISSIONS = [
   'drill.run',
   /** Manage people, ingest tokens, kiosk viewer links; read and export the audit log. */
   'admin',
+  /** Raise the school's own 一键报警 from its duty-room browser (a school user, at its school). */
+  'school.sos',
 ] as const;
 /** One permission. */
 export type Permission = (typeof PERMISSIONS)[number];
@@ -80,7 +82,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   police_operator: ['read', 'alarm.command', 'export', 'drill.run'],
   education_staff: ['read', 'records.write', 'export', 'drill.run'],
-  school_user: ['read', 'records.write'],
+  school_user: ['read', 'records.write', 'school.sos'],
   viewer: ['read'],
   admin: ['read', 'alarm.command', 'records.write', 'export', 'drill.run', 'admin'],
 };

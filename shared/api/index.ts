@@ -7,6 +7,7 @@ import { FIELD_ROUTES } from './field.js';
 import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
 import { REGISTRY_ROUTES } from './registry.js';
+import { SCHOOL_ROUTES } from './school.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
 
@@ -27,6 +28,7 @@ export const API = {
   ...AUTH_ROUTES,
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,
+  ...SCHOOL_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */
