@@ -4,10 +4,11 @@ import type { Device, DevicePlace } from './domain/entities.js';
 export const CAMERA_TILE_LIMIT = 6;
 
 /**
- * Why a camera stands where it does on the card: at the same place as the alarm's device (the
- * gate room's button, the finance room's sensor), at the gate (who comes and goes), or elsewhere.
+ * Why a camera stands where it does on the card: it is the alarm's device (a camera's own fault),
+ * at the same place as the alarm's device (the gate room's button, the finance room's sensor), at
+ * the gate (who comes and goes), or elsewhere.
  */
-export type CameraNearness = 'same_place' | 'gate' | 'other';
+export type CameraNearness = 'alarm_device' | 'same_place' | 'gate' | 'other';
 
 /** One camera on the card, with why it is there. */
 export interface RankedCamera<C> {
@@ -21,17 +22,21 @@ export interface CameraRanking<C> {
   more: number;
 }
 
-const ORDER: Record<CameraNearness, number> = { same_place: 0, gate: 1, other: 2 };
+const ORDER: Record<CameraNearness, number> = { alarm_device: 0, same_place: 1, gate: 2, other: 3 };
 
 /**
- * The school's cameras in the order an operator wants them for an alarm: those at the place of
- * the alarm's device first, then the gate's, then the rest, each group by id so the tiles never
- * jump about while their states change; at most `limit`, with the count of the others. Without
- * a device place (a school's own page, a school picked on the map) the gate comes first.
- * Devices that are not cameras are left out.
+ * The school's cameras in the order an operator wants them for an alarm: the alarm's device
+ * itself when it is a camera, then those at its place, then the gate's, then the rest, each group
+ * by id so the tiles never jump about while their states change; at most `limit`, with the count
+ * of the others. Without a device (a school's own page, a school picked on the map) the gate
+ * comes first. Devices that are not cameras are left out.
  */
-export function rankCameras<C extends Pick<Device, 'id' | 'kind' | 'place'>>(devices: readonly C[], near: DevicePlace | null, limit = CAMERA_TILE_LIMIT): CameraRanking<C> {
-  const nearness = (camera: C): CameraNearness => (near !== null && camera.place === near ? 'same_place' : camera.place === 'gate' ? 'gate' : 'other');
+export function rankCameras<C extends Pick<Device, 'id' | 'kind' | 'place'>>(devices: readonly C[], near: { id: string; place: DevicePlace } | null, limit = CAMERA_TILE_LIMIT): CameraRanking<C> {
+  const nearness = (camera: C): CameraNearness => {
+    if (near?.id === camera.id) return 'alarm_device';
+    if (near?.place === camera.place) return 'same_place';
+    return camera.place === 'gate' ? 'gate' : 'other';
+  };
   const ranked = devices
     .filter((device) => device.kind === 'camera')
     .map((camera) => ({ camera, nearness: nearness(camera) }))
