@@ -100,6 +100,11 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school pageâ€
     if (faulty && expected.some((camera) => camera.id === faulty.id)) {
       await expect(detail.locator(`[data-testid="camera-tile"][data-camera-id="${faulty.id}"]`).getAttribute('data-state')).resolves.toBe('fault');
     }
+    // A camera's state moves: its tile follows at once (the school's pushed camera count), not at the next 30 s poll.
+    const third = expected[2]!;
+    await postEvent(system.url, { type: 'camera.fault', deviceId: third.id, at: new Date(system.now()).toISOString(), fault: 'tamper' });
+    await expect.poll(() => detail.locator(`[data-testid="camera-tile"][data-camera-id="${third.id}"]`).getAttribute('data-state'), { timeout: 3_000 }).toBe('fault');
+
     // One click opens that camera's live view in a new tab (the video platform stood in for by the test).
     await consolePage.context().route('https://video.example.cn/**', (route) => route.fulfill({ contentType: 'text/html', body: '<p>live view</p>' }));
     const [opened] = await Promise.all([consolePage.context().waitForEvent('page'), first.click()]);
