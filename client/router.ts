@@ -16,7 +16,8 @@ declare module 'vue-router' {
 }
 
 /**
- * `/login` signs a person in; `/` is the map wall; `/console` the police operator console;
+ * `/login` signs a person in; `/` is the map wall; `/school` a school user's own page (its
+ * 一键报警, alarms, posts, cameras); `/console` the police operator console;
  * `/console/history` its closed alarms; `/health` device health and 护学岗 coverage; `/desk` the
  * education-bureau desk (教体局值班台): the compliance matrix, `/desk/trend`, `/desk/hazards` and
  * one school's page; `/admin` people, ingest tokens, kiosk links and the audit log.
@@ -26,6 +27,7 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
     { path: '/', name: 'wall', component: () => import('./views/WallView.vue'), meta: { screen: 'wall' } },
+    { path: '/school', name: 'school', component: () => import('./views/SchoolView.vue'), meta: { screen: 'school' } },
     { path: '/console', name: 'console', component: () => import('./views/ConsoleView.vue'), meta: { screen: 'console' } },
     { path: '/console/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { screen: 'history' } },
     { path: '/health', name: 'health', component: () => import('./views/HealthView.vue'), meta: { screen: 'health' } },

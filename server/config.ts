@@ -6,6 +6,7 @@ import { describeZodError } from '../shared/ingest.js';
 import type { SemesterRule } from '../shared/rules/compliance/types.js';
 import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../shared/rules/response.js';
 import { DEFAULT_DRILL_MARGIN_MINUTES } from '../shared/rules/drill-window.js';
+import { VIDEO_PLACEHOLDERS, videoLinkFor } from '../shared/cameras.js';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -22,6 +23,24 @@ function parseResponseTargets(text: string): ResponseTargets {
     targets[Number(priority) as keyof ResponseTargets] = { acknowledgeSeconds: seconds(acknowledge), onSceneUrbanSeconds: seconds(urban), onSceneOtherSeconds: seconds(other) };
   }
   return targets;
+}
+
+/**
+ * XIAOAN_VIDEO_URL_TEMPLATE: an http(s) address with `{cameraId}` (and optionally `{schoolId}`) and
+ * no other `{…}`: anything else would open a broken or foreign page from every camera tile.
+ */
+function videoTemplateProblem(text: string): string | null {
+  const unknown = [...text.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((name) => !(VIDEO_PLACEHOLDERS as readonly string[]).includes(name));
+  if (unknown.length > 0) return `unknown placeholder {${unknown[0]}}: only {cameraId} and {schoolId}`;
+  if (!text.includes('{cameraId}')) return 'must contain {cameraId}';
+  let url: URL;
+  try {
+    url = new URL(videoLinkFor(text, { id: 'CAM-1', schoolId: 'S1' }));
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http:// or https:// address, not ${url.protocol}`;
+  return null;
 }
 
 /** Express's named address ranges for `trust proxy`. */
@@ -63,6 +82,15 @@ const envSchema = z.object({
   XIAOAN_DATASET_SCALE: z.enum(['city', 'province']).default('city'),
   XIAOAN_TILE_URL: z.url().optional(),
   XIAOAN_TILE_ATTRIBUTION: z.string().optional(),
+  XIAOAN_VIDEO_URL_TEMPLATE: z
+    .string()
+    .trim()
+    .max(2000)
+    .superRefine((text, ctx) => {
+      const problem = videoTemplateProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (e.g. https://video.example.cn/live?camera={cameraId})` });
+    })
+    .optional(),
   XIAOAN_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   XIAOAN_REPLAY_LIMIT: z.coerce.number().int().min(1).default(5000),
   XIAOAN_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(10_000).default(16),
@@ -161,6 +189,8 @@ export interface Config {
   dataset: { seed: number; scale: 'city' | 'province' };
   tileUrl: string | null;
   tileAttribution: string | null;
+  /** The video platform's live-view address per camera (XIAOAN_VIDEO_URL_TEMPLATE), null without one. */
+  videoUrlTemplate: string | null;
   ingestMaxBytes: number;
   /** A reconnecting screen further behind than this many alarm changes gets a snapshot instead of a replay. */
   replayLimit: number;
@@ -237,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataset: { seed: e.XIAOAN_DATASET_SEED, scale: e.XIAOAN_DATASET_SCALE },
     tileUrl: e.XIAOAN_TILE_URL ?? null,
     tileAttribution: e.XIAOAN_TILE_ATTRIBUTION ?? null,
+    videoUrlTemplate: e.XIAOAN_VIDEO_URL_TEMPLATE ?? null,
     ingestMaxBytes: e.XIAOAN_INGEST_MAX_BYTES,
     replayLimit: e.XIAOAN_REPLAY_LIMIT,
     realtime: { socketsPerSession: e.XIAOAN_SOCKETS_PER_SESSION, catchUpChunk: e.XIAOAN_CATCHUP_CHUNK, catchUpsAtOnce: e.XIAOAN_CATCHUPS_AT_ONCE },

@@ -108,7 +108,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     checkAnswers: config.checkAnswers,
     replayLimit: config.replayLimit,
     realtime: config.realtime,
-    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets },
+    clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets, videoUrlTemplate: config.videoUrlTemplate },
     clientDir,
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null }),

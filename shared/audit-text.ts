@@ -72,6 +72,7 @@ const VERB: Words = {
   'hazard.verify': w('验收了隐患整改', 'verified a hazard rectification'),
   'hazard.reject': w('驳回了隐患整改', 'rejected a hazard rectification'),
   'hazard.close': w('销号清零了隐患', 'closed a hazard'),
+  'school.sos': w('从学校页面一键报警', 'raised the school’s SOS from its page'),
   'record.edit': w('修改了学校安防档案', "edited a school's security record"),
   'plan.save': w('保存了学校应急预案', "saved a school's emergency plan"),
   'plan.people': w('保存了学校负责人及联系人', "saved a school's people and contacts"),

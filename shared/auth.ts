@@ -79,6 +79,8 @@ export const PERMISSIONS = [
   'admin',
   /** Take the alarms dispatched to one's own unit on a phone: accept, on scene, report (responders only). */
   'field.respond',
+  /** Raise the school's own 一键报警 from its duty-room browser (a school user, at its school). */
+  'school.sos',
 ] as const;
 /** One permission. */
 export type Permission = (typeof PERMISSIONS)[number];
@@ -87,7 +89,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   police_operator: ['read', 'alarm.command', 'export', 'drill.run'],
   education_staff: ['read', 'records.write', 'export', 'drill.run'],
-  school_user: ['read', 'records.write'],
+  school_user: ['read', 'records.write', 'school.sos'],
   viewer: ['read'],
   admin: ['read', 'alarm.command', 'records.write', 'export', 'drill.run', 'admin'],
   responder: ['field.respond'],

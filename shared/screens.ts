@@ -3,10 +3,11 @@ import type { Role, SessionUser } from './auth.js';
 /**
  * The screens of the product, as navigation and the router know them: the map wall, the operator
  * console, its closed alarms, device health, the desk's district roll-ups (matrix, trend,
- * hazards), one school's desk page, drills, administration. The kiosk is not here: it signs
+ * hazards), one school's desk page, drills, administration, and a school's own page (its
+ * 一键报警, alarms, posts and cameras). The kiosk is not here: it signs
  * itself in with its viewer link.
  */
-export const SCREENS = ['wall', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin'] as const;
+export const SCREENS = ['wall', 'school', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin'] as const;
 /** One screen. */
 export type Screen = (typeof SCREENS)[number];
 
@@ -20,7 +21,7 @@ export type Screen = (typeof SCREENS)[number];
 export const ROLE_SCREENS: Record<Role, readonly Screen[]> = {
   police_operator: ['wall', 'console', 'history', 'health', 'desk', 'desk-school', 'drills'],
   education_staff: ['wall', 'history', 'health', 'desk', 'desk-school', 'drills'],
-  school_user: ['wall', 'desk-school', 'drills'],
+  school_user: ['wall', 'school', 'desk-school', 'drills'],
   viewer: ['wall', 'health', 'drills'],
   admin: ['wall', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin'],
   // A responder has its phone page (/m) and none of these.
@@ -45,6 +46,7 @@ export interface NavLink {
 export function navLinksFor(user: Pick<SessionUser, 'role' | 'schoolId'>): NavLink[] {
   const links: NavLink[] = [
     { screen: 'wall', to: '/' },
+    { screen: 'school', to: '/school' },
     { screen: 'console', to: '/console' },
     { screen: 'history', to: '/console/history' },
     { screen: 'health', to: '/health' },

@@ -40,6 +40,12 @@ export interface ClientConfig {
   buildId: string;
   /** The response targets per alarm priority in force (`XIAOAN_RESPONSE_TARGETS`; 1-3-5 for P1/P2). */
   responseTargets: ResponseTargets;
+  /**
+   * The city video platform's live view of one camera (`XIAOAN_VIDEO_URL_TEMPLATE`, placeholders
+   * `{cameraId}` and `{schoolId}`, filled by `videoLinkFor` in shared/cameras.ts); null: no video
+   * platform, so camera tiles show their state and last-seen time only.
+   */
+  videoUrlTemplate: string | null;
 }
 
 /** `GET /api/v1/schools/:id/devices`: a device with its live state (cameras only; null for others). */
@@ -47,6 +53,8 @@ export interface DeviceHealth extends Device {
   state: CameraState | null;
   /** Days of video a camera last reported keeping (null: not reported, or not a camera). */
   retentionDays: number | null;
+  /** When a camera last sent a keepalive (ISO); null before its first since the server started, or not a camera. */
+  lastSeenAt: string | null;
 }
 
 /** One school's cameras: `[schoolId, online, total]`, compact because a snapshot carries every school. */

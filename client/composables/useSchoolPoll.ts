@@ -5,6 +5,8 @@ import { latestRequest } from '../latest.js';
 export interface SchoolPoll<T> {
   data: ShallowRef<T | null>;
   failed: Ref<boolean>;
+  /** Reads again now (something said it changed), without waiting for the next period. */
+  reload: () => void;
 }
 
 /**
@@ -51,5 +53,9 @@ export function useSchoolPoll<T>(schoolId: Ref<string | null>, refreshMs: number
   );
   onScopeDispose(stop);
 
-  return { data, failed };
+  function reload(): void {
+    if (schoolId.value) void load(schoolId.value);
+  }
+
+  return { data, failed, reload };
 }

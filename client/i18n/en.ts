@@ -1,5 +1,6 @@
 import { plansEn } from './en.plans.js';
 import { postAlarmEn } from './en.postAlarm.js';
+import { schoolEn } from './en.school.js';
 import { consoleEn } from './en.console.js';
 import { adminEn } from './en.admin.js';
 import { authEn } from './en.auth.js';
@@ -119,9 +120,6 @@ export const en: MessageSchema = {
     address: 'Address',
     guardsVsRequired: 'Guards: {employed} employed / {required} required',
     guardsShort: '{missing} short',
-    gateCameras: 'Gate cameras',
-    noGateCamera: 'No gate camera registered',
-    camerasError: 'Could not load device states',
     dutyHours: 'on duty {hours}',
     placeholder: 'Select an alarm or a school on the map to see the school, its gate cameras, gate post and nearest police',
   },
@@ -304,6 +302,7 @@ export const en: MessageSchema = {
   ...drillEn,
   ...mapLabelsEn,
   ...postAlarmEn,
+  ...schoolEn,
   ...consoleEn,
   ...plansEn,
   ...unitStepsEn,

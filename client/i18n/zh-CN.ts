@@ -1,5 +1,6 @@
 import { plansZhCN } from './zh-CN.plans.js';
 import { postAlarmZhCN } from './zh-CN.postAlarm.js';
+import { schoolZhCN } from './zh-CN.school.js';
 import { consoleZhCN } from './zh-CN.console.js';
 import { adminZhCN } from './zh-CN.admin.js';
 import { authZhCN } from './zh-CN.auth.js';
@@ -118,9 +119,6 @@ export const zhCN = {
     address: '地址',
     guardsVsRequired: '专职保安 {employed} 名 / 应配 {required} 名',
     guardsShort: '缺 {missing} 名',
-    gateCameras: '校门摄像头',
-    noGateCamera: '未登记校门摄像头',
-    camerasError: '无法获取设备状态',
     dutyHours: '值守 {hours}',
     placeholder: '选择一条报警或地图上的学校，这里显示学校概况、校门监控、护学岗和最近警力',
   },
@@ -303,6 +301,7 @@ export const zhCN = {
   ...drillZhCN,
   ...mapLabelsZhCN,
   ...postAlarmZhCN,
+  ...schoolZhCN,
   ...consoleZhCN,
   ...plansZhCN,
   ...unitStepsZhCN,

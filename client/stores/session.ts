@@ -31,7 +31,7 @@ export function roleHome(user: Pick<SessionUser, 'role' | 'schoolId'>): string {
     case 'education_staff':
       return '/desk';
     case 'school_user':
-      return user.schoolId ? `/desk/schools/${encodeURIComponent(user.schoolId)}` : '/desk';
+      return user.schoolId ? '/school' : '/desk';
     case 'admin':
       return '/admin';
     case 'viewer':

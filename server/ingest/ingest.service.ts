@@ -43,7 +43,19 @@ export interface IngestOutcome {
  * token by its stored id (never its secret) for HTTP, the gateway of topic
  * `xiaoan/events/<gatewayId>` for MQTT.
  */
-export type IngestSource = `token:${number}` | `mqtt:${string}`;
+export type IngestSource = `token:${number}` | `mqtt:${string}` | `web:${string}`;
+
+/**
+ * An event a person made happen through a screen (the school page's 一键报警, source
+ * `web:<username>`): the alarm's raise step names them, with its note in both languages, and
+ * `onAlarm` runs inside the write that stores the event (the audit entry commits with the alarm).
+ */
+export interface IngestOnBehalf {
+  actor: string;
+  note: string;
+  noteEn: string;
+  onAlarm(trx: Kysely<Database>, change: AlarmChange): Promise<void>;
+}
 
 /** A validated item and what it concerns. */
 interface AcceptedItem {
@@ -128,7 +140,7 @@ export class IngestService {
   private legacyRows: Promise<boolean> | null = null;
 
   /** Checks and stores one body (one event or an array), its ids scoped to `source`. */
-  async ingest(body: unknown, source: IngestSource): Promise<IngestOutcome> {
+  async ingest(body: unknown, source: IngestSource, by?: IngestOnBehalf): Promise<IngestOutcome> {
     const items = Array.isArray(body) ? body : [body];
     if (items.length === 0) return refuse(400, 'the body is an empty array: send one event or an array of 1 to 1,000');
     if (items.length > MAX_EVENTS_PER_BATCH) {
@@ -201,7 +213,7 @@ export class IngestService {
     let acceptedCount = accepted.length + keepalives.cameras.length + duplicatesInBatch;
     if (acceptedCount > 0) {
       // The store may find an id this integration already used for other content.
-      const reused = await this.store(accepted, keepalives, source);
+      const reused = await this.store(accepted, keepalives, source, by);
       if (reused.length > 0) {
         for (const index of reused) rejected.push({ index, error: ID_REUSED_ERROR, message: ID_REUSED });
         rejected.sort((a, b) => a.index - b.index);
@@ -254,7 +266,7 @@ export class IngestService {
    * Stores the logged events under their integration's ids and folds in the keepalives. Returns
    * the batch indices of events refused because their id already names other content.
    */
-  private store(logged: AcceptedItem[], keepalives: Keepalives, source: IngestSource): Promise<number[]> {
+  private store(logged: AcceptedItem[], keepalives: Keepalives, source: IngestSource, by?: IngestOnBehalf): Promise<number[]> {
     const { writes, store, alarms, cameras, events, clock } = this.deps;
     const reused: number[] = [];
     return writes.run(async () => {
@@ -293,16 +305,17 @@ export class IngestService {
             fresh.push(event);
             const alarmType = ALARM_OF_EVENT[event.type];
             if (alarmType) {
-              changes.push(
-                await alarms.raise(trx, {
-                  type: alarmType,
-                  deviceId: event.deviceId,
-                  school,
-                  at: new Date(event.at).toISOString(),
-                  drill: 'drill' in event && event.drill === true,
-                  note: noteOf(event),
-                }),
-              );
+              const change = await alarms.raise(trx, {
+                type: alarmType,
+                deviceId: event.deviceId,
+                school,
+                at: new Date(event.at).toISOString(),
+                drill: 'drill' in event && event.drill === true,
+                note: by ? by.note : noteOf(event),
+                ...(by ? { actor: by.actor, noteEn: by.noteEn } : {}),
+              });
+              changes.push(change);
+              if (by) await by.onAlarm(trx, change);
             }
           }
         });

@@ -45,6 +45,8 @@ export class CameraHealthService {
   private ids: string[] = [];
   private entries: CameraEntry[] = [];
   private lastSeen = new Float64Array(0);
+  /** The last keepalive each camera really sent (NaN before its first since start): what a screen shows as last seen. */
+  private heard = new Float64Array(0);
   private wheel = new DeadlineWheel(0, 1, 1, 0);
 
   constructor(
@@ -76,6 +78,7 @@ export class CameraHealthService {
       this.counts[state]++;
     }
     this.lastSeen = new Float64Array(this.ids.length).fill(now);
+    this.heard = new Float64Array(this.ids.length).fill(Number.NaN);
     const limit = this.limitMs;
     this.wheel = new DeadlineWheel(this.ids.length, Math.max(1, Math.ceil(limit / WHEEL_SLOTS_PER_LIMIT)), limit, now);
     for (const entry of this.entries) if (entry.state === 'online') this.wheel.file(entry.index, now + limit);
@@ -100,6 +103,7 @@ export class CameraHealthService {
     if (retentionDays !== undefined && entry.retentionDays !== retentionDays) entry.retentionDays = retentionDays;
     const at = atMs < now ? atMs : now;
     if (at > seen) this.lastSeen[index] = at;
+    if (!(at <= this.heard[index]!)) this.heard[index] = at;
     if (entry.state !== 'online') {
       this.announce([this.move(index, entry, 'online', now)]);
       this.wheel.file(index, this.lastSeen[index]! + this.limitMs);
@@ -135,6 +139,13 @@ export class CameraHealthService {
 
   state(deviceId: string): CameraState | undefined {
     return this.cameras.get(deviceId)?.state;
+  }
+
+  /** When the camera last sent a keepalive (ms), or null when it has not since the server started. */
+  lastHeardAt(deviceId: string): number | null {
+    const index = this.indexOf(deviceId);
+    const at = index === NO_CAMERA ? Number.NaN : this.heard[index]!;
+    return Number.isNaN(at) ? null : at;
   }
 
   /** Days of video the camera last reported keeping, or null before it reports. */

@@ -74,7 +74,12 @@ export class WallReads {
       ...device,
       state: device.kind === 'camera' ? (cameras.state(device.id) ?? null) : null,
       retentionDays: device.kind === 'camera' ? cameras.retentionDays(device.id) : null,
+      lastSeenAt: device.kind === 'camera' ? isoOrNull(cameras.lastHeardAt(device.id)) : null,
     }));
     return ok({ schoolId: school.id, devices });
   }
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }

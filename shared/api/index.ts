@@ -9,6 +9,7 @@ import { INGEST_ROUTES } from './ingest.js';
 import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
 import { RESPONDER_ROUTES } from './responder.js';
+import { SCHOOL_ROUTES } from './school.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
 
@@ -31,6 +32,7 @@ export const API = {
   ...AUTH_ROUTES,
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,
+  ...SCHOOL_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */

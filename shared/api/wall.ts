@@ -31,10 +31,11 @@ export const clientConfigSchema = z.object({
   tileAttribution: z.string().nullable(),
   buildId: z.string(),
   responseTargets: z.object({ 1: priorityTargetsSchema, 2: priorityTargetsSchema, 3: priorityTargetsSchema, 4: priorityTargetsSchema }),
+  videoUrlTemplate: z.string().nullable(),
 }) satisfies z.ZodType<ClientConfig>;
 
 /** `GET /schools/:id/devices`: a device with its live state (see `DeviceHealth`). */
-export const deviceHealthSchema = deviceSchema.extend({ state: cameraStateSchema.nullable(), retentionDays: z.number().nullable() }) satisfies z.ZodType<DeviceHealth>;
+export const deviceHealthSchema = deviceSchema.extend({ state: cameraStateSchema.nullable(), retentionDays: z.number().nullable(), lastSeenAt: z.string().nullable() }) satisfies z.ZodType<DeviceHealth>;
 
 /** Event-loop delay over a stretch of time, milliseconds. */
 const eventLoopDelaySchema = z.object({ p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() });

@@ -130,7 +130,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('operator console 
     await expect(card.getAttribute('data-school-id')).resolves.toBe(school.id);
     await expect(card.getByTestId('school-address').innerText()).resolves.toContain(school.address);
     await expect(card.getByTestId('school-guards').innerText()).resolves.toMatch(/专职保安 \d+ 名 \/ 应配 \d+ 名/);
-    await card.getByTestId('gate-camera').first().waitFor({ timeout: 5_000 });
+    await detailA.getByTestId('camera-tile').first().waitFor({ timeout: 5_000 });
+    // No video platform configured here: the tiles show state and last keepalive, and link nowhere.
+    await expect(detailA.locator('a[data-testid="camera-tile"]').count()).resolves.toBe(0);
+    await expect(detailA.getByTestId('camera-tiles-no-video').innerText()).resolves.toContain('未接入视频平台');
     await expect(card.getByTestId('school-nearest-police').count()).resolves.toBe(3);
     await pageA.locator(`[data-testid="alarm-ring"][data-school-id="${school.id}"] .alarm-ring__core`).waitFor({ timeout: 5_000 });
 

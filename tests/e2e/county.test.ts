@@ -116,10 +116,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('a county user see
     await page.goto(`${system.url}/`);
     await page.getByTestId('nav-wall').waitFor({ timeout: ON_SCREEN_MS });
     const links = await page.locator('[data-testid^="nav-"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-testid')));
-    expect(links).toEqual(['nav-wall', 'nav-desk-school', 'nav-drills']);
+    expect(links).toEqual(['nav-wall', 'nav-school', 'nav-desk-school', 'nav-drills']);
 
     await page.goto(`${system.url}/console`);
-    await page.waitForURL((url) => url.pathname.startsWith('/desk/schools/'), { timeout: ON_SCREEN_MS });
+    await page.waitForURL((url) => url.pathname === '/school', { timeout: ON_SCREEN_MS });
     await expect(page.getByTestId('refused-notice').innerText()).resolves.toContain('处置台');
     await expect(page.getByTestId('desk-tab-matrix').count()).resolves.toBe(0);
     await page.screenshot({ path: path.join(screenshots, 'school-refused.png') });

@@ -124,7 +124,7 @@ describe(roleHome.name, () => {
   it('sends each role to its own screen', () => {
     expect(roleHome({ role: 'police_operator', schoolId: null })).toBe('/console');
     expect(roleHome({ role: 'education_staff', schoolId: null })).toBe('/desk');
-    expect(roleHome({ role: 'school_user', schoolId: 'S0007' })).toBe('/desk/schools/S0007');
+    expect(roleHome({ role: 'school_user', schoolId: 'S0007' })).toBe('/school');
     expect(roleHome({ role: 'viewer', schoolId: null })).toBe('/');
     expect(roleHome({ role: 'admin', schoolId: null })).toBe('/admin');
   });

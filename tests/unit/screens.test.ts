@@ -15,7 +15,7 @@ describe(navLinksFor.name, () => {
   });
 
   it("gives a school user its own school's page instead of the district matrix, and no console", () => {
-    expect(linksOf('school_user', 'S0001')).toEqual(['/', '/desk/schools/S0001', '/drills']);
+    expect(linksOf('school_user', 'S0001')).toEqual(['/', '/school', '/desk/schools/S0001', '/drills']);
     expect(canOpenScreen({ role: 'school_user' }, 'desk')).toBe(false);
     expect(canOpenScreen({ role: 'school_user' }, 'console')).toBe(false);
   });
