@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResponderAlarms } from '../../shared/api/responder.js';
@@ -16,6 +17,23 @@ const engines = await availableEngines();
 /** S0001 of the small dataset, and a point 40 m north of it (1° of latitude ≈ 111,195 m). */
 const SCHOOL = { lat: 33.737, lng: 113.294 };
 const NEAR_GATE = { lat: SCHOOL.lat + 40 / 111_195, lng: SCHOOL.lng, accuracyM: 8 };
+
+/** A PNG whose header (IHDR) says `width` × `height`, 8-bit RGB, with one row of data: what a decoder reads first. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(width * 3 + 1))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 /** A clock the test moves by hand (the server's steps and their checks read it). */
 function movableClock() {
@@ -205,6 +223,11 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: string }).error).toContain('larger than the 8 MB limit');
     expect((await upload(unitB, sos.id, original)).status).toBe(403);
+    // A few bytes whose header says 100 megapixels (a decompression bomb) are refused from the header.
+    const bomb = pngHeaderOnly(10_000, 10_000);
+    const refusedBomb = await upload(unitA, sos.id, bomb, 'image/png');
+    expect(refusedBomb.status).toBe(413);
+    expect(((await refusedBomb.json()) as { error: string }).error).toContain('too many pixels');
   });
 
   it('gives a responder neither the wall nor the alarm list nor the operator’s commands', async () => {
