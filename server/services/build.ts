@@ -111,7 +111,9 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
   const auth = new AuthService({ db: store.db, clock, audit, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
-  const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
+  const alarmRepository = new AlarmRepository(store.db);
+  const unitScope = new UnitScope({ alarms: alarmRepository, clock });
+  const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, unitScope, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log, audit,
     repository: new DrillRepository(store.db),
@@ -121,7 +123,6 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   });
   await drills.init();
   const shelves = new ShelfService({ repository: new ShelfRepository(store.db), store, writes, events, clock, registry, audit });
-  const alarmRepository = new AlarmRepository(store.db);
   const responders = new ResponderService({ store, writes, alarms: alarmRepository, photos: new PhotoRepository(store.db), registry, clock, audit, events });
 
   return {
@@ -144,7 +145,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     drills,
     shelves,
     responders,
-    unitScope: new UnitScope({ alarms: alarmRepository, clock }),
+    unitScope,
     async tick() {
       cameras.sweep();
       await posts.evaluate();

@@ -1,3 +1,4 @@
+import type { UnitScope } from './unit-scope.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { Store } from '../db/database.js';
 import { HazardRepository } from '../db/hazard.repository.js';
@@ -33,6 +34,8 @@ export function buildComplianceServices(deps: {
   clock: Clock;
   semesters: readonly SemesterRule[];
   audit: AuditService;
+  /** Lets a unit's responder read the emergency card of a school whose alarm is dispatched to the unit. */
+  unitScope?: Pick<UnitScope, 'coversSchool'>;
   offload?: ComplianceOffload | null;
 }): ComplianceServices {
   const { store, writes, registry, clock, semesters, audit } = deps;
@@ -45,6 +48,6 @@ export function buildComplianceServices(deps: {
     records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock, audit }),
     routines: new RoutineService({ store, writes, repository: routineRepository, registry, compliance, clock, audit }),
     hazards: new HazardService({ store, writes, repository: new HazardRepository(store.db), registry, clock, semesters, audit }),
-    plans: new PlanService({ store, writes, repository: planRepository, registry, compliance, clock, audit, semesters }),
+    plans: new PlanService({ store, writes, repository: planRepository, registry, compliance, clock, audit, semesters, unitScope: deps.unitScope ?? null }),
   };
 }

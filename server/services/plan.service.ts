@@ -1,3 +1,4 @@
+import type { UnitScope } from './unit-scope.js';
 import type { SessionUser } from '../../shared/auth.js';
 import type { AlarmType } from '../../shared/domain/alarm.js';
 import {
@@ -38,6 +39,8 @@ interface PlanServiceDeps {
   audit: AuditService;
   /** School terms: outside them no 护学岗 is on duty. */
   semesters: readonly SemesterRule[];
+  /** A unit's responder reads the emergency card of a school whose alarm is dispatched to the unit (server/services/unit-scope.ts). */
+  unitScope: Pick<UnitScope, 'coversSchool'> | null;
 }
 
 /**
@@ -56,6 +59,12 @@ export class PlanService {
    */
   canRead(user: SessionUser, schoolId: string): Refused | null {
     return refusedSchool(user, this.deps.registry, schoolId) ?? (this.deps.registry.school(schoolId) ? null : noSchool(schoolId));
+  }
+
+  /** A responder reads a school's card only while its unit has an alarm there (open, or closed in the last hours). */
+  private async unitRefusal(user: SessionUser, schoolId: string): Promise<Refused | null> {
+    if (this.deps.unitScope && (await this.deps.unitScope.coversSchool(user, schoolId))) return null;
+    return refuse(403, refusal('您的单位在该校没有派给您的报警', 'your unit has no alarm dispatched to it at this school'));
   }
 
   /** The current people and plan, and why the plan is a finding today (null when it is not). */
@@ -96,7 +105,7 @@ export class PlanService {
    * point, routes, hospital and whether the plan is older than a year.
    */
   async emergencyCard(schoolId: string, type: AlarmType, user: SessionUser): Promise<Outcome<EmergencyCard>> {
-    const refused = this.canRead(user, schoolId);
+    const refused = user.role === 'responder' ? await this.unitRefusal(user, schoolId) : this.canRead(user, schoolId);
     if (refused) return refused;
     const { registry, repository, store, clock } = this.deps;
     const school = registry.school(schoolId)!;

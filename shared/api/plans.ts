@@ -21,7 +21,7 @@ export const PLAN_ROUTES = {
   'plans.savePeople': route({ method: 'PUT', path: '/schools/:id/people', allow: 'records.write', body: peopleSaveSchema, answer: schoolPlanViewSchema, summary: 'save the school’s people as a new version' }),
   'plans.savePlan': route({ method: 'PUT', path: '/schools/:id/plan', allow: 'records.write', body: planSaveSchema, answer: schoolPlanViewSchema, summary: 'save the emergency plan as a new version' }),
   'plans.emergencyCard': route({
-    method: 'GET', path: '/schools/:id/emergency-card', allow: 'read', query: emergencyCardQuery, answer: emergencyCardSchema,
+    method: 'GET', path: '/schools/:id/emergency-card', allow: 'signed-in', query: emergencyCardQuery, answer: emergencyCardSchema,
     summary: 'the school on an alarm card: people, 护学岗 on duty today, the plan’s steps for the alarm type',
   }),
 } as const;

@@ -258,6 +258,12 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
     const { unitScope } = sut.services;
     expect(await unitScope.coversSchool(unitA.user, 'S0001')).toBe(true);
     expect(await unitScope.coversSchool(unitA.user, 'S0002')).toBe(false);
+    // The emergency card (people, plan) follows: the school of the unit's alarm, and no other.
+    const card = await answerOf<{ schoolId?: string; people: unknown }>(unitA.get('/api/v1/schools/S0001/emergency-card?type=sos'));
+    expect(card.status).toBe(200);
+    const elsewhere = await answerOf<{ message?: { zh: string } }>(unitA.get('/api/v1/schools/S0002/emergency-card?type=sos'));
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.message?.zh).toContain('没有派给您的报警');
     // Unit B's intrusion alarm at S0001 was closed minutes ago.
     expect(await unitScope.coversSchool(unitB.user, 'S0001')).toBe(true);
     clock.advance(13 * 3600);
