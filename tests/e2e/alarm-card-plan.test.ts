@@ -99,6 +99,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school on the
     const version = plan.plan!.version + 1;
     await expect.poll(() => editor.getByTestId('save-plan-outcome').innerText()).toBe(`已保存为第 ${version} 版`);
     await expect.poll(async () => (await editor.getByTestId('plan-history').locator('li').first().innerText())).toContain(`第 ${version} 版`);
+    // The plan's column from its top (typing in the assembly point scrolled it).
+    await editor.getByTestId('plan-form').evaluate((form) => form.parentElement?.scrollTo(0, 0));
     await page.screenshot({ path: path.join(docs, 'plan-editor.png') });
 
     const saved = (await (await api.get(`/api/v1/schools/${schoolId}/plan`)).json()) as SchoolPlanView;
