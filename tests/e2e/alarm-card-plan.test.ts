@@ -72,6 +72,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school on the
     await expect(card.getByTestId('hospital').innerText()).resolves.toContain(plan.plan!.plan.nearestHospital.name);
     await expect(card.getByTestId('plan-stale').count()).resolves.toBe(0);
     await expect(card.getByTestId('plan-missing').count()).resolves.toBe(0);
+    await page.waitForTimeout(800); // the map's district shapes drawn, for the picture
     await page.screenshot({ path: path.join(docs, 'alarm-card-plan.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
