@@ -72,6 +72,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school on the
     await expect(card.getByTestId('hospital').innerText()).resolves.toContain(plan.plan!.plan.nearestHospital.name);
     await expect(card.getByTestId('plan-stale').count()).resolves.toBe(0);
     await expect(card.getByTestId('plan-missing').count()).resolves.toBe(0);
+    await page.waitForTimeout(800); // the map's district shapes drawn, for the picture
     await page.screenshot({ path: path.join(docs, 'alarm-card-plan.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
@@ -99,6 +100,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school on the
     const version = plan.plan!.version + 1;
     await expect.poll(() => editor.getByTestId('save-plan-outcome').innerText()).toBe(`已保存为第 ${version} 版`);
     await expect.poll(async () => (await editor.getByTestId('plan-history').locator('li').first().innerText())).toContain(`第 ${version} 版`);
+    // The plan's column from its top (typing in the assembly point scrolled it).
+    await editor.getByTestId('plan-form').evaluate((form) => form.parentElement?.scrollTo(0, 0));
     await page.screenshot({ path: path.join(docs, 'plan-editor.png') });
 
     const saved = (await (await api.get(`/api/v1/schools/${schoolId}/plan`)).json()) as SchoolPlanView;

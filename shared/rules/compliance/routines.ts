@@ -1,6 +1,6 @@
 import { PLAN_MAX_AGE_DAYS } from '../../domain/school-plan.js';
 import { daysBetween, shanghaiDate } from '../../time.js';
-import type { ComplianceInput, ComplianceOptions, SemesterRule } from './types.js';
+import type { ComplianceInput, ComplianceOptions, PlanSave, SemesterRule } from './types.js';
 import type { Verdict } from './technical.js';
 
 /** A dated period, local dates inclusive. */
@@ -74,18 +74,18 @@ export function selfCheckRule(input: ComplianceInput, options: ComplianceOptions
  * days of it. Versions saved after the date do not count (the plan as it stood then).
  */
 export function emergencyPlanRule(input: Pick<ComplianceInput, 'plans'>, options: Pick<ComplianceOptions, 'asOf'>): Verdict {
-  let latest: { version: number; date: string } | null = null;
-  for (const save of input.plans) {
-    const date = shanghaiDate(save.savedAt);
-    if (date <= options.asOf && (!latest || save.version > latest.version)) latest = { version: save.version, date };
-  }
+  // Stored instants are UTC ISO text: compared with the end of the local day as text, no date per version.
+  const end = new Date(Date.parse(`${options.asOf}T23:59:59.999+08:00`)).toISOString();
+  let latest: PlanSave | null = null;
+  for (const save of input.plans) if (save.savedAt <= end && (!latest || save.version > latest.version)) latest = save;
   if (!latest) return { status: 'fail', reason: { zh: '无应急预案（一校一案）', en: 'no emergency plan (one plan per school)' } };
-  const age = daysBetween(latest.date, options.asOf);
+  const date = shanghaiDate(latest.savedAt);
+  const age = daysBetween(date, options.asOf);
   if (age > PLAN_MAX_AGE_DAYS) {
     return {
       status: 'fail',
-      reason: { zh: `应急预案${latest.date}后未更新，已${age}天（超过一年）`, en: `emergency plan not updated since ${latest.date}: ${age} days (over a year)` },
+      reason: { zh: `应急预案${date}后未更新，已${age}天（超过一年）`, en: `emergency plan not updated since ${date}: ${age} days (over a year)` },
     };
   }
-  return { status: 'pass', reason: { zh: `应急预案第${latest.version}版，${latest.date}更新`, en: `emergency plan version ${latest.version}, updated ${latest.date}` } };
+  return { status: 'pass', reason: { zh: `应急预案第${latest.version}版，${date}更新`, en: `emergency plan version ${latest.version}, updated ${date}` } };
 }
