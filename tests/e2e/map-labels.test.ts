@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, School } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInApi, signInContext } from '../helpers/browser.js';
@@ -93,9 +93,11 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('alarm labels on e
   let browser: Browser;
   let drillSchool: School;
   const rings = SOS_SCHOOLS + INTRUSION_SCHOOLS + 1;
+  const contexts: BrowserContext[] = [];
 
   async function open(pathname: string, user: { username: string; password: string } | null): Promise<Page> {
     const page = await newScreenPage(browser, { viewport: { width: 1920, height: 1080 } });
+    contexts.push(page.context());
     await page.clock.install({ time: system.now() });
     if (user) await signInContext(page.context(), system.url, user.username, user.password);
     await page.goto(`${system.url}${pathname}`);
@@ -127,6 +129,11 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('alarm labels on e
       ...withIntrusion.map((school) => ({ type: 'alarm.intrusion', deviceId: intrusion.get(school.id)!.id, at })),
       { type: 'alarm.sos', deviceId: sos.get(drillSchool.id)!.id, drill: true, at },
     ]);
+  });
+
+  // A finished test's screen goes: its map would go on drawing while the next test measures.
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
   });
 
   afterAll(async () => {
