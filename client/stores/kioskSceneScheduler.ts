@@ -115,6 +115,11 @@ export class SceneScheduler {
     return true;
   }
 
+  /** The scene shown starts its interval over: the screen has just got its data (it went live). */
+  restart(): void {
+    this.sceneStartedAt = this.now();
+  }
+
   /** Pins the map to a running drill's school until endDrill. */
   pinDrill(drill: { drillId: string; schoolId: string }): void {
     this.drillPin = { ...drill };

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { shallowRef } from 'vue';
+import { shallowRef, watch, type WatchStopHandle } from 'vue';
 import { DISTRICT_CODES } from '../../shared/domain/index.js';
 import type { Drill } from '../../shared/drill.js';
 import { useAlarmStore } from './alarms.js';
@@ -13,8 +13,10 @@ const SCENE_TICK_MS = 1_000;
 
 /**
  * The kiosk's current scene, driven by SceneScheduler on the page clock, and the feed from the
- * alarm store to the ticker and to pre-emption. The timer stops while the page is hidden
- * (`pause`) and everything is let go on `stop`.
+ * alarm store to the ticker and to pre-emption. The playlist waits on its first scene until
+ * the screen first goes live (the alarm list is complete): a kiosk that takes long to connect
+ * does not tour empty scenes, and the first scene gets its whole interval with data on it.
+ * The timer stops while the page is hidden (`pause`) and everything is let go on `stop`.
  */
 export const useKioskSceneStore = defineStore('kioskScenes', () => {
   const scene = shallowRef<KioskScene>({ kind: 'overview' });
@@ -23,6 +25,8 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
   let unsubscribeChanges: (() => void) | null = null;
   let unsubscribeSnapshots: (() => void) | null = null;
   let unsubscribeDrills: (() => void) | null = null;
+  /** Until the first `alarm:live`: the playlist holds its first scene. */
+  let waitingForLive: WatchStopHandle | null = null;
 
   function show(next: KioskScene): void {
     // A new object every second would re-render the stage for nothing: replace only on a change.
@@ -54,7 +58,19 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
     // A drill started or ended (the socket's `drill` event reaches the drill store): pin or release its school.
     unsubscribeDrills = useDrillStore().onDetail((detail) => followDrill(detail.drill));
     show(created.current());
-    resume();
+    if (alarms.live) resume();
+    else {
+      waitingForLive = watch(
+        () => alarms.live,
+        (live) => {
+          if (!live) return;
+          stopWaiting();
+          created.restart();
+          resume();
+        },
+        { flush: 'sync' },
+      );
+    }
     void syncDrills();
   }
 
@@ -84,8 +100,9 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
     timer = null;
   }
 
+  /** Visible again, or live at last: the playlist runs (not before the screen first went live). */
   function resume(): void {
-    if (!scheduler || timer) return;
+    if (!scheduler || timer || waitingForLive) return;
     tick();
     timer = setInterval(tick, SCENE_TICK_MS);
   }
@@ -101,8 +118,14 @@ export const useKioskSceneStore = defineStore('kioskScenes', () => {
     tick();
   }
 
+  function stopWaiting(): void {
+    waitingForLive?.();
+    waitingForLive = null;
+  }
+
   function stop(): void {
     pause();
+    stopWaiting();
     unsubscribeChanges?.();
     unsubscribeChanges = null;
     unsubscribeSnapshots?.();

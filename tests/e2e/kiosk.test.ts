@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import { chromiumAvailable, launchBrowser, newScreenPage } from '../helpers/browser.js';
@@ -91,6 +91,11 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     wall = await adminGet<WallSnapshot>(system.url, admin, '/api/v1/wall');
     sos = (await adminGet<{ devices: Device[] }>(system.url, admin, '/api/v1/devices?kind=sos')).devices;
     mkdirSync(screenshots, { recursive: true });
+  });
+
+  // A finished test's screen goes: half a dozen kiosks flying their maps at once starve the next test's page on a small runner.
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
   });
 
   afterAll(async () => {

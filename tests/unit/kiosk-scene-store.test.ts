@@ -25,6 +25,8 @@ describe(useKioskSceneStore.name, () => {
     vi.useFakeTimers({ now: NOW });
     // The drill list is read at start; here the server is not there (the store keeps its empty list).
     vi.stubGlobal('fetch', () => Promise.reject(new Error('offline')));
+    // The screen is live: the playlist waits for that (see 'holds its first scene…').
+    useAlarmStore().markLive(0);
   });
   afterEach(() => {
     useKioskSceneStore().stop();
@@ -79,6 +81,32 @@ describe(useKioskSceneStore.name, () => {
     expect(sut.scene.kind).toBe('drill');
     drills.applyDetail({ drill: makeDrill({ id: 'D-7', schoolId: 'S0042', state: 'ended' }), alarm: null, serverTime: new Date(NOW).toISOString() });
     expect(sut.scene.kind).toBe('overview');
+  });
+
+  it('holds its first scene until the screen first goes live, then gives it its whole interval; a later disconnect does not stop it', () => {
+    const alarms = useAlarmStore();
+    alarms.markNotLive();
+    const sut = useKioskSceneStore();
+    sut.start({ intervalMs: 3_000 });
+    // A slow connection: half a minute without data, and no tour of empty scenes meanwhile.
+    vi.advanceTimersByTime(30_000);
+    expect(sut.scene.kind).toBe('overview');
+    alarms.markLive(5);
+    vi.advanceTimersByTime(2_000);
+    expect(sut.scene.kind).toBe('overview');
+    vi.advanceTimersByTime(1_000);
+    expect(sut.scene.kind).toBe('district');
+    alarms.markNotLive();
+    vi.advanceTimersByTime(3_000);
+    expect(sut.scene.kind).toBe('health');
+    // Hidden and shown again before it ever went live: still holding.
+    sut.stop();
+    const again = useKioskSceneStore();
+    again.start({ intervalMs: 3_000 });
+    again.pause();
+    again.resume();
+    vi.advanceTimersByTime(10_000);
+    expect(again.scene.kind).toBe('overview');
   });
 
   it('lets go of the alarm store on stop', () => {
