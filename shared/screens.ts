@@ -3,10 +3,11 @@ import type { Role, SessionUser } from './auth.js';
 /**
  * The screens of the product, as navigation and the router know them: the map wall, the operator
  * console, its closed alarms, device health, the desk's district roll-ups (matrix, trend,
- * hazards), one school's desk page, drills, administration. The kiosk is not here: it signs
+ * hazards), one school's desk page, drills, administration, and the dispatched unit's phone page
+ * (`/m`, issue 14). The kiosk is not here: it signs
  * itself in with its viewer link.
  */
-export const SCREENS = ['wall', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin'] as const;
+export const SCREENS = ['wall', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin', 'responder'] as const;
 /** One screen. */
 export type Screen = (typeof SCREENS)[number];
 

@@ -1,3 +1,4 @@
+import { responderEn } from './en.responder.js';
 import { postAlarmEn } from './en.postAlarm.js';
 import { consoleEn } from './en.console.js';
 import { adminEn } from './en.admin.js';
@@ -303,6 +304,7 @@ export const en: MessageSchema = {
   ...mapLabelsEn,
   ...postAlarmEn,
   ...consoleEn,
+  ...responderEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

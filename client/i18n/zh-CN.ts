@@ -1,3 +1,4 @@
+import { responderZhCN } from './zh-CN.responder.js';
 import { postAlarmZhCN } from './zh-CN.postAlarm.js';
 import { consoleZhCN } from './zh-CN.console.js';
 import { adminZhCN } from './zh-CN.admin.js';
@@ -302,6 +303,7 @@ export const zhCN = {
   ...mapLabelsZhCN,
   ...postAlarmZhCN,
   ...consoleZhCN,
+  ...responderZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',
