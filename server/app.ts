@@ -15,6 +15,7 @@ import { refuseNul } from './http/input.js';
 import { API_JSON_LIMITS, guardedJson } from './http/json-guard.js';
 import { staticRouter } from './http/static.js';
 import { ingestGuard } from './ingest/http.js';
+import { photoBody } from './http/photo-body.js';
 import { AlarmDelivery } from './realtime/alarm-delivery.js';
 import { HealthFanOut } from './realtime/health-fan-out.js';
 import type { XiaoanServer } from './realtime/rooms.js';
@@ -114,10 +115,11 @@ export function createApp(deps: AppDeps): App {
   // One budget per session for every expensive read (issue 12), shared by the desk's and the drill report's routes.
   const heavyReads = heavyReadLimit(deps.heavyReadsPerMinute);
   // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).
-  // Route guards: one per-address sign-in limit for both sign-in routes; the ingest body handling.
+  // Route guards: one per-address sign-in limit for both sign-in routes; the ingest body handling; a photo's raw bytes.
   const guards = {
     'sign-in': [signInLimit(deps.loginsPerMinute)],
     ingest: ingestGuard({ maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }),
+    photo: photoBody(),
   };
   api.use(routeTable(API, apiHandlers(deps), { heavyReads, checkAnswers: deps.checkAnswers ?? false, log: deps.log, guards }));
   api.use(apiNotFound);

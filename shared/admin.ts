@@ -8,6 +8,7 @@ const password = z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LE
 const displayName = z.string().trim().min(1, 'required').max(40, 'at most 40 characters');
 const districtCode = z.enum(DISTRICT_CODES, 'not a district of the city').nullable();
 const schoolId = z.string().trim().min(1).max(64).nullable();
+const unitId = z.string().trim().min(1).max(64).nullable();
 
 /** `GET /api/v1/admin/users` items and the answer of every user write. */
 export interface AdminUser extends SessionUser {
@@ -21,7 +22,10 @@ export interface AdminUser extends SessionUser {
 /** An account as listed (see `AdminUser`). */
 export const adminUserSchema = sessionUserSchema.extend({ disabled: z.boolean(), lockedUntil: z.string().nullable(), createdAt: z.string(), passwordChangedAt: z.string() }) satisfies z.ZodType<AdminUser>;
 
-/** `POST /api/v1/admin/users`. A school user names its school (its district follows); county-level people a district. */
+/**
+ * `POST /api/v1/admin/users`. A school user names its school (its district follows); a responder
+ * its unit (a police post; its district follows); county-level people a district.
+ */
 export const userCreateSchema = z.object({
   username: z
     .string()
@@ -34,6 +38,7 @@ export const userCreateSchema = z.object({
   role: z.enum(ROLES),
   districtCode: districtCode.default(null),
   schoolId: schoolId.default(null),
+  unitId: unitId.default(null),
 });
 export type UserCreate = z.infer<typeof userCreateSchema>;
 
@@ -44,6 +49,7 @@ export const userUpdateSchema = z
     role: z.enum(ROLES),
     districtCode,
     schoolId,
+    unitId,
     disabled: z.boolean(),
   })
   .partial()

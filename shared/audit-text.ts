@@ -25,7 +25,7 @@ const DISPOSITION: Words = {
   // The system's own disposition when it closes an alarm by itself (shared/rules/alarm-lifecycle.ts SYSTEM_DISPOSITIONS).
   post_checked_in: w('护学岗已签到', 'post checked in'),
 };
-const ACCOUNT_FIELD: Words = { displayName: w('姓名', 'name'), role: w('角色', 'role'), districtCode: w('区县', 'district'), schoolId: w('学校', 'school') };
+const ACCOUNT_FIELD: Words = { displayName: w('姓名', 'name'), role: w('角色', 'role'), districtCode: w('区县', 'district'), schoolId: w('学校', 'school'), unitId: w('出警单位', 'unit') };
 const ROLE: Words = {
   police_operator: w('公安值班员', 'police operator'), education_staff: w('教体局值班人员', 'education bureau staff'), school_user: w('学校用户', 'school user'),
   viewer: w('大屏只读', 'big-screen viewer'), admin: w('系统管理员', 'administrator'),

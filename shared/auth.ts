@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 /**
  * Roles: 公安指挥中心值班员 police operator, 教体局值班人员 education-bureau staff, a school's own
- * user, the big screen's read-only viewer, and the administrator.
+ * user, the big screen's read-only viewer, the administrator, and 出警单位人员 a responder — a
+ * person of a police unit (警务室 / 治安岗亭) who takes the alarms dispatched to that unit on a
+ * phone (`/m`, issue 14).
  */
-export const ROLES = ['police_operator', 'education_staff', 'school_user', 'viewer', 'admin'] as const;
+export const ROLES = ['police_operator', 'education_staff', 'school_user', 'viewer', 'admin', 'responder'] as const;
 /** A person's role. */
 export type Role = (typeof ROLES)[number];
 
@@ -18,6 +20,8 @@ export interface SessionUser {
   districtCode: string | null;
   /** A school user's school. */
   schoolId: string | null;
+  /** A responder's unit (a police post id); null for everyone else. */
+  unitId: string | null;
 }
 
 /** The session cookie (HttpOnly): the server's only proof of who a browser is. */
@@ -35,6 +39,7 @@ export const sessionUserSchema = z.object({
   role: z.enum(ROLES),
   districtCode: z.string().nullable(),
   schoolId: z.string().nullable(),
+  unitId: z.string().nullable(),
 }) satisfies z.ZodType<SessionUser>;
 
 /** `POST /api/v1/auth/login` and `/auth/kiosk` answer: the person, and the CSRF token also set as a cookie. */
@@ -72,6 +77,8 @@ export const PERMISSIONS = [
   'drill.run',
   /** Manage people, ingest tokens, kiosk viewer links; read and export the audit log. */
   'admin',
+  /** Take the alarms dispatched to one's own unit on a phone: accept, on scene, report (responders only). */
+  'field.respond',
 ] as const;
 /** One permission. */
 export type Permission = (typeof PERMISSIONS)[number];
@@ -83,6 +90,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   school_user: ['read', 'records.write'],
   viewer: ['read'],
   admin: ['read', 'alarm.command', 'records.write', 'export', 'drill.run', 'admin'],
+  responder: ['field.respond'],
 };
 
 /** Whether a role holds a permission. */
@@ -101,6 +109,8 @@ export interface Place {
  * county-level person only theirs, a school user only their own school.
  */
 export function inScope(user: Pick<SessionUser, 'districtCode' | 'schoolId' | 'role'>, place: Place): boolean {
+  // A responder's scope is its unit's alarms, not a place (server/services/unit-scope.ts).
+  if (user.role === 'responder') return false;
   if (user.role === 'school_user') return user.schoolId !== null && place.schoolId === user.schoolId;
   return user.districtCode === null || user.districtCode === place.districtCode;
 }

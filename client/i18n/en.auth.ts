@@ -45,5 +45,6 @@ export const authEn: Messages = {
     school_user: 'School user',
     viewer: 'Big-screen viewer',
     admin: 'Administrator',
+    responder: 'Responder (police unit)',
   },
 };

@@ -45,5 +45,6 @@ export const authZhCN = {
     school_user: '学校用户',
     viewer: '大屏只读',
     admin: '系统管理员',
+    responder: '出警单位人员',
   },
 } as const;

@@ -36,6 +36,8 @@ export function roleHome(user: Pick<SessionUser, 'role' | 'schoolId'>): string {
       return '/admin';
     case 'viewer':
       return '/';
+    case 'responder':
+      return '/m';
   }
 }
 

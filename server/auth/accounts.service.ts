@@ -9,23 +9,33 @@ import { actedBy } from './audit.service.js';
 import type { AuthService } from './auth.service.js';
 
 /** Where an account may look, or why not (each field's words). */
-type Place = { ok: true; districtCode: string | null; schoolId: string | null } | { ok: false; fields: Record<string, LocalizedText> };
+type Place = { ok: true; districtCode: string | null; schoolId: string | null; unitId: string | null } | { ok: false; fields: Record<string, LocalizedText> };
 
 /**
- * Where an account may look: a school user at its school (whose district follows), the
- * administrator everywhere, everyone else at the city (null) or one district.
+ * Where an account may look: a school user at its school (whose district follows), a responder
+ * its unit (a police post, whose district follows), the administrator everywhere, everyone else
+ * at the city (null) or one district.
  */
-function placeOf(registry: RegistryService, role: Role, districtCode: string | null, schoolId: string | null): Place {
+function placeOf(registry: RegistryService, role: Role, districtCode: string | null, schoolId: string | null, unitId: string | null): Place {
+  if (role === 'responder') {
+    if (schoolId) return { ok: false, fields: { schoolId: say('只有学校用户绑定学校', 'only a school user is bound to a school') } };
+    if (!unitId) return { ok: false, fields: { unitId: say('出警单位人员须指定所属单位（警务室或岗亭）', 'a responder must name its unit (a police post)') } };
+    const unit = registry.policePost(unitId);
+    if (!unit) return { ok: false, fields: { unitId: say(`没有编号为 ${unitId} 的出警单位`, `no police post ${unitId}`) } };
+    if (districtCode && districtCode !== unit.districtCode) return { ok: false, fields: { districtCode: say(`单位 ${unitId} 属于区县 ${unit.districtCode}`, `unit ${unitId} is in district ${unit.districtCode}`) } };
+    return { ok: true, districtCode: unit.districtCode, schoolId: null, unitId: unit.id };
+  }
+  if (unitId) return { ok: false, fields: { unitId: say('只有出警单位人员绑定出警单位', 'only a responder is bound to a unit') } };
   if (role === 'school_user') {
     if (!schoolId) return { ok: false, fields: { schoolId: say('学校用户须指定所属学校', 'a school user must name its school') } };
     const school = registry.school(schoolId);
     if (!school) return { ok: false, fields: { schoolId: say(`没有编号为 ${schoolId} 的学校`, `no school ${schoolId}`) } };
     if (districtCode && districtCode !== school.districtCode) return { ok: false, fields: { districtCode: say(`学校 ${schoolId} 属于区县 ${school.districtCode}`, `school ${schoolId} is in district ${school.districtCode}`) } };
-    return { ok: true, districtCode: school.districtCode, schoolId: school.id };
+    return { ok: true, districtCode: school.districtCode, schoolId: school.id, unitId: null };
   }
   if (schoolId) return { ok: false, fields: { schoolId: say('只有学校用户绑定学校', 'only a school user is bound to a school') } };
   if (role === 'admin' && districtCode) return { ok: false, fields: { districtCode: say('管理员为市级账号，不绑定区县', 'the administrator is city-level') } };
-  return { ok: true, districtCode, schoolId: null };
+  return { ok: true, districtCode, schoolId: null, unitId: null };
 }
 
 /** A wrong place as a 400: every field's reason in one sentence, and each field's own. */
@@ -37,7 +47,7 @@ function misplaced(fields: Record<string, LocalizedText>): Refused {
 /** What changed between two accounts, for the audit entry: `{ field: { from, to } }`. */
 function changesOf(before: AdminUser, after: AdminUser): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
-  for (const key of ['displayName', 'role', 'districtCode', 'schoolId', 'disabled'] as const) {
+  for (const key of ['displayName', 'role', 'districtCode', 'schoolId', 'unitId', 'disabled'] as const) {
     if (before[key] !== after[key]) out[key] = { from: before[key], to: after[key] };
   }
   return out;
@@ -58,11 +68,11 @@ export class AccountService {
   }
 
   async create(input: UserCreate, by: Actor): Promise<Outcome<AdminUser>> {
-    const place = placeOf(this.deps.registry, input.role, input.districtCode, input.schoolId);
+    const place = placeOf(this.deps.registry, input.role, input.districtCode, input.schoolId, input.unitId);
     if (!place.ok) return misplaced(place.fields);
     if (await this.deps.auth.hasUser(input.username)) return refuse(409, refusal(`用户名 ${input.username} 已被占用`, `the username ${input.username} is taken`), { username: say('已被占用', 'taken') });
-    const created = await this.deps.auth.createUser({ ...input, districtCode: place.districtCode, schoolId: place.schoolId }, (user) =>
-      actedBy(by, 'user.create', `user:${user.username}`, { role: user.role, districtCode: user.districtCode, schoolId: user.schoolId, displayName: user.displayName }),
+    const created = await this.deps.auth.createUser({ ...input, districtCode: place.districtCode, schoolId: place.schoolId, unitId: place.unitId }, (user) =>
+      actedBy(by, 'user.create', `user:${user.username}`, { role: user.role, districtCode: user.districtCode, schoolId: user.schoolId, unitId: user.unitId, displayName: user.displayName }),
     );
     return { ok: true, data: created };
   }
@@ -79,11 +89,12 @@ export class AccountService {
       return refuse(409, refusal('不能停用自己或放弃自己的管理员角色：请另一位管理员操作', 'you cannot disable yourself or give up your own administrator role: ask another administrator'));
     }
     const role = input.role ?? before.role;
-    const districtCode = input.districtCode !== undefined ? input.districtCode : role === 'school_user' || role === 'admin' ? null : before.districtCode;
+    const districtCode = input.districtCode !== undefined ? input.districtCode : role === 'school_user' || role === 'admin' || role === 'responder' ? null : before.districtCode;
     const schoolId = input.schoolId !== undefined ? input.schoolId : role === 'school_user' ? before.schoolId : null;
-    const place = placeOf(this.deps.registry, role, districtCode, schoolId);
+    const unitId = input.unitId !== undefined ? input.unitId : role === 'responder' ? before.unitId : null;
+    const place = placeOf(this.deps.registry, role, districtCode, schoolId, unitId);
     if (!place.ok) return misplaced(place.fields);
-    const after = await this.deps.auth.updateUser(id, { ...input, districtCode: place.districtCode, schoolId: place.schoolId }, (was, now) => {
+    const after = await this.deps.auth.updateUser(id, { ...input, districtCode: place.districtCode, schoolId: place.schoolId, unitId: place.unitId }, (was, now) => {
       const changes = changesOf(was, now);
       return Object.keys(changes).length > 0 ? actedBy(by, 'user.update', `user:${now.username}`, { changes }) : null;
     });

@@ -60,7 +60,7 @@ function waitText(seconds: number): { zh: string; en: string } {
 const WRONG_CREDENTIALS = refusal('用户名或密码错误', 'wrong username or password');
 
 function toSessionUser(row: UserRow): SessionUser {
-  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, schoolId: row.school_id };
+  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, districtCode: row.district_code, schoolId: row.school_id, unitId: row.unit_id };
 }
 
 function toAdminUser(row: UserRow): AdminUser {
@@ -69,7 +69,7 @@ function toAdminUser(row: UserRow): AdminUser {
 
 /** The person a kiosk session stands for: a viewer named after its link, with the link's district (id is minus the link's). */
 export function kioskUser(link: { id: number; name: string; district_code: string | null }): SessionUser {
-  return { id: -Number(link.id), username: `kiosk-${Number(link.id)}`, displayName: link.name, role: 'viewer', districtCode: link.district_code, schoolId: null };
+  return { id: -Number(link.id), username: `kiosk-${Number(link.id)}`, displayName: link.name, role: 'viewer', districtCode: link.district_code, schoolId: null, unitId: null };
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -154,14 +154,14 @@ export class AuthService {
 
   /** Creates an account; the username must be free. `audit` words the entry written with it. */
   async createUser(
-    input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null },
+    input: { username: string; displayName: string; password: string; role: Role; districtCode?: string | null; schoolId?: string | null; unitId?: string | null },
     audit?: (created: AdminUser) => AuditEntry,
   ): Promise<AdminUser> {
     const now = this.nowIso();
     const passwordHash = await hashPassword(input.password);
     const row = await inTransaction(this.deps, async (trx) => {
       const created = await this.users.insert(
-        { username: input.username, displayName: input.displayName, passwordHash, role: input.role, districtCode: input.districtCode ?? null, schoolId: input.schoolId ?? null, createdAt: now },
+        { username: input.username, displayName: input.displayName, passwordHash, role: input.role, districtCode: input.districtCode ?? null, schoolId: input.schoolId ?? null, unitId: input.unitId ?? null, createdAt: now },
         trx,
       );
       await this.note(audit?.(toAdminUser(created)) ?? null, trx);
@@ -319,7 +319,7 @@ export class AuthService {
    */
   async updateUser(
     id: number,
-    changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; disabled?: boolean },
+    changes: { displayName?: string; role?: Role; districtCode?: string | null; schoolId?: string | null; unitId?: string | null; disabled?: boolean },
     audit?: (before: AdminUser, after: AdminUser) => AuditEntry | null,
   ): Promise<AdminUser | null> {
     const updated = await inTransaction(this.deps, async (trx) => {
@@ -330,6 +330,7 @@ export class AuthService {
       if (changes.role !== undefined) set.role = changes.role;
       if (changes.districtCode !== undefined) set.district_code = changes.districtCode;
       if (changes.schoolId !== undefined) set.school_id = changes.schoolId;
+      if (changes.unitId !== undefined) set.unit_id = changes.unitId;
       if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
       const row = await this.users.update(id, set, trx);
       await this.note(audit?.(toAdminUser(before), toAdminUser(row)) ?? null, trx);
@@ -337,7 +338,7 @@ export class AuthService {
     });
     if (!updated) return null;
     const { before, row } = updated;
-    const narrowed = row.role !== before.role || row.district_code !== before.district_code || row.school_id !== before.school_id;
+    const narrowed = row.role !== before.role || row.district_code !== before.district_code || row.school_id !== before.school_id || row.unit_id !== before.unit_id;
     if (row.disabled || narrowed) await this.endSessions({ userId: id });
     return toAdminUser(row);
   }

@@ -16,6 +16,7 @@ import { transitionNoteEnMigration } from './migrations/0008_transition_note_en.
 import { shelvesMigration } from './migrations/0009_shelves.js';
 import { drillLimitsMigration } from './migrations/0010_drill_limits.js';
 import { eventScopeMigration } from './migrations/0011_event_scope.js';
+import { fieldStepsMigration } from './migrations/0013_field_steps.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -119,6 +120,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0009_shelves': shelvesMigration,
     '0010_drill_limits': drillLimitsMigration,
     '0011_event_scope': eventScopeMigration,
+    '0013_field_steps': fieldStepsMigration(dialect),
   };
 }
 

@@ -90,7 +90,12 @@ export interface Database {
     note: string | null;
     /** English of a system step's note (`note` is zh-CN). */
     note_en: string | null;
+    /** 0013: a unit's phone step (JSON `FieldStepRecord`), and its `requestId` (unique: a re-send is stored once). */
+    field: string | null;
+    request_id: string | null;
   };
+  /** 0013: a report's photos, re-encoded JPEG (`data`: SQLite blob, PostgreSQL bytea). */
+  alarm_photos: { id: string; alarm_id: string; unit_id: string; uploaded_by: string; uploaded_at: string; width: number; height: number; bytes: number; data: Uint8Array };
   /** Camera fault tickets (24 h restore deadline, 附件3). */
   camera_faults: {
     id: Generated<number>;
@@ -114,6 +119,8 @@ export interface Database {
     role: Role;
     district_code: string | null;
     school_id: string | null;
+    /** 0013: a responder's unit (police post id); null for everyone else. */
+    unit_id: string | null;
     disabled: number;
     failed_logins: number;
     locked_until: string | null;

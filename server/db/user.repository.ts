@@ -20,7 +20,7 @@ export interface SessionFilter {
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  insert(user: { username: string; displayName: string; passwordHash: string; role: Role; districtCode: string | null; schoolId: string | null; createdAt: string }, db: Kysely<Database> = this.db): Promise<UserRow> {
+  insert(user: { username: string; displayName: string; passwordHash: string; role: Role; districtCode: string | null; schoolId: string | null; unitId: string | null; createdAt: string }, db: Kysely<Database> = this.db): Promise<UserRow> {
     return db
       .insertInto('users')
       .values({
@@ -30,6 +30,7 @@ export class UserRepository {
         role: user.role,
         district_code: user.districtCode,
         school_id: user.schoolId,
+        unit_id: user.unitId,
         disabled: 0,
         failed_logins: 0,
         locked_until: null,

@@ -18,6 +18,7 @@ import { drillHandlers } from './drill.routes.js';
 import { fieldHandlers } from './field.routes.js';
 import { hazardHandlers } from './hazard.routes.js';
 import { registryHandlers } from './registry.routes.js';
+import { responderHandlers } from './responder.routes.js';
 import type { RouteHandlers } from './route-table.js';
 import { wallHandlers } from './wall.routes.js';
 
@@ -40,6 +41,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...registryHandlers(new RegistryReads(deps.registry)),
     ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
     ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry })),
+    ...responderHandlers(),
     ...authHandlers({ auth: deps.auth, viewerLinks: deps.viewerLinks }),
     ...adminHandlers({
       accounts: new AccountService({ auth: deps.auth, registry: deps.registry }),

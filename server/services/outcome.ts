@@ -4,9 +4,10 @@ import type { RefusalWords } from '../../shared/refusal.js';
 /** Why a service said no: `error` in English (the API contract), `message` for a screen, per-field words for a form. */
 /**
  * The statuses a refusal answers: 400 bad input, 401 not signed in (or a sign-in refused), 403 outside the person's district or school,
- * 404 unknown, 409 conflict (the thing moved on), 429 too many, 501 cannot be made here, 503 busy.
+ * 404 unknown, 409 conflict (the thing moved on), 413 too large, 415 not a type accepted (a photo that is not an image),
+ * 429 too many, 501 cannot be made here, 503 busy.
  */
-export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 429 | 501 | 503;
+export type RefusalStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 501 | 503;
 
 export interface Refused {
   ok: false;

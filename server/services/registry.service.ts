@@ -92,6 +92,11 @@ export class RegistryService {
     return this.policePostList;
   }
 
+  /** A police post (a unit an alarm is dispatched to) by id. */
+  policePost(id: string): PolicePost | undefined {
+    return this.policePostList.find((p) => p.id === id);
+  }
+
   guardPosts(): GuardPost[] {
     return this.guardPostList;
   }

@@ -7,6 +7,7 @@ import { FIELD_ROUTES } from './field.js';
 import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
 import { REGISTRY_ROUTES } from './registry.js';
+import { RESPONDER_ROUTES } from './responder.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
 
@@ -24,6 +25,7 @@ export const API = {
   ...REGISTRY_ROUTES,
   ...ALARM_ROUTES,
   ...FIELD_ROUTES,
+  ...RESPONDER_ROUTES,
   ...AUTH_ROUTES,
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,

@@ -29,9 +29,10 @@ export type AnswerSpec = z.ZodType | 'file' | 'none';
 /**
  * Route-specific middleware the server mounts before a route's handler (after the access check):
  * `sign-in`, the per-address limit of sign-in attempts; `ingest`, the ingest contract's own body
- * handling (its size limit, structural limits and per-token rate, refusals with `accepted`/`rejected`).
+ * handling (its size limit, structural limits and per-token rate, refusals with `accepted`/`rejected`);
+ * `photo`, a raw image body (`image/jpeg|png|webp`, at most MAX_PHOTO_BYTES; 413 over, 415 another type).
  */
-export type RouteGuard = 'sign-in' | 'ingest';
+export type RouteGuard = 'sign-in' | 'ingest' | 'photo';
 
 /** A route as the table holds it. `path` is relative to `/api/v1`, Express syntax (`/drills/:id`). */
 export interface RouteSpec {

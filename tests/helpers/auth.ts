@@ -12,6 +12,8 @@ export interface Who {
   role: Role;
   districtCode?: string | null;
   schoolId?: string | null;
+  /** A responder's unit (a police post id). */
+  unitId?: string | null;
   /** Defaults to a name derived from role, district and school. */
   username?: string;
   displayName?: string;
@@ -37,7 +39,7 @@ export const TEST_PASSWORD = 'test-password-123';
 const made = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 function defaultUsername(who: Who): string {
-  return [who.role, who.districtCode ?? 'city', who.schoolId].filter(Boolean).join('-').toLowerCase();
+  return [who.role, who.districtCode ?? 'city', who.schoolId, who.unitId].filter(Boolean).join('-').toLowerCase();
 }
 
 /** Wraps cookies got elsewhere (e.g. the kiosk exchange) in the Session helpers. */
@@ -76,6 +78,7 @@ export async function signInAs(server: SignInTarget, who: Who): Promise<Session>
         role: who.role,
         districtCode: who.districtCode ?? null,
         schoolId: who.schoolId ?? null,
+        unitId: who.unitId ?? null,
       });
     })();
     accounts.set(username, creating);

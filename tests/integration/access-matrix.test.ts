@@ -55,6 +55,8 @@ const ROUTES: readonly RouteSpec[] = Object.values(API);
 function expectedRefusal(rule: RouteSpec, caller: Caller): 401 | 403 | null {
   if (rule.allow === 'public') return null;
   if (caller.role === 'school_user' && rule.method === 'GET' && SCHOOL_USER_AGGREGATES.has(rule.path)) return 403;
+  // A responder reads the photos of its unit's alarms only: the matrix's alarm was never dispatched to it.
+  if (caller.role === 'responder' && rule.path === '/alarms/:id/photos/:photoId') return 403;
   if (caller.bearer) return rule.allow === 'ingest' || rule.allow === 'ingest-or-read' ? null : 401;
   if (rule.allow === 'ingest') return 401;
   if (!caller.role) return 401;
@@ -71,6 +73,7 @@ describe.each(engines)('access matrix on %s', (engine) => {
     if (!caller.role) return undefined;
     if (caller.name.includes('410402')) return { role: caller.role, districtCode: '410402' };
     if (caller.role === 'school_user') return { role: caller.role, schoolId: 'S0001' };
+    if (caller.role === 'responder') return { role: caller.role, districtCode: '410402', unitId: 'P001' };
     return { role: caller.role };
   };
 

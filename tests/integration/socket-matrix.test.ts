@@ -160,7 +160,7 @@ describe.each(engines)('socket access matrix on %s', (engine) => {
   });
 
   it('disconnects a kiosk screen at once when its viewer link is revoked', async () => {
-    const byAdmin = { user: { id: 1, username: 'admin', displayName: '系统管理员', role: 'admin' as const, districtCode: null, schoolId: null }, address: null };
+    const byAdmin = { user: { id: 1, username: 'admin', displayName: '系统管理员', role: 'admin' as const, districtCode: null, schoolId: null, unitId: null }, address: null };
     const link = await sut.services.viewerLinks.create('大厅大屏', '410403', byAdmin);
     const exchange = await fetch(`${sut.url}/api/v1/auth/kiosk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: link.key }) });
     expect(exchange.status).toBe(200);

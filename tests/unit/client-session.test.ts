@@ -5,7 +5,7 @@ import type { SessionUser } from '../../shared/auth.js';
 import { onUnauthorized, readCookie, sendJson } from '../../client/api.js';
 import { retryAfterSeconds, roleHome, safeNext, useSessionStore } from '../../client/stores/session.js';
 
-const POLICE: SessionUser = { id: 2, username: 'police-xinhua', displayName: '王警官', role: 'police_operator', districtCode: '410402', schoolId: null };
+const POLICE: SessionUser = { id: 2, username: 'police-xinhua', displayName: '王警官', role: 'police_operator', districtCode: '410402', schoolId: null, unitId: null };
 
 /** The server's answers, by path; every request is recorded. */
 function serve(answers: Record<string, () => Response>): { url: string; init: RequestInit | undefined }[] {

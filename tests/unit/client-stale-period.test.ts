@@ -108,7 +108,7 @@ describe('stale-period summary (useConnectionStore)', () => {
 
   it('stops retrying and ends the session when the server says the socket is not signed in', () => {
     const session = useSessionStore();
-    session.adopt({ id: 1, username: 'police', displayName: '张伟', role: 'police_operator', districtCode: null, schoolId: null });
+    session.adopt({ id: 1, username: 'police', displayName: '张伟', role: 'police_operator', districtCode: null, schoolId: null, unitId: null });
     const sut = useConnectionStore();
     sut.start();
     wallSocket.socket.serverSends('connect_error', new Error('some network trouble'));

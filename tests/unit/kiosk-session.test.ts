@@ -5,7 +5,7 @@ import { REVOKED_RETRY_MS, UNREACHABLE_RETRY_MS, useKioskSessionStore } from '..
 import { useSessionStore } from '../../client/stores/session.js';
 import type { SessionUser } from '../../shared/auth.js';
 
-const VIEWER: SessionUser = { id: 7, username: 'kiosk-1', displayName: '大屏', role: 'viewer', districtCode: null, schoolId: null };
+const VIEWER: SessionUser = { id: 7, username: 'kiosk-1', displayName: '大屏', role: 'viewer', districtCode: null, schoolId: null, unitId: null };
 
 /** The server's answers to `POST /api/v1/auth/kiosk`, in order; every call is recorded. */
 function serverAnswering(...statuses: (number | 'down')[]) {
