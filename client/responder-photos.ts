@@ -1,9 +1,9 @@
 import { MAX_PHOTO_BYTES, PHOTO_TYPES, type StoredPhoto } from '../shared/responder.js';
-import { networkRefusal, refusalOf, writeHeaders, type Refusal } from './api.js';
+import { networkRefusal, refusalOf, routeLink, writeHeaders, type Refusal } from './api.js';
 
 /** Where a report's photo is served (`GET /api/v1/alarms/:id/photos/:photoId`, JPEG), for a thumbnail or a link. */
 export function photoUrl(alarmId: string, photoId: string): string {
-  return `/api/v1/alarms/${encodeURIComponent(alarmId)}/photos/${encodeURIComponent(photoId)}`;
+  return routeLink('alarms.photo', { params: { id: alarmId, photoId } });
 }
 
 /** Why the phone will not even try to send a photo: too large, or a type the server does not take. */
@@ -21,7 +21,7 @@ export function photoProblem(file: Pick<Blob, 'size' | 'type'>): PhotoProblem {
  * reason; a network failure is a refusal with status 0.
  */
 export async function uploadPhoto(alarmId: string, file: Blob): Promise<{ ok: true; photo: StoredPhoto } | ({ ok: false } & Refusal)> {
-  const url = `/api/v1/responder/alarms/${encodeURIComponent(alarmId)}/photos`;
+  const url = routeLink('responder.photo', { params: { id: alarmId } });
   let response: Response;
   try {
     response = await fetch(url, { method: 'POST', headers: { ...writeHeaders(), 'content-type': file.type }, body: file, credentials: 'same-origin' });

@@ -43,7 +43,7 @@ export const router = createRouter({
     { path: '/kiosk', name: 'kiosk', component: () => import('./views/KioskView.vue'), meta: { public: true } },
     { path: '/drills', name: 'drills', component: () => import('./views/DrillsView.vue'), meta: { screen: 'drills' } },
     { path: '/drills/:id', name: 'drill', component: () => import('./views/DrillView.vue'), props: true, meta: { screen: 'drills' } },
-    { path: '/m', name: 'responder', component: () => import('./views/ResponderView.vue'), meta: { screen: 'responder' } },
+    { path: '/m', name: 'responder', component: () => import('./views/ResponderView.vue'), meta: { permission: 'field.respond', screen: 'responder' } },
     { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { permission: 'admin', screen: 'admin' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

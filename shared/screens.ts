@@ -24,8 +24,8 @@ export const ROLE_SCREENS: Record<Role, readonly Screen[]> = {
   school_user: ['wall', 'desk-school', 'drills'],
   viewer: ['wall', 'health', 'drills'],
   admin: ['wall', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin'],
-  // A responder has its phone page (/m) and none of these.
-  responder: [],
+  // A responder has its phone page (/m) and none of the others.
+  responder: ['responder'],
 };
 
 /** Whether a person's role uses a screen. */

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowReactive, shallowRef, watch } from 'vue';
+import type { ResponderUnit } from '../../shared/api/responder.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { FieldAction, FieldStepInput } from '../../shared/responder.js';
 import { failureWords, getRoute, HttpError, sendRoute } from '../api.js';
@@ -13,12 +14,6 @@ import { useSessionStore } from './session.js';
 
 /** While steps wait, try sending them this often (besides on reconnect and when the browser is back online). */
 export const RETRY_MS = 15_000;
-
-/** The unit a responder belongs to, as the phone shows it. */
-export interface ResponderUnit {
-  id: string;
-  name: string;
-}
 
 /** A step the server refused: what it was and why, until the person has read it. */
 export interface StepRefusal {
@@ -59,6 +54,10 @@ export const useResponderStore = defineStore('responder', () => {
   const queue = ref<QueuedStep[]>([]);
   const refusals = ref<StepRefusal[]>([]);
   const sending = ref(false);
+  /** The browser says it has no network (the socket may take its ping timeout to notice). */
+  const browserOffline = ref(false);
+  /** Whether the phone is cut off: steps wait in the queue. */
+  const offline = computed(() => browserOffline.value || connection.status === 'disconnected');
   let retryTimer: ReturnType<typeof setInterval> | null = null;
 
   const view = computed(() => {
@@ -72,7 +71,7 @@ export const useResponderStore = defineStore('responder', () => {
     loadState.value = loadState.value === 'ready' ? 'ready' : 'loading';
     try {
       const answer = await getRoute('responder.alarms', {});
-      unit.value = { id: answer.unit.id, name: answer.unit.name };
+      unit.value = answer.unit;
       listed.value = answer.alarms.map(({ alarm, school }) => ({ alarm, school }));
       loadState.value = 'ready';
       loadError.value = null;
@@ -171,19 +170,26 @@ export const useResponderStore = defineStore('responder', () => {
     refusals.value = refusals.value.filter((refusal) => refusal.key !== key);
   }
 
-  const onlineAgain = () => void flush();
+  const onlineAgain = () => {
+    browserOffline.value = false;
+    void flush();
+  };
+  const wentOffline = () => (browserOffline.value = true);
 
   /** The page opened: the list, the queue left from last time, and the triggers that send it. */
   function start(): void {
     restore();
     void load();
     void flush();
+    browserOffline.value = navigator.onLine === false;
     window.addEventListener('online', onlineAgain);
+    window.addEventListener('offline', wentOffline);
     retryTimer ??= setInterval(() => void flush(), RETRY_MS);
   }
 
   function stop(): void {
     window.removeEventListener('online', onlineAgain);
+    window.removeEventListener('offline', wentOffline);
     if (retryTimer) clearInterval(retryTimer);
     retryTimer = null;
   }
@@ -198,5 +204,5 @@ export const useResponderStore = defineStore('responder', () => {
     },
   );
 
-  return { unit, alarms, loadState, loadError, queue, refusals, sending, load, take, arrive, flush, dismissRefusal, start, stop };
+  return { unit, alarms, loadState, loadError, queue, refusals, sending, offline, load, take, arrive, flush, dismissRefusal, start, stop };
 });

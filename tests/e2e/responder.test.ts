@@ -7,7 +7,7 @@ import type { Alarm, Device, School } from '../../shared/domain/index.js';
 import { distanceM, nearest } from '../../shared/geo.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInApi, signInContext, wallAs } from '../helpers/browser.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signIn, signInApi, signInContext, wallAs } from '../helpers/browser.js';
 import { ensureClientBuild, faketimeAvailable, postEvent, registryDevices, ROOT, SCHOOL_DAY_QUIET, startSystem, type RunningSystem } from '../helpers/system.js';
 
 const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
@@ -110,9 +110,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
 
     // The phone: signed in, it lands on /m; the first tap enables the sound.
     await phoneContext.setGeolocation(northOf(unit, 0));
-    await signInContext(phoneContext, baseUrl, RESPONDER.username, RESPONDER.password);
-    await phone.goto(`${baseUrl}/`);
-    await phone.waitForURL((url) => url.pathname === '/m');
+    await signIn(phone, baseUrl, RESPONDER.username, RESPONDER.password);
+    expect(new URL(phone.url()).pathname).toBe('/m');
     await phone.locator('[data-testid="responder-connection"][data-state="live"]').waitFor({ timeout: 15_000 });
     await expect(phone.getByTestId('responder-unit').innerText()).resolves.toContain(unit.name);
     await expect(phone.getByTestId('responder-empty').isVisible()).resolves.toBe(true);
