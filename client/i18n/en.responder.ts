@@ -6,6 +6,7 @@ export const responderEn = {
     signOut: 'Sign out',
     soundLocked: 'Tap to enable sound',
     soundOn: 'Sound on',
+    soundAlerting: 'Ringing · stops when accepted',
     soundUnsupported: 'This browser cannot play sound',
     live: 'Online',
     connecting: 'Connecting…',

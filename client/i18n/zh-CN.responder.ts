@@ -9,6 +9,7 @@ export const responderZhCN = {
     signOut: '退出',
     soundLocked: '点击开启声音',
     soundOn: '声音已开启',
+    soundAlerting: '正在响铃 · 接警后停止',
     soundUnsupported: '本机浏览器不能发声',
     live: '在线',
     connecting: '连接中…',
