@@ -28,7 +28,7 @@ const DISPOSITION: Words = {
 const ACCOUNT_FIELD: Words = { displayName: w('姓名', 'name'), role: w('角色', 'role'), districtCode: w('区县', 'district'), schoolId: w('学校', 'school'), unitId: w('出警单位', 'unit') };
 const ROLE: Words = {
   police_operator: w('公安值班员', 'police operator'), education_staff: w('教体局值班人员', 'education bureau staff'), school_user: w('学校用户', 'school user'),
-  viewer: w('大屏只读', 'big-screen viewer'), admin: w('系统管理员', 'administrator'),
+  viewer: w('大屏只读', 'big-screen viewer'), admin: w('系统管理员', 'administrator'), responder: w('出警单位人员', 'responder'),
 };
 
 /** What each action did, as a verb phrase: `确认了报警` / `acknowledged the alarm`. */
@@ -42,6 +42,11 @@ const VERB: Words = {
   'alarm.handoff': w('记录了报警移交110', 'recorded the hand-off of the alarm to 110'),
   'alarm.convert': w('将演练报警转为真实警情', 'turned a drill alarm into a real alarm'),
   'alarm.auto_resolve': w('自动关闭了报警', 'closed the alarm by itself'),
+  // A unit's phone steps (issue 14); `alarm.arrive` with `field: true` is the unit's own arrival.
+  'alarm.accept': w('以出警单位身份接警', 'accepted the alarm for the unit'),
+  'alarm.arrive_field': w('上报出警单位到场', 'reported the unit on scene'),
+  'alarm.report': w('提交了处置反馈', 'reported back on the alarm'),
+  'alarm.photo': w('上传了现场照片', 'uploaded a photo from the scene'),
   'auth.login': w('登录了系统', 'signed in'),
   'auth.login_failed': w('登录失败', 'failed to sign in'),
   'auth.logout': w('退出了登录', 'signed out'),
@@ -108,6 +113,7 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     const disposition = word(DISPOSITION, d.disposition);
     if (disposition) parts.push(w(`处置结果：${disposition.zh}`, `disposition: ${disposition.en}`));
     if (d.step === 'acked') parts.push(w('110 已接收', 'acknowledged by 110'));
+    if (typeof d.distanceM === 'number') parts.push(w(`手机定位距学校 ${d.distanceM} 米`, `phone position ${d.distanceM} m from the school`));
     const to = word(ALARM_STATE, d.to);
     const from = word(ALARM_STATE, d.from);
     if (to && from && from.zh !== to.zh) parts.push(w(`${from.zh} → ${to.zh}`, `${from.en} → ${to.en}`));
@@ -166,7 +172,7 @@ export function auditSentence(entry: AuditEntryView, names: AuditNames): Localiz
   // Alarm commands record the operator's display name as it was; elsewhere `displayName` is the account acted on.
   const recorded = entry.action.startsWith('alarm.') ? text(entry.details.displayName) : null;
   const actor = recorded ?? names.person(entry.actor) ?? entry.actor;
-  const verb = VERB[entry.action] ?? w(`执行了 ${entry.action}`, `did ${entry.action}`);
+  const verb = VERB[entry.action === 'alarm.arrive' && entry.details.field === true ? 'alarm.arrive_field' : entry.action] ?? w(`执行了 ${entry.action}`, `did ${entry.action}`);
   const parts = particulars(entry, names);
   const target = entry.target;
   const unknownTarget = !VERB[entry.action] && target && !parts.some((p) => p.en.includes(target)) ? [w(target, target)] : [];

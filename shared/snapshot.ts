@@ -1,4 +1,4 @@
-import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmPriority, type AlarmState, type AlarmTransition, type AlarmType } from './domain/alarm.js';
+import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmPriority, type AlarmState, type AlarmTransition, type AlarmType, type FieldStepRecord } from './domain/alarm.js';
 import { SCHOOL_STATUSES, type SchoolStatus } from './domain/status.js';
 import type { SchoolStatusChange } from './wall.js';
 
@@ -22,11 +22,12 @@ export const SNAPSHOT_CLOSED = 50;
 export type PackedTime = number | string;
 
 /**
- * One transition: `[action, from, to, actor, at, note, noteEn, unitId]`, trailing nulls cut.
+ * One transition: `[action, from, to, actor, at, note, noteEn, unitId, field]`, trailing nulls cut
+ * (`field`: a unit's phone step as it is, see `FieldStepRecord`).
  * `from` / `to` are indices into ALARM_STATES (`from` -1 for none); `actor` `"@"` stands for
  * `device:<the alarm's deviceId>`; `at` as a {@link PackedTime} relative to the alarm's receipt.
  */
-export type TransitionRow = [action: string, from: number, to: number, actor: string, at: PackedTime, note?: string | null, noteEn?: string | null, unitId?: string | null];
+export type TransitionRow = [action: string, from: number, to: number, actor: string, at: PackedTime, note?: string | null, noteEn?: string | null, unitId?: string | null, field?: FieldStepRecord | null];
 
 /**
  * One alarm: `[id, type, priority, state, schoolId, districtCode, deviceId, receivedAt,
@@ -107,13 +108,14 @@ function packTransition(step: AlarmTransition, alarm: Alarm, base: PackedTime): 
     step.note,
     step.noteEn ?? null,
     step.unitId ?? null,
+    step.field ?? null,
   ];
   while (row.length > 5 && (row[row.length - 1] === null || row[row.length - 1] === undefined)) row.pop();
   return row;
 }
 
 function unpackTransition(row: TransitionRow, deviceId: string, base: PackedTime): AlarmTransition {
-  const [action, from, to, actor, at, note, noteEn, unitId] = row;
+  const [action, from, to, actor, at, note, noteEn, unitId, field] = row;
   return {
     action,
     ...(unitId ? { unitId } : {}),
@@ -123,6 +125,7 @@ function unpackTransition(row: TransitionRow, deviceId: string, base: PackedTime
     at: unpackRelative(at, base),
     note: note ?? null,
     ...(noteEn ? { noteEn } : {}),
+    ...(field ? { field } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Alarm, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
 import { CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
-import { alarmSchema } from '../../shared/domain/alarm-schema.js';
+import { alarmSchema, fieldStepRecordSchema } from '../../shared/domain/alarm-schema.js';
 import type { AlarmChange } from '../../shared/events.js';
 import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
@@ -20,6 +20,10 @@ export interface AlarmQuery {
   /** Only alarms at these schools (a search by school name resolves to ids first). */
   schoolIds?: readonly string[];
   drill?: boolean;
+  /** Only alarms dispatched to this unit (police post) now. */
+  unitId?: string;
+  /** Only alarms changed at or after this ISO time. */
+  updatedSince?: string;
   limit: number;
 }
 
@@ -52,10 +56,19 @@ export class AlarmRepository {
    * Writes an alarm's changed fields only if it is still in `expectedState` (compare-and-set in
    * the database: of two operators acting at once, exactly one wins). True when it was written.
    */
-  async update(trx: Kysely<Database>, alarm: Alarm, expectedState: AlarmState): Promise<boolean> {
+  async update(trx: Kysely<Database>, alarm: Alarm, expectedState: AlarmState, expectedUpdatedAt?: string): Promise<boolean> {
     const { id, ...row } = alarmToRow(alarm);
-    const result = await trx.updateTable('alarms').set(row).where('id', '=', id).where('state', '=', expectedState).executeTakeFirst();
+    let q = trx.updateTable('alarms').set(row).where('id', '=', id).where('state', '=', expectedState);
+    // A step that keeps the state (a unit's acceptance, a report) also compares the last change's time.
+    if (expectedUpdatedAt !== undefined) q = q.where('updated_at', '=', expectedUpdatedAt);
+    const result = await q.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** The alarm a unit's step with this `requestId` was stored on, if any (a re-sent step). */
+  async alarmOfRequest(trx: Kysely<Database>, requestId: string): Promise<string | null> {
+    const row = await trx.selectFrom('alarm_transitions').select('alarm_id').where('request_id', '=', requestId).executeTakeFirst();
+    return row?.alarm_id ?? null;
   }
 
   /** One alarm with its transitions, read inside a transaction. */
@@ -67,7 +80,19 @@ export class AlarmRepository {
   async insertTransition(trx: Kysely<Database>, alarmId: string, t: AlarmTransition): Promise<void> {
     await trx
       .insertInto('alarm_transitions')
-      .values({ alarm_id: alarmId, action: t.action, unit_id: t.unitId ?? null, from_state: t.from, to_state: t.to, actor: t.actor, at: t.at, note: t.note, note_en: t.noteEn ?? null })
+      .values({
+        alarm_id: alarmId,
+        action: t.action,
+        unit_id: t.unitId ?? null,
+        from_state: t.from,
+        to_state: t.to,
+        actor: t.actor,
+        at: t.at,
+        note: t.note,
+        note_en: t.noteEn ?? null,
+        field: t.field ? JSON.stringify(t.field) : null,
+        request_id: t.field?.requestId ?? null,
+      })
       .execute();
   }
 
@@ -118,6 +143,8 @@ export class AlarmRepository {
       q = q.where('school_id', 'in', [...query.schoolIds]);
     }
     if (query.drill !== undefined) q = q.where('drill', '=', query.drill ? 1 : 0);
+    if (query.unitId) q = q.where('unit_id', '=', query.unitId);
+    if (query.updatedSince) q = q.where('updated_at', '>=', query.updatedSince);
     const rows = await q.orderBy('received_at', 'desc').orderBy('id').limit(query.limit).execute();
     return this.attachTransitions(rows);
   }
@@ -149,7 +176,17 @@ export class AlarmRepository {
 }
 
 function rowToTransition(t: Selectable<Database['alarm_transitions']>): AlarmTransition {
-  return { action: t.action, ...(t.unit_id ? { unitId: t.unit_id } : {}), from: t.from_state, to: t.to_state, actor: t.actor, at: t.at, note: t.note, ...(t.note_en ? { noteEn: t.note_en } : {}) };
+  return {
+    action: t.action,
+    ...(t.unit_id ? { unitId: t.unit_id } : {}),
+    from: t.from_state,
+    to: t.to_state,
+    actor: t.actor,
+    at: t.at,
+    note: t.note,
+    ...(t.note_en ? { noteEn: t.note_en } : {}),
+    ...(t.field ? { field: parseJsonColumn(fieldStepRecordSchema, t.field, `alarm_transitions.field of ${t.id}`) } : {}),
+  };
 }
 
 function rowToAlarm(r: AlarmRow, transitions: AlarmTransition[]): Alarm {

@@ -41,7 +41,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...registryHandlers(new RegistryReads(deps.registry)),
     ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
     ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry })),
-    ...responderHandlers(),
+    ...responderHandlers(deps.responders),
     ...authHandlers({ auth: deps.auth, viewerLinks: deps.viewerLinks }),
     ...adminHandlers({
       accounts: new AccountService({ auth: deps.auth, registry: deps.registry }),

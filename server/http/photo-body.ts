@@ -1,14 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../../shared/responder.js';
-import { refusal } from '../../shared/refusal.js';
+import { NOT_AN_IMAGE, PHOTO_TOO_LARGE } from '../services/photo-encode.js';
 import { sendRefusal } from './refusal.js';
-
-const MB = Math.round(MAX_PHOTO_BYTES / (1024 * 1024));
-
-/** The words of a photo over the size limit (here, before reading it all, and in the service). */
-export const PHOTO_TOO_LARGE = refusal(`照片超过 ${MB} MB 上限：请降低分辨率后重拍`, `the photo is larger than the ${MB} MB limit: take it again at a lower resolution`);
-/** The words of an upload that is not a JPEG, PNG or WebP image. */
-export const NOT_AN_IMAGE = refusal('上传的不是图片（仅支持 JPEG、PNG、WebP 照片）', 'the upload is not an image (JPEG, PNG or WebP photos only)');
 
 /**
  * The guard of `POST /responder/alarms/:id/photos` (`guard: 'photo'`): the body is the image's raw

@@ -1,16 +1,19 @@
 import type { RESPONDER_ROUTES } from '../../shared/api/responder.js';
-import { refusal } from '../../shared/refusal.js';
-import { refuse } from '../services/outcome.js';
+import type { ResponderService } from '../services/responder.service.js';
 import type { RouteHandlers } from './route-table.js';
 
-const NOT_YET = refusal('出警单位接口尚未完成', 'the responder routes are not built yet');
-
-/** The unit's phone (shared/api/responder.ts). */
-export function responderHandlers(): RouteHandlers<typeof RESPONDER_ROUTES> {
+/** The unit's phone (shared/api/responder.ts); the service applies the unit's scope. */
+export function responderHandlers(responders: ResponderService): RouteHandlers<typeof RESPONDER_ROUTES> {
   return {
-    'responder.alarms': () => refuse(503, NOT_YET),
-    'responder.step': () => refuse(503, NOT_YET),
-    'responder.photo': () => refuse(503, NOT_YET),
-    'alarms.photo': () => refuse(503, NOT_YET),
+    'responder.alarms': ({ user }) => responders.alarms(user),
+    'responder.step': ({ params, body, actor }) => responders.step(params.id, body, actor),
+    // The photo guard left the raw bytes on req.body (a Buffer).
+    'responder.photo': ({ params, req, actor }) => responders.uploadPhoto(params.id, Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), actor),
+    'alarms.photo': async ({ params, user, res }) => {
+      const answer = await responders.photo(params.id, params.photoId, user);
+      // A stored photo never changes: the browser may keep it (privately) for a day.
+      if (answer.ok) res.set('Cache-Control', 'private, max-age=86400');
+      return answer;
+    },
   };
 }

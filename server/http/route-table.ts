@@ -77,7 +77,7 @@ const WRONG_ANSWER = refusal('服务器应答不符合接口约定', 'the answer
 
 function contentDisposition(file: FileAnswer): string {
   const ascii = file.asciiName ?? file.name.replace(/[^\x20-\x7e]/g, '_');
-  return `attachment; filename="${ascii.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+  return `${file.inline ? 'inline' : 'attachment'}; filename="${ascii.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
 }
 
 function sendFile(res: Response, status: number, file: FileAnswer): void {

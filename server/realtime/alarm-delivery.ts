@@ -7,7 +7,7 @@ import type { AlarmService } from '../services/alarm.service.js';
 import type { DomainEvents } from '../services/domain-events.js';
 import type { ShelfService } from '../services/shelf.service.js';
 import { LoopTurns, WorkQueue } from './catch-up-scheduling.js';
-import { alarmRoomsOf, roomsOf, seesAlarm, type XiaoanServer, type XiaoanSocket } from './rooms.js';
+import { alarmChangeRoomsOf, alarmRoomsOf, roomsOf, seesAlarm, type XiaoanServer, type XiaoanSocket } from './rooms.js';
 import type { SnapshotStore } from './snapshots.js';
 
 /** A hole in the `seq` stream is looked for again this many times, this long apart, before it is taken for a skipped number. */
@@ -45,7 +45,8 @@ interface AlarmDeliveryDeps {
 
 /**
  * What reaches the alarm rooms: alarm changes at once, one by one, in `seq` order, to the rooms
- * of their district and school and the city room; drill and shelf changes as they come.
+ * of their district and school, the city room and the rooms of the units they concern (a
+ * responder's phone); drill and shelf changes as they come (not to the units' rooms).
  *
  * Alarm delivery and the last step of screens' catch-up run in one queue of this node
  * (`pipeline`), so a screen joining its rooms can neither miss a change nor see one before the
@@ -146,7 +147,7 @@ export class AlarmDelivery {
   }
 
   private emitAlarm(change: AlarmChange): void {
-    this.deps.io.local.to(alarmRoomsOf(change.alarm)).emit('alarm', change);
+    this.deps.io.local.to(alarmChangeRoomsOf(change.alarm)).emit('alarm', change);
     this.delivered = Math.max(this.delivered ?? 0, change.seq);
     this.deps.snapshots.apply(change);
   }

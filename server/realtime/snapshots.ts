@@ -19,6 +19,8 @@ function scopeKey(scope: AlarmScope): string {
       return `d:${scope.districtCode}`;
     case 'school':
       return `s:${scope.schoolId}`;
+    case 'unit':
+      return `u:${scope.unitId}`;
   }
 }
 

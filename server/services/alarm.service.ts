@@ -258,6 +258,8 @@ export class AlarmService {
         return this.alarms.list({ ...query, districtCode: scope.districtCode });
       case 'school':
         return this.alarms.list({ ...query, schoolIds: [scope.schoolId] });
+      case 'unit':
+        return this.alarms.list({ ...query, unitId: scope.unitId });
     }
   }
 

@@ -29,6 +29,9 @@ import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../../shared/rul
 import { DrillService } from './drill.service.js';
 import { ShelfRepository } from '../db/shelf.repository.js';
 import { ShelfService } from './shelf.service.js';
+import { PhotoRepository } from '../db/photo.repository.js';
+import { ResponderService } from './responder.service.js';
+import { UnitScope } from './unit-scope.js';
 
 /** 护学岗 settings from the configuration (XIAOAN_POST_GRACE_MINUTES, XIAOAN_POST_SETTLE_SECONDS). */
 export interface GuardPostSettings {
@@ -60,6 +63,10 @@ export interface Services extends ComplianceServices {
   drills: DrillService;
   /** Shelved devices (搁置). */
   shelves: ShelfService;
+  /** The dispatched unit's phone (issue 14): its alarms, steps and photos. */
+  responders: ResponderService;
+  /** Whether a responder's unit has an alarm at a school (for the school's emergency card). */
+  unitScope: UnitScope;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
@@ -114,6 +121,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   });
   await drills.init();
   const shelves = new ShelfService({ repository: new ShelfRepository(store.db), store, writes, events, clock, registry, audit });
+  const alarmRepository = new AlarmRepository(store.db);
+  const responders = new ResponderService({ store, writes, alarms: alarmRepository, photos: new PhotoRepository(store.db), registry, clock, audit, events });
 
   return {
     ...complianceServices,
@@ -134,6 +143,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     viewerLinks: new ViewerLinkService({ db: store.db, clock, auth, audit }),
     drills,
     shelves,
+    responders,
+    unitScope: new UnitScope({ alarms: alarmRepository, clock }),
     async tick() {
       cameras.sweep();
       await posts.evaluate();

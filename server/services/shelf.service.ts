@@ -1,7 +1,7 @@
 import { inTransaction } from '../db/transaction.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { SessionUser } from '../../shared/auth.js';
+import { can, type SessionUser } from '../../shared/auth.js';
 import type { Shelf, ShelfChange, ShelfEnd, ShelveCommand, UnshelveCommand } from '../../shared/console.js';
 import type { Ack } from '../../shared/events.js';
 import { shelvingDecision } from '../../shared/rules/shelving.js';
@@ -48,6 +48,8 @@ export class ShelfService {
   async list(user?: SessionUser): Promise<Shelf[]> {
     const shelves = await this.deps.repository.open();
     if (!user) return shelves;
+    // A responder's phone (no `read`) sees no shelves: its scope is its unit's alarms, not a place.
+    if (!can(user, 'read')) return [];
     const scope = scopeFor(user, this.deps.registry);
     return shelves.filter((shelf) => scopeCovers(scope, shelf));
   }

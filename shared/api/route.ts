@@ -88,6 +88,8 @@ export interface FileAnswer {
   name: string;
   /** An ASCII name for old clients; `name` when absent and ASCII. */
   asciiName?: string;
+  /** Shown in the browser (a photo opened from the timeline) rather than offered as a download. */
+  inline?: boolean;
 }
 
 /** What a route answers when it succeeds. */
