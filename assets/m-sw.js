@@ -13,7 +13,12 @@ const SHELL = ['/m', '/m/manifest.webmanifest', '/m/icon-192.png', '/m/icon-512.
 const KEPT_READS = ['/api/v1/auth/me', '/api/v1/responder/alarms'];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => Promise.all(SHELL.map((path) => fetch(path).then(async (response) => response.ok && cache.put(path, await storable(response))))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -36,12 +41,32 @@ async function keepAssets(urls) {
   await Promise.all([...wanted].map((href) => cache.match(href).then((hit) => hit ?? cache.add(href).catch(() => undefined))));
 }
 
+/**
+ * An answer the page read, kept as the offline copy of that read. The page sends it itself: a page
+ * opened before the worker (signed in at /login, routed to /m) is not the worker's, so its reads
+ * never pass here.
+ */
+async function keepRead(path, text) {
+  if (!KEPT_READS.includes(path)) return;
+  const cache = await caches.open(CACHE);
+  await cache.put(path, new Response(text, { headers: { 'content-type': 'application/json; charset=utf-8' } }));
+}
+
 self.addEventListener('message', (event) => {
-  if (event.data && event.data.type === 'keep-assets' && Array.isArray(event.data.urls)) event.waitUntil(keepAssets(event.data.urls.filter((url) => typeof url === 'string')));
+  const data = event.data;
+  if (!data) return;
+  if (data.type === 'keep-assets' && Array.isArray(data.urls)) event.waitUntil(keepAssets(data.urls.filter((url) => typeof url === 'string')));
+  if (data.type === 'keep-read' && typeof data.path === 'string' && typeof data.text === 'string') event.waitUntil(keepRead(data.path, data.text));
 });
 
 function isStatic(pathname) {
   return pathname.startsWith('/assets/') || pathname.startsWith('/fonts/') || pathname.startsWith('/m/');
+}
+
+/** A response the browser accepts for a navigation: a redirected one is not (it is copied without its redirect flag). */
+async function storable(response) {
+  if (!response.redirected) return response.clone();
+  return new Response(await response.clone().blob(), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** The network's answer, stored for next time when it is good; the stored one when the network fails. */
@@ -49,7 +74,7 @@ async function networkFirst(request, key) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(key, response.clone());
+    if (response.ok) await cache.put(key, await storable(response));
     // Signed out or no longer allowed: nothing of this person stays on the phone.
     else if (response.status === 401 || response.status === 403) await Promise.all(KEPT_READS.map((path) => cache.delete(path)));
     return response;

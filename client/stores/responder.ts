@@ -3,7 +3,8 @@ import { computed, ref, shallowReactive, shallowRef, watch } from 'vue';
 import type { ResponderUnit } from '../../shared/api/responder.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { FieldAction, FieldStepInput } from '../../shared/responder.js';
-import { failureWords, getRoute, HttpError, sendRoute } from '../api.js';
+import { failureWords, getRoute, HttpError, routeLink, sendRoute } from '../api.js';
+import { keepRead } from '../pwa.js';
 import type { RefusalLike } from '../refusal-text.js';
 import { unitAlarms, type UnitAlarm } from '../responder-alarms.js';
 import { enqueue, flushQueue, newRequestId, outcomeKind, parseQueue, serializeQueue, type QueuedStep, type SendOutcome } from '../responder-queue.js';
@@ -71,6 +72,9 @@ export const useResponderStore = defineStore('responder', () => {
     loadState.value = loadState.value === 'ready' ? 'ready' : 'loading';
     try {
       const answer = await getRoute('responder.alarms', {});
+      // The offline copy of this read and of who is signed in (client/pwa.ts).
+      void keepRead(routeLink('responder.alarms', {}), answer);
+      if (session.user) void keepRead(routeLink('auth.me', {}), { user: session.user });
       unit.value = answer.unit;
       listed.value = answer.alarms.map(({ alarm, school }) => ({ alarm, school }));
       loadState.value = 'ready';

@@ -47,7 +47,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     return (await response.json()) as Alarm;
   };
 
-  /** Raises an SOS at a school on the ingest API and dispatches the console's first-offered unit (the nearest) through the console UI. */
+  /**
+   * Raises an SOS at a school on the ingest API and dispatches the console's first-offered unit (the
+   * nearest) through the console UI; answers when the click was made (the phone's clock starts there).
+   */
   async function raiseAndDispatch(device: Device, school: School, eventId: string): Promise<{ alarmId: string; dispatchedAt: number }> {
     await postEvent(baseUrl, { id: eventId, type: 'alarm.sos', deviceId: device.id, at: new Date(system.now()).toISOString() });
     const row = consolePage.locator('[data-testid="queue-row"][data-drill="false"]').filter({ hasText: school.name });
@@ -57,10 +60,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await consolePage.getByTestId('action-dispatch').click();
     const first = consolePage.getByTestId('dispatch-unit').first();
     await expect(first.getAttribute('data-unit-id')).resolves.toBe(unitId);
-    const dispatchedAt = Date.now();
     await first.click();
-    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
-    return { alarmId, dispatchedAt };
+    return { alarmId, dispatchedAt: Date.now() };
   }
 
   const timelineStep = (action: string) => consolePage.locator(`[data-testid="alarm-detail"] [data-testid="timeline-step"][data-action="${action}"]`);
@@ -129,6 +130,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     const card = phone.locator(`[data-testid="responder-alarm"][data-alarm-id="${alarmId}"]`);
     await card.waitFor({ timeout: 1_000 });
     expect(Date.now() - dispatchedAt).toBeLessThan(1_000);
+    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
     await expect(card.getAttribute('data-calling')).resolves.toBe('true');
     await expect.poll(() => phone.getByTestId('responder-sound').getAttribute('data-sound')).toBe('alerting');
     await expect(card.getByTestId('responder-school').innerText()).resolves.toBe(school.name);
@@ -161,6 +163,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await card.getByTestId('report-note').fill('民警到场核实，学生安全，门卫已加强值守');
     await card.getByTestId('report-photo-input').setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: photo });
     await card.getByTestId('report-photo-preview').waitFor();
+    await card.getByTestId('report-send').scrollIntoViewIfNeeded();
     await keep('responder-report.png', phone);
     await card.getByTestId('report-send').tap();
     await card.locator('[data-testid="responder-step"][data-action="report"][data-standing="done"]').waitFor({ timeout: 10_000 });
@@ -172,6 +175,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await expect(report.getByTestId('timeline-note').innerText()).resolves.toContain('学生安全');
     const thumbnail = report.locator('[data-testid="field-step-photo"] img');
     await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await report.scrollIntoViewIfNeeded();
     await keep('console-field-timeline.png', consolePage);
 
     // As stored: the unit's own steps, the arrival at the phone's time and 40 m away, the photo re-encoded.
@@ -196,6 +200,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     const { alarmId } = await raiseAndDispatch(device, school, 'e2e-responder-sos-2');
     const card = phone.locator(`[data-testid="responder-alarm"][data-alarm-id="${alarmId}"]`);
     await card.waitFor({ timeout: 2_000 });
+    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
 
     // The network goes: the phone says so.
     phoneOffline = true;
@@ -224,5 +229,46 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await timelineStep('arrive').waitFor({ timeout: 5_000 });
     await expect(timelineStep('arrive').getByTestId('field-step-summary').innerText()).resolves.toBe('出警单位到场（手机定位，距学校 25 米）');
     await phone.locator('[data-testid="responder-connection"][data-state="live"]').waitFor({ timeout: 15_000 });
+
+    // Offline again, the unit reports back; meanwhile the operator closes the alarm. Back online, the
+    // report is refused with the server's reason, and dropped.
+    phoneOffline = true;
+    await phoneContext.setOffline(true);
+    phoneSocket?.close();
+    await phone.getByTestId('responder-offline').waitFor({ timeout: 5_000 });
+    await card.getByTestId('responder-report').tap();
+    await card.getByTestId('report-photo-offline').waitFor();
+    await card.locator('[data-testid="report-disposition"][data-disposition="no_threat_found"]').tap();
+    await card.getByTestId('report-note').fill('现场未发现异常');
+    await card.getByTestId('report-send').tap();
+    await expect(phone.getByTestId('responder-pending').innerText()).resolves.toBe('待发送 1');
+    await consolePage.getByTestId('action-resolve').click();
+    await consolePage.locator('[data-testid="disposition"][data-disposition="handled_on_site"]').click();
+    await consolePage.getByTestId('close-note').fill('值班员电话确认处置完毕');
+    await consolePage.getByTestId('close-confirm').click();
+    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('resolved');
+    phoneOffline = false;
+    await phoneContext.setOffline(false);
+    const refusal = phone.getByTestId('responder-refusal');
+    await refusal.waitFor({ timeout: 15_000 });
+    await expect(refusal.innerText()).resolves.toMatch(/「处置反馈」未被接受：.+/);
+    await expect.poll(() => phone.getByTestId('responder-pending').count()).toBe(0);
+    expect((await alarmOf(alarmId)).transitions.some((step) => step.action === 'report')).toBe(false);
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 5_000 }).toBe('resolved');
+  });
+
+  it('opens offline from the phone’s own copy (service worker) with what it last knew', async () => {
+    // The page came from /login (signed in there), so this document is not the worker's; the next load of /m is.
+    await expect.poll(() => phone.evaluate(async () => (await navigator.serviceWorker.getRegistration('/m'))?.active?.scriptURL ?? ''), { timeout: 10_000 }).toMatch(/\/m-sw\.js$/);
+    // Let the worker keep the page's files (it is told once the page runs), then the server goes away.
+    await expect
+      .poll(() => phone.evaluate(async () => (await caches.open('xiaoan-m-v1').then((cache) => cache.keys())).filter((request) => new URL(request.url).pathname.startsWith('/assets/')).length), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await system.kill();
+    await phone.reload();
+    await phone.getByTestId('responder-page').waitFor({ timeout: 10_000 });
+    await phone.getByTestId('responder-offline').waitFor({ timeout: 15_000 });
+    await expect(phone.getByTestId('responder-unit').innerText()).resolves.toContain('出警单位');
+    await expect(phone.getByTestId('responder-alarm').count()).resolves.toBeGreaterThan(0);
   });
 });
