@@ -5,6 +5,7 @@
  */
 import { generateDataset } from '../mocks/dataset/index.js';
 import { startSimulator } from '../mocks/simulator/index.js';
+import { startUnitSimulator } from '../mocks/simulator/unit-driver.js';
 import { loadConfig } from '../server/config.js';
 import { DEMO_PASSWORD, startServer } from '../server/index.js';
 
@@ -31,6 +32,19 @@ async function main(): Promise<void> {
         log: (message) => log.debug({ simulator: true }, message),
       })
     : null;
+  // The units' phones (issue 14): a dispatch to a police post is accepted, arrived at and reported
+  // on by the post's demo responder (unit-<post id>) through the public responder API.
+  const unitPhones =
+    config.simulator && config.demo
+      ? startUnitSimulator({
+          baseUrl: server.url,
+          password: DEMO_PASSWORD,
+          units: server.services.registry.policePosts(),
+          school: (id) => server.services.registry.school(id),
+          log: (message) => log.debug({ simulator: true }, message),
+        })
+      : null;
+  if (unitPhones) server.services.events.on('alarm.changed', (changes) => changes.forEach((change) => unitPhones.observe(change.alarm)));
   // The simulator's first batch re-sends today's check-ins so far (with their own times); only
   // then may a 护学岗 be judged absent, or a start at 07:35 would raise an alarm for every post.
   void simulator?.ready.then(() => server.services.posts.arm()).catch((error: unknown) => log.error({ err: error }, '护学岗 check not armed'));
@@ -47,7 +61,7 @@ async function main(): Promise<void> {
   log.info({ url: wallUrl, simulator: config.simulator, database: config.databaseUrl ? 'postgres' : config.dataDir }, 'Xiaoan is running');
   // One plain line for the person who typed `npm start`.
   const signIn = config.demo
-    ? `demo accounts police, police-xinhua, edu, edu-xinhua, school, viewer — password ${DEMO_PASSWORD}${config.adminPassword ? '; admin from XIAOAN_ADMIN_PASSWORD' : ''}`
+    ? `demo accounts police, police-xinhua, edu, edu-xinhua, school, viewer, unit-p001… (a police post's phone, /m) — password ${DEMO_PASSWORD}${config.adminPassword ? '; admin from XIAOAN_ADMIN_PASSWORD' : ''}`
     : config.adminPassword
       ? 'admin, with the password in XIAOAN_ADMIN_PASSWORD'
       : 'no accounts yet — start with XIAOAN_ADMIN_PASSWORD=<10+ characters> to create "admin"';
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     await simulator?.stop();
+    await unitPhones?.stop();
     await server.close();
     process.exit(0);
   };

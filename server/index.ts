@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Dataset } from '../shared/dataset.js';
+import type { PolicePost } from '../shared/domain/index.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { openStore, type Store } from './db/database.js';
@@ -219,7 +220,14 @@ async function ensureDemoAccounts(services: Services, log: Logger): Promise<void
     await services.auth.createUser({ ...account, password: DEMO_PASSWORD });
     created.push(account.username);
   }
-  if (created.length > 0) log.warn({ accounts: created }, 'demo mode: demo accounts created (see README; XIAOAN_DEMO=off or NODE_ENV=production turns this off)');
+  // One responder per police post (出警单位人员, issue 14): `unit-<post id>`, e.g. unit-p001.
+  created.push(...(await services.auth.createUsersSharingPassword(demoResponders(services.registry.policePosts()), DEMO_PASSWORD)));
+  if (created.length > 0) log.warn({ accounts: created.length > 12 ? [...created.slice(0, 12), `… ${created.length} in all`] : created }, 'demo mode: demo accounts created (see README; XIAOAN_DEMO=off or NODE_ENV=production turns this off)');
+}
+
+/** The demo responders: one per police post, `unit-<post id in lower case>`, named after the post. */
+export function demoResponders(posts: readonly PolicePost[]): { username: string; displayName: string; role: 'responder'; districtCode: string; schoolId: null; unitId: string }[] {
+  return posts.map((post) => ({ username: `unit-${post.id.toLowerCase()}`, displayName: `${post.name}民警`, role: 'responder', districtCode: post.districtCode, schoolId: null, unitId: post.id }));
 }
 
 /** The embedded default's ingest token: made once, kept in the database. */

@@ -11,6 +11,7 @@ import { kioskEn } from './en.kiosk.js';
 import { mapLabelsEn } from './en.mapLabels.js';
 import { figuresEn } from './en.figures.js';
 import { timerEn } from './en.timer.js';
+import { unitStepsEn } from './en.unitSteps.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
@@ -305,6 +306,7 @@ export const en: MessageSchema = {
   ...postAlarmEn,
   ...consoleEn,
   ...responderEn,
+  ...unitStepsEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

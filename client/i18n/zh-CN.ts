@@ -10,6 +10,7 @@ import { kioskZhCN } from './zh-CN.kiosk.js';
 import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
 import { figuresZhCN } from './zh-CN.figures.js';
 import { timerZhCN } from './zh-CN.timer.js';
+import { unitStepsZhCN } from './zh-CN.unitSteps.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
 export const zhCN = {
@@ -304,6 +305,7 @@ export const zhCN = {
   ...postAlarmZhCN,
   ...consoleZhCN,
   ...responderZhCN,
+  ...unitStepsZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

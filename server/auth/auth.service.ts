@@ -170,6 +170,23 @@ export class AuthService {
     return toAdminUser(row);
   }
 
+  /**
+   * Creates many accounts that share one password (the demo mode's responders, one per police
+   * post): hashed once — scrypt costs ~100 ms, and a city has ~180 units — and written in one
+   * transaction. Accounts whose username exists are left as they are; returns the usernames made.
+   */
+  async createUsersSharingPassword(inputs: readonly { username: string; displayName: string; role: Role; districtCode: string | null; schoolId: string | null; unitId: string | null }[], password: string): Promise<string[]> {
+    const existing = new Set((await this.users.all()).map((u) => u.username));
+    const fresh = inputs.filter((input) => !existing.has(input.username));
+    if (fresh.length === 0) return [];
+    const passwordHash = await hashPassword(password);
+    const now = this.nowIso();
+    await inTransaction(this.deps, async (trx) => {
+      for (const input of fresh) await this.users.insert({ ...input, passwordHash, createdAt: now }, trx);
+    });
+    return fresh.map((input) => input.username);
+  }
+
   async hasUser(username: string): Promise<boolean> {
     return (await this.users.byUsername(username)) !== undefined;
   }

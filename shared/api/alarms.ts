@@ -40,7 +40,7 @@ export const alarmStatsQuerySchema = z
 export type AlarmStatsQuery = z.output<typeof alarmStatsQuerySchema>;
 
 const durationFiguresSchema = z.object({ count: z.number(), meanSeconds: z.number().nullable(), p90Seconds: z.number().nullable() }) satisfies z.ZodType<DurationFigures>;
-const loadSliceSchema = z.object({ key: z.string(), alarms: z.number(), toAcknowledge: durationFiguresSchema, toOnScene: durationFiguresSchema }) satisfies z.ZodType<LoadSlice>;
+const loadSliceSchema = z.object({ key: z.string(), alarms: z.number(), toAcknowledge: durationFiguresSchema, toOnScene: durationFiguresSchema, onSceneByUnit: z.number() }) satisfies z.ZodType<LoadSlice>;
 
 /** `GET /alarms/stats` (see `AlarmLoadReport`). */
 export const alarmLoadReportSchema = z.object({
@@ -55,6 +55,7 @@ export const alarmLoadReportSchema = z.object({
   priorityMix: z.object({ 1: z.number(), 2: z.number(), 3: z.number(), 4: z.number() }),
   toAcknowledge: durationFiguresSchema,
   toOnScene: durationFiguresSchema,
+  onSceneByUnit: z.number(),
   byDay: z.array(loadSliceSchema),
   byDistrict: z.array(loadSliceSchema),
 }) satisfies z.ZodType<AlarmLoadReport>;

@@ -32,6 +32,8 @@ export interface LoadSlice {
   alarms: number;
   toAcknowledge: DurationFigures;
   toOnScene: DurationFigures;
+  /** Of the arrivals in `toOnScene`, those the unit reported from its phone (到场 at the unit's time, not the operator's click). */
+  onSceneByUnit: number;
 }
 
 /** `GET /api/v1/alarms/stats`. */
@@ -50,8 +52,13 @@ export interface AlarmLoadReport {
   priorityMix: Record<AlarmPriority, number>;
   /** Receipt → acknowledgement of the P1/P2 alarms (the ones the 1-3-5 clocks are for). */
   toAcknowledge: DurationFigures;
-  /** Receipt → on scene of the P1/P2 alarms. */
+  /**
+   * Receipt → on scene of the P1/P2 alarms: the arrival step's time — the unit's own (its phone's
+   * 到场, issue 14) or the operator's mark when the unit had no phone.
+   */
   toOnScene: DurationFigures;
+  /** Of those arrivals, how many the unit reported itself (其中 N 起由出警单位到场上报). */
+  onSceneByUnit: number;
   byDay: LoadSlice[];
   byDistrict: LoadSlice[];
 }
@@ -68,10 +75,19 @@ function durations(values: number[]): DurationFigures {
   return { count: sorted.length, meanSeconds: Math.round(mean * 10) / 10, p90Seconds: Math.round(percentile(sorted, 90) * 10) / 10 };
 }
 
-/** Seconds from receipt to the first step of `action`, or null when it never happened. */
+/**
+ * Seconds from receipt to the first step of `action`, or null when it never happened. A unit's
+ * arrival (`arrive` with `field`) is stored at the time the unit took it on its phone, so the
+ * figure is the unit's, not the moment the phone's queue reached the server.
+ */
 function secondsTo(alarm: Alarm, action: string): number | null {
   const step = alarm.transitions.find((t) => t.action === action);
   return step ? (Date.parse(step.at) - Date.parse(alarm.receivedAt)) / 1000 : null;
+}
+
+/** Whether the alarm's arrival was reported by the unit itself. */
+function arrivedByUnit(alarm: Alarm): boolean {
+  return alarm.transitions.find((t) => t.action === 'arrive')?.field !== undefined;
 }
 
 function slice(key: string, alarms: Alarm[]): LoadSlice {
@@ -80,7 +96,7 @@ function slice(key: string, alarms: Alarm[]): LoadSlice {
   const timed = alarms.filter((a) => QUICK_RESPONSE_PRIORITIES.includes(a.priority));
   const ack = timed.map((a) => secondsTo(a, 'ack')).filter((s): s is number => s !== null);
   const scene = timed.map((a) => secondsTo(a, 'arrive')).filter((s): s is number => s !== null);
-  return { key, alarms: alarms.length, toAcknowledge: durations(ack), toOnScene: durations(scene) };
+  return { key, alarms: alarms.length, toAcknowledge: durations(ack), toOnScene: durations(scene), onSceneByUnit: timed.filter(arrivedByUnit).length };
 }
 
 function groupBy(alarms: Alarm[], keyOf: (a: Alarm) => string): Map<string, Alarm[]> {
@@ -153,6 +169,7 @@ export function alarmLoad(input: { alarms: Alarm[]; from: string; to: string; op
     priorityMix,
     toAcknowledge: all.toAcknowledge,
     toOnScene: all.toOnScene,
+    onSceneByUnit: all.onSceneByUnit,
     byDay: [...groupBy(inWindow, (a) => shanghaiDate(a.receivedAt))].sort(([a], [b]) => a.localeCompare(b)).map(([k, list]) => slice(k, list)),
     byDistrict: [...groupBy(inWindow, (a) => a.districtCode)].sort(([a], [b]) => a.localeCompare(b)).map(([k, list]) => slice(k, list)),
   };

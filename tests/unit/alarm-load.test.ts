@@ -25,6 +25,18 @@ describe(alarmLoad.name, () => {
     const sut = alarmLoad({ alarms, ...window });
     expect(sut.toAcknowledge).toEqual({ count: 10, meanSeconds: 55, p90Seconds: 90 });
     expect(sut.toOnScene).toEqual({ count: 10, meanSeconds: 175, p90Seconds: 210 });
+    expect(sut.onSceneByUnit).toBe(0);
+  });
+
+  it('counts a unit’s own arrival (its phone’s 到场) from the time the unit took it, and says how many arrivals the units reported', () => {
+    const byUnit = alarm(0, { deviceId: 'U1', unitId: 'P001' }, [['ack', 20]]);
+    // Taken on the phone at +150 s, reaching the server (recordedAt) only at +900 s from its offline queue.
+    byUnit.transitions.push({ action: 'arrive', from: 'dispatched', to: 'on_scene', actor: '张警官', at: at(150), note: null, field: { unitId: 'P001', requestId: 'r1', recordedAt: at(900), distanceM: 40 } });
+    const byOperator = alarm(60, { deviceId: 'U2' }, [['ack', 80], ['arrive', 60 + 250]]);
+    const sut = alarmLoad({ alarms: [byUnit, byOperator], ...window });
+    expect(sut.toOnScene).toEqual({ count: 2, meanSeconds: 200, p90Seconds: 250 });
+    expect(sut.onSceneByUnit).toBe(1);
+    expect(sut.byDistrict[0]?.onSceneByUnit).toBe(1);
   });
 
   it('reports response times of the 1-3-5 priorities only (P1/P2): a P3 acknowledged in its 10 minutes or a P4 does not count', () => {
