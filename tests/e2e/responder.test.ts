@@ -175,6 +175,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await expect(report.getByTestId('timeline-note').innerText()).resolves.toContain('学生安全');
     const thumbnail = report.locator('[data-testid="field-step-photo"] img');
     await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    // The figures: the arrival counted is the unit's own (其中 N 起由出警单位到场上报); the panel reads again when reopened.
+    await consolePage.getByTestId('panel-tab-log').click();
+    await consolePage.getByTestId('panel-tab-load').click();
+    await expect.poll(() => consolePage.getByTestId('load-toScene-by-unit').innerText(), { timeout: 10_000 }).toContain('单位上报 1 起');
     await report.scrollIntoViewIfNeeded();
     await keep('console-field-timeline.png', consolePage);
 
