@@ -4,29 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionUser } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
 
-type Handler = (...args: unknown[]) => void;
-
-/** Stands in for the Socket.IO client: records handlers so the test can play the server. */
-class FakeSocket {
-  readonly handlers = new Map<string, Handler>();
-  readonly io = { on: () => undefined };
-  connected = false;
-  on(event: string, handler: Handler): this {
-    this.handlers.set(event, handler);
-    return this;
-  }
-  connect(): void {}
-  disconnect(): void {}
-  removeAllListeners(): void {
-    this.handlers.clear();
-  }
-  serverSends(event: string, ...args: unknown[]): void {
-    this.handlers.get(event)?.(...args);
-  }
-}
-
-const socket = new FakeSocket();
-vi.mock('../../client/socket.js', () => ({ createWallSocket: () => socket }));
+vi.mock('../../client/socket.js', async () => (await import('./helpers/wall-socket.js')).fakeSocketModule());
 
 const { useResponderStore } = await import('../../client/stores/responder.js');
 const { useSessionStore } = await import('../../client/stores/session.js');
