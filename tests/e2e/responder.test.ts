@@ -78,6 +78,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     phoneContext = await browser.newContext({ ...PHONE, permissions: ['geolocation'], geolocation: { latitude: 0, longitude: 0 } });
     phone = await phoneContext.newPage();
     await phone.addInitScript('window.__name = (f) => f');
+    // The page's vibrations, recorded (headless Chromium has no motor to ask).
+    await phone.addInitScript('window.__vibrations = []; navigator.vibrate = (pattern) => (window.__vibrations.push(pattern), true);');
     await phone.routeWebSocket(/\/socket\.io\//, (ws) => {
       if (phoneOffline) {
         ws.close();
@@ -133,6 +135,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
     await expect(card.getAttribute('data-calling')).resolves.toBe('true');
     await expect.poll(() => phone.getByTestId('responder-sound').getAttribute('data-sound')).toBe('alerting');
+    await expect(phone.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations.length)).resolves.toBe(1);
     await expect(card.getByTestId('responder-school').innerText()).resolves.toBe(school.name);
     await expect(card.getByTestId('responder-address').innerText()).resolves.toBe(school.address);
     const kmAway = (distanceM(unit, school) / 1000).toFixed(1);
@@ -155,6 +158,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await timelineStep('arrive').waitFor({ timeout: 5_000 });
     await expect(timelineStep('arrive').getByTestId('field-step-summary').innerText()).resolves.toBe('出警单位到场（手机定位，距学校 40 米）');
     await expect(consolePage.getByTestId('alarm-detail').getAttribute('data-state')).resolves.toBe('on_scene');
+    // And in English.
+    await consolePage.getByTestId('language-switch').click();
+    await expect(timelineStep('arrive').getByTestId('field-step-summary').innerText()).resolves.toBe('Unit on scene (phone position, 40 m from the school)');
+    await consolePage.getByTestId('language-switch').click();
 
     // 处置反馈 with a photo from the "camera" (a generated PNG).
     const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 40, g: 90, b: 160 } } }).png().toBuffer();
