@@ -123,6 +123,21 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await phone.getByTestId('responder-sound').tap();
     await expect.poll(() => phone.getByTestId('responder-sound').getAttribute('data-sound')).toBe('armed');
     await expect(phone.locator('link[rel="manifest"]').getAttribute('href')).resolves.toBe('/m/manifest.webmanifest');
+    // Installable: the manifest and its icons are served (no redirect of /m to the icons' folder), the CSP allows the worker.
+    const page = await fetch(`${baseUrl}/m`, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/worker-src 'self'/);
+    const manifestResponse = await fetch(`${baseUrl}/m/manifest.webmanifest`);
+    expect(manifestResponse.headers.get('content-type')).toContain('application/manifest+json');
+    const manifest = (await manifestResponse.json()) as { name: string; start_url: string; display: string; icons: { src: string; sizes: string; purpose: string }[] };
+    expect([manifest.name, manifest.start_url, manifest.display]).toEqual(['校安·出警', '/m', 'standalone']);
+    for (const icon of manifest.icons) {
+      const png = await fetch(`${baseUrl}${icon.src}`);
+      expect(png.headers.get('content-type')).toBe('image/png');
+      const { width, height } = await sharp(Buffer.from(await png.arrayBuffer())).metadata();
+      expect(`${width}x${height}`).toBe(icon.sizes);
+    }
+    expect(manifest.icons.map((icon) => `${icon.sizes} ${icon.purpose}`)).toEqual(['192x192 any', '512x512 any', '512x512 maskable']);
 
     // The console dispatches; the phone rings within a second.
     await signInContext(consolePage.context(), baseUrl, 'police', DEMO_PASSWORD);
