@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   // The units' phones (issue 14): a dispatch to a police post is accepted, arrived at and reported
   // on by the post's demo responder (unit-<post id>) through the public responder API.
   const unitPhones =
-    config.simulator && config.demo
+    config.simulatorUnits && config.demo
       ? startUnitSimulator({
           baseUrl: server.url,
           password: DEMO_PASSWORD,

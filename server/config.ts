@@ -56,6 +56,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   XIAOAN_DATA_DIR: z.string().min(1).default('./data'),
   XIAOAN_SIMULATOR: onOff.default('on'),
+  XIAOAN_SIMULATOR_UNITS: onOff.default('on'),
   XIAOAN_INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   XIAOAN_ADMIN_PASSWORD: z.string().min(1).optional(),
   XIAOAN_DATASET_SEED: z.coerce.number().int().default(20200222),
@@ -130,6 +131,12 @@ export interface Config {
   host: string;
   dataDir: string;
   simulator: boolean;
+  /**
+   * The simulated units' phones (issue 14): with the simulator and the demo accounts, a dispatch to
+   * a police post is accepted, arrived at and reported on by its demo responder. `off` leaves the
+   * units to real phones (or the operator's marks).
+   */
+  simulatorUnits: boolean;
   /** Fixed ingest token; when absent one is generated and kept in the database. */
   ingestToken: string | null;
   adminPassword: string | null;
@@ -218,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: path.resolve(e.XIAOAN_DATA_DIR),
     simulator: e.XIAOAN_SIMULATOR === 'on',
+    simulatorUnits: e.XIAOAN_SIMULATOR === 'on' && e.XIAOAN_SIMULATOR_UNITS === 'on',
     ingestToken: e.XIAOAN_INGEST_TOKEN ?? null,
     adminPassword: e.XIAOAN_ADMIN_PASSWORD ?? null,
     loginsPerMinute: e.XIAOAN_LOGIN_RATE_PER_MINUTE,

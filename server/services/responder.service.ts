@@ -19,7 +19,7 @@ import { isoNow, type Clock } from '../clock.js';
 import type { Actor } from './actor.js';
 import type { DomainEvents } from './domain-events.js';
 import { ok, refuse, type Outcome } from './outcome.js';
-import { encodePhoto, NOT_AN_IMAGE, PHOTO_TOO_LARGE } from './photo-encode.js';
+import { encodePhoto, NOT_AN_IMAGE, PHOTO_TOO_LARGE, TOO_MANY_PIXELS } from './photo-encode.js';
 import type { RegistryService } from './registry.service.js';
 import { unitSeesAlarm, userReadsAlarm } from './unit-scope.js';
 
@@ -157,7 +157,8 @@ export class ResponderService {
     if (before.unitId !== unitId) return NOT_YOURS;
     if (!isOpenState(before.state)) return CLOSED;
     const encoded = await encodePhoto(bytes);
-    if (!encoded) return refuse(415, NOT_AN_IMAGE);
+    if (encoded === 'not_image') return refuse(415, NOT_AN_IMAGE);
+    if (encoded === 'too_many_pixels') return refuse(413, TOO_MANY_PIXELS);
     const photo = { id: randomUUID(), alarmId, unitId, uploadedBy: by.user.username, uploadedAt: isoNow(this.deps.clock), width: encoded.width, height: encoded.height, bytes: encoded.data.length };
     return this.deps.writes.run(() =>
       inTransaction(this.deps.store, async (trx: Kysely<Database>): Promise<Outcome<StoredPhoto>> => {

@@ -77,6 +77,27 @@ describe.skipIf(!chromiumAvailable())('administration (e2e, real server and Chro
     await expect(signInApi(system.url, 'edu-weidong', 'weidong-password-1')).rejects.toThrow(/401|403|423/);
   });
 
+  it('creates a responder bound to a police post in the form: its unit shows in the list and comes with its sign-in', async () => {
+    await page.getByTestId('user-add').click();
+    await page.getByTestId('user-form-username').fill('unit-e2e');
+    await page.getByTestId('user-form-display-name').fill('中兴路警务室民警');
+    await page.getByTestId('user-form-role').selectOption('responder');
+    await page.getByTestId('user-form-district').selectOption('410402');
+    const unit = page.getByTestId('user-form-unit');
+    const firstUnit = await unit.locator('option:not([disabled])').first().getAttribute('value');
+    const firstName = await unit.locator('option:not([disabled])').first().innerText();
+    await unit.selectOption(firstUnit!);
+    await page.getByTestId('user-form-password').fill('unit-e2e-password');
+    await page.getByTestId('user-form').screenshot({ path: path.join(ROOT, 'docs/screenshots/admin-responder.png') });
+    await page.getByTestId('user-form-save').click();
+    const row = page.locator('[data-testid="user-row"][data-username="unit-e2e"]');
+    await row.waitFor({ timeout: ON_SCREEN_MS });
+    await expect(row.innerText()).resolves.toContain(firstName);
+    await expect(row.innerText()).resolves.toContain('出警单位人员');
+    const session = await signInApi(system.url, 'unit-e2e', 'unit-e2e-password');
+    expect(session.user).toMatchObject({ role: 'responder', unitId: firstUnit, districtCode: '410402' });
+  });
+
   it('creates an ingest token shown once, which works at once and stops working once revoked', async () => {
     await page.getByTestId('admin-tab-tokens').click();
     await page.getByTestId('admin-tokens').waitFor();

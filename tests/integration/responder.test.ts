@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResponderAlarms } from '../../shared/api/responder.js';
@@ -16,6 +17,23 @@ const engines = await availableEngines();
 /** S0001 of the small dataset, and a point 40 m north of it (1° of latitude ≈ 111,195 m). */
 const SCHOOL = { lat: 33.737, lng: 113.294 };
 const NEAR_GATE = { lat: SCHOOL.lat + 40 / 111_195, lng: SCHOOL.lng, accuracyM: 8 };
+
+/** A PNG whose header (IHDR) says `width` × `height`, 8-bit RGB, with one row of data: what a decoder reads first. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(width * 3 + 1))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 /** A clock the test moves by hand (the server's steps and their checks read it). */
 function movableClock() {
@@ -62,7 +80,7 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
   const step = (who: Session, id: string, body: Record<string, unknown>) =>
     answerOf<{ alarm: Alarm; error?: string; message?: { zh: string; en: string } }>(who.send('POST', `/api/v1/responder/alarms/${id}/steps`, { requestId: randomUUID(), at: clock.iso(), ...body }));
   const upload = (who: Session, id: string, bytes: Uint8Array, type = 'image/jpeg') =>
-    fetch(`${sut.url}/api/v1/responder/alarms/${id}/photos`, { method: 'POST', headers: { ...who.headers(), 'content-type': type }, body: bytes });
+    fetch(`${sut.url}/api/v1/responder/alarms/${id}/photos`, { method: 'POST', headers: { ...who.headers(), 'content-type': type }, body: new Uint8Array(bytes) });
   const stored = async (id: string) => (await (await operator.get(`/api/v1/alarms/${id}`)).json()) as Alarm;
 
   let sos: Alarm;
@@ -205,6 +223,11 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { error: string }).error).toContain('larger than the 8 MB limit');
     expect((await upload(unitB, sos.id, original)).status).toBe(403);
+    // A few bytes whose header says 100 megapixels (a decompression bomb) are refused from the header.
+    const bomb = pngHeaderOnly(10_000, 10_000);
+    const refusedBomb = await upload(unitA, sos.id, bomb, 'image/png');
+    expect(refusedBomb.status).toBe(413);
+    expect(((await refusedBomb.json()) as { error: string }).error).toContain('too many pixels');
   });
 
   it('gives a responder neither the wall nor the alarm list nor the operator’s commands', async () => {
@@ -220,5 +243,25 @@ describe.each(engines)(`${ResponderService.name}: the unit's phone on %s`, (engi
     const ids = again.decodedSnapshots.flatMap((s) => s.alarms.map((a) => a.unitId));
     again.socket.disconnect();
     expect(ids.every((unitId) => unitId === 'P002')).toBe(true);
+  });
+
+  it('lets the administrator make a responder only with a known unit, whose district it takes', async () => {
+    const admin = await signInAs(sut, { role: 'admin' });
+    const make = (body: Record<string, unknown>) => answerOf<{ fields?: Record<string, string>; unitId?: string; districtCode?: string }>(admin.send('POST', '/api/v1/admin/users', { displayName: '岗亭民警', password: 'a long password', role: 'responder', ...body }));
+    expect(await make({ username: 'unit-none' })).toMatchObject({ status: 400, body: { fields: { unitId: 'a responder must name its unit (a police post)' } } });
+    expect(await make({ username: 'unit-ghost', unitId: 'P999' })).toMatchObject({ status: 400, body: { fields: { unitId: 'no police post P999' } } });
+    expect(await make({ username: 'unit-op', role: 'police_operator', unitId: 'P002' })).toMatchObject({ status: 400, body: { fields: { unitId: 'only a responder is bound to a unit' } } });
+    expect(await make({ username: 'unit-p002-b', unitId: 'P002' })).toMatchObject({ status: 201, body: { unitId: 'P002', districtCode: '410422' } });
+  });
+
+  it('says which schools a responder’s unit covers now: those with an alarm dispatched to it (open, or closed in the last 12 h)', async () => {
+    const { unitScope } = sut.services;
+    expect(await unitScope.coversSchool(unitA.user, 'S0001')).toBe(true);
+    expect(await unitScope.coversSchool(unitA.user, 'S0002')).toBe(false);
+    // Unit B's intrusion alarm at S0001 was closed minutes ago.
+    expect(await unitScope.coversSchool(unitB.user, 'S0001')).toBe(true);
+    clock.advance(13 * 3600);
+    expect(await unitScope.coversSchool(unitB.user, 'S0001')).toBe(false);
+    expect(await unitScope.coversSchool(operator.user, 'S0001')).toBe(false);
   });
 });
