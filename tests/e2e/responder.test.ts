@@ -115,6 +115,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await phoneContext.setGeolocation(northOf(unit, 0));
     await signIn(phone, baseUrl, RESPONDER.username, RESPONDER.password);
     expect(new URL(phone.url()).pathname).toBe('/m');
+    // The city's screens are not a responder's: a direct visit comes back here, saying why.
+    await phone.goto(`${baseUrl}/console`);
+    await phone.waitForURL((url) => url.pathname === '/m');
+    await expect(phone.getByTestId('refused-notice').innerText()).resolves.toContain('已转到校安·出警');
     await phone.locator('[data-testid="responder-connection"][data-state="live"]').waitFor({ timeout: 15_000 });
     await expect(phone.getByTestId('responder-unit').innerText()).resolves.toContain(unit.name);
     await expect(phone.getByTestId('responder-empty').isVisible()).resolves.toBe(true);
