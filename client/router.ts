@@ -20,7 +20,8 @@ declare module 'vue-router' {
  * 一键报警, alarms, posts, cameras); `/console` the police operator console;
  * `/console/history` its closed alarms; `/health` device health and 护学岗 coverage; `/desk` the
  * education-bureau desk (教体局值班台): the compliance matrix, `/desk/trend`, `/desk/hazards` and
- * one school's page; `/admin` people, ingest tokens, kiosk links and the audit log.
+ * one school's page; `/admin` people, ingest tokens, kiosk links and the audit log; `/m` the
+ * dispatched unit's phone page (校安·出警, an installable app; a responder's only screen).
  */
 export const router = createRouter({
   history: createWebHistory(),
@@ -45,6 +46,7 @@ export const router = createRouter({
     { path: '/kiosk', name: 'kiosk', component: () => import('./views/KioskView.vue'), meta: { public: true } },
     { path: '/drills', name: 'drills', component: () => import('./views/DrillsView.vue'), meta: { screen: 'drills' } },
     { path: '/drills/:id', name: 'drill', component: () => import('./views/DrillView.vue'), props: true, meta: { screen: 'drills' } },
+    { path: '/m', name: 'responder', component: () => import('./views/ResponderView.vue'), meta: { permission: 'field.respond', screen: 'responder' } },
     { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue'), meta: { permission: 'admin', screen: 'admin' } },
     { path: '/:pathMatch(.*)*', redirect: '/' },
   ],

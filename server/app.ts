@@ -88,14 +88,18 @@ export function createApp(deps: AppDeps): App {
 
   const api = express.Router();
   // Security headers (helmet). The map wall draws tiles from a configured URL and inline styles
-  // from Leaflet, so the content-security policy names those and nothing else.
+  // from Leaflet, so the content-security policy names those and nothing else; the responder's
+  // phone page (/m) is an installable app with its own manifest and service worker (same origin)
+  // and previews the photo it is about to send from a blob: URL.
   app.use(
     helmet({
       contentSecurityPolicy: {
         directives: {
-          'img-src': ["'self'", 'data:', ...(deps.clientConfig.tileUrl ? [new URL(deps.clientConfig.tileUrl.replace(/\{[a-z]\}/g, 'x')).origin] : [])],
+          'img-src': ["'self'", 'data:', 'blob:', ...(deps.clientConfig.tileUrl ? [new URL(deps.clientConfig.tileUrl.replace(/\{[a-z]\}/g, 'x')).origin] : [])],
           'style-src': ["'self'", "'unsafe-inline'"],
           'connect-src': ["'self'", 'ws:', 'wss:'],
+          'worker-src': ["'self'"],
+          'manifest-src': ["'self'"],
           'upgrade-insecure-requests': null,
         },
       },

@@ -3,11 +3,11 @@ import type { Role, SessionUser } from './auth.js';
 /**
  * The screens of the product, as navigation and the router know them: the map wall, the operator
  * console, its closed alarms, device health, the desk's district roll-ups (matrix, trend,
- * hazards), one school's desk page, drills, administration, and a school's own page (its
- * 一键报警, alarms, posts and cameras). The kiosk is not here: it signs
- * itself in with its viewer link.
+ * hazards), one school's desk page, drills, administration, a school's own page (its 一键报警,
+ * alarms, posts and cameras) and the dispatched unit's phone page (`/m`, issue 14). The kiosk is
+ * not here: it signs itself in with its viewer link.
  */
-export const SCREENS = ['wall', 'school', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin'] as const;
+export const SCREENS = ['wall', 'school', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin', 'responder'] as const;
 /** One screen. */
 export type Screen = (typeof SCREENS)[number];
 
@@ -24,8 +24,8 @@ export const ROLE_SCREENS: Record<Role, readonly Screen[]> = {
   school_user: ['wall', 'school', 'desk-school', 'drills'],
   viewer: ['wall', 'health', 'drills'],
   admin: ['wall', 'console', 'history', 'health', 'desk', 'desk-school', 'drills', 'admin'],
-  // A responder has its phone page (/m) and none of these.
-  responder: [],
+  // A responder has its phone page (/m) and none of the others.
+  responder: ['responder'],
 };
 
 /** Whether a person's role uses a screen. */

@@ -1,4 +1,5 @@
 import { plansEn } from './en.plans.js';
+import { responderEn } from './en.responder.js';
 import { postAlarmEn } from './en.postAlarm.js';
 import { schoolEn } from './en.school.js';
 import { consoleEn } from './en.console.js';
@@ -305,6 +306,7 @@ export const en: MessageSchema = {
   ...schoolEn,
   ...consoleEn,
   ...plansEn,
+  ...responderEn,
   ...unitStepsEn,
   language: {
     switchTo: '中文',

@@ -1,4 +1,5 @@
 import { plansZhCN } from './zh-CN.plans.js';
+import { responderZhCN } from './zh-CN.responder.js';
 import { postAlarmZhCN } from './zh-CN.postAlarm.js';
 import { schoolZhCN } from './zh-CN.school.js';
 import { consoleZhCN } from './zh-CN.console.js';
@@ -304,6 +305,7 @@ export const zhCN = {
   ...schoolZhCN,
   ...consoleZhCN,
   ...plansZhCN,
+  ...responderZhCN,
   ...unitStepsZhCN,
   language: {
     switchTo: 'English',

@@ -94,6 +94,8 @@ export const useConnectionStore = defineStore('connection', () => {
    */
   let ordered: Promise<void> | null = null;
   let connectedBefore = false;
+  /** Whether this screen loads the wall's data beside the alarm feed (see start()). */
+  let withWall = true;
   let catchUp = { changes: 0, snapshot: false };
   let buffered: AlarmChange[] = [];
   let windowTimer: ReturnType<typeof setTimeout> | null = null;
@@ -156,14 +158,21 @@ export const useConnectionStore = defineStore('connection', () => {
     log.value = [entry, ...log.value].slice(0, CONNECTION_LOG_KEPT);
   }
 
-  function start(): void {
+  /**
+   * Opens the link. `wall`: this person's screens show the city (wall, console, desk), so the
+   * wall's and the field machinery's data load with it; a unit's phone (/m) has the alarm feed only.
+   */
+  function start(options: { wall: boolean } = { wall: true }): void {
     if (socket) return;
+    withWall = options.wall;
     const alarms = useAlarmStore();
     const wall = useWallStore();
     const field = useFieldStore();
-    void wall.load();
-    void field.load();
-    void wall.loadConfig().catch(() => undefined);
+    if (withWall) {
+      void wall.load();
+      void field.load();
+      void wall.loadConfig().catch(() => undefined);
+    }
 
     socket = createWallSocket(() => {
       flushBuffered();
@@ -175,7 +184,7 @@ export const useConnectionStore = defineStore('connection', () => {
       reconnectAttempt.value = 0;
       catchUp = { changes: 0, snapshot: false };
       // After a reconnect, or when the first load failed because the server was not up yet.
-      if (connectedBefore || wall.loadState === 'error') void reload();
+      if (withWall && (connectedBefore || wall.loadState === 'error')) void reload();
       connectedBefore = true;
     });
     socket.on('alarm', (change) => inOrder(() => receive(change)));

@@ -8,7 +8,9 @@ import express, { Router } from 'express';
  */
 export function staticRouter(clientDir: string): Router {
   const router = Router();
-  router.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+  // No directory redirects: `/m` is the responder's page (client route), not the folder of its
+  // icons and manifest (`/m/…`); a redirect to `/m/` would also poison the page's offline copy.
+  router.use(express.static(clientDir, { index: false, redirect: false, maxAge: '1h' }));
   router.get('/{*splat}', (req, res, next) => {
     if (req.path.startsWith('/api/') || req.path.startsWith('/assets/') || path.extname(req.path)) {
       next();

@@ -28,9 +28,14 @@ describe(navLinksFor.name, () => {
     expect(linksOf('admin')).toEqual(['/', '/console', '/console/history', '/health', '/desk', '/drills', '/admin']);
   });
 
-  it('gives every role the map wall, but a responder (its phone page /m) none of these screens', () => {
-    for (const role of ROLES) if (role !== 'responder') expect(ROLE_SCREENS[role]).toContain('wall');
+  it('gives every role but the responder the map wall', () => {
+    for (const role of ROLES.filter((candidate) => candidate !== 'responder')) expect(ROLE_SCREENS[role]).toContain('wall');
+  });
+
+  it("gives a responder its phone page (/m) only: no wall, no console, no links", () => {
+    expect(ROLE_SCREENS.responder).toEqual(['responder']);
     expect(linksOf('responder')).toEqual([]);
+    for (const role of ROLES.filter((candidate) => candidate !== 'responder')) expect(canOpenScreen({ role }, 'responder')).toBe(false);
   });
 });
 
