@@ -77,6 +77,8 @@ export async function registerAppWorker(extra: readonly string[] = []): Promise<
     const registration = await navigator.serviceWorker.register('/m-sw.js', { scope: '/m' });
     const worker = registration.active ?? (await activated(registration));
     worker?.postMessage({ type: 'keep-assets', urls: loadedFiles(extra) });
+    // Reads the page made before its worker was active (the first visit): the worker keeps them too.
+    for (const [path, text] of lastReads) worker?.postMessage({ type: 'keep-read', path, text });
   } catch (error) {
     console.warn('[xiaoan] the offline app shell is not available here', error);
   }
@@ -88,7 +90,12 @@ export async function registerAppWorker(extra: readonly string[] = []): Promise<
  */
 export async function keepRead(path: string, body: unknown): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
-  const registration = await navigator.serviceWorker.getRegistration('/m').catch(() => undefined);
   // As JSON text: a store's reactive proxy cannot be posted (structured clone refuses it).
-  registration?.active?.postMessage({ type: 'keep-read', path, text: JSON.stringify(body) });
+  const text = JSON.stringify(body);
+  lastReads.set(path, text);
+  const registration = await navigator.serviceWorker.getRegistration('/m').catch(() => undefined);
+  registration?.active?.postMessage({ type: 'keep-read', path, text });
 }
+
+/** The page's latest read of each kept path, handed to a worker that becomes active after it was made. */
+const lastReads = new Map<string, string>();

@@ -294,6 +294,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await expect
       .poll(() => phone.evaluate(async () => (await caches.open('xiaoan-m-v1').then((cache) => cache.keys())).filter((request) => new URL(request.url).pathname.startsWith('/assets/')).length), { timeout: 10_000 })
       .toBeGreaterThan(0);
+    // … and the unit's alarms as last read (kept even when the read came before the worker was active).
+    await expect
+      .poll(() => phone.evaluate(async () => (await caches.open('xiaoan-m-v1').then((cache) => cache.keys())).some((request) => new URL(request.url).pathname === '/api/v1/responder/alarms')), { timeout: 10_000 })
+      .toBe(true);
     await system.kill();
     await phone.reload();
     await phone.getByTestId('responder-page').waitFor({ timeout: 10_000 });
