@@ -150,12 +150,13 @@ describe('server timeouts', () => {
     const polling: TestSocket = connect(sut.url, { transports: ['polling'], reconnection: false, auth: { lastSeq: null }, extraHeaders: { cookie: operator.cookie } });
     const pollingChanges: string[] = [];
     polling.on('alarm', (change) => pollingChanges.push(change.alarm.id));
+    // Listen before awaiting anything: the long-polling screen may go live before the WebSocket one.
+    const pollingLive = new Promise<void>((resolve, reject) => {
+      polling.once('alarm:live', () => resolve());
+      polling.once('connect_error', reject);
+    });
     try {
-      await ws.live;
-      await new Promise<void>((resolve, reject) => {
-        polling.once('alarm:live', () => resolve());
-        polling.once('connect_error', reject);
-      });
+      await Promise.all([ws.live, pollingLive]);
       let disconnects = 0;
       ws.socket.on('disconnect', () => disconnects++);
       polling.on('disconnect', () => disconnects++);
