@@ -22,9 +22,12 @@ export const RULE_LABELS: Record<ComplianceRuleId, Reason> = {
   video: { zh: '视频监控', en: 'Video surveillance' },
   intrusion: { zh: '入侵报警', en: 'Intrusion alarms' },
   control_room: { zh: '安防监控室', en: 'Control room' },
+  gate_police_camera: { zh: '校门外公安视频', en: 'Police camera outside the gate' },
+  system_upkeep: { zh: '技防系统专人负责及应急预案', en: 'Security system: person in charge and plan' },
   retention: { zh: '视频存储时长', en: 'Video retention' },
   fault_restore: { zh: '故障24小时内修复', en: 'Faults restored within 24 h' },
   guard_post: { zh: '护学岗', en: 'School-gate post (护学岗)' },
+  guard_post_person: { zh: '护学岗定人', en: '护学岗 named person (定人)' },
   drill: { zh: '应急演练', en: 'Emergency drills' },
   emergency_plan: { zh: '应急预案（一校一案）', en: 'Emergency plan (one per school)' },
   inspections: { zh: '安全检查', en: 'Safety inspections' },
@@ -206,6 +209,10 @@ const recordFields = {
   retentionDays: count('video retention (days)', 3650),
   closedCampus: flag('closed campus'),
   antiRamBarriers: flag('anti-ram barriers'),
+  gatePoliceCamera: flag('police camera outside the gate'),
+  systemManager: flag('a named person runs the security system'),
+  systemEmergencyPlan: flag('emergency plan for the security system'),
+  controlRoomQualified: flag('control-room staff qualified'),
 };
 const equipmentFields = Object.fromEntries(EQUIPMENT_ITEMS.map((item) => [item, count(item, 500)])) as Record<(typeof EQUIPMENT_ITEMS)[number], ReturnType<typeof count>>;
 const schoolFields = {
@@ -221,6 +228,11 @@ const schoolFields = {
 export const securityRecordSchema = z.strictObject({
   schoolId: z.string().min(1),
   ...recordFields,
+  // Records stored before issue 15 lack the 附件3 fields: they read as not met (never guessed met).
+  gatePoliceCamera: recordFields.gatePoliceCamera.default(false),
+  systemManager: recordFields.systemManager.default(false),
+  systemEmergencyPlan: recordFields.systemEmergencyPlan.default(false),
+  controlRoomQualified: recordFields.controlRoomQualified.default(false),
   equipment: z.strictObject(equipmentFields),
 });
 
@@ -323,6 +335,10 @@ export function blankRecord(schoolId: string): SchoolSecurityRecord {
     retentionDays: 0,
     closedCampus: false,
     antiRamBarriers: false,
+    gatePoliceCamera: false,
+    systemManager: false,
+    systemEmergencyPlan: false,
+    controlRoomQualified: false,
   };
 }
 

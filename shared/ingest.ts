@@ -72,6 +72,21 @@ export const cameraFaultEventSchema = z.object({
   message: z.string().max(500).optional(),
 });
 
+/** What a one-key button, intrusion sensor or access controller reports of itself (issue 15). */
+export const DEVICE_FAULTS = ['offline', 'tamper', 'power', 'other'] as const;
+
+/**
+ * A fault of a one-key button, intrusion sensor or access-control device (附件3 二(三): restored
+ * within 24 hours, counted from `at`, the fault's start); `restored: true` reports it working again.
+ */
+export const deviceFaultEventSchema = z.object({
+  ...baseEvent,
+  type: z.literal('device.fault'),
+  fault: z.enum(DEVICE_FAULTS),
+  restored: z.boolean().optional(),
+  message: z.string().max(500).optional(),
+});
+
 /** 护学岗 check-in / check-out by the named person at the post terminal. */
 export const postCheckinEventSchema = z.object({
   ...baseEvent,
@@ -100,6 +115,7 @@ export const ingestEventSchema = z.discriminatedUnion('type', [
   accessEventSchema,
   heartbeatEventSchema,
   cameraFaultEventSchema,
+  deviceFaultEventSchema,
   postCheckinEventSchema,
   postCheckoutEventSchema,
   patrolScanEventSchema,
@@ -117,10 +133,19 @@ export const EVENT_DEVICE_KIND = {
   'alarm.access': 'access',
   'camera.heartbeat': 'camera',
   'camera.fault': 'camera',
+  'device.fault': 'sos, intrusion or access',
   'post.checkin': 'post',
   'post.checkout': 'post',
   'patrol.scan': 'patrol',
 } as const satisfies Record<IngestEventType, string>;
+
+/** The device kinds that may send `device.fault`. */
+export const FAULT_REPORTING_KINDS = ['sos', 'intrusion', 'access'] as const;
+
+/** Whether a device of `kind` may send an event of `type`. */
+export function sentBy(type: IngestEventType, kind: string): boolean {
+  return type === 'device.fault' ? (FAULT_REPORTING_KINDS as readonly string[]).includes(kind) : EVENT_DEVICE_KIND[type] === kind;
+}
 
 /** One refused item of a batch. */
 export interface RejectedItem {

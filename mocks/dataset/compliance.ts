@@ -111,8 +111,10 @@ export function generateCompliance(input: ComplianceSeedInput): SeededCompliance
 
   // First what does not depend on the date (records, missing sensors), so the same seed gives the
   // same records and devices whatever the reference date; then the dated history.
+  // The 附件3 fields of issue 15 from a stream of their own: every other seeded value stays as it was.
+  const annex3 = createRandom((input.seed ^ 0xa3a3) >>> 0);
   for (const school of input.schools) {
-    out.securityRecords.push(securityRecord(school, random));
+    out.securityRecords.push({ ...securityRecord(school, random), ...annex3Fields(school, annex3) });
     const secondary = school.stage === 'junior' || school.stage === 'senior' || school.stage === 'nine_year';
     if (secondary && random.chance(0.05)) out.droppedDevices.add(`INT-${school.id}-3`);
   }
@@ -148,8 +150,19 @@ function randomDate(from: string, to: string, random: Random): string {
   return addDays(from, random.int(0, Math.max(0, daysBetween(from, to))));
 }
 
+/** 附件3 一(一), 二(一), 二(二): a police camera outside the gate, the system's person and plan, qualified staff. */
+function annex3Fields(school: School, random: Random): Pick<SchoolSecurityRecord, 'gatePoliceCamera' | 'systemManager' | 'systemEmergencyPlan' | 'controlRoomQualified'> {
+  const rural = school.setting === 'rural';
+  return {
+    gatePoliceCamera: !random.chance(school.setting === 'city' ? 0.04 : rural ? 0.3 : 0.12),
+    systemManager: !random.chance(rural ? 0.1 : 0.03),
+    systemEmergencyPlan: !random.chance(rural ? 0.15 : 0.05),
+    controlRoomQualified: !random.chance(rural ? 0.2 : 0.06),
+  };
+}
+
 /** A record with the gaps a real city has: more of them at rural kindergartens. */
-function securityRecord(school: School, random: Random): SchoolSecurityRecord {
+function securityRecord(school: School, random: Random): Omit<SchoolSecurityRecord, 'gatePoliceCamera' | 'systemManager' | 'systemEmergencyPlan' | 'controlRoomQualified'> {
   const ruralKindergarten = school.stage === 'kindergarten' && school.setting === 'rural';
   const people = school.students + school.staff;
   const guardsOnDuty = Math.min(school.guards, people > 1000 ? 2 : 1);

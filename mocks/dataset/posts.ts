@@ -116,6 +116,14 @@ function shortName(school: School): string {
   return school.name.startsWith(prefix) ? school.name.slice(prefix.length) : school.name;
 }
 
+/** Share of 护学岗 posts the dataset leaves without a named person (定人 not met, docs/figures.md). */
+const NO_PERSON_PERCENT = 4;
+
+/** Whether the post at `index` names no person: a fixed hash of the index, so the random stream (and every other seeded value) stays as it was. */
+function withoutPerson(index: number): boolean {
+  return (Math.imul(index + 1, 2654435761) >>> 0) % 100 < NO_PERSON_PERCENT;
+}
+
 /**
  * 护学岗 posts at school gates: schools drawn without replacement (Efraimidis–Spirakis keys),
  * favouring city and town schools and bigger ones; about 5 % also cover a neighbouring school.
@@ -145,12 +153,13 @@ export function generateGuardPosts(input: PostInput & { count: number; idWidth: 
   return chosen.map((first, index) => {
     const neighbour = neighbours.get(first.id);
     const point = pointAround(shapes.get(first.districtCode)!, first, 5, 30, random);
+    const person = random.faker.person.fullName(); // drawn either way: the stream stays as it was
     return {
       id: `G${String(index + 1).padStart(input.idWidth, '0')}`,
       name: neighbour ? `${first.name}、${shortName(neighbour)}联合护学岗` : `${first.name}护学岗`,
       districtCode: first.districtCode,
       schoolIds: neighbour ? [first.id, neighbour.id] : [first.id],
-      person: random.faker.person.fullName(),
+      person: withoutPerson(index) ? '' : person,
       phone: mobile(random),
       duty: random.pick(DUTIES),
       schedule: schedule(first.stage, random),

@@ -18,6 +18,10 @@ export function makeRecord(overrides: Partial<SchoolSecurityRecord> = {}): Schoo
     retentionDays: 30,
     closedCampus: true,
     antiRamBarriers: true,
+    gatePoliceCamera: true,
+    systemManager: true,
+    systemEmergencyPlan: true,
+    controlRoomQualified: true,
     ...overrides,
   };
 }
@@ -33,7 +37,8 @@ export function makeComplianceInput(overrides: Partial<ComplianceInput> & { scho
       sos: ['gate_room'],
       intrusion: ['finance_room', 'chemical_store', 'laboratory'],
     },
-    hasGuardPost: true,
+    guardPost: { postId: 'G001', distanceM: 20, listed: true, person: '王护岗' },
+    reportedRetention: null,
     faults: [],
     drills: [{ id: 'D1', schoolId: school.id, date: '2026-10-10', scenario: '防暴演练' }],
     inspections: [

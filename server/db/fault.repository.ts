@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { FaultWindow } from '../../shared/rules/compliance/index.js';
+import type { FaultWindow, RestoreDeviceKind } from '../../shared/rules/compliance/index.js';
 import type { CameraFault } from '../../shared/wall.js';
 import type { Database, FaultCameraState } from './schema.js';
 
@@ -31,7 +31,7 @@ function toFault(r: FaultRow): CameraFault {
 export class FaultRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async open(fault: Omit<CameraFault, 'id' | 'closedAt' | 'outageSeconds'> & { state: FaultCameraState }): Promise<CameraFault> {
+  async open(fault: Omit<CameraFault, 'id' | 'closedAt' | 'outageSeconds'> & { state: FaultCameraState; deviceKind?: RestoreDeviceKind }): Promise<CameraFault> {
     const row = await this.db
       .insertInto('camera_faults')
       .values({
@@ -44,6 +44,7 @@ export class FaultRepository {
         deadline_at: fault.deadlineAt,
         closed_at: null,
         outage_seconds: null,
+        device_kind: fault.deviceKind ?? 'camera',
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -59,20 +60,26 @@ export class FaultRepository {
     return toFault({ ...open, closed_at: closedAt, outage_seconds: outage });
   }
 
+  /** Whether the device has an open ticket. */
+  async isOpen(deviceId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('camera_faults').select('id').where('device_id', '=', deviceId).where('closed_at', 'is', null).executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Open tickets with the camera state each one stands for (what a restart starts from). */
   async openStates(): Promise<{ deviceId: string; state: FaultCameraState }[]> {
     const rows = await this.db.selectFrom('camera_faults').select(['device_id', 'state']).where('closed_at', 'is', null).execute();
     return rows.map((r) => ({ deviceId: r.device_id, state: r.state }));
   }
 
-  /** Every ticket not closed within its deadline (or still open), with its school: the only ones a compliance rule can fail on. */
+  /** Every ticket (any device kind) not closed within its deadline (or still open), with its school: the only ones a compliance rule can fail on. */
   async lateWindows(): Promise<(FaultWindow & { schoolId: string })[]> {
     const rows = await this.db
       .selectFrom('camera_faults')
-      .select(['school_id', 'opened_at', 'deadline_at', 'closed_at'])
+      .select(['school_id', 'opened_at', 'deadline_at', 'closed_at', 'device_kind'])
       .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', eb.ref('deadline_at'))]))
       .execute();
-    return rows.map((f) => ({ schoolId: f.school_id, openedAt: f.opened_at, deadlineAt: f.deadline_at, closedAt: f.closed_at }));
+    return rows.map((f) => ({ schoolId: f.school_id, deviceKind: f.device_kind, openedAt: f.opened_at, deadlineAt: f.deadline_at, closedAt: f.closed_at }));
   }
 
   async list(query: FaultQuery): Promise<CameraFault[]> {

@@ -1,10 +1,11 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Role } from '../../shared/auth.js';
 import type { ShelfEnd } from '../../shared/console.js';
 import type { AlarmPriority, AlarmState, AlarmType, CameraState, DeviceKind, DevicePlace, DistrictCode, PolicePostKind, SchoolSetting, SchoolStage } from '../../shared/domain/index.js';
 import type { InspectionRecord } from '../../shared/domain/security-record.js';
 import type { Drill, DrillEndReason, DrillState } from '../../shared/drill.js';
 import type { IngestEventType } from '../../shared/ingest.js';
+import type { RestoreDeviceKind } from '../../shared/rules/compliance/types.js';
 import type { HazardSeverity, HazardSource, HazardState, HazardTransition } from '../../shared/rules/hazard.js';
 
 /**
@@ -110,6 +111,8 @@ export interface Database {
     deadline_at: string;
     closed_at: string | null;
     outage_seconds: number | null;
+    /** Whose ticket (issue 15): `camera`, `sos`, `intrusion` or `access`. */
+    device_kind: ColumnType<RestoreDeviceKind, RestoreDeviceKind | undefined, RestoreDeviceKind>;
   };
   users: {
     id: Generated<number>;

@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   EARLIEST_EVENT_AT,
   EVENT_DEVICE_KIND,
+  sentBy,
   ID_REUSED_ERROR,
   MAX_EVENTS_PER_BATCH,
   MAX_EVENT_AHEAD_MS,
@@ -56,6 +57,9 @@ export interface IngestOnBehalf {
   noteEn: string;
   onAlarm(trx: Kysely<Database>, change: AlarmChange): Promise<void>;
 }
+
+/** A fault report of a one-key button, intrusion sensor or access device. */
+type DeviceFaultEvent = Extract<IngestEvent, { type: 'device.fault' }>;
 
 /** A validated item and what it concerns. */
 interface AcceptedItem {
@@ -254,7 +258,7 @@ export class IngestService {
     const device = this.deps.registry.device(event.deviceId);
     if (!device) return { error: `deviceId: unknown device '${event.deviceId}' (not in GET /api/v1/devices)` };
     const kind = EVENT_DEVICE_KIND[event.type];
-    if (device.kind !== kind) {
+    if (!sentBy(event.type, device.kind)) {
       return { error: `type: '${event.type}' comes from a ${kind} device; '${event.deviceId}' is a ${device.kind}` };
     }
     const school = this.deps.registry.schoolOfDevice(device);
@@ -327,14 +331,17 @@ export class IngestService {
         cameras.heartbeatAt(keepalives.cameras[i]!, keepalives.atMs[i]!, now, retentionDays === -1 ? undefined : retentionDays);
       }
       const activity: ActivityEvent[] = [];
+      const deviceFaults: DeviceFaultEvent[] = [];
       for (const event of fresh) {
         if (event.type === 'camera.fault') cameras.fault(event.deviceId, event.fault);
+        if (event.type === 'device.fault') deviceFaults.push(event);
         if (event.type === 'post.checkin' || event.type === 'post.checkout' || event.type === 'patrol.scan') {
           activity.push({ type: event.type, deviceId: event.deviceId, at: Date.parse(event.at) });
         }
       }
       if (changes.length > 0) events.emit('alarm.changed', changes);
       if (activity.length > 0) events.emit('activity.stored', activity);
+      if (deviceFaults.length > 0) events.emit('device.fault', deviceFaults.map((e) => ({ deviceId: e.deviceId, at: Date.parse(e.at), reason: e.fault, restored: e.restored === true })));
       return reused;
     });
   }
@@ -384,6 +391,7 @@ function noteOf(event: IngestEvent): string | null {
   if (event.type === 'alarm.intrusion') return event.zone ?? null;
   if (event.type === 'alarm.access') return event.doorId ? `${event.reason} @ ${event.doorId}` : event.reason;
   if (event.type === 'camera.fault') return event.message ? `${event.fault}: ${event.message}` : event.fault;
+  if (event.type === 'device.fault') return event.message ? `${event.fault}: ${event.message}` : event.fault;
   return null;
 }
 

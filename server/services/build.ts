@@ -113,7 +113,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const auth = new AuthService({ db: store.db, clock, audit, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
   const alarmRepository = new AlarmRepository(store.db);
   const unitScope = new UnitScope({ alarms: alarmRepository, clock });
-  const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, unitScope, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null });
+  const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, unitScope, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null, retention: () => cameras.retentionBySchool() });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log, audit,
     repository: new DrillRepository(store.db),

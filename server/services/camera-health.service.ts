@@ -1,4 +1,5 @@
 import type { CameraState } from '../../shared/domain/index.js';
+import type { RetentionReport } from '../../shared/rules/compliance/types.js';
 import type { CameraSummary } from '../../shared/wall.js';
 import type { Clock } from '../clock.js';
 import type { CameraStateChange, DomainEvents } from './domain-events.js';
@@ -48,6 +49,9 @@ export class CameraHealthService {
   /** The last keepalive each camera really sent (NaN before its first since start): what a screen shows as last seen. */
   private heard = new Float64Array(0);
   private wheel = new DeadlineWheel(0, 1, 1, 0);
+  /** Bumped when a camera reports a different retention (or the cameras are loaded again). */
+  private retentionVersion = 0;
+  private retentionCache: { version: number; bySchool: ReadonlyMap<string, RetentionReport> } | null = null;
 
   constructor(
     private readonly deps: { registry: RegistryService; events: DomainEvents; clock: Clock; rules?: KeepaliveRules },
@@ -68,6 +72,7 @@ export class CameraHealthService {
     this.counts.online = this.counts.offline = this.counts.fault = 0;
     this.ids = [];
     this.entries = [];
+    this.retentionVersion++;
     for (const device of this.deps.registry.devices({ kind: 'camera' })) {
       if (!device.schoolId) continue;
       const state = known.get(device.id) ?? 'online';
@@ -100,7 +105,10 @@ export class CameraHealthService {
     const seen = this.lastSeen[index];
     const entry = this.entries[index];
     if (seen === undefined || entry === undefined) return;
-    if (retentionDays !== undefined && entry.retentionDays !== retentionDays) entry.retentionDays = retentionDays;
+    if (retentionDays !== undefined && entry.retentionDays !== retentionDays) {
+      entry.retentionDays = retentionDays;
+      this.retentionVersion++;
+    }
     const at = atMs < now ? atMs : now;
     if (at > seen) this.lastSeen[index] = at;
     if (!(at <= this.heard[index]!)) this.heard[index] = at;
@@ -128,7 +136,8 @@ export class CameraHealthService {
       if (entry.state !== 'online') return NONE; // faulty or already offline: refiled when it is back
       const deadline = this.lastSeen[index]! + limit;
       if (now > deadline) {
-        changes.push({ ...this.move(index, entry, 'offline', now), reason: 'offline' });
+        // The fault started at the last keepalive heard, not when the misses were noticed.
+        changes.push({ ...this.move(index, entry, 'offline', now), reason: 'offline', since: this.lastSeen[index]! });
         return NONE;
       }
       return deadline;
@@ -151,6 +160,24 @@ export class CameraHealthService {
   /** Days of video the camera last reported keeping, or null before it reports. */
   retentionDays(deviceId: string): number | null {
     return this.cameras.get(deviceId)?.retentionDays ?? null;
+  }
+
+  /**
+   * What each school's cameras report keeping (附件3 二(三)): the shortest retention and how many
+   * reported, for schools with at least one report. Recomputed only after a report changed.
+   */
+  retentionBySchool(): { version: number; bySchool: ReadonlyMap<string, RetentionReport> } {
+    if (this.retentionCache?.version !== this.retentionVersion) {
+      const bySchool = new Map<string, RetentionReport>();
+      for (const entry of this.entries) {
+        if (entry.retentionDays === undefined) continue;
+        const seen = bySchool.get(entry.schoolId);
+        if (seen) bySchool.set(entry.schoolId, { minDays: Math.min(seen.minDays, entry.retentionDays), cameras: seen.cameras + 1 });
+        else bySchool.set(entry.schoolId, { minDays: entry.retentionDays, cameras: 1 });
+      }
+      this.retentionCache = { version: this.retentionVersion, bySchool };
+    }
+    return this.retentionCache;
   }
 
   /** Cameras not online, with their school: what the school status starts from. */

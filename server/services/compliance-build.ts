@@ -6,7 +6,7 @@ import { PlanRepository } from '../db/plan.repository.js';
 import { RecordRepository } from '../db/record.repository.js';
 import { RoutineRepository } from '../db/routine.repository.js';
 import type { WriteQueue } from '../db/write-queue.js';
-import type { SemesterRule } from '../../shared/rules/compliance/types.js';
+import type { RetentionReport, SemesterRule } from '../../shared/rules/compliance/types.js';
 import type { Clock } from '../clock.js';
 import type { ComplianceOffload } from './compliance-calls.js';
 import { ComplianceService } from './compliance.service.js';
@@ -37,12 +37,14 @@ export function buildComplianceServices(deps: {
   /** Lets a unit's responder read the emergency card of a school whose alarm is dispatched to the unit. */
   unitScope?: Pick<UnitScope, 'coversSchool'>;
   offload?: ComplianceOffload | null;
+  /** The cameras' retention reports (附件3 二(三), CameraHealthService.retentionBySchool). */
+  retention?: () => { version: number; bySchool: ReadonlyMap<string, RetentionReport> };
 }): ComplianceServices {
   const { store, writes, registry, clock, semesters, audit } = deps;
   const recordRepository = new RecordRepository(store.db);
   const routineRepository = new RoutineRepository(store.db);
   const planRepository = new PlanRepository(store.db);
-  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, plans: planRepository, clock, semesters, offload: deps.offload ?? null });
+  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, plans: planRepository, clock, semesters, offload: deps.offload ?? null, ...(deps.retention ? { retention: deps.retention } : {}) });
   return {
     compliance,
     records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock, audit }),

@@ -29,6 +29,8 @@ export interface ComplianceSync {
   /** [generation, schoolId], oldest first, at most CHANGES_KEPT of them. */
   changes: [number, string][];
   registryVersion: number;
+  /** The cameras' retention reports (附件3 二(三)): [schoolId, shortest days, cameras reporting], with their version. */
+  retention: { version: number; bySchool: [string, number, number][] };
 }
 
 /** Where a ComplianceService sends its expensive reads instead of computing them itself. */

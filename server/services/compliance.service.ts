@@ -6,8 +6,10 @@ import {
 import type { DevicePlace, School } from '../../shared/domain/index.js';
 import type { DrillRecord, InspectionRecord, SchoolSecurityRecord, SelfCheckRecord } from '../../shared/domain/security-record.js';
 import {
-  evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type PlanSave, type SemesterRule,
+  evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type PlanSave,
+  type RetentionReport, type SemesterRule,
 } from '../../shared/rules/compliance/index.js';
+import { schoolGuardPosts, type SchoolGuardPost } from '../../shared/rules/guard-post-setup.js';
 import { shanghaiParts } from '../../shared/time.js';
 import { FaultRepository } from '../db/fault.repository.js';
 import type { PlanRepository } from '../db/plan.repository.js';
@@ -31,7 +33,8 @@ interface Sources {
   /** Only the tickets not restored within 24 h (or still open): the others can never fail the rule. */
   lateFaults: Map<string, FaultWindow[]>;
   devices: Map<string, ComplianceInput['devices']>;
-  guardPostSchools: Set<string>;
+  /** Each school's 护学岗 by THE rule (shared/rules/guard-post-setup.ts). */
+  guardPosts: Map<string, SchoolGuardPost | null>;
   /** When each school's emergency plan versions were saved (一校一案). */
   plans: Map<string, PlanSave[]>;
 }
@@ -71,6 +74,8 @@ interface ComplianceServiceDeps {
   plans: PlanRepository;
   clock: Clock;
   semesters: readonly SemesterRule[];
+  /** The cameras' retention reports by school, with a version bumped on every change (CameraHealthService.retentionBySchool). */
+  retention?: () => { version: number; bySchool: ReadonlyMap<string, RetentionReport> };
   /** The worker pool that answers `query` (issue 12); without one, `query` computes here. */
   offload?: ComplianceOffload | null;
 }
@@ -88,11 +93,27 @@ export class ComplianceService {
   private generation = 0;
   private readonly changes: [number, string][] = [];
 
-  /** Camera fault tickets, read for the 24 h restore rule. */
+  /** The cameras' retention reports by school (from the main thread's CameraHealthService, or a worker's sync). */
+  private reported: ReadonlyMap<string, RetentionReport> = new Map();
+  private reportedVersion = -1;
+
+  /** Device fault tickets, read for the 24 h restore rule. */
   private readonly faults: FaultRepository;
 
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.faults = new FaultRepository(deps.db);
+  }
+
+  /**
+   * The cameras' latest retention reports (附件3 二(三)): a new version forgets today's and later
+   * verdicts, which are the ones judged from them.
+   */
+  setReportedRetention(version: number, bySchool: ReadonlyMap<string, RetentionReport>): void {
+    if (version === this.reportedVersion) return;
+    this.reportedVersion = version;
+    this.reported = bySchool;
+    const today = this.today();
+    for (const asOf of [...this.verdicts.keys()]) if (asOf >= today) this.verdicts.delete(asOf);
   }
 
   /** The configured terms. */
@@ -143,6 +164,8 @@ export class ComplianceService {
    */
   query(call: ComplianceCall): Promise<ComplianceAnswer> {
     const offload = this.deps.offload;
+    const reports = this.deps.retention?.();
+    if (reports && !offload) this.setReportedRetention(reports.version, reports.bySchool);
     return offload ? offload.compliance(call, this.sync()) : answerCall(this, call);
   }
 
@@ -153,7 +176,11 @@ export class ComplianceService {
 
   /** What a worker needs to catch up with this process's writes. */
   sync(): ComplianceSync {
-    return { now: this.deps.clock.now(), generation: this.generation, changes: [...this.changes], registryVersion: this.deps.registry.version };
+    const reports = this.deps.retention?.();
+    const retention = reports
+      ? { version: reports.version, bySchool: [...reports.bySchool].map(([id, r]): [string, number, number] => [id, r.minDays, r.cameras]) }
+      : { version: 0, bySchool: [] };
+    return { now: this.deps.clock.now(), generation: this.generation, changes: [...this.changes], registryVersion: this.deps.registry.version, retention };
   }
 
   async matrix(asOf: string, filters: ComplianceFilters): Promise<ComplianceMatrix> {
@@ -207,6 +234,8 @@ export class ComplianceService {
     // verdicts, far less to sift through for each of ~1,800 schools.
     const inTerm = <T extends { date: string }>(items: readonly T[] | undefined) => (items ? items.filter((i) => i.date >= term.start && i.date <= asOf) : []);
     const options = { asOf, semesters: this.deps.semesters };
+    const today = this.today();
+    const retention = this.reported;
     for (const current of schools) {
       if (verdicts.has(current.id)) continue;
       const state = stateAsOf(current, sources, end);
@@ -215,7 +244,9 @@ export class ComplianceService {
         school: state.school === undefined ? current : { ...current, ...state.school },
         record: state.record,
         devices: sources.devices.get(current.id) ?? NO_DEVICES,
-        hasGuardPost: sources.guardPostSchools.has(current.id),
+        guardPost: sources.guardPosts.get(current.id) ?? null,
+        // The cameras' reports are of now: a past as-of date is judged from the record as it stood.
+        reportedRetention: asOf >= today ? (retention.get(current.id) ?? null) : null,
         faults: faults ? faults.filter((f) => f.openedAt >= termStartIso) : [],
         drills: inTerm(sources.drills.get(current.id)),
         inspections: inTerm(sources.inspections.get(current.id)),
@@ -269,7 +300,7 @@ export class ComplianceService {
       selfChecks: groupBy(selfChecks),
       lateFaults: groupBy(lateFaults),
       devices,
-      guardPostSchools: new Set(registry.guardPosts().flatMap((p) => p.schoolIds)),
+      guardPosts: schoolGuardPosts(registry.schools(), registry.guardPosts()),
       plans,
     };
   }

@@ -14,6 +14,17 @@ export interface CameraStateChange {
   at: number;
   /** Why, for a move to `fault` (the device's fault code) or `offline` (missed keepalives). */
   reason?: string;
+  /** When the fault started, ms, when it is earlier than `at` (offline: the last keepalive heard). */
+  since?: number;
+}
+
+/** A non-camera device's fault or its restoration (`device.fault` ingest event). */
+export interface DeviceFaultReport {
+  deviceId: string;
+  /** When the fault started (or the device came back), ms, as the device says. */
+  at: number;
+  reason: string;
+  restored: boolean;
 }
 
 /**
@@ -25,6 +36,8 @@ export interface DomainEventMap {
   /** Alarm changes committed to the database, in `seq` order. */
   'alarm.changed': [changes: AlarmChange[]];
   'camera.changed': [changes: CameraStateChange[]];
+  /** Faults (and restorations) reported by one-key buttons, intrusion sensors and access devices, stored first. */
+  'device.fault': [faults: DeviceFaultReport[]];
   /** 护学岗 check-ins/outs and patrol scans committed to the database (duplicates never). */
   'activity.stored': [events: ActivityEvent[]];
   /** A drill planned, started, ended, cancelled, ticked, or its drill alarm changed (stored first). */

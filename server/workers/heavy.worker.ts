@@ -71,6 +71,8 @@ async function catchUp(sync: ComplianceSync): Promise<ComplianceService> {
   }
   current.generation = Math.max(current.generation, sync.generation);
   current.registryVersion = sync.registryVersion;
+  const { version, bySchool } = sync.retention;
+  current.compliance.setReportedRetention(version, new Map(bySchool.map(([id, minDays, cameras]) => [id, { minDays, cameras }])));
   return current.compliance;
 }
 

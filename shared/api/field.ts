@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { localizedTextSchema } from '../domain/text.js';
 import { districtCodeSchema, dutyWindowSchema } from '../domain/entity-schemas.js';
 import { SCHOOL_SETTINGS } from '../domain/entities.js';
+import type { GuardPostRate, SetupCount } from '../rules/guard-post-setup.js';
 import { DEFAULT_COVERAGE_RULE, type CoverageCounts, type CoverageReport, type SchoolCoverage } from '../rules/coverage.js';
 import { POST_STATES } from '../rules/guard-post.js';
 import type { SchoolPatrol } from '../rules/patrol.js';
@@ -84,8 +85,19 @@ const schoolCoverageSchema = z.object({
   districtCode: districtCodeSchema,
   setting: z.enum(SCHOOL_SETTINGS),
   guardPost: reachedPostSchema.nullable(),
+  noPerson: z.boolean(),
   policePost: reachedPostSchema.nullable(),
 }) satisfies z.ZodType<SchoolCoverage>;
+
+const setupCountSchema = z.object({ schools: z.number(), withGuardPost: z.number(), withoutPerson: z.number(), rate: z.number().nullable() }) satisfies z.ZodType<SetupCount>;
+/** THE 护学岗设置率 (shared/rules/guard-post-setup.ts). */
+export const guardPostRateSchema = z.object({
+  reachM: z.number(),
+  city: setupCountSchema,
+  town: setupCountSchema,
+  rural: setupCountSchema,
+  target: setupCountSchema,
+}) satisfies z.ZodType<GuardPostRate>;
 
 /** `GET /coverage` (see `CoverageReport`). */
 export const coverageReportSchema = z.object({
@@ -94,6 +106,7 @@ export const coverageReportSchema = z.object({
   byDistrict: z.array(coverageCountsSchema.extend({ districtCode: districtCodeSchema })),
   bySetting: z.array(coverageCountsSchema.extend({ setting: z.enum(SCHOOL_SETTINGS) })),
   total: coverageCountsSchema,
+  setupRate: guardPostRateSchema,
 }) satisfies z.ZodType<CoverageReport>;
 
 /** The machinery in the field: camera fault tickets, 护学岗 states and figures, patrol rounds, coverage. */

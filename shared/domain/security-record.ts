@@ -26,7 +26,18 @@ export interface SchoolSecurityRecord {
   closedCampus: boolean;
   /** 防冲撞设施: barriers, bollards or rising posts at the gate. */
   antiRamBarriers: boolean;
+  /** 附件3 一(一): the local police (属地公安机关) have a camera outside the gate (大门外一定区域), clear at night. */
+  gatePoliceCamera: boolean;
+  /** 附件3 二(一): a named person (专人) is responsible for the security system's daily running. */
+  systemManager: boolean;
+  /** 附件3 二(一): an emergency plan (应急处置预案) for the security system's failure. */
+  systemEmergencyPlan: boolean;
+  /** 附件3 二(二): the control-room staff have the security and legal basics and can run and maintain the system. */
+  controlRoomQualified: boolean;
 }
+
+/** The 附件3 fields added in issue 15: records stored before them read as not met. */
+export const ANNEX3_FIELDS = ['gatePoliceCamera', 'systemManager', 'systemEmergencyPlan', 'controlRoomQualified'] as const;
 
 /** 附件2 items, one each per on-duty guard, and restraint forks (2 per gate room). */
 export const EQUIPMENT_ITEMS = ['helmet', 'shield', 'stabVest', 'cutGloves', 'baton', 'flashlight', 'defenceSpray', 'restraintForks'] as const;

@@ -1,6 +1,7 @@
 import type { DistrictCode } from '../domain/districts.js';
-import type { GuardPost, LatLng, PolicePost, School, SchoolSetting } from '../domain/entities.js';
-import { distanceM } from '../geo.js';
+import type { GuardPost, PolicePost, School, SchoolSetting } from '../domain/entities.js';
+import { GridIndex } from './grid-index.js';
+import { GUARD_POST_REACH_M, guardPostRate, schoolGuardPosts, type GuardPostRate } from './guard-post-setup.js';
 
 /** How near a 护学岗 and a police post must be for a school to count as covered. */
 export interface CoverageRule {
@@ -8,8 +9,8 @@ export interface CoverageRule {
   policePostM: number;
 }
 
-/** Defaults: a 护学岗 within 500 m, a police post within 1 km. */
-export const DEFAULT_COVERAGE_RULE: CoverageRule = { guardPostM: 500, policePostM: 1000 };
+/** Defaults: a 护学岗 within 500 m (THE rule's reach, shared/rules/guard-post-setup.ts), a police post within 1 km. */
+export const DEFAULT_COVERAGE_RULE: CoverageRule = { guardPostM: GUARD_POST_REACH_M, policePostM: 1000 };
 
 /** The nearest post found within reach. */
 export interface ReachedPost {
@@ -22,8 +23,10 @@ export interface SchoolCoverage {
   schoolId: string;
   districtCode: DistrictCode;
   setting: SchoolSetting;
-  /** A 护学岗 that lists the school, or the nearest one within reach; null is a gap. */
+  /** A 护学岗 that lists the school, or the nearest one within reach; null is a gap (THE rule, guard-post-setup.ts). */
   guardPost: ReachedPost | null;
+  /** The post names no person responsible (定人 not met); false without a post. */
+  noPerson: boolean;
   policePost: ReachedPost | null;
 }
 
@@ -43,39 +46,12 @@ export interface CoverageReport {
   byDistrict: (CoverageCounts & { districtCode: DistrictCode })[];
   bySetting: (CoverageCounts & { setting: SchoolSetting })[];
   total: CoverageCounts;
-}
-
-/** A uniform grid of ~1 km cells, so "what is within d metres" never scans every point. */
-class GridIndex<T extends LatLng> {
-  private readonly cells = new Map<string, T[]>();
-  constructor(points: readonly T[], private readonly cellDeg = 0.01) {
-    for (const p of points) {
-      const key = this.key(Math.floor(p.lat / cellDeg), Math.floor(p.lng / cellDeg));
-      const cell = this.cells.get(key);
-      if (cell) cell.push(p);
-      else this.cells.set(key, [p]);
-    }
-  }
-  private key(row: number, col: number): string {
-    return `${row}:${col}`;
-  }
-  /** The nearest point within `radiusM` of `from`, or null. */
-  nearestWithin(from: LatLng, radiusM: number): { item: T; distanceM: number } | null {
-    // 0.01° of latitude ≈ 1.11 km; of longitude at 34° N ≈ 0.92 km: pad the search a cell.
-    const reach = Math.ceil(radiusM / 900) + 1;
-    const row = Math.floor(from.lat / this.cellDeg);
-    const col = Math.floor(from.lng / this.cellDeg);
-    let best: { item: T; distanceM: number } | null = null;
-    for (let r = row - reach; r <= row + reach; r++) {
-      for (let c = col - reach; c <= col + reach; c++) {
-        for (const item of this.cells.get(this.key(r, c)) ?? []) {
-          const d = distanceM(from, item);
-          if (d <= radiusM && (!best || d < best.distanceM)) best = { item, distanceM: d };
-        }
-      }
-    }
-    return best;
-  }
+  /**
+   * THE 护学岗设置率 (docs/figures.md) of the schools in scope, always at the rule's own reach
+   * (GUARD_POST_REACH_M) whatever reach the map explores: the figure the desk and the health
+   * screen show too.
+   */
+  setupRate: GuardPostRate;
 }
 
 function emptyCounts(): CoverageCounts {
@@ -99,20 +75,19 @@ function bucket<K>(map: Map<K, CoverageCounts>, key: K): CoverageCounts {
 
 /** Which schools have a 护学岗 and a police post within reach, and the gaps rolled up. */
 export function coverage(input: { schools: readonly School[]; guardPosts: readonly GuardPost[]; policePosts: readonly PolicePost[] }, rule: CoverageRule = DEFAULT_COVERAGE_RULE): CoverageReport {
-  const assigned = new Map<string, GuardPost>();
-  for (const post of input.guardPosts) for (const id of post.schoolIds) if (!assigned.has(id)) assigned.set(id, post);
-  const guardIndex = new GridIndex(input.guardPosts);
+  const guards = schoolGuardPosts(input.schools, input.guardPosts, rule.guardPostM);
+  const official = rule.guardPostM === GUARD_POST_REACH_M ? guards : schoolGuardPosts(input.schools, input.guardPosts, GUARD_POST_REACH_M);
   const policeIndex = new GridIndex(input.policePosts);
 
   const schools: SchoolCoverage[] = input.schools.map((school) => {
-    const own = assigned.get(school.id);
-    const guard = own ? { item: own, distanceM: distanceM(school, own) } : guardIndex.nearestWithin(school, rule.guardPostM);
+    const guard = guards.get(school.id) ?? null;
     const police = policeIndex.nearestWithin(school, rule.policePostM);
     return {
       schoolId: school.id,
       districtCode: school.districtCode,
       setting: school.setting,
-      guardPost: guard ? { id: guard.item.id, distanceM: round(guard.distanceM) } : null,
+      guardPost: guard ? { id: guard.postId, distanceM: guard.distanceM } : null,
+      noPerson: guard !== null && guard.person === null,
       policePost: police ? { id: police.item.id, distanceM: round(police.distanceM) } : null,
     };
   });
@@ -131,5 +106,6 @@ export function coverage(input: { schools: readonly School[]; guardPosts: readon
     byDistrict: [...byDistrict].sort(([a], [b]) => a.localeCompare(b)).map(([districtCode, c]) => ({ districtCode, ...c })),
     bySetting: [...bySetting].map(([setting, c]) => ({ setting, ...c })),
     total,
+    setupRate: guardPostRate(input.schools.map((school) => ({ setting: school.setting, guardPost: official.get(school.id) ?? null })), GUARD_POST_REACH_M),
   };
 }

@@ -7,3 +7,4 @@ export * from './patrol.js';
 export * from './coverage.js';
 export * from './compliance/index.js';
 export * from './shelving.js';
+export * from './guard-post-setup.js';

@@ -1,9 +1,7 @@
 import { dueBy } from './phases.js';
 import { drillRule, emergencyPlanRule, inspectionsRule, selfCheckRule } from './routines.js';
-import {
-  antiRamRule, closedCampusRule, controlRoomRule, equipmentRule, faultRestoreRule, guardPostRule, guardsRule,
-  intrusionRule, retentionRule, sosAlarmRule, videoRule, type Verdict,
-} from './technical.js';
+import { faultRestoreRule, gatePoliceCameraRule, guardPostPersonRule, guardPostRule, retentionRule, systemUpkeepRule } from './annex3.js';
+import { antiRamRule, closedCampusRule, controlRoomRule, equipmentRule, guardsRule, intrusionRule, sosAlarmRule, videoRule, type Verdict } from './technical.js';
 import { COMPLIANCE_RULES, type ComplianceInput, type ComplianceOptions, type ComplianceResult, type ComplianceRuleId } from './types.js';
 
 /** Asia/Shanghai end of a local date, as an ISO instant (for comparing with stored UTC times). */
@@ -20,9 +18,12 @@ const RULES: Record<ComplianceRuleId, (input: ComplianceInput, options: Complian
   video: videoRule,
   intrusion: intrusionRule,
   control_room: controlRoomRule,
+  gate_police_camera: gatePoliceCameraRule,
+  system_upkeep: systemUpkeepRule,
   retention: retentionRule,
   fault_restore: (input, options) => faultRestoreRule(input, endOfLocalDay(options.asOf)),
   guard_post: guardPostRule,
+  guard_post_person: guardPostPersonRule,
   drill: drillRule,
   emergency_plan: emergencyPlanRule,
   inspections: inspectionsRule,

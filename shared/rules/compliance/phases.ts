@@ -1,4 +1,5 @@
 import type { School } from '../../domain/entities.js';
+import { GUARD_POST_TARGETS } from '../guard-post-setup.js';
 import type { ComplianceRuleId } from './types.js';
 
 /**
@@ -19,6 +20,8 @@ export function dueBy(rule: ComplianceRuleId, school: Pick<School, 'stage' | 'se
     case 'video':
     case 'intrusion':
     case 'control_room':
+    case 'gate_police_camera':
+    case 'system_upkeep':
     case 'retention':
     case 'fault_restore':
       if (!kindergarten || setting === 'city') return '2020-03-31';
@@ -30,9 +33,13 @@ export function dueBy(rule: ComplianceRuleId, school: Pick<School, 'stage' | 'se
     // 防冲撞设施: city and town (rural "where possible": not required); full compliance by 2022.
     case 'anti_ram':
       return setting === 'rural' ? null : '2022-12-31';
-    // 护学岗设置率: city 2020-03-31, town 2020 end; rural not set.
+    // 护学岗设置率 (二(二)1): city 2020-03-31, town 2020 end; rural not set (GUARD_POST_TARGETS).
     case 'guard_post':
-      return setting === 'city' ? '2020-03-31' : setting === 'town' ? '2020-12-31' : null;
+      return GUARD_POST_TARGETS[setting] ?? null;
+    // 定人 (二(二)1): "城市…基础上，全部落实定点定岗定责定人" — city posts by 2020-03-31; town posts
+    // with their 设置率 (2020 end), since a post without a named person is not 定点定岗定责定人.
+    case 'guard_post_person':
+      return GUARD_POST_TARGETS[setting] ?? null;
     // Routines apply from the plan's start; so does 一校一案 (二(三)1).
     case 'drill':
     case 'emergency_plan':

@@ -9,8 +9,10 @@ export interface Verdict {
   reason: Reason;
 }
 
-const pass = (zh: string, en: string): Verdict => ({ status: 'pass', reason: { zh, en } });
-const fail = (zh: string, en: string): Verdict => ({ status: 'fail', reason: { zh, en } });
+/** A met verdict with its reason. */
+export const pass = (zh: string, en: string): Verdict => ({ status: 'pass', reason: { zh, en } });
+/** An unmet verdict with its reason. */
+export const fail = (zh: string, en: string): Verdict => ({ status: 'fail', reason: { zh, en } });
 
 const PLACE_NAMES: Record<DevicePlace, { zh: string; en: string }> = {
   gate: { zh: '大门', en: 'gate' },
@@ -101,31 +103,14 @@ export function intrusionRule({ school, devices }: ComplianceInput): Verdict {
   return pass('重要部位均已安装入侵报警', 'intrusion alarms at every key room');
 }
 
-/** 附件3 一(六), 二(二): a security control room, staffed, with alarms linked to the police. */
+/**
+ * 附件3 一(六), 二(二): a security control room, staffed by people with the basics ("安防监控室应保证有人员值班，
+ * 安全技术防范岗位工作人员应具备必要的安防与法律专业基础知识"), with alarms linked to the police.
+ */
 export function controlRoomRule({ record }: ComplianceInput): Verdict {
   if (!record.controlRoom) return fail('未设置安防监控室', 'no security control room');
   if (!record.controlRoomStaffed) return fail('安防监控室无人值班', 'control room not staffed');
+  if (!record.controlRoomQualified) return fail('安防监控室值班人员不具备安防与法律专业基础知识', 'control-room staff lack the security and legal basics');
   if (!record.alarmLinkedToPolice) return fail('报警系统未接入公安机关报警平台', 'alarms not linked to the police platform');
-  return pass('安防监控室有人值班，报警系统已与公安联网', 'control room staffed, alarms linked to the police');
-}
-
-/** 附件3 二(三): video kept ≥ 30 days, ≥ 90 for a counter-terror key unit. */
-export function retentionRule({ school, record }: ComplianceInput): Verdict {
-  const required = school.counterTerror ? 90 : 30;
-  const who = school.counterTerror ? { zh: '反恐重点单位', en: 'counter-terror key unit' } : { zh: '一般学校', en: 'school' };
-  const text = `视频保存${record.retentionDays}天，${who.zh}应不少于${required}天`;
-  const en = `video kept ${record.retentionDays} days; a ${who.en} needs at least ${required}`;
-  return record.retentionDays >= required ? pass(text, en) : fail(text, en);
-}
-
-/** 附件3 二(三): a failed security device restored within 24 hours. */
-export function faultRestoreRule({ faults }: ComplianceInput, asOfEndIso: string): Verdict {
-  const late = faults.filter((f) => (f.closedAt ?? asOfEndIso) > f.deadlineAt && f.openedAt <= asOfEndIso);
-  if (late.length === 0) return pass('设备故障均在24小时内恢复', 'every device fault restored within 24 h');
-  return fail(`${late.length}起设备故障超过24小时未恢复`, `${late.length} device fault(s) not restored within 24 h`);
-}
-
-/** 护学岗: a post set up at the school (定点定岗定责定人). */
-export function guardPostRule({ hasGuardPost }: ComplianceInput): Verdict {
-  return hasGuardPost ? pass('已设置护学岗', '护学岗 set up') : fail('未设置护学岗', 'no 护学岗');
+  return pass('安防监控室有具备专业知识的人员值班，报警系统已与公安联网', 'control room staffed by qualified staff, alarms linked to the police');
 }

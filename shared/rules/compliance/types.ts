@@ -1,4 +1,5 @@
 import type { DevicePlace, School } from '../../domain/entities.js';
+import type { SchoolGuardPost } from '../guard-post-setup.js';
 import type { DrillRecord, InspectionRecord, SchoolSecurityRecord, SelfCheckRecord } from '../../domain/security-record.js';
 
 /** The requirements of the plan, in the order the desk shows them. */
@@ -11,9 +12,12 @@ export const COMPLIANCE_RULES = [
   'video',
   'intrusion',
   'control_room',
+  'gate_police_camera',
+  'system_upkeep',
   'retention',
   'fault_restore',
   'guard_post',
+  'guard_post_person',
   'drill',
   'emergency_plan',
   'inspections',
@@ -44,8 +48,15 @@ export interface ComplianceResult {
   reason: Reason;
 }
 
-/** A camera fault ticket as the 24 h rule sees it. */
+/** The device kinds whose faults the 24 h restore rule (附件3 二(三)) covers. */
+export const RESTORE_DEVICE_KINDS = ['camera', 'sos', 'intrusion', 'access'] as const;
+/** One of {@link RESTORE_DEVICE_KINDS}. */
+export type RestoreDeviceKind = (typeof RESTORE_DEVICE_KINDS)[number];
+
+/** A device fault ticket as the 24 h rule sees it: opened at the fault's start, due 24 h after it. */
 export interface FaultWindow {
+  /** Camera when absent (tickets stored before issue 15 were all cameras'). */
+  deviceKind?: RestoreDeviceKind;
   openedAt: string;
   deadlineAt: string;
   closedAt: string | null;
@@ -63,14 +74,27 @@ export interface ComplianceInput {
   record: SchoolSecurityRecord;
   /** Places of the school's devices, by kind (from the registry). */
   devices: { camera: DevicePlace[]; sos: DevicePlace[]; intrusion: DevicePlace[] };
-  /** A 护学岗 lists this school. */
-  hasGuardPost: boolean;
+  /** The school's 护学岗 by THE rule (shared/rules/guard-post-setup.ts), null when none is set up. */
+  guardPost: SchoolGuardPost | null;
+  /**
+   * Video retention as the school's cameras report it in their keepalives (the shortest of
+   * them, and how many reported); null when none has reported: the typed record value counts then.
+   */
+  reportedRetention: RetentionReport | null;
   faults: FaultWindow[];
   drills: DrillRecord[];
   inspections: InspectionRecord[];
   selfChecks: SelfCheckRecord[];
   /** The emergency plan's saved versions (预案, 一校一案), any order; empty when none was ever saved. */
   plans: PlanSave[];
+}
+
+/** What a school's cameras say they keep (附件3 二(三)). */
+export interface RetentionReport {
+  /** The shortest retention any of them reports, days. */
+  minDays: number;
+  /** Cameras that reported one. */
+  cameras: number;
 }
 
 /** When a version of the emergency plan was saved. */
