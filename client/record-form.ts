@@ -27,6 +27,8 @@ export const RECORD_GROUPS = [
       { path: 'gateCameraNightCapable', kind: 'flag' }, { path: 'sosLinkedToPolice', kind: 'flag' }, { path: 'videoLinkedToPolice', kind: 'flag' },
       { path: 'alarmLinkedToPolice', kind: 'flag' }, { path: 'controlRoom', kind: 'flag' }, { path: 'controlRoomStaffed', kind: 'flag' },
       { path: 'retentionDays', kind: 'count' },
+      { path: 'gatePoliceCamera', kind: 'flag' }, { path: 'systemManager', kind: 'flag' }, { path: 'systemEmergencyPlan', kind: 'flag' },
+      { path: 'controlRoomQualified', kind: 'flag' },
     ],
   },
   {
