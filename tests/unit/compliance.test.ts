@@ -42,7 +42,7 @@ describe(evaluateSchool.name, () => {
       const failing = makeComplianceInput({
         school,
         record: makeRecord({ closedCampus: false, sosLinkedToPolice: false, gateCameraNightCapable: false, antiRamBarriers: false }),
-        hasGuardPost: false,
+        guardPost: null,
       });
       const dayAfter = new Date(Date.parse(`${due}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       expect(verdict(failing, rule, due!)).toMatchObject({ status: 'not_due', dueBy: due });
@@ -53,7 +53,7 @@ describe(evaluateSchool.name, () => {
       ['guard_post', 'rural'],
       ['anti_ram', 'rural'],
     ])('does not ask %s of a %s school', (rule, setting) => {
-      expect(verdict(makeComplianceInput({ school: makeSchool({ id: 'S1', setting }), hasGuardPost: false }), rule).status).toBe('not_applicable');
+      expect(verdict(makeComplianceInput({ school: makeSchool({ id: 'S1', setting }), guardPost: null }), rule).status).toBe('not_applicable');
     });
   });
 
@@ -89,7 +89,7 @@ describe(evaluateSchool.name, () => {
     const onTime = { openedAt: '2026-11-22T00:00:00.000Z', deadlineAt: '2026-11-23T00:00:00.000Z', closedAt: '2026-11-22T20:00:00.000Z' };
     const open = { openedAt: '2026-11-28T00:00:00.000Z', deadlineAt: '2026-11-29T00:00:00.000Z', closedAt: null };
     expect(verdict(makeComplianceInput({ faults: [onTime] }), 'fault_restore').status).toBe('pass');
-    expect(verdict(makeComplianceInput({ faults: [late, onTime] }), 'fault_restore').reason.en).toBe('1 device fault(s) not restored within 24 h');
+    expect(verdict(makeComplianceInput({ faults: [late, onTime] }), 'fault_restore').reason.en).toBe('1 device fault(s) not restored within 24 h (camera)');
     expect(verdict(makeComplianceInput({ faults: [open] }), 'fault_restore', '2026-11-28').status).toBe('pass');
     expect(verdict(makeComplianceInput({ faults: [open] }), 'fault_restore', '2026-11-29').status).toBe('fail');
   });
