@@ -31,7 +31,7 @@ describe(`${FaultService.name} and the field services`, () => {
     return s;
   }
 
-  it('opens a fault ticket with the 24 h deadline after the third missed keepalive, and closes it when the camera is back', async () => {
+  it('opens a fault ticket after the third missed keepalive, due 24 h after the fault\'s start (附件3 二(三) "应在24小时内恢复功能": the last keepalive heard), and closes it when the camera is back', async () => {
     const clock = pinnedClock('2026-11-30T02:00:00Z');
     const sut = await server(clock);
     const screen = connectClient(sut.url, { cookie: readers.get(sut.url)!.cookie });
@@ -51,7 +51,8 @@ describe(`${FaultService.name} and the field services`, () => {
     await sut.tick();
     const { faults } = await json<{ faults: CameraFault[] }>(`${sut.url}/api/v1/faults?state=open&schoolId=S0001`);
     const ticket = faults.find((f) => f.deviceId === 'CAM-S0001-01');
-    expect(ticket).toMatchObject({ reason: 'offline', openedAt: '2026-11-30T02:03:01.000Z', deadlineAt: '2026-12-01T02:03:01.000Z', closedAt: null });
+    // The outage started at the last keepalive (02:00:00), not when the misses were noticed (02:03:01).
+    expect(ticket).toMatchObject({ reason: 'offline', openedAt: '2026-11-30T02:00:00.000Z', deadlineAt: '2026-12-01T02:00:00.000Z', closedAt: null });
     await waitFor(() => pushed.some((f) => f.deviceId === 'CAM-S0001-01' && f.closedAt === null), 'the opened ticket pushed');
 
     const wall = await json<{ schoolCameras: [string, number, number][] }>(`${sut.url}/api/v1/wall`);
@@ -62,7 +63,7 @@ describe(`${FaultService.name} and the field services`, () => {
     await beat();
     await sut.tick();
     const closed = (await json<{ faults: CameraFault[] }>(`${sut.url}/api/v1/faults?state=closed`)).faults.find((f) => f.id === ticket?.id);
-    expect(closed).toMatchObject({ closedAt: '2026-11-30T02:05:00.000Z', outageSeconds: 119 });
+    expect(closed).toMatchObject({ closedAt: '2026-11-30T02:05:00.000Z', outageSeconds: 300 });
     await waitFor(() => pushed.some((f) => f.id === ticket?.id && f.closedAt !== null), 'the closed ticket pushed');
     screen.socket.disconnect();
   });
