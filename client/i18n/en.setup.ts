@@ -10,6 +10,7 @@ export const setupEn: SetupMessages = {
     detail: 'city {city} · town {town}',
     noPerson: 'no named person {count}',
     coverageColumn: '护学岗 reach',
+    unnamed: 'no named person',
     explore: 'The table counts coverage at the reach chosen; the set-up rate is always at {reach} m',
   },
 };

@@ -9,6 +9,7 @@ export const setupZhCN = {
     detail: '城市 {city} · 城镇 {town}',
     noPerson: '未定人 {count}',
     coverageColumn: '护学岗覆盖',
+    unnamed: '未定人',
     explore: '下表按所选半径统计覆盖，设置率始终按 {reach} 米口径',
   },
 };

@@ -139,6 +139,10 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('device health (e2
     await expect(page.getByTestId('fault-ticket').first().getAttribute('data-device-id')).resolves.toBe(camera?.id);
     await expect(page.getByTestId('health-open-tickets').innerText()).resolves.toBe(String(1 + faulty.length - 2));
     await page.locator('[data-testid="coverage-setup-rate"]').first().waitFor({ timeout: 10_000 });
+    // 二(二)1 设置率: the health figure and the coverage panel show one figure (docs/figures.md).
+    const official = await page.getByTestId('coverage-setup-official').innerText();
+    expect(official).toMatch(/%/);
+    await expect(page.getByTestId('health-setup-rate').innerText()).resolves.toBe(official);
     await page.waitForTimeout(500);
 
     await page.screenshot({ path: path.join(screenshots, 'health.png') });
