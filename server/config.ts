@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
 import type { SemesterRule } from '../shared/rules/compliance/types.js';
+import { GUARD_POST_REACH_M } from '../shared/rules/guard-post-setup.js';
 import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../shared/rules/response.js';
 import { DEFAULT_DRILL_MARGIN_MINUTES } from '../shared/rules/drill-window.js';
 import { VIDEO_PLACEHOLDERS, videoLinkFor } from '../shared/cameras.js';
@@ -107,6 +108,7 @@ const envSchema = z.object({
     .default(''),
   XIAOAN_POST_GRACE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
   XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  XIAOAN_GUARD_POST_REACH_M: z.coerce.number().int().min(50).max(2000).default(GUARD_POST_REACH_M),
   XIAOAN_DRILL_MARGIN_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(DEFAULT_DRILL_MARGIN_MINUTES),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   XIAOAN_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
@@ -209,6 +211,8 @@ export interface Config {
   posts: { graceMinutes: number; settleSeconds: number };
   /** Minutes past a drill's planned length before it ends itself (a forgotten drill never masks real alarms for long). */
   drillMarginMinutes: number;
+  /** THE 护学岗 rule's reach (docs/figures.md): an unlisted post this near a school counts as its 护学岗. */
+  guardPostReachM: number;
   /**
    * Heavy reads (issue 12): worker threads for compliance trends, matrices over history and the
    * exports (0 computes them on the event loop, as before), tasks allowed to wait for one, and
@@ -276,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     drillMarginMinutes: e.XIAOAN_DRILL_MARGIN_MINUTES,
+    guardPostReachM: e.XIAOAN_GUARD_POST_REACH_M,
     heavy: { workers: e.XIAOAN_WORKERS ?? defaultWorkers(), maxQueue: e.XIAOAN_WORKER_QUEUE, readsPerMinute: e.XIAOAN_HEAVY_READS_PER_MINUTE },
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,

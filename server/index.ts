@@ -77,12 +77,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ingestToken = config.ingestToken ?? (await storedIngestToken(registryRepository));
   // Issue 12: compliance over history and the exports run on worker threads with their own read-only connection.
   const heavyPool = config.heavy.workers > 0
-    ? new HeavyPool({ threads: config.heavy.workers, maxQueue: config.heavy.maxQueue, databaseUrl: config.databaseUrl, dataDir: config.dataDir, semesters: config.semesters })
+    ? new HeavyPool({ threads: config.heavy.workers, maxQueue: config.heavy.maxQueue, databaseUrl: config.databaseUrl, dataDir: config.dataDir, semesters: config.semesters, guardPostReachM: config.guardPostReachM })
     : null;
   const services = await buildServices({
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
     drillMarginMinutes: config.drillMarginMinutes,
+    guardPostReachM: config.guardPostReachM,
     loginThrottle: config.loginThrottle,
     offload: heavyPool,
   });

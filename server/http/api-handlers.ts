@@ -44,7 +44,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     }),
     ...registryHandlers(new RegistryReads(deps.registry)),
     ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
-    ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry })),
+    ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry, guardPostReachM: deps.compliance.guardPostReachM })),
     ...responderHandlers(deps.responders),
     ...authHandlers({ auth: deps.auth, viewerLinks: deps.viewerLinks }),
     ...adminHandlers({

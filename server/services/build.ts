@@ -72,7 +72,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -113,7 +113,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const auth = new AuthService({ db: store.db, clock, audit, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
   const alarmRepository = new AlarmRepository(store.db);
   const unitScope = new UnitScope({ alarms: alarmRepository, clock });
-  const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, unitScope, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null, retention: () => cameras.retentionBySchool() });
+  const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, unitScope, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null, retention: () => cameras.retentionBySchool(), ...(deps.guardPostReachM !== undefined ? { guardPostReachM: deps.guardPostReachM } : {}) });
   const drills: DrillService = new DrillService({
     store, writes, events, clock, registry, alarms, log, audit,
     repository: new DrillRepository(store.db),

@@ -39,12 +39,14 @@ export function buildComplianceServices(deps: {
   offload?: ComplianceOffload | null;
   /** The cameras' retention reports (附件3 二(三), CameraHealthService.retentionBySchool). */
   retention?: () => { version: number; bySchool: ReadonlyMap<string, RetentionReport> };
+  /** THE 护学岗 rule's reach (XIAOAN_GUARD_POST_REACH_M). */
+  guardPostReachM?: number;
 }): ComplianceServices {
   const { store, writes, registry, clock, semesters, audit } = deps;
   const recordRepository = new RecordRepository(store.db);
   const routineRepository = new RoutineRepository(store.db);
   const planRepository = new PlanRepository(store.db);
-  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, plans: planRepository, clock, semesters, offload: deps.offload ?? null, ...(deps.retention ? { retention: deps.retention } : {}) });
+  const compliance = new ComplianceService({ db: store.db, registry, records: recordRepository, routines: routineRepository, plans: planRepository, clock, semesters, offload: deps.offload ?? null, ...(deps.retention ? { retention: deps.retention } : {}), ...(deps.guardPostReachM !== undefined ? { guardPostReachM: deps.guardPostReachM } : {}) });
   return {
     compliance,
     records: new RecordService({ store, writes, repository: recordRepository, registry, compliance, clock, audit }),

@@ -9,7 +9,7 @@ import {
   evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type PlanSave,
   type RetentionReport, type SemesterRule,
 } from '../../shared/rules/compliance/index.js';
-import { schoolGuardPosts, type SchoolGuardPost } from '../../shared/rules/guard-post-setup.js';
+import { GUARD_POST_REACH_M, schoolGuardPosts, type SchoolGuardPost } from '../../shared/rules/guard-post-setup.js';
 import { shanghaiParts } from '../../shared/time.js';
 import { FaultRepository } from '../db/fault.repository.js';
 import type { PlanRepository } from '../db/plan.repository.js';
@@ -76,6 +76,8 @@ interface ComplianceServiceDeps {
   semesters: readonly SemesterRule[];
   /** The cameras' retention reports by school, with a version bumped on every change (CameraHealthService.retentionBySchool). */
   retention?: () => { version: number; bySchool: ReadonlyMap<string, RetentionReport> };
+  /** THE 护学岗 rule's reach (XIAOAN_GUARD_POST_REACH_M; default GUARD_POST_REACH_M). */
+  guardPostReachM?: number;
   /** The worker pool that answers `query` (issue 12); without one, `query` computes here. */
   offload?: ComplianceOffload | null;
 }
@@ -114,6 +116,11 @@ export class ComplianceService {
     this.reported = bySchool;
     const today = this.today();
     for (const asOf of [...this.verdicts.keys()]) if (asOf >= today) this.verdicts.delete(asOf);
+  }
+
+  /** THE 护学岗 rule's reach, metres (docs/figures.md). */
+  get guardPostReachM(): number {
+    return this.deps.guardPostReachM ?? GUARD_POST_REACH_M;
   }
 
   /** The configured terms. */
@@ -233,7 +240,7 @@ export class ComplianceService {
     // Only what the rules will look at (the term so far; last month and this one): the same
     // verdicts, far less to sift through for each of ~1,800 schools.
     const inTerm = <T extends { date: string }>(items: readonly T[] | undefined) => (items ? items.filter((i) => i.date >= term.start && i.date <= asOf) : []);
-    const options = { asOf, semesters: this.deps.semesters };
+    const options = { asOf, semesters: this.deps.semesters, guardPostReachM: this.guardPostReachM };
     const today = this.today();
     const retention = this.reported;
     for (const current of schools) {
@@ -300,7 +307,7 @@ export class ComplianceService {
       selfChecks: groupBy(selfChecks),
       lateFaults: groupBy(lateFaults),
       devices,
-      guardPosts: schoolGuardPosts(registry.schools(), registry.guardPosts()),
+      guardPosts: schoolGuardPosts(registry.schools(), registry.guardPosts(), this.guardPostReachM),
       plans,
     };
   }

@@ -1,6 +1,7 @@
 import type { FaultsQuery, PatrolQuery } from '../../shared/api/field.js';
 import type { SessionUser } from '../../shared/auth.js';
 import { coverage, type CoverageReport, type CoverageRule } from '../../shared/rules/coverage.js';
+import { GUARD_POST_REACH_M } from '../../shared/rules/guard-post-setup.js';
 import type { SchoolPatrol } from '../../shared/rules/patrol.js';
 import type { CameraFault, PostLive, PostWindowFigures } from '../../shared/wall.js';
 import type { FaultService } from './fault.service.js';
@@ -20,7 +21,7 @@ function postCovered(scope: Scope, post: { districtCode: string; schoolIds: stri
  * fault tickets, 护学岗 states and today's figures, patrol rounds, coverage.
  */
 export class FieldReads {
-  constructor(private readonly deps: { faults: FaultService; posts: GuardPostService; patrol: PatrolService; registry: RegistryService }) {}
+  constructor(private readonly deps: { faults: FaultService; posts: GuardPostService; patrol: PatrolService; registry: RegistryService; guardPostReachM?: number }) {}
 
   /** Fault tickets by state; a district or school outside the scope is refused. */
   async faults(query: FaultsQuery, user: SessionUser): Promise<Outcome<{ faults: CameraFault[] }>> {
@@ -57,7 +58,8 @@ export class FieldReads {
     const schools = registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id }));
     const guardPosts = registry.guardPosts().filter((p) => postCovered(scope, p));
     const policePosts = registry.policePosts().filter((p) => !scope.districtCode || p.districtCode === scope.districtCode);
-    return coverage({ schools, guardPosts, policePosts }, rule);
+    // THE 设置率 finds posts over a district line too, as the desk's compliance rule does.
+    return coverage({ schools, guardPosts, policePosts }, rule, { reachM: this.deps.guardPostReachM ?? GUARD_POST_REACH_M, guardPosts: registry.guardPosts() });
   }
 
   /** The posts a person sees; undefined: all (a city-level person). */

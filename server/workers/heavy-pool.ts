@@ -34,7 +34,7 @@ export class HeavyPool implements ComplianceOffload {
   private computed = 0;
 
   constructor(private readonly options: HeavyPoolOptions) {
-    const workerData: HeavyWorkerData = { databaseUrl: options.databaseUrl, dataDir: options.dataDir, semesters: options.semesters };
+    const workerData: HeavyWorkerData = { databaseUrl: options.databaseUrl, dataDir: options.dataDir, semesters: options.semesters, ...(options.guardPostReachM !== undefined ? { guardPostReachM: options.guardPostReachM } : {}) };
     this.pool = new Piscina({
       filename: new URL('./heavy-boot.mjs', import.meta.url).href,
       // Not the parent's flags (vitest's or tsx's own): the boot file registers tsx itself.

@@ -7,6 +7,8 @@ export interface HeavyWorkerData {
   databaseUrl: string | null;
   dataDir: string;
   semesters: SemesterRule[];
+  /** THE 护学岗 rule's reach (XIAOAN_GUARD_POST_REACH_M). */
+  guardPostReachM?: number;
 }
 
 /** One task for the pool. */

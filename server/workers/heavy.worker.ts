@@ -40,6 +40,7 @@ function service(store: Store, registry: RegistryService): ComplianceService {
     plans: new PlanRepository(store.db),
     clock,
     semesters: data.semesters,
+    ...(data.guardPostReachM !== undefined ? { guardPostReachM: data.guardPostReachM } : {}),
   });
 }
 

@@ -47,8 +47,8 @@ export interface CoverageReport {
   bySetting: (CoverageCounts & { setting: SchoolSetting })[];
   total: CoverageCounts;
   /**
-   * THE 护学岗设置率 (docs/figures.md) of the schools in scope, always at the rule's own reach
-   * (GUARD_POST_REACH_M) whatever reach the map explores: the figure the desk and the health
+   * THE 护学岗设置率 (docs/figures.md) of the schools in scope, always at the configured reach
+   * (XIAOAN_GUARD_POST_REACH_M, default GUARD_POST_REACH_M) whatever reach the map explores: the figure the desk and the health
    * screen show too.
    */
   setupRate: GuardPostRate;
@@ -74,9 +74,14 @@ function bucket<K>(map: Map<K, CoverageCounts>, key: K): CoverageCounts {
 }
 
 /** Which schools have a 护学岗 and a police post within reach, and the gaps rolled up. */
-export function coverage(input: { schools: readonly School[]; guardPosts: readonly GuardPost[]; policePosts: readonly PolicePost[] }, rule: CoverageRule = DEFAULT_COVERAGE_RULE): CoverageReport {
+export function coverage(
+  input: { schools: readonly School[]; guardPosts: readonly GuardPost[]; policePosts: readonly PolicePost[] },
+  rule: CoverageRule = DEFAULT_COVERAGE_RULE,
+  /** THE rule's reach and every post it may find (a post over a district line counts too, as on the desk). */
+  official: { reachM: number; guardPosts: readonly GuardPost[] } = { reachM: GUARD_POST_REACH_M, guardPosts: input.guardPosts },
+): CoverageReport {
   const guards = schoolGuardPosts(input.schools, input.guardPosts, rule.guardPostM);
-  const official = rule.guardPostM === GUARD_POST_REACH_M ? guards : schoolGuardPosts(input.schools, input.guardPosts, GUARD_POST_REACH_M);
+  const setup = rule.guardPostM === official.reachM && official.guardPosts === input.guardPosts ? guards : schoolGuardPosts(input.schools, official.guardPosts, official.reachM);
   const policeIndex = new GridIndex(input.policePosts);
 
   const schools: SchoolCoverage[] = input.schools.map((school) => {
@@ -106,6 +111,6 @@ export function coverage(input: { schools: readonly School[]; guardPosts: readon
     byDistrict: [...byDistrict].sort(([a], [b]) => a.localeCompare(b)).map(([districtCode, c]) => ({ districtCode, ...c })),
     bySetting: [...bySetting].map(([setting, c]) => ({ setting, ...c })),
     total,
-    setupRate: guardPostRate(input.schools.map((school) => ({ setting: school.setting, guardPost: official.get(school.id) ?? null })), GUARD_POST_REACH_M),
+    setupRate: guardPostRate(input.schools.map((school) => ({ setting: school.setting, guardPost: setup.get(school.id) ?? null })), official.reachM),
   };
 }

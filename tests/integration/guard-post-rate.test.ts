@@ -82,3 +82,25 @@ describe.each(engines)('one 护学岗设置率 on desk, health and coverage on %
     expect(one.items.find((i) => i.rule === 'guard_post_person')).toMatchObject({ status: 'fail', reason: { zh: '护学岗未落实定人（无责任人）' } });
   });
 });
+
+describe('the configured reach (XIAOAN_GUARD_POST_REACH_M)', () => {
+  let sut: TestServer;
+  let city: Session;
+  beforeAll(async () => {
+    sut = await startTestServer({ clock, dataset, env: { XIAOAN_GUARD_POST_REACH_M: '800' } });
+    city = await signInAs(sut, { role: 'education_staff', displayName: '王干事' });
+  }, 120_000);
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it('二(二)1 设置率 at a configured 800 m: the desk and the coverage move together', async () => {
+    const desk = await json<ComplianceMatrix>(city, `${sut.url}/api/v1/compliance/matrix`);
+    const coverage = await json<CoverageReport>(city, `${sut.url}/api/v1/coverage`);
+    expect(coverage.setupRate.reachM).toBe(800);
+    expect(desk.total.cells.guard_post.rate).toBe(coverage.setupRate.target.rate);
+    expect(coverage.setupRate.target.withGuardPost).toBeGreaterThan(750);
+    const failing = await json<ComplianceSchoolsAnswer>(city, `${sut.url}/api/v1/compliance/schools?rule=guard_post&status=fail`);
+    expect(failing.schools[0]?.items[0]?.reason.zh).toBe('未设置护学岗（无护学岗登记本校，800米内亦无）');
+  });
+});

@@ -1,5 +1,5 @@
 import { GUARD_POST_REACH_M } from '../guard-post-setup.js';
-import type { ComplianceInput, RestoreDeviceKind } from './types.js';
+import type { ComplianceInput, ComplianceOptions, RestoreDeviceKind } from './types.js';
 import { fail, pass, type Verdict } from './technical.js';
 
 /**
@@ -67,8 +67,9 @@ export function faultRestoreRule({ faults }: ComplianceInput, asOfEndIso: string
  * 护学岗设置 (二(二)1 "城市“护学岗”设置率达到100%…城镇“护学岗”设置率达到100%"): a post lists the school
  * or stands within reach of it (THE rule, guard-post-setup.ts), so the desk's rate is the 设置率.
  */
-export function guardPostRule({ guardPost }: ComplianceInput): Verdict {
-  if (!guardPost) return fail(`未设置护学岗（无护学岗登记本校，${GUARD_POST_REACH_M}米内亦无）`, `no 护学岗 (none lists the school, none within ${GUARD_POST_REACH_M} m)`);
+export function guardPostRule({ guardPost }: ComplianceInput, options?: Pick<ComplianceOptions, 'guardPostReachM'>): Verdict {
+  const reach = options?.guardPostReachM ?? GUARD_POST_REACH_M;
+  if (!guardPost) return fail(`未设置护学岗（无护学岗登记本校，${reach}米内亦无）`, `no 护学岗 (none lists the school, none within ${reach} m)`);
   return guardPost.listed
     ? pass('已设置护学岗', '护学岗 set up')
     : pass(`已设置护学岗（${guardPost.distanceM}米内护学岗）`, `护学岗 set up (a post ${guardPost.distanceM} m away)`);

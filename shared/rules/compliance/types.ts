@@ -109,6 +109,8 @@ export interface ComplianceOptions {
   /** Local date `YYYY-MM-DD` the verdicts are "as of". */
   asOf: string;
   semesters: readonly SemesterRule[];
+  /** THE 护学岗 rule's reach, metres, for the reasons (default GUARD_POST_REACH_M). */
+  guardPostReachM?: number;
 }
 
 /** Default terms: autumn 1 Sep – 31 Jan, spring 1 Mar – 15 Jul. */
