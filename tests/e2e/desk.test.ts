@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { COMPLIANCE_RULES } from '../../shared/rules/compliance/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ComplianceMatrix, ComplianceSchoolsAnswer, HazardListItem, RecordHistoryEntry, SchoolComplianceAnswer, SchoolRecordView,
@@ -61,7 +62,7 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     expect(OPERATOR).not.toBe('');
     // Believable: some cells red or amber, most green, none of it all one colour.
     const tones = await page.$$eval('[data-testid="matrix-cell"]', (cells) => cells.map((cell) => (cell as HTMLElement).dataset.tone));
-    expect(tones).toHaveLength(11 * 15);
+    expect(tones).toHaveLength(11 * COMPLIANCE_RULES.length); // 18 since issue 15 (附件3 一(一), 二(一); 定人)
     expect(tones.filter((tone) => tone === 'good').length).toBeGreaterThan(20);
     expect(tones.filter((tone) => tone === 'bad' || tone === 'watch').length).toBeGreaterThan(10);
     await page.waitForTimeout(300);
@@ -94,10 +95,10 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(screenshots, 'desk-drilldown.png') });
 
-    // The school's page: all fifteen items at once, the same reason on the failing one.
+    // The school's page: every item at once, the same reason on the failing one.
     await row.getByTestId('failing-school-link').click();
     await page.getByTestId('school-page').waitFor({ timeout: ON_SCREEN_MS });
-    await expect.poll(() => page.getByTestId('school-item').count(), { timeout: ON_SCREEN_MS }).toBe(15);
+    await expect.poll(() => page.getByTestId('school-item').count(), { timeout: ON_SCREEN_MS }).toBe(COMPLIANCE_RULES.length);
     const item = page.locator(`[data-testid="school-item"][data-rule="${rule}"]`);
     await expect(item.getAttribute('data-status')).resolves.toBe('fail');
     await expect(item.getByTestId('school-item-reason').innerText()).resolves.toBe(reason);
