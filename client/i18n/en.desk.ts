@@ -37,7 +37,7 @@ export const deskEn: Pick<MessageSchema, 'desk' | 'deskRule' | 'deskStatus' | 'd
     people: '{students} students · {staff} staff',
     counterTerrorUnit: 'Counter-terror key unit',
     recordUpdated: 'Record updated {time} ({actor})',
-    itemsTitle: 'Requirements (14)',
+    itemsTitle: 'Requirements ({count})',
     dueBy: 'target {date}',
     recordTitle: 'Security record',
     recordUnchanged: 'Nothing changed: nothing to save',

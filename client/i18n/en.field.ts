@@ -31,6 +31,7 @@ export const fieldEn: FieldMessages = {
     video_loss: 'Video loss',
     tamper: 'Tampered',
     storage: 'Storage fault',
+    power: 'Power fault',
     other: 'Other fault',
   },
   postState: {

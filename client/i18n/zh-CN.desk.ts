@@ -39,7 +39,7 @@ export const deskZhCN = {
     people: '学生 {students} 人 · 教职工 {staff} 人',
     counterTerrorUnit: '反恐重点目标',
     recordUpdated: '档案更新于 {time}（{actor}）',
-    itemsTitle: '达标事项（14项）',
+    itemsTitle: '达标事项（{count}项）',
     dueBy: '阶段目标 {date}',
     recordTitle: '安防档案',
     recordUnchanged: '没有改动，无需保存',

@@ -31,6 +31,7 @@ export const fieldZhCN = {
     video_loss: '视频丢失',
     tamper: '遮挡/破坏',
     storage: '存储故障',
+    power: '供电故障',
     other: '其他故障',
   },
   postState: {
