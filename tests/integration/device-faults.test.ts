@@ -49,6 +49,21 @@ describe.each(engines)('device fault tickets of every security device on %s', (e
     expect(answer.items.find((i) => i.rule === 'fault_restore')).toMatchObject({ status: 'fail', reason: { zh: '1起设备故障超过24小时未恢复（门禁）' } });
   });
 
+  it('附件3 二(三) "列为反恐重点单位的学校保存时间不少于90天": judged from what the school\'s cameras report, the typed value otherwise', async () => {
+    // S0003 of the small dataset is a counter-terror key unit (反恐重点单位).
+    const retention = async () => ((await (await staff.get('/api/v1/schools/S0003/compliance')).json()) as SchoolComplianceAnswer).items.find((i) => i.rule === 'retention');
+    expect((await retention())?.reason.zh).toMatch(/^档案填报/);
+    const cameras = ((await (await staff.get('/api/v1/devices?kind=camera&schoolId=S0003')).json()) as { devices: { id: string }[] }).devices;
+    expect(cameras.length).toBeGreaterThan(1);
+    const at = new Date(now).toISOString();
+    await sut.post(cameras.map((c, i) => ({ type: 'camera.heartbeat', deviceId: c.id, at, retentionDays: i === 0 ? 89 : 120 })));
+    await sut.tick();
+    expect(await retention()).toMatchObject({ status: 'fail', reason: { zh: `摄像机上报（${cameras.length}台）：最短保存89天，反恐重点单位应不少于90天` } });
+    await sut.post({ type: 'camera.heartbeat', deviceId: cameras[0]!.id, at, retentionDays: 90 });
+    await sut.tick();
+    expect(await retention()).toMatchObject({ status: 'pass', reason: { zh: expect.stringMatching(/^摄像机上报.*最短保存90天/) } });
+  });
+
   it('refuses a device.fault from a camera (cameras report camera.fault)', async () => {
     const answer = await sut.post({ type: 'device.fault', deviceId: 'CAM-S0001-01', at: '2026-11-30T01:00:00.000Z', fault: 'other' });
     expect(JSON.stringify(answer.body)).toContain('comes from a sos, intrusion or access device');
