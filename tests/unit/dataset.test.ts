@@ -142,16 +142,19 @@ describe(generateDataset.name, () => {
     expect(sut.devices.map((d) => d.id)).toContain('ACC-S0001-1');
   });
 
-  it('staffs each 护学岗 with a named person at a school gate', () => {
+  it('staffs each 护学岗 at a school gate, most with a named person (二(二)1 定人: ~4 % name none, a finding)', () => {
     const schools = new Map(sut.schools.map((s) => [s.id, s]));
     const terminals = new Map(sut.devices.filter((d) => d.kind === 'post').map((d) => [d.postId, d]));
     const covered = sut.guardPosts.flatMap((p) => p.schoolIds);
     expect(new Set(covered).size).toBe(covered.length);
     expect(sut.guardPosts.filter((p) => p.schoolIds.length === 2).length).toBeGreaterThan(0);
+    const unnamed = sut.guardPosts.filter((p) => p.person === '').length;
+    expect(unnamed).toBeGreaterThan(0);
+    expect(unnamed / sut.guardPosts.length).toBeLessThan(0.08);
     for (const post of sut.guardPosts) {
       const first = schools.get(post.schoolIds[0]!)!;
       expect(Math.abs(first.lat - post.lat) + Math.abs(first.lng - post.lng)).toBeLessThan(0.001);
-      expect(post.person.length).toBeGreaterThanOrEqual(2);
+      if (post.person !== '') expect(post.person.length).toBeGreaterThanOrEqual(2);
       expect(post.phone).toMatch(/^1[3-9]\d{9}$/);
       expect(post.radiusM).toBeGreaterThanOrEqual(200);
       expect(post.radiusM).toBeLessThanOrEqual(300);
