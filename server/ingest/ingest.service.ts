@@ -58,9 +58,6 @@ export interface IngestOnBehalf {
   onAlarm(trx: Kysely<Database>, change: AlarmChange): Promise<void>;
 }
 
-/** A fault report of a one-key button, intrusion sensor or access device. */
-type DeviceFaultEvent = Extract<IngestEvent, { type: 'device.fault' }>;
-
 /** A validated item and what it concerns. */
 interface AcceptedItem {
   event: IngestEvent;
@@ -331,7 +328,7 @@ export class IngestService {
         cameras.heartbeatAt(keepalives.cameras[i]!, keepalives.atMs[i]!, now, retentionDays === -1 ? undefined : retentionDays);
       }
       const activity: ActivityEvent[] = [];
-      const deviceFaults: DeviceFaultEvent[] = [];
+      const deviceFaults: Extract<IngestEvent, { type: 'device.fault' }>[] = [];
       for (const event of fresh) {
         if (event.type === 'camera.fault') cameras.fault(event.deviceId, event.fault);
         if (event.type === 'device.fault') deviceFaults.push(event);
@@ -390,8 +387,7 @@ function noteOf(event: IngestEvent): string | null {
   if (event.type === 'alarm.sos') return event.note ?? null;
   if (event.type === 'alarm.intrusion') return event.zone ?? null;
   if (event.type === 'alarm.access') return event.doorId ? `${event.reason} @ ${event.doorId}` : event.reason;
-  if (event.type === 'camera.fault') return event.message ? `${event.fault}: ${event.message}` : event.fault;
-  if (event.type === 'device.fault') return event.message ? `${event.fault}: ${event.message}` : event.fault;
+  if (event.type === 'camera.fault' || event.type === 'device.fault') return event.message ? `${event.fault}: ${event.message}` : event.fault;
   return null;
 }
 
