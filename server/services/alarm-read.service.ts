@@ -23,7 +23,7 @@ export class AlarmReads {
 
   /** A listing by state, time, type, district, school (or a search of school names), drill. */
   async list(query: AlarmsQuery, user: SessionUser): Promise<Outcome<{ alarms: Alarm[] }>> {
-    const { state, since, until, type, q, drill, limit } = query;
+    const { state, since, until, type, q, drill, limit, deviceId, outcome } = query;
     const scope = scopeFor(user, this.deps.registry);
     const filters = narrowFilters(scope, this.deps.registry, query);
     if (!filters) return outside(scope);
@@ -39,6 +39,8 @@ export class AlarmReads {
       ...(districtCode ? { districtCode } : {}),
       ...(schoolIds ? { schoolIds } : {}),
       ...(drill !== undefined ? { drill } : {}),
+      ...(deviceId ? { deviceId } : {}),
+      ...(outcome ? { states: [outcome] } : {}),
     });
     return ok({ alarms });
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALARM_TYPES } from '../domain/alarm.js';
 import { alarmSchema } from '../domain/alarm-schema.js';
+import { ALARM_OUTCOMES } from '../rules/alarm-analytics.js';
 import { districtCodeSchema } from '../domain/entity-schemas.js';
 import type { AlarmLoadReport, DurationFigures, LoadSlice } from '../rules/alarm-load.js';
 import { bilingual } from '../zod-text.js';
@@ -19,6 +20,10 @@ export const alarmsQuerySchema = z.object({
     .optional(),
   districtCode: districtCodeSchema.optional(),
   schoolId: z.string().min(1).max(64).optional(),
+  /** One device (the analytics' nuisance list drills down to it). */
+  deviceId: z.string().min(1).max(64).optional(),
+  /** One outcome of a closed alarm (handled, false alarm, cancelled). */
+  outcome: z.enum(ALARM_OUTCOMES).optional(),
   /** Free text matched against school names and ids. */
   q: z.string().trim().min(1).max(50).optional(),
   drill: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
