@@ -25,3 +25,9 @@ describe(historyQuery.name, () => {
     expect(historyQuery({ ...emptyHistoryFilters(), drill: 'drill' }, 50).drill).toBe('true');
   });
 });
+
+describe('historyQuery with an analytics drill-down', () => {
+  it('passes the device and the outcome a chart or a nuisance row set', () => {
+    expect(historyQuery({ ...emptyHistoryFilters(), deviceId: 'CAM-S0002-01', outcome: 'false_alarm' }, 50)).toEqual({ state: 'closed', limit: 50, deviceId: 'CAM-S0002-01', outcome: 'false_alarm' });
+  });
+});
