@@ -21,6 +21,8 @@ export interface AlarmQuery {
   /** Only alarms at these schools (a search by school name resolves to ids first). */
   schoolIds?: readonly string[];
   drill?: boolean;
+  /** Only alarms received within one of these ISO `[start, end)` stretches (a heat-map cell's hours). */
+  windows?: readonly (readonly [string, string])[];
   /** Only alarms of this device. */
   deviceId?: string;
   /** Only alarms in these states (within `state`). */
@@ -136,7 +138,7 @@ export class AlarmRepository {
 
   /** Alarms newest first, each with its transitions. */
   async list(query: AlarmQuery): Promise<Alarm[]> {
-    if (query.schoolIds?.length === 0 || query.states?.length === 0) return [];
+    if (query.schoolIds?.length === 0 || query.states?.length === 0 || query.windows?.length === 0) return [];
     const rows = await filtered(this.db.selectFrom('alarms').selectAll(), query).orderBy('received_at', 'desc').orderBy('id').limit(query.limit).execute();
     return this.attachTransitions(rows);
   }
@@ -146,7 +148,7 @@ export class AlarmRepository {
    * would hold (no limit: the caller bounds the time range); read on the worker pool.
    */
   async facts(query: Omit<AlarmQuery, 'limit'>): Promise<AlarmFact[]> {
-    if (query.schoolIds?.length === 0 || query.states?.length === 0) return [];
+    if (query.schoolIds?.length === 0 || query.states?.length === 0 || query.windows?.length === 0) return [];
     const rows = await filtered(
       this.db.selectFrom('alarms').select(['type', 'state', 'district_code', 'school_id', 'device_id', 'received_at', 'drill']),
       query,
@@ -193,6 +195,8 @@ function filtered<O>(select: SelectQueryBuilder<Database, 'alarms', O>, query: O
   if (query.schoolIds) q = q.where('school_id', 'in', [...query.schoolIds]);
   if (query.drill !== undefined) q = q.where('drill', '=', query.drill ? 1 : 0);
   if (query.deviceId) q = q.where('device_id', '=', query.deviceId);
+  const windows = query.windows;
+  if (windows) q = q.where((eb) => eb.or(windows.map(([start, end]) => eb.and([eb('received_at', '>=', start), eb('received_at', '<', end)]))));
   if (query.unitId) q = q.where('unit_id', '=', query.unitId);
   if (query.updatedSince) q = q.where('updated_at', '>=', query.updatedSince);
   return q;

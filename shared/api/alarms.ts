@@ -24,11 +24,14 @@ export const alarmsQuerySchema = z.object({
   deviceId: z.string().min(1).max(64).optional(),
   /** One outcome of a closed alarm (handled, false alarm, cancelled). */
   outcome: z.enum(ALARM_OUTCOMES).optional(),
+  /** Only alarms received on this Shanghai weekday (1 Monday … 7 Sunday) and/or hour of day (0–23): a heat-map cell; needs since and until. */
+  weekday: z.coerce.number().int().min(1).max(7).optional(),
+  hour: z.coerce.number().int().min(0).max(23).optional(),
   /** Free text matched against school names and ids. */
   q: z.string().trim().min(1).max(50).optional(),
   drill: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
-});
+}).refine((q) => (q.weekday === undefined && q.hour === undefined) || (q.since && q.until), { message: bilingual('weekday and hour need since and until', '按星期或时段筛选须同时给出起止时间') });
 /** A parsed `GET /alarms` query. */
 export type AlarmsQuery = z.output<typeof alarmsQuerySchema>;
 

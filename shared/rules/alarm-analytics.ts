@@ -1,5 +1,5 @@
 import type { Alarm, AlarmState, AlarmType } from '../domain/alarm.js';
-import { addDays, daysBetween, shanghaiParts } from '../time.js';
+import { addDays, DAY_MS, daysBetween, shanghaiParts } from '../time.js';
 import { semesterOf } from './compliance/routines.js';
 import type { SemesterRule } from './compliance/types.js';
 
@@ -176,4 +176,21 @@ export function alarmAnalytics(facts: Iterable<AlarmFact>, window: AnalyticsWind
     byDay,
     nuisance,
   };
+}
+
+/**
+ * The stretches of [sinceMs, untilMs) that fall on a Shanghai weekday (1 Monday … 7 Sunday) and/or
+ * an hour of day: one per matching day, as ISO `[start, end)` pairs — what a click on a cell of
+ * the hour × weekday heat map lists. Null when the span is over ANALYTICS_MAX_DAYS days.
+ */
+export function hourWindows(sinceMs: number, untilMs: number, slot: { weekday?: number; hour?: number }): [string, string][] | null {
+  if (untilMs - sinceMs > ANALYTICS_MAX_DAYS * DAY_MS) return null;
+  const windows: [string, string][] = [];
+  for (let day = shanghaiParts(sinceMs).dayStartMs; day < untilMs; day += DAY_MS) {
+    if (slot.weekday !== undefined && shanghaiParts(day).weekday !== slot.weekday) continue;
+    const start = Math.max(sinceMs, slot.hour === undefined ? day : day + slot.hour * 3_600_000);
+    const end = Math.min(untilMs, slot.hour === undefined ? day + DAY_MS : day + (slot.hour + 1) * 3_600_000);
+    if (start < end) windows.push([new Date(start).toISOString(), new Date(end).toISOString()]);
+  }
+  return windows;
 }

@@ -69,6 +69,16 @@ describe.each(engines)('alarm analytics (GET /analytics/alarms) on %s', (engine)
       expect(device.alarms, device.deviceId).toBe(await listed(city, sut30, `&drill=false&deviceId=${device.deviceId}`));
     }
 
+    // A heat-map cell: its count is the list of that weekday's hour on every day of the range.
+    const cells = sut30.byWeekdayHour.flatMap((hours, day) => hours.map((count, hour) => ({ weekday: day + 1, hour, count })));
+    const busiest = cells.reduce((a, b) => (b.count > a.count ? b : a));
+    expect(busiest.count).toBeGreaterThan(2);
+    for (const cell of [busiest, cells.find((c) => c.count === 0)!]) {
+      expect(cell.count, `${cell.weekday} ${cell.hour}`).toBe(await listed(city, sut30, `&drill=false&weekday=${cell.weekday}&hour=${cell.hour}`));
+    }
+    const hourOnly = cells.filter((c) => c.hour === busiest.hour).reduce((a, c) => a + c.count, 0);
+    expect(hourOnly).toBe(await listed(city, sut30, `&drill=false&hour=${busiest.hour}`));
+
     // A type filter narrows every figure the same way.
     const cameras = await read<AlarmAnalytics>(city, '/api/v1/analytics/alarms?preset=30d&type=camera_fault');
     expect(cameras.alarms).toBe(sut30.byType.find((t) => t.key === 'camera_fault')?.alarms);
@@ -94,7 +104,7 @@ describe.each(engines)('alarm analytics (GET /analytics/alarms) on %s', (engine)
     expect((await county.get('/api/v1/analytics/alarms?districtCode=410402')).status).toBe(403);
   });
 
-  it('refuses a range over 366 days, a reversed range, half a range and an unknown preset, in zh-CN and en', async () => {
+  it('refuses a range over 366 days, a reversed range, half a range, an unknown preset, and a heat-map cell without a bounded range, in zh-CN and en', async () => {
     const long = await city.get('/api/v1/analytics/alarms?from=2024-01-01&to=2025-01-01');
     expect(long.status).toBe(400);
     const words = (await long.json()) as { error: string; message: { zh: string; en: string } };
@@ -107,5 +117,8 @@ describe.each(engines)('alarm analytics (GET /analytics/alarms) on %s', (engine)
     expect(((await half.json()) as { message: { zh: string } }).message.zh).toContain('起止日期须同时给出');
     expect((await city.get('/api/v1/analytics/alarms?preset=year')).status).toBe(400);
     expect((await city.get('/api/v1/analytics/alarms?from=2026-3-1&to=2026-03-02')).status).toBe(400);
+    expect((await city.get('/api/v1/alarms?hour=7')).status).toBe(400);
+    expect((await city.get('/api/v1/alarms?hour=7&since=2024-01-01T00:00:00%2B08:00&until=2025-01-02T00:00:00%2B08:00')).status).toBe(400);
+    expect((await city.get('/api/v1/alarms?hour=24&since=2026-03-01T00:00:00%2B08:00&until=2026-03-02T00:00:00%2B08:00')).status).toBe(400);
   });
 });

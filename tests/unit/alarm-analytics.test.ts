@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEMESTERS } from '../../shared/rules/compliance/types.js';
-import { alarmAnalytics, analyticsWindow, NUISANCE_LIMIT, presetRange, type AlarmFact, type AnalyticsWindow } from '../../shared/rules/alarm-analytics.js';
+import { alarmAnalytics, analyticsWindow, hourWindows, NUISANCE_LIMIT, presetRange, type AlarmFact, type AnalyticsWindow } from '../../shared/rules/alarm-analytics.js';
 
 /** A closed real alarm received at `receivedAt`; overrides for the rest. */
 function fact(receivedAt: string, overrides: Partial<AlarmFact> = {}): AlarmFact {
@@ -107,5 +107,31 @@ describe(alarmAnalytics.name, () => {
   it(`lists at most ${NUISANCE_LIMIT} nuisance devices`, () => {
     const facts = Array.from({ length: NUISANCE_LIMIT + 5 }, (_, i) => fact('2026-03-03T01:00:00.000Z', { deviceId: `CAM-${i}`, type: 'camera_fault', state: 'false_alarm' }));
     expect(alarmAnalytics(facts, week).nuisance).toHaveLength(NUISANCE_LIMIT);
+  });
+});
+
+describe(hourWindows.name, () => {
+  const since = Date.parse('2026-03-02T00:00:00+08:00'); // a Monday
+  const until = Date.parse('2026-03-16T00:00:00+08:00'); // two weeks on
+
+  it('gives one hour on each matching Shanghai weekday: Tuesdays 07:00–08:00 are 23:00–00:00 UTC the day before', () => {
+    expect(hourWindows(since, until, { weekday: 2, hour: 7 })).toEqual([
+      ['2026-03-02T23:00:00.000Z', '2026-03-03T00:00:00.000Z'],
+      ['2026-03-09T23:00:00.000Z', '2026-03-10T00:00:00.000Z'],
+    ]);
+  });
+
+  it('an hour alone is that hour every day; a weekday alone is the whole day', () => {
+    expect(hourWindows(since, until, { hour: 0 })).toHaveLength(14);
+    expect(hourWindows(since, until, { weekday: 7 })).toEqual([
+      ['2026-03-07T16:00:00.000Z', '2026-03-08T16:00:00.000Z'],
+      ['2026-03-14T16:00:00.000Z', '2026-03-15T16:00:00.000Z'],
+    ]);
+  });
+
+  it('cuts the windows at the span’s ends, and refuses more than 366 days', () => {
+    expect(hourWindows(since + 30 * 60_000, since + 90 * 60_000, { hour: 0 })).toEqual([['2026-03-01T16:30:00.000Z', '2026-03-01T17:00:00.000Z']]);
+    expect(hourWindows(since, since + 367 * 86_400_000, { hour: 7 })).toBeNull();
+    expect(hourWindows(since, since + 366 * 86_400_000, { hour: 7 })).toHaveLength(366);
   });
 });
