@@ -41,6 +41,9 @@ export interface DrillTarget {
   deviceId?: string;
   /** One day of the range instead of all of it. */
   date?: string;
+  /** A heat-map cell: a weekday (1 Monday … 7 Sunday) and an hour of day, Shanghai time. */
+  weekday?: number;
+  hour?: number;
 }
 
 /** Alarm analytics of the history view (报警分析): the form, the answer, and drill-down into the list. */
@@ -86,6 +89,8 @@ export const useAnalyticsStore = defineStore('analytics', () => {
       ...(districtCode ? { districtCode } : {}),
       ...(target.outcome ? { outcome: target.outcome } : {}),
       ...(target.deviceId ? { deviceId: target.deviceId } : {}),
+      ...(target.weekday !== undefined ? { weekday: target.weekday } : {}),
+      ...(target.hour !== undefined ? { hour: target.hour } : {}),
     });
   }
 

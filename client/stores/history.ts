@@ -22,11 +22,14 @@ export interface HistoryFilters {
   deviceId?: string;
   /** One outcome (a drill-down from the analytics); absent or empty: any. */
   outcome?: AlarmOutcome | '';
+  /** A heat-map cell of the analytics: a Shanghai weekday (1 Monday … 7 Sunday) and an hour (0–23); null: any. */
+  weekday?: number | null;
+  hour?: number | null;
 }
 
 /** An empty form: every closed alarm. */
 export function emptyHistoryFilters(): HistoryFilters {
-  return { q: '', type: '', districtCode: '', drill: 'any', since: '', until: '', deviceId: '', outcome: '' };
+  return { q: '', type: '', districtCode: '', drill: 'any', since: '', until: '', deviceId: '', outcome: '', weekday: null, hour: null };
 }
 
 /** The `GET /api/v1/alarms` query for a form and a page size; days start at 00:00 in Shanghai. */
@@ -45,6 +48,9 @@ export function historyQuery(filters: HistoryFilters, limit: number): QueryIn<(t
     ...(filters.until ? { until: `${addDays(filters.until, 1)}T00:00:00+08:00` } : {}),
     ...(filters.deviceId ? { deviceId: filters.deviceId } : {}),
     ...(filters.outcome ? { outcome: filters.outcome } : {}),
+    // The server counts a cell's hours within since–until only: without both days the cell is no filter.
+    ...(filters.since && filters.until && filters.weekday != null ? { weekday: filters.weekday } : {}),
+    ...(filters.since && filters.until && filters.hour != null ? { hour: filters.hour } : {}),
   };
 }
 
@@ -110,9 +116,10 @@ export const useHistoryStore = defineStore('history', () => {
     return search();
   }
 
-  /** Takes one drill-down filter off (the device or the outcome) and searches again. */
-  function clearFilter(name: 'deviceId' | 'outcome'): Promise<void> {
-    filters[name] = '';
+  /** Takes one drill-down filter off (the device, the outcome, the heat-map cell) and searches again. */
+  function clearFilter(name: 'deviceId' | 'outcome' | 'cell'): Promise<void> {
+    if (name === 'cell') Object.assign(filters, { weekday: null, hour: null });
+    else filters[name] = '';
     return search();
   }
 

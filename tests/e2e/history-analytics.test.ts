@@ -118,4 +118,26 @@ describe.skipIf(!chromiumAvailable())('history analytics (e2e, real server and C
     await page.getByTestId('history-device-filter').getByRole('button').click();
     await expect.poll(() => page.getByTestId('history-device-filter').count()).toBe(0);
   });
+
+  it('a click on a heat-map cell opens the alarms of that weekday’s hour across the range', async () => {
+    await page.getByTestId('history-pane-analytics').click();
+    const chart = page.getByTestId('analytics-hours');
+    await chart.waitFor({ timeout: ON_SCREEN_MS });
+    const box = await chart.boundingBox();
+    if (!box) throw new Error('no heat map on screen');
+    // Thursday late morning: the middle of the map (whichever cell it is, the chip names it).
+    await chart.click({ position: { x: box.width * 0.55, y: box.height * 0.45 } });
+    const chip = await page.getByTestId('history-cell-filter').innerText({ timeout: ON_SCREEN_MS });
+    const match = /周([一二三四五六日])\s*(\d{2}) 时/.exec(chip);
+    if (!match) throw new Error(`the cell chip says ${chip}`);
+    const weekday = '一二三四五六日'.indexOf(match[1]!) + 1;
+    const hour = Number(match[2]);
+    const expected = (await (await police.get('/api/v1/analytics/alarms?preset=30d')).json()) as AlarmAnalytics;
+    const count = expected.byWeekdayHour[weekday - 1]![hour]!;
+    await expect.poll(() => page.getByTestId('history-row').count(), { timeout: ON_SCREEN_MS }).toBe(Math.min(50, count));
+    const received = await page.getByTestId('history-row').locator('td:first-child').allInnerTexts();
+    expect(received.length).toBeGreaterThan(0);
+    for (const text of received.slice(0, 5)) expect(text).toMatch(new RegExp(` ${String(hour).padStart(2, '0')}:`));
+    await page.screenshot({ path: path.join(screenshots, 'history-analytics-cell.png') });
+  });
 });
