@@ -140,4 +140,32 @@ describe.skipIf(!chromiumAvailable())('history analytics (e2e, real server and C
     for (const text of received.slice(0, 5)) expect(text).toMatch(new RegExp(` ${String(hour).padStart(2, '0')}:`));
     await page.screenshot({ path: path.join(screenshots, 'history-analytics-cell.png') });
   });
+
+  it('shelves a nuisance camera from its row, with the console’s own control; the shelf is the server’s', async () => {
+    await page.getByTestId('history-pane-analytics').click();
+    const row = page.getByTestId('analytics-nuisance-row').first();
+    const deviceId = await row.getAttribute('data-device-id');
+    await row.getByTestId('shelve-open').click();
+    await row.getByTestId('shelve-minutes-60').click();
+    await row.getByTestId('shelve-reason').fill('摄像头反复误报，已报修');
+    await page.screenshot({ path: path.join(screenshots, 'history-analytics-shelve.png') });
+    await row.getByTestId('shelve-submit').click();
+    await expect.poll(() => row.getByTestId('shelve-state').innerText(), { timeout: ON_SCREEN_MS }).toMatch(/该设备已搁置，剩余 (59|60):/);
+    // The pane stays on the analytics (a click in the shelving opens no drill-down).
+    await expect(page.getByTestId('analytics').isVisible()).resolves.toBe(true);
+    // After a reload the row says so again: the shelf came back in the server's snapshot.
+    await page.reload();
+    await page.getByTestId('history-pane-analytics').click();
+    const again = page.locator(`[data-testid="analytics-nuisance-row"][data-device-id="${deviceId}"]`);
+    await expect.poll(() => again.getByTestId('shelve-state').count(), { timeout: ON_SCREEN_MS }).toBe(1);
+  });
+
+  it('reads in English after the switch', async () => {
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.getByTestId('history-pane-analytics').innerText()).toBe('Analytics');
+    await expect(page.getByTestId('analytics-preset-term').innerText()).resolves.toBe('This term');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(screenshots, 'history-analytics-en.png') });
+    await page.getByTestId('language-switch').click();
+  });
 });
