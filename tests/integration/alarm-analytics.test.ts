@@ -85,7 +85,7 @@ describe.each(engines)('alarm analytics (GET /analytics/alarms) on %s', (engine)
     expect(cameras.byType.map((t) => t.key)).toEqual(['camera_fault']);
   });
 
-  it('takes whole Shanghai days: a custom range and 7 天 agree with the list', async () => {
+  it('takes whole Shanghai days: a custom range, 7 天 and 本学期 agree with the list', async () => {
     const custom = await read<AlarmAnalytics>(city, '/api/v1/analytics/alarms?from=2026-02-01&to=2026-02-28');
     expect(custom.since).toBe('2026-01-31T16:00:00.000Z');
     expect(custom.until).toBe('2026-02-28T16:00:00.000Z');
@@ -94,6 +94,9 @@ describe.each(engines)('alarm analytics (GET /analytics/alarms) on %s', (engine)
     const week = await read<AlarmAnalytics>(city, '/api/v1/analytics/alarms?preset=7d');
     expect([week.from, week.to]).toEqual(['2026-03-14', '2026-03-20']);
     expect(week.alarms).toBe(await listed(city, week, '&drill=false'));
+    const term = await read<AlarmAnalytics>(city, '/api/v1/analytics/alarms?preset=term');
+    expect([term.from, term.to]).toEqual(['2026-03-01', '2026-03-20']);
+    expect(term.alarms).toBe(await listed(city, term, '&drill=false'));
   });
 
   it('gives a district user their district only, and refuses another', async () => {
