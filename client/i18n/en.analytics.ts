@@ -49,6 +49,5 @@ export const analyticsEn: typeof analyticsZhCN = {
     filterDevice: 'Device {id}',
     filterOutcome: 'Outcome: {outcome}',
     clear: 'Clear',
-    back: 'Back to analytics',
   },
 };

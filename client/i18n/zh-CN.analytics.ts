@@ -47,6 +47,5 @@ export const analyticsZhCN = {
     filterDevice: '设备 {id}',
     filterOutcome: '结果：{outcome}',
     clear: '清除',
-    back: '返回分析',
   },
 };
