@@ -125,3 +125,26 @@ describe.each(engines)('alarm analytics (GET /analytics/alarms) on %s', (engine)
     expect((await city.get('/api/v1/alarms?hour=24&since=2026-03-01T00:00:00%2B08:00&until=2026-03-02T00:00:00%2B08:00')).status).toBe(400);
   });
 });
+
+describe('alarm analytics without the worker pool (XIAOAN_WORKERS=0)', () => {
+  it('answers the same figures counted in-process', async () => {
+    const seed = seededAlarms({ count: 120, fromMs: Date.parse('2026-03-01T00:00:00+08:00'), days: 19, devices: DEVICES, noisy: NOISY, seed: 7 });
+    const answers: AlarmAnalytics[] = [];
+    for (const workers of ['1', '0']) {
+      const server = await startTestServer({ clock: { now: () => NOW }, env: { XIAOAN_WORKERS: workers } });
+      try {
+        expect(server.heavyPool === null).toBe(workers === '0');
+        await insertAlarms(server.store.db, seed);
+        const session = await signInAs(server, { role: 'admin' });
+        const response = await session.get('/api/v1/analytics/alarms?preset=30d');
+        expect(response.status).toBe(200);
+        answers.push((await response.json()) as AlarmAnalytics);
+      } finally {
+        await server.close();
+      }
+    }
+    expect(answers[0]!.alarms).toBeGreaterThan(50);
+    expect(answers[1]).toEqual(answers[0]);
+  }, 120_000);
+});
+
