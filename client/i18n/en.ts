@@ -13,6 +13,7 @@ import { kioskEn } from './en.kiosk.js';
 import { mapLabelsEn } from './en.mapLabels.js';
 import { figuresEn } from './en.figures.js';
 import { setupEn } from './en.setup.js';
+import { analyticsEn } from './en.analytics.js';
 import { timerEn } from './en.timer.js';
 import { unitStepsEn } from './en.unitSteps.js';
 
@@ -299,6 +300,7 @@ export const en: MessageSchema = {
   ...kioskEn,
   ...figuresEn,
   ...setupEn,
+  ...analyticsEn,
   ...timerEn,
   ...authEn,
   ...adminEn,

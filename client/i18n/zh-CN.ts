@@ -12,6 +12,7 @@ import { kioskZhCN } from './zh-CN.kiosk.js';
 import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
 import { figuresZhCN } from './zh-CN.figures.js';
 import { setupZhCN } from './zh-CN.setup.js';
+import { analyticsZhCN } from './zh-CN.analytics.js';
 import { timerZhCN } from './zh-CN.timer.js';
 import { unitStepsZhCN } from './zh-CN.unitSteps.js';
 
@@ -298,6 +299,7 @@ export const zhCN = {
   ...kioskZhCN,
   ...figuresZhCN,
   ...setupZhCN,
+  ...analyticsZhCN,
   ...timerZhCN,
   ...authZhCN,
   ...adminZhCN,

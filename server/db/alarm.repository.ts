@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Alarm, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
 import { CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
 import { alarmSchema, fieldStepRecordSchema } from '../../shared/domain/alarm-schema.js';
 import type { AlarmChange } from '../../shared/events.js';
+import type { AlarmFact } from '../../shared/rules/alarm-analytics.js';
 import { parseJsonColumn } from './json-columns.js';
 import type { Database } from './schema.js';
 
@@ -20,6 +21,12 @@ export interface AlarmQuery {
   /** Only alarms at these schools (a search by school name resolves to ids first). */
   schoolIds?: readonly string[];
   drill?: boolean;
+  /** Only alarms received within one of these ISO `[start, end)` stretches (a heat-map cell's hours). */
+  windows?: readonly (readonly [string, string])[];
+  /** Only alarms of this device. */
+  deviceId?: string;
+  /** Only alarms in these states (within `state`). */
+  states?: readonly AlarmState[];
   /** Only alarms dispatched to this unit (police post) now. */
   unitId?: string;
   /** Only alarms changed at or after this ISO time. */
@@ -131,22 +138,22 @@ export class AlarmRepository {
 
   /** Alarms newest first, each with its transitions. */
   async list(query: AlarmQuery): Promise<Alarm[]> {
-    let q = this.db.selectFrom('alarms').selectAll();
-    if (query.state === 'open') q = q.where('state', 'not in', [...CLOSED_ALARM_STATES]);
-    if (query.state === 'closed') q = q.where('state', 'in', [...CLOSED_ALARM_STATES]);
-    if (query.since) q = q.where('received_at', '>=', query.since);
-    if (query.until) q = q.where('received_at', '<', query.until);
-    if (query.types?.length) q = q.where('type', 'in', [...query.types]);
-    if (query.districtCode) q = q.where('district_code', '=', query.districtCode);
-    if (query.schoolIds) {
-      if (query.schoolIds.length === 0) return [];
-      q = q.where('school_id', 'in', [...query.schoolIds]);
-    }
-    if (query.drill !== undefined) q = q.where('drill', '=', query.drill ? 1 : 0);
-    if (query.unitId) q = q.where('unit_id', '=', query.unitId);
-    if (query.updatedSince) q = q.where('updated_at', '>=', query.updatedSince);
-    const rows = await q.orderBy('received_at', 'desc').orderBy('id').limit(query.limit).execute();
+    if (query.schoolIds?.length === 0 || query.states?.length === 0 || query.windows?.length === 0) return [];
+    const rows = await filtered(this.db.selectFrom('alarms').selectAll(), query).orderBy('received_at', 'desc').orderBy('id').limit(query.limit).execute();
     return this.attachTransitions(rows);
+  }
+
+  /**
+   * The columns the analytics count (issue 15), of every alarm a listing with the same query
+   * would hold (no limit: the caller bounds the time range); read on the worker pool.
+   */
+  async facts(query: Omit<AlarmQuery, 'limit'>): Promise<AlarmFact[]> {
+    if (query.schoolIds?.length === 0 || query.states?.length === 0 || query.windows?.length === 0) return [];
+    const rows = await filtered(
+      this.db.selectFrom('alarms').select(['type', 'state', 'district_code', 'school_id', 'device_id', 'received_at', 'drill']),
+      query,
+    ).execute();
+    return rows.map((r) => ({ type: r.type, state: r.state, districtCode: r.district_code, schoolId: r.school_id, deviceId: r.device_id, receivedAt: r.received_at, drill: r.drill === 1 }));
   }
 
   private async withTransitions(db: Kysely<Database>, row: AlarmRow): Promise<Alarm> {
@@ -173,6 +180,26 @@ export class AlarmRepository {
     }
     return rows.map((r) => rowToAlarm(r, byAlarm.get(r.id) ?? []));
   }
+}
+
+/** A listing's filters on a select of `alarms` (one place, so the list and the analytics count the same alarms). */
+function filtered<O>(select: SelectQueryBuilder<Database, 'alarms', O>, query: Omit<AlarmQuery, 'limit'>): SelectQueryBuilder<Database, 'alarms', O> {
+  let q = select;
+  if (query.state === 'open') q = q.where('state', 'not in', [...CLOSED_ALARM_STATES]);
+  if (query.state === 'closed') q = q.where('state', 'in', [...CLOSED_ALARM_STATES]);
+  if (query.states) q = q.where('state', 'in', [...query.states]);
+  if (query.since) q = q.where('received_at', '>=', query.since);
+  if (query.until) q = q.where('received_at', '<', query.until);
+  if (query.types?.length) q = q.where('type', 'in', [...query.types]);
+  if (query.districtCode) q = q.where('district_code', '=', query.districtCode);
+  if (query.schoolIds) q = q.where('school_id', 'in', [...query.schoolIds]);
+  if (query.drill !== undefined) q = q.where('drill', '=', query.drill ? 1 : 0);
+  if (query.deviceId) q = q.where('device_id', '=', query.deviceId);
+  const windows = query.windows;
+  if (windows) q = q.where((eb) => eb.or(windows.map(([start, end]) => eb.and([eb('received_at', '>=', start), eb('received_at', '<', end)]))));
+  if (query.unitId) q = q.where('unit_id', '=', query.unitId);
+  if (query.updatedSince) q = q.where('updated_at', '>=', query.updatedSince);
+  return q;
 }
 
 function rowToTransition(t: Selectable<Database['alarm_transitions']>): AlarmTransition {

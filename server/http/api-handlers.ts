@@ -2,6 +2,7 @@ import type { API } from '../../shared/api/index.js';
 import type { AppDeps } from '../app.js';
 import { AccountService } from '../auth/accounts.service.js';
 import { AlarmReads } from '../services/alarm-read.service.js';
+import { AlarmAnalyticsReads } from '../services/alarm-analytics.service.js';
 import { AuditExports } from '../auth/audit-export.js';
 import { ComplianceDesk } from '../services/compliance-desk.js';
 import { DrillExports } from '../services/drill-export.js';
@@ -11,6 +12,7 @@ import { RegistryReads } from '../services/registry-read.service.js';
 import { WallReads } from '../services/wall-read.service.js';
 import { adminHandlers } from './admin.routes.js';
 import { alarmHandlers } from './alarm.routes.js';
+import { analyticsHandlers } from './analytics.routes.js';
 import { authHandlers } from './auth.routes.js';
 import { complianceHandlers } from './compliance.routes.js';
 import { ingestHandlers } from '../ingest/http.js';
@@ -45,6 +47,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...registryHandlers(new RegistryReads(deps.registry)),
     ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
     ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry, guardPostReachM: deps.compliance.guardPostReachM })),
+    ...analyticsHandlers(new AlarmAnalyticsReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock, semesters: deps.compliance.semesters, heavyPool: deps.heavyPool })),
     ...responderHandlers(deps.responders),
     ...authHandlers({ auth: deps.auth, viewerLinks: deps.viewerLinks }),
     ...adminHandlers({

@@ -2,6 +2,7 @@ import type { AlarmStatsQuery, AlarmsQuery } from '../../shared/api/alarms.js';
 import type { SessionUser } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import { refusal } from '../../shared/refusal.js';
+import { ANALYTICS_MAX_DAYS, hourWindows } from '../../shared/rules/alarm-analytics.js';
 import { alarmLoad, type AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import type { AlarmService } from './alarm.service.js';
 import type { Clock } from '../clock.js';
@@ -23,13 +24,16 @@ export class AlarmReads {
 
   /** A listing by state, time, type, district, school (or a search of school names), drill. */
   async list(query: AlarmsQuery, user: SessionUser): Promise<Outcome<{ alarms: Alarm[] }>> {
-    const { state, since, until, type, q, drill, limit } = query;
+    const { state, since, until, type, q, drill, limit, deviceId, outcome, weekday, hour } = query;
     const scope = scopeFor(user, this.deps.registry);
     const filters = narrowFilters(scope, this.deps.registry, query);
     if (!filters) return outside(scope);
     const { districtCode, schoolId } = filters;
     const iso = (value: string) => new Date(value).toISOString();
     const schoolIds = this.schoolsMatching(schoolId, q);
+    // A heat-map cell: the schema asks since and until with it; at most a year of days.
+    const slot = weekday !== undefined || hour !== undefined ? hourWindows(Date.parse(since ?? ''), Date.parse(until ?? ''), { ...(weekday !== undefined ? { weekday } : {}), ...(hour !== undefined ? { hour } : {}) }) : undefined;
+    if (slot === null) return refuse(400, refusal(`按星期或时段筛选的时间范围不得超过 ${ANALYTICS_MAX_DAYS} 天`, `a weekday or hour filter takes at most ${ANALYTICS_MAX_DAYS} days`));
     const alarms = await this.deps.alarms.list({
       state,
       limit,
@@ -39,6 +43,9 @@ export class AlarmReads {
       ...(districtCode ? { districtCode } : {}),
       ...(schoolIds ? { schoolIds } : {}),
       ...(drill !== undefined ? { drill } : {}),
+      ...(deviceId ? { deviceId } : {}),
+      ...(outcome ? { states: [outcome] } : {}),
+      ...(slot ? { windows: slot } : {}),
     });
     return ok({ alarms });
   }

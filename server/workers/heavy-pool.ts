@@ -1,6 +1,8 @@
 import { Piscina } from 'piscina';
 import type { ComplianceAnswer, ComplianceCall, ComplianceOffload, ComplianceSync } from '../services/compliance-calls.js';
 import type { ReportInput } from '../services/drill-report.js';
+import type { AlarmQuery } from '../db/alarm.repository.js';
+import type { AlarmAnalytics, AnalyticsWindow } from '../../shared/rules/alarm-analytics.js';
 import type { DrillPdfAnswer, HeavyTask, HeavyWorkerData } from './heavy-tasks.js';
 
 /** The pool is full: this many tasks wait already. Answered 503 with Retry-After. */
@@ -28,7 +30,7 @@ const IDLE_MS = 15 * 60_000;
  * `maxQueue` tasks wait; beyond that a read is refused (HeavyPoolBusy) rather than queued without end.
  */
 export class HeavyPool implements ComplianceOffload {
-  private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer>;
+  private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics>;
   private readonly inFlight = new Map<string, Promise<ComplianceAnswer>>();
   private running = 0;
   private computed = 0;
@@ -71,7 +73,12 @@ export class HeavyPool implements ComplianceOffload {
     return this.run({ kind: 'drill-pdf', input }) as Promise<DrillPdfAnswer>;
   }
 
-  private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer> {
+  /** The alarm analytics of a range (issue 15), read and counted on a worker's own connection. */
+  alarmAnalytics(query: Omit<AlarmQuery, 'limit'>, window: AnalyticsWindow): Promise<AlarmAnalytics> {
+    return this.run({ kind: 'alarm-analytics', query, window }) as Promise<AlarmAnalytics>;
+  }
+
+  private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics> {
     if (this.pool.queueSize >= this.options.maxQueue) return Promise.reject(new HeavyPoolBusy(this.pool.queueSize));
     this.running++;
     return this.pool.run(task).finally(() => {

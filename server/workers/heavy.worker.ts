@@ -1,4 +1,6 @@
 import { workerData } from 'node:worker_threads';
+import { alarmAnalytics, type AlarmAnalytics } from '../../shared/rules/alarm-analytics.js';
+import { AlarmRepository } from '../db/alarm.repository.js';
 import { openReadOnlyStore, type Store } from '../db/database.js';
 import { PlanRepository } from '../db/plan.repository.js';
 import { RecordRepository } from '../db/record.repository.js';
@@ -86,9 +88,19 @@ async function drillPdf(task: Extract<HeavyTask, { kind: 'drill-pdf' }>): Promis
   }
 }
 
+/** The analytics' own read-only connection (no registry or compliance state needed), opened on first use. */
+let analyticsStore: Store | null = null;
+
+async function analytics(task: Extract<HeavyTask, { kind: 'alarm-analytics' }>): Promise<AlarmAnalytics> {
+  analyticsStore ??= openReadOnlyStore({ databaseUrl: data.databaseUrl, dataDir: data.dataDir });
+  const facts = await new AlarmRepository(analyticsStore.db).facts(task.query);
+  return alarmAnalytics(facts, task.window);
+}
+
 /** Piscina's handler: one task at a time per worker. */
-export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer> {
+export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics> {
   if (task.kind === 'drill-pdf') return drillPdf(task);
+  if (task.kind === 'alarm-analytics') return analytics(task);
   now = task.sync.now;
   const compliance = await catchUp(task.sync);
   return answerCall(compliance, task.call);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALARM_TYPES } from '../domain/alarm.js';
 import { alarmSchema } from '../domain/alarm-schema.js';
+import { ALARM_OUTCOMES } from '../rules/alarm-analytics.js';
 import { districtCodeSchema } from '../domain/entity-schemas.js';
 import type { AlarmLoadReport, DurationFigures, LoadSlice } from '../rules/alarm-load.js';
 import { bilingual } from '../zod-text.js';
@@ -19,11 +20,18 @@ export const alarmsQuerySchema = z.object({
     .optional(),
   districtCode: districtCodeSchema.optional(),
   schoolId: z.string().min(1).max(64).optional(),
+  /** One device (the analytics' nuisance list drills down to it). */
+  deviceId: z.string().min(1).max(64).optional(),
+  /** One outcome of a closed alarm (handled, false alarm, cancelled). */
+  outcome: z.enum(ALARM_OUTCOMES).optional(),
+  /** Only alarms received on this Shanghai weekday (1 Monday … 7 Sunday) and/or hour of day (0–23): a heat-map cell; needs since and until. */
+  weekday: z.coerce.number().int().min(1).max(7).optional(),
+  hour: z.coerce.number().int().min(0).max(23).optional(),
   /** Free text matched against school names and ids. */
   q: z.string().trim().min(1).max(50).optional(),
   drill: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
-});
+}).refine((q) => (q.weekday === undefined && q.hour === undefined) || (q.since && q.until), { message: bilingual('weekday and hour need since and until', '按星期或时段筛选须同时给出起止时间') });
 /** A parsed `GET /alarms` query. */
 export type AlarmsQuery = z.output<typeof alarmsQuerySchema>;
 

@@ -1,5 +1,6 @@
 import { ADMIN_ROUTES } from './admin.js';
 import { ALARM_ROUTES } from './alarms.js';
+import { ANALYTICS_ROUTES } from './analytics.js';
 import { AUTH_ROUTES } from './auth.js';
 import { COMPLIANCE_ROUTES } from './compliance.js';
 import { DRILL_ROUTES } from './drills.js';
@@ -27,6 +28,7 @@ export const API = {
   ...WALL_ROUTES,
   ...REGISTRY_ROUTES,
   ...ALARM_ROUTES,
+  ...ANALYTICS_ROUTES,
   ...FIELD_ROUTES,
   ...RESPONDER_ROUTES,
   ...AUTH_ROUTES,

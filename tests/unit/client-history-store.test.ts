@@ -25,3 +25,15 @@ describe(historyQuery.name, () => {
     expect(historyQuery({ ...emptyHistoryFilters(), drill: 'drill' }, 50).drill).toBe('true');
   });
 });
+
+describe('historyQuery with an analytics drill-down', () => {
+  it('passes the device and the outcome a chart or a nuisance row set', () => {
+    expect(historyQuery({ ...emptyHistoryFilters(), deviceId: 'CAM-S0002-01', outcome: 'false_alarm' }, 50)).toEqual({ state: 'closed', limit: 50, deviceId: 'CAM-S0002-01', outcome: 'false_alarm' });
+  });
+
+  it('passes a heat-map cell (Monday at midnight too) only with both days of the range', () => {
+    const cell = { ...emptyHistoryFilters(), weekday: 1, hour: 0 };
+    expect(historyQuery({ ...cell, since: '2026-03-01', until: '2026-03-31' }, 50)).toMatchObject({ weekday: 1, hour: 0 });
+    expect(historyQuery(cell, 50)).toEqual({ state: 'closed', limit: 50 });
+  });
+});
