@@ -139,6 +139,16 @@ export class RiskService {
     await this.running;
   }
 
+  /**
+   * Refreshes the slow sources and scores every school now, whatever the clock says (the bench; an
+   * operator's "recompute" if one is ever wanted); resolves with the run's figures.
+   */
+  async recomputeAll(): Promise<RiskRunStats> {
+    this.lastFull = Number.NEGATIVE_INFINITY;
+    await this.tick();
+    return this.lastRun!;
+  }
+
   private async load(): Promise<void> {
     const started = Date.now();
     const now = this.deps.clock.now();
