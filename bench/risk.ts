@@ -8,7 +8,7 @@
  * RiskService per scale is built over synthetic schools and inputs (bench/lib/risk-synthetic.ts)
  * but on the server's event loop, event bus (its `risk:level` events reach the screen), database
  * (history rows, audit entries) and write queue. Each pass moves its clock by an hour (outages
- * grow, alarms age out: some levels change) and scores every school — in slices of RISK_SLICE with
+ * grow, alarms age out: some levels change) and scores every school — in slices of RISK_SLICE_MS with
  * the loop yielded between, as in production — while SOS follow one another to the screen.
  * Target: the SOS max during recomputation within the quiet baseline's max + 50 ms (its noise).
  */
@@ -20,7 +20,7 @@ import { makeSmallDataset } from '../mocks/factories/dataset.js';
 import type { Dataset } from '../shared/dataset.js';
 import { loadConfig } from '../server/config.js';
 import { startServer, type RunningServer } from '../server/index.js';
-import { RISK_SLICE, type RiskRunStats } from '../server/services/risk.service.js';
+import { RISK_SLICE_MS, type RiskRunStats } from '../server/services/risk.service.js';
 import { log } from './lib/context.js';
 import type { ScenarioReport } from './lib/report.js';
 import { CITY_BOX, PROVINCE_BOX, syntheticRisk } from './lib/risk-synthetic.js';
@@ -152,7 +152,7 @@ export async function runRisk(options: { quick: boolean }): Promise<ScenarioRepo
       id: 'risk',
       title: 'Risk recomputation (issue 15): full recomputation, SOS → screen meanwhile',
       requirement: 'Benchmark: risk recomputation … at city and province scale, with SOS latency measured meanwhile (no added delay beyond the quiet baseline\'s noise).',
-      setup: `one server in process (SQLite), one operator screen; ${count} SOS per phase; synthetic schools scored in slices of ${RISK_SLICE}, the clock moved 1 h per pass`,
+      setup: `one server in process (SQLite), one operator screen; ${count} SOS per phase; synthetic schools scored in slices of at most ${RISK_SLICE_MS} ms, the clock moved 1 h per pass`,
       figures,
       notes: [
         'Each SOS is sent after the previous one reached the screen; the quiet baseline runs right before each scale on the same server and screen.',

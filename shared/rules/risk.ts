@@ -148,20 +148,27 @@ export function scoreSchool(schoolId: string, inputs: RiskInputs, model: RiskMod
   };
   const days = model.windowDays;
   const start = inputs.now - days * DAY_MS;
-  const recent = inputs.alarms.filter((a) => !a.drill && a.openedAt >= start && a.openedAt <= inputs.now);
-
-  // Real alarms by type; the false-alarm rate over the incident types.
-  let alarmBudget = model.caps.alarms;
+  // One pass over the alarms: real ones and false ones by incident type, and 护学岗 absences.
+  const real: Record<RiskAlarmType, number> = { sos: 0, intrusion: 0, access_anomaly: 0 };
   let incidents = 0;
   let falseOnes = 0;
+  let absences = 0;
+  for (const a of inputs.alarms) {
+    if (a.drill || a.openedAt < start || a.openedAt > inputs.now || a.state === 'cancelled') continue;
+    if (a.type === 'post_absent') {
+      if (a.state !== 'false_alarm') absences++;
+      continue;
+    }
+    if (a.type !== 'sos' && a.type !== 'intrusion' && a.type !== 'access_anomaly') continue;
+    incidents++;
+    if (a.state === 'false_alarm') falseOnes++;
+    else real[a.type]++;
+  }
+  let alarmBudget = model.caps.alarms;
   for (const type of RISK_ALARM_TYPES) {
-    const ofType = recent.filter((a) => a.type === type);
-    incidents += ofType.filter((a) => a.state !== 'cancelled').length;
-    falseOnes += ofType.filter((a) => a.state === 'false_alarm').length;
-    const real = ofType.filter((a) => a.state !== 'false_alarm' && a.state !== 'cancelled').length;
-    const p = points(real * model.alarmPoints[type], alarmBudget);
+    const p = points(real[type] * model.alarmPoints[type], alarmBudget);
     if (p > 0) {
-      out.push({ factor: 'alarms', points: p, figures: { alarmType: type, count: real, days } });
+      out.push({ factor: 'alarms', points: p, figures: { alarmType: type, count: real[type], days } });
       alarmBudget -= p;
     }
   }
@@ -193,7 +200,6 @@ export function scoreSchool(schoolId: string, inputs: RiskInputs, model: RiskMod
   }
 
   // 护学岗 absences (post_absent alarms that were not false or cancelled) and late starts.
-  const absences = recent.filter((a) => a.type === 'post_absent' && a.state !== 'false_alarm' && a.state !== 'cancelled').length;
   add('guard_absence', absences * model.guards.absencePoints, { count: absences, days });
   const firstDay = addDays(inputs.today, -(days - 1));
   const lateDays = inputs.guardLate.filter((d) => d.date >= firstDay && d.date <= inputs.today);
