@@ -21,6 +21,7 @@ import type { Dataset } from '../shared/dataset.js';
 import { loadConfig } from '../server/config.js';
 import { startServer, type RunningServer } from '../server/index.js';
 import { RISK_SLICE_MS, type RiskRunStats } from '../server/services/risk.service.js';
+import { DEFAULT_RISK_MODEL, scoreSchool } from '../shared/rules/risk.js';
 import { log } from './lib/context.js';
 import type { ScenarioReport } from './lib/report.js';
 import { CITY_BOX, PROVINCE_BOX, syntheticRisk } from './lib/risk-synthetic.js';
@@ -67,6 +68,8 @@ interface Phase {
   sos: number[];
   loopMaxMs: number;
   runs: RiskRunStats[];
+  /** The scoring alone (inputs gathered, model run) for every school in one synchronous go, best of 3, ms. */
+  pureMs?: number;
 }
 
 async function quiet(probe: Probe, count: number): Promise<Phase> {
@@ -85,7 +88,7 @@ async function quiet(probe: Probe, count: number): Promise<Phase> {
 async function during(server: RunningServer, probe: Probe, schools: number, box: typeof CITY_BOX, passes: number, count: number): Promise<Phase & { alarms: number }> {
   let offset = 0;
   const clock = { now: () => Date.now() + offset };
-  const { risk, alarms } = await syntheticRisk(server, schools, box, clock);
+  const { risk, alarms, inputs, schoolIds } = await syntheticRisk(server, schools, box, clock);
   await risk.tick(); // the first computation (loads, writes the history rows of every non-blue school)
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -106,7 +109,15 @@ async function during(server: RunningServer, probe: Probe, schools: number, box:
   await recomputing;
   loop.disable();
   risk.stop();
-  return { sos, loopMaxMs: loop.max / 1e6, runs, alarms };
+  let pureMs = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < 3; k++) {
+    const moment = inputs.at(clock.now());
+    const t0 = performance.now();
+    for (const id of schoolIds) scoreSchool(id, inputs.inputsOf(id, moment), DEFAULT_RISK_MODEL);
+    pureMs = Math.min(pureMs, performance.now() - t0);
+    await sleep(20);
+  }
+  return { sos, loopMaxMs: loop.max / 1e6, runs, alarms, pureMs };
 }
 
 export async function runRisk(options: { quick: boolean }): Promise<ScenarioReport> {
@@ -145,6 +156,7 @@ export async function runRisk(options: { quick: boolean }): Promise<ScenarioRepo
       ]);
       figures.push({ metric: `${scale.name}: full recomputation p50 / max`, value: `${fmtMs(pass.p50)} / ${fmtMs(pass.max)} (${busy.runs.length} passes)` });
       figures.push({ metric: `${scale.name}: longest slice on the event loop`, value: fmtMs(slice) });
+      figures.push({ metric: `${scale.name}: scoring alone, every school at once (best of 3)`, value: `${fmtMs(busy.pureMs ?? Number.NaN)} (${((1000 * (busy.pureMs ?? Number.NaN)) / scale.schools).toFixed(1)} µs a school)` });
       figures.push({ metric: `${scale.name}: SOS max during vs quiet`, value: `${fmtMs(d.max)} vs ${fmtMs(b.max)}`, target: `≤ quiet + ${RISK_NOISE_MS} ms`, pass: ok });
     }
     screen.socket.close();

@@ -71,7 +71,7 @@ const STATES: AlarmState[] = ['resolved', 'resolved', 'false_alarm', 'new', 'can
  * clock. Its inputs: about 4 alarms a school in 14 days, a camera down at one school in ten, a
  * hazard at one in five, a drill at half of them.
  */
-export async function syntheticRisk(server: RunningServer, count: number, box: typeof CITY_BOX, clock: Clock): Promise<{ risk: RiskService; inputs: RiskInputStore; alarms: number }> {
+export async function syntheticRisk(server: RunningServer, count: number, box: typeof CITY_BOX, clock: Clock): Promise<{ risk: RiskService; inputs: RiskInputStore; alarms: number; schoolIds: string[] }> {
   const { schools, devices } = syntheticRegistry(count, box);
   const registry = new RegistryService({ schools: () => Promise.resolve(schools), devices: () => Promise.resolve(devices), policePosts: () => Promise.resolve([]), guardPosts: () => Promise.resolve([]) });
   await registry.load();
@@ -102,5 +102,5 @@ export async function syntheticRisk(server: RunningServer, count: number, box: t
   }
   inputs.onAlarms(changes);
   inputs.onCameras(schools.filter(() => rand() < 0.1).map((s) => ({ deviceId: `RC-${s.id}-${rand() < 0.5 ? 1 : 2}`, schoolId: s.id, from: 'online' as const, to: 'offline' as const, at: now - rand() * 48 * 3_600_000 })));
-  return { risk, inputs, alarms: changes.length };
+  return { risk, inputs, alarms: changes.length, schoolIds: schools.map((s) => s.id) };
 }
