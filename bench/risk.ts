@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { makeSmallDataset } from '../mocks/factories/dataset.js';
 import type { Dataset } from '../shared/dataset.js';
 import { loadConfig } from '../server/config.js';
@@ -61,6 +61,20 @@ class Probe {
     const at = await arrival;
     this.screen.onAlarm = null;
     return at - t0;
+  }
+}
+
+/** The longest garbage-collection pause while `work` runs, ms. */
+async function longestGc<T>(work: () => Promise<T>): Promise<{ result: T; gcMaxMs: number }> {
+  let gcMaxMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMaxMs = Math.max(gcMaxMs, entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    return { result: await work(), gcMaxMs };
+  } finally {
+    observer.disconnect();
   }
 }
 
@@ -140,9 +154,9 @@ export async function runRisk(options: { quick: boolean }): Promise<ScenarioRepo
     const figures: ScenarioReport['figures'] = [];
     for (const scale of scales) {
       log(`  ${scale.name}: quiet baseline, ${count} SOS`);
-      const base = await quiet(probe, count);
+      const { result: base, gcMaxMs: quietGc } = await longestGc(() => quiet(probe, count));
       log(`  ${scale.name}: ${scale.schools} schools recomputed ≥ ${scale.passes} times, ${count}+ SOS meanwhile`);
-      const busy = await during(server, probe, scale.schools, scale.box, scale.passes, count);
+      const { result: busy, gcMaxMs: busyGc } = await longestGc(() => during(server, probe, scale.schools, scale.box, scale.passes, count));
       const b = distribution(base.sos);
       const d = distribution(busy.sos);
       const pass = distribution(busy.runs.map((r) => r.ms));
@@ -152,7 +166,7 @@ export async function runRisk(options: { quick: boolean }): Promise<ScenarioRepo
         `${scale.name} (${scale.schools.toLocaleString('en')} schools, ${busy.alarms.toLocaleString('en')} alarms)`,
         `${fmtMs(pass.p50)} / ${fmtMs(pass.max)}`, fmtMs(slice), `${busy.runs.reduce((n, r) => n + r.changes, 0)}`,
         `${fmtMs(b.p50)} / ${fmtMs(b.p99)} / ${fmtMs(b.max)}`, `${fmtMs(d.p50)} / ${fmtMs(d.p99)} / ${fmtMs(d.max)}`,
-        `${fmtMs(base.loopMaxMs)} / ${fmtMs(busy.loopMaxMs)}`,
+        `${fmtMs(base.loopMaxMs)} / ${fmtMs(busy.loopMaxMs)}`, `${fmtMs(quietGc)} / ${fmtMs(busyGc)}`,
       ]);
       figures.push({ metric: `${scale.name}: full recomputation p50 / max`, value: `${fmtMs(pass.p50)} / ${fmtMs(pass.max)} (${busy.runs.length} passes)` });
       figures.push({ metric: `${scale.name}: longest slice on the event loop`, value: fmtMs(slice) });
@@ -172,7 +186,7 @@ export async function runRisk(options: { quick: boolean }): Promise<ScenarioRepo
       ],
       tables: [{
         caption: 'Per scale',
-        header: ['scale', 'pass p50 / max', 'longest slice', 'level changes', 'quiet SOS p50 / p99 / max', 'during SOS p50 / p99 / max', 'loop max quiet / during'],
+        header: ['scale', 'pass p50 / max', 'longest slice', 'level changes', 'quiet SOS p50 / p99 / max', 'during SOS p50 / p99 / max', 'loop max quiet / during', 'longest GC quiet / during'],
         rows,
       }],
     };

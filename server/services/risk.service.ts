@@ -4,7 +4,7 @@ import {
   riskLevelRank, type RiskHeat, type RiskLevel, type RiskLevelChange, type RiskList, type RiskListRow, type RiskSchool, type RiskSort, type SchoolRisk,
   type riskHeatQuery, type riskListQuery,
 } from '../../shared/risk.js';
-import { changedContributions, scoreSchool, type RiskModel } from '../../shared/rules/risk.js';
+import { changedContributions, sameRisk, scoreSchool, type RiskModel } from '../../shared/rules/risk.js';
 import { shanghaiParts, DAY_MS } from '../../shared/time.js';
 import type { z } from 'zod';
 import type { AuditService } from '../auth/audit.service.js';
@@ -210,9 +210,13 @@ export class RiskService {
   private scoreOne(id: string, moment: RiskMoment, at: string, first: boolean, rows: RiskHistoryRow[], changes: LevelChangeNote[]): void {
     const school = this.deps.registry.school(id);
     if (!school) return;
-    const risk = scoreSchool(id, this.deps.inputs.inputsOf(id, moment), this.deps.model);
+    const fresh = scoreSchool(id, this.deps.inputs.inputsOf(id, moment), this.deps.model);
     const before = this.current.get(id);
-    this.current.set(id, risk);
+    // Unchanged (most schools, most minutes): the kept object is updated, not replaced — no garbage.
+    const unchanged = before !== undefined && sameRisk(before, fresh);
+    if (unchanged) before.computedAt = fresh.computedAt;
+    else this.current.set(id, fresh);
+    const risk = unchanged ? before : fresh;
     const state = this.levels.get(id) ?? { level: 'blue', previousLevel: null, levelSince: null, storedDate: null, storedScore: null };
     if (state.level !== risk.level) {
       if (!first) changes.push({ change: { schoolId: id, schoolName: school.name, districtCode: school.districtCode, from: state.level, to: risk.level, score: risk.score, at, contributions: risk.contributions }, before, risk });
