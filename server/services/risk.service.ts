@@ -230,7 +230,8 @@ export class RiskService {
       if (!first) changes.push({ change: { schoolId: id, schoolName: school.name, districtCode: school.districtCode, from: state.level, to: risk.level, score: risk.score, at, contributions: risk.contributions }, before, risk });
       this.levels.set(id, { level: risk.level, previousLevel: state.level, levelSince: at, storedDate: moment.today, storedScore: risk.score });
       rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'change', contributions: risk.contributions });
-    } else if (state.storedDate !== null && state.storedDate < moment.today && state.storedScore !== risk.score) {
+    } else if (state.storedDate === null ? risk.score > 0 : state.storedDate < moment.today && state.storedScore !== risk.score) {
+      // A daily point: the first score above 0 of a school without history, or a new day's moved score.
       this.levels.set(id, { ...state, storedDate: moment.today, storedScore: risk.score });
       rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'daily', contributions: risk.contributions });
     } else if (!this.levels.has(id)) {
