@@ -86,6 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     guardPostReachM: config.guardPostReachM,
     loginThrottle: config.loginThrottle,
     offload: heavyPool,
+    riskModel: config.riskModel,
   });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
@@ -156,6 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       await mqttIngest?.close();
       clearInterval(ticker);
+      services.risk.stop();
       alarmDelivery.stop();
       healthFanOut.stop();
       eventLoop.stop();
