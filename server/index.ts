@@ -20,6 +20,8 @@ import { systemClock, type Clock } from './clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 import { quietStorageFailures, StorageHealth } from './db/storage-health.js';
 import { HeavyPool } from './workers/heavy-pool.js';
+import { ReportRepository } from './db/report.repository.js';
+import { ReportService, type TopRiskSource } from './services/report.service.js';
 
 /** Options beside the configuration, for the launcher and for tests. */
 export interface StartOptions {
@@ -28,6 +30,8 @@ export interface StartOptions {
   /** Makes the registry on a first start (an empty database); the launcher passes the dataset generator. */
   seed?: () => Dataset;
   clientDir?: string;
+  /** The top-risk schools for the periodic report (the risk service, wired by the composition root); none: the report lists none. */
+  topRisk?: TopRiskSource;
 }
 
 /** A listening server and the handles tests and the launcher need. */
@@ -43,6 +47,8 @@ export interface RunningServer {
   app: Express;
   /** The heavy-read worker pool (issue 12), unless XIAOAN_WORKERS=0. */
   heavyPool: HeavyPool | null;
+  /** The periodic reports (issue 15 item 3). */
+  reports: ReportService;
   /** The MQTT consumer, when MQTT_URL is set. */
   mqtt: MqttIngest | null;
   /** Runs the periodic checks now and waits for their writes (tests drive it with a pinned clock). */
@@ -87,6 +93,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     offload: heavyPool,
   });
   await services.tick();
+  const reports = new ReportService({
+    db: store.db, repository: new ReportRepository(store.db), registry: services.registry, compliance: services.compliance, clock, audit: services.audit, heavyPool,
+    targets: config.responseTargets, log, ...(options.topRisk ? { topRisk: options.topRisk } : {}),
+  });
+  // The weekly and monthly reports, when due: in the background (the worker pool), never awaited by the tick.
+  const scheduleReports = () => (config.reportSchedule ? reports.scheduled() : Promise.resolve());
   await ensureAdmin(services.auth, config.adminPassword, log);
   if (config.demo) await ensureDemoAccounts(services, log);
 
@@ -115,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
     storage,
+    reports,
   });
   // REDIS_URL: the nodes on this database pass each other their alarm changes (Socket.IO Redis adapter).
   const redis = config.redisUrl ? await attachRedisAdapter(io, { url: config.redisUrl, db: store.db, log }) : null;
@@ -124,6 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ticker = setInterval(() => {
     void storage.probe();
     services.tick().catch((error: unknown) => log.error({ err: error }, 'periodic check failed'));
+    scheduleReports().catch((error: unknown) => log.error({ err: error }, 'scheduled reports failed'));
   }, TICK_MS);
 
   const mqttIngest = config.mqttUrl ? startMqttIngest({ url: config.mqttUrl, ingest: services.ingest, log, maxBytes: config.ingestMaxBytes }) : null;
@@ -148,8 +162,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     app,
     mqtt: mqttIngest,
     heavyPool,
+    reports,
     async tick() {
       await services.tick();
+      await scheduleReports();
       await services.writes.drain();
     },
     async close() {

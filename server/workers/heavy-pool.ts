@@ -1,6 +1,8 @@
 import { Piscina } from 'piscina';
 import type { ComplianceAnswer, ComplianceCall, ComplianceOffload, ComplianceSync } from '../services/compliance-calls.js';
 import type { ReportInput } from '../services/drill-report.js';
+import type { ReportRequest } from '../services/report-gather.js';
+import type { ReportAnswer } from '../services/report-task.js';
 import type { DrillPdfAnswer, HeavyTask, HeavyWorkerData } from './heavy-tasks.js';
 
 /** The pool is full: this many tasks wait already. Answered 503 with Retry-After. */
@@ -28,7 +30,7 @@ const IDLE_MS = 15 * 60_000;
  * `maxQueue` tasks wait; beyond that a read is refused (HeavyPoolBusy) rather than queued without end.
  */
 export class HeavyPool implements ComplianceOffload {
-  private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer>;
+  private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer | ReportAnswer>;
   private readonly inFlight = new Map<string, Promise<ComplianceAnswer>>();
   private running = 0;
   private computed = 0;
@@ -71,7 +73,12 @@ export class HeavyPool implements ComplianceOffload {
     return this.run({ kind: 'drill-pdf', input }) as Promise<DrillPdfAnswer>;
   }
 
-  private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer> {
+  /** A periodic report: read, computed and rendered in a worker (issue 15 item 3). */
+  report(request: ReportRequest, sync: ComplianceSync): Promise<ReportAnswer> {
+    return this.run({ kind: 'report', request, sync }) as Promise<ReportAnswer>;
+  }
+
+  private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | ReportAnswer> {
     if (this.pool.queueSize >= this.options.maxQueue) return Promise.reject(new HeavyPoolBusy(this.pool.queueSize));
     this.running++;
     return this.pool.run(task).finally(() => {

@@ -8,6 +8,8 @@ import { answerCall, type ComplianceAnswer, type ComplianceSync } from '../servi
 import { ComplianceService } from '../services/compliance.service.js';
 import { drillReportPdf, ReportFontMissing } from '../services/drill-report.js';
 import { RegistryService } from '../services/registry.service.js';
+import { gatherReport } from '../services/report-gather.js';
+import { makeReport, type ReportAnswer } from '../services/report-task.js';
 import type { DrillPdfAnswer, HeavyTask, HeavyWorkerData } from './heavy-tasks.js';
 
 /**
@@ -84,9 +86,13 @@ async function drillPdf(task: Extract<HeavyTask, { kind: 'drill-pdf' }>): Promis
 }
 
 /** Piscina's handler: one task at a time per worker. */
-export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer> {
+export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | ReportAnswer> {
   if (task.kind === 'drill-pdf') return drillPdf(task);
   now = task.sync.now;
   const compliance = await catchUp(task.sync);
+  if (task.kind === 'report') {
+    const current = await state!;
+    return makeReport(await gatherReport({ db: current.store.db, registry: current.registry, compliance }, task.request));
+  }
   return answerCall(compliance, task.call);
 }

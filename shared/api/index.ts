@@ -8,6 +8,7 @@ import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
 import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
+import { REPORT_ROUTES } from './reports.js';
 import { RESPONDER_ROUTES } from './responder.js';
 import { SCHOOL_ROUTES } from './school.js';
 import type { RouteSpec } from './route.js';
@@ -33,6 +34,7 @@ export const API = {
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,
   ...SCHOOL_ROUTES,
+  ...REPORT_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */
