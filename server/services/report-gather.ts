@@ -31,7 +31,7 @@ export async function gatherReport(deps: { db: Kysely<Database>; registry: Regis
   const { db, registry } = deps;
   const { from, to } = request.period;
   const district = request.scope === 'city' ? undefined : request.scope;
-  const alarms = await new AlarmRepository(db).list({ since: from, until: to, limit: REPORT_MAX_ALARMS, ...(district ? { districtCode: district } : {}) });
+  const alarms = await new AlarmRepository(db).list({ state: 'all', since: from, until: to, limit: REPORT_MAX_ALARMS, ...(district ? { districtCode: district } : {}) });
 
   let faultQuery = db.selectFrom('camera_faults').select(['opened_at', 'closed_at', 'deadline_at']).where('opened_at', '<', to).where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', from)]));
   if (district) faultQuery = faultQuery.where('district_code', '=', district);

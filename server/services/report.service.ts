@@ -112,7 +112,7 @@ export class ReportService {
 
   /**
    * The schedule: at Monday 08:00 (Asia/Shanghai) the last complete week's reports, on the 1st at
-   * 08:00 the last month's — for the city and each district, each once (a restart after the hour
+   * 08:00 the last month's — for the city and each district with schools, each once (a restart after the hour
    * makes the missing ones). One run at a time; called from the periodic tick.
    */
   scheduled(): Promise<void> {
@@ -126,7 +126,8 @@ export class ReportService {
     const now = this.deps.clock.now();
     for (const period of [lastCompleteWeek(now), lastCompleteMonth(now)]) {
       if (now < Date.parse(period.to) + DUE_AFTER_MS) continue;
-      for (const scope of ['city', ...DISTRICT_CODES] as ReportScope[]) {
+      const districts = DISTRICT_CODES.filter((code) => this.deps.registry.schools({ districtCode: code }).length > 0);
+      for (const scope of ['city', ...districts] as ReportScope[]) {
         if (await this.deps.repository.exists(period.kind, scope, period.from)) continue;
         const made = await this.make(period, scope, SYSTEM_NAME, null);
         if (!made.ok) this.deps.log.error({ period: period.label, scope, error: made.error }, 'scheduled report not made');

@@ -91,7 +91,8 @@ export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | 
   now = task.sync.now;
   const compliance = await catchUp(task.sync);
   if (task.kind === 'report') {
-    const current = await state!;
+    if (!state) throw new Error('the worker has no database open');
+    const current = await state;
     return makeReport(await gatherReport({ db: current.store.db, registry: current.registry, compliance }, task.request));
   }
   return answerCall(compliance, task.call);

@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm } from '../../shared/domain/index.js';
+import type { ReportAnswer, ReportSummary } from '../../shared/report.js';
+import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
+import { shanghaiParts } from '../../shared/time.js';
+import { signInAs, type Session } from '../helpers/auth.js';
+import { reportTools } from '../helpers/report-tools.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+// Monday 2026-11-23 00:00 Asia/Shanghai: the week reported is 11-23 … 11-29.
+const MONDAY = Date.parse('2026-11-22T16:00:00Z');
+const DAY = 86_400_000;
+const tools = reportTools();
+
+describe('the periodic report (issue 15 item 3, integration)', () => {
+  let now = MONDAY - DAY;
+  let server: TestServer;
+  let city: Session;
+  let xinhua: Session;
+  let report: ReportAnswer;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-report-'));
+
+  async function raise(type: 'sos' | 'intrusion', schoolId: string): Promise<string> {
+    const deviceId = type === 'sos' ? `SOS-${schoolId}-1` : `INT-${schoolId}-1`;
+    const answer = await server.post({ type: `alarm.${type}`, deviceId, at: new Date(now).toISOString(), id: `ev-${now}-${deviceId}` });
+    expect(answer.status).toBe(202);
+    await server.services.writes.drain();
+    const [alarm] = await server.services.alarms.list({ state: 'open', limit: 1, schoolIds: [schoolId] });
+    return alarm!.id;
+  }
+
+  async function act(id: string, action: 'ack' | 'dispatch' | 'arrive' | 'resolve' | 'false_alarm', afterSeconds: number): Promise<void> {
+    now += afterSeconds * 1000;
+    const extra = action === 'dispatch' ? { unitId: 'P001' } : action === 'false_alarm' ? { note: '误触' } : {};
+    const done = await server.services.alarms.command('system', { id, action, ...extra });
+    expect(done.ok, `${action} ${id}`).toBe(true);
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock: { now: () => now } });
+    city = await signInAs(server, { role: 'education_staff' });
+    xinhua = await signInAs(server, { role: 'education_staff', districtCode: '410402' });
+    // One alarm the day before the week: outside it.
+    await act(await raise('sos', 'S0001'), 'false_alarm', 30);
+    // A week of activity: each day a morning SOS at 07:35 (answered, on scene), an intrusion at 22:10 (some false).
+    for (let day = 0; day < 7; day++) {
+      now = MONDAY + day * DAY + (7 * 60 + 35) * 60_000;
+      const sos = await raise('sos', day % 2 === 0 ? 'S0001' : 'S0003');
+      await act(sos, 'ack', 20 + day * 10);
+      await act(sos, 'dispatch', 15);
+      await act(sos, 'arrive', 120 + day * 40);
+      await act(sos, 'resolve', 300);
+      now = MONDAY + day * DAY + (22 * 60 + 10) * 60_000;
+      const intrusion = await raise('intrusion', 'S0002');
+      await act(intrusion, day % 3 === 0 ? 'false_alarm' : 'ack', 45 + day * 5);
+    }
+    // One alarm on the Monday after: outside it. Then Monday 09:00, when the report is made.
+    now = MONDAY + 7 * DAY + 3600_000;
+    await raise('sos', 'S0002');
+    now = MONDAY + 7 * DAY + 9 * 3600_000;
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes the weekly city report whose figures equal the same figures computed from the API', async () => {
+    const made = await city.send('POST', '/api/v1/reports', { kind: 'weekly' });
+    expect(made.status).toBe(201);
+    report = (await made.json()) as ReportAnswer;
+    const { figures } = report;
+    expect(figures.period).toMatchObject({ kind: 'weekly', from: new Date(MONDAY).toISOString(), to: new Date(MONDAY + 7 * DAY).toISOString(), label: '2026-11-23 ~ 2026-11-29' });
+
+    const range = `since=${new Date(MONDAY).toISOString()}&until=${new Date(MONDAY + 7 * DAY).toISOString()}`;
+    const { alarms } = (await (await city.get(`/api/v1/alarms?${range}&drill=false&limit=1000`)).json()) as { alarms: Alarm[] };
+    expect(alarms).toHaveLength(14);
+    expect(figures.alarms.total).toBe(alarms.length);
+    expect(figures.alarms.byType.sos).toBe(alarms.filter((a) => a.type === 'sos').length);
+    expect(figures.alarms.byType.intrusion).toBe(alarms.filter((a) => a.type === 'intrusion').length);
+    const byHour = Array.from({ length: 24 }, () => 0);
+    for (const a of alarms) byHour[Math.floor(shanghaiParts(Date.parse(a.receivedAt)).minuteOfDay / 60)]!++;
+    expect(figures.alarms.byHour).toEqual(byHour);
+    expect(figures.alarms.byHour[7]).toBe(7);
+    expect(figures.alarms.falseAlarms).toBe(alarms.filter((a) => a.state === 'false_alarm').length);
+    expect(figures.alarms.falseAlarmRate).toBeCloseTo(3 / 14, 4);
+    const byDistrict = new Map<string, number>();
+    for (const a of alarms) byDistrict.set(a.districtCode, (byDistrict.get(a.districtCode) ?? 0) + 1);
+    expect(Object.fromEntries(figures.alarms.byDistrict.map((d) => [d.districtCode, d.alarms]))).toEqual(Object.fromEntries(byDistrict));
+
+    const stats = (await (await city.get(`/api/v1/alarms/stats?from=${new Date(MONDAY).toISOString()}&to=${new Date(MONDAY + 7 * DAY).toISOString()}`)).json()) as AlarmLoadReport;
+    expect(figures.response.acknowledge.count).toBe(stats.toAcknowledge.count);
+    expect(figures.response.acknowledge.meanSeconds).toBe(stats.toAcknowledge.meanSeconds);
+    expect(figures.response.acknowledge.p90Seconds).toBe(stats.toAcknowledge.p90Seconds);
+    expect(figures.response.onScene.count).toBe(stats.toOnScene.count);
+    expect(figures.response.onScene.p90Seconds).toBe(stats.toOnScene.p90Seconds);
+    expect(figures.floods).toEqual(stats.floods);
+    // Acknowledged in 20…80 s against 60 s: 20, 30 … 60 met (5 of 7 SOS) plus the intrusions acknowledged within 60 s (45+5d: days 1, 2 met; 4, 5 not).
+    expect(figures.response.acknowledge.met).toBe(5 + 2);
+    // On scene 15 s after acknowledging, arrival 120 + 40d later: receipt → on scene = ack + 15 + 120 + 40d.
+    const onScene = Array.from({ length: 7 }, (_, d) => 20 + d * 10 + 15 + 120 + d * 40).sort((a, b) => a - b);
+    expect(figures.response.onScene.p50Seconds).toBe(onScene[3]);
+  });
+
+  it.skipIf(!tools.pdf)('renders a PDF that opens: every page to PNG, and its text holds the totals', () => {
+    const file = path.join(dir, 'report.pdf');
+    return city.get(`/api/v1/reports/${report.report.id}/report.pdf`).then(async (response) => {
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('application/pdf');
+      fs.writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+      const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1]);
+      expect(pages).toBeGreaterThanOrEqual(2);
+      execFileSync('pdftoppm', ['-png', '-r', '60', file, path.join(dir, 'page')]);
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.png'))).toHaveLength(pages);
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toMatch(/报警总数 Alarms \(drills excluded\)\s+14/);
+      expect(text).toMatch(/误报率 False-alarm rate\s+21\.4%/);
+      expect(text).toContain('值班领导签字');
+      expect(text).toContain(`第 ${pages} / ${pages} 页`);
+      expect(text).toContain('新华区');
+    });
+  }, 60_000);
+
+  it.skipIf(!tools.soffice)('gives an .xlsx that LibreOffice opens with the same totals', async () => {
+    const response = await city.get(`/api/v1/reports/${report.report.id}/report.xlsx`);
+    expect(response.status).toBe(200);
+    const file = path.join(dir, 'report.xlsx');
+    fs.writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+    execFileSync('soffice', [`-env:UserInstallation=file://${dir}/lo`, '--headless', '--convert-to', 'csv', '--outdir', dir, file], { stdio: 'ignore', timeout: 90_000 });
+    const csv = fs.readFileSync(path.join(dir, 'report.csv'), 'utf8');
+    expect(csv).toMatch(/报警总数 Alarms \(drills excluded\),14/);
+    expect(csv).toMatch(/误报 False alarms,3/);
+  }, 120_000);
+
+  it('keeps each generation on the list and the audit log', async () => {
+    const { reports } = (await (await city.get('/api/v1/reports')).json()) as { reports: ReportSummary[] };
+    expect(reports.map((r) => r.id)).toContain(report.report.id);
+    const entries = await server.services.audit.search({ action: 'report.generate', limit: 10 });
+    expect(entries.some((e) => e.target === report.report.id)).toBe(true);
+  });
+
+  it('gives a district person only their district’s reports (403 for the city’s or another district’s)', async () => {
+    const own = await xinhua.send('POST', '/api/v1/reports', { kind: 'weekly' });
+    expect(own.status).toBe(201);
+    const mine = (await own.json()) as ReportAnswer;
+    expect(mine.figures.scope).toBe('410402');
+    expect(mine.figures.alarms.total).toBe(mine.figures.alarms.byDistrict.find((d) => d.districtCode === '410402')?.alarms ?? 0);
+    expect((await xinhua.send('POST', '/api/v1/reports', { kind: 'weekly', scope: 'city' })).status).toBe(403);
+    expect((await xinhua.send('POST', '/api/v1/reports', { kind: 'weekly', scope: '410422' })).status).toBe(403);
+    const { reports } = (await (await xinhua.get('/api/v1/reports')).json()) as { reports: ReportSummary[] };
+    expect(reports.map((r) => r.scope)).toEqual(['410402']);
+    expect((await xinhua.get(`/api/v1/reports/${report.report.id}/report.pdf`)).status).toBe(403);
+    expect((await xinhua.get(`/api/v1/reports/${report.report.id}/report.xlsx`)).status).toBe(403);
+    expect((await xinhua.get(`/api/v1/reports/${mine.report.id}/report.pdf`)).status).toBe(200);
+    expect((await xinhua.get('/api/v1/reports/no-such')).status).toBe(404);
+  });
+});
