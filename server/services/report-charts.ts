@@ -71,7 +71,7 @@ export function barOption(title: string, categories: string[], values: number[],
     grid: { left: 44, right: 12, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: categories, axisLabel: { fontSize: 11, color: '#444', interval: 0 } },
     yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 11, color: '#444' } },
-    series: [{ type: 'bar', data: values, itemStyle: { color: colour }, label: { show: true, position: 'top', fontSize: 10, color: '#1a1a1f' } }],
+    series: [{ type: 'bar', data: values, itemStyle: { color: colour }, label: { show: true, position: 'top', fontSize: 10, color: '#1a1a1f', formatter: (p: { value: unknown }) => (p.value ? String(p.value) : '') } }],
   };
 }
 
@@ -92,8 +92,8 @@ export function reportCharts(figures: ReportFigures): RenderedChart[] {
   const hours = figures.alarms.byHour.map((_, h) => String(h));
   const districts = figures.alarms.byDistrict.map((d) => findDistrict(d.districtCode)?.name ?? d.districtCode);
   return [
-    renderChart('按小时', barOption('报警按小时分布 Alarms by hour of day', hours, figures.alarms.byHour, '#c0392b'), 515, 200),
-    renderChart('按类型', barOption('报警按类型 Alarms by type', ALARM_TYPES.map((t) => TYPE_NAMES[t]), ALARM_TYPES.map((t) => figures.alarms.byType[t]), '#d35400'), 515, 200),
-    renderChart('按区县', barOption('报警按区县 Alarms by district', districts, figures.alarms.byDistrict.map((d) => d.alarms), '#2c6fbb'), 515, 220),
+    renderChart('按小时', barOption('报警按小时分布 Alarms by hour of day', hours, figures.alarms.byHour, '#c0392b'), 515, 170),
+    renderChart('按类型', barOption('报警按类型 Alarms by type', ALARM_TYPES.map((t) => TYPE_NAMES[t]), ALARM_TYPES.map((t) => figures.alarms.byType[t]), '#d35400'), 515, 170),
+    renderChart('按区县', barOption('报警按区县 Alarms by district', districts, figures.alarms.byDistrict.map((d) => d.alarms), '#2c6fbb'), 515, 180),
   ];
 }

@@ -20,6 +20,11 @@ export interface ReportSection {
 
 const KIND = { weekly: '周报 Weekly report', monthly: '月报 Monthly report' } as const;
 
+/** A table with no rows says so. */
+function orNone(rows: string[][]): string[][] {
+  return rows.length > 1 ? rows : [...rows, ['无 None']];
+}
+
 export function scopeName(scope: ReportFigures['scope']): string {
   if (scope === 'city') return '全市 City';
   const district = findDistrict(scope);
@@ -27,7 +32,7 @@ export function scopeName(scope: ReportFigures['scope']): string {
 }
 
 export function reportTitle(figures: ReportFigures): string {
-  return `校园安全${figures.period.kind === 'weekly' ? '周' : '月'}报 ${scopeName(figures.scope)} ${figures.period.label} · ${KIND[figures.period.kind]}`;
+  return `校园安全${KIND[figures.period.kind]} · ${scopeName(figures.scope)} · ${figures.period.label}`;
 }
 
 function pct(value: number | null): string {
@@ -78,7 +83,7 @@ export function reportTables(f: ReportFigures): ReportSection[] {
       title: '三、报警按区县 Alarms by district',
       sheet: 'By district',
       widths: [0.6, 0.4],
-      rows: [['区县 District', '报警 Alarms'], ...a.byDistrict.map((d) => [findDistrict(d.districtCode)?.name ?? d.districtCode, String(d.alarms)])],
+      rows: orNone([['区县 District', '报警 Alarms'], ...a.byDistrict.map((d) => [findDistrict(d.districtCode)?.name ?? d.districtCode, String(d.alarms)])]),
       chart: 2,
     },
     {
@@ -98,7 +103,7 @@ export function reportTables(f: ReportFigures): ReportSection[] {
       title: '六、报警洪峰 Alarm floods (ISA-18.2)',
       sheet: 'Floods',
       widths: [0.6, 0.4],
-      rows: [['开始 Start (Asia/Shanghai)', '10 分钟内报警 Alarms in 10 min'], ...f.floods.map((x) => [shanghaiDateTime(x.start), String(x.alarms)])],
+      rows: orNone([['开始 Start (Asia/Shanghai)', '10 分钟内报警 Alarms in 10 min'], ...f.floods.map((x) => [shanghaiDateTime(x.start), String(x.alarms)])]),
     },
     {
       title: '七、设备与护学岗 Cameras and guard posts',
@@ -139,7 +144,7 @@ export function reportTables(f: ReportFigures): ReportSection[] {
       title: '十、高风险学校 Top-risk schools',
       sheet: 'Top risk',
       widths: [0.28, 0.12, 0.1, 0.1, 0.4],
-      rows: [['学校 School', '区县 District', '分值 Score', '等级 Level', '原因 Reasons'], ...f.topRisk.map((r) => [r.schoolName, findDistrict(r.districtCode)?.name ?? r.districtCode, String(r.score), r.level, r.reasons.join('；')])],
+      rows: orNone([['学校 School', '区县 District', '分值 Score', '等级 Level', '原因 Reasons'], ...f.topRisk.map((r) => [r.schoolName, findDistrict(r.districtCode)?.name ?? r.districtCode, String(r.score), r.level, r.reasons.join('；')])]),
     },
   ];
 }
