@@ -12,6 +12,7 @@ import type { MessageSchema } from './zh-CN.js';
 import { kioskEn } from './en.kiosk.js';
 import { mapLabelsEn } from './en.mapLabels.js';
 import { figuresEn } from './en.figures.js';
+import { reportEn } from './en.report.js';
 import { timerEn } from './en.timer.js';
 import { unitStepsEn } from './en.unitSteps.js';
 
@@ -297,6 +298,7 @@ export const en: MessageSchema = {
   ...deskEn,
   ...kioskEn,
   ...figuresEn,
+  ...reportEn,
   ...timerEn,
   ...authEn,
   ...adminEn,

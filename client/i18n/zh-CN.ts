@@ -11,6 +11,7 @@ import { fieldZhCN } from './zh-CN.field.js';
 import { kioskZhCN } from './zh-CN.kiosk.js';
 import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
 import { figuresZhCN } from './zh-CN.figures.js';
+import { reportZhCN } from './zh-CN.report.js';
 import { timerZhCN } from './zh-CN.timer.js';
 import { unitStepsZhCN } from './zh-CN.unitSteps.js';
 
@@ -296,6 +297,7 @@ export const zhCN = {
   ...deskZhCN,
   ...kioskZhCN,
   ...figuresZhCN,
+  ...reportZhCN,
   ...timerZhCN,
   ...authZhCN,
   ...adminZhCN,

@@ -8,6 +8,7 @@ import type { ReportAnswer, ReportSummary } from '../../shared/report.js';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
 import { shanghaiParts } from '../../shared/time.js';
 import { signInAs, type Session } from '../helpers/auth.js';
+import { availableEngines } from '../helpers/engines.js';
 import { reportTools } from '../helpers/report-tools.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -15,8 +16,9 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 const MONDAY = Date.parse('2026-11-22T16:00:00Z');
 const DAY = 86_400_000;
 const tools = reportTools();
+const engines = await availableEngines();
 
-describe('the periodic report (issue 15 item 3, integration)', () => {
+describe.each(engines)('the periodic report (issue 15 item 3, integration) on %s', (engine) => {
   let now = MONDAY - DAY;
   let server: TestServer;
   let city: Session;
@@ -41,7 +43,7 @@ describe('the periodic report (issue 15 item 3, integration)', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer({ clock: { now: () => now } });
+    server = await startTestServer({ engine, clock: { now: () => now } });
     // One alarm the day before the week: outside it.
     await act(await raise('sos', 'S0001'), 'false_alarm', 30);
     // A week of activity: each day a morning SOS at 07:35 (answered, on scene), an intrusion at 22:10 (some false).
