@@ -167,3 +167,32 @@ describe.each(engines)('the periodic report (issue 15 item 3, integration) on %s
     expect((await xinhua.get('/api/v1/reports/no-such')).status).toBe(404);
   });
 });
+
+describe('the report schedule (Monday 08:00 and the 1st 08:00, Asia/Shanghai)', () => {
+  // Monday 2026-11-30 07:59 Asia/Shanghai: the week 11-23 … 11-29 is complete, its report due at 08:00.
+  let now = MONDAY + 7 * DAY + (7 * 60 + 59) * 60_000;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ clock: { now: () => now }, env: { XIAOAN_REPORT_SCHEDULE: 'on' } });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('makes the last complete week’s reports at 08:00 for the city and each district with schools, once, on the audit log as the system', async () => {
+    await server.tick();
+    const before = await server.services.audit.search({ action: 'report.generate', limit: 50 });
+    // October's reports are due since 1 November 08:00: made at the first tick; the week's not yet.
+    expect(before.every((e) => (e.details as { kind: string }).kind === 'monthly')).toBe(true);
+    expect(before).toHaveLength(4);
+
+    now += 60_000;
+    await server.tick();
+    await server.tick();
+    const after = await server.services.audit.search({ action: 'report.generate', limit: 50 });
+    const made = after.filter((e) => (e.details as { kind: string }).kind === 'weekly');
+    expect(made.map((e) => (e.details as { scope: string }).scope).sort()).toEqual(['410402', '410403', '410422', 'city']);
+    expect(made.every((e) => e.actor === 'system' && (e.details as { period: string }).period === '2026-11-23 ~ 2026-11-29')).toBe(true);
+  }, 120_000);
+});
