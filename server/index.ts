@@ -91,6 +91,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drillMarginMinutes: config.drillMarginMinutes,
     loginThrottle: config.loginThrottle,
     offload: heavyPool,
+    riskModel: config.riskModel,
   });
   await services.tick();
   const reports = new ReportService({
@@ -171,6 +172,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       await mqttIngest?.close();
       clearInterval(ticker);
+      services.risk.stop();
       alarmDelivery.stop();
       healthFanOut.stop();
       eventLoop.stop();

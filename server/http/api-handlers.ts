@@ -21,6 +21,7 @@ import { planHandlers } from './plan.routes.js';
 import { registryHandlers } from './registry.routes.js';
 import { reportHandlers } from './report.routes.js';
 import { responderHandlers } from './responder.routes.js';
+import { riskHandlers } from './risk.routes.js';
 import { SchoolSosService } from '../services/school-sos.service.js';
 import { schoolHandlers } from './school.routes.js';
 import type { RouteHandlers } from './route-table.js';
@@ -57,6 +58,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     }),
     ...ingestHandlers({ ingest: deps.ingest }),
     ...reportHandlers(deps.reports),
+    ...riskHandlers(deps.risk),
     ...schoolHandlers(new SchoolSosService({ registry: deps.registry, ingest: deps.ingest, alarms: deps.alarms, audit: deps.audit, clock: deps.clock })),
   };
 }

@@ -10,6 +10,7 @@ import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
 import { REPORT_ROUTES } from './reports.js';
 import { RESPONDER_ROUTES } from './responder.js';
+import { RISK_ROUTES } from './risk.js';
 import { SCHOOL_ROUTES } from './school.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
@@ -35,6 +36,7 @@ export const API = {
   ...INGEST_ROUTES,
   ...SCHOOL_ROUTES,
   ...REPORT_ROUTES,
+  ...RISK_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */
