@@ -21,7 +21,8 @@ import { EventLoopMonitor } from './services/event-loop.js';
 import { quietStorageFailures, StorageHealth } from './db/storage-health.js';
 import { HeavyPool } from './workers/heavy-pool.js';
 import { ReportRepository } from './db/report.repository.js';
-import { ReportService, type TopRiskSource } from './services/report.service.js';
+import { ReportService } from './services/report.service.js';
+import { topRiskFrom } from './services/report-risk.js';
 
 /** Options beside the configuration, for the launcher and for tests. */
 export interface StartOptions {
@@ -30,8 +31,6 @@ export interface StartOptions {
   /** Makes the registry on a first start (an empty database); the launcher passes the dataset generator. */
   seed?: () => Dataset;
   clientDir?: string;
-  /** The top-risk schools for the periodic report (the risk service, wired by the composition root); none: the report lists none. */
-  topRisk?: TopRiskSource;
 }
 
 /** A listening server and the handles tests and the launcher need. */
@@ -96,7 +95,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await services.tick();
   const reports = new ReportService({
     db: store.db, repository: new ReportRepository(store.db), registry: services.registry, compliance: services.compliance, clock, audit: services.audit, heavyPool,
-    targets: config.responseTargets, log, ...(options.topRisk ? { topRisk: options.topRisk } : {}),
+    // The top-risk schools with their reasons: the risk service's current scores.
+    targets: config.responseTargets, log, topRisk: topRiskFrom(services.risk),
   });
   // The weekly and monthly reports, when due: in the background (the worker pool), never awaited by the tick.
   const scheduleReports = () => (config.reportSchedule ? reports.scheduled() : Promise.resolve());

@@ -133,10 +133,12 @@ export async function reportPdf(figures: ReportFigures): Promise<Uint8Array> {
     }
   }
   // The duty chief signs the printed report.
-  out.room(90);
+  out.room(120);
   out.y -= 20;
-  out.text('值班领导签字 Duty chief’s signature：____________________        日期 Date：______年____月____日', 11);
-  out.y -= 20;
+  out.text('值班领导签字 Signature of the duty chief：______________________________', 11);
+  out.y -= 14;
+  out.text('日期 Date：________ 年 ____ 月 ____ 日', 11);
+  out.y -= 14;
   out.text('审核 Reviewed by：____________________', 11);
 
   const pages = doc.getPages();

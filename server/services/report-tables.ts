@@ -49,6 +49,12 @@ function step(name: string, s: StepFigures): string[] {
   return [name, String(s.count), secs(s.p50Seconds), secs(s.p90Seconds), secs(s.meanSeconds), String(s.met), pct(s.attainment)];
 }
 
+/** A top-risk school: its row with the first reason, then one line per further reason (each with its points). */
+function riskRows(r: ReportFigures['topRisk'][number]): string[][] {
+  const [first = '—', ...rest] = r.reasons;
+  return [[r.schoolName, findDistrict(r.districtCode)?.name ?? r.districtCode, String(r.score), r.level, first], ...rest.map((reason) => ['', '', '', '', reason])];
+}
+
 export function reportTables(f: ReportFigures): ReportSection[] {
   const a = f.alarms;
   return [
@@ -143,8 +149,8 @@ export function reportTables(f: ReportFigures): ReportSection[] {
     {
       title: '十、高风险学校 Top-risk schools',
       sheet: 'Top risk',
-      widths: [0.28, 0.12, 0.1, 0.1, 0.4],
-      rows: orNone([['学校 School', '区县 District', '分值 Score', '等级 Level', '原因 Reasons'], ...f.topRisk.map((r) => [r.schoolName, findDistrict(r.districtCode)?.name ?? r.districtCode, String(r.score), r.level, r.reasons.join('；')])]),
+      widths: [0.24, 0.1, 0.08, 0.1, 0.48],
+      rows: orNone([['学校 School', '区县', '分值', '等级 Level', '原因 Reasons (points)'], ...f.topRisk.flatMap(riskRows)]),
     },
   ];
 }
