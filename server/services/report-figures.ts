@@ -5,6 +5,7 @@ import { alarmLoad } from '../../shared/rules/alarm-load.js';
 import { QUICK_RESPONSE_PRIORITIES, metInTime, responseTarget, type ResponseStep, type ResponseTargets } from '../../shared/rules/response.js';
 import { isOverdue, type HazardState } from '../../shared/rules/hazard.js';
 import { shanghaiDate, shanghaiParts } from '../../shared/time.js';
+import type { SchoolSetting } from '../../shared/domain/entities.js';
 
 /**
  * The periodic report's figures from what was read for its period and scope (report-gather.ts).
@@ -19,6 +20,11 @@ export interface ReportSources {
   targets: ResponseTargets;
   /** Alarms received in the period within the scope (drills included: they are left out here). */
   alarms: Alarm[];
+  /**
+   * Each alarm's school's setting (city/town/rural), for the targets by setting (i15-duties: there
+   * `responseTarget` and `alarmLoad({ targets, settingOf })` take the setting instead of the district).
+   */
+  settings: Record<string, SchoolSetting>;
   cameras: number;
   faults: { openedAt: string; closedAt: string | null; deadlineAt: string }[];
   guards: { posts: number; checkIns: number };

@@ -6,6 +6,7 @@ import { shanghaiDate } from '../../shared/time.js';
 import { AlarmRepository } from '../db/alarm.repository.js';
 import { DrillRepository } from '../db/drill.repository.js';
 import type { Database } from '../db/schema.js';
+import type { SchoolSetting } from '../../shared/domain/entities.js';
 import type { ComplianceService } from './compliance.service.js';
 import type { ReportSources } from './report-figures.js';
 import type { RegistryService } from './registry.service.js';
@@ -70,12 +71,19 @@ export async function gatherReport(deps: { db: Kysely<Database>; registry: Regis
     live.push({ drillId: drill.id, schoolId: drill.schoolId, schoolName: registry.school(drill.schoolId)?.name ?? drill.schoolId, endedAt: drill.endedAt ?? '', total: score.total, maxTotal: score.maxTotal });
   }
 
+  const settings: Record<string, SchoolSetting> = {};
+  for (const alarm of alarms) {
+    const setting = registry.school(alarm.schoolId)?.setting;
+    if (setting) settings[alarm.schoolId] = setting;
+  }
+
   return {
     period: request.period,
     scope: request.scope,
     now: request.now,
     targets: request.targets,
     alarms,
+    settings,
     cameras,
     faults,
     guards: { posts: posts.length, checkIns },

@@ -4,6 +4,7 @@ import { lastCompleteMonth, lastCompleteWeek, periodContaining } from '../../sha
 import { DEFAULT_RESPONSE_TARGETS } from '../../shared/rules/response.js';
 import { barOption, chartTexts, renderChart } from '../../server/services/report-charts.js';
 import { reportFigures, type ReportSources } from '../../server/services/report-figures.js';
+import { auditSentence } from '../../shared/audit-text.js';
 
 // Monday 2026-11-23 00:00 Asia/Shanghai.
 const MONDAY = Date.parse('2026-11-22T16:00:00Z');
@@ -22,7 +23,7 @@ function alarm(received: number, overrides: Partial<Alarm> = {}, steps: [string,
 function sources(overrides: Partial<ReportSources> = {}): ReportSources {
   const period = lastCompleteWeek(MONDAY + 7 * 86_400_000 + 9 * 3600_000);
   return {
-    period, scope: 'city', now: MONDAY + 7 * 86_400_000 + 9 * 3600_000, targets: DEFAULT_RESPONSE_TARGETS, alarms: [], cameras: 10, faults: [], guards: { posts: 0, checkIns: 0 },
+    period, scope: 'city', now: MONDAY + 7 * 86_400_000 + 9 * 3600_000, targets: DEFAULT_RESPONSE_TARGETS, alarms: [], settings: {}, cameras: 10, faults: [], guards: { posts: 0, checkIns: 0 },
     hazards: [], compliance: { asOf: '2026-11-29', items: 0, met: 0 }, drills: { recorded: 0, live: [] }, topRisk: [], ...overrides,
   };
 }
@@ -92,5 +93,16 @@ describe('the charts (ECharts server-side SVG)', () => {
     expect(xinhua.y).toBeGreaterThan(150);
     // A zero bar has no label.
     expect(texts.filter((t) => t.text === '0').length).toBe(1);
+  });
+});
+
+describe('the report on the audit log', () => {
+  it('says who made which report, of which period and scope, with its alarm count', () => {
+    const names = { person: () => null, school: () => null };
+    const entry = { id: 1, at: '2026-11-30T00:00:00.000Z', actor: 'system', action: 'report.generate', target: 'r1', address: null, details: { kind: 'weekly', scope: 'city', period: '2026-11-23 ~ 2026-11-29', alarms: 14 } };
+    expect(auditSentence(entry, names)).toEqual({
+      zh: 'system 生成了定期分析研判报告（周报 2026-11-23 ~ 2026-11-29 · 全市 · 报警 14 起）',
+      en: 'system made a periodic report (weekly 2026-11-23 ~ 2026-11-29 · city · 14 alarms)',
+    });
   });
 });
