@@ -10,7 +10,7 @@ export interface StoredReport {
 
 type Row = Omit<Database['reports'], 'pdf' | 'xlsx' | 'figures'>;
 
-function summaryOf(row: Row, alarms: number): ReportSummary {
+function summaryOf(row: Row): ReportSummary {
   return {
     id: row.id,
     kind: row.kind,
@@ -22,11 +22,11 @@ function summaryOf(row: Row, alarms: number): ReportSummary {
     createdBy: row.created_by,
     pdfBytes: Number(row.pdf_bytes),
     xlsxBytes: Number(row.xlsx_bytes),
-    alarms,
+    alarms: Number(row.alarms),
   };
 }
 
-const LISTED = ['id', 'kind', 'period_from', 'period_to', 'label', 'scope', 'created_at', 'created_by', 'pdf_bytes', 'xlsx_bytes', 'figures'] as const;
+const LISTED = ['id', 'kind', 'period_from', 'period_to', 'label', 'scope', 'created_at', 'created_by', 'pdf_bytes', 'xlsx_bytes', 'alarms'] as const;
 
 /** The periodic reports (`reports`, 0017). */
 export class ReportRepository {
@@ -45,25 +45,25 @@ export class ReportRepository {
       created_by: report.createdBy,
       pdf_bytes: report.pdf.byteLength,
       xlsx_bytes: report.xlsx.byteLength,
+      alarms: figures.alarms.total,
     };
     await this.db.insertInto('reports').values({ ...row, figures: JSON.stringify(figures), pdf: Buffer.from(report.pdf), xlsx: Buffer.from(report.xlsx) }).execute();
-    return summaryOf(row, figures.alarms.total);
+    return summaryOf(row);
   }
 
-  /** Newest first; `scopes` null: every scope. */
+  /** Newest first (the list reads no figures and no files); `scopes` null: every scope. */
   async list(query: { kind?: ReportKind | undefined; scopes: string[] | null; limit: number }): Promise<ReportSummary[]> {
     let q = this.db.selectFrom('reports').select([...LISTED]);
     if (query.kind) q = q.where('kind', '=', query.kind);
     if (query.scopes) q = q.where('scope', 'in', query.scopes);
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-    return rows.map((row) => summaryOf(row, reportFiguresSchema.parse(JSON.parse(row.figures)).alarms.total));
+    return rows.map(summaryOf);
   }
 
   async get(id: string): Promise<StoredReport | null> {
-    const row = await this.db.selectFrom('reports').select([...LISTED]).where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('reports').select([...LISTED, 'figures']).where('id', '=', id).executeTakeFirst();
     if (!row) return null;
-    const figures = reportFiguresSchema.parse(JSON.parse(row.figures));
-    return { summary: summaryOf(row, figures.alarms.total), figures };
+    return { summary: summaryOf(row), figures: reportFiguresSchema.parse(JSON.parse(row.figures)) };
   }
 
   async file(id: string, format: 'pdf' | 'xlsx'): Promise<Uint8Array | null> {

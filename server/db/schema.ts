@@ -199,6 +199,7 @@ export interface Database {
     scope: string;
     created_at: string;
     created_by: string;
+    alarms: number;
     figures: string;
     pdf: Uint8Array;
     xlsx: Uint8Array;

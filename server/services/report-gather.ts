@@ -11,8 +11,9 @@ import type { ComplianceService } from './compliance.service.js';
 import type { ReportSources } from './report-figures.js';
 import type { RegistryService } from './registry.service.js';
 
-/** At most this many alarms are read for one report (a month of a city: far more than any real month). */
+/** At most this many alarms (and as many rows of each other source) are read for one report (a month of a city: far more than any real month). */
 export const REPORT_MAX_ALARMS = 200_000;
+const MAX_ROWS = 500_000;
 
 /** What a report's generation is asked: read in the worker (report-task.ts). */
 export interface ReportRequest {
@@ -36,13 +37,13 @@ export async function gatherReport(deps: { db: Kysely<Database>; registry: Regis
 
   let faultQuery = db.selectFrom('camera_faults').select(['opened_at', 'closed_at', 'deadline_at']).where('opened_at', '<', to).where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', from)]));
   if (district) faultQuery = faultQuery.where('district_code', '=', district);
-  const faults = (await faultQuery.execute()).map((f) => ({ openedAt: f.opened_at, closedAt: f.closed_at, deadlineAt: f.deadline_at }));
+  const faults = (await faultQuery.limit(MAX_ROWS).execute()).map((f) => ({ openedAt: f.opened_at, closedAt: f.closed_at, deadlineAt: f.deadline_at }));
 
   const inScope = (code: string | undefined) => !district || code === district;
   const cameras = registry.devices({ kind: 'camera' }).filter((d) => inScope(d.schoolId ? registry.school(d.schoolId)?.districtCode : undefined)).length;
   const posts = registry.guardPosts().filter((p) => inScope(p.districtCode));
   const postIds = new Set(posts.map((p) => p.id));
-  const checkInRows = await db.selectFrom('events').select(['device_id']).where('type', '=', 'post.checkin').where('at', '>=', from).where('at', '<', to).execute();
+  const checkInRows = await db.selectFrom('events').select(['device_id']).where('type', '=', 'post.checkin').where('at', '>=', from).where('at', '<', to).limit(MAX_ROWS).execute();
   const checkIns = checkInRows.filter((row) => {
     const postId = row.device_id ? registry.device(row.device_id)?.postId : undefined;
     return postId ? postIds.has(postId) : false;
@@ -50,7 +51,7 @@ export async function gatherReport(deps: { db: Kysely<Database>; registry: Regis
 
   let hazardQuery = db.selectFrom('hazards').select(['registered_at', 'closed_at', 'deadline', 'state']).where('registered_at', '<', to).where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', from)]));
   if (district) hazardQuery = hazardQuery.where('district_code', '=', district);
-  const hazards = (await hazardQuery.execute()).map((h) => ({ registeredAt: h.registered_at, closedAt: h.closed_at, deadline: h.deadline, state: h.state }));
+  const hazards = (await hazardQuery.limit(MAX_ROWS).execute()).map((h) => ({ registeredAt: h.registered_at, closedAt: h.closed_at, deadline: h.deadline, state: h.state }));
 
   const asOf = shanghaiDate(Date.parse(to) - 1);
   const matrix = await deps.compliance.matrix(asOf, district ? { districtCode: district } : {});

@@ -21,6 +21,7 @@ export function reportsMigration(dialect: Dialect): Migration {
         .addColumn('scope', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('alarms', 'integer', (c) => c.notNull())
         .addColumn('figures', 'text', (c) => c.notNull())
         .addColumn('pdf', bytes, (c) => c.notNull())
         .addColumn('xlsx', bytes, (c) => c.notNull())
