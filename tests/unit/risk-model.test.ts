@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RISK_MODEL, emptyRiskInputs, riskLevelOf, scoreSchool, changedContributions, type RiskAlarm, type RiskInputs } from '../../shared/rules/risk.js';
+import { DEFAULT_RISK_MODEL, emptyRiskInputs, riskLevelOf, sameRisk, scoreSchool, changedContributions, type RiskAlarm, type RiskInputs } from '../../shared/rules/risk.js';
 import type { SchoolRisk } from '../../shared/risk.js';
 
 /** 2026-11-30 10:00 Asia/Shanghai, a Monday in the autumn term (started 2026-09-01). */
@@ -194,5 +194,15 @@ describe(changedContributions.name, () => {
     expect(changed.map((c) => c.factor).sort()).toEqual(['alarms', 'camera_downtime']);
     expect(changed.find((c) => c.factor === 'camera_downtime')!.from).toBeNull();
     expect(changedContributions(after, after)).toEqual([]);
+  });
+});
+
+describe(sameRisk.name, () => {
+  it('tells an unchanged computation from one whose figures moved, even at the same points', () => {
+    const a = scoreSchool('S1', inputs({ outages: [{ deviceId: 'C1', place: 'gate', from: NOW - 30 * HOUR, to: null }] }));
+    const later = scoreSchool('S1', inputs({ now: NOW + HOUR, outages: [{ deviceId: 'C1', place: 'gate', from: NOW - 30 * HOUR, to: null }] }));
+    expect(later.score).toBe(a.score); // capped at 20 both times…
+    expect(sameRisk(a, later)).toBe(false); // …but 30 h became 31 h
+    expect(sameRisk(a, scoreSchool('S1', inputs({ outages: [{ deviceId: 'C1', place: 'gate', from: NOW - 30 * HOUR, to: null }] })))).toBe(true);
   });
 });
