@@ -61,6 +61,24 @@ describe.each(engines)('the periodic report (issue 15 item 3, integration) on %s
       // Closed, so the next night's intrusion is an alarm of its own (not a repeat folded into this one).
       if (day % 3 !== 0) await act(intrusion, 'resolve', 600);
     }
+    // Hazards (隐患): three registered on the Tuesday; one dispatched with a Thursday deadline and
+    // left (超期 by Sunday), one taken through to 销号 on the Friday.
+    const admin = await signInAs(server, { role: 'admin' });
+    const by = { user: admin.user, address: null };
+    now = MONDAY + DAY + 10 * 3600_000;
+    const hazardIds: string[] = [];
+    for (const schoolId of ['S0001', 'S0002', 'S0003']) {
+      const made = await server.services.hazards.create({ schoolId, source: 'police', severity: 'general', description: '围墙破损' }, by);
+      expect(made.ok).toBe(true);
+      if (made.ok) hazardIds.push(made.data.id);
+    }
+    const step = async (id: string, hazardStep: Parameters<TestServer['services']['hazards']['step']>[1]) => expect((await server.services.hazards.step(id, hazardStep, by)).ok).toBe(true);
+    await step(hazardIds[0]!, { action: 'dispatch', assignee: '总务处', deadline: '2026-11-26' });
+    await step(hazardIds[1]!, { action: 'dispatch', assignee: '总务处', deadline: '2026-11-30' });
+    now = MONDAY + 4 * DAY + 10 * 3600_000;
+    await step(hazardIds[1]!, { action: 'rectify', note: '已修复' });
+    await step(hazardIds[1]!, { action: 'verify' });
+    await step(hazardIds[1]!, { action: 'close' });
     // One alarm on the Monday after: outside it. Then Monday 09:00, when the report is made.
     now = MONDAY + 7 * DAY + 3600_000;
     await raise('sos', 'S0002');
@@ -117,6 +135,14 @@ describe.each(engines)('the periodic report (issue 15 item 3, integration) on %s
     // On scene 15 s after acknowledging, arrival 120 + 40d later: receipt → on scene = ack + 15 + 120 + 40d.
     const onScene = Array.from({ length: 7 }, (_, d) => 20 + d * 10 + 15 + 120 + d * 40).sort((a, b) => a - b);
     expect(figures.response.onScene.p50Seconds).toBe(onScene[3]);
+
+    // Hazards: registered and closed in the week, and overdue, as the hazard list says them.
+    const { hazards } = (await (await city.get('/api/v1/hazards?state=all')).json()) as { hazards: { registeredAt: string; closedAt: string | null; overdue: boolean }[] };
+    const inWeek = (iso: string | null) => iso !== null && Date.parse(iso) >= MONDAY && Date.parse(iso) < MONDAY + 7 * DAY;
+    expect(figures.hazards.opened).toBe(hazards.filter((h) => inWeek(h.registeredAt)).length);
+    expect(figures.hazards.closed).toBe(hazards.filter((h) => inWeek(h.closedAt)).length);
+    expect(figures.hazards.overdue).toBe(hazards.filter((h) => h.overdue).length);
+    expect(figures.hazards).toMatchObject({ opened: 3, closed: 1, overdue: 1, open: 2 });
 
     // The top-risk schools are the risk list's highest scores, each with its reasons (one per contribution).
     const scored = risk.rows.filter((r) => r.score > 0);
