@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { ReportFigures } from '../../shared/report.js';
 import { REPORT_FONT, ReportFontMissing } from './drill-report.js';
 import { reportCharts, type RenderedChart } from './report-charts.js';
-import { reportTables, reportTitle } from './report-tables.js';
+import { reportHeading, reportTables, reportTitle } from './report-tables.js';
 
 /**
  * The periodic report as a printable A4 PDF: the shipped CJK font (assets/fonts), the figures as
@@ -119,7 +119,7 @@ export async function reportPdf(figures: ReportFigures): Promise<Uint8Array> {
   doc.setModificationDate(new Date(figures.generatedAt));
   const font = await doc.embedFont(await loadFont(), { subset: true });
   const out = new Writer(doc, font);
-  out.text(title, 18);
+  out.text(reportHeading(figures), 18);
   out.text(`统计周期 Period ${figures.period.label}（Asia/Shanghai）· 生成 Generated ${figures.generatedAt.slice(0, 19).replace('T', ' ')} UTC`, 9, MUTED);
   out.y -= 6;
   const charts = reportCharts(figures);

@@ -31,6 +31,11 @@ export function scopeName(scope: ReportFigures['scope']): string {
   return district ? `${district.name} ${district.nameEn}` : scope;
 }
 
+/** The first line of the PDF: the kind and the scope (the period is the line under it). */
+export function reportHeading(figures: ReportFigures): string {
+  return `校园安全${KIND[figures.period.kind]} · ${scopeName(figures.scope)}`;
+}
+
 export function reportTitle(figures: ReportFigures): string {
   return `校园安全${KIND[figures.period.kind]} · ${scopeName(figures.scope)} · ${figures.period.label}`;
 }
