@@ -32,6 +32,7 @@ import { trustForSockets, type TrustFn } from './http/client-address.js';
 import { applyTimeouts, checkingIntervalOf } from './http/timeouts.js';
 import { heavyReadLimit } from './http/heavy-limit.js';
 import type { HeavyPool } from './workers/heavy-pool.js';
+import type { ReportService } from './services/report.service.js';
 
 /** Everything the HTTP and socket layers call: the services, and settings. Built by the composition root (index.ts). */
 export interface AppDeps extends Omit<Services, 'tick'> {
@@ -65,6 +66,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   timeouts: ServerTimeouts;
   /** Whether writes succeed (GET /health turns degraded when they fail). */
   storage: StorageHealth;
+  /** The periodic reports (issue 15 item 3). */
+  reports: ReportService;
 }
 
 /** The HTTP server, its Socket.IO server and the realtime pushes, not yet listening nor started. */

@@ -113,6 +113,7 @@ const envSchema = z.object({
   XIAOAN_GUARD_POST_REACH_M: z.coerce.number().int().min(50).max(2000).default(GUARD_POST_REACH_M),
   XIAOAN_DRILL_MARGIN_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(DEFAULT_DRILL_MARGIN_MINUTES),
   XIAOAN_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  XIAOAN_REPORT_SCHEDULE: onOff.default('on'),
   XIAOAN_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   XIAOAN_WORKER_QUEUE: z.coerce.number().int().min(1).max(100_000).default(200),
   XIAOAN_HEAVY_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
@@ -222,6 +223,8 @@ export interface Config {
    * expensive reads allowed per session per minute.
    */
   heavy: { workers: number; maxQueue: number; readsPerMinute: number };
+  /** Make the weekly and monthly reports on schedule (XIAOAN_REPORT_SCHEDULE, on by default). */
+  reportSchedule: boolean;
   /** The school risk model (XIAOAN_RISK_MODEL, JSON merged over DEFAULT_RISK_MODEL; docs/risk.md). */
   riskModel: RiskModel;
   databaseUrl: string | null;
@@ -286,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     drillMarginMinutes: e.XIAOAN_DRILL_MARGIN_MINUTES,
     guardPostReachM: e.XIAOAN_GUARD_POST_REACH_M,
+    reportSchedule: e.XIAOAN_REPORT_SCHEDULE === 'on',
     heavy: { workers: e.XIAOAN_WORKERS ?? defaultWorkers(), maxQueue: e.XIAOAN_WORKER_QUEUE, readsPerMinute: e.XIAOAN_HEAVY_READS_PER_MINUTE },
     riskModel: parseRiskModel(e.XIAOAN_RISK_MODEL),
     databaseUrl: e.DATABASE_URL ?? null,

@@ -20,6 +20,9 @@ import { systemClock, type Clock } from './clock.js';
 import { EventLoopMonitor } from './services/event-loop.js';
 import { quietStorageFailures, StorageHealth } from './db/storage-health.js';
 import { HeavyPool } from './workers/heavy-pool.js';
+import { ReportRepository } from './db/report.repository.js';
+import { ReportService } from './services/report.service.js';
+import { topRiskFrom } from './services/report-risk.js';
 
 /** Options beside the configuration, for the launcher and for tests. */
 export interface StartOptions {
@@ -43,6 +46,8 @@ export interface RunningServer {
   app: Express;
   /** The heavy-read worker pool (issue 12), unless XIAOAN_WORKERS=0. */
   heavyPool: HeavyPool | null;
+  /** The periodic reports (issue 15 item 3). */
+  reports: ReportService;
   /** The MQTT consumer, when MQTT_URL is set. */
   mqtt: MqttIngest | null;
   /** Runs the periodic checks now and waits for their writes (tests drive it with a pinned clock). */
@@ -89,6 +94,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     riskModel: config.riskModel,
   });
   await services.tick();
+  const reports = new ReportService({
+    db: store.db, repository: new ReportRepository(store.db), registry: services.registry, compliance: services.compliance, clock, audit: services.audit, heavyPool,
+    // The top-risk schools with their reasons: the risk service's current scores.
+    targets: config.responseTargets, log, topRisk: topRiskFrom(services.risk),
+  });
+  // The weekly and monthly reports, when due: in the background (the worker pool), never awaited by the tick.
+  const scheduleReports = () => (config.reportSchedule ? reports.scheduled() : Promise.resolve());
   await ensureAdmin(services.auth, config.adminPassword, log);
   if (config.demo) await ensureDemoAccounts(services, log);
 
@@ -117,6 +129,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
     storage,
+    reports,
   });
   // REDIS_URL: the nodes on this database pass each other their alarm changes (Socket.IO Redis adapter).
   const redis = config.redisUrl ? await attachRedisAdapter(io, { url: config.redisUrl, db: store.db, log }) : null;
@@ -126,6 +139,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ticker = setInterval(() => {
     void storage.probe();
     services.tick().catch((error: unknown) => log.error({ err: error }, 'periodic check failed'));
+    scheduleReports().catch((error: unknown) => log.error({ err: error }, 'scheduled reports failed'));
   }, TICK_MS);
 
   const mqttIngest = config.mqttUrl ? startMqttIngest({ url: config.mqttUrl, ingest: services.ingest, log, maxBytes: config.ingestMaxBytes }) : null;
@@ -150,8 +164,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     app,
     mqtt: mqttIngest,
     heavyPool,
+    reports,
     async tick() {
       await services.tick();
+      await scheduleReports();
       await services.writes.drain();
     },
     async close() {

@@ -67,6 +67,9 @@ const VERB: Words = {
   'export.audit_csv': w('导出了审计日志（CSV）', 'exported the audit log (CSV)'),
   'export.compliance_xlsx': w('导出了安全防范统计表（Excel）', 'exported the compliance statistics (Excel)'),
   'export.compliance_csv': w('导出了安全防范统计表（CSV）', 'exported the compliance statistics (CSV)'),
+  'report.generate': w('生成了定期分析研判报告', 'made a periodic report'),
+  'report.download_pdf': w('下载了定期报告（PDF）', 'downloaded a periodic report (PDF)'),
+  'report.download_xlsx': w('下载了定期报告（Excel）', 'downloaded a periodic report (Excel)'),
   'hazard.create': w('登记了隐患', 'registered a hazard'),
   'hazard.dispatch': w('派单整改隐患', 'dispatched a hazard for rectification'),
   'hazard.rectify': w('提交了隐患整改', 'reported a hazard rectified'),
@@ -158,6 +161,10 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     parts.push(w(`第 ${d.version} 版`, `version ${d.version}`));
   } else if (entry.action === 'export.audit_csv' && typeof d.rows === 'number') {
     parts.push(w(`${d.rows} 条`, `${d.rows} entries`));
+  } else if (entry.action === 'report.generate' && text(d.period)) {
+    const scope = text(d.scope) === 'city' ? w('全市', 'city') : w(String(d.scope), String(d.scope));
+    parts.push(w(`${d.kind === 'monthly' ? '月报' : '周报'} ${String(d.period)} · ${scope.zh}`, `${d.kind === 'monthly' ? 'monthly' : 'weekly'} ${String(d.period)} · ${scope.en}`));
+    if (typeof d.alarms === 'number') parts.push(w(`报警 ${d.alarms} 起`, `${d.alarms} alarms`));
   } else if (entry.action.startsWith('export.compliance') && text(d.asOf)) {
     parts.push(w(`截至 ${String(d.asOf)}`, `as of ${String(d.asOf)}`));
   } else if ((entry.action === 'auth.login_failed' || entry.action === 'auth.password_change_failed') && text(d.reason)) {

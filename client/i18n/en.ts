@@ -14,6 +14,7 @@ import { mapLabelsEn } from './en.mapLabels.js';
 import { figuresEn } from './en.figures.js';
 import { setupEn } from './en.setup.js';
 import { analyticsEn } from './en.analytics.js';
+import { reportEn } from './en.report.js';
 import { timerEn } from './en.timer.js';
 import { unitStepsEn } from './en.unitSteps.js';
 
@@ -301,6 +302,7 @@ export const en: MessageSchema = {
   ...figuresEn,
   ...setupEn,
   ...analyticsEn,
+  ...reportEn,
   ...timerEn,
   ...authEn,
   ...adminEn,

@@ -13,6 +13,7 @@ import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
 import { figuresZhCN } from './zh-CN.figures.js';
 import { setupZhCN } from './zh-CN.setup.js';
 import { analyticsZhCN } from './zh-CN.analytics.js';
+import { reportZhCN } from './zh-CN.report.js';
 import { timerZhCN } from './zh-CN.timer.js';
 import { unitStepsZhCN } from './zh-CN.unitSteps.js';
 
@@ -300,6 +301,7 @@ export const zhCN = {
   ...figuresZhCN,
   ...setupZhCN,
   ...analyticsZhCN,
+  ...reportZhCN,
   ...timerZhCN,
   ...authZhCN,
   ...adminZhCN,

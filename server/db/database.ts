@@ -20,6 +20,7 @@ import { schoolPlansMigration } from './migrations/0012_school_plans.js';
 import { fieldStepsMigration } from './migrations/0013_field_steps.js';
 import { deviceFaultsMigration } from './migrations/0014_device_faults.js';
 import { riskHistoryMigration } from './migrations/0016_risk_history.js';
+import { reportsMigration } from './migrations/0017_reports.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -127,6 +128,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0013_field_steps': fieldStepsMigration(dialect),
     '0014_device_faults': deviceFaultsMigration(),
     '0016_risk_history': riskHistoryMigration,
+    '0017_reports': reportsMigration(dialect),
   };
 }
 

@@ -192,6 +192,23 @@ export interface Database {
     deadline: string | null;
   };
   /** Live drills (0007): `targets` is JSON `{ acknowledged, dispatched, on_scene, handled }` in seconds. */
+  /** Periodic reports (0017): figures JSON, the PDF and xlsx bytes. */
+  reports: {
+    id: string;
+    kind: 'weekly' | 'monthly';
+    period_from: string;
+    period_to: string;
+    label: string;
+    scope: string;
+    created_at: string;
+    created_by: string;
+    alarms: number;
+    figures: string;
+    pdf: Uint8Array;
+    xlsx: Uint8Array;
+    pdf_bytes: number;
+    xlsx_bytes: number;
+  };
   drill_runs: {
     id: string;
     school_id: string;

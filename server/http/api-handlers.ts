@@ -21,6 +21,7 @@ import { fieldHandlers } from './field.routes.js';
 import { hazardHandlers } from './hazard.routes.js';
 import { planHandlers } from './plan.routes.js';
 import { registryHandlers } from './registry.routes.js';
+import { reportHandlers } from './report.routes.js';
 import { responderHandlers } from './responder.routes.js';
 import { riskHandlers } from './risk.routes.js';
 import { SchoolSosService } from '../services/school-sos.service.js';
@@ -59,6 +60,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
       auditExports: new AuditExports({ audit: deps.audit, auth: deps.auth, registry: deps.registry, clock: deps.clock }),
     }),
     ...ingestHandlers({ ingest: deps.ingest }),
+    ...reportHandlers(deps.reports),
     ...riskHandlers(deps.risk),
     ...schoolHandlers(new SchoolSosService({ registry: deps.registry, ingest: deps.ingest, alarms: deps.alarms, audit: deps.audit, clock: deps.clock })),
   };

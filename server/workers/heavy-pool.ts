@@ -3,6 +3,8 @@ import type { ComplianceAnswer, ComplianceCall, ComplianceOffload, ComplianceSyn
 import type { ReportInput } from '../services/drill-report.js';
 import type { AlarmQuery } from '../db/alarm.repository.js';
 import type { AlarmAnalytics, AnalyticsWindow } from '../../shared/rules/alarm-analytics.js';
+import type { ReportRequest } from '../services/report-gather.js';
+import type { ReportAnswer } from '../services/report-task.js';
 import type { DrillPdfAnswer, HeavyTask, HeavyWorkerData } from './heavy-tasks.js';
 
 /** The pool is full: this many tasks wait already. Answered 503 with Retry-After. */
@@ -30,7 +32,7 @@ const IDLE_MS = 15 * 60_000;
  * `maxQueue` tasks wait; beyond that a read is refused (HeavyPoolBusy) rather than queued without end.
  */
 export class HeavyPool implements ComplianceOffload {
-  private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics>;
+  private readonly pool: Piscina<HeavyTask, ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics | ReportAnswer>;
   private readonly inFlight = new Map<string, Promise<ComplianceAnswer>>();
   private running = 0;
   private computed = 0;
@@ -78,7 +80,12 @@ export class HeavyPool implements ComplianceOffload {
     return this.run({ kind: 'alarm-analytics', query, window }) as Promise<AlarmAnalytics>;
   }
 
-  private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics> {
+  /** A periodic report: read, computed and rendered in a worker (issue 15 item 3). */
+  report(request: ReportRequest, sync: ComplianceSync): Promise<ReportAnswer> {
+    return this.run({ kind: 'report', request, sync }) as Promise<ReportAnswer>;
+  }
+
+  private run(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics | ReportAnswer> {
     if (this.pool.queueSize >= this.options.maxQueue) return Promise.reject(new HeavyPoolBusy(this.pool.queueSize));
     this.running++;
     return this.pool.run(task).finally(() => {

@@ -10,6 +10,8 @@ import { answerCall, type ComplianceAnswer, type ComplianceSync } from '../servi
 import { ComplianceService } from '../services/compliance.service.js';
 import { drillReportPdf, ReportFontMissing } from '../services/drill-report.js';
 import { RegistryService } from '../services/registry.service.js';
+import { gatherReport } from '../services/report-gather.js';
+import { makeReport, type ReportAnswer } from '../services/report-task.js';
 import type { DrillPdfAnswer, HeavyTask, HeavyWorkerData } from './heavy-tasks.js';
 
 /**
@@ -98,10 +100,15 @@ async function analytics(task: Extract<HeavyTask, { kind: 'alarm-analytics' }>):
 }
 
 /** Piscina's handler: one task at a time per worker. */
-export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics> {
+export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics | ReportAnswer> {
   if (task.kind === 'drill-pdf') return drillPdf(task);
   if (task.kind === 'alarm-analytics') return analytics(task);
   now = task.sync.now;
   const compliance = await catchUp(task.sync);
+  if (task.kind === 'report') {
+    if (!state) throw new Error('the worker has no database open');
+    const current = await state;
+    return makeReport(await gatherReport({ db: current.store.db, registry: current.registry, compliance }, task.request));
+  }
   return answerCall(compliance, task.call);
 }

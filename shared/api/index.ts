@@ -9,6 +9,7 @@ import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
 import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
+import { REPORT_ROUTES } from './reports.js';
 import { RESPONDER_ROUTES } from './responder.js';
 import { RISK_ROUTES } from './risk.js';
 import { SCHOOL_ROUTES } from './school.js';
@@ -36,6 +37,7 @@ export const API = {
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,
   ...SCHOOL_ROUTES,
+  ...REPORT_ROUTES,
   ...RISK_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 

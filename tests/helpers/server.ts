@@ -67,6 +67,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     XIAOAN_HEAVY_READS_PER_MINUTE: '10000',
     // Every REST answer is checked against its route's schema (shared/api): a wrong shape is a 500 a test sees.
     XIAOAN_CHECK_ANSWERS: 'on',
+    // The weekly/monthly reports are made on schedule only where a suite asks (tests/integration/report.test.ts).
+    XIAOAN_REPORT_SCHEDULE: 'off',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });

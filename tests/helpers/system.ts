@@ -106,6 +106,8 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
         XIAOAN_SIMULATOR: 'off',
         XIAOAN_INGEST_TOKEN: SYSTEM_TOKEN,
         XIAOAN_LOG_LEVEL: 'warn',
+        // The scheduled reports (a city's and each district's, at start when due) only where a suite asks.
+        XIAOAN_REPORT_SCHEDULE: 'off',
         ...clockEnv,
         ...options.env,
       },

@@ -1,0 +1,27 @@
+/** The periodic report page of the desk (`/desk/reports`, issue 15 item 3). */
+export const reportZhCN = {
+  report: {
+    tab: '定期报告',
+    title: '定期分析研判报告',
+    hint: '每周一 08:00 自动生成上一完整周的周报，每月 1 日 08:00 生成上月月报；也可随时生成。',
+    generateWeekly: '生成上周周报',
+    generateMonthly: '生成上月月报',
+    generating: '正在生成…',
+    generated: '已生成：{label}',
+    kind_weekly: '周报',
+    kind_monthly: '月报',
+    scopeCity: '全市',
+    period: '统计周期',
+    kind: '类型',
+    scope: '范围',
+    createdAt: '生成时间',
+    createdBy: '生成人',
+    alarms: '报警数',
+    files: '下载',
+    system: '系统（定时）',
+    pdf: 'PDF',
+    xlsx: 'Excel',
+    empty: '还没有报告。',
+    loadError: '无法加载报告列表：{error}',
+  },
+};
