@@ -14,6 +14,7 @@ import { mapLabelsEn } from './en.mapLabels.js';
 import { figuresEn } from './en.figures.js';
 import { timerEn } from './en.timer.js';
 import { unitStepsEn } from './en.unitSteps.js';
+import { dutiesEn } from './en.duties.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
@@ -308,6 +309,7 @@ export const en: MessageSchema = {
   ...plansEn,
   ...responderEn,
   ...unitStepsEn,
+  ...dutiesEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

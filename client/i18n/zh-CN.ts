@@ -13,6 +13,7 @@ import { mapLabelsZhCN } from './zh-CN.mapLabels.js';
 import { figuresZhCN } from './zh-CN.figures.js';
 import { timerZhCN } from './zh-CN.timer.js';
 import { unitStepsZhCN } from './zh-CN.unitSteps.js';
+import { dutiesZhCN } from './zh-CN.duties.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
 export const zhCN = {
@@ -307,6 +308,7 @@ export const zhCN = {
   ...plansZhCN,
   ...responderZhCN,
   ...unitStepsZhCN,
+  ...dutiesZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

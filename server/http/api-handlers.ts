@@ -43,7 +43,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
       clientConfig: deps.clientConfig,
     }),
     ...registryHandlers(new RegistryReads(deps.registry)),
-    ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
+    ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock, targets: deps.clientConfig.responseTargets })),
     ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry })),
     ...responderHandlers(deps.responders),
     ...authHandlers({ auth: deps.auth, viewerLinks: deps.viewerLinks }),
