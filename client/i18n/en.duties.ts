@@ -1,9 +1,7 @@
 import type { dutiesZhCN } from './zh-CN.duties.js';
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
-
 /** Words for the 1-3-5 attainment and the city/county inspections with their circulars (issue 15). */
-export const dutiesEn: Shape<typeof dutiesZhCN> = {
+export const dutiesEn: { [G in keyof typeof dutiesZhCN]: { [K in keyof (typeof dutiesZhCN)[G]]: string } } = {
   attainment: {
     title: '1-3-5 attainment',
     acknowledge: 'Acknowledged in 1 min',
@@ -22,8 +20,10 @@ export const dutiesEn: Shape<typeof dutiesZhCN> = {
     department: 'Department',
     level: 'Level',
     district: 'District',
-    departments: { education: 'Education bureau', police: 'Police' },
-    levels: { city: 'City', county: 'County' },
+    dept_education: 'Education bureau',
+    dept_police: 'Police',
+    level_city: 'City',
+    level_county: 'County',
     city: 'Pingdingshan (city)',
     held: 'Held',
     circular: 'Circular',

@@ -22,6 +22,7 @@ import { registryHandlers } from './registry.routes.js';
 import { responderHandlers } from './responder.routes.js';
 import { SchoolSosService } from '../services/school-sos.service.js';
 import { schoolHandlers } from './school.routes.js';
+import { inspectionHandlers } from './inspection.routes.js';
 import type { RouteHandlers } from './route-table.js';
 import { wallHandlers } from './wall.routes.js';
 
@@ -35,6 +36,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...complianceHandlers({ desk: new ComplianceDesk({ compliance: deps.compliance, registry: deps.registry, audit: deps.audit }), records: deps.records, routines: deps.routines }),
     ...hazardHandlers(deps.hazards),
     ...planHandlers(deps.plans),
+    ...inspectionHandlers(deps.inspections),
     ...wallHandlers({
       walls: new WallReads({ registry: deps.registry, status: deps.status, cameras: deps.cameras, schoolCameras: deps.schoolCameras, clock: deps.clock }),
       health: new HealthReport({

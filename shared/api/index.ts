@@ -6,6 +6,7 @@ import { DRILL_ROUTES } from './drills.js';
 import { FIELD_ROUTES } from './field.js';
 import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
+import { INSPECTION_ROUTES } from './inspections.js';
 import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
 import { RESPONDER_ROUTES } from './responder.js';
@@ -33,6 +34,7 @@ export const API = {
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,
   ...SCHOOL_ROUTES,
+  ...INSPECTION_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */
