@@ -6,6 +6,7 @@ import { generateDevices } from './devices.js';
 import { districtShapes, loadDistrictGeometry } from './geometry.js';
 import { NameBook } from './names.js';
 import { generatePlans } from './plans.js';
+import { generateInspectionCampaigns } from './inspections.js';
 import { generateGuardPosts, generatePolicePosts } from './posts.js';
 import { createRandom } from './random.js';
 import { CITY_STAGE_COUNTS, generateSchools } from './schools.js';
@@ -97,5 +98,6 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
   const referenceDate = options.referenceDate ?? shanghaiParts(Date.now()).date;
   const { droppedDevices, ...compliance } = generateCompliance({ schools, devices, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
   const plans = generatePlans({ schools, policePosts, seed, referenceDate });
-  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance: { ...compliance, ...plans } };
+  const inspectionCampaigns = generateInspectionCampaigns({ schools, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
+  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance: { ...compliance, ...plans, inspectionCampaigns } };
 }

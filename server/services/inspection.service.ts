@@ -46,7 +46,9 @@ export class InspectionService {
     if (user.role === 'school_user') return schoolUser();
     if (user.districtCode && query.districtCode && query.districtCode !== user.districtCode) return this.outsideDistrict(user.districtCode);
     const today = shanghaiParts(this.deps.clock.now()).date;
-    const term = semesterOf(query.term ?? today, this.deps.semesters);
+    const found = semesterOf(query.term ?? today, this.deps.semesters);
+    // Running: today lies within it (a past term asked for by a date in it has ended).
+    const term = { start: found.start, end: found.end, running: found.start <= today && today <= found.end };
     const districts = query.districtCode ? [query.districtCode] : user.districtCode ? [user.districtCode] : null;
     const all = (await this.deps.repository.ofTerm(term.start)).filter((c) => c.level === 'city' || !districts || districts.includes(c.districtCode ?? ''));
     const duties = inspectionDuties({ campaigns: all, term, asOf: today, city: !query.districtCode, districtCodes: districts });

@@ -3,14 +3,18 @@ import type { DrillAnswer } from '../../shared/drill.js';
 import type { ClientConfig } from '../../shared/wall.js';
 import { SCHOOL_SETTINGS, type School } from '../../shared/domain/index.js';
 import { signInAs, type Session } from '../helpers/auth.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { offDuty, startTestServer, type TestServer } from '../helpers/server.js';
+import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 
 describe('response targets from XIAOAN_RESPONSE_TARGETS (integration)', () => {
   let sut: TestServer;
   let operator: Session;
 
   beforeAll(async () => {
-    sut = await startTestServer({ env: { XIAOAN_RESPONSE_TARGETS: 'P1=90/240/300/360,P3=900/-/-' } });
+    // The small dataset's S0002 (a kindergarten in 卫东区, a city district) made rural: timed by its setting, not its district.
+    const base = offDuty(makeSmallDataset());
+    const dataset = { ...base, schools: base.schools.map((s) => (s.id === 'S0002' ? { ...s, setting: 'rural' as const } : s)) };
+    sut = await startTestServer({ dataset, env: { XIAOAN_RESPONSE_TARGETS: 'P1=90/240/300/360,P3=900/-/-' } });
     operator = await signInAs(sut, { role: 'police_operator' });
   });
   afterAll(async () => {
