@@ -3,6 +3,7 @@ import type { dutiesZhCN } from './zh-CN.duties.js';
 /** Words for the 1-3-5 attainment and the city/county inspections with their circulars (issue 15). */
 export const dutiesEn: { [G in keyof typeof dutiesZhCN]: { [K in keyof (typeof dutiesZhCN)[G]]: string } } = {
   attainment: {
+    all: 'All',
     title: '1-3-5 attainment',
     acknowledge: 'Acknowledged in 1 min',
     onScene: 'On scene in time',

@@ -1,6 +1,7 @@
 /** Words for the 1-3-5 attainment (达标率) and the city/county inspections with their circulars (issue 15). */
 export const dutiesZhCN = {
   attainment: {
+    all: '全市',
     title: '1-3-5 达标率',
     acknowledge: '1分钟受理',
     onScene: '按时到场',
