@@ -8,8 +8,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const engines = await availableEngines();
 /** 2026-12-04 10:00 Asia/Shanghai: the autumn term 2026-09-01..2027-01-31 is running. */
-let now = Date.parse('2026-12-04T02:00:00Z');
-const clock = { now: () => now };
+const NOW = Date.parse('2026-12-04T02:00:00Z');
+const clock = { now: () => NOW };
 
 interface RefusalBody {
   error: string;
