@@ -1,5 +1,5 @@
-import { isOpenState, type Alarm } from '../shared/domain/index.js';
-import { DEFAULT_RESPONSE_TARGETS, overrunSeconds, responseTarget, timerLevel, type ResponseTargets, type TimerLevel } from '../shared/rules/response.js';
+import { isOpenState, type Alarm, type SchoolSetting } from '../shared/domain/index.js';
+import { DEFAULT_RESPONSE_TARGETS, fallbackSetting, overrunSeconds, responseTarget, timerLevel, type ResponseTargets, type TimerLevel } from '../shared/rules/response.js';
 
 /**
  * `running`: the step has not happened and the alarm is open; `met`: the step happened and the
@@ -49,10 +49,11 @@ function timer(alarm: Alarm, action: string, targetSeconds: number | null, now: 
   return { targetSeconds, elapsedSeconds, overrunSeconds: overrunSeconds(elapsedSeconds, targetSeconds), level: timerLevel(elapsedSeconds, targetSeconds), phase };
 }
 
-/** Where an alarm stands against its priority's targets at `now` (ms). */
-export function responseTimers(alarm: Alarm, now: number, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): ResponseTimers {
+/** Where an alarm stands against its priority's targets at `now` (ms), on scene by its school's setting (by its district until the school is known). */
+export function responseTimers(alarm: Alarm, now: number, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS, setting: SchoolSetting | null = null): ResponseTimers {
+  const own = setting ?? fallbackSetting(alarm.districtCode);
   return {
-    acknowledge: timer(alarm, 'ack', responseTarget(targets, alarm.priority, 'acknowledge', alarm.districtCode), now),
-    onScene: timer(alarm, 'arrive', responseTarget(targets, alarm.priority, 'onScene', alarm.districtCode), now),
+    acknowledge: timer(alarm, 'ack', responseTarget(targets, alarm.priority, 'acknowledge', own), now),
+    onScene: timer(alarm, 'arrive', responseTarget(targets, alarm.priority, 'onScene', own), now),
   };
 }

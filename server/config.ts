@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { describeZodError } from '../shared/ingest.js';
 import type { SemesterRule } from '../shared/rules/compliance/types.js';
 import { GUARD_POST_REACH_M } from '../shared/rules/guard-post-setup.js';
-import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../shared/rules/response.js';
+import { DEFAULT_RESPONSE_TARGETS, priorityTargets, type ResponseTargets } from '../shared/rules/response.js';
 import { DEFAULT_DRILL_MARGIN_MINUTES } from '../shared/rules/drill-window.js';
 import { VIDEO_PLACEHOLDERS, videoLinkFor } from '../shared/cameras.js';
 import type { RiskModel } from '../shared/rules/risk.js';
@@ -13,20 +13,29 @@ import { parseRiskModel } from './risk-config.js';
 
 const onOff = z.enum(['on', 'off']);
 
-/** One priority's targets: `P3=600/-/-` — acknowledge/on scene urban/on scene elsewhere, seconds, `-` for none. */
-const TARGET_ENTRY = /^P([1-4])=(\d{1,5}|-)\/(\d{1,5}|-)\/(\d{1,5}|-)$/;
+/**
+ * One priority's targets, seconds, `-` for none: `P1=60/180/300/300` — acknowledge / on scene at a
+ * city-setting school / town / rural (School.setting); the older three-field form `P1=60/180/300`
+ * (acknowledge / city / elsewhere) still reads, its last figure for town and rural alike.
+ */
+const TARGET_ENTRY = /^P([1-4])=(\d{1,5}|-)\/(\d{1,5}|-)\/(\d{1,5}|-)(?:\/(\d{1,5}|-))?$/;
 
-/** `P1=60/180/300,P3=600/-/-`: the priorities named replace the defaults; the others keep them. */
-function parseResponseTargets(text: string): ResponseTargets {
-  const targets: ResponseTargets = { ...DEFAULT_RESPONSE_TARGETS };
-  const seconds = (value: string): number | null => (value === '-' ? null : Number(value));
-  for (const entry of text.split(',').filter(Boolean)) {
-    const [, priority, acknowledge, urban, other] = TARGET_ENTRY.exec(entry.trim()) ?? [];
-    if (!priority || !acknowledge || !urban || !other) continue;
-    targets[Number(priority) as keyof ResponseTargets] = { acknowledgeSeconds: seconds(acknowledge), onSceneUrbanSeconds: seconds(urban), onSceneOtherSeconds: seconds(other) };
-  }
-  return targets;
-}
+/** `P1=60/180/300/300,P3=600/-/-/-`: the priorities named replace the defaults; the others keep them. */
+const responseTargetsSchema = z
+  .string()
+  .transform((text, ctx): ResponseTargets => {
+    const targets: ResponseTargets = { ...DEFAULT_RESPONSE_TARGETS };
+    const seconds = (value: string): number | null => (value === '-' ? null : Number(value));
+    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+      const [, priority, acknowledge = '-', city = '-', town = '-', rural] = TARGET_ENTRY.exec(entry) ?? [];
+      if (!priority) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}": must be entries P<1-4>=ack/city/town/rural in seconds (- for none), separated by commas, e.g. P1=60/180/300/300,P3=600/-/-/-` });
+        return z.NEVER;
+      }
+      targets[Number(priority) as keyof ResponseTargets] = priorityTargets(seconds(acknowledge), { city: seconds(city), town: seconds(town), rural: seconds(rural ?? town) });
+    }
+    return targets;
+  });
 
 /**
  * XIAOAN_VIDEO_URL_TEMPLATE: an http(s) address with `{cameraId}` (and optionally `{schoolId}`) and
@@ -104,10 +113,7 @@ const envSchema = z.object({
     .regex(/^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\.\.(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:,|$))+$/, 'must be terms MM-DD..MM-DD separated by commas, e.g. 09-01..01-31,03-01..07-15')
     .default('09-01..01-31,03-01..07-15'),
   XIAOAN_DEMO: onOff.default('on'),
-  XIAOAN_RESPONSE_TARGETS: z
-    .string()
-    .refine((text) => text.split(',').filter(Boolean).every((entry) => TARGET_ENTRY.test(entry.trim())), 'must be entries P<1-4>=ack/onSceneUrban/onSceneOther in seconds (- for none), separated by commas, e.g. P1=60/180/300,P3=600/-/-')
-    .default(''),
+  XIAOAN_RESPONSE_TARGETS: responseTargetsSchema.prefault(''),
   XIAOAN_POST_GRACE_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
   XIAOAN_POST_SETTLE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   XIAOAN_GUARD_POST_REACH_M: z.coerce.number().int().min(50).max(2000).default(GUARD_POST_REACH_M),
@@ -205,7 +211,7 @@ export interface Config {
   logLevel: string;
   /** School terms (学期) by month-day; drills and inspections are counted per term. */
   semesters: SemesterRule[];
-  /** Response targets per alarm priority (1-3-5 for P1/P2 by default), served to the screens. */
+  /** Response targets per alarm priority, on scene by school setting (1-3-5 for P1/P2 by default: city 3 min, town and rural 5), served to the screens. */
   responseTargets: ResponseTargets;
   /**
    * 护学岗: minutes into a duty window without a check-in before the post is absent (缺岗) and
@@ -285,7 +291,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     realtime: { socketsPerSession: e.XIAOAN_SOCKETS_PER_SESSION, catchUpChunk: e.XIAOAN_CATCHUP_CHUNK, catchUpsAtOnce: e.XIAOAN_CATCHUPS_AT_ONCE },
     logLevel: e.XIAOAN_LOG_LEVEL,
     semesters: e.XIAOAN_SEMESTERS.split(',').filter(Boolean).map((term) => ({ start: term.slice(0, 5), end: term.slice(7) })),
-    responseTargets: parseResponseTargets(e.XIAOAN_RESPONSE_TARGETS),
+    responseTargets: e.XIAOAN_RESPONSE_TARGETS,
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     drillMarginMinutes: e.XIAOAN_DRILL_MARGIN_MINUTES,
     guardPostReachM: e.XIAOAN_GUARD_POST_REACH_M,

@@ -84,6 +84,8 @@ const VERB: Words = {
   'routine.drills': w('记录了应急演练', 'recorded an emergency drill'),
   'routine.inspections': w('记录了督导检查', 'recorded an inspection'),
   'routine.self-checks': w('记录了学校自查', 'recorded a self-check'),
+  'inspection.record': w('登记了市/县安全检查督导', 'recorded a city/county inspection campaign'),
+  'inspection.circular': w('发布了安全检查通报', 'published an inspection circular'),
   'token.create': w('创建了接入令牌', 'created an ingest token'),
   'token.revoke': w('撤销了接入令牌', 'revoked an ingest token'),
   'user.create': w('创建了账号', 'created an account'),

@@ -81,17 +81,19 @@ export const PERMISSIONS = [
   'field.respond',
   /** Raise the school's own 一键报警 from its duty-room browser (a school user, at its school). */
   'school.sos',
+  /** Record the city's or a county's inspection campaigns (检查督导, 二(五)2) and publish their circulars (通报): the education bureau and the police, for their own department. */
+  'inspection.write',
 ] as const;
 /** One permission. */
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Each role's permissions; scope (district, school) is applied on top of these. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  police_operator: ['read', 'alarm.command', 'export', 'drill.run'],
-  education_staff: ['read', 'records.write', 'export', 'drill.run'],
+  police_operator: ['read', 'alarm.command', 'export', 'drill.run', 'inspection.write'],
+  education_staff: ['read', 'records.write', 'export', 'drill.run', 'inspection.write'],
   school_user: ['read', 'records.write', 'school.sos'],
   viewer: ['read'],
-  admin: ['read', 'alarm.command', 'records.write', 'export', 'drill.run', 'admin'],
+  admin: ['read', 'alarm.command', 'records.write', 'export', 'drill.run', 'admin', 'inspection.write'],
   responder: ['field.respond'],
 };
 

@@ -1,3 +1,4 @@
+import type { InspectionCampaign } from './inspections.js';
 import type { DrillView, InspectionView, RecordHistoryEntry, SelfCheckView } from './compliance.js';
 import type { Device, GuardPost, PolicePost, School } from './domain/entities.js';
 import type { EmergencyPlanVersion, SchoolPeopleVersion } from './domain/school-plan.js';
@@ -40,4 +41,6 @@ export interface DatasetCompliance {
   schoolPeople: SchoolPeopleVersion[];
   /** Every version of each school's emergency plan (预案); a few schools have none. */
   emergencyPlans: EmergencyPlanVersion[];
+  /** The city's and counties' inspection campaigns with their circulars (二(五)2, issue 15), past terms and this one so far. */
+  inspectionCampaigns?: InspectionCampaign[];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Alarm } from './domain/alarm.js';
+import type { SchoolSetting } from './domain/entities.js';
 import type { DrillScore } from './rules/drill-score.js';
 import { localizedTextSchema, type LocalizedText } from './domain/text.js';
 import { DEFAULT_DRILL_LENGTH_MINUTES } from './rules/drill-window.js';
@@ -131,12 +132,12 @@ const DRILL_FALLBACK = { acknowledge: 60, onScene: 180 } as const;
 /**
  * Default targets from the P1 (one-key SOS) response targets, the alarm a drill raises:
  * acknowledge within the acknowledge target, dispatch within twice it, on scene within the
- * district's on-scene target (city 3 min, elsewhere 5), handled within ten minutes after that
- * (practice; each drill may set its own).
+ * on-scene target of the school's setting (city 3 min, town and rural 5), handled within ten
+ * minutes after that (practice; each drill may set its own).
  */
-export function defaultDrillTargets(districtCode: string, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): DrillTargets {
-  const acknowledge = responseTarget(targets, 1, 'acknowledge', districtCode) ?? DRILL_FALLBACK.acknowledge;
-  const onScene = Math.max(acknowledge * 2, responseTarget(targets, 1, 'onScene', districtCode) ?? DRILL_FALLBACK.onScene);
+export function defaultDrillTargets(setting: SchoolSetting, targets: ResponseTargets = DEFAULT_RESPONSE_TARGETS): DrillTargets {
+  const acknowledge = responseTarget(targets, 1, 'acknowledge', setting) ?? DRILL_FALLBACK.acknowledge;
+  const onScene = Math.max(acknowledge * 2, responseTarget(targets, 1, 'onScene', setting) ?? DRILL_FALLBACK.onScene);
   return { acknowledged: acknowledge, dispatched: acknowledge * 2, on_scene: onScene, handled: onScene + 600 };
 }
 

@@ -17,6 +17,7 @@ import { analyticsEn } from './en.analytics.js';
 import { reportEn } from './en.report.js';
 import { timerEn } from './en.timer.js';
 import { unitStepsEn } from './en.unitSteps.js';
+import { dutiesEn } from './en.duties.js';
 
 /** English, the switchable second language. */
 export const en: MessageSchema = {
@@ -314,6 +315,7 @@ export const en: MessageSchema = {
   ...plansEn,
   ...responderEn,
   ...unitStepsEn,
+  ...dutiesEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

@@ -16,6 +16,7 @@ import { analyticsZhCN } from './zh-CN.analytics.js';
 import { reportZhCN } from './zh-CN.report.js';
 import { timerZhCN } from './zh-CN.timer.js';
 import { unitStepsZhCN } from './zh-CN.unitSteps.js';
+import { dutiesZhCN } from './zh-CN.duties.js';
 
 /** zh-CN, the default language: the source of every message key (en.ts must match it). */
 export const zhCN = {
@@ -313,6 +314,7 @@ export const zhCN = {
   ...plansZhCN,
   ...responderZhCN,
   ...unitStepsZhCN,
+  ...dutiesZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

@@ -39,13 +39,13 @@ function instantOn(date: string, random: Random): string {
   return new Date(Date.parse(`${date}T00:00:00+08:00`) + minutes * 60_000).toISOString();
 }
 
-interface Term {
+export interface Term {
   start: string;
   end: string;
 }
 
 /** The terms that overlap [from, to], oldest first. */
-function termsBetween(from: string, to: string, semesters: readonly SemesterRule[]): Term[] {
+export function termsBetween(from: string, to: string, semesters: readonly SemesterRule[]): Term[] {
   const terms: Term[] = [];
   for (let year = Number(from.slice(0, 4)) - 1; year <= Number(to.slice(0, 4)); year++) {
     for (const s of semesters) {

@@ -6,9 +6,13 @@ import { generateDevices } from './devices.js';
 import { districtShapes, loadDistrictGeometry } from './geometry.js';
 import { NameBook } from './names.js';
 import { generatePlans } from './plans.js';
+import { generateInspectionCampaigns } from './inspections.js';
 import { generateGuardPosts, generatePolicePosts } from './posts.js';
 import { createRandom } from './random.js';
-import { generateSchools } from './schools.js';
+import { CITY_STAGE_COUNTS, generateSchools } from './schools.js';
+import type { SchoolStage } from '../../shared/domain/index.js';
+
+export { CITY_STAGE_COUNTS, RURAL_EXCEPTIONS, SEAT_ONLY_STAGES } from './schools.js';
 
 export { loadDistrictGeometry, type DistrictCollection, type DistrictFeature, type DistrictProperties } from './geometry.js';
 
@@ -32,8 +36,9 @@ export interface DatasetOptions {
   compliance?: boolean;
 }
 
-interface ScaleSpec {
-  schools: number;
+export interface ScaleSpec {
+  /** The city's published school counts by stage are multiplied by this. */
+  schoolsTimesCity: number;
   policeRooms: number;
   policeBooths: number;
   guardPosts: number;
@@ -45,14 +50,22 @@ interface ScaleSpec {
 }
 
 /**
- * `province` is a synthetic density for benchmarks: about 28 times the city's schools and posts
+ * `city` has the city's published schools by stage (3,130, {@link CITY_STAGE_COUNTS}); its 护学岗
+ * posts grew with them (450 for the former 1,800 schools, 780 for 3,130: the same share of schools
+ * covered). `province` is a synthetic density for benchmarks: 16 times the city's schools (50,080) and 28 times its police posts,
  * packed into the same ten district polygons (so names run to 第三百…小学), with fewer cameras
  * per school so that the total lands near 500,000.
  */
-const SCALES: Record<DatasetScale, ScaleSpec> = {
-  city: { schools: 1800, policeRooms: 60, policeBooths: 120, guardPosts: 450, cameraDensity: 1, schoolIdWidth: 4, policeIdWidth: 3, guardIdWidth: 4 },
-  province: { schools: 50_400, policeRooms: 1680, policeBooths: 3360, guardPosts: 12_600, cameraDensity: 0.3, schoolIdWidth: 5, policeIdWidth: 4, guardIdWidth: 5 },
+export const SCALES: Readonly<Record<DatasetScale, Readonly<ScaleSpec>>> = {
+  city: { schoolsTimesCity: 1, policeRooms: 60, policeBooths: 120, guardPosts: 780, cameraDensity: 1, schoolIdWidth: 4, policeIdWidth: 3, guardIdWidth: 4 },
+  province: { schoolsTimesCity: 16, policeRooms: 1680, policeBooths: 3360, guardPosts: 12_600, cameraDensity: 0.3, schoolIdWidth: 5, policeIdWidth: 4, guardIdWidth: 5 },
 };
+
+/** The schools by stage a scale generates: the city's published counts times the scale's factor. */
+export function stageCountsOf(scale: DatasetScale): Record<SchoolStage, number> {
+  const times = SCALES[scale].schoolsTimesCity;
+  return Object.fromEntries(Object.entries(CITY_STAGE_COUNTS).map(([stage, n]) => [stage, n * times])) as Record<SchoolStage, number>;
+}
 
 /**
  * Generates a complete synthetic registry of 平顶山市: schools inside their district polygons,
@@ -69,7 +82,8 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
   const shapes = districtShapes(loadDistrictGeometry(), random);
   // A couple of per cent either way, so that seeds differ in their totals too.
   const jitter = () => random.float(0.97, 1.03);
-  const sites = generateSchools({ count: Math.round(spec.schools * jitter()), idWidth: spec.schoolIdWidth, shapes, random, names });
+  // The school counts are the city's published ones for every seed; the seed moves them about.
+  const sites = generateSchools({ stageCounts: stageCountsOf(scale), idWidth: spec.schoolIdWidth, shapes, random, names });
   const common = { sites, shapes, random, names };
   const policePosts = generatePolicePosts({
     ...common,
@@ -84,5 +98,6 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
   const referenceDate = options.referenceDate ?? shanghaiParts(Date.now()).date;
   const { droppedDevices, ...compliance } = generateCompliance({ schools, devices, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
   const plans = generatePlans({ schools, policePosts, seed, referenceDate });
-  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance: { ...compliance, ...plans } };
+  const inspectionCampaigns = generateInspectionCampaigns({ schools, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
+  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance: { ...compliance, ...plans, inspectionCampaigns } };
 }

@@ -27,12 +27,22 @@ const SETTING_MIX = {
   countyCity: { city: 0.25, town: 0.2, rural: 0.55 },
 } as const satisfies Record<string, Record<SchoolSetting, number>>;
 
-/** Stage mix by setting, tuned so the whole city comes out near 40/35/12/5/6/1.5 %. */
-const STAGE_MIX: Record<SchoolSetting, Record<SchoolStage, number>> = {
-  city: { kindergarten: 40, primary: 30, junior: 12, senior: 9, nine_year: 5, special: 3 },
-  town: { kindergarten: 39, primary: 33, junior: 14, senior: 6, nine_year: 5, special: 2.5 },
-  rural: { kindergarten: 39, primary: 39, junior: 11, senior: 2, nine_year: 7.5, special: 0.8 },
-};
+/**
+ * The city's schools by stage, as 平顶山市 publishes them (2021 education statistics, about 3,130
+ * schools): kindergartens ~1,659, primary ~1,148, junior secondary ~238, senior secondary ~47,
+ * special ~9; the remaining 29 are nine-year schools (九年一贯制), which the published tables count
+ * under primary/junior (docs/dataset.md).
+ */
+export const CITY_STAGE_COUNTS: Readonly<Record<SchoolStage, number>> = { kindergarten: 1659, primary: 1148, junior: 238, senior: 47, nine_year: 29, special: 9 };
+
+/**
+ * Stages that stand only at a district's seat or town (city or town setting), never in a village:
+ * a senior high school or a special-education school in the countryside is the exception, and
+ * {@link RURAL_EXCEPTIONS} lists the districts that have one (none today).
+ */
+export const SEAT_ONLY_STAGES: readonly SchoolStage[] = ['senior', 'special'];
+/** District × stage pairs of {@link SEAT_ONLY_STAGES} that do have a rural school (empty: no district does). */
+export const RURAL_EXCEPTIONS: Readonly<Partial<Record<DistrictCode, readonly SchoolStage[]>>> = {};
 
 /** Median students by stage and setting (log-normal around it, spread `sigma`), and hard bounds. */
 const STUDENTS: Record<SchoolStage, { median: Record<SchoolSetting, number>; sigma: number; min: number; max: number }> = {
@@ -73,7 +83,7 @@ function districtKind(code: DistrictCode): keyof typeof SETTING_MIX {
 }
 
 /** Splits `total` over the districts in proportion to population (largest remainder). */
-function allocate(total: number): Map<DistrictCode, number> {
+export function allocate(total: number): Map<DistrictCode, number> {
   const sum = DISTRICTS.reduce((s, d) => s + POPULATION[d.code], 0);
   const exact = DISTRICTS.map((d) => ({ code: d.code, share: (total * POPULATION[d.code]) / sum }));
   const counts = new Map(exact.map((e) => [e.code, Math.floor(e.share)] as const));
@@ -114,9 +124,32 @@ function headcount(stage: SchoolStage, setting: SchoolSetting, random: Random) {
   return { students, staff, boarding, boarders };
 }
 
+/** The setting mix a school of `stage` in `code` is drawn from: seat-only stages lose the rural share unless the district is an exception. */
+function settingMix(code: DistrictCode, stage: SchoolStage): Record<SchoolSetting, number> {
+  const mix: Record<SchoolSetting, number> = { ...SETTING_MIX[districtKind(code)] };
+  if (SEAT_ONLY_STAGES.includes(stage) && !RURAL_EXCEPTIONS[code]?.includes(stage)) mix.rural = 0;
+  return mix;
+}
+
+/** The stages of each district's schools: every stage's city count split by population, in a shuffled order. */
+function districtStages(counts: Readonly<Record<SchoolStage, number>>, random: Random): Map<DistrictCode, SchoolStage[]> {
+  const stages = new Map<DistrictCode, SchoolStage[]>(DISTRICTS.map((d) => [d.code, []]));
+  for (const stage of Object.keys(counts) as SchoolStage[]) {
+    for (const [code, n] of allocate(counts[stage])) for (let i = 0; i < n; i++) stages.get(code)!.push(stage);
+  }
+  for (const list of stages.values()) {
+    for (let i = list.length - 1; i > 0; i--) {
+      const j = random.int(0, i);
+      [list[i], list[j]] = [list[j]!, list[i]!];
+    }
+  }
+  return stages;
+}
+
 /** Inputs of {@link generateSchools}. */
 export interface SchoolInput {
-  count: number;
+  /** Schools by stage for the whole city ({@link CITY_STAGE_COUNTS} at city scale). */
+  stageCounts: Readonly<Record<SchoolStage, number>>;
   /** Digits of the numeric part of ids: 4 → S0001. */
   idWidth: number;
   shapes: Map<DistrictCode, DistrictShape>;
@@ -128,15 +161,14 @@ export interface SchoolInput {
 export function generateSchools(input: SchoolInput): SchoolSite[] {
   const { random, names } = input;
   const sites: SchoolSite[] = [];
-  for (const [code, count] of allocate(input.count)) {
+  for (const [code, stages] of districtStages(input.stageCounts, random)) {
     const shape = input.shapes.get(code);
     if (!shape) throw new Error(`no geometry for district ${code}`);
     const places = DISTRICT_PLACES[code];
     const district = DISTRICTS.find((d) => d.code === code)!;
     const { streets, towns } = centres(shape, random);
-    for (let i = 0; i < count; i++) {
-      const setting = random.weighted(SETTING_MIX[districtKind(code)]);
-      const stage = random.weighted(STAGE_MIX[setting]);
+    for (const stage of stages) {
+      const setting = random.weighted(settingMix(code, stage));
       const atSeat = setting === 'city' || (setting === 'town' && (towns.length === 0 || (!district.urban && random.chance(0.55))));
       const candidates = atSeat || towns.length === 0 ? streets : towns;
       let centre = random.pick(candidates);

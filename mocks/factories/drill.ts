@@ -49,7 +49,7 @@ export function makeDrill(overrides: Partial<Drill> = {}): Drill {
     participants: '门卫 2 人，初一年级',
     plannedFor: drillIso(-600),
     lengthMinutes: 45,
-    targets: defaultDrillTargets('410402'),
+    targets: defaultDrillTargets('city'),
     state: 'running',
     createdBy: '李敏',
     createdAt: drillIso(-3600),

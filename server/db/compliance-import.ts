@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DatasetCompliance } from '../../shared/dataset.js';
 import { securityRecordSchema } from '../../shared/compliance.js';
 import { importPlans } from './plan-import.js';
+import { InspectionRepository } from './inspection.repository.js';
 import type { Database } from './schema.js';
 
 /** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -37,6 +38,7 @@ export async function importCompliance(trx: Kysely<Database>, data: DatasetCompl
   );
   const recorded = (r: { recordedBy: string; recordedAt: string }) => ({ recorded_by: r.recordedBy, recorded_at: notLater(r.recordedAt) });
   await importPlans(trx, data, notLater);
+  await new InspectionRepository(trx).add(trx, (data.inspectionCampaigns ?? []).map((c) => ({ ...c, recordedAt: notLater(c.recordedAt) })));
   await insertChunked(data.drills, (chunk) =>
     trx.insertInto('drills').values(chunk.map((d) => ({ id: d.id, school_id: d.schoolId, date: d.date, scenario: d.scenario, ...recorded(d) }))).execute(),
   );

@@ -19,6 +19,7 @@ import { eventScopeMigration } from './migrations/0011_event_scope.js';
 import { schoolPlansMigration } from './migrations/0012_school_plans.js';
 import { fieldStepsMigration } from './migrations/0013_field_steps.js';
 import { deviceFaultsMigration } from './migrations/0014_device_faults.js';
+import { inspectionCampaignsMigration } from './migrations/0015_inspection_campaigns.js';
 import { riskHistoryMigration } from './migrations/0016_risk_history.js';
 import { reportsMigration } from './migrations/0017_reports.js';
 
@@ -127,6 +128,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0012_school_plans': schoolPlansMigration,
     '0013_field_steps': fieldStepsMigration(dialect),
     '0014_device_faults': deviceFaultsMigration(),
+    '0015_inspection_campaigns': inspectionCampaignsMigration,
     '0016_risk_history': riskHistoryMigration,
     '0017_reports': reportsMigration(dialect),
   };

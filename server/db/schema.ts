@@ -7,6 +7,7 @@ import type { Drill, DrillEndReason, DrillState } from '../../shared/drill.js';
 import type { IngestEventType } from '../../shared/ingest.js';
 import type { RestoreDeviceKind } from '../../shared/rules/compliance/types.js';
 import type { RiskLevel } from '../../shared/risk.js';
+import type { InspectionDepartment, InspectionLevel } from '../../shared/inspections.js';
 import type { HazardSeverity, HazardSource, HazardState, HazardTransition } from '../../shared/rules/hazard.js';
 
 /**
@@ -157,6 +158,23 @@ export interface Database {
   school_people: { school_id: string; version: number; saved_at: string; saved_by: string; note: string | null; people: string };
   /** The emergency plan (预案, 一校一案), one row per saved version (0012): `plan` is JSON, validated on the way in and out. */
   emergency_plans: { school_id: string; version: number; saved_at: string; saved_by: string; note: string | null; plan: string };
+  /** City/county inspection campaigns (二(五)2, issue 15); school ids, findings and the circular are JSON text. */
+  inspection_campaigns: {
+    id: string;
+    department: InspectionDepartment;
+    level: InspectionLevel;
+    district_code: string | null;
+    term_start: string;
+    term_end: string;
+    title: string;
+    start_date: string;
+    end_date: string;
+    school_ids: string;
+    findings: string;
+    recorded_by: string;
+    recorded_at: string;
+    circular: string | null;
+  };
   drills: { id: string; school_id: string; date: string; scenario: string; recorded_by: string; recorded_at: string };
   inspections: { id: string; school_id: string; date: string; by: InspectionRecord['by']; note: string | null; recorded_by: string; recorded_at: string };
   self_checks: { id: string; school_id: string; date: string; note: string | null; recorded_by: string; recorded_at: string };

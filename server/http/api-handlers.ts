@@ -26,6 +26,7 @@ import { responderHandlers } from './responder.routes.js';
 import { riskHandlers } from './risk.routes.js';
 import { SchoolSosService } from '../services/school-sos.service.js';
 import { schoolHandlers } from './school.routes.js';
+import { inspectionHandlers } from './inspection.routes.js';
 import type { RouteHandlers } from './route-table.js';
 import { wallHandlers } from './wall.routes.js';
 
@@ -39,6 +40,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
     ...complianceHandlers({ desk: new ComplianceDesk({ compliance: deps.compliance, registry: deps.registry, audit: deps.audit }), records: deps.records, routines: deps.routines }),
     ...hazardHandlers(deps.hazards),
     ...planHandlers(deps.plans),
+    ...inspectionHandlers(deps.inspections),
     ...wallHandlers({
       walls: new WallReads({ registry: deps.registry, status: deps.status, cameras: deps.cameras, schoolCameras: deps.schoolCameras, clock: deps.clock }),
       health: new HealthReport({
@@ -47,7 +49,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
       clientConfig: deps.clientConfig,
     }),
     ...registryHandlers(new RegistryReads(deps.registry)),
-    ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock })),
+    ...alarmHandlers(new AlarmReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock, targets: deps.clientConfig.responseTargets })),
     ...fieldHandlers(new FieldReads({ faults: deps.faults, posts: deps.posts, patrol: deps.patrol, registry: deps.registry, guardPostReachM: deps.compliance.guardPostReachM })),
     ...analyticsHandlers(new AlarmAnalyticsReads({ alarms: deps.alarms, registry: deps.registry, clock: deps.clock, semesters: deps.compliance.semesters, heavyPool: deps.heavyPool })),
     ...responderHandlers(deps.responders),

@@ -4,6 +4,7 @@ import type { Alarm } from '../../shared/domain/index.js';
 import { refusal } from '../../shared/refusal.js';
 import { ANALYTICS_MAX_DAYS, hourWindows } from '../../shared/rules/alarm-analytics.js';
 import { alarmLoad, type AlarmLoadReport } from '../../shared/rules/alarm-load.js';
+import { fallbackSetting, type ResponseTargets } from '../../shared/rules/response.js';
 import type { AlarmService } from './alarm.service.js';
 import type { Clock } from '../clock.js';
 import { ok, refuse, type Outcome } from './outcome.js';
@@ -20,7 +21,7 @@ const DEFAULT_STATS_WINDOW_MS = 24 * 3600_000;
  * district or school: a filter outside it is refused 403, none narrows to it.
  */
 export class AlarmReads {
-  constructor(private readonly deps: { alarms: AlarmService; registry: RegistryService; clock: Clock }) {}
+  constructor(private readonly deps: { alarms: AlarmService; registry: RegistryService; clock: Clock; targets?: ResponseTargets }) {}
 
   /** A listing by state, time, type, district, school (or a search of school names), drill. */
   async list(query: AlarmsQuery, user: SessionUser): Promise<Outcome<{ alarms: Alarm[] }>> {
@@ -66,7 +67,9 @@ export class AlarmReads {
     if (!filters) return outside(scope);
     const { districtCode: district, schoolId: school } = filters;
     const alarms = [...byId.values()].filter((a) => (!district || a.districtCode === district) && (!school || a.schoolId === school));
-    return ok(alarmLoad({ alarms, ...window, operators: query.operators }));
+    const registry = this.deps.registry;
+    const settingOf = (alarm: Alarm) => registry.school(alarm.schoolId)?.setting ?? fallbackSetting(alarm.districtCode);
+    return ok(alarmLoad({ alarms, ...window, operators: query.operators, settingOf, ...(this.deps.targets ? { targets: this.deps.targets } : {}) }));
   }
 
   /** One alarm: 404 unknown, 403 outside the scope. */

@@ -12,6 +12,8 @@ import type { ComplianceOffload } from './compliance-calls.js';
 import { ComplianceService } from './compliance.service.js';
 import { HazardService } from './hazard.service.js';
 import { PlanService } from './plan.service.js';
+import { InspectionService } from './inspection.service.js';
+import { InspectionRepository } from '../db/inspection.repository.js';
 import { RecordService } from './record.service.js';
 import type { RegistryService } from './registry.service.js';
 import { RoutineService } from './routine.service.js';
@@ -24,6 +26,8 @@ export interface ComplianceServices {
   hazards: HazardService;
   /** The school's people and emergency plan (预案, issue 14). */
   plans: PlanService;
+  /** The city's and counties' inspection campaigns and circulars (二(五)2, issue 15). */
+  inspections: InspectionService;
 }
 
 /** Wires the compliance, record, routine, hazard and plan services (their writes on `audit`). */
@@ -53,5 +57,6 @@ export function buildComplianceServices(deps: {
     routines: new RoutineService({ store, writes, repository: routineRepository, registry, compliance, clock, audit }),
     hazards: new HazardService({ store, writes, repository: new HazardRepository(store.db), registry, clock, semesters, audit }),
     plans: new PlanService({ store, writes, repository: planRepository, registry, compliance, clock, audit, semesters, unitScope: deps.unitScope ?? null }),
+    inspections: new InspectionService({ store, writes, repository: new InspectionRepository(store.db), registry, clock, audit, semesters }),
   };
 }

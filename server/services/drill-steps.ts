@@ -38,7 +38,7 @@ export function noDrill(id: string): Outcome<never> {
 
 
 /** A drill as planned by `actor` (a display name) at `now`: targets and checklist default when the plan leaves them out. */
-export function plannedDrill(input: DrillPlan & { plannedFor: string }, school: Pick<School, 'id' | 'districtCode'>, actor: string, now: string, targets: ResponseTargets): Drill {
+export function plannedDrill(input: DrillPlan & { plannedFor: string }, school: Pick<School, 'id' | 'districtCode' | 'setting'>, actor: string, now: string, targets: ResponseTargets): Drill {
   return {
     id: `DRL-${randomUUID()}`,
     schoolId: school.id,
@@ -47,7 +47,7 @@ export function plannedDrill(input: DrillPlan & { plannedFor: string }, school: 
     participants: input.participants ?? '',
     plannedFor: new Date(input.plannedFor).toISOString(),
     lengthMinutes: input.lengthMinutes ?? DEFAULT_DRILL_LENGTH_MINUTES,
-    targets: input.targets ?? defaultDrillTargets(school.districtCode, targets),
+    targets: input.targets ?? defaultDrillTargets(school.setting, targets),
     state: 'planned',
     createdBy: actor,
     createdAt: now,

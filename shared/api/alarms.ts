@@ -4,6 +4,7 @@ import { alarmSchema } from '../domain/alarm-schema.js';
 import { ALARM_OUTCOMES } from '../rules/alarm-analytics.js';
 import { districtCodeSchema } from '../domain/entity-schemas.js';
 import type { AlarmLoadReport, DurationFigures, LoadSlice } from '../rules/alarm-load.js';
+import type { AttainmentSlice, ResponseAttainment, StepAttainment } from '../rules/response-attainment.js';
 import { bilingual } from '../zod-text.js';
 import { route } from './route.js';
 
@@ -50,6 +51,16 @@ export type AlarmStatsQuery = z.output<typeof alarmStatsQuerySchema>;
 const durationFiguresSchema = z.object({ count: z.number(), meanSeconds: z.number().nullable(), p90Seconds: z.number().nullable() }) satisfies z.ZodType<DurationFigures>;
 const loadSliceSchema = z.object({ key: z.string(), alarms: z.number(), toAcknowledge: durationFiguresSchema, toOnScene: durationFiguresSchema, onSceneByUnit: z.number() }) satisfies z.ZodType<LoadSlice>;
 
+const stepAttainmentSchema = z.object({ due: z.number(), met: z.number(), share: z.number().nullable() }) satisfies z.ZodType<StepAttainment>;
+const attainmentSliceSchema = z.object({ key: z.string(), alarms: z.number(), acknowledge: stepAttainmentSchema, onScene: stepAttainmentSchema }) satisfies z.ZodType<AttainmentSlice>;
+/** 1-3-5 达标率 (see `ResponseAttainment`). */
+export const responseAttainmentSchema = z.object({
+  all: attainmentSliceSchema,
+  byDistrict: z.array(attainmentSliceSchema),
+  bySetting: z.array(attainmentSliceSchema),
+  byDistrictSetting: z.array(attainmentSliceSchema),
+}) satisfies z.ZodType<ResponseAttainment>;
+
 /** `GET /alarms/stats` (see `AlarmLoadReport`). */
 export const alarmLoadReportSchema = z.object({
   from: z.string(),
@@ -66,6 +77,7 @@ export const alarmLoadReportSchema = z.object({
   onSceneByUnit: z.number(),
   byDay: z.array(loadSliceSchema),
   byDistrict: z.array(loadSliceSchema),
+  attainment: responseAttainmentSchema,
 }) satisfies z.ZodType<AlarmLoadReport>;
 
 /** Alarms (报警), read within the person's scope; commands go over the socket. `stats` is before `:id`. */

@@ -7,6 +7,7 @@ import { DRILL_ROUTES } from './drills.js';
 import { FIELD_ROUTES } from './field.js';
 import { HAZARD_ROUTES } from './hazards.js';
 import { INGEST_ROUTES } from './ingest.js';
+import { INSPECTION_ROUTES } from './inspections.js';
 import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
 import { REPORT_ROUTES } from './reports.js';
@@ -39,6 +40,7 @@ export const API = {
   ...SCHOOL_ROUTES,
   ...REPORT_ROUTES,
   ...RISK_ROUTES,
+  ...INSPECTION_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */

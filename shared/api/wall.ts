@@ -21,6 +21,7 @@ export const wallSnapshotSchema = z.object({
 
 const priorityTargetsSchema = z.object({
   acknowledgeSeconds: z.number().nullable(),
+  onSceneBySetting: z.object({ city: z.number().nullable(), town: z.number().nullable(), rural: z.number().nullable() }),
   onSceneUrbanSeconds: z.number().nullable(),
   onSceneOtherSeconds: z.number().nullable(),
 }) satisfies z.ZodType<PriorityTargets>;

@@ -1,7 +1,7 @@
 /**
  * The ten county-level divisions of 平顶山市 (Pingdingshan), GB/T 2260 codes.
- * `urban` marks the city's own districts (区), where schools are denser and the
- * "1-3-5" on-scene target is 3 minutes instead of 5.
+ * `urban` marks the city's own districts (区), where schools are denser. (The "1-3-5" on-scene
+ * target follows each school's setting since issue 15, not this flag: docs/response-targets.md.)
  */
 export const DISTRICTS = [
   { code: '410402', name: '新华区', nameEn: 'Xinhua', urban: true },

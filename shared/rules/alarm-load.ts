@@ -1,7 +1,9 @@
 import type { Alarm, AlarmPriority } from '../domain/alarm.js';
 import { isOpenState } from '../domain/alarm.js';
 import { shanghaiParts } from '../time.js';
-import { QUICK_RESPONSE_PRIORITIES } from './response.js';
+import type { SchoolSetting } from '../domain/entities.js';
+import { DEFAULT_RESPONSE_TARGETS, fallbackSetting, QUICK_RESPONSE_PRIORITIES, type ResponseTargets } from './response.js';
+import { responseAttainment, type ResponseAttainment } from './response-attainment.js';
 
 /**
  * Alarm-load figures after ISA-18.2 / EEMUA 191 practice: about 1 alarm per operator per
@@ -61,6 +63,8 @@ export interface AlarmLoadReport {
   onSceneByUnit: number;
   byDay: LoadSlice[];
   byDistrict: LoadSlice[];
+  /** 1-3-5 达标率 of the window's P1/P2 alarms, by district and by school setting (shared/rules/response-attainment.ts). */
+  attainment: ResponseAttainment;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -119,7 +123,16 @@ export function shanghaiDate(iso: string): string {
  * Computes the report for alarms received in [from, to). `alarms` may hold more (older open
  * ones count as stale); drills are never counted.
  */
-export function alarmLoad(input: { alarms: Alarm[]; from: string; to: string; operators: number }): AlarmLoadReport {
+export function alarmLoad(input: {
+  alarms: Alarm[];
+  from: string;
+  to: string;
+  operators: number;
+  /** The targets in force (default: the 1-3-5 defaults). */
+  targets?: ResponseTargets;
+  /** A school's setting (default: by its district, {@link fallbackSetting}). */
+  settingOf?: (alarm: Alarm) => SchoolSetting;
+}): AlarmLoadReport {
   const fromMs = Date.parse(input.from);
   const toMs = Date.parse(input.to);
   const real = input.alarms.filter((a) => !a.drill);
@@ -172,5 +185,11 @@ export function alarmLoad(input: { alarms: Alarm[]; from: string; to: string; op
     onSceneByUnit: all.onSceneByUnit,
     byDay: [...groupBy(inWindow, (a) => shanghaiDate(a.receivedAt))].sort(([a], [b]) => a.localeCompare(b)).map(([k, list]) => slice(k, list)),
     byDistrict: [...groupBy(inWindow, (a) => a.districtCode)].sort(([a], [b]) => a.localeCompare(b)).map(([k, list]) => slice(k, list)),
+    attainment: responseAttainment({
+      alarms: inWindow,
+      targets: input.targets ?? DEFAULT_RESPONSE_TARGETS,
+      settingOf: input.settingOf ?? ((a) => fallbackSetting(a.districtCode)),
+      at: new Date(toMs).toISOString(),
+    }),
   };
 }

@@ -47,7 +47,7 @@ const CALLERS: Caller[] = [
 ];
 
 /** District aggregates a school user is refused inside the handler (it reads its own school's page). */
-const SCHOOL_USER_AGGREGATES = new Set(['/compliance/matrix', '/compliance/schools', '/compliance/trend', '/hazards/counts']);
+const SCHOOL_USER_AGGREGATES = new Set(['/compliance/matrix', '/compliance/schools', '/compliance/trend', '/hazards/counts', '/inspections', '/inspections/:id']);
 
 /** Every route of the table (shared/api): the matrix is generated from it. */
 const ROUTES: readonly RouteSpec[] = Object.values(API);

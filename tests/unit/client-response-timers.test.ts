@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { responseTimers } from '../../client/response-timers.js';
 import type { Alarm, AlarmTransition } from '../../shared/domain/index.js';
-import { DEFAULT_RESPONSE_TARGETS, responseTarget, type ResponseTargets } from '../../shared/rules/response.js';
+import { DEFAULT_RESPONSE_TARGETS, priorityTargets, responseTarget, type ResponseTargets } from '../../shared/rules/response.js';
 
 const RECEIVED = '2025-03-02T08:00:00.000Z';
 /** The pinned clock: `seconds` after the server received the alarm. */
@@ -61,12 +61,18 @@ describe(responseTimers.name, () => {
     expect(responseTimers(acknowledgedAt(321), at(9999)).acknowledge).toEqual({ targetSeconds: 60, elapsedSeconds: 321, overrunSeconds: 261, level: 'late', phase: 'met' });
   });
 
-  it('gives the on-scene timer 3 minutes in the city districts and 5 elsewhere', () => {
-    expect(responseTarget(DEFAULT_RESPONSE_TARGETS, 1, 'onScene', '410402')).toBe(180);
-    expect(responseTarget(DEFAULT_RESPONSE_TARGETS, 1, 'onScene', '410423')).toBe(300); // 鲁山县
-    const rural = makeAlarm({ districtCode: '410423' });
-    expect(responseTimers(rural, at(200)).onScene).toMatchObject({ targetSeconds: 300, level: 'ok' });
-    expect(responseTimers(rural, at(240)).onScene?.level).toBe('warn');
+  it('gives the on-scene timer 3 minutes at a city-setting school and 5 at a town or rural one, whatever its district', () => {
+    expect(responseTarget(DEFAULT_RESPONSE_TARGETS, 1, 'onScene', 'city')).toBe(180);
+    expect(responseTarget(DEFAULT_RESPONSE_TARGETS, 1, 'onScene', 'town')).toBe(300);
+    expect(responseTarget(DEFAULT_RESPONSE_TARGETS, 1, 'onScene', 'rural')).toBe(300);
+    const county = makeAlarm({ districtCode: '410423' }); // 鲁山县
+    expect(responseTimers(county, at(200), DEFAULT_RESPONSE_TARGETS, 'rural').onScene).toMatchObject({ targetSeconds: 300, level: 'ok' });
+    expect(responseTimers(county, at(240), DEFAULT_RESPONSE_TARGETS, 'rural').onScene?.level).toBe('warn');
+    // A city-setting school in a county: 3 minutes, not the county's 5.
+    expect(responseTimers(county, at(181), DEFAULT_RESPONSE_TARGETS, 'city').onScene).toMatchObject({ targetSeconds: 180, level: 'late' });
+    // Before the registry is known, the district decides (city districts as city, counties as town).
+    expect(responseTimers(county, at(200)).onScene?.targetSeconds).toBe(300);
+    expect(responseTimers(makeAlarm({ districtCode: '410402' }), at(200)).onScene?.targetSeconds).toBe(180);
   });
 
   it('runs a P3 on its own 10-minute acknowledge target with no on-scene clock, never red at 1:00', () => {
@@ -92,8 +98,8 @@ describe(responseTimers.name, () => {
   it('follows configured targets: a P3 with an on-scene clock, a P1 with a 2-minute acknowledge', () => {
     const targets: ResponseTargets = {
       ...DEFAULT_RESPONSE_TARGETS,
-      1: { acknowledgeSeconds: 120, onSceneUrbanSeconds: 300, onSceneOtherSeconds: 600 },
-      3: { acknowledgeSeconds: 900, onSceneUrbanSeconds: 1800, onSceneOtherSeconds: 2400 },
+      1: priorityTargets(120, { city: 300, town: 600, rural: 600 }),
+      3: priorityTargets(900, { city: 1800, town: 2400, rural: 2400 }),
     };
     expect(responseTimers(makeAlarm(), at(90), targets).acknowledge).toMatchObject({ targetSeconds: 120, level: 'ok' });
     expect(responseTimers(makeAlarm({ type: 'post_absent', priority: 3 }), at(90), targets).onScene).toMatchObject({ targetSeconds: 1800 });

@@ -1,9 +1,10 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../shared/dataset.js';
-import { DEVICE_PLACES, DISTRICTS, type SchoolStage } from '../../shared/domain/index.js';
+import { DEVICE_PLACES, DISTRICTS, SCHOOL_STAGES } from '../../shared/domain/index.js';
 import { requiredGuards } from '../../shared/rules/guards.js';
-import { generateDataset, loadDistrictGeometry } from '../../mocks/dataset/index.js';
+import { CITY_STAGE_COUNTS, generateDataset, loadDistrictGeometry, RURAL_EXCEPTIONS, SCALES, SEAT_ONLY_STAGES } from '../../mocks/dataset/index.js';
+import { allocate } from '../../mocks/dataset/schools.js';
 
 const countBy = <T>(items: readonly T[], key: (item: T) => string) => {
   const counts = new Map<string, number>();
@@ -26,19 +27,22 @@ describe(generateDataset.name, () => {
     expect(other.schools[0]?.name === sut.schools[0]?.name && other.schools[0]?.lat === sut.schools[0]?.lat).toBe(false);
   }, 30_000);
 
-  it('makes a city-sized registry', () => {
+  it('makes a city-sized registry: the published schools of the city, its posts within 3 % either way of the plan', () => {
     const kinds = countBy(sut.policePosts, (p) => p.kind);
-    expect(sut.schools.length).toBeGreaterThanOrEqual(1700);
-    expect(sut.schools.length).toBeLessThanOrEqual(1900);
-    expect(kinds.get('room')).toBeGreaterThanOrEqual(55);
-    expect(kinds.get('room')).toBeLessThanOrEqual(65);
-    expect(kinds.get('booth')).toBeGreaterThanOrEqual(110);
-    expect(kinds.get('booth')).toBeLessThanOrEqual(130);
-    expect(sut.guardPosts.length).toBeGreaterThanOrEqual(400);
-    expect(sut.guardPosts.length).toBeLessThanOrEqual(500);
+    const spec = SCALES.city;
+    const near = (value: number | undefined, planned: number) => {
+      expect(value).toBeGreaterThanOrEqual(Math.floor(planned * 0.97));
+      expect(value).toBeLessThanOrEqual(Math.ceil(planned * 1.03));
+    };
+    expect(sut.schools.length).toBe(Object.values(CITY_STAGE_COUNTS).reduce((a, b) => a + b, 0));
+    near(kinds.get('room'), spec.policeRooms);
+    near(kinds.get('booth'), spec.policeBooths);
+    near(sut.guardPosts.length, spec.guardPosts);
+    // 护学岗 cover the same share of schools as before the real counts (450 posts for 1,800 schools).
+    expect(spec.guardPosts / sut.schools.length).toBeCloseTo(450 / 1800, 1);
     const cameras = sut.devices.filter((d) => d.kind === 'camera').length;
-    expect(cameras).toBeGreaterThanOrEqual(22_000);
-    expect(cameras).toBeLessThanOrEqual(28_000);
+    expect(cameras / sut.schools.length).toBeGreaterThan(10);
+    expect(cameras / sut.schools.length).toBeLessThan(16);
   });
 
   it('places every school, police post and 护学岗 inside its own district', () => {
@@ -83,21 +87,28 @@ describe(generateDataset.name, () => {
     }
   });
 
-  it('mixes stages roughly as the city does', () => {
-    const share = (stage: SchoolStage) => (countBy(sut.schools, (s) => s.stage).get(stage) ?? 0) / sut.schools.length;
-    expect(share('kindergarten')).toBeGreaterThan(0.35);
-    expect(share('kindergarten')).toBeLessThan(0.45);
-    expect(share('primary')).toBeGreaterThan(0.3);
-    expect(share('primary')).toBeLessThan(0.4);
-    expect(share('junior')).toBeGreaterThan(0.09);
-    expect(share('junior')).toBeLessThan(0.15);
-    expect(share('senior')).toBeGreaterThan(0.03);
-    expect(share('senior')).toBeLessThan(0.07);
-    expect(share('nine_year')).toBeGreaterThan(0.04);
-    expect(share('nine_year')).toBeLessThan(0.08);
-    expect(share('special')).toBeGreaterThan(0.005);
-    expect(share('special')).toBeLessThan(0.03);
+  it('has the city\'s published counts by stage (2021: kindergartens ~1,659, primary ~1,148, junior ~238, senior ~47, special ~9; about 3,130 in all)', () => {
+    const byStage = countBy(sut.schools, (s) => s.stage);
+    expect(Object.fromEntries(byStage)).toEqual(CITY_STAGE_COUNTS);
+    expect(sut.schools.length).toBeGreaterThanOrEqual(3100);
+    expect(sut.schools.length).toBeLessThanOrEqual(3160);
+    // Every seed has the same counts: the seed moves schools about, not the city's statistics.
+    expect(Object.fromEntries(countBy(generateDataset({ seed: 7, compliance: false }).schools, (s) => s.stage))).toEqual(CITY_STAGE_COUNTS);
     expect(sut.schools.some((s) => s.stage === 'kindergarten' && s.boarding)).toBe(false);
+  }, 30_000);
+
+  it('spreads each stage over the districts by population (largest remainder)', () => {
+    for (const stage of SCHOOL_STAGES) {
+      const byDistrict = countBy(sut.schools.filter((s) => s.stage === stage), (s) => s.districtCode);
+      for (const [code, n] of allocate(CITY_STAGE_COUNTS[stage])) expect(byDistrict.get(code) ?? 0, `${stage} ${code}`).toBe(n);
+    }
+  });
+
+  it('has no rural senior or special school unless the district is listed as having one', () => {
+    const rural = sut.schools.filter((s) => SEAT_ONLY_STAGES.includes(s.stage) && s.setting === 'rural' && !RURAL_EXCEPTIONS[s.districtCode]?.includes(s.stage));
+    expect(rural.map((s) => s.id)).toEqual([]);
+    // …while the other stages do stand in villages.
+    expect(sut.schools.some((s) => s.stage === 'primary' && s.setting === 'rural')).toBe(true);
   });
 
   it('employs the 附件1 guards at most schools and one short at some', () => {

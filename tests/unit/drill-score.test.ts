@@ -88,8 +88,9 @@ describe(scoreDrill.name, () => {
   });
 
   it('uses the 1-3-5 targets by district: on scene 3 min in the city, 5 elsewhere', () => {
-    expect(defaultDrillTargets('410402')).toEqual({ acknowledged: 60, dispatched: 120, on_scene: 180, handled: 780 });
-    expect(defaultDrillTargets('410421').on_scene).toBe(300);
+    expect(defaultDrillTargets('city')).toEqual({ acknowledged: 60, dispatched: 120, on_scene: 180, handled: 780 });
+    expect(defaultDrillTargets('town').on_scene).toBe(300);
+    expect(defaultDrillTargets('rural').on_scene).toBe(300);
   });
 });
 
