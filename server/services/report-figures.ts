@@ -2,7 +2,7 @@ import type { Alarm } from '../../shared/domain/alarm.js';
 import { ALARM_TYPES, type AlarmType } from '../../shared/domain/alarm.js';
 import type { ReportFigures, ReportPeriod, ReportRiskRow, ReportScope, StepFigures } from '../../shared/report.js';
 import { alarmLoad } from '../../shared/rules/alarm-load.js';
-import { QUICK_RESPONSE_PRIORITIES, metInTime, responseTarget, type ResponseStep, type ResponseTargets } from '../../shared/rules/response.js';
+import { QUICK_RESPONSE_PRIORITIES, fallbackSetting, metInTime, responseTarget, type ResponseStep, type ResponseTargets } from '../../shared/rules/response.js';
 import { isOverdue, type HazardState } from '../../shared/rules/hazard.js';
 import { shanghaiDate, shanghaiParts } from '../../shared/time.js';
 import type { SchoolSetting } from '../../shared/domain/entities.js';
@@ -20,10 +20,7 @@ export interface ReportSources {
   targets: ResponseTargets;
   /** Alarms received in the period within the scope (drills included: they are left out here). */
   alarms: Alarm[];
-  /**
-   * Each alarm's school's setting (city/town/rural), for the targets by setting (i15-duties: there
-   * `responseTarget` and `alarmLoad({ targets, settingOf })` take the setting instead of the district).
-   */
+  /** Each alarm's school's setting (city/town/rural): the 1-3-5 on-scene target is by setting. */
   settings: Record<string, SchoolSetting>;
   cameras: number;
   faults: { openedAt: string; closedAt: string | null; deadlineAt: string }[];
@@ -47,7 +44,7 @@ function percentile(sorted: number[], p: number): number | null {
 const ACTION: Record<ResponseStep, string> = { acknowledge: 'ack', onScene: 'arrive' };
 
 /** A 1-3-5 step over the P1/P2 alarms: percentiles and the share within each alarm's own target. */
-export function stepFigures(alarms: Alarm[], targets: ResponseTargets, step: ResponseStep, mean: number | null): StepFigures {
+export function stepFigures(alarms: Alarm[], targets: ResponseTargets, settingOf: (alarm: Alarm) => SchoolSetting, step: ResponseStep, mean: number | null): StepFigures {
   const seconds: number[] = [];
   let met = 0;
   for (const alarm of alarms) {
@@ -56,7 +53,7 @@ export function stepFigures(alarms: Alarm[], targets: ResponseTargets, step: Res
     if (!done) continue;
     const elapsed = (Date.parse(done.at) - Date.parse(alarm.receivedAt)) / 1000;
     seconds.push(elapsed);
-    const target = responseTarget(targets, alarm.priority, step, alarm.districtCode);
+    const target = responseTarget(targets, alarm.priority, step, settingOf(alarm));
     if (target === null || metInTime(elapsed, target)) met++;
   }
   seconds.sort((a, b) => a - b);
@@ -72,7 +69,8 @@ function within(iso: string | null, from: number, to: number): boolean {
 export function reportFigures(src: ReportSources): ReportFigures {
   const from = Date.parse(src.period.from);
   const to = Date.parse(src.period.to);
-  const load = alarmLoad({ alarms: src.alarms, from: src.period.from, to: src.period.to, operators: 1 });
+  const settingOf = (alarm: Alarm): SchoolSetting => src.settings[alarm.schoolId] ?? fallbackSetting(alarm.districtCode);
+  const load = alarmLoad({ alarms: src.alarms, from: src.period.from, to: src.period.to, operators: 1, targets: src.targets, settingOf });
   const real = src.alarms.filter((a) => !a.drill && within(a.receivedAt, from, to));
 
   const byType = Object.fromEntries(ALARM_TYPES.map((t) => [t, 0])) as Record<AlarmType, number>;
@@ -111,8 +109,8 @@ export function reportFigures(src: ReportSources): ReportFigures {
       falseAlarmRate: share(falseAlarms, real.length),
     },
     response: {
-      acknowledge: stepFigures(real, src.targets, 'acknowledge', load.toAcknowledge.meanSeconds),
-      onScene: stepFigures(real, src.targets, 'onScene', load.toOnScene.meanSeconds),
+      acknowledge: stepFigures(real, src.targets, settingOf, 'acknowledge', load.toAcknowledge.meanSeconds),
+      onScene: stepFigures(real, src.targets, settingOf, 'onScene', load.toOnScene.meanSeconds),
     },
     floods: load.floods,
     cameras: {

@@ -49,16 +49,22 @@ describe(reportFigures.name, () => {
     expect(sut.alarms.byHour[0]).toBe(1);
   });
 
-  it('grades each P1/P2 alarm against its own target: acknowledged at 60 s meets the minute, 61 s does not; on scene 180 s in a city district, 300 s in a county', () => {
+  it('grades each P1/P2 alarm against its own target: acknowledged at 60 s meets the minute, 61 s does not; on scene 180 s at a city-setting school, 300 s at a rural one', () => {
     const alarms = [
       alarm(MONDAY, {}, [['ack', 60], ['arrive', 180]]),
       alarm(MONDAY + 60_000, {}, [['ack', 61], ['arrive', 181]]),
-      alarm(MONDAY + 120_000, { districtCode: '410422' }, [['ack', 30], ['arrive', 300]]),
+      alarm(MONDAY + 120_000, { districtCode: '410422', schoolId: 'S0900' }, [['ack', 30], ['arrive', 300]]),
     ];
-    const sut = reportFigures(sources({ alarms }));
+    const sut = reportFigures(sources({ alarms, settings: { S0001: 'city', S0900: 'rural' } }));
     expect(sut.response.acknowledge).toMatchObject({ count: 3, met: 2, p50Seconds: 60, p90Seconds: 61 });
     expect(sut.response.acknowledge.attainment).toBeCloseTo(2 / 3, 4);
     expect(sut.response.onScene).toMatchObject({ count: 3, met: 2 });
+  });
+
+  it('holds a city-setting school in a county to the city’s 3 minutes (the target is by the school’s setting, not its district)', () => {
+    const alarms = [alarm(MONDAY, { districtCode: '410422', schoolId: 'S0901' }, [['ack', 30], ['arrive', 240]])];
+    expect(reportFigures(sources({ alarms, settings: { S0901: 'city' } })).response.onScene.met).toBe(0);
+    expect(reportFigures(sources({ alarms, settings: { S0901: 'town' } })).response.onScene.met).toBe(1);
   });
 
   it('takes camera outages only within the period, and a fault past its 24 h deadline as a late restore', () => {
