@@ -1,3 +1,4 @@
+import { riskEn } from './en.risk.js';
 import { plansEn } from './en.plans.js';
 import { responderEn } from './en.responder.js';
 import { postAlarmEn } from './en.postAlarm.js';
@@ -308,6 +309,7 @@ export const en: MessageSchema = {
   ...plansEn,
   ...responderEn,
   ...unitStepsEn,
+  ...riskEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

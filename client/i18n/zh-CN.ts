@@ -1,3 +1,4 @@
+import { riskZhCN } from './zh-CN.risk.js';
 import { plansZhCN } from './zh-CN.plans.js';
 import { responderZhCN } from './zh-CN.responder.js';
 import { postAlarmZhCN } from './zh-CN.postAlarm.js';
@@ -307,6 +308,7 @@ export const zhCN = {
   ...plansZhCN,
   ...responderZhCN,
   ...unitStepsZhCN,
+  ...riskZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',
