@@ -5,6 +5,7 @@ import type { AlarmCommandEvent, AlarmCommandPayload } from './commands.js';
 import type { DrillDetail } from './drill.js';
 import type { SessionUser } from './auth.js';
 import type { AlarmSnapshotWire } from './snapshot.js';
+import type { RiskLevelChange } from './risk.js';
 import type { BulkCommand, BulkResult, Shelf, ShelfChange, ShelveCommand, UnshelveCommand } from './console.js';
 
 /**
@@ -70,6 +71,11 @@ export interface ServerToClientEvents {
   shelf: (change: ShelfChange) => void;
   /** Sent after `alarm:live` at every (re)connect: the shelves in force that the screen may see. */
   'shelf:snapshot': (payload: { shelves: Shelf[] }) => void;
+  /**
+   * A school's risk level changed (issue 15; shared/risk.ts): to every wall, kiosk and console
+   * that sees the school. A school turning red is announced on the wall, not only recoloured.
+   */
+  'risk:level': (change: RiskLevelChange) => void;
 }
 
 type Command<E extends AlarmCommandEvent> = (payload: AlarmCommandPayload<E>, ack: (result: Ack<Alarm>) => void) => void;

@@ -20,6 +20,7 @@ import { hazardHandlers } from './hazard.routes.js';
 import { planHandlers } from './plan.routes.js';
 import { registryHandlers } from './registry.routes.js';
 import { responderHandlers } from './responder.routes.js';
+import { riskHandlers } from './risk.routes.js';
 import { SchoolSosService } from '../services/school-sos.service.js';
 import { schoolHandlers } from './school.routes.js';
 import type { RouteHandlers } from './route-table.js';
@@ -55,6 +56,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
       auditExports: new AuditExports({ audit: deps.audit, auth: deps.auth, registry: deps.registry, clock: deps.clock }),
     }),
     ...ingestHandlers({ ingest: deps.ingest }),
+    ...riskHandlers(deps.risk),
     ...schoolHandlers(new SchoolSosService({ registry: deps.registry, ingest: deps.ingest, alarms: deps.alarms, audit: deps.audit, clock: deps.clock })),
   };
 }

@@ -32,6 +32,7 @@ import { ShelfService } from './shelf.service.js';
 import { PhotoRepository } from '../db/photo.repository.js';
 import { ResponderService } from './responder.service.js';
 import { UnitScope } from './unit-scope.js';
+import { RiskService } from './risk.service.js';
 
 /** 护学岗 settings from the configuration (XIAOAN_POST_GRACE_MINUTES, XIAOAN_POST_SETTLE_SECONDS). */
 export interface GuardPostSettings {
@@ -67,6 +68,8 @@ export interface Services extends ComplianceServices {
   responders: ResponderService;
   /** Whether a responder's unit has an alarm at a school (for the school's emergency card). */
   unitScope: UnitScope;
+  /** The school risk list (风险清单, issue 15): scores, levels, history, heat grid. */
+  risk: RiskService;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
@@ -146,6 +149,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     shelves,
     responders,
     unitScope,
+    risk: new RiskService({ registry, clock }),
     async tick() {
       cameras.sweep();
       await posts.evaluate();

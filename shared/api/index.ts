@@ -9,6 +9,7 @@ import { INGEST_ROUTES } from './ingest.js';
 import { PLAN_ROUTES } from './plans.js';
 import { REGISTRY_ROUTES } from './registry.js';
 import { RESPONDER_ROUTES } from './responder.js';
+import { RISK_ROUTES } from './risk.js';
 import { SCHOOL_ROUTES } from './school.js';
 import type { RouteSpec } from './route.js';
 import { WALL_ROUTES } from './wall.js';
@@ -33,6 +34,7 @@ export const API = {
   ...ADMIN_ROUTES,
   ...INGEST_ROUTES,
   ...SCHOOL_ROUTES,
+  ...RISK_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 /** A route's name. */
