@@ -25,13 +25,13 @@ export function contributionWords(t: Translate, contribution: RiskContribution):
   };
   switch (contribution.factor) {
     case 'alarms':
-      return f.alarmType ? t('risk.factor.alarms', { ...named, type: t(`alarmType.${f.alarmType}`) }) : t('risk.factor.alarmsNoType', named);
+      return f.alarmType ? t('riskFactor.alarms', { ...named, type: t(`alarmType.${f.alarmType}`) }) : t('riskFactor.alarmsNoType', named);
     case 'camera_downtime':
-      return t(f.place === 'gate' ? 'risk.factor.camera_gate' : 'risk.factor.camera_other', named);
+      return t(f.place === 'gate' ? 'riskFactor.camera_gate' : 'riskFactor.camera_other', named);
     case 'drills_overdue':
-      return t(f.lastDate ? 'risk.factor.drills_overdue' : 'risk.factor.drills_never', named);
+      return t(f.lastDate ? 'riskFactor.drills_overdue' : 'riskFactor.drills_never', named);
     default:
-      return t(`risk.factor.${contribution.factor}`, named);
+      return t(`riskFactor.${contribution.factor}`, named);
   }
 }
 

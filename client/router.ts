@@ -39,6 +39,7 @@ export const router = createRouter({
         { path: '', name: 'desk', component: () => import('./views/DeskMatrixView.vue'), meta: { screen: 'desk' } },
         { path: 'trend', name: 'desk-trend', component: () => import('./views/DeskTrendView.vue'), meta: { screen: 'desk' } },
         { path: 'hazards', name: 'desk-hazards', component: () => import('./views/DeskHazardsView.vue'), meta: { screen: 'desk' } },
+        { path: 'risk', name: 'desk-risk', component: () => import('./views/DeskRiskView.vue'), meta: { screen: 'desk' } },
         { path: 'schools/:id', name: 'desk-school', component: () => import('./views/DeskSchoolView.vue'), props: true, meta: { screen: 'desk-school' } },
         { path: 'schools/:id/plan', name: 'desk-school-plan', component: () => import('./views/DeskPlanView.vue'), props: true, meta: { screen: 'desk-school' } },
       ],

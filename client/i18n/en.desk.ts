@@ -8,6 +8,7 @@ export const deskEn: Pick<MessageSchema, 'desk' | 'deskRule' | 'deskStatus' | 'd
     tab_matrix: 'Compliance',
     tab_trend: 'Trend',
     tab_hazards: 'Hazards',
+    tab_risk: 'Risk list',
     tab_school: 'School',
     asOf: 'As of',
     today: 'Today',

@@ -261,6 +261,7 @@ export const en: MessageSchema = {
   panel: {
     load: 'Alarm load',
     log: 'Connection log',
+    risk: 'Risk list',
   },
   history: {
     title: 'Closed alarms',

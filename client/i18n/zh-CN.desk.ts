@@ -10,6 +10,7 @@ export const deskZhCN = {
     tab_matrix: '达标矩阵',
     tab_trend: '达标趋势',
     tab_hazards: '隐患清零',
+    tab_risk: '风险清单',
     tab_school: '学校详情',
     asOf: '截至',
     today: '今天',

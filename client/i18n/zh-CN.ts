@@ -260,6 +260,7 @@ export const zhCN = {
   panel: {
     load: '报警负荷',
     log: '连接记录',
+    risk: '风险清单',
   },
   history: {
     title: '历史报警',

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
+import { findDistrict } from '../../shared/domain/districts.js';
 import type { SchoolStage } from '../../shared/domain/entities.js';
 import type { RiskHeat, RiskLevel, RiskLevelChange, RiskList, RiskListRow, RiskSort } from '../../shared/risk.js';
 import { getRoute } from '../api.js';
@@ -52,7 +53,7 @@ export const useRiskStore = defineStore('risk', () => {
     try {
       const answer = await getRoute(
         'risk.list',
-        { query: { district: filters.district || undefined, stage: filters.stage || undefined, level: filters.level || undefined, sort: sort.value, limit: RISK_LIST_LIMIT } },
+        { query: { district: findDistrict(filters.district)?.code, stage: filters.stage || undefined, level: filters.level || undefined, sort: sort.value, limit: RISK_LIST_LIMIT } },
         mine.signal,
       );
       if (!listRequest.isLatest(mine)) return;
