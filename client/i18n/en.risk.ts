@@ -30,7 +30,7 @@ export const riskEn: typeof riskZhCN = {
   riskLevel: { red: 'Red', orange: 'Orange', yellow: 'Yellow', blue: 'Blue' },
   riskLevelLong: { red: 'Red', orange: 'Orange', yellow: 'Yellow', blue: 'Blue' },
   riskFactor: {
-    alarms: '{count} {type} alarms in {days} days',
+    alarms: '{type}: {count} alarms in {days} days',
     alarmsNoType: '{count} alarms in {days} days',
     false_alarms: '{count} false alarms of {total} in {days} days ({rate})',
     hazards_open: '{count} hazards open',
