@@ -7,6 +7,8 @@ import type { SemesterRule } from '../shared/rules/compliance/types.js';
 import { DEFAULT_RESPONSE_TARGETS, type ResponseTargets } from '../shared/rules/response.js';
 import { DEFAULT_DRILL_MARGIN_MINUTES } from '../shared/rules/drill-window.js';
 import { VIDEO_PLACEHOLDERS, videoLinkFor } from '../shared/cameras.js';
+import type { RiskModel } from '../shared/rules/risk.js';
+import { parseRiskModel } from './risk-config.js';
 
 const onOff = z.enum(['on', 'off']);
 
@@ -135,6 +137,7 @@ const envSchema = z.object({
   XIAOAN_SOCKET_COMMAND_RATE: z.coerce.number().min(0.1).max(100_000).default(20),
   XIAOAN_SOCKET_FLOOD_CLOSE: z.coerce.number().int().min(0).max(10_000_000).default(200),
   XIAOAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  XIAOAN_RISK_MODEL: z.string().max(20_000).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().optional(),
   MQTT_URL: z.string().optional(),
@@ -215,6 +218,8 @@ export interface Config {
    * expensive reads allowed per session per minute.
    */
   heavy: { workers: number; maxQueue: number; readsPerMinute: number };
+  /** The school risk model (XIAOAN_RISK_MODEL, JSON merged over DEFAULT_RISK_MODEL; docs/risk.md). */
+  riskModel: RiskModel;
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
@@ -277,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     posts: { graceMinutes: e.XIAOAN_POST_GRACE_MINUTES, settleSeconds: e.XIAOAN_POST_SETTLE_SECONDS },
     drillMarginMinutes: e.XIAOAN_DRILL_MARGIN_MINUTES,
     heavy: { workers: e.XIAOAN_WORKERS ?? defaultWorkers(), maxQueue: e.XIAOAN_WORKER_QUEUE, readsPerMinute: e.XIAOAN_HEAVY_READS_PER_MINUTE },
+    riskModel: parseRiskModel(e.XIAOAN_RISK_MODEL),
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,

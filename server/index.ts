@@ -85,6 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     drillMarginMinutes: config.drillMarginMinutes,
     loginThrottle: config.loginThrottle,
     offload: heavyPool,
+    riskModel: config.riskModel,
   });
   await services.tick();
   await ensureAdmin(services.auth, config.adminPassword, log);
@@ -155,6 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async close() {
       await mqttIngest?.close();
       clearInterval(ticker);
+      services.risk.stop();
       alarmDelivery.stop();
       healthFanOut.stop();
       eventLoop.stop();

@@ -18,6 +18,7 @@ import { drillLimitsMigration } from './migrations/0010_drill_limits.js';
 import { eventScopeMigration } from './migrations/0011_event_scope.js';
 import { schoolPlansMigration } from './migrations/0012_school_plans.js';
 import { fieldStepsMigration } from './migrations/0013_field_steps.js';
+import { riskHistoryMigration } from './migrations/0016_risk_history.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -123,6 +124,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0011_event_scope': eventScopeMigration,
     '0012_school_plans': schoolPlansMigration,
     '0013_field_steps': fieldStepsMigration(dialect),
+    '0016_risk_history': riskHistoryMigration,
   };
 }
 

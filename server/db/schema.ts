@@ -5,6 +5,7 @@ import type { AlarmPriority, AlarmState, AlarmType, CameraState, DeviceKind, Dev
 import type { InspectionRecord } from '../../shared/domain/security-record.js';
 import type { Drill, DrillEndReason, DrillState } from '../../shared/drill.js';
 import type { IngestEventType } from '../../shared/ingest.js';
+import type { RiskLevel } from '../../shared/risk.js';
 import type { HazardSeverity, HazardSource, HazardState, HazardTransition } from '../../shared/rules/hazard.js';
 
 /**
@@ -230,6 +231,8 @@ export interface Database {
     end_reason: ShelfEnd['reason'] | null;
     end_note: string | null;
   };
+  /** The school risk history (0016): a row on each change of level and once a day; `contributions` is JSON `RiskContribution[]`. */
+  risk_history: { school_id: string; at: string; score: number; level: RiskLevel; kind: 'change' | 'daily'; contributions: string };
   /** The change log behind `seq`: one row per pushed `alarm` change, with the alarm as pushed (JSON). */
   alarm_changes: { seq: Generated<number>; alarm_id: string; at: string; payload: string };
 }

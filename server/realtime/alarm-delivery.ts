@@ -1,5 +1,6 @@
 import type { AlarmChange } from '../../shared/events.js';
 import type { DrillDetail } from '../../shared/drill.js';
+import type { RiskLevelChange } from '../../shared/risk.js';
 import type { ShelfChange } from '../../shared/console.js';
 import type { Logger } from '../logger.js';
 import { alarmScopeOf, EVERY_ALARM } from '../services/alarm-scope.js';
@@ -76,6 +77,14 @@ export class AlarmDelivery {
     this.deps.io.to(alarmRoomsOf(change.shelf)).emit('shelf', change);
   };
 
+  /**
+   * A school's risk level changed (issue 15): to the screens of this node that see the school (wall,
+   * kiosk, console: the alarm rooms). Each node scores the schools itself, so not relayed.
+   */
+  private readonly onRiskLevel = (change: RiskLevelChange) => {
+    this.deps.io.local.to(alarmRoomsOf(change)).emit('risk:level', change);
+  };
+
   private readonly catchUps: WorkQueue;
   private readonly turns = new LoopTurns();
   /** Chunks of the change log read lately, by range (oldest first). */
@@ -98,6 +107,7 @@ export class AlarmDelivery {
     this.deps.io.on('alarm:changes', this.onRemoteAlarms);
     this.deps.events.on('drill.changed', this.onDrill);
     this.deps.events.on('shelf.changed', this.onShelf);
+    this.deps.events.on('risk.level', this.onRiskLevel);
   }
 
   stop(): void {
@@ -105,6 +115,7 @@ export class AlarmDelivery {
     this.deps.io.off('alarm:changes', this.onRemoteAlarms);
     this.deps.events.off('drill.changed', this.onDrill);
     this.deps.events.off('shelf.changed', this.onShelf);
+    this.deps.events.off('risk.level', this.onRiskLevel);
   }
 
   /** Called once the Socket.IO adapter spans several nodes: from now on alarm changes are relayed to the others. */

@@ -33,6 +33,10 @@ import { PhotoRepository } from '../db/photo.repository.js';
 import { ResponderService } from './responder.service.js';
 import { UnitScope } from './unit-scope.js';
 import { RiskService } from './risk.service.js';
+import { RiskInputStore } from './risk-inputs.js';
+import { RiskRepository } from '../db/risk.repository.js';
+import { DEFAULT_RISK_MODEL, type RiskModel } from '../../shared/rules/risk.js';
+import type { ComplianceSchoolsAnswer } from '../../shared/compliance.js';
 
 /** 护学岗 settings from the configuration (XIAOAN_POST_GRACE_MINUTES, XIAOAN_POST_SETTLE_SECONDS). */
 export interface GuardPostSettings {
@@ -75,7 +79,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; riskModel?: RiskModel }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -126,6 +130,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   });
   await drills.init();
   const shelves = new ShelfService({ repository: new ShelfRepository(store.db), store, writes, events, clock, registry, audit });
+  const risk = buildRisk({ store, writes, events, clock, registry, audit, log, posts, patrol, complianceServices, semesters: deps.semesters ?? DEFAULT_SEMESTERS, model: deps.riskModel ?? DEFAULT_RISK_MODEL });
   const responders = new ResponderService({ store, writes, alarms: alarmRepository, photos: new PhotoRepository(store.db), registry, clock, audit, events });
 
   return {
@@ -149,7 +154,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     shelves,
     responders,
     unitScope,
-    risk: new RiskService({ registry, clock }),
+    risk,
     async tick() {
       cameras.sweep();
       await posts.evaluate();
@@ -158,6 +163,30 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
       await drills.expire();
       // A shelf that ran out ends itself (on the audit record under the system's name, in the same write).
       await shelves.expire();
+      // The school risk list: the dirty schools, every school once a minute (in slices).
+      await risk.tick();
     },
   };
+}
+
+/** The risk list (issue 15) and its inputs: alarms and cameras from the events, the rest refreshed (docs/risk.md). */
+function buildRisk(d: {
+  store: Store; writes: WriteQueue; events: DomainEvents; clock: Clock; registry: RegistryService; audit: AuditService; log: Logger;
+  posts: GuardPostService; patrol: PatrolService; complianceServices: ComplianceServices; semesters: readonly SemesterRule[]; model: RiskModel;
+}): RiskService {
+  const repository = new RiskRepository(d.store.db);
+  const inputs = new RiskInputStore({
+    repository, registry: d.registry, semesters: d.semesters, model: d.model,
+    live: {
+      lateness: () => d.posts.lateness(),
+      patrol: () => d.patrol.list().map((p) => ({ schoolId: p.schoolId, due: p.due, missed: p.missed })),
+      // Only through the worker pool: evaluating every school here would hold the event loop.
+      complianceFailures: async (today) => {
+        if (!d.complianceServices.compliance.offloaded) return null;
+        const answer = await d.complianceServices.compliance.query({ method: 'schools', asOf: today, filters: {}, rule: null, status: 'fail' });
+        return typeof answer === 'string' ? (JSON.parse(answer) as ComplianceSchoolsAnswer).schools : null;
+      },
+    },
+  });
+  return new RiskService({ registry: d.registry, clock: d.clock, events: d.events, inputs, repository, writes: d.writes, audit: d.audit, log: d.log.child({ part: 'risk' }), model: d.model });
 }

@@ -146,6 +146,11 @@ export class ComplianceService {
     return offload ? offload.compliance(call, this.sync()) : answerCall(this, call);
   }
 
+  /** Whether the expensive reads go to the worker pool (not computed on this event loop). */
+  get offloaded(): boolean {
+    return this.deps.offload !== null && this.deps.offload !== undefined;
+  }
+
   /** Starts the worker pool (if any) with today's matrix evaluated in each worker; the launcher calls it after starting. */
   async warm(): Promise<void> {
     await this.deps.offload?.warm({ method: 'matrix', asOf: this.today(), filters: {} }, this.sync());

@@ -4,6 +4,7 @@ import type { CameraState } from '../../shared/domain/index.js';
 import type { DrillDetail } from '../../shared/drill.js';
 import type { ShelfChange } from '../../shared/console.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
+import type { RiskLevelChange } from '../../shared/risk.js';
 
 /** One camera whose live state changed. */
 export interface CameraStateChange {
@@ -31,6 +32,8 @@ export interface DomainEventMap {
   'drill.changed': [detail: DrillDetail];
   /** A device shelved, un-shelved or its shelf expired (stored first). */
   'shelf.changed': [change: ShelfChange];
+  /** A school's risk level changed (RiskService; stored first): socket `risk:level`. */
+  'risk.level': [change: RiskLevelChange];
 }
 
 /** A typed in-process event bus. */

@@ -230,6 +230,15 @@ export class GuardPostService {
     return [...byWindow.values()].sort((a, b) => a.window.start.localeCompare(b.window.start) || a.window.end.localeCompare(b.window.end));
   }
 
+  /** Today's windows per post so far (started ones), and how many began late: the risk model's 护学岗 lateness. */
+  lateness(): { postId: string; schoolIds: readonly string[]; due: number; late: number }[] {
+    const now = this.deps.clock.now();
+    return this.deps.registry.guardPosts().map((post) => {
+      const results = postDay(post, this.recent(post.id, now), now, this.rules()).filter((r) => r.outcome !== 'upcoming' && r.outcome !== 'pending');
+      return { postId: post.id, schoolIds: post.schoolIds, due: results.length, late: results.filter((r) => r.outcome === 'late').length };
+    });
+  }
+
   /** Posts whose state changed since the last flush. */
   flush(): PostLive[] {
     const changes = [...this.pending.values()];
