@@ -22,6 +22,9 @@ export const HEAT_STOPS: readonly (readonly [number, string])[] = [
 /** The most opaque the heat gets: the district borders and school dots stay readable under it. */
 const MAX_ALPHA = 0.78;
 
+/** Accumulated alpha (0–255) below which nothing is drawn. */
+const FRINGE = 6;
+
 /** 256 RGBA entries along HEAT_STOPS (a 256×1 gradient read back). */
 function palette(): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
@@ -87,7 +90,8 @@ export function drawHeat(canvas: HTMLCanvasElement, points: readonly HeatPoint[]
     pixels[i - 3] = colours[offset] ?? 0;
     pixels[i - 2] = colours[offset + 1] ?? 0;
     pixels[i - 1] = colours[offset + 2] ?? 0;
-    pixels[i] = Math.round(Math.min(255 * MAX_ALPHA, alpha * 1.4 + 40));
+    // The faintest fringe is left out (no haze over the whole map); the rest is at least clearly tinted.
+    pixels[i] = alpha < FRINGE ? 0 : Math.round(Math.min(255 * MAX_ALPHA, 50 + alpha * 0.85));
   }
   context.putImageData(image, 0, 0);
 }

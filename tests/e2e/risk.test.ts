@@ -69,6 +69,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('school risk: list
     ensureClientBuild();
     browser = await launchBrowser();
     mkdirSync(screenshots, { recursive: true });
+    mkdirSync(path.join(ROOT, 'tests/e2e/__screenshots__'), { recursive: true });
 
     // Sunday 08:00: the school's gate camera goes offline (a video-loss fault) and stays so.
     const before = await startSystem({ startAt: CAMERA_OFF_AT, env: { XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
@@ -123,6 +124,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('school risk: list
     expect(words).toContain(school.name);
     expect(words).toMatch(/14天内2次入侵报警 \(\+\d+\)/);
     expect(words).toMatch(/校门摄像机离线2[5-7](\.\d)?小时 \(\+\d+\)/);
+    await wallPage.waitForTimeout(1_000); // the heat re-read after the change (debounced)
+    await wallPage.screenshot({ path: path.join(screenshots, 'risk-wall-heat.png') });
 
     const { risk } = await riskOf(school.id);
     expect(risk.level).toBe('red');
@@ -131,7 +134,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('school risk: list
     // The banner flies the map to the school: the heat is drawn there.
     await banner.getByTestId('risk-banner-school').click();
     await expect.poll(async () => (await heatAtMapCentre(wallPage)).alpha, { timeout: 10_000 }).toBeGreaterThan(60);
-    await wallPage.screenshot({ path: path.join(screenshots, 'risk-wall-heat.png') });
+    await wallPage.screenshot({ path: path.join(ROOT, 'tests/e2e/__screenshots__/risk-wall-heat-school.png') });
   });
 
   it('lists the school at red on the desk with its reasons in words, filterable and sortable, linking to its page', async () => {
@@ -186,11 +189,13 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('school risk: list
     const link = (await created.json()) as { url: string };
     for (const [name, viewport] of [['risk-kiosk', { width: 1920, height: 1080 }], ['risk-kiosk-4k', { width: 3840, height: 2160 }]] as const) {
       const kiosk = await page(null, viewport);
-      await kiosk.goto(`${system.url}${link.url}&interval=3&pin=3`);
-      await kiosk.locator('[data-testid="kiosk-scene"][data-scene="risk"]').waitFor({ timeout: 60_000 });
+      await kiosk.goto(`${system.url}${link.url}&interval=10&pin=3`);
+      // The fifth scene of the playlist, 10 s each: there within a minute of going live, and up for 10 s.
+      await kiosk.locator('[data-testid="kiosk-scene"][data-scene="risk"]').waitFor({ timeout: 120_000 });
       await kiosk.locator(`[data-testid="kiosk-risk-row"][data-school-id="${school.id}"]`).waitFor({ timeout: 15_000 });
       await expect.poll(() => kiosk.getByTestId('risk-heat-layer').getAttribute('data-cells'), { timeout: 10_000 }).toMatch(/^[1-9]/);
-      await kiosk.waitForTimeout(1_500); // the map's flight to the city ends
+      await kiosk.waitForTimeout(1_500); // the heat's frame is drawn
+      await expect(kiosk.getByTestId('kiosk-scene').getAttribute('data-scene')).resolves.toBe('risk');
       await kiosk.screenshot({ path: path.join(screenshots, `${name}.png`) });
       await kiosk.context().close();
     }

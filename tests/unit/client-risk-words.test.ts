@@ -23,16 +23,29 @@ describe(contributionText.name, () => {
 
   it('words a false-alarm rate as a percentage, fractional hours to one decimal, a drill never held apart from one long ago', () => {
     expect(contributionText(t('zh-CN'), { factor: 'false_alarms', points: 6, figures: { count: 4, total: 10, rate: 0.4, days: 30 } })).toBe('30天内误报4次（共10次，40%） (+6)');
-    expect(contributionText(t('zh-CN'), { factor: 'camera_downtime', points: 3, figures: { hours: 7.25, count: 2, place: 'other' } })).toBe('2路摄像机累计离线7.3小时 (+3)');
+    expect(contributionText(t('zh-CN'), { factor: 'camera_downtime', points: 3, figures: { hours: 7.25, count: 2, place: 'other', days: 14 } })).toBe('14天内2路摄像机累计离线7.3小时 (+3)');
     expect(contributionText(t('zh-CN'), { factor: 'drills_overdue', points: 5, figures: { days: 120, lastDate: null } })).toBe('本学期未组织演练（无演练记录） (+5)');
     expect(contributionText(t('zh-CN'), { factor: 'drills_overdue', points: 5, figures: { days: 120, lastDate: '2026-08-06' } })).toBe('本学期未组织演练（上次2026-08-06，已120天） (+5)');
   });
 
-  it('has words for every factor in both languages (no key shown raw)', () => {
+  it('has words for every factor in both languages, from the figures the model gives it (no key shown raw, no figure missing)', () => {
+    // The figures shared/rules/risk.ts gives each factor.
+    const given: Record<(typeof RISK_FACTORS)[number], RiskContribution['figures']> = {
+      alarms: { count: 2, days: 14, alarmType: 'sos' },
+      false_alarms: { count: 3, total: 5, rate: 0.6, days: 14 },
+      hazards_open: { count: 1 },
+      hazards_overdue: { count: 2, days: 9 },
+      camera_downtime: { hours: 26, count: 1, place: 'gate', days: 14 },
+      guard_absence: { count: 2, days: 14 },
+      guard_late: { count: 1, total: 20, days: 14 },
+      patrol_missed: { count: 3, total: 28, days: 14 },
+      compliance: { count: 2 },
+      drills_overdue: { days: 40, lastDate: null },
+    };
     for (const factor of RISK_FACTORS) {
       for (const locale of ['zh-CN', 'en'] as const) {
-        const text = contributionText(t(locale), { factor, points: 1, figures: { count: 1, total: 2, days: 3, hours: 4, rate: 0.5 } });
-        expect(text, `${factor} in ${locale}`).not.toMatch(/riskFactor\.|\{/);
+        const text = contributionText(t(locale), { factor, points: 1, figures: given[factor] });
+        expect(text, `${factor} in ${locale}`).not.toMatch(/riskFactor\.|\{|—/);
       }
     }
   });
