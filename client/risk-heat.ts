@@ -56,7 +56,7 @@ function stamp(step: number, radius: number): HTMLCanvasElement {
   const intensity = step / (STEPS - 1);
   const at = Math.round(intensity * 255) * 4;
   const [r, g, b] = [cachedPalette[at] ?? 0, cachedPalette[at + 1] ?? 0, cachedPalette[at + 2] ?? 0];
-  const alpha = 0.3 + 0.55 * intensity;
+  const alpha = 0.5 + 0.45 * intensity;
   const canvas = document.createElement('canvas');
   const size = Math.max(2, Math.ceil(radius * 2));
   canvas.width = size;
@@ -65,7 +65,7 @@ function stamp(step: number, radius: number): HTMLCanvasElement {
   if (!context) return canvas;
   const gradient = context.createRadialGradient(size / 2, size / 2, 0, size / 2, size / 2, size / 2);
   gradient.addColorStop(0, `rgba(${r},${g},${b},${alpha})`);
-  gradient.addColorStop(0.5, `rgba(${r},${g},${b},${alpha * 0.75})`);
+  gradient.addColorStop(0.55, `rgba(${r},${g},${b},${alpha * 0.85})`);
   gradient.addColorStop(1, `rgba(${r},${g},${b},0)`);
   context.fillStyle = gradient;
   context.fillRect(0, 0, size, size);
@@ -89,7 +89,7 @@ export function drawHeat(canvas: HTMLCanvasElement, points: readonly HeatPoint[]
     const step = Math.round(heatIntensity(point.value) * (STEPS - 1));
     let blob = stamps.get(step);
     if (!blob) {
-      blob = stamp(step, radius * ratio * (0.55 + 0.45 * (step / (STEPS - 1))));
+      blob = stamp(step, radius * ratio * (0.6 + 0.4 * (step / (STEPS - 1))));
       stamps.set(step, blob);
     }
     const half = blob.width / 2;
