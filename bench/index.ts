@@ -7,6 +7,7 @@
  *   5. painted  ingest → alarm painted on the real console in headless Chromium (city dataset)
  *   6. hostile  SOS → operator screen while hostile readers attack (herd, trends, command flood, nested body)
  *   7. hotpaths the ingest path's pieces in process, CPU time, same-run comparisons (opt-in)
+ *   8. risk     the school risk list recomputed at city and province scale, SOS → screen meanwhile (opt-in)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -25,20 +26,21 @@ import { runPainted } from './painted.js';
 import { runHotPaths } from './hot-paths.js';
 import { runSoak } from './soak.js';
 import { runHostile } from './hostile.js';
+import { runRisk } from './risk.js';
 
 const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted', 'hostile'] as const;
 /**
  * Run only when named in --only: the soak takes 30 minutes (and writes its own section of
  * docs/benchmarks.md); hotpaths measures pieces of the server in process, beside the scenarios.
  */
-const OPT_IN_SCENARIOS = ['soak', 'hotpaths'] as const;
+const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk'] as const;
 /** Scenarios that start their own system (or none) and need no prepared province dataset. */
-const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile'];
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk'];
 type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min) and hotpaths (≈ 1 min, CPU of the ingest path in process)
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min) hotpaths (≈ 1 min, CPU of the ingest path in process) and risk (≈ 3 min, risk recomputation with SOS meanwhile)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -99,6 +101,7 @@ async function main(): Promise<void> {
     painted: () => runPainted({ quick: ctx.quick }),
     hostile: () => runHostile(ctx),
     hotpaths: () => runHotPaths({ quick: ctx.quick }),
+    risk: () => runRisk({ quick: ctx.quick }),
     soak: () => runSoak({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }) }),
   };
   const reports: ScenarioReport[] = [];

@@ -25,6 +25,7 @@ const DISPOSITION: Words = {
   // The system's own disposition when it closes an alarm by itself (shared/rules/alarm-lifecycle.ts SYSTEM_DISPOSITIONS).
   post_checked_in: w('护学岗已签到', 'post checked in'),
 };
+const RISK_LEVEL: Words = { red: w('红色', 'red'), orange: w('橙色', 'orange'), yellow: w('黄色', 'yellow'), blue: w('蓝色', 'blue') };
 const ACCOUNT_FIELD: Words = { displayName: w('姓名', 'name'), role: w('角色', 'role'), districtCode: w('区县', 'district'), schoolId: w('学校', 'school'), unitId: w('出警单位', 'unit') };
 const ROLE: Words = {
   police_operator: w('公安值班员', 'police operator'), education_staff: w('教体局值班人员', 'education bureau staff'), school_user: w('学校用户', 'school user'),
@@ -72,6 +73,7 @@ const VERB: Words = {
   'hazard.verify': w('验收了隐患整改', 'verified a hazard rectification'),
   'hazard.reject': w('驳回了隐患整改', 'rejected a hazard rectification'),
   'hazard.close': w('销号清零了隐患', 'closed a hazard'),
+  'risk.level': w('研判学校风险等级发生变化', "found a school's risk level changed"),
   'school.sos': w('从学校页面一键报警', 'raised the school’s SOS from its page'),
   'record.edit': w('修改了学校安防档案', "edited a school's security record"),
   'plan.save': w('保存了学校应急预案', "saved a school's emergency plan"),
@@ -129,6 +131,11 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
   } else if (area === 'hazard') {
     if (text(d.description)) parts.push(w(String(d.description), String(d.description)));
     if (entry.target) parts.push(w(`隐患 ${entry.target.replace(/^hazard:/, '')}`, `hazard ${entry.target.replace(/^hazard:/, '')}`));
+  } else if (area === 'risk') {
+    const level = (code: unknown) => word(RISK_LEVEL, code) ?? w('—', '—');
+    parts.push(w(`${level(d.from).zh} → ${level(d.to).zh}`, `${level(d.from).en} → ${level(d.to).en}`));
+    if (typeof d.score === 'number') parts.push(w(`${d.score} 分`, `score ${d.score}`));
+    if (Array.isArray(d.changed)) parts.push(w(`${d.changed.length} 项因素变化`, `${d.changed.length} factor${d.changed.length === 1 ? '' : 's'} changed`));
   } else if (area === 'routine') {
     const record = (d.record ?? {}) as Record<string, unknown>;
     if (text(record.date)) parts.push(w(`日期 ${String(record.date)}`, `dated ${String(record.date)}`));

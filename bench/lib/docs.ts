@@ -157,6 +157,8 @@ npm run bench -- --only hotpaths           # opt-in: CPU of the ingest path's pi
     /<!-- analysis:begin -->[\s\S]*<!-- analysis:end -->/,
     ...(measuredHostile ? [] : [/<!-- hostile-before:begin -->[\s\S]*<!-- hostile-before:end -->/]),
     /<!-- soak:begin -->[\s\S]*<!-- soak:end -->/,
+    // The opt-in risk scenario's figures (issue 15), recorded by hand from its run.
+    /<!-- risk:begin -->[\s\S]*<!-- risk:end -->/,
   ]
     .map((pattern) => pattern.exec(previous)?.[0])
     .filter((block): block is string => block !== undefined);

@@ -65,8 +65,9 @@ export class RiskRepository {
   }
 
   async appendHistory(rows: readonly RiskHistoryRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) {
-      const values = rows.slice(i, i + 500).map((r) => ({ school_id: r.schoolId, at: r.at, score: r.score, level: r.level, kind: r.kind, contributions: JSON.stringify(r.contributions) }));
+    // Small inserts (SQLite runs each on the event loop), the loop free between them.
+    for (let i = 0; i < rows.length; i += 100) {
+      const values = rows.slice(i, i + 100).map((r) => ({ school_id: r.schoolId, at: r.at, score: r.score, level: r.level, kind: r.kind, contributions: JSON.stringify(r.contributions) }));
       await this.db.insertInto('risk_history').values(values).execute();
     }
   }

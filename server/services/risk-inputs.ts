@@ -11,6 +11,8 @@ import type { RegistryService } from './registry.service.js';
 
 /** How often the compliance verdicts are asked for again (they change with records, rarely). */
 export const COMPLIANCE_REFRESH_MS = 10 * 60_000;
+/** How long after the first refresh the compliance verdicts are first asked for. */
+const COMPLIANCE_FIRST_MS = 60_000;
 
 /** The alarm types the model reads: the incidents and the 护学岗 absences. */
 const READ_TYPES = [...RISK_ALARM_TYPES, 'post_absent'] as const;
@@ -165,6 +167,8 @@ export class RiskInputStore {
    * they arrive (`onLateUpdate`).
    */
   private askCompliance(now: number, today: string): void {
+    // The first time a minute after start (a server started for a moment, e.g. a test, never asks).
+    if (this.complianceAt === Number.NEGATIVE_INFINITY) this.complianceAt = now - COMPLIANCE_REFRESH_MS + COMPLIANCE_FIRST_MS;
     if (this.complianceAsked !== null || now - this.complianceAt < COMPLIANCE_REFRESH_MS) return;
     this.complianceAt = now;
     this.complianceAsked = this.deps.live.complianceFailures(today).then((failures) => {

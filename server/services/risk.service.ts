@@ -4,7 +4,7 @@ import {
   riskLevelRank, type RiskHeat, type RiskLevel, type RiskLevelChange, type RiskList, type RiskListRow, type RiskSchool, type RiskSort, type SchoolRisk,
   type riskHeatQuery, type riskListQuery,
 } from '../../shared/risk.js';
-import { changedContributions, scoreSchool, type RiskModel } from '../../shared/rules/risk.js';
+import { changedContributions, sameRisk, scoreSchool, type RiskModel } from '../../shared/rules/risk.js';
 import { shanghaiParts, DAY_MS } from '../../shared/time.js';
 import type { z } from 'zod';
 import type { AuditService } from '../auth/audit.service.js';
@@ -16,7 +16,7 @@ import type { DomainEvents } from './domain-events.js';
 import type { Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
 import { heatGrid } from './risk-heat.js';
-import type { RiskInputStore } from './risk-inputs.js';
+import type { RiskInputStore, RiskMoment } from './risk-inputs.js';
 import { noSchool, refusedSchool } from './school-access.js';
 import { outside, scopeCovers, scopeFor } from './scope.js';
 
@@ -25,8 +25,12 @@ export type RiskListQuery = z.output<typeof riskListQuery>;
 /** The heat grid's query. */
 export type RiskHeatQuery = z.output<typeof riskHeatQuery>;
 
-/** Schools scored per slice; the event loop is yielded between slices (docs/benchmarks.md "Risk recomputation"). */
-export const RISK_SLICE = 500;
+/**
+ * The longest a slice of scoring may hold the event loop, ms: the loop is yielded when a slice has
+ * run this long (checked every RISK_CHECK_EVERY schools; docs/benchmarks.md "Risk recomputation").
+ */
+export const RISK_SLICE_MS = 4;
+const RISK_CHECK_EVERY = 16;
 /** How often (on the service's clock) the slow sources are refreshed and every school recomputed. */
 export const RISK_REFRESH_MS = 60_000;
 /** How soon after an alarm or camera change its school is scored again. */
@@ -40,6 +44,13 @@ interface LevelState {
   /** The newest stored history row's local date and score (a daily row is written when the day moved and the score differs). */
   storedDate: string | null;
   storedScore: number | null;
+}
+
+/** A change of level found by a computation, with the risk before (for the audit's changed inputs). */
+interface LevelChangeNote {
+  change: RiskLevelChange;
+  before: SchoolRisk | undefined;
+  risk: SchoolRisk;
 }
 
 /** One computation's figures (the bench and the logs). */
@@ -65,7 +76,7 @@ export interface RiskServiceDeps {
 
 /**
  * The school risk list (风险清单, issue 15): every school's score (shared/rules/risk.ts) kept in
- * memory, recomputed in slices of RISK_SLICE schools with the event loop yielded between them —
+ * memory, recomputed in slices of at most RISK_SLICE_MS with the event loop yielded between them —
  * the schools whose alarms or cameras changed within DIRTY_DELAY_MS, every school each
  * RISK_REFRESH_MS. A change of level is an event (`risk.level` → socket `risk:level`), an audit
  * entry listing the model's inputs that changed, and a row of the risk history (0016).
@@ -84,6 +95,7 @@ export class RiskService {
   private heatCache = new Map<string, { version: number; heat: RiskHeat }>();
   /** The last computation's figures. */
   lastRun: RiskRunStats | null = null;
+  private computedOnce = false;
 
   constructor(private readonly deps: RiskServiceDeps) {
     deps.events.on('alarm.changed', (changes) => this.markDirty(deps.inputs.onAlarms(changes)));
@@ -114,29 +126,43 @@ export class RiskService {
    * first time, loads the inputs and scores every school; then every school each RISK_REFRESH_MS
    * of the clock (and when the day changes), otherwise the schools marked dirty.
    */
-  async tick(): Promise<void> {
-    if (this.stopped) return;
+  async tick(): Promise<RiskRunStats | null> {
+    if (this.stopped) return null;
     this.loaded ??= this.load();
     await this.loaded;
     while (this.running) await this.running;
     const now = this.deps.clock.now();
     const full = now - this.lastFull >= RISK_REFRESH_MS || shanghaiParts(now).date !== shanghaiParts(this.lastFull === Number.NEGATIVE_INFINITY ? now : this.lastFull).date;
-    if (!full && this.dirty.size === 0) return;
-    this.running = (async () => {
+    if (!full && this.dirty.size === 0) return null;
+    const run = (async () => {
       if (full) {
         this.lastFull = now;
         this.dirty.clear();
         await this.deps.inputs.refresh(now);
-        await this.recompute(this.deps.registry.schools().map((s) => s.id), now, this.lastRun === null);
-      } else {
-        const ids = [...this.dirty];
-        this.dirty.clear();
-        await this.recompute(ids, now, false);
+        const first = !this.computedOnce;
+        this.computedOnce = true;
+        return this.recompute(this.deps.registry.schools().map((s) => s.id), now, first);
       }
-    })().finally(() => {
+      const ids = [...this.dirty];
+      this.dirty.clear();
+      return this.recompute(ids, now, false);
+    })();
+    this.running = run.then(() => undefined, () => undefined).finally(() => {
       this.running = null;
     });
-    await this.running;
+    return run;
+  }
+
+  /**
+   * Refreshes the slow sources and scores every school now, whatever the clock says (the bench; an
+   * operator's "recompute" if one is ever wanted); resolves with the run's figures.
+   */
+  async recomputeAll(): Promise<RiskRunStats> {
+    for (;;) {
+      this.lastFull = Number.NEGATIVE_INFINITY;
+      const run = await this.tick();
+      if (run) return run;
+    }
   }
 
   private async load(): Promise<void> {
@@ -154,44 +180,57 @@ export class RiskService {
    * entries and announces the changes. `first`: the computation after a start — levels that moved
    * while the server was down are written to the history, not announced.
    */
-  private async recompute(ids: readonly string[], now: number, first: boolean): Promise<void> {
+  private async recompute(ids: readonly string[], now: number, first: boolean): Promise<RiskRunStats> {
     const started = performance.now();
     const moment = this.deps.inputs.at(now);
     const at = new Date(now).toISOString();
     const rows: RiskHistoryRow[] = [];
-    const changes: { change: RiskLevelChange; before: SchoolRisk | undefined; risk: SchoolRisk }[] = [];
+    const changes: LevelChangeNote[] = [];
     let maxSliceMs = 0;
-    for (let i = 0; i < ids.length; i += RISK_SLICE) {
-      const sliceStart = performance.now();
-      for (const id of ids.slice(i, i + RISK_SLICE)) {
-        const school = this.deps.registry.school(id);
-        if (!school) continue;
-        const risk = scoreSchool(id, this.deps.inputs.inputsOf(id, moment), this.deps.model);
-        const before = this.current.get(id);
-        this.current.set(id, risk);
-        const state = this.levels.get(id) ?? { level: 'blue', previousLevel: null, levelSince: null, storedDate: null, storedScore: null };
-        if (state.level !== risk.level) {
-          if (!first) changes.push({ change: { schoolId: id, schoolName: school.name, districtCode: school.districtCode, from: state.level, to: risk.level, score: risk.score, at, contributions: risk.contributions }, before, risk });
-          this.levels.set(id, { level: risk.level, previousLevel: state.level, levelSince: at, storedDate: moment.today, storedScore: risk.score });
-          rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'change', contributions: risk.contributions });
-        } else if (state.storedDate !== null && state.storedDate < moment.today && state.storedScore !== risk.score) {
-          this.levels.set(id, { ...state, storedDate: moment.today, storedScore: risk.score });
-          rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'daily', contributions: risk.contributions });
-        } else if (!this.levels.has(id)) {
-          this.levels.set(id, state);
-        }
+    let sliceStart = performance.now();
+    for (let i = 0; i < ids.length; i++) {
+      if (i % RISK_CHECK_EVERY === 0 && i > 0 && performance.now() - sliceStart >= RISK_SLICE_MS) {
+        maxSliceMs = Math.max(maxSliceMs, performance.now() - sliceStart);
+        await yieldLoop();
+        sliceStart = performance.now();
       }
-      maxSliceMs = Math.max(maxSliceMs, performance.now() - sliceStart);
-      if (i + RISK_SLICE < ids.length) await yieldLoop();
+      this.scoreOne(ids[i]!, moment, at, first, rows, changes);
     }
+    maxSliceMs = Math.max(maxSliceMs, performance.now() - sliceStart);
     this.computedAt = at;
     this.version++;
-    this.lastRun = { schools: ids.length, ms: performance.now() - started, maxSliceMs, changes: changes.length };
+    const stats = { schools: ids.length, ms: performance.now() - started, maxSliceMs, changes: changes.length };
+    this.lastRun = stats;
     if (rows.length > 0) await this.store(rows, changes);
     for (const { change } of changes) this.deps.events.emit('risk.level', change);
+    return stats;
   }
 
-  private async store(rows: readonly RiskHistoryRow[], changes: readonly { change: RiskLevelChange; before: SchoolRisk | undefined; risk: SchoolRisk }[]): Promise<void> {
+  /** Scores one school and notes its change of level (or its daily row). */
+  private scoreOne(id: string, moment: RiskMoment, at: string, first: boolean, rows: RiskHistoryRow[], changes: LevelChangeNote[]): void {
+    const school = this.deps.registry.school(id);
+    if (!school) return;
+    const fresh = scoreSchool(id, this.deps.inputs.inputsOf(id, moment), this.deps.model);
+    const before = this.current.get(id);
+    // Unchanged (most schools, most minutes): the kept object is updated, not replaced — no garbage.
+    const unchanged = before !== undefined && sameRisk(before, fresh);
+    if (unchanged) before.computedAt = fresh.computedAt;
+    else this.current.set(id, fresh);
+    const risk = unchanged ? before : fresh;
+    const state = this.levels.get(id) ?? { level: 'blue', previousLevel: null, levelSince: null, storedDate: null, storedScore: null };
+    if (state.level !== risk.level) {
+      if (!first) changes.push({ change: { schoolId: id, schoolName: school.name, districtCode: school.districtCode, from: state.level, to: risk.level, score: risk.score, at, contributions: risk.contributions }, before, risk });
+      this.levels.set(id, { level: risk.level, previousLevel: state.level, levelSince: at, storedDate: moment.today, storedScore: risk.score });
+      rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'change', contributions: risk.contributions });
+    } else if (state.storedDate !== null && state.storedDate < moment.today && state.storedScore !== risk.score) {
+      this.levels.set(id, { ...state, storedDate: moment.today, storedScore: risk.score });
+      rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'daily', contributions: risk.contributions });
+    } else if (!this.levels.has(id)) {
+      this.levels.set(id, state);
+    }
+  }
+
+  private async store(rows: readonly RiskHistoryRow[], changes: readonly LevelChangeNote[]): Promise<void> {
     try {
       await this.deps.writes.run(async () => {
         await this.deps.repository.appendHistory(rows);

@@ -122,6 +122,24 @@ export function riskLevelOf(score: number, levels: RiskModel['levels']): RiskLev
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/**
+ * The dates and texts every school of one computation shares (the same `now`, `today`, window), kept
+ * between calls: the model is run for tens of thousands of schools in a row.
+ */
+const shared = { now: Number.NaN, iso: '', today: '', days: 0, firstDay: '' };
+function sharedOf(now: number, today: string, days: number): typeof shared {
+  if (shared.now !== now) {
+    shared.now = now;
+    shared.iso = new Date(now).toISOString();
+  }
+  if (shared.today !== today || shared.days !== days) {
+    shared.today = today;
+    shared.days = days;
+    shared.firstDay = addDays(today, -(days - 1));
+  }
+  return shared;
+}
+
 /** Whole points of a raw amount, capped; raw amounts are rounded half up. */
 function points(raw: number, cap: number): number {
   return Math.min(cap, Math.round(raw));
@@ -148,20 +166,27 @@ export function scoreSchool(schoolId: string, inputs: RiskInputs, model: RiskMod
   };
   const days = model.windowDays;
   const start = inputs.now - days * DAY_MS;
-  const recent = inputs.alarms.filter((a) => !a.drill && a.openedAt >= start && a.openedAt <= inputs.now);
-
-  // Real alarms by type; the false-alarm rate over the incident types.
-  let alarmBudget = model.caps.alarms;
+  // One pass over the alarms: real ones and false ones by incident type, and 护学岗 absences.
+  const real: Record<RiskAlarmType, number> = { sos: 0, intrusion: 0, access_anomaly: 0 };
   let incidents = 0;
   let falseOnes = 0;
+  let absences = 0;
+  for (const a of inputs.alarms) {
+    if (a.drill || a.openedAt < start || a.openedAt > inputs.now || a.state === 'cancelled') continue;
+    if (a.type === 'post_absent') {
+      if (a.state !== 'false_alarm') absences++;
+      continue;
+    }
+    if (a.type !== 'sos' && a.type !== 'intrusion' && a.type !== 'access_anomaly') continue;
+    incidents++;
+    if (a.state === 'false_alarm') falseOnes++;
+    else real[a.type]++;
+  }
+  let alarmBudget = model.caps.alarms;
   for (const type of RISK_ALARM_TYPES) {
-    const ofType = recent.filter((a) => a.type === type);
-    incidents += ofType.filter((a) => a.state !== 'cancelled').length;
-    falseOnes += ofType.filter((a) => a.state === 'false_alarm').length;
-    const real = ofType.filter((a) => a.state !== 'false_alarm' && a.state !== 'cancelled').length;
-    const p = points(real * model.alarmPoints[type], alarmBudget);
+    const p = points(real[type] * model.alarmPoints[type], alarmBudget);
     if (p > 0) {
-      out.push({ factor: 'alarms', points: p, figures: { alarmType: type, count: real, days } });
+      out.push({ factor: 'alarms', points: p, figures: { alarmType: type, count: real[type], days } });
       alarmBudget -= p;
     }
   }
@@ -181,7 +206,7 @@ export function scoreSchool(schoolId: string, inputs: RiskInputs, model: RiskMod
   }
 
   // Camera downtime in the window, the gate cameras apart.
-  for (const place of ['gate', 'other'] as const) {
+  for (const place of inputs.outages.length > 0 ? (['gate', 'other'] as const) : []) {
     const cameras = new Map<string, number>();
     for (const outage of inputs.outages) {
       if (outage.place !== place) continue;
@@ -193,9 +218,8 @@ export function scoreSchool(schoolId: string, inputs: RiskInputs, model: RiskMod
   }
 
   // 护学岗 absences (post_absent alarms that were not false or cancelled) and late starts.
-  const absences = recent.filter((a) => a.type === 'post_absent' && a.state !== 'false_alarm' && a.state !== 'cancelled').length;
   add('guard_absence', absences * model.guards.absencePoints, { count: absences, days });
-  const firstDay = addDays(inputs.today, -(days - 1));
+  const { firstDay, iso } = sharedOf(inputs.now, inputs.today, days);
   const lateDays = inputs.guardLate.filter((d) => d.date >= firstDay && d.date <= inputs.today);
   const late = lateDays.reduce((sum, d) => sum + d.count, 0);
   add('guard_late', late * model.guards.latePoints, { count: late, total: lateDays.reduce((sum, d) => sum + d.due, 0), days });
@@ -218,7 +242,22 @@ export function scoreSchool(schoolId: string, inputs: RiskInputs, model: RiskMod
   const order = (f: RiskFactor) => FACTOR_ORDER.indexOf(f);
   out.sort((a, b) => b.points - a.points || order(a.factor) - order(b.factor));
   const score = out.reduce((sum, c) => sum + c.points, 0);
-  return { schoolId, score, level: riskLevelOf(score, model.levels), contributions: out, computedAt: new Date(inputs.now).toISOString() };
+  return { schoolId, score, level: riskLevelOf(score, model.levels), contributions: out, computedAt: iso };
+}
+
+/** Whether two computations of a school say the same (score, and every contribution with its figures). */
+export function sameRisk(a: SchoolRisk, b: SchoolRisk): boolean {
+  if (a.score !== b.score || a.level !== b.level || a.contributions.length !== b.contributions.length) return false;
+  for (let i = 0; i < a.contributions.length; i++) {
+    const x = a.contributions[i]!;
+    const y = b.contributions[i]!;
+    if (x.factor !== y.factor || x.points !== y.points) return false;
+    const fx = x.figures as Record<string, unknown>;
+    const fy = y.figures as Record<string, unknown>;
+    const keys = Object.keys(fx);
+    if (keys.length !== Object.keys(fy).length || keys.some((k) => fx[k] !== fy[k])) return false;
+  }
+  return true;
 }
 
 const FACTOR_ORDER: readonly RiskFactor[] = [

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryView } from '../../shared/admin.js';
-import type { Alarm } from '../../shared/domain/index.js';
 import type { RiskHeat, RiskLevelChange, RiskList, RiskSchool } from '../../shared/risk.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { answerOf, signInAs, type Session } from '../helpers/auth.js';

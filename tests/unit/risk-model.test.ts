@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RISK_MODEL, emptyRiskInputs, riskLevelOf, scoreSchool, changedContributions, type RiskAlarm, type RiskInputs } from '../../shared/rules/risk.js';
+import { DEFAULT_RISK_MODEL, emptyRiskInputs, riskLevelOf, sameRisk, scoreSchool, changedContributions, type RiskAlarm, type RiskInputs } from '../../shared/rules/risk.js';
 import type { SchoolRisk } from '../../shared/risk.js';
 
 /** 2026-11-30 10:00 Asia/Shanghai, a Monday in the autumn term (started 2026-09-01). */
@@ -119,6 +119,25 @@ describe('scoreSchool: the edges', () => {
   });
 });
 
+describe('the worked example of docs/risk.md', () => {
+  it('scores 平顶山市新华区第一小学 75, red, as the document adds it up', () => {
+    const example = inputs({
+      alarms: [alarm('intrusion'), alarm('intrusion', { state: 'new' }), alarm('sos', { state: 'false_alarm' })],
+      outages: [{ deviceId: 'CAM-1', place: 'gate', from: NOW - 26 * HOUR, to: null }],
+      hazards: [{ deadline: '2026-11-25', major: false }],
+      drills: { termStart: '2026-09-01', lastDate: '2026-05-12' },
+      complianceFailed: 3,
+    });
+    const risk = scoreSchool('S0001', example);
+    expect(risk.contributions.map((c) => [c.factor, c.points])).toEqual([
+      ['alarms', 30], ['camera_downtime', 20], ['hazards_overdue', 8], ['drills_overdue', 8], ['compliance', 6], ['false_alarms', 3],
+    ]);
+    expect(risk).toMatchObject({ score: 75, level: 'red' });
+    expect(scoreSchool('S0001', { ...example, outages: [{ deviceId: 'CAM-1', place: 'gate', from: NOW - 26 * HOUR, to: NOW - 14 * HOUR }] }).score).toBe(67);
+    expect(scoreSchool('S0001', { ...example, alarms: [alarm('sos', { state: 'false_alarm' })] })).toMatchObject({ score: 42, level: 'orange' });
+  });
+});
+
 describe('levels', () => {
   it('puts a score exactly at a threshold at that level, one below at the next', () => {
     const { levels } = DEFAULT_RISK_MODEL;
@@ -175,5 +194,15 @@ describe(changedContributions.name, () => {
     expect(changed.map((c) => c.factor).sort()).toEqual(['alarms', 'camera_downtime']);
     expect(changed.find((c) => c.factor === 'camera_downtime')!.from).toBeNull();
     expect(changedContributions(after, after)).toEqual([]);
+  });
+});
+
+describe(sameRisk.name, () => {
+  it('tells an unchanged computation from one whose figures moved, even at the same points', () => {
+    const a = scoreSchool('S1', inputs({ outages: [{ deviceId: 'C1', place: 'gate', from: NOW - 30 * HOUR, to: null }] }));
+    const later = scoreSchool('S1', inputs({ now: NOW + HOUR, outages: [{ deviceId: 'C1', place: 'gate', from: NOW - 30 * HOUR, to: null }] }));
+    expect(later.score).toBe(a.score); // capped at 20 both times…
+    expect(sameRisk(a, later)).toBe(false); // …but 30 h became 31 h
+    expect(sameRisk(a, scoreSchool('S1', inputs({ outages: [{ deviceId: 'C1', place: 'gate', from: NOW - 30 * HOUR, to: null }] })))).toBe(true);
   });
 });
