@@ -134,7 +134,10 @@ export interface RiskLevelChange {
   schoolId: string;
   schoolName: string;
   districtCode: string;
-  /** The level before; null the first time a school gets a level above blue after start. */
+  /**
+   * The level before (the newest stored one after a restart; blue for a school never scored above
+   * it). Kept nullable for a client that did not know the school.
+   */
   from: RiskLevel | null;
   to: RiskLevel;
   score: number;

@@ -18,6 +18,9 @@ const COMPLIANCE_FIRST_MS = 60_000;
 const READ_TYPES = [...RISK_ALARM_TYPES, 'post_absent'] as const;
 const isRead = (type: string): boolean => (READ_TYPES as readonly string[]).includes(type);
 
+/** The inputs of a school without any (shared: nothing is allocated for it). */
+const NONE: readonly never[] = [];
+
 /** When a computation is for (see `RiskInputStore.at`). */
 export interface RiskMoment {
   now: number;
@@ -158,7 +161,7 @@ export class RiskInputStore {
     for (const [schoolId, day] of late) this.putDay(this.lateDays, schoolId, day);
     for (const p of this.deps.live.patrol()) if (p.due > 0) this.putDay(this.patrolDays, p.schoolId, { date: today, due: p.due, count: p.missed });
     this.askCompliance(now, today);
-    this.prune(now);
+    await this.prune(now);
   }
 
   /**
@@ -198,11 +201,14 @@ export class RiskInputStore {
   }
 
   /** Drops what has left the window (a day's margin kept). */
-  private prune(now: number): void {
+  private async prune(now: number): Promise<void> {
     const start = this.windowStart(now) - DAY_MS;
-    for (const [schoolId, map] of this.alarms) {
+    let n = 0;
+    for (const [schoolId, map] of [...this.alarms]) {
       for (const [id, alarm] of map) if (alarm.openedAt < start) map.delete(id);
       if (map.size === 0) this.alarms.delete(schoolId);
+      // A province's alarms are many: the loop is let go every 2,000 schools.
+      if (++n % 2000 === 0) await yieldLoop();
     }
     for (const [schoolId, list] of this.outages) {
       const kept = list.filter((o) => o.to === null || o.to >= start);
@@ -227,11 +233,11 @@ export class RiskInputStore {
     return {
       now,
       today,
-      alarms: [...(this.alarms.get(schoolId)?.values() ?? [])],
-      hazards: this.hazards.get(schoolId) ?? [],
-      outages: this.outages.get(schoolId) ?? [],
-      guardLate: [...(this.lateDays.get(schoolId)?.values() ?? [])],
-      patrol: [...(this.patrolDays.get(schoolId)?.values() ?? [])],
+      alarms: this.alarms.get(schoolId)?.values() ?? NONE,
+      hazards: this.hazards.get(schoolId) ?? NONE,
+      outages: this.outages.get(schoolId) ?? NONE,
+      guardLate: this.lateDays.get(schoolId)?.values() ?? NONE,
+      patrol: this.patrolDays.get(schoolId)?.values() ?? NONE,
       complianceFailed: this.compliance ? (this.compliance.get(schoolId) ?? 0) : null,
       drills: term.running ? { termStart: term.start, lastDate: this.lastDrills.get(schoolId) ?? null } : null,
     };

@@ -33,6 +33,8 @@ export const RISK_SLICE_MS = 4;
 const RISK_CHECK_EVERY = 16;
 /** How often (on the service's clock) the slow sources are refreshed and every school recomputed. */
 export const RISK_REFRESH_MS = 60_000;
+/** History rows and level changes stored and announced per turn of the loop. */
+const STORE_CHUNK = 100;
 /** How soon after an alarm or camera change its school is scored again. */
 const DIRTY_DELAY_MS = 200;
 
@@ -201,8 +203,14 @@ export class RiskService {
     this.version++;
     const stats = { schools: ids.length, ms: performance.now() - started, maxSliceMs, changes: changes.length };
     this.lastRun = stats;
-    if (rows.length > 0) await this.store(rows, changes);
-    for (const { change } of changes) this.deps.events.emit('risk.level', change);
+    // In chunks, the loop free between them: a burst of changes (a day's rollover) stores and
+    // announces a hundred at a time rather than holding the loop for all of them.
+    for (let i = 0; i < Math.max(rows.length, changes.length); i += STORE_CHUNK) {
+      const chunk = changes.slice(i, i + STORE_CHUNK);
+      await this.store(rows.slice(i, i + STORE_CHUNK), chunk);
+      for (const { change } of chunk) this.deps.events.emit('risk.level', change);
+      if (i + STORE_CHUNK < Math.max(rows.length, changes.length)) await yieldLoop();
+    }
     return stats;
   }
 
@@ -222,7 +230,8 @@ export class RiskService {
       if (!first) changes.push({ change: { schoolId: id, schoolName: school.name, districtCode: school.districtCode, from: state.level, to: risk.level, score: risk.score, at, contributions: risk.contributions }, before, risk });
       this.levels.set(id, { level: risk.level, previousLevel: state.level, levelSince: at, storedDate: moment.today, storedScore: risk.score });
       rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'change', contributions: risk.contributions });
-    } else if (state.storedDate !== null && state.storedDate < moment.today && state.storedScore !== risk.score) {
+    } else if (state.storedDate === null ? risk.score > 0 : state.storedDate < moment.today && state.storedScore !== risk.score) {
+      // A daily point: the first score above 0 of a school without history, or a new day's moved score.
       this.levels.set(id, { ...state, storedDate: moment.today, storedScore: risk.score });
       rows.push({ schoolId: id, at, score: risk.score, level: risk.level, kind: 'daily', contributions: risk.contributions });
     } else if (!this.levels.has(id)) {

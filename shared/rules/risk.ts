@@ -96,11 +96,14 @@ export interface RiskInputs {
   now: number;
   /** Local date of `now` (Asia/Shanghai). */
   today: string;
-  alarms: readonly RiskAlarm[];
+  /** Read once (an iterator of a map's values will do). */
+  alarms: Iterable<RiskAlarm>;
   hazards: readonly RiskHazard[];
   outages: readonly RiskOutage[];
-  guardLate: readonly RiskDay[];
-  patrol: readonly RiskDay[];
+  /** Read once. */
+  guardLate: Iterable<RiskDay>;
+  /** Read once. */
+  patrol: Iterable<RiskDay>;
   /** 附件3 items failed (the drill item left out); null: not evaluated yet. */
   complianceFailed: number | null;
   /** The current term's start and the last drill's date; null: not known. */
@@ -220,13 +223,20 @@ export function scoreSchool(schoolId: string, inputs: RiskInputs, model: RiskMod
   // 护学岗 absences (post_absent alarms that were not false or cancelled) and late starts.
   add('guard_absence', absences * model.guards.absencePoints, { count: absences, days });
   const { firstDay, iso } = sharedOf(inputs.now, inputs.today, days);
-  const lateDays = inputs.guardLate.filter((d) => d.date >= firstDay && d.date <= inputs.today);
-  const late = lateDays.reduce((sum, d) => sum + d.count, 0);
-  add('guard_late', late * model.guards.latePoints, { count: late, total: lateDays.reduce((sum, d) => sum + d.due, 0), days });
-
-  const patrolDays = inputs.patrol.filter((d) => d.date >= firstDay && d.date <= inputs.today);
-  const missed = patrolDays.reduce((sum, d) => sum + d.count, 0);
-  add('patrol_missed', missed * model.patrolMissedPoints, { count: missed, total: patrolDays.reduce((sum, d) => sum + d.due, 0), days });
+  const inWindow = (list: Iterable<RiskDay>) => {
+    let count = 0;
+    let due = 0;
+    for (const d of list) {
+      if (d.date < firstDay || d.date > inputs.today) continue;
+      count += d.count;
+      due += d.due;
+    }
+    return { count, due };
+  };
+  const late = inWindow(inputs.guardLate);
+  add('guard_late', late.count * model.guards.latePoints, { count: late.count, total: late.due, days });
+  const patrol = inWindow(inputs.patrol);
+  add('patrol_missed', patrol.count * model.patrolMissedPoints, { count: patrol.count, total: patrol.due, days });
 
   if (inputs.complianceFailed !== null) add('compliance', inputs.complianceFailed * model.compliancePoints, { count: inputs.complianceFailed });
 
