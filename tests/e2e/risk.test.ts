@@ -130,6 +130,13 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('school risk: list
     await wallPage.waitForTimeout(2_000);
     await wallPage.screenshot({ path: path.join(screenshots, 'risk-wall-heat.png') });
     await schoolsToggle.click();
+    // In English too.
+    await wallPage.getByTestId('language-switch').click();
+    await expect.poll(() => banner.innerText()).toContain('Risk raised to RED');
+    expect(await banner.innerText()).toMatch(/Intrusion: 2 alarms in 14 days \(\+\d+\)/);
+    expect(await banner.innerText()).toMatch(/Gate camera offline 2[5-7](\.\d)? h \(\+\d+\)/);
+    await wallPage.getByTestId('language-switch').click();
+    await expect.poll(() => banner.innerText()).toContain('风险升级为红色');
 
     const { risk } = await riskOf(school.id);
     expect(risk.level).toBe('red');
