@@ -41,6 +41,7 @@ export const router = createRouter({
         { path: 'hazards', name: 'desk-hazards', component: () => import('./views/DeskHazardsView.vue'), meta: { screen: 'desk' } },
         { path: 'reports', name: 'desk-reports', component: () => import('./views/DeskReportsView.vue'), meta: { screen: 'desk', permission: 'export' } },
         { path: 'inspections', name: 'desk-inspections', component: () => import('./views/DeskInspectionsView.vue'), meta: { screen: 'desk' } },
+        { path: 'risk', name: 'desk-risk', component: () => import('./views/DeskRiskView.vue'), meta: { screen: 'desk' } },
         { path: 'schools/:id', name: 'desk-school', component: () => import('./views/DeskSchoolView.vue'), props: true, meta: { screen: 'desk-school' } },
         { path: 'schools/:id/plan', name: 'desk-school-plan', component: () => import('./views/DeskPlanView.vue'), props: true, meta: { screen: 'desk-school' } },
       ],

@@ -9,6 +9,7 @@ export const deskEn: Pick<MessageSchema, 'desk' | 'deskRule' | 'deskStatus' | 'd
     tab_trend: 'Trend',
     tab_hazards: 'Hazards',
     tab_inspections: 'Inspections',
+    tab_risk: 'Risk list',
     tab_school: 'School',
     asOf: 'As of',
     today: 'Today',

@@ -15,6 +15,7 @@ export const kioskEn: typeof kioskZhCN = {
     district: 'District · {name}',
     health: 'Device health',
     compliance: 'Compliance',
+    risk: 'Risk heat · city',
     alarm: 'Alarm · map pinned',
     drill: 'Emergency drill · map pinned',
   },

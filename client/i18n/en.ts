@@ -1,3 +1,4 @@
+import { riskEn } from './en.risk.js';
 import { plansEn } from './en.plans.js';
 import { responderEn } from './en.responder.js';
 import { postAlarmEn } from './en.postAlarm.js';
@@ -264,6 +265,7 @@ export const en: MessageSchema = {
   panel: {
     load: 'Alarm load',
     log: 'Connection log',
+    risk: 'Risk list',
   },
   history: {
     title: 'Closed alarms',
@@ -316,6 +318,7 @@ export const en: MessageSchema = {
   ...responderEn,
   ...unitStepsEn,
   ...dutiesEn,
+  ...riskEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

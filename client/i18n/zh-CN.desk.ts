@@ -11,6 +11,7 @@ export const deskZhCN = {
     tab_trend: '达标趋势',
     tab_hazards: '隐患清零',
     tab_inspections: '检查通报',
+    tab_risk: '风险清单',
     tab_school: '学校详情',
     asOf: '截至',
     today: '今天',

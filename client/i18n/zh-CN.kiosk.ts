@@ -13,6 +13,7 @@ export const kioskZhCN = {
     district: '区县 · {name}',
     health: '设备健康',
     compliance: '达标情况',
+    risk: '风险热力 · 全市',
     alarm: '报警 · 地图锁定',
     drill: '应急演练 · 地图锁定',
   },

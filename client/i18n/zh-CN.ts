@@ -1,3 +1,4 @@
+import { riskZhCN } from './zh-CN.risk.js';
 import { plansZhCN } from './zh-CN.plans.js';
 import { responderZhCN } from './zh-CN.responder.js';
 import { postAlarmZhCN } from './zh-CN.postAlarm.js';
@@ -263,6 +264,7 @@ export const zhCN = {
   panel: {
     load: '报警负荷',
     log: '连接记录',
+    risk: '风险清单',
   },
   history: {
     title: '历史报警',
@@ -315,6 +317,7 @@ export const zhCN = {
   ...responderZhCN,
   ...unitStepsZhCN,
   ...dutiesZhCN,
+  ...riskZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',

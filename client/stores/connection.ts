@@ -11,6 +11,7 @@ import { useAlarmStore } from './alarms.js';
 import { useDrillStore } from './drills.js';
 import { useFieldStore } from './field.js';
 import { useSessionStore } from './session.js';
+import { useRiskStore } from './risk.js';
 import { useShelfStore } from './shelves.js';
 import { useWallStore } from './wall.js';
 
@@ -220,6 +221,7 @@ export const useConnectionStore = defineStore('connection', () => {
     socket.on('drill', (detail) => useDrillStore().applyDetail(detail));
     socket.on('shelf', (change) => useShelfStore().applyChange(change));
     socket.on('shelf:snapshot', ({ shelves }) => useShelfStore().applySnapshot(shelves));
+    socket.on('risk:level', (change) => useRiskStore().applyLevel(change));
     socket.on('disconnect', (reason) => {
       // Only this store closes the socket on purpose (stop()): not a lost link.
       if (reason === 'io client disconnect') return;

@@ -1,8 +1,8 @@
 import type { Alarm } from '../../shared/domain/index.js';
 import { RingBuffer } from './kioskTicker.js';
 
-/** The kiosk's playlist, in order: city overview, one district (a different one each time), device health, compliance. */
-export const ROTATING_SCENES = ['overview', 'district', 'health', 'compliance'] as const;
+/** The kiosk's playlist, in order: city overview, one district (a different one each time), device health, compliance, the risk heat. */
+export const ROTATING_SCENES = ['overview', 'district', 'health', 'compliance', 'risk'] as const;
 /** A scene of the playlist. */
 export type RotatingSceneKind = (typeof ROTATING_SCENES)[number];
 
@@ -12,6 +12,7 @@ export type KioskScene =
   | { kind: 'district'; districtCode: string }
   | { kind: 'health' }
   | { kind: 'compliance' }
+  | { kind: 'risk' }
   | { kind: 'alarm'; alarmId: string; schoolId: string; until: number }
   | { kind: 'drill'; drillId: string; schoolId: string };
 

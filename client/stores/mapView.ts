@@ -2,19 +2,20 @@ import { defineStore } from 'pinia';
 import { reactive, ref, watch } from 'vue';
 
 /** Map layers a person can switch on and off. */
-export const MAP_LAYERS = ['schools', 'policePosts', 'guardPosts', 'coverage'] as const;
+export const MAP_LAYERS = ['schools', 'policePosts', 'guardPosts', 'coverage', 'heat'] as const;
 /** One switchable layer. */
 export type MapLayerName = (typeof MAP_LAYERS)[number];
 
 const STORAGE_KEY = 'xiaoan.mapLayers';
 
 function rememberedLayers(): Record<MapLayerName, boolean> {
-  const visible: Record<MapLayerName, boolean> = { schools: true, policePosts: true, guardPosts: true, coverage: true };
+  // The risk heat starts off: it is a view to switch to, and it would tint every other layer.
+  const visible: Record<MapLayerName, boolean> = { schools: true, policePosts: true, guardPosts: true, coverage: true, heat: false };
   try {
     const stored = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}') as Partial<Record<MapLayerName, unknown>>;
     for (const name of MAP_LAYERS) if (typeof stored[name] === 'boolean') visible[name] = stored[name];
   } catch {
-    // Nothing remembered (or unreadable): all layers on.
+    // Nothing remembered (or unreadable): all layers on but the heat.
   }
   return visible;
 }

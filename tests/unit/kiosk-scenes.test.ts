@@ -36,16 +36,16 @@ function makeAlarm(overrides: Partial<Alarm> = {}): Alarm {
 }
 
 describe(SceneScheduler.name, () => {
-  it('rotates overview → district → health → compliance on the interval, a different district each round', () => {
+  it('rotates overview → district → health → compliance → risk heat on the interval, a different district each round', () => {
     const { sut, clock } = makeSut();
     const seen: KioskScene[] = [sut.tick()];
-    for (let i = 0; i < 8; i += 1) {
+    for (let i = 0; i < 10; i += 1) {
       clock.advance(INTERVAL);
       seen.push(sut.tick());
     }
     expect(kinds(seen)).toEqual([
-      'overview', 'district:410402', 'health', 'compliance',
-      'overview', 'district:410403', 'health', 'compliance',
+      'overview', 'district:410402', 'health', 'compliance', 'risk',
+      'overview', 'district:410403', 'health', 'compliance', 'risk',
       'overview',
     ]);
   });

@@ -1,0 +1,73 @@
+/**
+ * zh-CN messages of the school risk list (风险清单, issue 15 item 2): the list on the desk and the
+ * console, a school's score and history, the heat layer and its kiosk scene, the wall's
+ * announcement of a school turning red. A contribution is worded from its factor and figures
+ * (client/risk-words.ts). Spread into zh-CN.ts; en.risk.ts must match.
+ */
+export const riskZhCN = {
+  risk: {
+    title: '学校风险清单',
+    tab: '风险清单',
+    panelTab: '风险',
+    levelCount: '{level} {count}',
+    school: '学校',
+    district: '区县',
+    stage: '学段',
+    levelHeading: '等级',
+    score: '分值',
+    reasons: '主要因素',
+    all: '全部',
+    sortBy: '按{column}排序',
+    shown: '显示 {shown} / 共 {total} 校',
+    empty: '没有符合条件的学校',
+    loading: '加载中…',
+    loadError: '无法获取风险清单：{error}',
+    computedAt: '计算于 {time}',
+    since: '自 {time}',
+    previous: '原为{level}',
+    more: '等 {count} 项',
+    open: '查看学校',
+    points: '(+{points})',
+    none: '无扣分项',
+  },
+  riskLevel: { red: '红', orange: '橙', yellow: '黄', blue: '蓝' },
+  riskLevelLong: { red: '红色', orange: '橙色', yellow: '黄色', blue: '蓝色' },
+  riskFactor: {
+    alarms: '{days}天内{count}次{type}',
+    alarmsNoType: '{days}天内{count}次报警',
+    false_alarms: '{days}天内误报{count}次（共{total}次，{rate}）',
+    hazards_open: '未整改隐患{count}项',
+    hazards_overdue: '超期未整改隐患{count}项（最长超期{days}天）',
+    camera_gate: '校门摄像机离线{hours}小时',
+    camera_other: '{days}天内{count}路摄像机累计离线{hours}小时',
+    guard_absence: '{days}天内护学岗缺岗{count}次',
+    guard_late: '{days}天内护学岗迟到{count}次（应到{total}次）',
+    patrol_missed: '{days}天内漏巡{count}次（应巡{total}次）',
+    compliance: '附件3未达阶段目标{count}项',
+    drills_never: '本学期未组织演练（无演练记录）',
+    drills_overdue: '本学期未组织演练（上次{date}，已{days}天）',
+  },
+  riskHistory: {
+    title: '风险分值走势（近{days}天）',
+    current: '当前风险',
+    contributions: '构成',
+    empty: '暂无历史记录',
+    score: '分值',
+  },
+  riskHeat: {
+    layer: '风险热力',
+    legend: '风险热力',
+    low: '低',
+    high: '高',
+    scene: '风险热力 · 全市',
+    top: '高风险学校',
+    noneRed: '当前无红色等级学校',
+  },
+  riskBanner: {
+    title: '风险升级为红色',
+    detail: '{school}（{district}）风险分值 {score}',
+    from: '由{level}升为红色',
+    dismiss: '知道了',
+    count: '另有 {count} 条',
+  },
+};
