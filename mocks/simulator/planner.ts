@@ -31,6 +31,14 @@ export interface PlannerConfig {
   absentShare: number;
   /** Patrol rounds through each school's points per day. Default 4. */
   patrolRoundsPerDay: number;
+  /**
+   * City-wide faults of one-key buttons, intrusion sensors and access devices (`device.fault`) per
+   * hour, each restored (`restored: true`) after between the min and max below — some past the
+   * 24 h of 附件3 二(三). Default 0.4 an hour, 1–30 h.
+   */
+  deviceFaultPerHour: number;
+  deviceFaultMinMs: number;
+  deviceFaultMaxMs: number;
 }
 
 /** Defaults of {@link PlannerConfig} (the seed aside). */
@@ -47,6 +55,9 @@ export const DEFAULT_PLANNER_CONFIG: Omit<PlannerConfig, 'seed'> = {
   lateShare: 0.06,
   absentShare: 0.01,
   patrolRoundsPerDay: 4,
+  deviceFaultPerHour: 0.4,
+  deviceFaultMinMs: HOUR_MS,
+  deviceFaultMaxMs: 30 * HOUR_MS,
 };
 
 /** What the planner knows of one 护学岗 post beyond its terminal. */
@@ -77,6 +88,10 @@ export interface PlannerState {
   rng: Rng;
   /** Its own stream for access anomalies, so that adding them left every other draw of a seed as it was. */
   accessRng: Rng;
+  /** Its own stream for device faults, likewise. */
+  faultRng: Rng;
+  /** Buttons, sensors and access devices at fault until the given time (then restored). */
+  brokenUntil: Map<string, { since: number; until: number }>;
 }
 
 interface DayPlan {
@@ -120,6 +135,8 @@ export function createPlannerState(devices: readonly Device[], config: PlannerCo
     lastTick: now,
     rng: createRng(config.seed),
     accessRng: createRng(hashString('access', config.seed)),
+    faultRng: createRng(hashString('device-fault', config.seed)),
+    brokenUntil: new Map(),
   };
 }
 
@@ -150,6 +167,32 @@ function accessAnomalies(state: PlannerState, from: number, to: number): IngestE
     const reason = ACCESS_REASONS.find(([, share]) => (draw -= share) < 0)?.[0] ?? 'held_open';
     const drill = rng() < state.config.drillShare;
     events.push({ id: eventId('access', door.id, at), type: 'alarm.access', deviceId: door.id, at: iso(at), reason, doorId: `${door.place}-1`, drill });
+  }
+  return events;
+}
+
+const DEVICE_FAULT_KINDS: readonly ['offline' | 'tamper' | 'power' | 'other', number][] = [['offline', 0.5], ['power', 0.25], ['tamper', 0.15], ['other', 0.1]];
+const DEVICE_FAULT_TEXT = { offline: '设备离线', power: '供电故障', tamper: '防拆报警', other: '设备故障' } as const;
+
+/** Faults of buttons, sensors and access devices that start in (from, to], and the restorations due by `to`; from their own stream. */
+function deviceFaults(state: PlannerState, from: number, to: number): IngestEvent[] {
+  const rng = state.faultRng;
+  const events: IngestEvent[] = [];
+  for (const [id, { since, until }] of state.brokenUntil) {
+    if (until > to) continue;
+    state.brokenUntil.delete(id);
+    events.push({ id: eventId('restored', id, since), type: 'device.fault', deviceId: id, at: iso(until), fault: 'other', restored: true, message: '功能已恢复' });
+  }
+  const devices = [state.sosButtons, state.intrusionSensors, state.accessDoors];
+  for (let n = poisson(rng, (state.config.deviceFaultPerHour * (to - from)) / HOUR_MS); n > 0; n--) {
+    const device = pickFrom(rng, pickFrom(rng, devices) ?? []);
+    const at = Math.round(between(rng, from, to));
+    const until = at + Math.round(between(rng, state.config.deviceFaultMinMs, state.config.deviceFaultMaxMs));
+    let draw = rng();
+    const fault = DEVICE_FAULT_KINDS.find(([, share]) => (draw -= share) < 0)?.[0] ?? 'offline';
+    if (!device || state.brokenUntil.has(device.id)) continue;
+    state.brokenUntil.set(device.id, { since: at, until });
+    events.push({ id: eventId('device-fault', device.id, at), type: 'device.fault', deviceId: device.id, at: iso(at), fault, message: DEVICE_FAULT_TEXT[fault] });
   }
   return events;
 }
@@ -252,7 +295,7 @@ export function planTick(state: PlannerState, now: number): IngestEvent[] {
     }
   }
   alarms.push(...accessAnomalies(state, from, now));
-  const rest = [...outages(state, from, now), ...heartbeats(state, from, now), ...scheduled(state, from, now)];
+  const rest = [...outages(state, from, now), ...deviceFaults(state, from, now), ...heartbeats(state, from, now), ...scheduled(state, from, now)];
   return [...alarms, ...rest.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))];
 }
 

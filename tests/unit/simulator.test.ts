@@ -8,7 +8,7 @@ import { createPlannerState, DEFAULT_PLANNER_CONFIG, planStartup, planTick, type
 /** Monday 2024-03-04 00:00 in Asia/Shanghai. */
 const MIDNIGHT = Date.parse('2024-03-04T00:00:00+08:00');
 const MINUTE = 60_000;
-const quiet: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, seed: 42, outageRatePerHour: 0, intrusionPerHour: 0, sosPerHour: 0, patrolRoundsPerDay: 0 };
+const quiet: PlannerConfig = { ...DEFAULT_PLANNER_CONFIG, seed: 42, outageRatePerHour: 0, intrusionPerHour: 0, sosPerHour: 0, patrolRoundsPerDay: 0, deviceFaultPerHour: 0 };
 
 function device(id: string, kind: DeviceKind, place: DevicePlace, schoolId: string | null, postId: string | null = null): Device {
   return { id, kind, schoolId, postId, place, name: id };
@@ -88,11 +88,11 @@ describe(planTick.name, () => {
 
   it('plans only events the ingest contract accepts, with unique ids', () => {
     const devices = registry(50);
-    const config = { ...DEFAULT_PLANNER_CONFIG, seed: 3, intrusionPerHour: 120, sosPerHour: 60, outageRatePerHour: 0.2, patrolRoundsPerDay: 24 };
+    const config = { ...DEFAULT_PLANNER_CONFIG, seed: 3, intrusionPerHour: 120, sosPerHour: 60, outageRatePerHour: 0.2, patrolRoundsPerDay: 24, deviceFaultPerHour: 20, deviceFaultMinMs: MINUTE, deviceFaultMaxMs: 30 * MINUTE };
     const start = Date.parse('2024-03-04T06:50:00+08:00');
     const { events } = run(config, devices, start, start + 90 * MINUTE, 5000);
     const types = new Set(events.map((e) => e.type));
-    expect([...types].sort()).toEqual(['alarm.intrusion', 'alarm.sos', 'camera.fault', 'camera.heartbeat', 'patrol.scan', 'post.checkin', 'post.checkout']);
+    expect([...types].sort()).toEqual(['alarm.intrusion', 'alarm.sos', 'camera.fault', 'camera.heartbeat', 'device.fault', 'patrol.scan', 'post.checkin', 'post.checkout']);
     for (const event of events) expect(ingestEventSchema.safeParse(event).success, JSON.stringify(event)).toBe(true);
     const ids = events.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -104,7 +104,7 @@ describe(planTick.name, () => {
     const doors = (['gate', 'dormitory'] as const).flatMap((place, i) =>
       Array.from({ length: 30 }, (_, s) => device(`ACC-S${String(s + 1).padStart(4, '0')}-${i + 1}`, 'access', place, `S${String(s + 1).padStart(4, '0')}`)),
     );
-    const config = { ...DEFAULT_PLANNER_CONFIG, seed: 11, intrusionPerHour: 60, accessAnomalyPerHour: 120 };
+    const config = { ...DEFAULT_PLANNER_CONFIG, seed: 11, intrusionPerHour: 60, accessAnomalyPerHour: 120, deviceFaultPerHour: 0 };
     const withDoors = run(config, [...plain, ...doors], MIDNIGHT + 8 * 60 * MINUTE, MIDNIGHT + 9 * 60 * MINUTE, 10_000).events;
     const without = run(config, plain, MIDNIGHT + 8 * 60 * MINUTE, MIDNIGHT + 9 * 60 * MINUTE, 10_000).events;
     const access = withDoors.filter((e) => e.type === 'alarm.access');
@@ -118,6 +118,35 @@ describe(planTick.name, () => {
     }
     expect(new Set(access.map((e) => (e.type === 'alarm.access' ? e.reason : ''))).size).toBeGreaterThanOrEqual(3);
     expect(withDoors.filter((e) => e.type !== 'alarm.access')).toEqual(without);
+  });
+
+  it('附件3 二(三) "安全技术防范系统出现故障时，应在24小时内恢复功能": reports faults of buttons, sensors and doors, each restored later, without changing any other event of the seed', () => {
+    const devices = registry(40);
+    const config = { ...DEFAULT_PLANNER_CONFIG, seed: 5, intrusionPerHour: 30, deviceFaultPerHour: 6, deviceFaultMinMs: 10 * MINUTE, deviceFaultMaxMs: 2 * 60 * MINUTE };
+    const end = MIDNIGHT + 12 * 60 * MINUTE;
+    const { events } = run(config, devices, MIDNIGHT, end, 10_000);
+    const faults = events.filter((e) => e.type === 'device.fault');
+    const opened = faults.filter((e) => e.type === 'device.fault' && !e.restored);
+    const restored = faults.filter((e) => e.type === 'device.fault' && e.restored);
+    // Poisson with mean 72 over 12 hours
+    expect(opened.length).toBeGreaterThan(40);
+    expect(opened.length).toBeLessThan(110);
+    const kinds = new Map(devices.map((d) => [d.id, d.kind]));
+    for (const event of faults) {
+      expect(ingestEventSchema.safeParse(event).success, JSON.stringify(event)).toBe(true);
+      expect(['sos', 'intrusion', 'access']).toContain(kinds.get(event.deviceId));
+    }
+    // Every restoration follows its device's fault, between the min and max later.
+    for (const back of restored) {
+      const fault = opened.filter((e) => e.deviceId === back.deviceId && e.at < back.at).at(-1);
+      expect(fault, back.deviceId).toBeDefined();
+      const ms = Date.parse(back.at) - Date.parse(fault!.at);
+      expect(ms).toBeGreaterThanOrEqual(10 * MINUTE);
+      expect(ms).toBeLessThanOrEqual(2 * 60 * MINUTE);
+    }
+    expect(restored.length).toBeGreaterThan(opened.length * 0.7);
+    const without = run({ ...config, deviceFaultPerHour: 0 }, devices, MIDNIGHT, end, 10_000).events;
+    expect(events.filter((e) => e.type !== 'device.fault')).toEqual(without);
   });
 
   it('silences cameras during an outage', () => {
