@@ -210,7 +210,11 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('alarm labels on e
     await expect(page.getByTestId('drill-banner').isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('detail-school').innerText()).resolves.toBe(drillSchool.name);
     const drilled = await atRest(page, '.console__map', rings);
-    expectClean(drilled, 3);
+    // Zoomed in on the drill at the crowd's edge, how many rings are in view depends on where the
+    // schools stand; what must hold is that every ring in view is labelled, the drill's among them.
+    expectClean(drilled, 1);
+    expect(drilled.unplaced).toBe(0);
+    expect(drilled.labels.map((l) => l.alarmId)).toContain(drillAlarmId);
     // The map flew to the drill: its ring is drawn in the middle of the map, where the view puts its school.
     const ringBox = await core.boundingBox();
     if (!ringBox) throw new Error('the drill ring is not drawn');
