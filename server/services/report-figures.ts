@@ -1,7 +1,7 @@
 import type { Alarm } from '../../shared/domain/alarm.js';
 import { ALARM_TYPES, type AlarmType } from '../../shared/domain/alarm.js';
 import type { ReportFigures, ReportPeriod, ReportRiskRow, ReportScope, StepFigures } from '../../shared/report.js';
-import { alarmLoad } from '../../shared/rules/alarm-load.js';
+import { alarmLoad, percentile } from '../../shared/rules/alarm-load.js';
 import { QUICK_RESPONSE_PRIORITIES, fallbackSetting, metInTime, responseTarget, type ResponseStep, type ResponseTargets } from '../../shared/rules/response.js';
 import { isOverdue, type HazardState } from '../../shared/rules/hazard.js';
 import { shanghaiDate, shanghaiParts } from '../../shared/time.js';
@@ -35,10 +35,9 @@ function share(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
 }
 
-/** Nearest-rank percentile (the rule alarm-load.ts uses). */
-function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return Math.round((sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0) * 10) / 10;
+/** Nearest-rank percentile, to tenths of a second (the rule of alarm-load.ts); null when there are none. */
+function tenths(sorted: number[], p: number): number | null {
+  return sorted.length === 0 ? null : Math.round(percentile(sorted, p) * 10) / 10;
 }
 
 const ACTION: Record<ResponseStep, string> = { acknowledge: 'ack', onScene: 'arrive' };
@@ -57,7 +56,7 @@ export function stepFigures(alarms: Alarm[], targets: ResponseTargets, settingOf
     if (target === null || metInTime(elapsed, target)) met++;
   }
   seconds.sort((a, b) => a - b);
-  return { count: seconds.length, p50Seconds: percentile(seconds, 50), p90Seconds: percentile(seconds, 90), meanSeconds: mean, met, attainment: share(met, seconds.length) };
+  return { count: seconds.length, p50Seconds: tenths(seconds, 50), p90Seconds: tenths(seconds, 90), meanSeconds: mean, met, attainment: share(met, seconds.length) };
 }
 
 function within(iso: string | null, from: number, to: number): boolean {

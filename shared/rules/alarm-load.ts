@@ -67,8 +67,8 @@ export interface AlarmLoadReport {
   attainment: ResponseAttainment;
 }
 
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
+/** Nearest-rank percentile of sorted values (0 when there are none). */
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
