@@ -159,6 +159,8 @@ npm run bench -- --only hotpaths           # opt-in: CPU of the ingest path's pi
     /<!-- soak:begin -->[\s\S]*<!-- soak:end -->/,
     // The opt-in risk scenario's figures (issue 15), recorded by hand from its run.
     /<!-- risk:begin -->[\s\S]*<!-- risk:end -->/,
+    // Likewise the opt-in periodic report's (issue 15).
+    /<!-- report:begin -->[\s\S]*<!-- report:end -->/,
   ]
     .map((pattern) => pattern.exec(previous)?.[0])
     .filter((block): block is string => block !== undefined);
