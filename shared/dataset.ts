@@ -1,6 +1,6 @@
 import type { InspectionCampaign } from './inspections.js';
 import type { DrillView, InspectionView, RecordHistoryEntry, SelfCheckView } from './compliance.js';
-import type { Device, GuardPost, PolicePost, School } from './domain/entities.js';
+import type { Device, GbNvr, GuardPost, PolicePost, School } from './domain/entities.js';
 import type { EmergencyPlanVersion, SchoolPeopleVersion } from './domain/school-plan.js';
 import type { SchoolSecurityRecord } from './domain/security-record.js';
 import type { Hazard } from './rules/hazard.js';
@@ -19,6 +19,8 @@ export interface Dataset {
   policePosts: PolicePost[];
   guardPosts: GuardPost[];
   devices: Device[];
+  /** The schools' NVRs (GB/T 28181 type 118), one per school; absent in a dataset made before issue 16. */
+  nvrs?: GbNvr[];
   /** The compliance side (issue 5): records, routines, hazards, past outages. Absent in a registry-only dataset. */
   compliance?: DatasetCompliance;
 }

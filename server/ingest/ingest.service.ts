@@ -44,7 +44,7 @@ export interface IngestOutcome {
  * token by its stored id (never its secret) for HTTP, the gateway of topic
  * `xiaoan/events/<gatewayId>` for MQTT.
  */
-export type IngestSource = `token:${number}` | `mqtt:${string}` | `web:${string}`;
+export type IngestSource = `token:${number}` | `mqtt:${string}` | `web:${string}` | `sip:${string}`;
 
 /**
  * An event a person made happen through a screen (the school page's 一键报警, source

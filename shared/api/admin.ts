@@ -3,6 +3,8 @@ import {
   adminUserSchema, auditExportQuerySchema, auditPageSchema, auditQuerySchema, createdIngestTokenSchema, createdViewerLinkSchema, ingestTokenViewSchema,
   passwordResetSchema, tokenCreateSchema, userCreateSchema, userUpdateSchema, viewerLinkCreateSchema, viewerLinkViewSchema,
 } from '../admin.js';
+import { channelAssignSchema, sipOverviewSchema, unassignedChannelSchema } from '../sip.js';
+import { deviceSchema } from '../domain/entity-schemas.js';
 import { route } from './route.js';
 
 /** Administration (server/http/admin.routes.ts, permission `admin`): people, ingest tokens, kiosk viewer links, the audit log. Every change is audited. */
@@ -18,5 +20,7 @@ export const ADMIN_ROUTES = {
   'admin.createViewerLink': route({ method: 'POST', path: '/admin/viewer-links', allow: 'admin', body: viewerLinkCreateSchema, answer: createdViewerLinkSchema, status: 201, summary: 'a new kiosk viewer link (its key shown this once)' }),
   'admin.revokeViewerLink': route({ method: 'POST', path: '/admin/viewer-links/:id/revoke', allow: 'admin', answer: viewerLinkViewSchema, summary: 'revoke a viewer link: its screens are signed out at once' }),
   'admin.audit': route({ method: 'GET', path: '/admin/audit', allow: 'admin', query: auditQuerySchema, answer: auditPageSchema, summary: 'one page of the audit log, newest first' }),
+  'admin.sip': route({ method: 'GET', path: '/admin/sip', allow: 'admin', answer: sipOverviewSchema, summary: 'the GB/T 28181 endpoint: registered devices, catalog channels the registry does not know, counts' }),
+  'admin.assignSipChannel': route({ method: 'POST', path: '/admin/sip/channels/:code/assign', allow: 'admin', body: channelAssignSchema, answer: z.object({ device: deviceSchema, channel: unassignedChannelSchema }), summary: 'register a listed channel as a device of a school (audited)' }),
   'admin.auditCsv': route({ method: 'GET', path: '/admin/audit.csv', allow: 'admin', query: auditExportQuerySchema, answer: 'file', summary: 'the audit log as CSV (audited)' }),
 } as const;

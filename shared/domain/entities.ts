@@ -104,4 +104,20 @@ export interface Device {
   postId: string | null;
   place: DevicePlace;
   name: string;
+  /** Its GB/T 28181 code (shared/gb-code.ts): cameras (131) and alarm inputs (134, kinds `sos` and `intrusion`); absent for other kinds. */
+  gbCode?: string;
+  /** The GB code of the NVR it is a channel of, when it is reached through one. */
+  gbParent?: string;
+}
+
+/**
+ * A school's NVR (硬盘录像机, GB type 118): a GB/T 28181 device whose channels are the school's
+ * cameras and alarm inputs. It raises no event of its own: it registers, keeps alive and reports
+ * for its channels.
+ */
+export interface GbNvr {
+  /** 20-digit GB code, type 118. */
+  code: string;
+  schoolId: string;
+  name: string;
 }

@@ -70,6 +70,8 @@ export const deviceSchema = z.object({
   postId: z.string().nullable(),
   place: z.enum(DEVICE_PLACES),
   name: z.string(),
+  gbCode: z.string().regex(/^\d{20}$/).optional(),
+  gbParent: z.string().regex(/^\d{20}$/).optional(),
 }) satisfies z.ZodType<Device>;
 
 /** A school's live status on the wall. */
