@@ -161,9 +161,54 @@ npm run bench -- --only hotpaths           # opt-in: CPU of the ingest path's pi
     /<!-- risk:begin -->[\s\S]*<!-- risk:end -->/,
     // Likewise the opt-in periodic report's (issue 15).
     /<!-- report:begin -->[\s\S]*<!-- report:end -->/,
+    // The opt-in SIP scenario's (issue 16), written by its own run (bench/sip.ts).
+    /<!-- sip:begin -->[\s\S]*<!-- sip:end -->/,
   ]
     .map((pattern) => pattern.exec(previous)?.[0])
     .filter((block): block is string => block !== undefined);
   fs.writeFileSync(file, kept.length > 0 ? `${text.trimEnd()}\n\n${kept.join('\n\n')}\n` : text);
+  return file;
+}
+
+/**
+ * Writes (or replaces) an opt-in scenario's own block of docs/benchmarks.md — `<!-- <id>:begin -->`
+ * … `<!-- <id>:end -->`, kept by full runs (see `kept` above) — with the machine and command it ran on.
+ */
+export function writeScenarioSection(id: string, report: ScenarioReport, run: { machine: Machine; command: string; minutes: number }): string {
+  const begin = `<!-- ${id}:begin -->`;
+  const end = `<!-- ${id}:end -->`;
+  const { machine } = run;
+  const file = path.join(repoRoot, 'docs/benchmarks.md');
+  const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const section = [
+    begin,
+    `## ${report.title}`,
+    '',
+    `> ${report.requirement}`,
+    '',
+    `\`${cell(run.command)}\` (opt-in, ${run.minutes.toFixed(1)} min), run ${machine.date} on ${cell(machine.cpu)} × ${machine.cores}, ${machine.memoryGiB} GiB, ` +
+      `Node ${machine.node} (${cell(machine.os)}), load average ${machine.loadAverage} at the start; code ${cell(machine.code)}.`,
+    '',
+    report.setup,
+    '',
+    '| metric | measured | target | |',
+    '| --- | --- | --- | --- |',
+    ...report.figures.map((f) => `| ${cell(f.metric.trim())} | ${cell(f.value)} | ${cell(f.target ?? '')} | ${f.pass === undefined ? '' : `**${verdict(f.pass)}**`} |`),
+    '',
+    ...(report.tables ?? []).flatMap((t) => [
+      `**${t.caption}**`,
+      '',
+      `| ${t.header.map(cell).join(' | ')} |`,
+      `| ${t.header.map(() => '---').join(' | ')} |`,
+      ...t.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+      '',
+    ]),
+    ...report.notes.map((n) => `- ${n}`),
+    end,
+  ].join('\n');
+  const start = before.indexOf(begin);
+  const stop = before.indexOf(end);
+  const text = start >= 0 && stop > start ? `${before.slice(0, start)}${section}${before.slice(stop + end.length)}` : `${before.trimEnd()}\n\n${section}\n`;
+  fs.writeFileSync(file, text);
   return file;
 }

@@ -28,6 +28,8 @@ export interface Health {
   /** With `?span=`: the event-loop delay since the span was last restarted. */
   eventLoopSpan?: { p50Ms: number; p99Ms: number; maxMs: number };
   memory?: { rssBytes: number };
+  /** The GB/T 28181 endpoint's counts (issue 16); null when it is off. */
+  sip?: { messages: number; registrations: number; keepalives: number; alarms: number; catalogs: number; authFailures: number; flooded: number } | null;
 }
 
 /** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
@@ -52,6 +54,8 @@ export interface ServerOptions {
   startTimeoutMs?: number;
   /** Extra Node options for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
   nodeArgs?: string[];
+  /** Extra environment of the server process (e.g. the GB/T 28181 endpoint's XIAOAN_GB28181_*). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -95,6 +99,7 @@ export class ServerUnderTest {
         XIAOAN_INGEST_RATE_PER_MINUTE: '1000000',
         // Scheduled reports would be made at start (their work is measured by the `report` scenario, not under the others).
         XIAOAN_REPORT_SCHEDULE: 'off',
+        ...options.env,
       },
       stdio: ['ignore', log, log],
     });
