@@ -122,6 +122,7 @@ npm run bench -- --write                   # also rewrite this file after a part
 npm run bench -- --only hostile --quick   # hostile readers: SOS → operator screen beside each attack (herd, trends, flood, nested body)
 npm run bench -- --only soak               # opt-in: the kiosk in Chromium for 30 min (--quick: 3 min); writes its own section below
 npm run bench -- --only hotpaths           # opt-in: CPU of the ingest path's pieces in process, same-run comparisons (≈ 1 min)
+npm run bench -- --only sip                # opt-in: GB/T 28181 over SIP/UDP at city scale (≈ 3 min); writes its own section below
 \`\`\`
 
 ## Method
