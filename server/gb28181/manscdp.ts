@@ -119,7 +119,7 @@ export type ManscdpResult = { ok: true; message: ManscdpMessage } | { ok: false;
 
 const ROOTS = ['Notify', 'Response', 'Query', 'Control'] as const;
 
-const snSchema = z.unknown().transform(textOf).pipe(z.string({ error: '缺少 SN (SN missing)' }).regex(/^\d{1,10}$/, { error: 'SN 不是整数 (SN is not an integer)' }).transform(Number));
+const snSchema = z.unknown().transform(textOf).pipe(z.string({ error: '缺少 SN (SN missing)' }).regex(/^\d{1,10}$/, { error: 'SN 应为至多 10 位的整数 (SN is not an integer of up to 10 digits)' }).transform(Number));
 const deviceIdSchema = z.unknown().transform(textOf).pipe(z.string({ error: '缺少 DeviceID (DeviceID missing)' }).regex(GB_CODE_PATTERN, { error: 'DeviceID 应为 20 位数字 (DeviceID is not 20 digits)' }));
 
 const keepaliveSchema = z.looseObject({ SN: snSchema, DeviceID: deviceIdSchema }).transform((raw): KeepaliveMessage => {
@@ -244,7 +244,8 @@ export function parseManscdp(text: string): ManscdpResult {
 }
 
 function buildBody(root: 'Query' | 'Response', cmdType: string, sn: number, deviceId: string, extra = ''): Buffer {
-  if (!Number.isInteger(sn) || sn < 0 || sn > 4_294_967_295) throw new RangeError(`MANSCDP SN ${sn} is not a 32-bit unsigned integer`);
+  // Any SN parseManscdp reads (up to 10 digits) can be answered.
+  if (!Number.isSafeInteger(sn) || sn < 0) throw new RangeError(`MANSCDP SN ${sn} is not a non-negative integer`);
   if (!GB_CODE_PATTERN.test(deviceId)) throw new RangeError(`not a GB/T 28181 code: ${deviceId}`);
   const xml = `<?xml version="1.0" encoding="GB2312"?>\r\n<${root}>\r\n<CmdType>${cmdType}</CmdType>\r\n<SN>${sn}</SN>\r\n<DeviceID>${deviceId}</DeviceID>\r\n${extra}</${root}>\r\n`;
   return iconv.encode(xml, 'gb2312');

@@ -176,7 +176,7 @@ describe(parseManscdp.name, () => {
 
   it('refuses a message without SN or DeviceID, or with a wrong one', () => {
     expect(refused(keepaliveXml(`<DeviceID>${NVR}</DeviceID>`))).toBe('缺少 SN (SN missing)');
-    expect(refused(keepaliveXml(`<SN>1.5</SN><DeviceID>${NVR}</DeviceID>`))).toBe('SN 不是整数 (SN is not an integer)');
+    expect(refused(keepaliveXml(`<SN>1.5</SN><DeviceID>${NVR}</DeviceID>`))).toBe('SN 应为至多 10 位的整数 (SN is not an integer of up to 10 digits)');
     expect(refused(keepaliveXml('<SN>1</SN>'))).toBe('缺少 DeviceID (DeviceID missing)');
     expect(refused(keepaliveXml('<SN>1</SN><DeviceID>4104020000118000001</DeviceID>'))).toContain('20');
     expect(refused(keepaliveXml(`<SN>1</SN><SN>2</SN><DeviceID>${NVR}</DeviceID>`))).toBe('缺少 SN (SN missing)');
@@ -235,6 +235,12 @@ describe('MANSCDP builders', () => {
     const body = buildAlarmResponse(1207, CAMERA);
     expect(decodeBody(body)).toContain('<Result>OK</Result>');
     expect(parsed(decodeBody(body))).toEqual({ kind: 'other', root: 'Response', cmdType: 'Alarm', sn: 1207, deviceId: CAMERA });
+  });
+
+  it('answers the largest SN it reads', () => {
+    const sut = parsed(keepaliveXml(`<SN>9999999999</SN><DeviceID>${NVR}</DeviceID>`));
+    expect(parsed(decodeBody(buildAlarmResponse(sut.kind === 'keepalive' ? sut.sn : 0, NVR)))).toMatchObject({ sn: 9_999_999_999 });
+    expect(refused(keepaliveXml(`<SN>10000000000</SN><DeviceID>${NVR}</DeviceID>`))).toBe('SN 应为至多 10 位的整数 (SN is not an integer of up to 10 digits)');
   });
 
   it('throws on an SN or code it cannot send', () => {
