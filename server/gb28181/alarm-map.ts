@@ -97,12 +97,14 @@ function withDescription(words: string, description: string | undefined): string
 
 /**
  * The ingest event a GB/T 28181 alarm notification is, for the registry device its DeviceID names
- * (see the table of ALARM_ROWS), or why it is none. The id is `sn:<SN>`: the endpoint ingests with
- * the source `sip:<deviceId>`, so a device's repeated notification (it resends until answered) is
- * one event. `at` is AlarmTime, or `receivedAt` when the device sent none or no real time.
+ * (see the table of ALARM_ROWS), or why it is none. The id is `sn:<SN>@<AlarmTime>` (`sn:<SN>`
+ * when it sent no time): the endpoint ingests with the source `sip:<deviceId>`, so a device's
+ * repeated notification (it resends until answered) is one event, while a device that restarted
+ * and counts its SN from 1 again raises its new alarms rather than having them refused as reused
+ * ids. `at` is AlarmTime, or `receivedAt` when the device sent none or no real time.
  */
 export function alarmToEvent(alarm: AlarmMessage, device: Device, receivedAt: Date): IngestEvent | IgnoredAlarm {
-  const base = { id: `sn:${alarm.sn}`, deviceId: device.id, at: alarm.at ?? receivedAt.toISOString() };
+  const base = { id: alarm.at ? `sn:${alarm.sn}@${alarm.at}` : `sn:${alarm.sn}`, deviceId: device.id, at: alarm.at ?? receivedAt.toISOString() };
   const found = alarmRow(alarm);
   const words = gbAlarmWords(alarm);
   if (device.kind === 'camera') {

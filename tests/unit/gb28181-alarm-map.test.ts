@@ -64,12 +64,14 @@ describe(alarmToEvent.name, () => {
 
   it('gives the registry device id, the SN as id, AlarmTime as at, and no drill', () => {
     expect(alarmToEvent(alarm(2, undefined, { sn: 88 }), device('sos'), RECEIVED)).toEqual({
-      id: 'sn:88', deviceId: 'DEV-sos', at: '2026-12-04T07:58:03+08:00', type: 'alarm.sos',
+      id: 'sn:88@2026-12-04T07:58:03+08:00', deviceId: 'DEV-sos', at: '2026-12-04T07:58:03+08:00', type: 'alarm.sos',
     });
   });
 
   it('falls back to the receiving time without a real AlarmTime', () => {
     expect(alarmToEvent(alarm(2, undefined, { time: null, at: null }), device('sos'), RECEIVED)).toMatchObject({ at: '2026-12-04T00:00:05.000Z' });
+    // Without a time, the SN alone is the id: a resend of it is the same event.
+    expect(alarmToEvent(alarm(2, undefined, { sn: 9, time: null, at: null }), device('sos'), RECEIVED)).toMatchObject({ id: 'sn:9' });
     expect(alarmToEvent(alarm(2, 1, { time: 'garbage', at: null }), device('camera'), RECEIVED)).toMatchObject({ at: '2026-12-04T00:00:05.000Z' });
   });
 
