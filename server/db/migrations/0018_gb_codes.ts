@@ -45,7 +45,10 @@ export const gbCodesMigration: Migration = {
       .addColumn('first_seen_at', 'text', (c) => c.notNull())
       .addColumn('last_seen_at', 'text', (c) => c.notNull())
       .execute();
-    await backfill(raw.withTables<BackfillTables>());
+    const db = raw.withTables<BackfillTables>();
+    // PostgreSQL runs each migration in a transaction already; on SQLite the back-fill's many inserts are one transaction here.
+    if (db.isTransaction) await backfill(db);
+    else await db.transaction().execute(backfill);
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('sip_channels').execute();
