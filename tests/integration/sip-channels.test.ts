@@ -195,4 +195,17 @@ describe.each(engines)('GB/T 28181 codes and catalog channels on %s', (engine) =
       { id: `GB-${NEW_INPUT}`, gb_code: NEW_INPUT, gb_parent: NVR_S0001 },
     ]);
   });
+  it('keeps the assigned channels over a restart: in the registry, the unassigned list and camera health', async () => {
+    const { dataDir, config } = sut;
+    await sut.close();
+    sut = await startTestServer({ engine, dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), clock, dataset: offDuty(small) });
+    admin = await signInAs(sut, { role: 'admin' });
+    reader = await signInAs(sut, { role: 'police_operator' });
+    expect(sut.services.registry.byGbCode(NEW_CAMERA)).toMatchObject({ device: { id: `GB-${NEW_CAMERA}`, gbParent: NVR_S0001 } });
+    expect(sut.services.registry.gbChannels(NVR_S0001)).toHaveLength(7);
+    expect(sut.services.cameras.state(`GB-${NEW_CAMERA}`)).toBe('online');
+    expect((await overview()).unassigned.map((c) => c.code)).toEqual([NEW_NVR]);
+    // The migration's numbering is not run again: the codes are as they were.
+    expect((await devices()).find((d) => d.id === 'CAM-S0003-02')?.gbCode).toBe('41042200001310000002');
+  });
 });
