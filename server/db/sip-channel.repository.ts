@@ -34,6 +34,12 @@ export class SipChannelRepository {
     }
   }
 
+  /** How many channels are waiting. */
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('sip_channels').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** The channels waiting for a school, first seen first (at most `limit`). */
   async list(limit: number): Promise<UnassignedChannel[]> {
     const rows = await this.db.selectFrom('sip_channels').selectAll().orderBy('first_seen_at').orderBy('code').limit(limit).execute();

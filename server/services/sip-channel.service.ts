@@ -17,6 +17,11 @@ import type { SchoolCameraService } from './school-camera.service.js';
 
 /** Unassigned channels the admin screen lists at most (the oldest first). */
 export const UNASSIGNED_LIMIT = 1000;
+/**
+ * Most channels kept waiting: a city's unassigned channels are a handful to a few thousand; past
+ * this, new codes are counted but not stored, so a device listing made-up codes cannot fill the disk.
+ */
+export const UNASSIGNED_KEPT = 20_000;
 /** Longest catalog name kept (a device's Name, cut there). */
 const NAME_MAX = 200;
 
@@ -46,6 +51,8 @@ export class SipChannelService {
       cameras: CameraHealthService;
       schoolCameras: SchoolCameraService;
       audit: AuditService;
+      /** Most channels kept waiting (default {@link UNASSIGNED_KEPT}). */
+      keep?: number;
     },
   ) {}
 
@@ -63,10 +70,23 @@ export class SipChannelService {
       else unknown.set(item.code, { code: item.code, parentId, name: item.name.slice(0, NAME_MAX), kind: gbCodeKind(item.code) });
     }
     if (unknown.size > 0) {
+      const room = (this.deps.keep ?? UNASSIGNED_KEPT) - (await this.deps.repository.count());
       const seen = [...unknown.values()];
-      await this.deps.writes.run(() => this.deps.repository.upsert(seen, at.toISOString()));
+      // Full: channels already waiting still get their last-seen time; new ones wait for room.
+      let kept = seen;
+      if (room < seen.length) {
+        const waiting = await this.alreadyWaiting(seen);
+        const waitingCodes = new Set(waiting.map((channel) => channel.code));
+        kept = waiting.concat(seen.filter((channel) => !waitingCodes.has(channel.code)).slice(0, Math.max(0, room)));
+      }
+      if (kept.length > 0) await this.deps.writes.run(() => this.deps.repository.upsert(kept, at.toISOString()));
     }
     return { known, unknown: unknown.size + invalid };
+  }
+
+  private async alreadyWaiting(seen: readonly SeenChannel[]): Promise<SeenChannel[]> {
+    const waiting = await Promise.all(seen.map(async (channel) => ((await this.deps.repository.get(channel.code)) ? channel : null)));
+    return waiting.filter((channel): channel is SeenChannel => channel !== null);
   }
 
   /** The channels waiting for a school, first seen first. */

@@ -10,7 +10,9 @@ import type { Device } from '../../shared/domain/index.js';
 import type { SipOverview, UnassignedChannel } from '../../shared/sip.js';
 import type { DeviceHealth } from '../../shared/wall.js';
 import { migrations } from '../../server/db/database.js';
-import { schoolToRow } from '../../server/db/registry.repository.js';
+import { RegistryRepository, schoolToRow } from '../../server/db/registry.repository.js';
+import { SipChannelRepository } from '../../server/db/sip-channel.repository.js';
+import { SipChannelService } from '../../server/services/sip-channel.service.js';
 import type { Database } from '../../server/db/schema.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { answerOf, signInAs, type Session } from '../helpers/auth.js';
@@ -111,6 +113,22 @@ describe.each(engines)('GB/T 28181 codes and catalog channels on %s', (engine) =
     expect(byCode.get(NEW_INPUT)).toMatchObject({ kind: 'alarm_input', firstSeenAt: first.toISOString(), lastSeenAt: new Date(now).toISOString() });
     expect(byCode.get(NEW_NVR)).toMatchObject({ kind: 'nvr', lastSeenAt: first.toISOString() });
     expect((await answerOf(reader.get('/api/v1/admin/sip'))).status).toBe(403);
+  });
+
+  it('keeps at most its bound of waiting channels: new codes past it are counted, not stored; waiting ones still get seen', async () => {
+    const waiting = (await overview()).unassigned.length;
+    const { services, store } = sut;
+    const bounded = new SipChannelService({
+      store, writes: services.writes, clock, registry: services.registry, registryRepository: new RegistryRepository(store.db),
+      repository: new SipChannelRepository(store.db), cameras: services.cameras, schoolCameras: services.schoolCameras, audit: services.audit, keep: waiting + 2,
+    });
+    const madeUp = Array.from({ length: 5 }, (_, i) => ({ code: `4104020000131000${String(900 + i).padStart(4, '0')}`, name: `x${i}` }));
+    const seenAgain = (await overview()).unassigned[0]!;
+    expect(await bounded.noteCatalog(NVR_S0001, [{ code: seenAgain.code, name: seenAgain.name }, ...madeUp], new Date(now + 1000))).toEqual({ known: 0, unknown: 6 });
+    const after = await overview();
+    expect(after.unassigned).toHaveLength(waiting + 2);
+    expect(after.unassigned.find((c) => c.code === seenAgain.code)?.lastSeenAt).toBe(new Date(now + 1000).toISOString());
+    for (const channel of madeUp) await store.db.deleteFrom('sip_channels').where('code', '=', channel.code).execute();
   });
 
   it('refuses an unknown channel, an unknown school, a kind the code does not allow, and a code that is already a device', async () => {
