@@ -35,6 +35,7 @@ export const sipEn: Messages = {
     keepalive: 'Last keepalive',
     ago: '{span} ago',
     never: 'Never',
+    keepaliveLegend: 'A last keepalive older than {late} min shows amber; older than {lost} min, or none, red. Devices with a problem come first.',
     channels: 'Catalog channels',
     channelsUnknown: 'No catalog yet',
     channelsOf: '{count}',

@@ -35,6 +35,7 @@ export const sipZhCN = {
     keepalive: '最后心跳',
     ago: '{span}前',
     never: '从未收到',
+    keepaliveLegend: '最后心跳超过 {late} 分钟显示为黄色，超过 {lost} 分钟或从未收到显示为红色；有问题的设备排在前面。',
     channels: '目录通道',
     channelsUnknown: '未答复目录',
     channelsOf: '{count} 个',
