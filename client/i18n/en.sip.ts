@@ -55,6 +55,7 @@ export const sipEn: Messages = {
     schoolSearch: 'Search school name or id',
     schoolPick: 'Choose a school',
     schoolMatches: '{count} schools match',
+    schoolMatchesMore: '{count} schools match, the first {shown} listed: type to narrow',
     deviceKind: 'Device type',
     place: 'Place',
     deviceName: 'Device name',

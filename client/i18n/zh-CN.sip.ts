@@ -55,6 +55,7 @@ export const sipZhCN = {
     schoolSearch: '搜索学校名称或编号',
     schoolPick: '请选择学校',
     schoolMatches: '{count} 所学校匹配',
+    schoolMatchesMore: '{count} 所学校匹配，列出前 {shown} 所：输入名称缩小范围',
     deviceKind: '设备类型',
     place: '安装位置',
     deviceName: '设备名称',
