@@ -21,6 +21,7 @@ const SIP_ENV = { XIAOAN_GB28181: 'on', XIAOAN_GB28181_PORT: '0', XIAOAN_GB28181
 /** The platform's SIP id and domain (the configuration's defaults). */
 const PLATFORM_ID = '41040000002000000001';
 const DOMAIN = '4104000000';
+const MANSCDP = 'Application/MANSCDP+xml';
 /** Answers and redraws on a loaded machine get this long. */
 const ON_SCREEN_MS = 15_000;
 /** The GB/T 28181 endpoint (the lead's part of issue 16): the "on" half runs once it is on the branch. */
@@ -41,58 +42,91 @@ async function noteChannels(system: RunningSystem, parentId: string, channels: {
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 
+/** A channel a device's catalog lists. */
+interface CatalogEntry {
+  code: string;
+  name: string;
+}
+
 /**
- * A GB/T 28181 device over UDP, by hand: REGISTER, answer the digest challenge, and (optionally)
- * one Keepalive MESSAGE — what a camera does first. Rejects unless the platform answers 200.
+ * A GB/T 28181 device over UDP, by hand, as a camera or NVR starts: REGISTER, answer the digest
+ * challenge, then (optionally) one Keepalive MESSAGE. It answers the platform's requests with 200,
+ * and the catalog query with `catalog` when given. Rejects unless the platform answers 200; `close` ends it.
  */
-async function registerDevice(sipPort: number, deviceId: string, keepalive: boolean): Promise<void> {
+async function sipDevice(sipPort: number, deviceId: string, options: { keepalive: boolean; catalog: CatalogEntry[] | null }): Promise<{ close: () => void }> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   const local = socket.address().port;
   const uri = `sip:${PLATFORM_ID}@${DOMAIN}`;
   const callId = `${randomBytes(8).toString('hex')}@127.0.0.1`;
   const tag = randomBytes(4).toString('hex');
-  const send = (request: string): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no SIP answer to ${request.split('\r\n')[0]}`)), 5_000);
-      socket.once('message', (message) => {
-        clearTimeout(timer);
-        resolve(message.toString('utf8'));
-      });
-      socket.send(request, sipPort, '127.0.0.1');
-    });
-  const request = (method: string, cseq: number, headers: string[], body = ''): string =>
-    [
+  const waiting = new Map<number, (answer: string) => void>();
+  let cseq = 0;
+
+  const send = (method: string, headers: string[], body = ''): Promise<string> => {
+    const number = ++cseq;
+    const request = [
       `${method} ${uri} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${local};rport;branch=z9hG4bK${randomBytes(6).toString('hex')}`,
       'Max-Forwards: 70',
       `From: <sip:${deviceId}@${DOMAIN}>;tag=${tag}`,
       `To: <sip:${method === 'REGISTER' ? deviceId : PLATFORM_ID}@${DOMAIN}>`,
       `Call-ID: ${callId}`,
-      `CSeq: ${cseq} ${method}`,
+      `CSeq: ${number} ${method}`,
       ...headers,
       `Content-Length: ${Buffer.byteLength(body)}`,
       '',
       body,
     ].join('\r\n');
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no SIP answer to ${method} ${number}`)), 5_000);
+      waiting.set(number, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      socket.send(request, sipPort, '127.0.0.1');
+    });
+  };
+  const manscdp = (root: string, sn: string, inner: string): string =>
+    `<?xml version="1.0" encoding="UTF-8"?>\r\n<${root}>\r\n<CmdType>${inner.startsWith('<Status>') ? 'Keepalive' : 'Catalog'}</CmdType>\r\n<SN>${sn}</SN>\r\n<DeviceID>${deviceId}</DeviceID>\r\n${inner}</${root}>\r\n`;
+
+  socket.on('message', (buffer, from) => {
+    const text = buffer.toString('utf8');
+    if (text.startsWith('SIP/2.0 ')) {
+      const number = Number(/^CSeq:\s*(\d+)/im.exec(text)?.[1]);
+      waiting.get(number)?.(text);
+      waiting.delete(number);
+      return;
+    }
+    // A request of the platform (its catalog query): 200 with its own dialog headers, then the catalog.
+    const header = (name: string): string => new RegExp(`^${name}:.*$`, 'im').exec(text)?.[0] ?? '';
+    const ok = ['SIP/2.0 200 OK', header('Via'), header('From'), `${header('To')};tag=${tag}`, header('Call-ID'), header('CSeq'), 'Content-Length: 0', '', ''];
+    socket.send(ok.join('\r\n'), from.port, from.address);
+    const sn = /<CmdType>Catalog<\/CmdType>/.test(text) ? /<SN>(\d+)<\/SN>/.exec(text)?.[1] : undefined;
+    if (sn && options.catalog) {
+      const items = options.catalog.map((item) => `<Item>\r\n<DeviceID>${item.code}</DeviceID>\r\n<Name>${item.name}</Name>\r\n<Status>ON</Status>\r\n</Item>\r\n`).join('');
+      const list = `<SumNum>${options.catalog.length}</SumNum>\r\n<DeviceList Num="${options.catalog.length}">\r\n${items}</DeviceList>\r\n`;
+      void send('MESSAGE', [`Content-Type: ${MANSCDP}`], manscdp('Response', sn, list)).catch(() => undefined);
+    }
+  });
+
+  const register = (authorization: string[]) => send('REGISTER', [`Contact: <sip:${deviceId}@127.0.0.1:${local}>`, 'Expires: 3600', ...authorization]);
   try {
-    const register = (cseq: number, authorization: string[]) =>
-      send(request('REGISTER', cseq, [`Contact: <sip:${deviceId}@127.0.0.1:${local}>`, 'Expires: 3600', ...authorization]));
-    const challenge = await register(1, []);
+    const challenge = await register([]);
     const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1];
     if (!challenge.startsWith('SIP/2.0 401') || !nonce) throw new Error(`REGISTER was not challenged:\n${challenge}`);
     const response = md5(`${md5(`${deviceId}:${DOMAIN}:${SIP_PASSWORD}`)}:${nonce}:${md5(`REGISTER:${uri}`)}`);
-    const authorization = `Authorization: Digest username="${deviceId}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`;
-    const registered = await register(2, [authorization]);
+    const registered = await register([`Authorization: Digest username="${deviceId}", realm="${DOMAIN}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5`]);
     if (!registered.startsWith('SIP/2.0 200')) throw new Error(`REGISTER was refused:\n${registered}`);
-    if (keepalive) {
-      const body = `<?xml version="1.0" encoding="UTF-8"?>\r\n<Notify>\r\n<CmdType>Keepalive</CmdType>\r\n<SN>1</SN>\r\n<DeviceID>${deviceId}</DeviceID>\r\n<Status>OK</Status>\r\n</Notify>\r\n`;
-      const answer = await send(request('MESSAGE', 3, ['Content-Type: Application/MANSCDP+xml'], body));
+    if (options.keepalive) {
+      const answer = await send('MESSAGE', [`Content-Type: ${MANSCDP}`], manscdp('Notify', '1', '<Status>OK</Status>\r\n'));
       if (!answer.startsWith('SIP/2.0 200')) throw new Error(`Keepalive was refused:\n${answer}`);
     }
-  } finally {
+  } catch (error) {
     socket.close();
+    throw error;
   }
+  return { close: () => socket.close() };
 }
 
 describe.skipIf(!chromiumAvailable())('the administrator’s GB/T 28181 tab, the endpoint off (e2e, real server and Chromium)', () => {
@@ -207,18 +241,19 @@ describe.skipIf(!chromiumAvailable() || !endpointBuilt)('the administrator’s G
   let browser: Browser;
   let page: Page;
   let admin: Session;
+  let cameras: Device[];
   let nvrCodes: string[];
+  const devices: { close: () => void }[] = [];
+
+  const overview = async (): Promise<SipOverview> => (await (await admin.get('/api/v1/admin/sip')).json()) as SipOverview;
 
   beforeAll(async () => {
     ensureClientBuild();
     system = await startSystem({ env: { XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD, ...SIP_ENV } });
-    const cameras = await registryDevices(system.url, 'kind=camera');
+    cameras = await registryDevices(system.url, 'kind=camera');
     nvrCodes = [...new Set(cameras.map((camera) => camera.gbParent).filter((code): code is string => !!code))].sort();
-    if (nvrCodes.length < 2) throw new Error('the dataset has no GB codes (migration 0018 and the dataset’s NVRs)');
-    await noteChannels(system, nvrCodes[0]!, [
-      { code: NEW_CAMERA, name: '东门新增枪机', kind: 'camera' },
-      { code: NEW_ALARM_INPUT, name: '防区 9', kind: 'alarm_input' },
-    ]);
+    if (nvrCodes.length < 3) throw new Error('the dataset has no GB codes (migration 0018 and the dataset’s NVRs)');
+    await noteChannels(system, nvrCodes[1]!, [{ code: NEW_ALARM_INPUT, name: '防区 9', kind: 'alarm_input' }]);
     admin = await signInApi(system.url, 'admin', ADMIN_PASSWORD);
     browser = await launchBrowser();
     page = await newScreenPage(browser);
@@ -226,31 +261,42 @@ describe.skipIf(!chromiumAvailable() || !endpointBuilt)('the administrator’s G
   }, 300_000);
 
   afterAll(async () => {
+    for (const device of devices) device.close();
     await browser?.close();
     await system?.discard();
   });
 
   it('shows where the platform listens, the devices registered (problems first) and the counts', async () => {
-    const platform = ((await (await admin.get('/api/v1/admin/sip')).json()) as SipOverview).platform;
+    const platform = (await overview()).platform;
     expect(platform, 'XIAOAN_GB28181=on: GET /admin/sip reports the running endpoint').not.toBeNull();
-    // One NVR keeps alive, the other has not yet: the silent one is listed first.
-    await registerDevice(platform!.udpPort, nvrCodes[0]!, true);
-    await registerDevice(platform!.udpPort, nvrCodes[1]!, false);
+    const [quiet, listing, silent] = nvrCodes as [string, string, string];
+    const ownCamera = cameras.find((camera) => camera.gbParent === listing && camera.gbCode)!;
+    // All well; keeps alive and lists a channel the registry lacks; has not kept alive yet.
+    devices.push(await sipDevice(platform!.udpPort, quiet, { keepalive: true, catalog: null }));
+    devices.push(await sipDevice(platform!.udpPort, listing, { keepalive: true, catalog: [{ code: ownCamera.gbCode!, name: ownCamera.name }, { code: NEW_CAMERA, name: '东门新增枪机' }] }));
+    devices.push(await sipDevice(platform!.udpPort, silent, { keepalive: false, catalog: null }));
+    await expect.poll(async () => (await overview()).registrations.find((row) => row.deviceId === listing)?.unknownChannels, { timeout: ON_SCREEN_MS }).toBe(1);
+
     await page.goto(`${system.url}/admin?tab=sip`);
     await page.getByTestId('sip-platform').waitFor({ timeout: ON_SCREEN_MS });
     await expect(page.getByTestId('sip-ports').innerText()).resolves.toBe(`UDP ${platform!.udpPort} · TCP ${platform!.tcpPort}`);
     const rows = page.getByTestId('sip-registration');
-    await expect.poll(() => rows.count(), { timeout: ON_SCREEN_MS }).toBe(2);
-    await expect(rows.first().getAttribute('data-code')).resolves.toBe(nvrCodes[1]);
-    await expect(rows.first().getByTestId('sip-keepalive').innerText()).resolves.toContain('从未收到');
-    await expect(rows.first().getByTestId('sip-keepalive').getAttribute('class')).resolves.toContain('sip-keepalive--never');
-    await expect(rows.nth(1).getByTestId('sip-keepalive').innerText()).resolves.toMatch(/\d+ 秒前/);
-    await expect(rows.nth(1).innerText()).resolves.toContain('127.0.0.1:');
-    await expect(page.getByTestId('sip-counter-registrations').innerText()).resolves.toMatch(/\b2\b/);
+    await expect.poll(() => rows.count(), { timeout: ON_SCREEN_MS }).toBe(3);
+    // The two with a problem first (by code), the quiet one last.
+    await expect(rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-code')))).resolves.toEqual([listing, silent, quiet]);
+    const row = (code: string) => page.locator(`[data-testid="sip-registration"][data-code="${code}"]`);
+    await expect(row(silent).getByTestId('sip-keepalive').innerText()).resolves.toContain('从未收到');
+    await expect(row(silent).getByTestId('sip-keepalive').getAttribute('class')).resolves.toContain('sip-keepalive--never');
+    await expect(row(quiet).getByTestId('sip-keepalive').innerText()).resolves.toMatch(/\d+ 秒前/);
+    await expect(row(quiet).innerText()).resolves.toContain('127.0.0.1:');
+    await expect(row(listing).getByTestId('sip-channels').innerText()).resolves.toMatch(/2 个\s*1 个未登记/);
+    // The channel it listed waits for a school beside the one noted before.
+    await expect(page.locator(`[data-testid="sip-channel"][data-code="${NEW_CAMERA}"]`).innerText()).resolves.toContain('东门新增枪机');
+    await expect(page.getByTestId('sip-counter-registrations').innerText()).resolves.toMatch(/\b3\b/);
     await expect(page.getByTestId('sip-counter-authFailures').getAttribute('class')).resolves.not.toContain('--warn');
 
     // A code typed in groups, as it reads on screen, still finds its row.
-    await page.getByTestId('sip-filter').fill(`${nvrCodes[0]!.slice(0, 10)} ${nvrCodes[0]!.slice(10)}`);
+    await page.getByTestId('sip-filter').fill(`${quiet.slice(0, 10)} ${quiet.slice(10)}`);
     await expect.poll(() => rows.count(), { timeout: ON_SCREEN_MS }).toBe(1);
     await page.getByTestId('sip-filter').fill('');
     await page.waitForTimeout(300);
