@@ -7,7 +7,7 @@ export const sipEn: Messages = {
   adminSip: {
     intro: 'NVRs and cameras on the video network register with this platform under GB/T 28181 and send keepalives and alarms. Here are the devices registered now, catalog channels the registry lacks, and the counts. Refreshed every 10 s.',
     offTitle: 'The GB/T 28181 endpoint is off',
-    offBody: 'This platform does not accept GB/T 28181 registrations now. To turn it on, set XIAOAN_GB28181=on and the devices’ registration password XIAOAN_GB28181_PASSWORD in the server’s environment, then restart it.',
+    offBody: 'This platform does not accept GB/T 28181 registrations now. To turn it on, set XIAOAN_GB28181=on and the password devices register with, XIAOAN_GB28181_PASSWORD, in the environment of the server, then restart it.',
     offDocs: 'Ports, codes and device settings are described in docs/gb28181.md.',
     loading: 'Reading the GB/T 28181 endpoint…',
     failed: 'Cannot read the GB/T 28181 endpoint: {error}',
@@ -41,7 +41,7 @@ export const sipEn: Messages = {
     channelsOf: '{count}',
     unknownCount: '{count} not in registry',
     unassigned: 'Channels not in the registry ({count})',
-    unassignedIntro: 'Channels a device’s catalog lists that the registry does not have. Once assigned to a school, their alarms and states count as that school’s devices.',
+    unassignedIntro: 'Channels listed in a device catalog that the registry does not have. Once assigned to a school, their alarms and states count as devices of that school.',
     noUnassigned: 'No channel is waiting to be assigned',
     parent: 'Device',
     catalogName: 'Catalog name',
