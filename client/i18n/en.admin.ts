@@ -11,6 +11,7 @@ export const adminEn: Messages = {
     tab_tokens: 'Ingest tokens',
     tab_links: 'Screen links',
     tab_audit: 'Audit log',
+    tab_sip: 'GB/T 28181 devices',
     loadError: 'Cannot load: {error}',
     refused: 'Not done: {error}',
     never: 'Never',

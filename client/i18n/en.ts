@@ -1,3 +1,4 @@
+import { sipEn } from './en.sip.js';
 import { riskEn } from './en.risk.js';
 import { plansEn } from './en.plans.js';
 import { responderEn } from './en.responder.js';
@@ -319,6 +320,7 @@ export const en: MessageSchema = {
   ...unitStepsEn,
   ...dutiesEn,
   ...riskEn,
+  ...sipEn,
   language: {
     switchTo: '中文',
     label: 'Switch language',

@@ -10,6 +10,7 @@ export const adminZhCN = {
     tab_tokens: '接入令牌',
     tab_links: '大屏链接',
     tab_audit: '审计日志',
+    tab_sip: '国标设备',
     loadError: '无法获取数据：{error}',
     refused: '未能完成：{error}',
     never: '从未',

@@ -1,3 +1,4 @@
+import { sipZhCN } from './zh-CN.sip.js';
 import { riskZhCN } from './zh-CN.risk.js';
 import { plansZhCN } from './zh-CN.plans.js';
 import { responderZhCN } from './zh-CN.responder.js';
@@ -318,6 +319,7 @@ export const zhCN = {
   ...unitStepsZhCN,
   ...dutiesZhCN,
   ...riskZhCN,
+  ...sipZhCN,
   language: {
     switchTo: 'English',
     label: '切换语言',
