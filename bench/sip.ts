@@ -91,7 +91,7 @@ const triple = (values: number[]) => {
   return `${fmtMs(d.p50)} / ${fmtMs(d.p99)} / ${fmtMs(d.max)}`;
 };
 const perCpuSecond = (rate: number, cpu: number) => (cpu > 0 ? rate / cpu : Number.NaN);
-const statuses = (counts: Record<string, number>) => Object.entries(counts).map(([status, n]) => `${status === '0' ? 'no answer' : status} × ${fmtInt(n)}`).join(', ') || '—';
+const statuses = (counts: Record<string, number>) => Object.entries(counts).map(([status, n]) => `${status === '0' ? 'no answer' : `status ${status}`} × ${fmtInt(n)}`).join(', ') || '—';
 
 export async function runSip(ctx: BenchContext, options: { write?: boolean }): Promise<ScenarioReport> {
   const sizes = ctx.quick ? QUICK : FULL;
@@ -186,11 +186,11 @@ export async function runSip(ctx: BenchContext, options: { write?: boolean }): P
     const http = await measured(server, async () => {
       const keepalives = await KeepaliveLoad.start({ url: server.url, token: BENCH_TOKEN, idsFile, mode: 'max', rate: 0, batchSize: 100, connections: 4, durationMs: sizes.phaseMs, startIndex: 0 });
       const read = setTimeout(() => (httpGeneratorCpu = keepalives.cpu()), Math.max(0, sizes.phaseMs - 1500));
+      // The generator stops by itself once its duration is up.
       try {
         return await keepalives.done();
       } finally {
         clearTimeout(read);
-        await keepalives.stop().catch(() => undefined);
       }
     });
     const httpRate = http.result.accepted / (http.result.elapsedMs / 1000);
@@ -225,6 +225,7 @@ export async function runSip(ctx: BenchContext, options: { write?: boolean }): P
       { metric: 'a. lost (no answer in 5 s) / refused', value: `${fmtInt(sip.result.lost)} / ${statuses(sip.result.refused)}` },
       { metric: 'a. server CPU (of one core) / SIP generator CPU', value: `${fmtPct(sip.cpu)} / ${fmtPct(sipGeneratorCpu)}` },
       { metric: 'a. SIP keepalives per server CPU-second', value: `${fmtInt(perCpuSecond(sipRate, sip.cpu))} messages, ${fmtInt(perCpuSecond(sipCameraRate, sip.cpu))} camera keepalives` },
+      { metric: `a. so the city's ${fmtInt(nvrs.length)} NVRs at one keepalive a minute take`, value: `${fmtPct(nvrs.length / 60 / perCpuSecond(sipRate, sip.cpu))} of one core` },
       machineFigure(machineCpu(sip.samples), sip.cpu, sip.benchCpu + sipGeneratorCpu, cores),
       { metric: 'b. HTTP camera keepalives accepted per second (batches of 100)', value: `${fmtInt(httpRate)}/s (request p50 / p99 ${fmtMs(http.result.requestP50Ms)} / ${fmtMs(http.result.requestP99Ms)})` },
       { metric: 'b. server CPU (of one core) / HTTP generator CPU', value: `${fmtPct(http.cpu)} / ${fmtPct(httpGeneratorCpu)}` },
@@ -255,6 +256,7 @@ export async function runSip(ctx: BenchContext, options: { write?: boolean }): P
         'An NVR’s keepalive marks every camera channel of it alive: the server turns one Notify/Keepalive into one camera.heartbeat per camera (≈ 13 a school), ingested as a batch under the source `sip:<NVR code>`.',
         'Keepalives per CPU-second = rate ÷ the server’s CPU over the phase (utime + stime from /proc/<pid>/stat, 1 = one core): it compares the two protocols’ cost per camera keepalive whatever else held the machine.',
         'SOS latency = performance.now() when the operator socket’s `alarm` names the button, minus performance.now() just before the Notify/Alarm datagram is sent (one process, one clock); an SOS not there in 10 s is lost.',
+        'Where the server’s CPU goes: run the scenario with --server-node-args="--cpu-prof --cpu-prof-dir=<dir>" and read the profile over phase a (the notes below, when present, are such a reading, by hand).',
         `Both generators are separate processes on the same ${cores}-core machine as the server: at full speed they compete with it for CPU, so the rates are what this machine sustains, and the per-CPU-second figures are the comparable ones.`,
       ],
     };

@@ -181,6 +181,10 @@ export function writeScenarioSection(id: string, report: ScenarioReport, run: { 
   const { machine } = run;
   const file = path.join(repoRoot, 'docs/benchmarks.md');
   const before = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = before.indexOf(begin);
+  const stop = before.indexOf(end);
+  // Notes written by hand inside the block (`<!-- <id>-notes:begin -->` … `end`) stay across runs.
+  const notes = start >= 0 && stop > start ? new RegExp(`<!-- ${id}-notes:begin -->[\\s\\S]*<!-- ${id}-notes:end -->`).exec(before.slice(start, stop))?.[0] : undefined;
   const section = [
     begin,
     `## ${report.title}`,
@@ -205,10 +209,9 @@ export function writeScenarioSection(id: string, report: ScenarioReport, run: { 
       '',
     ]),
     ...report.notes.map((n) => `- ${n}`),
+    ...(notes ? ['', notes] : []),
     end,
   ].join('\n');
-  const start = before.indexOf(begin);
-  const stop = before.indexOf(end);
   const text = start >= 0 && stop > start ? `${before.slice(0, start)}${section}${before.slice(stop + end.length)}` : `${before.trimEnd()}\n\n${section}\n`;
   fs.writeFileSync(file, text);
   return file;
