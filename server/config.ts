@@ -150,6 +150,16 @@ const envSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   REDIS_URL: z.string().optional(),
   MQTT_URL: z.string().optional(),
+  // GB/T 28181 (issue 16): the SIP endpoint cameras, NVRs and alarm inputs register with.
+  XIAOAN_GB28181: z.enum(['on', 'off']).default('off'),
+  XIAOAN_GB28181_ID: z.string().regex(/^\d{20}$/, 'must be the platform\'s 20-digit GB/T 28181 code').default('41040000002000000001'),
+  XIAOAN_GB28181_DOMAIN: z.string().regex(/^\d{10}$/, 'must be the 10-digit SIP domain (the platform code\'s first 10 digits)').default('4104000000'),
+  XIAOAN_GB28181_HOST: z.string().min(1).default('0.0.0.0'),
+  XIAOAN_GB28181_PORT: z.coerce.number().int().min(0).max(65_535).default(5060),
+  XIAOAN_GB28181_PASSWORD: z.string().min(1).max(128).optional(),
+  XIAOAN_GB28181_MAX_BYTES: z.coerce.number().int().min(1024).max(65_507).default(32_768),
+  XIAOAN_GB28181_RATE: z.coerce.number().min(1).max(1_000_000).default(200),
+  XIAOAN_KEEPALIVE_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 /** The server's typed configuration; see README's configuration table. */
@@ -236,6 +246,10 @@ export interface Config {
   databaseUrl: string | null;
   redisUrl: string | null;
   mqttUrl: string | null;
+  /** The GB/T 28181 SIP endpoint; null when XIAOAN_GB28181 is off. */
+  gb28181: Gb28181Config | null;
+  /** The keepalive interval expected of cameras (XIAOAN_KEEPALIVE_INTERVAL_S); offline after 3 missed. */
+  keepaliveIntervalMs: number;
   /** Express's `trust proxy`: off unless configured (XIAOAN_TRUST_PROXY). */
   trustProxy: TrustProxy;
   /** HTTP server timeouts (ms): headers, whole request (body included), idle keep-alive between requests, idle socket. */
@@ -257,6 +271,33 @@ export interface ServerTimeouts {
 /** Worker threads by default: one core is the event loop's, the others (up to 4) the pool's; at least one. */
 function defaultWorkers(): number {
   return Math.max(1, Math.min(4, os.availableParallelism() - 1));
+}
+
+/** The GB/T 28181 endpoint's settings (docs/gb28181.md). */
+export interface Gb28181Config {
+  /** The platform's own 20-digit SIP id. */
+  id: string;
+  /** The SIP domain and digest realm. */
+  domain: string;
+  host: string;
+  /** UDP and TCP; 0 takes a free port each. */
+  port: number;
+  /** The password every device authenticates with. */
+  password: string;
+  /** Largest SIP message read; a larger one is refused (TCP) or dropped (UDP). */
+  maxBytes: number;
+  /** Messages a second one source address may send before the rest are dropped (burst twice that). */
+  ratePerSecond: number;
+}
+
+function gb28181Config(e: z.infer<typeof envSchema>): Gb28181Config | null {
+  if (e.XIAOAN_GB28181 === 'off') return null;
+  if (!e.XIAOAN_GB28181_PASSWORD) throw new Error('Invalid configuration: XIAOAN_GB28181=on needs XIAOAN_GB28181_PASSWORD (the password devices register with)');
+  if (!e.XIAOAN_GB28181_ID.startsWith(e.XIAOAN_GB28181_DOMAIN)) throw new Error('Invalid configuration: XIAOAN_GB28181_DOMAIN must be the first 10 digits of XIAOAN_GB28181_ID');
+  return {
+    id: e.XIAOAN_GB28181_ID, domain: e.XIAOAN_GB28181_DOMAIN, host: e.XIAOAN_GB28181_HOST, port: e.XIAOAN_GB28181_PORT,
+    password: e.XIAOAN_GB28181_PASSWORD, maxBytes: e.XIAOAN_GB28181_MAX_BYTES, ratePerSecond: e.XIAOAN_GB28181_RATE,
+  };
 }
 
 /** Reads configuration from the environment (the only reader of process.env); throws a readable error on nonsense. */
@@ -301,6 +342,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     mqttUrl: e.MQTT_URL ?? null,
+    gb28181: gb28181Config(e),
+    keepaliveIntervalMs: e.XIAOAN_KEEPALIVE_INTERVAL_S * 1000,
     trustProxy: parseTrustProxy(e.XIAOAN_TRUST_PROXY),
     timeouts: {
       headersMs: e.XIAOAN_HEADERS_TIMEOUT_MS,

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { openStore, type Store } from './db/database.js';
 import { RegistryRepository } from './db/registry.repository.js';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
+import { Gb28181Endpoint } from './gb28181/endpoint.js';
 import { attachRedisAdapter } from './realtime/redis.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Express } from 'express';
@@ -50,6 +51,8 @@ export interface RunningServer {
   reports: ReportService;
   /** The MQTT consumer, when MQTT_URL is set. */
   mqtt: MqttIngest | null;
+  /** The GB/T 28181 SIP endpoint and the ports it took, when XIAOAN_GB28181 is on. */
+  sip: { udpPort: number; tcpPort: number; endpoint: Gb28181Endpoint } | null;
   /** Runs the periodic checks now and waits for their writes (tests drive it with a pinned clock). */
   tick(): Promise<void>;
   /** Stops accepting, lets queued writes finish, closes the database. */
@@ -92,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     loginThrottle: config.loginThrottle,
     offload: heavyPool,
     riskModel: config.riskModel,
+    keepaliveIntervalMs: config.keepaliveIntervalMs,
   });
   await services.tick();
   const reports = new ReportService({
@@ -107,6 +111,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // While writes fail, the periodic tick tries this tiny one: /health recovers by itself when space returns.
   storage.probeWrite = () => services.writes.run(() => registryRepository.setMeta('storage_probe', new Date(clock.now()).toISOString()));
   const eventLoop = new EventLoopMonitor();
+  // Issue 16: devices speaking GB/T 28181 register here; what they report goes through the same ingest as HTTP and MQTT.
+  const sipEndpoint = config.gb28181
+    ? new Gb28181Endpoint({ config: config.gb28181, registry: services.registry, catalog: services.sipChannels, ingest: services.ingest, clock, log })
+    : null;
   const clientDir = options.clientDir ?? defaultClientDir;
   const { app, server, io, alarmDelivery, healthFanOut } = createApp({
     ...services,
@@ -125,7 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets, videoUrlTemplate: config.videoUrlTemplate },
     clientDir,
     eventLoop,
-    health: () => ({ mqtt: mqttIngest?.counters ?? null }),
+    health: () => ({ mqtt: mqttIngest?.counters ?? null, sip: sipEndpoint?.counters() ?? null }),
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
     storage,
@@ -153,6 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.listen(config.port, config.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
+  const sipPorts = sipEndpoint ? await sipEndpoint.start() : null;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -163,6 +172,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     services,
     app,
     mqtt: mqttIngest,
+    sip: sipEndpoint && sipPorts ? { ...sipPorts, endpoint: sipEndpoint } : null,
     heavyPool,
     reports,
     async tick() {
@@ -172,6 +182,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
     async close() {
       await mqttIngest?.close();
+      await sipEndpoint?.close();
       clearInterval(ticker);
       services.risk.stop();
       alarmDelivery.stop();

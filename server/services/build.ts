@@ -11,7 +11,7 @@ import { WriteQueue } from '../db/write-queue.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import type { Logger } from '../logger.js';
 import { AlarmService } from './alarm.service.js';
-import { CameraHealthService } from './camera-health.service.js';
+import { CameraHealthService, DEFAULT_KEEPALIVE_RULES } from './camera-health.service.js';
 import type { Clock } from '../clock.js';
 import { DomainEvents } from './domain-events.js';
 import { FaultService } from './fault.service.js';
@@ -79,7 +79,7 @@ export interface Services extends ComplianceServices {
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number; riskModel?: RiskModel }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number; riskModel?: RiskModel; keepaliveIntervalMs?: number }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -100,7 +100,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     onConverted: (trx, alarm, actor, at) => drills.noteConversion(trx, alarm, actor, at),
   });
   const faultRepository = new FaultRepository(store.db);
-  const cameras = new CameraHealthService({ registry, events, clock });
+  const cameras = new CameraHealthService({ registry, events, clock, rules: { ...DEFAULT_KEEPALIVE_RULES, intervalMs: deps.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_RULES.intervalMs } });
   cameras.init((await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state })));
   const status = new SchoolStatusService(events);
   status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
