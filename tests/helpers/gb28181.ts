@@ -49,10 +49,10 @@ export async function schoolNvr(sut: TestServer, schoolId: string): Promise<Scho
 
 /** Reads /admin/sip and /health → sip as an administrator. */
 export class SipReader {
-  private constructor(private readonly sut: TestServer, private readonly admin: Session) {}
+  private constructor(private readonly admin: Session) {}
 
   static async for(sut: TestServer): Promise<SipReader> {
-    return new SipReader(sut, await signInAs(sut, { role: 'admin' }));
+    return new SipReader(await signInAs(sut, { role: 'admin' }));
   }
 
   async overview(): Promise<SipOverview> {
@@ -65,9 +65,9 @@ export class SipReader {
     return (await this.overview()).registrations.find((r) => r.deviceId === code);
   }
 
-  /** `/health` → `sip`, unauthenticated as a monitor reads it. */
+  /** `GET /api/v1/health` → `sip` (shown to city-wide accounts). */
   async health(): Promise<SipCounters> {
-    const body = (await (await fetch(`${this.sut.url}/health`)).json()) as { sip?: SipCounters | null };
+    const body = (await (await this.admin.get('/api/v1/health')).json()) as { sip?: SipCounters | null };
     if (!body.sip) throw new Error('/health has no sip counters');
     return body.sip;
   }

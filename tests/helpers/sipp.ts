@@ -73,7 +73,7 @@ export interface SippResult {
   exitCode: number | null;
   successful: number;
   failed: number;
-  /** Requests received outside any call (the platform's catalog queries and alarm answers). */
+  /** Requests received outside any call and handled by device-ooc.xml (the platform's catalog queries and alarm answers; SIPp counts them as AutoAnswered). */
   outOfCall: number;
   retransmissions: number;
   /** The last line of the statistics file, by column name (SIPp's `-trace_stat` columns, e.g. `FailedUnexpectedMessage(C)`). */
@@ -155,7 +155,7 @@ export async function runSipp(options: SippOptions): Promise<SippResult> {
     ...['-inf', csv, '-m', String(options.calls ?? options.devices.length)],
     ...(options.rate ? ['-r', String(options.rate)] : []),
     ...['-t', options.transport === 'tcp' ? 't1' : 'u1', '-i', '127.0.0.1', '-p', String(localPort)],
-    ...['-nostdin', '-timeout', `${timeoutS}s`, '-timeout_error', '-default_behaviors', '-bye'],
+    ...['-nostdin', '-timeout', `${timeoutS}s`, '-timeout_error', '-default_behaviors', 'abortunexp'],
     ...['-trace_stat', '-stf', statFile, '-trace_err', '-error_file', errorFile],
     ...Object.entries(keys).flatMap(([k, v]) => ['-key', k, v]),
   ];
@@ -173,7 +173,7 @@ export async function runSipp(options: SippOptions): Promise<SippResult> {
     exitCode,
     successful: count('SuccessfulCall'),
     failed: count('FailedCall'),
-    outOfCall: count('OutOfCallMsgs'),
+    outOfCall: count('AutoAnswered'),
     retransmissions: count('Retransmissions'),
     stats,
     errors,

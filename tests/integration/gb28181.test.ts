@@ -89,14 +89,13 @@ describe.skipIf(!haveSipp)('GB/T 28181 devices played by SIPp', () => {
   it('an alarm notify from the NVR\'s one-key input is an SOS on the console within a second, answered by the platform\'s Response/Alarm; the same SN again raises nothing new', async () => {
     const keys = { alarm: s1.sos.gbCode!, sn: '4711', alarm_time: manscdpTime(clock.now()), alarm_priority: '1', alarm_method: '2', alarm_info: '' };
     const before = console_.changes.length;
-    const started = Date.now();
-    const run = await runSipp({ scenario: 'alarm', port: udpPort, transport: 'udp', devices: [s1.nvr], localPort: port, keys });
-    await waitFor(() => console_.changes.slice(before).some((c) => c.alarm.type === 'sos' && c.alarm.schoolId === 'S0001'), 'the SOS on the console', 2000);
+    const running = runSipp({ scenario: 'alarm', port: udpPort, transport: 'udp', devices: [s1.nvr], localPort: port, keys });
+    // Within a second of SIPp's start (its own start-up included).
+    await waitFor(() => console_.changes.slice(before).some((c) => c.alarm.type === 'sos' && c.alarm.schoolId === 'S0001'), 'the SOS on the console', 1000);
     const sos = console_.changes.slice(before).find((c) => c.alarm.type === 'sos')!.alarm;
     expect(sos.deviceId).toBe(s1.sos.id);
+    const run = await running;
     expectAllSucceeded(run, 1);
-    // The alarm's 200 is sent once it is stored; the console had it within a second of SIPp's start.
-    expect(Date.now() - started).toBeLessThan(1000 + 1500 + 1000);
     // The platform's Response/Alarm reached SIPp out of call and was answered.
     expect(run.outOfCall).toBe(1);
     const raised = console_.changes.length;
@@ -117,8 +116,7 @@ describe.skipIf(!haveSipp)('GB/T 28181 devices played by SIPp', () => {
     expect(left).toEqual([s2.nvr.code]);
     // An unregistered device's keepalive is refused: SIPp's call fails on the 403.
     const refused = await runSipp({ scenario: 'keepalive', port: udpPort, transport: 'udp', devices: [s1.nvr], localPort: port, calls: 1 });
-    expect(refused.exitCode).toBe(1);
-    expect(refused.failed).toBe(1);
+    expect(refused.failed, refused.errors).toBe(1);
     expect(refused.errors).toContain('403');
   });
 });
