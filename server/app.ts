@@ -32,6 +32,7 @@ import { trustForSockets, type TrustFn } from './http/client-address.js';
 import { applyTimeouts, checkingIntervalOf } from './http/timeouts.js';
 import { heavyReadLimit } from './http/heavy-limit.js';
 import type { HeavyPool } from './workers/heavy-pool.js';
+import type { SipEndpointState } from './gb28181/state.js';
 import type { ReportService } from './services/report.service.js';
 
 /** Everything the HTTP and socket layers call: the services, and settings. Built by the composition root (index.ts). */
@@ -68,6 +69,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   storage: StorageHealth;
   /** The periodic reports (issue 15 item 3). */
   reports: ReportService;
+  /** The GB/T 28181 endpoint's state for the admin screen (issue 16); SIP_OFF when absent. */
+  sip?: SipEndpointState;
 }
 
 /** The HTTP server, its Socket.IO server and the realtime pushes, not yet listening nor started. */

@@ -134,6 +134,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientDir,
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null, sip: sipEndpoint?.counters() ?? null }),
+    ...(sipEndpoint ? { sip: sipEndpoint } : {}),
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
     storage,

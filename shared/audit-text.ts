@@ -26,6 +26,7 @@ const DISPOSITION: Words = {
   post_checked_in: w('护学岗已签到', 'post checked in'),
 };
 const RISK_LEVEL: Words = { red: w('红色', 'red'), orange: w('橙色', 'orange'), yellow: w('黄色', 'yellow'), blue: w('蓝色', 'blue') };
+const CHANNEL_KIND: Words = { camera: w('摄像机', 'camera'), sos: w('一键报警按钮', 'SOS button'), intrusion: w('入侵探测器', 'intrusion detector') };
 const ACCOUNT_FIELD: Words = { displayName: w('姓名', 'name'), role: w('角色', 'role'), districtCode: w('区县', 'district'), schoolId: w('学校', 'school'), unitId: w('出警单位', 'unit') };
 const ROLE: Words = {
   police_operator: w('公安值班员', 'police operator'), education_staff: w('教体局值班人员', 'education bureau staff'), school_user: w('学校用户', 'school user'),
@@ -76,6 +77,7 @@ const VERB: Words = {
   'hazard.verify': w('验收了隐患整改', 'verified a hazard rectification'),
   'hazard.reject': w('驳回了隐患整改', 'rejected a hazard rectification'),
   'hazard.close': w('销号清零了隐患', 'closed a hazard'),
+  'sip.assign': w('将 GB/T 28181 通道登记为学校设备', 'registered a GB/T 28181 channel as a school device'),
   'risk.level': w('研判学校风险等级发生变化', "found a school's risk level changed"),
   'school.sos': w('从学校页面一键报警', 'raised the school’s SOS from its page'),
   'record.edit': w('修改了学校安防档案', "edited a school's security record"),
@@ -141,6 +143,11 @@ function particulars(entry: AuditEntryView, names: AuditNames): LocalizedText[] 
     parts.push(w(`${level(d.from).zh} → ${level(d.to).zh}`, `${level(d.from).en} → ${level(d.to).en}`));
     if (typeof d.score === 'number') parts.push(w(`${d.score} 分`, `score ${d.score}`));
     if (Array.isArray(d.changed)) parts.push(w(`${d.changed.length} 项因素变化`, `${d.changed.length} factor${d.changed.length === 1 ? '' : 's'} changed`));
+  } else if (area === 'sip') {
+    const kind = word(CHANNEL_KIND, d.kind);
+    if (text(d.name)) parts.push(w(`“${String(d.name)}”`, `"${String(d.name)}"`));
+    if (kind) parts.push(kind);
+    if (text(d.code)) parts.push(w(`编码 ${String(d.code)}`, `code ${String(d.code)}`));
   } else if (area === 'routine') {
     const record = (d.record ?? {}) as Record<string, unknown>;
     if (text(record.date)) parts.push(w(`日期 ${String(record.date)}`, `dated ${String(record.date)}`));

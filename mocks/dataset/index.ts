@@ -10,7 +10,8 @@ import { generateInspectionCampaigns } from './inspections.js';
 import { generateGuardPosts, generatePolicePosts } from './posts.js';
 import { createRandom } from './random.js';
 import { CITY_STAGE_COUNTS, generateSchools } from './schools.js';
-import type { SchoolStage } from '../../shared/domain/index.js';
+import type { Device, GbNvr, School, SchoolStage } from '../../shared/domain/index.js';
+import { assignGbCodes } from '../../shared/rules/gb-assign.js';
 
 export { CITY_STAGE_COUNTS, RURAL_EXCEPTIONS, SEAT_ONLY_STAGES } from './schools.js';
 
@@ -94,10 +95,20 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
   const guardPosts = generateGuardPosts({ ...common, count: Math.round(spec.guardPosts * jitter()), idWidth: spec.guardIdWidth });
   const schools = sites.map((site) => site.school);
   const devices = generateDevices({ schools, guardPosts, cameraDensity: spec.cameraDensity, random });
-  if (!(options.compliance ?? scale === 'city')) return { seed, scale, schools, policePosts, guardPosts, devices };
+  if (!(options.compliance ?? scale === 'city')) return { seed, scale, schools, policePosts, guardPosts, ...withGbCodes(schools, devices) };
   const referenceDate = options.referenceDate ?? shanghaiParts(Date.now()).date;
   const { droppedDevices, ...compliance } = generateCompliance({ schools, devices, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
   const plans = generatePlans({ schools, policePosts, seed, referenceDate });
   const inspectionCampaigns = generateInspectionCampaigns({ schools, seed, referenceDate, semesters: options.semesters ?? DEFAULT_SEMESTERS });
-  return { seed, scale, schools, policePosts, guardPosts, devices: devices.filter((d) => !droppedDevices.has(d.id)), compliance: { ...compliance, ...plans, inspectionCampaigns } };
+  const kept = devices.filter((d) => !droppedDevices.has(d.id));
+  return { seed, scale, schools, policePosts, guardPosts, ...withGbCodes(schools, kept), compliance: { ...compliance, ...plans, inspectionCampaigns } };
+}
+
+/**
+ * The GB/T 28181 codes (issue 16): numbered after everything else is generated and without a
+ * random draw, so every other figure of a seed is what it was before them.
+ */
+function withGbCodes(schools: School[], devices: Device[]): { devices: Device[]; nvrs: GbNvr[] } {
+  const { devices: coded, nvrs } = assignGbCodes(schools, devices);
+  return { devices: coded, nvrs };
 }

@@ -1,5 +1,6 @@
 import type { Dataset } from '../../shared/dataset.js';
 import type { Device, School } from '../../shared/domain/index.js';
+import { assignGbCodes } from '../../shared/rules/gb-assign.js';
 
 /** A school with sensible defaults; override what a test is about. */
 export function makeSchool(overrides: Partial<School> & Pick<School, 'id'>): School {
@@ -41,8 +42,10 @@ export function makeSmallDataset(): Dataset {
     makeSchool({ id: 'S0002', name: '平顶山市卫东区实验幼儿园', districtCode: '410403', stage: 'kindergarten', students: 240, staff: 30, lat: 33.735, lng: 113.335 }),
     makeSchool({ id: 'S0003', name: '叶县第一高级中学', districtCode: '410422', stage: 'senior', setting: 'town', students: 3200, staff: 260, boarding: true, boarders: 1800, counterTerror: true, guards: 9, lat: 33.627, lng: 113.357 }),
   ];
-  const devices = schools.flatMap((s) => devicesOf(s, 3));
-  devices.push({ id: 'PT-G0001', kind: 'post', schoolId: 'S0001', postId: 'G0001', place: 'post', name: '护学岗终端' });
+  const listed = schools.flatMap((s) => devicesOf(s, 3));
+  listed.push({ id: 'PT-G0001', kind: 'post', schoolId: 'S0001', postId: 'G0001', place: 'post', name: '护学岗终端' });
+  // GB/T 28181 codes as the generator gives them: S0001's NVR is 41040200001180000001, its cameras 4104020000131000000{1,2,3}.
+  const { devices, nvrs } = assignGbCodes(schools, listed);
   return {
     seed: 1,
     scale: 'city',
@@ -67,5 +70,6 @@ export function makeSmallDataset(): Dataset {
       },
     ],
     devices,
+    nvrs,
   };
 }

@@ -22,6 +22,7 @@ import { deviceFaultsMigration } from './migrations/0014_device_faults.js';
 import { inspectionCampaignsMigration } from './migrations/0015_inspection_campaigns.js';
 import { riskHistoryMigration } from './migrations/0016_risk_history.js';
 import { reportsMigration } from './migrations/0017_reports.js';
+import { gbCodesMigration } from './migrations/0018_gb_codes.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -131,6 +132,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0015_inspection_campaigns': inspectionCampaignsMigration,
     '0016_risk_history': riskHistoryMigration,
     '0017_reports': reportsMigration(dialect),
+    '0018_gb_codes': gbCodesMigration,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Dataset } from '../../shared/dataset.js';
-import type { Device, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
+import type { Device, GbNvr, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import { importCompliance } from './compliance-import.js';
 import { MetaRepository } from './meta.repository.js';
 import { dutyScheduleSchema, parseJsonColumn, stringListSchema, weekdaysSchema } from './json-columns.js';
@@ -42,8 +42,11 @@ export class RegistryRepository {
       await insertChunked(dataset.devices, (chunk) =>
         trx
           .insertInto('devices')
-          .values(chunk.map((d) => ({ id: d.id, kind: d.kind, school_id: d.schoolId, post_id: d.postId, place: d.place, name: d.name })))
+          .values(chunk.map(deviceToRow))
           .execute(),
+      );
+      await insertChunked(dataset.nvrs ?? [], (chunk) =>
+        trx.insertInto('gb_nvrs').values(chunk.map((n) => ({ code: n.code, school_id: n.schoolId, name: n.name }))).execute(),
       );
       if (dataset.compliance) await importCompliance(trx, dataset.compliance, now);
       await trx
@@ -100,7 +103,18 @@ export class RegistryRepository {
 
   async devices(): Promise<Device[]> {
     const rows = await this.db.selectFrom('devices').selectAll().orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, kind: r.kind, schoolId: r.school_id, postId: r.post_id, place: r.place, name: r.name }));
+    return rows.map(rowToDevice);
+  }
+
+  /** Adds one device (a catalog channel assigned to a school), inside the caller's transaction. */
+  async insertDevice(device: Device, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('devices').values(deviceToRow(device)).execute();
+  }
+
+  /** The schools' NVRs (GB/T 28181 type 118), by code. */
+  async nvrs(): Promise<GbNvr[]> {
+    const rows = await this.db.selectFrom('gb_nvrs').selectAll().orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code, schoolId: r.school_id, name: r.name }));
   }
 
   getMeta(key: string): Promise<string | null> {
@@ -112,7 +126,20 @@ export class RegistryRepository {
   }
 }
 
-function schoolToRow(s: School): Database['schools'] {
+/** A device as stored. */
+export function deviceToRow(d: Device): Database['devices'] {
+  return { id: d.id, kind: d.kind, school_id: d.schoolId, post_id: d.postId, place: d.place, name: d.name, gb_code: d.gbCode ?? null, gb_parent: d.gbParent ?? null };
+}
+
+function rowToDevice(r: Database['devices']): Device {
+  return {
+    id: r.id, kind: r.kind, schoolId: r.school_id, postId: r.post_id, place: r.place, name: r.name,
+    ...(r.gb_code !== null ? { gbCode: r.gb_code } : {}),
+    ...(r.gb_parent !== null ? { gbParent: r.gb_parent } : {}),
+  };
+}
+
+export function schoolToRow(s: School): Database['schools'] {
   return {
     id: s.id,
     name: s.name,

@@ -54,7 +54,12 @@ export interface Database {
     lat: number;
     lng: number;
   };
-  devices: { id: string; kind: DeviceKind; school_id: string | null; post_id: string | null; place: DevicePlace; name: string };
+  /** `gb_code`: its GB/T 28181 code (0018; unique where set), `gb_parent`: the code of the NVR it is a channel of. */
+  devices: { id: string; kind: DeviceKind; school_id: string | null; post_id: string | null; place: DevicePlace; name: string; gb_code: string | null; gb_parent: string | null };
+  /** The schools' NVRs (0018, GB type 118). */
+  gb_nvrs: { code: string; school_id: string; name: string };
+  /** Channels a device's catalog listed that no registry device has (0018): `parent_id` the listing device's code, `kind` what the type code says. */
+  sip_channels: { code: string; parent_id: string; name: string; kind: string; first_seen_at: string; last_seen_at: string };
   /**
    * Every stored (non-keepalive) ingest event. The idempotency key is (`id`, `source`): the id
    * within its integration — `token:<ingest token id>`, `mqtt:<gatewayId>`, `system` (server-raised

@@ -4,7 +4,8 @@ import type { SipCounters, SipOverview } from '../../shared/sip.js';
 import type { Clock } from '../clock.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import type { Logger } from '../logger.js';
-import { alarmToEvent, buildAlarmResponse, decodeBody, MANSCDP_CONTENT_TYPE, parseManscdp } from './manscdp.js';
+import { alarmToEvent } from './alarm-map.js';
+import { buildAlarmResponse, decodeBody, MANSCDP_CONTENT_TYPE, parseManscdp, type AlarmMessage, type CatalogItem } from './manscdp.js';
 import type { OutgoingRequests } from './outgoing.js';
 import type { OncePer, Registrar, Registration } from './registrar.js';
 import { answer, type SipRequest } from './sip-message.js';
@@ -115,8 +116,6 @@ async function keepalive(deps: MessageDeps, registration: Registration, now: num
   if (events.length > 0) await deps.ingest.ingest(events, `sip:${registration.deviceId}`);
 }
 
-type AlarmMessage = Extract<ReturnType<typeof parseManscdp>, { ok: true }>['message'] & { kind: 'alarm' };
-
 async function alarm(deps: MessageDeps, registration: Registration, message: AlarmMessage, now: number): Promise<{ code: number; reason: string }> {
   const { registry, log } = deps;
   const entry = registry.byGbCode(message.deviceId);
@@ -126,7 +125,7 @@ async function alarm(deps: MessageDeps, registration: Registration, message: Ala
     if (deps.logOnce.due(`alarm-channel:${message.deviceId}`, now)) log.warn({ device: registration.deviceId, channel: message.deviceId }, 'SIP alarm for a channel the registry does not give this device: not raised');
     return { code: 404, reason: 'Not Found' };
   }
-  const event: IngestEvent | { ignored: string } = alarmToEvent(message, device, new Date(now).toISOString());
+  const event: IngestEvent | { ignored: string } = alarmToEvent(message, device, new Date(now));
   if ('ignored' in event) {
     log.info({ device: device.id, reason: event.ignored }, 'SIP alarm of a kind the product does not raise');
     return { code: 200, reason: 'OK' };
@@ -140,7 +139,7 @@ async function alarm(deps: MessageDeps, registration: Registration, message: Ala
   return { code: 200, reason: 'OK' };
 }
 
-async function catalog(deps: MessageDeps, registration: Registration, items: { deviceId: string; name: string }[], now: number): Promise<void> {
+async function catalog(deps: MessageDeps, registration: Registration, items: CatalogItem[], now: number): Promise<void> {
   const listed = registration.catalog ?? new Set<string>();
   registration.catalog = listed;
   for (const item of items) listed.add(item.deviceId);

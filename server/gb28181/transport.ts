@@ -136,7 +136,7 @@ export class SipTransports {
         if (!socket.destroyed) socket.write(reply);
       },
     };
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       buffered = this.frames(buffered, peer, socket);

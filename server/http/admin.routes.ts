@@ -6,6 +6,8 @@ import type { AuditExports } from '../auth/audit-export.js';
 import type { AuditService } from '../auth/audit.service.js';
 import type { IngestTokenService } from '../auth/ingest-token.service.js';
 import type { ViewerLinkService } from '../auth/viewer-link.service.js';
+import { SIP_OFF, type SipEndpointState } from '../gb28181/state.js';
+import type { SipChannelService } from '../services/sip-channel.service.js';
 import { refuse, type Outcome } from '../services/outcome.js';
 import type { RouteHandlers } from './route-table.js';
 
@@ -22,10 +24,15 @@ const found = <T>(value: T | null, none: () => ReturnType<typeof refusal>): Outc
 
 /**
  * Administration (shared/api/admin.ts, permission `admin`): the services keep the rules and
- * write the audit entry of every change with it.
+ * write the audit entry of every change with it. `sip`: the running GB/T 28181 endpoint's state
+ * (server/gb28181/state.ts), {@link SIP_OFF} when absent.
  */
-export function adminHandlers(deps: { accounts: AccountService; ingestTokens: IngestTokenService; viewerLinks: ViewerLinkService; audit: AuditService; auditExports: AuditExports }): RouteHandlers<typeof ADMIN_ROUTES> {
-  const { accounts, ingestTokens, viewerLinks, audit, auditExports } = deps;
+export function adminHandlers(deps: {
+  accounts: AccountService; ingestTokens: IngestTokenService; viewerLinks: ViewerLinkService; audit: AuditService; auditExports: AuditExports;
+  sipChannels: SipChannelService; sip?: SipEndpointState;
+}): RouteHandlers<typeof ADMIN_ROUTES> {
+  const { accounts, ingestTokens, viewerLinks, audit, auditExports, sipChannels } = deps;
+  const sip = deps.sip ?? SIP_OFF;
   return {
     'admin.users': async () => ({ ok: true, data: { users: await accounts.list() } }),
     'admin.createUser': ({ body, actor }) => accounts.create(body, actor),
@@ -39,5 +46,10 @@ export function adminHandlers(deps: { accounts: AccountService; ingestTokens: In
     'admin.revokeViewerLink': ({ params, actor }) => withId(params.id, async (id) => found(await viewerLinks.revoke(id, actor), () => refusal(`没有编号为 ${id} 的查看链接`, `no viewer link ${id}`))),
     'admin.audit': async ({ query }) => ({ ok: true, data: await audit.page(query) }),
     'admin.auditCsv': ({ query, actor }) => auditExports.csv(query, actor),
+    'admin.sip': async () => ({
+      ok: true,
+      data: { enabled: sip.platform !== null, platform: sip.platform, registrations: sip.registrations(), unassigned: await sipChannels.unassigned(), counters: sip.counters() },
+    }),
+    'admin.assignSipChannel': ({ params, body, actor }) => sipChannels.assign(params.code, body, actor),
   };
 }

@@ -60,6 +60,8 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
       viewerLinks: deps.viewerLinks,
       audit: deps.audit,
       auditExports: new AuditExports({ audit: deps.audit, auth: deps.auth, registry: deps.registry, clock: deps.clock }),
+      sipChannels: deps.sipChannels,
+      ...(deps.sip ? { sip: deps.sip } : {}),
     }),
     ...ingestHandlers({ ingest: deps.ingest }),
     ...reportHandlers(deps.reports),

@@ -19,6 +19,8 @@ import { GuardPostService } from './guard-post.service.js';
 import { DEFAULT_POST_RULES } from '../../shared/rules/guard-post.js';
 import { PatrolService } from './patrol.service.js';
 import { RegistryService } from './registry.service.js';
+import { SipChannelRepository } from '../db/sip-channel.repository.js';
+import { SipChannelService } from './sip-channel.service.js';
 import { SchoolStatusService } from './school-status.service.js';
 import { SchoolCameraService } from './school-camera.service.js';
 import { DEFAULT_SEMESTERS, type SemesterRule } from '../../shared/rules/compliance/types.js';
@@ -74,6 +76,8 @@ export interface Services extends ComplianceServices {
   unitScope: UnitScope;
   /** The school risk list (风险清单, issue 15): scores, levels, history, heat grid. */
   risk: RiskService;
+  /** GB/T 28181 catalog channels the registry does not know, and their assignment to schools (issue 16). */
+  sipChannels: SipChannelService;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
@@ -155,6 +159,9 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     responders,
     unitScope,
     risk,
+    sipChannels: new SipChannelService({
+      store, writes, clock, registry, registryRepository: deps.registryRepository, repository: new SipChannelRepository(store.db), cameras, schoolCameras, audit,
+    }),
     async tick() {
       cameras.sweep();
       await posts.evaluate();

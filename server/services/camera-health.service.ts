@@ -89,6 +89,27 @@ export class CameraHealthService {
     for (const entry of this.entries) if (entry.state === 'online') this.wheel.file(entry.index, now + limit);
   }
 
+  /**
+   * A camera registered while running (a catalog channel assigned to a school): online, last seen
+   * now, with a full grace period, like every camera at start. The typed arrays and the wheel grow
+   * by one; no other camera's state, last-seen time or deadline moves. False when it is known already.
+   */
+  add(deviceId: string, schoolId: string): boolean {
+    if (this.cameras.has(deviceId)) return false;
+    const now = this.deps.clock.now();
+    const index = this.ids.length;
+    const entry: CameraEntry = { schoolId, state: 'online', index };
+    this.cameras.set(deviceId, entry);
+    this.ids.push(deviceId);
+    this.entries.push(entry);
+    this.counts.online++;
+    this.lastSeen = grown(this.lastSeen, index + 1, now);
+    this.heard = grown(this.heard, index + 1, Number.NaN);
+    this.wheel.grow(index + 1);
+    this.wheel.file(index, now + this.limitMs);
+    return true;
+  }
+
   /** The camera's index for {@link heartbeatAt}, or {@link NO_CAMERA}: one lookup, made while the batch is checked. */
   indexOf(deviceId: string): number {
     return this.cameras.get(deviceId)?.index ?? NO_CAMERA;
@@ -210,6 +231,13 @@ export class CameraHealthService {
   }
 }
 
+/** A copy of `array` of length `size`, the new places set to `fill`. */
+function grown(array: Float64Array<ArrayBuffer>, size: number, fill: number): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(size).fill(fill);
+  next.set(array.subarray(0, Math.min(array.length, size)));
+  return next;
+}
+
 /** Slots of the timing wheel across one offline limit (180 s → slots of 2.8 s). */
 const WHEEL_SLOTS_PER_LIMIT = 64;
 
@@ -222,8 +250,8 @@ const WHEEL_SLOTS_PER_LIMIT = 64;
  */
 class DeadlineWheel {
   private readonly heads: Int32Array;
-  private readonly next: Int32Array;
-  private readonly filed: Uint8Array;
+  private next: Int32Array;
+  private filed: Uint8Array;
   /** The earliest absolute slot that may hold items. */
   private cursor: number;
 
@@ -232,6 +260,17 @@ class DeadlineWheel {
     this.next = new Int32Array(size).fill(NONE);
     this.filed = new Uint8Array(size);
     this.cursor = Math.floor(now / slotMs);
+  }
+
+  /** Makes room for items up to `size − 1` (new ones unfiled); the filed items stay where they are. */
+  grow(size: number): void {
+    if (size <= this.next.length) return;
+    const next = new Int32Array(size).fill(NONE);
+    next.set(this.next);
+    const filed = new Uint8Array(size);
+    filed.set(this.filed);
+    this.next = next;
+    this.filed = filed;
   }
 
   /** Files an item under its deadline, unless it is filed already (it is re-filed when its slot comes due). */

@@ -1,4 +1,4 @@
-import type { Device, DeviceKind, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
+import type { Device, DeviceKind, GbNvr, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 
 /** Where the registry is read from: the database's RegistryRepository, or a dataset in a test. */
 export interface RegistrySource {
@@ -6,7 +6,12 @@ export interface RegistrySource {
   devices(): Promise<Device[]>;
   policePosts(): Promise<PolicePost[]>;
   guardPosts(): Promise<GuardPost[]>;
+  /** The schools' NVRs (GB/T 28181); a source without them has none. */
+  nvrs?(): Promise<GbNvr[]>;
 }
+
+/** What a GB/T 28181 code names in the registry: a school device (camera or alarm input) or a school's NVR. */
+export type GbEntry = { device: Device } | { nvr: GbNvr };
 
 /**
  * The registry held in memory: read on every ingest item and every wall snapshot,
@@ -21,6 +26,10 @@ export class RegistryService {
   private deviceList: Device[] = [];
   private policePostList: PolicePost[] = [];
   private guardPostList: GuardPost[] = [];
+  private nvrList: GbNvr[] = [];
+  private devicesByGbCode = new Map<string, Device>();
+  private nvrsByCode = new Map<string, GbNvr>();
+  private channelsByNvr = new Map<string, Device[]>();
 
   private loads = 0;
 
@@ -33,12 +42,15 @@ export class RegistryService {
 
   /** (Re)reads the whole registry from the database. */
   async load(): Promise<void> {
-    const [schools, devices, policePosts, guardPosts] = await Promise.all([
+    const [schools, devices, policePosts, guardPosts, nvrs] = await Promise.all([
       this.repository.schools(),
       this.repository.devices(),
       this.repository.policePosts(),
       this.repository.guardPosts(),
+      this.repository.nvrs?.() ?? Promise.resolve([]),
     ]);
+    this.nvrList = nvrs;
+    this.nvrsByCode = new Map(nvrs.map((n) => [n.code, n]));
     this.schoolList = schools;
     this.deviceList = devices;
     this.policePostList = policePosts;
@@ -48,14 +60,48 @@ export class RegistryService {
     this.devicesById = new Map(devices.map((d) => [d.id, d]));
     this.devicesBySchool = new Map();
     this.terminalsByPost = new Map();
-    for (const device of devices) {
-      if (device.schoolId) {
-        const list = this.devicesBySchool.get(device.schoolId);
-        if (list) list.push(device);
-        else this.devicesBySchool.set(device.schoolId, [device]);
-      }
-      if (device.kind === 'post' && device.postId) this.terminalsByPost.set(device.postId, device);
-    }
+    this.devicesByGbCode = new Map();
+    this.channelsByNvr = new Map();
+    for (const device of devices) this.index(device);
+  }
+
+  /** Files a device under every lookup. */
+  private index(device: Device): void {
+    if (device.schoolId) push(this.devicesBySchool, device.schoolId, device);
+    if (device.kind === 'post' && device.postId) this.terminalsByPost.set(device.postId, device);
+    if (device.gbCode) this.devicesByGbCode.set(device.gbCode, device);
+    if (device.gbParent) push(this.channelsByNvr, device.gbParent, device);
+  }
+
+  /**
+   * A device added after the registry was read (a catalog channel the administrator assigned,
+   * already stored): in every lookup from now on, and the version moves so that the workers read
+   * the registry again.
+   */
+  addDevice(device: Device): void {
+    if (this.devicesById.has(device.id)) throw new Error(`device ${device.id} is already registered`);
+    this.devicesById.set(device.id, device);
+    this.deviceList = [...this.deviceList, device];
+    this.index(device);
+    this.loads++;
+  }
+
+  /** What a GB/T 28181 code names: a camera or alarm input, or a school's NVR; undefined for a code the registry does not have. */
+  byGbCode(code: string): GbEntry | undefined {
+    const device = this.devicesByGbCode.get(code);
+    if (device) return { device };
+    const nvr = this.nvrsByCode.get(code);
+    return nvr ? { nvr } : undefined;
+  }
+
+  /** The channels (cameras and alarm inputs) of the NVR with this code; empty for an unknown code. */
+  gbChannels(nvrCode: string): Device[] {
+    return this.channelsByNvr.get(nvrCode) ?? [];
+  }
+
+  /** The schools' NVRs, by code. */
+  nvrs(): GbNvr[] {
+    return this.nvrList;
   }
 
   device(id: string): Device | undefined {
@@ -100,4 +146,10 @@ export class RegistryService {
   guardPosts(): GuardPost[] {
     return this.guardPostList;
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

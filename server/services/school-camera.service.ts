@@ -54,6 +54,20 @@ export class SchoolCameraService {
     }
   }
 
+  /** A camera registered while running (online, as {@link CameraHealthService.add} starts it). */
+  addCamera(schoolId: string): void {
+    const entry = this.counts.get(schoolId) ?? emptyCounts();
+    entry.online++;
+    entry.total++;
+    this.counts.set(schoolId, entry);
+    const district = this.districtCounts(schoolId);
+    if (district) {
+      district.online++;
+      district.total++;
+    }
+    this.pending.add(schoolId);
+  }
+
   private districtCounts(schoolId: string): Counts | undefined {
     const code = this.districtOf.get(schoolId);
     if (code === undefined) return undefined;

@@ -37,6 +37,14 @@ describe(auditSentence.name, () => {
     expect(auditSentence(entry('auth.password_change_failed', { reason: 'wrong' }, null, 'ghost'), names)).toEqual({ zh: 'ghost 修改密码失败（当前密码错误）', en: 'ghost failed to change their password (wrong current password)' });
   });
 
+  it('words a GB/T 28181 channel registered as a school device', () => {
+    const details = { code: '41040200001310000101', schoolId: 'S0001', kind: 'camera', name: '走廊新装摄像机', parentId: '41040200001180000001' };
+    expect(auditSentence(entry('sip.assign', details, 'GB-41040200001310000101', 'admin-li'), names)).toEqual({
+      zh: '李管理员 将 GB/T 28181 通道登记为学校设备（新华区第一小学 · “走廊新装摄像机” · 摄像机 · 编码 41040200001310000101）',
+      en: '李管理员 registered a GB/T 28181 channel as a school device (新华区第一小学 · "走廊新装摄像机" · camera · code 41040200001310000101)',
+    });
+  });
+
   it('words account, record, hazard and export entries', () => {
     expect(auditSentence(entry('user.create', { role: 'school_user', schoolId: 'S0001', displayName: '周老师' }, 'user:zhou', 'admin-li'), names).zh)
       .toBe('李管理员 创建了账号（新华区第一小学 · 周老师（zhou） · 学校用户）');

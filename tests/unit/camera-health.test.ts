@@ -61,6 +61,36 @@ describe(CameraHealthService.name, () => {
     expect(sut.state('CAM-S0003-01')).toBe('offline');
   });
 
+  it('adds a camera while running: online with a full grace period, no other camera moved', async () => {
+    const { sut, advance, now } = await setup();
+    sut.fault('CAM-S0001-02', 'video_loss');
+    advance(100_000);
+    sut.heartbeat('CAM-S0001-01', now());
+    sut.heartbeat('CAM-S0001-01', now(), 90);
+    sut.sweep();
+    expect(sut.add('GB-41040200001310000101', 'S0001')).toBe(true);
+    expect(sut.add('GB-41040200001310000101', 'S0001')).toBe(false);
+    expect(sut.add('CAM-S0001-01', 'S0001')).toBe(false);
+    expect(sut.summary()).toEqual({ total: 10, online: 9, offline: 0, fault: 1 });
+    expect(sut.state('GB-41040200001310000101')).toBe('online');
+    expect(sut.lastHeardAt('GB-41040200001310000101')).toBeNull();
+    expect(sut.lastHeardAt('CAM-S0001-01')).toBe(now());
+    expect(sut.retentionDays('CAM-S0001-01')).toBe(90);
+    // The others' deadlines are where they were (180 s after start); the new one's 180 s after it was added.
+    advance(80_001);
+    const offline = sut.sweep().map((c) => c.deviceId);
+    expect(offline).not.toContain('GB-41040200001310000101');
+    expect(offline).not.toContain('CAM-S0001-01');
+    expect(offline).toContain('CAM-S0002-01');
+    expect(sut.state('CAM-S0001-02')).toBe('fault');
+    // Both last heard (or added) at 100 s: both past 280 s.
+    advance(100_000);
+    expect(sut.sweep().map((c) => c.deviceId).sort()).toEqual(['CAM-S0001-01', 'GB-41040200001310000101']);
+    sut.heartbeat('GB-41040200001310000101', now());
+    expect(sut.state('GB-41040200001310000101')).toBe('online');
+    expect(sut.unhealthy().find((c) => c.deviceId === 'GB-41040200001310000101')).toBeUndefined();
+  });
+
   it('counts states for the summary', async () => {
     const { sut } = await setup();
     sut.fault('CAM-S0001-02', 'video_loss');
