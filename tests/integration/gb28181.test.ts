@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraFault } from '../../shared/wall.js';
 import { signInAs, type Session } from '../helpers/auth.js';
+import { availableEngines } from '../helpers/engines.js';
 import { schoolNvr, SipReader, sipEnv, sipPorts, type SchoolNvr } from '../helpers/gb28181.js';
 import { connectClient, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
 import { freePort, manscdpTime, runSipp, sippAvailable, type SippResult } from '../helpers/sipp.js';
 
 const haveSipp = sippAvailable();
+const engines = haveSipp ? await availableEngines() : ['sqlite'];
 
 /** A SIPp run that should have succeeded: says why when it did not. */
 function expectAllSucceeded(run: SippResult, calls: number): void {
@@ -18,7 +20,7 @@ function expectAllSucceeded(run: SippResult, calls: number): void {
  * with digest, answers the platform's catalog query, keeps alive and raises alarms; what SIPp
  * counts and what the product shows (admin overview, camera states, tickets, the console) agree.
  */
-describe.skipIf(!haveSipp)('GB/T 28181 devices played by SIPp', () => {
+describe.skipIf(!haveSipp).each(engines)('GB/T 28181 devices played by SIPp on %s', (engine) => {
   let now = Date.now();
   let offset = 0;
   const clock = { now: () => Date.now() + offset };
@@ -34,7 +36,7 @@ describe.skipIf(!haveSipp)('GB/T 28181 devices played by SIPp', () => {
   const unknownChannel = '41040200001310999999';
 
   beforeAll(async () => {
-    sut = await startTestServer({ clock, env: sipEnv({ XIAOAN_KEEPALIVE_INTERVAL_S: '1' }) });
+    sut = await startTestServer({ engine, clock, env: sipEnv({ XIAOAN_KEEPALIVE_INTERVAL_S: '1' }) });
     ({ udpPort, tcpPort } = sipPorts(sut));
     sip = await SipReader.for(sut);
     operator = await signInAs(sut, { role: 'police_operator' });
@@ -68,22 +70,34 @@ describe.skipIf(!haveSipp)('GB/T 28181 devices played by SIPp', () => {
     expect(overview.counters).toMatchObject({ registrations: 1, catalogs: 1, authFailures: 0 });
   });
 
-  it('keepalives every second mark the NVR\'s cameras online; when they stop, the cameras go offline after 3 intervals and a fault ticket opens', async () => {
+  it('keepalives every second bring the NVR\'s cameras online; when they stop, the cameras go offline after 3 intervals and a fault ticket opens from the last keepalive', async () => {
+    const devices = async (school: string) =>
+      ((await (await operator.get(`/api/v1/schools/${school}/devices`)).json()) as { devices: { id: string; kind: string; state: string | null }[] }).devices.filter((d) => d.kind === 'camera');
+    const cameraIds = s1.cameras.map((c) => c.id);
+    const states = async (school: string) => (await devices(school)).map((d) => d.state);
+    // The start-up grace is over: every camera without a keepalive is offline.
+    offset += 4_000;
+    await sut.tick();
+    expect(new Set(await states('S0001'))).toEqual(new Set(['offline']));
     const before = await sip.health();
     const run = await runSipp({ scenario: 'keepalive', port: udpPort, transport: 'udp', devices: [s1.nvr], localPort: port, calls: 3, rate: 1 });
     expectAllSucceeded(run, 3);
     expect((await sip.health()).keepalives - before.keepalives).toBe(3);
-    expect((await sip.registration(s1.nvr.code))?.lastKeepaliveAt).not.toBeNull();
-    const devices = async () =>
-      ((await (await operator.get('/api/v1/schools/S0001/devices')).json()) as { devices: { id: string; state: string | null }[] }).devices;
-    const cameraIds = s1.cameras.map((c) => c.id);
-    expect((await devices()).filter((d) => cameraIds.includes(d.id)).map((d) => d.state)).toEqual(cameraIds.map(() => 'online'));
+    await sut.tick();
+    expect((await devices('S0001')).filter((d) => cameraIds.includes(d.id)).map((d) => d.state)).toEqual(cameraIds.map(() => 'online'));
+    // Another school's NVR sent nothing: its cameras stay offline.
+    expect(new Set(await states('S0002'))).toEqual(new Set(['offline']));
+    const lastKeepaliveAt = (await sip.registration(s1.nvr.code))?.lastKeepaliveAt;
+    expect(lastKeepaliveAt).toBeTruthy();
     // No keepalive for more than 3 intervals (3 s at XIAOAN_KEEPALIVE_INTERVAL_S=1).
     offset += 4_000;
     await sut.tick();
-    expect((await devices()).filter((d) => cameraIds.includes(d.id)).map((d) => d.state)).toEqual(cameraIds.map(() => 'offline'));
+    expect((await devices('S0001')).filter((d) => cameraIds.includes(d.id)).map((d) => d.state)).toEqual(cameraIds.map(() => 'offline'));
     const faults = ((await (await staff.get('/api/v1/faults?state=open&schoolId=S0001')).json()) as { faults: CameraFault[] }).faults;
-    expect(faults.filter((f) => cameraIds.includes(f.deviceId)).map((f) => [f.deviceId, f.reason]).sort()).toEqual(cameraIds.map((id) => [id, 'offline']).sort());
+    const tickets = faults.filter((f) => cameraIds.includes(f.deviceId));
+    expect(tickets.map((f) => [f.deviceId, f.reason]).sort()).toEqual(cameraIds.map((id) => [id, 'offline']).sort());
+    // The ticket of the earlier outage was closed by the keepalives; this one counts from the last.
+    expect(new Set(tickets.map((t) => t.openedAt))).toEqual(new Set([lastKeepaliveAt]));
   });
 
   it('an alarm notify from the NVR\'s one-key input is an SOS on the console within a second, answered by the platform\'s Response/Alarm; the same SN again raises nothing new', async () => {
