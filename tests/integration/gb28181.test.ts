@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraFault } from '../../shared/wall.js';
 import { signInAs, type Session } from '../helpers/auth.js';
-import { availableEngines } from '../helpers/engines.js';
+import { availableEngines, type Engine } from '../helpers/engines.js';
 import { schoolNvr, SipReader, sipEnv, sipPorts, type SchoolNvr } from '../helpers/gb28181.js';
 import { connectClient, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
 import { freePort, manscdpTime, runSipp, sippAvailable, type SippResult } from '../helpers/sipp.js';
 
 const haveSipp = sippAvailable();
-const engines = haveSipp ? await availableEngines() : ['sqlite'];
+const engines: Engine[] = haveSipp ? await availableEngines() : ['sqlite'];
 
 /** A SIPp run that should have succeeded: says why when it did not. */
 function expectAllSucceeded(run: SippResult, calls: number): void {
