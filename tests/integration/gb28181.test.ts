@@ -119,6 +119,22 @@ describe.skipIf(!haveSipp).each(engines)('GB/T 28181 devices played by SIPp on %
     expect((await sip.health()).alarms).toBe(2);
   });
 
+  it('an intrusion input\'s alarm is an intrusion alarm on the console; an alarm for another NVR\'s channel is refused (404) and raises nothing', async () => {
+    const s3 = await schoolNvr(sut, 'S0003');
+    const base = { sn: '9001', alarm_time: manscdpTime(clock.now()), alarm_priority: '2', alarm_method: '2', alarm_info: '' };
+    const before = console_.changes.length;
+    const intrusion = await runSipp({ scenario: 'alarm', port: udpPort, transport: 'udp', devices: [s1.nvr], localPort: port, keys: { ...base, alarm: s1.intrusion.gbCode! } });
+    expectAllSucceeded(intrusion, 1);
+    await waitFor(() => console_.changes.slice(before).some((c) => c.alarm.type === 'intrusion'), 'the intrusion on the console', 1000);
+    expect(console_.changes.slice(before).find((c) => c.alarm.type === 'intrusion')!.alarm).toMatchObject({ schoolId: 'S0001', deviceId: s1.intrusion.id });
+    const raised = console_.changes.length;
+    const foreign = await runSipp({ scenario: 'alarm', port: udpPort, transport: 'udp', devices: [s1.nvr], localPort: port, keys: { ...base, sn: '9002', alarm: s3.sos.gbCode! } });
+    expect(foreign.failed, foreign.errors).toBe(1);
+    expect(foreign.errors).toContain('404');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(console_.changes.slice(raised).filter((c) => c.alarm.schoolId === 'S0003')).toEqual([]);
+  });
+
   it('registers over TCP as well; Expires: 0 unregisters, and the overview no longer lists the device', async () => {
     const s2 = await schoolNvr(sut, 'S0002');
     const run = await runSipp({ scenario: 'register', port: tcpPort, transport: 'tcp', devices: [s2.nvr] });
