@@ -181,10 +181,10 @@ export async function runSipp(options: SippOptions): Promise<SippResult> {
   };
 }
 
-/** Sends one datagram (`payload` may be made from the sending port) and resolves with the first datagram answered within `waitMs` (null: none). */
-export async function udpExchange(port: number, payload: string | Buffer | ((fromPort: number) => string | Buffer), waitMs = 500, host = '127.0.0.1'): Promise<string | null> {
+/** Sends one datagram from `bindAddress` (`payload` may be made from the sending port) and resolves with the first datagram answered within `waitMs` (null: none). */
+export async function udpExchange(port: number, payload: string | Buffer | ((fromPort: number) => string | Buffer), waitMs = 500, host = '127.0.0.1', bindAddress = '127.0.0.1'): Promise<string | null> {
   const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => socket.bind(0, bindAddress, resolve));
   const bytes = typeof payload === 'function' ? payload(socket.address().port) : payload;
   try {
     const answer = new Promise<string | null>((resolve) => {

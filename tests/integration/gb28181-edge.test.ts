@@ -88,6 +88,9 @@ describe.skipIf(!haveSipp)('GB/T 28181 endpoint refusals', () => {
     expect(sipStatus(await udpExchange(udpPort, (from) => sipRequest({ method: 'MESSAGE', device: s1.nvr.code, fromPort: from, body: entity })))).toBe(400);
     // A good keepalive still passes.
     expect(sipStatus(await udpExchange(udpPort, (from) => sipRequest({ method: 'MESSAGE', device: s1.nvr.code, fromPort: from, body: keepaliveBody(s1.nvr.code, 2) })))).toBe(200);
+    // The same device's code from another address than it registered from is not the device: 403, nothing folded.
+    const elsewhere = await udpExchange(udpPort, (from) => sipRequest({ method: 'MESSAGE', device: s1.nvr.code, fromPort: from, body: keepaliveBody(s1.nvr.code, 9) }), 500, '127.0.0.1', '127.0.0.2');
+    expect(sipStatus(elsewhere)).toBe(403);
     const big = (transport: 'UDP' | 'TCP') => (from: number) => sipRequest({ method: 'MESSAGE', device: s1.nvr.code, fromPort: from, transport, body: keepaliveBody(s1.nvr.code, 3).replace('<Status>', `<Status>${'x'.repeat(5000)}`) });
     const overTcp = await tcpExchange(tcpPort, big('TCP')(1));
     expect(sipStatus(overTcp.answer)).toBe(413);
