@@ -58,6 +58,12 @@ export async function handleMessage(deps: MessageDeps, request: SipRequest, peer
     peer.send(answer(request.raw, 403, 'Forbidden'));
     return;
   }
+  // A registered device's MESSAGEs come from where it registered: its code alone, sent from elsewhere, is not the device.
+  if (registration.address !== peer.address) {
+    if (deps.logOnce.due(`elsewhere:${sender}:${peer.address}`, now)) log.warn({ device: sender, address: peer.address, registeredFrom: registration.address }, 'SIP MESSAGE from another address than the device registered from refused (403)');
+    peer.send(answer(request.raw, 403, 'Forbidden'));
+    return;
+  }
   if (!request.contentType || !MANSCDP.test(request.contentType)) {
     counters.badXml++;
     peer.send(answer(request.raw, 415, 'Unsupported Media Type', { headers: { accept: MANSCDP_CONTENT_TYPE } }));
