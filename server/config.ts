@@ -157,6 +157,7 @@ const envSchema = z.object({
   XIAOAN_GB28181_HOST: z.string().min(1).default('0.0.0.0'),
   XIAOAN_GB28181_PORT: z.coerce.number().int().min(0).max(65_535).default(5060),
   XIAOAN_GB28181_PASSWORD: z.string().min(1).max(128).optional(),
+  XIAOAN_GB28181_ANNOUNCE_HOST: z.string().min(1).max(253).optional(),
   XIAOAN_GB28181_MAX_BYTES: z.coerce.number().int().min(1024).max(65_507).default(32_768),
   XIAOAN_GB28181_RATE: z.coerce.number().min(1).max(1_000_000).default(200),
   XIAOAN_KEEPALIVE_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
@@ -280,6 +281,8 @@ export interface Gb28181Config {
   /** The SIP domain and digest realm. */
   domain: string;
   host: string;
+  /** The address devices reach the platform at, written in the Via of the platform's own requests; null: the listen address, or the machine's first outside IPv4 address when that is a wildcard. */
+  announceHost: string | null;
   /** UDP and TCP; 0 takes a free port each. */
   port: number;
   /** The password every device authenticates with. */
@@ -295,7 +298,7 @@ function gb28181Config(e: z.infer<typeof envSchema>): Gb28181Config | null {
   if (!e.XIAOAN_GB28181_PASSWORD) throw new Error('Invalid configuration: XIAOAN_GB28181=on needs XIAOAN_GB28181_PASSWORD (the password devices register with)');
   if (!e.XIAOAN_GB28181_ID.startsWith(e.XIAOAN_GB28181_DOMAIN)) throw new Error('Invalid configuration: XIAOAN_GB28181_DOMAIN must be the first 10 digits of XIAOAN_GB28181_ID');
   return {
-    id: e.XIAOAN_GB28181_ID, domain: e.XIAOAN_GB28181_DOMAIN, host: e.XIAOAN_GB28181_HOST, port: e.XIAOAN_GB28181_PORT,
+    id: e.XIAOAN_GB28181_ID, domain: e.XIAOAN_GB28181_DOMAIN, host: e.XIAOAN_GB28181_HOST, announceHost: e.XIAOAN_GB28181_ANNOUNCE_HOST ?? null, port: e.XIAOAN_GB28181_PORT,
     password: e.XIAOAN_GB28181_PASSWORD, maxBytes: e.XIAOAN_GB28181_MAX_BYTES, ratePerSecond: e.XIAOAN_GB28181_RATE,
   };
 }

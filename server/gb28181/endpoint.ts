@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import type { SipCounters, SipOverview, SipRegistration } from '../../shared/sip.js';
 import { GB_CODE_PATTERN } from '../../shared/gb-code.js';
 import type { Clock } from '../clock.js';
@@ -60,7 +61,8 @@ export class Gb28181Endpoint implements SipEndpointState {
 
   /** Listens; resolves with the ports taken. */
   async start(): Promise<{ udpPort: number; tcpPort: number }> {
-    const ports = await this.transports.start(this.deps.config.host, this.deps.config.port);
+    const { host, port, announceHost } = this.deps.config;
+    const ports = await this.transports.start(host, port, announceHost ?? announcedAddress(host));
     this.platform.udpPort = ports.udpPort;
     this.platform.tcpPort = ports.tcpPort;
     this.deps.log.info({ ...this.platform }, 'GB/T 28181 SIP endpoint listening');
@@ -194,6 +196,16 @@ export class Gb28181Endpoint implements SipEndpointState {
       if (status !== 200) log.warn({ device: deviceId, status }, 'SIP device did not accept the catalog query');
     });
   }
+}
+
+/** The address the platform's own requests name in their Via: the listen address, or for a wildcard the machine's first outside IPv4 address. */
+export function announcedAddress(host: string, interfaces = networkInterfaces()): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  for (const list of Object.values(interfaces)) {
+    const outside = list?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (outside) return outside.address;
+  }
+  return '127.0.0.1';
 }
 
 /** The Date header of a REGISTER's 200 (GB/T 28181 §9.10 time sync): local time, `YYYY-MM-DDTHH:mm:ss.SSS`. */

@@ -47,8 +47,12 @@ export class SipTransports {
 
   constructor(private readonly handlers: SipTransportHandlers, private readonly maxBytes: number) {}
 
-  /** Listens on `host`: UDP and TCP on `port` (0: a free port each). */
-  async start(host: string, port: number): Promise<{ udpPort: number; tcpPort: number }> {
+  /**
+   * Listens on `host`: UDP and TCP on `port` (0: a free port each). `announce` is the address a
+   * UDP peer is told the platform answers at (a datagram socket on a wildcard address cannot tell
+   * which of its addresses a device reached; a TCP connection can).
+   */
+  async start(host: string, port: number, announce: string = host): Promise<{ udpPort: number; tcpPort: number }> {
     const udp = dgram.createSocket({ type: net.isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     this.udp = udp;
     udp.on('error', () => undefined);
@@ -60,7 +64,7 @@ export class SipTransports {
       });
     });
     const udpPort = udp.address().port;
-    udp.on('message', (data, remote) => this.datagram(data, remote, host, udpPort));
+    udp.on('message', (data, remote) => this.datagram(data, remote, announce, udpPort));
 
     const tcp = net.createServer((socket) => this.connection(socket));
     tcp.maxConnections = MAX_CONNECTIONS;
