@@ -102,6 +102,7 @@ export type SipRead = SipRequest | SipResponse | SipUnreadable;
 const unquote = (value: string | undefined): string => (value && value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : (value ?? ''));
 
 function credentials(headers: Record<string, unknown>): DigestCredentials | null {
+  if (headers.authorization === undefined) return null;
   const list = z.array(digestSchema).safeParse(headers.authorization);
   const first = list.success ? list.data.find((h) => h.scheme.toLowerCase() === 'digest') : undefined;
   if (!first) return null;
@@ -160,8 +161,8 @@ export function readSipMessage(data: Buffer): SipRead {
   if (!isRequest) return { kind: 'response', status: parsed.status ?? 0, callId: core.data['call-id'], cseq };
   const from = sip.parseUri(core.data.from.uri);
   if (!from?.user) return { kind: 'malformed', reason: 'From names no user', answerable: parsed };
-  const contacts = z.array(aorSchema).safeParse(parsed.headers.contact);
-  const contactExpires = contacts.success ? integerHeader(contacts.data[0]?.params.expires) : null;
+  const contacts = parsed.headers.contact === undefined ? null : z.array(aorSchema).safeParse(parsed.headers.contact);
+  const contactExpires = contacts?.success ? integerHeader(contacts.data[0]?.params.expires) : null;
   const contentType = typeof parsed.headers['content-type'] === 'string' ? parsed.headers['content-type'].trim() : null;
   return {
     kind: 'request',
