@@ -10,8 +10,8 @@ import { POSTGRES_ADMIN_URL } from '../helpers/engines.js';
 import { sosEvent, startTestServer, type TestServer } from '../helpers/server.js';
 import { postEvents, registryDevices, startSystem, type RunningSystem } from '../helpers/system.js';
 
-/** Room for the city dataset's database and its WAL (≈ 20 MB), with margin. */
-const TMPFS_SIZE = '96m';
+/** Room for the city dataset's database and its WAL at first start (≈ 50 MB each with 3,130 schools and their GB codes), with margin. */
+const TMPFS_SIZE = '256m';
 
 /**
  * Whether a small tmpfs can be mounted here (root with CAP_SYS_ADMIN, as in CI's container), tried
