@@ -109,7 +109,8 @@ function nameInSource(text: string, column: number): string | null {
 
 /** `node_modules/<package>` (scoped ones whole), `client/`, `shared/`, or the file itself. */
 function bucketOf(source: string): string {
-  const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
+  // The innermost package, for one bundled inside another's node_modules.
+  const modules = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source);
   if (modules?.[1]) return modules[1];
   const ours = /(?:^|\/)(client|shared)\//.exec(source);
   return ours?.[1] ? `${ours[1]}/` : source;
@@ -141,7 +142,8 @@ export function selfTimes(profile: CpuProfile, assetsDir: string): { functions: 
     const original = map?.at(frame.lineNumber, frame.columnNumber);
     if (!map || !original) return { name: `${path.basename(frame.url)}:${frame.lineNumber + 1}:${frame.columnNumber + 1} ${frame.functionName || '(anonymous)'}`, bucket: path.basename(frame.url) };
     mapped = true;
-    const source = original.source.replace(/^(\.\.\/)+/, '');
+    // Sources are relative to the bundle (`../../node_modules/…`, or through a symlinked node_modules `../../../main/node_modules/…`).
+    const source = original.source.replace(/^(\.\.\/)+/, '').replace(/^.*?(node_modules\/)/, '$1');
     const text = map.lineText(original.source, original.line);
     const name = original.name ?? (text ? nameInSource(text, original.column) : null) ?? '(anonymous)';
     return { name: `${source}:${original.line + 1} ${name}`, bucket: bucketOf(source) };
