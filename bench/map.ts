@@ -81,12 +81,12 @@ async function measureScale(browser: Browser, server: ServerUnderTest, scale: Sc
   try {
     const page = await context.newPage();
     await instrumentMapPage(page);
-    const cdp = await context.newCDPSession(page);
     await page.goto(`${server.url}/`);
     const load = await waitForLoad(page, timeoutMs);
     // What the load left behind: settle, then the long tasks up to now and the heap after a full GC.
     await sleep(3000);
     const loadTasks = await longTasksBetween(page, 0);
+    const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
     const reachable = await mapReachable(page);

@@ -25,6 +25,8 @@ function instrument(): void {
   const bench: MapBench = { longTasks: [], drawnAt: null, frameAt: null, paintedAt: null, map: null, frames: null };
   const w = window as unknown as BenchWindow;
   w.__mapBench = bench;
+  // Map tiles would fill the default 250 entries: the wall snapshot's entry must stay readable.
+  performance.setResourceTimingBufferSize(10_000);
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
