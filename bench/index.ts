@@ -84,6 +84,8 @@ async function main(): Promise<void> {
   const selected: ScenarioId[] = [...SCENARIOS, ...OPT_IN_SCENARIOS].filter((id) => only.includes(id));
   const complete = SCENARIOS.every((id) => selected.includes(id)) && !values.quick;
   const write = values['no-write'] ? false : (values.write ?? complete);
+  /** What the scenarios that write their own section are told: --write, --no-write, or nothing (they decide). */
+  const sectionWrite = values['no-write'] ? { write: false } : values.write === undefined ? {} : { write: values.write };
 
   const keepData = values['data-dir'] !== undefined;
   const dataDir = path.resolve(values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-bench-')));
@@ -109,9 +111,9 @@ async function main(): Promise<void> {
     hotpaths: () => runHotPaths({ quick: ctx.quick }),
     risk: () => runRisk({ quick: ctx.quick }),
     report: () => runReportGen(ctx),
-    sip: () => runSip(ctx, values.write === undefined ? {} : { write: values.write }),
-    map: () => runMap(ctx, values.write === undefined ? {} : { write: values.write }),
-    soak: () => runSoak({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }) }),
+    sip: () => runSip(ctx, sectionWrite),
+    map: () => runMap(ctx, sectionWrite),
+    soak: () => runSoak({ quick: ctx.quick, ...sectionWrite }),
   };
   const reports: ScenarioReport[] = [];
   let failed = false;

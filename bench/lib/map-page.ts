@@ -41,6 +41,14 @@ function instrument(): void {
       });
     },
   });
+  // With `window.__mapBenchProfile` set (a second init script), the page itself starts a console
+  // profile as it asks for the wall snapshot: the profile then holds the wall's data work, not the boot.
+  const fetchBefore = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (url.pathname === '/api/v1/wall' && (window as unknown as { __mapBenchProfile?: boolean }).__mapBenchProfile) console.profile('wall');
+    return fetchBefore(input, init);
+  };
   const observer = new MutationObserver(() => {
     if (!document.querySelector('.leaflet-schoolClusters-pane .school-cluster, .leaflet-schools-pane canvas')) return;
     observer.disconnect();
@@ -60,6 +68,11 @@ function instrument(): void {
 export async function instrumentMapPage(page: Page): Promise<void> {
   await page.addInitScript('window.__name = (f) => f');
   await page.addInitScript(`(${instrument.toString()})()`);
+}
+
+/** Makes the page start a console profile named `wall` when it asks for the wall snapshot (end it with `console.profileEnd('wall')`). */
+export async function profileFromSnapshotRequest(page: Page): Promise<void> {
+  await page.addInitScript('window.__mapBenchProfile = true');
 }
 
 /** Long tasks in a window of page time: count, total and longest (ms). */
