@@ -231,7 +231,7 @@ export async function runMap(ctx: BenchContext, options: { write?: boolean }): P
     'Frame times are the deltas between requestAnimationFrame timestamps during the pan and 0.5 s after it (the redraw on `moveend` included); long tasks are those that started in the same window. Mouse drags are page.mouse moves, each sent once the previous one was handled; panBy steps are a whole move each, so every step pays the `moveend` redraw.',
     'The profile is started by the page itself (`console.profile`) as it requests `GET /api/v1/wall`, so the app’s boot (bundle evaluation, router, sign-in check) is not in it; the wait for the server’s answer is, as (idle).',
     `The profile of the province load is kept in the data directory (map-province.cpuprofile; open it in Chromium’s DevTools, Performance tab); self time excludes (idle) and (program) (the latter is mostly style, layout and paint, outside JavaScript).`,
-    `Both servers and the browser share the ${machine.cores}-core machine; nothing else of the bench runs meanwhile.`,
+    `The server and the browser share the ${machine.cores}-core machine with whatever else runs on it (the row “machine CPU busy” says how busy it was, theirs included): on a busy machine every figure is longer; the city vs province comparison, same run, is the robust one.`,
   );
   const minutes = (performance.now() - started) / 60_000;
   if (options.write ?? !ctx.quick) {

@@ -78,17 +78,28 @@ class SourceMap {
     }
   }
 
-  /** The original position of a generated one (0-based line and column). */
-  at(line: number, column: number): Mapped | null {
+  /**
+   * The original position of a function that starts at a generated position (0-based). A function's
+   * start (`(` of an arrow, `function`) often has no segment of its own, and in a minified bundle the
+   * segment before it may be the previous module's: then the next segment on the line (inside the
+   * function) says where it is, `exact` false.
+   */
+  at(line: number, column: number): (Mapped & { exact: boolean }) | null {
     const segments = this.lines[line];
     if (!segments) return null;
-    let found: (typeof segments)[number] | undefined;
+    let before: (typeof segments)[number] | undefined;
+    let after: (typeof segments)[number] | undefined;
     for (const segment of segments) {
-      if (segment.column > column) break;
-      found = segment;
+      if (segment.column > column) {
+        after = segment;
+        break;
+      }
+      before = segment;
     }
+    const exact = before?.column === column;
+    const found = exact ? before : after && after.column - column < 64 ? after : before;
     if (!found) return null;
-    return { source: this.map.sources[found.source] ?? '?', line: found.line, column: found.sourceColumn, name: found.name >= 0 ? (this.map.names[found.name] ?? null) : null };
+    return { source: this.map.sources[found.source] ?? '?', line: found.line, column: found.sourceColumn, name: exact && found.name >= 0 ? (this.map.names[found.name] ?? null) : null, exact };
   }
 
   /** The original line's text, when the map carries its sources. */
@@ -98,13 +109,20 @@ class SourceMap {
   }
 }
 
-/** The function's name as the original source writes it at its start: `function foo`, `foo(`, `foo = (` … */
-function nameInSource(text: string, column: number): string | null {
-  const from = text.slice(column);
+/**
+ * The function's name as the original source writes it at its start (`function foo`, `foo(`,
+ * `foo = (`…); from inside its parameters (`exact` false), what precedes their `(`.
+ */
+function nameInSource(text: string, column: number, exact: boolean): string | null {
+  const start = exact ? column : text.lastIndexOf('(', column);
+  if (start < 0) return null;
+  const from = text.slice(start);
   const declared = /^(?:async\s+)?function\s*\*?\s*([\w$]+)/.exec(from) ?? /^(?:async\s+)?(?:get\s+|set\s+|static\s+)?([\w$]+)\s*\(/.exec(from);
   if (declared?.[1] && declared[1] !== 'function') return declared[1];
-  const assigned = /([\w$.]+)\s*[:=]\s*(?:async\s*)?(?:function\b[^(]*)?$/.exec(text.slice(0, column));
-  return assigned?.[1] ?? null;
+  const before = text.slice(0, start);
+  const named = /([\w$.]+)\s*[:=]\s*(?:async\s*)?(?:function\b[^(]*)?$/.exec(before) ?? /(?:^|[\s{};,])(?:async\s+)?(?:function\s*\*?\s*)?([\w$]+)\s*$/.exec(before);
+  const name = named?.[1];
+  return name && !['if', 'for', 'while', 'switch', 'catch', 'return', 'function'].includes(name) ? name : null;
 }
 
 /** `node_modules/<package>` (scoped ones whole), `client/`, `shared/`, or the file itself. */
@@ -145,7 +163,7 @@ export function selfTimes(profile: CpuProfile, assetsDir: string): { functions: 
     // Sources are relative to the bundle (`../../node_modules/…`, or through a symlinked node_modules `../../../main/node_modules/…`).
     const source = original.source.replace(/^(\.\.\/)+/, '').replace(/^.*?(node_modules\/)/, '$1');
     const text = map.lineText(original.source, original.line);
-    const name = original.name ?? (text ? nameInSource(text, original.column) : null) ?? '(anonymous)';
+    const name = original.name ?? (text ? nameInSource(text, original.column, original.exact) : null) ?? '(anonymous)';
     return { name: `${source}:${original.line + 1} ${name}`, bucket: bucketOf(source) };
   };
 
