@@ -10,7 +10,9 @@
  *      and at street zoom (13, past the last clustered zoom, every school a dot);
  *   c. long tasks (PerformanceObserver 'longtask') in each phase: count, total, longest;
  *   d. the JS heap after the load, after a full GC (CDP Runtime.getHeapUsage).
- * Then a CPU profile of a second province load (CDP Profiler) read as self time per function.
+ * Then a CPU profile of a second province load (CDP Profiler) read as self time per function —
+ * with source names when dist/client was built with `npx vite build --sourcemap` (the bundle is
+ * the same; the .map files beside it are only read here), minified names otherwise.
  * Writes its own block of docs/benchmarks.md (`<!-- map:begin -->`).
  */
 import fs from 'node:fs';
