@@ -10,6 +10,7 @@
  *   8. risk     the school risk list recomputed at city and province scale, SOS → screen meanwhile (opt-in)
  *   9. report   the periodic report at city scale, with SOS latency meanwhile (opt-in)
  *  10. sip      GB/T 28181 over SIP/UDP: keepalives per CPU-second beside HTTP, SOS by SIP alarm → socket (opt-in)
+ *  11. map      the map wall in Chromium at city and province scale: first paint, pan frames, long tasks, heap, a CPU profile (opt-in)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -31,20 +32,21 @@ import { runHostile } from './hostile.js';
 import { runRisk } from './risk.js';
 import { runReportGen } from './report-gen.js';
 import { runSip } from './sip.js';
+import { runMap } from './map.js';
 
 const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted', 'hostile'] as const;
 /**
  * Run only when named in --only: the soak takes 30 minutes (and writes its own section of
  * docs/benchmarks.md); hotpaths measures pieces of the server in process, beside the scenarios.
  */
-const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip'] as const;
+const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip', 'map'] as const;
 /** Scenarios that start their own system (or none) and need no prepared province dataset. */
-const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip'];
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip', 'map'];
 type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile) and sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section)
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile) and sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section) and map (≈ 5 min: the map wall in Chromium over the city and the province dataset, both imported on a first run into map-city/ and map-province/ of the data directory; writes its own section)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
   const selected: ScenarioId[] = [...SCENARIOS, ...OPT_IN_SCENARIOS].filter((id) => only.includes(id));
   const complete = SCENARIOS.every((id) => selected.includes(id)) && !values.quick;
   const write = values['no-write'] ? false : (values.write ?? complete);
+  /** What the scenarios that write their own section are told: --write, --no-write, or nothing (they decide). */
+  const sectionWrite = values['no-write'] ? { write: false } : values.write === undefined ? {} : { write: values.write };
 
   const keepData = values['data-dir'] !== undefined;
   const dataDir = path.resolve(values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-bench-')));
@@ -107,8 +111,9 @@ async function main(): Promise<void> {
     hotpaths: () => runHotPaths({ quick: ctx.quick }),
     risk: () => runRisk({ quick: ctx.quick }),
     report: () => runReportGen(ctx),
-    sip: () => runSip(ctx, values.write === undefined ? {} : { write: values.write }),
-    soak: () => runSoak({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }) }),
+    sip: () => runSip(ctx, sectionWrite),
+    map: () => runMap(ctx, sectionWrite),
+    soak: () => runSoak({ quick: ctx.quick, ...sectionWrite }),
   };
   const reports: ScenarioReport[] = [];
   let failed = false;
