@@ -10,6 +10,7 @@
  *   8. risk     the school risk list recomputed at city and province scale, SOS → screen meanwhile (opt-in)
  *   9. report   the periodic report at city scale, with SOS latency meanwhile (opt-in)
  *  10. sip      GB/T 28181 over SIP/UDP: keepalives per CPU-second beside HTTP, SOS by SIP alarm → socket (opt-in)
+ *  11. devstate camera state through Redis vs in memory: keepalive folds and the sweep under a lease (opt-in, issue 17)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -31,20 +32,21 @@ import { runHostile } from './hostile.js';
 import { runRisk } from './risk.js';
 import { runReportGen } from './report-gen.js';
 import { runSip } from './sip.js';
+import { runDevState } from './devstate.js';
 
 const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted', 'hostile'] as const;
 /**
  * Run only when named in --only: the soak takes 30 minutes (and writes its own section of
  * docs/benchmarks.md); hotpaths measures pieces of the server in process, beside the scenarios.
  */
-const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip'] as const;
+const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip', 'devstate'] as const;
 /** Scenarios that start their own system (or none) and need no prepared province dataset. */
-const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip'];
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip', 'devstate'];
 type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile) and sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section)
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile) sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section) and devstate (≈ 5 min: camera state through Redis vs in memory, keepalive folds and the sweep under a lease; needs Redis, REDIS_URL or 127.0.0.1:6379; writes its own section)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
     risk: () => runRisk({ quick: ctx.quick }),
     report: () => runReportGen(ctx),
     sip: () => runSip(ctx, values.write === undefined ? {} : { write: values.write }),
+    devstate: () => runDevState({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }), ...(process.env.REDIS_URL ? { url: process.env.REDIS_URL } : {}) }),
     soak: () => runSoak({ quick: ctx.quick, ...(values.write === undefined ? {} : { write: values.write }) }),
   };
   const reports: ScenarioReport[] = [];
