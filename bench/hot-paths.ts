@@ -55,10 +55,11 @@ async function alarmCpu(store: Store, rounds: number, tag: string): Promise<numb
 }
 
 /** A registry of `CAMERAS` cameras over `SCHOOLS` schools, ids shaped like the dataset's. */
-async function provinceCameras(): Promise<{ registry: RegistryService; ids: string[] }> {
+/** A registry of `count` cameras over 50,000 schools, ids `CAM-S00042-03` (shared with bench/devstate.ts). */
+export async function provinceCameras(count = CAMERAS): Promise<{ registry: RegistryService; ids: string[] }> {
   const schoolId = (i: number) => `S${String(i % SCHOOLS).padStart(5, '0')}`;
   const schools = Array.from({ length: SCHOOLS }, (_, i) => ({ id: schoolId(i), districtCode: '410402' }) as School);
-  const devices: Device[] = Array.from({ length: CAMERAS }, (_, i) => ({
+  const devices: Device[] = Array.from({ length: count }, (_, i) => ({
     id: `CAM-${schoolId(i)}-${String(Math.floor(i / SCHOOLS) + 1).padStart(2, '0')}`,
     kind: 'camera',
     schoolId: schoolId(i),
