@@ -45,6 +45,27 @@ export function describeMachine(): Machine {
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
+/** A scenario's setup, figures, tables and notes as Markdown lines: the same in the full document and in an opt-in scenario's own block. */
+function reportBody(r: ScenarioReport): string[] {
+  return [
+    r.setup,
+    '',
+    '| metric | measured | target | |',
+    '| --- | --- | --- | --- |',
+    ...r.figures.map((f) => `| ${cell(f.metric.trim())} | ${cell(f.value)} | ${cell(f.target ?? '')} | ${f.pass === undefined ? '' : `**${verdict(f.pass)}**`} |`),
+    '',
+    ...(r.tables ?? []).flatMap((t) => [
+      `**${t.caption}**`,
+      '',
+      `| ${t.header.map(cell).join(' | ')} |`,
+      `| ${t.header.map(() => '---').join(' | ')} |`,
+      ...t.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+      '',
+    ]),
+    ...r.notes.map((n) => `- ${n}`),
+  ];
+}
+
 /** Writes docs/benchmarks.md from a run's reports. */
 export function writeBenchmarksDoc(run: { machine: Machine; reports: ScenarioReport[]; command: string; scale: string; quick: boolean; minutes: number }): string {
   const { machine, reports } = run;
@@ -60,21 +81,7 @@ export function writeBenchmarksDoc(run: { machine: Machine; reports: ScenarioRep
       '',
       `> ${r.requirement}`,
       '',
-      r.setup,
-      '',
-      '| metric | measured | target | |',
-      '| --- | --- | --- | --- |',
-      ...r.figures.map((f) => `| ${cell(f.metric.trim())} | ${cell(f.value)} | ${cell(f.target ?? '')} | ${f.pass === undefined ? '' : `**${verdict(f.pass)}**`} |`),
-      '',
-      ...(r.tables ?? []).flatMap((t) => [
-        `**${t.caption}**`,
-        '',
-        `| ${t.header.map(cell).join(' | ')} |`,
-        `| ${t.header.map(() => '---').join(' | ')} |`,
-        ...t.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
-        '',
-      ]),
-      ...r.notes.map((n) => `- ${n}`),
+      ...reportBody(r),
       '',
     ].join('\n'),
   );
@@ -200,21 +207,7 @@ export function writeScenarioSection(id: string, report: ScenarioReport, run: { 
     `\`${cell(run.command)}\` (opt-in, ${run.minutes.toFixed(1)} min), run ${machine.date} on ${cell(machine.cpu)} × ${machine.cores}, ${machine.memoryGiB} GiB, ` +
       `Node ${machine.node} (${cell(machine.os)}), load average ${machine.loadAverage} at the start; code ${cell(machine.code)}.`,
     '',
-    report.setup,
-    '',
-    '| metric | measured | target | |',
-    '| --- | --- | --- | --- |',
-    ...report.figures.map((f) => `| ${cell(f.metric.trim())} | ${cell(f.value)} | ${cell(f.target ?? '')} | ${f.pass === undefined ? '' : `**${verdict(f.pass)}**`} |`),
-    '',
-    ...(report.tables ?? []).flatMap((t) => [
-      `**${t.caption}**`,
-      '',
-      `| ${t.header.map(cell).join(' | ')} |`,
-      `| ${t.header.map(() => '---').join(' | ')} |`,
-      ...t.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
-      '',
-    ]),
-    ...report.notes.map((n) => `- ${n}`),
+    ...reportBody(report),
     ...(notes ? ['', notes] : []),
     end,
   ].join('\n');
