@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { alarmToEvent } from './alarm-map.js';
 import { buildAlarmResponse, decodeBody, MANSCDP_CONTENT_TYPE, parseManscdp, type AlarmMessage, type CatalogItem } from './manscdp.js';
 import type { OutgoingRequests } from './outgoing.js';
-import type { OncePer, Registrar, Registration } from './registrar.js';
+import { MAX_CHANNELS_PER_REGISTRATION, type OncePer, type Registrar, type Registration } from './registrar.js';
 import { answer, type SipRequest } from './sip-message.js';
 import type { SipPeer } from './transport.js';
 
@@ -148,9 +148,10 @@ async function alarm(deps: MessageDeps, registration: Registration, message: Ala
 async function catalog(deps: MessageDeps, registration: Registration, items: CatalogItem[], now: number): Promise<void> {
   const listed = registration.catalog ?? new Set<string>();
   registration.catalog = listed;
-  for (const item of items) listed.add(item.deviceId);
-  const unknown = items.filter((item) => !deps.registry.byGbCode(item.deviceId));
-  registration.unknownChannels += unknown.filter((item) => !registration.unknownCodes.has(item.deviceId)).length;
-  for (const item of unknown) registration.unknownCodes.add(item.deviceId);
+  for (const item of items) {
+    if (listed.size >= MAX_CHANNELS_PER_REGISTRATION) break;
+    listed.add(item.deviceId);
+    if (!deps.registry.byGbCode(item.deviceId)) registration.unknownCodes.add(item.deviceId);
+  }
   await deps.catalog.noteCatalog(registration.deviceId, items.map((item) => ({ code: item.deviceId, name: item.name })), new Date(now));
 }

@@ -1,5 +1,11 @@
 import type { SipRegistration, SipTransport } from '../../shared/sip.js';
 
+/**
+ * Most channel codes remembered per registration: an NVR has at most a few hundred channels and a
+ * lower platform some thousands; a device listing made-up codes cannot grow a registration past this.
+ */
+export const MAX_CHANNELS_PER_REGISTRATION = 20_000;
+
 /** Shortest and longest registration the platform grants (seconds); a device asking outside is held to them. */
 export const MIN_EXPIRES_S = 30;
 export const MAX_EXPIRES_S = 86_400;
@@ -17,9 +23,8 @@ export interface Registration {
   registeredAt: number;
   expiresAt: number;
   lastKeepaliveAt: number | null;
-  /** The channel codes its catalog answers listed since it registered (null before the first answer), and how many were unknown. */
+  /** The channel codes its catalog answers listed since it registered (null before the first answer), and those the registry does not know. */
   catalog: Set<string> | null;
-  unknownChannels: number;
   unknownCodes: Set<string>;
 }
 
@@ -32,13 +37,13 @@ export class Registrar {
   private readonly byId = new Map<string, Registration>();
 
   /** Records a REGISTER that passed; true when it is new (not a refresh from the same place). */
-  register(entry: Omit<Registration, 'registeredAt' | 'lastKeepaliveAt' | 'catalog' | 'unknownChannels' | 'unknownCodes'>, now: number): { registration: Registration; fresh: boolean } {
+  register(entry: Omit<Registration, 'registeredAt' | 'lastKeepaliveAt' | 'catalog' | 'unknownCodes'>, now: number): { registration: Registration; fresh: boolean } {
     const known = this.live(entry.deviceId, now);
     if (known && known.address === entry.address && known.port === entry.port && known.transport === entry.transport) {
       known.expiresAt = entry.expiresAt;
       return { registration: known, fresh: false };
     }
-    const registration: Registration = { ...entry, registeredAt: now, lastKeepaliveAt: null, catalog: null, unknownChannels: 0, unknownCodes: new Set() };
+    const registration: Registration = { ...entry, registeredAt: now, lastKeepaliveAt: null, catalog: null, unknownCodes: new Set() };
     this.byId.set(entry.deviceId, registration);
     return { registration, fresh: true };
   }
@@ -69,7 +74,7 @@ export class Registrar {
         deviceId: r.deviceId, name: r.name, schoolId: r.schoolId, address: r.address, port: r.port, transport: r.transport,
         registeredAt: new Date(r.registeredAt).toISOString(), expiresAt: new Date(r.expiresAt).toISOString(),
         lastKeepaliveAt: r.lastKeepaliveAt === null ? null : new Date(r.lastKeepaliveAt).toISOString(),
-        catalogChannels: r.catalog ? r.catalog.size : null, unknownChannels: r.unknownChannels,
+        catalogChannels: r.catalog ? r.catalog.size : null, unknownChannels: r.unknownCodes.size,
       });
     }
     return list.sort((a, b) => a.deviceId.localeCompare(b.deviceId));
