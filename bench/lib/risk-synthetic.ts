@@ -84,7 +84,7 @@ export async function syntheticRisk(server: RunningServer, count: number, box: t
     live: { lateness: () => [], patrol: () => [], complianceFailures: () => Promise.resolve(null) },
   });
   const risk = new RiskService({
-    registry, clock, events: server.services.events, inputs, repository: new RiskRepository(server.store.db), writes: server.services.writes, audit: server.services.audit,
+    registry, clock, events: server.services.events, inputs, repository: new RiskRepository(server.store.db), store: server.store, writes: server.services.writes, audit: server.services.audit,
     log: server.log.child({ part: 'risk-bench' }), model: DEFAULT_RISK_MODEL,
   });
   const changes: AlarmChange[] = [];

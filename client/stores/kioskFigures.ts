@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { ComplianceMatrix, HazardCountsAnswer } from '../../shared/compliance.js';
 import type { AlarmLoadReport } from '../../shared/rules/alarm-load.js';
-import { getJson, getRoute } from '../api.js';
+import { getRoute } from '../api.js';
 import { latestRequest, type LatestRequest } from '../latest.js';
 
 /** How often each figure the socket does not push is read again. */
@@ -25,8 +25,7 @@ export const useKioskFiguresStore = defineStore('kioskFigures', () => {
 
   const readers: Record<Source, (signal: AbortSignal) => Promise<void>> = {
     stats: async (signal) => {
-      // Until `alarms.stats` is in the route table (shared/api/alarms.ts): then getRoute('alarms.stats', {}, signal).
-      stats.value = await getJson<AlarmLoadReport>('/api/v1/alarms/stats', signal);
+      stats.value = await getRoute('alarms.stats', {}, signal);
     },
     hazards: async (signal) => {
       hazards.value = await getRoute('hazards.counts', {}, signal);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { reportFiguresSchema, type ReportFigures, type ReportKind, type ReportSummary } from '../../shared/report.js';
+import { reportFiguresSchema, type ReportFigures, type ReportKind, type ReportScope, type ReportSummary } from '../../shared/report.js';
 import type { Database } from './schema.js';
 
 /** A kept report as stored: its figures, its files. */
@@ -14,7 +14,7 @@ function summaryOf(row: Row): ReportSummary {
   return {
     id: row.id,
     kind: row.kind,
-    scope: row.scope as ReportSummary['scope'],
+    scope: row.scope,
     periodFrom: row.period_from,
     periodTo: row.period_to,
     label: row.label,
@@ -32,7 +32,8 @@ const LISTED = ['id', 'kind', 'period_from', 'period_to', 'label', 'scope', 'cre
 export class ReportRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(report: { id: string; createdAt: string; createdBy: string; figures: ReportFigures; pdf: Uint8Array; xlsx: Uint8Array }): Promise<ReportSummary> {
+  /** `db`: the transaction the report belongs to (with its audit entry). */
+  async insert(report: { id: string; createdAt: string; createdBy: string; figures: ReportFigures; pdf: Uint8Array; xlsx: Uint8Array }, db: Kysely<Database> = this.db): Promise<ReportSummary> {
     const { figures } = report;
     const row = {
       id: report.id,
@@ -47,12 +48,12 @@ export class ReportRepository {
       xlsx_bytes: report.xlsx.byteLength,
       alarms: figures.alarms.total,
     };
-    await this.db.insertInto('reports').values({ ...row, figures: JSON.stringify(figures), pdf: Buffer.from(report.pdf), xlsx: Buffer.from(report.xlsx) }).execute();
+    await db.insertInto('reports').values({ ...row, figures: JSON.stringify(figures), pdf: Buffer.from(report.pdf), xlsx: Buffer.from(report.xlsx) }).execute();
     return summaryOf(row);
   }
 
   /** Newest first (the list reads no figures and no files); `scopes` null: every scope. */
-  async list(query: { kind?: ReportKind | undefined; scopes: string[] | null; limit: number }): Promise<ReportSummary[]> {
+  async list(query: { kind?: ReportKind | undefined; scopes: ReportScope[] | null; limit: number }): Promise<ReportSummary[]> {
     let q = this.db.selectFrom('reports').select([...LISTED]);
     if (query.kind) q = q.where('kind', '=', query.kind);
     if (query.scopes) q = q.where('scope', 'in', query.scopes);
@@ -67,14 +68,15 @@ export class ReportRepository {
   }
 
   async file(id: string, format: 'pdf' | 'xlsx'): Promise<Uint8Array | null> {
-    const row = await this.db.selectFrom('reports').select([format]).where('id', '=', id).executeTakeFirst();
-    if (!row) return null;
-    const data = format === 'pdf' ? (row as { pdf: Uint8Array }).pdf : (row as { xlsx: Uint8Array }).xlsx;
-    return new Uint8Array(Buffer.from(data));
+    const query = this.db.selectFrom('reports').where('id', '=', id);
+    const data = format === 'pdf'
+      ? (await query.select('pdf').executeTakeFirst())?.pdf
+      : (await query.select('xlsx').executeTakeFirst())?.xlsx;
+    return data === undefined ? null : new Uint8Array(Buffer.from(data));
   }
 
   /** Whether a report of this kind, scope and period was made already (the schedule makes each once). */
-  async exists(kind: ReportKind, scope: string, periodFrom: string): Promise<boolean> {
+  async exists(kind: ReportKind, scope: ReportScope, periodFrom: string): Promise<boolean> {
     const row = await this.db.selectFrom('reports').select('id').where('kind', '=', kind).where('scope', '=', scope).where('period_from', '=', periodFrom).executeTakeFirst();
     return row !== undefined;
   }

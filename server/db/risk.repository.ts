@@ -64,11 +64,12 @@ export class RiskRepository {
     return new Map(rows.filter((r) => r.last !== null).map((r) => [r.school_id, String(r.last)]));
   }
 
-  async appendHistory(rows: readonly RiskHistoryRow[]): Promise<void> {
+  /** `db`: the transaction the rows belong to (with the audit entries of their level changes). */
+  async appendHistory(rows: readonly RiskHistoryRow[], db: Kysely<Database> = this.db): Promise<void> {
     // Small inserts (SQLite runs each on the event loop), the loop free between them.
     for (let i = 0; i < rows.length; i += 100) {
       const values = rows.slice(i, i + 100).map((r) => ({ school_id: r.schoolId, at: r.at, score: r.score, level: r.level, kind: r.kind, contributions: JSON.stringify(r.contributions) }));
-      await this.db.insertInto('risk_history').values(values).execute();
+      await db.insertInto('risk_history').values(values).execute();
     }
   }
 

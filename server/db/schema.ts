@@ -7,6 +7,7 @@ import type { Drill, DrillEndReason, DrillState } from '../../shared/drill.js';
 import type { IngestEventType } from '../../shared/ingest.js';
 import type { RestoreDeviceKind } from '../../shared/rules/compliance/types.js';
 import type { RiskLevel } from '../../shared/risk.js';
+import type { ReportScope } from '../../shared/report.js';
 import type { InspectionDepartment, InspectionLevel } from '../../shared/inspections.js';
 import type { HazardSeverity, HazardSource, HazardState, HazardTransition } from '../../shared/rules/hazard.js';
 
@@ -222,7 +223,7 @@ export interface Database {
     period_from: string;
     period_to: string;
     label: string;
-    scope: string;
+    scope: ReportScope;
     created_at: string;
     created_by: string;
     alarms: number;

@@ -195,5 +195,5 @@ function buildRisk(d: {
       },
     },
   });
-  return new RiskService({ registry: d.registry, clock: d.clock, events: d.events, inputs, repository, writes: d.writes, audit: d.audit, log: d.log.child({ part: 'risk' }), model: d.model });
+  return new RiskService({ registry: d.registry, clock: d.clock, events: d.events, inputs, repository, store: d.store, writes: d.writes, audit: d.audit, log: d.log.child({ part: 'risk' }), model: d.model });
 }

@@ -5,12 +5,13 @@ import type { FileAnswer } from '../../shared/api/route.js';
 import { DISTRICT_CODES } from '../../shared/domain/districts.js';
 import { refusal } from '../../shared/refusal.js';
 import {
-  lastCompleteMonth, lastCompleteWeek, periodContaining, type ReportAnswer, type ReportGenerateInput, type ReportKind, type ReportPeriod, type ReportRiskRow, type ReportScope, type ReportSummary,
+  lastCompleteMonth, lastCompleteWeek, periodContaining, reportScopeSchema, type ReportAnswer, type ReportGenerateInput, type ReportKind, type ReportPeriod, type ReportRiskRow, type ReportScope, type ReportSummary,
 } from '../../shared/report.js';
 import type { ResponseTargets } from '../../shared/rules/response.js';
 import { actedBy, type AuditService } from '../auth/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { ReportRepository } from '../db/report.repository.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { HeavyPool } from '../workers/heavy-pool.js';
@@ -54,13 +55,15 @@ export class ReportService {
   constructor(private readonly deps: ReportDeps) {}
 
   /** The scope a person may make and read: their district, or any (null) for city-level people. */
-  private own(user: SessionUser): string | null {
-    return user.districtCode ?? null;
+  /** A district user's own district (they see and make only its reports); null for the city's people. */
+  private own(user: SessionUser): ReportScope | null {
+    const own = reportScopeSchema.safeParse(user.districtCode);
+    return own.success ? own.data : null;
   }
 
   async generate(input: ReportGenerateInput, by: Actor): Promise<Outcome<ReportAnswer>> {
     const own = this.own(by.user);
-    const scope = input.scope ?? (own as ReportScope | null) ?? 'city';
+    const scope = input.scope ?? own ?? 'city';
     if (own !== null && scope !== own) return refuse(403, refusal('超出本区县范围：只能生成本区县的报告', 'outside your district: you make only your own district’s report'));
     const now = this.deps.clock.now();
     const period = input.date ? periodContaining(input.kind, input.date) : input.kind === 'weekly' ? lastCompleteWeek(now) : lastCompleteMonth(now);
@@ -78,9 +81,13 @@ export class ReportService {
     if (!made.ok) return refuse(501, refusal(`无法生成报告（${made.fontMissing}）`, `the report cannot be made: ${made.fontMissing}`));
     const id = randomUUID();
     const createdAt = new Date(now).toISOString();
-    const report = await this.deps.repository.insert({ id, createdAt, createdBy, figures: made.figures, pdf: made.pdf, xlsx: made.xlsx });
     const details = { kind: period.kind, scope, period: period.label, alarms: made.figures.alarms.total };
-    await this.deps.audit.append(by ? actedBy(by, 'report.generate', id, details) : { actor: SYSTEM_NAME, action: 'report.generate', target: id, details: { ...details, scheduled: true } });
+    // The report and its audit entry commit together.
+    const report = await inTransaction({ db: this.deps.db }, async (trx) => {
+      const stored = await this.deps.repository.insert({ id, createdAt, createdBy, figures: made.figures, pdf: made.pdf, xlsx: made.xlsx }, trx);
+      await this.deps.audit.append(by ? actedBy(by, 'report.generate', id, details) : { actor: SYSTEM_NAME, action: 'report.generate', target: id, details: { ...details, scheduled: true } }, trx);
+      return stored;
+    });
     return { ok: true, data: { report, figures: made.figures } };
   }
 

@@ -10,6 +10,8 @@ import type { z } from 'zod';
 import type { AuditService } from '../auth/audit.service.js';
 import type { Clock } from '../clock.js';
 import type { RiskHistoryRow, RiskRepository } from '../db/risk.repository.js';
+import type { Store } from '../db/database.js';
+import { inTransaction } from '../db/transaction.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { Logger } from '../logger.js';
 import type { DomainEvents } from './domain-events.js';
@@ -70,6 +72,8 @@ export interface RiskServiceDeps {
   events: DomainEvents;
   inputs: RiskInputStore;
   repository: RiskRepository;
+  /** The history rows and the audit entries of their level changes commit in one transaction of it. */
+  store: Pick<Store, 'db'>;
   writes: WriteQueue;
   audit: AuditService;
   log: Logger;
@@ -241,8 +245,8 @@ export class RiskService {
 
   private async store(rows: readonly RiskHistoryRow[], changes: readonly LevelChangeNote[]): Promise<void> {
     try {
-      await this.deps.writes.run(async () => {
-        await this.deps.repository.appendHistory(rows);
+      await this.deps.writes.run(() => inTransaction(this.deps.store, async (trx) => {
+        await this.deps.repository.appendHistory(rows, trx);
         for (const { change, before, risk } of changes) {
           await this.deps.audit.append({
             actor: 'system',
@@ -252,9 +256,9 @@ export class RiskService {
               schoolId: change.schoolId, from: change.from, to: change.to, score: risk.score, previousScore: before?.score ?? null,
               changed: changedContributions(before?.contributions ?? [], risk.contributions),
             },
-          });
+          }, trx);
         }
-      });
+      }));
     } catch (error) {
       this.deps.log.error({ err: error, rows: rows.length }, 'risk history not stored');
     }
