@@ -1,4 +1,4 @@
-import { API, routeUrl, type AnswerOf, type BodyIn, type ParamsOf, type PathParamNames, type QueryIn, type RouteName, type RouteSpec } from '../shared/api/index.js';
+import { API, routeUrl, type AnswerOf, type BodyIn, type ParamsIn, type PathParamNames, type QueryIn, type RouteName, type RouteSpec } from '../shared/api/index.js';
 import { CSRF_COOKIE, CSRF_HEADER } from '../shared/auth.js';
 import type { LocalizedText } from '../shared/domain/text.js';
 import { isLocalizedText, type RefusalLike } from './refusal-text.js';
@@ -154,7 +154,7 @@ export type ReadRoute = { [K in RouteName]: Spec<K>['method'] extends 'GET' ? K 
 export type WriteRoute = Exclude<RouteName, ReadRoute>;
 
 /** What a call gives: the path's parameters when it has any, the query when it takes one, the body when it takes one. */
-export type RouteInput<S extends RouteSpec> = ([PathParamNames<S['path']>] extends [never] ? { params?: undefined } : { params: ParamsOf<S> }) &
+export type RouteInput<S extends RouteSpec> = ([PathParamNames<S['path']>] extends [never] ? { params?: undefined } : { params: ParamsIn<S> }) &
   (S['query'] extends object ? { query?: QueryIn<S> } : { query?: undefined }) &
   (S['body'] extends object ? { body: BodyIn<S> } : { body?: undefined });
 

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ADMIN_ROUTES } from '../../shared/api/admin.js';
 import { refusal } from '../../shared/refusal.js';
 import type { AccountService } from '../auth/accounts.service.js';
@@ -10,14 +9,6 @@ import { SIP_OFF, type SipEndpointState } from '../gb28181/state.js';
 import type { SipChannelService } from '../services/sip-channel.service.js';
 import { refuse, type Outcome } from '../services/outcome.js';
 import type { RouteHandlers } from './route-table.js';
-
-const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-
-/** A path's `:id` as a number, or the 400 for one that is not. */
-function withId<T>(raw: string, then: (id: number) => Promise<Outcome<T>>): Promise<Outcome<T>> | Outcome<T> {
-  const id = idParam.safeParse(raw);
-  return id.success ? then(id.data) : refuse(400, refusal(`不是有效的编号：${raw}`, `not an id: ${raw}`));
-}
 
 /** An answer, or 404 with these words when there is nothing by that id. */
 const found = <T>(value: T | null, none: () => ReturnType<typeof refusal>): Outcome<T> => (value ? { ok: true, data: value } : refuse(404, none()));
@@ -36,14 +27,14 @@ export function adminHandlers(deps: {
   return {
     'admin.users': async () => ({ ok: true, data: { users: await accounts.list() } }),
     'admin.createUser': ({ body, actor }) => accounts.create(body, actor),
-    'admin.updateUser': ({ params, body, actor }) => withId(params.id, (id) => accounts.update(id, body, actor)),
-    'admin.resetPassword': ({ params, body, actor }) => withId(params.id, (id) => accounts.resetPassword(id, body.password, actor)),
+    'admin.updateUser': ({ params, body, actor }) => accounts.update(params.id, body, actor),
+    'admin.resetPassword': ({ params, body, actor }) => accounts.resetPassword(params.id, body.password, actor),
     'admin.tokens': async () => ({ ok: true, data: { tokens: await ingestTokens.list() } }),
     'admin.createToken': async ({ body, actor }) => ({ ok: true, data: await ingestTokens.create(body.name, actor) }),
-    'admin.revokeToken': ({ params, actor }) => withId(params.id, async (id) => found(await ingestTokens.revoke(id, actor), () => refusal(`没有编号为 ${id} 的接入令牌`, `no token ${id}`))),
+    'admin.revokeToken': async ({ params: { id }, actor }) => found(await ingestTokens.revoke(id, actor), () => refusal(`没有编号为 ${id} 的接入令牌`, `no token ${id}`)),
     'admin.viewerLinks': async () => ({ ok: true, data: { links: await viewerLinks.list() } }),
     'admin.createViewerLink': async ({ body, actor }) => ({ ok: true, data: await viewerLinks.create(body.name, body.districtCode, actor) }),
-    'admin.revokeViewerLink': ({ params, actor }) => withId(params.id, async (id) => found(await viewerLinks.revoke(id, actor), () => refusal(`没有编号为 ${id} 的查看链接`, `no viewer link ${id}`))),
+    'admin.revokeViewerLink': async ({ params: { id }, actor }) => found(await viewerLinks.revoke(id, actor), () => refusal(`没有编号为 ${id} 的查看链接`, `no viewer link ${id}`)),
     'admin.audit': async ({ query }) => ({ ok: true, data: await audit.page(query) }),
     'admin.auditCsv': ({ query, actor }) => auditExports.csv(query, actor),
     'admin.sip': async () => ({

@@ -95,6 +95,8 @@ function mismatch(schema: z.ZodType, data: unknown): z.core.$ZodIssue[] | null {
 function handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, options: RouteTableOptions): RequestHandler {
   return async (req, res, next) => {
     try {
+      const params = spec.params ? spec.params.safeParse(req.params) : null;
+      if (params && !params.success) return sendValidationError(res, params.error, req.params);
       const query = spec.query ? spec.query.safeParse(req.query) : null;
       if (query && !query.success) return sendValidationError(res, query.error, req.query);
       const rawBody: unknown = req.body ?? {};
@@ -102,7 +104,7 @@ function handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, options:
       if (body && !body.success) return sendValidationError(res, body.error, rawBody);
       const user = userOf(req);
       const context = {
-        params: req.params,
+        params: params ? params.data : req.params,
         query: query?.data,
         body: body?.data,
         user,

@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Permission } from '../auth.js';
+import { bilingual } from '../zod-text.js';
 
 /**
  * One REST route of `/api/v1`, written once: its method and path, who may call it, the zod
@@ -39,6 +40,8 @@ export interface RouteSpec {
   method: RouteMethod;
   path: `/${string}`;
   allow: RouteAllow;
+  /** The path parameters' schema (values arrive as strings: use `z.coerce` for numbers); without one each is a string. */
+  params?: z.ZodType;
   /** The query string's schema (values arrive as strings: use `z.coerce` for numbers). */
   query?: z.ZodType;
   /** The JSON body's schema. */
@@ -66,8 +69,17 @@ export type PathParamNames<P extends string> = P extends `${string}:${infer Name
     ? Name
     : never;
 
-/** A route's path parameters, as strings (an empty object for a path with none). */
-export type ParamsOf<S extends RouteSpec> = { [K in PathParamNames<S['path']>]: string };
+/** A route's path parameters as a caller gives them: strings (an empty object for a path with none). */
+export type ParamsIn<S extends RouteSpec> = { [K in PathParamNames<S['path']>]: string };
+/** A route's path parameters as its handler reads them: parsed by `params` when the route has one, else strings. */
+export type ParamsOf<S extends RouteSpec> = S['params'] extends z.ZodType ? z.output<S['params']> : ParamsIn<S>;
+
+const NOT_AN_ID = bilingual('not an id: must be a whole number from 1', '不是有效的编号：须为从 1 起的整数');
+
+/** `:id` as a positive integer (a row's number): for `params`. */
+export const numericIdParams = z.object({
+  id: z.coerce.number({ error: NOT_AN_ID }).int({ error: NOT_AN_ID }).min(1, { error: NOT_AN_ID }).max(Number.MAX_SAFE_INTEGER, { error: NOT_AN_ID }),
+});
 
 /** The query a handler reads (parsed, defaults applied); `undefined` for a route without one. */
 export type QueryOf<S extends RouteSpec> = S['query'] extends z.ZodType ? z.output<S['query']> : undefined;

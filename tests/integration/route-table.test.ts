@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { route } from '../../shared/api/route.js';
+import { numericIdParams, route } from '../../shared/api/route.js';
 import { createLogger } from '../../server/logger.js';
 import { JsonText, routeTable, StatusAnswer, type RouteHandlers } from '../../server/http/route-table.js';
 import { HeavyPoolBusy } from '../../server/workers/heavy-pool.js';
@@ -12,6 +12,7 @@ import { errorHandler } from '../../server/http/errors.js';
 /** A small table served by the real adapter on a real HTTP server: what every route of the product goes through. */
 const ROUTES = {
   'test.echo': route({ method: 'GET', path: '/echo/:id', allow: 'public', query: z.object({ n: z.coerce.number().int().min(1) }), answer: z.object({ id: z.string(), n: z.number() }), summary: 'echo' }),
+  'test.numbered': route({ method: 'GET', path: '/numbered/:id', allow: 'public', params: numericIdParams, answer: z.object({ id: z.number() }), summary: 'a numeric :id' }),
   'test.wrong': route({ method: 'GET', path: '/wrong', allow: 'public', answer: z.object({ count: z.number() }), summary: 'answers the wrong shape' }),
   'test.text': route({ method: 'GET', path: '/text', allow: 'public', answer: z.object({ count: z.number() }), summary: 'answers JSON text' }),
   'test.create': route({ method: 'POST', path: '/things', allow: 'public', body: z.strictObject({ name: z.string().min(1) }), answer: z.object({ name: z.string() }), status: 201, summary: 'creates' }),
@@ -24,6 +25,7 @@ const ROUTES = {
 const lines: string[] = [];
 const handlers: RouteHandlers<typeof ROUTES> = {
   'test.echo': ({ params, query }) => ({ ok: true, data: { id: params.id, n: query.n } }),
+  'test.numbered': ({ params }) => ({ ok: true, data: { id: params.id } }),
   // A handler can only answer the wrong shape by lying to the compiler: this is what the check catches at run time.
   'test.wrong': () => ({ ok: true, data: JSON.parse('{"count":"three"}') as { count: number } }),
   'test.text': () => ({ ok: true, data: new JsonText<{ count: number }>('{"count":3}') }),
@@ -69,6 +71,19 @@ describe('the route table adapter (server/http/route-table.ts)', () => {
     const created = await fetch(`${base}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '甲' }) });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ name: '甲' });
+  });
+
+  it('parses path parameters by the route\'s schema: the handler gets a number, a bad one is a 400 before the handler', async () => {
+    const good = await fetch(`${base}/numbered/42`);
+    expect(good.status).toBe(200);
+    expect(await good.json()).toEqual({ id: 42 });
+    for (const bad of ['abc', '0', '1.5']) {
+      const refused = await fetch(`${base}/numbered/${bad}`);
+      expect(refused.status).toBe(400);
+      const refusal = (await refused.json()) as { message: { zh: string; en: string }; fields: Record<string, string> };
+      expect(Object.keys(refusal.fields)).toEqual(['id']);
+      expect(refusal.message.zh).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 
   it('refuses to send an answer that does not match its schema: a 500 and a logged error, never the wrong shape', async () => {

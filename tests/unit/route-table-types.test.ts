@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DRILL_ROUTES } from '../../shared/api/drills.js';
-import { API, routeUrl, type AnswerOf, type ParamsOf, type PathParamNames } from '../../shared/api/index.js';
+import { API, routeUrl, type AnswerOf, type ParamsIn, type ParamsOf, type PathParamNames } from '../../shared/api/index.js';
 import type { Drill } from '../../shared/drill.js';
 import type { RouteHandler, RouteHandlers } from '../../server/http/route-table.js';
 import type { RouteInput } from '../../client/api.js';
@@ -29,6 +29,9 @@ describe('route table types', () => {
   it('types path parameters from the path, and the answer from the schema', () => {
     expectTypeOf<PathParamNames<'/drills/:id/checklist/:itemId'>>().toEqualTypeOf<'id' | 'itemId'>();
     expectTypeOf<ParamsOf<(typeof API)['drills.check']>>().toEqualTypeOf<{ id: string; itemId: string }>();
+    // A route with a `params` schema hands its handler the parsed values; the caller still gives strings.
+    expectTypeOf<ParamsOf<(typeof API)['admin.updateUser']>>().toEqualTypeOf<{ id: number }>();
+    expectTypeOf<ParamsIn<(typeof API)['admin.updateUser']>>().toEqualTypeOf<{ id: string }>();
     expectTypeOf<AnswerOf<(typeof API)['drills.list']>['drills'][number]['state']>().toEqualTypeOf<Drill['state']>();
   });
 
