@@ -124,6 +124,16 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school page�
     const words = await progress.getByTestId('school-alarm-progress').innerText();
     expect(words).toBe(`已派警：${unitName} 正在赶来`);
 
+    // At 1920×1080 the operator sees every tile without scrolling the card: above the fold, not under the emergency card.
+    const pane = consolePage.getByTestId('console-detail');
+    await expect(pane.evaluate((node) => node.scrollTop)).resolves.toBe(0);
+    const paneBox = (await pane.boundingBox())!;
+    const tileBoxes = await tiles.evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().bottom));
+    expect(tileBoxes.length).toBe(expected.length);
+    for (const bottom of tileBoxes) expect(bottom).toBeLessThanOrEqual(paneBox.y + paneBox.height);
+    const cardTop = (await detail.getByTestId('school-emergency-card').boundingBox())!.y;
+    expect(Math.max(...tileBoxes)).toBeLessThan(cardTop);
+
     await consolePage.mouse.move(0, 0);
     await consolePage.screenshot({ path: path.join(docs, 'alarm-card-cameras.png') });
     await schoolPage.screenshot({ path: path.join(docs, 'school-page.png') });
