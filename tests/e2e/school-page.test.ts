@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankCameras, videoLinkFor } from '../../shared/cameras.js';
 import type { School } from '../../shared/domain/index.js';
+import type { SchoolPlanView } from '../../shared/domain/school-plan.js';
 import type { DeviceHealth } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signIn, signInContext, wallAs } from '../helpers/browser.js';
@@ -57,6 +58,14 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school pageâ€
     await schoolPage.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
     await expect(schoolPage.getByTestId('school-page-name').innerText()).resolves.toBe(school.name);
     await schoolPage.getByTestId('camera-tile').first().waitFor({ timeout: 5_000 });
+    // Its own people and plan, as the police see them on the alarm card.
+    const view = (await (await police.get(`/api/v1/schools/${school.id}/plan`)).json()) as SchoolPlanView;
+    const emergency = schoolPage.getByTestId('school-emergency-card');
+    await expect(emergency.getAttribute('data-school-id')).resolves.toBe(school.id);
+    if (view.people) await expect(emergency.getByTestId('principal').innerText({ timeout: 5_000 })).resolves.toContain(view.people.people.principal.name);
+    if (view.plan) await expect(emergency.getByTestId('assembly-point').innerText({ timeout: 5_000 })).resolves.toBe(view.plan.plan.assemblyPoint);
+    else await emergency.getByTestId('plan-missing').waitFor({ timeout: 5_000 });
+    expect(view.people ?? view.plan).not.toBeNull();
 
     // A first press only asks; Escape backs out and nothing is raised.
     await schoolPage.getByTestId('school-sos-button').click();
