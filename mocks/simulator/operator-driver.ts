@@ -133,7 +133,8 @@ export function startOperatorSimulator(options: OperatorSimulatorOptions): Opera
     const answer = await command(connection, plan.alarmId, step);
     if (answer.ok) {
       counters.sent++;
-      plan.steps.shift();
+      // observe() may have taken it off already: the change can arrive before the answer.
+      if (plan.steps[0] === step) plan.steps.shift();
       return true;
     }
     counters.refused++;
@@ -172,6 +173,9 @@ export function startOperatorSimulator(options: OperatorSimulatorOptions): Opera
         if (!operatorPlanStands(current, alarm, actorName)) {
           plans.delete(alarm.id);
           counters.handedOver++;
+        } else if (current.steps[0]?.command === 'ack' && alarm.state !== 'new') {
+          // Its own acknowledgement landed though the answer was lost (a timeout): not sent twice.
+          current.steps.shift();
         }
         return;
       }
