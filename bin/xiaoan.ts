@@ -5,9 +5,10 @@
  */
 import { generateDataset } from '../mocks/dataset/index.js';
 import { startSimulator } from '../mocks/simulator/index.js';
+import { startOperatorSimulator } from '../mocks/simulator/operator-driver.js';
 import { startUnitSimulator } from '../mocks/simulator/unit-driver.js';
 import { loadConfig } from '../server/config.js';
-import { DEMO_PASSWORD, startServer } from '../server/index.js';
+import { DEMO_PASSWORD, DUTY_SIMULATOR_USERNAME, startServer } from '../server/index.js';
 
 async function main(): Promise<void> {
   let config;
@@ -45,6 +46,21 @@ async function main(): Promise<void> {
         })
       : null;
   if (unitPhones) server.services.events.on('alarm.changed', (changes) => changes.forEach((change) => unitPhones.observe(change.alarm)));
+  // The duty operator of an unattended demo (issue 14 item 5): acknowledges a new real P1/P2 alarm
+  // and dispatches the nearest post through the console's socket commands, as its own demo
+  // account (duty-sim); a person at the console who acts first takes the alarm over.
+  const dutyOperator =
+    config.simulatorOperator && config.demo
+      ? startOperatorSimulator({
+          baseUrl: server.url,
+          username: DUTY_SIMULATOR_USERNAME,
+          password: DEMO_PASSWORD,
+          units: server.services.registry.policePosts(),
+          school: (id) => server.services.registry.school(id),
+          log: (message) => log.debug({ simulator: true }, message),
+        })
+      : null;
+  if (dutyOperator) server.services.events.on('alarm.changed', (changes) => changes.forEach((change) => dutyOperator.observe(change.alarm)));
   // The simulator's first batch re-sends today's check-ins so far (with their own times); only
   // then may a 护学岗 be judged absent, or a start at 07:35 would raise an alarm for every post.
   void simulator?.ready.then(() => server.services.posts.arm()).catch((error: unknown) => log.error({ err: error }, '护学岗 check not armed'));
@@ -65,7 +81,7 @@ async function main(): Promise<void> {
     : config.adminPassword
       ? 'admin, with the password in XIAOAN_ADMIN_PASSWORD'
       : 'no accounts yet — start with XIAOAN_ADMIN_PASSWORD=<10+ characters> to create "admin"';
-  console.log(`\n  校安 Xiaoan map wall: ${wallUrl}\n  Sign in: ${signIn}\n  Ingest token: ${config.ingestToken ? '(from XIAOAN_INGEST_TOKEN)' : server.ingestToken}\n  Simulator: ${config.simulator ? 'on' : 'off'}\n`);
+  console.log(`\n  校安 Xiaoan map wall: ${wallUrl}\n  Sign in: ${signIn}\n  Ingest token: ${config.ingestToken ? '(from XIAOAN_INGEST_TOKEN)' : server.ingestToken}\n  Simulator: ${config.simulator ? 'on' : 'off'}${dutyOperator ? ' — with a simulated duty operator (duty-sim) working the alarms nobody at the console touches first (XIAOAN_SIMULATOR_OPERATOR=off to do it all yourself)' : ''}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -73,6 +89,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     await simulator?.stop();
+    await dutyOperator?.stop();
     await unitPhones?.stop();
     await server.close();
     process.exit(0);

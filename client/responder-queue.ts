@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Alarm } from '../shared/domain/index.js';
 import type { LocalizedText } from '../shared/domain/text.js';
-import { fieldStepSchema, type FieldAction, type FieldStepInput } from '../shared/responder.js';
+import { fieldStepSchema, MAX_REPORT_PHOTOS, type FieldAction, type FieldStepInput } from '../shared/responder.js';
 
 /**
  * The phone's queue of steps (接警, 到场, 处置反馈) not yet confirmed by the server. Every step
@@ -17,9 +17,11 @@ export const QUEUE_LIMIT = 30;
 export interface QueuedStep {
   alarmId: string;
   step: FieldStepInput;
+  /** A report's photos taken offline, still on the phone (photo-shelf.ts keys): uploaded just before the report (responder-photo-queue.ts). */
+  photoKeys?: string[];
 }
 
-const queuedStepSchema = z.object({ alarmId: z.string().min(1).max(64), step: fieldStepSchema });
+const queuedStepSchema = z.object({ alarmId: z.string().min(1).max(64), step: fieldStepSchema, photoKeys: z.array(z.string().min(1).max(64)).max(MAX_REPORT_PHOTOS).optional() });
 
 /**
  * The queue as stored (JSON text) → the steps in it. Anything unreadable (another version's

@@ -88,6 +88,7 @@ const envSchema = z.object({
   XIAOAN_DATA_DIR: z.string().min(1).default('./data'),
   XIAOAN_SIMULATOR: onOff.default('on'),
   XIAOAN_SIMULATOR_UNITS: onOff.default('on'),
+  XIAOAN_SIMULATOR_OPERATOR: onOff.default('on'),
   XIAOAN_INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   XIAOAN_ADMIN_PASSWORD: z.string().min(1).optional(),
   XIAOAN_DATASET_SEED: z.coerce.number().int().default(20200222),
@@ -188,6 +189,12 @@ export interface Config {
    * units to real phones (or the operator's marks).
    */
   simulatorUnits: boolean;
+  /**
+   * The simulated duty operator (issue 14 item 5): with the simulator and the demo accounts, a new
+   * real P1/P2 alarm nobody at the console has touched is acknowledged and dispatched to the police
+   * post nearest the school by the demo's `duty-sim` operator. `off` leaves every alarm to people.
+   */
+  simulatorOperator: boolean;
   /** Fixed ingest token; when absent one is generated and kept in the database. */
   ingestToken: string | null;
   adminPassword: string | null;
@@ -318,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.XIAOAN_DATA_DIR),
     simulator: e.XIAOAN_SIMULATOR === 'on',
     simulatorUnits: e.XIAOAN_SIMULATOR === 'on' && e.XIAOAN_SIMULATOR_UNITS === 'on',
+    simulatorOperator: e.XIAOAN_SIMULATOR === 'on' && e.XIAOAN_SIMULATOR_OPERATOR === 'on',
     ingestToken: e.XIAOAN_INGEST_TOKEN ?? null,
     adminPassword: e.XIAOAN_ADMIN_PASSWORD ?? null,
     loginsPerMinute: e.XIAOAN_LOGIN_RATE_PER_MINUTE,

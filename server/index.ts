@@ -229,6 +229,9 @@ async function ensureAdmin(auth: AuthService, password: string | null, log: Logg
 /** The demo accounts' shared password (README: "Demo accounts"). */
 export const DEMO_PASSWORD = 'xiaoan-demo';
 
+/** The demo's simulated duty operator (bin/xiaoan.ts, mocks/simulator/operator-driver.ts). */
+export const DUTY_SIMULATOR_USERNAME = 'duty-sim';
+
 /**
  * Demo mode (not NODE_ENV=production, XIAOAN_DEMO not off): one account per role, all with the
  * password `xiaoan-demo`, each created once. The administrator is never among them.
@@ -238,6 +241,8 @@ async function ensureDemoAccounts(services: Services, log: Logger): Promise<void
   const accounts: { username: string; displayName: string; role: Role; districtCode: string | null; schoolId: string | null }[] = [
     { username: 'police', displayName: '市局指挥中心值班员', role: 'police_operator', districtCode: null, schoolId: null },
     { username: 'police-xinhua', displayName: '新华分局值班员', role: 'police_operator', districtCode: '410402', schoolId: null },
+    // The simulated duty operator of an unattended demo (XIAOAN_SIMULATOR_OPERATOR): its steps carry its own name on the timeline.
+    { username: DUTY_SIMULATOR_USERNAME, displayName: '模拟值班员（演示）', role: 'police_operator', districtCode: null, schoolId: null },
     { username: 'edu', displayName: '市教体局值班员', role: 'education_staff', districtCode: null, schoolId: null },
     { username: 'edu-xinhua', displayName: '新华区教体局值班员', role: 'education_staff', districtCode: '410402', schoolId: null },
     ...(firstSchool

@@ -4,9 +4,12 @@ import type { ResponderUnit } from '../../shared/api/responder.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { FieldAction, FieldStepInput } from '../../shared/responder.js';
 import { failureWords, getRoute, HttpError, routeLink, sendRoute } from '../api.js';
+import { photoShelf } from '../photo-shelf.js';
 import { keepRead } from '../pwa.js';
 import type { RefusalLike } from '../refusal-text.js';
 import { unitAlarms, type UnitAlarm } from '../responder-alarms.js';
+import { uploadWaitingPhotos, type PhotoUpload } from '../responder-photo-queue.js';
+import { uploadPhoto } from '../responder-photos.js';
 import { enqueue, flushQueue, newRequestId, outcomeKind, parseQueue, serializeQueue, type QueuedStep, type SendOutcome } from '../responder-queue.js';
 import { useAlarmStore } from './alarms.js';
 import { useConnectionStore } from './connection.js';
@@ -117,8 +120,20 @@ export const useResponderStore = defineStore('responder', () => {
     }
   }
 
+  /** One of a queued report's photos, up to the server: stored, refused for good, or not now. */
+  async function uploadQueued(alarmId: string, photo: Blob): Promise<PhotoUpload> {
+    const result = await uploadPhoto(alarmId, photo);
+    if (result.ok) return { kind: 'stored', id: result.photo.id };
+    return outcomeKind(result.status) === 'refused' ? { kind: 'refused' } : { kind: 'later' };
+  }
+
   async function send(entry: QueuedStep): Promise<SendOutcome> {
     try {
+      // A report taken offline: its photos go up first, from the phone's shelf, then the report with their ids.
+      if (entry.photoKeys?.length) {
+        const photos = await uploadWaitingPhotos(entry, { shelf: photoShelf, upload: uploadQueued, saved: persist });
+        if (photos.state === 'later') return { kind: 'later' };
+      }
       const result = await sendRoute('responder.step', { params: { id: entry.alarmId }, body: entry.step });
       if (result.ok) return { kind: 'sent', alarm: result.data.alarm };
       if (outcomeKind(result.status) === 'refused') return { kind: 'refused', status: result.status, error: result.error, message: result.message };
@@ -152,9 +167,9 @@ export const useResponderStore = defineStore('responder', () => {
     if (!waiting && queue.value.length > 0) void flush();
   }
 
-  /** Takes a step (its time is `at`, now by default): into the queue, then sent at once when the link allows. */
-  function take(alarmId: string, step: StepBody, at = new Date().toISOString()): TakeOutcome {
-    const entry: QueuedStep = { alarmId, step: { ...step, requestId: newRequestId(), at } as FieldStepInput };
+  /** Takes a step (its time is `at`, now by default; a report's photos kept offline by their shelf keys): into the queue, then sent at once when the link allows. */
+  function take(alarmId: string, step: StepBody, at = new Date().toISOString(), photoKeys: readonly string[] = []): TakeOutcome {
+    const entry: QueuedStep = { alarmId, step: { ...step, requestId: newRequestId(), at } as FieldStepInput, ...(photoKeys.length ? { photoKeys: [...photoKeys] } : {}) };
     const result = enqueue(queue.value, entry);
     if (!result.ok) return 'full';
     queue.value = result.queue;

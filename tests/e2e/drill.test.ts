@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, School } from '../../shared/domain/index.js';
 import type { DrillAnswer } from '../../shared/drill.js';
+import type { SchoolPlanView } from '../../shared/domain/school-plan.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, signInApi, signInContext } from '../helpers/browser.js';
@@ -39,6 +40,7 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     drillPage = await context.newPage();
     consolePage = await context.newPage();
     mkdirSync(screenshots, { recursive: true });
+    mkdirSync(docs, { recursive: true });
   });
 
   afterAll(async () => {
@@ -77,6 +79,28 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     const drill = (await (await police.get(`/api/v1/drills/${drillId}`)).json()) as DrillAnswer;
     const alarmId = drill.alarm!.id;
     expect(drill.alarm).toMatchObject({ drill: true, schoolId: school.id });
+
+    // The school's people and its plan's SOS steps are on the drill screen, under the clock: scrolled to, and pictured.
+    const view = (await (await police.get(`/api/v1/schools/${school.id}/plan`)).json()) as SchoolPlanView;
+    const emergency = drillPage.getByTestId('school-emergency-card');
+    await expect(emergency.getAttribute('data-school-id')).resolves.toBe(school.id);
+    if (view.people) {
+      await expect(emergency.getByTestId('principal').innerText({ timeout: 5_000 })).resolves.toContain(view.people.people.principal.name);
+      await expect(emergency.getByTestId('principal').locator('a').getAttribute('href')).resolves.toBe(`tel:${view.people.people.principal.phone}`);
+    }
+    if (view.plan) {
+      await expect.poll(() => emergency.getByTestId('plan-steps').locator('li').allInnerTexts(), { timeout: 5_000 }).toEqual(view.plan.plan.steps.sos);
+      await expect(emergency.getByTestId('assembly-point').innerText()).resolves.toBe(view.plan.plan.assemblyPoint);
+    } else {
+      await emergency.getByTestId('plan-missing').waitFor({ timeout: 5_000 });
+    }
+    expect(view.people ?? view.plan).not.toBeNull(); // the seeded school has at least one of them
+    await emergency.scrollIntoViewIfNeeded();
+    const box = (await emergency.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y).toBeLessThan(1080);
+    await drillPage.screenshot({ path: path.join(docs, 'drill-plan.png') });
+    await drillPage.locator('.drill-view__left').evaluate((node) => node.scrollTo(0, 0));
 
     // The console works the drill alarm (shown apart, marked 演练): acknowledge, dispatch, on scene, resolve.
     await consolePage.goto(`${system.url}/console`);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../shared/domain/index.js';
-import type { WallSnapshot } from '../../shared/wall.js';
+import type { DeviceHealth, WallSnapshot } from '../../shared/wall.js';
+import { rankCameras } from '../../shared/cameras.js';
 import { chromiumAvailable, launchBrowser, newScreenPage } from '../helpers/browser.js';
 import { ensureClientBuild, postEvent, ROOT, startSystem, type RunningSystem } from '../helpers/system.js';
 
@@ -138,6 +139,17 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     await expect(top.innerText()).resolves.toContain(school?.name ?? '?');
     await expect(top.innerText()).resolves.toContain('一键报警');
     await expect(page.getByTestId('kiosk-ticker-row').count()).resolves.toBe(5);
+    // The pinned alarm shows the same camera tiles as the console's card (nearest the button first, at most 4), state only:
+    // nobody clicks a wall, so no live-view links; every tile on the screen.
+    const devices = (await adminGet<{ devices: DeviceHealth[] }>(system.url, admin, `/api/v1/schools/${realButton.schoolId}/devices`)).devices;
+    const expected = rankCameras(devices, realButton, 4).shown.map(({ camera }) => camera.id);
+    expect(expected.length).toBeGreaterThan(0);
+    const tiles = page.getByTestId('kiosk-scene-pinned').getByTestId('camera-tile');
+    await expect.poll(() => tiles.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-camera-id'))), { timeout: 10_000 }).toEqual(expected);
+    await expect(tiles.evaluateAll((nodes) => nodes.filter((node) => node.hasAttribute('href')).length)).resolves.toBe(0);
+    await expect(tiles.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-state')))).resolves.toEqual(expected.map(() => expect.stringMatching(/^(online|offline|fault|unknown)$/)));
+    const bottoms = await tiles.evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().bottom));
+    for (const bottom of bottoms) expect(bottom).toBeLessThanOrEqual(1080);
     // The map flew to the school: it is in the middle of the map's box.
     await page.waitForTimeout(2_500);
     await page.screenshot({ path: path.join(screenshots, 'kiosk-pinned.png') });

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, Device, School } from '../../shared/domain/index.js';
+import type { SchoolPlanView } from '../../shared/domain/school-plan.js';
 import { distanceM, nearest } from '../../shared/geo.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
@@ -40,6 +41,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
   let phoneOffline = false;
   let unitId = '';
   let firstSchoolId = '';
+  /** The second test's SOS button (a school whose nearest unit is the same): the third raises it again. */
+  let secondSos: { device: Device; school: School } | null = null;
 
   const alarmOf = async (id: string): Promise<Alarm> => {
     const response = await api.get(`/api/v1/alarms/${id}`);
@@ -160,6 +163,14 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     const kmAway = (distanceM(unit, school) / 1000).toFixed(1);
     await expect.poll(() => card.getByTestId('responder-distance').innerText()).toMatch(new RegExp(`距您 (${kmAway} 公里|\\d+ 米)`));
     await expect(card.getByTestId('responder-navigate').getAttribute('href')).resolves.toMatch(/^geo:\d+\.\d{6},\d+\.\d{6}\?q=.*\(/);
+    // The school's people and plan on the phone: the principal one tap away, the SOS steps of the plan (or its absence said).
+    const view = (await (await api.get(`/api/v1/schools/${school.id}/plan`)).json()) as SchoolPlanView;
+    const emergency = card.getByTestId('school-emergency-card');
+    await expect(emergency.getAttribute('data-school-id')).resolves.toBe(school.id);
+    if (view.people) await expect(emergency.getByTestId('principal').locator('a').getAttribute('href', { timeout: 5_000 })).resolves.toBe(`tel:${view.people.people.principal.phone}`);
+    if (view.plan) await expect.poll(() => emergency.getByTestId('plan-steps').locator('li').allInnerTexts(), { timeout: 5_000 }).toEqual(view.plan.plan.steps.sos);
+    else await emergency.getByTestId('plan-missing').waitFor({ timeout: 5_000 });
+    expect(view.people ?? view.plan).not.toBeNull();
     await keep('responder-alarm.png', phone);
 
     // 接警: the ringing stops; the console reads "出警单位已接警".
@@ -227,6 +238,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
       .find(({ school }) => school && school.id !== firstSchoolId && nearest(school, wall.policePosts, 1)[0]?.item.id === unitId);
     if (!second?.school) throw new Error('no second school whose nearest unit is the same');
     const { school, device } = { school: second.school, device: second.device };
+    secondSos = { school, device };
     const { alarmId } = await raiseAndDispatch(device, school, 'e2e-responder-sos-2');
     const card = phone.locator(`[data-testid="responder-alarm"][data-alarm-id="${alarmId}"]`);
     await card.waitFor({ timeout: 2_000 });
@@ -285,6 +297,65 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await expect.poll(() => phone.getByTestId('responder-pending').count()).toBe(0);
     expect((await alarmOf(alarmId)).transitions.some((step) => step.action === 'report')).toBe(false);
     await expect.poll(() => card.getAttribute('data-state'), { timeout: 5_000 }).toBe('resolved');
+  });
+
+  it('a report made offline keeps its photo on the phone and sends it before the report on reconnect', async () => {
+    if (!secondSos) throw new Error('the offline test did not run');
+    const { device, school } = secondSos;
+    const { alarmId } = await raiseAndDispatch(device, school, 'e2e-responder-sos-3');
+    const card = phone.locator(`[data-testid="responder-alarm"][data-alarm-id="${alarmId}"]`);
+    await card.waitFor({ timeout: 2_000 });
+    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
+
+    phoneOffline = true;
+    await phoneContext.setOffline(true);
+    phoneSocket?.close();
+    await phone.getByTestId('responder-offline').waitFor({ timeout: 5_000 });
+    await phoneContext.setGeolocation(northOf(school, 30));
+    await card.getByTestId('responder-arrive').tap();
+    await card.getByTestId('responder-step-waiting').waitFor();
+
+    // 处置反馈 with a photo, offline: the camera is offered, the photo kept on the phone (IndexedDB), the report queued.
+    const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 160, g: 60, b: 40 } } }).png().toBuffer();
+    await card.getByTestId('responder-report').tap();
+    await expect(card.getByTestId('report-photo-offline').innerText()).resolves.toBe('离线：照片先存在手机上，联网后随报告一并上传');
+    await card.locator('[data-testid="report-disposition"][data-disposition="no_threat_found"]').tap();
+    await card.getByTestId('report-note').fill('离线上报：现场核查无异常');
+    await card.getByTestId('report-photo-input').setInputFiles({ name: 'offline.png', mimeType: 'image/png', buffer: photo });
+    await card.getByTestId('report-photo-preview').waitFor();
+    await card.getByTestId('report-send').tap();
+    await expect.poll(() => phone.getByTestId('responder-pending').innerText()).toBe('待发送 2');
+    const queued = await phone.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('xiaoan.responder.queue.'))?.[1] ?? '[]');
+    const reportEntry = (JSON.parse(queued) as { step: { action: string; at: string }; photoKeys?: string[] }[]).find((entry) => entry.step.action === 'report');
+    expect(reportEntry?.photoKeys).toHaveLength(1);
+    const shelved = () =>
+      phone.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('xiaoan-responder', 1);
+            open.onsuccess = () => {
+              const count = open.result.transaction('photos').objectStore('photos').count();
+              count.onsuccess = () => resolve(count.result);
+              count.onerror = () => reject(count.error);
+            };
+            open.onerror = () => reject(open.error);
+          }),
+      );
+    await expect(shelved()).resolves.toBe(1);
+
+    // Back online: the photo goes up, then the report with its id and its original time; the shelf is empty again.
+    phoneOffline = false;
+    await phoneContext.setOffline(false);
+    await expect.poll(() => phone.getByTestId('responder-pending').count(), { timeout: 20_000 }).toBe(0);
+    const stored = await alarmOf(alarmId);
+    const report = stored.transitions.find((step) => step.action === 'report');
+    expect(report?.at).toBe(reportEntry?.step.at);
+    expect(report?.field?.photoIds).toHaveLength(1);
+    const served = await api.get(`/api/v1/alarms/${alarmId}/photos/${report?.field?.photoIds?.[0]}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toContain('image/jpeg');
+    await expect(shelved()).resolves.toBe(0);
+    await phone.locator('[data-testid="responder-connection"][data-state="live"]').waitFor({ timeout: 15_000 });
   });
 
   it('opens offline from the phone’s own copy (service worker) with what it last knew', async () => {

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rankCameras, videoLinkFor } from '../../shared/cameras.js';
 import type { School } from '../../shared/domain/index.js';
+import type { SchoolPlanView } from '../../shared/domain/school-plan.js';
 import type { DeviceHealth } from '../../shared/wall.js';
 import type { Session } from '../helpers/auth.js';
 import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signIn, signInContext, wallAs } from '../helpers/browser.js';
@@ -57,6 +58,14 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school page�
     await schoolPage.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
     await expect(schoolPage.getByTestId('school-page-name').innerText()).resolves.toBe(school.name);
     await schoolPage.getByTestId('camera-tile').first().waitFor({ timeout: 5_000 });
+    // Its own people and plan, as the police see them on the alarm card.
+    const view = (await (await police.get(`/api/v1/schools/${school.id}/plan`)).json()) as SchoolPlanView;
+    const emergency = schoolPage.getByTestId('school-emergency-card');
+    await expect(emergency.getAttribute('data-school-id')).resolves.toBe(school.id);
+    if (view.people) await expect(emergency.getByTestId('principal').innerText({ timeout: 5_000 })).resolves.toContain(view.people.people.principal.name);
+    if (view.plan) await expect(emergency.getByTestId('assembly-point').innerText({ timeout: 5_000 })).resolves.toBe(view.plan.plan.assemblyPoint);
+    else await emergency.getByTestId('plan-missing').waitFor({ timeout: 5_000 });
+    expect(view.people ?? view.plan).not.toBeNull();
 
     // A first press only asks; Escape backs out and nothing is raised.
     await schoolPage.getByTestId('school-sos-button').click();
@@ -123,6 +132,16 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the school page�
     await expect.poll(() => progress.getAttribute('data-state'), { timeout: 3_000 }).toBe('dispatched');
     const words = await progress.getByTestId('school-alarm-progress').innerText();
     expect(words).toBe(`已派警：${unitName} 正在赶来`);
+
+    // At 1920×1080 the operator sees every tile without scrolling the card: above the fold, not under the emergency card.
+    const pane = consolePage.getByTestId('console-detail');
+    await expect(pane.evaluate((node) => node.scrollTop)).resolves.toBe(0);
+    const paneBox = (await pane.boundingBox())!;
+    const tileBoxes = await tiles.evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().bottom));
+    expect(tileBoxes.length).toBe(expected.length);
+    for (const bottom of tileBoxes) expect(bottom).toBeLessThanOrEqual(paneBox.y + paneBox.height);
+    const cardTop = (await detail.getByTestId('school-emergency-card').boundingBox())!.y;
+    expect(Math.max(...tileBoxes)).toBeLessThan(cardTop);
 
     await consolePage.mouse.move(0, 0);
     await consolePage.screenshot({ path: path.join(docs, 'alarm-card-cameras.png') });
