@@ -25,7 +25,8 @@ const BLOCK_MS = 2000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
 const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.string() });
-const hashSchema = z.record(z.string(), z.string());
+/** HGETALL's raw RESP2 reply: field, value, field, value… */
+const hashSchema = z.array(z.string());
 
 /** The keys under the cluster key (docs/device-state.md, "Keys"). */
 export function stateKeys(cluster: string): { deadlines: string; states: string; lease: string; stream: string; seeded: string } {
@@ -97,9 +98,10 @@ export class RedisCameraState implements CameraStateBackend {
       await this.client.sendCommand(['HSET', this.keys.states, ...openFaults.flatMap((f) => [f.deviceId, JSON.stringify({ state: f.state, reason: f.state })])]);
     }
     const down: { deviceId: string; state: CameraState }[] = [];
-    for (const [deviceId, text] of Object.entries(hashSchema.parse(await this.client.sendCommand(['HGETALL', this.keys.states])))) {
-      const parsed = stateSchema.safeParse(JSON.parse(text));
-      if (parsed.success) down.push({ deviceId, state: parsed.data.state });
+    const flat = hashSchema.parse(await this.client.sendCommand(['HGETALL', this.keys.states]));
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const parsed = stateSchema.safeParse(JSON.parse(flat[i + 1]!));
+      if (parsed.success) down.push({ deviceId: flat[i]!, state: parsed.data.state });
     }
     const downIds = new Set(down.map((d) => d.deviceId));
     const up = cameraIds.filter((id) => !downIds.has(id));
