@@ -105,6 +105,16 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect(await first.store.db.selectFrom('camera_faults').select('id').execute()).toHaveLength(1);
   });
 
+  it('applies a 护学岗 or patrol event stored by one node on every node, once each; only the lease holder may raise post_absent', async () => {
+    const heard = new Map<TestServer, string[]>([[first, []], [second, []]]);
+    for (const [node, list] of heard) node.services.events.on('activity.stored', (events) => list.push(...events.map((e) => `${e.type} ${e.deviceId}`)));
+    expect((await second.post({ type: 'patrol.scan', deviceId: 'PAT-S0002-1', at: new Date(now).toISOString() })).status).toBe(202);
+    await settled();
+    await waitFor(() => heard.get(first)!.length > 0 && heard.get(second)!.length > 0, 'the scan applied on both nodes');
+    expect([heard.get(first), heard.get(second)]).toEqual([['patrol.scan PAT-S0002-1'], ['patrol.scan PAT-S0002-1']]);
+    expect([first.services.deviceState.holdsLease(), second.services.deviceState.holdsLease()]).toEqual([true, false]);
+  });
+
   it('lets the other node sweep when the lease holder stops, one keepalive interval after it takes the lease', async () => {
     const silent = ids[5]!;
     await first.close();
