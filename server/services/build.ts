@@ -114,10 +114,10 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     ? deps.deviceState({ events, mirror: cameras, limitMs: keepalive.intervalMs * keepalive.missedBeforeOffline, graceMs: keepalive.intervalMs })
     : new MemoryCameraState(events);
   const openFaults = (await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state }));
-  // The registered cameras first (the mirror's index), then their state: this node's open tickets, or the shared state in Redis.
-  cameras.init();
+  // The cameras not online: this node's open tickets, or (REDIS_URL) the shared state, seeded with the registry's cameras.
+  const cameraIds = deviceState.shared ? registry.devices({ kind: 'camera' }).filter((d) => d.schoolId).map((d) => d.id) : [];
   cameras.shareThrough(deviceState);
-  cameras.init(await deviceState.start(cameras.cameraIds(), openFaults, clock.now()));
+  cameras.init(await deviceState.start(cameraIds, openFaults, clock.now()));
   const status = new SchoolStatusService(events);
   status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
   const schoolCameras = new SchoolCameraService(events);

@@ -126,11 +126,6 @@ export class CameraHealthService {
     this.shared = backend.shared ? backend : null;
   }
 
-  /** Every registered camera's id (what the shared state is seeded with at start). */
-  cameraIds(): readonly string[] {
-    return this.ids;
-  }
-
   /** The camera's index for {@link heartbeatAt}, or {@link NO_CAMERA}: one lookup, made while the batch is checked. */
   indexOf(deviceId: string): number {
     return this.cameras.get(deviceId)?.index ?? NO_CAMERA;
