@@ -23,6 +23,21 @@ const CHUNK = 1000;
 /** How long an XREAD waits for entries before it asks again (and notices a close). */
 const BLOCK_MS = 2000;
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long the periodic tick waits for Redis: while Redis is away node-redis queues commands
+ * instead of failing them, and the tick (drills, shelves, the risk list) must not wait with them.
+ */
+const TICK_TIMEOUT_MS = 2_000;
+
+/** `promise`, or a rejection after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis in ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.string() });
 /** HGETALL's raw RESP2 reply: field, value, field, value… */
@@ -147,30 +162,33 @@ export class RedisCameraState implements CameraStateBackend {
   /** Renews or takes the lease; while holding it (and one keepalive interval after taking it), sweeps in chunks. */
   async tick(now: number): Promise<void> {
     if (this.closed) return;
-    await this.writesAnswered();
     try {
-      if (this.heldSince !== null && (await this.scripts.run(RENEW_SCRIPT, [this.keys.lease], [this.node, String(LEASE_MS)])) !== 1) {
-        this.heldSince = null;
-        this.log.warn({ node: this.node }, 'camera sweep lease lost to another node');
-      }
-      if (this.heldSince === null && String(await this.client.sendCommand(['SET', this.keys.lease, this.node, 'NX', 'PX', String(LEASE_MS)])) === 'OK') {
-        this.heldSince = now;
-        this.log.info({ node: this.node }, 'camera sweep lease taken: sweeping after one keepalive interval');
-      }
-      // The wait lets every node re-write what it folded while Redis or the lease was away.
-      if (this.heldSince === null || now - this.heldSince < this.parts.graceMs) return;
-      for (;;) {
-        const swept = z.number().parse(await this.scripts.run(SWEEP_SCRIPT, [this.keys.deadlines, this.keys.states, this.keys.lease, this.keys.stream], [this.node, String(now), String(CHUNK)]));
-        if (swept === -1) {
-          this.heldSince = null;
-          this.log.warn({ node: this.node }, 'camera sweep refused: the lease is another node\'s');
-        }
-        if (swept < CHUNK) break;
-      }
+      await within(this.leaseAndSweep(now), TICK_TIMEOUT_MS, 'camera sweep');
     } catch (error) {
       // Without Redis nobody sweeps (no false offlines); the lease is taken again, with its wait, once Redis answers.
       this.heldSince = null;
       this.log.warn({ err: error }, 'camera sweep skipped: Redis not answering');
+    }
+  }
+
+  private async leaseAndSweep(now: number): Promise<void> {
+    if (this.heldSince !== null && (await this.scripts.run(RENEW_SCRIPT, [this.keys.lease], [this.node, String(LEASE_MS)])) !== 1) {
+      this.heldSince = null;
+      this.log.warn({ node: this.node }, 'camera sweep lease lost to another node');
+    }
+    if (this.heldSince === null && String(await this.client.sendCommand(['SET', this.keys.lease, this.node, 'NX', 'PX', String(LEASE_MS)])) === 'OK') {
+      this.heldSince = now;
+      this.log.info({ node: this.node }, 'camera sweep lease taken: sweeping after one keepalive interval');
+    }
+    // The wait lets every node re-write what it folded while Redis or the lease was away.
+    if (this.heldSince === null || now - this.heldSince < this.parts.graceMs) return;
+    for (;;) {
+      const swept = z.number().parse(await this.scripts.run(SWEEP_SCRIPT, [this.keys.deadlines, this.keys.states, this.keys.lease, this.keys.stream], [this.node, String(now), String(CHUNK)]));
+      if (swept === -1) {
+        this.heldSince = null;
+        this.log.warn({ node: this.node }, 'camera sweep refused: the lease is another node\'s');
+      }
+      if (swept < CHUNK) break;
     }
   }
 
@@ -187,7 +205,7 @@ export class RedisCameraState implements CameraStateBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writesAnswered();
+    await within(this.writesAnswered(), TICK_TIMEOUT_MS, 'last writes').catch((error: unknown) => this.log.warn({ err: error }, 'device state: last writes to Redis not answered'));
     if (this.heldSince !== null) await this.scripts.run(RELEASE_SCRIPT, [this.keys.lease], [this.node]).catch(() => undefined);
     this.reader.destroy();
     await this.reading;
