@@ -341,7 +341,6 @@ export class IngestService {
         }
       }
       if (changes.length > 0) events.emit('alarm.changed', changes);
-      // Every node applies it (REDIS_URL: through the device-changes stream).
       this.deps.shared.activity(activity);
       if (deviceFaults.length > 0) events.emit('device.fault', deviceFaults.map((e) => ({ deviceId: e.deviceId, at: Date.parse(e.at), reason: e.fault, restored: e.restored === true })));
       return reused;

@@ -55,7 +55,7 @@ export class CameraHealthService {
   private retentionCache: { version: number; bySchool: ReadonlyMap<string, RetentionReport> } | null = null;
   /** With REDIS_URL: the shared state this service mirrors (docs/device-state.md); null on a single node. */
   private shared: CameraStateBackend | null = null;
-  /** The running keepalive batch, for the shared fold: camera indices and their deadlines. */
+  /** The running keepalive batch, for the shared fold: camera ids and their deadlines (ms). */
   private batchIds: string[] = [];
   private batchDeadlines: number[] = [];
 
