@@ -43,10 +43,10 @@ function inside(point: LatLng, [west, south, east, north]: Bounds): boolean {
 
 function coordsOf(points: readonly ClusterPoint[]): Float64Array<ArrayBuffer> {
   const coords = new Float64Array(points.length * 2);
-  points.forEach((point, i) => {
-    coords[2 * i] = point.lng;
-    coords[2 * i + 1] = point.lat;
-  });
+  for (let i = 0; i < points.length; i++) {
+    coords[2 * i] = points[i]?.lng ?? 0;
+    coords[2 * i + 1] = points[i]?.lat ?? 0;
+  }
   return coords;
 }
 
@@ -54,15 +54,12 @@ function coordsOf(points: readonly ClusterPoint[]): Float64Array<ArrayBuffer> {
 export class SchoolClusterIndex {
   private readonly levels: readonly ClusterLevel[];
   private readonly indexOf: Map<string, number>;
-  private readonly expansion = new Map<number, number>();
-  private readonly ids: readonly string[];
 
   /** Builds the levels here (on this thread) unless `levels` were built elsewhere for the same points. */
   constructor(points: readonly ClusterPoint[], options: { radius?: number; maxZoom?: number; levels?: readonly ClusterLevel[] } = {}) {
     this.levels = options.levels ?? buildClusterLevels({ coords: coordsOf(points), radius: options.radius ?? CLUSTER_RADIUS_PX, maxZoom: options.maxZoom ?? CLUSTER_MAX_ZOOM });
-    this.indexOf = new Map(points.map((point, i) => [point.id, i]));
-    this.ids = points.map((point) => point.id);
-    for (const level of this.levels) for (const cluster of level.clusters) this.expansion.set(cluster.id, cluster.expansionZoom);
+    this.indexOf = new Map();
+    for (let i = 0; i < points.length; i++) this.indexOf.set(points[i]?.id ?? '', i);
   }
 
   /** The whole zoom level a (possibly fractional) zoom draws; past the last clustered zoom, none. */
@@ -72,7 +69,11 @@ export class SchoolClusterIndex {
 
   /** The zoom at which a cluster splits up (where a click on it zooms to). */
   expansionZoom(clusterId: number): number {
-    return this.expansion.get(clusterId) ?? CLUSTER_MAX_ZOOM + 1;
+    for (const level of this.levels) {
+      const cluster = level.clusters.find((candidate) => candidate.id === clusterId);
+      if (cluster) return cluster.expansionZoom;
+    }
+    return CLUSTER_MAX_ZOOM + 1;
   }
 
   /** Whether a school is inside a cluster at this zoom (and so not drawn on its own), as a test. */
@@ -87,7 +88,7 @@ export class SchoolClusterIndex {
   /** The schools inside a cluster at this zoom. */
   clusteredIds(zoom: number): ReadonlySet<string> {
     const { memberOf } = this.levelAt(zoom);
-    return new Set(this.ids.filter((_, i) => (memberOf[i] ?? -1) >= 0));
+    return new Set([...this.indexOf].filter(([, i]) => (memberOf[i] ?? -1) >= 0).map(([id]) => id));
   }
 
   /**

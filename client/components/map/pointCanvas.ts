@@ -47,8 +47,8 @@ const PaintingCanvas = L.Canvas.extend({
   },
 }) as unknown as new (options: L.RendererOptions) => RendererInternals;
 
-/** The padded view, as Leaflet's canvas renderer covers it. */
-const PADDING = 0.3;
+/** The padded view, as Leaflet's canvas renderer covers it: Leaflet's default (a larger canvas costs every redraw and every frame). */
+const PADDING = 0.1;
 
 export class PointCanvas<T extends Located> {
   private grid = new GridIndex<T>([]);
@@ -68,11 +68,24 @@ export class PointCanvas<T extends Located> {
     return Number(this.map.getPane(this.options.pane)?.style.zIndex ?? 0);
   }
 
-  /** Replaces the points (a new registry) and draws them. */
+  /**
+   * Replaces the points (a new registry) and draws them, in a task of its own: the snapshot's
+   * arrival sets every layer's points at once, and one long task for all of them would hold the page.
+   */
   setItems(items: readonly T[]): void {
-    this.grid = new GridIndex(items);
-    this.redraw();
+    this.pendingItems = items;
+    if (this.itemsTimer !== null) return;
+    this.itemsTimer = setTimeout(() => {
+      this.itemsTimer = null;
+      if (!this.pendingItems) return;
+      this.grid = new GridIndex(this.pendingItems);
+      this.pendingItems = null;
+      this.redraw();
+    }, 0);
   }
+
+  private pendingItems: readonly T[] | null = null;
+  private itemsTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Shows or hides the whole layer (a layer toggle). */
   setVisible(visible: boolean): void {
@@ -141,6 +154,8 @@ export class PointCanvas<T extends Located> {
   }
 
   remove(): void {
+    if (this.itemsTimer !== null) clearTimeout(this.itemsTimer);
+    this.pendingItems = null;
     pointerHub(this.map).layers.delete(this);
     pointerHub(this.map).hide();
     this.renderer._paintPoints = undefined;
