@@ -33,7 +33,9 @@ export type ClusterLevel = z.infer<typeof clusterLevelSchema>;
 /** What the page asks the worker: points as `[lng0, lat0, lng1, lat1, …]`. */
 export const clusterRequestSchema = z.object({ coords: z.instanceof(Float64Array), radius: z.number(), maxZoom: z.number() });
 export type ClusterRequest = z.infer<typeof clusterRequestSchema>;
-export const clusterReplySchema = z.object({ levels: z.array(clusterLevelSchema) });
+/** A numbered request to the worker, and its answer under the same number. */
+export const clusterWorkerRequestSchema = clusterRequestSchema.extend({ request: z.number() });
+export const clusterReplySchema = z.object({ request: z.number(), levels: z.array(clusterLevelSchema) });
 
 const WORLD: [number, number, number, number] = [-180, -85, 180, 85];
 

@@ -122,29 +122,54 @@ export class SchoolClusterIndex {
 }
 
 /**
- * The index for `points`, its levels built in a Web Worker: the page's thread only sends the
- * coordinates and indexes the answer. Where no worker can run (tests, an old browser) or it
- * fails, built here instead.
+ * Builds cluster indexes with their levels computed in a Web Worker: the page's thread only sends
+ * the coordinates and indexes the answer. Start it before the schools arrive (the worker's script
+ * then loads while the snapshot downloads). Where no worker can run (tests, an old browser) or it
+ * fails, the levels are built on the page instead.
  */
-export function clusterIndexOffThread(points: readonly ClusterPoint[]): Promise<SchoolClusterIndex> {
-  if (typeof Worker === 'undefined') return Promise.resolve(new SchoolClusterIndex(points));
-  return new Promise((resolve) => {
-    const worker = new Worker(new URL('./school-clusters.worker.ts', import.meta.url), { type: 'module' });
-    const fallBack = (reason: unknown): void => {
-      worker.terminate();
-      console.warn('school clusters: the worker failed, building them on the page', reason);
-      resolve(new SchoolClusterIndex(points));
-    };
-    worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+export class ClusterWorker {
+  private worker: Worker | null = null;
+  private asked = 0;
+  private readonly waiting = new Map<number, (levels: readonly ClusterLevel[] | null) => void>();
+
+  constructor() {
+    if (typeof Worker === 'undefined') return;
+    try {
+      this.worker = new Worker(new URL('./school-clusters.worker.ts', import.meta.url), { type: 'module' });
+    } catch (error) {
+      console.warn('school clusters: no worker, building them on the page', error);
+      return;
+    }
+    this.worker.addEventListener('message', (event: MessageEvent<unknown>) => {
       const reply = clusterReplySchema.safeParse(event.data);
-      if (!reply.success) return fallBack(reply.error);
-      worker.terminate();
-      resolve(new SchoolClusterIndex(points, { levels: reply.data.levels }));
+      if (!reply.success) return void console.warn('school clusters: an answer of the worker does not fit', reply.error.issues);
+      this.waiting.get(reply.data.request)?.(reply.data.levels);
+      this.waiting.delete(reply.data.request);
     });
-    worker.addEventListener('error', fallBack);
+    this.worker.addEventListener('error', (error) => {
+      console.warn('school clusters: the worker failed, building them on the page', error.message);
+      this.stop();
+    });
+  }
+
+  build(points: readonly ClusterPoint[]): Promise<SchoolClusterIndex> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(new SchoolClusterIndex(points));
+    const request = ++this.asked;
     const coords = coordsOf(points);
-    worker.postMessage({ coords, radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM }, [coords.buffer]);
-  });
+    return new Promise((resolve) => {
+      this.waiting.set(request, (levels) => resolve(new SchoolClusterIndex(points, levels ? { levels } : {})));
+      worker.postMessage({ request, coords, radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM }, [coords.buffer]);
+    });
+  }
+
+  /** Ends the worker; builds still waiting are done on the page. */
+  stop(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const answer of this.waiting.values()) answer(null);
+    this.waiting.clear();
+  }
 }
 
 /** Draw order: normal clusters first, the worst last (on top). */

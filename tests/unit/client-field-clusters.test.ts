@@ -75,9 +75,9 @@ describe(SchoolClusterIndex.name, () => {
   it('draws from levels built elsewhere (the worker\'s) exactly as from levels built here', () => {
     const points = [...centre, farAway];
     const levels = buildClusterLevels({ coords: new Float64Array(points.flatMap((p) => [p.lng, p.lat])), radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM });
-    const fromWorker = new SchoolClusterIndex(points, { levels: clusterReplySchema.parse({ levels }).levels });
+    const fromWorker = new SchoolClusterIndex(points, { levels: clusterReplySchema.parse({ request: 1, levels }).levels });
     expect(fromWorker.clusters(CITY_ZOOM, statuses({ S2: 'fault' }))).toEqual(sut.clusters(CITY_ZOOM, statuses({ S2: 'fault' })));
-    expect(() => clusterReplySchema.parse({ levels: [{ zoom: 0, clusters: [{ id: 'x' }], memberOf: new Int32Array(1) }] })).toThrow();
+    expect(() => clusterReplySchema.parse({ request: 1, levels: [{ zoom: 0, clusters: [{ id: 'x' }], memberOf: new Int32Array(1) }] })).toThrow();
   });
 
   it('stacks the worst cluster last, so it is drawn on top, whatever the sizes', () => {
