@@ -85,6 +85,12 @@ export class SchoolClusterIndex {
     };
   }
 
+  /** Of `points` (the ones the index was built from, same order), those on their own at this zoom: the dots to draw. */
+  singles<T>(zoom: number, points: readonly T[]): T[] {
+    const { memberOf } = this.levelAt(zoom);
+    return points.filter((_, i) => (memberOf[i] ?? -1) < 0);
+  }
+
   /** The schools inside a cluster at this zoom. */
   clusteredIds(zoom: number): ReadonlySet<string> {
     const { memberOf } = this.levelAt(zoom);

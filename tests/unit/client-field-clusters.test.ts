@@ -72,6 +72,11 @@ describe(SchoolClusterIndex.name, () => {
     expect(sut.expansionZoom(cluster?.id ?? -1)).toBeGreaterThan(Math.floor(CITY_ZOOM));
   });
 
+  it('lists the schools left on their own at a zoom (the dots to draw), in the order given', () => {
+    expect(sut.singles(CITY_ZOOM, [...centre, farAway]).map((s) => s.id)).toEqual(['S9']);
+    expect(sut.singles(STREET_ZOOM, [...centre, farAway])).toHaveLength(6);
+  });
+
   it('draws from levels built elsewhere (the worker\'s) exactly as from levels built here', () => {
     const points = [...centre, farAway];
     const levels = buildClusterLevels({ coords: new Float64Array(points.flatMap((p) => [p.lng, p.lat])), radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM });
