@@ -1,15 +1,14 @@
-import Supercluster from 'supercluster';
 import { statusRank, worseStatus, type LatLng, type SchoolStatus } from '../shared/domain/index.js';
+import { buildClusterLevels, CLUSTER_MAX_ZOOM, CLUSTER_RADIUS_PX, clusterReplySchema, type ClusterLevel } from './school-cluster-levels.js';
 
 /**
  * Grouping of schools into map clusters when zoomed out (supercluster), with each cluster taking
- * the status of its worst member. The geometry is computed once per zoom level; a status change
- * only re-reads the schools that are not normal, so one red school never waits for a re-cluster.
+ * the status of its worst member. The geometry of every zoom level is built once, in a Web Worker
+ * (`clusterIndexOffThread`); a status change only re-reads the schools that are not normal, so
+ * one red school never waits for a re-cluster.
  */
 
-/** Cluster radius in screen pixels, and the last zoom that still clusters (streets are drawn school by school). */
-export const CLUSTER_RADIUS_PX = 56;
-export const CLUSTER_MAX_ZOOM = 12;
+export { CLUSTER_MAX_ZOOM, CLUSTER_RADIUS_PX };
 
 /** A school to cluster. */
 export interface ClusterPoint extends LatLng {
@@ -28,22 +27,11 @@ export interface SchoolCluster extends LatLng {
   flagged: { schoolId: string; status: SchoolStatus }[];
 }
 
-/** What one zoom level looks like: the clusters, and which school belongs to which. */
-interface ZoomLevel {
-  zoom: number;
-  clusters: Omit<SchoolCluster, 'worst' | 'counts' | 'flagged'>[];
-  clusterOf: Map<string, number>;
-}
-
 /** `[west, south, east, north]` in degrees. */
 export type Bounds = [number, number, number, number];
 
-/** Each cluster carries its members' ids, merged as supercluster builds the levels. */
-interface Members {
-  members: string[];
-}
-
 const WORLD: Bounds = [-180, -85, 180, 85];
+const NO_LEVEL: ClusterLevel = { zoom: Number.POSITIVE_INFINITY, clusters: [], memberOf: new Int32Array(0) };
 
 function emptyCounts(): Record<SchoolStatus, number> {
   return { alarm: 0, drill: 0, warning: 0, fault: 0, normal: 0 };
@@ -53,53 +41,60 @@ function inside(point: LatLng, [west, south, east, north]: Bounds): boolean {
   return point.lng >= west && point.lng <= east && point.lat >= south && point.lat <= north;
 }
 
+function coordsOf(points: readonly ClusterPoint[]): Float64Array<ArrayBuffer> {
+  const coords = new Float64Array(points.length * 2);
+  for (let i = 0; i < points.length; i++) {
+    coords[2 * i] = points[i]?.lng ?? 0;
+    coords[2 * i + 1] = points[i]?.lat ?? 0;
+  }
+  return coords;
+}
+
 /** Clusters of a fixed set of schools; build a new one when the registry changes. */
 export class SchoolClusterIndex {
-  private readonly index: Supercluster<{ schoolId: string }, Members>;
-  private level: ZoomLevel | null = null;
+  private readonly levels: readonly ClusterLevel[];
+  private readonly indexOf: Map<string, number>;
 
-  constructor(points: readonly ClusterPoint[], options: { radius?: number; maxZoom?: number } = {}) {
-    this.index = new Supercluster<{ schoolId: string }, Members>({
-      radius: options.radius ?? CLUSTER_RADIUS_PX,
-      maxZoom: options.maxZoom ?? CLUSTER_MAX_ZOOM,
-      // 256-px tiles, as Leaflet's zoom levels are.
-      extent: 256,
-      // Membership rides along with the build: no getLeaves walk (seconds at 50,000 schools) later.
-      map: (point) => ({ members: [point.schoolId] }),
-      // A fresh array: the accumulator is a shallow copy of a child's properties, which must stay as they are.
-      reduce: (accumulated, child) => {
-        accumulated.members = accumulated.members.concat(child.members);
-      },
-    });
-    this.index.load(points.map((point) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [point.lng, point.lat] }, properties: { schoolId: point.id } })));
+  /** Builds the levels here (on this thread) unless `levels` were built elsewhere for the same points. */
+  constructor(points: readonly ClusterPoint[], options: { radius?: number; maxZoom?: number; levels?: readonly ClusterLevel[] } = {}) {
+    this.levels = options.levels ?? buildClusterLevels({ coords: coordsOf(points), radius: options.radius ?? CLUSTER_RADIUS_PX, maxZoom: options.maxZoom ?? CLUSTER_MAX_ZOOM });
+    this.indexOf = new Map();
+    for (let i = 0; i < points.length; i++) this.indexOf.set(points[i]?.id ?? '', i);
   }
 
-  /** Cluster membership at a (possibly fractional) zoom; computed once per whole zoom level. */
-  private levelAt(zoom: number): ZoomLevel {
-    const whole = Math.floor(zoom);
-    if (this.level?.zoom === whole) return this.level;
-    const clusters: ZoomLevel['clusters'] = [];
-    const clusterOf = new Map<string, number>();
-    for (const feature of this.index.getClusters(WORLD, whole)) {
-      const properties = feature.properties;
-      if (!('cluster' in properties)) continue;
-      const [lng = 0, lat = 0] = feature.geometry.coordinates;
-      const id = properties.cluster_id;
-      clusters.push({ id, lat, lng, count: properties.point_count });
-      for (const schoolId of properties.members) clusterOf.set(schoolId, id);
-    }
-    this.level = { zoom: whole, clusters, clusterOf };
-    return this.level;
+  /** The whole zoom level a (possibly fractional) zoom draws; past the last clustered zoom, none. */
+  private levelAt(zoom: number): ClusterLevel {
+    return this.levels[Math.max(0, Math.floor(zoom))] ?? NO_LEVEL;
   }
 
   /** The zoom at which a cluster splits up (where a click on it zooms to). */
   expansionZoom(clusterId: number): number {
-    return this.index.getClusterExpansionZoom(clusterId);
+    for (const level of this.levels) {
+      const cluster = level.clusters.find((candidate) => candidate.id === clusterId);
+      if (cluster) return cluster.expansionZoom;
+    }
+    return CLUSTER_MAX_ZOOM + 1;
   }
 
-  /** Whether a school is inside a cluster at this zoom (and so not drawn on its own). */
+  /** Whether a school is inside a cluster at this zoom (and so not drawn on its own), as a test. */
+  isClustered(zoom: number): (schoolId: string) => boolean {
+    const { memberOf } = this.levelAt(zoom);
+    return (schoolId) => {
+      const i = this.indexOf.get(schoolId);
+      return i !== undefined && (memberOf[i] ?? -1) >= 0;
+    };
+  }
+
+  /** Of `points` (the ones the index was built from, same order), those on their own at this zoom: the dots to draw. */
+  singles<T>(zoom: number, points: readonly T[]): T[] {
+    const { memberOf } = this.levelAt(zoom);
+    return points.filter((_, i) => (memberOf[i] ?? -1) < 0);
+  }
+
+  /** The schools inside a cluster at this zoom. */
   clusteredIds(zoom: number): ReadonlySet<string> {
-    return new Set(this.levelAt(zoom).clusterOf.keys());
+    const { memberOf } = this.levelAt(zoom);
+    return new Set([...this.indexOf].filter(([, i]) => (memberOf[i] ?? -1) >= 0).map(([id]) => id));
   }
 
   /**
@@ -111,22 +106,75 @@ export class SchoolClusterIndex {
     const level = this.levelAt(zoom);
     const flaggedBy = new Map<number, { schoolId: string; status: SchoolStatus }[]>();
     for (const [schoolId, status] of flaggedStatuses) {
-      const clusterId = level.clusterOf.get(schoolId);
-      if (clusterId === undefined || status === 'normal') continue;
-      const list = flaggedBy.get(clusterId) ?? [];
+      const i = this.indexOf.get(schoolId);
+      const clusterIndex = i === undefined ? -1 : (level.memberOf[i] ?? -1);
+      if (clusterIndex < 0 || status === 'normal') continue;
+      const list = flaggedBy.get(clusterIndex) ?? [];
       list.push({ schoolId, status });
-      flaggedBy.set(clusterId, list);
+      flaggedBy.set(clusterIndex, list);
     }
-    return level.clusters
-      .filter((cluster) => inside(cluster, bounds))
-      .map((cluster) => {
-        const flagged = (flaggedBy.get(cluster.id) ?? []).sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.schoolId.localeCompare(b.schoolId));
-        const counts = emptyCounts();
-        for (const { status } of flagged) counts[status] += 1;
-        counts.normal = cluster.count - flagged.length;
-        const worst = flagged.reduce<SchoolStatus>((acc, { status }) => worseStatus(acc, status), 'normal');
-        return { ...cluster, worst, counts, flagged };
-      });
+    const shown: SchoolCluster[] = [];
+    level.clusters.forEach(({ id, lat, lng, count }, clusterIndex) => {
+      if (!inside({ lat, lng }, bounds)) return;
+      const flagged = (flaggedBy.get(clusterIndex) ?? []).sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.schoolId.localeCompare(b.schoolId));
+      const counts = emptyCounts();
+      for (const { status } of flagged) counts[status] += 1;
+      counts.normal = count - flagged.length;
+      const worst = flagged.reduce<SchoolStatus>((acc, { status }) => worseStatus(acc, status), 'normal');
+      shown.push({ id, lat, lng, count, worst, counts, flagged });
+    });
+    return shown;
+  }
+}
+
+/**
+ * Builds cluster indexes with their levels computed in a Web Worker: the page's thread only sends
+ * the coordinates and indexes the answer. Start it before the schools arrive (the worker's script
+ * then loads while the snapshot downloads). Where no worker can run (tests, an old browser) or it
+ * fails, the levels are built on the page instead.
+ */
+export class ClusterWorker {
+  private worker: Worker | null = null;
+  private asked = 0;
+  private readonly waiting = new Map<number, (levels: readonly ClusterLevel[] | null) => void>();
+
+  constructor() {
+    if (typeof Worker === 'undefined') return;
+    try {
+      this.worker = new Worker(new URL('./school-clusters.worker.ts', import.meta.url), { type: 'module' });
+    } catch (error) {
+      console.warn('school clusters: no worker, building them on the page', error);
+      return;
+    }
+    this.worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const reply = clusterReplySchema.safeParse(event.data);
+      if (!reply.success) return void console.warn('school clusters: an answer of the worker does not fit', reply.error.issues);
+      this.waiting.get(reply.data.request)?.(reply.data.levels);
+      this.waiting.delete(reply.data.request);
+    });
+    this.worker.addEventListener('error', (error) => {
+      console.warn('school clusters: the worker failed, building them on the page', error.message);
+      this.stop();
+    });
+  }
+
+  build(points: readonly ClusterPoint[]): Promise<SchoolClusterIndex> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve(new SchoolClusterIndex(points));
+    const request = ++this.asked;
+    const coords = coordsOf(points);
+    return new Promise((resolve) => {
+      this.waiting.set(request, (levels) => resolve(new SchoolClusterIndex(points, levels ? { levels } : {})));
+      worker.postMessage({ request, coords, radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM }, [coords.buffer]);
+    });
+  }
+
+  /** Ends the worker; builds still waiting are done on the page. */
+  stop(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const answer of this.waiting.values()) answer(null);
+    this.waiting.clear();
   }
 }
 

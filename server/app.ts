@@ -34,6 +34,11 @@ import { heavyReadLimit } from './http/heavy-limit.js';
 import type { HeavyPool } from './workers/heavy-pool.js';
 import type { SipEndpointState } from './gb28181/state.js';
 import type { ReportService } from './services/report.service.js';
+import { gzipJson } from './http/gzip-json.js';
+
+/** Answers from this size are gzipped (the wall snapshot: 21 MB of JSON at province scale); level 4: most of level 6's gain at about half its CPU. */
+const GZIP_MIN_BYTES = 32 * 1024;
+const GZIP_LEVEL = 4;
 
 /** Everything the HTTP and socket layers call: the services, and settings. Built by the composition root (index.ts). */
 export interface AppDeps extends Omit<Services, 'tick'> {
@@ -118,6 +123,8 @@ export function createApp(deps: AppDeps): App {
   // Bodies are JSON within structural limits checked before parsing (server/http/json-guard.ts).
   api.use(guardedJson({ limit: 64 * 1024, limits: API_JSON_LIMITS, type: (req) => !req.url?.startsWith('/events') && /json/.test(String(req.headers['content-type'])) }));
   api.use(refuseNul);
+  // Large answers (the wall snapshot) gzipped for the clients that accept it.
+  api.use(gzipJson({ minBytes: GZIP_MIN_BYTES, level: GZIP_LEVEL }));
   // One budget per session for every expensive read (issue 12), shared by the desk's and the drill report's routes.
   const heavyReads = heavyReadLimit(deps.heavyReadsPerMinute);
   // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 /** The page-side records, on `window.__mapBench`. */
 interface MapBench {
   longTasks: { start: number; duration: number }[];
-  /** When the first cluster bubble or the schools' canvas entered the DOM. */
+  /** When the first cluster bubble entered the DOM or the schools' canvas first drew dots. */
   drawnAt: number | null;
   /** The next animation frame's callback (its rendering follows)… */
   frameAt: number | null;
@@ -50,7 +50,8 @@ function instrument(): void {
     return fetchBefore(input, init);
   };
   const observer = new MutationObserver(() => {
-    if (!document.querySelector('.leaflet-schoolClusters-pane .school-cluster, .leaflet-schools-pane canvas')) return;
+    // Cluster bubbles, or school dots drawn on the schools' canvas (the pane's `data-drawn` count; the canvas itself is there before any data).
+    if (!document.querySelector('.leaflet-schoolClusters-pane .school-cluster, .leaflet-schools-pane[data-drawn]:not([data-drawn="0"])')) return;
     observer.disconnect();
     bench.drawnAt = performance.now();
     requestAnimationFrame(() => {
@@ -61,7 +62,7 @@ function instrument(): void {
       }, 0);
     });
   });
-  observer.observe(document, { childList: true, subtree: true });
+  observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-drawn'] });
 }
 
 /** Installs the records; call before the page's first navigation. */

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { SchoolStatus } from '../../shared/domain/index.js';
+import { buildClusterLevels, CLUSTER_MAX_ZOOM, CLUSTER_RADIUS_PX, clusterReplySchema } from '../../client/school-cluster-levels.js';
 import { compareClustersForDrawing, SchoolClusterIndex, type SchoolCluster } from '../../client/school-clusters.js';
 import { makeSchool } from '../../mocks/factories/dataset.js';
 
@@ -61,6 +62,27 @@ describe(SchoolClusterIndex.name, () => {
   it('draws every school on its own at street zoom', () => {
     expect(sut.clusters(STREET_ZOOM, statuses({ S1: 'alarm' }))).toEqual([]);
     expect(sut.clusteredIds(STREET_ZOOM).size).toBe(0);
+  });
+
+  it('answers membership as a test, and a cluster\'s split zoom past the zoom it is drawn at', () => {
+    const clustered = sut.isClustered(CITY_ZOOM);
+    expect(['S1', 'S5', 'S9', 'S404'].map(clustered)).toEqual([true, true, false, false]);
+    expect(sut.isClustered(STREET_ZOOM)('S1')).toBe(false);
+    const [cluster] = sut.clusters(CITY_ZOOM, []);
+    expect(sut.expansionZoom(cluster?.id ?? -1)).toBeGreaterThan(Math.floor(CITY_ZOOM));
+  });
+
+  it('lists the schools left on their own at a zoom (the dots to draw), in the order given', () => {
+    expect(sut.singles(CITY_ZOOM, [...centre, farAway]).map((s) => s.id)).toEqual(['S9']);
+    expect(sut.singles(STREET_ZOOM, [...centre, farAway])).toHaveLength(6);
+  });
+
+  it('draws from levels built elsewhere (the worker\'s) exactly as from levels built here', () => {
+    const points = [...centre, farAway];
+    const levels = buildClusterLevels({ coords: new Float64Array(points.flatMap((p) => [p.lng, p.lat])), radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM });
+    const fromWorker = new SchoolClusterIndex(points, { levels: clusterReplySchema.parse({ request: 1, levels }).levels });
+    expect(fromWorker.clusters(CITY_ZOOM, statuses({ S2: 'fault' }))).toEqual(sut.clusters(CITY_ZOOM, statuses({ S2: 'fault' })));
+    expect(() => clusterReplySchema.parse({ request: 1, levels: [{ zoom: 0, clusters: [{ id: 'x' }], memberOf: new Int32Array(1) }] })).toThrow();
   });
 
   it('stacks the worst cluster last, so it is drawn on top, whatever the sizes', () => {

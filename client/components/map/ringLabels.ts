@@ -101,8 +101,9 @@ export function createRingLabeller(map: L.Map, rings: () => Iterable<LabelledRin
       const anchor = anchors.get(ring.id);
       return anchor !== undefined && anchor.x >= 0 && anchor.y >= 0 && anchor.x <= size.x && anchor.y <= size.y;
     });
+    // No ring in view, nothing to place: no read of the page's layout (it would force one on every move's end).
     const obstacles = [
-      ...overlayBoxes(map.getContainer()),
+      ...(inView.length > 0 ? overlayBoxes(map.getContainer()) : []),
       ...inView.map((ring) => {
         const anchor = anchors.get(ring.id)!;
         return { left: anchor.x - CORE_HALF, top: anchor.y - CORE_HALF, width: 2 * CORE_HALF, height: 2 * CORE_HALF };

@@ -1,0 +1,252 @@
+import L from 'leaflet';
+import { GridIndex, type Located } from '../../grid-index.js';
+
+/**
+ * A map layer of many points drawn on one canvas (issue 17: province scale): only the points in
+ * the padded view are projected and drawn, found through a grid, when the map comes to rest; a
+ * drag only moves the canvas. No Leaflet layer per point, so adding 50,000 of them costs the grid,
+ * and a pointer's hit test and tooltip look at the few points around it.
+ *
+ * The canvas is Leaflet's own `L.Canvas` renderer (placement, padding, zoom animation), with its
+ * drawing of paths replaced by `paint`.
+ */
+
+/** A point as the paint function gets it: the item and where it lies, in layer pixels. */
+export interface Placed<T> {
+  item: T;
+  x: number;
+  y: number;
+}
+
+export interface PointCanvasOptions<T extends Located> {
+  pane: string;
+  /** How far past the view's edge (px) a point can still show: its radius, or its coverage circle's. */
+  reach: (zoom: number) => number;
+  /** Draws the points in view (their order is the items' order; the paint may reorder). */
+  paint: (ctx: CanvasRenderingContext2D, placed: Placed<T>[], zoom: number) => void;
+  /** Interactive layers: how near (px) the pointer must be to a point to hit it. */
+  hitRadius?: (zoom: number) => number;
+  /** Whether a point can be hit now (e.g. not hidden inside a cluster). */
+  hittable?: (item: T) => boolean;
+  onClick?: (item: T) => void;
+  tooltip?: (item: T) => string | HTMLElement;
+  /** Offset of the tooltip above the point, px. */
+  tooltipOffset?: (zoom: number) => number;
+}
+
+/** Leaflet's canvas renderer with its internals this layer uses. */
+interface RendererInternals extends L.Canvas {
+  _ctx?: CanvasRenderingContext2D;
+  _container?: HTMLCanvasElement;
+  _paintPoints?: () => void;
+}
+
+const PaintingCanvas = L.Canvas.extend({
+  _draw(this: RendererInternals) {
+    this._paintPoints?.();
+  },
+}) as unknown as new (options: L.RendererOptions) => RendererInternals;
+
+/** The padded view, as Leaflet's canvas renderer covers it: Leaflet's default (a larger canvas costs every redraw and every frame). */
+const PADDING = 0.1;
+
+export class PointCanvas<T extends Located> {
+  private grid = new GridIndex<T>([]);
+  private readonly renderer: RendererInternals;
+
+  constructor(
+    private readonly map: L.Map,
+    private readonly options: PointCanvasOptions<T>,
+  ) {
+    this.renderer = new PaintingCanvas({ pane: options.pane, padding: PADDING });
+    this.renderer._paintPoints = () => this.paint();
+    this.renderer.addTo(map);
+    if (options.hitRadius) pointerHub(map).layers.add(this);
+  }
+
+  get paneZIndex(): number {
+    return Number(this.map.getPane(this.options.pane)?.style.zIndex ?? 0);
+  }
+
+  /**
+   * Replaces the points (a new registry) and draws them, in a task of its own: the snapshot's
+   * arrival sets every layer's points at once, and one long task for all of them would hold the page.
+   */
+  setItems(items: readonly T[]): void {
+    this.pendingItems = items;
+    if (this.itemsTimer !== null) return;
+    this.itemsTimer = setTimeout(() => {
+      this.itemsTimer = null;
+      if (!this.pendingItems) return;
+      this.grid = new GridIndex(this.pendingItems);
+      this.pendingItems = null;
+      this.redraw();
+    }, 0);
+  }
+
+  private pendingItems: readonly T[] | null = null;
+  private itemsTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Shows or hides the whole layer (a layer toggle). */
+  setVisible(visible: boolean): void {
+    if (visible && !this.map.hasLayer(this.renderer)) this.renderer.addTo(this.map);
+    else if (!visible && this.map.hasLayer(this.renderer)) this.renderer.remove();
+  }
+
+  /** Draws again (a style or the hidden set changed). */
+  redraw(): void {
+    const ctx = this.renderer._ctx;
+    const canvas = this.renderer._container;
+    if (!ctx || !canvas) return;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.restore();
+    this.paint();
+  }
+
+  private paint(): void {
+    const ctx = this.renderer._ctx;
+    if (!ctx || !this.map.getSize().x) return;
+    const zoom = this.map.getZoom();
+    const size = this.map.getSize();
+    const reach = this.options.reach(zoom);
+    const pad = size.multiplyBy(PADDING);
+    const topLeft = this.map.containerPointToLatLng([-pad.x - reach, -pad.y - reach]);
+    const bottomRight = this.map.containerPointToLatLng([size.x + pad.x + reach, size.y + pad.y + reach]);
+    const placed: Placed<T>[] = [];
+    this.grid.forEachWithin(bottomRight.lat, topLeft.lng, topLeft.lat, bottomRight.lng, (item) => {
+      const point = this.map.latLngToLayerPoint([item.lat, item.lng]);
+      placed.push({ item, x: point.x, y: point.y });
+    });
+    ctx.save();
+    this.options.paint(ctx, placed, zoom);
+    ctx.restore();
+  }
+
+  /** The hittable point nearest the container point within the hit radius, if any. */
+  hit(at: L.Point): T | null {
+    if (!this.options.hitRadius || !this.map.hasLayer(this.renderer)) return null;
+    const radius = this.options.hitRadius(this.map.getZoom());
+    const corner = this.map.containerPointToLatLng(at.subtract([radius, radius]));
+    const opposite = this.map.containerPointToLatLng(at.add([radius, radius]));
+    let best: T | null = null;
+    let bestDistance = radius * radius;
+    this.grid.forEachWithin(opposite.lat, corner.lng, corner.lat, opposite.lng, (item) => {
+      if (this.options.hittable && !this.options.hittable(item)) return;
+      const point = this.map.latLngToContainerPoint([item.lat, item.lng]);
+      const distance = (point.x - at.x) ** 2 + (point.y - at.y) ** 2;
+      if (distance <= bestDistance) [best, bestDistance] = [item, distance];
+    });
+    return best;
+  }
+
+  /** What the pointer at `at` would hit on this layer: its point, its click and its tooltip. */
+  hitAt(at: L.Point): Hit | null {
+    const item = this.hit(at);
+    if (item === null) return null;
+    const { onClick, tooltip, tooltipOffset } = this.options;
+    return {
+      at: item,
+      click: () => onClick?.(item),
+      tooltip: tooltip ? () => ({ content: tooltip(item), offset: tooltipOffset?.(this.map.getZoom()) ?? 8 }) : null,
+    };
+  }
+
+  remove(): void {
+    if (this.itemsTimer !== null) clearTimeout(this.itemsTimer);
+    this.pendingItems = null;
+    pointerHub(this.map).layers.delete(this);
+    pointerHub(this.map).hide();
+    this.renderer._paintPoints = undefined;
+    this.renderer.remove();
+  }
+}
+
+/** A point under the pointer, and what it does. */
+interface Hit {
+  at: Located;
+  click: () => void;
+  tooltip: (() => { content: string | HTMLElement; offset: number }) | null;
+}
+
+/** What the pointer listener needs of a layer. */
+interface HitLayer {
+  readonly paneZIndex: number;
+  hitAt: (at: L.Point) => Hit | null;
+}
+
+interface PointerHub {
+  layers: Set<HitLayer>;
+  hide: () => void;
+}
+
+const hubs = new WeakMap<L.Map, PointerHub>();
+/** A press that moves more than this (px) is a drag, not a click. */
+const CLICK_SLOP = 5;
+
+/**
+ * One pointer listener per map for every canvas layer: the topmost canvas would otherwise take
+ * every pointer event. The topmost layer (pane z-index) with a point under the pointer gets the
+ * click and shows its tooltip; nothing under the pointer on a canvas → nothing happens.
+ */
+function pointerHub(map: L.Map): PointerHub {
+  const existing = hubs.get(map);
+  if (existing) return existing;
+  const container = map.getContainer();
+  const layers = new Set<HitLayer>();
+  let tooltip: L.Tooltip | null = null;
+  let pressedAt: { x: number; y: number } | null = null;
+  let hoverQueued: MouseEvent | null = null;
+  const onCanvas = (event: MouseEvent): boolean => event.target instanceof HTMLCanvasElement && container.contains(event.target);
+  const topHit = (event: MouseEvent): Hit | null => {
+    const at = map.mouseEventToContainerPoint(event);
+    const ordered = [...layers].sort((a, b) => b.paneZIndex - a.paneZIndex);
+    for (const layer of ordered) {
+      const hit = layer.hitAt(at);
+      if (hit) return hit;
+    }
+    return null;
+  };
+  const hide = (): void => {
+    tooltip?.remove();
+    tooltip = null;
+    container.style.cursor = '';
+  };
+  const hover = (): void => {
+    const event = hoverQueued;
+    hoverQueued = null;
+    if (!event || !onCanvas(event) || event.buttons !== 0) return hide();
+    const found = topHit(event);
+    const shown = found?.tooltip?.();
+    container.style.cursor = found ? 'pointer' : '';
+    if (!found || !shown) {
+      tooltip?.remove();
+      tooltip = null;
+      return;
+    }
+    tooltip ??= L.tooltip({ direction: 'top', className: 'map-tooltip' });
+    tooltip.options.offset = [0, -shown.offset];
+    tooltip.setLatLng([found.at.lat, found.at.lng]).setContent(shown.content);
+    if (!map.hasLayer(tooltip)) tooltip.addTo(map);
+  };
+  container.addEventListener('mousemove', (event) => {
+    if (hoverQueued === null) requestAnimationFrame(hover);
+    hoverQueued = event;
+  });
+  container.addEventListener('mouseleave', hide);
+  container.addEventListener('mousedown', (event) => {
+    pressedAt = { x: event.clientX, y: event.clientY };
+    hide();
+  });
+  container.addEventListener('click', (event) => {
+    const pressed = pressedAt;
+    pressedAt = null;
+    if (!onCanvas(event) || (pressed && Math.hypot(event.clientX - pressed.x, event.clientY - pressed.y) > CLICK_SLOP)) return;
+    topHit(event)?.click();
+  });
+  map.on('movestart zoomstart', hide);
+  const hub = { layers, hide };
+  hubs.set(map, hub);
+  return hub;
+}
