@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -43,50 +43,50 @@ async function columnTypes(db: Kysely<Database>, table: Table): Promise<Map<stri
   return new Map(result.rows.map((r) => [r.column_name, r.udt_name]));
 }
 
-/** The columns of a chunk of rows: every row must name the same columns (a missing one would mean DEFAULT for some rows and NULL for others). */
-function columnsOf(table: Table, rows: readonly Record<string, unknown>[]): string[] {
-  const columns = Object.keys(rows[0]!);
+/** Every row must name the same columns: a missing one would mean DEFAULT for some rows and NULL for others. */
+function sameColumns(table: Table, columns: readonly string[], rows: readonly Record<string, unknown>[]): void {
   for (const row of rows) {
     if (Object.keys(row).length !== columns.length || columns.some((c) => !(c in row))) {
       throw new Error(`bulk insert into ${table}: the rows do not all name the same columns (${columns.join(', ')})`);
     }
   }
-  return columns;
 }
 
 /**
- * Inserts `rows` into `table` within `db` (the caller's transaction: all of it commits or none),
- * in chunks, yielding to the event loop between them.
+ * Inserts `items` into `table` within `db` (the caller's transaction: all of it commits or none),
+ * in chunks, each made into rows by `toRow` only when its turn comes (a province's 1.2 million
+ * rows are never all in memory twice), yielding to the event loop between chunks.
  */
-export async function bulkInsert<T extends Table>(db: Kysely<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
-  if (rows.length === 0) return;
-  const records = rows as readonly Record<string, unknown>[];
-  const columns = columnsOf(table, records);
-  if (isPostgres(db)) await insertUnnest(db, table, columns, records);
-  else await insertMultiRow(db, table, columns, rows);
+export async function bulkInsert<T extends Table, I>(db: Kysely<Database>, table: T, items: readonly I[], toRow: (item: I) => Insertable<Database[T]>): Promise<void> {
+  if (items.length === 0) return;
+  const postgres = isPostgres(db);
+  const first = toRow(items[0]!) as Record<string, unknown>;
+  const columns = Object.keys(first);
+  const size = postgres ? PG_ROWS_PER_STATEMENT : Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_PARAMETERS_PER_STATEMENT / columns.length)));
+  const casts = postgres ? await arrayCasts(db, table, columns) : [];
+  for (let start = 0; start < items.length; start += size) {
+    const rows = items.slice(start, start + size).map(toRow);
+    sameColumns(table, columns, rows as readonly Record<string, unknown>[]);
+    if (postgres) await insertUnnest(db, table, columns, casts, rows as readonly Record<string, unknown>[]);
+    // Kysely's typing of a generic table's insert is beyond what TypeScript can check here; the rows are Insertable<Database[T]>.
+    else await db.insertInto(table).values(rows as never).execute();
+    await nextTurn();
+  }
 }
 
-async function insertUnnest(db: Kysely<Database>, table: Table, columns: string[], rows: readonly Record<string, unknown>[]): Promise<void> {
+/** `$n::<type>[]` for each column, the element types read from the catalog. */
+async function arrayCasts(db: Kysely<Database>, table: Table, columns: readonly string[]): Promise<RawBuilder<unknown>[]> {
   const types = await columnTypes(db, table);
-  const casts = columns.map((column) => {
+  return columns.map((column) => {
     const type = types.get(column);
     if (type === undefined || !TYPE_NAME.test(type)) throw new Error(`bulk insert into ${table}: no column ${column} (or an unexpected type ${String(type)})`);
     return sql.raw(`${type}[]`);
   });
-  for (let start = 0; start < rows.length; start += PG_ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + PG_ROWS_PER_STATEMENT);
-    const arrays = columns.map((column) => chunk.map((row) => row[column] ?? null));
-    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
-      select * from unnest(${sql.join(arrays.map((values, i) => sql`${values}::${casts[i]!}`))})`.execute(db);
-    await nextTurn();
-  }
 }
 
-async function insertMultiRow<T extends Table>(db: Kysely<Database>, table: T, columns: string[], rows: readonly Insertable<Database[T]>[]): Promise<void> {
-  const size = Math.max(1, Math.min(SQLITE_MAX_ROWS, Math.floor(SQLITE_PARAMETERS_PER_STATEMENT / columns.length)));
-  for (let start = 0; start < rows.length; start += size) {
-    // Kysely's typing of a generic table's insert is beyond what TypeScript can check here; the rows are Insertable<Database[T]>.
-    await db.insertInto(table).values(rows.slice(start, start + size) as never).execute();
-    await nextTurn();
-  }
+/** One `INSERT … SELECT * FROM unnest(…)`: one array parameter per column. */
+async function insertUnnest(db: Kysely<Database>, table: Table, columns: readonly string[], casts: readonly RawBuilder<unknown>[], rows: readonly Record<string, unknown>[]): Promise<void> {
+  const arrays = columns.map((column) => rows.map((row) => row[column] ?? null));
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+    select * from unnest(${sql.join(arrays.map((values, i) => sql`${values}::${casts[i]!}`))})`.execute(db);
 }

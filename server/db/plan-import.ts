@@ -12,6 +12,6 @@ export async function importPlans(trx: Kysely<Database>, data: Pick<DatasetCompl
   const stamp = (v: { schoolId: string; version: number; savedAt: string; savedBy: string; note: string | null }) => ({
     school_id: v.schoolId, version: v.version, saved_at: notLater(v.savedAt), saved_by: v.savedBy, note: v.note,
   });
-  await bulkInsert(trx, 'school_people', data.schoolPeople.map((v) => ({ ...stamp(v), people: JSON.stringify(schoolPeopleSchema.parse(v.people)) })));
-  await bulkInsert(trx, 'emergency_plans', data.emergencyPlans.map((v) => ({ ...stamp(v), plan: JSON.stringify(emergencyPlanSchema.parse(v.plan)) })));
+  await bulkInsert(trx, 'school_people', data.schoolPeople, (v) => ({ ...stamp(v), people: JSON.stringify(schoolPeopleSchema.parse(v.people)) }));
+  await bulkInsert(trx, 'emergency_plans', data.emergencyPlans, (v) => ({ ...stamp(v), plan: JSON.stringify(emergencyPlanSchema.parse(v.plan)) }));
 }

@@ -25,11 +25,11 @@ export class RegistryRepository {
    */
   async importDataset(dataset: Dataset, now: number = Number.POSITIVE_INFINITY): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await bulkInsert(trx, 'schools', dataset.schools.map(schoolToRow));
-      await bulkInsert(trx, 'police_posts', dataset.policePosts.map((p) => ({ id: p.id, name: p.name, kind: p.kind, district_code: p.districtCode, lat: p.lat, lng: p.lng })));
-      await bulkInsert(trx, 'guard_posts', dataset.guardPosts.map(guardPostToRow));
-      await bulkInsert(trx, 'devices', dataset.devices.map(deviceToRow));
-      await bulkInsert(trx, 'gb_nvrs', (dataset.nvrs ?? []).map((n) => ({ code: n.code, school_id: n.schoolId, name: n.name })));
+      await bulkInsert(trx, 'schools', dataset.schools, schoolToRow);
+      await bulkInsert(trx, 'police_posts', dataset.policePosts, (p) => ({ id: p.id, name: p.name, kind: p.kind, district_code: p.districtCode, lat: p.lat, lng: p.lng }));
+      await bulkInsert(trx, 'guard_posts', dataset.guardPosts, guardPostToRow);
+      await bulkInsert(trx, 'devices', dataset.devices, deviceToRow);
+      await bulkInsert(trx, 'gb_nvrs', dataset.nvrs ?? [], (n) => ({ code: n.code, school_id: n.schoolId, name: n.name }));
       if (dataset.compliance) await importCompliance(trx, dataset.compliance, now);
       await trx
         .insertInto('meta')

@@ -223,19 +223,30 @@ export class ComplianceService {
 
   async trend(from: string, to: string, step: 'month' | 'week', filters: ComplianceFilters): Promise<ComplianceTrend> {
     const points: ComplianceTrend['points'] = [];
-    for (const asOf of trendDates(from, to, step)) points.push({ asOf, cells: (await this.matrix(asOf, filters)).total.cells });
+    // One read of the sources for the whole trend: at province scale one date's evaluation can
+    // outlast SOURCES_TTL_MS, and reading everything again at each point (forgetting the verdicts
+    // already made) took a 12-month trend from minutes to a quarter of an hour (docs/benchmarks.md).
+    const sources = await this.load();
+    for (const asOf of trendDates(from, to, step)) {
+      points.push({ asOf, cells: buildMatrix(this.deps.registry.schools(), await this.verdictsAsOf(asOf, sources), asOf, filters).total.cells });
+    }
     return { from, to, step, filters, points };
   }
 
-  /** Every school's verdicts as of a date, evaluated once per date and school, and kept. */
-  private async verdictsAsOf(asOf: string): Promise<Verdicts> {
-    const sources = await this.load();
+  /**
+   * Every school's verdicts as of a date, evaluated once per date and school, and kept. `pinned`:
+   * the sources a multi-date call read once (trend); otherwise they are read again when stale.
+   */
+  private async verdictsAsOf(asOf: string, pinned?: Sources): Promise<Verdicts> {
+    const sources = pinned ?? (await this.load());
     const schools = this.deps.registry.schools();
-    let verdicts = this.verdicts.get(asOf);
+    // Pinned sources that another call has meanwhile replaced: evaluated for this call only, never kept beside the newer ones.
+    const kept = sources === this.sources ? this.verdicts : new Map<string, Map<string, ComplianceResult[]>>();
+    let verdicts = kept.get(asOf);
     if (verdicts && verdicts.size === schools.length) return verdicts;
     if (!verdicts) {
-      if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value!);
-      this.verdicts.set(asOf, (verdicts = new Map()));
+      if (kept.size >= VERDICT_CACHE) kept.delete(kept.keys().next().value!);
+      kept.set(asOf, (verdicts = new Map()));
     }
     const end = endOfLocalDay(asOf);
     const term = semesterOf(asOf, this.deps.semesters);
@@ -289,9 +300,9 @@ export class ComplianceService {
     const [stored, history, drills, inspections, selfChecks, lateFaults, plans] = await Promise.all([
       records.all(),
       records.allHistory(),
-      routines.drills(),
-      routines.inspections(),
-      routines.selfChecks(),
+      routines.bySchool('drills'),
+      routines.bySchool('inspections'),
+      routines.bySchool('self_checks'),
       this.faults.lateWindows(),
       this.deps.plans.planSaves(),
     ]);
@@ -307,9 +318,9 @@ export class ComplianceService {
       loadedAt,
       records: new Map([...stored].map(([id, s]) => [id, s.record])),
       history: groupBy(history),
-      drills: groupBy(drills),
-      inspections: groupBy(inspections),
-      selfChecks: groupBy(selfChecks),
+      drills,
+      inspections,
+      selfChecks,
       lateFaults: groupBy(lateFaults),
       devices,
       guardPosts: schoolGuardPosts(registry.schools(), registry.guardPosts(), this.guardPostReachM),
