@@ -43,7 +43,7 @@ export async function importCompliance(trx: Kysely<Database>, data: DatasetCompl
     'camera_faults',
     data.cameraFaults,
     (f) => ({
-      device_id: f.deviceId, school_id: f.schoolId, district_code: f.districtCode, reason: f.reason, state: f.reason === 'offline' ? 'offline' : 'fault',
+      device_id: f.deviceId, school_id: f.schoolId, district_code: f.districtCode, reason: f.reason, state: f.reason === 'offline' ? ('offline' as const) : ('fault' as const),
       opened_at: f.openedAt, deadline_at: f.deadlineAt, closed_at: f.closedAt, outage_seconds: f.outageSeconds,
     }),
   );
