@@ -140,13 +140,15 @@ describe('first-start dataset import', () => {
     expect(sqlite).toBeDefined();
     expect(postgres).toBeDefined();
     // Key by key and row by row, so that a difference names its table and row.
-    for (const key of Object.keys(sqlite!) as (keyof typeof sqlite & string)[]) {
-      const a = sqlite![key];
-      const b = postgres![key];
+    for (const key of Object.keys(sqlite!) as (keyof NonNullable<typeof sqlite>)[]) {
+      const a: unknown = sqlite![key];
+      const b: unknown = postgres![key];
       if (Array.isArray(a) && Array.isArray(b)) {
-        expect(b.length, key).toBe(a.length);
-        const first = a.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(b[i]));
-        expect(first === -1 ? null : { key, sqlite: a[first], postgres: b[first] }).toBeNull();
+        const left = a as unknown[];
+        const right = b as unknown[];
+        expect(right.length, key).toBe(left.length);
+        const first = left.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(right[i]));
+        expect(first === -1 ? null : { key, sqlite: left[first], postgres: right[first] }).toBeNull();
       } else {
         expect(b, key).toEqual(a);
       }
