@@ -177,6 +177,8 @@ npm run bench -- --only devstate           # opt-in: camera state through Redis 
     /<!-- map:begin -->[\s\S]*<!-- map:end -->/,
     // The opt-in device-state scenario's (issue 17), written by its own run (bench/devstate.ts).
     /<!-- devstate:begin -->[\s\S]*<!-- devstate:end -->/,
+    // PostgreSQL at province scale (issue 17 item 5): recorded by hand (bench/pg-province.ts and the notes there).
+    /<!-- pgscale:begin -->[\s\S]*<!-- pgscale:end -->/,
   ]
     .map((pattern) => pattern.exec(previous)?.[0])
     .filter((block): block is string => block !== undefined);

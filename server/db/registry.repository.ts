@@ -1,17 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Dataset } from '../../shared/dataset.js';
 import type { Device, GbNvr, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
+import { bulkInsert } from './bulk-insert.js';
 import { importCompliance } from './compliance-import.js';
 import { MetaRepository } from './meta.repository.js';
 import { dutyScheduleSchema, parseJsonColumn, stringListSchema, weekdaysSchema } from './json-columns.js';
 import type { Database } from './schema.js';
-
-/** Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const CHUNK = 400;
-
-async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
-}
 
 /** Reads and writes the registry: schools, police posts, 护学岗 posts and devices. */
 export class RegistryRepository {
@@ -23,31 +17,19 @@ export class RegistryRepository {
     return row === undefined;
   }
 
-  /** Loads a whole dataset in one transaction: all of it or none. */
-  /** Loads a generated city on first start; `now` (ms) bounds the seeded records' times (none may lie in the future). */
+  /**
+   * Loads a generated city or province on first start, in one transaction: all of it or none.
+   * `now` (ms) bounds the seeded records' times (none may lie in the future). The rows go in by
+   * bulkInsert (PostgreSQL: unnest arrays; SQLite: multi-row inserts), yielding to the event loop
+   * between chunks; the server does not listen yet when it runs (server/index.ts).
+   */
   async importDataset(dataset: Dataset, now: number = Number.POSITIVE_INFINITY): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await insertChunked(dataset.schools, (chunk) =>
-        trx.insertInto('schools').values(chunk.map(schoolToRow)).execute(),
-      );
-      await insertChunked(dataset.policePosts, (chunk) =>
-        trx
-          .insertInto('police_posts')
-          .values(chunk.map((p) => ({ id: p.id, name: p.name, kind: p.kind, district_code: p.districtCode, lat: p.lat, lng: p.lng })))
-          .execute(),
-      );
-      await insertChunked(dataset.guardPosts, (chunk) =>
-        trx.insertInto('guard_posts').values(chunk.map(guardPostToRow)).execute(),
-      );
-      await insertChunked(dataset.devices, (chunk) =>
-        trx
-          .insertInto('devices')
-          .values(chunk.map(deviceToRow))
-          .execute(),
-      );
-      await insertChunked(dataset.nvrs ?? [], (chunk) =>
-        trx.insertInto('gb_nvrs').values(chunk.map((n) => ({ code: n.code, school_id: n.schoolId, name: n.name }))).execute(),
-      );
+      await bulkInsert(trx, 'schools', dataset.schools, schoolToRow);
+      await bulkInsert(trx, 'police_posts', dataset.policePosts, (p) => ({ id: p.id, name: p.name, kind: p.kind, district_code: p.districtCode, lat: p.lat, lng: p.lng }));
+      await bulkInsert(trx, 'guard_posts', dataset.guardPosts, guardPostToRow);
+      await bulkInsert(trx, 'devices', dataset.devices, deviceToRow);
+      await bulkInsert(trx, 'gb_nvrs', dataset.nvrs ?? [], (n) => ({ code: n.code, school_id: n.schoolId, name: n.name }));
       if (dataset.compliance) await importCompliance(trx, dataset.compliance, now);
       await trx
         .insertInto('meta')

@@ -11,6 +11,7 @@ import {
 } from '../../shared/rules/compliance/index.js';
 import { GUARD_POST_REACH_M, schoolGuardPosts, type SchoolGuardPost } from '../../shared/rules/guard-post-setup.js';
 import { shanghaiParts } from '../../shared/time.js';
+import { complianceFingerprint } from '../db/compliance-fingerprint.js';
 import { FaultRepository } from '../db/fault.repository.js';
 import type { PlanRepository } from '../db/plan.repository.js';
 import type { RecordRepository } from '../db/record.repository.js';
@@ -24,6 +25,8 @@ import type { RegistryService } from './registry.service.js';
 /** Everything the rules read besides the registry, grouped by school, loaded in one go. */
 interface Sources {
   loadedAt: number;
+  /** complianceFingerprint() and the registry's version just before the sources were read. */
+  fingerprint: string;
   records: Map<string, SchoolSecurityRecord>;
   /** Edits, oldest first. */
   history: Map<string, RecordHistoryEntry[]>;
@@ -223,19 +226,30 @@ export class ComplianceService {
 
   async trend(from: string, to: string, step: 'month' | 'week', filters: ComplianceFilters): Promise<ComplianceTrend> {
     const points: ComplianceTrend['points'] = [];
-    for (const asOf of trendDates(from, to, step)) points.push({ asOf, cells: (await this.matrix(asOf, filters)).total.cells });
+    // One read of the sources for the whole trend: at province scale one date's evaluation can
+    // outlast SOURCES_TTL_MS, and reading everything again at each point (forgetting the verdicts
+    // already made) took a 12-month trend from minutes to a quarter of an hour (docs/benchmarks.md).
+    const sources = await this.load();
+    for (const asOf of trendDates(from, to, step)) {
+      points.push({ asOf, cells: buildMatrix(this.deps.registry.schools(), await this.verdictsAsOf(asOf, sources), asOf, filters).total.cells });
+    }
     return { from, to, step, filters, points };
   }
 
-  /** Every school's verdicts as of a date, evaluated once per date and school, and kept. */
-  private async verdictsAsOf(asOf: string): Promise<Verdicts> {
-    const sources = await this.load();
+  /**
+   * Every school's verdicts as of a date, evaluated once per date and school, and kept. `pinned`:
+   * the sources a multi-date call read once (trend); otherwise they are read again when stale.
+   */
+  private async verdictsAsOf(asOf: string, pinned?: Sources): Promise<Verdicts> {
+    const sources = pinned ?? (await this.load());
     const schools = this.deps.registry.schools();
-    let verdicts = this.verdicts.get(asOf);
+    // Pinned sources that another call has meanwhile replaced: evaluated for this call only, never kept beside the newer ones.
+    const kept = sources === this.sources ? this.verdicts : new Map<string, Map<string, ComplianceResult[]>>();
+    let verdicts = kept.get(asOf);
     if (verdicts && verdicts.size === schools.length) return verdicts;
     if (!verdicts) {
-      if (this.verdicts.size >= VERDICT_CACHE) this.verdicts.delete(this.verdicts.keys().next().value!);
-      this.verdicts.set(asOf, (verdicts = new Map()));
+      if (kept.size >= VERDICT_CACHE) kept.delete(kept.keys().next().value!);
+      kept.set(asOf, (verdicts = new Map()));
     }
     const end = endOfLocalDay(asOf);
     const term = semesterOf(asOf, this.deps.semesters);
@@ -270,8 +284,23 @@ export class ComplianceService {
     return verdicts;
   }
 
+  /** What the sources came from: the tables' summary and the registry's version. */
+  private async fingerprint(): Promise<string> {
+    return `${this.deps.registry.version}|${await complianceFingerprint(this.deps.db)}`;
+  }
+
   private async load(): Promise<Sources> {
-    if (this.sources && this.deps.clock.now() - this.sources.loadedAt < SOURCES_TTL_MS) return this.sources;
+    const current = this.sources;
+    if (current && this.deps.clock.now() - current.loadedAt < SOURCES_TTL_MS) return current;
+    // Stale by the clock: kept (with every verdict made from them) when nothing they came from has
+    // changed since — at province scale a read and evaluation cost half a minute (docs/postgres-scale.md).
+    if (current && !this.loading) {
+      const checkedAt = this.deps.clock.now();
+      if ((await this.fingerprint()) === current.fingerprint && this.sources === current) {
+        current.loadedAt = checkedAt;
+        return current;
+      }
+    }
     this.loading ??= this.read().finally(() => {
       this.loading = null;
     });
@@ -285,13 +314,14 @@ export class ComplianceService {
 
   private async read(): Promise<Sources> {
     const loadedAt = this.deps.clock.now();
+    const fingerprint = await this.fingerprint();
     const { registry, records, routines } = this.deps;
     const [stored, history, drills, inspections, selfChecks, lateFaults, plans] = await Promise.all([
       records.all(),
       records.allHistory(),
-      routines.drills(),
-      routines.inspections(),
-      routines.selfChecks(),
+      routines.bySchool('drills'),
+      routines.bySchool('inspections'),
+      routines.bySchool('self_checks'),
       this.faults.lateWindows(),
       this.deps.plans.planSaves(),
     ]);
@@ -305,11 +335,12 @@ export class ComplianceService {
     }
     return {
       loadedAt,
+      fingerprint,
       records: new Map([...stored].map(([id, s]) => [id, s.record])),
       history: groupBy(history),
-      drills: groupBy(drills),
-      inspections: groupBy(inspections),
-      selfChecks: groupBy(selfChecks),
+      drills,
+      inspections,
+      selfChecks,
       lateFaults: groupBy(lateFaults),
       devices,
       guardPosts: schoolGuardPosts(registry.schools(), registry.guardPosts(), this.guardPostReachM),
