@@ -130,7 +130,7 @@ export class TestCluster {
 
   private async waitNode(node: ClusterNode): Promise<void> {
     try {
-      await waitHealthy(node.url, node.proc, 120_000);
+      await waitHealthy(node.url, node.proc, 300_000);
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n${this.logTail(node.name)}`, { cause: error });
     }

@@ -41,7 +41,7 @@ describe.runIf(runs)('failover: two nodes behind HAProxy, one killed with SIGKIL
       screens.push(connectFailoverScreen(cluster.url, session.cookie, session.node));
     }
     await waitFor(() => screens.every((s) => s.lives >= 1), 'every screen live', 30_000);
-  }, 240_000);
+  }, 660_000);
 
   afterAll(async () => {
     screens.forEach((s) => s.socket.disconnect());
@@ -158,5 +158,5 @@ describe.runIf(runs)('failover: two nodes behind HAProxy, one killed with SIGKIL
     const second = await round('r2');
     expect(second.victim).toBe(first.survivor);
     await cluster.restart(second.victim);
-  }, 240_000);
+  }, 600_000);
 });
