@@ -108,7 +108,7 @@ async function measure(system: System, seconds: number, connections: number): Pr
     for (let i = k; running; i += connections) {
       const at = new Date().toISOString();
       const batch = Array.from({ length: 100 }, (_, j) => ({ type: 'camera.heartbeat', deviceId: cameras[(i * 100 + j) % cameras.length]!, at }));
-      if ((await postEvents(system.url, CLUSTER_TOKEN, batch, 1)).status === 202) accepted += batch.length;
+      if ((await postEvents(system.url, CLUSTER_TOKEN, batch, { attempts: 1 })).status === 202) accepted += batch.length;
     }
   });
   const started = performance.now();
@@ -125,7 +125,7 @@ async function measure(system: System, seconds: number, connections: number): Pr
           screen.waiting.set(deviceId, (at) => (clearTimeout(timer), screen.waiting.delete(deviceId), resolve(at - sent)));
         }),
     );
-    const answer = await postEvents(system.url, CLUSTER_TOKEN, [{ type: 'alarm.sos', deviceId, at: new Date().toISOString() }], 1);
+    const answer = await postEvents(system.url, CLUSTER_TOKEN, [{ type: 'alarm.sos', deviceId, at: new Date().toISOString() }], { attempts: 1 });
     if (answer.status !== 202) lost += screens.length;
     const latencies = await Promise.all(arrivals);
     latencies.forEach((ms, i) => {

@@ -13,10 +13,19 @@ export interface Delivered {
 /** Statuses a gateway tries again: the balancer's and a dying node's. */
 const RETRY = new Set([429, 500, 502, 503, 504]);
 
+/** How long a gateway keeps trying one request. */
+export interface Persistence {
+  attempts?: number;
+  retryDelayMs?: number;
+  /** performance.now() after which no new try starts. */
+  giveUpAt?: number;
+}
+
 /** POSTs events to /api/v1/events until 202 (or a refusal that retrying cannot change), at most `attempts` times. */
-export async function postEvents(url: string, token: string, events: readonly Record<string, unknown>[], attempts = 100, retryDelayMs = 100): Promise<Delivered> {
+export async function postEvents(url: string, token: string, events: readonly Record<string, unknown>[], persistence: Persistence = {}): Promise<Delivered> {
+  const { attempts = 100, retryDelayMs = 100, giveUpAt = Number.POSITIVE_INFINITY } = persistence;
   let status: number | null = null;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  for (let attempt = 1; attempt <= attempts && (attempt === 1 || performance.now() < giveUpAt); attempt++) {
     try {
       const response = await fetch(`${url}/api/v1/events`, {
         method: 'POST',
@@ -125,7 +134,7 @@ export class KeepaliveStream {
       const at = new Date().toISOString();
       const body = cameras.map((deviceId) => ({ type: 'camera.heartbeat', deviceId, at }));
       this.sent++;
-      const result = await postEvents(this.url, this.token, body, Math.max(1, Math.floor(this.intervalMs / 100)), 50);
+      const result = await postEvents(this.url, this.token, body, { retryDelayMs: 50, giveUpAt: due + this.intervalMs });
       const now = performance.now();
       if (result.status === 202) {
         for (const camera of cameras) {

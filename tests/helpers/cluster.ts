@@ -110,7 +110,7 @@ export class TestCluster {
           bind: { host: '127.0.0.1', port: cluster.frontPort },
           nodes: cluster.nodes.map((node) => ({ name: node.name, host: '127.0.0.1', port: node.port })),
           statsPort: cluster.statsPort,
-          checkIntervalMs: 500,
+          checkIntervalMs: 1000,
         }),
       );
       checkHaproxyConfig(haproxy, configFile);

@@ -47,7 +47,7 @@ describe.runIf(runs)('failover: two nodes behind HAProxy, one killed with SIGKIL
     screens.forEach((s) => s.socket.disconnect());
     await keepalives?.stop();
     await cluster?.stop();
-  }, 60_000);
+  }, 120_000);
 
   /** Every seq of the change log, ascending. */
   async function storedSeqs(): Promise<number[]> {
