@@ -16,7 +16,9 @@ const serverRooms = [
   room('client', 'server/ never imports client/ (move what both need to shared/).'),
   room('mocks', 'server/ never imports mocks/ (they talk to it through the public ingest API).'),
 ];
-const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+const restrict = (patterns, paths = []) => ({ 'no-restricted-imports': ['error', { patterns, paths }] });
+/** Redis is spoken in two rooms only: server/cluster/ (shared device state) and server/realtime/redis.ts (the Socket.IO adapter). */
+const noRedis = [{ name: 'redis', message: 'only server/cluster/ and server/realtime/redis.ts talk to Redis.' }];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
@@ -46,20 +48,21 @@ export default tseslint.config(
       { regex: '^node:', message: 'client/ runs in the browser: no node:* modules.' },
     ]),
   },
-  { files: ['server/**/*.ts'], rules: restrict(serverRooms) },
+  { files: ['server/**/*.ts'], rules: restrict(serverRooms, noRedis) },
+  { files: ['server/cluster/**/*.ts', 'server/realtime/redis.ts'], rules: restrict([...serverRooms, room('http', 'server/cluster never imports server/http.')]) },
   {
     files: ['mocks/**/*.ts'],
     rules: restrict(['server', 'client'].map((folder) => room(folder, 'mocks/ imports shared/ only: it talks to the server through the public ingest API.'))),
   },
   {
     files: ['server/services/**/*.ts'],
-    rules: restrict([...serverRooms, room('http', 'services never import server/http (the edge calls the service).'), room('realtime', 'services never import server/realtime (the edge calls the service).')]),
+    rules: restrict([...serverRooms, room('http', 'services never import server/http (the edge calls the service).'), room('realtime', 'services never import server/realtime (the edge calls the service).')], noRedis),
   },
   {
     files: ['server/db/**/*.ts'],
     rules: restrict([
       ...serverRooms,
-      ...['services', 'http', 'realtime'].map((folder) => room(folder, 'server/db never imports services, http or realtime (they call the repositories).')),
-    ]),
+      ...['services', 'http', 'realtime', 'cluster'].map((folder) => room(folder, 'server/db never imports services, http, realtime or cluster (they call the repositories).')),
+    ], noRedis),
   },
 );

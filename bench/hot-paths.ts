@@ -29,6 +29,7 @@ import { RegistryService } from '../server/services/registry.service.js';
 import { log } from './lib/context.js';
 import type { ScenarioReport } from './lib/report.js';
 import { fmtMs, percentile } from './lib/stats.js';
+import { MemoryCameraState } from '../server/cluster/memory-camera-state.js';
 
 const CAMERAS = 515_000;
 const SCHOOLS = 50_000;
@@ -121,7 +122,7 @@ export async function runHotPaths(options: { quick: boolean }): Promise<Scenario
   const events = new DomainEvents();
   const cameras = new CameraHealthService({ registry, events, clock });
   cameras.init();
-  const ingest = new IngestService({ store: {} as Store, writes: new WriteQueue(), registry, alarms: {} as never, cameras, events, clock });
+  const ingest = new IngestService({ store: {} as Store, writes: new WriteQueue(), registry, alarms: {} as never, cameras, events, clock, shared: new MemoryCameraState(events) });
   let next = 0;
   // Request bodies as text, made beforehand (flat strings cost the collector nothing); each is
   // parsed inside the measurement, as Express's JSON parser does for the server.

@@ -11,7 +11,8 @@ import { openStore, type Store } from './db/database.js';
 import { RegistryRepository } from './db/registry.repository.js';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
 import { Gb28181Endpoint } from './gb28181/endpoint.js';
-import { attachRedisAdapter } from './realtime/redis.js';
+import { attachRedisAdapter, clusterKey } from './realtime/redis.js';
+import { connectRedisCameraState } from './cluster/redis-camera-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Express } from 'express';
 import { buildServices, type Services } from './services/build.js';
@@ -87,6 +88,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const heavyPool = config.heavy.workers > 0
     ? new HeavyPool({ threads: config.heavy.workers, maxQueue: config.heavy.maxQueue, databaseUrl: config.databaseUrl, dataDir: config.dataDir, semesters: config.semesters, guardPostReachM: config.guardPostReachM })
     : null;
+  // REDIS_URL: camera health, fault tickets and 护学岗 activity shared by the nodes (issue 17; docs/device-state.md).
+  const deviceState = config.redisUrl ? await connectRedisCameraState({ url: config.redisUrl, cluster: await clusterKey(store.db), log }) : null;
   const services = await buildServices({
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
@@ -96,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     offload: heavyPool,
     riskModel: config.riskModel,
     keepaliveIntervalMs: config.keepaliveIntervalMs,
+    ...(deviceState ? { deviceState } : {}),
   });
   await services.tick();
   const reports = new ReportService({
@@ -192,6 +196,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await io.close();
       await redis?.close();
       server.closeAllConnections();
+      await services.writes.drain();
+      // Gives the sweep lease up (another node takes it at once) after this node's last writes to Redis.
+      await services.deviceState.close();
       await services.writes.drain();
       await heavyPool?.close();
       await store.close();

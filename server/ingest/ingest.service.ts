@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CameraStateBackend } from '../cluster/backend.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   EARLIEST_EVENT_AT,
@@ -126,6 +127,8 @@ export class IngestService {
       cameras: CameraHealthService;
       events: DomainEvents;
       clock: Clock;
+      /** Where stored 护学岗 and patrol activity is announced: this node's bus, or every node's (REDIS_URL). */
+      shared: Pick<CameraStateBackend, 'activity'>;
     },
   ) {
     this.eventLog = new EventRepository(deps.store.db);
@@ -327,6 +330,7 @@ export class IngestService {
         const retentionDays = keepalives.retentionDays[i]!;
         cameras.heartbeatAt(keepalives.cameras[i]!, keepalives.atMs[i]!, now, retentionDays === -1 ? undefined : retentionDays);
       }
+      cameras.endBatch();
       const activity: ActivityEvent[] = [];
       const deviceFaults: Extract<IngestEvent, { type: 'device.fault' }>[] = [];
       for (const event of fresh) {
@@ -337,7 +341,7 @@ export class IngestService {
         }
       }
       if (changes.length > 0) events.emit('alarm.changed', changes);
-      if (activity.length > 0) events.emit('activity.stored', activity);
+      this.deps.shared.activity(activity);
       if (deviceFaults.length > 0) events.emit('device.fault', deviceFaults.map((e) => ({ deviceId: e.deviceId, at: Date.parse(e.at), reason: e.fault, restored: e.restored === true })));
       return reused;
     });

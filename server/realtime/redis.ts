@@ -21,7 +21,7 @@ export interface RedisFanOut {
  * The cluster's name, kept in the database: every node on the same database reads the same one
  * (the first to start makes it), so they find each other on Redis and nobody else's nodes do.
  */
-async function clusterKey(db: Kysely<Database>): Promise<string> {
+export async function clusterKey(db: Kysely<Database>): Promise<string> {
   return `xiaoan:${await new MetaRepository(db).getOrSet('cluster_id', randomBytes(9).toString('base64url'))}`;
 }
 

@@ -39,6 +39,8 @@ import { RiskInputStore } from './risk-inputs.js';
 import { RiskRepository } from '../db/risk.repository.js';
 import { DEFAULT_RISK_MODEL, type RiskModel } from '../../shared/rules/risk.js';
 import type { ComplianceSchoolsAnswer } from '../../shared/compliance.js';
+import type { CameraStateBackend, CameraStateFactory } from '../cluster/backend.js';
+import { MemoryCameraState } from '../cluster/memory-camera-state.js';
 
 /** 护学岗 settings from the configuration (XIAOAN_POST_GRACE_MINUTES, XIAOAN_POST_SETTLE_SECONDS). */
 export interface GuardPostSettings {
@@ -78,12 +80,14 @@ export interface Services extends ComplianceServices {
   risk: RiskService;
   /** GB/T 28181 catalog channels the registry does not know, and their assignment to schools (issue 16). */
   sipChannels: SipChannelService;
+  /** Where camera health, tickets and activity are decided and shared: this node's memory, or Redis (REDIS_URL, issue 17). */
+  deviceState: CameraStateBackend;
   /** Periodic work: missed keepalives, 护学岗 windows opening and closing. */
   tick(): Promise<void>;
 }
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number; riskModel?: RiskModel; keepaliveIntervalMs?: number }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number; riskModel?: RiskModel; keepaliveIntervalMs?: number; deviceState?: CameraStateFactory }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -104,23 +108,33 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     onConverted: (trx, alarm, actor, at) => drills.noteConversion(trx, alarm, actor, at),
   });
   const faultRepository = new FaultRepository(store.db);
-  const cameras = new CameraHealthService({ registry, events, clock, rules: { ...DEFAULT_KEEPALIVE_RULES, intervalMs: deps.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_RULES.intervalMs } });
-  cameras.init((await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state })));
+  const keepalive = { ...DEFAULT_KEEPALIVE_RULES, intervalMs: deps.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_RULES.intervalMs };
+  const cameras = new CameraHealthService({ registry, events, clock, rules: keepalive });
+  const deviceState = deps.deviceState
+    ? deps.deviceState({ events, mirror: cameras, limitMs: keepalive.intervalMs * keepalive.missedBeforeOffline, graceMs: keepalive.intervalMs })
+    : new MemoryCameraState(events);
+  const openFaults = (await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state }));
+  // The cameras not online: this node's open tickets, or (REDIS_URL) the shared state, seeded with the registry's cameras.
+  const cameraIds = deviceState.shared ? registry.devices({ kind: 'camera' }).filter((d) => d.schoolId).map((d) => d.id) : [];
+  cameras.shareThrough(deviceState);
+  cameras.init(await deviceState.start(cameraIds, openFaults, clock.now()));
   const status = new SchoolStatusService(events);
   status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
   const schoolCameras = new SchoolCameraService(events);
   schoolCameras.init(registry, cameras.unhealthy());
-  const faults = new FaultService({ store, writes, events, registry, repository: faultRepository, log });
+  const faults = new FaultService({ store, writes, events, registry, repository: faultRepository, log, shared: deviceState });
   const posts = new GuardPostService({
     registry, events, clock, alarms, log,
     rules: { ...DEFAULT_POST_RULES, graceMinutes: deps.posts?.graceMinutes ?? DEFAULT_POST_RULES.graceMinutes, semesters: deps.semesters ?? DEFAULT_SEMESTERS },
     settleMs: deps.posts?.settleMs ?? 0,
+    // With REDIS_URL only the sweep lease's holder raises and closes absences; every node keeps the live state.
+    mayRaise: () => deviceState.holdsLease(),
   });
   const patrol = new PatrolService({ registry, events, clock });
   const recent = await new ActivityRepository(store.db).since(posts.keepSince());
   posts.init(recent, await alarms.list({ state: 'open', types: ['post_absent'], limit: 100_000 }));
   patrol.init(recent);
-  const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock });
+  const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock, shared: deviceState });
   const auth = new AuthService({ db: store.db, clock, audit, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
   const alarmRepository = new AlarmRepository(store.db);
   const unitScope = new UnitScope({ alarms: alarmRepository, clock });
@@ -135,6 +149,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   await drills.init();
   const shelves = new ShelfService({ repository: new ShelfRepository(store.db), store, writes, events, clock, registry, audit });
   const risk = buildRisk({ store, writes, events, clock, registry, audit, log, posts, patrol, complianceServices, semesters: deps.semesters ?? DEFAULT_SEMESTERS, model: deps.riskModel ?? DEFAULT_RISK_MODEL });
+  // The stream's changes are applied from here on: every service that listens to them exists.
+  deviceState.listen();
   const responders = new ResponderService({ store, writes, alarms: alarmRepository, photos: new PhotoRepository(store.db), registry, clock, audit, events });
 
   return {
@@ -162,8 +178,10 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     sipChannels: new SipChannelService({
       store, writes, clock, registry, registryRepository: deps.registryRepository, repository: new SipChannelRepository(store.db), cameras, schoolCameras, audit,
     }),
+    deviceState,
     async tick() {
       cameras.sweep();
+      await deviceState.tick(clock.now());
       await posts.evaluate();
       await drills.refresh();
       // A drill past its planned length plus the margin ends itself (on the audit record under the system's name, in the same write).

@@ -4,6 +4,8 @@ import type { CameraSummary } from '../../shared/wall.js';
 import type { Clock } from '../clock.js';
 import type { CameraStateChange, DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
+import type { CameraStateBackend, SharedCameraChange } from '../cluster/backend.js';
+import { DeadlineWheel, NONE, WHEEL_SLOTS_PER_LIMIT } from './deadline-wheel.js';
 
 /** Keepalive timing (GB/T 28181 practice): every 60 s; offline after 3 missed. */
 export interface KeepaliveRules {
@@ -25,7 +27,6 @@ interface CameraEntry {
 
 /** A camera index no camera has: `indexOf` of an id that is not a camera. */
 export const NO_CAMERA = -1;
-const NONE = -1;
 
 /**
  * Folds camera keepalives into live state in memory: a keepalive costs one map lookup and one
@@ -52,6 +53,11 @@ export class CameraHealthService {
   /** Bumped when a camera reports a different retention (or the cameras are loaded again). */
   private retentionVersion = 0;
   private retentionCache: { version: number; bySchool: ReadonlyMap<string, RetentionReport> } | null = null;
+  /** With REDIS_URL: the shared state this service mirrors (docs/device-state.md); null on a single node. */
+  private shared: CameraStateBackend | null = null;
+  /** The running keepalive batch, for the shared fold: camera ids and their deadlines (ms). */
+  private batchIds: string[] = [];
+  private batchDeadlines: number[] = [];
 
   constructor(
     private readonly deps: { registry: RegistryService; events: DomainEvents; clock: Clock; rules?: KeepaliveRules },
@@ -107,7 +113,17 @@ export class CameraHealthService {
     this.heard = grown(this.heard, index + 1, Number.NaN);
     this.wheel.grow(index + 1);
     this.wheel.file(index, now + this.limitMs);
+    this.shared?.seed([deviceId], now + this.limitMs);
     return true;
+  }
+
+  /**
+   * Makes this service a mirror of the shared state (REDIS_URL): keepalives are folded into Redis
+   * at {@link endBatch}, faults and the sweep are decided there, and the state moves only when a
+   * change comes back from the device-changes stream ({@link applyShared}).
+   */
+  shareThrough(backend: CameraStateBackend): void {
+    this.shared = backend.shared ? backend : null;
   }
 
   /** The camera's index for {@link heartbeatAt}, or {@link NO_CAMERA}: one lookup, made while the batch is checked. */
@@ -119,6 +135,7 @@ export class CameraHealthService {
   heartbeat(deviceId: string, atMs: number, retentionDays?: number): void {
     const index = this.indexOf(deviceId);
     if (index !== NO_CAMERA) this.heartbeatAt(index, atMs, this.deps.clock.now(), retentionDays);
+    this.endBatch();
   }
 
   /** {@link heartbeat} of the camera at `index` (from {@link indexOf}), with the time read once per batch. */
@@ -133,22 +150,42 @@ export class CameraHealthService {
     const at = atMs < now ? atMs : now;
     if (at > seen) this.lastSeen[index] = at;
     if (!(at <= this.heard[index]!)) this.heard[index] = at;
+    if (this.shared) {
+      // Shared: "came back" is the fold script's answer, announced on the stream.
+      this.batchIds.push(this.ids[index]!);
+      this.batchDeadlines.push(at + this.limitMs);
+      return;
+    }
     if (entry.state !== 'online') {
       this.announce([this.move(index, entry, 'online', now)]);
       this.wheel.file(index, this.lastSeen[index]! + this.limitMs);
     }
   }
 
+  /** The end of a keepalive batch: with REDIS_URL its fold goes to Redis in one call, not awaited (a lost write is repaired by the next keepalive). */
+  endBatch(): void {
+    if (!this.shared || this.batchIds.length === 0) return;
+    this.shared.fold(this.batchIds, this.batchDeadlines);
+    this.batchIds = [];
+    this.batchDeadlines = [];
+  }
+
   /** An explicit fault (video loss, tamper…): faulty until its next keepalive. */
   fault(deviceId: string, reason: string): void {
     const entry = this.cameras.get(deviceId);
     if (!entry || entry.state === 'fault') return;
+    if (this.shared) {
+      this.shared.fault(deviceId, reason, this.deps.clock.now());
+      return;
+    }
     // It stays filed in the wheel: the sweep drops it there unless it is back online by then.
     this.announce([{ ...this.move(entry.index, entry, 'fault', this.deps.clock.now()), reason }]);
   }
 
   /** Marks offline every camera whose last keepalive is older than the allowed misses. Call it periodically. */
   sweep(): CameraStateChange[] {
+    // Shared: the lease holder sweeps Redis (CameraStateBackend.tick); the changes come back through applyShared.
+    if (this.shared) return [];
     const now = this.deps.clock.now();
     const limit = this.limitMs;
     const changes: CameraStateChange[] = [];
@@ -165,6 +202,22 @@ export class CameraHealthService {
     });
     this.announce(changes);
     return changes;
+  }
+
+  /** Changes from the device-changes stream, in its order (every node, the deciding one included): moves the mirror and announces them. */
+  applyShared(changes: readonly SharedCameraChange[]): void {
+    const moved: CameraStateChange[] = [];
+    for (const change of changes) {
+      const entry = this.cameras.get(change.deviceId);
+      if (!entry || entry.state === change.to) continue;
+      moved.push({
+        ...this.move(entry.index, entry, change.to, change.at),
+        ...(change.reason !== undefined ? { reason: change.reason } : {}),
+        ...(change.since !== undefined ? { since: change.since } : {}),
+        origin: change.origin,
+      });
+    }
+    this.announce(moved);
   }
 
   state(deviceId: string): CameraState | undefined {
@@ -236,78 +289,4 @@ function grown(array: Float64Array<ArrayBuffer>, size: number, fill: number): Fl
   const next = new Float64Array(size).fill(fill);
   next.set(array.subarray(0, Math.min(array.length, size)));
   return next;
-}
-
-/** Slots of the timing wheel across one offline limit (180 s → slots of 2.8 s). */
-const WHEEL_SLOTS_PER_LIMIT = 64;
-
-/**
- * Deadline buckets over item indices 0…n−1, without allocation: bucket heads and a next-pointer
- * per item in Int32Arrays. Slot s holds items whose deadline fell in [s·slotMs, (s+1)·slotMs)
- * when they were filed (or, for deadlines already past, the earliest slot still to look at).
- * The wheel spans one limit plus two slots, so a deadline at most one limit ahead never wraps
- * onto a slot that is still to be looked at before its own.
- */
-class DeadlineWheel {
-  private readonly heads: Int32Array;
-  private next: Int32Array;
-  private filed: Uint8Array;
-  /** The earliest absolute slot that may hold items. */
-  private cursor: number;
-
-  constructor(size: number, private readonly slotMs: number, limitMs: number, now: number) {
-    this.heads = new Int32Array(Math.ceil(limitMs / slotMs) + 2).fill(NONE);
-    this.next = new Int32Array(size).fill(NONE);
-    this.filed = new Uint8Array(size);
-    this.cursor = Math.floor(now / slotMs);
-  }
-
-  /** Makes room for items up to `size − 1` (new ones unfiled); the filed items stay where they are. */
-  grow(size: number): void {
-    if (size <= this.next.length) return;
-    const next = new Int32Array(size).fill(NONE);
-    next.set(this.next);
-    const filed = new Uint8Array(size);
-    filed.set(this.filed);
-    this.next = next;
-    this.filed = filed;
-  }
-
-  /** Files an item under its deadline, unless it is filed already (it is re-filed when its slot comes due). */
-  file(index: number, deadline: number): void {
-    if (this.filed[index] === 1) return;
-    this.link(index, deadline);
-  }
-
-  /**
-   * Hands every item of every slot up to now to `check`, which answers the item's next deadline
-   * (it is re-filed under it) or NONE (it leaves the wheel). Each physical slot is emptied once per call.
-   */
-  due(now: number, check: (index: number) => number): void {
-    const current = Math.floor(now / this.slotMs);
-    const slots = this.heads.length;
-    const from = Math.max(this.cursor, current - slots + 1);
-    // Set first: an item re-filed now goes to the current slot at the earliest.
-    this.cursor = current;
-    for (let slot = from; slot <= current; slot++) {
-      const physical = slot % slots;
-      let index = this.heads[physical]!;
-      this.heads[physical] = NONE;
-      while (index !== NONE) {
-        const following = this.next[index]!;
-        this.filed[index] = 0;
-        const deadline = check(index);
-        if (deadline !== NONE) this.link(index, deadline);
-        index = following;
-      }
-    }
-  }
-
-  private link(index: number, deadline: number): void {
-    const slot = Math.max(Math.floor(deadline / this.slotMs), this.cursor);
-    const physical = slot % this.heads.length;
-    this.next[index] = this.heads[physical]!;
-    this.heads[physical] = index;
-    this.filed[index] = 1;
-  }
 }

@@ -5,6 +5,7 @@ import type { DrillDetail } from '../../shared/drill.js';
 import type { ShelfChange } from '../../shared/console.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
 import type { RiskLevelChange } from '../../shared/risk.js';
+import type { CameraFault } from '../../shared/wall.js';
 
 /** One camera whose live state changed. */
 export interface CameraStateChange {
@@ -17,6 +18,11 @@ export interface CameraStateChange {
   reason?: string;
   /** When the fault started, ms, when it is earlier than `at` (offline: the last keepalive heard). */
   since?: number;
+  /**
+   * With REDIS_URL (server/cluster/): `local` on the node that decided the change, `stream` on the
+   * nodes that applied it from the device-changes stream (they write no ticket). Absent on a single node.
+   */
+  origin?: 'local' | 'stream';
 }
 
 /** A non-camera device's fault or its restoration (`device.fault` ingest event). */
@@ -41,6 +47,8 @@ export interface DomainEventMap {
   'device.fault': [faults: DeviceFaultReport[]];
   /** 护学岗 check-ins/outs and patrol scans committed to the database (duplicates never). */
   'activity.stored': [events: ActivityEvent[]];
+  /** Fault tickets opened or closed (by this node, or by another one with REDIS_URL): pushed as `camera:faults`. */
+  'fault.tickets': [tickets: CameraFault[]];
   /** A drill planned, started, ended, cancelled, ticked, or its drill alarm changed (stored first). */
   'drill.changed': [detail: DrillDetail];
   /** A device shelved, un-shelved or its shelf expired (stored first). */

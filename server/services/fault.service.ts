@@ -6,6 +6,7 @@ import type { WriteQueue } from '../db/write-queue.js';
 import type { Logger } from '../logger.js';
 import type { CameraStateChange, DeviceFaultReport, DomainEvents } from './domain-events.js';
 import type { RegistryService } from './registry.service.js';
+import type { CameraStateBackend } from '../cluster/backend.js';
 
 /** A failed security device must be restored within 24 hours (附件3 二(三)). */
 export const RESTORE_DEADLINE_MS = 24 * 3600_000;
@@ -15,13 +16,17 @@ export const RESTORE_DEADLINE_MS = 24 * 3600_000;
  * devices): a camera that goes offline or reports a fault opens one with the 24 h
  * restore deadline; the ticket closes itself when the camera reports again, recording the
  * outage. Tickets are written in order through the write queue; changed tickets are announced.
+ * With REDIS_URL only the node that decided a change writes its ticket (a change applied from the
+ * device-changes stream has origin `stream`), and the tickets reach every node's screens through
+ * the stream (`shared.tickets` → `fault.tickets` on each node's bus).
  */
 export class FaultService {
   private readonly pending: CameraFault[] = [];
 
   constructor(
-    private readonly deps: { store: Store; writes: WriteQueue; events: DomainEvents; registry: RegistryService; repository: FaultRepository; log: Logger },
+    private readonly deps: { store: Store; writes: WriteQueue; events: DomainEvents; registry: RegistryService; repository: FaultRepository; log: Logger; shared: Pick<CameraStateBackend, 'tickets'> },
   ) {
+    deps.events.on('fault.tickets', (tickets) => this.pending.push(...tickets));
     deps.events.on('camera.changed', (changes) => {
       this.record(changes).catch((error: unknown) => deps.log.error({ err: error }, 'camera fault tickets not written'));
     });
@@ -67,13 +72,13 @@ export class FaultService {
         }
         return done;
       });
-      this.pending.push(...changed);
+      this.deps.shared.tickets(changed);
     });
   }
 
   /** Opens and closes tickets for a batch of camera state changes, in one transaction. */
   record(changes: CameraStateChange[]): Promise<void> {
-    const relevant = changes.filter((c) => (c.from === 'online') !== (c.to === 'online'));
+    const relevant = changes.filter((c) => c.origin !== 'stream' && (c.from === 'online') !== (c.to === 'online'));
     if (relevant.length === 0) return Promise.resolve();
     return this.deps.writes.run(async () => {
       const changed = await inTransaction(this.deps.store, async (trx) => {
@@ -103,7 +108,7 @@ export class FaultService {
         }
         return done;
       });
-      this.pending.push(...changed);
+      this.deps.shared.tickets(changed);
     });
   }
 

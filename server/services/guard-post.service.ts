@@ -31,6 +31,11 @@ interface GuardPostDeps {
    * is called first: devices and gateways re-send the check-ins they made while the server was down.
    */
   settleMs?: number;
+  /**
+   * Whether this node raises and closes `post_absent` (REDIS_URL: the sweep lease's holder only;
+   * every node still keeps every post's live state for its screens). Always, by default.
+   */
+  mayRaise?: () => boolean;
 }
 
 /**
@@ -122,6 +127,7 @@ export class GuardPostService {
       this.raisedDate = date;
     }
     const work: Promise<void>[] = [];
+    const mayRaise = this.deps.mayRaise?.() ?? true;
     for (const post of this.deps.registry.guardPosts()) {
       if (only && !only.has(post.id)) continue;
       const status = this.settling(postStatus(post, this.recent(post.id, now), now, this.rules()), armed);
@@ -138,7 +144,7 @@ export class GuardPostService {
         this.live.set(post.id, live);
         this.pending.set(post.id, live);
       }
-      if (!armed || !status.window) continue;
+      if (!armed || !status.window || !mayRaise) continue;
       if (status.state === 'absent') work.push(this.raiseAbsent(post, status, now));
       else if (status.checkedInAt !== null) work.push(this.closeAbsent(post, status, now));
     }

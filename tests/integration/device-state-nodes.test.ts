@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CameraFault } from '../../shared/wall.js';
+import { makeSmallDataset } from '../../mocks/factories/dataset.js';
+import { RedisCameraState } from '../../server/cluster/redis-camera-state.js';
+import { signInAs } from '../helpers/auth.js';
+import { availableEngines } from '../helpers/engines.js';
+import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.js';
+import { connectClient, offDuty, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
+
+const runs = (await availableEngines()).includes('postgres') && (await redisAvailable());
+const MINUTE = 60_000;
+
+/**
+ * Two nodes on one PostgreSQL database with REDIS_URL, on one pinned clock moved a minute at a
+ * time: camera health is decided in Redis whichever node hears a keepalive; a camera goes offline
+ * once, with one ticket, pushed to the screens of both nodes; when the lease holder stops, the
+ * other node sweeps.
+ */
+describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two nodes`, () => {
+  let now = Date.now();
+  const clock = { now: () => now };
+  let first: TestServer;
+  let second: TestServer;
+  let firstOpen = true;
+  const clients: RecordingClient[] = [];
+  const faultsOn = new Map<RecordingClient, CameraFault[]>();
+  let ids: string[] = [];
+
+  async function screen(node: TestServer): Promise<RecordingClient> {
+    const client = connectClient(node.url, { cookie: (await signInAs(node, { role: 'police_operator' })).cookie });
+    const faults: CameraFault[] = [];
+    client.socket.on('camera:faults', ({ changes }) => faults.push(...changes));
+    faultsOn.set(client, faults);
+    clients.push(client);
+    await client.live;
+    return client;
+  }
+  const nodes = () => (firstOpen ? [first, second] : [second]);
+  /** Both nodes' Redis writes answered and every announced change applied. */
+  const settled = () => Promise.all(nodes().map((n) => n.services.deviceState.settled()));
+  /** A minute passes: keepalives of every camera but `silent` to `node`, then each node's periodic check. */
+  async function minute(node: TestServer, silent: readonly string[] = []): Promise<void> {
+    now += MINUTE;
+    const at = new Date(now).toISOString();
+    const response = await node.post(ids.filter((id) => !silent.includes(id)).map((deviceId) => ({ type: 'camera.heartbeat', deviceId, at })));
+    expect(response.status).toBe(202);
+    await settled();
+    for (const n of nodes()) await n.tick();
+    await settled();
+    for (const n of nodes()) await n.services.writes.drain();
+  }
+  const offline = (node: TestServer) => node.services.cameras.summary().offline;
+  const tickets = async (deviceId: string) => first.store.db.selectFrom('camera_faults').selectAll().where('device_id', '=', deviceId).execute();
+
+  beforeAll(async () => {
+    const dataset = offDuty(makeSmallDataset());
+    first = await startTestServer({ engine: 'postgres', clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
+    second = await startTestServer({ databaseUrl: first.config.databaseUrl!, clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
+    ids = first.services.registry.devices({ kind: 'camera' }).filter((d) => d.schoolId).map((d) => d.id);
+  });
+  afterAll(async () => {
+    clients.forEach((c) => c.socket.disconnect());
+    await second?.close();
+    if (firstOpen) await first?.close();
+  });
+
+  it('keeps every camera online while its keepalives go to one node for four minutes, then to the other', async () => {
+    expect(ids.length).toBeGreaterThan(5);
+    expect(first.services.deviceState.holdsLease()).toBe(true);
+    expect(second.services.deviceState.holdsLease()).toBe(false);
+    // Alone, each node would hear nothing for four minutes (three keepalives missed) and call every camera offline.
+    for (let m = 0; m < 12; m++) {
+      await minute(Math.floor(m / 4) % 2 === 0 ? first : second);
+      expect([offline(first), offline(second)]).toEqual([0, 0]);
+    }
+    expect(await first.store.db.selectFrom('camera_faults').select('id').execute()).toEqual([]);
+  });
+
+  it('declares a silenced camera offline once, on both nodes, with exactly one ticket pushed to the screens of both, and closes it when it is back', async () => {
+    const [onFirst, onSecond] = [await screen(first), await screen(second)];
+    const silent = ids[3]!;
+    // Its last keepalive is this minute's; three more minutes without one are three missed.
+    await minute(second);
+    for (let m = 0; m < 3; m++) {
+      await minute(m % 2 === 0 ? first : second, [silent]);
+      expect([first.services.cameras.state(silent), second.services.cameras.state(silent)]).toEqual(['online', 'online']);
+    }
+    await minute(first, [silent]);
+    expect([first.services.cameras.state(silent), second.services.cameras.state(silent)]).toEqual(['offline', 'offline']);
+    expect([offline(first), offline(second)]).toEqual([1, 1]);
+    await minute(second, [silent]);
+    const stored = await tickets(silent);
+    expect(stored).toHaveLength(1);
+    for (const client of [onFirst, onSecond]) {
+      await waitFor(() => faultsOn.get(client)!.some((f) => f.deviceId === silent), 'the ticket pushed to a screen');
+      expect(faultsOn.get(client)!.filter((f) => f.deviceId === silent)).toEqual([expect.objectContaining({ id: stored[0]!.id, reason: 'offline', closedAt: null })]);
+    }
+
+    await minute(first);
+    expect([first.services.cameras.state(silent), second.services.cameras.state(silent)]).toEqual(['online', 'online']);
+    const closed = await tickets(silent);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]!.closed_at).not.toBeNull();
+    for (const client of [onFirst, onSecond]) await waitFor(() => faultsOn.get(client)!.filter((f) => f.deviceId === silent).length === 2, 'the closed ticket pushed to a screen');
+    expect(await first.store.db.selectFrom('camera_faults').select('id').execute()).toHaveLength(1);
+  });
+
+  it('applies a 护学岗 or patrol event stored by one node on every node, once each; only the lease holder may raise post_absent', async () => {
+    const heard = new Map<TestServer, string[]>([[first, []], [second, []]]);
+    for (const [node, list] of heard) node.services.events.on('activity.stored', (events) => list.push(...events.map((e) => `${e.type} ${e.deviceId}`)));
+    expect((await second.post({ type: 'patrol.scan', deviceId: 'PAT-S0002-1', at: new Date(now).toISOString() })).status).toBe(202);
+    await settled();
+    await waitFor(() => heard.get(first)!.length > 0 && heard.get(second)!.length > 0, 'the scan applied on both nodes');
+    expect([heard.get(first), heard.get(second)]).toEqual([['patrol.scan PAT-S0002-1'], ['patrol.scan PAT-S0002-1']]);
+    expect([first.services.deviceState.holdsLease(), second.services.deviceState.holdsLease()]).toEqual([true, false]);
+  });
+
+  it('lets the other node sweep when the lease holder stops, one keepalive interval after it takes the lease', async () => {
+    const silent = ids[5]!;
+    await first.close();
+    firstOpen = false;
+    await minute(second, [silent]);
+    expect(second.services.deviceState.holdsLease()).toBe(true);
+    for (let m = 0; m < 2; m++) await minute(second, [silent]);
+    expect(second.services.cameras.state(silent)).toBe('online');
+    await minute(second, [silent]);
+    expect(second.services.cameras.state(silent)).toBe('offline');
+    expect(second.services.cameras.summary().offline).toBe(1);
+    const rows = await second.store.db.selectFrom('camera_faults').selectAll().where('device_id', '=', silent).execute();
+    expect(rows).toHaveLength(1);
+  });
+});
