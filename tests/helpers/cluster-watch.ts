@@ -7,6 +7,8 @@ import type { TestCluster } from './cluster.js';
 export class HealthWatch {
   /** Per node: the most cameras offline in any reading. */
   readonly maxOffline = new Map<string, number>();
+  /** Per node: the cameras offline in its latest reading. */
+  readonly offline = new Map<string, number>();
   private readonly cookies = new Map<string, string>();
   private readonly forgotten = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
@@ -44,7 +46,9 @@ export class HealthWatch {
           try {
             const response = await fetch(`${node.url}/api/v1/health`, { headers: { cookie: this.cookies.get(node.name)! }, signal: AbortSignal.timeout(2000) });
             const body = (await response.json()) as { cameras?: { offline: number } };
-            if (body.cameras) this.maxOffline.set(node.name, Math.max(this.maxOffline.get(node.name) ?? 0, body.cameras.offline));
+            if (!body.cameras) return;
+            this.offline.set(node.name, body.cameras.offline);
+            this.maxOffline.set(node.name, Math.max(this.maxOffline.get(node.name) ?? 0, body.cameras.offline));
           } catch {
             // a node being killed does not answer: its screens' view is checked by them
           }

@@ -41,6 +41,15 @@ describe.runIf(runs)('failover: two nodes behind HAProxy, one killed with SIGKIL
       screens.push(connectFailoverScreen(cluster.url, session.cookie, session.node));
     }
     await waitFor(() => screens.every((s) => s.lives >= 1), 'every screen live', 30_000);
+    // While the nodes started nothing kept alive, so cameras went (rightly) offline; the keepalives
+    // bring them back. The rounds start once every node says every camera is online.
+    const settling = await HealthWatch.start(cluster, CLUSTER_ADMIN_PASSWORD);
+    try {
+      await waitFor(() => settling.offline.size === cluster.nodes.length && [...settling.offline.values()].every((n) => n === 0), 'every camera online on every node', 60_000);
+    } finally {
+      settling.stop();
+    }
+    for (const s of screens) s.maxOffline = 0;
   }, 660_000);
 
   afterAll(async () => {
