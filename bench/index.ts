@@ -12,6 +12,7 @@
  *  10. sip      GB/T 28181 over SIP/UDP: keepalives per CPU-second beside HTTP, SOS by SIP alarm → socket (opt-in)
  *  11. map      the map wall in Chromium at city and province scale: first paint, pan frames, long tasks, heap, a CPU profile (opt-in)
  *  12. devstate camera state through Redis vs in memory: keepalive folds and the sweep under a lease (opt-in, issue 17)
+ *  13. cluster  SQLite vs PostgreSQL, one node vs two behind HAProxy: ingest rate, SOS → screens on both nodes (opt-in, issue 17)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -35,20 +36,21 @@ import { runReportGen } from './report-gen.js';
 import { runSip } from './sip.js';
 import { runMap } from './map.js';
 import { runDevState } from './devstate.js';
+import { runCluster } from './cluster.js';
 
 const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted', 'hostile'] as const;
 /**
  * Run only when named in --only: the soak takes 30 minutes (and writes its own section of
  * docs/benchmarks.md); hotpaths measures pieces of the server in process, beside the scenarios.
  */
-const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip', 'map', 'devstate'] as const;
+const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip', 'map', 'devstate', 'cluster'] as const;
 /** Scenarios that start their own system (or none) and need no prepared province dataset. */
-const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip', 'map', 'devstate'];
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip', 'map', 'devstate', 'cluster'];
 type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile), sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section), map (≈ 5 min: the map wall in Chromium over the city and the province dataset, both imported on a first run into map-city/ and map-province/ of the data directory; writes its own section) and devstate (≈ 5 min: camera state through Redis vs in memory, keepalive folds and the sweep under a lease; needs Redis, REDIS_URL or 127.0.0.1:6379; writes its own section)
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile), sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section), map (≈ 5 min: the map wall in Chromium over the city and the province dataset, both imported on a first run into map-city/ and map-province/ of the data directory; writes its own section), devstate (≈ 5 min: camera state through Redis vs in memory, keepalive folds and the sweep under a lease; needs Redis, REDIS_URL or 127.0.0.1:6379; writes its own section) and cluster (≈ 5 min, --quick ≈ 3: the same keepalive + SOS workload on SQLite one node, PostgreSQL one node and PostgreSQL two nodes behind HAProxy; needs PostgreSQL, Redis and haproxy; writes its own section)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
     sip: () => runSip(ctx, sectionWrite),
     map: () => runMap(ctx, sectionWrite),
     devstate: () => runDevState({ quick: ctx.quick, ...sectionWrite, ...(process.env.REDIS_URL ? { url: process.env.REDIS_URL } : {}) }),
+    cluster: () => runCluster({ quick: ctx.quick, ...sectionWrite }),
     soak: () => runSoak({ quick: ctx.quick, ...sectionWrite }),
   };
   const reports: ScenarioReport[] = [];

@@ -131,6 +131,7 @@ npm run bench -- --only soak               # opt-in: the kiosk in Chromium for 3
 npm run bench -- --only hotpaths           # opt-in: CPU of the ingest path's pieces in process, same-run comparisons (≈ 1 min)
 npm run bench -- --only sip                # opt-in: GB/T 28181 over SIP/UDP at city scale (≈ 3 min); writes its own section below
 npm run bench -- --only map --data-dir /tmp/xb-map  # opt-in: the map wall in Chromium, city vs province (≈ 5 min; the first run imports both datasets); writes its own section below
+npm run bench -- --only cluster            # opt-in: SQLite vs PostgreSQL, one node vs two behind HAProxy (PostgreSQL, Redis, haproxy; ≈ 5 min); writes its own section below
 npm run bench -- --only devstate           # opt-in: camera state through Redis (REDIS_URL, else 127.0.0.1:6379) vs in memory (≈ 5 min); writes its own section below
 \`\`\`
 
@@ -179,6 +180,8 @@ npm run bench -- --only devstate           # opt-in: camera state through Redis 
     /<!-- devstate:begin -->[\s\S]*<!-- devstate:end -->/,
     // PostgreSQL at province scale (issue 17 item 5): recorded by hand (bench/pg-province.ts and the notes there).
     /<!-- pgscale:begin -->[\s\S]*<!-- pgscale:end -->/,
+    // The opt-in cluster comparison's (issue 17), written by its own run (bench/cluster.ts).
+    /<!-- cluster:begin -->[\s\S]*<!-- cluster:end -->/,
   ]
     .map((pattern) => pattern.exec(previous)?.[0])
     .filter((block): block is string => block !== undefined);

@@ -1,0 +1,173 @@
+/**
+ * Starting and stopping the processes of a cluster (issue 17): Xiaoan nodes as child processes
+ * that can be killed with SIGKILL, and HAProxy in the foreground. Used by `npm run cluster`
+ * (bin/cluster.ts), the failover test (tests/helpers/cluster.ts) and the cluster benchmark.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HEALTH_PATH } from './cluster-haproxy.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A child process and how it ended (null while it runs). */
+export interface Proc {
+  readonly child: ChildProcess;
+  readonly name: string;
+  /** e.g. `exit code 0`, `signal SIGKILL`; null while running. */
+  ended(): string | null;
+  /** Resolves when the process is gone. */
+  readonly gone: Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it is gone. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL (kill -9), resolves when it is gone. */
+  kill9(): Promise<void>;
+}
+
+function wrap(child: ChildProcess, name: string): Proc {
+  let ended: string | null = null;
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      ended = signal ? `signal ${signal}` : `exit code ${code}`;
+      resolve();
+    }),
+  );
+  const running = () => ended === null;
+  return {
+    child,
+    name,
+    ended: () => ended,
+    gone,
+    async stop(graceMs = 15_000) {
+      if (!running()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await gone;
+      clearTimeout(timer);
+    },
+    async kill9() {
+      if (!running()) return;
+      child.kill('SIGKILL');
+      await gone;
+    },
+  };
+}
+
+/** How to start one node: the entry script (relative to the repository), its port and environment. */
+export interface NodeSpec {
+  name: string;
+  port: number;
+  /** The script run as `node --import tsx <entry>`: bin/xiaoan.ts, or a test's own entry. */
+  entry: string;
+  env: Record<string, string>;
+  /** Where stdout and stderr go; inherited (the terminal) when null. */
+  logFile: string | null;
+}
+
+/**
+ * Starts a node as `node --import tsx <entry>`: one process (not a tsx wrapper), so its pid is the
+ * server's own and SIGKILL kills the server, not a parent that would leave it running.
+ */
+export function spawnNode(spec: NodeSpec): Proc {
+  const log = spec.logFile ? fs.openSync(spec.logFile, 'a') : null;
+  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+    cwd: repoRoot,
+    env: { ...process.env, ...spec.env, PORT: String(spec.port) },
+    stdio: log === null ? ['ignore', 'inherit', 'inherit'] : ['ignore', log, log],
+  });
+  if (log !== null) fs.closeSync(log);
+  return wrap(child, spec.name);
+}
+
+/** Waits until GET <url>/api/v1/health answers 200; fails early when `proc` ends. */
+export async function waitHealthy(url: string, proc: Proc, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ended = proc.ended();
+    if (ended) throw new Error(`${proc.name} stopped before it answered ${HEALTH_PATH} (${ended})`);
+    if (Date.now() > deadline) throw new Error(`${proc.name} did not answer ${HEALTH_PATH} within ${Math.round(timeoutMs / 1000)} s`);
+    try {
+      const response = await fetch(`${url}${HEALTH_PATH}`, { signal: AbortSignal.timeout(2000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The haproxy binary: HAPROXY_BIN, else `haproxy` on PATH or in /usr/sbin (Debian's package); null when absent. */
+export function findHaproxy(): string | null {
+  const candidates = [process.env.HAPROXY_BIN, ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'haproxy')), '/usr/sbin/haproxy', '/usr/local/sbin/haproxy'];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** Checks a configuration with `haproxy -c`; throws with HAProxy's own words when it is refused. */
+export function checkHaproxyConfig(binary: string, configFile: string): void {
+  const result = spawnSync(binary, ['-c', '-q', '-f', configFile], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`haproxy refused ${configFile}: ${(result.stderr || result.stdout).trim()}`);
+}
+
+/** Starts HAProxy in the foreground (`-db`) on `configFile`; it stops on SIGTERM/SIGKILL like the nodes. */
+export function spawnHaproxy(binary: string, configFile: string, logFile: string | null): Proc {
+  const log = logFile ? fs.openSync(logFile, 'a') : null;
+  const child = spawn(binary, ['-db', '-f', configFile], { stdio: log === null ? ['ignore', 'inherit', 'inherit'] : ['ignore', log, log] });
+  if (log !== null) fs.closeSync(log);
+  return wrap(child, 'haproxy');
+}
+
+/** Resolves once something accepts TCP connections on 127.0.0.1:`port`; fails early when `proc` ends. */
+export async function waitListening(port: number, proc: Proc, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ended = proc.ended();
+    if (ended) throw new Error(`${proc.name} stopped (${ended}) before it listened on ${port}`);
+    if (Date.now() > deadline) throw new Error(`${proc.name} did not listen on ${port} within ${Math.round(timeoutMs / 1000)} s`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** One backend row of HAProxy's CSV status page: the node's name and status (UP, DOWN, `UP 1/2`…). */
+export async function haproxyStatus(statsPort: number): Promise<Map<string, string>> {
+  const response = await fetch(`http://127.0.0.1:${statsPort}/stats;csv`, { signal: AbortSignal.timeout(2000) });
+  const text = await response.text();
+  const rows = text.split('\n').filter((line) => line && !line.startsWith('#'));
+  const status = new Map<string, string>();
+  for (const row of rows) {
+    const cells = row.split(',');
+    const [proxy, server, state] = [cells[0], cells[1], cells[17]];
+    if (proxy === 'xiaoan_nodes' && server && server !== 'BACKEND' && state) status.set(server, state);
+  }
+  return status;
+}
