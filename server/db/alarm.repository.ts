@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Alarm, AlarmState, AlarmTransition, AlarmType } from '../../shared/domain/index.js';
 import { CLOSED_ALARM_STATES } from '../../shared/domain/index.js';
 import { alarmSchema, fieldStepRecordSchema } from '../../shared/domain/alarm-schema.js';
@@ -33,9 +33,6 @@ export interface AlarmQuery {
   updatedSince?: string;
   limit: number;
 }
-
-/** The advisory lock key that orders the change log's `seq` across nodes on PostgreSQL ("XA" 17). */
-const CHANGE_LOG_LOCK = 0x5841_0017;
 
 /**
  * Alarms, their transitions and the `seq` change log. Every write method takes the
@@ -107,15 +104,11 @@ export class AlarmRepository {
   }
 
   /**
-   * Appends the alarm as it now stands to the change log and returns its `seq`. On PostgreSQL the
-   * transaction first takes the change log's advisory lock (held until it commits): with several
-   * nodes writing, `seq`s then commit in the order they are drawn, so a node that sees seq n has
-   * every committed seq below it in the log — a change can no longer commit below what the other
-   * node already delivered and miss its screens (issue 17, the failover test). One node on its own
-   * writes one transaction at a time anyway (write queue); SQLite has one writer.
+   * Appends the alarm as it now stands to the change log and returns its `seq`. `trx` comes from
+   * `inTransaction`, which on PostgreSQL holds the writers' advisory lock: `seq`s commit in the
+   * order they are drawn across nodes (server/db/transaction.ts).
    */
   async appendChange(trx: Kysely<Database>, alarm: Alarm): Promise<AlarmChange> {
-    if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${CHANGE_LOG_LOCK})`.execute(trx);
     const row = await trx
       .insertInto('alarm_changes')
       .values({ alarm_id: alarm.id, at: alarm.updatedAt, payload: JSON.stringify(alarm) })
