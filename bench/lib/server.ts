@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../bin/cluster-procs.js';
 import { track } from './children.js';
 import { readMachine, readProc, type ProcReading } from './proc.js';
 import { sleep } from './stats.js';
@@ -32,18 +32,8 @@ export interface Health {
   sip?: { messages: number; registrations: number; keepalives: number; alarms: number; catalogs: number; authFailures: number; flooded: number } | null;
 }
 
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (the cluster launcher's). */
+export { freePort };
 
 export interface ServerOptions {
   dataDir: string;

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import type { Alarm, PolicePost, School } from '../../shared/domain/index.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import { runPlans, signInOverHttp, type PlanSimulator, type PlanStats } from './plan-runner.js';
 import { DEFAULT_OPERATOR_PLAN, operatorPlanStands, planOperatorResponse, type OperatorPlan, type OperatorPlanConfig, type PlannedOperatorStep } from './operator.js';
 
 /** Options of {@link startOperatorSimulator}. */
@@ -23,29 +24,13 @@ export interface OperatorSimulatorOptions {
   log?: (message: string) => void;
 }
 
-/** Counters since start. */
-export interface OperatorSimulatorStats {
-  planned: number;
-  sent: number;
-  /** Commands the server refused (somebody else moved the alarm meanwhile): the rest of that plan is dropped. */
-  refused: number;
-  /** Plans dropped because a person acted on the alarm first. */
+/** Counters since start; `handedOver`: plans dropped because a person acted on the alarm first. */
+export interface OperatorSimulatorStats extends PlanStats {
   handedOver: number;
-  /** Failed sign-ins, connections or unanswered commands: the step is tried again next tick. */
-  errors: number;
 }
 
 /** A running simulated duty operator. */
-export interface OperatorSimulator {
-  /** Tell it of an alarm as it now stands (every alarm change). */
-  observe(alarm: Alarm): void;
-  /** Sends the commands that are due now, after any tick in progress. */
-  tick(): Promise<void>;
-  stop(): Promise<void>;
-  stats(): OperatorSimulatorStats;
-  /** Plans in progress (for tests). */
-  plans(): readonly OperatorPlan[];
-}
+export type OperatorSimulator = PlanSimulator<OperatorPlan, OperatorSimulatorStats>;
 
 type ConsoleSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -69,31 +54,17 @@ export function startOperatorSimulator(options: OperatorSimulatorOptions): Opera
   let socket: ConsoleSocket | null = null;
   /** The name the server stores the operator's steps under (its display name), known once signed in; before that nothing is its own. */
   let actorName: string | null = null;
-  let queue = Promise.resolve();
-  let stopped = false;
 
   async function signIn(): Promise<string | null> {
-    const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: options.username, password: options.password }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      log(`operator simulator: sign-in as ${options.username} answered ${response.status}`);
-      return null;
-    }
-    const answer = signInAnswer.safeParse(await response.json());
+    const signed = await signInOverHttp(baseUrl, { username: options.username, password: options.password }, timeoutMs, (line) => log(`operator simulator: ${line}`));
+    if (!signed) return null;
+    const answer = signInAnswer.safeParse(signed.body);
     if (!answer.success) {
       log(`operator simulator: sign-in as ${options.username} answered without a user`);
       return null;
     }
     actorName = answer.data.user.displayName;
-    return response.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .join('; ');
+    return signed.cookie;
   }
 
   /** The console's connection, signed in; null when it cannot be had now (tried again next tick). */
@@ -109,7 +80,7 @@ export function startOperatorSimulator(options: OperatorSimulatorOptions): Opera
       next.once('connect', () => (clearTimeout(timer), resolve(true)));
       next.once('connect_error', (error) => (clearTimeout(timer), log(`operator simulator: connection refused: ${error.message}`), resolve(false)));
     });
-    if (!ok || stopped) {
+    if (!ok || runner.stopped) {
       next.disconnect();
       return null;
     }
@@ -143,28 +114,7 @@ export function startOperatorSimulator(options: OperatorSimulatorOptions): Opera
     return false;
   }
 
-  async function runTick(): Promise<void> {
-    const at = now();
-    for (const plan of [...plans.values()]) {
-      try {
-        while (!stopped && plans.get(plan.alarmId) === plan && plan.steps[0] && plan.steps[0].at <= at) {
-          if (!(await send(plan))) break;
-        }
-        if (plan.steps.length === 0) plans.delete(plan.alarmId);
-      } catch (error) {
-        counters.errors++;
-        log(`operator simulator: ${plan.alarmId}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  }
-
-  function tick(): Promise<void> {
-    queue = queue.then(() => (stopped ? undefined : runTick()));
-    return queue;
-  }
-
-  const timer = setInterval(() => void tick(), options.tickMs ?? 1000);
-  timer.unref?.();
+  const runner = runPlans({ plans, now, tickMs: options.tickMs, send, counters, log, label: (plan) => `operator simulator: ${plan.alarmId}` });
 
   return {
     observe(alarm) {
@@ -185,11 +135,9 @@ export function startOperatorSimulator(options: OperatorSimulatorOptions): Opera
       plans.set(alarm.id, plan);
       counters.planned++;
     },
-    tick,
+    tick: runner.tick,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await queue;
+      await runner.stop();
       socket?.disconnect();
       socket = null;
     },

@@ -1,4 +1,6 @@
-import type { Alarm, PolicePost, School } from '../../shared/domain/index.js';
+import type { PolicePost, School } from '../../shared/domain/index.js';
+import { z } from 'zod';
+import { runPlans, signInOverHttp, type PlanSimulator, type PlanStats } from './plan-runner.js';
 import { DEFAULT_UNIT_PLAN, planStands, planUnitResponse, type UnitPlan, type UnitPlanConfig } from './units.js';
 
 /** Options of {@link startUnitSimulator}. */
@@ -21,26 +23,13 @@ export interface UnitSimulatorOptions {
 }
 
 /** Counters since start. */
-export interface UnitSimulatorStats {
-  planned: number;
-  sent: number;
-  /** Steps the server refused (the alarm moved on: the operator marked the arrival, closed it, sent another unit). */
-  refused: number;
-  /** Requests that failed (network, 5xx): the step is tried again next tick. */
-  errors: number;
-}
+export type UnitSimulatorStats = PlanStats;
 
-/** A running unit simulator. */
-export interface UnitSimulator {
-  /** Tell it of an alarm as it now stands (every alarm change): a dispatch to a unit starts that unit's plan, a move cancels it. */
-  observe(alarm: Alarm): void;
-  /** Sends the steps that are due now, after any tick in progress. */
-  tick(): Promise<void>;
-  stop(): Promise<void>;
-  stats(): UnitSimulatorStats;
-  /** Plans in progress (for tests). */
-  plans(): readonly UnitPlan[];
-}
+/** A running unit simulator: a dispatch to a unit starts that unit's plan, a move of the alarm cancels it. */
+export type UnitSimulator = PlanSimulator<UnitPlan, UnitSimulatorStats>;
+
+/** What of the sign-in answer a unit's phone needs: the CSRF token its writes carry. */
+const signInAnswer = z.object({ csrfToken: z.string().min(1) });
 
 interface UnitSession {
   cookie: string;
@@ -63,30 +52,16 @@ export function startUnitSimulator(options: UnitSimulatorOptions): UnitSimulator
   const plans = new Map<string, UnitPlan>();
   const sessions = new Map<string, UnitSession>();
   const counters: UnitSimulatorStats = { planned: 0, sent: 0, refused: 0, errors: 0 };
-  const timeout = () => AbortSignal.timeout(options.requestTimeoutMs ?? 10_000);
-  let queue = Promise.resolve();
-  let stopped = false;
+  const timeoutMs = options.requestTimeoutMs ?? 10_000;
+  const timeout = () => AbortSignal.timeout(timeoutMs);
 
   async function signIn(unitId: string): Promise<UnitSession | null> {
     const known = sessions.get(unitId);
     if (known) return known;
-    const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: usernameOf(unitId), password: options.password }),
-      signal: timeout(),
-    });
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      log(`unit simulator: sign-in as ${usernameOf(unitId)} answered ${response.status}`);
-      return null;
-    }
-    const { csrfToken } = (await response.json()) as { csrfToken: string };
-    const cookie = response.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .join('; ');
-    const session = { cookie, csrf: csrfToken };
+    const signed = await signInOverHttp(baseUrl, { username: usernameOf(unitId), password: options.password }, timeoutMs, (line) => log(`unit simulator: ${line}`));
+    const answer = signed ? signInAnswer.safeParse(signed.body) : null;
+    if (!signed || !answer?.success) return null;
+    const session = { cookie: signed.cookie, csrf: answer.data.csrfToken };
     sessions.set(unitId, session);
     return session;
   }
@@ -127,28 +102,7 @@ export function startUnitSimulator(options: UnitSimulatorOptions): UnitSimulator
     return false;
   }
 
-  async function runTick(): Promise<void> {
-    const at = now();
-    for (const plan of [...plans.values()]) {
-      try {
-        while (!stopped && plans.get(plan.alarmId) === plan && plan.steps[0] && plan.steps[0].at <= at) {
-          if (!(await send(plan))) break;
-        }
-        if (plan.steps.length === 0) plans.delete(plan.alarmId);
-      } catch (error) {
-        counters.errors++;
-        log(`unit simulator: ${plan.unitId} on ${plan.alarmId}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  }
-
-  function tick(): Promise<void> {
-    queue = queue.then(() => (stopped ? undefined : runTick()));
-    return queue;
-  }
-
-  const timer = setInterval(() => void tick(), options.tickMs ?? 1000);
-  timer.unref?.();
+  const runner = runPlans({ plans, now, tickMs: options.tickMs, send, counters, log, label: (plan) => `unit simulator: ${plan.unitId} on ${plan.alarmId}` });
 
   return {
     observe(alarm) {
@@ -162,12 +116,8 @@ export function startUnitSimulator(options: UnitSimulatorOptions): UnitSimulator
       plans.set(alarm.id, plan);
       counters.planned++;
     },
-    tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await queue;
-    },
+    tick: runner.tick,
+    stop: runner.stop,
     stats: () => ({ ...counters }),
     plans: () => [...plans.values()],
   };

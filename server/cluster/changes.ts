@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cameraFaultSchema } from '../../shared/api/field.js';
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
 import type { SharedCameraChange } from './backend.js';
@@ -13,17 +14,8 @@ const ms = z.coerce.number().int().nonnegative();
 /** [id, deadline, id, deadline, …] as the fold and sweep scripts write it. */
 const pairsSchema = z.array(z.string()).refine((list) => list.length % 2 === 0, 'pairs of camera id and deadline');
 const faultSchema = z.tuple([z.string().min(1), z.string(), ms]);
-const ticketSchema = z.object({
-  id: z.number().int(),
-  deviceId: z.string(),
-  schoolId: z.string(),
-  districtCode: z.string(),
-  reason: z.string(),
-  openedAt: z.string(),
-  deadlineAt: z.string(),
-  closedAt: z.string().nullable(),
-  outageSeconds: z.number().nullable(),
-}) satisfies z.ZodType<CameraFault>;
+/** A ticket as the stream carries it: the wall's own schema. */
+const ticketSchema = cameraFaultSchema;
 const activitySchema = z.object({ type: z.enum(['post.checkin', 'post.checkout', 'patrol.scan']), deviceId: z.string(), at: z.number() }) satisfies z.ZodType<ActivityEvent>;
 
 /** One entry, read: camera changes for the mirror, or tickets, or activity. */

@@ -8,6 +8,7 @@ import type { ActivityEvent } from '../db/activity.repository.js';
 import type { Logger } from '../logger.js';
 import type { CameraStateBackend, CameraStateFactory, CameraStateParts } from './backend.js';
 import { atOrAfter, newestId, readEntry, xreadEntries } from './changes.js';
+import { connectAll } from './redis-connect.js';
 import { FAULT_SCRIPT, FOLD_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, STREAM_MAXLEN, SWEEP_SCRIPT } from './scripts.js';
 
 /** RESP2: the scripts' and the stream's raw replies are plain arrays, read with zod below. */
@@ -22,7 +23,6 @@ export const LEASE_MS = 10_000;
 const CHUNK = 1000;
 /** How long an XREAD waits for entries before it asks again (and notices a close). */
 const BLOCK_MS = 2000;
-const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * How long the periodic tick waits for Redis: while Redis is away node-redis queues commands
  * instead of failing them, and the tick (drills, shelves, the risk list) must not wait with them.
@@ -261,19 +261,6 @@ export async function connectRedisCameraState(options: { url: string; cluster: s
   const client = makeClient(options.url);
   const reader = client.duplicate();
   for (const c of [client, reader]) c.on('error', (error: unknown) => options.log.warn({ err: error }, 'Redis (device state) connection trouble; retrying'));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      Promise.all([client.connect(), reader.connect()]),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`REDIS_URL is set but Redis at ${new URL(options.url).host} does not answer`)), CONNECT_TIMEOUT_MS);
-      }),
-    ]);
-  } catch (error) {
-    for (const c of [client, reader]) if (c.isOpen) c.destroy();
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+  await connectAll([client, reader], options.url);
   return (parts) => new RedisCameraState(client, reader, options.cluster, parts, options.log);
 }

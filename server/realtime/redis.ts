@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Kysely } from 'kysely';
 import { createClient } from 'redis';
+import { connectAll } from '../cluster/redis-connect.js';
 import { MetaRepository } from '../db/meta.repository.js';
 import type { Database } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { XiaoanServer } from './rooms.js';
-
-/** How long a starting node waits for Redis before giving up with a clear error. */
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /** The Redis side of the fan-out, to close on shutdown. */
 export interface RedisFanOut {
@@ -35,20 +33,7 @@ export async function attachRedisAdapter(io: XiaoanServer, deps: { url: string; 
   const pub = createClient({ url: deps.url, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3_000) } });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (error: unknown) => deps.log.warn({ err: error }, 'Redis connection trouble; retrying'));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      Promise.all([pub.connect(), sub.connect()]),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`REDIS_URL is set but Redis at ${new URL(deps.url).host} does not answer`)), CONNECT_TIMEOUT_MS);
-      }),
-    ]);
-  } catch (error) {
-    for (const client of [pub, sub]) if (client.isOpen) client.destroy();
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+  await connectAll([pub, sub], deps.url);
   io.adapter(createAdapter(pub, sub, { key }));
   deps.log.info({ key }, 'Socket.IO fan-out across nodes through Redis');
   return {

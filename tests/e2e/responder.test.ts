@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm, Device, School } from '../../shared/domain/index.js';
 import type { SchoolPlanView } from '../../shared/domain/school-plan.js';
@@ -54,6 +54,25 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
    * Raises an SOS at a school on the ingest API and dispatches the console's first-offered unit (the
    * nearest) through the console UI; answers when the click was made (the phone's clock starts there).
    */
+  /**
+   * An SOS raised and dispatched to the unit; the phone shows it, then loses the network (and says
+   * so), and the unit taps 到场 `metres` north of the school: the step waits in the phone's queue.
+   */
+  async function dispatchedThenOffline(device: Device, school: School, eventId: string, metres: number): Promise<{ alarmId: string; card: Locator }> {
+    const { alarmId } = await raiseAndDispatch(device, school, eventId);
+    const card = phone.locator(`[data-testid="responder-alarm"][data-alarm-id="${alarmId}"]`);
+    await card.waitFor({ timeout: 2_000 });
+    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
+    phoneOffline = true;
+    await phoneContext.setOffline(true);
+    phoneSocket?.close();
+    await phone.getByTestId('responder-offline').waitFor({ timeout: 5_000 });
+    await phoneContext.setGeolocation(northOf(school, metres));
+    await card.getByTestId('responder-arrive').tap();
+    await card.getByTestId('responder-step-waiting').waitFor();
+    return { alarmId, card };
+  }
+
   async function raiseAndDispatch(device: Device, school: School, eventId: string): Promise<{ alarmId: string; dispatchedAt: number }> {
     await postEvent(baseUrl, { id: eventId, type: 'alarm.sos', deviceId: device.id, at: new Date(system.now()).toISOString() });
     const row = consolePage.locator('[data-testid="queue-row"][data-drill="false"]').filter({ hasText: school.name });
@@ -239,20 +258,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     if (!second?.school) throw new Error('no second school whose nearest unit is the same');
     const { school, device } = { school: second.school, device: second.device };
     secondSos = { school, device };
-    const { alarmId } = await raiseAndDispatch(device, school, 'e2e-responder-sos-2');
-    const card = phone.locator(`[data-testid="responder-alarm"][data-alarm-id="${alarmId}"]`);
-    await card.waitFor({ timeout: 2_000 });
-    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
-
-    // The network goes: the phone says so.
-    phoneOffline = true;
-    await phoneContext.setOffline(true);
-    phoneSocket?.close();
-    await phone.getByTestId('responder-offline').waitFor({ timeout: 5_000 });
-
-    await phoneContext.setGeolocation(northOf(school, 25));
-    await card.getByTestId('responder-arrive').tap();
-    await card.getByTestId('responder-step-waiting').waitFor();
+    // The network goes (the phone says so), and the unit taps 到场 25 m from the school.
+    const { alarmId, card } = await dispatchedThenOffline(device, school, 'e2e-responder-sos-2', 25);
     await expect(phone.getByTestId('responder-pending').innerText()).resolves.toBe('待发送 1');
     const queued = await phone.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('xiaoan.responder.queue.'))?.[1] ?? '[]');
     const takenAt = (JSON.parse(queued) as { step: { action: string; at: string } }[]).find((entry) => entry.step.action === 'arrive')?.step.at;
@@ -302,18 +309,7 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
   it('a report made offline keeps its photo on the phone and sends it before the report on reconnect', async () => {
     if (!secondSos) throw new Error('the offline test did not run');
     const { device, school } = secondSos;
-    const { alarmId } = await raiseAndDispatch(device, school, 'e2e-responder-sos-3');
-    const card = phone.locator(`[data-testid="responder-alarm"][data-alarm-id="${alarmId}"]`);
-    await card.waitFor({ timeout: 2_000 });
-    await expect.poll(() => consolePage.getByTestId('alarm-detail').getAttribute('data-state')).toBe('dispatched');
-
-    phoneOffline = true;
-    await phoneContext.setOffline(true);
-    phoneSocket?.close();
-    await phone.getByTestId('responder-offline').waitFor({ timeout: 5_000 });
-    await phoneContext.setGeolocation(northOf(school, 30));
-    await card.getByTestId('responder-arrive').tap();
-    await card.getByTestId('responder-step-waiting').waitFor();
+    const { alarmId, card } = await dispatchedThenOffline(device, school, 'e2e-responder-sos-3', 30);
 
     // 处置反馈 with a photo, offline: the camera is offered, the photo kept on the phone (IndexedDB), the report queued.
     const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 160, g: 60, b: 40 } } }).png().toBuffer();
