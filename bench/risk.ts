@@ -6,7 +6,7 @@
  * One real server in this process (small dataset, SQLite, its own data directory) with one
  * operator screen (socket.io-client over websocket). Beside the server's own RiskService, a second
  * RiskService per scale is built over synthetic schools and inputs (bench/lib/risk-synthetic.ts)
- * but on the server's event loop, event bus (its `risk:level` events reach the screen), database
+ * but on the server's event loop, event bus (its `risk:levels` events reach the screen), database
  * (history rows, audit entries) and write queue. Each pass moves its clock by a minute (the
  * production cadence: few levels change) or, as a stress, by an hour (outages grow, alarms age out:
  * hundreds of levels change) and scores every school — in slices of RISK_SLICE_MS with the loop

@@ -72,10 +72,11 @@ export interface ServerToClientEvents {
   /** Sent after `alarm:live` at every (re)connect: the shelves in force that the screen may see. */
   'shelf:snapshot': (payload: { shelves: Shelf[] }) => void;
   /**
-   * A school's risk level changed (issue 15; shared/risk.ts): to every wall, kiosk and console
-   * that sees the school. A school turning red is announced on the wall, not only recoloured.
+   * Schools' risk levels changed (issue 15; shared/risk.ts): to every wall, kiosk and console
+   * that sees the schools, the changes of one moment together (a province's recomputation can move
+   * thousands at once). A school turning red is announced on the wall, not only recoloured.
    */
-  'risk:level': (change: RiskLevelChange) => void;
+  'risk:levels': (payload: { changes: RiskLevelChange[] }) => void;
 }
 
 type Command<E extends AlarmCommandEvent> = (payload: AlarmCommandPayload<E>, ack: (result: Ack<Alarm>) => void) => void;

@@ -67,7 +67,7 @@ const STATES: AlarmState[] = ['resolved', 'resolved', 'false_alarm', 'new', 'can
 
 /**
  * A RiskService over `count` synthetic schools, wired to the running server's event bus (its
- * `risk:level` events reach the screens), database (history, audit) and write queue, with its own
+ * `risk:levels` events reach the screens), database (history, audit) and write queue, with its own
  * clock. Its inputs: about 4 alarms a school in 14 days, a camera down at one school in ten, a
  * hazard at one in five, a drill at half of them.
  */

@@ -221,7 +221,7 @@ export const useConnectionStore = defineStore('connection', () => {
     socket.on('drill', (detail) => useDrillStore().applyDetail(detail));
     socket.on('shelf', (change) => useShelfStore().applyChange(change));
     socket.on('shelf:snapshot', ({ shelves }) => useShelfStore().applySnapshot(shelves));
-    socket.on('risk:level', (change) => useRiskStore().applyLevel(change));
+    socket.on('risk:levels', ({ changes }) => useRiskStore().applyLevels(changes));
     socket.on('disconnect', (reason) => {
       // Only this store closes the socket on purpose (stop()): not a lost link.
       if (reason === 'io client disconnect') return;

@@ -23,7 +23,7 @@ export interface RiskFilters {
 
 /**
  * The school risk list (`risk.list`) with its filters and sort, the heat grid (`risk.heat`), and
- * the `risk:level` events from the socket: a change patches the row shown at once and re-reads
+ * the `risk:levels` events from the socket: a change patches the row shown at once and re-reads
  * the list and the heat shortly after (debounced), for the screens that show them. Components
  * say what they show with `watchList`/`watchHeat` and let go with `unwatch…`.
  */
@@ -42,6 +42,7 @@ export const useRiskStore = defineStore('risk', () => {
   let listWatchers = 0;
   let heatWatchers = 0;
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  let refreshDue = 0;
 
   const rows = computed<RiskListRow[]>(() => list.value?.rows ?? []);
   const heatCells = computed(() => heat.value?.cells ?? []);
@@ -101,27 +102,37 @@ export const useRiskStore = defineStore('risk', () => {
     if (heatWatchers === 0) heatRequest.abort();
   }
 
+  /** Re-reads what is shown shortly after the last change: changes keep the one timer waiting (a burst is one re-read). */
   function scheduleRefresh(): void {
-    if (refreshTimer) clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => {
+    refreshDue = Date.now() + RISK_REFRESH_DEBOUNCE_MS;
+    if (refreshTimer) return;
+    const wait = (): void => {
+      const left = refreshDue - Date.now();
+      if (left > 0) {
+        refreshTimer = setTimeout(wait, left);
+        return;
+      }
       refreshTimer = null;
       if (listWatchers > 0) void loadList();
       if (heatWatchers > 0) void loadHeat();
-    }, RISK_REFRESH_DEBOUNCE_MS);
+    };
+    refreshTimer = setTimeout(wait, RISK_REFRESH_DEBOUNCE_MS);
   }
 
-  /** Socket `risk:level`: patch the row shown, tell the listeners, re-read what is shown shortly. */
-  function applyLevel(change: RiskLevelChange): void {
+  /** Socket `risk:levels`: patch the rows shown, tell the listeners, re-read what is shown shortly. */
+  function applyLevels(changes: readonly RiskLevelChange[]): void {
     const current = list.value;
-    if (current) {
-      const index = current.rows.findIndex((row) => row.schoolId === change.schoolId);
-      const row = current.rows[index];
-      if (row) {
-        const patched: RiskListRow = { ...row, level: change.to, previousLevel: change.from, score: change.score, contributions: change.contributions, levelSince: change.at, computedAt: change.at };
-        list.value = { ...current, rows: current.rows.map((other, i) => (i === index ? patched : other)) };
+    if (current && changes.length > 0) {
+      const bySchool = new Map(changes.map((change) => [change.schoolId, change]));
+      if (current.rows.some((row) => bySchool.has(row.schoolId))) {
+        const rows = current.rows.map((row): RiskListRow => {
+          const change = bySchool.get(row.schoolId);
+          return change ? { ...row, level: change.to, previousLevel: change.from, score: change.score, contributions: change.contributions, levelSince: change.at, computedAt: change.at } : row;
+        });
+        list.value = { ...current, rows };
       }
     }
-    levelChanges.emit(change);
+    for (const change of changes) levelChanges.emit(change);
     scheduleRefresh();
   }
 
@@ -133,6 +144,6 @@ export const useRiskStore = defineStore('risk', () => {
 
   return {
     filters, sort, list, rows, listError, listLoading, heat, heatCells, heatCellDegrees, heatError, levelChanges,
-    loadList, loadHeat, watchList, unwatchList, watchHeat, unwatchHeat, applyLevel, sortBy,
+    loadList, loadHeat, watchList, unwatchList, watchHeat, unwatchHeat, applyLevels, sortBy,
   };
 });

@@ -17,7 +17,7 @@ export interface RiskAnnouncement {
 }
 
 /**
- * The wall's announcements of schools turning red (`risk:level` with `to: 'red'`): newest first,
+ * The wall's announcements of schools turning red (`risk:levels` with `to: 'red'`): newest first,
  * each for RISK_ANNOUNCE_MS or until dismissed; a school leaving red takes its announcement
  * down. `start` subscribes (the wall and the kiosk), `stop` lets go.
  */

@@ -10,7 +10,7 @@ export const RISK_HISTORY_DAYS = 30;
 
 /**
  * One school's risk (`risk.school`): its current level, score and contributions and its score
- * history. Read when the page opens the school and again when a `risk:level` event names it.
+ * history. Read when the page opens the school and again when a `risk:levels` event names it.
  */
 export const useRiskSchoolStore = defineStore('riskSchool', () => {
   const schoolId = ref<string | null>(null);

@@ -80,10 +80,32 @@ export class AlarmDelivery {
   /**
    * A school's risk level changed (issue 15): to the screens of this node that see the school (wall,
    * kiosk, console: the alarm rooms). Each node scores the schools itself, so not relayed.
+   * The changes of one turn of the loop go out together, one `risk:levels` per room: a province's
+   * recomputation after a camera outage moves tens of thousands of schools at once, and one message
+   * per school would flood every screen (issue 17: a socket message each is parsing and a task each).
+   * A screen joins one alarm room (rooms.ts `roomsOf`), so it gets each change once.
    */
   private readonly onRiskLevel = (change: RiskLevelChange) => {
-    this.deps.io.local.to(alarmRoomsOf(change)).emit('risk:level', change);
+    this.riskPending.push(change);
+    this.riskFlush ??= setImmediate(() => this.flushRiskLevels());
   };
+  private riskPending: RiskLevelChange[] = [];
+  private riskFlush: NodeJS.Immediate | null = null;
+
+  private flushRiskLevels(): void {
+    const changes = this.riskPending;
+    this.riskPending = [];
+    this.riskFlush = null;
+    const byRoom = new Map<string, RiskLevelChange[]>();
+    for (const change of changes) {
+      for (const room of alarmRoomsOf(change)) {
+        const list = byRoom.get(room);
+        if (list) list.push(change);
+        else byRoom.set(room, [change]);
+      }
+    }
+    for (const [room, list] of byRoom) this.deps.io.local.to(room).emit('risk:levels', { changes: list });
+  }
 
   private readonly catchUps: WorkQueue;
   private readonly turns = new LoopTurns();
@@ -116,6 +138,9 @@ export class AlarmDelivery {
     this.deps.events.off('drill.changed', this.onDrill);
     this.deps.events.off('shelf.changed', this.onShelf);
     this.deps.events.off('risk.level', this.onRiskLevel);
+    if (this.riskFlush) clearImmediate(this.riskFlush);
+    this.riskFlush = null;
+    this.riskPending = [];
   }
 
   /** Called once the Socket.IO adapter spans several nodes: from now on alarm changes are relayed to the others. */

@@ -23,6 +23,8 @@ describe.each(engines)('the school risk list on %s', (engine) => {
   const clock = pinnedClock('2026-11-30T02:00:00Z');
   const levels: RiskLevelChange[] = [];
   const elsewhere: RiskLevelChange[] = [];
+  /** How many `risk:levels` messages the city screen got (a burst of changes is one message, not one each). */
+  let cityMessages = 0;
   const iso = () => new Date(clock.now()).toISOString();
   const cameras = makeSmallDataset().devices.filter((d) => d.kind === 'camera').map((d) => d.id);
 
@@ -33,8 +35,11 @@ describe.each(engines)('the school risk list on %s', (engine) => {
     city = connectClient(sut.url, { cookie: operator.cookie });
     otherDistrict = connectClient(sut.url, { cookie: county.cookie });
     await Promise.all([city.live, otherDistrict.live]);
-    city.socket.on('risk:level', (change) => levels.push(change));
-    otherDistrict.socket.on('risk:level', (change) => elsewhere.push(change));
+    city.socket.on('risk:levels', ({ changes }) => {
+      cityMessages += 1;
+      levels.push(...changes);
+    });
+    otherDistrict.socket.on('risk:levels', ({ changes }) => elsewhere.push(...changes));
   }, 60_000);
   afterAll(async () => {
     city?.socket.close();
@@ -54,6 +59,24 @@ describe.each(engines)('the school risk list on %s', (engine) => {
   };
   const list = (session: Session, query = '') => answerOf<RiskList>(session.get(`/api/v1/risk/schools${query}`));
 
+  it('sends the level changes of one moment together: one risk:levels per screen, each screen only its schools', async () => {
+    // A province's recomputation after an outage moves thousands of schools in one turn of the loop;
+    // here 300 changes (as the risk service announces them) across the city and another district.
+    const burst = Array.from({ length: 300 }, (_, i): RiskLevelChange => ({
+      schoolId: `BURST-${i}`, schoolName: `测试学校${i}`, districtCode: i % 3 === 0 ? '410422' : '410402',
+      from: 'blue', to: 'yellow', score: 40, at: iso(), contributions: [],
+    }));
+    const [cityBefore, levelsBefore, elsewhereBefore] = [cityMessages, levels.length, elsewhere.length];
+    for (const change of burst) sut.services.events.emit('risk.level', change);
+    await waitFor(() => levels.length - levelsBefore >= 300 && elsewhere.length - elsewhereBefore >= 100, 'the burst on both screens');
+    expect(cityMessages - cityBefore).toBe(1);
+    expect(levels.slice(levelsBefore).map((c) => c.schoolId)).toEqual(burst.map((c) => c.schoolId));
+    // The county screen: its district's 100, in order, and no other.
+    expect(elsewhere.slice(elsewhereBefore).map((c) => c.schoolId)).toEqual(burst.filter((c) => c.districtCode === '410422').map((c) => c.schoolId));
+    levels.splice(levelsBefore);
+    elsewhere.splice(elsewhereBefore);
+  });
+
   it('starts with S0001 below red, every school listed with its level', async () => {
     const answer = await list(operator);
     expect(answer.status).toBe(200);
@@ -63,7 +86,7 @@ describe.each(engines)('the school risk list on %s', (engine) => {
     expect(s1.contributions.reduce((sum, c) => sum + c.points, 0)).toBe(s1.score);
   });
 
-  it('turns S0001 red when its gate camera stays down 26 h and two intrusion alarms arrive: risk:level on the socket, the audit, the history', async () => {
+  it('turns S0001 red when its gate camera stays down 26 h and two intrusion alarms arrive: risk:levels on the socket, the audit, the history', async () => {
     const gate = 'CAM-S0001-01';
     expect((await sut.post({ type: 'camera.fault', deviceId: gate, at: iso(), fault: 'video_loss' })).status).toBe(202);
     // First intrusion, acknowledged and resolved (a real one), then a second.
@@ -79,7 +102,7 @@ describe.each(engines)('the school risk list on %s', (engine) => {
     await waitFor(() => city.changes.filter((c) => c.alarm.type === 'intrusion' && c.alarm.state === 'new').length >= 2, 'the second intrusion');
     await sut.tick();
 
-    await waitFor(() => levels.some((l) => l.schoolId === 'S0001' && l.to === 'red'), 'risk:level red for S0001');
+    await waitFor(() => levels.some((l) => l.schoolId === 'S0001' && l.to === 'red'), 'risk:levels red for S0001');
     const change = levels.find((l) => l.schoolId === 'S0001' && l.to === 'red')!;
     expect(change).toMatchObject({ schoolName: '平顶山市新华区第一小学', districtCode: '410402', at: iso() });
     expect(change.from).not.toBe('red');
@@ -146,7 +169,7 @@ describe.each(engines)('the school risk list on %s', (engine) => {
     await advanceHours(14 * 24);
     await sut.tick();
     expect(await gateHours()).toBeUndefined();
-    await waitFor(() => levels.some((l) => l.schoolId === 'S0001' && l.from === 'red'), 'risk:level down from red');
+    await waitFor(() => levels.some((l) => l.schoolId === 'S0001' && l.from === 'red'), 'risk:levels down from red');
     const school = (await answerOf<RiskSchool>(operator.get('/api/v1/risk/schools/S0001'))).body;
     expect(school.risk.level).not.toBe('red');
     expect(school.history.map((p) => p.level)).toContain('red');

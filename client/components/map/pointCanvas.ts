@@ -41,11 +41,70 @@ interface RendererInternals extends L.Canvas {
   _paintPoints?: () => void;
 }
 
+/** What `_update` reads of Leaflet's renderer, beyond its public face. */
+interface UpdateInternals {
+  _map: L.Map & { _animatingZoom?: boolean };
+  _bounds?: L.Bounds;
+  _ctx?: CanvasRenderingContext2D;
+  _container?: HTMLCanvasElement;
+  fire(type: string): void;
+}
+
 const PaintingCanvas = L.Canvas.extend({
   _draw(this: RendererInternals) {
     this._paintPoints?.();
   },
+  /**
+   * Leaflet's `L.Canvas._update` with one change: the canvas keeps its bitmap when its size has not
+   * changed (every pan's end), cleared instead of reallocated — Leaflet sets its width and height
+   * every time, a new bitmap per canvas per pan (the province's profile: the largest single cost).
+   */
+  _update(this: UpdateInternals) {
+    if (this._map._animatingZoom && this._bounds) return;
+    (L.Renderer.prototype as unknown as { _update: (this: UpdateInternals) => void })._update.call(this);
+    const bounds = this._bounds;
+    const container = this._container;
+    const ctx = this._ctx;
+    if (!bounds?.min || !bounds.max || !container || !ctx) return;
+    const size = bounds.getSize();
+    const ratio = L.Browser.retina ? 2 : 1;
+    L.DomUtil.setPosition(container, bounds.min);
+    if (container.width !== ratio * size.x || container.height !== ratio * size.y) {
+      container.width = ratio * size.x;
+      container.height = ratio * size.y;
+      container.style.width = `${size.x}px`;
+      container.style.height = `${size.y}px`;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, container.width, container.height);
+    ctx.setTransform(ratio, 0, 0, ratio, -ratio * bounds.min.x, -ratio * bounds.min.y);
+    this.fire('update');
+  },
 }) as unknown as new (options: L.RendererOptions) => RendererInternals;
+
+/** Leaflet's Web Mercator bound on latitude (SphericalMercator.MAX_LATITUDE). */
+const MAX_LATITUDE = 85.0511287798;
+const RADIANS = Math.PI / 180;
+
+/**
+ * Where points lie in layer pixels at `zoom`: Leaflet's `latLngToLayerPoint` for Web Mercator
+ * (EPSG:3857, the map's CRS) as plain arithmetic — the same rounded pixel, without its two objects
+ * per point (a province view places tens of thousands). Any other CRS goes through Leaflet.
+ */
+export function layerPointOf(map: L.Map, zoom: number): { x: (at: Located) => number; y: (at: Located) => number } {
+  if (map.options.crs !== L.CRS.EPSG3857) {
+    return { x: (at) => map.latLngToLayerPoint([at.lat, at.lng]).x, y: (at) => map.latLngToLayerPoint([at.lat, at.lng]).y };
+  }
+  const world = 256 * 2 ** zoom;
+  const origin = map.getPixelOrigin();
+  return {
+    x: (at) => Math.round(world * (0.5 + at.lng / 360)) - origin.x,
+    y: (at) => {
+      const sin = Math.sin(Math.max(-MAX_LATITUDE, Math.min(MAX_LATITUDE, at.lat)) * RADIANS);
+      return Math.round(world * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI))) - origin.y;
+    },
+  };
+}
 
 /** The padded view, as Leaflet's canvas renderer covers it: Leaflet's default (a larger canvas costs every redraw and every frame). */
 const PADDING = 0.1;
@@ -93,6 +152,16 @@ export class PointCanvas<T extends Located> {
     else if (!visible && this.map.hasLayer(this.renderer)) this.renderer.remove();
   }
 
+  /** Draws again at the next frame, once however many changes come before it (a burst of live states). */
+  redrawSoon(): void {
+    this.redrawFrame ??= requestAnimationFrame(() => {
+      this.redrawFrame = null;
+      this.redraw();
+    });
+  }
+
+  private redrawFrame: number | null = null;
+
   /** Draws again (a style or the hidden set changed). */
   redraw(): void {
     const ctx = this.renderer._ctx;
@@ -115,9 +184,9 @@ export class PointCanvas<T extends Located> {
     const topLeft = this.map.containerPointToLatLng([-pad.x - reach, -pad.y - reach]);
     const bottomRight = this.map.containerPointToLatLng([size.x + pad.x + reach, size.y + pad.y + reach]);
     const placed: Placed<T>[] = [];
+    const project = layerPointOf(this.map, zoom);
     this.grid.forEachWithin(bottomRight.lat, topLeft.lng, topLeft.lat, bottomRight.lng, (item) => {
-      const point = this.map.latLngToLayerPoint([item.lat, item.lng]);
-      placed.push({ item, x: point.x, y: point.y });
+      placed.push({ item, x: project.x(item), y: project.y(item) });
     });
     ctx.save();
     this.options.paint(ctx, placed, zoom);
@@ -155,6 +224,7 @@ export class PointCanvas<T extends Located> {
 
   remove(): void {
     if (this.itemsTimer !== null) clearTimeout(this.itemsTimer);
+    if (this.redrawFrame !== null) cancelAnimationFrame(this.redrawFrame);
     this.pendingItems = null;
     pointerHub(this.map).layers.delete(this);
     pointerHub(this.map).hide();
@@ -249,4 +319,59 @@ function pointerHub(map: L.Map): PointerHub {
   const hub = { layers, hide };
   hubs.set(map, hub);
   return hub;
+}
+
+/** A small picture drawn once and stamped at every point (`drawImage`): far cheaper than a path per point at province scale. */
+export interface Sprite {
+  /** An ImageBitmap where the browser has OffscreenCanvas (stamping a canvas element copies it at every stamp in Chromium's software canvas). */
+  image: CanvasImageSource;
+  /** Its size in CSS pixels; the image holds it at the canvas' pixel ratio. */
+  width: number;
+  height: number;
+}
+
+/** What a sprite is drawn with: an offscreen canvas' context or, without OffscreenCanvas, a canvas element's. */
+export type SpriteContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+const sprites = new Map<string, Sprite>();
+
+/**
+ * The sprite `key`, `width` × `height` CSS px, drawn by `draw` (its origin at the centre) the first
+ * time it is asked for. At Leaflet's pixel ratio (2 on a high-density screen, as its canvas), so a
+ * stamp is as sharp as the path it replaces.
+ */
+export function sprite(key: string, width: number, height: number, draw: (ctx: SpriteContext) => void): Sprite {
+  const ratio = L.Browser.retina ? 2 : 1;
+  const cacheKey = `${key}@${ratio}`;
+  const known = sprites.get(cacheKey);
+  if (known) return known;
+  const [pixelsX, pixelsY] = [Math.ceil(width * ratio), Math.ceil(height * ratio)];
+  const paintOn = (ctx: SpriteContext | null): void => {
+    if (!ctx) return;
+    ctx.scale(ratio, ratio);
+    ctx.translate(width / 2, height / 2);
+    draw(ctx);
+  };
+  let image: CanvasImageSource;
+  if (typeof OffscreenCanvas === 'function') {
+    const offscreen = new OffscreenCanvas(pixelsX, pixelsY);
+    paintOn(offscreen.getContext('2d'));
+    image = offscreen.transferToImageBitmap();
+  } else {
+    const element = document.createElement('canvas');
+    [element.width, element.height] = [pixelsX, pixelsY];
+    paintOn(element.getContext('2d'));
+    image = element;
+  }
+  const made = { image, width, height };
+  sprites.set(cacheKey, made);
+  return made;
+}
+
+/** Stamps `picture` centred on each point. */
+export function stamp(ctx: CanvasRenderingContext2D, picture: Sprite, placed: readonly { x: number; y: number }[]): void {
+  const { image, width, height } = picture;
+  const halfW = width / 2;
+  const halfH = height / 2;
+  for (const { x, y } of placed) ctx.drawImage(image, Math.round(x - halfW), Math.round(y - halfH), width, height);
 }
