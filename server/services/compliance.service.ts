@@ -229,12 +229,18 @@ export class ComplianceService {
     return figures;
   }
 
-  /** Stores figures, all or none; a failure is counted, never the reader's error. */
+  /**
+   * Stores figures, all or none; a failure is counted, never the reader's error. Only figures of
+   * the current fingerprint: one from a worker's older sources could never be answered, and would
+   * replace a current row.
+   */
   private async keepFigures(figures: readonly ComplianceFigure[]): Promise<void> {
     if (figures.length === 0) return;
     try {
-      await this.figureStore.save(figures, new Date(this.deps.clock.now()).toISOString());
-      this.counters.figuresStored += figures.length;
+      const current = await this.fingerprint();
+      const fresh = figures.filter((f) => f.fingerprint === current);
+      await this.figureStore.save(fresh, new Date(this.deps.clock.now()).toISOString());
+      this.counters.figuresStored += fresh.length;
     } catch {
       this.counters.storeFailures++;
     }

@@ -113,9 +113,14 @@ describe.each(engines)('compliance figures stored per closed date on %s', (engin
     expect(recomputed.total.cells.self_check.pass).toBe(computed.total.cells.self_check.pass + 1);
     expect(recomputed).not.toEqual(computed);
     expect((await stored()).find((r) => r.as_of === PAST)!.fingerprint).not.toBe(before);
-    // The worker's in-memory verdicts are not trusted by the stale figure either: the main thread sends the trend again.
+    // The stale figures are not answered: the main thread sends the trend to the worker again. The
+    // worker's sources are still within their time-to-live (read before the late entry): what it
+    // computes from them carries their old fingerprint and is not stored over the rows.
+    const stored0930 = (await stored()).find((r) => r.as_of === '2026-09-30')!.fingerprint;
     await main.query(TREND);
     expect(offloaded).toBe(2);
+    expect(main.counters.figuresStored).toBe(1);
+    expect((await stored()).find((r) => r.as_of === '2026-09-30')!.fingerprint).toBe(stored0930);
 
     // And the new figure is answered from the table.
     const afterLate = fresh();
