@@ -23,6 +23,7 @@ import { inspectionCampaignsMigration } from './migrations/0015_inspection_campa
 import { riskHistoryMigration } from './migrations/0016_risk_history.js';
 import { reportsMigration } from './migrations/0017_reports.js';
 import { gbCodesMigration } from './migrations/0018_gb_codes.js';
+import { complianceFiguresMigration } from './migrations/0019_compliance_figures.js';
 
 /** The two engines the data layer runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -133,6 +134,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0016_risk_history': riskHistoryMigration,
     '0017_reports': reportsMigration(dialect),
     '0018_gb_codes': gbCodesMigration,
+    '0019_compliance_figures': complianceFiguresMigration,
   };
 }
 

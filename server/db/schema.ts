@@ -216,6 +216,8 @@ export interface Database {
     deadline: string | null;
   };
   /** Live drills (0007): `targets` is JSON `{ acknowledged, dispatched, on_scene, handled }` in seconds. */
+  /** The compliance desk's matrix per closed as-of date and scope, with its sources' fingerprint (0019). */
+  compliance_figures: { as_of: string; scope: string; fingerprint: string; matrix: string; computed_at: string };
   /** Periodic reports (0017): figures JSON, the PDF and xlsx bytes. */
   reports: {
     id: string;

@@ -1,4 +1,5 @@
 import type { ComplianceFilters } from '../../shared/compliance.js';
+import type { ComplianceFigure } from '../db/compliance-figures.js';
 import type { ComplianceRuleId, ComplianceStatus } from '../../shared/rules/compliance/index.js';
 import type { ComplianceService } from './compliance.service.js';
 import { statisticsCsv, statisticsTable, statisticsWorkbook } from './compliance-export.js';
@@ -18,6 +19,12 @@ export type ComplianceCall =
 /** A JSON answer as text (made where it was computed: the main thread only sends it), a file's bytes, or null (no such school). */
 export type ComplianceAnswer = string | Uint8Array | null;
 
+/** A call's answer and the figures of closed dates computed for it, which the main thread stores (0019). */
+export interface ComplianceOutcome {
+  answer: ComplianceAnswer;
+  figures: ComplianceFigure[];
+}
+
 /**
  * What a worker needs to know of the writes made since its last task: a counter bumped at each
  * `schoolChanged`, the recent changes with their counter, the registry's load count, and the
@@ -35,13 +42,18 @@ export interface ComplianceSync {
 
 /** Where a ComplianceService sends its expensive reads instead of computing them itself. */
 export interface ComplianceOffload {
-  compliance(call: ComplianceCall, sync: ComplianceSync): Promise<ComplianceAnswer>;
+  compliance(call: ComplianceCall, sync: ComplianceSync): Promise<ComplianceOutcome>;
   /** Starts every worker and has each answer `call` (reading its sources), so the first person to open the desk does not wait for it. */
   warm(call: ComplianceCall, sync: ComplianceSync): Promise<void>;
 }
 
-/** Computes a call with an in-process service. */
-export async function answerCall(service: ComplianceService, call: ComplianceCall): Promise<ComplianceAnswer> {
+/** Computes a call with an in-process service: its answer, and the figures it computed (taken from the service). */
+export async function answerCall(service: ComplianceService, call: ComplianceCall): Promise<ComplianceOutcome> {
+  const answer = await answerOf(service, call);
+  return { answer, figures: service.takeFigures() };
+}
+
+async function answerOf(service: ComplianceService, call: ComplianceCall): Promise<ComplianceAnswer> {
   switch (call.method) {
     case 'matrix':
       return JSON.stringify(await service.matrix(call.asOf, call.filters));

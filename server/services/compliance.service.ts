@@ -11,6 +11,8 @@ import {
 } from '../../shared/rules/compliance/index.js';
 import { GUARD_POST_REACH_M, schoolGuardPosts, type SchoolGuardPost } from '../../shared/rules/guard-post-setup.js';
 import { shanghaiParts } from '../../shared/time.js';
+import { complianceMatrixSchema } from '../../shared/compliance-schema.js';
+import { ComplianceFigureRepository, scopeKey, type ComplianceFigure } from '../db/compliance-figures.js';
 import { complianceFingerprint } from '../db/compliance-fingerprint.js';
 import { FaultRepository } from '../db/fault.repository.js';
 import type { PlanRepository } from '../db/plan.repository.js';
@@ -18,15 +20,23 @@ import type { RecordRepository } from '../db/record.repository.js';
 import type { RoutineRepository } from '../db/routine.repository.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../clock.js';
-import { answerCall, type ComplianceAnswer, type ComplianceCall, type ComplianceOffload, type ComplianceSync } from './compliance-calls.js';
+import { answerCall, type ComplianceAnswer, type ComplianceCall, type ComplianceOffload, type ComplianceOutcome, type ComplianceSync } from './compliance-calls.js';
 import { buildMatrix, filterSchools, trendDates, type Verdicts } from './compliance-matrix.js';
 import type { RegistryService } from './registry.service.js';
 
 /** Everything the rules read besides the registry, grouped by school, loaded in one go. */
 interface Sources {
   loadedAt: number;
-  /** complianceFingerprint() and the registry's version just before the sources were read. */
+  /** `fingerprint()` just before the sources were read. */
   fingerprint: string;
+  /** The registry's load count when they were read (this process's; the fingerprint has the registry's sizes). */
+  registryVersion: number;
+  /**
+   * The sources are exactly the state `fingerprint` names: it was the same after the read as
+   * before (nothing was written meanwhile), and no school was read again since (`schoolChanged`).
+   * Only verdicts from exact sources are stored as figures (0019).
+   */
+  exact: boolean;
   records: Map<string, SchoolSecurityRecord>;
   /** Edits, oldest first. */
   history: Map<string, RecordHistoryEntry[]>;
@@ -48,6 +58,13 @@ const SOURCES_TTL_MS = 30_000;
 const VERDICT_CACHE = 100;
 /** Changed schools remembered for the workers; one further behind reads everything again. */
 const CHANGES_KEPT = 1000;
+/** Figures computed and not yet taken for storing (`takeFigures`): the newest kept. */
+const FIGURES_PENDING = 64;
+/**
+ * Part of every stored figure's fingerprint: bump it when the rules (shared/rules/compliance) or
+ * the matrix's shape change, so that figures computed by the old code are never answered again.
+ */
+export const FIGURES_REVISION = 1;
 
 function groupBy<T extends { schoolId: string }>(items: readonly T[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -75,6 +92,8 @@ interface ComplianceServiceDeps {
   routines: RoutineRepository;
   /** The emergency plans' versions (issue 14). */
   plans: PlanRepository;
+  /** The stored figures (0019); by default on `db`. */
+  figures?: ComplianceFigureRepository;
   clock: Clock;
   semesters: readonly SemesterRule[];
   /** The cameras' retention reports by school, with a version bumped on every change (CameraHealthService.retentionBySchool). */
@@ -104,9 +123,21 @@ export class ComplianceService {
 
   /** Device fault tickets, read for the 24 h restore rule. */
   private readonly faults: FaultRepository;
+  /** The materialised figures of closed dates (0019). */
+  private readonly figureStore: ComplianceFigureRepository;
+  /** Figures computed here from exact sources, waiting to be stored by the main thread (`takeFigures`). */
+  private pendingFigures: ComplianceFigure[] = [];
+
+  /**
+   * What this service did, for tests and logs (never for timing): whole reads of the sources,
+   * as-of dates evaluated (one or more schools), matrices answered from stored figures, figures
+   * stored, and stores that failed (the answer is given all the same).
+   */
+  readonly counters = { sourceReads: 0, evaluations: 0, storedAnswers: 0, figuresStored: 0, storeFailures: 0 };
 
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.faults = new FaultRepository(deps.db);
+    this.figureStore = deps.figures ?? new ComplianceFigureRepository(deps.db);
   }
 
   /**
@@ -155,6 +186,7 @@ export class ComplianceService {
       this.deps.plans.planSaves(schoolId),
     ]);
     if (this.sources !== sources) return; // read again meanwhile: already up to date
+    sources.exact = false; // one school newer than the fingerprint says: nothing from them is stored
     if (stored) sources.records.set(schoolId, stored.record);
     else sources.records.delete(schoolId);
     // Like `read()`'s grouping: a school without edits has no entry (never an empty list).
@@ -172,11 +204,95 @@ export class ComplianceService {
    * pool when there is one — the evaluation of ~1,800 schools per date never runs on the event
    * loop that carries alarms — or here otherwise. JSON answers come as text.
    */
-  query(call: ComplianceCall): Promise<ComplianceAnswer> {
+  async query(call: ComplianceCall): Promise<ComplianceAnswer> {
     const offload = this.deps.offload;
     const reports = this.deps.retention?.();
     if (reports && !offload) this.setReportedRetention(reports.version, reports.bySchool);
-    return offload ? offload.compliance(call, this.sync()) : answerCall(this, call);
+    let outcome: ComplianceOutcome;
+    if (offload) {
+      // A closed date's matrix (or a trend of closed dates) whose figures are stored and current:
+      // answered here in milliseconds, no worker and no sources (0019).
+      const stored = await this.storedAnswer(call);
+      if (stored !== null) return stored;
+      outcome = await offload.compliance(call, this.sync());
+    } else {
+      outcome = await answerCall(this, call);
+    }
+    await this.keepFigures(outcome.figures);
+    return outcome.answer;
+  }
+
+  /** The figures computed since the last call, for the main thread to store (a worker cannot: its connection is read-only). */
+  takeFigures(): ComplianceFigure[] {
+    const figures = this.pendingFigures;
+    this.pendingFigures = [];
+    return figures;
+  }
+
+  /**
+   * Stores figures, all or none; a failure is counted, never the reader's error. Only figures of
+   * the current fingerprint: one from a worker's older sources could never be answered, and would
+   * replace a current row.
+   */
+  private async keepFigures(figures: readonly ComplianceFigure[]): Promise<void> {
+    if (figures.length === 0) return;
+    try {
+      const current = await this.fingerprint();
+      const fresh = figures.filter((f) => f.fingerprint === current);
+      await this.figureStore.save(fresh, new Date(this.deps.clock.now()).toISOString());
+      this.counters.figuresStored += fresh.length;
+    } catch {
+      this.counters.storeFailures++;
+    }
+  }
+
+  /** A matrix or trend answered from stored figures alone, or null when any date is open or not stored as of the current fingerprint. */
+  private async storedAnswer(call: ComplianceCall): Promise<string | null> {
+    if (call.method === 'matrix') {
+      const stored = (await this.storedMatrices([call.asOf], call.filters)).get(call.asOf);
+      return stored ? JSON.stringify({ ...stored, filters: call.filters }) : null;
+    }
+    if (call.method === 'trend') {
+      const dates = trendDates(call.from, call.to, call.step);
+      const stored = await this.storedMatrices(dates, call.filters);
+      if (stored.size < dates.length) return null;
+      const points = dates.map((asOf) => ({ asOf, cells: stored.get(asOf)!.total.cells }));
+      return JSON.stringify({ from: call.from, to: call.to, step: call.step, filters: call.filters, points } satisfies ComplianceTrend);
+    }
+    return null;
+  }
+
+  /**
+   * The stored matrices of the closed dates among `dates` (before today) for these filters, whose
+   * fingerprint is the current one — read now, so a row entered late for a past date (on any node)
+   * is seen at once and the stale figure never answered.
+   */
+  private async storedMatrices(dates: readonly string[], filters: ComplianceFilters): Promise<Map<string, ComplianceMatrix>> {
+    const today = this.today();
+    const closed = dates.filter((d) => d < today);
+    const found = new Map<string, ComplianceMatrix>();
+    if (closed.length === 0) return found;
+    const [fingerprint, stored] = await Promise.all([this.fingerprint(), this.figureStore.get(scopeKey(filters), closed)]);
+    for (const [asOf, figure] of stored) {
+      if (figure.fingerprint !== fingerprint) continue;
+      const parsed = complianceMatrixSchema.safeParse(JSON.parse(figure.matrix));
+      if (parsed.success) found.set(asOf, parsed.data);
+    }
+    this.counters.storedAnswers += found.size;
+    return found;
+  }
+
+  /** Every school's verdicts as of `asOf` rolled up, kept as a figure when the date is closed and the sources exact. */
+  private async computedMatrix(asOf: string, filters: ComplianceFilters, pinned?: Sources): Promise<ComplianceMatrix> {
+    const sources = pinned ?? (await this.load());
+    const verdicts = await this.verdictsAsOf(asOf, sources);
+    const schools = this.deps.registry.schools();
+    const matrix = buildMatrix(schools, verdicts, asOf, filters);
+    if (asOf < this.today() && sources.exact && verdicts.size === schools.length) {
+      this.pendingFigures.push({ asOf, scope: scopeKey(filters), fingerprint: sources.fingerprint, matrix: JSON.stringify(matrix) });
+      if (this.pendingFigures.length > FIGURES_PENDING) this.pendingFigures.splice(0, this.pendingFigures.length - FIGURES_PENDING);
+    }
+    return matrix;
   }
 
   /** Whether the expensive reads go to the worker pool (not computed on this event loop). */
@@ -199,7 +315,8 @@ export class ComplianceService {
   }
 
   async matrix(asOf: string, filters: ComplianceFilters): Promise<ComplianceMatrix> {
-    return buildMatrix(this.deps.registry.schools(), await this.verdictsAsOf(asOf), asOf, filters);
+    const stored = (await this.storedMatrices([asOf], filters)).get(asOf);
+    return stored ? { ...stored, filters } : this.computedMatrix(asOf, filters);
   }
 
   /** The drill-down: schools with an item in `status` (of `rule`, or of any rule), each item with its reason. */
@@ -226,12 +343,21 @@ export class ComplianceService {
 
   async trend(from: string, to: string, step: 'month' | 'week', filters: ComplianceFilters): Promise<ComplianceTrend> {
     const points: ComplianceTrend['points'] = [];
-    // One read of the sources for the whole trend: at province scale one date's evaluation can
+    const dates = trendDates(from, to, step);
+    // Closed months whose figures are stored and current need no sources and no evaluation (0019).
+    const stored = await this.storedMatrices(dates, filters);
+    // One read of the sources for the rest of the trend: at province scale one date's evaluation can
     // outlast SOURCES_TTL_MS, and reading everything again at each point (forgetting the verdicts
     // already made) took a 12-month trend from minutes to a quarter of an hour (docs/benchmarks.md).
-    const sources = await this.load();
-    for (const asOf of trendDates(from, to, step)) {
-      points.push({ asOf, cells: buildMatrix(this.deps.registry.schools(), await this.verdictsAsOf(asOf, sources), asOf, filters).total.cells });
+    let sources: Sources | undefined;
+    for (const asOf of dates) {
+      const figure = stored.get(asOf);
+      if (figure) {
+        points.push({ asOf, cells: figure.total.cells });
+        continue;
+      }
+      sources ??= await this.load();
+      points.push({ asOf, cells: (await this.computedMatrix(asOf, filters, sources)).total.cells });
     }
     return { from, to, step, filters, points };
   }
@@ -262,6 +388,7 @@ export class ComplianceService {
     const options = { asOf, semesters: this.deps.semesters, guardPostReachM: this.guardPostReachM };
     const today = this.today();
     const retention = this.reported;
+    if (verdicts.size < schools.length) this.counters.evaluations++;
     for (const current of schools) {
       if (verdicts.has(current.id)) continue;
       const state = stateAsOf(current, sources, end);
@@ -284,9 +411,17 @@ export class ComplianceService {
     return verdicts;
   }
 
-  /** What the sources came from: the tables' summary and the registry's version. */
+  /**
+   * What the verdicts come from, the same in every process and after a restart (it labels stored
+   * figures): the rules' revision, the configured terms and 护学岗 reach, the registry's sizes (it
+   * changes only by an import or an added device; a school's own fields change with a record
+   * edit, which record_history counts) and the tables' summary (complianceFingerprint).
+   */
   private async fingerprint(): Promise<string> {
-    return `${this.deps.registry.version}|${await complianceFingerprint(this.deps.db)}`;
+    const { registry } = this.deps;
+    const config = JSON.stringify([FIGURES_REVISION, this.deps.semesters, this.guardPostReachM]);
+    const sizes = `${registry.schools().length}/${registry.devices().length}/${registry.guardPosts().length}`;
+    return `${config}|${sizes}|${await complianceFingerprint(this.deps.db)}`;
   }
 
   private async load(): Promise<Sources> {
@@ -296,7 +431,7 @@ export class ComplianceService {
     // changed since — at province scale a read and evaluation cost half a minute (docs/postgres-scale.md).
     if (current && !this.loading) {
       const checkedAt = this.deps.clock.now();
-      if ((await this.fingerprint()) === current.fingerprint && this.sources === current) {
+      if ((await this.fingerprint()) === current.fingerprint && this.deps.registry.version === current.registryVersion && this.sources === current) {
         current.loadedAt = checkedAt;
         return current;
       }
@@ -314,7 +449,9 @@ export class ComplianceService {
 
   private async read(): Promise<Sources> {
     const loadedAt = this.deps.clock.now();
+    const registryVersion = this.deps.registry.version;
     const fingerprint = await this.fingerprint();
+    this.counters.sourceReads++;
     const { registry, records, routines } = this.deps;
     const [stored, history, drills, inspections, selfChecks, lateFaults, plans] = await Promise.all([
       records.all(),
@@ -325,6 +462,8 @@ export class ComplianceService {
       this.faults.lateWindows(),
       this.deps.plans.planSaves(),
     ]);
+    // The same summary after the read as before: nothing was written meanwhile, the sources are exactly that state.
+    const exact = (await this.fingerprint()) === fingerprint && registry.version === registryVersion;
     const devices = new Map<string, ComplianceInput['devices']>();
     for (const device of registry.devices()) {
       if (!device.schoolId || (device.kind !== 'camera' && device.kind !== 'sos' && device.kind !== 'intrusion')) continue;
@@ -336,6 +475,8 @@ export class ComplianceService {
     return {
       loadedAt,
       fingerprint,
+      registryVersion,
+      exact,
       records: new Map([...stored].map(([id, s]) => [id, s.record])),
       history: groupBy(history),
       drills,

@@ -6,7 +6,7 @@ import { PlanRepository } from '../db/plan.repository.js';
 import { RecordRepository } from '../db/record.repository.js';
 import { RegistryRepository } from '../db/registry.repository.js';
 import { RoutineRepository } from '../db/routine.repository.js';
-import { answerCall, type ComplianceAnswer, type ComplianceSync } from '../services/compliance-calls.js';
+import { answerCall, type ComplianceOutcome, type ComplianceSync } from '../services/compliance-calls.js';
 import { ComplianceService } from '../services/compliance.service.js';
 import { drillReportPdf, ReportFontMissing } from '../services/drill-report.js';
 import { RegistryService } from '../services/registry.service.js';
@@ -100,7 +100,7 @@ async function analytics(task: Extract<HeavyTask, { kind: 'alarm-analytics' }>):
 }
 
 /** Piscina's handler: one task at a time per worker. */
-export async function runHeavyTask(task: HeavyTask): Promise<ComplianceAnswer | DrillPdfAnswer | AlarmAnalytics | ReportAnswer> {
+export async function runHeavyTask(task: HeavyTask): Promise<ComplianceOutcome | DrillPdfAnswer | AlarmAnalytics | ReportAnswer> {
   if (task.kind === 'drill-pdf') return drillPdf(task);
   if (task.kind === 'alarm-analytics') return analytics(task);
   now = task.sync.now;
