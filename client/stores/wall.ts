@@ -3,6 +3,7 @@ import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
 import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
+import { schoolsFromColumns } from '../../shared/wall-registry.js';
 import { getJson, getRoute } from '../api.js';
 import { DISTRICTS_GEOJSON_URL } from '../geo.js';
 import { useFieldStore } from './field.js';
@@ -11,8 +12,9 @@ import { useFieldStore } from './field.js';
 export type WallLoadState = 'idle' | 'loading' | 'ready' | 'error';
 
 /**
- * What the wall draws: the registry (schools, police posts, 护学岗 posts) and live school
- * statuses, from `GET /api/v1/wall` and then `school:status` pushes.
+ * What the wall draws: the registry (schools, police posts, 护学岗 posts) from
+ * `GET /api/v1/wall/registry` once, and live school statuses and cameras from
+ * `GET /api/v1/wall?registry=omit` at every (re)load and then `school:status` pushes.
  */
 export const useWallStore = defineStore('wall', () => {
   const schools = shallowRef<School[]>([]);
@@ -82,12 +84,18 @@ export const useWallStore = defineStore('wall', () => {
     const field = useFieldStore();
     field.holdSchoolCameras();
     try {
-      const snapshot = await getRoute('wall.snapshot', {});
+      // The registry (in columns: a province's 50,000 schools parse several times faster) only
+      // until it is here; every load brings the live part (statuses, cameras).
+      const needRegistry = schools.value.length === 0;
+      const [snapshot, registry] = await Promise.all([
+        getRoute('wall.snapshot', { query: { registry: 'omit' } }),
+        needRegistry ? getRoute('wall.registry', {}) : null,
+      ]);
       if (!latest()) return;
-      if (schools.value.length === 0) {
-        schools.value = snapshot.schools;
-        policePosts.value = snapshot.policePosts;
-        guardPosts.value = snapshot.guardPosts;
+      if (registry && schools.value.length === 0) {
+        schools.value = schoolsFromColumns(registry.schools);
+        policePosts.value = registry.policePosts;
+        guardPosts.value = registry.guardPosts;
       }
       statuses.clear();
       snapshot.statuses.forEach(setStatus);

@@ -15,7 +15,8 @@ const DEGRADED_RETRY_AFTER_S = 5;
 export function wallHandlers(deps: { walls: WallReads; health: HealthReport; clientConfig: ClientConfig }): RouteHandlers<typeof WALL_ROUTES> {
   const { walls, health, clientConfig } = deps;
   return {
-    'wall.snapshot': ({ user }) => ok(walls.snapshot(user)),
+    'wall.snapshot': ({ user, query }) => ok(walls.snapshot(user, { registry: query.registry !== 'omit' })),
+    'wall.registry': ({ user }) => ok(walls.registry(user)),
     'wall.schoolDevices': ({ params, user }) => walls.schoolDevices(params.id, user),
     'wall.clientConfig': () => ok(clientConfig),
     'wall.health': async ({ query, user, res }) => {

@@ -1,6 +1,7 @@
 import type { SessionUser } from '../../shared/auth.js';
 import { refusal } from '../../shared/refusal.js';
 import type { CameraSummary, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
+import { REGISTRY_COLUMNS_VERSION, schoolsToColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import type { CameraHealthService } from './camera-health.service.js';
 import type { Clock } from '../clock.js';
 import { ok, refuse, type Outcome } from './outcome.js';
@@ -8,6 +9,9 @@ import type { RegistryService } from './registry.service.js';
 import type { SchoolCameraService } from './school-camera.service.js';
 import type { SchoolStatusService } from './school-status.service.js';
 import { isScoped, outside, schoolAllowed, scopeCovers, scopeFor } from './scope.js';
+
+/** Scopes whose registry columns are kept at once (the city's, ten districts', a few schools'). */
+const REGISTRY_CACHE_SCOPES = 32;
 
 /**
  * What a map wall reads, within the person's scope: the snapshot it draws (`GET /wall`) and a
@@ -24,17 +28,20 @@ export class WallReads {
     },
   ) {}
 
-  /** Everything a wall draws: the whole city for a city-level person, else their district or school. */
-  snapshot(user: SessionUser): WallSnapshot {
+  /**
+   * Everything a wall draws: the whole city for a city-level person, else their district or school.
+   * Without `registry` the lists of schools and posts are empty (the wall has them from `registry()`).
+   */
+  snapshot(user: SessionUser, options: { registry: boolean } = { registry: true }): WallSnapshot {
     const { registry, status, cameras, schoolCameras } = this.deps;
     const scope = scopeFor(user, registry);
     const generatedAt = new Date(this.deps.clock.now()).toISOString();
     if (!isScoped(scope)) {
       return {
         generatedAt,
-        schools: registry.schools(),
-        policePosts: registry.policePosts(),
-        guardPosts: registry.guardPosts(),
+        schools: options.registry ? registry.schools() : [],
+        policePosts: options.registry ? registry.policePosts() : [],
+        guardPosts: options.registry ? registry.guardPosts() : [],
         statuses: status.nonNormal(),
         cameras: cameras.summary(),
         schoolCameras: schoolCameras.all(),
@@ -54,14 +61,45 @@ export class WallReads {
     }
     return {
       generatedAt,
-      schools,
-      policePosts: registry.policePosts().filter((p) => p.districtCode === scope.districtCode),
-      guardPosts: registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))),
+      schools: options.registry ? schools : [],
+      policePosts: options.registry ? registry.policePosts().filter((p) => p.districtCode === scope.districtCode) : [],
+      guardPosts: options.registry ? registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))) : [],
       statuses: status.nonNormal().filter((s) => ids.has(s.schoolId)),
       cameras: counts,
       schoolCameras: schoolCameras.all().filter(([id]) => ids.has(id)),
     };
   }
+
+  /**
+   * The registry of the person's scope, schools in columns (`GET /wall/registry`). Kept per scope
+   * until the registry's version moves: a hundred screens opening at a shift's start ask for the
+   * same, and at province scale turning 50,000 schools into columns is not free.
+   */
+  registry(user: SessionUser): RegistryColumns {
+    const { registry } = this.deps;
+    const scope = scopeFor(user, registry);
+    const key = `${scope.districtCode ?? '*'}/${scope.schoolId ?? '*'}`;
+    if (this.registryVersion !== registry.version) {
+      this.registryCache.clear();
+      this.registryVersion = registry.version;
+    }
+    const kept = this.registryCache.get(key);
+    if (kept) return kept;
+    const schools = isScoped(scope) ? registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id })) : registry.schools();
+    const ids = new Set(schools.map((s) => s.id));
+    const made: RegistryColumns = {
+      v: REGISTRY_COLUMNS_VERSION,
+      schools: schoolsToColumns(schools),
+      policePosts: isScoped(scope) ? registry.policePosts().filter((p) => p.districtCode === scope.districtCode) : registry.policePosts(),
+      guardPosts: isScoped(scope) ? registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))) : registry.guardPosts(),
+    };
+    if (this.registryCache.size >= REGISTRY_CACHE_SCOPES) this.registryCache.delete(this.registryCache.keys().next().value ?? '');
+    this.registryCache.set(key, made);
+    return made;
+  }
+
+  private readonly registryCache = new Map<string, RegistryColumns>();
+  private registryVersion = -1;
 
   /** A school's devices with their live state (cameras only): 404 for an unknown school, 403 outside the scope. */
   schoolDevices(schoolId: string, user: SessionUser): Outcome<{ schoolId: string; devices: DeviceHealth[] }> {

@@ -3,10 +3,16 @@ import { cameraStateSchema, deviceSchema, guardPostSchema, policePostSchema, sch
 import type { PriorityTargets } from '../rules/response.js';
 import type { CameraSummary, ClientConfig, DeviceHealth, WallSnapshot } from '../wall.js';
 import { bilingual } from '../zod-text.js';
+import { registryColumnsSchema } from '../wall-registry.js';
 import { route } from './route.js';
 
 /** City-wide (or scoped) camera counts. */
 export const cameraSummarySchema = z.object({ total: z.number(), online: z.number(), offline: z.number(), fault: z.number() }) satisfies z.ZodType<CameraSummary>;
+
+/** `GET /wall?registry=omit`: the live part only (a wall that has the registry already, from `GET /wall/registry`). */
+export const wallSnapshotQuerySchema = z.object({
+  registry: z.enum(['omit'], { error: bilingual('must be omit', '只能是 omit') }).optional(),
+});
 
 /** `GET /wall`: everything a map wall draws (see `WallSnapshot`). */
 export const wallSnapshotSchema = z.object({
@@ -71,7 +77,14 @@ export type HealthAnswer = z.infer<typeof healthAnswerSchema>;
 
 /** The map wall and the operations endpoints. */
 export const WALL_ROUTES = {
-  'wall.snapshot': route({ method: 'GET', path: '/wall', allow: 'read', answer: wallSnapshotSchema, summary: 'all a map wall draws, within the person’s scope' }),
+  'wall.snapshot': route({
+    method: 'GET', path: '/wall', allow: 'read', query: wallSnapshotQuerySchema, answer: wallSnapshotSchema,
+    summary: 'all a map wall draws, within the person’s scope (`registry=omit`: the live part only, the registry’s lists empty)',
+  }),
+  'wall.registry': route({
+    method: 'GET', path: '/wall/registry', allow: 'read', answer: registryColumnsSchema,
+    summary: 'the schools, police posts and 护学岗 of the person’s scope, schools in columns (province scale: a third of the JSON)',
+  }),
   'wall.schoolDevices': route({
     method: 'GET', path: '/schools/:id/devices', allow: 'read', answer: z.object({ schoolId: z.string(), devices: z.array(deviceHealthSchema) }), summary: 'a school’s devices with their live state',
   }),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, ROLES, type Role } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
+import { schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { API, type RouteSpec } from '../../shared/api/index.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
@@ -160,6 +161,14 @@ describe.each(engines)('access matrix on %s', (engine) => {
     expect(wall.schools.map((s) => s.id)).toEqual(['S0001']);
     expect(wall.policePosts.every((p) => p.districtCode === '410402')).toBe(true);
     expect(wall.schoolCameras.map(([id]) => id)).toEqual(['S0001']);
+    // The registry in columns: the same schools and posts as the snapshot's, in its scope.
+    const columns = (await (await county.get('/api/v1/wall/registry')).json()) as RegistryColumns;
+    expect(schoolsFromColumns(columns.schools)).toEqual(wall.schools);
+    expect(columns.policePosts).toEqual(wall.policePosts);
+    expect(columns.guardPosts).toEqual(wall.guardPosts);
+    const live = (await (await county.get('/api/v1/wall?registry=omit')).json()) as WallSnapshot;
+    expect({ ...live, generatedAt: wall.generatedAt }).toEqual({ ...wall, schools: [], policePosts: [], guardPosts: [] });
+    expect((await county.get('/api/v1/wall?registry=all')).status).toBe(400);
     const schools = (await (await county.get('/api/v1/schools')).json()) as { schools: { id: string }[] };
     expect(schools.schools.map((s) => s.id)).toEqual(['S0001']);
     const devices = (await (await county.get('/api/v1/devices')).json()) as { devices: { schoolId: string | null }[] };
@@ -200,6 +209,9 @@ describe.each(engines)('access matrix on %s', (engine) => {
     expect((await school.send('POST', '/api/v1/hazards', { schoolId: 'S0001', source: 'self_check', description: '灭火器过期' })).status).toBe(201);
     const wall = (await (await school.get('/api/v1/wall')).json()) as WallSnapshot;
     expect(wall.schools.map((s) => s.id)).toEqual(['S0001']);
+    const columns = (await (await school.get('/api/v1/wall/registry')).json()) as RegistryColumns;
+    expect(columns.schools.id).toEqual(['S0001']);
+    expect(columns.guardPosts).toEqual(wall.guardPosts);
   });
 
   it('answers NUL characters in paths, filters and bodies with 400, not a database error', async () => {

@@ -2,6 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CameraFault, PostLive, WallSnapshot } from '../../shared/wall.js';
+import { wallAnswer } from './helpers/wall-socket.js';
 
 type Handler = (...args: unknown[]) => void;
 
@@ -53,7 +54,7 @@ describe('field lists across a reconnect', () => {
       if (url.startsWith('/api/v1/faults')) return new Response(JSON.stringify({ faults: [] }));
       if (url.startsWith('/api/v1/posts/status')) return new Response(JSON.stringify({ posts: lists.posts }));
       if (url.includes('client-config')) return new Response(JSON.stringify({ tileUrl: null, tileAttribution: null, buildId: 'b1' }));
-      return new Response(JSON.stringify(wall));
+      return new Response(JSON.stringify(wallAnswer(url, wall)));
     }));
   });
   afterEach(() => {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useWallStore } from '../../client/stores/wall.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import { makeSchool } from '../../mocks/factories/dataset.js';
+import { wallAnswer } from './helpers/wall-socket.js';
 
 function snapshot(overrides: Partial<WallSnapshot> = {}): WallSnapshot {
   return {
@@ -35,19 +36,36 @@ describe(useWallStore.name, () => {
   });
 
   it('applies a status pushed while the snapshot was on its way after the snapshot', async () => {
-    let answer: (value: Response) => void = () => undefined;
-    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>((resolve) => (answer = resolve))));
+    const answers = new Map<string, (value: Response) => void>();
+    vi.stubGlobal('fetch', vi.fn((url: string) => new Promise<Response>((resolve) => answers.set(url.split('?')[0]!, resolve))));
     const sut = useWallStore();
 
     const loading = sut.load();
     sut.applyStatusChanges([{ schoolId: 'S3', status: 'alarm' }]);
-    answer(new Response(JSON.stringify(snapshot())));
+    answers.get('/api/v1/wall/registry')?.(new Response(JSON.stringify(wallAnswer('/api/v1/wall/registry', snapshot()))));
+    answers.get('/api/v1/wall')?.(new Response(JSON.stringify(wallAnswer('/api/v1/wall', snapshot()))));
     await loading;
 
     expect(sut.loadState).toBe('ready');
+    // The registry from its columns, as the snapshot's schools were.
+    expect(sut.schools).toEqual(snapshot().schools);
     expect(sut.statusOf('S1')).toBe('fault');
     expect(sut.statusOf('S3')).toBe('alarm');
     expect(sut.cameras?.online).toBe(9);
+  });
+
+  it('reads the registry once: a reload brings the live part only', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      asked.push(url);
+      return new Response(JSON.stringify(wallAnswer(url, snapshot({ statuses: asked.length > 2 ? [] : [{ schoolId: 'S1', status: 'fault' }] }))));
+    }));
+    const sut = useWallStore();
+    await sut.load();
+    await sut.load();
+    expect(asked.sort()).toEqual(['/api/v1/wall/registry', '/api/v1/wall?registry=omit', '/api/v1/wall?registry=omit']);
+    expect(sut.schools.map((s) => s.id)).toEqual(['S1', 'S2', 'S3']);
+    expect(sut.statusOf('S1')).toBe('normal');
   });
 
   it('reports a failed first load', async () => {

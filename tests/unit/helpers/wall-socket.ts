@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import type { HandshakeAuth } from '../../../shared/events.js';
 import type { WallSnapshot } from '../../../shared/wall.js';
+import { REGISTRY_COLUMNS_VERSION, schoolsToColumns, type RegistryColumns } from '../../../shared/wall-registry.js';
 
 type Handler = (...args: unknown[]) => void;
 
@@ -73,7 +74,17 @@ export const emptyWall: WallSnapshot = {
   schoolCameras: [],
 };
 
+/** `GET /api/v1/wall/registry` of a registry: the schools in columns. */
+export function registryAnswer(registry: Pick<WallSnapshot, 'schools' | 'policePosts' | 'guardPosts'>): RegistryColumns {
+  return { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(registry.schools), policePosts: registry.policePosts, guardPosts: registry.guardPosts };
+}
+
+/** What the wall's store reads for `url`: the registry's columns or the live part of `wall`. */
+export function wallAnswer(url: string, wall: WallSnapshot): RegistryColumns | WallSnapshot {
+  return url.startsWith('/api/v1/wall/registry') ? registryAnswer(wall) : { ...wall, schools: [], policePosts: [], guardPosts: [] };
+}
+
 /** fetch answering what the connection store asks at start: the client config and an empty wall. */
 export function stubWallFetch(): void {
-  vi.stubGlobal('fetch', vi.fn(async (url: string) => new Response(JSON.stringify(url.includes('client-config') ? { tileUrl: null, tileAttribution: null, buildId: 'b1' } : emptyWall))));
+  vi.stubGlobal('fetch', vi.fn(async (url: string) => new Response(JSON.stringify(url.includes('client-config') ? { tileUrl: null, tileAttribution: null, buildId: 'b1' } : wallAnswer(url, emptyWall)))));
 }
