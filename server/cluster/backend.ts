@@ -50,7 +50,13 @@ export interface SharedCameraChange {
 /** What a backend is given by buildServices: the node's bus and its camera mirror. */
 export interface CameraStateParts {
   events: DomainEvents;
-  mirror: { applyShared(changes: SharedCameraChange[]): void };
+  mirror: {
+    applyShared(changes: SharedCameraChange[]): void;
+    /** The cameras the mirror holds not online: what a resync compares with the shared state. */
+    unhealthy(): { deviceId: string; state: CameraState }[];
+  };
+  /** The node's clock (ms): the time a resync gives the changes it finds. */
+  now: () => number;
   /** The offline limit (interval × misses), ms: a deadline less this is the last keepalive. */
   limitMs: number;
   /** How long a node that has just taken the lease waits before its first sweep (one keepalive interval), ms. */
