@@ -23,6 +23,11 @@ export interface CameraStateBackend {
   fault(deviceId: string, reason: string, at: number): void;
   /** A camera added while running: online with a full grace unless it is known already. */
   seed(ids: readonly string[], deadline: number): void;
+  /**
+   * Shared only: each camera's last keepalive (ms) as the shared state knows it, whichever node
+   * heard it; null when not heard since seeded. (CameraHealthService answers a single node's itself.)
+   */
+  lastHeard(ids: readonly string[]): Promise<(number | null)[]>;
   /** The periodic work: the lease, and the sweep while holding it. */
   tick(now: number): Promise<void>;
   /** Whether this node may raise and close the system's own alarms (post_absent): the lease holder, or the single node. */

@@ -11,6 +11,8 @@ import type { SharedCameraChange } from './backend.js';
 const entryFieldsSchema = z.object({ node: z.string().min(1), kind: z.enum(['online', 'offline', 'fault', 'tickets', 'activity']), data: z.string(), at: z.string().optional() });
 
 const ms = z.coerce.number().int().nonnegative();
+/** A deadline as a script read it from the ZSET: a seeded one ends half a millisecond short (SEEDED_MS). */
+const deadlineMs = z.coerce.number().nonnegative().transform(Math.ceil);
 /** [id, deadline, id, deadline, …] as the fold and sweep scripts write it. */
 const pairsSchema = z.array(z.string()).refine((list) => list.length % 2 === 0, 'pairs of camera id and deadline');
 const faultSchema = z.tuple([z.string().min(1), z.string(), ms]);
@@ -36,7 +38,7 @@ export function readEntry(fields: Record<string, string>, self: string, limitMs:
       const at = entry.kind === 'offline' ? ms.parse(entry.at) : null;
       const changes: SharedCameraChange[] = [];
       for (let i = 0; i < pairs.length; i += 2) {
-        const heard = ms.parse(pairs[i + 1]) - limitMs;
+        const heard = deadlineMs.parse(pairs[i + 1]) - limitMs;
         changes.push(entry.kind === 'online'
           ? { deviceId: pairs[i]!, to: 'online', at: heard, origin }
           // The fault started at the last keepalive heard, not when the misses were noticed.

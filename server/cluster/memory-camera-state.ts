@@ -21,6 +21,11 @@ export class MemoryCameraState implements CameraStateBackend {
   fold(): void {}
   fault(): void {}
   seed(): void {}
+  /** Not asked: a single node's CameraHealthService knows its own keepalives. */
+  lastHeard(ids: readonly string[]): Promise<(number | null)[]> {
+    return Promise.resolve(ids.map(() => null));
+  }
+
   tick(): Promise<void> {
     return Promise.resolve();
   }

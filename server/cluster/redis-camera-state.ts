@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { CameraStateBackend, CameraStateFactory, CameraStateParts, SharedCameraChange } from './backend.js';
 import { atOrAfter, newestId, readEntry, xreadEntries } from './changes.js';
 import { connectAll } from './redis-connect.js';
-import { FAULT_SCRIPT, FOLD_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, STREAM_MAXLEN, SWEEP_SCRIPT } from './scripts.js';
+import { DEADLINES_SCRIPT, FAULT_SCRIPT, FOLD_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, SEEDED_MS, STREAM_MAXLEN, SWEEP_SCRIPT } from './scripts.js';
 
 /**
  * Commands a connection holds at most, sent or waiting to be (node-redis's `commandsQueueMaxLength`):
@@ -47,7 +47,10 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   }
 }
 
-const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.string() });
+/** A camera not online in the states hash; `deadline` (its last keepalive + the limit) since the sweep and fault scripts keep it. */
+const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.string(), deadline: z.string().optional() });
+/** DEADLINES_SCRIPT's reply: a deadline (ms, as Redis prints a score) or '' per camera. */
+const deadlinesSchema = z.array(z.string());
 /** HGETALL's raw RESP2 reply: field, value, field, value… */
 const hashSchema = z.array(z.string());
 /** XINFO STREAM's raw RESP2 reply: field, value, … (values of several types). */
@@ -138,7 +141,7 @@ export class RedisCameraState implements CameraStateBackend {
     const up = cameraIds.filter((id) => !downIds.has(id));
     const deadline = now + this.parts.limitMs;
     for (let from = 0; from < up.length; from += 10 * CHUNK) {
-      await this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline), ...up.slice(from, from + 10 * CHUNK)]);
+      await this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline - SEEDED_MS), ...up.slice(from, from + 10 * CHUNK)]);
     }
     return down;
   }
@@ -182,7 +185,7 @@ export class RedisCameraState implements CameraStateBackend {
   }
 
   seed(ids: readonly string[], deadline: number): void {
-    if (ids.length > 0) this.track(this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline), ...ids]), 'new camera not written to Redis');
+    if (ids.length > 0) this.track(this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline - SEEDED_MS), ...ids]), 'new camera not written to Redis');
   }
 
   tickets(tickets: CameraFault[]): void {
@@ -195,6 +198,20 @@ export class RedisCameraState implements CameraStateBackend {
 
   holdsLease(): boolean {
     return this.heldSince !== null;
+  }
+
+  /**
+   * Each camera's last keepalive as the shared state knows it (whichever node heard it): its
+   * deadline less the limit, or null when it has not been heard since it was seeded (a deadline
+   * with the seed's mark) or is unknown.
+   */
+  async lastHeard(ids: readonly string[]): Promise<(number | null)[]> {
+    if (ids.length === 0) return [];
+    const reply = deadlinesSchema.parse(await this.scripts.run(DEADLINES_SCRIPT, [this.keys.deadlines, this.keys.states], ids));
+    return reply.map((text) => {
+      const deadline = text === '' ? Number.NaN : Number(text);
+      return Number.isInteger(deadline) ? deadline - this.parts.limitMs : null;
+    });
   }
 
   /** Keepalive batches and keepalives dropped while Redis was away, and resyncs after the stream was trimmed past this node. */
@@ -283,7 +300,7 @@ export class RedisCameraState implements CameraStateBackend {
     const flat = hashSchema.parse(await this.client.sendCommand(['HGETALL', this.keys.states]));
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const parsed = stateSchema.safeParse(JSON.parse(flat[i + 1]!));
-      if (parsed.success) down.set(flat[i]!, { deviceId: flat[i]!, ...parsed.data });
+      if (parsed.success) down.set(flat[i]!, { deviceId: flat[i]!, state: parsed.data.state, reason: parsed.data.reason });
     }
     return down;
   }

@@ -78,6 +78,25 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect(await first.store.db.selectFrom('camera_faults').select('id').execute()).toEqual([]);
   });
 
+  it('reports the same last keepalive for a school\'s cameras on both nodes, whichever node heard it', async () => {
+    const school = first.services.registry.device(ids[0]!)!.schoolId!;
+    const list = async (node: TestServer) => {
+      const session = await signInAs(node, { role: 'police_operator' });
+      const response = await fetch(`${node.url}/api/v1/schools/${school}/devices`, { headers: session.headers() });
+      const body = (await response.json()) as { devices: { id: string; kind: string; lastSeenAt: string | null }[] };
+      return body.devices.filter((d) => d.kind === 'camera').map((d) => [d.id, d.lastSeenAt]);
+    };
+    await minute(first);
+    const heardAt = new Date(now).toISOString();
+    // The next minute's keepalives go to the second node only, one camera's excepted.
+    const quiet = ids.find((id) => first.services.registry.device(id)?.schoolId === school)!;
+    await minute(second, [quiet]);
+    const expected = (await list(first)).map(([id]) => [id, id === quiet ? heardAt : new Date(now).toISOString()]);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(await list(first)).toEqual(expected);
+    expect(await list(second)).toEqual(expected);
+  });
+
   it('declares a silenced camera offline once, on both nodes, with exactly one ticket pushed to the screens of both, and closes it when it is back', async () => {
     const [onFirst, onSecond] = [await screen(first), await screen(second)];
     const silent = ids[3]!;
