@@ -1,6 +1,6 @@
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
-import type { CameraState } from '../../shared/domain/index.js';
+import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { DomainEvents } from '../services/domain-events.js';
 
 /**
@@ -36,6 +36,8 @@ export interface CameraStateBackend {
   tickets(tickets: CameraFault[]): void;
   /** 护学岗 and patrol activity this node stored: every node applies it (`activity.stored` on its bus). */
   activity(events: ActivityEvent[]): void;
+  /** Devices this node registered while running (a GB/T 28181 channel assigned to a school): every other node adds them (`devices.added` on its bus). */
+  devices(devices: Device[]): void;
   /** Resolves when this node's writes sent so far have answered (tests, and before a sweep). */
   settled(): Promise<void>;
   close(): Promise<void>;

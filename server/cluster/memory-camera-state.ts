@@ -42,6 +42,9 @@ export class MemoryCameraState implements CameraStateBackend {
     if (events.length > 0) this.events.emit('activity.stored', events);
   }
 
+  /** A single node registered them itself. */
+  devices(): void {}
+
   settled(): Promise<void> {
     return Promise.resolve();
   }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { z } from 'zod';
-import type { CameraState } from '../../shared/domain/index.js';
+import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
 import type { Logger } from '../logger.js';
@@ -196,6 +196,10 @@ export class RedisCameraState implements CameraStateBackend {
     if (events.length > 0) this.announce('activity', events);
   }
 
+  devices(devices: Device[]): void {
+    if (devices.length > 0) this.announce('devices', devices);
+  }
+
   holdsLease(): boolean {
     return this.heldSince !== null;
   }
@@ -272,7 +276,7 @@ export class RedisCameraState implements CameraStateBackend {
     await this.client.close().catch(() => undefined);
   }
 
-  private announce(kind: 'tickets' | 'activity', data: unknown): void {
+  private announce(kind: 'tickets' | 'activity' | 'devices', data: unknown): void {
     this.track(this.client.sendCommand(['XADD', this.keys.stream, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'node', this.node, 'kind', kind, 'data', JSON.stringify(data)]), `${kind} not announced to the other nodes`);
   }
 
@@ -380,6 +384,7 @@ export class RedisCameraState implements CameraStateBackend {
             // After a rebuild, the hash already holds every camera change up to the position noted.
             if (resynced === null) this.parts.mirror.applyShared(change.changes);
           } else if (change.kind === 'tickets') this.parts.events.emit('fault.tickets', change.tickets);
+          else if (change.kind === 'devices') this.parts.events.emit('devices.added', change.devices);
           else this.parts.events.emit('activity.stored', change.events);
         } catch (error) {
           this.log.error({ err: error, id }, 'device change not applied');

@@ -177,6 +177,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     risk,
     sipChannels: new SipChannelService({
       store, writes, clock, registry, registryRepository: deps.registryRepository, repository: new SipChannelRepository(store.db), cameras, schoolCameras, audit,
+      ...(deviceState.shared ? { shared: { backend: deviceState, events } } : {}),
     }),
     deviceState,
     async tick() {

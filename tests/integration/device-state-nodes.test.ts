@@ -136,6 +136,25 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect([first.services.deviceState.holdsLease(), second.services.deviceState.holdsLease()]).toEqual([true, false]);
   });
 
+  it('makes a catalog channel assigned to a school on one node a camera of the other node at once, without a restart', async () => {
+    const code = '41040200001310000101';
+    await first.services.sipChannels.noteCatalog('41040200001180000001', [{ code, name: '新装摄像机' }], new Date(now));
+    const admin = await signInAs(first, { role: 'admin' });
+    const count = (node: TestServer) => node.services.schoolCameras.all().find(([id]) => id === 'S0001')!;
+    const [, online, total] = count(second);
+    const response = await admin.send('POST', `/api/v1/admin/sip/channels/${code}/assign`, { schoolId: 'S0001', kind: 'camera', place: 'corridor', name: '新装摄像机' });
+    expect(response.status).toBe(200);
+    await settled();
+    expect(second.services.registry.device(`GB-${code}`)).toMatchObject({ kind: 'camera', schoolId: 'S0001', gbCode: code });
+    expect(second.services.registry.byGbCode(code)).toMatchObject({ device: { id: `GB-${code}` } });
+    expect(second.services.cameras.state(`GB-${code}`)).toBe('online');
+    expect([count(first), count(second)]).toEqual([['S0001', online + 1, total + 1], ['S0001', online + 1, total + 1]]);
+    expect([first.services.cameras.summary().total, second.services.cameras.summary().total]).toEqual([ids.length + 1, ids.length + 1]);
+    // Its keepalives are accepted by either node.
+    expect((await second.post({ type: 'camera.heartbeat', deviceId: `GB-${code}`, at: new Date(now).toISOString() })).status).toBe(202);
+    ids.push(`GB-${code}`);
+  });
+
   it('lets the other node sweep when the lease holder stops, one keepalive interval after it takes the lease', async () => {
     const silent = ids[5]!;
     await first.close();
