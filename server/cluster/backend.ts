@@ -1,6 +1,6 @@
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
-import type { CameraState } from '../../shared/domain/index.js';
+import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { DomainEvents } from '../services/domain-events.js';
 
 /**
@@ -23,6 +23,11 @@ export interface CameraStateBackend {
   fault(deviceId: string, reason: string, at: number): void;
   /** A camera added while running: online with a full grace unless it is known already. */
   seed(ids: readonly string[], deadline: number): void;
+  /**
+   * Shared only: each camera's last keepalive (ms) as the shared state knows it, whichever node
+   * heard it; null when not heard since seeded. (CameraHealthService answers a single node's itself.)
+   */
+  lastHeard(ids: readonly string[]): Promise<(number | null)[]>;
   /** The periodic work: the lease, and the sweep while holding it. */
   tick(now: number): Promise<void>;
   /** Whether this node may raise and close the system's own alarms (post_absent): the lease holder, or the single node. */
@@ -31,6 +36,8 @@ export interface CameraStateBackend {
   tickets(tickets: CameraFault[]): void;
   /** 护学岗 and patrol activity this node stored: every node applies it (`activity.stored` on its bus). */
   activity(events: ActivityEvent[]): void;
+  /** Devices this node registered while running (a GB/T 28181 channel assigned to a school): every other node adds them (`devices.added` on its bus). */
+  devices(devices: Device[]): void;
   /** Resolves when this node's writes sent so far have answered (tests, and before a sweep). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -50,7 +57,13 @@ export interface SharedCameraChange {
 /** What a backend is given by buildServices: the node's bus and its camera mirror. */
 export interface CameraStateParts {
   events: DomainEvents;
-  mirror: { applyShared(changes: SharedCameraChange[]): void };
+  mirror: {
+    applyShared(changes: SharedCameraChange[]): void;
+    /** The cameras the mirror holds not online: what a resync compares with the shared state. */
+    unhealthy(): { deviceId: string; state: CameraState }[];
+  };
+  /** The node's clock (ms): the time a resync gives the changes it finds. */
+  now: () => number;
   /** The offline limit (interval × misses), ms: a deadline less this is the last keepalive. */
   limitMs: number;
   /** How long a node that has just taken the lease waits before its first sweep (one keepalive interval), ms. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { cameraFaultSchema } from '../../shared/api/field.js';
+import { deviceSchema } from '../../shared/domain/entity-schemas.js';
+import type { Device } from '../../shared/domain/index.js';
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
 import type { SharedCameraChange } from './backend.js';
@@ -8,9 +10,11 @@ import type { SharedCameraChange } from './backend.js';
  * The device-changes stream's entries, checked with zod as they come out of Redis (a boundary
  * like any other). Each entry: `node` (who decided it), `kind`, `data` (JSON), and `at` for a sweep.
  */
-const entryFieldsSchema = z.object({ node: z.string().min(1), kind: z.enum(['online', 'offline', 'fault', 'tickets', 'activity']), data: z.string(), at: z.string().optional() });
+const entryFieldsSchema = z.object({ node: z.string().min(1), kind: z.enum(['online', 'offline', 'fault', 'tickets', 'activity', 'devices']), data: z.string(), at: z.string().optional() });
 
 const ms = z.coerce.number().int().nonnegative();
+/** A deadline as a script read it from the ZSET: a seeded one ends half a millisecond short (SEEDED_MS). */
+const deadlineMs = z.coerce.number().nonnegative().transform(Math.ceil);
 /** [id, deadline, id, deadline, …] as the fold and sweep scripts write it. */
 const pairsSchema = z.array(z.string()).refine((list) => list.length % 2 === 0, 'pairs of camera id and deadline');
 const faultSchema = z.tuple([z.string().min(1), z.string(), ms]);
@@ -18,11 +22,12 @@ const faultSchema = z.tuple([z.string().min(1), z.string(), ms]);
 const ticketSchema = cameraFaultSchema;
 const activitySchema = z.object({ type: z.enum(['post.checkin', 'post.checkout', 'patrol.scan']), deviceId: z.string(), at: z.number() }) satisfies z.ZodType<ActivityEvent>;
 
-/** One entry, read: camera changes for the mirror, or tickets, or activity. */
+/** One entry, read: camera changes for the mirror, or tickets, or activity, or devices registered while running. */
 export type DeviceChange =
   | { kind: 'cameras'; changes: SharedCameraChange[] }
   | { kind: 'tickets'; tickets: CameraFault[] }
-  | { kind: 'activity'; events: ActivityEvent[] };
+  | { kind: 'activity'; events: ActivityEvent[] }
+  | { kind: 'devices'; devices: Device[] };
 
 /** Reads one entry's fields; `self` is this node's id (its own decisions are `local`), `limitMs` turns deadlines into last keepalives. */
 export function readEntry(fields: Record<string, string>, self: string, limitMs: number): DeviceChange {
@@ -36,7 +41,7 @@ export function readEntry(fields: Record<string, string>, self: string, limitMs:
       const at = entry.kind === 'offline' ? ms.parse(entry.at) : null;
       const changes: SharedCameraChange[] = [];
       for (let i = 0; i < pairs.length; i += 2) {
-        const heard = ms.parse(pairs[i + 1]) - limitMs;
+        const heard = deadlineMs.parse(pairs[i + 1]) - limitMs;
         changes.push(entry.kind === 'online'
           ? { deviceId: pairs[i]!, to: 'online', at: heard, origin }
           // The fault started at the last keepalive heard, not when the misses were noticed.
@@ -52,6 +57,8 @@ export function readEntry(fields: Record<string, string>, self: string, limitMs:
       return { kind: 'tickets', tickets: z.array(ticketSchema).parse(data) };
     case 'activity':
       return { kind: 'activity', events: z.array(activitySchema).parse(data) };
+    case 'devices':
+      return { kind: 'devices', devices: z.array(deviceSchema).parse(data) };
   }
 }
 

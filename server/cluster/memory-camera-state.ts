@@ -21,6 +21,11 @@ export class MemoryCameraState implements CameraStateBackend {
   fold(): void {}
   fault(): void {}
   seed(): void {}
+  /** Not asked: a single node's CameraHealthService knows its own keepalives. */
+  lastHeard(ids: readonly string[]): Promise<(number | null)[]> {
+    return Promise.resolve(ids.map(() => null));
+  }
+
   tick(): Promise<void> {
     return Promise.resolve();
   }
@@ -36,6 +41,9 @@ export class MemoryCameraState implements CameraStateBackend {
   activity(events: ActivityEvent[]): void {
     if (events.length > 0) this.events.emit('activity.stored', events);
   }
+
+  /** A single node registered them itself. */
+  devices(): void {}
 
   settled(): Promise<void> {
     return Promise.resolve();

@@ -2,20 +2,28 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { z } from 'zod';
-import type { CameraState } from '../../shared/domain/index.js';
+import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
 import type { Logger } from '../logger.js';
-import type { CameraStateBackend, CameraStateFactory, CameraStateParts } from './backend.js';
+import type { CameraStateBackend, CameraStateFactory, CameraStateParts, SharedCameraChange } from './backend.js';
 import { atOrAfter, newestId, readEntry, xreadEntries } from './changes.js';
 import { connectAll } from './redis-connect.js';
-import { FAULT_SCRIPT, FOLD_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, STREAM_MAXLEN, SWEEP_SCRIPT } from './scripts.js';
+import { DEADLINES_SCRIPT, FAULT_SCRIPT, FOLD_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, SEEDED_MS, STREAM_MAXLEN, SWEEP_SCRIPT } from './scripts.js';
+
+/**
+ * Commands a connection holds at most, sent or waiting to be (node-redis's `commandsQueueMaxLength`):
+ * while Redis is away the client queues commands for its reconnection, and this bounds that queue
+ * (past it a command fails at once with "The queue is full"). Keepalive folds do not queue at all
+ * ({@link RedisCameraState.fold}); what remains are the rare announcements and the tick's few commands.
+ */
+export const COMMAND_QUEUE_MAX = 1000;
 
 /** RESP2: the scripts' and the stream's raw replies are plain arrays, read with zod below. */
-function makeClient(url: string) {
-  return createClient({ url, RESP: 2, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3_000) } });
+export function makeRedisClient(url: string) {
+  return createClient({ url, RESP: 2, commandsQueueMaxLength: COMMAND_QUEUE_MAX, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3_000) } });
 }
-type RedisClient = ReturnType<typeof makeClient>;
+type RedisClient = ReturnType<typeof makeRedisClient>;
 
 /** The lease's life; renewed every 5 s tick, so another node takes over within 10 s of the holder's death. */
 export const LEASE_MS = 10_000;
@@ -39,9 +47,15 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
   }
 }
 
-const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.string() });
+/** A camera not online in the states hash; `deadline` (its last keepalive + the limit) since the sweep and fault scripts keep it. */
+const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.string(), deadline: z.string().optional() });
+/** DEADLINES_SCRIPT's reply: a deadline (ms, as Redis prints a score) or '' per camera. */
+const deadlinesSchema = z.array(z.string());
 /** HGETALL's raw RESP2 reply: field, value, field, value… */
 const hashSchema = z.array(z.string());
+/** XINFO STREAM's raw RESP2 reply: field, value, … (values of several types). */
+const xinfoSchema = z.array(z.unknown());
+const streamIdSchema = z.string().regex(/^\d+-\d+$/);
 
 /** The keys under the cluster key (docs/device-state.md, "Keys"). */
 export function stateKeys(cluster: string): { deadlines: string; states: string; lease: string; stream: string; seeded: string } {
@@ -89,6 +103,14 @@ export class RedisCameraState implements CameraStateBackend {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The last stream id applied. */
   private lastId = '0-0';
+  /**
+   * How many entries the stream had ever been given up to {@link lastId} (XINFO's `entries-added`,
+   * Redis 7): compared with how many it has lost to trimming. Null on an older Redis (no check).
+   */
+  private applied: number | null = null;
+  /** While Redis is away: keepalive folds dropped (not queued), since the outage began. */
+  private dropping: { batches: number; keepalives: number } | null = null;
+  private readonly counts = { foldsDropped: 0, keepalivesDropped: 0, resyncs: 0 };
   /** When this node took the lease (its clock), or null when it does not hold it. */
   private heldSince: number | null = null;
   private closed = false;
@@ -107,22 +129,19 @@ export class RedisCameraState implements CameraStateBackend {
 
   async start(cameraIds: readonly string[], openFaults: readonly { deviceId: string; state: CameraState }[], now: number): Promise<{ deviceId: string; state: CameraState }[]> {
     // Noted first: whatever is announced from here on is applied, even if the states read below already shows it.
-    this.lastId = newestId(await this.client.sendCommand(['XREVRANGE', this.keys.stream, '+', '-', 'COUNT', '1'])) ?? '0-0';
+    const info = await this.streamInfo();
+    this.lastId = info?.lastGenerated ?? '0-0';
+    this.applied = info === null ? 0 : info.entriesAdded;
     // The cluster's first node brings the open fault tickets in; later nodes find them there.
     if (String(await this.client.sendCommand(['SET', this.keys.seeded, this.node, 'NX'])) === 'OK' && openFaults.length > 0) {
       await this.client.sendCommand(['HSET', this.keys.states, ...openFaults.flatMap((f) => [f.deviceId, JSON.stringify({ state: f.state, reason: f.state })])]);
     }
-    const down: { deviceId: string; state: CameraState }[] = [];
-    const flat = hashSchema.parse(await this.client.sendCommand(['HGETALL', this.keys.states]));
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const parsed = stateSchema.safeParse(JSON.parse(flat[i + 1]!));
-      if (parsed.success) down.push({ deviceId: flat[i]!, state: parsed.data.state });
-    }
+    const down = [...(await this.downStates()).values()].map(({ deviceId, state }) => ({ deviceId, state }));
     const downIds = new Set(down.map((d) => d.deviceId));
     const up = cameraIds.filter((id) => !downIds.has(id));
     const deadline = now + this.parts.limitMs;
     for (let from = 0; from < up.length; from += 10 * CHUNK) {
-      await this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline), ...up.slice(from, from + 10 * CHUNK)]);
+      await this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline - SEEDED_MS), ...up.slice(from, from + 10 * CHUNK)]);
     }
     return down;
   }
@@ -131,7 +150,29 @@ export class RedisCameraState implements CameraStateBackend {
     this.reading ??= this.readLoop();
   }
 
+  /**
+   * Folds a keepalive batch into Redis, not awaited. While the connection is down the batch is
+   * dropped at once, counted and logged once per outage, rather than queued for the reconnection: a
+   * lost keepalive costs nothing (three must be missed), and a node that takes the lease after an
+   * outage waits one keepalive interval before it sweeps, so every camera has been heard again.
+   */
   fold(ids: readonly string[], deadlines: readonly number[]): void {
+    if (ids.length === 0) return;
+    if (!this.client.isReady) {
+      this.counts.foldsDropped++;
+      this.counts.keepalivesDropped += ids.length;
+      if (this.dropping === null) {
+        this.dropping = { batches: 0, keepalives: 0 };
+        this.log.warn({ node: this.node }, 'Redis unreachable: keepalives are folded in this node only (not queued) until it is back');
+      }
+      this.dropping.batches++;
+      this.dropping.keepalives += ids.length;
+      return;
+    }
+    if (this.dropping !== null) {
+      this.log.warn({ node: this.node, ...this.dropping }, 'Redis back: keepalive batches dropped during the outage');
+      this.dropping = null;
+    }
     for (let from = 0; from < ids.length; from += CHUNK) {
       const args = [this.node];
       for (let i = from; i < Math.min(ids.length, from + CHUNK); i++) args.push(String(deadlines[i]), ids[i]!);
@@ -144,7 +185,7 @@ export class RedisCameraState implements CameraStateBackend {
   }
 
   seed(ids: readonly string[], deadline: number): void {
-    if (ids.length > 0) this.track(this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline), ...ids]), 'new camera not written to Redis');
+    if (ids.length > 0) this.track(this.scripts.run(SEED_SCRIPT, [this.keys.deadlines, this.keys.states], [String(deadline - SEEDED_MS), ...ids]), 'new camera not written to Redis');
   }
 
   tickets(tickets: CameraFault[]): void {
@@ -155,8 +196,31 @@ export class RedisCameraState implements CameraStateBackend {
     if (events.length > 0) this.announce('activity', events);
   }
 
+  devices(devices: Device[]): void {
+    if (devices.length > 0) this.announce('devices', devices);
+  }
+
   holdsLease(): boolean {
     return this.heldSince !== null;
+  }
+
+  /**
+   * Each camera's last keepalive as the shared state knows it (whichever node heard it): its
+   * deadline less the limit, or null when it has not been heard since it was seeded (a deadline
+   * with the seed's mark) or is unknown.
+   */
+  async lastHeard(ids: readonly string[]): Promise<(number | null)[]> {
+    if (ids.length === 0) return [];
+    const reply = deadlinesSchema.parse(await this.scripts.run(DEADLINES_SCRIPT, [this.keys.deadlines, this.keys.states], ids));
+    return reply.map((text) => {
+      const deadline = text === '' ? Number.NaN : Number(text);
+      return Number.isInteger(deadline) ? deadline - this.parts.limitMs : null;
+    });
+  }
+
+  /** Keepalive batches and keepalives dropped while Redis was away, and resyncs after the stream was trimmed past this node. */
+  counters(): { foldsDropped: number; keepalivesDropped: number; resyncs: number } {
+    return { ...this.counts };
   }
 
   /** Renews or takes the lease; while holding it (and one keepalive interval after taking it), sweeps in chunks. */
@@ -194,7 +258,7 @@ export class RedisCameraState implements CameraStateBackend {
 
   async settled(): Promise<void> {
     await this.writesAnswered();
-    const newest = newestId(await this.client.sendCommand(['XREVRANGE', this.keys.stream, '+', '-', 'COUNT', '1']));
+    const newest = await this.newest();
     const started = Date.now();
     while (newest !== null && !atOrAfter(this.lastId, newest)) {
       if (Date.now() - started > 10_000) throw new Error(`device changes not applied up to ${newest} (at ${this.lastId})`);
@@ -212,7 +276,7 @@ export class RedisCameraState implements CameraStateBackend {
     await this.client.close().catch(() => undefined);
   }
 
-  private announce(kind: 'tickets' | 'activity', data: unknown): void {
+  private announce(kind: 'tickets' | 'activity' | 'devices', data: unknown): void {
     this.track(this.client.sendCommand(['XADD', this.keys.stream, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'node', this.node, 'kind', kind, 'data', JSON.stringify(data)]), `${kind} not announced to the other nodes`);
   }
 
@@ -229,12 +293,81 @@ export class RedisCameraState implements CameraStateBackend {
     await Promise.all([...this.inFlight]);
   }
 
-  /** Applies every node's changes, in stream order, to this node's mirror and bus. */
+  /** The stream's newest id, or null when it is empty. */
+  private async newest(): Promise<string | null> {
+    return newestId(await this.client.sendCommand(['XREVRANGE', this.keys.stream, '+', '-', 'COUNT', '1']));
+  }
+
+  /** The shared states hash: the cameras not online, with their state and reason. */
+  private async downStates(): Promise<Map<string, { deviceId: string; state: 'offline' | 'fault'; reason: string }>> {
+    const down = new Map<string, { deviceId: string; state: 'offline' | 'fault'; reason: string }>();
+    const flat = hashSchema.parse(await this.client.sendCommand(['HGETALL', this.keys.states]));
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const parsed = stateSchema.safeParse(JSON.parse(flat[i + 1]!));
+      if (parsed.success) down.set(flat[i]!, { deviceId: flat[i]!, state: parsed.data.state, reason: parsed.data.reason });
+    }
+    return down;
+  }
+
+  /** XINFO STREAM, read: null when there is no stream yet. */
+  private async streamInfo(): Promise<{ length: number; lastGenerated: string; entriesAdded: number | null; first: string | null } | null> {
+    let flat: unknown[];
+    try {
+      flat = xinfoSchema.parse(await this.client.sendCommand(['XINFO', 'STREAM', this.keys.stream]));
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return null;
+      throw error;
+    }
+    const field = (name: string): unknown => (flat.includes(name) ? flat[flat.indexOf(name) + 1] : undefined);
+    const added = field('entries-added');
+    return {
+      length: z.number().int().parse(field('length')),
+      lastGenerated: streamIdSchema.parse(field('last-generated-id')),
+      // Redis 7 and later.
+      entriesAdded: added === undefined ? null : z.number().int().parse(added),
+      first: z.tuple([z.string(), z.unknown()]).nullable().parse(field('first-entry') ?? null)?.[0] ?? null,
+    };
+  }
+
+  /**
+   * Rebuilds the mirror from the shared state when changes this node had not applied were trimmed
+   * out of the stream (a node away or stalled while more than the stream's MAXLEN of changes were
+   * announced): reads the states hash and applies the difference, origin `stream` (the tickets were
+   * written by the nodes that decided).
+   */
+  private async rebuild(): Promise<void> {
+    const down = await this.downStates();
+    const now = this.parts.now();
+    const changes: SharedCameraChange[] = [];
+    for (const { deviceId } of this.parts.mirror.unhealthy()) {
+      if (!down.has(deviceId)) changes.push({ deviceId, to: 'online', at: now, origin: 'stream' });
+    }
+    for (const { deviceId, state, reason } of down.values()) changes.push({ deviceId, to: state, at: now, reason, origin: 'stream' });
+    // applyShared moves only the cameras whose state differs.
+    this.parts.mirror.applyShared(changes);
+    this.counts.resyncs++;
+  }
+
+  /**
+   * Applies every node's changes, in stream order, to this node's mirror and bus. After each read,
+   * XINFO tells how many entries the stream ever lost to trimming (`entries-added` − `length`):
+   * more than this node had applied means some it had not read are gone, and the mirror is rebuilt
+   * from the states hash ({@link rebuild}; the stream position is noted before the hash is read).
+   */
   private async readLoop(): Promise<void> {
     while (!this.closed) {
       let entries: { id: string; fields: Record<string, string> }[];
+      let resynced: string | null = null;
+      let addedThrough = 0;
       try {
         entries = xreadEntries(await this.reader.sendCommand(['XREAD', 'COUNT', String(CHUNK), 'BLOCK', String(BLOCK_MS), 'STREAMS', this.keys.stream, this.lastId]));
+        const info = await this.streamInfo();
+        if (info !== null && info.entriesAdded !== null && this.applied !== null && info.entriesAdded - info.length > this.applied) {
+          this.log.warn({ node: this.node, after: this.lastId, applied: this.applied, trimmed: info.entriesAdded - info.length }, 'device changes trimmed out of the stream before this node read them: camera states rebuilt from Redis');
+          await this.rebuild();
+          resynced = info.lastGenerated;
+          addedThrough = info.entriesAdded;
+        }
       } catch (error) {
         if (this.closed) return;
         this.log.warn({ err: error }, 'device changes not read from Redis; retrying');
@@ -242,15 +375,25 @@ export class RedisCameraState implements CameraStateBackend {
         continue;
       }
       for (const { id, fields } of entries) {
+        if (atOrAfter(this.lastId, id)) continue;
         this.lastId = id;
+        if (this.applied !== null) this.applied++;
         try {
           const change = readEntry(fields, this.node, this.parts.limitMs);
-          if (change.kind === 'cameras') this.parts.mirror.applyShared(change.changes);
-          else if (change.kind === 'tickets') this.parts.events.emit('fault.tickets', change.tickets);
+          if (change.kind === 'cameras') {
+            // After a rebuild, the hash already holds every camera change up to the position noted.
+            if (resynced === null) this.parts.mirror.applyShared(change.changes);
+          } else if (change.kind === 'tickets') this.parts.events.emit('fault.tickets', change.tickets);
+          else if (change.kind === 'devices') this.parts.events.emit('devices.added', change.devices);
           else this.parts.events.emit('activity.stored', change.events);
         } catch (error) {
           this.log.error({ err: error, id }, 'device change not applied');
         }
+      }
+      // Tickets and activity between this read and the position noted were trimmed or are skipped: lost to this node (docs/device-state.md).
+      if (resynced !== null && atOrAfter(resynced, this.lastId)) {
+        this.lastId = resynced;
+        this.applied = addedThrough;
       }
     }
   }
@@ -258,7 +401,7 @@ export class RedisCameraState implements CameraStateBackend {
 
 /** Connects the two connections (commands, and the blocking stream reader); the factory makes the backend for buildServices. */
 export async function connectRedisCameraState(options: { url: string; cluster: string; log: Logger }): Promise<CameraStateFactory> {
-  const client = makeClient(options.url);
+  const client = makeRedisClient(options.url);
   const reader = client.duplicate();
   for (const c of [client, reader]) c.on('error', (error: unknown) => options.log.warn({ err: error }, 'Redis (device state) connection trouble; retrying'));
   await connectAll([client, reader], options.url);

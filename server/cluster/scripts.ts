@@ -32,17 +32,16 @@ return #back / 2`;
 /**
  * One sweep step, fenced by the lease. KEYS: deadlines, states, lease, stream. ARGV: holder, now,
  * chunk. Up to ARGV[3] cameras whose deadline is before now leave the deadlines ZSET, are marked
- * offline in the states hash and are announced `offline` as [id, deadline, …]. Answers how many,
+ * offline in the states hash (with their deadline, for their last keepalive) and are announced `offline` as [id, deadline, …]. Answers how many,
  * or -1 when the lease is another node's (or nobody's).
  */
 export const SWEEP_SCRIPT = `
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then return -1 end
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2], 'WITHSCORES', 'LIMIT', 0, ARGV[3])
 if #due == 0 then return 0 end
-local offline = cjson.encode({ state = 'offline', reason = 'offline' })
 for i = 1, #due, 2 do
   redis.call('ZREM', KEYS[1], due[i])
-  redis.call('HSET', KEYS[2], due[i], offline)
+  redis.call('HSET', KEYS[2], due[i], cjson.encode({ state = 'offline', reason = 'offline', deadline = due[i + 1] }))
 end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', '${STREAM_MAXLEN}', '*', 'node', ARGV[1], 'kind', 'offline', 'at', ARGV[2], 'data', cjson.encode(due))
 return #due / 2`;
@@ -50,20 +49,24 @@ return #due / 2`;
 /**
  * An explicit fault. KEYS: deadlines, states, stream. ARGV: node id, camera id, reason, at (ms).
  * The camera leaves the deadlines (a fault is not swept: it lasts until the next keepalive) and is
- * marked and announced `fault`, unless it is faulty already. Answers 1 when it changed.
+ * marked (keeping its deadline, for its last keepalive) and announced `fault`, unless it is faulty already. Answers 1 when it changed.
  */
 export const FAULT_SCRIPT = `
 local previous = redis.call('HGET', KEYS[2], ARGV[2])
 if previous and cjson.decode(previous).state == 'fault' then return 0 end
+local entry = { state = 'fault', reason = ARGV[3] }
+entry.deadline = redis.call('ZSCORE', KEYS[1], ARGV[2]) or (previous and cjson.decode(previous).deadline) or nil
 redis.call('ZREM', KEYS[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[2], cjson.encode({ state = 'fault', reason = ARGV[3] }))
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(entry))
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', '${STREAM_MAXLEN}', '*', 'node', ARGV[1], 'kind', 'fault', 'data', cjson.encode({ ARGV[2], ARGV[3], ARGV[4] }))
 return 1`;
 
 /**
  * Cameras at a node's start (or added while running). KEYS: deadlines, states. ARGV: deadline,
  * camera ids. \`ZADD NX\` for the cameras that are not down: the first node gives each one grace,
- * later nodes keep the deadlines already there. Answers how many were added.
+ * later nodes keep the deadlines already there. Answers how many were added. The caller gives a
+ * deadline half a millisecond short of the grace's ({@link SEEDED_MS}): a deadline that is not a
+ * whole millisecond was never set by a keepalive, so the camera has not been heard since it was seeded.
  */
 export const SEED_SCRIPT = `
 local added = 0
@@ -83,3 +86,24 @@ return 0`;
 export const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
+
+
+/** A seeded deadline's mark: the grace's end less this (keepalives' deadlines are whole milliseconds). */
+export const SEEDED_MS = 0.5;
+
+/**
+ * Each camera's deadline as the nodes last wrote it, for its last keepalive (the school's device
+ * list). KEYS: deadlines, states. ARGV: camera ids. Its score in the deadlines, or for a camera not
+ * online the deadline its state kept; '' when neither is known.
+ */
+export const DEADLINES_SCRIPT = `
+local out = {}
+for i = 1, #ARGV do
+  local deadline = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if not deadline then
+    local state = redis.call('HGET', KEYS[2], ARGV[i])
+    deadline = state and cjson.decode(state).deadline or nil
+  end
+  out[i] = deadline or ''
+end
+return out`;

@@ -111,7 +111,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const keepalive = { ...DEFAULT_KEEPALIVE_RULES, intervalMs: deps.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_RULES.intervalMs };
   const cameras = new CameraHealthService({ registry, events, clock, rules: keepalive });
   const deviceState = deps.deviceState
-    ? deps.deviceState({ events, mirror: cameras, limitMs: keepalive.intervalMs * keepalive.missedBeforeOffline, graceMs: keepalive.intervalMs })
+    ? deps.deviceState({ events, mirror: cameras, now: () => clock.now(), limitMs: keepalive.intervalMs * keepalive.missedBeforeOffline, graceMs: keepalive.intervalMs })
     : new MemoryCameraState(events);
   const openFaults = (await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state }));
   // The cameras not online: this node's open tickets, or (REDIS_URL) the shared state, seeded with the registry's cameras.
@@ -177,6 +177,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
     risk,
     sipChannels: new SipChannelService({
       store, writes, clock, registry, registryRepository: deps.registryRepository, repository: new SipChannelRepository(store.db), cameras, schoolCameras, audit,
+      ...(deviceState.shared ? { shared: { backend: deviceState, events } } : {}),
     }),
     deviceState,
     async tick() {

@@ -231,6 +231,23 @@ export class CameraHealthService {
     return Number.isNaN(at) ? null : at;
   }
 
+  /**
+   * {@link lastHeardAt} of each camera; with REDIS_URL the shared state's (whichever node heard the
+   * keepalive), or this node's own when Redis does not answer within 2 s.
+   */
+  async lastHeard(ids: readonly string[]): Promise<(number | null)[]> {
+    const local = () => ids.map((id) => this.lastHeardAt(id));
+    if (!this.shared) return local();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([this.shared.lastHeard(ids), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 2_000)))]) ?? local();
+    } catch {
+      return local();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Days of video the camera last reported keeping, or null before it reports. */
   retentionDays(deviceId: string): number | null {
     return this.cameras.get(deviceId)?.retentionDays ?? null;

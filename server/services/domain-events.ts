@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { AlarmChange } from '../../shared/events.js';
-import type { CameraState } from '../../shared/domain/index.js';
+import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { DrillDetail } from '../../shared/drill.js';
 import type { ShelfChange } from '../../shared/console.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
@@ -49,6 +49,8 @@ export interface DomainEventMap {
   'activity.stored': [events: ActivityEvent[]];
   /** Fault tickets opened or closed (by this node, or by another one with REDIS_URL): pushed as `camera:faults`. */
   'fault.tickets': [tickets: CameraFault[]];
+  /** Devices another node registered while running (REDIS_URL; a GB/T 28181 channel assigned to a school): added to this node's registry. */
+  'devices.added': [devices: Device[]];
   /** A drill planned, started, ended, cancelled, ticked, or its drill alarm changed (stored first). */
   'drill.changed': [detail: DrillDetail];
   /** A device shelved, un-shelved or its shelf expired (stored first). */

@@ -11,6 +11,8 @@ import { inTransaction } from '../db/transaction.js';
 import type { WriteQueue } from '../db/write-queue.js';
 import type { Actor } from './actor.js';
 import type { CameraHealthService } from './camera-health.service.js';
+import type { CameraStateBackend } from '../cluster/backend.js';
+import type { DomainEvents } from './domain-events.js';
 import { refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
 import type { SchoolCameraService } from './school-camera.service.js';
@@ -51,10 +53,22 @@ export class SipChannelService {
       cameras: CameraHealthService;
       schoolCameras: SchoolCameraService;
       audit: AuditService;
+      /** With REDIS_URL: announces the devices assigned here to the other nodes, and adds theirs (`devices.added`). */
+      shared?: { backend: Pick<CameraStateBackend, 'devices'>; events: DomainEvents };
       /** Most channels kept waiting (default {@link UNASSIGNED_KEPT}). */
       keep?: number;
     },
-  ) {}
+  ) {
+    deps.shared?.events.on('devices.added', (devices) => devices.forEach((device) => this.register(device)));
+  }
+
+  /** Adds a stored device to the in-memory registry and (a camera) to camera health, unless it is there already. */
+  private register(device: Device): void {
+    const { registry, cameras, schoolCameras } = this.deps;
+    if (registry.device(device.id)) return;
+    registry.addDevice(device);
+    if (device.kind === 'camera' && device.schoolId && cameras.add(device.id, device.schoolId)) schoolCameras.addCamera(device.schoolId);
+  }
 
   /**
    * A device's catalog listed these channels at `at`: those the registry has are `known`; the
@@ -132,9 +146,9 @@ export class SipChannelService {
       }),
     );
     if (outcome.ok) {
-      const { device } = outcome.data;
-      registry.addDevice(device);
-      if (device.kind === 'camera' && this.deps.cameras.add(device.id, school.id)) this.deps.schoolCameras.addCamera(school.id);
+      this.register(outcome.data.device);
+      // The other nodes learn it from the device-changes stream, not at their next start.
+      this.deps.shared?.backend.devices([outcome.data.device]);
     }
     return outcome;
   }

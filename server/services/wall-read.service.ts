@@ -102,17 +102,21 @@ export class WallReads {
   private registryVersion = -1;
 
   /** A school's devices with their live state (cameras only): 404 for an unknown school, 403 outside the scope. */
-  schoolDevices(schoolId: string, user: SessionUser): Outcome<{ schoolId: string; devices: DeviceHealth[] }> {
+  async schoolDevices(schoolId: string, user: SessionUser): Promise<Outcome<{ schoolId: string; devices: DeviceHealth[] }>> {
     const { registry, cameras } = this.deps;
     const school = registry.school(schoolId);
     if (!school) return refuse(404, refusal(`没有编号为 ${schoolId} 的学校`, `no school ${schoolId}`));
     const scope = scopeFor(user, registry);
     if (!schoolAllowed(scope, registry, school.id)) return outside(scope);
-    const devices = registry.devices({ schoolId: school.id }).map((device) => ({
+    const list = registry.devices({ schoolId: school.id });
+    // With REDIS_URL the last keepalive is the shared state's, whichever node heard it (docs/device-state.md).
+    const cameraIds = list.filter((d) => d.kind === 'camera').map((d) => d.id);
+    const heard = new Map((await cameras.lastHeard(cameraIds)).map((at, i) => [cameraIds[i]!, at]));
+    const devices = list.map((device) => ({
       ...device,
       state: device.kind === 'camera' ? (cameras.state(device.id) ?? null) : null,
       retentionDays: device.kind === 'camera' ? cameras.retentionDays(device.id) : null,
-      lastSeenAt: device.kind === 'camera' ? isoOrNull(cameras.lastHeardAt(device.id)) : null,
+      lastSeenAt: device.kind === 'camera' ? isoOrNull(heard.get(device.id) ?? null) : null,
     }));
     return ok({ schoolId: school.id, devices });
   }

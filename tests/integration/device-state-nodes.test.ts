@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraFault } from '../../shared/wall.js';
+import type { Alarm } from '../../shared/domain/index.js';
+import { GuardPostService } from '../../server/services/guard-post.service.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { RedisCameraState } from '../../server/cluster/redis-camera-state.js';
 import { signInAs } from '../helpers/auth.js';
@@ -76,6 +78,25 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect(await first.store.db.selectFrom('camera_faults').select('id').execute()).toEqual([]);
   });
 
+  it('reports the same last keepalive for a school\'s cameras on both nodes, whichever node heard it', async () => {
+    const school = first.services.registry.device(ids[0]!)!.schoolId!;
+    const list = async (node: TestServer) => {
+      const session = await signInAs(node, { role: 'police_operator' });
+      const response = await fetch(`${node.url}/api/v1/schools/${school}/devices`, { headers: session.headers() });
+      const body = (await response.json()) as { devices: { id: string; kind: string; lastSeenAt: string | null }[] };
+      return body.devices.filter((d) => d.kind === 'camera').map((d) => [d.id, d.lastSeenAt]);
+    };
+    await minute(first);
+    const heardAt = new Date(now).toISOString();
+    // The next minute's keepalives go to the second node only, one camera's excepted.
+    const quiet = ids.find((id) => first.services.registry.device(id)?.schoolId === school)!;
+    await minute(second, [quiet]);
+    const expected = (await list(first)).map(([id]) => [id, id === quiet ? heardAt : new Date(now).toISOString()]);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(await list(first)).toEqual(expected);
+    expect(await list(second)).toEqual(expected);
+  });
+
   it('declares a silenced camera offline once, on both nodes, with exactly one ticket pushed to the screens of both, and closes it when it is back', async () => {
     const [onFirst, onSecond] = [await screen(first), await screen(second)];
     const silent = ids[3]!;
@@ -115,6 +136,25 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect([first.services.deviceState.holdsLease(), second.services.deviceState.holdsLease()]).toEqual([true, false]);
   });
 
+  it('makes a catalog channel assigned to a school on one node a camera of the other node at once, without a restart', async () => {
+    const code = '41040200001310000101';
+    await first.services.sipChannels.noteCatalog('41040200001180000001', [{ code, name: '新装摄像机' }], new Date(now));
+    const admin = await signInAs(first, { role: 'admin' });
+    const count = (node: TestServer) => node.services.schoolCameras.all().find(([id]) => id === 'S0001')!;
+    const [, online, total] = count(second);
+    const response = await admin.send('POST', `/api/v1/admin/sip/channels/${code}/assign`, { schoolId: 'S0001', kind: 'camera', place: 'corridor', name: '新装摄像机' });
+    expect(response.status).toBe(200);
+    await settled();
+    expect(second.services.registry.device(`GB-${code}`)).toMatchObject({ kind: 'camera', schoolId: 'S0001', gbCode: code });
+    expect(second.services.registry.byGbCode(code)).toMatchObject({ device: { id: `GB-${code}` } });
+    expect(second.services.cameras.state(`GB-${code}`)).toBe('online');
+    expect([count(first), count(second)]).toEqual([['S0001', online + 1, total + 1], ['S0001', online + 1, total + 1]]);
+    expect([first.services.cameras.summary().total, second.services.cameras.summary().total]).toEqual([ids.length + 1, ids.length + 1]);
+    // Its keepalives are accepted by either node.
+    expect((await second.post({ type: 'camera.heartbeat', deviceId: `GB-${code}`, at: new Date(now).toISOString() })).status).toBe(202);
+    ids.push(`GB-${code}`);
+  });
+
   it('lets the other node sweep when the lease holder stops, one keepalive interval after it takes the lease', async () => {
     const silent = ids[5]!;
     await first.close();
@@ -128,5 +168,96 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect(second.services.cameras.summary().offline).toBe(1);
     const rows = await second.store.db.selectFrom('camera_faults').selectAll().where('device_id', '=', silent).execute();
     expect(rows).toHaveLength(1);
+  });
+});
+
+/**
+ * 护学岗 absence on two nodes (one database, one Redis, one pinned clock in Asia/Shanghai time):
+ * every node keeps every post's live state, but only the sweep lease's holder raises `post_absent`
+ * and closes it — one alarm in all, pushed to a screen on each node, whichever node the check-in
+ * reached. 2026-11-30 is a Monday in the autumn term; G0001 (terminal PT-G0001) is due 07:00–08:00.
+ */
+describe.runIf(runs)(`${GuardPostService.name}: post_absent on two nodes, raised and closed by the lease holder only`, () => {
+  let now = Date.parse('2026-11-30T06:58:00+08:00');
+  const clock = { now: () => now };
+  const at = (time: string) => (now = Date.parse(`2026-11-30T${time}+08:00`));
+  let first: TestServer;
+  let second: TestServer;
+  const clients: RecordingClient[] = [];
+  /** post_absent raises and system steps each node's services attempted. */
+  const attempts = new Map<TestServer, string[]>();
+
+  beforeAll(async () => {
+    const dataset = makeSmallDataset();
+    first = await startTestServer({ engine: 'postgres', clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
+    second = await startTestServer({ databaseUrl: first.config.databaseUrl!, clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
+    for (const node of [first, second]) {
+      const list: string[] = [];
+      attempts.set(node, list);
+      // Recorded, then done as usual: which node's GuardPostService asked for the raise and the close.
+      const alarms = node.services.alarms;
+      const raiseOnce = alarms.raiseOnce.bind(alarms);
+      const applySystemStep = alarms.applySystemStep.bind(alarms);
+      alarms.raiseOnce = (key, input) => {
+        if (input.type === 'post_absent') list.push(`raise ${input.deviceId}`);
+        return raiseOnce(key, input);
+      };
+      alarms.applySystemStep = (step) => {
+        list.push(`${step.action} ${step.id}`);
+        return applySystemStep(step);
+      };
+    }
+  });
+  afterAll(async () => {
+    clients.forEach((c) => c.socket.disconnect());
+    await second?.close();
+    await first?.close();
+  });
+
+  async function absences(node: TestServer): Promise<Alarm[]> {
+    const rows = await node.store.db.selectFrom('alarms').select('id').where('type', '=', 'post_absent').execute();
+    return Promise.all(rows.map(async ({ id }) => (await node.services.alarms.get(id))!));
+  }
+
+  it('raises one post_absent from the lease holder, pushed to both nodes\' screens, and closes it once when the post checks in on the other node', async () => {
+    expect([first.services.deviceState.holdsLease(), second.services.deviceState.holdsLease()]).toEqual([true, false]);
+    const screens = [] as RecordingClient[];
+    for (const node of [first, second]) {
+      const client = connectClient(node.url, { cookie: (await signInAs(node, { role: 'police_operator' })).cookie });
+      clients.push(client);
+      screens.push(client);
+      await client.live;
+    }
+    const absent = (client: RecordingClient) => client.changes.filter((c) => c.alarm.type === 'post_absent');
+
+    at('07:04:59');
+    for (const node of [second, first]) await node.tick();
+    expect(await absences(first)).toEqual([]);
+
+    // Five minutes into the window without a check-in: the node without the lease first, then the holder, then both again.
+    at('07:05:00');
+    for (const node of [second, first, second, first]) await node.tick();
+    const raised = await absences(second);
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ deviceId: 'PT-G0001', schoolId: 'S0001', state: 'new' });
+    expect([attempts.get(first), attempts.get(second)]).toEqual([['raise PT-G0001'], []]);
+    for (const client of screens) {
+      await waitFor(() => absent(client).length > 0, 'the post_absent alarm pushed to a screen');
+      expect(absent(client).map((c) => [c.alarm.id, c.alarm.state])).toEqual([[raised[0]!.id, 'new']]);
+    }
+    // Both nodes show the post absent (every node keeps every post's live state).
+    for (const node of [first, second]) expect(node.services.posts.list().find((p) => p.postId === 'G0001')?.state).toBe('absent');
+
+    // The check-in reaches the node without the lease; the holder, which applies it from the stream, closes the alarm.
+    at('07:07:30');
+    expect((await second.post({ type: 'post.checkin', deviceId: 'PT-G0001', at: new Date(now).toISOString(), person: '王建国' })).status).toBe(202);
+    await second.services.deviceState.settled();
+    await first.services.deviceState.settled();
+    for (const client of screens) await waitFor(() => absent(client).some((c) => c.alarm.state === 'resolved'), 'the closed alarm pushed to a screen');
+    for (const node of [second, first]) await node.tick();
+    expect([attempts.get(first), attempts.get(second)]).toEqual([['raise PT-G0001', `auto_resolve ${raised[0]!.id}`], []]);
+    const closed = await absences(first);
+    expect(closed.map((a) => [a.id, a.state, a.disposition])).toEqual([[raised[0]!.id, 'resolved', 'post_checked_in']]);
+    for (const client of screens) expect(absent(client).map((c) => c.alarm.state)).toEqual(['new', 'resolved']);
   });
 });

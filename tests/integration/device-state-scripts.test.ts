@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAULT_SCRIPT, FOLD_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, SWEEP_SCRIPT } from '../../server/cluster/scripts.js';
+import { DEADLINES_SCRIPT, FAULT_SCRIPT, FOLD_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, SEEDED_MS, SWEEP_SCRIPT } from '../../server/cluster/scripts.js';
 import { stateKeys } from '../../server/cluster/redis-camera-state.js';
 import { readEntry, xreadEntries } from '../../server/cluster/changes.js';
 import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.js';
@@ -48,7 +48,7 @@ describe.runIf(runs)('device state scripts in Redis', () => {
   it('answers a camera that came back once, clears its state and announces it online', async () => {
     await client.sendCommand(['SET', keys.lease, 'a']);
     expect(await sweep('a', LIMIT + 1)).toBe(3);
-    expect(JSON.parse(String(await client.sendCommand(['HGET', keys.states, 'C2'])))).toEqual({ state: 'offline', reason: 'offline' });
+    expect(JSON.parse(String(await client.sendCommand(['HGET', keys.states, 'C2'])))).toEqual({ state: 'offline', reason: 'offline', deadline: String(LIMIT) });
     expect(await fold([['C2', 9000 + LIMIT]], 'n2')).toBe(1);
     expect(await fold([['C2', 9500 + LIMIT]], 'n1')).toBe(0);
     expect(await client.sendCommand(['HEXISTS', keys.states, 'C2'])).toBe(0);
@@ -84,6 +84,22 @@ describe.runIf(runs)('device state scripts in Redis', () => {
     for (let swept = 1000; swept === 1000;) counts.push((swept = Number(await sweep('a', LIMIT + 1))));
     expect(counts).toEqual([1000, 1000, 503]);
     expect(await client.sendCommand(['HLEN', keys.states])).toBe(2503);
+  });
+
+  it('keeps each camera\'s deadline through the sweep and a fault, for its last keepalive; a seeded one is marked never heard', async () => {
+    const deadlines = async (ids: string[]) => run(DEADLINES_SCRIPT, [keys.deadlines, keys.states], ids);
+    await run(SEED_SCRIPT, [keys.deadlines, keys.states], [LIMIT - SEEDED_MS, 'S1']);
+    await fold([['C1', 5000 + LIMIT], ['C2', 6000 + LIMIT]]);
+    await client.sendCommand(['SET', keys.lease, 'a']);
+    // C3 (seeded at LIMIT) and S1 are swept; C1 faults while online, C2 while offline keeps its swept deadline.
+    expect(await sweep('a', LIMIT + 1)).toBe(2);
+    await run(FAULT_SCRIPT, [keys.deadlines, keys.states, keys.stream], ['n2', 'C1', 'video_loss', 5500]);
+    expect(await sweep('a', 6000 + LIMIT + 1)).toBe(1);
+    await run(FAULT_SCRIPT, [keys.deadlines, keys.states, keys.stream], ['n2', 'C2', 'tamper', 6500 + LIMIT]);
+    expect(await deadlines(['C1', 'C2', 'C3', 'S1', 'unknown'])).toEqual([String(5000 + LIMIT), String(6000 + LIMIT), String(LIMIT), String(LIMIT - SEEDED_MS), '']);
+    // The sweep's announcement of a seeded camera gives the seed's time as its last keepalive, a whole millisecond.
+    const swept = (await entries()).find((e) => e.kind === 'cameras' && e.changes.some((c) => c.deviceId === 'S1'));
+    expect(swept).toEqual({ kind: 'cameras', changes: expect.arrayContaining([expect.objectContaining({ deviceId: 'S1', to: 'offline', since: 0 })]) });
   });
 
   it('takes a faulty camera out of the sweep until its next keepalive, announcing the fault once', async () => {

@@ -1,0 +1,177 @@
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CameraState } from '../../shared/domain/index.js';
+import type { ActivityEvent } from '../../server/db/activity.repository.js';
+import type { SharedCameraChange } from '../../server/cluster/backend.js';
+import { COMMAND_QUEUE_MAX, RedisCameraState, makeRedisClient, stateKeys } from '../../server/cluster/redis-camera-state.js';
+import { DomainEvents } from '../../server/services/domain-events.js';
+import { createLogger } from '../../server/logger.js';
+import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.js';
+import { waitFor } from '../helpers/server.js';
+
+const runs = await redisAvailable();
+const LIMIT = 180_000;
+const IDS = ['C1', 'C2', 'C3', 'C4', 'C5'];
+
+/** What CameraHealthService is to the backend, kept in a map: the states, and every move it made. */
+function recordingMirror() {
+  const states = new Map<string, CameraState>(IDS.map((id) => [id, 'online']));
+  const moves: SharedCameraChange[] = [];
+  return {
+    states,
+    moves,
+    applyShared(changes: SharedCameraChange[]): void {
+      for (const change of changes) {
+        if (states.get(change.deviceId) === change.to) continue;
+        states.set(change.deviceId, change.to);
+        moves.push(change);
+      }
+    },
+    unhealthy: () => [...states].filter(([, state]) => state !== 'online').map(([deviceId, state]) => ({ deviceId, state })),
+  };
+}
+
+/** A TCP relay to the test Redis that the test can take away (an outage) and bring back on the same port. */
+async function relay(): Promise<{ url: string; down(): Promise<void>; up(): Promise<void> }> {
+  const target = new URL(REDIS_TEST_URL);
+  const sockets = new Set<net.Socket>();
+  let server: net.Server;
+  let port = 0;
+  const up = () =>
+    new Promise<void>((resolve) => {
+      server = net.createServer((socket) => {
+        const upstream = net.connect(Number(target.port || 6379), target.hostname);
+        for (const s of [socket, upstream]) {
+          sockets.add(s);
+          s.on('error', () => s.destroy());
+          s.on('close', () => sockets.delete(s));
+        }
+        socket.pipe(upstream).pipe(socket);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  await up();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    up,
+    down: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+/**
+ * RedisCameraState against a real Redis, below the services: a node whose unread changes were
+ * trimmed out of the device-changes stream rebuilds its mirror from the shared states; while Redis
+ * is away keepalive folds fail fast (counted, logged once) and the command queue stays bounded.
+ */
+describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
+  const admin = createClient({ url: REDIS_TEST_URL, RESP: 2 });
+  const now = 1_800_000_000_000;
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const opened: RedisCameraState[] = [];
+  let cluster = '';
+
+  /** A node's backend on its own two connections to `url`. */
+  async function node(url = REDIS_TEST_URL) {
+    const mirror = recordingMirror();
+    const events = new DomainEvents();
+    const activity: ActivityEvent[] = [];
+    events.on('activity.stored', (list) => activity.push(...list));
+    const client = makeRedisClient(url);
+    const reader = client.duplicate();
+    for (const c of [client, reader]) c.on('error', () => undefined);
+    await Promise.all([client.connect(), reader.connect()]);
+    const backend = new RedisCameraState(client, reader, cluster, { events, mirror, now: () => now, limitMs: LIMIT, graceMs: 60_000 }, log);
+    opened.push(backend);
+    for (const { deviceId, state } of await backend.start(IDS, [], now)) mirror.states.set(deviceId, state);
+    return { backend, mirror, activity, client };
+  }
+
+  beforeAll(async () => {
+    await admin.connect();
+  });
+  afterEach(async () => {
+    for (const backend of opened.splice(0)) await backend.close();
+    await admin.sendCommand(['UNLINK', ...Object.values(stateKeys(cluster))]);
+    lines.length = 0;
+  });
+  afterAll(async () => {
+    await admin.close();
+  });
+
+  it('rebuilds a node\'s cameras from Redis when its unread changes were trimmed out of the stream, and still applies what is left', async () => {
+    cluster = `xiaoan:test-${randomBytes(6).toString('hex')}`;
+    const writer = await node();
+    writer.backend.listen();
+    writer.backend.fault('C5', 'video_loss', now);
+    await writer.backend.settled();
+    // Started after C5's fault: it is down in this node's mirror from the states hash.
+    const late = await node();
+    const steady = await node();
+    expect(late.mirror.states.get('C5')).toBe('fault');
+    steady.backend.listen();
+
+    writer.backend.fault('C1', 'video_loss', now + 1);
+    writer.backend.fault('C2', 'tamper', now + 2);
+    writer.backend.fold(['C5'], [now + 3 + LIMIT]);
+    await writer.backend.settled();
+    await steady.backend.settled();
+    // The late node has read none of it (a node stalled or away) when the stream is trimmed past it.
+    expect(await admin.sendCommand(['XTRIM', stateKeys(cluster).stream, 'MAXLEN', '0'])).toBe(4);
+    writer.backend.fault('C3', 'video_loss', now + 4);
+    writer.backend.activity([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    await writer.backend.settled();
+
+    late.backend.listen();
+    await late.backend.settled();
+    const expected = new Map<string, CameraState>([['C1', 'fault'], ['C2', 'fault'], ['C3', 'fault'], ['C4', 'online'], ['C5', 'online']]);
+    expect(late.mirror.states).toEqual(expected);
+    expect(steady.mirror.states).toEqual(expected);
+    expect(late.backend.counters().resyncs).toBe(1);
+    expect(steady.backend.counters().resyncs).toBe(0);
+    // Each camera moved once (C3 by the resync, its stream entry then skipped); the scan after the trim applied once.
+    expect(late.mirror.moves.map((m) => `${m.deviceId} ${m.to} ${m.origin}`).sort()).toEqual(['C1 fault stream', 'C2 fault stream', 'C3 fault stream', 'C5 online stream']);
+    expect(late.activity).toEqual([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    expect(steady.activity).toEqual([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    expect(lines.filter((l) => String(l.msg).startsWith('device changes trimmed'))).toHaveLength(1);
+
+    // Caught up, it does not resync again; later changes are applied as usual.
+    writer.backend.fold(['C1'], [now + 6 + LIMIT]);
+    await writer.backend.settled();
+    await late.backend.settled();
+    expect(late.mirror.states.get('C1')).toBe('online');
+    expect(late.backend.counters().resyncs).toBe(1);
+  });
+
+  it('drops keepalive folds at once while Redis is away (counted, logged once), keeps the command queue bounded, and folds again once it is back', async () => {
+    cluster = `xiaoan:test-${randomBytes(6).toString('hex')}`;
+    const path = await relay();
+    const { backend, client } = await node(path.url);
+    await path.down();
+    await waitFor(() => !client.isReady, 'the client to notice the outage');
+
+    for (let batch = 0; batch < 50; batch++) backend.fold(IDS, IDS.map(() => now + LIMIT + batch));
+    expect(backend.counters()).toEqual({ foldsDropped: 50, keepalivesDropped: 250, resyncs: 0 });
+    expect(lines.filter((l) => String(l.msg).startsWith('Redis unreachable: keepalives'))).toHaveLength(1);
+    // The folds took no room in the queue: exactly COMMAND_QUEUE_MAX other commands wait for the reconnection, the next fails at once.
+    const waiting = Array.from({ length: COMMAND_QUEUE_MAX }, () => client.sendCommand(['PING']).then(() => 'answered', (error: unknown) => (error instanceof Error ? error.message : String(error))));
+    await expect(client.sendCommand(['PING'])).rejects.toThrow('The queue is full');
+
+    await path.up();
+    expect(await Promise.all(waiting)).toEqual(waiting.map(() => 'answered'));
+    backend.fold(['C1'], [now + 2 * LIMIT]);
+    await backend.settled();
+    expect(await admin.sendCommand(['ZSCORE', stateKeys(cluster).deadlines, 'C1'])).toBe(String(now + 2 * LIMIT));
+    expect(lines.filter((l) => String(l.msg).startsWith('Redis back'))).toEqual([expect.objectContaining({ batches: 50, keepalives: 250 })]);
+    expect(backend.counters().foldsDropped).toBe(50);
+  });
+});
