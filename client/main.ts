@@ -5,7 +5,7 @@ import './styles/base.css';
 import App from './App.vue';
 import { onUnauthorized } from './api.js';
 import { i18n } from './i18n/index.js';
-import { router } from './router.js';
+import { prefetchScreen, router } from './router.js';
 import { useSessionStore } from './stores/session.js';
 import { applyThemeVariables } from './theme.js';
 
@@ -14,4 +14,5 @@ document.documentElement.lang = i18n.global.locale.value;
 const pinia = createPinia();
 // Any call answered 401 means the session ended under the page: App.vue sends the person to sign in.
 onUnauthorized(() => useSessionStore(pinia).expired());
+prefetchScreen(window.location.pathname);
 createApp(App).use(pinia).use(router).use(i18n).mount('#app');

@@ -23,13 +23,28 @@ declare module 'vue-router' {
  * one school's page; `/admin` people, ingest tokens, kiosk links and the audit log; `/m` the
  * dispatched unit's phone page (校安·出警, an installable app; a responder's only screen).
  */
+/** The map screens' code (Leaflet and the map layers ride with it): fetched at once by `prefetchScreen`. */
+const wallView = () => import('./views/WallView.vue');
+const consoleView = () => import('./views/ConsoleView.vue');
+const kioskView = () => import('./views/KioskView.vue');
+const MAP_SCREENS: Record<string, () => Promise<unknown>> = { '/': wallView, '/console': consoleView, '/kiosk': kioskView };
+
+/**
+ * Starts fetching the code of the map screen at `path`, if it is one, as the page starts: the
+ * route's own import waits for the session check, and the wall's data (asked as soon as the
+ * session is known) would otherwise arrive before the map that draws it exists.
+ */
+export function prefetchScreen(path: string): void {
+  void MAP_SCREENS[path]?.().catch(() => undefined); // the route's own import reports a failure
+}
+
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
-    { path: '/', name: 'wall', component: () => import('./views/WallView.vue'), meta: { screen: 'wall' } },
+    { path: '/', name: 'wall', component: wallView, meta: { screen: 'wall' } },
     { path: '/school', name: 'school', component: () => import('./views/SchoolView.vue'), meta: { screen: 'school' } },
-    { path: '/console', name: 'console', component: () => import('./views/ConsoleView.vue'), meta: { screen: 'console' } },
+    { path: '/console', name: 'console', component: consoleView, meta: { screen: 'console' } },
     { path: '/console/history', name: 'history', component: () => import('./views/HistoryView.vue'), meta: { screen: 'history' } },
     { path: '/health', name: 'health', component: () => import('./views/HealthView.vue'), meta: { screen: 'health' } },
     {
@@ -46,7 +61,7 @@ export const router = createRouter({
         { path: 'schools/:id/plan', name: 'desk-school-plan', component: () => import('./views/DeskPlanView.vue'), props: true, meta: { screen: 'desk-school' } },
       ],
     },
-    { path: '/kiosk', name: 'kiosk', component: () => import('./views/KioskView.vue'), meta: { public: true } },
+    { path: '/kiosk', name: 'kiosk', component: kioskView, meta: { public: true } },
     { path: '/drills', name: 'drills', component: () => import('./views/DrillsView.vue'), meta: { screen: 'drills' } },
     { path: '/drills/:id', name: 'drill', component: () => import('./views/DrillView.vue'), props: true, meta: { screen: 'drills' } },
     { path: '/m', name: 'responder', component: () => import('./views/ResponderView.vue'), meta: { permission: 'field.respond', screen: 'responder' } },

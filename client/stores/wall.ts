@@ -32,7 +32,12 @@ export const useWallStore = defineStore('wall', () => {
   let pendingChanges: SchoolStatusChange[] | null = null;
   let loadGeneration = 0;
 
-  const schoolById = computed(() => new Map(schools.value.map((school) => [school.id, school])));
+  // A loop, not `new Map(schools.map(…))`: at province scale the pairs are 50,000 arrays of garbage.
+  const schoolById = computed(() => {
+    const byId = new Map<string, School>();
+    for (const school of schools.value) byId.set(school.id, school);
+    return byId;
+  });
   const statusCounts = computed(() => {
     const counts: Record<SchoolStatus, number> = { alarm: 0, drill: 0, warning: 0, fault: 0, normal: 0 };
     for (const status of statuses.values()) counts[status] += 1;

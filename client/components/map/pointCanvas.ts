@@ -50,18 +50,49 @@ interface UpdateInternals {
   fire(type: string): void;
 }
 
+/** Renderers whose new view waits to be applied, each in a task of its own (`applyUpdates`). */
+const pendingUpdates = new Set<UpdateInternals & { _applyUpdate: () => void }>();
+let updatesTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Applies the waiting views one renderer per task: at the end of a pan every canvas layer repaints,
+ * and at province scale all of them in the `moveend` task was one long task (hundreds of ms) —
+ * one each is a few tens of ms, with frames between them. Until its turn a canvas keeps what it
+ * showed, where it was (it moved with the map), so nothing blinks.
+ */
+function applyUpdates(): void {
+  updatesTimer = null;
+  const next = pendingUpdates.values().next();
+  if (next.done) return;
+  pendingUpdates.delete(next.value);
+  next.value._applyUpdate();
+  if (pendingUpdates.size > 0) updatesTimer = setTimeout(applyUpdates, 0);
+}
+
 const PaintingCanvas = L.Canvas.extend({
-  _draw(this: RendererInternals) {
-    this._paintPoints?.();
+  _draw(this: RendererInternals & UpdateInternals & { _applied?: boolean; _applyUpdate: () => void }) {
+    // Before its first view is applied the canvas has no size or place, and with a view waiting
+    // (a reset moved the canvas) its turn draws: nothing to draw now.
+    if (this._applied && !pendingUpdates.has(this)) this._paintPoints?.();
   },
   /**
-   * Leaflet's `L.Canvas._update` with one change: the canvas keeps its bitmap when its size has not
-   * changed (every pan's end), cleared instead of reallocated — Leaflet sets its width and height
-   * every time, a new bitmap per canvas per pan (the province's profile: the largest single cost).
+   * Leaflet's `L.Canvas._update`, in two parts: the new bounds now (Leaflet's zoom transforms read
+   * them), the canvas placed, cleared and drawn in a task of its own (`applyUpdates`).
    */
-  _update(this: UpdateInternals) {
+  _update(this: UpdateInternals & { _applyUpdate: () => void }) {
     if (this._map._animatingZoom && this._bounds) return;
     (L.Renderer.prototype as unknown as { _update: (this: UpdateInternals) => void })._update.call(this);
+    pendingUpdates.add(this);
+    updatesTimer ??= setTimeout(applyUpdates, 0);
+  },
+  /**
+   * The rest of Leaflet's `_update`, with one change: the canvas keeps its bitmap when its size has
+   * not changed (every pan's end), cleared instead of reallocated — Leaflet sets its width and
+   * height every time, a new bitmap per canvas per pan.
+   */
+  _applyUpdate(this: UpdateInternals & { _applied?: boolean }) {
+    // Mid-zoom, Leaflet's transform scales the canvas: the zoom's end brings a new update.
+    if (this._map._animatingZoom) return;
     const bounds = this._bounds;
     const container = this._container;
     const ctx = this._ctx;
@@ -78,7 +109,12 @@ const PaintingCanvas = L.Canvas.extend({
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, container.width, container.height);
     ctx.setTransform(ratio, 0, 0, ratio, -ratio * bounds.min.x, -ratio * bounds.min.y);
+    this._applied = true;
     this.fire('update');
+  },
+  onRemove(this: UpdateInternals & { _applyUpdate: () => void }) {
+    pendingUpdates.delete(this);
+    (L.Canvas.prototype as unknown as { onRemove: (this: UpdateInternals) => void }).onRemove.call(this);
   },
 }) as unknown as new (options: L.RendererOptions) => RendererInternals;
 
