@@ -1,5 +1,5 @@
 /**
- * Scenario `map` (issue 17, item 4 — the measurement it starts from): the map wall in headless
+ * Scenario `map` (issue 17, item 4): the map wall in headless
  * Chromium at 1920×1080 over the `city` and then the `province` dataset (3,130 and ≈ 50,000
  * schools), the same run, one real server per scale. In the page, without a change to the client:
  *   a. snapshot → schools painted: from the wall's data fully received (the later responseEnd of
@@ -156,7 +156,7 @@ export async function runMap(ctx: BenchContext, options: { write?: boolean }): P
   const machine = describeMachine();
   const report: ScenarioReport = {
     id: 'map',
-    title: 'The map wall at city and province scale (issue 17 item 4: the starting point)',
+    title: 'The map wall at city and province scale (issue 17 item 4)',
     requirement: 'Province scale in the browser: the wall … stay[s] responsive with the `province` dataset (50,000 schools) … first paint ≤ 0.5 s after the data arrives, panning ≤ 50 ms a frame, no long task over 100 ms (PerformanceObserver \'longtask\' in Chromium)',
     setup: `headless Chromium (${chromiumPath}, --disable-gpu) at 1920×1080, the wall (\`/\`) signed in as the demo \`${VIEWER}\` (the whole city); one server per scale (SQLite, simulator off, no traffic); pans: ${PAN_STEPS} steps of ${PAN_PX} px (right, down, left, up), by mouse drags and by un-animated \`map.panBy\` one a frame, at the opening view and at street zoom ${STREET_ZOOM}`,
     figures: [],
