@@ -47,6 +47,7 @@ export const fieldEn: FieldMessages = {
     lateCount: '{count} late',
     awaitingCount: '{count} awaiting',
     legend: 'Gate post state',
+    denseRings: 'Too many posts in view: only late and absent shown; zoom in for all',
     window: 'window {window}',
     checkedIn: 'in at {time}',
     notCheckedIn: 'not checked in',

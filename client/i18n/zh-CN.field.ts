@@ -47,6 +47,7 @@ export const fieldZhCN = {
     lateCount: '迟到 {count}',
     awaitingCount: '待签到 {count}',
     legend: '护学岗状态',
+    denseRings: '视野内岗位过多：仅显示迟到与缺岗，放大查看全部',
     window: '时段 {window}',
     checkedIn: '{time} 签到',
     notCheckedIn: '未签到',

@@ -30,6 +30,8 @@ export const useMapViewStore = defineStore('mapView', () => {
   const selectedAlarmId = ref<string | null>(null);
   /** Bumped on every pick, so picking the same alarm again (after selecting another in the queue) selects it again. */
   const alarmRequest = ref<{ alarmId: string; serial: number } | null>(null);
+  /** The 护学岗 layer draws only late and absent posts (too many in view, a province seen whole): the legend says so. */
+  const denseRings = ref(false);
 
   watch(visibleLayers, (value) => {
     try {
@@ -61,5 +63,5 @@ export const useMapViewStore = defineStore('mapView', () => {
     alarmRequest.value = { alarmId, serial: (alarmRequest.value?.serial ?? 0) + 1 };
   }
 
-  return { visibleLayers, selectedSchoolId, focusRequest, selectedAlarmId, alarmRequest, toggleLayer, selectSchool, focusSchool, pickAlarm };
+  return { visibleLayers, selectedSchoolId, focusRequest, selectedAlarmId, alarmRequest, denseRings, toggleLayer, selectSchool, focusSchool, pickAlarm };
 });
