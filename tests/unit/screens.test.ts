@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../shared/auth.js';
 import { canOpenScreen, navLinksFor, ROLE_SCREENS } from '../../shared/screens.js';
-import { scopeBounds, CITY_BOUNDS } from '../../client/geo.js';
+import { readFileSync } from 'node:fs';
+import type { FeatureCollection } from 'geojson';
+import { scopeBounds, CITY_BOUNDS, DISTRICT_BOUNDS } from '../../client/geo.js';
+import { DISTRICTS } from '../../shared/domain/districts.js';
 
 const linksOf = (role: Role, schoolId: string | null = null): string[] => navLinksFor({ role, schoolId }).map((link) => link.to);
 
@@ -62,7 +65,27 @@ describe(scopeBounds.name, () => {
     expect(scopeBounds('410403', shapes, schools)).toEqual([[33.6, 113.3], [33.75, 113.5]]);
   });
 
-  it("falls back to the district's schools until the polygons are loaded", () => {
-    expect(scopeBounds('410402', null, schools)).toEqual([[33.74, 113.25], [33.76, 113.3]]);
+  it("opens on the district's recorded corners until the polygons are loaded, before any school is known", () => {
+    expect(scopeBounds('410402', null, [])).toEqual(DISTRICT_BOUNDS['410402']);
+    expect(scopeBounds('410402', null, schools)).toEqual(DISTRICT_BOUNDS['410402']);
+  });
+
+  it("falls back to the district's schools for a code without recorded corners", () => {
+    const elsewhere = schools.map((school) => ({ ...school, districtCode: school.districtCode === '410402' ? '999999' : school.districtCode }));
+    expect(scopeBounds('999999', null, elsewhere)).toEqual([[33.74, 113.25], [33.76, 113.3]]);
+    expect(scopeBounds('999998', null, elsewhere)).toEqual(CITY_BOUNDS);
+  });
+
+  it("holds each district's recorded corners to the shipped district polygons: around the polygon, within 0.0001°", () => {
+    const file = JSON.parse(readFileSync(new URL('../../assets/geo/pingdingshan-districts.geojson', import.meta.url), 'utf8')) as FeatureCollection;
+    expect(Object.keys(DISTRICT_BOUNDS).sort()).toEqual(DISTRICTS.map((district) => district.code).sort());
+    for (const district of DISTRICTS) {
+      const [[south, west], [north, east]] = scopeBounds(district.code, file, []);
+      const [[recordedSouth, recordedWest], [recordedNorth, recordedEast]] = DISTRICT_BOUNDS[district.code]!;
+      for (const [outer, inner] of [[recordedSouth, south], [recordedWest, west], [-recordedNorth, -north], [-recordedEast, -east]] as const) {
+        expect(outer).toBeLessThanOrEqual(inner);
+        expect(inner - outer).toBeLessThan(0.0001 + 1e-9);
+      }
+    }
   });
 });
