@@ -194,7 +194,8 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     // The list: the drill ended, at its school.
     await drillPage.goto(`${system.url}/drills`);
     const listed = drillPage.locator(`[data-testid="drill-row"][data-drill-id="${drillId}"]`);
-    await expect(listed.innerText()).resolves.toContain(school.name);
+    // The school's name comes with the registry, which the page reads beside the drill list.
+    await expect.poll(() => listed.innerText(), { timeout: 10_000 }).toContain(school.name);
     await expect(listed.innerText()).resolves.toContain('已结束');
     await drillPage.screenshot({ path: path.join(screenshots, 'drills-list.png') });
   }, 180_000);
