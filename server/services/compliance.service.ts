@@ -11,7 +11,6 @@ import {
 } from '../../shared/rules/compliance/index.js';
 import { GUARD_POST_REACH_M, schoolGuardPosts, type SchoolGuardPost } from '../../shared/rules/guard-post-setup.js';
 import { shanghaiParts } from '../../shared/time.js';
-import { complianceMatrixSchema } from '../../shared/compliance-schema.js';
 import { ComplianceFigureRepository, scopeKey, type ComplianceFigure } from '../db/compliance-figures.js';
 import { complianceFingerprint } from '../db/compliance-fingerprint.js';
 import { FaultRepository } from '../db/fault.repository.js';
@@ -22,6 +21,7 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../clock.js';
 import { answerCall, type ComplianceAnswer, type ComplianceCall, type ComplianceOffload, type ComplianceOutcome, type ComplianceSync } from './compliance-calls.js';
 import { buildMatrix, filterSchools, trendDates, type Verdicts } from './compliance-matrix.js';
+import { StoredFigures } from './compliance-stored-figures.js';
 import type { RegistryService } from './registry.service.js';
 
 /** Everything the rules read besides the registry, grouped by school, loaded in one go. */
@@ -58,8 +58,6 @@ const SOURCES_TTL_MS = 30_000;
 const VERDICT_CACHE = 100;
 /** Changed schools remembered for the workers; one further behind reads everything again. */
 const CHANGES_KEPT = 1000;
-/** Figures computed and not yet taken for storing (`takeFigures`): the newest kept. */
-const FIGURES_PENDING = 64;
 /**
  * Part of every stored figure's fingerprint: bump it when the rules (shared/rules/compliance) or
  * the matrix's shape change, so that figures computed by the old code are never answered again.
@@ -124,9 +122,8 @@ export class ComplianceService {
   /** Device fault tickets, read for the 24 h restore rule. */
   private readonly faults: FaultRepository;
   /** The materialised figures of closed dates (0019). */
-  private readonly figureStore: ComplianceFigureRepository;
-  /** Figures computed here from exact sources, waiting to be stored by the main thread (`takeFigures`). */
-  private pendingFigures: ComplianceFigure[] = [];
+  /** The materialised figures of closed dates (0019): computed here from exact sources, stored by the main thread. */
+  private readonly figures: StoredFigures;
 
   /**
    * What this service did, for tests and logs (never for timing): whole reads of the sources,
@@ -137,7 +134,13 @@ export class ComplianceService {
 
   constructor(private readonly deps: ComplianceServiceDeps) {
     this.faults = new FaultRepository(deps.db);
-    this.figureStore = deps.figures ?? new ComplianceFigureRepository(deps.db);
+    this.figures = new StoredFigures({
+      store: deps.figures ?? new ComplianceFigureRepository(deps.db),
+      fingerprint: () => this.fingerprint(),
+      today: () => this.today(),
+      now: () => this.deps.clock.now(),
+      counters: this.counters,
+    });
   }
 
   /**
@@ -212,74 +215,19 @@ export class ComplianceService {
     if (offload) {
       // A closed date's matrix (or a trend of closed dates) whose figures are stored and current:
       // answered here in milliseconds, no worker and no sources (0019).
-      const stored = await this.storedAnswer(call);
+      const stored = await this.figures.answer(call);
       if (stored !== null) return stored;
       outcome = await offload.compliance(call, this.sync());
     } else {
       outcome = await answerCall(this, call);
     }
-    await this.keepFigures(outcome.figures);
+    await this.figures.keep(outcome.figures);
     return outcome.answer;
   }
 
   /** The figures computed since the last call, for the main thread to store (a worker cannot: its connection is read-only). */
   takeFigures(): ComplianceFigure[] {
-    const figures = this.pendingFigures;
-    this.pendingFigures = [];
-    return figures;
-  }
-
-  /**
-   * Stores figures, all or none; a failure is counted, never the reader's error. Only figures of
-   * the current fingerprint: one from a worker's older sources could never be answered, and would
-   * replace a current row.
-   */
-  private async keepFigures(figures: readonly ComplianceFigure[]): Promise<void> {
-    if (figures.length === 0) return;
-    try {
-      const current = await this.fingerprint();
-      const fresh = figures.filter((f) => f.fingerprint === current);
-      await this.figureStore.save(fresh, new Date(this.deps.clock.now()).toISOString());
-      this.counters.figuresStored += fresh.length;
-    } catch {
-      this.counters.storeFailures++;
-    }
-  }
-
-  /** A matrix or trend answered from stored figures alone, or null when any date is open or not stored as of the current fingerprint. */
-  private async storedAnswer(call: ComplianceCall): Promise<string | null> {
-    if (call.method === 'matrix') {
-      const stored = (await this.storedMatrices([call.asOf], call.filters)).get(call.asOf);
-      return stored ? JSON.stringify({ ...stored, filters: call.filters }) : null;
-    }
-    if (call.method === 'trend') {
-      const dates = trendDates(call.from, call.to, call.step);
-      const stored = await this.storedMatrices(dates, call.filters);
-      if (stored.size < dates.length) return null;
-      const points = dates.map((asOf) => ({ asOf, cells: stored.get(asOf)!.total.cells }));
-      return JSON.stringify({ from: call.from, to: call.to, step: call.step, filters: call.filters, points } satisfies ComplianceTrend);
-    }
-    return null;
-  }
-
-  /**
-   * The stored matrices of the closed dates among `dates` (before today) for these filters, whose
-   * fingerprint is the current one — read now, so a row entered late for a past date (on any node)
-   * is seen at once and the stale figure never answered.
-   */
-  private async storedMatrices(dates: readonly string[], filters: ComplianceFilters): Promise<Map<string, ComplianceMatrix>> {
-    const today = this.today();
-    const closed = dates.filter((d) => d < today);
-    const found = new Map<string, ComplianceMatrix>();
-    if (closed.length === 0) return found;
-    const [fingerprint, stored] = await Promise.all([this.fingerprint(), this.figureStore.get(scopeKey(filters), closed)]);
-    for (const [asOf, figure] of stored) {
-      if (figure.fingerprint !== fingerprint) continue;
-      const parsed = complianceMatrixSchema.safeParse(JSON.parse(figure.matrix));
-      if (parsed.success) found.set(asOf, parsed.data);
-    }
-    this.counters.storedAnswers += found.size;
-    return found;
+    return this.figures.take();
   }
 
   /** Every school's verdicts as of `asOf` rolled up, kept as a figure when the date is closed and the sources exact. */
@@ -289,8 +237,7 @@ export class ComplianceService {
     const schools = this.deps.registry.schools();
     const matrix = buildMatrix(schools, verdicts, asOf, filters);
     if (asOf < this.today() && sources.exact && verdicts.size === schools.length) {
-      this.pendingFigures.push({ asOf, scope: scopeKey(filters), fingerprint: sources.fingerprint, matrix: JSON.stringify(matrix) });
-      if (this.pendingFigures.length > FIGURES_PENDING) this.pendingFigures.splice(0, this.pendingFigures.length - FIGURES_PENDING);
+      this.figures.note({ asOf, scope: scopeKey(filters), fingerprint: sources.fingerprint, matrix: JSON.stringify(matrix) });
     }
     return matrix;
   }
@@ -315,7 +262,7 @@ export class ComplianceService {
   }
 
   async matrix(asOf: string, filters: ComplianceFilters): Promise<ComplianceMatrix> {
-    const stored = (await this.storedMatrices([asOf], filters)).get(asOf);
+    const stored = (await this.figures.matrices([asOf], filters)).get(asOf);
     return stored ? { ...stored, filters } : this.computedMatrix(asOf, filters);
   }
 
@@ -345,7 +292,7 @@ export class ComplianceService {
     const points: ComplianceTrend['points'] = [];
     const dates = trendDates(from, to, step);
     // Closed months whose figures are stored and current need no sources and no evaluation (0019).
-    const stored = await this.storedMatrices(dates, filters);
+    const stored = await this.figures.matrices(dates, filters);
     // One read of the sources for the rest of the trend: at province scale one date's evaluation can
     // outlast SOURCES_TTL_MS, and reading everything again at each point (forgetting the verdicts
     // already made) took a 12-month trend from minutes to a quarter of an hour (docs/benchmarks.md).
