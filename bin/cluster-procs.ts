@@ -67,6 +67,17 @@ export interface NodeSpec {
 }
 
 /**
+ * What a child needs to run on this process's clock. Under libfaketime's start-at form
+ * (`faketime -f '@2026-12-07 07:35:00' npm run cluster`, or CI's suites at a pinned hour) every new
+ * process starts the clock at that instant again, so a node spawned or restarted minutes later would
+ * live minutes in the past beside the other and judge the shared last-seen times stale.
+ * FAKETIME_DONT_RESET makes it go on from the launcher's running clock instead.
+ */
+export function sharedClockEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return env.FAKETIME?.startsWith('@') ? { FAKETIME_DONT_RESET: '1' } : {};
+}
+
+/**
  * Starts a node as `node --import tsx <entry>`: one process (not a tsx wrapper), so its pid is the
  * server's own and SIGKILL kills the server, not a parent that would leave it running.
  */
@@ -74,7 +85,7 @@ export function spawnNode(spec: NodeSpec): Proc {
   const log = spec.logFile ? fs.openSync(spec.logFile, 'a') : null;
   const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
     cwd: repoRoot,
-    env: { ...process.env, ...spec.env, PORT: String(spec.port) },
+    env: { ...process.env, ...sharedClockEnv(), ...spec.env, PORT: String(spec.port) },
     stdio: log === null ? ['ignore', 'inherit', 'inherit'] : ['ignore', log, log],
   });
   if (log !== null) fs.closeSync(log);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sharedClockEnv } from '../../bin/cluster-procs.js';
 import type { Device } from '../../shared/domain/index.js';
 
 /** The repository root. */
@@ -90,7 +91,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
   // the pinned instant and a restart() does not send it backwards.
   const offsetSeconds = options.startAt === undefined ? null : Math.round((options.startAt - Date.now()) / 1000);
   const clockEnv: Record<string, string> =
-    offsetSeconds === null ? {} : { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}` };
+    offsetSeconds === null ? sharedClockEnv() : { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}` };
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'xiaoan-system-'));
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
