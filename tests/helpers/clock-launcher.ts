@@ -12,6 +12,6 @@ if (process.env.XIAOAN_CLOCK_CHILD) {
 } else {
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.XIAOAN_CLOCK_WAIT_MS ?? 2000)));
   const startedAt = Date.now();
-  await spawnNode({ name: 'clock', port: 0, entry: fileURLToPath(import.meta.url), env: { XIAOAN_CLOCK_CHILD: '1' } }).gone;
+  await spawnNode({ name: 'clock', port: 0, entry: fileURLToPath(import.meta.url), env: { XIAOAN_CLOCK_CHILD: '1' }, logFile: null }).gone;
   process.stdout.write(`launcher ${startedAt}\n`);
 }
