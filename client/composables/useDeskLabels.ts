@@ -30,7 +30,7 @@ export function useDeskLabels() {
   }
 
   function school(id: string): string {
-    return wall.schoolById.get(id)?.name ?? id;
+    return wall.schoolName(id);
   }
 
   /** A record field by its path (`retentionDays`, `equipment.helmet`), as the form and the history name it. */

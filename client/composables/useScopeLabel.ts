@@ -19,7 +19,7 @@ export function useScopeLabel(): ComputedRef<string> {
   return computed(() => {
     const user = session.user;
     if (!user) return '';
-    if (user.role === 'school_user' && user.schoolId) return wall.schoolById.get(user.schoolId)?.name ?? user.schoolId;
+    if (user.role === 'school_user' && user.schoolId) return wall.schoolName(user.schoolId);
     return user.districtCode ? districtName(user.districtCode) : t('account.city');
   });
 }

@@ -58,7 +58,7 @@ export const en: MessageSchema = {
     drill: 'DRILL',
     repeated: '×{count}',
     waiting: 'open {elapsed}',
-    unknownSchool: 'Unknown school {id}',
+    unknownSchool: 'School not in the registry',
   },
   alarmType: {
     sos: 'SOS button',
@@ -114,6 +114,8 @@ export const en: MessageSchema = {
   },
   school: {
     close: 'Close',
+    nameLoading: 'Loading the school’s name…',
+    unregistered: 'School not in the registry',
     headcount: '{total} people',
     headcountDetail: '{students} students · {staff} staff',
     boarding: 'Boarders: {boarders}',

@@ -57,7 +57,7 @@ export const zhCN = {
     drill: '演练',
     repeated: '×{count}',
     waiting: '历时 {elapsed}',
-    unknownSchool: '未知学校 {id}',
+    unknownSchool: '未登记的学校',
   },
   alarmType: {
     sos: '一键报警',
@@ -113,6 +113,8 @@ export const zhCN = {
   },
   school: {
     close: '关闭',
+    nameLoading: '学校名称读取中…',
+    unregistered: '未登记的学校',
     headcount: '师生 {total} 人',
     headcountDetail: '学生 {students} · 教职工 {staff}',
     boarding: '寄宿 {boarders} 人',

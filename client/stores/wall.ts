@@ -5,6 +5,7 @@ import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/d
 import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
 import { schoolsFromColumns } from '../../shared/wall-registry.js';
 import { getJson, getRoute } from '../api.js';
+import { i18n } from '../i18n/index.js';
 import { DISTRICTS_GEOJSON_URL } from '../geo.js';
 import { useFieldStore } from './field.js';
 
@@ -44,6 +45,17 @@ export const useWallStore = defineStore('wall', () => {
     counts.normal = Math.max(0, schools.value.length - counts.alarm - counts.drill - counts.warning - counts.fault);
     return counts;
   });
+
+  /**
+   * A school's name for a person to read, never its id: while the registry is on its way (it is a
+   * request of its own, beside a screen's list), a placeholder; a school the registry does not
+   * hold, "not registered".
+   */
+  function schoolName(schoolId: string): string {
+    const school = schoolById.value.get(schoolId);
+    if (school) return school.name;
+    return i18n.global.t(schools.value.length === 0 ? 'school.nameLoading' : 'school.unregistered');
+  }
 
   function statusOf(schoolId: string): SchoolStatus {
     return statuses.get(schoolId) ?? 'normal';
@@ -134,6 +146,6 @@ export const useWallStore = defineStore('wall', () => {
 
   return {
     schools, policePosts, guardPosts, statuses, cameras, config, districtShapes, loadState, loadError,
-    schoolById, statusCounts, statusOf, applyStatusChanges, applyStatusSnapshot, applyCameraSummary, load, loadConfig, loadDistrictShapes,
+    schoolById, schoolName, statusCounts, statusOf, applyStatusChanges, applyStatusSnapshot, applyCameraSummary, load, loadConfig, loadDistrictShapes,
   };
 });

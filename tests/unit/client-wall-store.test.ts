@@ -35,6 +35,14 @@ describe(useWallStore.name, () => {
     expect(sut.statusCounts).toEqual({ alarm: 1, drill: 0, warning: 0, fault: 0, normal: 2 });
   });
 
+  it('names a school in words, never by its id: a placeholder until the registry is here, then the name or "not registered"', () => {
+    const sut = useWallStore();
+    expect(sut.schoolName('S1')).toBe('学校名称读取中…');
+    sut.schools = [makeSchool({ id: 'S1', name: '平顶山市第一中学' })];
+    expect(sut.schoolName('S1')).toBe('平顶山市第一中学');
+    expect(sut.schoolName('S9')).toBe('未登记的学校');
+  });
+
   it('applies a status pushed while the snapshot was on its way after the snapshot', async () => {
     const answers = new Map<string, (value: Response) => void>();
     vi.stubGlobal('fetch', vi.fn((url: string) => new Promise<Response>((resolve) => answers.set(url.split('?')[0]!, resolve))));
