@@ -4,6 +4,7 @@ import { postsDue } from '../../shared/figures.js';
 import { POST_STATES, type PostState } from '../../shared/rules/guard-post.js';
 import type { CameraFault, PostLive, SchoolCameraCount } from '../../shared/wall.js';
 import { getRoute } from '../api.js';
+import { replaceEntries } from '../reactive-bulk.js';
 import { districtCameraRates } from '../camera-rates.js';
 import { useWallStore } from './wall.js';
 
@@ -125,8 +126,7 @@ export const useFieldStore = defineStore('field', () => {
     try {
       const answer = await getRoute('field.postStatus', {});
       if (!latest()) return;
-      posts.clear();
-      for (const post of answer.posts) posts.set(post.postId, post);
+      replaceEntries(posts, answer.posts.map((post) => [post.postId, post] as const));
     } finally {
       if (latest()) postPushes.release();
     }

@@ -6,8 +6,19 @@ import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shar
 import { schoolsFromColumns } from '../../shared/wall-registry.js';
 import { getJson, getRoute } from '../api.js';
 import { i18n } from '../i18n/index.js';
+import { nextTask, replaceEntries } from '../reactive-bulk.js';
 import { DISTRICTS_GEOJSON_URL } from '../geo.js';
 import { useFieldStore } from './field.js';
+
+/** The statuses to keep of a snapshot and the changes after it (in order: the last word wins), normal ones left out. */
+function nonNormalEntries(changes: readonly SchoolStatusChange[]): Map<string, SchoolStatus> {
+  const kept = new Map<string, SchoolStatus>();
+  for (const { schoolId, status } of changes) {
+    if (status === 'normal') kept.delete(schoolId);
+    else kept.set(schoolId, status);
+  }
+  return kept;
+}
 
 /** Whether the registry has been loaded yet. */
 export type WallLoadState = 'idle' | 'loading' | 'ready' | 'error';
@@ -77,8 +88,7 @@ export const useWallStore = defineStore('wall', () => {
    */
   function applyStatusSnapshot(nonNormal: readonly SchoolStatusChange[]): void {
     if (pendingChanges) return;
-    statuses.clear();
-    nonNormal.forEach(setStatus);
+    replaceEntries(statuses, nonNormalEntries(nonNormal));
   }
 
   function applyCameraSummary(summary: CameraSummary): void {
@@ -108,15 +118,20 @@ export const useWallStore = defineStore('wall', () => {
         getRoute('wall.snapshot', { query: { registry: 'omit' } }),
         needRegistry ? getRoute('wall.registry', {}) : null,
       ]);
-      if (!latest()) return;
       if (registry && schools.value.length === 0) {
+        // Each part in a task of its own, the schools first (the clusters' build starts from them):
+        // at province scale the parse, the stores and every layer's watchers in one task held the
+        // page ≈ 0.3 s. Finished even when a newer load has started: that one does not read the registry.
+        await nextTask();
         schools.value = schoolsFromColumns(registry.schools);
+        await nextTask();
         policePosts.value = registry.policePosts;
+        await nextTask();
         guardPosts.value = registry.guardPosts;
+        await nextTask();
       }
-      statuses.clear();
-      snapshot.statuses.forEach(setStatus);
-      pending.forEach(setStatus);
+      if (!latest()) return;
+      replaceEntries(statuses, nonNormalEntries([...snapshot.statuses, ...pending]));
       cameras.value = snapshot.cameras;
       field.replaceSchoolCameras(snapshot.schoolCameras);
       loadState.value = 'ready';
