@@ -47,8 +47,16 @@ export function formatElapsed(milliseconds: number): string {
 
 /** Whole numbers with the locale's grouping: `1,812`. */
 export function formatCount(value: number, locale: string): string {
-  return new Intl.NumberFormat(intlLocale(locale)).format(value);
+  let found = counters.get(locale);
+  if (!found) {
+    found = new Intl.NumberFormat(intlLocale(locale));
+    counters.set(locale, found);
+  }
+  return found.format(value);
 }
+
+/** One NumberFormat per locale: making one is far dearer than using it, and the wall formats hundreds of counts. */
+const counters = new Map<string, Intl.NumberFormat>();
 
 /**
  * A span of time in words, largest unit first, zero parts left out: `2分13秒`, `1小时0分5秒` →

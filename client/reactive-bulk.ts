@@ -24,17 +24,17 @@ export function nextTask(): Promise<void> {
  * ≈ 60 ms of the page's thread as reactive sets). It is one `clear()` through Vue's proxy, which
  * tells every reader of the map (each key read, sizes, iteration) once the raw map's own `clear()`
  * has returned; for this one call that `clear()` puts the new entries in, so no reader, even one
- * that runs at once, sees the map empty in between. An empty map is given one entry first, because
+ * that runs at once, sees the map empty in between. `entries` is read inside: it must not read `map`. An empty map is given one entry first, because
  * clearing an empty map tells no one.
  */
 export function replaceEntries<K, V>(map: Map<K, V>, entries: Iterable<readonly [K, V]>): void {
   const raw = toRaw(map);
   if (raw === map) throw new Error('replaceEntries: the map is not reactive');
-  const fresh = new Map<K, V>(entries as Iterable<[K, V]>);
   if (raw.size === 0) raw.set(PLACEHOLDER as K, undefined as V);
+  // `entries` is read here, inside the call: it must not read the map it replaces.
   raw.clear = function refill(this: Map<K, V>): void {
     Map.prototype.clear.call(this);
-    for (const [key, value] of fresh) Map.prototype.set.call(this, key, value);
+    for (const [key, value] of entries) Map.prototype.set.call(this, key, value);
   };
   try {
     map.clear();

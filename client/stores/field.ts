@@ -98,8 +98,7 @@ export const useFieldStore = defineStore('field', () => {
     cameraPushes.hold();
   }
   function replaceSchoolCameras(snapshot: SchoolCameraCount[]): void {
-    schoolCameras.clear();
-    for (const count of snapshot) schoolCameras.set(count[0], count);
+    replaceEntries(schoolCameras, snapshot.map((count) => [count[0], count] as const));
     cameraPushes.release();
   }
 

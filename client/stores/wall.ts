@@ -132,6 +132,11 @@ export const useWallStore = defineStore('wall', () => {
       }
       if (!latest()) return;
       replaceEntries(statuses, nonNormalEntries([...snapshot.statuses, ...pending]));
+      // From here a push applies at once. The statuses' readers (clusters, dots, counts) run now,
+      // the cameras' in a task of their own.
+      pendingChanges = null;
+      await nextTask();
+      if (!latest()) return;
       cameras.value = snapshot.cameras;
       field.replaceSchoolCameras(snapshot.schoolCameras);
       loadState.value = 'ready';
