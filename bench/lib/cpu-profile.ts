@@ -139,6 +139,37 @@ function bucketOf(source: string): string {
  * (its `.map` files are read from there when present); every sample's time goes to its leaf frame.
  */
 export function selfTimes(profile: CpuProfile, assetsDir: string): { functions: SelfTime[]; buckets: SelfTime[]; totalMs: number; mapped: boolean } {
+  const frames = frameNames(profile, assetsDir);
+  const describe = frames.describe;
+
+  const selfById = new Map<number, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  // timeDeltas[i] is the time before sample i: the time a sample stands for is the next delta.
+  for (let i = 0; i < samples.length; i++) {
+    const id = samples[i]!;
+    selfById.set(id, (selfById.get(id) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  }
+  const functions = new Map<string, SelfTime>();
+  const buckets = new Map<string, SelfTime>();
+  for (const [id, ms] of selfById) {
+    const { name, bucket } = describe(id);
+    const row = functions.get(name) ?? { name, bucket, ms: 0 };
+    row.ms += ms;
+    functions.set(name, row);
+    const group = buckets.get(bucket) ?? { name: bucket, bucket, ms: 0 };
+    group.ms += ms;
+    buckets.set(bucket, group);
+  }
+  const sorted = (rows: Iterable<SelfTime>) => [...rows].sort((a, b) => b.ms - a.ms);
+  return { functions: sorted(functions.values()), buckets: sorted(buckets.values()), totalMs: (profile.endTime - profile.startTime) / 1000, mapped: frames.mapped() };
+}
+
+/**
+ * Names the profile's nodes (by id) as `source:line function` with the package they belong to,
+ * through the bundle's source maps in `assetsDir` when present; `mapped()` says whether any was.
+ */
+export function frameNames(profile: CpuProfile, assetsDir: string): { describe: (id: number) => { name: string; bucket: string }; mapped: () => boolean } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const maps = new Map<string, SourceMap | null>();
   const mapOf = (url: string): SourceMap | null => {
@@ -166,26 +197,5 @@ export function selfTimes(profile: CpuProfile, assetsDir: string): { functions: 
     const name = original.name ?? (text ? nameInSource(text, original.column, original.exact) : null) ?? '(anonymous)';
     return { name: `${source}:${original.line + 1} ${name}`, bucket: bucketOf(source) };
   };
-
-  const selfById = new Map<number, number>();
-  const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
-  // timeDeltas[i] is the time before sample i: the time a sample stands for is the next delta.
-  for (let i = 0; i < samples.length; i++) {
-    const id = samples[i]!;
-    selfById.set(id, (selfById.get(id) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
-  }
-  const functions = new Map<string, SelfTime>();
-  const buckets = new Map<string, SelfTime>();
-  for (const [id, ms] of selfById) {
-    const { name, bucket } = describe(id);
-    const row = functions.get(name) ?? { name, bucket, ms: 0 };
-    row.ms += ms;
-    functions.set(name, row);
-    const group = buckets.get(bucket) ?? { name: bucket, bucket, ms: 0 };
-    group.ms += ms;
-    buckets.set(bucket, group);
-  }
-  const sorted = (rows: Iterable<SelfTime>) => [...rows].sort((a, b) => b.ms - a.ms);
-  return { functions: sorted(functions.values()), buckets: sorted(buckets.values()), totalMs: (profile.endTime - profile.startTime) / 1000, mapped };
+  return { describe, mapped: () => mapped };
 }

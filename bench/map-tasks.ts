@@ -1,0 +1,77 @@
+/**
+ * What each long task of a wall load ran: `npx tsx bench/map-tasks.ts [province|city]` over the
+ * datasets the `map` scenario imported (`npm run bench -- --only map --data-dir .scratch/bench`
+ * first; build the client with `npx vite build --sourcemap` for source names). It loads the wall
+ * under the CPU profiler, started by the page as it asks for the wall's data, and for every
+ * PerformanceObserver long task prints the functions with most self and inclusive time inside it.
+ * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
+ */
+import { ServerUnderTest } from './lib/server.js';
+import { instrumentMapPage, profileFromSnapshotRequest, waitForLoad } from './lib/map-page.js';
+import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
+import { frameNames, type CpuProfile } from './lib/cpu-profile.js';
+
+const scale = (process.argv[2] ?? 'province') as 'province' | 'city';
+const server = await ServerUnderTest.start({ dataDir: `.scratch/bench/map-${scale}`, scale, logFile: '/tmp/probe-server.log' });
+const browser = await launchBrowser();
+try {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  await signInContext(context, server.url, process.env.PROBE_USER ?? 'viewer', DEMO_PASSWORD);
+  const page = await context.newPage();
+  await instrumentMapPage(page);
+  await profileFromSnapshotRequest(page);
+  await page.addInitScript(`{ const p = console.profile.bind(console); console.profile = (n) => { window.__profileAt = performance.now(); p(n); }; }`);
+  await page.goto(`${server.url}/api/v1/health`);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  const finished = new Promise<CpuProfile>((resolve) => cdp.once('Profiler.consoleProfileFinished', (e) => resolve(e.profile as CpuProfile)));
+  await page.goto(`${server.url}/`);
+  const load = await waitForLoad(page, 60_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.evaluate(() => console.profileEnd('wall'));
+  const profile = await finished;
+  type Probed = Window & { __mapBench: { longTasks: { start: number; duration: number }[] }; __profileAt: number };
+  const { tasks, profileAt } = await page.evaluate(() => ({ tasks: (window as unknown as Probed).__mapBench.longTasks, profileAt: (window as unknown as Probed).__profileAt }));
+  console.log(`arrived ${load.arrivedAt.toFixed(0)} drawn ${load.drawnAt.toFixed(0)} painted ${load.paintedAt.toFixed(0)} (paint ${(load.paintedAt - load.arrivedAt).toFixed(0)} ms) profileAt ${profileAt.toFixed(0)}`);
+  type ProfileNode = CpuProfile['nodes'][number] & { children?: number[] };
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes as ProfileNode[]) for (const c of n.children ?? []) parent.set(c, n.id);
+  const { describe } = frameNames(profile, 'dist/client/assets');
+  const nameOf = (id: number): string => describe(id).name;
+  const deltas = profile.timeDeltas ?? [];
+  const samples = profile.samples ?? [];
+  const times: number[] = [];
+  let t = profile.startTime;
+  for (const d of deltas) {
+    t += d;
+    times.push(t);
+  }
+  for (const task of tasks) {
+    if (task.start + task.duration < profileAt) { console.log(`\n(before profile) task at ${task.start.toFixed(0)} ${task.duration.toFixed(0)} ms`); continue; }
+    const from = profile.startTime + (task.start - profileAt) * 1000, to = from + task.duration * 1000;
+    const self = new Map<string, number>(), incl = new Map<string, number>();
+    for (let i = 0; i < times.length; i++) {
+      if (times[i]! < from || times[i]! > to) continue;
+      const dt = (deltas[i + 1] ?? 100) / 1000;
+      let id: number | undefined = samples[i];
+      const k = id === undefined ? '?' : nameOf(id); self.set(k, (self.get(k) ?? 0) + dt);
+      const seen = new Set<string>();
+      while (id !== undefined) {
+        const kk = nameOf(id);
+        if (!seen.has(kk)) {
+          incl.set(kk, (incl.get(kk) ?? 0) + dt);
+          seen.add(kk);
+        }
+        id = parent.get(id);
+      }
+    }
+    const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k}=${v.toFixed(0)}`).join(' | ');
+    console.log(`\n=== task at ${task.start.toFixed(0)} (${(task.start - load.arrivedAt).toFixed(0)} after arrival), ${task.duration.toFixed(0)} ms`);
+    console.log(' self:', top(self, 10));
+    console.log(' incl:', top(incl, 22));
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
