@@ -67,14 +67,32 @@ export interface NodeSpec {
 }
 
 /**
+ * How far (ms) this process's clock is from the real one: libfaketime's offset when it is loaded
+ * (LD_PRELOAD), read against `date` run without it; 0 without libfaketime.
+ */
+export function fakeClockOffsetMs(env: NodeJS.ProcessEnv = process.env): number {
+  const preload = env.LD_PRELOAD ?? '';
+  if (!preload.includes('faketime')) return 0;
+  const before = Date.now();
+  const real = spawnSync('date', ['+%s%N'], { env: { ...env, LD_PRELOAD: preload.split(/[:\s]+/).filter((lib) => !lib.includes('faketime')).join(':') }, encoding: 'utf8' });
+  const after = Date.now();
+  const realMs = Number(real.stdout?.trim()) / 1e6;
+  if (real.status !== 0 || !Number.isFinite(realMs) || realMs <= 0) throw new Error(`libfaketime is loaded but the real time could not be read (date: ${real.stderr || real.error?.message || real.status})`);
+  return (before + after) / 2 - realMs;
+}
+
+/**
  * What a child needs to run on this process's clock. Under libfaketime's start-at form
  * (`faketime -f '@2026-12-07 07:35:00' npm run cluster`, or CI's suites at a pinned hour) every new
- * process starts the clock at that instant again, so a node spawned or restarted minutes later would
- * live minutes in the past beside the other and judge the shared last-seen times stale.
- * FAKETIME_DONT_RESET makes it go on from the launcher's running clock instead.
+ * process starts the clock at that instant again, so a node spawned or restarted minutes later
+ * would live minutes in the past beside the other and judge the shared last-seen times stale; and
+ * a launcher that is itself such a child (a test worker) is not on the first process's clock
+ * either. The child is given this process's own offset from the real clock instead.
  */
 export function sharedClockEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return env.FAKETIME?.startsWith('@') ? { FAKETIME_DONT_RESET: '1' } : {};
+  if (!(env.LD_PRELOAD ?? '').includes('faketime')) return {};
+  const offsetSeconds = fakeClockOffsetMs(env) / 1000;
+  return { FAKETIME: `${offsetSeconds >= 0 ? '+' : '-'}${Math.abs(offsetSeconds).toFixed(3)}` };
 }
 
 /**

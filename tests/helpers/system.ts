@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sharedClockEnv } from '../../bin/cluster-procs.js';
+import { fakeClockOffsetMs, sharedClockEnv } from '../../bin/cluster-procs.js';
 import type { Device } from '../../shared/domain/index.js';
 
 /** The repository root. */
@@ -82,6 +82,11 @@ export function ensureClientBuild(): void {
   if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}${build.stderr}`);
 }
 
+/** libfaketime's FAKETIME for an offset from the real clock, in seconds. */
+function faketimeOffset(seconds: number): string {
+  return `${seconds >= 0 ? '+' : '-'}${Math.abs(seconds).toFixed(3)}`;
+}
+
 /**
  * Starts bin/xiaoan.ts with node --import tsx (not npx, so a SIGKILL reaches the server itself),
  * without the simulator unless `env` turns it on, and waits until `GET /api/v1/health` answers.
@@ -91,7 +96,7 @@ export async function startSystem(options: StartOptions = {}): Promise<RunningSy
   // the pinned instant and a restart() does not send it backwards.
   const offsetSeconds = options.startAt === undefined ? null : Math.round((options.startAt - Date.now()) / 1000);
   const clockEnv: Record<string, string> =
-    offsetSeconds === null ? sharedClockEnv() : { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: `${offsetSeconds >= 0 ? '+' : ''}${offsetSeconds}` };
+    offsetSeconds === null ? sharedClockEnv() : { LD_PRELOAD: FAKETIME_LIBRARY, FAKETIME: faketimeOffset(offsetSeconds + fakeClockOffsetMs() / 1000) };
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'xiaoan-system-'));
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
