@@ -33,6 +33,13 @@ try {
   const profile = await finished;
   type Probed = Window & { __mapBench: { longTasks: { start: number; duration: number }[] }; __profileAt: number };
   const { tasks, profileAt } = await page.evaluate(() => ({ tasks: (window as unknown as Probed).__mapBench.longTasks, profileAt: (window as unknown as Probed).__profileAt }));
+  const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+  for (const worker of page.workers()) {
+    const seen = await worker.evaluate(() => ({ origin: performance.timeOrigin, entries: performance.getEntriesByType('resource').map((e) => ({ name: e.name, start: e.startTime, end: (e as PerformanceResourceTiming).responseEnd })), marks: performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: m.startTime })) }));
+    const shift = seen.origin - pageOrigin;
+    for (const e of seen.entries) console.log(`worker fetch ${e.name.replace(/^https?:\/\/[^/]+/, '')}: ${(e.start + shift).toFixed(0)} → ${(e.end + shift).toFixed(0)}`);
+    for (const m of seen.marks) console.log(`worker mark ${m.name}: ${(m.at + shift).toFixed(0)}`);
+  }
   console.log(`arrived ${load.arrivedAt.toFixed(0)} drawn ${load.drawnAt.toFixed(0)} painted ${load.paintedAt.toFixed(0)} (paint ${(load.paintedAt - load.arrivedAt).toFixed(0)} ms) profileAt ${profileAt.toFixed(0)}`);
   type ProfileNode = CpuProfile['nodes'][number] & { children?: number[] };
   const parent = new Map<number, number>();
