@@ -73,7 +73,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // lines about them go to debug (see quietStorageFailures).
   const storage = new StorageHealth({ log: baseLog, clock });
   const log = quietStorageFailures(baseLog, storage);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, storage });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, storage, log });
   const registryRepository = new RegistryRepository(store.db);
 
   if (options.seed && (await registryRepository.isEmpty())) {

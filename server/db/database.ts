@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './schema.js';
 import { watchDialect, type StorageHealth } from './storage-health.js';
+import type { Logger } from '../logger.js';
 import { initialMigration } from './migrations/0001_initial.js';
 import { cameraFaultsMigration } from './migrations/0002_camera_faults.js';
 import { complianceMigration } from './migrations/0003_compliance.js';
@@ -41,11 +42,13 @@ export interface StoreOptions {
   dataDir: string;
   /** Told of every failed query and committed write (GET /health reports failing writes). */
   storage?: StorageHealth;
+  /** Where a PostgreSQL connection lost while idle is noted (default: a process warning). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.storage) : openSqlite(options.dataDir, options.storage);
+  const store = options.databaseUrl ? openPostgres(options.databaseUrl, options.storage, undefined, options.log) : openSqlite(options.dataDir, options.storage);
   await migrate(store);
   return store;
 }
@@ -56,7 +59,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
  * whose transactions are read-only. No migration: the server that started the worker ran them.
  */
 export function openReadOnlyStore(options: StoreOptions): Store {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, undefined, { max: 2, readOnly: true });
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, undefined, { max: 2, readOnly: true }, options.log);
   const file = new SQLite(path.join(options.dataDir, 'xiaoan.sqlite'), { readonly: true, fileMustExist: true });
   file.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
@@ -104,10 +107,19 @@ export function withStatementCache(file: SQLite.Database, size = STATEMENT_CACHE
   };
 }
 
-function openPostgres(url: string, storage?: StorageHealth, options: { max: number; readOnly: boolean } = { max: 10, readOnly: false }): Store {
+function openPostgres(url: string, storage?: StorageHealth, options: { max: number; readOnly: boolean } = { max: 10, readOnly: false }, log?: Pick<Logger, 'warn'>): Store {
   // bigserial comes back as text by default; our seq numbers fit a JS number for centuries.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
   const pool = new pg.Pool({ connectionString: url, max: options.max, ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}) });
+  // A connection the server ends while it sits idle in the pool (PostgreSQL restarted or failed
+  // over, an administrator's pg_terminate_backend, a dropped database) is an 'error' on the pool:
+  // unheard, Node would end the whole process — every screen and device with it. The pool drops
+  // that connection and opens another for the next query; a query that fails meanwhile is
+  // answered as any failed query is.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (log) log.warn({ err: error, code: error.code }, 'PostgreSQL ended an idle connection; the pool opens another when needed');
+    else process.emitWarning(`PostgreSQL ended an idle connection (${error.code ?? error.message}); the pool opens another when needed`);
+  });
   const dialect = new PostgresDialect({ pool });
   const db = new Kysely<Database>({ dialect: storage ? watchDialect(dialect, storage) : dialect });
   return { db, dialect: 'postgres', close: () => db.destroy() };
