@@ -11,6 +11,23 @@ import { guardPostSchema, policePostSchema } from './domain/entity-schemas.js';
  */
 export const REGISTRY_COLUMNS_VERSION = 1;
 
+/** At most this many parts of `GET /api/v1/wall/registry?slice=i&slices=n`. */
+export const MAX_REGISTRY_SLICES = 16;
+
+/**
+ * The part (0 … slices − 1) a school or post belongs to, from its id alone (FNV-1a): the same on
+ * every node and for every version of the registry, so parts asked separately never overlap or
+ * miss an item, even when the registry changes between them or they come from two nodes.
+ */
+export function registrySliceOf(id: string, slices: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % slices;
+}
+
 /** The schools, one array per field, all of one length, in the registry's order. */
 export interface SchoolColumns {
   id: string[];

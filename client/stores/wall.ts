@@ -3,7 +3,7 @@ import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
 import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
-import { schoolsFromColumns } from '../../shared/wall-registry.js';
+import { schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { getJson, getRoute } from '../api.js';
 import { i18n } from '../i18n/index.js';
 import { nextTask, replaceEntries } from '../reactive-bulk.js';
@@ -18,6 +18,29 @@ function nonNormalEntries(changes: readonly SchoolStatusChange[]): Map<string, S
     else kept.set(schoolId, status);
   }
   return kept;
+}
+
+/** The registry's parts a wall asks for at once (`GET /api/v1/wall/registry?slice=i&slices=n`). */
+export const REGISTRY_SLICES = 4;
+
+/** The registry put together from its parts, each read in a task of its own as it arrives (in the parts' order). */
+async function registryFromParts(partsAsked: readonly Promise<RegistryColumns>[]): Promise<{ schools: School[]; schoolById: Map<string, School>; policePosts: PolicePost[]; guardPosts: GuardPost[] }> {
+  const schools: School[] = [];
+  const schoolById = new Map<string, School>();
+  const policePosts: PolicePost[] = [];
+  const guardPosts: GuardPost[] = [];
+  for (const asked of partsAsked) {
+    const part = await asked;
+    await nextTask();
+    for (const school of schoolsFromColumns(part.schools)) {
+      schools.push(school);
+      schoolById.set(school.id, school);
+    }
+    policePosts.push(...part.policePosts);
+    guardPosts.push(...part.guardPosts);
+  }
+  await nextTask();
+  return { schools, schoolById, policePosts, guardPosts };
 }
 
 /** Whether the registry has been loaded yet. */
@@ -44,8 +67,11 @@ export const useWallStore = defineStore('wall', () => {
   let pendingChanges: SchoolStatusChange[] | null = null;
   let loadGeneration = 0;
 
+  /** The index a load built part by part beside the list it set (at province scale one build in one task is ≈ 60 ms). */
+  let indexed: { list: School[]; byId: Map<string, School> } | null = null;
   // A loop, not `new Map(schools.map(…))`: at province scale the pairs are 50,000 arrays of garbage.
   const schoolById = computed(() => {
+    if (indexed?.list === schools.value) return indexed.byId;
     const byId = new Map<string, School>();
     for (const school of schools.value) byId.set(school.id, school);
     return byId;
@@ -112,24 +138,30 @@ export const useWallStore = defineStore('wall', () => {
     field.holdSchoolCameras();
     try {
       // The registry (in columns: a province's 50,000 schools parse several times faster) only
-      // until it is here; every load brings the live part (statuses, cameras).
+      // until it is here, in REGISTRY_SLICES parts asked at once: each part's JSON is parsed in a
+      // task of its own (the whole registry in one was a long task of 100–500 ms at province
+      // scale). Every load brings the live part (statuses, cameras).
       const needRegistry = schools.value.length === 0;
-      const [snapshot, registry] = await Promise.all([
-        getRoute('wall.snapshot', { query: { registry: 'omit' } }),
-        needRegistry ? getRoute('wall.registry', {}) : null,
-      ]);
-      if (registry && schools.value.length === 0) {
-        // Each part in a task of its own, the schools first (the clusters' build starts from them):
-        // at province scale the parse, the stores and every layer's watchers in one task held the
-        // page ≈ 0.3 s. Finished even when a newer load has started: that one does not read the registry.
-        await nextTask();
-        schools.value = schoolsFromColumns(registry.schools);
-        await nextTask();
-        policePosts.value = registry.policePosts;
-        await nextTask();
-        guardPosts.value = registry.guardPosts;
-        await nextTask();
+      const snapshotAsked = getRoute('wall.snapshot', { query: { registry: 'omit' } });
+      const partsAsked = needRegistry ? Array.from({ length: REGISTRY_SLICES }, (_, slice) => getRoute('wall.registry', { query: { slice, slices: REGISTRY_SLICES } })) : [];
+      // Every request's failure is handled here, whichever is read first below.
+      Promise.all([snapshotAsked, ...partsAsked]).catch(() => undefined);
+      if (needRegistry) {
+        const parts = await registryFromParts(partsAsked);
+        if (schools.value.length === 0) {
+          // The schools first (the clusters' build starts from them), then each kind of post in a
+          // task of its own: every layer's watchers in one task held the page ≈ 0.3 s. Finished
+          // even when a newer load has started: that one does not read the registry.
+          indexed = { list: parts.schools, byId: parts.schoolById };
+          schools.value = parts.schools;
+          await nextTask();
+          policePosts.value = parts.policePosts;
+          await nextTask();
+          guardPosts.value = parts.guardPosts;
+          await nextTask();
+        }
       }
+      const snapshot = await snapshotAsked;
       if (!latest()) return;
       replaceEntries(statuses, nonNormalEntries([...snapshot.statuses, ...pending]));
       // From here a push applies at once. The statuses' readers (clusters, dots, counts) run now,

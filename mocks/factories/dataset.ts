@@ -1,5 +1,5 @@
 import type { Dataset } from '../../shared/dataset.js';
-import type { Device, School } from '../../shared/domain/index.js';
+import type { Device, GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import { assignGbCodes } from '../../shared/rules/gb-assign.js';
 
 /** A school with sensible defaults; override what a test is about. */
@@ -16,6 +16,28 @@ export function makeSchool(overrides: Partial<School> & Pick<School, 'id'>): Sch
     staff: 80,
     counterTerror: false,
     guards: 2,
+    lat: 33.737,
+    lng: 113.294,
+    ...overrides,
+  };
+}
+
+/** A police post with sensible defaults. */
+export function makePolicePost(overrides: Partial<PolicePost> & Pick<PolicePost, 'id'>): PolicePost {
+  return { name: `测试警务室${overrides.id}`, kind: 'room', districtCode: '410402', lat: 33.74, lng: 113.3, ...overrides };
+}
+
+/** A 护学岗 post with sensible defaults: staffed at the morning and afternoon gate peaks. */
+export function makeGuardPost(overrides: Partial<GuardPost> & Pick<GuardPost, 'id'>): GuardPost {
+  return {
+    name: `测试护学岗${overrides.id}`,
+    districtCode: '410402',
+    schoolIds: [],
+    person: '张护学',
+    phone: '13800000000',
+    duty: '疏导交通、护送学生、维护校门秩序',
+    schedule: [{ start: '07:00', end: '08:00' }, { start: '17:00', end: '18:00' }],
+    radiusM: 200,
     lat: 33.737,
     lng: 113.294,
     ...overrides,

@@ -1,7 +1,8 @@
 import type { SessionUser } from '../../shared/auth.js';
 import { refusal } from '../../shared/refusal.js';
 import type { CameraSummary, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
-import { REGISTRY_COLUMNS_VERSION, schoolsToColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { REGISTRY_COLUMNS_VERSION, registrySliceOf, schoolsToColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import type { GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import type { CameraHealthService } from './camera-health.service.js';
 import type { Clock } from '../clock.js';
 import { ok, refuse, type Outcome } from './outcome.js';
@@ -10,8 +11,20 @@ import type { SchoolCameraService } from './school-camera.service.js';
 import type { SchoolStatusService } from './school-status.service.js';
 import { isScoped, outside, schoolAllowed, scopeCovers, scopeFor } from './scope.js';
 
-/** Scopes whose registry columns are kept at once (the city's, ten districts', a few schools'). */
+/** Scopes whose registry lists are kept at once (the city's, ten districts', a few schools'). */
 const REGISTRY_CACHE_SCOPES = 32;
+/** Registry answers (a scope whole, or one of its parts) kept at once: the scopes' parts as a wall asks them. */
+const REGISTRY_CACHE_ENTRIES = REGISTRY_CACHE_SCOPES * 5;
+
+/** The map, with its oldest entries dropped until there is room for one more. */
+function keepAtMost<K, V>(map: Map<K, V>, size: number): Map<K, V> {
+  while (map.size >= size) {
+    const oldest = map.keys().next();
+    if (oldest.done) break;
+    map.delete(oldest.value);
+  }
+  return map;
+}
 
 /**
  * What a map wall reads, within the person's scope: the snapshot it draws (`GET /wall`) and a
@@ -71,34 +84,47 @@ export class WallReads {
   }
 
   /**
-   * The registry of the person's scope, schools in columns (`GET /wall/registry`). Kept per scope
-   * until the registry's version moves: a hundred screens opening at a shift's start ask for the
-   * same, and at province scale turning 50,000 schools into columns is not free.
+   * The registry of the person's scope, schools in columns (`GET /wall/registry`), whole or one of
+   * `slices` parts (by id: `registrySliceOf`). Kept per scope and part until the registry's version
+   * moves: a hundred screens opening at a shift's start ask for the same, and at province scale
+   * turning 50,000 schools into columns is not free.
    */
-  registry(user: SessionUser): RegistryColumns {
+  registry(user: SessionUser, part?: { slice: number; slices: number }): RegistryColumns {
     const { registry } = this.deps;
     const scope = scopeFor(user, registry);
-    const key = `${scope.districtCode ?? '*'}/${scope.schoolId ?? '*'}`;
+    const scopeKey = `${scope.districtCode ?? '*'}/${scope.schoolId ?? '*'}`;
+    const key = part ? `${scopeKey}/${part.slice}/${part.slices}` : scopeKey;
     if (this.registryVersion !== registry.version) {
       this.registryCache.clear();
+      this.scopeCache.clear();
       this.registryVersion = registry.version;
     }
     const kept = this.registryCache.get(key);
     if (kept) return kept;
-    const schools = isScoped(scope) ? registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id })) : registry.schools();
-    const ids = new Set(schools.map((s) => s.id));
+    let lists = this.scopeCache.get(scopeKey);
+    if (!lists) {
+      const schools = isScoped(scope) ? registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id })) : registry.schools();
+      const ids = new Set(schools.map((s) => s.id));
+      lists = {
+        schools,
+        policePosts: isScoped(scope) ? registry.policePosts().filter((p) => p.districtCode === scope.districtCode) : registry.policePosts(),
+        guardPosts: isScoped(scope) ? registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))) : registry.guardPosts(),
+      };
+      keepAtMost(this.scopeCache, REGISTRY_CACHE_SCOPES).set(scopeKey, lists);
+    }
+    const inPart = <T extends { id: string }>(items: readonly T[]): readonly T[] => (part ? items.filter((item) => registrySliceOf(item.id, part.slices) === part.slice) : items);
     const made: RegistryColumns = {
       v: REGISTRY_COLUMNS_VERSION,
-      schools: schoolsToColumns(schools),
-      policePosts: isScoped(scope) ? registry.policePosts().filter((p) => p.districtCode === scope.districtCode) : registry.policePosts(),
-      guardPosts: isScoped(scope) ? registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))) : registry.guardPosts(),
+      schools: schoolsToColumns(inPart(lists.schools)),
+      policePosts: [...inPart(lists.policePosts)],
+      guardPosts: [...inPart(lists.guardPosts)],
     };
-    if (this.registryCache.size >= REGISTRY_CACHE_SCOPES) this.registryCache.delete(this.registryCache.keys().next().value ?? '');
-    this.registryCache.set(key, made);
+    keepAtMost(this.registryCache, REGISTRY_CACHE_ENTRIES).set(key, made);
     return made;
   }
 
   private readonly registryCache = new Map<string, RegistryColumns>();
+  private readonly scopeCache = new Map<string, { schools: readonly School[]; policePosts: readonly PolicePost[]; guardPosts: readonly GuardPost[] }>();
   private registryVersion = -1;
 
   /** A school's devices with their live state (cameras only): 404 for an unknown school, 403 outside the scope. */

@@ -3,7 +3,7 @@ import { cameraStateSchema, deviceSchema, guardPostSchema, policePostSchema, sch
 import type { PriorityTargets } from '../rules/response.js';
 import type { CameraSummary, ClientConfig, DeviceHealth, WallSnapshot } from '../wall.js';
 import { bilingual } from '../zod-text.js';
-import { registryColumnsSchema } from '../wall-registry.js';
+import { MAX_REGISTRY_SLICES, registryColumnsSchema } from '../wall-registry.js';
 import { route } from './route.js';
 
 /** City-wide (or scoped) camera counts. */
@@ -13,6 +13,18 @@ export const cameraSummarySchema = z.object({ total: z.number(), online: z.numbe
 export const wallSnapshotQuerySchema = z.object({
   registry: z.enum(['omit'], { error: bilingual('must be omit', '只能是 omit') }).optional(),
 });
+
+/**
+ * `GET /wall/registry?slice=i&slices=n`: one of n parts of the registry (each school and post in
+ * exactly one, by its id), so a province's registry is parsed in a few short tasks, not one long one.
+ */
+export const registryQuerySchema = z
+  .object({
+    slices: z.coerce.number({ error: bilingual('slices must be a whole number', 'slices 须为整数') }).int().min(1).max(MAX_REGISTRY_SLICES, { error: bilingual(`at most ${MAX_REGISTRY_SLICES} slices`, `最多分 ${MAX_REGISTRY_SLICES} 份`) }).optional(),
+    slice: z.coerce.number({ error: bilingual('slice must be a whole number', 'slice 须为整数') }).int().min(0).optional(),
+  })
+  .refine((q) => (q.slice === undefined) === (q.slices === undefined), { message: bilingual('give both slice and slices, or neither', 'slice 与 slices 须同时给出或都不给') })
+  .refine((q) => q.slice === undefined || q.slices === undefined || q.slice < q.slices, { message: bilingual('slice must be below slices', 'slice 须小于 slices') });
 
 /** `GET /wall`: everything a map wall draws (see `WallSnapshot`). */
 export const wallSnapshotSchema = z.object({
@@ -82,8 +94,8 @@ export const WALL_ROUTES = {
     summary: 'all a map wall draws, within the person’s scope (`registry=omit`: the live part only, the registry’s lists empty)',
   }),
   'wall.registry': route({
-    method: 'GET', path: '/wall/registry', allow: 'read', answer: registryColumnsSchema,
-    summary: 'the schools, police posts and 护学岗 of the person’s scope, schools in columns (province scale: a third of the JSON)',
+    method: 'GET', path: '/wall/registry', allow: 'read', query: registryQuerySchema, answer: registryColumnsSchema,
+    summary: 'the schools, police posts and 护学岗 of the person’s scope, schools in columns (province scale: a third of the JSON); `slice=i&slices=n`: the i-th of n parts, by id',
   }),
   'wall.schoolDevices': route({
     method: 'GET', path: '/schools/:id/devices', allow: 'read', answer: z.object({ schoolId: z.string(), devices: z.array(deviceHealthSchema) }), summary: 'a school’s devices with their live state',

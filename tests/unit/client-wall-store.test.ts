@@ -1,10 +1,19 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useWallStore } from '../../client/stores/wall.js';
+import { REGISTRY_SLICES, useWallStore } from '../../client/stores/wall.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { makeSchool } from '../../mocks/factories/dataset.js';
+import { makeGuardPost, makePolicePost, makeSchool } from '../../mocks/factories/dataset.js';
 import { wallAnswer } from './helpers/wall-socket.js';
+
+const manySchools = Array.from({ length: 40 }, (_, i) => makeSchool({ id: `S${i + 1}`, name: `平顶山市第${i + 1}中学` }));
+const manyPolicePosts = Array.from({ length: 12 }, (_, i) => makePolicePost({ id: `P${i + 1}` }));
+const manyGuardPosts = Array.from({ length: 12 }, (_, i) => makeGuardPost({ id: `G${i + 1}`, schoolIds: [`S${i + 1}`] }));
+
+/** Items in id order (the registry's parts arrive in their own order). */
+function byId<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
 
 function snapshot(overrides: Partial<WallSnapshot> = {}): WallSnapshot {
   return {
@@ -45,35 +54,50 @@ describe(useWallStore.name, () => {
 
   it('applies a status pushed while the snapshot was on its way after the snapshot', async () => {
     const answers = new Map<string, (value: Response) => void>();
-    vi.stubGlobal('fetch', vi.fn((url: string) => new Promise<Response>((resolve) => answers.set(url.split('?')[0]!, resolve))));
+    vi.stubGlobal('fetch', vi.fn((url: string) => new Promise<Response>((resolve) => answers.set(url, resolve))));
     const sut = useWallStore();
 
     const loading = sut.load();
     sut.applyStatusChanges([{ schoolId: 'S3', status: 'alarm' }]);
-    answers.get('/api/v1/wall/registry')?.(new Response(JSON.stringify(wallAnswer('/api/v1/wall/registry', snapshot()))));
-    answers.get('/api/v1/wall')?.(new Response(JSON.stringify(wallAnswer('/api/v1/wall', snapshot()))));
+    for (const [url, answer] of answers) answer(new Response(JSON.stringify(wallAnswer(url, snapshot()))));
     await loading;
 
     expect(sut.loadState).toBe('ready');
     // The registry from its columns, as the snapshot's schools were.
-    expect(sut.schools).toEqual(snapshot().schools);
+    expect(byId(sut.schools)).toEqual(snapshot().schools);
     expect(sut.statusOf('S1')).toBe('fault');
     expect(sut.statusOf('S3')).toBe('alarm');
     expect(sut.cameras?.online).toBe(9);
   });
 
-  it('reads the registry once: a reload brings the live part only', async () => {
+  it('reads the registry once, in its parts: each school and post once; a reload brings the live part only', async () => {
     const asked: string[] = [];
+    const wall = (statuses: WallSnapshot['statuses']) => snapshot({ schools: manySchools, policePosts: manyPolicePosts, guardPosts: manyGuardPosts, statuses });
     vi.stubGlobal('fetch', vi.fn(async (url: string) => {
       asked.push(url);
-      return new Response(JSON.stringify(wallAnswer(url, snapshot({ statuses: asked.length > 2 ? [] : [{ schoolId: 'S1', status: 'fault' }] }))));
+      return new Response(JSON.stringify(wallAnswer(url, wall(asked.length > REGISTRY_SLICES + 1 ? [] : [{ schoolId: 'S1', status: 'fault' }]))));
     }));
     const sut = useWallStore();
     await sut.load();
+    expect(sut.statusOf('S1')).toBe('fault');
     await sut.load();
-    expect(asked.sort()).toEqual(['/api/v1/wall/registry', '/api/v1/wall?registry=omit', '/api/v1/wall?registry=omit']);
-    expect(sut.schools.map((s) => s.id)).toEqual(['S1', 'S2', 'S3']);
+
+    const parts = Array.from({ length: REGISTRY_SLICES }, (_, slice) => `/api/v1/wall/registry?slice=${slice}&slices=${REGISTRY_SLICES}`);
+    expect(asked.sort()).toEqual([...parts, '/api/v1/wall?registry=omit', '/api/v1/wall?registry=omit'].sort());
+    expect(byId(sut.schools)).toEqual(manySchools);
+    expect(byId(sut.policePosts)).toEqual(manyPolicePosts);
+    expect(byId(sut.guardPosts)).toEqual(manyGuardPosts);
+    expect(sut.schoolName('S37')).toBe(manySchools.find((s) => s.id === 'S37')?.name);
     expect(sut.statusOf('S1')).toBe('normal');
+  });
+
+  it('shows none of the registry when one of its parts fails', async () => {
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => (url.includes('slice=2') ? new Response('nope', { status: 503 }) : new Response(JSON.stringify(wallAnswer(url, snapshot({ schools: manySchools })))))));
+    const sut = useWallStore();
+    await sut.load();
+    expect(sut.loadState).toBe('error');
+    expect(sut.schools).toEqual([]);
+    expect(sut.schoolName('S1')).toBe('学校名称读取中…');
   });
 
   it('reports a failed first load', async () => {

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import type { HandshakeAuth } from '../../../shared/events.js';
 import type { WallSnapshot } from '../../../shared/wall.js';
-import { REGISTRY_COLUMNS_VERSION, schoolsToColumns, type RegistryColumns } from '../../../shared/wall-registry.js';
+import { REGISTRY_COLUMNS_VERSION, registrySliceOf, schoolsToColumns, type RegistryColumns } from '../../../shared/wall-registry.js';
 
 type Handler = (...args: unknown[]) => void;
 
@@ -74,14 +74,18 @@ export const emptyWall: WallSnapshot = {
   schoolCameras: [],
 };
 
-/** `GET /api/v1/wall/registry` of a registry: the schools in columns. */
-export function registryAnswer(registry: Pick<WallSnapshot, 'schools' | 'policePosts' | 'guardPosts'>): RegistryColumns {
-  return { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(registry.schools), policePosts: registry.policePosts, guardPosts: registry.guardPosts };
+/** `GET /api/v1/wall/registry` of a registry: the schools in columns; with `part`, the items of that part only (as the server slices). */
+export function registryAnswer(registry: Pick<WallSnapshot, 'schools' | 'policePosts' | 'guardPosts'>, part?: { slice: number; slices: number }): RegistryColumns {
+  const inPart = <T extends { id: string }>(items: T[]): T[] => (part ? items.filter((item) => registrySliceOf(item.id, part.slices) === part.slice) : items);
+  return { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(inPart(registry.schools)), policePosts: inPart(registry.policePosts), guardPosts: inPart(registry.guardPosts) };
 }
 
-/** What the wall's store reads for `url`: the registry's columns or the live part of `wall`. */
+/** What the wall's store reads for `url`: the registry's columns (or the part the query names) or the live part of `wall`. */
 export function wallAnswer(url: string, wall: WallSnapshot): RegistryColumns | WallSnapshot {
-  return url.startsWith('/api/v1/wall/registry') ? registryAnswer(wall) : { ...wall, schools: [], policePosts: [], guardPosts: [] };
+  if (!url.startsWith('/api/v1/wall/registry')) return { ...wall, schools: [], policePosts: [], guardPosts: [] };
+  const query = new URL(url, 'http://wall.test').searchParams;
+  const slice = query.get('slice'), slices = query.get('slices');
+  return registryAnswer(wall, slice !== null && slices !== null ? { slice: Number(slice), slices: Number(slices) } : undefined);
 }
 
 /** fetch answering what the connection store asks at start: the client config and an empty wall. */
