@@ -147,6 +147,7 @@ export class ClusterWorker {
       return;
     }
     this.worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+      performance.mark('xiaoan:clusters-answered');
       const reply = clusterReplySchema.safeParse(event.data);
       if (!reply.success) return void console.warn('school clusters: an answer of the worker does not fit', reply.error.issues);
       this.waiting.get(reply.data.request)?.(reply.data.levels);
@@ -166,6 +167,8 @@ export class ClusterWorker {
     return new Promise((resolve) => {
       this.waiting.set(request, (levels) => resolve(new SchoolClusterIndex(points, levels ? { levels } : {})));
       worker.postMessage({ request, coords, radius: CLUSTER_RADIUS_PX, maxZoom: CLUSTER_MAX_ZOOM }, [coords.buffer]);
+      // Marks for the map bench's reading of a load (bench/map-tasks.ts): when the page asked, and was answered.
+      performance.mark('xiaoan:clusters-asked');
     });
   }
 

@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { DISTRICT_CODES, SCHOOL_SETTINGS, SCHOOL_STAGES, type DistrictCode, type GuardPost, type PolicePost, type School } from './domain/index.js';
-import { guardPostSchema, policePostSchema } from './domain/entity-schemas.js';
+import { DISTRICT_CODES, SCHOOL_SETTINGS, SCHOOL_STAGES, type DistrictCode, type DutyWindow, type GuardPost, type PolicePost, type School } from './domain/index.js';
+import { dutyWindowSchema, policePostSchema } from './domain/entity-schemas.js';
 
 /**
  * The wall's registry in columns (issue 17 item 4: province scale): `GET /api/v1/wall/registry`.
  * Fifty thousand schools as objects are 17 MB of JSON whose every key a browser parses again and
  * again (a long task of 100–350 ms in Chromium); as one array per field they are a third of it and
- * parse several times faster. Enumerations travel as indices, booleans as 0/1. Police and 护学岗
- * posts are few enough (and the latter nested) to stay objects.
+ * parse several times faster. Enumerations travel as indices, booleans as 0/1. The 护学岗 posts
+ * travel in columns too (v2), their duties and schedules — a handful of distinct ones across a
+ * province — once each, by index: 4.1 MB of JSON became ≈ 1.4 MB. Police posts are few enough to
+ * stay objects.
  */
-export const REGISTRY_COLUMNS_VERSION = 1;
+export const REGISTRY_COLUMNS_VERSION = 2;
 
 /** At most this many parts of `GET /api/v1/wall/registry?slice=i&slices=n`. */
 export const MAX_REGISTRY_SLICES = 16;
@@ -49,12 +51,36 @@ export interface SchoolColumns {
   lng: number[];
 }
 
+/** The 护学岗 posts, one array per field, all of one length; repeated texts once, by index. */
+export interface GuardPostColumns {
+  id: string[];
+  name: string[];
+  /** Index into DISTRICT_CODES. */
+  district: number[];
+  schoolIds: string[][];
+  person: string[];
+  phone: string[];
+  /** Index into `duties`. */
+  duty: number[];
+  duties: string[];
+  /** Index into `schedules`. */
+  schedule: number[];
+  schedules: DutyWindow[][];
+  /** `[post index, ISO weekdays]` of the posts that name their days (the others: school days). */
+  days: [number, number[]][];
+  /** `[post index, dates]` of the posts with days off (the others: none). */
+  offDates: [number, string[]][];
+  radiusM: number[];
+  lat: number[];
+  lng: number[];
+}
+
 /** `GET /api/v1/wall/registry`: what a wall draws that changes only with the registry. */
 export interface RegistryColumns {
   v: typeof REGISTRY_COLUMNS_VERSION;
   schools: SchoolColumns;
   policePosts: PolicePost[];
-  guardPosts: GuardPost[];
+  guardPosts: GuardPostColumns;
 }
 
 const indices = z.array(z.number().int().nonnegative());
@@ -77,11 +103,29 @@ export const schoolColumnsSchema = z.object({
   lng: z.array(z.number()),
 }) satisfies z.ZodType<SchoolColumns>;
 
+export const guardPostColumnsSchema = z.object({
+  id: z.array(z.string()),
+  name: z.array(z.string()),
+  district: indices,
+  schoolIds: z.array(z.array(z.string())),
+  person: z.array(z.string()),
+  phone: z.array(z.string()),
+  duty: indices,
+  duties: z.array(z.string()),
+  schedule: indices,
+  schedules: z.array(z.array(dutyWindowSchema)),
+  days: z.array(z.tuple([z.number().int().nonnegative(), z.array(z.number().int())])),
+  offDates: z.array(z.tuple([z.number().int().nonnegative(), z.array(z.string())])),
+  radiusM: z.array(z.number()),
+  lat: z.array(z.number()),
+  lng: z.array(z.number()),
+}) satisfies z.ZodType<GuardPostColumns>;
+
 export const registryColumnsSchema = z.object({
   v: z.literal(REGISTRY_COLUMNS_VERSION),
   schools: schoolColumnsSchema,
   policePosts: z.array(policePostSchema),
-  guardPosts: z.array(guardPostSchema),
+  guardPosts: guardPostColumnsSchema,
 }) satisfies z.ZodType<RegistryColumns>;
 
 /** The schools as columns. */
@@ -112,12 +156,82 @@ function at<T>(list: readonly T[], index: number, what: string): T {
   return value;
 }
 
+/** The index of `value` in `list`, added at the end when new (a dictionary of repeated values). */
+function indexIn<T>(list: T[], keys: Map<string, number>, value: T, key: string): number {
+  let index = keys.get(key);
+  if (index === undefined) {
+    index = list.push(value) - 1;
+    keys.set(key, index);
+  }
+  return index;
+}
+
+/** The 护学岗 posts as columns. */
+export function guardPostsToColumns(posts: readonly GuardPost[]): GuardPostColumns {
+  const columns: GuardPostColumns = { id: [], name: [], district: [], schoolIds: [], person: [], phone: [], duty: [], duties: [], schedule: [], schedules: [], days: [], offDates: [], radiusM: [], lat: [], lng: [] };
+  const dutyKeys = new Map<string, number>();
+  const scheduleKeys = new Map<string, number>();
+  posts.forEach((post, i) => {
+    columns.id.push(post.id);
+    columns.name.push(post.name);
+    columns.district.push(DISTRICT_CODES.indexOf(post.districtCode));
+    columns.schoolIds.push(post.schoolIds);
+    columns.person.push(post.person);
+    columns.phone.push(post.phone);
+    columns.duty.push(indexIn(columns.duties, dutyKeys, post.duty, post.duty));
+    columns.schedule.push(indexIn(columns.schedules, scheduleKeys, post.schedule, JSON.stringify(post.schedule)));
+    if (post.days) columns.days.push([i, post.days]);
+    if (post.offDates && post.offDates.length > 0) columns.offDates.push([i, post.offDates]);
+    columns.radiusM.push(post.radiusM);
+    columns.lat.push(post.lat);
+    columns.lng.push(post.lng);
+  });
+  return columns;
+}
+
+/** Throws unless every per-item column of `columns` has `count` values (a damaged answer is not drawn half). */
+function checkLengths(columns: object, count: number, what: string, dictionaries: readonly string[] = []): void {
+  for (const [field, values] of Object.entries(columns) as [string, unknown[]][]) {
+    if (dictionaries.includes(field)) continue;
+    if (values.length !== count) throw new Error(`registry columns: ${what}.${field} has ${values.length} values for ${count}`);
+  }
+}
+
+/**
+ * The columns back as 护学岗 posts; throws when a column's length or an index is off. Posts with
+ * the same schedule share its array (read-only, as every reader treats a post).
+ */
+export function guardPostsFromColumns(columns: GuardPostColumns): GuardPost[] {
+  const count = columns.id.length;
+  checkLengths(columns, count, 'guardPosts', ['duties', 'schedules', 'days', 'offDates']);
+  const days = new Map(columns.days);
+  const offDates = new Map(columns.offDates);
+  const posts: GuardPost[] = new Array<GuardPost>(count);
+  for (let i = 0; i < count; i++) {
+    const named = days.get(i);
+    posts[i] = {
+      id: columns.id[i]!,
+      name: columns.name[i]!,
+      districtCode: at<DistrictCode>(DISTRICT_CODES, columns.district[i]!, 'district'),
+      schoolIds: columns.schoolIds[i]!,
+      person: columns.person[i]!,
+      phone: columns.phone[i]!,
+      duty: at(columns.duties, columns.duty[i]!, 'duty'),
+      schedule: at(columns.schedules, columns.schedule[i]!, 'schedule'),
+      ...(named ? { days: named } : {}),
+      offDates: offDates.get(i) ?? [],
+      radiusM: columns.radiusM[i]!,
+      lat: columns.lat[i]!,
+      lng: columns.lng[i]!,
+    };
+  }
+  return posts;
+}
+
 /** The columns back as schools; throws when a column's length or an index is off (a damaged answer is not drawn half). */
 export function schoolsFromColumns(columns: SchoolColumns): School[] {
   const count = columns.id.length;
-  for (const [field, values] of Object.entries(columns) as [string, unknown[]][]) {
-    if (values.length !== count) throw new Error(`registry columns: ${field} has ${values.length} values for ${count} schools`);
-  }
+  checkLengths(columns, count, 'schools');
   const schools: School[] = new Array<School>(count);
   for (let i = 0; i < count; i++) {
     schools[i] = {

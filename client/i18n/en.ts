@@ -115,6 +115,7 @@ export const en: MessageSchema = {
   school: {
     close: 'Close',
     nameLoading: 'Loading the school’s name…',
+    nameUnavailable: 'School name unavailable (the list of schools did not load)',
     unregistered: 'School not in the registry',
     headcount: '{total} people',
     headcountDetail: '{students} students · {staff} staff',

@@ -114,6 +114,7 @@ export const zhCN = {
   school: {
     close: '关闭',
     nameLoading: '学校名称读取中…',
+    nameUnavailable: '学校名称暂不可用（学校名录未能读取）',
     unregistered: '未登记的学校',
     headcount: '师生 {total} 人',
     headcountDetail: '学生 {students} · 教职工 {staff}',

@@ -3,7 +3,7 @@ import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
 import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
-import { schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { getJson, getRoute } from '../api.js';
 import { i18n } from '../i18n/index.js';
 import { nextTask, replaceEntries } from '../reactive-bulk.js';
@@ -31,13 +31,14 @@ async function registryFromParts(partsAsked: readonly Promise<RegistryColumns>[]
   const guardPosts: GuardPost[] = [];
   for (const asked of partsAsked) {
     const part = await asked;
+    performance.mark('xiaoan:registry-part');
     await nextTask();
     for (const school of schoolsFromColumns(part.schools)) {
       schools.push(school);
       schoolById.set(school.id, school);
     }
     policePosts.push(...part.policePosts);
-    guardPosts.push(...part.guardPosts);
+    guardPosts.push(...guardPostsFromColumns(part.guardPosts));
   }
   await nextTask();
   return { schools, schoolById, policePosts, guardPosts };
@@ -85,13 +86,14 @@ export const useWallStore = defineStore('wall', () => {
 
   /**
    * A school's name for a person to read, never its id: while the registry is on its way (it is a
-   * request of its own, beside a screen's list), a placeholder; a school the registry does not
-   * hold, "not registered".
+   * request of its own, beside a screen's list), a placeholder; when it failed to load, that the
+   * name is unavailable (until a reload brings it); a school the registry does not hold, "not registered".
    */
   function schoolName(schoolId: string): string {
     const school = schoolById.value.get(schoolId);
     if (school) return school.name;
-    return i18n.global.t(schools.value.length === 0 ? 'school.nameLoading' : 'school.unregistered');
+    if (schools.value.length > 0) return i18n.global.t('school.unregistered');
+    return i18n.global.t(loadState.value === 'error' ? 'school.nameUnavailable' : 'school.nameLoading');
   }
 
   function statusOf(schoolId: string): SchoolStatus {
@@ -154,6 +156,7 @@ export const useWallStore = defineStore('wall', () => {
           // even when a newer load has started: that one does not read the registry.
           indexed = { list: parts.schools, byId: parts.schoolById };
           schools.value = parts.schools;
+          performance.mark('xiaoan:schools-set');
           await nextTask();
           policePosts.value = parts.policePosts;
           await nextTask();

@@ -37,6 +37,7 @@ export function makeGuardPost(overrides: Partial<GuardPost> & Pick<GuardPost, 'i
     phone: '13800000000',
     duty: '疏导交通、护送学生、维护校门秩序',
     schedule: [{ start: '07:00', end: '08:00' }, { start: '17:00', end: '18:00' }],
+    offDates: [],
     radiusM: 200,
     lat: 33.737,
     lng: 113.294,

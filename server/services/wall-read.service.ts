@@ -1,7 +1,7 @@
 import type { SessionUser } from '../../shared/auth.js';
 import { refusal } from '../../shared/refusal.js';
 import type { CameraSummary, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
-import { REGISTRY_COLUMNS_VERSION, registrySliceOf, schoolsToColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { REGISTRY_COLUMNS_VERSION, guardPostsToColumns, registrySliceOf, schoolsToColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import type { GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import type { CameraHealthService } from './camera-health.service.js';
 import type { Clock } from '../clock.js';
@@ -117,7 +117,7 @@ export class WallReads {
       v: REGISTRY_COLUMNS_VERSION,
       schools: schoolsToColumns(inPart(lists.schools)),
       policePosts: [...inPart(lists.policePosts)],
-      guardPosts: [...inPart(lists.guardPosts)],
+      guardPosts: guardPostsToColumns(inPart(lists.guardPosts)),
     };
     keepAtMost(this.registryCache, REGISTRY_CACHE_ENTRIES).set(key, made);
     return made;

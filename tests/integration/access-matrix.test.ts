@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, ROLES, type Role } from '../../shared/auth.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { API, type RouteSpec } from '../../shared/api/index.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
@@ -165,7 +165,7 @@ describe.each(engines)('access matrix on %s', (engine) => {
     const columns = (await (await county.get('/api/v1/wall/registry')).json()) as RegistryColumns;
     expect(schoolsFromColumns(columns.schools)).toEqual(wall.schools);
     expect(columns.policePosts).toEqual(wall.policePosts);
-    expect(columns.guardPosts).toEqual(wall.guardPosts);
+    expect(guardPostsFromColumns(columns.guardPosts)).toEqual(wall.guardPosts);
     const live = (await (await county.get('/api/v1/wall?registry=omit')).json()) as WallSnapshot;
     expect({ ...live, generatedAt: wall.generatedAt }).toEqual({ ...wall, schools: [], policePosts: [], guardPosts: [] });
     expect((await county.get('/api/v1/wall?registry=all')).status).toBe(400);
@@ -211,7 +211,7 @@ describe.each(engines)('access matrix on %s', (engine) => {
     expect(wall.schools.map((s) => s.id)).toEqual(['S0001']);
     const columns = (await (await school.get('/api/v1/wall/registry')).json()) as RegistryColumns;
     expect(columns.schools.id).toEqual(['S0001']);
-    expect(columns.guardPosts).toEqual(wall.guardPosts);
+    expect(guardPostsFromColumns(columns.guardPosts)).toEqual(wall.guardPosts);
   });
 
   it('answers NUL characters in paths, filters and bodies with 400, not a database error', async () => {

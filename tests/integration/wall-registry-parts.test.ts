@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../mocks/dataset/index.js';
-import { schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -42,7 +42,10 @@ describe('GET /api/v1/wall/registry in parts (province scale: each part parsed i
     const wholeById = new Map(schoolsFromColumns(whole.schools).map((s) => [s.id, s]));
     for (const school of schools) expect(school).toEqual(wholeById.get(school.id));
     expect(ids(parts.flatMap((part) => part.policePosts))).toEqual(ids(whole.policePosts));
-    expect(ids(parts.flatMap((part) => part.guardPosts))).toEqual(ids(whole.guardPosts));
+    const guardPosts = parts.flatMap((part) => guardPostsFromColumns(part.guardPosts));
+    expect(ids(guardPosts)).toEqual(ids(guardPostsFromColumns(whole.guardPosts)));
+    const wholePosts = new Map(guardPostsFromColumns(whole.guardPosts).map((p) => [p.id, p]));
+    for (const post of guardPosts) expect(post).toEqual(wholePosts.get(post.id));
     // Shared out, not all in one part: the longest part is well under the whole.
     for (const part of parts) expect(part.schools.id.length).toBeLessThan(whole.schools.id.length * 0.4);
   });

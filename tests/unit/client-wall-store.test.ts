@@ -97,7 +97,7 @@ describe(useWallStore.name, () => {
     await sut.load();
     expect(sut.loadState).toBe('error');
     expect(sut.schools).toEqual([]);
-    expect(sut.schoolName('S1')).toBe('学校名称读取中…');
+    expect(sut.schoolName('S1')).toBe('学校名称暂不可用（学校名录未能读取）');
   });
 
   it('reports a failed first load', async () => {

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import type { HandshakeAuth } from '../../../shared/events.js';
 import type { WallSnapshot } from '../../../shared/wall.js';
-import { REGISTRY_COLUMNS_VERSION, registrySliceOf, schoolsToColumns, type RegistryColumns } from '../../../shared/wall-registry.js';
+import { REGISTRY_COLUMNS_VERSION, guardPostsToColumns, registrySliceOf, schoolsToColumns, type RegistryColumns } from '../../../shared/wall-registry.js';
 
 type Handler = (...args: unknown[]) => void;
 
@@ -77,7 +77,7 @@ export const emptyWall: WallSnapshot = {
 /** `GET /api/v1/wall/registry` of a registry: the schools in columns; with `part`, the items of that part only (as the server slices). */
 export function registryAnswer(registry: Pick<WallSnapshot, 'schools' | 'policePosts' | 'guardPosts'>, part?: { slice: number; slices: number }): RegistryColumns {
   const inPart = <T extends { id: string }>(items: T[]): T[] => (part ? items.filter((item) => registrySliceOf(item.id, part.slices) === part.slice) : items);
-  return { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(inPart(registry.schools)), policePosts: inPart(registry.policePosts), guardPosts: inPart(registry.guardPosts) };
+  return { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(inPart(registry.schools)), policePosts: inPart(registry.policePosts), guardPosts: guardPostsToColumns(inPart(registry.guardPosts)) };
 }
 
 /** What the wall's store reads for `url`: the registry's columns (or the part the query names) or the live part of `wall`. */
