@@ -3,6 +3,7 @@ import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vu
 import type { Permission } from '../shared/auth.js';
 import { canOpenScreen, type Screen } from '../shared/screens.js';
 import { safeNext, useSessionStore } from './stores/session.js';
+import { prestartClusterWorker } from './cluster-worker-start.js';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -35,7 +36,11 @@ const MAP_SCREENS: Record<string, () => Promise<unknown>> = { '/': wallView, '/c
  * session is known) would otherwise arrive before the map that draws it exists.
  */
 export function prefetchScreen(path: string): void {
-  void MAP_SCREENS[path]?.().catch(() => undefined); // the route's own import reports a failure
+  const load = MAP_SCREENS[path];
+  if (!load) return;
+  void load().catch(() => undefined); // the route's own import reports a failure
+  // Its school clusters' worker too: its script then loads beside the screen's.
+  prestartClusterWorker();
 }
 
 export const router = createRouter({

@@ -1,5 +1,6 @@
 import { statusRank, worseStatus, type LatLng, type SchoolStatus } from '../shared/domain/index.js';
 import { buildClusterLevels, CLUSTER_MAX_ZOOM, CLUSTER_RADIUS_PX, clusterReplySchema, type ClusterLevel } from './school-cluster-levels.js';
+import { takeClusterWorker } from './cluster-worker-start.js';
 
 /**
  * Grouping of schools into map clusters when zoomed out (supercluster), with each cluster taking
@@ -138,14 +139,10 @@ export class ClusterWorker {
   private asked = 0;
   private readonly waiting = new Map<number, (levels: readonly ClusterLevel[] | null) => void>();
 
-  constructor() {
-    if (typeof Worker === 'undefined') return;
-    try {
-      this.worker = new Worker(new URL('./school-clusters.worker.ts', import.meta.url), { type: 'module' });
-    } catch (error) {
-      console.warn('school clusters: no worker, building them on the page', error);
-      return;
-    }
+  /** `worker`: one started ahead (cluster-worker-start.ts); null: build on the page. */
+  constructor(worker: Worker | null = takeClusterWorker()) {
+    if (!worker) return;
+    this.worker = worker;
     this.worker.addEventListener('message', (event: MessageEvent<unknown>) => {
       performance.mark('xiaoan:clusters-answered');
       const reply = clusterReplySchema.safeParse(event.data);
