@@ -91,7 +91,7 @@ export interface LongTasks {
 
 /** What the first load of the wall took, in page time (ms since navigation start). */
 export interface LoadFigures {
-  /** The wall's data fully received: the later responseEnd of `GET /api/v1/wall` and `GET /api/v1/wall/registry`. */
+  /** The wall's data fully received: the last responseEnd of `GET /api/v1/wall` and the parts of `GET /api/v1/wall/registry`. */
   arrivedAt: number;
   drawnAt: number;
   frameAt: number;
