@@ -1,15 +1,12 @@
 import type { Kysely } from 'kysely';
-import {
-  blankRecord, withChangeValues, type ComplianceFilters, type ComplianceMatrix, type ComplianceSchoolsAnswer, type ComplianceTrend,
-  type RecordHistoryEntry, type RecordState, type SchoolCompliance, type SchoolComplianceAnswer, type SchoolSummary,
+import type {
+  ComplianceFilters, ComplianceMatrix, ComplianceSchoolsAnswer, ComplianceTrend, SchoolCompliance, SchoolComplianceAnswer, SchoolSummary,
 } from '../../shared/compliance.js';
-import type { DevicePlace, School } from '../../shared/domain/index.js';
-import type { DrillRecord, InspectionRecord, SchoolSecurityRecord, SelfCheckRecord } from '../../shared/domain/security-record.js';
+import type { School } from '../../shared/domain/index.js';
 import {
-  evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type FaultWindow, type PlanSave,
-  type RetentionReport, type SemesterRule,
+  evaluateSchool, semesterOf, type ComplianceInput, type ComplianceResult, type ComplianceRuleId, type ComplianceStatus, type RetentionReport, type SemesterRule,
 } from '../../shared/rules/compliance/index.js';
-import { GUARD_POST_REACH_M, schoolGuardPosts, type SchoolGuardPost } from '../../shared/rules/guard-post-setup.js';
+import { GUARD_POST_REACH_M } from '../../shared/rules/guard-post-setup.js';
 import { shanghaiParts } from '../../shared/time.js';
 import { ComplianceFigureRepository, scopeKey, type ComplianceFigure } from '../db/compliance-figures.js';
 import { complianceFingerprint } from '../db/compliance-fingerprint.js';
@@ -19,38 +16,11 @@ import type { RecordRepository } from '../db/record.repository.js';
 import type { RoutineRepository } from '../db/routine.repository.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../clock.js';
+import { NO_DEVICES, readSources, stateAsOf, type Sources } from './compliance-sources.js';
 import { answerCall, type ComplianceAnswer, type ComplianceCall, type ComplianceOffload, type ComplianceOutcome, type ComplianceSync } from './compliance-calls.js';
 import { buildMatrix, filterSchools, trendDates, type Verdicts } from './compliance-matrix.js';
 import { StoredFigures } from './compliance-stored-figures.js';
 import type { RegistryService } from './registry.service.js';
-
-/** Everything the rules read besides the registry, grouped by school, loaded in one go. */
-interface Sources {
-  loadedAt: number;
-  /** `fingerprint()` just before the sources were read. */
-  fingerprint: string;
-  /** The registry's load count when they were read (this process's; the fingerprint has the registry's sizes). */
-  registryVersion: number;
-  /**
-   * The sources are exactly the state `fingerprint` names: it was the same after the read as
-   * before (nothing was written meanwhile), and no school was read again since (`schoolChanged`).
-   * Only verdicts from exact sources are stored as figures (0019).
-   */
-  exact: boolean;
-  records: Map<string, SchoolSecurityRecord>;
-  /** Edits, oldest first. */
-  history: Map<string, RecordHistoryEntry[]>;
-  drills: Map<string, DrillRecord[]>;
-  inspections: Map<string, InspectionRecord[]>;
-  selfChecks: Map<string, SelfCheckRecord[]>;
-  /** Only the tickets not restored within 24 h (or still open): the others can never fail the rule. */
-  lateFaults: Map<string, FaultWindow[]>;
-  devices: Map<string, ComplianceInput['devices']>;
-  /** Each school's 护学岗 by THE rule (shared/rules/guard-post-setup.ts). */
-  guardPosts: Map<string, SchoolGuardPost | null>;
-  /** When each school's emergency plan versions were saved (一校一案). */
-  plans: Map<string, PlanSave[]>;
-}
 
 /** Other nodes may write too: data older than this is read again. Local writes refresh their school at once. */
 const SOURCES_TTL_MS = 30_000;
@@ -63,16 +33,6 @@ const CHANGES_KEPT = 1000;
  * the matrix's shape change, so that figures computed by the old code are never answered again.
  */
 export const FIGURES_REVISION = 1;
-
-function groupBy<T extends { schoolId: string }>(items: readonly T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const list = map.get(item.schoolId);
-    if (list) list.push(item);
-    else map.set(item.schoolId, [item]);
-  }
-  return map;
-}
 
 /** Asia/Shanghai end of a local date, as an ISO instant (stored times are UTC). */
 function endOfLocalDay(date: string): string {
@@ -395,65 +355,10 @@ export class ComplianceService {
   }
 
   private async read(): Promise<Sources> {
-    const loadedAt = this.deps.clock.now();
-    const registryVersion = this.deps.registry.version;
-    const fingerprint = await this.fingerprint();
     this.counters.sourceReads++;
-    const { registry, records, routines } = this.deps;
-    const [stored, history, drills, inspections, selfChecks, lateFaults, plans] = await Promise.all([
-      records.all(),
-      records.allHistory(),
-      routines.bySchool('drills'),
-      routines.bySchool('inspections'),
-      routines.bySchool('self_checks'),
-      this.faults.lateWindows(),
-      this.deps.plans.planSaves(),
-    ]);
-    // The same summary after the read as before: nothing was written meanwhile, the sources are exactly that state.
-    const exact = (await this.fingerprint()) === fingerprint && registry.version === registryVersion;
-    const devices = new Map<string, ComplianceInput['devices']>();
-    for (const device of registry.devices()) {
-      if (!device.schoolId || (device.kind !== 'camera' && device.kind !== 'sos' && device.kind !== 'intrusion')) continue;
-      let places = devices.get(device.schoolId);
-      if (!places) devices.set(device.schoolId, (places = { camera: [], sos: [], intrusion: [] }));
-      const list: DevicePlace[] = places[device.kind];
-      if (!list.includes(device.place)) list.push(device.place);
-    }
-    return {
-      loadedAt,
-      fingerprint,
-      registryVersion,
-      exact,
-      records: new Map([...stored].map(([id, s]) => [id, s.record])),
-      history: groupBy(history),
-      drills,
-      inspections,
-      selfChecks,
-      lateFaults: groupBy(lateFaults),
-      devices,
-      guardPosts: schoolGuardPosts(registry.schools(), registry.guardPosts(), this.guardPostReachM),
-      plans,
-    };
+    const { registry, records, routines, plans, clock } = this.deps;
+    return readSources({ registry, records, routines, plans, clock, faults: this.faults, guardPostReachM: this.guardPostReachM, fingerprint: () => this.fingerprint() });
   }
-}
-
-const NO_DEVICES: ComplianceInput['devices'] = { camera: [], sos: [], intrusion: [] };
-
-/**
- * A school's record and own fields as they stood at `end`: the edits made after it undone,
- * newest first. `school` is undefined when no edit is undone (the registry's school stands).
- */
-function stateAsOf(school: School, sources: Sources, end: string): { record: SchoolSecurityRecord; school?: RecordState['school'] } {
-  const record = sources.records.get(school.id) ?? blankRecord(school.id);
-  const history = sources.history.get(school.id);
-  const latest = history?.at(-1);
-  if (!history || !latest || latest.at <= end) return { record };
-  let state: RecordState = {
-    record,
-    school: { students: school.students, staff: school.staff, boarding: school.boarding, boarders: school.boarders, guards: school.guards, counterTerror: school.counterTerror },
-  };
-  for (let i = history.length - 1; i >= 0 && history[i]!.at > end; i--) state = withChangeValues(state, history[i]!.changes, 'from');
-  return state;
 }
 
 function summary(school: School): SchoolSummary {
