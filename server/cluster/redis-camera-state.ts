@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
 import { z } from 'zod';
 import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { CameraFault } from '../../shared/wall.js';
@@ -9,21 +8,10 @@ import type { Logger } from '../logger.js';
 import type { CameraStateBackend, CameraStateFactory, CameraStateParts, SharedCameraChange } from './backend.js';
 import { atOrAfter, newestId, readEntry, xreadEntries } from './changes.js';
 import { connectAll } from './redis-connect.js';
+import { makeRedisClient, Scripts, stateKeys, within, type RedisClient } from './redis-client.js';
 import { DEADLINES_SCRIPT, FAULT_SCRIPT, FOLD_SCRIPT, RELEASE_SCRIPT, RENEW_SCRIPT, SEED_SCRIPT, SEEDED_MS, STREAM_MAXLEN, SWEEP_SCRIPT } from './scripts.js';
 
-/**
- * Commands a connection holds at most, sent or waiting to be (node-redis's `commandsQueueMaxLength`):
- * while Redis is away the client queues commands for its reconnection, and this bounds that queue
- * (past it a command fails at once with "The queue is full"). Keepalive folds do not queue at all
- * ({@link RedisCameraState.fold}); what remains are the rare announcements and the tick's few commands.
- */
-export const COMMAND_QUEUE_MAX = 1000;
-
-/** RESP2: the scripts' and the stream's raw replies are plain arrays, read with zod below. */
-export function makeRedisClient(url: string) {
-  return createClient({ url, RESP: 2, commandsQueueMaxLength: COMMAND_QUEUE_MAX, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3_000) } });
-}
-type RedisClient = ReturnType<typeof makeRedisClient>;
+export { COMMAND_QUEUE_MAX, makeRedisClient, stateKeys } from './redis-client.js';
 
 /** The lease's life; renewed every 5 s tick, so another node takes over within 10 s of the holder's death. */
 export const LEASE_MS = 10_000;
@@ -37,16 +25,6 @@ const BLOCK_MS = 2000;
  */
 const TICK_TIMEOUT_MS = 2_000;
 
-/** `promise`, or a rejection after `ms`. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis in ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** A camera not online in the states hash; `deadline` (its last keepalive + the limit) since the sweep and fault scripts keep it. */
 const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.string(), deadline: z.string().optional() });
 /** DEADLINES_SCRIPT's reply: a deadline (ms, as Redis prints a score) or '' per camera. */
@@ -56,38 +34,6 @@ const hashSchema = z.array(z.string());
 /** XINFO STREAM's raw RESP2 reply: field, value, … (values of several types). */
 const xinfoSchema = z.array(z.unknown());
 const streamIdSchema = z.string().regex(/^\d+-\d+$/);
-
-/** The keys under the cluster key (docs/device-state.md, "Keys"). */
-export function stateKeys(cluster: string): { deadlines: string; states: string; lease: string; stream: string; seeded: string } {
-  return {
-    deadlines: `${cluster}:cam:deadlines`,
-    states: `${cluster}:cam:states`,
-    lease: `${cluster}:cam:sweep-lease`,
-    stream: `${cluster}:device-changes`,
-    seeded: `${cluster}:cam:seeded`,
-  };
-}
-
-/** Runs a script by its SHA, loading it on NOSCRIPT (a restarted or flushed Redis). */
-class Scripts {
-  private readonly shas = new Map<string, string>();
-  constructor(private readonly client: RedisClient) {}
-
-  async run(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    let sha = this.shas.get(script);
-    if (sha === undefined) {
-      sha = z.string().parse(await this.client.sendCommand(['SCRIPT', 'LOAD', script]));
-      this.shas.set(script, sha);
-    }
-    try {
-      return await this.client.sendCommand(['EVALSHA', sha, String(keys.length), ...keys, ...args]);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      this.shas.delete(script);
-      return this.run(script, keys, args);
-    }
-  }
-}
 
 /**
  * REDIS_URL: camera deadlines in one ZSET written per keepalive batch by whichever node received
