@@ -5,7 +5,8 @@
  *       snapshot and half 1,000 changes behind;
  *   (b) ten `GET /api/v1/compliance/trend` over a year at once (ten read-only sessions);
  *   (c) one viewer socket sends 20,000 refused commands (`alarm:ack`);
- *   (d) a 5 MB body of nested brackets is POSTed to the ingest API.
+ *   (d) a 5 MB body of nested brackets is POSTed to the ingest API;
+ *   (e) ten read-only sessions ask for the whole wall registry twenty times each.
  * Each attack runs right after a quiet baseline round on the same server and operator screen.
  * Target: max ≤ 250 ms in every case. The city dataset, in a data directory of its own.
  * The herd and the flood run in a child process (bench/lib/hostile-worker.ts), so decoding 100
@@ -30,6 +31,8 @@ export const HOSTILE_TARGET_MAX_MS = 250;
 /** An SOS not on the operator's screen after this long counts as lost (and its wait as the figure). */
 const ARRIVAL_TIMEOUT_MS = 60_000;
 const VIEWER_PASSWORD = 'hostile-viewer-password';
+/** How many times each session asks for the whole registry in case (e). */
+const REGISTRY_ROUNDS = 20;
 const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib/hostile-worker.ts');
 
 /** The sizes of the attacks: the issue's, or cut down for --quick. */
@@ -49,7 +52,7 @@ const FULL: Sizes = { sessions: 10, socketsPerSession: 10, changesBehind: 1000, 
 const QUICK: Sizes = { sessions: 3, socketsPerSession: 10, changesBehind: 1000, trendRequests: 3, commands: 5_000, nestedBytes: 5_000_000, baselineSos: 10, attackSos: 5 };
 
 /** The operator's screen and the SOS buttons: sends SOS one at a time and times each to the screen. */
-class SosProbe {
+export class SosProbe {
   private next = 0;
 
   constructor(
@@ -150,7 +153,7 @@ async function signIn(url: string, username: string, password: string): Promise<
 }
 
 /** Makes `count` read-only (viewer) accounts through the admin API and signs each in once: their cookies. */
-async function viewerSessions(server: ServerUnderTest, count: number, runId: string): Promise<string[]> {
+export async function viewerSessions(server: ServerUnderTest, count: number, runId: string): Promise<string[]> {
   const csrf = /xiaoan_csrf=([^;]+)/.exec(server.cookie)?.[1] ?? '';
   const cookies: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -187,8 +190,8 @@ interface Case {
   outcome: string;
 }
 
-const dist = (times: number[]) => distribution(times.filter((t) => Number.isFinite(t)));
-const triple = (d: Distribution) => `${fmtMs(d.p50)} / ${fmtMs(d.p99)} / ${fmtMs(d.max)}`;
+export const dist = (times: number[]) => distribution(times.filter((t) => Number.isFinite(t)));
+export const triple = (d: Distribution) => `${fmtMs(d.p50)} / ${fmtMs(d.p99)} / ${fmtMs(d.max)}`;
 
 export async function runHostile(ctx: BenchContext): Promise<ScenarioReport> {
   const sizes = ctx.quick ? QUICK : FULL;
@@ -266,6 +269,22 @@ export async function runHostile(ctx: BenchContext): Promise<ScenarioReport> {
       return new IngestClient(server.url, BENCH_TOKEN, 1).post(body, 300_000);
     }, (r) => `answered ${r.status} in ${fmtMs(r.ms)}${r.body.error ? `: ${String(r.body.error).slice(0, 80)}` : ''}`);
 
+    // (e) the whole registry asked for again and again (not a `heavy` route: kept as bytes instead)
+    await measure('registry', `(e) ${sizes.trendRequests} sessions ask for the whole registry ${REGISTRY_ROUNDS} times each`, async () => {
+      const answers = await Promise.all(
+        viewers.slice(0, sizes.trendRequests).map(async (cookie) => {
+          const statuses: number[] = [];
+          for (let i = 0; i < REGISTRY_ROUNDS; i++) {
+            const response = await fetch(`${server.url}/api/v1/wall/registry`, { headers: { cookie }, signal: AbortSignal.timeout(300_000) });
+            await response.arrayBuffer();
+            statuses.push(response.status);
+          }
+          return statuses;
+        }),
+      );
+      return answers.flat();
+    }, (statuses) => `${statuses.filter((s) => s === 200).length} of ${statuses.length} answered 200`);
+
     // (a) the reconnect herd, last: it leaves the most behind
     const { seq } = await server.health();
     await measure('herd', `(a) ${sizes.sessions * sizes.socketsPerSession} screens of ${sizes.sessions} sessions reconnect at once`, () =>
@@ -309,12 +328,12 @@ export async function runHostile(ctx: BenchContext): Promise<ScenarioReport> {
       title: 'Hostile readers: SOS → operator screen while ordinary users attack',
       requirement:
         'SOS ingest → operator screen latency, p50/p99/max, while (a) 100 screens of 10 sessions reconnect at once, half with a snapshot and half 1,000 changes behind, ' +
-        '(b) ten trend requests over a year run, (c) a socket sends 20,000 refused commands, (d) a 5 MB nested body is posted — each beside a quiet baseline in the same run. Target: max ≤ 250 ms in every case',
+        '(b) ten trend requests over a year run, (c) a socket sends 20,000 refused commands, (d) a 5 MB nested body is posted, (e) ten sessions ask for the whole registry 20 times each — each beside a quiet baseline in the same run. Target: max ≤ 250 ms in every case',
       setup:
         `city dataset (its own data directory), simulator off; ${fmtInt(historyCount)} intrusion alarms of history first; one operator screen (administrator, websocket, live from the current seq); ` +
         `${Math.max(sizes.sessions, sizes.trendRequests)} viewer accounts made through the admin API, each signed in once. Per case: ${sizes.baselineSos} SOS one at a time (quiet baseline), ` +
         `then the attack with SOS after SOS (50–100 ms apart, at least ${sizes.attackSos}) until it is over. Attacks: (a) ${sizes.sessions} sessions × ${sizes.socketsPerSession} sockets, half lastSeq=null, half ${fmtInt(sizes.changesBehind)} changes behind; ` +
-        `(b) ${sizes.trendRequests} × GET /compliance/trend?from=<a year ago>&to=<today>, one per viewer session; (c) ${fmtInt(sizes.commands)} × alarm:ack from one viewer socket; (d) ${(sizes.nestedBytes / 1e6).toFixed(0)} MB of [[[…]]] to POST /events.`,
+        `(b) ${sizes.trendRequests} × GET /compliance/trend?from=<a year ago>&to=<today>, one per viewer session; (c) ${fmtInt(sizes.commands)} × alarm:ack from one viewer socket; (d) ${(sizes.nestedBytes / 1e6).toFixed(0)} MB of [[[…]]] to POST /events; (e) ${sizes.trendRequests} viewer sessions × ${REGISTRY_ROUNDS} × GET /wall/registry (whole, decoded), one after another per session.`,
       otherCores: otherCores(machineCpu(sampler.samples), cpu, benchCpu),
       figures,
       tables: [table],

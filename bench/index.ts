@@ -5,7 +5,7 @@
  *   3. ingest   sustained keepalive ingest over HTTP for 5 minutes
  *   4. bytes    bytes per second to one screen vs a naive per-keepalive push
  *   5. painted  ingest → alarm painted on the real console in headless Chromium (city dataset)
- *   6. hostile  SOS → operator screen while hostile readers attack (herd, trends, command flood, nested body)
+ *   6. hostile  SOS → operator screen while hostile readers attack (herd, trends, command flood, nested body, registry reads)
  *   7. hotpaths the ingest path's pieces in process, CPU time, same-run comparisons (opt-in)
  *   8. risk     the school risk list recomputed at city and province scale, SOS → screen meanwhile (opt-in)
  *   9. report   the periodic report at city scale, with SOS latency meanwhile (opt-in)
@@ -13,6 +13,7 @@
  *  11. map      the map wall in Chromium at city and province scale: first paint, pan frames, long tasks, heap, a CPU profile (opt-in)
  *  12. devstate camera state through Redis vs in memory: keepalive folds and the sweep under a lease (opt-in, issue 17)
  *  13. cluster  SQLite vs PostgreSQL, one node vs two behind HAProxy: ingest rate, SOS → screens on both nodes (opt-in, issue 17)
+ *  14. bigreads SOS → operator screen while readers ask for the province's largest registry answers (opt-in, issue 17)
  * Prints a table per scenario; a full run rewrites docs/benchmarks.md.
  */
 import crypto from 'node:crypto';
@@ -30,6 +31,7 @@ import { runStorm } from './storm.js';
 import { runPainted } from './painted.js';
 import { runHotPaths } from './hot-paths.js';
 import { runSoak } from './soak.js';
+import { runBigReads } from './big-reads.js';
 import { runHostile } from './hostile.js';
 import { runRisk } from './risk.js';
 import { runReportGen } from './report-gen.js';
@@ -43,14 +45,14 @@ const SCENARIOS = ['latency', 'storm', 'ingest', 'bytes', 'painted', 'hostile'] 
  * Run only when named in --only: the soak takes 30 minutes (and writes its own section of
  * docs/benchmarks.md); hotpaths measures pieces of the server in process, beside the scenarios.
  */
-const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip', 'map', 'devstate', 'cluster'] as const;
+const OPT_IN_SCENARIOS = ['soak', 'hotpaths', 'risk', 'report', 'sip', 'map', 'devstate', 'cluster', 'bigreads'] as const;
 /** Scenarios that start their own system (or none) and need no prepared province dataset. */
-const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip', 'map', 'devstate', 'cluster'];
+const SELF_CONTAINED: readonly string[] = ['painted', 'soak', 'hotpaths', 'hostile', 'risk', 'report', 'sip', 'map', 'devstate', 'cluster', 'bigreads'];
 type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number];
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile), sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section), map (≈ 5 min: the map wall in Chromium over the city and the province dataset, both imported on a first run into map-city/ and map-province/ of the data directory; writes its own section), devstate (≈ 5 min: camera state through Redis vs in memory, keepalive folds and the sweep under a lease; needs Redis, REDIS_URL or 127.0.0.1:6379; writes its own section) and cluster (≈ 5 min, --quick ≈ 3: the same keepalive + SOS workload on SQLite one node, PostgreSQL one node and PostgreSQL two nodes behind HAProxy; needs PostgreSQL, Redis and haproxy; writes its own section)
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile), sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section), map (≈ 5 min: the map wall in Chromium over the city and the province dataset, both imported on a first run into map-city/ and map-province/ of the data directory; writes its own section), devstate (≈ 5 min: camera state through Redis vs in memory, keepalive folds and the sweep under a lease; needs Redis, REDIS_URL or 127.0.0.1:6379; writes its own section) cluster (≈ 5 min, --quick ≈ 3: the same keepalive + SOS workload on SQLite one node, PostgreSQL one node and PostgreSQL two nodes behind HAProxy; needs PostgreSQL, Redis and haproxy; writes its own section) and bigreads (≈ 5 min: SOS latency while ten sessions ask for the province's every device, full wall snapshot and whole registry; imported on a first run into bigreads-province/)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
     bytes: () => runBytes(ctx),
     painted: () => runPainted({ quick: ctx.quick }),
     hostile: () => runHostile(ctx),
+    bigreads: () => runBigReads(ctx),
     hotpaths: () => runHotPaths({ quick: ctx.quick }),
     risk: () => runRisk({ quick: ctx.quick }),
     report: () => runReportGen(ctx),

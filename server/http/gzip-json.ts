@@ -1,15 +1,135 @@
-import { gzip } from 'node:zlib';
+import { webcrypto } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { createGzip, gzip } from 'node:zlib';
 import type { RequestHandler, Response } from 'express';
+import type { JsonPieces, JsonText } from '../services/json-text.js';
+
+const gzipAsync = promisify(gzip);
+
+interface GzipOptions {
+  minBytes: number;
+  level: number;
+}
+
+/** The responses whose client accepts gzip, with the app's settings (set by the middleware). */
+const accepting = new WeakMap<Response, GzipOptions>();
+
+/**
+ * What sending a JSON text costs, paid once per text: its UTF-8 bytes, its ETag (SHA-1 on the
+ * thread pool) and, once a client accepting it asks, its gzip. A service that keeps a `JsonText`
+ * (the wall's registry) sends it again at the price of a write.
+ */
+interface Encoded {
+  bytes: Buffer;
+  etag: Promise<string>;
+  zipped?: Promise<Buffer>;
+}
+const encodings = new WeakMap<JsonText<unknown>, Encoded>();
+
+async function weakEtag(bytes: Buffer): Promise<string> {
+  const digest = Buffer.from(await webcrypto.subtle.digest('SHA-1', bytes));
+  return `W/"${bytes.length.toString(16)}-${digest.toString('base64url')}"`;
+}
+
+function encodingOf(json: JsonText<unknown>): Encoded {
+  let encoded = encodings.get(json);
+  if (!encoded) {
+    const bytes = Buffer.from(json.text, 'utf8');
+    encoded = { bytes, etag: weakEtag(bytes) };
+    encodings.set(json, encoded);
+  }
+  return encoded;
+}
+
+/**
+ * Sends a JSON text with `status`: gzipped for a client that accepts it when it is at least the
+ * middleware's `minBytes`, with an ETag so a client holding it gets 304 (Express's `fresh` check
+ * in `res.send`). Compression and hashing run on libuv's thread pool, once per text.
+ */
+export async function sendJsonText(res: Response, status: number, json: JsonText<unknown>): Promise<void> {
+  const encoded = encodingOf(json);
+  const options = accepting.get(res);
+  const zip = options !== undefined && encoded.bytes.length >= options.minBytes;
+  if (zip) encoded.zipped ??= gzipAsync(encoded.bytes, { level: options.level });
+  const [etag, body] = await Promise.all([encoded.etag, zip ? encoded.zipped! : encoded.bytes]);
+  res.status(status).type('application/json').set('ETag', etag);
+  if (options) res.vary('Accept-Encoding');
+  if (zip) res.set('Content-Encoding', 'gzip');
+  res.send(body);
+}
+
+/** Items of a `JsonPieces` list serialised per slice: 1–3 ms of event loop for a slice of devices. */
+const SLICE_ITEMS = 1000;
+
+/** Resolves when `sink` can take more, or the client has gone (`res` closed). */
+function roomIn(sink: Writable, res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sink.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    sink.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/**
+ * Sends a `JsonPieces` answer as it is made: a slice of items serialised, written, and the event
+ * loop let go (or the socket's or gzip's buffer waited on) before the next, so an alarm never waits
+ * behind a province's device list. Gzipped through a stream for a client that accepts it (the
+ * compression on libuv's thread pool). No ETag or Content-Length: the answer is not held whole.
+ * A client that goes away stops the making.
+ */
+export async function sendJsonPieces(res: Response, status: number, answer: JsonPieces<unknown>): Promise<void> {
+  const options = accepting.get(res);
+  res.status(status).type('application/json');
+  let sink: Writable = res;
+  if (options) {
+    res.vary('Accept-Encoding');
+    res.set('Content-Encoding', 'gzip');
+    const zipped = createGzip({ level: options.level });
+    zipped.pipe(res);
+    sink = zipped;
+  }
+  let gone = false;
+  res.once('close', () => (gone = true));
+  const write = async (chunk: string): Promise<void> => {
+    if (chunk.length === 0) return;
+    if (sink.write(chunk)) await yieldToLoop();
+    else await roomIn(sink, res);
+  };
+  for (const piece of answer.pieces) {
+    if (typeof piece === 'string') {
+      await write(piece);
+    } else {
+      for (let start = 0; start < piece.length && !gone; start += SLICE_ITEMS) {
+        const slice = piece.slice(start, start + SLICE_ITEMS).map((item) => JSON.stringify(item));
+        await write((start === 0 ? '' : ',') + slice.join(','));
+      }
+    }
+    if (gone) break;
+  }
+  if (gone) {
+    if (sink !== res) sink.destroy();
+    return;
+  }
+  sink.end();
+}
 
 /**
  * Gzips the API's large JSON answers (issue 17: the wall snapshot is ≈ 21 MB of JSON at province
  * scale, ≈ 2 MB gzipped) for clients that accept it. Small answers go out as they are: below
  * `minBytes` compression saves little and costs a thread-pool round trip. The compression runs
  * on libuv's thread pool, not on the event loop; the JSON is serialised once, as `res.json` would.
+ * Answers already serialised (`JsonText`) go through `sendJsonText`, with the same settings.
  */
-export function gzipJson(options: { minBytes: number; level: number }): RequestHandler {
+export function gzipJson(options: GzipOptions): RequestHandler {
   return (req, res, next) => {
     if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return next();
+    accepting.set(res, options);
     res.json = ((body: unknown): Response => {
       const text = JSON.stringify(body) ?? '';
       if (!res.get('Content-Type')) res.type('application/json');

@@ -5,9 +5,10 @@ import type { AnswerOf, BodyOf, FileAnswer, ParamsOf, QueryOf, RouteGuard, Route
 import { refusal } from '../../shared/refusal.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../services/actor.js';
-import { JsonText } from '../services/json-text.js';
+import { JsonPieces, JsonText } from '../services/json-text.js';
 import type { Outcome } from '../services/outcome.js';
 import { HeavyPoolBusy } from '../workers/heavy-pool.js';
+import { sendJsonPieces, sendJsonText } from './gzip-json.js';
 import { sendBusy } from './heavy-limit.js';
 import { refusedBody, sendRefusal, sendValidationError } from './refusal.js';
 import { ingestCallerOf, userOf, type IngestCaller } from './caller.js';
@@ -22,7 +23,7 @@ import { ingestCallerOf, userOf, type IngestCaller } from './caller.js';
  */
 
 /** Services make it (server/services/json-text.ts): the adapter sends it as it is. */
-export { JsonText };
+export { JsonPieces, JsonText };
 
 /**
  * An answer with a status of its own instead of the route's: for a contract whose refusals carry
@@ -57,7 +58,7 @@ export interface RouteContext<S extends RouteSpec> {
 }
 
 /** What a handler returns: its route's answer (as JSON text, or with a status of its own), or a refusal. */
-export type RouteReply<S extends RouteSpec> = Outcome<AnswerOf<S> | JsonText<AnswerOf<S>> | StatusAnswer<AnswerOf<S>>>;
+export type RouteReply<S extends RouteSpec> = Outcome<AnswerOf<S> | JsonText<AnswerOf<S>> | JsonPieces<AnswerOf<S>> | StatusAnswer<AnswerOf<S>>>;
 /** A route's handler. */
 export type RouteHandler<S extends RouteSpec> = (context: RouteContext<S>) => Promise<RouteReply<S>> | RouteReply<S>;
 /** A handler for every route of a table (one missing, or one extra, does not compile). */
@@ -87,7 +88,7 @@ function sendFile(res: Response, status: number, file: FileAnswer): void {
 
 /** The answer checked against its schema; the issues when it does not match. */
 function mismatch(schema: z.ZodType, data: unknown): z.core.$ZodIssue[] | null {
-  const checked = schema.safeParse(data instanceof JsonText ? JSON.parse(data.text) : data);
+  const checked = schema.safeParse(data instanceof JsonText ? JSON.parse(data.text) : data instanceof JsonPieces ? JSON.parse(data.text()) : data);
   return checked.success ? null : checked.error.issues.slice(0, 5);
 }
 
@@ -130,7 +131,8 @@ function handle<S extends RouteSpec>(spec: S, handler: RouteHandler<S>, options:
           return sendRefusal(res, 500, WRONG_ANSWER);
         }
       }
-      if (data instanceof JsonText) return void res.status(status).type('application/json').send(data.text);
+      if (data instanceof JsonText) return void (await sendJsonText(res, status, data));
+      if (data instanceof JsonPieces) return void (await sendJsonPieces(res, status, data));
       res.status(status).json(data);
     } catch (error) {
       if (error instanceof HeavyPoolBusy) return sendBusy(res);

@@ -5,6 +5,7 @@ import { REGISTRY_COLUMNS_VERSION, guardPostsToColumns, registrySliceOf, schools
 import type { GuardPost, PolicePost, School } from '../../shared/domain/index.js';
 import type { CameraHealthService } from './camera-health.service.js';
 import type { Clock } from '../clock.js';
+import { JsonPieces, JsonText } from './json-text.js';
 import { ok, refuse, type Outcome } from './outcome.js';
 import type { RegistryService } from './registry.service.js';
 import type { SchoolCameraService } from './school-camera.service.js';
@@ -44,13 +45,15 @@ export class WallReads {
   /**
    * Everything a wall draws: the whole city for a city-level person, else their district or school.
    * Without `registry` the lists of schools and posts are empty (the wall has them from `registry()`).
+   * As `JsonPieces`: with the registry, a province's snapshot is ≈ 21 MB of JSON, serialised a slice
+   * at a time as it is sent.
    */
-  snapshot(user: SessionUser, options: { registry: boolean } = { registry: true }): WallSnapshot {
+  snapshot(user: SessionUser, options: { registry: boolean } = { registry: true }): JsonPieces<WallSnapshot> {
     const { registry, status, cameras, schoolCameras } = this.deps;
     const scope = scopeFor(user, registry);
     const generatedAt = new Date(this.deps.clock.now()).toISOString();
     if (!isScoped(scope)) {
-      return {
+      return snapshotPieces({
         generatedAt,
         schools: options.registry ? registry.schools() : [],
         policePosts: options.registry ? registry.policePosts() : [],
@@ -58,7 +61,7 @@ export class WallReads {
         statuses: status.nonNormal(),
         cameras: cameras.summary(),
         schoolCameras: schoolCameras.all(),
-      };
+      });
     }
     // A county-level person's wall: their district; a school user's: their school.
     const schools = registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id }));
@@ -72,7 +75,7 @@ export class WallReads {
         counts[state]++;
       }
     }
-    return {
+    return snapshotPieces({
       generatedAt,
       schools: options.registry ? schools : [],
       policePosts: options.registry ? registry.policePosts().filter((p) => p.districtCode === scope.districtCode) : [],
@@ -80,16 +83,18 @@ export class WallReads {
       statuses: status.nonNormal().filter((s) => ids.has(s.schoolId)),
       cameras: counts,
       schoolCameras: schoolCameras.all().filter(([id]) => ids.has(id)),
-    };
+    });
   }
 
   /**
    * The registry of the person's scope, schools in columns (`GET /wall/registry`), whole or one of
-   * `slices` parts (by id: `registrySliceOf`). Kept per scope and part until the registry's version
-   * moves: a hundred screens opening at a shift's start ask for the same, and at province scale
-   * turning 50,000 schools into columns is not free.
+   * `slices` parts (by id: `registrySliceOf`). Kept per scope and part, as JSON text, until the
+   * registry's version moves: a hundred screens opening at a shift's start ask for the same, and
+   * at province scale turning 50,000 schools into columns and JSON holds the event loop for about
+   * 0.1 s. Kept as text, any signed-in reader asking again costs a write, not that (the route
+   * table sends the text's bytes, ETag and gzip, each made once: http/gzip-json.ts).
    */
-  registry(user: SessionUser, part?: { slice: number; slices: number }): RegistryColumns {
+  registry(user: SessionUser, part?: { slice: number; slices: number }): JsonText<RegistryColumns> {
     const { registry } = this.deps;
     const scope = scopeFor(user, registry);
     const scopeKey = `${scope.districtCode ?? '*'}/${scope.schoolId ?? '*'}`;
@@ -113,17 +118,18 @@ export class WallReads {
       keepAtMost(this.scopeCache, REGISTRY_CACHE_SCOPES).set(scopeKey, lists);
     }
     const inPart = <T extends { id: string }>(items: readonly T[]): readonly T[] => (part ? items.filter((item) => registrySliceOf(item.id, part.slices) === part.slice) : items);
-    const made: RegistryColumns = {
+    const columns: RegistryColumns = {
       v: REGISTRY_COLUMNS_VERSION,
       schools: schoolsToColumns(inPart(lists.schools)),
       policePosts: [...inPart(lists.policePosts)],
       guardPosts: guardPostsToColumns(inPart(lists.guardPosts)),
     };
+    const made = new JsonText<RegistryColumns>(JSON.stringify(columns));
     keepAtMost(this.registryCache, REGISTRY_CACHE_ENTRIES).set(key, made);
     return made;
   }
 
-  private readonly registryCache = new Map<string, RegistryColumns>();
+  private readonly registryCache = new Map<string, JsonText<RegistryColumns>>();
   private readonly scopeCache = new Map<string, { schools: readonly School[]; policePosts: readonly PolicePost[]; guardPosts: readonly GuardPost[] }>();
   private registryVersion = -1;
 
@@ -146,6 +152,18 @@ export class WallReads {
     }));
     return ok({ schoolId: school.id, devices });
   }
+}
+
+/** A snapshot as JSON pieces: its lists serialised a slice at a time, in `WallSnapshot`'s field order. */
+function snapshotPieces(snapshot: WallSnapshot): JsonPieces<WallSnapshot> {
+  return new JsonPieces<WallSnapshot>([
+    `{"generatedAt":${JSON.stringify(snapshot.generatedAt)},"schools":[`, snapshot.schools,
+    '],"policePosts":[', snapshot.policePosts,
+    '],"guardPosts":[', snapshot.guardPosts,
+    '],"statuses":[', snapshot.statuses,
+    `],"cameras":${JSON.stringify(snapshot.cameras)},"schoolCameras":[`, snapshot.schoolCameras,
+    ']}',
+  ]);
 }
 
 function isoOrNull(ms: number | null): string | null {

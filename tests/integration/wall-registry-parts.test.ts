@@ -1,8 +1,23 @@
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../mocks/dataset/index.js';
 import { guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/** A raw GET (no decoding by the client): the bytes and headers as the server sent them. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
+}
 
 const dataset = generateDataset({ seed: 4242, scale: 'city', referenceDate: '2026-11-30' });
 const SLICES = 4;
@@ -55,6 +70,40 @@ describe('GET /api/v1/wall/registry in parts (province scale: each part parsed i
     const again = await registry(county, '?slice=1&slices=4');
     expect(again.schools.id.every((id) => first.schools.id.includes(id))).toBe(true);
     expect(await registry(city, '?slice=1&slices=4')).toEqual(first);
+  });
+
+  it('sends a kept answer again: gzipped with an ETag, 304 to a client holding it, a new one once the registry changes', async () => {
+    const url = `${sut.url}/api/v1/wall/registry?slice=2&slices=${SLICES}`;
+    const headers = { ...city.headers(), 'accept-encoding': 'gzip' };
+    const first = await rawGet(url, headers);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBe('gzip');
+    expect(first.headers['content-type']).toMatch(/application\/json/);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/"/);
+    const columns = JSON.parse(gunzipSync(first.body).toString('utf8')) as RegistryColumns;
+    expect(columns).toEqual(await registry(city, `?slice=2&slices=${SLICES}`));
+
+    // Asked again: the same bytes (kept, not made again), and 304 with no body to a client holding them.
+    const again = await rawGet(url, headers);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.body.equals(first.body)).toBe(true);
+    const held = await rawGet(url, { ...headers, 'if-none-match': etag! });
+    expect(held.status).toBe(304);
+    expect(held.body.length).toBe(0);
+    // Another scope's answer is other bytes under another tag.
+    const county = await rawGet(url, { ...(await signInAs(sut, { role: 'education_staff', districtCode: '410422' })).headers(), 'accept-encoding': 'gzip' });
+    expect(county.headers.etag).not.toBe(etag);
+
+    // A school's figures change and the registry is read again: the kept answer is dropped.
+    const school = schoolsFromColumns(columns.schools)[0]!;
+    await sut.store.db.updateTable('schools').set({ students: school.students + 7 }).where('id', '=', school.id).execute();
+    await sut.services.registry.load();
+    const changed = await rawGet(url, { ...headers, 'if-none-match': etag! });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    const now = schoolsFromColumns((JSON.parse(gunzipSync(changed.body).toString('utf8')) as RegistryColumns).schools);
+    expect(now.find((s) => s.id === school.id)?.students).toBe(school.students + 7);
   });
 
   it.each([
