@@ -2,6 +2,7 @@ import { useI18n } from 'vue-i18n';
 import { districtNameIn, type AlarmState } from '../../shared/domain/index.js';
 import { DISPOSITIONS, SYSTEM_ACTIONS, SYSTEM_DISPOSITIONS, type Disposition, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
 import type { AlarmTransition } from '../../shared/domain/index.js';
+import { useDeviceNamesStore } from '../stores/deviceNames.js';
 import { useWallStore } from '../stores/wall.js';
 
 const TIMELINE_ACTIONS = ['raise', 'ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked', 'convert_real'] as const;
@@ -23,6 +24,7 @@ function isSystemAction(value: string): value is SystemAction {
 export function useAlarmLabels() {
   const { t, locale } = useI18n();
   const wall = useWallStore();
+  const deviceNames = useDeviceNamesStore();
 
   function district(code: string): string {
     return districtNameIn(locale.value, code);
@@ -34,7 +36,11 @@ export function useAlarmLabels() {
 
   /** `device:SOS-…` and `system` are steps nobody took by hand; anything else is a person's name. */
   function actor(name: string): string {
-    if (name.startsWith('device:')) return t('timeline.device', { id: name.slice('device:'.length) });
+    if (name.startsWith('device:')) {
+      const id = name.slice('device:'.length);
+      deviceNames.want(id);
+      return deviceNames.nameOf(id) ?? t('timeline.device', { id });
+    }
     if (name === 'system') return t('timeline.system');
     return name;
   }

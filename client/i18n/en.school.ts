@@ -20,6 +20,9 @@ export const schoolEn: Messages = {
     error: 'Could not load the camera states',
     loading: 'Reading camera states…',
   },
+  device: {
+    unnamed: 'device {id}',
+  },
   devicePlace: {
     gate: 'Gate',
     gate_room: 'Gate room',

@@ -164,7 +164,6 @@ export const en: MessageSchema = {
   detail: {
     placeholder: 'Select an alarm in the queue to act on it',
     received: 'received {time}',
-    device: 'device {id}',
     repeats: 'repeated {count} times, last {time}',
     unit: 'Unit: {name}',
     disposition: 'Disposition: {name}',

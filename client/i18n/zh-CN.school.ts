@@ -19,6 +19,10 @@ export const schoolZhCN = {
     error: '无法获取摄像头状态',
     loading: '正在读取摄像头状态…',
   },
+  device: {
+    /** A device whose registered name has not arrived (or is not ours to see). */
+    unnamed: '设备 {id}',
+  },
   devicePlace: {
     gate: '校门',
     gate_room: '门卫室',

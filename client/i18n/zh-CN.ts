@@ -163,7 +163,6 @@ export const zhCN = {
   detail: {
     placeholder: '从左侧队列选择一条报警进行处置',
     received: '接警 {time}',
-    device: '设备 {id}',
     repeats: '重复报警 {count} 次，最近 {time}',
     unit: '出警单位：{name}',
     disposition: '处置结果：{name}',

@@ -205,7 +205,11 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('operator console 
     await expect(steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-action')))).resolves.toEqual([
       'raise', 'ack', 'dispatch', 'arrive', 'resolve',
     ]);
-    await expect(steps.getByTestId('timeline-actor').allInnerTexts()).resolves.toEqual([`设备 ${sosDevice.id}`, OPERATOR_A, OPERATOR_A, OPERATOR_A, OPERATOR_A]);
+    // The button by its registered name, as on the detail's facts (its id stays in the tooltip).
+    await expect(steps.getByTestId('timeline-actor').allInnerTexts()).resolves.toEqual([sosDevice.name, OPERATOR_A, OPERATOR_A, OPERATOR_A, OPERATOR_A]);
+    const named = detailA.locator('.detail__facts').getByTestId('device-name');
+    await expect(named.innerText()).resolves.toBe(sosDevice.name);
+    await expect(named.getAttribute('title')).resolves.toBe(sosDevice.id);
     await expect(steps.last().innerText()).resolves.toContain('现场处置完毕');
     await pageA.screenshot({ path: path.join(screenshots, 'console-resolved.png') });
 
