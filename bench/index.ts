@@ -52,7 +52,7 @@ type ScenarioId = (typeof SCENARIOS)[number] | (typeof OPT_IN_SCENARIOS)[number]
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile), sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section), map (≈ 5 min: the map wall in Chromium over the city and the province dataset, both imported on a first run into map-city/ and map-province/ of the data directory; writes its own section), devstate (≈ 5 min: camera state through Redis vs in memory, keepalive folds and the sweep under a lease; needs Redis, REDIS_URL or 127.0.0.1:6379; writes its own section) cluster (≈ 5 min, --quick ≈ 3: the same keepalive + SOS workload on SQLite one node, PostgreSQL one node and PostgreSQL two nodes behind HAProxy; needs PostgreSQL, Redis and haproxy; writes its own section) and bigreads (≈ 5 min: SOS latency while ten sessions ask for the province's every device, full wall snapshot and whole registry; imported on a first run into bigreads-province/)
+  --only <ids>         run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}; and the opt-in soak (≥ 30 min, --quick 3 min), hotpaths (≈ 1 min, CPU of the ingest path in process), risk (≈ 3 min, risk recomputation with SOS meanwhile), report (the periodic report at city scale, SOS latency meanwhile), sip (≈ 3 min: GB/T 28181 keepalives per CPU-second beside HTTP, SOS by SIP alarm → operator socket; writes its own section), map (≈ 5 min: the map wall in Chromium over the city and the province dataset, both imported on a first run into map-city/ and map-province/ of the data directory; writes its own section), devstate (≈ 5 min: camera state through Redis vs in memory, keepalive folds and the sweep under a lease; needs Redis, REDIS_URL or 127.0.0.1:6379; writes its own section) cluster (≈ 5 min, --quick ≈ 3: the same keepalive + SOS workload on SQLite one node, PostgreSQL one node and PostgreSQL two nodes behind HAProxy; needs PostgreSQL, Redis and haproxy; writes its own section) and bigreads (≈ 5 min: SOS latency while ten sessions ask for the province's every device, full wall snapshot and whole registry; imported on a first run into bigreads-province/; writes its own section)
   --quick              shortened durations for a smoke run (≈ 3 minutes in all)
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     bytes: () => runBytes(ctx),
     painted: () => runPainted({ quick: ctx.quick }),
     hostile: () => runHostile(ctx),
-    bigreads: () => runBigReads(ctx),
+    bigreads: () => runBigReads(ctx, sectionWrite),
     hotpaths: () => runHotPaths({ quick: ctx.quick }),
     risk: () => runRisk({ quick: ctx.quick }),
     report: () => runReportGen(ctx),

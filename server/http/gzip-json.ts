@@ -1,6 +1,5 @@
 import { webcrypto } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createGzip, gzip } from 'node:zlib';
 import type { RequestHandler, Response } from 'express';
@@ -63,6 +62,33 @@ export async function sendJsonText(res: Response, status: number, json: JsonText
 /** Items of a `JsonPieces` list serialised per slice: 1–3 ms of event loop for a slice of devices. */
 const SLICE_ITEMS = 1000;
 
+/** The answers waiting to make their next slice, in order of asking. */
+const waitingForTurn: (() => void)[] = [];
+let turnScheduled = false;
+
+function takeTurn(): void {
+  waitingForTurn.shift()?.();
+  // Scheduled from within the check phase, the next turn is in the loop's next iteration: the
+  // sockets (an alarm arriving, a screen's ack) are polled between any two slices.
+  turnScheduled = waitingForTurn.length > 0;
+  if (turnScheduled) setImmediate(takeTurn);
+}
+
+/**
+ * Resolves when this answer may make its next slice: every answer being made takes turns, one
+ * slice per turn of the event loop whatever their number, so ten readers of a province's devices
+ * hold the loop no longer at a stretch than one does.
+ */
+export function sliceTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    waitingForTurn.push(resolve);
+    if (!turnScheduled) {
+      turnScheduled = true;
+      setImmediate(takeTurn);
+    }
+  });
+}
+
 /** Resolves when `sink` can take more, or the client has gone (`res` closed). */
 function roomIn(sink: Writable, res: Response): Promise<void> {
   return new Promise((resolve) => {
@@ -77,9 +103,9 @@ function roomIn(sink: Writable, res: Response): Promise<void> {
 }
 
 /**
- * Sends a `JsonPieces` answer as it is made: a slice of items serialised, written, and the event
- * loop let go (or the socket's or gzip's buffer waited on) before the next, so an alarm never waits
- * behind a province's device list. Gzipped through a stream for a client that accepts it (the
+ * Sends a `JsonPieces` answer as it is made: a slice of items serialised and written in a turn of
+ * the event loop of its own (`sliceTurn`, shared by every answer being made), and the socket's or
+ * gzip's buffer waited on when full, so an alarm never waits behind a province's device list. Gzipped through a stream for a client that accepts it (the
  * compression on libuv's thread pool). No ETag or Content-Length: the answer is not held whole.
  * A client that goes away stops the making.
  */
@@ -97,17 +123,19 @@ export async function sendJsonPieces(res: Response, status: number, answer: Json
   let gone = false;
   res.once('close', () => (gone = true));
   const write = async (chunk: string): Promise<void> => {
-    if (chunk.length === 0) return;
-    if (sink.write(chunk)) await yieldToLoop();
-    else await roomIn(sink, res);
+    if (chunk.length > 0 && !sink.write(chunk)) await roomIn(sink, res);
   };
   for (const piece of answer.pieces) {
     if (typeof piece === 'string') {
       await write(piece);
     } else {
       for (let start = 0; start < piece.length && !gone; start += SLICE_ITEMS) {
-        const slice = piece.slice(start, start + SLICE_ITEMS).map((item) => JSON.stringify(item));
-        await write((start === 0 ? '' : ',') + slice.join(','));
+        await sliceTurn();
+        if (gone) break;
+        // One string per slice (its brackets cut off), not one per item joined: less for the
+        // young generation's collections to go through on a heap holding a province's registry.
+        const slice = JSON.stringify(piece.slice(start, start + SLICE_ITEMS));
+        await write((start === 0 ? '' : ',') + slice.slice(1, -1));
       }
     }
     if (gone) break;

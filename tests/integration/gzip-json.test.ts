@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gzipJson, sendJsonPieces, sendJsonText } from '../../server/http/gzip-json.js';
+import { gzipJson, sendJsonPieces, sendJsonText, sliceTurn } from '../../server/http/gzip-json.js';
 import { JsonPieces, JsonText } from '../../server/services/json-text.js';
 
 /** A real Express server on port 0 with the middleware, one small and one large JSON answer. */
@@ -123,5 +123,23 @@ describe('gzipJson', () => {
     });
     const after = await get(`${base}/small`, 'gzip');
     expect(JSON.parse(after.body.toString('utf8'))).toEqual({ ok: true });
+  });
+});
+
+describe('sliceTurn', () => {
+  it('gives the answers being made one turn each of the event loop, in order of asking', async () => {
+    let iteration = 0;
+    let counting = true;
+    const count = () => {
+      iteration++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const seen: [number, number][] = [];
+    await Promise.all([0, 1, 2, 3, 4].map((who) => sliceTurn().then(() => seen.push([who, iteration]))));
+    counting = false;
+    expect(seen.map(([who]) => who)).toEqual([0, 1, 2, 3, 4]);
+    // Each in a loop iteration of its own (sockets are polled between any two).
+    expect(new Set(seen.map(([, at]) => at)).size).toBe(5);
   });
 });
