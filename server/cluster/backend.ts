@@ -38,6 +38,13 @@ export interface CameraStateBackend {
   activity(events: ActivityEvent[]): void;
   /** Devices this node registered while running (a GB/T 28181 channel assigned to a school): every other node adds them (`devices.added` on its bus). */
   devices(devices: Device[]): void;
+  /**
+   * Cameras whose reported retention (days of video kept, 附件3 二(三)) changed in a keepalive this
+   * node received: kept in the shared state and applied by every node's mirror. Not awaited.
+   */
+  retention(reports: readonly (readonly [deviceId: string, days: number])[]): void;
+  /** The retention every camera last reported to any node (shared only; a single node knows its own: empty). */
+  sharedRetention(): Promise<[deviceId: string, days: number][]>;
   /** Resolves when this node's writes sent so far have answered (tests, and before a sweep). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +68,8 @@ export interface CameraStateParts {
     applyShared(changes: SharedCameraChange[]): void;
     /** The cameras the mirror holds not online: what a resync compares with the shared state. */
     unhealthy(): { deviceId: string; state: CameraState }[];
+    /** Retention reports from the shared state (another node heard them). */
+    applyRetention(reports: readonly (readonly [deviceId: string, days: number])[]): void;
   };
   /** The node's clock (ms): the time a resync gives the changes it finds. */
   now: () => number;

@@ -10,7 +10,7 @@ import type { SharedCameraChange } from './backend.js';
  * The device-changes stream's entries, checked with zod as they come out of Redis (a boundary
  * like any other). Each entry: `node` (who decided it), `kind`, `data` (JSON), and `at` for a sweep.
  */
-const entryFieldsSchema = z.object({ node: z.string().min(1), kind: z.enum(['online', 'offline', 'fault', 'tickets', 'activity', 'devices']), data: z.string(), at: z.string().optional() });
+const entryFieldsSchema = z.object({ node: z.string().min(1), kind: z.enum(['online', 'offline', 'fault', 'tickets', 'activity', 'devices', 'retention']), data: z.string(), at: z.string().optional() });
 
 const ms = z.coerce.number().int().nonnegative();
 /** A deadline as a script read it from the ZSET: a seeded one ends half a millisecond short (SEEDED_MS). */
@@ -20,6 +20,8 @@ const pairsSchema = z.array(z.string()).refine((list) => list.length % 2 === 0, 
 const faultSchema = z.tuple([z.string().min(1), z.string(), ms]);
 /** A ticket as the stream carries it: the wall's own schema. */
 const ticketSchema = cameraFaultSchema;
+/** Retention reports: [camera id, days][] (the days a whole number, as the ingest contract takes them). */
+export const retentionPairsSchema = z.array(z.tuple([z.string().min(1), z.number().int().nonnegative()]));
 const activitySchema = z.object({ type: z.enum(['post.checkin', 'post.checkout', 'patrol.scan']), deviceId: z.string(), at: z.number() }) satisfies z.ZodType<ActivityEvent>;
 
 /** One entry, read: camera changes for the mirror, or tickets, or activity, or devices registered while running. */
@@ -27,7 +29,8 @@ export type DeviceChange =
   | { kind: 'cameras'; changes: SharedCameraChange[] }
   | { kind: 'tickets'; tickets: CameraFault[] }
   | { kind: 'activity'; events: ActivityEvent[] }
-  | { kind: 'devices'; devices: Device[] };
+  | { kind: 'devices'; devices: Device[] }
+  | { kind: 'retention'; reports: [string, number][] };
 
 /** Reads one entry's fields; `self` is this node's id (its own decisions are `local`), `limitMs` turns deadlines into last keepalives. */
 export function readEntry(fields: Record<string, string>, self: string, limitMs: number): DeviceChange {
@@ -59,6 +62,8 @@ export function readEntry(fields: Record<string, string>, self: string, limitMs:
       return { kind: 'activity', events: z.array(activitySchema).parse(data) };
     case 'devices':
       return { kind: 'devices', devices: z.array(deviceSchema).parse(data) };
+    case 'retention':
+      return { kind: 'retention', reports: retentionPairsSchema.parse(data) };
   }
 }
 

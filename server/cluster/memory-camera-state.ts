@@ -44,6 +44,11 @@ export class MemoryCameraState implements CameraStateBackend {
 
   /** A single node registered them itself. */
   devices(): void {}
+  /** A single node's CameraHealthService keeps the retention it heard. */
+  retention(): void {}
+  sharedRetention(): Promise<[string, number][]> {
+    return Promise.resolve([]);
+  }
 
   settled(): Promise<void> {
     return Promise.resolve();

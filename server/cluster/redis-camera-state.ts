@@ -31,6 +31,8 @@ const stateSchema = z.object({ state: z.enum(['offline', 'fault']), reason: z.st
 const deadlinesSchema = z.array(z.string());
 /** HGETALL's raw RESP2 reply: field, value, field, value… */
 const hashSchema = z.array(z.string());
+/** HSCAN's raw RESP2 reply: the next cursor, and field, value, … */
+const hscanSchema = z.tuple([z.string(), z.array(z.string())]);
 /** XINFO STREAM's raw RESP2 reply: field, value, … (values of several types). */
 const xinfoSchema = z.array(z.unknown());
 const streamIdSchema = z.string().regex(/^\d+-\d+$/);
@@ -146,6 +148,28 @@ export class RedisCameraState implements CameraStateBackend {
     if (devices.length > 0) this.announce('devices', devices);
   }
 
+  /** Kept in the retention hash (what a node starting later reads), then announced to the running nodes. */
+  retention(reports: readonly (readonly [string, number])[]): void {
+    if (reports.length === 0) return;
+    this.track(this.client.sendCommand(['HSET', this.keys.retention, ...reports.flatMap(([id, days]) => [id, String(days)])]), 'camera retention not written to Redis');
+    this.announce('retention', reports);
+  }
+
+  /** The retention hash, read a chunk at a time (HSCAN: a province's half a million cameras never in one reply). */
+  async sharedRetention(): Promise<[string, number][]> {
+    const reports: [string, number][] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = hscanSchema.parse(await this.client.sendCommand(['HSCAN', this.keys.retention, cursor, 'COUNT', String(10 * CHUNK)]));
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const days = Number(flat[i + 1]);
+        if (Number.isInteger(days) && days >= 0) reports.push([flat[i]!, days]);
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    return reports;
+  }
+
   holdsLease(): boolean {
     return this.heldSince !== null;
   }
@@ -222,7 +246,7 @@ export class RedisCameraState implements CameraStateBackend {
     await this.client.close().catch(() => undefined);
   }
 
-  private announce(kind: 'tickets' | 'activity' | 'devices', data: unknown): void {
+  private announce(kind: 'tickets' | 'activity' | 'devices' | 'retention', data: unknown): void {
     this.track(this.client.sendCommand(['XADD', this.keys.stream, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'node', this.node, 'kind', kind, 'data', JSON.stringify(data)]), `${kind} not announced to the other nodes`);
   }
 
@@ -291,6 +315,8 @@ export class RedisCameraState implements CameraStateBackend {
     for (const { deviceId, state, reason } of down.values()) changes.push({ deviceId, to: state, at: now, reason, origin: 'stream' });
     // applyShared moves only the cameras whose state differs.
     this.parts.mirror.applyShared(changes);
+    // Retention announced in the trimmed part is in the hash.
+    this.parts.mirror.applyRetention(await this.sharedRetention());
     this.counts.resyncs++;
   }
 
@@ -331,6 +357,7 @@ export class RedisCameraState implements CameraStateBackend {
             if (resynced === null) this.parts.mirror.applyShared(change.changes);
           } else if (change.kind === 'tickets') this.parts.events.emit('fault.tickets', change.tickets);
           else if (change.kind === 'devices') this.parts.events.emit('devices.added', change.devices);
+          else if (change.kind === 'retention') this.parts.mirror.applyRetention(change.reports);
           else this.parts.events.emit('activity.stored', change.events);
         } catch (error) {
           this.log.error({ err: error, id }, 'device change not applied');

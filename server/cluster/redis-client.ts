@@ -28,10 +28,11 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 }
 
 /** The keys under the cluster key (docs/device-state.md, "Keys"). */
-export function stateKeys(cluster: string): { deadlines: string; states: string; lease: string; stream: string; seeded: string } {
+export function stateKeys(cluster: string): { deadlines: string; states: string; retention: string; lease: string; stream: string; seeded: string } {
   return {
     deadlines: `${cluster}:cam:deadlines`,
     states: `${cluster}:cam:states`,
+    retention: `${cluster}:cam:retention`,
     lease: `${cluster}:cam:sweep-lease`,
     stream: `${cluster}:device-changes`,
     seeded: `${cluster}:cam:seeded`,

@@ -118,6 +118,8 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const cameraIds = deviceState.shared ? registry.devices({ kind: 'camera' }).filter((d) => d.schoolId).map((d) => d.id) : [];
   cameras.shareThrough(deviceState);
   cameras.init(await deviceState.start(cameraIds, openFaults, clock.now()));
+  // The retention other nodes heard (REDIS_URL); what is announced from here on comes through listen().
+  cameras.applyRetention(await deviceState.sharedRetention());
   const status = new SchoolStatusService(events);
   status.init(await alarms.list({ state: 'open', limit: 100_000 }), cameras.unhealthy());
   const schoolCameras = new SchoolCameraService(events);

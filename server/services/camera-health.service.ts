@@ -58,6 +58,8 @@ export class CameraHealthService {
   /** The running keepalive batch, for the shared fold: camera ids and their deadlines (ms). */
   private batchIds: string[] = [];
   private batchDeadlines: number[] = [];
+  /** The running batch's retention changes, for the shared state: [camera id, days]. */
+  private batchRetention: [string, number][] = [];
 
   constructor(
     private readonly deps: { registry: RegistryService; events: DomainEvents; clock: Clock; rules?: KeepaliveRules },
@@ -146,6 +148,8 @@ export class CameraHealthService {
     if (retentionDays !== undefined && entry.retentionDays !== retentionDays) {
       entry.retentionDays = retentionDays;
       this.retentionVersion++;
+      // Shared: every node's retention report of the school must count it, whichever node heard it.
+      if (this.shared) this.batchRetention.push([this.ids[index]!, retentionDays]);
     }
     const at = atMs < now ? atMs : now;
     if (at > seen) this.lastSeen[index] = at;
@@ -164,10 +168,27 @@ export class CameraHealthService {
 
   /** The end of a keepalive batch: with REDIS_URL its fold goes to Redis in one call, not awaited (a lost write is repaired by the next keepalive). */
   endBatch(): void {
-    if (!this.shared || this.batchIds.length === 0) return;
+    if (!this.shared) return;
+    if (this.batchRetention.length > 0) {
+      this.shared.retention(this.batchRetention);
+      this.batchRetention = [];
+    }
+    if (this.batchIds.length === 0) return;
     this.shared.fold(this.batchIds, this.batchDeadlines);
     this.batchIds = [];
     this.batchDeadlines = [];
+  }
+
+  /** Retention reports another node heard (the shared state's hash at start, then the device-changes stream). */
+  applyRetention(reports: readonly (readonly [string, number])[]): void {
+    let changed = false;
+    for (const [deviceId, days] of reports) {
+      const entry = this.cameras.get(deviceId);
+      if (!entry || entry.retentionDays === days) continue;
+      entry.retentionDays = days;
+      changed = true;
+    }
+    if (changed) this.retentionVersion++;
   }
 
   /** An explicit fault (video loss, tamper…): faulty until its next keepalive. */

@@ -30,6 +30,10 @@ function recordingMirror() {
       }
     },
     unhealthy: () => [...states].filter(([, state]) => state !== 'online').map(([deviceId, state]) => ({ deviceId, state })),
+    retention: new Map<string, number>(),
+    applyRetention(reports: readonly (readonly [string, number])[]): void {
+      for (const [deviceId, days] of reports) this.retention.set(deviceId, days);
+    },
   };
 }
 
@@ -123,12 +127,14 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     writer.backend.fault('C1', 'video_loss', now + 1);
     writer.backend.fault('C2', 'tamper', now + 2);
     writer.backend.fold(['C5'], [now + 3 + LIMIT]);
+    writer.backend.retention([['C2', 14]]);
     await writer.backend.settled();
     await steady.backend.settled();
     // The late node has read none of it (a node stalled or away) when the stream is trimmed past it.
-    expect(await admin.sendCommand(['XTRIM', stateKeys(cluster).stream, 'MAXLEN', '0'])).toBe(4);
+    expect(await admin.sendCommand(['XTRIM', stateKeys(cluster).stream, 'MAXLEN', '0'])).toBe(5);
     writer.backend.fault('C3', 'video_loss', now + 4);
     writer.backend.activity([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    writer.backend.retention([['C4', 45]]);
     await writer.backend.settled();
 
     late.backend.listen();
@@ -141,6 +147,9 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     // Each camera moved once (C3 by the resync, its stream entry then skipped); the scan after the trim applied once.
     expect(late.mirror.moves.map((m) => `${m.deviceId} ${m.to} ${m.origin}`).sort()).toEqual(['C1 fault stream', 'C2 fault stream', 'C3 fault stream', 'C5 online stream']);
     expect(late.activity).toEqual([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    // Retention: the trimmed report from the hash at the resync, the later one from the stream.
+    expect(late.mirror.retention).toEqual(new Map([['C2', 14], ['C4', 45]]));
+    expect(steady.mirror.retention).toEqual(new Map([['C2', 14], ['C4', 45]]));
     expect(steady.activity).toEqual([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
     expect(lines.filter((l) => String(l.msg).startsWith('device changes trimmed'))).toHaveLength(1);
 

@@ -97,6 +97,28 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect(await list(second)).toEqual(expected);
   });
 
+  it('reports a school\'s video retention the same on both nodes, whichever node heard each camera, and to a node started later', async () => {
+    const school = first.services.registry.device(ids[0]!)!.schoolId!;
+    const [short, long] = ids.filter((id) => first.services.registry.device(id)?.schoolId === school);
+    expect(long).toBeDefined();
+    const at = new Date(now).toISOString();
+    // 附件3 二(三): at least 30 days; one camera of the school says 7 to the first node, another 40 to the second.
+    expect((await first.post({ type: 'camera.heartbeat', deviceId: short, at, retentionDays: 7 })).status).toBe(202);
+    expect((await second.post({ type: 'camera.heartbeat', deviceId: long, at, retentionDays: 40 })).status).toBe(202);
+    await settled();
+    for (const node of [first, second]) {
+      expect([node.services.cameras.retentionDays(short!), node.services.cameras.retentionDays(long!)]).toEqual([7, 40]);
+      expect(node.services.cameras.retentionBySchool().bySchool.get(school)).toEqual({ minDays: 7, cameras: 2 });
+    }
+    // A node that starts now reads what was reported before it from Redis.
+    const third = await startTestServer({ databaseUrl: first.config.databaseUrl!, clock, dataset: offDuty(makeSmallDataset()), env: { REDIS_URL: REDIS_TEST_URL } });
+    try {
+      expect(third.services.cameras.retentionBySchool().bySchool.get(school)).toEqual({ minDays: 7, cameras: 2 });
+    } finally {
+      await third.close();
+    }
+  });
+
   it('declares a silenced camera offline once, on both nodes, with exactly one ticket pushed to the screens of both, and closes it when it is back', async () => {
     const [onFirst, onSecond] = [await screen(first), await screen(second)];
     const silent = ids[3]!;
