@@ -137,7 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientConfig: { tileUrl: config.tileUrl, tileAttribution: config.tileAttribution, buildId: buildIdOf(clientDir), responseTargets: config.responseTargets, videoUrlTemplate: config.videoUrlTemplate },
     clientDir,
     eventLoop,
-    health: () => ({ mqtt: mqttIngest?.counters ?? null, sip: sipEndpoint?.counters() ?? null }),
+    health: () => ({ mqtt: mqttIngest?.counters ?? null, sip: sipEndpoint?.counters() ?? null, deviceState: services.deviceState.figures() }),
     ...(sipEndpoint ? { sip: sipEndpoint } : {}),
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,

@@ -45,6 +45,11 @@ export interface CameraStateBackend {
   retention(reports: readonly (readonly [deviceId: string, days: number])[]): void;
   /** The retention every camera last reported to any node (shared only; a single node knows its own: empty). */
   sharedRetention(): Promise<[deviceId: string, days: number][]>;
+  /**
+   * For `/health` (a city-wide session): this node's id in the cluster, whether it holds the sweep
+   * lease, and the keepalives it dropped while Redis was away and its resyncs; null on a single node.
+   */
+  figures(): { node: string; holdsLease: boolean; foldsDropped: number; keepalivesDropped: number; resyncs: number } | null;
   /** Resolves when this node's writes sent so far have answered (tests, and before a sweep). */
   settled(): Promise<void>;
   close(): Promise<void>;

@@ -50,6 +50,10 @@ export class MemoryCameraState implements CameraStateBackend {
     return Promise.resolve([]);
   }
 
+  figures(): null {
+    return null;
+  }
+
   settled(): Promise<void> {
     return Promise.resolve();
   }

@@ -193,6 +193,10 @@ export class RedisCameraState implements CameraStateBackend {
     return { ...this.counts };
   }
 
+  figures(): { node: string; holdsLease: boolean; foldsDropped: number; keepalivesDropped: number; resyncs: number } {
+    return { node: this.node, holdsLease: this.holdsLease(), ...this.counts };
+  }
+
   /** Renews or takes the lease; while holding it (and one keepalive interval after taking it), sweeps in chunks. */
   async tick(now: number): Promise<void> {
     if (this.closed) return;

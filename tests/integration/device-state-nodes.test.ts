@@ -76,6 +76,15 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
       expect([offline(first), offline(second)]).toEqual([0, 0]);
     }
     expect(await first.store.db.selectFrom('camera_faults').select('id').execute()).toEqual([]);
+    // /health says which node sweeps, and that no keepalive was dropped.
+    const figures = async (node: TestServer) => {
+      const response = await fetch(`${node.url}/api/v1/health`, { headers: (await signInAs(node, { role: 'police_operator' })).headers() });
+      return ((await response.json()) as { deviceState: { node: string; holdsLease: boolean; foldsDropped: number; keepalivesDropped: number } }).deviceState;
+    };
+    const [one, two] = [await figures(first), await figures(second)];
+    expect([one.holdsLease, two.holdsLease]).toEqual([true, false]);
+    expect(one.node).not.toBe(two.node);
+    expect([one.foldsDropped, one.keepalivesDropped, two.foldsDropped, two.keepalivesDropped]).toEqual([0, 0, 0, 0]);
   });
 
   it('reports the same last keepalive for a school\'s cameras on both nodes, whichever node heard it', async () => {
