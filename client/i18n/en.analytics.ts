@@ -46,7 +46,7 @@ export const analyticsEn: typeof analyticsZhCN = {
     weekday5: 'Fri',
     weekday6: 'Sat',
     weekday7: 'Sun',
-    filterDevice: 'Device {id}',
+    filterDevice: 'Device: ',
     filterOutcome: 'Outcome: {outcome}',
     clear: 'Clear',
   },

@@ -44,7 +44,7 @@ export const analyticsZhCN = {
     weekday5: '周五',
     weekday6: '周六',
     weekday7: '周日',
-    filterDevice: '设备 {id}',
+    filterDevice: '设备：',
     filterOutcome: '结果：{outcome}',
     clear: '清除',
   },

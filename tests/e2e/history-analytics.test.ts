@@ -113,8 +113,15 @@ describe.skipIf(!chromiumAvailable())('history analytics (e2e, real server and C
     await page.getByTestId('history-pane-analytics').click();
     const row = page.getByTestId('analytics-nuisance-row').first();
     const deviceId = await row.getAttribute('data-device-id');
+    // The device by its registered name, in the row and on the filter's chip (its id in the tooltip).
+    const named = row.getByTestId('device-name');
+    await expect.poll(() => named.getAttribute('data-named'), { timeout: ON_SCREEN_MS }).toBe('true');
+    const name = await named.innerText();
+    expect(name).not.toContain(deviceId ?? '-');
     await row.locator('td').first().click();
-    await expect.poll(() => page.getByTestId('history-device-filter').innerText(), { timeout: ON_SCREEN_MS }).toContain(deviceId ?? '');
+    const chip = page.getByTestId('history-device-filter');
+    await expect.poll(() => chip.innerText(), { timeout: ON_SCREEN_MS }).toContain(name);
+    await expect(chip.getByTestId('device-name').getAttribute('title')).resolves.toBe(deviceId);
     const expected = (await (await police.get('/api/v1/analytics/alarms?preset=30d')).json()) as AlarmAnalytics;
     const device = expected.nuisance.find((d) => d.deviceId === deviceId)!;
     await expect.poll(() => page.getByTestId('history-row').count(), { timeout: ON_SCREEN_MS }).toBe(Math.min(50, device.alarms));
