@@ -163,6 +163,7 @@ describe('the disk fills up under a running server', () => {
     expect(degraded.status).toBe(503);
     expect(degraded.body).toMatchObject({ status: 'degraded', cause: { code: 'SQLITE_FULL', zh: expect.stringContaining('磁盘已满'), en: expect.stringContaining('disk full') } });
 
+    await until('the log line of the episode', async () => (/storage: disk full/.test(system!.log()) ? true : null), 10_000);
     const log = system!.log();
     expect(log).not.toContain('cannot rollback');
     expect(log.match(/storage: disk full/g) ?? []).toHaveLength(1);
@@ -182,6 +183,9 @@ describe('the disk fills up under a running server', () => {
     );
     expect(accepted).toBe(202);
     expect(await health(url)).toEqual({ status: 200, body: { status: 'ok' } });
+    // The server's log reaches this process through a pipe, after the answers: wait for the line
+    // (CI once read the log before it arrived), then it must be there once.
+    await until('the log line of the recovery', async () => (/storage: writes succeed again/.test(system!.log()) ? true : null), 10_000);
     expect(system!.log().match(/storage: writes succeed again/g) ?? []).toHaveLength(1);
   });
 
