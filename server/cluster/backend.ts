@@ -78,6 +78,12 @@ export interface CameraStateParts {
   };
   /** The node's clock (ms): the time a resync gives the changes it finds. */
   now: () => number;
+  /**
+   * The stored 护学岗 check-ins and patrol scans that still matter (the database, which every node
+   * writes before it announces): a resync replays them onto the bus (`activity.stored`), since the
+   * ones announced in the trimmed part of the stream are gone. The services ignore what they hold.
+   */
+  recentActivity?: () => Promise<ActivityEvent[]>;
   /** The offline limit (interval × misses), ms: a deadline less this is the last keepalive. */
   limitMs: number;
   /** How long a node that has just taken the lease waits before its first sweep (one keepalive interval), ms. */

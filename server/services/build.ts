@@ -1,4 +1,4 @@
-import { ActivityRepository } from '../db/activity.repository.js';
+import { ActivityRepository, type ActivityEvent } from '../db/activity.repository.js';
 import { AuditService } from '../auth/audit.service.js';
 import { AuthService, DEFAULT_AUTH_RULES, type AuthRules } from '../auth/auth.service.js';
 import { IngestTokenService } from '../auth/ingest-token.service.js';
@@ -111,7 +111,11 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   const keepalive = { ...DEFAULT_KEEPALIVE_RULES, intervalMs: deps.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_RULES.intervalMs };
   const cameras = new CameraHealthService({ registry, events, clock, rules: keepalive });
   const deviceState = deps.deviceState
-    ? deps.deviceState({ events, mirror: cameras, now: () => clock.now(), limitMs: keepalive.intervalMs * keepalive.missedBeforeOffline, graceMs: keepalive.intervalMs })
+    ? deps.deviceState({
+        events, mirror: cameras, now: () => clock.now(), limitMs: keepalive.intervalMs * keepalive.missedBeforeOffline, graceMs: keepalive.intervalMs,
+        // Read at a resync only, long after `posts` below exists.
+        recentActivity: (): Promise<ActivityEvent[]> => new ActivityRepository(store.db).since(posts.keepSince()),
+      })
     : new MemoryCameraState(events);
   const openFaults = (await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state }));
   // The cameras not online: this node's open tickets, or (REDIS_URL) the shared state, seeded with the registry's cameras.

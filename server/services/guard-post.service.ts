@@ -72,6 +72,13 @@ export class GuardPostService {
     this.track(openAlarms);
   }
 
+  /** How many check-ins and check-outs it holds (each once): a figure for tests and diagnostics. */
+  held(): number {
+    let count = 0;
+    for (const list of this.activity.values()) count += list.length;
+    return count;
+  }
+
   /** Since when stored activity matters (what `init` should be given). */
   keepSince(): string {
     return new Date(this.deps.clock.now() - KEEP_MS).toISOString();
@@ -83,15 +90,20 @@ export class GuardPostService {
     await this.evaluate();
   }
 
-  /** Adds check-ins and check-outs; answers the posts they concern. */
+  /**
+   * Adds check-ins and check-outs, each once (a node's start and a resync read the stored ones
+   * while the other nodes' announcements of the same may come too); answers the posts they changed.
+   */
   private add(events: ActivityEvent[]): Set<string> {
     const touched = new Set<string>();
     for (const event of events) {
       if (event.type === 'patrol.scan') continue;
       const postId = this.deps.registry.device(event.deviceId)?.postId;
       if (!postId) continue;
+      const kind = event.type === 'post.checkin' ? 'in' : 'out';
       const list = this.activity.get(postId) ?? [];
-      list.push({ kind: event.type === 'post.checkin' ? 'in' : 'out', at: event.at });
+      if (list.some((held) => held.kind === kind && held.at === event.at)) continue;
+      list.push({ kind, at: event.at });
       this.activity.set(postId, list);
       touched.add(postId);
     }

@@ -17,6 +17,7 @@ export class PatrolService {
     this.add(recent);
   }
 
+  /** Today's scans, each once (a node's start and a resync read the stored ones while the other nodes' announcements of the same may come too). */
   private add(events: ActivityEvent[]): void {
     const todayStart = shanghaiParts(this.deps.clock.now()).dayStartMs;
     for (const event of events) {
@@ -24,9 +25,17 @@ export class PatrolService {
       const schoolId = this.deps.registry.device(event.deviceId)?.schoolId;
       if (!schoolId) continue;
       const list = this.scans.get(schoolId) ?? [];
+      if (list.some((held) => held.deviceId === event.deviceId && held.at === event.at)) continue;
       list.push({ deviceId: event.deviceId, at: event.at });
       this.scans.set(schoolId, list);
     }
+  }
+
+  /** How many patrol scans it holds (each once): a figure for tests and diagnostics. */
+  held(): number {
+    let count = 0;
+    for (const list of this.scans.values()) count += list.length;
+    return count;
   }
 
   /** Today's progress for the schools asked for (all by default). */

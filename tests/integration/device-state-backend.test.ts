@@ -85,7 +85,7 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
   let cluster = '';
 
   /** A node's backend on its own two connections to `url`. */
-  async function node(url = REDIS_TEST_URL) {
+  async function node(url = REDIS_TEST_URL, recentActivity?: () => Promise<ActivityEvent[]>) {
     const mirror = recordingMirror();
     const events = new DomainEvents();
     const activity: ActivityEvent[] = [];
@@ -94,7 +94,7 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     const reader = client.duplicate();
     for (const c of [client, reader]) c.on('error', () => undefined);
     await Promise.all([client.connect(), reader.connect()]);
-    const backend = new RedisCameraState(client, reader, cluster, { events, mirror, now: () => now, limitMs: LIMIT, graceMs: 60_000 }, log);
+    const backend = new RedisCameraState(client, reader, cluster, { events, mirror, now: () => now, limitMs: LIMIT, graceMs: 60_000, ...(recentActivity ? { recentActivity } : {}) }, log);
     opened.push(backend);
     for (const { deviceId, state } of await backend.start(IDS, [], now)) mirror.states.set(deviceId, state);
     return { backend, mirror, activity, client };
@@ -112,14 +112,22 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     await admin.close();
   });
 
-  it('rebuilds a node\'s cameras from Redis when its unread changes were trimmed out of the stream, and still applies what is left', async () => {
+  it('rebuilds a node\'s cameras from Redis and replays the stored activity when its unread changes were trimmed out of the stream, and still applies what is left', async () => {
+    const checkIn: ActivityEvent = { type: 'post.checkin', deviceId: 'PT-1', at: now + 3 };
+    const scan: ActivityEvent = { type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 };
     cluster = `xiaoan:test-${randomBytes(6).toString('hex')}`;
+    // The database every node writes its 护学岗 and patrol activity to before announcing it.
+    const stored: ActivityEvent[] = [];
+    const store = (events: ActivityEvent[]) => {
+      stored.push(...events);
+      writer.backend.activity(events);
+    };
     const writer = await node();
     writer.backend.listen();
     writer.backend.fault('C5', 'video_loss', now);
     await writer.backend.settled();
     // Started after C5's fault: it is down in this node's mirror from the states hash.
-    const late = await node();
+    const late = await node(REDIS_TEST_URL, async () => [...stored]);
     const steady = await node();
     expect(late.mirror.states.get('C5')).toBe('fault');
     steady.backend.listen();
@@ -128,12 +136,13 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     writer.backend.fault('C2', 'tamper', now + 2);
     writer.backend.fold(['C5'], [now + 3 + LIMIT]);
     writer.backend.retention([['C2', 14]]);
+    store([checkIn]);
     await writer.backend.settled();
     await steady.backend.settled();
     // The late node has read none of it (a node stalled or away) when the stream is trimmed past it.
-    expect(await admin.sendCommand(['XTRIM', stateKeys(cluster).stream, 'MAXLEN', '0'])).toBe(5);
+    expect(await admin.sendCommand(['XTRIM', stateKeys(cluster).stream, 'MAXLEN', '0'])).toBe(6);
     writer.backend.fault('C3', 'video_loss', now + 4);
-    writer.backend.activity([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    store([scan]);
     writer.backend.retention([['C4', 45]]);
     await writer.backend.settled();
 
@@ -146,11 +155,14 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     expect(steady.backend.counters().resyncs).toBe(0);
     // Each camera moved once (C3 by the resync, its stream entry then skipped); the scan after the trim applied once.
     expect(late.mirror.moves.map((m) => `${m.deviceId} ${m.to} ${m.origin}`).sort()).toEqual(['C1 fault stream', 'C2 fault stream', 'C3 fault stream', 'C5 online stream']);
-    expect(late.activity).toEqual([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    // The check-in announced in the trimmed part is replayed from the database at the resync (the
+    // services keep each once: the scan comes by both ways).
+    expect(late.activity).toEqual([checkIn, scan, scan]);
+    expect(lines.filter((l) => String(l.msg).startsWith('stored 护学岗 and patrol activity replayed'))).toMatchObject([{ events: 2 }]);
     // Retention: the trimmed report from the hash at the resync, the later one from the stream.
     expect(late.mirror.retention).toEqual(new Map([['C2', 14], ['C4', 45]]));
     expect(steady.mirror.retention).toEqual(new Map([['C2', 14], ['C4', 45]]));
-    expect(steady.activity).toEqual([{ type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 }]);
+    expect(steady.activity).toEqual([checkIn, scan]);
     expect(lines.filter((l) => String(l.msg).startsWith('device changes trimmed'))).toHaveLength(1);
 
     // Caught up, it does not resync again; later changes are applied as usual.
