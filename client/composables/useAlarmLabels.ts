@@ -1,3 +1,4 @@
+import { watchEffect } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { districtNameIn, type AlarmState } from '../../shared/domain/index.js';
 import { DISPOSITIONS, SYSTEM_ACTIONS, SYSTEM_DISPOSITIONS, type Disposition, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
@@ -7,6 +8,8 @@ import { useWallStore } from '../stores/wall.js';
 
 const TIMELINE_ACTIONS = ['raise', 'ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked', 'convert_real'] as const;
 type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
+/** How a step taken by a device names it (`device:SOS-S0012-1`). */
+const DEVICE_ACTOR = 'device:';
 
 function isDisposition(value: string): value is Disposition {
   return (DISPOSITIONS as readonly string[]).includes(value);
@@ -34,15 +37,24 @@ export function useAlarmLabels() {
     return wall.policePosts.find((post) => post.id === unitId)?.name ?? unitId;
   }
 
-  /** `device:SOS-…` and `system` are steps nobody took by hand; anything else is a person's name. */
+  /**
+   * `device:SOS-…` and `system` are steps nobody took by hand; anything else is a person's name. A
+   * device shows its registered name once {@link nameActors} has asked for it, its id until then.
+   */
   function actor(name: string): string {
-    if (name.startsWith('device:')) {
-      const id = name.slice('device:'.length);
-      deviceNames.want(id);
+    if (name.startsWith(DEVICE_ACTOR)) {
+      const id = name.slice(DEVICE_ACTOR.length);
       return deviceNames.nameOf(id) ?? t('timeline.device', { id });
     }
     if (name === 'system') return t('timeline.system');
     return name;
+  }
+
+  /** Asks for the names of the devices among the actors the component shows, whenever they change (call in setup). */
+  function nameActors(actors: () => readonly string[]): void {
+    watchEffect(() => {
+      for (const name of actors()) if (name.startsWith(DEVICE_ACTOR)) deviceNames.want(name.slice(DEVICE_ACTOR.length));
+    });
   }
 
   function action(name: string): string {
@@ -65,5 +77,5 @@ export function useAlarmLabels() {
     return isDisposition(code) ? t(`disposition.${code}`) : code;
   }
 
-  return { district, unit, actor, action, state, disposition, note };
+  return { district, unit, actor, nameActors, action, state, disposition, note };
 }

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { createGzip, gzip } from 'node:zlib';
 import type { RequestHandler, Response } from 'express';
-import type { JsonPieces, JsonText } from '../services/json-text.js';
+import { JsonText, type JsonPieces } from '../services/json-text.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -53,7 +53,8 @@ export async function sendJsonText(res: Response, status: number, json: JsonText
   const zip = options !== undefined && encoded.bytes.length >= options.minBytes;
   if (zip) encoded.zipped ??= gzipAsync(encoded.bytes, { level: options.level });
   const [etag, body] = await Promise.all([encoded.etag, zip ? encoded.zipped! : encoded.bytes]);
-  res.status(status).type('application/json').set('ETag', etag);
+  res.status(status).set('ETag', etag);
+  if (!res.get('Content-Type')) res.type('application/json');
   if (options) res.vary('Accept-Encoding');
   if (zip) res.set('Content-Encoding', 'gzip');
   res.send(body);
@@ -148,26 +149,22 @@ export async function sendJsonPieces(res: Response, status: number, answer: Json
 }
 
 /**
- * Gzips the API's large JSON answers (issue 17: the wall snapshot is ≈ 21 MB of JSON at province
- * scale, ≈ 2 MB gzipped) for clients that accept it. Small answers go out as they are: below
- * `minBytes` compression saves little and costs a thread-pool round trip. The compression runs
- * on libuv's thread pool, not on the event loop; the JSON is serialised once, as `res.json` would.
- * Answers already serialised (`JsonText`) go through `sendJsonText`, with the same settings.
+ * The API's JSON answers (`res.json`). A large one (at least `minBytes` of JSON) goes out as
+ * {@link sendJsonText} sends a kept text: gzipped for a client that accepts it (issue 17: the wall
+ * snapshot is ≈ 21 MB of JSON at province scale, ≈ 2 MB gzipped), with a weak ETag of its JSON, both
+ * made on libuv's thread pool — Express would hash the whole body on the event loop, per request.
+ * A small answer goes out as Express sends it: below `minBytes` compression saves little and a
+ * thread-pool round trip costs more than hashing a few kB. The JSON is serialised once, as
+ * `res.json` would.
  */
 export function gzipJson(options: GzipOptions): RequestHandler {
   return (req, res, next) => {
-    if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return next();
-    accepting.set(res, options);
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) accepting.set(res, options);
     res.json = ((body: unknown): Response => {
       const text = JSON.stringify(body) ?? '';
       if (!res.get('Content-Type')) res.type('application/json');
       if (Buffer.byteLength(text) < options.minBytes) return res.send(text);
-      gzip(text, { level: options.level }, (error, zipped) => {
-        if (error) return void next(error);
-        res.vary('Accept-Encoding');
-        res.set('Content-Encoding', 'gzip');
-        res.send(zipped);
-      });
+      sendJsonText(res, res.statusCode, new JsonText(text)).catch(next);
       return res;
     }) as Response['json'];
     next();

@@ -280,4 +280,25 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('operator console 
     await pageA.getByTestId('alarm-queue').waitFor();
     await expect(pageA.getByTestId('user-name').innerText()).resolves.toBe(OPERATOR_A);
   });
+
+  it('names a sensor that keeps raising alarms in the load figures, by its registered name with its id in the tooltip', async () => {
+    const { devices: sensors } = await getJson<{ devices: Device[] }>(`${baseUrl}/api/v1/devices?kind=intrusion`);
+    const chatty = sensors[31];
+    if (!chatty) throw new Error('the dataset has too few intrusion sensors');
+    // Five activations from one sensor within the hour make it chattering (shared/rules/alarm-load.ts).
+    for (let i = 0; i < 5; i++) {
+      await postEvent(baseUrl, { id: `e2e-console-chatter-${i}`, type: 'alarm.intrusion', deviceId: chatty.id, at: new Date(system.now() - (5 - i) * 20_000).toISOString() });
+    }
+    await pageA.getByTestId('panel-tab-log').click();
+    await pageA.getByTestId('panel-tab-load').click();
+    const figure = pageA.getByTestId('load-chattering');
+    const name = figure.getByTestId('device-name');
+    await expect.poll(() => name.getAttribute('data-named'), { timeout: 10_000 }).toBe('true');
+    await expect(name.innerText()).resolves.toBe(chatty.name);
+    await expect(name.getAttribute('title')).resolves.toBe(chatty.id);
+    const tooltip = (await figure.getAttribute('title')) ?? '';
+    expect(tooltip.split('\n').some((line) => line.startsWith(`${chatty.name} ×`)), tooltip).toBe(true);
+    await pageA.waitForTimeout(1_300); // The map's fly-to to the new alarm takes 1.2 s.
+    await pageA.screenshot({ path: path.join(screenshots, 'console-chattering.png') });
+  });
 });

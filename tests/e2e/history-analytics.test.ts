@@ -125,6 +125,7 @@ describe.skipIf(!chromiumAvailable())('history analytics (e2e, real server and C
     const expected = (await (await police.get('/api/v1/analytics/alarms?preset=30d')).json()) as AlarmAnalytics;
     const device = expected.nuisance.find((d) => d.deviceId === deviceId)!;
     await expect.poll(() => page.getByTestId('history-row').count(), { timeout: ON_SCREEN_MS }).toBe(Math.min(50, device.alarms));
+    await page.screenshot({ path: path.join(screenshots, 'history-analytics-device.png') });
     await page.getByTestId('history-device-filter').getByRole('button').click();
     await expect.poll(() => page.getByTestId('history-device-filter').count()).toBe(0);
   });

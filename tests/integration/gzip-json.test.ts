@@ -72,6 +72,17 @@ describe('gzipJson', () => {
     expect(JSON.parse(body.toString('utf8'))).toEqual(large);
   });
 
+  it('gives a large answer the ETag of its JSON, made off the event loop: the same gzipped or plain, and 304 to a client that holds it', async () => {
+    const zipped = await get(`${base}/large`, 'gzip');
+    const plain = await get(`${base}/large`, null);
+    // Express hashes the body it sends (the gzip's bytes for one, the JSON's for the other), on the event loop.
+    expect(zipped.headers.etag).toMatch(/^W\/"[0-9a-f]+-/);
+    expect(plain.headers.etag).toBe(zipped.headers.etag);
+    const held = await get(`${base}/large`, 'gzip', { 'if-none-match': zipped.headers.etag! });
+    expect(held.status).toBe(304);
+    expect(held.body.length).toBe(0);
+  });
+
   it('sends a kept JSON text gzipped with an ETag, and 304 without a body to a client that holds it', async () => {
     const first = await get(`${base}/text`, 'gzip');
     expect(first.status).toBe(200);
