@@ -33,6 +33,7 @@ import { applyTimeouts, checkingIntervalOf } from './http/timeouts.js';
 import { heavyReadLimit } from './http/heavy-limit.js';
 import type { HeavyPool } from './workers/heavy-pool.js';
 import type { SipEndpointState } from './gb28181/state.js';
+import type { SipRegistration } from '../shared/sip.js';
 import type { ReportService } from './services/report.service.js';
 import { gzipJson } from './http/gzip-json.js';
 
@@ -76,6 +77,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   reports: ReportService;
   /** The GB/T 28181 endpoint's state for the admin screen (issue 16); SIP_OFF when absent. */
   sip?: SipEndpointState;
+  /** Every node's SIP registrations (REDIS_URL: server/realtime/sip-across-nodes.ts); the endpoint's own when absent. */
+  sipRegistrations?: () => Promise<SipRegistration[]>;
 }
 
 /** The HTTP server, its Socket.IO server and the realtime pushes, not yet listening nor started. */

@@ -12,6 +12,8 @@ import { RegistryRepository } from './db/registry.repository.js';
 import { startMqttIngest, type MqttIngest } from './ingest/mqtt.js';
 import { Gb28181Endpoint } from './gb28181/endpoint.js';
 import { attachRedisAdapter, clusterKey } from './realtime/redis.js';
+import { sipRegistrationsAcrossNodes } from './realtime/sip-across-nodes.js';
+import type { SipRegistration } from '../shared/sip.js';
 import { connectRedisCameraState } from './cluster/redis-camera-state.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Express } from 'express';
@@ -119,6 +121,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const sipEndpoint = config.gb28181
     ? new Gb28181Endpoint({ config: config.gb28181, registry: services.registry, catalog: services.sipChannels, ingest: services.ingest, clock, log })
     : null;
+  let sipAcrossNodes: (() => Promise<SipRegistration[]>) | null = null;
   const clientDir = options.clientDir ?? defaultClientDir;
   const { app, server, io, alarmDelivery, healthFanOut } = createApp({
     ...services,
@@ -139,6 +142,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null, sip: sipEndpoint?.counters() ?? null, deviceState: services.deviceState.figures() }),
     ...(sipEndpoint ? { sip: sipEndpoint } : {}),
+    // With REDIS_URL, every node's (set once the adapter is on, below).
+    sipRegistrations: () => (sipAcrossNodes ? sipAcrossNodes() : Promise.resolve(sipEndpoint?.registrations() ?? [])),
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
     storage,
@@ -147,6 +152,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // REDIS_URL: the nodes on this database pass each other their alarm changes (Socket.IO Redis adapter).
   const redis = config.redisUrl ? await attachRedisAdapter(io, { url: config.redisUrl, db: store.db, log }) : null;
   if (redis) alarmDelivery.relayAcrossNodes();
+  if (redis) {
+    // A SIP device registers with one node: the admin list asks them all (each registration marked with its node).
+    const node = services.deviceState.figures()?.node ?? null;
+    sipAcrossNodes = sipRegistrationsAcrossNodes(io, () => (sipEndpoint?.registrations() ?? []).map((registration) => ({ ...registration, node })), log);
+  }
   alarmDelivery.start();
   healthFanOut.start();
   const ticker = setInterval(() => {

@@ -30,6 +30,12 @@ export const sipRegistrationSchema = z.object({
   /** Channels its last catalog answer listed (null until it answers one), and how many of them the registry does not know. */
   catalogChannels: z.number().int().nullable(),
   unknownChannels: z.number().int(),
+  /**
+   * The server node it registered with (REDIS_URL: two or more nodes, each with its own SIP
+   * endpoint; the list gathers every node's), null on a single node. A device that moved to
+   * another node may be listed by both until the first registration expires.
+   */
+  node: z.string().nullable(),
 });
 /** @see sipRegistrationSchema */
 export type SipRegistration = z.infer<typeof sipRegistrationSchema>;

@@ -27,6 +27,8 @@ export const sipEn: Messages = {
     name: 'Registry name · school',
     notInRegistry: 'Not in registry',
     source: 'Address',
+    /** The server node a device registered with (two or more nodes). */
+    node: 'via node {node}',
     transport: 'Transport',
     registeredAt: 'Registered',
     expiresAt: 'Registration',

@@ -27,6 +27,8 @@ export const sipZhCN = {
     name: '登记名称 · 学校',
     notInRegistry: '未登记',
     source: '地址',
+    /** The server node a device registered with (two or more nodes). */
+    node: '经节点 {node}',
     transport: '传输',
     registeredAt: '注册时间',
     expiresAt: '注册有效期',

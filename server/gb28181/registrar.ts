@@ -74,7 +74,7 @@ export class Registrar {
         deviceId: r.deviceId, name: r.name, schoolId: r.schoolId, address: r.address, port: r.port, transport: r.transport,
         registeredAt: new Date(r.registeredAt).toISOString(), expiresAt: new Date(r.expiresAt).toISOString(),
         lastKeepaliveAt: r.lastKeepaliveAt === null ? null : new Date(r.lastKeepaliveAt).toISOString(),
-        catalogChannels: r.catalog ? r.catalog.size : null, unknownChannels: r.unknownCodes.size,
+        catalogChannels: r.catalog ? r.catalog.size : null, unknownChannels: r.unknownCodes.size, node: null,
       });
     }
     return list.sort((a, b) => a.deviceId.localeCompare(b.deviceId));

@@ -6,6 +6,7 @@ import type { AuditService } from '../auth/audit.service.js';
 import type { IngestTokenService } from '../auth/ingest-token.service.js';
 import type { ViewerLinkService } from '../auth/viewer-link.service.js';
 import { SIP_OFF, type SipEndpointState } from '../gb28181/state.js';
+import type { SipRegistration } from '../../shared/sip.js';
 import type { SipChannelService } from '../services/sip-channel.service.js';
 import { refuse, type Outcome } from '../services/outcome.js';
 import type { RouteHandlers } from './route-table.js';
@@ -21,9 +22,12 @@ const found = <T>(value: T | null, none: () => ReturnType<typeof refusal>): Outc
 export function adminHandlers(deps: {
   accounts: AccountService; ingestTokens: IngestTokenService; viewerLinks: ViewerLinkService; audit: AuditService; auditExports: AuditExports;
   sipChannels: SipChannelService; sip?: SipEndpointState;
+  /** Every node's registrations (REDIS_URL); this endpoint's own when absent. */
+  sipRegistrations?: () => Promise<SipRegistration[]>;
 }): RouteHandlers<typeof ADMIN_ROUTES> {
   const { accounts, ingestTokens, viewerLinks, audit, auditExports, sipChannels } = deps;
   const sip = deps.sip ?? SIP_OFF;
+  const registrations = deps.sipRegistrations ?? (async () => sip.registrations());
   return {
     'admin.users': async () => ({ ok: true, data: { users: await accounts.list() } }),
     'admin.createUser': ({ body, actor }) => accounts.create(body, actor),
@@ -39,7 +43,7 @@ export function adminHandlers(deps: {
     'admin.auditCsv': ({ query, actor }) => auditExports.csv(query, actor),
     'admin.sip': async () => ({
       ok: true,
-      data: { enabled: sip.platform !== null, platform: sip.platform, registrations: sip.registrations(), unassigned: await sipChannels.unassigned(), counters: sip.counters() },
+      data: { enabled: sip.platform !== null, platform: sip.platform, registrations: await registrations(), unassigned: await sipChannels.unassigned(), counters: sip.counters() },
     }),
     'admin.assignSipChannel': ({ params, body, actor }) => sipChannels.assign(params.code, body, actor),
   };

@@ -62,6 +62,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
       auditExports: new AuditExports({ audit: deps.audit, auth: deps.auth, registry: deps.registry, clock: deps.clock }),
       sipChannels: deps.sipChannels,
       ...(deps.sip ? { sip: deps.sip } : {}),
+      ...(deps.sipRegistrations ? { sipRegistrations: deps.sipRegistrations } : {}),
     }),
     ...ingestHandlers({ ingest: deps.ingest }),
     ...reportHandlers(deps.reports),

@@ -8,6 +8,8 @@ import { unitsOfChange } from '../../shared/rules/field-steps.js';
 export interface InterNodeEvents {
   /** Alarm changes a node committed, for the other nodes to deliver to their own screens. */
   'alarm:changes': (changes: AlarmChange[]) => void;
+  /** The admin screen asks every node for its SIP registrations (each node's endpoint keeps its own); validated where gathered. */
+  'sip:registrations': (done: (registrations: unknown) => void) => void;
 }
 
 /** The typed Socket.IO server of the app. */

@@ -8,7 +8,7 @@ const ago = (seconds: number): string => new Date(NOW - seconds * 1000).toISOStr
 function registration(deviceId: string, changes: Partial<SipRegistration> = {}): SipRegistration {
   return {
     deviceId, name: '新华区第一小学 NVR', schoolId: 'S0001', address: '10.0.0.7', port: 5060, transport: 'UDP',
-    registeredAt: ago(600), expiresAt: new Date(NOW + 3_000_000).toISOString(), lastKeepaliveAt: ago(30), catalogChannels: 12, unknownChannels: 0,
+    registeredAt: ago(600), expiresAt: new Date(NOW + 3_000_000).toISOString(), lastKeepaliveAt: ago(30), catalogChannels: 12, unknownChannels: 0, node: null,
     ...changes,
   };
 }
