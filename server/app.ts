@@ -79,6 +79,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   sip?: SipEndpointState;
   /** Every node's SIP registrations (REDIS_URL: server/realtime/sip-across-nodes.ts); the endpoint's own when absent. */
   sipRegistrations?: () => Promise<SipRegistration[]>;
+  /** This node's id in the cluster (REDIS_URL), null on a single node: the admin screen's counters are this node's. */
+  sipNode?: string | null;
 }
 
 /** The HTTP server, its Socket.IO server and the realtime pushes, not yet listening nor started. */

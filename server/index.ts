@@ -143,6 +143,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     health: () => ({ mqtt: mqttIngest?.counters ?? null, sip: sipEndpoint?.counters() ?? null, deviceState: services.deviceState.figures() }),
     ...(sipEndpoint ? { sip: sipEndpoint } : {}),
     // With REDIS_URL, every node's (set once the adapter is on, below).
+    sipNode: services.deviceState.figures()?.node ?? null,
     sipRegistrations: () => (sipAcrossNodes ? sipAcrossNodes() : Promise.resolve(sipEndpoint?.registrations() ?? [])),
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,

@@ -87,7 +87,10 @@ export const sipOverviewSchema = z.object({
   platform: z.object({ id: z.string(), domain: z.string(), host: z.string(), udpPort: z.number().int(), tcpPort: z.number().int() }).nullable(),
   registrations: z.array(sipRegistrationSchema),
   unassigned: z.array(unassignedChannelSchema),
+  /** This node's counts (each node counts its own edge). */
   counters: sipCountersSchema,
+  /** The node that answered (REDIS_URL: two or more nodes; its counters are its own), null on a single node. */
+  node: z.string().nullable(),
 });
 /** @see sipOverviewSchema */
 export type SipOverview = z.infer<typeof sipOverviewSchema>;

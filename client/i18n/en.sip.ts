@@ -63,6 +63,8 @@ export const sipEn: Messages = {
     deviceName: 'Device name',
     assigned: '{code} registered as {name} of {school}',
     counters: 'Counts (since start)',
+    /** Two or more nodes: each counts its own edge. */
+    countersOfNode: 'Counts of this node, {node} (since start)',
     refusals: 'Refused and dropped',
   },
   sipChannelKind: {

@@ -63,6 +63,8 @@ export const sipZhCN = {
     deviceName: '设备名称',
     assigned: '已把 {code} 登记为 {school} 的 {name}',
     counters: '接入计数（本次启动以来）',
+    /** Two or more nodes: each counts its own edge. */
+    countersOfNode: '接入计数（本节点 {node}，本次启动以来）',
     refusals: '拒绝与丢弃',
   },
   sipChannelKind: {

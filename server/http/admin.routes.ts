@@ -24,6 +24,8 @@ export function adminHandlers(deps: {
   sipChannels: SipChannelService; sip?: SipEndpointState;
   /** Every node's registrations (REDIS_URL); this endpoint's own when absent. */
   sipRegistrations?: () => Promise<SipRegistration[]>;
+  /** This node's id in the cluster, null on a single node. */
+  node?: string | null;
 }): RouteHandlers<typeof ADMIN_ROUTES> {
   const { accounts, ingestTokens, viewerLinks, audit, auditExports, sipChannels } = deps;
   const sip = deps.sip ?? SIP_OFF;
@@ -43,7 +45,7 @@ export function adminHandlers(deps: {
     'admin.auditCsv': ({ query, actor }) => auditExports.csv(query, actor),
     'admin.sip': async () => ({
       ok: true,
-      data: { enabled: sip.platform !== null, platform: sip.platform, registrations: await registrations(), unassigned: await sipChannels.unassigned(), counters: sip.counters() },
+      data: { enabled: sip.platform !== null, platform: sip.platform, registrations: await registrations(), unassigned: await sipChannels.unassigned(), counters: sip.counters(), node: deps.node ?? null },
     }),
     'admin.assignSipChannel': ({ params, body, actor }) => sipChannels.assign(params.code, body, actor),
   };

@@ -63,6 +63,7 @@ export function apiHandlers(deps: AppDeps): RouteHandlers<typeof API> {
       sipChannels: deps.sipChannels,
       ...(deps.sip ? { sip: deps.sip } : {}),
       ...(deps.sipRegistrations ? { sipRegistrations: deps.sipRegistrations } : {}),
+      node: deps.sipNode ?? null,
     }),
     ...ingestHandlers({ ingest: deps.ingest }),
     ...reportHandlers(deps.reports),

@@ -6,7 +6,7 @@ import type { SipOverview } from '../../shared/sip.js';
 
 const OFF: SipOverview = { enabled: false, platform: null, registrations: [], unassigned: [], counters: {
   messages: 0, registrations: 0, keepalives: 0, alarms: 0, catalogs: 0, authFailures: 0, malformed: 0, oversized: 0, badXml: 0, unknownMethods: 0, flooded: 0,
-} };
+}, node: null };
 const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 const settle = async (): Promise<void> => {
