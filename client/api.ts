@@ -58,7 +58,7 @@ export function writeHeaders(): Record<string, string> {
 let unauthorized: () => void = () => undefined;
 
 /**
- * What to do when the server says the session is gone (401 on an ordinary call): main.ts sends
+ * What to do when the server says the session is gone (401 on an ordinary call): app-start.ts sends
  * the person to the sign-in page. The sign-in calls themselves (stores/session.ts) do not go
  * through here: a wrong password is an answer, not an expired session.
  */
