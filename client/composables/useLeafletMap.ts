@@ -13,17 +13,29 @@ export function useLeafletMap(container: Ref<HTMLElement | null>, options: L.Map
   let resizeObserver: ResizeObserver | null = null;
   provide(MAP_KEY, map);
 
+  let creating: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * In a task of its own after the component's mount: making the map measures its container (a
+   * layout of the whole page, 50–70 ms on a wall) and the layer components below then mount; in
+   * the mount's task they made one long task with the rest of the screen (issue 17 item 4).
+   */
   onMounted(() => {
-    if (!container.value) return;
-    const created = L.map(container.value, options);
-    keepLayersInStep(created);
-    resizeObserver = new ResizeObserver(() => created.invalidateSize({ pan: false }));
-    resizeObserver.observe(container.value);
-    map.value = created;
+    creating = setTimeout(() => {
+      creating = null;
+      if (!container.value) return;
+      const created = L.map(container.value, options);
+      keepLayersInStep(created);
+      resizeObserver = new ResizeObserver(() => created.invalidateSize({ pan: false }));
+      resizeObserver.observe(container.value);
+      map.value = created;
+    }, 0);
   });
 
   // onUnmounted, not before: the layer components below take their layers off the map first.
   onUnmounted(() => {
+    if (creating) clearTimeout(creating);
+    creating = null;
     resizeObserver?.disconnect();
     resizeObserver = null;
     map.value?.remove();
