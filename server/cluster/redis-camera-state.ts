@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
+import { replayActivity } from './activity-replay.js';
 import type { Logger } from '../logger.js';
 import type { CameraStateBackend, CameraStateFactory, CameraStateParts, SharedCameraChange } from './backend.js';
 import { atOrAfter, newestId, readEntry, xreadEntries } from './changes.js';
@@ -17,8 +18,6 @@ export { COMMAND_QUEUE_MAX, makeRedisClient, stateKeys } from './redis-client.js
 export const LEASE_MS = 10_000;
 /** Cameras a sweep or fold call takes at most: Redis runs one script at a time, so each call stays short. */
 const CHUNK = 1000;
-/** Stored activity events applied per turn of the event loop when a resync replays them. */
-const REPLAY_BATCH = 5000;
 /** How long an XREAD waits for entries before it asks again (and notices a close). */
 const BLOCK_MS = 2000;
 /**
@@ -324,30 +323,8 @@ export class RedisCameraState implements CameraStateBackend {
     // Retention announced in the trimmed part is in the hash.
     this.parts.mirror.applyRetention(await this.sharedRetention());
     // 护学岗 and patrol activity announced in the trimmed part is in the database.
-    await this.replayActivity();
+    await replayActivity(this.parts, this.log, this.node);
     this.counts.resyncs++;
-  }
-
-  /**
-   * Replays the stored recent activity onto this node's bus, {@link REPLAY_BATCH} events a turn of
-   * the event loop (at province scale a day and a half of check-ins and scans is a long list); the
-   * services keep each check-in and scan once, so what this node already holds changes nothing.
-   */
-  private async replayActivity(): Promise<void> {
-    if (!this.parts.recentActivity) return;
-    let recent: ActivityEvent[];
-    try {
-      recent = await this.parts.recentActivity();
-    } catch (error) {
-      // The cameras are rebuilt all the same; a post's live state catches up at its next check-in.
-      this.log.warn({ err: error, node: this.node }, 'stored 护学岗 and patrol activity not read after the resync');
-      return;
-    }
-    for (let from = 0; from < recent.length; from += REPLAY_BATCH) {
-      this.parts.events.emit('activity.stored', recent.slice(from, from + REPLAY_BATCH));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    this.log.info({ node: this.node, events: recent.length }, 'stored 护学岗 and patrol activity replayed after the resync');
   }
 
   /**
