@@ -1,26 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import type { ActivityEvent } from '../../server/db/activity.repository.js';
 import { createLogger } from '../../server/logger.js';
 import type { AlarmService } from '../../server/services/alarm.service.js';
 import { DomainEvents } from '../../server/services/domain-events.js';
 import { GuardPostService } from '../../server/services/guard-post.service.js';
 import { PatrolService } from '../../server/services/patrol.service.js';
-import { RegistryService } from '../../server/services/registry.service.js';
+import { loadedRegistry } from '../helpers/registry.js';
 
 /** 07:10 on Monday 2026-11-30 (autumn term) in Asia/Shanghai: G0001 is inside its 07:00–08:00 window. */
 const NOW = Date.parse('2026-11-30T07:10:00+08:00');
 const at = (hhmm: string) => Date.parse(`2026-11-30T${hhmm}:00+08:00`);
 
 async function setup() {
-  const dataset = makeSmallDataset();
-  const registry = new RegistryService({
-    schools: async () => dataset.schools,
-    devices: async () => dataset.devices,
-    policePosts: async () => dataset.policePosts,
-    guardPosts: async () => dataset.guardPosts,
-  });
-  await registry.load();
+  const registry = await loadedRegistry();
   const events = new DomainEvents();
   const clock = { now: () => NOW };
   // Never asked to raise: the post checks in before its grace ends, and mayRaise is false.

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { createRng } from '../../mocks/simulator/random.js';
 import type { CameraState, Device } from '../../shared/domain/index.js';
 import { CameraHealthService } from '../../server/services/camera-health.service.js';
 import { DomainEvents, type CameraStateChange } from '../../server/services/domain-events.js';
 import { RegistryService } from '../../server/services/registry.service.js';
+import { loadedRegistry } from '../helpers/registry.js';
 
 async function setup() {
-  const dataset = makeSmallDataset();
-  const registry = new RegistryService({
-    schools: async () => dataset.schools,
-    devices: async () => dataset.devices,
-    policePosts: async () => dataset.policePosts,
-    guardPosts: async () => dataset.guardPosts,
-  });
-  await registry.load();
+  const registry = await loadedRegistry();
   let now = Date.parse('2026-11-29T00:00:00Z');
   const clock = { now: () => now };
   const events = new DomainEvents();
