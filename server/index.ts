@@ -122,6 +122,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ? new Gb28181Endpoint({ config: config.gb28181, registry: services.registry, catalog: services.sipChannels, ingest: services.ingest, clock, log })
     : null;
   let sipAcrossNodes: (() => Promise<SipRegistration[]>) | null = null;
+  // This node's id in the cluster (REDIS_URL), null on a single node.
+  const node = services.deviceState.figures()?.node ?? null;
   const clientDir = options.clientDir ?? defaultClientDir;
   const { app, server, io, alarmDelivery, healthFanOut } = createApp({
     ...services,
@@ -142,8 +144,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     eventLoop,
     health: () => ({ mqtt: mqttIngest?.counters ?? null, sip: sipEndpoint?.counters() ?? null, deviceState: services.deviceState.figures() }),
     ...(sipEndpoint ? { sip: sipEndpoint } : {}),
+    sipNode: node,
     // With REDIS_URL, every node's (set once the adapter is on, below).
-    sipNode: services.deviceState.figures()?.node ?? null,
     sipRegistrations: () => (sipAcrossNodes ? sipAcrossNodes() : Promise.resolve(sipEndpoint?.registrations() ?? [])),
     trustProxy: config.trustProxy,
     timeouts: config.timeouts,
@@ -155,7 +157,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (redis) alarmDelivery.relayAcrossNodes();
   if (redis) {
     // A SIP device registers with one node: the admin list asks them all (each registration marked with its node).
-    const node = services.deviceState.figures()?.node ?? null;
     sipAcrossNodes = sipRegistrationsAcrossNodes(io, () => (sipEndpoint?.registrations() ?? []).map((registration) => ({ ...registration, node })), log);
   }
   alarmDelivery.start();

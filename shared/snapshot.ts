@@ -1,4 +1,4 @@
-import { ALARM_STATES, ALARM_TYPES, type Alarm, type AlarmPriority, type AlarmState, type AlarmTransition, type AlarmType, type FieldStepRecord } from './domain/alarm.js';
+import { ALARM_STATES, ALARM_TYPES, deviceActor, type Alarm, type AlarmPriority, type AlarmState, type AlarmTransition, type AlarmType, type FieldStepRecord } from './domain/alarm.js';
 import { SCHOOL_STATUSES, type SchoolStatus } from './domain/status.js';
 import type { SchoolStatusChange } from './wall.js';
 
@@ -103,7 +103,7 @@ function packTransition(step: AlarmTransition, alarm: Alarm, base: PackedTime): 
     step.action,
     step.from === null ? -1 : ALARM_STATES.indexOf(step.from),
     ALARM_STATES.indexOf(step.to),
-    step.actor === `device:${alarm.deviceId}` ? '@' : step.actor,
+    step.actor === deviceActor(alarm.deviceId) ? '@' : step.actor,
     packRelative(step.at, base),
     step.note,
     step.noteEn ?? null,
@@ -121,7 +121,7 @@ function unpackTransition(row: TransitionRow, deviceId: string, base: PackedTime
     ...(unitId ? { unitId } : {}),
     from: from < 0 ? null : stateAt(from),
     to: stateAt(to),
-    actor: actor === '@' ? `device:${deviceId}` : actor,
+    actor: actor === '@' ? deviceActor(deviceId) : actor,
     at: unpackRelative(at, base),
     note: note ?? null,
     ...(noteEn ? { noteEn } : {}),

@@ -1,6 +1,6 @@
 import { watchEffect } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { districtNameIn, type AlarmState } from '../../shared/domain/index.js';
+import { actorDevice, districtNameIn, type AlarmState } from '../../shared/domain/index.js';
 import { DISPOSITIONS, SYSTEM_ACTIONS, SYSTEM_DISPOSITIONS, type Disposition, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
 import type { AlarmTransition } from '../../shared/domain/index.js';
 import { useDeviceNamesStore } from '../stores/deviceNames.js';
@@ -8,8 +8,6 @@ import { useWallStore } from '../stores/wall.js';
 
 const TIMELINE_ACTIONS = ['raise', 'ack', 'dispatch', 'arrive', 'resolve', 'false_alarm', 'cancel', 'handoff_sent', 'handoff_acked', 'convert_real'] as const;
 type TimelineAction = (typeof TIMELINE_ACTIONS)[number];
-/** How a step taken by a device names it (`device:SOS-S0012-1`). */
-const DEVICE_ACTOR = 'device:';
 
 function isDisposition(value: string): value is Disposition {
   return (DISPOSITIONS as readonly string[]).includes(value);
@@ -42,10 +40,8 @@ export function useAlarmLabels() {
    * device shows its registered name once {@link nameActors} has asked for it, its id until then.
    */
   function actor(name: string): string {
-    if (name.startsWith(DEVICE_ACTOR)) {
-      const id = name.slice(DEVICE_ACTOR.length);
-      return deviceNames.nameOf(id) ?? t('timeline.device', { id });
-    }
+    const id = actorDevice(name);
+    if (id !== null) return deviceNames.nameOf(id) ?? t('timeline.device', { id });
     if (name === 'system') return t('timeline.system');
     return name;
   }
@@ -53,7 +49,10 @@ export function useAlarmLabels() {
   /** Asks for the names of the devices among the actors the component shows, whenever they change (call in setup). */
   function nameActors(actors: () => readonly string[]): void {
     watchEffect(() => {
-      for (const name of actors()) if (name.startsWith(DEVICE_ACTOR)) deviceNames.want(name.slice(DEVICE_ACTOR.length));
+      for (const name of actors()) {
+        const id = actorDevice(name);
+        if (id !== null) deviceNames.want(id);
+      }
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { ALARM_PRIORITY, type Alarm, type AlarmTransition, type AlarmType, type PolicePost, type School } from '../../shared/domain/index.js';
+import { ALARM_PRIORITY, deviceActor, type Alarm, type AlarmTransition, type AlarmType, type PolicePost, type School } from '../../shared/domain/index.js';
 import type { Ack, AlarmChange, AlarmSnapshot } from '../../shared/events.js';
 import { decideMove, decideSystemMove, type SystemAction, type SystemDisposition } from '../../shared/rules/alarm-lifecycle.js';
 import type { LocalizedText } from '../../shared/domain/text.js';
@@ -93,7 +93,7 @@ export class AlarmService {
       await this.alarms.update(trx, folded, open.state);
       return this.alarms.appendChange(trx, folded);
     }
-    const transition: AlarmTransition = { action: 'raise', from: null, to: 'new', actor: input.actor ?? `device:${input.deviceId}`, at: now, note: input.note, ...(input.noteEn ? { noteEn: input.noteEn } : {}) };
+    const transition: AlarmTransition = { action: 'raise', from: null, to: 'new', actor: input.actor ?? deviceActor(input.deviceId), at: now, note: input.note, ...(input.noteEn ? { noteEn: input.noteEn } : {}) };
     const alarm: Alarm = {
       id: randomUUID(),
       type: input.type,

@@ -28,6 +28,16 @@ export const ALARM_PRIORITY: Record<AlarmType, AlarmPriority> = {
   camera_fault: 4,
 };
 
+/** How a step a device took names it: `device:<device id>` (an alarm's `raise`). */
+export function deviceActor(deviceId: string): string {
+  return `device:${deviceId}`;
+}
+
+/** The device that took a step, from its actor; null for a person's or the system's step. */
+export function actorDevice(actor: string): string | null {
+  return actor.startsWith('device:') ? actor.slice('device:'.length) : null;
+}
+
 /**
  * One stored step of an alarm's life: who moved it from which state to which, when, and why.
  * `action` names the step: `raise` (opened by its device), an operator action, or a system step

@@ -1,4 +1,4 @@
-import { isOpenState, type Alarm, type AlarmTransition } from '../domain/alarm.js';
+import { actorDevice, isOpenState, type Alarm, type AlarmTransition } from '../domain/alarm.js';
 import { MILESTONE_POINTS, TIMED_MILESTONES, type Drill, type DrillMilestone, type DrillSource, type TimedMilestone } from '../drill.js';
 import { metInTime, timerLevel, type TimerLevel } from './response.js';
 
@@ -73,7 +73,7 @@ function stepFor(alarm: Alarm, milestone: Exclude<DrillMilestone, 'ended'>): Ala
 
 /** The source of a stored step, from who took it. */
 export function sourceOfActor(actor: string): DrillSource {
-  if (actor.startsWith('device:')) return 'device';
+  if (actorDevice(actor) !== null) return 'device';
   if (actor === 'system') return 'system';
   return 'console';
 }
