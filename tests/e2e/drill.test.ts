@@ -71,7 +71,8 @@ describe.skipIf(!chromiumAvailable())('drill screen (e2e, real server and Chromi
     await postEvent(system.url, { id: 'e2e-drill-sos', type: 'alarm.sos', deviceId: sos.id, at: new Date().toISOString(), drill: true });
     const initiated = drillPage.locator('[data-testid="drill-step"][data-milestone="initiated"]');
     await expect.poll(() => initiated.getAttribute('data-done'), { timeout: 10_000 }).toBe('true');
-    await expect(initiated.getByTestId('drill-step-who').innerText()).resolves.toBe(`${sos.id} · 学校设备`);
+    // The device by its registered name, not its id.
+    await expect.poll(() => initiated.getByTestId('drill-step-who').innerText()).toBe(`${sos.name} · 学校设备`);
     await expect.poll(() => drillPage.getByTestId('drill-clock-value').innerText()).toMatch(/^T\+00:0\d$/);
     const ackTimer = drillPage.locator('[data-testid="drill-timer"][data-milestone="acknowledged"]');
     await expect(ackTimer.getAttribute('data-phase')).resolves.toBe('running');
