@@ -7,19 +7,50 @@
  */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Before a retry, ms: a wall screen nobody touches loads itself again (a server restarting, a new build deployed meanwhile). */
-const RETRY_MS = 10_000;
+/**
+ * Before a retry, ms: a wall screen nobody touches loads itself again (a server restarting, a new
+ * build deployed meanwhile): 10 s, then twice as long after each failure in a row, at most 5
+ * minutes (a fault that outlasts a restart is not then asked for every 10 s by every screen).
+ */
+const FIRST_RETRY_MS = 10_000;
+const LAST_RETRY_MS = 300_000;
+/** The failures in a row of this tab (sessionStorage outlives the reload, not the tab). */
+const FAILURES_KEY = 'xiaoan:boot-failures';
+
+function failuresInARow(): number {
+  try {
+    const stored = Number(sessionStorage.getItem(FAILURES_KEY));
+    return Number.isInteger(stored) && stored > 0 ? stored : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function rememberFailures(count: number): void {
+  try {
+    if (count === 0) sessionStorage.removeItem(FAILURES_KEY);
+    else sessionStorage.setItem(FAILURES_KEY, String(count));
+  } catch {
+    // Storage refused (a locked-down kiosk profile): every retry then waits the first delay.
+  }
+}
 
 /** A part did not load: say so in both languages, plainly, and load the page again. */
 function bootFailed(error: unknown): void {
   console.error('the page did not load', error);
+  const failures = failuresInARow();
+  rememberFailures(failures + 1);
+  const wait = Math.min(FIRST_RETRY_MS * 2 ** Math.min(failures, 10), LAST_RETRY_MS);
+  const seconds = wait / 1000;
+  const zh = seconds < 60 ? `${seconds} 秒` : `${seconds / 60} 分钟`;
+  const en = seconds < 60 ? `${seconds} s` : `${seconds / 60} min`;
   // The styles come with the app: the page's own dark background here.
   document.body.style.cssText = 'margin:0;min-height:100vh;background:#060b16';
   const app = document.getElementById('app');
   if (app) {
-    app.innerHTML = '<p style="margin:20vh auto;max-width:40em;font:600 28px/1.6 sans-serif;color:#e6edf7;text-align:center">页面未能加载，10 秒后自动重试。<br><span style="font-size:22px;color:#9fb0c8">The page did not load; trying again in 10 s.</span></p>';
+    app.innerHTML = `<p style="margin:20vh auto;max-width:40em;font:600 28px/1.6 sans-serif;color:#e6edf7;text-align:center">页面未能加载，${zh}后自动重试。<br><span style="font-size:22px;color:#9fb0c8">The page did not load; trying again in ${en}.</span></p>`;
   }
-  setTimeout(() => window.location.reload(), RETRY_MS);
+  setTimeout(() => window.location.reload(), wait);
 }
 
 void import('./boot-contracts.js')
@@ -27,4 +58,5 @@ void import('./boot-contracts.js')
   .then(() => import('./i18n/index.js'))
   .then(nextTask)
   .then(() => import('./app-start.js'))
+  .then(() => rememberFailures(0))
   .catch(bootFailed);
