@@ -50,45 +50,73 @@ interface UpdateInternals {
   fire(type: string): void;
 }
 
-/** Renderers whose new view waits to be applied, each in a task of its own (`applyUpdates`). */
-const pendingUpdates = new Set<UpdateInternals & { _applyUpdate: () => void }>();
-let updatesTimer: ReturnType<typeof setTimeout> | null = null;
-
 /**
- * Applies the waiting views one renderer per task: at the end of a pan every canvas layer repaints,
- * and at province scale all of them in the `moveend` task was one long task (hundreds of ms) —
- * one each is a few tens of ms, with frames between them. Until its turn a canvas keeps what it
- * showed, where it was (it moved with the map), so nothing blinks.
+ * Canvas work that marks a bitmap changed (a new view applied, new points drawn), one job a frame,
+ * each in a task after a frame: the frame's commit copies every changed canvas (in software
+ * rendering a full-screen canvas is 20–70 ms to copy), so four layers changed in one frame made one
+ * commit of 100–160 ms at a province's load and at the end of every pan (issue 17 item 4). One
+ * canvas a frame keeps each commit to one copy; a pan's end finishes within four frames. Keyed by
+ * who asked (a renderer, a layer): asking again before its turn replaces its job, keeping its place.
  */
-function applyUpdates(): void {
-  updatesTimer = null;
-  const next = pendingUpdates.values().next();
+const canvasJobs = new Map<object, () => void>();
+let canvasTurnAsked = false;
+
+/** If frames do not come (a hidden tab), the next job runs after this long all the same, ms. */
+const FRAME_WAIT_MS = 100;
+
+function askCanvasTurn(): void {
+  if (canvasTurnAsked) return;
+  canvasTurnAsked = true;
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    clearTimeout(fallback);
+    // After the frame: the job's drawing is committed by the next one, alone.
+    setTimeout(runCanvasJob, 0);
+  };
+  const fallback = setTimeout(start, FRAME_WAIT_MS);
+  requestAnimationFrame(start);
+}
+
+function runCanvasJob(): void {
+  canvasTurnAsked = false;
+  const next = canvasJobs.entries().next();
   if (next.done) return;
-  pendingUpdates.delete(next.value);
-  next.value._applyUpdate();
-  if (pendingUpdates.size > 0) updatesTimer = setTimeout(applyUpdates, 0);
+  const [owner, job] = next.value;
+  canvasJobs.delete(owner);
+  try {
+    job();
+  } finally {
+    // A layer's failure does not stop the others' turns.
+    if (canvasJobs.size > 0) askCanvasTurn();
+  }
+}
+
+export function queueCanvasJob(owner: object, job: () => void): void {
+  canvasJobs.set(owner, job);
+  askCanvasTurn();
 }
 
 const PaintingCanvas = L.Canvas.extend({
   _draw(this: RendererInternals & UpdateInternals & { _applied?: boolean; _applyUpdate: () => void }) {
     // Before its first view is applied the canvas has no size or place, and with a view waiting
     // (a reset moved the canvas) its turn draws: nothing to draw now.
-    if (this._applied && !pendingUpdates.has(this)) this._paintPoints?.();
+    if (this._applied && !canvasJobs.has(this)) this._paintPoints?.();
   },
   /**
    * Leaflet's `L.Canvas._update`, in two parts: the new bounds now (Leaflet's zoom transforms read
-   * them), the canvas placed, cleared and drawn in a task of its own (`applyUpdates`).
+   * them), the canvas placed, cleared and drawn in a turn of its own (`queueCanvasJob`).
    */
   _update(this: UpdateInternals & { _applyUpdate: () => void }) {
     if (this._map._animatingZoom && this._bounds) return;
     (L.Renderer.prototype as unknown as { _update: (this: UpdateInternals) => void })._update.call(this);
-    pendingUpdates.add(this);
-    updatesTimer ??= setTimeout(applyUpdates, 0);
+    queueCanvasJob(this, () => this._applyUpdate());
   },
   /**
-   * The rest of Leaflet's `_update`, with one change: the canvas keeps its bitmap when its size has
-   * not changed (every pan's end), cleared instead of reallocated — Leaflet sets its width and
-   * height every time, a new bitmap per canvas per pan.
+   * The rest of Leaflet's `_update`, with one change: the canvas keeps its bitmap when it is large
+   * enough (every pan's end), cleared instead of reallocated — Leaflet sets its width and height
+   * every time, a new bitmap per canvas per pan.
    */
   _applyUpdate(this: UpdateInternals & { _applied?: boolean }) {
     // Mid-zoom, Leaflet's transform scales the canvas: the zoom's end brings a new update.
@@ -100,11 +128,15 @@ const PaintingCanvas = L.Canvas.extend({
     const size = bounds.getSize();
     const ratio = L.Browser.retina ? 2 : 1;
     L.DomUtil.setPosition(container, bounds.min);
-    if (container.width !== ratio * size.x || container.height !== ratio * size.y) {
-      container.width = ratio * size.x;
-      container.height = ratio * size.y;
-      container.style.width = `${size.x}px`;
-      container.style.height = `${size.y}px`;
+    // A canvas only grows: one already large enough keeps its bitmap, the part past the padded view
+    // left blank (a map a few pixels smaller — a bar above it taking a line as the data comes — was
+    // a new bitmap for every layer, 50–120 ms each in software rendering, and new buffers at the
+    // next commits).
+    if (container.width < ratio * size.x || container.height < ratio * size.y) {
+      container.width = Math.max(container.width, ratio * size.x);
+      container.height = Math.max(container.height, ratio * size.y);
+      container.style.width = `${container.width / ratio}px`;
+      container.style.height = `${container.height / ratio}px`;
     }
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, container.width, container.height);
@@ -113,7 +145,7 @@ const PaintingCanvas = L.Canvas.extend({
     this.fire('update');
   },
   onRemove(this: UpdateInternals & { _applyUpdate: () => void }) {
-    pendingUpdates.delete(this);
+    canvasJobs.delete(this);
     (L.Canvas.prototype as unknown as { onRemove: (this: UpdateInternals) => void }).onRemove.call(this);
   },
 }) as unknown as new (options: L.RendererOptions) => RendererInternals;
@@ -164,23 +196,17 @@ export class PointCanvas<T extends Located> {
   }
 
   /**
-   * Replaces the points (a new registry) and draws them, in a task of its own: the snapshot's
-   * arrival sets every layer's points at once, and one long task for all of them would hold the page.
+   * Replaces the points (a new registry) and draws them, in a turn of its own (`queueCanvasJob`):
+   * the snapshot's arrival sets every layer's points at once, and one long task for all of them
+   * would hold the page.
    */
   setItems(items: readonly T[]): void {
-    this.pendingItems = items;
-    if (this.itemsTimer !== null) return;
-    this.itemsTimer = setTimeout(() => {
-      this.itemsTimer = null;
-      if (!this.pendingItems) return;
-      this.grid = new GridIndex(this.pendingItems);
-      this.pendingItems = null;
-      this.redraw();
-    }, 0);
+    queueCanvasJob(this, () => {
+      this.grid = new GridIndex(items);
+      // The drawing in a turn of its own: a province's grid is 10–40 ms to build, its first paint as much.
+      queueCanvasJob(this, () => this.redraw());
+    });
   }
-
-  private pendingItems: readonly T[] | null = null;
-  private itemsTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Shows or hides the whole layer (a layer toggle). */
   setVisible(visible: boolean): void {
@@ -188,15 +214,15 @@ export class PointCanvas<T extends Located> {
     else if (!visible && this.map.hasLayer(this.renderer)) this.renderer.remove();
   }
 
-  /** Draws again at the next frame, once however many changes come before it (a burst of live states). */
+  /**
+   * Draws again soon, once however many changes come before it (a burst of live states): in the
+   * canvases' turns (`queueCanvasJob`), after at most a few frames, unless a turn that draws this
+   * layer is already waiting.
+   */
   redrawSoon(): void {
-    this.redrawFrame ??= requestAnimationFrame(() => {
-      this.redrawFrame = null;
-      this.redraw();
-    });
+    if (canvasJobs.has(this) || canvasJobs.has(this.renderer)) return;
+    queueCanvasJob(this, () => this.redraw());
   }
-
-  private redrawFrame: number | null = null;
 
   /** Draws again (a style or the hidden set changed). */
   redraw(): void {
@@ -259,9 +285,7 @@ export class PointCanvas<T extends Located> {
   }
 
   remove(): void {
-    if (this.itemsTimer !== null) clearTimeout(this.itemsTimer);
-    if (this.redrawFrame !== null) cancelAnimationFrame(this.redrawFrame);
-    this.pendingItems = null;
+    canvasJobs.delete(this);
     pointerHub(this.map).layers.delete(this);
     pointerHub(this.map).hide();
     this.renderer._paintPoints = undefined;
