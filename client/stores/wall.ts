@@ -21,7 +21,7 @@ function nonNormalEntries(changes: readonly SchoolStatusChange[]): Map<string, S
 }
 
 /** The registry's parts a wall asks for at once (`GET /api/v1/wall/registry?slice=i&slices=n`). */
-export const REGISTRY_SLICES = 8;
+export const REGISTRY_SLICES = 16;
 
 /** The registry put together from its parts, each read in a task of its own as it arrives (in the parts' order). */
 async function registryFromParts(partsAsked: readonly Promise<RegistryColumns>[]): Promise<{ schools: School[]; schoolById: Map<string, School>; policePosts: PolicePost[]; guardPosts: GuardPost[] }> {
