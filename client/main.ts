@@ -42,8 +42,10 @@ function bootFailed(error: unknown): void {
   rememberFailures(failures + 1);
   const wait = Math.min(FIRST_RETRY_MS * 2 ** Math.min(failures, 10), LAST_RETRY_MS);
   const seconds = wait / 1000;
-  const zh = seconds < 60 ? `${seconds} 秒` : `${seconds / 60} 分钟`;
-  const en = seconds < 60 ? `${seconds} s` : `${seconds / 60} min`;
+  // Whole minutes as minutes (5 分钟); 80 s and 160 s stay seconds, never "1.333 分钟".
+  const minutes = seconds >= 60 && seconds % 60 === 0 ? seconds / 60 : null;
+  const zh = minutes === null ? `${seconds} 秒` : `${minutes} 分钟`;
+  const en = minutes === null ? `${seconds} s` : `${minutes} min`;
   // The styles come with the app: the page's own dark background here.
   document.body.style.cssText = 'margin:0;min-height:100vh;background:#060b16';
   const app = document.getElementById('app');

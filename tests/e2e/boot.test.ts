@@ -61,4 +61,23 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the page boot (e2
     await expect(page.evaluate(() => sessionStorage.getItem('xiaoan:boot-failures'))).resolves.toBeNull();
     await page.context().close();
   });
+
+  it('says the longer waits after more failures in a row in whole seconds or minutes', async () => {
+    const page = await newScreenPage(browser);
+    await signInContext(page.context(), system.url, 'viewer', DEMO_PASSWORD);
+    await page.route(/\/assets\/app-start-[^/]+\.js$/, (route) => route.abort('connectionrefused'));
+    await page.goto(`${system.url}/api/v1/health`);
+    // Three failures in a row before this one: 80 s, not "1.33 分钟".
+    await page.evaluate(() => sessionStorage.setItem('xiaoan:boot-failures', '3'));
+    await page.goto(system.url);
+    await page.getByText('页面未能加载，80 秒后自动重试。').waitFor({ timeout: 15_000 });
+    await expect(page.getByText('The page did not load; trying again in 80 s.').isVisible()).resolves.toBe(true);
+    // Many in a row: the wait stops growing at five minutes.
+    await page.goto(`${system.url}/api/v1/health`);
+    await page.evaluate(() => sessionStorage.setItem('xiaoan:boot-failures', '9'));
+    await page.goto(system.url);
+    await page.getByText('页面未能加载，5 分钟后自动重试。').waitFor({ timeout: 15_000 });
+    await expect(page.getByText('The page did not load; trying again in 5 min.').isVisible()).resolves.toBe(true);
+    await page.context().close();
+  });
 });
