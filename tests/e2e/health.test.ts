@@ -40,6 +40,18 @@ function dotColourAtMapCentre(page: Page): Promise<'amber' | 'green' | 'red' | '
   });
 }
 
+/** How many pixels of a point canvas hold anything (alpha above 0); null when the pane has no canvas. */
+function inkOf(page: Page, pane: 'schools' | 'posts'): Promise<number | null> {
+  return page.evaluate((name) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`.leaflet-${name}-pane canvas`);
+    const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+    if (!data) return null;
+    let ink = 0;
+    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) ink += 1;
+    return ink;
+  }, pane);
+}
+
 describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('device health (e2e, real server and Chromium)', () => {
   let system: RunningSystem;
   let baseUrl: string;
@@ -102,6 +114,34 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('device health (e2
     await expect.poll(() => card.getByTestId('school-cameras').innerText(), { timeout: ON_SCREEN_MS }).toContain(`${cameras.length - 1}/${cameras.length}`);
     await expect(card.getByTestId('school-fault-ticket').innerText()).resolves.toMatch(/视频丢失[\s\S]*剩余\s*(23:5\d:\d\d|24:00:00)/); // 24:00:00 in the very second the ticket opened
     await expect.poll(() => dotColourAtMapCentre(page), { timeout: 5_000 }).toBe('amber');
+  });
+
+  it('draws the point layers on two canvases, each layer shown or hidden on its own', async () => {
+    // Schools with the 护学岗 coverage under them on one canvas, the 护学岗 rings with the police
+    // posts over them on the other (pointCanvas.ts, POINT_PANES): one bitmap each, not four.
+    await page.goto(baseUrl);
+    await page.getByTestId('school-cluster').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.leaflet-container canvas').count()).toBe(2);
+    await expect.poll(() => inkOf(page, 'posts'), { timeout: 5_000 }).toBeGreaterThan(0);
+    // Wait for the last layer's turn: the ink stops changing.
+    let all = await inkOf(page, 'posts');
+    await expect.poll(async () => all === (all = await inkOf(page, 'posts')), { timeout: 5_000, interval: 300 }).toBe(true);
+    const toggle = (name: string) => page.getByTestId(`layer-toggle-${name}`).click();
+
+    // The police posts off: the rings stay on their shared canvas, with less ink.
+    await toggle('policePosts');
+    await expect.poll(() => inkOf(page, 'posts'), { timeout: 5_000 }).toBeLessThan(all ?? 0);
+    const rings = (await inkOf(page, 'posts')) ?? 0;
+    expect(rings).toBeGreaterThan(0);
+    // The rings off too: nothing left on that canvas, so it leaves the map.
+    await toggle('guardPosts');
+    await expect.poll(() => inkOf(page, 'posts'), { timeout: 5_000 }).toBeNull();
+    // The police posts back, alone: at least the ink the rings' absence took away, and not the rings'.
+    await toggle('policePosts');
+    await expect.poll(() => inkOf(page, 'posts'), { timeout: 5_000 }).toBeGreaterThanOrEqual((all ?? 0) - rings);
+    expect(await inkOf(page, 'posts')).toBeLessThan(all ?? 0);
+    await toggle('guardPosts');
+    await expect.poll(() => inkOf(page, 'posts'), { timeout: 5_000 }).toBe(all);
   });
 
   it('opens a fault ticket in /health with a live countdown to the 24 h deadline', async () => {

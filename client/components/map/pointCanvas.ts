@@ -11,6 +11,21 @@ import { GridIndex, type Located } from '../../grid-index.js';
  * drawing of paths replaced by `paint`.
  */
 
+/**
+ * The panes of the point canvases, by z-index (Leaflet's overlay pane is 400, markers 600): one
+ * canvas each. `schools`: the 护学岗 coverage circles under the school dots, under the district
+ * names (425); `posts`: the 护学岗 rings under the police posts, under the cluster bubbles (445).
+ */
+export const POINT_PANES = { schools: 420, posts: 430 } as const;
+export type PointPane = keyof typeof POINT_PANES;
+
+/** The pane of a point canvas, made with its z-index if the map has none yet. */
+export function pointPane(map: L.Map, pane: PointPane): HTMLElement {
+  const element = map.getPane(pane) ?? map.createPane(pane);
+  element.style.zIndex = String(POINT_PANES[pane]);
+  return element;
+}
+
 /** A point as the paint function gets it: the item and where it lies, in layer pixels. */
 export interface Placed<T> {
   item: T;
@@ -19,9 +34,17 @@ export interface Placed<T> {
 }
 
 export interface PointCanvasOptions<T extends Located> {
-  pane: string;
+  /**
+   * The pane whose one canvas the layer draws on. Layers given the same pane share its canvas
+   * (see `SharedCanvas`), drawn in the order of `order`, lowest first.
+   */
+  pane: PointPane;
+  /** The layer's place among the layers on its pane's canvas: lower drawn first (under), 0 when not given. */
+  order?: number;
   /** How far past the view's edge (px) a point can still show: its radius, or its coverage circle's. */
   reach: (zoom: number) => number;
+  /** Whether the layer draws anything at this zoom at all: when not, its points are not even looked up. */
+  drawsAt?: (zoom: number) => boolean;
   /** Draws the points in view (their order is the items' order; the paint may reorder). */
   paint: (ctx: CanvasRenderingContext2D, placed: Placed<T>[], zoom: number) => void;
   /** Interactive layers: how near (px) the pointer must be to a point to hit it. */
@@ -177,22 +200,130 @@ export function layerPointOf(map: L.Map, zoom: number): { x: (at: Located) => nu
 /** The padded view, as Leaflet's canvas renderer covers it: Leaflet's default (a larger canvas costs every redraw and every frame). */
 const PADDING = 0.1;
 
-export class PointCanvas<T extends Located> {
+/** What a canvas shared by layers needs of each of them. */
+interface CanvasMember {
+  readonly order: number;
+  readonly visible: boolean;
+  paintOnto: () => void;
+}
+
+/**
+ * One canvas for the point layers given the same pane (issue 17 item 4): every canvas on the page
+ * is a bitmap of the padded view (12 MB at 1920×1080, 48 MB on a 4K wall) and, in the compositor,
+ * buffers of the same size for its next frames; each new one is memory first touched, which on a
+ * slow machine was 50–90 ms a canvas at the load. Layers next to each other in the map's stacking
+ * order (the 护学岗 coverage under the schools; the 护学岗 rings under the police posts) draw on
+ * one canvas, in their order: a redraw asked by any of them clears it and paints them all, once
+ * however many asked before its turn.
+ */
+class SharedCanvas {
+  readonly renderer: RendererInternals;
+  private readonly members: CanvasMember[] = [];
+
+  constructor(
+    private readonly map: L.Map,
+    private readonly pane: PointPane,
+  ) {
+    pointPane(map, pane);
+    this.renderer = new PaintingCanvas({ pane, padding: PADDING });
+    this.renderer._paintPoints = () => this.paintAll();
+  }
+
+  get paneZIndex(): number {
+    return POINT_PANES[this.pane];
+  }
+
+  join(member: CanvasMember): void {
+    this.members.push(member);
+    this.members.sort((a, b) => a.order - b.order);
+    this.showIfAnyVisible();
+  }
+
+  /** Takes a layer off; the last one off removes the canvas. Answers whether any layer is left. */
+  leave(member: CanvasMember): boolean {
+    const at = this.members.indexOf(member);
+    if (at >= 0) this.members.splice(at, 1);
+    if (this.members.length > 0) {
+      this.showIfAnyVisible();
+      this.redrawSoon();
+      return true;
+    }
+    canvasJobs.delete(this);
+    this.renderer._paintPoints = undefined;
+    this.renderer.remove();
+    return false;
+  }
+
+  /** The canvas is on the map while any of its layers is shown (a hidden canvas costs no redraw). */
+  showIfAnyVisible(): void {
+    const any = this.members.some((member) => member.visible);
+    if (any && !this.map.hasLayer(this.renderer)) this.renderer.addTo(this.map);
+    else if (!any && this.map.hasLayer(this.renderer)) this.renderer.remove();
+  }
+
+  /** Whether a turn that draws this canvas is already waiting. */
+  get drawWaiting(): boolean {
+    return canvasJobs.has(this) || canvasJobs.has(this.renderer);
+  }
+
+  /** Draws again in the canvases' turns (`queueCanvasJob`), once however many layers ask before it. */
+  redrawSoon(): void {
+    if (this.drawWaiting) return;
+    queueCanvasJob(this, () => this.redraw());
+  }
+
+  /** Clears the canvas and paints every shown layer on it, lowest first. */
+  redraw(): void {
+    const ctx = this.renderer._ctx;
+    const canvas = this.renderer._container;
+    if (!ctx || !canvas) return;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.restore();
+    this.paintAll();
+  }
+
+  private paintAll(): void {
+    for (const member of this.members) if (member.visible) member.paintOnto();
+  }
+}
+
+const sharedCanvases = new WeakMap<L.Map, Map<PointPane, SharedCanvas>>();
+
+function sharedCanvas(map: L.Map, pane: PointPane): SharedCanvas {
+  let panes = sharedCanvases.get(map);
+  if (!panes) sharedCanvases.set(map, (panes = new Map()));
+  let shared = panes.get(pane);
+  if (!shared) panes.set(pane, (shared = new SharedCanvas(map, pane)));
+  return shared;
+}
+
+export class PointCanvas<T extends Located> implements CanvasMember {
   private grid = new GridIndex<T>([]);
-  private readonly renderer: RendererInternals;
+  private readonly canvas: SharedCanvas;
+  private shown = true;
 
   constructor(
     private readonly map: L.Map,
     private readonly options: PointCanvasOptions<T>,
   ) {
-    this.renderer = new PaintingCanvas({ pane: options.pane, padding: PADDING });
-    this.renderer._paintPoints = () => this.paint();
-    this.renderer.addTo(map);
+    this.canvas = sharedCanvas(map, options.pane);
+    this.canvas.join(this);
     if (options.hitRadius) pointerHub(map).layers.add(this);
   }
 
-  get paneZIndex(): number {
-    return Number(this.map.getPane(this.options.pane)?.style.zIndex ?? 0);
+  get order(): number {
+    return this.options.order ?? 0;
+  }
+
+  get visible(): boolean {
+    return this.shown;
+  }
+
+  /** Where the layer lies for the pointer: its pane, then its order on the pane's canvas (higher is on top). */
+  get stackRank(): number {
+    return this.canvas.paneZIndex * 1_000 + this.order;
   }
 
   /**
@@ -204,42 +335,39 @@ export class PointCanvas<T extends Located> {
     queueCanvasJob(this, () => {
       this.grid = new GridIndex(items);
       // The drawing in a turn of its own: a province's grid is 10–40 ms to build, its first paint as much.
-      queueCanvasJob(this, () => this.redraw());
+      this.canvas.redrawSoon();
     });
   }
 
   /** Shows or hides the whole layer (a layer toggle). */
   setVisible(visible: boolean): void {
-    if (visible && !this.map.hasLayer(this.renderer)) this.renderer.addTo(this.map);
-    else if (!visible && this.map.hasLayer(this.renderer)) this.renderer.remove();
+    if (visible === this.shown) return;
+    this.shown = visible;
+    this.canvas.showIfAnyVisible();
+    this.canvas.redrawSoon();
   }
 
   /**
    * Draws again soon, once however many changes come before it (a burst of live states): in the
    * canvases' turns (`queueCanvasJob`), after at most a few frames, unless a turn that draws this
-   * layer is already waiting.
+   * layer's canvas is already waiting.
    */
   redrawSoon(): void {
-    if (canvasJobs.has(this) || canvasJobs.has(this.renderer)) return;
-    queueCanvasJob(this, () => this.redraw());
+    if (canvasJobs.has(this)) return;
+    this.canvas.redrawSoon();
   }
 
-  /** Draws again (a style or the hidden set changed). */
+  /** Draws again now (a style or the hidden set changed): the whole canvas, with the layers sharing it. */
   redraw(): void {
-    const ctx = this.renderer._ctx;
-    const canvas = this.renderer._container;
-    if (!ctx || !canvas) return;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.restore();
-    this.paint();
+    this.canvas.redraw();
   }
 
-  private paint(): void {
-    const ctx = this.renderer._ctx;
+  /** Paints this layer's points in view on its canvas, over what the layers under it drew. */
+  paintOnto(): void {
+    const ctx = this.canvas.renderer._ctx;
     if (!ctx || !this.map.getSize().x) return;
     const zoom = this.map.getZoom();
+    if (this.options.drawsAt && !this.options.drawsAt(zoom)) return;
     const size = this.map.getSize();
     const reach = this.options.reach(zoom);
     const pad = size.multiplyBy(PADDING);
@@ -257,7 +385,7 @@ export class PointCanvas<T extends Located> {
 
   /** The hittable point nearest the container point within the hit radius, if any. */
   hit(at: L.Point): T | null {
-    if (!this.options.hitRadius || !this.map.hasLayer(this.renderer)) return null;
+    if (!this.options.hitRadius || !this.shown || !this.map.hasLayer(this.canvas.renderer)) return null;
     const radius = this.options.hitRadius(this.map.getZoom());
     const corner = this.map.containerPointToLatLng(at.subtract([radius, radius]));
     const opposite = this.map.containerPointToLatLng(at.add([radius, radius]));
@@ -288,8 +416,7 @@ export class PointCanvas<T extends Located> {
     canvasJobs.delete(this);
     pointerHub(this.map).layers.delete(this);
     pointerHub(this.map).hide();
-    this.renderer._paintPoints = undefined;
-    this.renderer.remove();
+    if (!this.canvas.leave(this)) sharedCanvases.get(this.map)?.delete(this.options.pane);
   }
 }
 
@@ -302,7 +429,8 @@ interface Hit {
 
 /** What the pointer listener needs of a layer. */
 interface HitLayer {
-  readonly paneZIndex: number;
+  /** Higher is on top: asked first. */
+  readonly stackRank: number;
   hitAt: (at: L.Point) => Hit | null;
 }
 
@@ -317,7 +445,7 @@ const CLICK_SLOP = 5;
 
 /**
  * One pointer listener per map for every canvas layer: the topmost canvas would otherwise take
- * every pointer event. The topmost layer (pane z-index) with a point under the pointer gets the
+ * every pointer event. The topmost layer (pane z-index, then its order on a shared canvas) with a point under the pointer gets the
  * click and shows its tooltip; nothing under the pointer on a canvas → nothing happens.
  */
 function pointerHub(map: L.Map): PointerHub {
@@ -331,7 +459,7 @@ function pointerHub(map: L.Map): PointerHub {
   const onCanvas = (event: MouseEvent): boolean => event.target instanceof HTMLCanvasElement && container.contains(event.target);
   const topHit = (event: MouseEvent): Hit | null => {
     const at = map.mouseEventToContainerPoint(event);
-    const ordered = [...layers].sort((a, b) => b.paneZIndex - a.paneZIndex);
+    const ordered = [...layers].sort((a, b) => b.stackRank - a.stackRank);
     for (const layer of ordered) {
       const hit = layer.hitAt(at);
       if (hit) return hit;
