@@ -284,8 +284,18 @@ class SharedCanvas {
     this.paintAll();
   }
 
+  /** Paints every shown layer, lowest first; one layer's failure does not keep the others off the canvas (it is thrown after). */
   private paintAll(): void {
-    for (const member of this.members) if (member.visible) member.paintOnto();
+    let failure: unknown = null;
+    for (const member of this.members) {
+      if (!member.visible) continue;
+      try {
+        member.paintOnto();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) throw failure;
   }
 }
 
