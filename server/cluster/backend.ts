@@ -84,6 +84,10 @@ export interface CameraStateParts {
    * ones announced in the trimmed part of the stream are gone. The services ignore what they hold.
    */
   recentActivity?: () => Promise<ActivityEvent[]>;
+  /** The open fault tickets and the recently closed ones (the database): a resync sends them to the node's screens again (`fault.tickets`). */
+  recentTickets?: () => Promise<CameraFault[]>;
+  /** Every stored device (the database): a resync adds those the node lacks (`devices.added`: a channel assigned on another node). */
+  storedDevices?: () => Promise<Device[]>;
   /** The offline limit (interval × misses), ms: a deadline less this is the last keepalive. */
   limitMs: number;
   /** How long a node that has just taken the lease waits before its first sweep (one keepalive interval), ms. */

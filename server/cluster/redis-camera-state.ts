@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { CameraState, Device } from '../../shared/domain/index.js';
 import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../db/activity.repository.js';
-import { replayActivity } from './activity-replay.js';
+import { replayStored } from './activity-replay.js';
 import type { Logger } from '../logger.js';
 import type { CameraStateBackend, CameraStateFactory, CameraStateParts, SharedCameraChange } from './backend.js';
 import { atOrAfter, newestId, readEntry, xreadEntries } from './changes.js';
@@ -322,8 +322,8 @@ export class RedisCameraState implements CameraStateBackend {
     this.parts.mirror.applyShared(changes);
     // Retention announced in the trimmed part is in the hash.
     this.parts.mirror.applyRetention(await this.sharedRetention());
-    // 护学岗 and patrol activity announced in the trimmed part is in the database.
-    await replayActivity(this.parts, this.log, this.node);
+    // Devices, tickets, 护学岗 and patrol activity announced in the trimmed part are in the database.
+    await replayStored(this.parts, this.log, this.node);
     this.counts.resyncs++;
   }
 
@@ -370,7 +370,7 @@ export class RedisCameraState implements CameraStateBackend {
           this.log.error({ err: error, id }, 'device change not applied');
         }
       }
-      // Tickets and activity between this read and the position noted were trimmed or are skipped: lost to this node (docs/device-state.md).
+      // Tickets, devices and activity between this read and the position noted were trimmed or are skipped: replayed from the database by the rebuild (docs/device-state.md).
       if (resynced !== null && atOrAfter(resynced, this.lastId)) {
         this.lastId = resynced;
         this.applied = addedThrough;

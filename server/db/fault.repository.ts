@@ -82,6 +82,12 @@ export class FaultRepository {
     return rows.map((f) => ({ schoolId: f.school_id, deviceKind: f.device_kind, openedAt: f.opened_at, deadlineAt: f.deadline_at, closedAt: f.closed_at }));
   }
 
+  /** The last `limit` tickets closed, the latest first. */
+  async recentlyClosed(limit: number): Promise<CameraFault[]> {
+    const rows = await this.db.selectFrom('camera_faults').selectAll().where('closed_at', 'is not', null).orderBy('closed_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toFault);
+  }
+
   async list(query: FaultQuery): Promise<CameraFault[]> {
     let q = this.db.selectFrom('camera_faults').selectAll();
     if (query.state === 'open') q = q.where('closed_at', 'is', null);

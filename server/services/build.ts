@@ -7,6 +7,8 @@ import { AlarmRepository } from '../db/alarm.repository.js';
 import type { Store } from '../db/database.js';
 import { FaultRepository } from '../db/fault.repository.js';
 import type { RegistryRepository } from '../db/registry.repository.js';
+import type { CameraFault } from '../../shared/wall.js';
+import type { Device } from '../../shared/domain/index.js';
 import { WriteQueue } from '../db/write-queue.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import type { Logger } from '../logger.js';
@@ -86,6 +88,14 @@ export interface Services extends ComplianceServices {
   tick(): Promise<void>;
 }
 
+/**
+ * The tickets a resync sends to the node's screens again (docs/device-state.md): every open one,
+ * up to this many (a province-wide outage), and the most recently closed, as many as a screen keeps
+ * (client/stores/field.ts, CLOSED_FAULTS_KEPT).
+ */
+const RESYNC_OPEN_TICKETS = 100_000;
+const RESYNC_CLOSED_TICKETS = 100;
+
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
 export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number; riskModel?: RiskModel; keepaliveIntervalMs?: number; deviceState?: CameraStateFactory }): Promise<Services> {
   const { store, clock, log } = deps;
@@ -115,6 +125,11 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
         events, mirror: cameras, now: () => clock.now(), limitMs: keepalive.intervalMs * keepalive.missedBeforeOffline, graceMs: keepalive.intervalMs,
         // Read at a resync only, long after `posts` below exists.
         recentActivity: (): Promise<ActivityEvent[]> => new ActivityRepository(store.db).since(posts.keepSince()),
+        recentTickets: async (): Promise<CameraFault[]> => [
+          ...(await faultRepository.recentlyClosed(RESYNC_CLOSED_TICKETS)).reverse(),
+          ...(await faultRepository.list({ state: 'open', limit: RESYNC_OPEN_TICKETS })),
+        ],
+        storedDevices: (): Promise<Device[]> => deps.registryRepository.devices(),
       })
     : new MemoryCameraState(events);
   const openFaults = (await faultRepository.openStates()).map((f) => ({ deviceId: f.deviceId, state: f.state }));

@@ -2,7 +2,8 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CameraState } from '../../shared/domain/index.js';
+import type { CameraState, Device } from '../../shared/domain/index.js';
+import type { CameraFault } from '../../shared/wall.js';
 import type { ActivityEvent } from '../../server/db/activity.repository.js';
 import type { SharedCameraChange } from '../../server/cluster/backend.js';
 import { COMMAND_QUEUE_MAX, RedisCameraState, makeRedisClient, stateKeys } from '../../server/cluster/redis-camera-state.js';
@@ -85,19 +86,23 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
   let cluster = '';
 
   /** A node's backend on its own two connections to `url`. */
-  async function node(url = REDIS_TEST_URL, recentActivity?: () => Promise<ActivityEvent[]>) {
+  async function node(url = REDIS_TEST_URL, recentActivity?: () => Promise<ActivityEvent[]>, stored: { recentTickets?: () => Promise<CameraFault[]>; storedDevices?: () => Promise<Device[]> } = {}) {
     const mirror = recordingMirror();
     const events = new DomainEvents();
     const activity: ActivityEvent[] = [];
+    const tickets: CameraFault[] = [];
+    const devices: Device[] = [];
     events.on('activity.stored', (list) => activity.push(...list));
+    events.on('fault.tickets', (list) => tickets.push(...list));
+    events.on('devices.added', (list) => devices.push(...list));
     const client = makeRedisClient(url);
     const reader = client.duplicate();
     for (const c of [client, reader]) c.on('error', () => undefined);
     await Promise.all([client.connect(), reader.connect()]);
-    const backend = new RedisCameraState(client, reader, cluster, { events, mirror, now: () => now, limitMs: LIMIT, graceMs: 60_000, ...(recentActivity ? { recentActivity } : {}) }, log);
+    const backend = new RedisCameraState(client, reader, cluster, { events, mirror, now: () => now, limitMs: LIMIT, graceMs: 60_000, ...(recentActivity ? { recentActivity } : {}), ...stored }, log);
     opened.push(backend);
     for (const { deviceId, state } of await backend.start(IDS, [], now)) mirror.states.set(deviceId, state);
-    return { backend, mirror, activity, client };
+    return { backend, mirror, activity, tickets, devices, client };
   }
 
   beforeAll(async () => {
@@ -112,9 +117,11 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     await admin.close();
   });
 
-  it('rebuilds a node\'s cameras from Redis and replays the stored activity when its unread changes were trimmed out of the stream, and still applies what is left', async () => {
+  it('rebuilds a node\'s cameras from Redis and replays the stored activity, tickets and devices when its unread changes were trimmed out of the stream, and still applies what is left', async () => {
     const checkIn: ActivityEvent = { type: 'post.checkin', deviceId: 'PT-1', at: now + 3 };
     const scan: ActivityEvent = { type: 'patrol.scan', deviceId: 'PAT-1', at: now + 5 };
+    const ticket = (id: number, deviceId: string): CameraFault => ({ id, deviceId, schoolId: 'S1', districtCode: '410402', reason: 'video_loss', openedAt: new Date(now).toISOString(), deadlineAt: new Date(now + 86_400_000).toISOString(), closedAt: null, outageSeconds: null });
+    const channel: Device = { id: '41040200001320000099', kind: 'camera', schoolId: 'S1', postId: null, place: 'gate', name: '校门口（通道99）' };
     cluster = `xiaoan:test-${randomBytes(6).toString('hex')}`;
     // The database every node writes its 护学岗 and patrol activity to before announcing it.
     const stored: ActivityEvent[] = [];
@@ -122,12 +129,15 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
       stored.push(...events);
       writer.backend.activity(events);
     };
+    // And the tickets and devices (a GB/T 28181 channel assigned on the writer), stored before they are announced.
+    const storedTickets: CameraFault[] = [];
+    const storedDevices: Device[] = [];
     const writer = await node();
     writer.backend.listen();
     writer.backend.fault('C5', 'video_loss', now);
     await writer.backend.settled();
     // Started after C5's fault: it is down in this node's mirror from the states hash.
-    const late = await node(REDIS_TEST_URL, async () => [...stored]);
+    const late = await node(REDIS_TEST_URL, async () => [...stored], { recentTickets: async () => [...storedTickets], storedDevices: async () => [...storedDevices] });
     const steady = await node();
     expect(late.mirror.states.get('C5')).toBe('fault');
     steady.backend.listen();
@@ -137,12 +147,18 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     writer.backend.fold(['C5'], [now + 3 + LIMIT]);
     writer.backend.retention([['C2', 14]]);
     store([checkIn]);
+    storedTickets.push(ticket(1, 'C1'));
+    writer.backend.tickets([ticket(1, 'C1')]);
+    storedDevices.push(channel);
+    writer.backend.devices([channel]);
     await writer.backend.settled();
     await steady.backend.settled();
     // The late node has read none of it (a node stalled or away) when the stream is trimmed past it.
-    expect(await admin.sendCommand(['XTRIM', stateKeys(cluster).stream, 'MAXLEN', '0'])).toBe(6);
+    expect(await admin.sendCommand(['XTRIM', stateKeys(cluster).stream, 'MAXLEN', '0'])).toBe(8);
     writer.backend.fault('C3', 'video_loss', now + 4);
     store([scan]);
+    storedTickets.push(ticket(2, 'C3'));
+    writer.backend.tickets([ticket(2, 'C3')]);
     writer.backend.retention([['C4', 45]]);
     await writer.backend.settled();
 
@@ -163,6 +179,13 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
     expect(late.mirror.retention).toEqual(new Map([['C2', 14], ['C4', 45]]));
     expect(steady.mirror.retention).toEqual(new Map([['C2', 14], ['C4', 45]]));
     expect(steady.activity).toEqual([checkIn, scan]);
+    // The ticket and the channel announced in the trimmed part come from the database at the resync
+    // (the screens keep a ticket once, by id; the registry adds a device once): ticket 2 by both ways.
+    expect(late.tickets.map((t) => t.id)).toEqual([1, 2, 2]);
+    expect(late.devices).toEqual([channel]);
+    expect(steady.tickets.map((t) => t.id)).toEqual([1, 2]);
+    expect(steady.devices).toEqual([channel]);
+    expect(lines.filter((l) => String(l.msg).startsWith('stored fault tickets replayed'))).toMatchObject([{ events: 2 }]);
     expect(lines.filter((l) => String(l.msg).startsWith('device changes trimmed'))).toHaveLength(1);
 
     // Caught up, it does not resync again; later changes are applied as usual.

@@ -4,6 +4,7 @@ import type { Alarm } from '../../shared/domain/index.js';
 import { GuardPostService } from '../../server/services/guard-post.service.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { RedisCameraState } from '../../server/cluster/redis-camera-state.js';
+import { RegistryRepository } from '../../server/db/registry.repository.js';
 import { signInAs } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.js';
@@ -184,6 +185,29 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     // Its keepalives are accepted by either node.
     expect((await second.post({ type: 'camera.heartbeat', deviceId: `GB-${code}`, at: new Date(now).toISOString() })).status).toBe(202);
     ids.push(`GB-${code}`);
+  });
+
+  it('after a resync, sends the stored tickets to its screens again and adds the stored devices it lacks (read from the database)', async () => {
+    // A resync happens when the stream was trimmed past a node (device-state-backend.test.ts makes
+    // one); here the rebuild is called directly, to read what this node's database wiring gives it.
+    const onSecond = await screen(second);
+    const stored = await first.store.db.selectFrom('camera_faults').select(['id', 'device_id']).execute();
+    expect(stored.length).toBeGreaterThan(0);
+    const code = '41040200001310000102';
+    const device = { id: `GB-${code}`, kind: 'camera' as const, schoolId: 'S0002', postId: null, place: 'gate' as const, name: '未通告的通道', gbCode: code };
+    // Stored by another node, its announcement lost to this one: only the database has it.
+    await new RegistryRepository(first.store.db).insertDevice(device);
+    expect(second.services.registry.device(device.id)).toBeUndefined();
+    await (second.services.deviceState as unknown as { rebuild(): Promise<void> }).rebuild();
+    await waitFor(() => stored.every(({ id }) => faultsOn.get(onSecond)!.some((f) => f.id === Number(id))), 'the stored tickets sent to the screen again');
+    expect(second.services.registry.device(device.id)).toMatchObject({ kind: 'camera', schoolId: 'S0002' });
+    expect(second.services.cameras.state(device.id)).toBe('online');
+    expect(first.services.registry.device(device.id)).toBeUndefined();
+    // The other node's resync adds it there too; from now on its keepalives go to either node.
+    await (first.services.deviceState as unknown as { rebuild(): Promise<void> }).rebuild();
+    expect(first.services.registry.device(device.id)).toMatchObject({ kind: 'camera', schoolId: 'S0002' });
+    expect((await second.post({ type: 'camera.heartbeat', deviceId: device.id, at: new Date(now).toISOString() })).status).toBe(202);
+    ids.push(device.id);
   });
 
   it('lets the other node sweep when the lease holder stops, one keepalive interval after it takes the lease', async () => {
