@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { queueCanvasJob } from '../../client/components/map/pointCanvas.js';
+import { queueCanvasJob } from '../../client/components/map/canvasTurns.js';
 
 /**
- * The canvas layers' turns (client/components/map/pointCanvas.ts): one canvas's work a frame, so a
+ * The canvas layers' turns (client/components/map/canvasTurns.ts): one canvas's work a frame, so a
  * frame's commit copies one changed canvas, not four (issue 17 item 4).
  */
 describe('the canvas layers take turns, one a frame', () => {

@@ -1,5 +1,7 @@
 import L from 'leaflet';
 import { GridIndex, type Located } from '../../grid-index.js';
+import { canvasJobWaiting, dropCanvasJob, queueCanvasJob } from './canvasTurns.js';
+import { pointerHub, type Hit } from './pointerHub.js';
 
 /**
  * A map layer of many points drawn on one canvas (issue 17: province scale): only the points in
@@ -73,59 +75,11 @@ interface UpdateInternals {
   fire(type: string): void;
 }
 
-/**
- * Canvas work that marks a bitmap changed (a new view applied, new points drawn), one job a frame,
- * each in a task after a frame: the frame's commit copies every changed canvas (in software
- * rendering a full-screen canvas is 20–70 ms to copy), so four layers changed in one frame made one
- * commit of 100–160 ms at a province's load and at the end of every pan (issue 17 item 4). One
- * canvas a frame keeps each commit to one copy; a pan's end finishes within four frames. Keyed by
- * who asked (a renderer, a layer): asking again before its turn replaces its job, keeping its place.
- */
-const canvasJobs = new Map<object, () => void>();
-let canvasTurnAsked = false;
-
-/** If frames do not come (a hidden tab), the next job runs after this long all the same, ms. */
-const FRAME_WAIT_MS = 100;
-
-function askCanvasTurn(): void {
-  if (canvasTurnAsked) return;
-  canvasTurnAsked = true;
-  let started = false;
-  const start = (): void => {
-    if (started) return;
-    started = true;
-    clearTimeout(fallback);
-    // After the frame: the job's drawing is committed by the next one, alone.
-    setTimeout(runCanvasJob, 0);
-  };
-  const fallback = setTimeout(start, FRAME_WAIT_MS);
-  requestAnimationFrame(start);
-}
-
-function runCanvasJob(): void {
-  canvasTurnAsked = false;
-  const next = canvasJobs.entries().next();
-  if (next.done) return;
-  const [owner, job] = next.value;
-  canvasJobs.delete(owner);
-  try {
-    job();
-  } finally {
-    // A layer's failure does not stop the others' turns.
-    if (canvasJobs.size > 0) askCanvasTurn();
-  }
-}
-
-export function queueCanvasJob(owner: object, job: () => void): void {
-  canvasJobs.set(owner, job);
-  askCanvasTurn();
-}
-
 const PaintingCanvas = L.Canvas.extend({
   _draw(this: RendererInternals & UpdateInternals & { _applied?: boolean; _applyUpdate: () => void }) {
     // Before its first view is applied the canvas has no size or place, and with a view waiting
     // (a reset moved the canvas) its turn draws: nothing to draw now.
-    if (this._applied && !canvasJobs.has(this)) this._paintPoints?.();
+    if (this._applied && !canvasJobWaiting(this)) this._paintPoints?.();
   },
   /**
    * Leaflet's `L.Canvas._update`, in two parts: the new bounds now (Leaflet's zoom transforms read
@@ -168,7 +122,7 @@ const PaintingCanvas = L.Canvas.extend({
     this.fire('update');
   },
   onRemove(this: UpdateInternals & { _applyUpdate: () => void }) {
-    canvasJobs.delete(this);
+    dropCanvasJob(this);
     (L.Canvas.prototype as unknown as { onRemove: (this: UpdateInternals) => void }).onRemove.call(this);
   },
 }) as unknown as new (options: L.RendererOptions) => RendererInternals;
@@ -248,7 +202,7 @@ class SharedCanvas {
       this.redrawSoon();
       return true;
     }
-    canvasJobs.delete(this);
+    dropCanvasJob(this);
     this.renderer._paintPoints = undefined;
     this.renderer.remove();
     return false;
@@ -263,7 +217,7 @@ class SharedCanvas {
 
   /** Whether a turn that draws this canvas is already waiting. */
   get drawWaiting(): boolean {
-    return canvasJobs.has(this) || canvasJobs.has(this.renderer);
+    return canvasJobWaiting(this) || canvasJobWaiting(this.renderer);
   }
 
   /** Draws again in the canvases' turns (`queueCanvasJob`), once however many layers ask before it. */
@@ -363,7 +317,7 @@ export class PointCanvas<T extends Located> implements CanvasMember {
    * layer's canvas is already waiting.
    */
   redrawSoon(): void {
-    if (canvasJobs.has(this)) return;
+    if (canvasJobWaiting(this)) return;
     this.canvas.redrawSoon();
   }
 
@@ -423,98 +377,9 @@ export class PointCanvas<T extends Located> implements CanvasMember {
   }
 
   remove(): void {
-    canvasJobs.delete(this);
+    dropCanvasJob(this);
     pointerHub(this.map).layers.delete(this);
     pointerHub(this.map).hide();
     if (!this.canvas.leave(this)) sharedCanvases.get(this.map)?.delete(this.options.pane);
   }
-}
-
-/** A point under the pointer, and what it does. */
-interface Hit {
-  at: Located;
-  click: () => void;
-  tooltip: (() => { content: string | HTMLElement; offset: number }) | null;
-}
-
-/** What the pointer listener needs of a layer. */
-interface HitLayer {
-  /** Higher is on top: asked first. */
-  readonly stackRank: number;
-  hitAt: (at: L.Point) => Hit | null;
-}
-
-interface PointerHub {
-  layers: Set<HitLayer>;
-  hide: () => void;
-}
-
-const hubs = new WeakMap<L.Map, PointerHub>();
-/** A press that moves more than this (px) is a drag, not a click. */
-const CLICK_SLOP = 5;
-
-/**
- * One pointer listener per map for every canvas layer: the topmost canvas would otherwise take
- * every pointer event. The topmost layer (pane z-index, then its order on a shared canvas) with a point under the pointer gets the
- * click and shows its tooltip; nothing under the pointer on a canvas → nothing happens.
- */
-function pointerHub(map: L.Map): PointerHub {
-  const existing = hubs.get(map);
-  if (existing) return existing;
-  const container = map.getContainer();
-  const layers = new Set<HitLayer>();
-  let tooltip: L.Tooltip | null = null;
-  let pressedAt: { x: number; y: number } | null = null;
-  let hoverQueued: MouseEvent | null = null;
-  const onCanvas = (event: MouseEvent): boolean => event.target instanceof HTMLCanvasElement && container.contains(event.target);
-  const topHit = (event: MouseEvent): Hit | null => {
-    const at = map.mouseEventToContainerPoint(event);
-    const ordered = [...layers].sort((a, b) => b.stackRank - a.stackRank);
-    for (const layer of ordered) {
-      const hit = layer.hitAt(at);
-      if (hit) return hit;
-    }
-    return null;
-  };
-  const hide = (): void => {
-    tooltip?.remove();
-    tooltip = null;
-    container.style.cursor = '';
-  };
-  const hover = (): void => {
-    const event = hoverQueued;
-    hoverQueued = null;
-    if (!event || !onCanvas(event) || event.buttons !== 0) return hide();
-    const found = topHit(event);
-    const shown = found?.tooltip?.();
-    container.style.cursor = found ? 'pointer' : '';
-    if (!found || !shown) {
-      tooltip?.remove();
-      tooltip = null;
-      return;
-    }
-    tooltip ??= L.tooltip({ direction: 'top', className: 'map-tooltip' });
-    tooltip.options.offset = [0, -shown.offset];
-    tooltip.setLatLng([found.at.lat, found.at.lng]).setContent(shown.content);
-    if (!map.hasLayer(tooltip)) tooltip.addTo(map);
-  };
-  container.addEventListener('mousemove', (event) => {
-    if (hoverQueued === null) requestAnimationFrame(hover);
-    hoverQueued = event;
-  });
-  container.addEventListener('mouseleave', hide);
-  container.addEventListener('mousedown', (event) => {
-    pressedAt = { x: event.clientX, y: event.clientY };
-    hide();
-  });
-  container.addEventListener('click', (event) => {
-    const pressed = pressedAt;
-    pressedAt = null;
-    if (!onCanvas(event) || (pressed && Math.hypot(event.clientX - pressed.x, event.clientY - pressed.y) > CLICK_SLOP)) return;
-    topHit(event)?.click();
-  });
-  map.on('movestart zoomstart', hide);
-  const hub = { layers, hide };
-  hubs.set(map, hub);
-  return hub;
 }
