@@ -89,11 +89,12 @@ export interface Services extends ComplianceServices {
 }
 
 /**
- * The tickets a resync sends to the node's screens again (docs/device-state.md): every open one,
- * up to this many (a province-wide outage), and the most recently closed, as many as a screen keeps
- * (client/stores/field.ts, CLOSED_FAULTS_KEPT).
+ * The tickets a resync sends to the node's screens again (docs/device-state.md), as many as a
+ * screen loads (client/stores/field.ts, OPEN_FAULTS_LIMIT and CLOSED_FAULTS_KEPT): the latest
+ * opened of the open ones (a province-wide outage has more; a push of every one to every screen
+ * would be tens of megabytes), and the most recently closed.
  */
-const RESYNC_OPEN_TICKETS = 100_000;
+const RESYNC_OPEN_TICKETS = 5_000;
 const RESYNC_CLOSED_TICKETS = 100;
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
