@@ -1,4 +1,5 @@
 import L from 'leaflet';
+import { ensurePane } from '../../composables/useLeafletMap.js';
 import { GridIndex, type Located } from '../../grid-index.js';
 import { canvasJobWaiting, dropCanvasJob, queueCanvasJob } from './canvasTurns.js';
 import { pointerHub, type Hit } from './pointerHub.js';
@@ -21,11 +22,9 @@ import { pointerHub, type Hit } from './pointerHub.js';
 export const POINT_PANES = { schools: 420, posts: 430 } as const;
 export type PointPane = keyof typeof POINT_PANES;
 
-/** The pane of a point canvas, made with its z-index if the map has none yet. */
+/** The pane of a point canvas, with its z-index. */
 export function pointPane(map: L.Map, pane: PointPane): HTMLElement {
-  const element = map.getPane(pane) ?? map.createPane(pane);
-  element.style.zIndex = String(POINT_PANES[pane]);
-  return element;
+  return ensurePane(map, pane, POINT_PANES[pane]);
 }
 
 /** A point as the paint function gets it: the item and where it lies, in layer pixels. */
