@@ -1,3 +1,7 @@
+import { REGISTRY_SLICES } from '../shared/wall-registry.js';
+import { routeLink } from './api.js';
+import type { ClusterPoints } from './school-cluster-head-start.js';
+
 /**
  * The school-cluster worker's start. A map screen's page starts it as it boots (`prestartClusterWorker`,
  * from `prefetchScreen`), so its script is loaded and compiled before the schools arrive: started
@@ -18,9 +22,24 @@ export function startClusterWorker(): Worker | null {
   }
 }
 
-/** Starts the worker ahead of the map that will use it. */
+/**
+ * Starts the worker ahead of the map that will use it, and fetches the schools' points for it
+ * before the wall asks for its data: the worker builds their clusters while the page reads the
+ * registry (school-cluster-head-start.ts). Signed out, or any failure: the map asks as before.
+ */
 export function prestartClusterWorker(): void {
-  early ??= startClusterWorker();
+  if (early) return;
+  const worker = startClusterWorker();
+  early = worker;
+  if (!worker) return;
+  fetch(routeLink('wall.schoolPoints', { query: { slices: REGISTRY_SLICES } }), { credentials: 'same-origin' })
+    .then((answer) => (answer.ok ? answer.arrayBuffer() : null))
+    .then((points) => {
+      if (!points) return;
+      const message: ClusterPoints = { points };
+      worker.postMessage(message, [points]);
+    })
+    .catch(() => undefined);
 }
 
 /** The worker started ahead, or a new one; each worker goes to one map layer. */

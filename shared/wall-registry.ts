@@ -16,6 +16,9 @@ export const REGISTRY_COLUMNS_VERSION = 2;
 /** At most this many parts of `GET /api/v1/wall/registry?slice=i&slices=n`. */
 export const MAX_REGISTRY_SLICES = 16;
 
+/** The registry's parts a wall asks for at once (and the order its school-cluster worker's points come in: `GET /wall/school-points`). */
+export const REGISTRY_SLICES = 16;
+
 /**
  * The part (0 … slices − 1) a school or post belongs to, from its id alone (FNV-1a): the same on
  * every node and for every version of the registry, so parts asked separately never overlap or

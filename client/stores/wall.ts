@@ -3,7 +3,7 @@ import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
 import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
-import { guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { REGISTRY_SLICES, guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { getJson, getRoute } from '../api.js';
 import { i18n } from '../i18n/index.js';
 import { nextTask, replaceEntries } from '../reactive-bulk.js';
@@ -19,9 +19,6 @@ function nonNormalEntries(changes: readonly SchoolStatusChange[]): Map<string, S
   }
   return kept;
 }
-
-/** The registry's parts a wall asks for at once (`GET /api/v1/wall/registry?slice=i&slices=n`). */
-export const REGISTRY_SLICES = 16;
 
 /** The registry put together from its parts, each read in a task of its own as it arrives (in the parts' order). */
 async function registryFromParts(partsAsked: readonly Promise<RegistryColumns>[]): Promise<{ schools: School[]; schoolById: Map<string, School>; policePosts: PolicePost[]; guardPosts: GuardPost[] }> {

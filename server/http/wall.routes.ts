@@ -17,6 +17,7 @@ export function wallHandlers(deps: { walls: WallReads; health: HealthReport; cli
   return {
     'wall.snapshot': ({ user, query }) => ok(walls.snapshot(user, { registry: query.registry !== 'omit' })),
     'wall.registry': ({ user, query }) => ok(walls.registry(user, query.slice !== undefined && query.slices !== undefined ? { slice: query.slice, slices: query.slices } : undefined)),
+    'wall.schoolPoints': ({ user, query }) => ok(walls.schoolPoints(user, query.slices)),
     'wall.schoolDevices': ({ params, user }) => walls.schoolDevices(params.id, user),
     'wall.clientConfig': () => ok(clientConfig),
     'wall.health': async ({ query, user, res }) => {

@@ -1,3 +1,4 @@
+import type { FileAnswer } from '../../shared/api/route.js';
 import type { SessionUser } from '../../shared/auth.js';
 import { refusal } from '../../shared/refusal.js';
 import type { CameraSummary, DeviceHealth, WallSnapshot } from '../../shared/wall.js';
@@ -11,6 +12,13 @@ import type { RegistryService } from './registry.service.js';
 import type { SchoolCameraService } from './school-camera.service.js';
 import type { SchoolStatusService } from './school-status.service.js';
 import { isScoped, outside, schoolAllowed, scopeCovers, scopeFor } from './scope.js';
+
+/** The registry's lists within one scope. */
+interface ScopeLists {
+  schools: readonly School[];
+  policePosts: readonly PolicePost[];
+  guardPosts: readonly GuardPost[];
+}
 
 /** Scopes whose registry lists are kept at once (the city's, ten districts', a few schools'). */
 const REGISTRY_CACHE_SCOPES = 32;
@@ -95,28 +103,10 @@ export class WallReads {
    * table sends the text's bytes, ETag and gzip, each made once: http/gzip-json.ts).
    */
   registry(user: SessionUser, part?: { slice: number; slices: number }): JsonText<RegistryColumns> {
-    const { registry } = this.deps;
-    const scope = scopeFor(user, registry);
-    const scopeKey = `${scope.districtCode ?? '*'}/${scope.schoolId ?? '*'}`;
+    const { scopeKey, lists } = this.scopeLists(user);
     const key = part ? `${scopeKey}/${part.slice}/${part.slices}` : scopeKey;
-    if (this.registryVersion !== registry.version) {
-      this.registryCache.clear();
-      this.scopeCache.clear();
-      this.registryVersion = registry.version;
-    }
     const kept = this.registryCache.get(key);
     if (kept) return kept;
-    let lists = this.scopeCache.get(scopeKey);
-    if (!lists) {
-      const schools = isScoped(scope) ? registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id })) : registry.schools();
-      const ids = new Set(schools.map((s) => s.id));
-      lists = {
-        schools,
-        policePosts: isScoped(scope) ? registry.policePosts().filter((p) => p.districtCode === scope.districtCode) : registry.policePosts(),
-        guardPosts: isScoped(scope) ? registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))) : registry.guardPosts(),
-      };
-      keepAtMost(this.scopeCache, REGISTRY_CACHE_SCOPES).set(scopeKey, lists);
-    }
     const inPart = <T extends { id: string }>(items: readonly T[]): readonly T[] => (part ? items.filter((item) => registrySliceOf(item.id, part.slices) === part.slice) : items);
     const columns: RegistryColumns = {
       v: REGISTRY_COLUMNS_VERSION,
@@ -129,8 +119,63 @@ export class WallReads {
     return made;
   }
 
+  /**
+   * The schools of the person's scope as `[lng, lat]` pairs of float64 (`GET /wall/school-points`),
+   * in the order a wall puts them together from `slices` parts of `registry()`: part 0's schools,
+   * then part 1's, each part in the registry's order. The school-cluster worker fetches them as the
+   * page starts and builds the clusters while the page is still reading the registry's parts (a
+   * province's 50,080 schools are 0.8 MB, no parse). Kept per scope and `slices` until the
+   * registry's version moves.
+   */
+  schoolPoints(user: SessionUser, slices: number): FileAnswer {
+    const { scopeKey, lists } = this.scopeLists(user);
+    const key = `${scopeKey}/${slices}`;
+    let bytes = this.pointsCache.get(key);
+    if (!bytes) {
+      const sliceOf = lists.schools.map((school) => registrySliceOf(school.id, slices));
+      const coords = new Float64Array(lists.schools.length * 2);
+      let at = 0;
+      for (let slice = 0; slice < slices; slice++) {
+        lists.schools.forEach((school, i) => {
+          if (sliceOf[i] !== slice) return;
+          coords[at++] = school.lng;
+          coords[at++] = school.lat;
+        });
+      }
+      bytes = new Uint8Array(coords.buffer);
+      keepAtMost(this.pointsCache, REGISTRY_CACHE_SCOPES).set(key, bytes);
+    }
+    return { body: bytes, type: 'application/octet-stream', name: 'school-points.bin', inline: true };
+  }
+
+  /** The registry's lists within the person's scope, kept until the registry's version moves (every cache here is then emptied). */
+  private scopeLists(user: SessionUser): { scopeKey: string; lists: ScopeLists } {
+    const { registry } = this.deps;
+    const scope = scopeFor(user, registry);
+    const scopeKey = `${scope.districtCode ?? '*'}/${scope.schoolId ?? '*'}`;
+    if (this.registryVersion !== registry.version) {
+      this.registryCache.clear();
+      this.scopeCache.clear();
+      this.pointsCache.clear();
+      this.registryVersion = registry.version;
+    }
+    let lists = this.scopeCache.get(scopeKey);
+    if (!lists) {
+      const schools = isScoped(scope) ? registry.schools().filter((s) => scopeCovers(scope, { districtCode: s.districtCode, schoolId: s.id })) : registry.schools();
+      const ids = new Set(schools.map((s) => s.id));
+      lists = {
+        schools,
+        policePosts: isScoped(scope) ? registry.policePosts().filter((p) => p.districtCode === scope.districtCode) : registry.policePosts(),
+        guardPosts: isScoped(scope) ? registry.guardPosts().filter((p) => p.schoolIds.some((id) => ids.has(id))) : registry.guardPosts(),
+      };
+      keepAtMost(this.scopeCache, REGISTRY_CACHE_SCOPES).set(scopeKey, lists);
+    }
+    return { scopeKey, lists };
+  }
+
   private readonly registryCache = new Map<string, JsonText<RegistryColumns>>();
-  private readonly scopeCache = new Map<string, { schools: readonly School[]; policePosts: readonly PolicePost[]; guardPosts: readonly GuardPost[] }>();
+  private readonly scopeCache = new Map<string, ScopeLists>();
+  private readonly pointsCache = new Map<string, Uint8Array>();
   private registryVersion = -1;
 
   /** A school's devices with their live state (cameras only): 404 for an unknown school, 403 outside the scope. */

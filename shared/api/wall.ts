@@ -14,17 +14,25 @@ export const wallSnapshotQuerySchema = z.object({
   registry: z.enum(['omit'], { error: bilingual('must be omit', '只能是 omit') }).optional(),
 });
 
+/** How many parts a registry is asked in (1 … MAX_REGISTRY_SLICES). */
+const slicesCount = z.coerce.number({ error: bilingual('slices must be a whole number', 'slices 须为整数') }).int().min(1).max(MAX_REGISTRY_SLICES, { error: bilingual(`at most ${MAX_REGISTRY_SLICES} slices`, `最多分 ${MAX_REGISTRY_SLICES} 份`) });
+
 /**
  * `GET /wall/registry?slice=i&slices=n`: one of n parts of the registry (each school and post in
  * exactly one, by its id), so a province's registry is parsed in a few short tasks, not one long one.
  */
 export const registryQuerySchema = z
   .object({
-    slices: z.coerce.number({ error: bilingual('slices must be a whole number', 'slices 须为整数') }).int().min(1).max(MAX_REGISTRY_SLICES, { error: bilingual(`at most ${MAX_REGISTRY_SLICES} slices`, `最多分 ${MAX_REGISTRY_SLICES} 份`) }).optional(),
+    slices: slicesCount.optional(),
     slice: z.coerce.number({ error: bilingual('slice must be a whole number', 'slice 须为整数') }).int().min(0).optional(),
   })
   .refine((q) => (q.slice === undefined) === (q.slices === undefined), { message: bilingual('give both slice and slices, or neither', 'slice 与 slices 须同时给出或都不给') })
   .refine((q) => q.slice === undefined || q.slices === undefined || q.slice < q.slices, { message: bilingual('slice must be below slices', 'slice 须小于 slices') });
+
+/** `GET /wall/school-points?slices=n`: the schools' coordinates in the order of n registry parts put together. */
+export const schoolPointsQuerySchema = z.object({
+  slices: slicesCount.default(1),
+});
 
 /** `GET /wall`: everything a map wall draws (see `WallSnapshot`). */
 export const wallSnapshotSchema = z.object({
@@ -96,6 +104,10 @@ export const WALL_ROUTES = {
   'wall.registry': route({
     method: 'GET', path: '/wall/registry', allow: 'read', query: registryQuerySchema, answer: registryColumnsSchema,
     summary: 'the schools, police posts and 护学岗 of the person’s scope, schools in columns (province scale: a third of the JSON); `slice=i&slices=n`: the i-th of n parts, by id',
+  }),
+  'wall.schoolPoints': route({
+    method: 'GET', path: '/wall/school-points', allow: 'read', query: schoolPointsQuerySchema, answer: 'file',
+    summary: 'the schools of the person’s scope as little-endian float64 `[lng, lat]` pairs, in the order of `slices` registry parts put together (the cluster worker’s head start)',
   }),
   'wall.schoolDevices': route({
     method: 'GET', path: '/schools/:id/devices', allow: 'read', answer: z.object({ schoolId: z.string(), devices: z.array(deviceHealthSchema) }), summary: 'a school’s devices with their live state',

@@ -52,6 +52,11 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
     await expect.poll(() => clusteredSchools(page), { timeout: 5_000 }).toBeGreaterThan(wall.schools.length * 0.9);
     expect(await clusteredSchools(page)).toBeLessThanOrEqual(wall.schools.length);
     await expect(page.getByTestId('connection-indicator').innerText()).resolves.toContain('实时');
+    // The bubbles came from the clusters the worker built ahead, from the points the page fetched
+    // at its start (school-cluster-head-start.ts), not from a build after the registry came.
+    const marks = await Promise.all(page.workers().map((worker) => worker.evaluate(() => performance.getEntriesByType('mark').map((mark) => mark.name))));
+    expect(marks.flat()).toContain('xiaoan:worker-built-ahead');
+    expect(marks.flat()).toContain('xiaoan:worker-built-was-ahead');
   });
 
   it('shows a new SOS at the top of the list within a second and flashes its school', async () => {

@@ -122,3 +122,72 @@ describe('GET /api/v1/wall/registry in parts (province scale: each part parsed i
     expect(JSON.stringify(body)).toContain(words);
   });
 });
+
+describe('GET /api/v1/wall/school-points (the cluster worker’s head start)', () => {
+  let sut: TestServer;
+  let city: Session;
+  let county: Session;
+  beforeAll(async () => {
+    sut = await startTestServer({ dataset });
+    city = await signInAs(sut, { role: 'police_operator' });
+    county = await signInAs(sut, { role: 'education_staff', districtCode: '410422' });
+  }, 120_000);
+  afterAll(async () => {
+    await sut?.close();
+  });
+
+  async function points(who: Session | null, query: string): Promise<{ status: number; type: string | null; coords: Float64Array }> {
+    const response = await fetch(`${sut.url}/api/v1/wall/school-points${query}`, { headers: who ? who.headers() : {} });
+    const bytes = await response.arrayBuffer();
+    return { status: response.status, type: response.headers.get('content-type'), coords: response.status === 200 ? new Float64Array(bytes) : new Float64Array() };
+  }
+
+  /** The `[lng, lat]` pairs of the schools a wall puts together from its parts, in their order. */
+  async function fromParts(who: Session, slices: number): Promise<number[]> {
+    const parts = await Promise.all(
+      Array.from({ length: slices }, async (_, slice) => (await (await fetch(`${sut.url}/api/v1/wall/registry?slice=${slice}&slices=${slices}`, { headers: who.headers() })).json()) as RegistryColumns),
+    );
+    return parts.flatMap((part) => schoolsFromColumns(part.schools).flatMap((school) => [school.lng, school.lat]));
+  }
+
+  it.each([
+    ['the whole city', () => city, SLICES],
+    ['the whole city, the wall’s 16 parts', () => city, 16],
+    ['a county’s scope', () => county, SLICES],
+  ])('%s: every school’s point, in the order of the registry’s parts put together', async (_, who, slices) => {
+    const answer = await points(who(), `?slices=${slices}`);
+    expect(answer.status).toBe(200);
+    expect(answer.type).toMatch(/application\/octet-stream/);
+    const expected = await fromParts(who(), slices);
+    expect(expected.length).toBeGreaterThan(2 * 10);
+    expect([...answer.coords]).toEqual(expected);
+  });
+
+  it('gives the registry’s order without slices, and the county’s schools only', async () => {
+    const whole = schoolsFromColumns(((await (await fetch(`${sut.url}/api/v1/wall/registry`, { headers: county.headers() })).json()) as RegistryColumns).schools);
+    const answer = await points(county, '');
+    expect([...answer.coords]).toEqual(whole.flatMap((school) => [school.lng, school.lat]));
+    expect(answer.coords.length).toBeLessThan((await points(city, '')).coords.length);
+  });
+
+  it('follows a changed registry (not the points kept from before)', async () => {
+    const before = await points(city, '?slices=1');
+    const school = dataset.schools[0]!;
+    await sut.store.db.updateTable('schools').set({ lng: school.lng + 0.01 }).where('id', '=', school.id).execute();
+    await sut.services.registry.load();
+    const after = await points(city, '?slices=1');
+    const index = dataset.schools.findIndex((s) => s.id === school.id);
+    expect(after.coords[2 * index]).toBeCloseTo(before.coords[2 * index]! + 0.01, 9);
+  });
+
+  it('refuses a stranger, and bad slices with a 400 in words', async () => {
+    expect((await points(null, '?slices=4')).status).toBe(401);
+    for (const [query, words] of [['?slices=17', '最多分 16 份'], ['?slices=a', 'slices 须为整数'], ['?slices=0', '']] as const) {
+      const response = await fetch(`${sut.url}/api/v1/wall/school-points${query}`, { headers: city.headers() });
+      expect(response.status, query).toBe(400);
+      const body = (await response.json()) as { message?: { zh: string } };
+      expect(body.message?.zh, query).toBeTruthy();
+      expect(JSON.stringify(body)).toContain(words);
+    }
+  });
+});

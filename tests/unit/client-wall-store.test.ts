@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { REGISTRY_SLICES, useWallStore } from '../../client/stores/wall.js';
+import { useWallStore } from '../../client/stores/wall.js';
+import { REGISTRY_SLICES } from '../../shared/wall-registry.js';
 import type { WallSnapshot } from '../../shared/wall.js';
 import { makeGuardPost, makePolicePost, makeSchool } from '../../mocks/factories/dataset.js';
 import { wallAnswer } from './helpers/wall-socket.js';
