@@ -28,13 +28,15 @@ export function percentDown(rate: number | null): string {
 }
 
 /**
- * Per-district camera online rates from every school's `[schoolId, online, total]` and the
- * registry (which district each school is in). Every district is listed, in the registry's
- * order, with the city's total beside them.
+ * Per-district camera online rates from the schools' `[schoolId, online, total]` and the
+ * registry (which district each school is in, and its registered cameras: a school without a
+ * count has them all online). Every district is listed, in the registry's order, with the city's
+ * total beside them.
  */
 export function districtCameraRates(
   schools: readonly Pick<School, 'id' | 'districtCode'>[],
   counts: ReadonlyMap<string, SchoolCameraCount>,
+  registered: ReadonlyMap<string, number> = new Map(),
 ): { districts: DistrictCameraRate[]; city: CameraRate } {
   const byDistrict = new Map<DistrictCode, { online: number; total: number; down: number }>(
     DISTRICTS.map((district) => [district.code, { online: 0, total: 0, down: 0 }]),
@@ -42,10 +44,12 @@ export function districtCameraRates(
   let online = 0;
   let total = 0;
   for (const school of schools) {
-    const count = counts.get(school.id);
     const sums = byDistrict.get(school.districtCode);
-    if (!count || !sums) continue;
-    const [, schoolOnline, schoolTotal] = count;
+    if (!sums) continue;
+    const count = counts.get(school.id);
+    const schoolTotal = count ? count[2] : registered.get(school.id);
+    if (schoolTotal === undefined) continue;
+    const schoolOnline = count ? count[1] : schoolTotal;
     sums.online += schoolOnline;
     sums.total += schoolTotal;
     if (schoolOnline < schoolTotal) sums.down += 1;

@@ -9,9 +9,10 @@ import { dutyWindowSchema, policePostSchema } from './domain/entity-schemas.js';
  * parse several times faster. Enumerations travel as indices, booleans as 0/1. The 护学岗 posts
  * travel in columns too (v2), their duties and schedules — a handful of distinct ones across a
  * province — once each, by index: 4.1 MB of JSON became ≈ 1.4 MB. Police posts are few enough to
- * stay objects.
+ * stay objects. v3: each school's registered cameras (`cameras`), so that the live snapshot need
+ * list only the schools with a camera down (`GET /wall?cameras=down`, `schoolCamerasKey`).
  */
-export const REGISTRY_COLUMNS_VERSION = 2;
+export const REGISTRY_COLUMNS_VERSION = 3;
 
 /** At most this many parts of `GET /api/v1/wall/registry?slice=i&slices=n`. */
 export const MAX_REGISTRY_SLICES = 16;
@@ -25,12 +26,30 @@ export const REGISTRY_SLICES = 16;
  * miss an item, even when the registry changes between them or they come from two nodes.
  */
 export function registrySliceOf(id: string, slices: number): number {
+  return idHash(id) % slices;
+}
+
+/** FNV-1a of an id, as an unsigned 32-bit number. */
+function idHash(id: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) % slices;
+  return hash >>> 0;
+}
+
+/**
+ * A fingerprint of the schools' registered cameras: the sum of each school's id hash times its
+ * cameras, modulo 2³² — the same whatever the schools' order or parts. A wall computes it from its
+ * registry's columns and the server from its registry (`WallSnapshot.camerasKey`): when they
+ * agree, a school the live snapshot does not list has every registered camera online; when they
+ * do not (a camera registered since the wall read its registry), the wall asks for every school.
+ */
+export function schoolCamerasKey(ids: readonly string[], cameras: (index: number) => number): number {
+  let key = 0;
+  for (let i = 0; i < ids.length; i++) key = (key + Math.imul(idHash(ids[i]!), cameras(i))) >>> 0;
+  return key;
 }
 
 /** The schools, one array per field, all of one length, in the registry's order. */
@@ -52,6 +71,8 @@ export interface SchoolColumns {
   guards: number[];
   lat: number[];
   lng: number[];
+  /** The cameras registered at each school (v3). */
+  cameras: number[];
 }
 
 /** The 护学岗 posts, one array per field, all of one length; repeated texts once, by index. */
@@ -104,6 +125,7 @@ export const schoolColumnsSchema = z.object({
   guards: z.array(z.number()),
   lat: z.array(z.number()),
   lng: z.array(z.number()),
+  cameras: z.array(z.number().int().nonnegative()),
 }) satisfies z.ZodType<SchoolColumns>;
 
 export const guardPostColumnsSchema = z.object({
@@ -131,10 +153,11 @@ export const registryColumnsSchema = z.object({
   guardPosts: guardPostColumnsSchema,
 }) satisfies z.ZodType<RegistryColumns>;
 
-/** The schools as columns. */
-export function schoolsToColumns(schools: readonly School[]): SchoolColumns {
-  const columns: SchoolColumns = { id: [], name: [], district: [], address: [], stage: [], setting: [], boarding: [], boarders: [], students: [], staff: [], counterTerror: [], guards: [], lat: [], lng: [] };
+/** The schools as columns, with the cameras registered at each. */
+export function schoolsToColumns(schools: readonly School[], camerasOf: (schoolId: string) => number): SchoolColumns {
+  const columns: SchoolColumns = { id: [], name: [], district: [], address: [], stage: [], setting: [], boarding: [], boarders: [], students: [], staff: [], counterTerror: [], guards: [], lat: [], lng: [], cameras: [] };
   for (const school of schools) {
+    columns.cameras.push(camerasOf(school.id));
     columns.id.push(school.id);
     columns.name.push(school.name);
     columns.district.push(DISTRICT_CODES.indexOf(school.districtCode));

@@ -27,8 +27,14 @@ export interface WallSnapshot {
   /** Schools whose status is not `normal`; every other school is normal. */
   statuses: SchoolStatusChange[];
   cameras: CameraSummary;
-  /** Every school's cameras online of total: the per-school and per-district online rates. */
+  /**
+   * Every school's cameras online of total: the per-school and per-district online rates. With
+   * `?cameras=down`, only the schools with a camera down (or with other cameras than the registry
+   * lists), and `camerasKey`.
+   */
   schoolCameras: SchoolCameraCount[];
+  /** With `?cameras=down`: the scope's `schoolCamerasKey` (shared/wall-registry.ts) the list was made against. */
+  camerasKey?: number;
 }
 
 /** `GET /api/v1/client-config`: settings the browser needs from the server's configuration. */

@@ -19,7 +19,7 @@ export function useSchoolDevices(schoolId: Ref<string | null>) {
   const field = useFieldStore();
   watch(
     () => {
-      const count = schoolId.value ? field.schoolCameras.get(schoolId.value) : undefined;
+      const count = schoolId.value ? field.camerasOf(schoolId.value) : undefined;
       return count ? `${schoolId.value}:${count[1]}/${count[2]}` : null;
     },
     (now, before) => {

@@ -45,7 +45,14 @@ function heldWhileLoading<T>(apply: (changes: T[]) => void) {
  * replay these pushes: after a reconnect the lists are loaded again.
  */
 export const useFieldStore = defineStore('field', () => {
+  /**
+   * The schools whose cameras the server listed or pushed (at load, those with a camera down); a
+   * school not here has its registered cameras all online (`cameraTotals`). Read through `camerasOf`.
+   */
   const schoolCameras = shallowReactive(new Map<string, SchoolCameraCount>());
+  /** Each school's registered cameras, from the wall's registry, and their `schoolCamerasKey`. */
+  const cameraTotals = shallowRef<ReadonlyMap<string, number>>(new Map());
+  const camerasKey = ref<number | null>(null);
   const openFaults = shallowReactive(new Map<number, CameraFault>());
   const closedFaults = shallowRef<CameraFault[]>([]);
   const posts = shallowReactive(new Map<string, PostLive>());
@@ -54,7 +61,21 @@ export const useFieldStore = defineStore('field', () => {
 
   /** Open tickets, the nearest deadline (or the longest overdue) first. */
   const openFaultList = computed(() => [...openFaults.values()].sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt) || a.id - b.id));
-  const cameraRates = computed(() => districtCameraRates(useWallStore().schools, schoolCameras));
+  const cameraRates = computed(() => districtCameraRates(useWallStore().schools, schoolCameras, cameraTotals.value));
+
+  /** A school's cameras online of total: as listed or pushed, else its registered cameras all online; undefined for a school not known. */
+  function camerasOf(schoolId: string): SchoolCameraCount | undefined {
+    const listed = schoolCameras.get(schoolId);
+    if (listed) return listed;
+    const total = cameraTotals.value.get(schoolId);
+    return total === undefined ? undefined : [schoolId, total, total];
+  }
+
+  /** The registry's cameras per school (once, with the wall's registry). */
+  function setCameraTotals(totals: ReadonlyMap<string, number>, key: number): void {
+    cameraTotals.value = totals;
+    camerasKey.value = key;
+  }
   const postCounts = computed(() => {
     const counts = Object.fromEntries(POST_STATES.map((state) => [state, 0])) as Record<PostState, number>;
     for (const post of posts.values()) counts[post.state] += 1;
@@ -139,6 +160,7 @@ export const useFieldStore = defineStore('field', () => {
   }
 
   return {
+    camerasKey, camerasOf, setCameraTotals,
     schoolCameras, openFaults, closedFaults, posts, faultsLoaded, loadError,
     openFaultList, cameraRates, postCounts, postFigure,
     applySchoolCameras: cameraPushes.push, applyFaultChanges: faultPushes.push, applyPostChanges: postPushes.push,

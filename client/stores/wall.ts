@@ -3,7 +3,7 @@ import { computed, ref, shallowReactive, shallowRef } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
 import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
-import { REGISTRY_SLICES, guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { REGISTRY_SLICES, guardPostsFromColumns, schoolCamerasKey, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
 import { getJson, getRoute } from '../api.js';
 import { i18n } from '../i18n/index.js';
 import { nextTask, replaceEntries } from '../reactive-bulk.js';
@@ -21,11 +21,13 @@ function nonNormalEntries(changes: readonly SchoolStatusChange[]): Map<string, S
 }
 
 /** The registry put together from its parts, each read in a task of its own as it arrives (in the parts' order). */
-async function registryFromParts(partsAsked: readonly Promise<RegistryColumns>[]): Promise<{ schools: School[]; schoolById: Map<string, School>; policePosts: PolicePost[]; guardPosts: GuardPost[] }> {
+async function registryFromParts(partsAsked: readonly Promise<RegistryColumns>[]): Promise<RegistryRead> {
   const schools: School[] = [];
   const schoolById = new Map<string, School>();
   const policePosts: PolicePost[] = [];
   const guardPosts: GuardPost[] = [];
+  const cameraTotals = new Map<string, number>();
+  let camerasKey = 0;
   for (const asked of partsAsked) {
     const part = await asked;
     performance.mark('xiaoan:registry-part');
@@ -34,11 +36,24 @@ async function registryFromParts(partsAsked: readonly Promise<RegistryColumns>[]
       schools.push(school);
       schoolById.set(school.id, school);
     }
+    part.schools.id.forEach((id, i) => cameraTotals.set(id, part.schools.cameras[i] ?? 0));
+    // The key is a sum: the parts' keys add up to the whole's.
+    camerasKey = (camerasKey + schoolCamerasKey(part.schools.id, (i) => part.schools.cameras[i] ?? 0)) >>> 0;
     policePosts.push(...part.policePosts);
     guardPosts.push(...guardPostsFromColumns(part.guardPosts));
   }
   await nextTask();
-  return { schools, schoolById, policePosts, guardPosts };
+  return { schools, schoolById, policePosts, guardPosts, cameraTotals, camerasKey };
+}
+
+/** The registry as the wall keeps it, with each school's registered cameras and their key. */
+interface RegistryRead {
+  schools: School[];
+  schoolById: Map<string, School>;
+  policePosts: PolicePost[];
+  guardPosts: GuardPost[];
+  cameraTotals: Map<string, number>;
+  camerasKey: number;
 }
 
 /** Whether the registry has been loaded yet. */
@@ -141,7 +156,8 @@ export const useWallStore = defineStore('wall', () => {
       // task of its own (the whole registry in one was a long task of 100–500 ms at province
       // scale). Every load brings the live part (statuses, cameras).
       const needRegistry = schools.value.length === 0;
-      const snapshotAsked = getRoute('wall.snapshot', { query: { registry: 'omit' } });
+      // Only the schools with a camera down: the others have every registered camera online.
+      const snapshotAsked = getRoute('wall.snapshot', { query: { registry: 'omit', cameras: 'down' } });
       const partsAsked = needRegistry ? Array.from({ length: REGISTRY_SLICES }, (_, slice) => getRoute('wall.registry', { query: { slice, slices: REGISTRY_SLICES } })) : [];
       // Every request's failure is handled here, whichever is read first below.
       Promise.all([snapshotAsked, ...partsAsked]).catch(() => undefined);
@@ -152,6 +168,7 @@ export const useWallStore = defineStore('wall', () => {
           // task of its own: every layer's watchers in one task held the page ≈ 0.3 s. Finished
           // even when a newer load has started: that one does not read the registry.
           indexed = { list: parts.schools, byId: parts.schoolById };
+          field.setCameraTotals(parts.cameraTotals, parts.camerasKey);
           schools.value = parts.schools;
           performance.mark('xiaoan:schools-set');
           await nextTask();
@@ -170,7 +187,11 @@ export const useWallStore = defineStore('wall', () => {
       await nextTask();
       if (!latest()) return;
       cameras.value = snapshot.cameras;
-      field.replaceSchoolCameras(snapshot.schoolCameras);
+      // A camera registered since this wall read its registry: its key differs, so every school's
+      // cameras are asked for (rare: a registry change otherwise comes with a new build).
+      const schoolCameras = snapshot.camerasKey === field.camerasKey ? snapshot.schoolCameras : (await getRoute('wall.snapshot', { query: { registry: 'omit' } })).schoolCameras;
+      if (!latest()) return;
+      field.replaceSchoolCameras(schoolCameras);
       loadState.value = 'ready';
       loadError.value = null;
     } catch (error) {

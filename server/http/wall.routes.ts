@@ -15,7 +15,7 @@ const DEGRADED_RETRY_AFTER_S = 5;
 export function wallHandlers(deps: { walls: WallReads; health: HealthReport; clientConfig: ClientConfig }): RouteHandlers<typeof WALL_ROUTES> {
   const { walls, health, clientConfig } = deps;
   return {
-    'wall.snapshot': ({ user, query }) => ok(walls.snapshot(user, { registry: query.registry !== 'omit' })),
+    'wall.snapshot': ({ user, query }) => ok(walls.snapshot(user, { registry: query.registry !== 'omit', camerasDown: query.cameras === 'down' })),
     'wall.registry': ({ user, query }) => ok(walls.registry(user, query.slice !== undefined && query.slices !== undefined ? { slice: query.slice, slices: query.slices } : undefined)),
     'wall.schoolPoints': ({ user, query }) => ok(walls.schoolPoints(user, query.slices)),
     'wall.schoolDevices': ({ params, user }) => walls.schoolDevices(params.id, user),

@@ -12,6 +12,7 @@ export const cameraSummarySchema = z.object({ total: z.number(), online: z.numbe
 /** `GET /wall?registry=omit`: the live part only (a wall that has the registry already, from `GET /wall/registry`). */
 export const wallSnapshotQuerySchema = z.object({
   registry: z.enum(['omit'], { error: bilingual('must be omit', '只能是 omit') }).optional(),
+  cameras: z.enum(['down'], { error: bilingual('cameras must be down', 'cameras 只能是 down') }).optional(),
 });
 
 /** How many parts a registry is asked in (1 … MAX_REGISTRY_SLICES). */
@@ -43,6 +44,7 @@ export const wallSnapshotSchema = z.object({
   statuses: z.array(z.object({ schoolId: z.string(), status: schoolStatusSchema })),
   cameras: cameraSummarySchema,
   schoolCameras: z.array(z.tuple([z.string(), z.number(), z.number()])),
+  camerasKey: z.number().int().nonnegative().optional(),
 }) satisfies z.ZodType<WallSnapshot>;
 
 const priorityTargetsSchema = z.object({

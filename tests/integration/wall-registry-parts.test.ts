@@ -1,8 +1,9 @@
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateDataset } from '../../mocks/dataset/index.js';
-import { guardPostsFromColumns, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import { guardPostsFromColumns, schoolCamerasKey, schoolsFromColumns, type RegistryColumns } from '../../shared/wall-registry.js';
+import type { WallSnapshot } from '../../shared/wall.js';
 import { signInAs, type Session } from '../helpers/auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -189,5 +190,79 @@ describe('GET /api/v1/wall/school-points (the cluster worker’s head start)', (
       expect(body.message?.zh, query).toBeTruthy();
       expect(JSON.stringify(body)).toContain(words);
     }
+  });
+});
+
+describe('GET /api/v1/wall?registry=omit&cameras=down (only the schools with a camera down)', () => {
+  let sut: TestServer;
+  let city: Session;
+  let county: Session;
+  beforeAll(async () => {
+    sut = await startTestServer({ dataset });
+    city = await signInAs(sut, { role: 'police_operator' });
+    county = await signInAs(sut, { role: 'education_staff', districtCode: '410422' });
+  }, 120_000);
+  afterAll(async () => {
+    await sut?.close();
+  });
+
+  async function live(who: Session, query: string): Promise<WallSnapshot> {
+    const response = await fetch(`${sut.url}/api/v1/wall${query}`, { headers: who.headers() });
+    expect(response.status, query).toBe(200);
+    return (await response.json()) as WallSnapshot;
+  }
+
+  /** The key a wall computes from the registry's parts it read. */
+  async function keyFromParts(who: Session): Promise<{ key: number; registered: Map<string, number> }> {
+    const parts = await Promise.all(Array.from({ length: SLICES }, async (_, slice) => (await (await fetch(`${sut.url}/api/v1/wall/registry?slice=${slice}&slices=${SLICES}`, { headers: who.headers() })).json()) as RegistryColumns));
+    const registered = new Map(parts.flatMap((part) => part.schools.id.map((id, i) => [id, part.schools.cameras[i]!] as const)));
+    const key = parts.reduce((sum, part) => (sum + schoolCamerasKey(part.schools.id, (i) => part.schools.cameras[i]!)) >>> 0, 0);
+    return { key, registered };
+  }
+
+  it('lists only the schools with a camera down, under the key of the registry’s cameras, within the scope', async () => {
+    const { key, registered } = await keyFromParts(city);
+    const whole = await live(city, '?registry=omit');
+    expect(whole.camerasKey).toBeUndefined();
+    // The registry's cameras are the live totals, school by school.
+    expect(new Map(whole.schoolCameras.map(([id, , total]) => [id, total]))).toEqual(new Map([...registered].filter(([, total]) => total > 0)));
+
+    const quiet = await live(city, '?registry=omit&cameras=down');
+    expect(quiet.camerasKey).toBe(key);
+    expect(quiet.schoolCameras).toEqual(whole.schoolCameras.filter(([, online, total]) => online < total));
+
+    const camera = dataset.devices.find((device) => device.kind === 'camera' && device.schoolId && dataset.schools.find((s) => s.id === device.schoolId)?.districtCode === '410422')!;
+    expect((await sut.post({ type: 'camera.fault', deviceId: camera.id, fault: 'video_loss', at: new Date().toISOString() })).status).toBe(202);
+    await vi.waitFor(async () => expect((await live(city, '?registry=omit&cameras=down')).schoolCameras.some(([id]) => id === camera.schoolId)).toBe(true));
+    const down = await live(city, '?registry=omit&cameras=down');
+    const total = registered.get(camera.schoolId!)!;
+    expect(down.schoolCameras).toContainEqual([camera.schoolId, total - 1, total]);
+    expect(down.schoolCameras.length).toBeLessThan(whole.schoolCameras.length / 10);
+
+    // A county's screen: its district's key and schools only.
+    const countyKey = await keyFromParts(county);
+    const countyDown = await live(county, '?registry=omit&cameras=down');
+    expect(countyDown.camerasKey).toBe(countyKey.key);
+    expect(countyKey.key).not.toBe(key);
+    expect(countyDown.schoolCameras.every(([id]) => countyKey.registered.has(id))).toBe(true);
+    expect(countyDown.schoolCameras).toContainEqual([camera.schoolId, total - 1, total]);
+  });
+
+  it('moves the key when a camera is registered, and lists its school until the live count has it', async () => {
+    const before = await live(city, '?registry=omit&cameras=down');
+    const school = dataset.schools[5]!;
+    await sut.store.db.insertInto('devices').values({ id: `CAM-${school.id}-NEW`, kind: 'camera', school_id: school.id, post_id: null, place: 'gate', name: '新增摄像机' }).execute();
+    await sut.services.registry.load();
+    const after = await live(city, '?registry=omit&cameras=down');
+    expect(after.camerasKey).not.toBe(before.camerasKey);
+    expect(after.camerasKey).toBe((await keyFromParts(city)).key);
+    // The live count still has the school's old cameras: listed, as not what the registry says.
+    expect(after.schoolCameras.some(([id]) => id === school.id)).toBe(true);
+  });
+
+  it('refuses another value in words', async () => {
+    const response = await fetch(`${sut.url}/api/v1/wall?cameras=all`, { headers: city.headers() });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain('cameras 只能是 down');
   });
 });

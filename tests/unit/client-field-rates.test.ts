@@ -37,6 +37,15 @@ describe(districtCameraRates.name, () => {
     expect(sut.city).toEqual({ online: 4, total: 4, rate: 1 });
   });
 
+  it('counts a school without a count as its registered cameras, all online', () => {
+    const registered = new Map([['S1', 12], ['S2', 8], ['S3', 4]]);
+    const sut = districtCameraRates(schools, counts(['S1', 10, 12]), registered);
+    expect(sut.districts.find((d) => d.districtCode === XINHUA)).toMatchObject({ online: 18, total: 20, schoolsWithCameraDown: 1 });
+    expect(sut.districts.find((d) => d.districtCode === YE_COUNTY)).toMatchObject({ online: 4, total: 4, schoolsWithCameraDown: 0 });
+    // A count beats the registry (a camera registered since the registry was read).
+    expect(districtCameraRates(schools, counts(['S3', 5, 5]), registered).districts.find((d) => d.districtCode === YE_COUNTY)).toMatchObject({ online: 5, total: 5 });
+  });
+
   it('follows a change: one camera of a school going down lowers its district only', () => {
     const before = districtCameraRates(schools, counts(['S1', 12, 12], ['S3', 4, 4]));
     const after = districtCameraRates(schools, counts(['S1', 11, 12], ['S3', 4, 4]));

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useFieldStore } from '../../client/stores/field.js';
 import { useWallStore } from '../../client/stores/wall.js';
 import { REGISTRY_SLICES } from '../../shared/wall-registry.js';
 import type { WallSnapshot } from '../../shared/wall.js';
@@ -84,12 +85,41 @@ describe(useWallStore.name, () => {
     await sut.load();
 
     const parts = Array.from({ length: REGISTRY_SLICES }, (_, slice) => `/api/v1/wall/registry?slice=${slice}&slices=${REGISTRY_SLICES}`);
-    expect(asked.sort()).toEqual([...parts, '/api/v1/wall?registry=omit', '/api/v1/wall?registry=omit'].sort());
+    expect(asked.sort()).toEqual([...parts, '/api/v1/wall?registry=omit&cameras=down', '/api/v1/wall?registry=omit&cameras=down'].sort());
     expect(byId(sut.schools)).toEqual(manySchools);
     expect(byId(sut.policePosts)).toEqual(manyPolicePosts);
     expect(byId(sut.guardPosts)).toEqual(manyGuardPosts);
     expect(sut.schoolName('S37')).toBe(manySchools.find((s) => s.id === 'S37')?.name);
     expect(sut.statusOf('S1')).toBe('normal');
+  });
+
+  it('has every school’s cameras from the registry and the schools with a camera down, and all of them when the registry’s cameras changed', async () => {
+    const cameras: WallSnapshot['schoolCameras'] = manySchools.map((school, i) => [school.id, i === 4 ? 1 : 3, 3]);
+    let served = snapshot({ schools: manySchools, schoolCameras: cameras });
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+      asked.push(url);
+      return new Response(JSON.stringify(wallAnswer(url, served)));
+    }));
+    const sut = useWallStore();
+    const field = useFieldStore();
+    await sut.load();
+    // Only S5 came in the snapshot; the others from the registry's columns, all online.
+    expect(field.schoolCameras.size).toBe(1);
+    expect(field.camerasOf('S5')).toEqual(['S5', 1, 3]);
+    expect(field.camerasOf('S6')).toEqual(['S6', 3, 3]);
+    expect(field.camerasOf('S404')).toBeUndefined();
+    expect(field.cameraRates.city).toEqual({ online: 40 * 3 - 2, total: 40 * 3, rate: 118 / 120 });
+    expect(asked.filter((url) => url.startsWith('/api/v1/wall?'))).toEqual(['/api/v1/wall?registry=omit&cameras=down']);
+
+    // A camera registered at S6 since (the server's key moves): a reload asks for every school's.
+    served = snapshot({ schools: manySchools, schoolCameras: cameras.map(([id, online, total]) => (id === 'S6' ? [id, 4, 4] : [id, online, total])) });
+    asked.length = 0;
+    await sut.load();
+    expect(asked).toEqual(['/api/v1/wall?registry=omit&cameras=down', '/api/v1/wall?registry=omit']);
+    expect(field.camerasOf('S6')).toEqual(['S6', 4, 4]);
+    expect(field.camerasOf('S5')).toEqual(['S5', 1, 3]);
+    expect(field.cameraRates.city.total).toBe(40 * 3 + 1);
   });
 
   it('shows none of the registry when one of its parts fails', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeGuardPost } from '../../mocks/factories/dataset.js';
 import { generateDataset } from '../../mocks/dataset/index.js';
-import { guardPostsFromColumns, guardPostsToColumns, registryColumnsSchema, REGISTRY_COLUMNS_VERSION, registrySliceOf, schoolsToColumns } from '../../shared/wall-registry.js';
+import { guardPostsFromColumns, guardPostsToColumns, registryColumnsSchema, REGISTRY_COLUMNS_VERSION, registrySliceOf, schoolCamerasKey, schoolsToColumns } from '../../shared/wall-registry.js';
 
 const city = generateDataset({ seed: 7, scale: 'city', referenceDate: '2026-11-30' });
 
@@ -30,7 +30,7 @@ describe('the registry’s 护学岗 posts in columns', () => {
 
   it('fit the answer’s contract, and shrink a city’s 护学岗 JSON by more than half', () => {
     const dataset = city;
-    const answer = { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(dataset.schools), policePosts: dataset.policePosts, guardPosts: guardPostsToColumns(dataset.guardPosts) };
+    const answer = { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(dataset.schools, () => 4), policePosts: dataset.policePosts, guardPosts: guardPostsToColumns(dataset.guardPosts) };
     expect(registryColumnsSchema.safeParse(answer).success).toBe(true);
     expect(JSON.stringify(answer.guardPosts).length).toBeLessThan(JSON.stringify(dataset.guardPosts).length / 2);
     expect(guardPostsFromColumns(answer.guardPosts)).toEqual(dataset.guardPosts.map((p) => ({ ...p, offDates: p.offDates ?? [] })));
@@ -48,5 +48,27 @@ describe(registrySliceOf.name, () => {
     }
     for (const count of counts) expect(count).toBeGreaterThan(ids.length / 4 * 0.8);
     expect(registrySliceOf('S0001', 1)).toBe(0);
+  });
+});
+
+describe(schoolCamerasKey.name, () => {
+  const ids = city.schools.map((school) => school.id);
+  const cameras = (id: string) => (id.charCodeAt(id.length - 1) % 5) + 1;
+  const key = (list: readonly string[], of = cameras) => schoolCamerasKey(list, (i) => of(list[i]!));
+
+  it('is the same in any order, and the parts’ keys add up to the whole’s', () => {
+    const whole = key(ids);
+    expect(key([...ids].reverse())).toBe(whole);
+    const parts = Array.from({ length: 16 }, (_, slice) => key(ids.filter((id) => registrySliceOf(id, 16) === slice)));
+    expect(parts.reduce((sum, part) => (sum + part) >>> 0, 0)).toBe(whole);
+    expect(whole).toBeGreaterThanOrEqual(0);
+    expect(whole).toBeLessThan(2 ** 32);
+  });
+
+  it('moves when a school gains or loses a camera, or the schools differ', () => {
+    const whole = key(ids);
+    expect(key(ids, (id) => cameras(id) + (id === ids[17] ? 1 : 0))).not.toBe(whole);
+    expect(key(ids, (id) => cameras(id) - (id === ids[3] ? 1 : 0))).not.toBe(whole);
+    expect(key(ids.slice(1))).not.toBe(whole);
   });
 });

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import type { HandshakeAuth } from '../../../shared/events.js';
 import type { WallSnapshot } from '../../../shared/wall.js';
-import { REGISTRY_COLUMNS_VERSION, guardPostsToColumns, registrySliceOf, schoolsToColumns, type RegistryColumns } from '../../../shared/wall-registry.js';
+import { REGISTRY_COLUMNS_VERSION, guardPostsToColumns, registrySliceOf, schoolCamerasKey, schoolsToColumns, type RegistryColumns } from '../../../shared/wall-registry.js';
 
 type Handler = (...args: unknown[]) => void;
 
@@ -75,14 +75,29 @@ export const emptyWall: WallSnapshot = {
 };
 
 /** `GET /api/v1/wall/registry` of a registry: the schools in columns; with `part`, the items of that part only (as the server slices). */
-export function registryAnswer(registry: Pick<WallSnapshot, 'schools' | 'policePosts' | 'guardPosts'>, part?: { slice: number; slices: number }): RegistryColumns {
+export function registryAnswer(registry: Pick<WallSnapshot, 'schools' | 'policePosts' | 'guardPosts' | 'schoolCameras'>, part?: { slice: number; slices: number }): RegistryColumns {
   const inPart = <T extends { id: string }>(items: T[]): T[] => (part ? items.filter((item) => registrySliceOf(item.id, part.slices) === part.slice) : items);
-  return { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(inPart(registry.schools)), policePosts: inPart(registry.policePosts), guardPosts: guardPostsToColumns(inPart(registry.guardPosts)) };
+  const registered = registeredCameras(registry);
+  return { v: REGISTRY_COLUMNS_VERSION, schools: schoolsToColumns(inPart(registry.schools), (id) => registered.get(id) ?? 0), policePosts: inPart(registry.policePosts), guardPosts: guardPostsToColumns(inPart(registry.guardPosts)) };
 }
 
-/** What the wall's store reads for `url`: the registry's columns (or the part the query names) or the live part of `wall`. */
+/** The cameras registered at each school, as the server's registry has them: each school's total in the snapshot. */
+function registeredCameras(wall: Pick<WallSnapshot, 'schoolCameras'>): Map<string, number> {
+  return new Map(wall.schoolCameras.map(([id, , total]) => [id, total]));
+}
+
+/**
+ * What the wall's store reads for `url`: the registry's columns (or the part the query names) or
+ * the live part of `wall` (with `cameras=down`, only the schools with a camera down, as the server answers).
+ */
 export function wallAnswer(url: string, wall: WallSnapshot): RegistryColumns | WallSnapshot {
-  if (!url.startsWith('/api/v1/wall/registry')) return { ...wall, schools: [], policePosts: [], guardPosts: [] };
+  if (!url.startsWith('/api/v1/wall/registry')) {
+    const live = { ...wall, schools: [], policePosts: [], guardPosts: [] };
+    if (!url.includes('cameras=down')) return live;
+    const registered = registeredCameras(wall);
+    const camerasKey = schoolCamerasKey(wall.schools.map((school) => school.id), (i) => registered.get(wall.schools[i]!.id) ?? 0);
+    return { ...live, schoolCameras: wall.schoolCameras.filter(([, online, total]) => online < total), camerasKey };
+  }
   const query = new URL(url, 'http://wall.test').searchParams;
   const slice = query.get('slice'), slices = query.get('slices');
   return registryAnswer(wall, slice !== null && slices !== null ? { slice: Number(slice), slices: Number(slices) } : undefined);
