@@ -3,7 +3,7 @@
  * Chromium at 1920×1080 over the `city` and then the `province` dataset (3,130 and ≈ 50,000
  * schools), the same run, one real server per scale. In the page, without a change to the client:
  *   a. snapshot → schools painted: from the wall's data fully received (the last responseEnd of
- *      the parts of `GET /api/v1/wall/registry` and `GET /api/v1/wall?registry=omit`) to the first task after the first frame that draws cluster bubbles or the
+ *      the parts of `GET /api/v1/wall/registry`, `GET /api/v1/wall?registry=omit&cameras=down` and `GET /api/v1/wall/school-points`) to the first task after the first frame that draws cluster bubbles or the
  *      schools' canvas (MutationObserver → requestAnimationFrame → setTimeout 0);
  *   b. frame times while panning — mouse drags as a person pans, and un-animated `map.panBy`
  *      steps one a frame (each a whole move: every `moveend` redraw in it) — at the opening view
@@ -199,7 +199,7 @@ export async function runMap(ctx: BenchContext, options: { write?: boolean }): P
   const both = (read: (figures: ScaleFigures) => string) => [city ? read(city) : 'n/a', province ? read(province) : 'n/a'];
   const rows: string[][] = [
     ['schools on the map', ...both((r) => `${r.load.schools?.toLocaleString('en-US') ?? 'n/a'} (${r.load.clusters} cluster bubbles, zoom ${r.load.zoom?.toFixed(1) ?? 'n/a'})`)],
-    ['wall data (`GET /api/v1/wall?registry=omit` + the parts of `GET /api/v1/wall/registry`) on the wire / decoded', ...both((r) => `${(r.load.snapshotBytes.encoded / 1e6).toFixed(2)} / ${(r.load.snapshotBytes.decoded / 1e6).toFixed(2)} MB`)],
+    ['wall data (`GET /api/v1/wall?registry=omit&cameras=down` + the parts of `GET /api/v1/wall/registry` + `GET /api/v1/wall/school-points`) on the wire / decoded', ...both((r) => `${(r.load.snapshotBytes.encoded / 1e6).toFixed(2)} / ${(r.load.snapshotBytes.decoded / 1e6).toFixed(2)} MB`)],
     ['navigation → snapshot received', ...both((r) => fmtMs(r.load.arrivedAt))],
     ['snapshot received → clusters/canvas in the DOM', ...both((r) => fmtMs(r.load.drawnAt - r.load.arrivedAt))],
     ['snapshot received → schools painted (a)', ...both((r) => fmtMs(r.load.paintedAt - r.load.arrivedAt))],
@@ -251,7 +251,7 @@ export async function runMap(ctx: BenchContext, options: { write?: boolean }): P
     });
   }
   report.notes.push(
-    '“Snapshot received” is the last Resource Timing responseEnd of the requests that bring the wall’s data, asked at once: the 16 parts of `GET /api/v1/wall/registry?slice=i&slices=16` (REGISTRY_SLICES in shared/wall-registry.ts; the schools and 护学岗 in columns, police posts) and `GET /api/v1/wall?registry=omit` (statuses, cameras); “painted” is the first task after the first animation frame that has cluster bubbles or the schools’ canvas in the DOM, so parsing the JSON, the Vue watchers, the clusters (built in a Web Worker), the canvases, style, layout and paint of that frame are all inside it.',
+    '“Snapshot received” is the last Resource Timing responseEnd of the requests that bring the wall’s data, asked at once: the 16 parts of `GET /api/v1/wall/registry?slice=i&slices=16` (REGISTRY_SLICES in shared/wall-registry.ts; the schools and 护学岗 in columns, police posts) `GET /api/v1/wall?registry=omit&cameras=down` (statuses, cameras) and `GET /api/v1/wall/school-points` (the cluster worker’s points, fetched as the page boots); “painted” is the first task after the first animation frame that has cluster bubbles or the schools’ canvas in the DOM, so parsing the JSON, the Vue watchers, the clusters (built in a Web Worker), the canvases, style, layout and paint of that frame are all inside it.',
     'Frame times are the deltas between requestAnimationFrame timestamps during the pan and 0.5 s after it (the redraw on `moveend` included); long tasks are those that started in the same window. Mouse drags are page.mouse moves, each sent once the previous one was handled; panBy steps are a whole move each, so every step pays the `moveend` redraw.',
     'The profile is started by the page itself (`console.profile`) as it requests the wall’s data, so the app’s boot (bundle evaluation, router, sign-in check) is not in it; the wait for the server’s answer is, as (idle).',
     `The profile of the province load is kept in the data directory (map-province.cpuprofile, and map-province-drag.cpuprofile for the drags; open it in Chromium’s DevTools, Performance tab); self time excludes (idle) and (program) (the latter is mostly style, layout and paint, outside JavaScript).`,

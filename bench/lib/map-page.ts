@@ -23,7 +23,7 @@ type BenchWindow = Window & { __mapBench: MapBench; L?: { Map?: { addInitHook(fn
 /** Runs in the page before its own scripts (passed to `addInitScript` as source). */
 function instrument(): void {
   // The requests that bring the wall's data (inside: the function's source is injected as it is).
-  const WALL_DATA = ['/api/v1/wall', '/api/v1/wall/registry'];
+  const WALL_DATA = ['/api/v1/wall', '/api/v1/wall/registry', '/api/v1/wall/school-points'];
   const bench: MapBench = { longTasks: [], drawnAt: null, frameAt: null, paintedAt: null, map: null, frames: null };
   const w = window as unknown as BenchWindow;
   w.__mapBench = bench;
@@ -107,8 +107,9 @@ export async function waitForLoad(page: Page, timeoutMs: number): Promise<LoadFi
   await page.waitForFunction(() => (window as unknown as BenchWindow).__mapBench.paintedAt !== null, null, { timeout: timeoutMs, polling: 250 });
   return page.evaluate(() => {
     const bench = (window as unknown as BenchWindow).__mapBench;
-    // The wall's data: its snapshot and (since the registry travels in columns) the registry, both asked at once.
-    const data = performance.getEntriesByType('resource').filter((entry) => ['/api/v1/wall', '/api/v1/wall/registry'].includes(new URL(entry.name).pathname)) as PerformanceResourceTiming[];
+    // The wall's data: its snapshot and (since the registry travels in columns) the registry, both
+    // asked at once, and the schools' points the page fetches for the cluster worker as it boots.
+    const data = performance.getEntriesByType('resource').filter((entry) => ['/api/v1/wall', '/api/v1/wall/registry', '/api/v1/wall/school-points'].includes(new URL(entry.name).pathname)) as PerformanceResourceTiming[];
     const wall = data.length === 0 ? undefined : {
       responseEnd: Math.max(...data.map((entry) => entry.responseEnd)),
       encodedBodySize: data.reduce((sum, entry) => sum + entry.encodedBodySize, 0),
