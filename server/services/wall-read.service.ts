@@ -154,16 +154,17 @@ export class WallReads {
     const key = `${scopeKey}/${slices}`;
     let bytes = this.pointsCache.get(key);
     if (!bytes) {
+      // One pass whatever `slices` (a counting sort): where each part starts, then each school in it.
       const sliceOf = lists.schools.map((school) => registrySliceOf(school.id, slices));
+      const next = new Array<number>(slices + 1).fill(0);
+      for (const slice of sliceOf) next[slice + 1]! += 1;
+      for (let slice = 1; slice <= slices; slice++) next[slice]! += next[slice - 1]!;
       const coords = new Float64Array(lists.schools.length * 2);
-      let at = 0;
-      for (let slice = 0; slice < slices; slice++) {
-        lists.schools.forEach((school, i) => {
-          if (sliceOf[i] !== slice) return;
-          coords[at++] = school.lng;
-          coords[at++] = school.lat;
-        });
-      }
+      lists.schools.forEach((school, i) => {
+        const at = next[sliceOf[i]!]!++;
+        coords[2 * at] = school.lng;
+        coords[2 * at + 1] = school.lat;
+      });
       bytes = new Uint8Array(coords.buffer);
       keepAtMost(this.pointsCache, REGISTRY_CACHE_SCOPES).set(key, bytes);
     }
