@@ -23,14 +23,18 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ status:
 const dataset = generateDataset({ seed: 4242, scale: 'city', referenceDate: '2026-11-30' });
 const SLICES = 4;
 
+/** A server of its own for a block (each changes the registry its own way), with a city-wide and a county reader. */
+async function serverWithReaders(): Promise<{ sut: TestServer; city: Session; county: Session }> {
+  const sut = await startTestServer({ dataset });
+  return { sut, city: await signInAs(sut, { role: 'police_operator' }), county: await signInAs(sut, { role: 'education_staff', districtCode: '410422' }) };
+}
+
 describe('GET /api/v1/wall/registry in parts (province scale: each part parsed in a task of its own)', () => {
   let sut: TestServer;
   let city: Session;
   let county: Session;
   beforeAll(async () => {
-    sut = await startTestServer({ dataset });
-    city = await signInAs(sut, { role: 'police_operator' });
-    county = await signInAs(sut, { role: 'education_staff', districtCode: '410422' });
+    ({ sut, city, county } = await serverWithReaders());
   }, 120_000);
   afterAll(async () => {
     await sut?.close();
@@ -129,9 +133,7 @@ describe('GET /api/v1/wall/school-points (the cluster worker’s head start)', (
   let city: Session;
   let county: Session;
   beforeAll(async () => {
-    sut = await startTestServer({ dataset });
-    city = await signInAs(sut, { role: 'police_operator' });
-    county = await signInAs(sut, { role: 'education_staff', districtCode: '410422' });
+    ({ sut, city, county } = await serverWithReaders());
   }, 120_000);
   afterAll(async () => {
     await sut?.close();
@@ -198,9 +200,7 @@ describe('GET /api/v1/wall?registry=omit&cameras=down (only the schools with a c
   let city: Session;
   let county: Session;
   beforeAll(async () => {
-    sut = await startTestServer({ dataset });
-    city = await signInAs(sut, { role: 'police_operator' });
-    county = await signInAs(sut, { role: 'education_staff', districtCode: '410422' });
+    ({ sut, city, county } = await serverWithReaders());
   }, 120_000);
   afterAll(async () => {
     await sut?.close();
