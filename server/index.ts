@@ -15,6 +15,7 @@ import { attachRedisAdapter, clusterKey } from './realtime/redis.js';
 import { sipRegistrationsAcrossNodes } from './realtime/sip-across-nodes.js';
 import type { SipRegistration } from '../shared/sip.js';
 import { connectRedisCameraState } from './cluster/redis-camera-state.js';
+import { connectRedisThrottles } from './cluster/redis-throttle.js';
 import { createLogger, type Logger } from './logger.js';
 import type { Express } from 'express';
 import { buildServices, type Services } from './services/build.js';
@@ -91,7 +92,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ? new HeavyPool({ threads: config.heavy.workers, maxQueue: config.heavy.maxQueue, databaseUrl: config.databaseUrl, dataDir: config.dataDir, semesters: config.semesters, guardPostReachM: config.guardPostReachM })
     : null;
   // REDIS_URL: camera health, fault tickets and 护学岗 activity shared by the nodes (issue 17; docs/device-state.md).
-  const deviceState = config.redisUrl ? await connectRedisCameraState({ url: config.redisUrl, cluster: await clusterKey(store.db), log }) : null;
+  const cluster = config.redisUrl ? await clusterKey(store.db) : null;
+  const deviceState = config.redisUrl && cluster ? await connectRedisCameraState({ url: config.redisUrl, cluster, log }) : null;
+  // REDIS_URL: the sign-in throttles counted once for the cluster, not once per node (server/cluster/redis-throttle.ts).
+  const throttles = config.redisUrl && cluster ? await connectRedisThrottles({ url: config.redisUrl, cluster, log }) : null;
   const services = await buildServices({
     store, registryRepository, clock, log, semesters: config.semesters, responseTargets: config.responseTargets, ingestToken,
     posts: { graceMinutes: config.posts.graceMinutes, settleMs: config.posts.settleSeconds * 1000 },
@@ -102,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     riskModel: config.riskModel,
     keepaliveIntervalMs: config.keepaliveIntervalMs,
     ...(deviceState ? { deviceState } : {}),
+    ...(throttles ? { throttles: throttles.stores } : {}),
   });
   await services.tick();
   const reports = new ReportService({
@@ -212,6 +217,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Gives the sweep lease up (another node takes it at once) after this node's last writes to Redis.
       await services.deviceState.close();
       await services.writes.drain();
+      await throttles?.close();
       await heavyPool?.close();
       await store.close();
     },

@@ -10,7 +10,7 @@ import type { Actor } from '../services/actor.js';
 import type { Clock } from '../clock.js';
 import { actedBy, type AuditEntry, type AuditService } from './audit.service.js';
 import { refusal, type RefusalWords } from '../../shared/refusal.js';
-import { AttemptThrottle } from './attempt-throttle.js';
+import { memoryThrottles, type ThrottleKey, type ThrottleStore, type ThrottleStoreFactory } from './throttle-store.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 /** Sign-in throttling and session lifetimes; configuration may override them. */
@@ -37,6 +37,12 @@ const FREE_PASSWORD_CHANGE_FAILURES = 5;
 
 /** A failure counted on a key is forgotten after an hour without attempts. */
 const FORGET_AFTER_SECONDS = 3600;
+
+/** The throttle keys of a sign-in: (account name, address), and the address across names. */
+function signInKeys(username: string, address: string | null): [ThrottleKey, ThrottleKey] {
+  const from = address ?? '-';
+  return [{ throttle: 'pair', key: `${username.toLowerCase()}\n${from}` }, { throttle: 'address', key: from }];
+}
 
 /** A sign-in's outcome. `throttled`: too many failures from this address (for this account or overall): wait `retryAfterSeconds`. */
 export type LoginResult =
@@ -86,12 +92,13 @@ function throttled(retryAfterSeconds: number): LoginResult {
 /** People: accounts, throttled sign-in, sessions, password change. */
 export class AuthService {
   private readonly endedListeners = new Set<(keys: string[]) => void>();
-  /** Failed sign-ins per (account name, address): what slows a guesser without locking the account out for its owner elsewhere. */
-  private readonly pairs: AttemptThrottle;
-  /** Failed sign-ins per address across account names: a guesser spraying names. */
-  private readonly addresses: AttemptThrottle;
-  /** Wrong current passwords per account at a password change. */
-  private readonly passwordChanges: AttemptThrottle;
+  /**
+   * Failed sign-ins per (account name, address) — what slows a guesser without locking the account
+   * out for its owner elsewhere —, per address across account names (a guesser spraying names), and
+   * wrong current passwords per account at a password change: in this node's memory, or shared by
+   * the nodes through Redis (REDIS_URL).
+   */
+  private readonly throttles: ThrottleStore;
   private readonly users: UserRepository;
   private readonly links: ViewerLinkRepository;
 
@@ -99,14 +106,12 @@ export class AuthService {
    * `audit`: sign-ins, sign-outs and password changes are written to it, each beside the write it
    * describes (in one transaction); without it (unit tests of the rules) nothing is audited.
    */
-  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules; audit?: AuditService }) {
+  constructor(private readonly deps: { db: Kysely<Database>; clock: Clock; rules?: AuthRules; audit?: AuditService; throttles?: ThrottleStoreFactory }) {
     this.users = new UserRepository(deps.db);
     this.links = new ViewerLinkRepository(deps.db);
     const rules = this.rules;
     const rule = (freeFailures: number) => ({ freeFailures, firstDelaySeconds: rules.firstDelaySeconds, maxDelaySeconds: rules.maxDelaySeconds, forgetAfterSeconds: Math.max(FORGET_AFTER_SECONDS, rules.maxDelaySeconds) });
-    this.pairs = new AttemptThrottle(rule(rules.freeFailures));
-    this.addresses = new AttemptThrottle(rule(rules.addressFreeFailures));
-    this.passwordChanges = new AttemptThrottle(rule(FREE_PASSWORD_CHANGE_FAILURES));
+    this.throttles = (deps.throttles ?? memoryThrottles)({ pair: rule(rules.freeFailures), address: rule(rules.addressFreeFailures), password: rule(FREE_PASSWORD_CHANGE_FAILURES) });
     // Made now, so even the first probe of an unknown name runs one hash, like a known one.
     decoyHash ??= hashPassword('decoy-password');
   }
@@ -192,10 +197,8 @@ export class AuthService {
   }
 
   /** Whole seconds before a sign-in for `username` from `address` may be tried (0: now). */
-  loginWait(username: string, address: string | null): number {
-    const now = this.deps.clock.now();
-    const from = address ?? '-';
-    return Math.max(this.pairs.wait(`${username.toLowerCase()}\n${from}`, now), this.addresses.wait(from, now));
+  loginWait(username: string, address: string | null): Promise<number> {
+    return this.throttles.wait(signInKeys(username, address), this.deps.clock.now());
   }
 
   /**
@@ -214,12 +217,9 @@ export class AuthService {
 
   private async attempt(username: string, password: string, address: string | null): Promise<LoginResult> {
     const now = this.deps.clock.now();
-    const from = address ?? '-';
-    const pair = `${username.toLowerCase()}\n${from}`;
-    const wait = this.loginWait(username, address);
+    const [pair, from] = signInKeys(username, address);
+    const wait = await this.throttles.begin([pair, from], now);
     if (wait > 0) return throttled(wait);
-    this.pairs.begin(pair, now);
-    this.addresses.begin(from, now);
     const row = await this.users.byUsername(username);
     if (!row) {
       await verifyPassword(password, await (decoyHash ??= hashPassword('decoy-password')));
@@ -227,8 +227,8 @@ export class AuthService {
     }
     if (!(await verifyPassword(password, row.password_hash))) return { ok: false, reason: 'invalid', words: WRONG_CREDENTIALS };
     if (row.disabled) return { ok: false, reason: 'disabled', words: refusal('该账号已停用', 'this account is disabled') };
-    this.pairs.clear(pair);
-    this.addresses.refund(from);
+    await this.throttles.clear(pair);
+    await this.throttles.refund(from);
     const nowIso = new Date(now).toISOString();
     const token = randomBytes(32).toString('base64url');
     await inTransaction(this.deps, async (trx) => {
@@ -301,16 +301,15 @@ export class AuthService {
   private async passwordChange(by: Actor, currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
     const userId = by.user.id;
     const now = this.deps.clock.now();
-    const key = String(userId);
-    const wait = this.passwordChanges.wait(key, now);
+    const key: ThrottleKey = { throttle: 'password', key: String(userId) };
+    const wait = await this.throttles.begin([key], now);
     if (wait > 0) {
       const text = waitText(wait);
       return { ok: false, reason: 'throttled', retryAfterSeconds: wait, words: refusal(`密码修改尝试过多：请 ${text.zh}后再试`, `too many password change attempts: try again in ${text.en}`) };
     }
-    this.passwordChanges.begin(key, now);
     const row = await this.users.byId(userId);
     if (!row || !(await verifyPassword(currentPassword, row.password_hash))) return { ok: false, reason: 'wrong', words: refusal('当前密码错误', 'the current password is wrong') };
-    this.passwordChanges.clear(key);
+    await this.throttles.clear(key);
     const passwordHash = await hashPassword(newPassword);
     await inTransaction(this.deps, async (trx) => {
       await this.users.setPassword(userId, passwordHash, this.nowIso(), false, trx);
@@ -367,8 +366,8 @@ export class AuthService {
   async resetPassword(id: number, password: string, audit?: (user: AdminUser) => AuditEntry): Promise<boolean> {
     const account = await this.users.byId(id);
     if (account) {
-      this.pairs.clearPrefix(`${account.username.toLowerCase()}\n`);
-      this.passwordChanges.clear(String(id));
+      await this.throttles.clearPrefix('pair', `${account.username.toLowerCase()}\n`);
+      await this.throttles.clear({ throttle: 'password', key: String(id) });
     }
     const passwordHash = await hashPassword(password);
     const done = await inTransaction(this.deps, async (trx) => {

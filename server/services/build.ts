@@ -1,6 +1,7 @@
 import { ActivityRepository, type ActivityEvent } from '../db/activity.repository.js';
 import { AuditService } from '../auth/audit.service.js';
 import { AuthService, DEFAULT_AUTH_RULES, type AuthRules } from '../auth/auth.service.js';
+import type { ThrottleStoreFactory } from '../auth/throttle-store.js';
 import { IngestTokenService } from '../auth/ingest-token.service.js';
 import { ViewerLinkService } from '../auth/viewer-link.service.js';
 import { AlarmRepository } from '../db/alarm.repository.js';
@@ -98,7 +99,7 @@ const RESYNC_OPEN_TICKETS = 5_000;
 const RESYNC_CLOSED_TICKETS = 100;
 
 /** Builds the services and brings their live state back from the database (open alarms, open faults, today's check-ins). */
-export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number; riskModel?: RiskModel; keepaliveIntervalMs?: number; deviceState?: CameraStateFactory }): Promise<Services> {
+export async function buildServices(deps: { store: Store; registryRepository: RegistryRepository; clock: Clock; log: Logger; semesters?: readonly SemesterRule[]; responseTargets?: ResponseTargets; ingestToken: string; posts?: GuardPostSettings; loginThrottle?: Pick<AuthRules, 'freeFailures' | 'addressFreeFailures' | 'firstDelaySeconds' | 'maxDelaySeconds'>; drillMarginMinutes?: number; offload?: ComplianceOffload | null; guardPostReachM?: number; riskModel?: RiskModel; keepaliveIntervalMs?: number; deviceState?: CameraStateFactory; throttles?: ThrottleStoreFactory }): Promise<Services> {
   const { store, clock, log } = deps;
   const events = new DomainEvents();
   const writes = new WriteQueue();
@@ -157,7 +158,7 @@ export async function buildServices(deps: { store: Store; registryRepository: Re
   posts.init(recent, await alarms.list({ state: 'open', types: ['post_absent'], limit: 100_000 }));
   patrol.init(recent);
   const ingest = new IngestService({ store, writes, registry, alarms, cameras, events, clock, shared: deviceState });
-  const auth = new AuthService({ db: store.db, clock, audit, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle } });
+  const auth = new AuthService({ db: store.db, clock, audit, rules: { ...DEFAULT_AUTH_RULES, ...deps.loginThrottle }, ...(deps.throttles ? { throttles: deps.throttles } : {}) });
   const alarmRepository = new AlarmRepository(store.db);
   const unitScope = new UnitScope({ alarms: alarmRepository, clock });
   const complianceServices = buildComplianceServices({ store, writes, registry, clock, audit, unitScope, semesters: deps.semesters ?? DEFAULT_SEMESTERS, offload: deps.offload ?? null, retention: () => cameras.retentionBySchool(), ...(deps.guardPostReachM !== undefined ? { guardPostReachM: deps.guardPostReachM } : {}) });

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import type { SharedCameraChange } from '../../server/cluster/backend.js';
 import { COMMAND_QUEUE_MAX, RedisCameraState, makeRedisClient, stateKeys } from '../../server/cluster/redis-camera-state.js';
 import { DomainEvents } from '../../server/services/domain-events.js';
 import { createLogger } from '../../server/logger.js';
-import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.js';
+import { REDIS_TEST_URL, redisAvailable, redisRelay } from '../helpers/redis.js';
 import { waitFor } from '../helpers/server.js';
 
 const runs = await redisAvailable();
@@ -35,40 +34,6 @@ function recordingMirror() {
     applyRetention(reports: readonly (readonly [string, number])[]): void {
       for (const [deviceId, days] of reports) this.retention.set(deviceId, days);
     },
-  };
-}
-
-/** A TCP relay to the test Redis that the test can take away (an outage) and bring back on the same port. */
-async function relay(): Promise<{ url: string; down(): Promise<void>; up(): Promise<void> }> {
-  const target = new URL(REDIS_TEST_URL);
-  const sockets = new Set<net.Socket>();
-  let server: net.Server;
-  let port = 0;
-  const up = () =>
-    new Promise<void>((resolve) => {
-      server = net.createServer((socket) => {
-        const upstream = net.connect(Number(target.port || 6379), target.hostname);
-        for (const s of [socket, upstream]) {
-          sockets.add(s);
-          s.on('error', () => s.destroy());
-          s.on('close', () => sockets.delete(s));
-        }
-        socket.pipe(upstream).pipe(socket);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
-  await up();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    up,
-    down: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
   };
 }
 
@@ -198,7 +163,7 @@ describe.runIf(runs)(`${RedisCameraState.name}: resync and outages`, () => {
 
   it('drops keepalive folds at once while Redis is away (counted, logged once), keeps the command queue bounded, and folds again once it is back', async () => {
     cluster = `xiaoan:test-${randomBytes(6).toString('hex')}`;
-    const path = await relay();
+    const path = await redisRelay();
     const { backend, client } = await node(path.url);
     await path.down();
     await waitFor(() => !client.isReady, 'the client to notice the outage');

@@ -5,7 +5,7 @@ import { GuardPostService } from '../../server/services/guard-post.service.js';
 import { makeSmallDataset } from '../../mocks/factories/dataset.js';
 import { RedisCameraState } from '../../server/cluster/redis-camera-state.js';
 import { RegistryRepository } from '../../server/db/registry.repository.js';
-import { signInAs } from '../helpers/auth.js';
+import { signInAs, TEST_PASSWORD } from '../helpers/auth.js';
 import { availableEngines } from '../helpers/engines.js';
 import { REDIS_TEST_URL, redisAvailable } from '../helpers/redis.js';
 import { connectClient, offDuty, startTestServer, waitFor, type RecordingClient, type TestServer } from '../helpers/server.js';
@@ -208,6 +208,25 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     expect(first.services.registry.device(device.id)).toMatchObject({ kind: 'camera', schoolId: 'S0002' });
     expect((await second.post({ type: 'camera.heartbeat', deviceId: device.id, at: new Date(now).toISOString() })).status).toBe(202);
     ids.push(device.id);
+  });
+
+  it('throttles wrong passwords sent to both nodes as one count: the free failures once, then both nodes answer 429 with the same wait', async () => {
+    const username = 'throttled.across.nodes';
+    await signInAs(first, { role: 'viewer', username });
+    const login = (node: TestServer, password: string) =>
+      fetch(`${node.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    // Five free failures (the default) across the two nodes, then the sixth begins and fails:
+    // alone, each node would have let five through and still answer 401.
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await login(i % 2 === 0 ? first : second, 'wrong password')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+    for (const node of [first, second]) {
+      const refused = await login(node, TEST_PASSWORD);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('5');
+    }
+    // Another account from the same address is not held up (its address count is looser: 30).
+    await signInAs(second, { role: 'viewer', username: 'another.account' });
   });
 
   it('lets the other node sweep when the lease holder stops, one keepalive interval after it takes the lease', async () => {
