@@ -4,6 +4,10 @@
  * first; build the client with `npx vite build --sourcemap` for source names). It loads the wall
  * under the CPU profiler, started by the page as it asks for the wall's data, and for every
  * PerformanceObserver long task prints the functions with most self and inclusive time inside it.
+ * With `--from-boot` the profile starts as the page's first script runs, so the app's boot (bundle
+ * evaluation, router, first mount) is in it too.
+ * With `--from-boot` the profile starts as the page's first script runs, so the app's boot (bundle
+ * evaluation, router, first mount) is in it too.
  * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
  */
 import { ServerUnderTest } from './lib/server.js';
@@ -11,7 +15,8 @@ import { instrumentMapPage, profileFromSnapshotRequest, waitForLoad } from './li
 import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
 import { frameNames, type CpuProfile } from './lib/cpu-profile.js';
 
-const scale = (process.argv[2] ?? 'province') as 'province' | 'city';
+const scale = (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'province') as 'province' | 'city';
+const fromBoot = process.argv.includes('--from-boot');
 const server = await ServerUnderTest.start({ dataDir: `.scratch/bench/map-${scale}`, scale, logFile: '/tmp/probe-server.log' });
 const browser = await launchBrowser();
 try {
@@ -19,8 +24,9 @@ try {
   await signInContext(context, server.url, process.env.PROBE_USER ?? 'viewer', DEMO_PASSWORD);
   const page = await context.newPage();
   await instrumentMapPage(page);
-  await profileFromSnapshotRequest(page);
+  if (!fromBoot) await profileFromSnapshotRequest(page);
   await page.addInitScript(`{ const p = console.profile.bind(console); console.profile = (n) => { window.__profileAt = performance.now(); p(n); }; }`);
+  if (fromBoot) await page.addInitScript(`if (location.pathname === '/') console.profile('wall')`);
   await page.goto(`${server.url}/api/v1/health`);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');

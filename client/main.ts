@@ -1,9 +1,9 @@
 /**
- * The page's boot in three tasks, so that none holds the main thread long (issue 17 item 4: no long
- * task over 100 ms): ES modules imported at once are evaluated in one task, so each part is
- * imported on its own, a turn of the event loop between them. First the API's contracts
- * (shared/api: the route table and its zod schemas), then Vue with the messages of both languages
- * (client/i18n), then the app (the router, the stores, the socket, the first screen).
+ * The page's boot in parts, so that none holds the main thread long (issue 17 item 4: no long task
+ * over 100 ms): ES modules imported at once are evaluated in one task, so each part is imported on
+ * its own, a turn of the event loop between them. First the API's contracts (shared/: the route
+ * table and its zod schemas, in three parts: client/boot-contracts.ts), then Vue with the messages
+ * of both languages (client/i18n), then the app (the router, the stores, the socket, the first screen).
  */
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -56,9 +56,16 @@ function bootFailed(error: unknown): void {
 }
 
 void import('./boot-contracts.js')
+  .then(async ({ CONTRACT_PARTS }) => {
+    for (const part of CONTRACT_PARTS) {
+      await nextTask();
+      await part();
+    }
+  })
   .then(nextTask)
   .then(() => import('./i18n/index.js'))
   .then(nextTask)
   .then(() => import('./app-start.js'))
+  .then(({ startApp }) => startApp())
   .then(() => rememberFailures(0))
   .catch(bootFailed);
