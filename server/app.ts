@@ -1,6 +1,7 @@
 import http from 'node:http';
 import cookieParser from 'cookie-parser';
 import express from 'express';
+import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { ClientConfig } from '../shared/wall.js';
 import type { Logger } from './logger.js';
@@ -55,6 +56,8 @@ export interface AppDeps extends Omit<Services, 'tick'> {
   eventLoop: EventLoopMonitor;
   /** Sign-in attempts allowed per address per minute. */
   loginsPerMinute: number;
+  /** Where those attempts are counted when the nodes share them (REDIS_URL); this node's memory when absent. */
+  signInStore?: Store;
   /** Ingest requests allowed per ingest token per minute. */
   ingestRatePerMinute: number;
   /** Commands each socket may send (burst, rate, flood close); the defaults when absent. */
@@ -135,7 +138,7 @@ export function createApp(deps: AppDeps): App {
   // Every route of the table (shared/api), its handler typed by it (server/http/api-handlers.ts).
   // Route guards: one per-address sign-in limit for both sign-in routes; the ingest body handling; a photo's raw bytes.
   const guards = {
-    'sign-in': [signInLimit(deps.loginsPerMinute)],
+    'sign-in': [signInLimit(deps.loginsPerMinute, deps.signInStore ? { store: deps.signInStore, log: deps.log } : undefined)],
     ingest: ingestGuard({ maxBytes: deps.ingestMaxBytes, ratePerMinute: deps.ingestRatePerMinute, log: deps.log }),
     photo: photoBody(),
   };

@@ -137,6 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingestToken,
     ingestMaxBytes: config.ingestMaxBytes,
     loginsPerMinute: config.loginsPerMinute,
+    ...(throttles ? { signInStore: throttles.requestStore('sign-in') } : {}),
     ingestRatePerMinute: config.ingestRatePerMinute,
     commandLimits: config.socketCommands,
     heavyPool,

@@ -1,3 +1,5 @@
+import type { Store } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { MemoryThrottleStore, type ThrottleKey, type ThrottleName, type ThrottleRules, type ThrottleStore, type ThrottleStoreFactory } from '../auth/throttle-store.js';
@@ -147,9 +149,24 @@ export class RedisThrottleStore implements ThrottleStore {
   }
 }
 
-/** The shared throttles' connection: its factory for AuthService, and its close. */
+/** What a rate-limit script answers (rate-limit-redis's replies; a missing value as false). */
+const rateReply: z.ZodType<RedisReply> = z.union([
+  z.boolean(),
+  z.number(),
+  z.string(),
+  z.null().transform(() => false),
+  z.array(z.union([z.boolean(), z.number(), z.string(), z.null().transform(() => false)])),
+]);
+
+/** The shared throttles' connection: its factory for AuthService, the request limits' store, and its close. */
 export interface RedisThrottles {
   stores: ThrottleStoreFactory;
+  /**
+   * An express-rate-limit store whose counts the nodes share (rate-limit-redis), for the limit
+   * `name`; a command unanswered in 1 s or a connection known down fails at once, and the limit
+   * then lets the request through (`passOnStoreError`: the throttles above still count).
+   */
+  requestStore(name: string): Store;
   close(): Promise<void>;
 }
 
@@ -158,8 +175,13 @@ export async function connectRedisThrottles(options: { url: string; cluster: str
   const client = makeRedisClient(options.url);
   client.on('error', (error: unknown) => options.log.debug({ err: error }, 'Redis (sign-in throttles) connection trouble; retrying'));
   await connectAll([client], options.url);
+  const send = async (...args: string[]): Promise<RedisReply> => {
+    if (!client.isReady) throw new Error('Redis connection not ready');
+    return rateReply.parse(await within(client.sendCommand(args), REDIS_ANSWER_MS, 'request limit'));
+  };
   return {
     stores: (rules) => new RedisThrottleStore(client, options.cluster, rules, options.log),
+    requestStore: (name) => new RedisStore({ sendCommand: send, prefix: `${options.cluster}:rate:${name}:` }),
     // Nothing to flush (each sign-in awaited its own command), and Redis may be away: not waited for.
     close() {
       if (client.isOpen) client.destroy();

@@ -1,8 +1,9 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import type { AUTH_ROUTES } from '../../shared/api/auth.js';
 import { refusal } from '../../shared/refusal.js';
 import type { AuthService } from '../auth/auth.service.js';
+import type { Logger } from '../logger.js';
 import type { ViewerLinkService } from '../auth/viewer-link.service.js';
 import { refuse } from '../services/outcome.js';
 import { NOT_SIGNED_IN } from './refusal.js';
@@ -14,11 +15,25 @@ const KIOSK_COOKIE_MS = 400 * 24 * 3600_000;
 
 const UNKNOWN_LINK = refusal('该查看链接不存在或已被撤销：请向管理员索取新链接', 'this viewer link is unknown or was revoked: ask the administrator for a new one');
 
-/** The guard of the sign-in routes (`guard: 'sign-in'`): so many attempts per address a minute, then 429. */
-export function signInLimit(loginsPerMinute: number): RequestHandler {
+/** express-rate-limit's messages in the server's log: a failing store at debug, its warnings as warnings. */
+function limitLogger(log: Logger) {
+  return {
+    error: (error: unknown, message?: string) => log.debug({ err: error }, message ?? 'sign-in limit'),
+    warn: (error: unknown, message?: string) => log.warn({ err: error }, message ?? 'sign-in limit'),
+  };
+}
+
+/**
+ * The guard of the sign-in routes (`guard: 'sign-in'`): so many attempts per address a minute, then
+ * 429. `shared.store`: counts shared by the nodes (REDIS_URL); when it fails the attempt goes on to
+ * the throttles, which count on the node meanwhile (each such failure a debug line: the outage itself
+ * is logged by the Redis connections). Without it, in this node's memory.
+ */
+export function signInLimit(loginsPerMinute: number, shared?: { store: Store; log: Logger }): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: loginsPerMinute,
+    ...(shared ? { store: shared.store, passOnStoreError: true, logger: limitLogger(shared.log) } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     message: refusal('此地址登录尝试过多：请等一分钟再试', 'too many sign-in attempts from this address: wait a minute and try again'),

@@ -12,6 +12,8 @@ import { connectClient, offDuty, startTestServer, waitFor, type RecordingClient,
 
 const runs = (await availableEngines()).includes('postgres') && (await redisAvailable());
 const MINUTE = 60_000;
+/** Sign-in requests per address a minute, for both nodes together (the screens' sign-ins count too). */
+const SIGN_INS_PER_MINUTE = 60;
 
 /**
  * Two nodes on one PostgreSQL database with REDIS_URL, on one pinned clock moved a minute at a
@@ -57,8 +59,9 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
 
   beforeAll(async () => {
     const dataset = offDuty(makeSmallDataset());
-    first = await startTestServer({ engine: 'postgres', clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
-    second = await startTestServer({ databaseUrl: first.config.databaseUrl!, clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
+    const env = { REDIS_URL: REDIS_TEST_URL, XIAOAN_LOGIN_RATE_PER_MINUTE: String(SIGN_INS_PER_MINUTE) };
+    first = await startTestServer({ engine: 'postgres', clock, dataset, env });
+    second = await startTestServer({ databaseUrl: first.config.databaseUrl!, clock, dataset, env });
     ids = first.services.registry.devices({ kind: 'camera' }).filter((d) => d.schoolId).map((d) => d.id);
   });
   afterAll(async () => {
@@ -229,6 +232,25 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     await signInAs(second, { role: 'viewer', username: 'another.account' });
   });
 
+  it('counts an address\'s sign-in requests once for both nodes: each request on either node leaves one fewer, then both answer 429', async () => {
+    const kiosk = (node: TestServer) =>
+      fetch(`${node.url}/api/v1/auth/kiosk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'not a viewer link' }) });
+    /** The requests left this minute, from the `RateLimit` header (draft 8: `"…"; r=<left>; t=<seconds>`). */
+    const left = (response: Response) => Number(/\br=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1]);
+    const answers: Response[] = [];
+    for (let i = 0; i < SIGN_INS_PER_MINUTE + 1 && answers.at(-1)?.status !== 429; i++) answers.push(await kiosk(i % 2 === 0 ? first : second));
+    const counted = answers.filter((r) => r.status === 401);
+    expect(counted.length).toBeGreaterThan(2);
+    // Alone, each node would count its own: the two nodes' figures would not step down together.
+    expect(counted.map(left)).toEqual(counted.map((_, i) => left(counted[0]!) - i));
+    expect(left(counted.at(-1)!)).toBe(0);
+    for (const node of [first, second]) {
+      const refused = await kiosk(node);
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { message: { zh: string } }).message.zh).toBe('此地址登录尝试过多：请等一分钟再试');
+    }
+  });
+
   it('lets the other node sweep when the lease holder stops, one keepalive interval after it takes the lease', async () => {
     const silent = ids[5]!;
     await first.close();
@@ -263,8 +285,9 @@ describe.runIf(runs)(`${GuardPostService.name}: post_absent on two nodes, raised
 
   beforeAll(async () => {
     const dataset = makeSmallDataset();
-    first = await startTestServer({ engine: 'postgres', clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
-    second = await startTestServer({ databaseUrl: first.config.databaseUrl!, clock, dataset, env: { REDIS_URL: REDIS_TEST_URL } });
+    const env = { REDIS_URL: REDIS_TEST_URL, XIAOAN_LOGIN_RATE_PER_MINUTE: String(SIGN_INS_PER_MINUTE) };
+    first = await startTestServer({ engine: 'postgres', clock, dataset, env });
+    second = await startTestServer({ databaseUrl: first.config.databaseUrl!, clock, dataset, env });
     for (const node of [first, second]) {
       const list: string[] = [];
       attempts.set(node, list);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryThrottleStore, type ThrottleKey, type ThrottleRules, type ThrottleStore } from '../../server/auth/throttle-store.js';
 import { makeRedisClient } from '../../server/cluster/redis-client.js';
-import { RedisThrottleStore } from '../../server/cluster/redis-throttle.js';
+import { connectRedisThrottles, RedisThrottleStore } from '../../server/cluster/redis-throttle.js';
 import { createLogger } from '../../server/logger.js';
 import { REDIS_TEST_URL, redisAvailable, redisRelay } from '../helpers/redis.js';
 import { waitFor } from '../helpers/server.js';
@@ -162,5 +162,26 @@ describe.runIf(runsRedis)(`${RedisThrottleStore.name}: two nodes, and Redis away
     expect(await admin.sendCommand(['HGET', `${cluster}:throttle:pair:a`, 'failures'])).toBe('2');
     expect(lines.filter((l) => String(l.msg).startsWith('Redis answers again: sign-in throttles'))).toHaveLength(1);
     await relay.down();
+  });
+
+  it('shares the sign-in request counts of two nodes (rate-limit-redis), and fails at once while Redis is away', async () => {
+    const cluster = `xiaoan:test-${randomBytes(6).toString('hex')}`;
+    const relay = await redisRelay();
+    const nodes = [await connectRedisThrottles({ url: relay.url, cluster, log }), await connectRedisThrottles({ url: REDIS_TEST_URL, cluster, log })];
+    try {
+      const [a, b] = nodes.map((node) => node.requestStore('sign-in'));
+      for (const store of [a!, b!]) await store.init?.({ windowMs: 60_000 } as Parameters<NonNullable<typeof store.init>>[0]);
+      expect((await a!.increment('10.0.0.9')).totalHits).toBe(1);
+      expect((await b!.increment('10.0.0.9')).totalHits).toBe(2);
+      expect((await a!.increment('10.0.0.9')).totalHits).toBe(3);
+      await relay.down();
+      const asked = Date.now();
+      await expect(a!.increment('10.0.0.9')).rejects.toThrow();
+      expect(Date.now() - asked).toBeLessThan(1_500);
+      expect((await b!.increment('10.0.0.9')).totalHits).toBe(4);
+    } finally {
+      await Promise.all(nodes.map((node) => node.close()));
+      await relay.down();
+    }
   });
 });
