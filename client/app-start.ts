@@ -14,10 +14,9 @@ import { prefetchScreen, router } from './router.js';
 import { useSessionStore } from './stores/session.js';
 import { applyThemeVariables } from './theme.js';
 import { warmFormatters } from './format.js';
+import { nextTask } from './reactive-bulk.js';
 
-const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-/** Fetches the screen's code, then mounts the app a task later. */
+/** Starts fetching the screen's code; makes the formatters a task later, and mounts the app a task after that. */
 export async function startApp(): Promise<void> {
   applyThemeVariables(document.documentElement);
   document.documentElement.lang = i18n.global.locale.value;
