@@ -1,0 +1,151 @@
+/**
+ * A/B of client builds on the province wall's pans: `npx tsx bench/map-pan.ts <rounds> [--trace] <build dir>…`
+ * (each a `vite build --outDir` of one version; the `map` scenario's datasets imported first, as for
+ * bench/map-ab.ts). Round by round, each build in turn is put in dist/client (restored at the end),
+ * a fresh server and Chromium load the wall, and the `map` scenario's four pans run (mouse drags and
+ * `panBy` steps, at the opening view and at street zoom): one line per pan with the frames' p50 /
+ * p95 / max and the longest task. With `--trace`, the opening view's drags are also recorded as a
+ * Chromium trace, and the renderer's tasks over 40 ms are printed with what ran inside them (style,
+ * layout, paint, script …): what a long frame was made of, beyond the CPU profile's `(program)`.
+ * Not a scenario of `npm run bench`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
+import { dragPan, instrumentMapPage, longTasksBetween, pageNow, panBySteps, startFrames, stopFrames, waitForLoad, zoomTo } from './lib/map-page.js';
+import { ServerUnderTest } from './lib/server.js';
+import { percentile, sleep } from './lib/stats.js';
+
+const PAN_STEPS = 60;
+const PAN_PX = 24;
+const STREET_ZOOM = 13;
+/** Renderer tasks at least this long are broken down when tracing. */
+const TRACED_TASK_MS = 40;
+
+const args = process.argv.slice(2);
+const trace = args.includes('--trace');
+const [roundsArg, ...buildArgs] = args.filter((arg) => arg !== '--trace');
+const rounds = Number(roundsArg ?? 3);
+const builds = buildArgs.map((dir) => path.resolve(dir));
+if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-pan.ts <rounds> [--trace] <build dir>…');
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/** The renderer main thread's tasks over TRACED_TASK_MS, each with its events' self time by name. */
+function longRendererTasks(events: TraceEvent[]): string[] {
+  const names = new Map<string, string>();
+  for (const event of events) if (event.ph === 'M' && event.name === 'thread_name' && event.args?.name) names.set(`${event.pid}:${event.tid}`, event.args.name);
+  const main = [...names].filter(([, name]) => name === 'CrRendererMain').map(([key]) => key);
+  const lines: string[] = [];
+  for (const thread of main) {
+    const complete = events
+      .filter((event) => event.ph === 'X' && `${event.pid}:${event.tid}` === thread && event.dur !== undefined)
+      .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    // Outermost tasks only (a task's name can nest in another's: ThreadControllerImpl::RunTask, RunTask).
+    const tasks: TraceEvent[] = [];
+    for (const event of complete) {
+      if (event.name !== 'ThreadControllerImpl::RunTask' && event.name !== 'RunTask') continue;
+      const last = tasks[tasks.length - 1];
+      if (!last || event.ts >= last.ts + (last.dur ?? 0)) tasks.push(event);
+    }
+    for (const task of tasks) {
+      const taskMs = (task.dur ?? 0) / 1000;
+      if (taskMs < TRACED_TASK_MS) continue;
+      const end = task.ts + (task.dur ?? 0);
+      const inside = complete.filter((event) => event !== task && event.ts >= task.ts && event.ts + (event.dur ?? 0) <= end);
+      // Self time: an event's duration less its direct children's (events nest on one thread).
+      const self = new Map<string, number>();
+      const stack: TraceEvent[] = [];
+      for (const event of inside) {
+        while (stack.length > 0 && event.ts >= stack[stack.length - 1]!.ts + (stack[stack.length - 1]!.dur ?? 0)) stack.pop();
+        const parent = stack[stack.length - 1];
+        if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (event.dur ?? 0));
+        self.set(event.name, (self.get(event.name) ?? 0) + (event.dur ?? 0));
+        stack.push(event);
+      }
+      const top = [...self].filter(([, us]) => us >= 2000).sort((a, b) => b[1] - a[1]).slice(0, 8);
+      lines.push(`task ${taskMs.toFixed(0)} ms: ${top.map(([name, us]) => `${name} ${(us / 1000).toFixed(0)}`).join(', ')}`);
+    }
+  }
+  // What the other threads of the renderer did over the whole pan (the compositor, raster workers).
+  const byThread = new Map<string, Map<string, number>>();
+  for (const event of events) {
+    if (event.ph !== 'X' || event.dur === undefined) continue;
+    const thread = names.get(`${event.pid}:${event.tid}`);
+    if (!thread || !/^(Compositor|CompositorTileWorker|VizCompositorThread)/.test(thread)) continue;
+    const key = thread.replace(/\d+$/, '');
+    const totals = byThread.get(key) ?? byThread.set(key, new Map()).get(key)!;
+    totals.set(event.name, (totals.get(event.name) ?? 0) + event.dur);
+  }
+  for (const [thread, totals] of byThread) {
+    const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    lines.push(`thread ${thread} (inclusive, whole pan): ${top.map(([name, us]) => `${name} ${(us / 1000).toFixed(0)}`).join(', ')}`);
+  }
+  return lines;
+}
+
+const live = path.resolve('dist/client');
+const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-pan-'));
+if (fs.existsSync(live)) fs.cpSync(live, kept, { recursive: true });
+const results = new Map<string, string[]>();
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const build of builds) {
+      fs.rmSync(live, { recursive: true, force: true });
+      fs.cpSync(build, live, { recursive: true });
+      const server = await ServerUnderTest.start({ dataDir: '.scratch/bench/map-province', scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-pan-server.log') });
+      const browser = await launchBrowser();
+      try {
+        const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+        await signInContext(context, server.url, 'viewer', DEMO_PASSWORD);
+        const page = await context.newPage();
+        await instrumentMapPage(page);
+        await page.goto(`${server.url}/`);
+        await waitForLoad(page, 60_000);
+        await sleep(3000);
+        const line: string[] = [];
+        const measure = async (name: string, pan: () => Promise<void>, traced = false): Promise<void> => {
+          await sleep(1000);
+          const from = await pageNow(page);
+          if (traced) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'blink'] });
+          await startFrames(page);
+          await pan();
+          await sleep(500);
+          const frames = await stopFrames(page);
+          const tasks = await longTasksBetween(page, from);
+          line.push(`${name}: ${percentile(frames, 50).toFixed(1)} / ${percentile(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms, longest task ${tasks.longestMs.toFixed(0)} ms`);
+          if (traced) {
+            const buffer = await browser.stopTracing();
+            const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
+            for (const task of longRendererTasks(parsed.traceEvents)) line.push(`    ${task}`);
+          }
+        };
+        await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace);
+        await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
+        await zoomTo(page, STREET_ZOOM);
+        await sleep(2000);
+        await measure('street, drags', () => dragPan(page, PAN_STEPS, PAN_PX));
+        await measure('street, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
+        (results.get(build) ?? results.set(build, []).get(build)!).push(line.join('\n    '));
+        console.log(`${path.basename(build)} (round ${round + 1})\n  ${line.join('\n  ')}`);
+      } finally {
+        await browser.close();
+        await server.stop();
+      }
+    }
+  }
+} finally {
+  fs.rmSync(live, { recursive: true, force: true });
+  if (fs.readdirSync(kept).length > 0) fs.cpSync(kept, live, { recursive: true });
+  fs.rmSync(kept, { recursive: true, force: true });
+}
+for (const [build, measured] of results) console.log(`${path.basename(build)}\n  ${measured.join('\n  ')}`);
