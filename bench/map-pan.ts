@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
-import { dragPan, instrumentMapPage, longTasksBetween, pageNow, panBySteps, startFrames, stopFrames, waitForLoad, zoomTo } from './lib/map-page.js';
+import { dragPan, instrumentMapPage, measurePan, panBySteps, waitForLoad, zoomTo } from './lib/map-page.js';
 import { ServerUnderTest } from './lib/server.js';
 import { percentile, sleep } from './lib/stats.js';
 
@@ -114,20 +114,16 @@ try {
         await sleep(3000);
         const line: string[] = [];
         const measure = async (name: string, pan: () => Promise<void>, traced = false): Promise<void> => {
-          await sleep(1000);
-          const from = await pageNow(page);
-          if (traced) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'blink'] });
-          await startFrames(page);
-          await pan();
-          await sleep(500);
-          const frames = await stopFrames(page);
-          const tasks = await longTasksBetween(page, from);
+          let events: TraceEvent[] = [];
+          const tracing = {
+            start: () => browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'blink'] }),
+            stop: async () => {
+              events = (JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+            },
+          };
+          const { frames, tasks } = await measurePan(page, pan, traced ? tracing : undefined);
           line.push(`${name}: ${percentile(frames, 50).toFixed(1)} / ${percentile(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms, longest task ${tasks.longestMs.toFixed(0)} ms`);
-          if (traced) {
-            const buffer = await browser.stopTracing();
-            const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] };
-            for (const task of longRendererTasks(parsed.traceEvents)) line.push(`    ${task}`);
-          }
+          for (const task of longRendererTasks(events)) line.push(`    ${task}`);
         };
         await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace);
         await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));

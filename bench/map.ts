@@ -25,8 +25,8 @@ import { log } from './lib/context.js';
 import { selfTimes, type CpuProfile } from './lib/cpu-profile.js';
 import { describeMachine, writeScenarioSection } from './lib/docs.js';
 import {
-  dragPan, instrumentMapPage, longTasksBetween, mapReachable, pageNow, panBySteps, profileFromSnapshotRequest, startFrames, stopFrames, waitForLoad, zoomTo,
-  type LoadFigures, type LongTasks,
+  dragPan, instrumentMapPage, longTasksBetween, mapReachable, measurePan, panBySteps, profileFromSnapshotRequest, waitForLoad, zoomTo,
+  type LoadFigures, type LongTasks, type PanFigures,
 } from './lib/map-page.js';
 import { readMachine } from './lib/proc.js';
 import type { Figure, ScenarioReport } from './lib/report.js';
@@ -46,11 +46,6 @@ const VIEWER = 'viewer';
 
 type Scale = 'city' | 'province';
 
-interface PanFigures {
-  frames: number[];
-  tasks: LongTasks;
-}
-
 interface ScaleFigures {
   scale: Scale;
   load: LoadFigures;
@@ -68,17 +63,6 @@ async function signedInContext(browser: Browser, url: string): Promise<BrowserCo
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
   await signInContext(context, url, VIEWER, DEMO_PASSWORD);
   return context;
-}
-
-async function measurePan(page: Parameters<typeof pageNow>[0], pan: () => Promise<void>): Promise<PanFigures> {
-  await sleep(1000);
-  const from = await pageNow(page);
-  await startFrames(page);
-  await pan();
-  // The move's end (moveend: the clusters' redraw, the canvas' update) belongs to the pan.
-  await sleep(500);
-  const frames = await stopFrames(page);
-  return { frames, tasks: await longTasksBetween(page, from) };
 }
 
 async function measureScale(browser: Browser, server: ServerUnderTest, scale: Scale, timeoutMs: number): Promise<ScaleFigures> {

@@ -217,3 +217,26 @@ export async function zoomTo(page: Page, zoom: number): Promise<void> {
     map.setView(map.getCenter(), zoom, { animate: false });
   }, zoom);
 }
+
+/** A pan's frames and the long tasks that started during it. */
+export interface PanFigures {
+  frames: number[];
+  tasks: LongTasks;
+}
+
+/**
+ * Measures one pan: a second of rest, then the frames from its start to 0.5 s after it (the move's
+ * end — the clusters' redraw, the canvases' update — belongs to the pan) and the long tasks begun
+ * in that time. `during` wraps the recording (e.g. a Chromium trace).
+ */
+export async function measurePan(page: Page, pan: () => Promise<void>, during?: { start(): Promise<void>; stop(): Promise<void> }): Promise<PanFigures> {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const from = await pageNow(page);
+  await during?.start();
+  await startFrames(page);
+  await pan();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const frames = await stopFrames(page);
+  await during?.stop();
+  return { frames, tasks: await longTasksBetween(page, from) };
+}
