@@ -1,20 +1,17 @@
 /**
  * A/B of client builds on the province wall's pans: `npx tsx bench/map-pan.ts <rounds> [--trace] <build dir>…`
  * (each a `vite build --outDir` of one version; the `map` scenario's datasets imported first, as for
- * bench/map-ab.ts). Round by round, each build in turn is put in dist/client (restored at the end),
- * a fresh server and Chromium load the wall, and the `map` scenario's four pans run (mouse drags and
+ * bench/map-ab.ts). Round by round (`forEachBuildLoad`), a fresh server and Chromium load the wall
+ * with each build in turn, and the `map` scenario's four pans run (mouse drags and
  * `panBy` steps, at the opening view and at street zoom): one line per pan with the frames' p50 /
  * p95 / max and the longest task. With `--trace`, the opening view's drags are also recorded as a
  * Chromium trace, and the renderer's tasks over 40 ms are printed with what ran inside them (style,
  * layout, paint, script …): what a long frame was made of, beyond the CPU profile's `(program)`.
  * Not a scenario of `npm run bench`.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
-import { dragPan, instrumentMapPage, measurePan, panBySteps, waitForLoad, zoomTo } from './lib/map-page.js';
-import { ServerUnderTest } from './lib/server.js';
+import { forEachBuildLoad } from './lib/map-builds.js';
+import { dragPan, measurePan, panBySteps, zoomTo } from './lib/map-page.js';
 import { percentile, sleep } from './lib/stats.js';
 
 const PAN_STEPS = 60;
@@ -93,55 +90,29 @@ function longRendererTasks(events: TraceEvent[]): string[] {
   return lines;
 }
 
-const live = path.resolve('dist/client');
-const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-pan-'));
-if (fs.existsSync(live)) fs.cpSync(live, kept, { recursive: true });
 const results = new Map<string, string[]>();
-try {
-  for (let round = 0; round < rounds; round++) {
-    for (const build of builds) {
-      fs.rmSync(live, { recursive: true, force: true });
-      fs.cpSync(build, live, { recursive: true });
-      const server = await ServerUnderTest.start({ dataDir: '.scratch/bench/map-province', scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-pan-server.log') });
-      const browser = await launchBrowser();
-      try {
-        const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-        await signInContext(context, server.url, 'viewer', DEMO_PASSWORD);
-        const page = await context.newPage();
-        await instrumentMapPage(page);
-        await page.goto(`${server.url}/`);
-        await waitForLoad(page, 60_000);
-        await sleep(3000);
-        const line: string[] = [];
-        const measure = async (name: string, pan: () => Promise<void>, traced = false): Promise<void> => {
-          let events: TraceEvent[] = [];
-          const tracing = {
-            start: () => browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'blink'] }),
-            stop: async () => {
-              events = (JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-            },
-          };
-          const { frames, tasks } = await measurePan(page, pan, traced ? tracing : undefined);
-          line.push(`${name}: ${percentile(frames, 50).toFixed(1)} / ${percentile(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms, longest task ${tasks.longestMs.toFixed(0)} ms`);
-          for (const task of longRendererTasks(events)) line.push(`    ${task}`);
-        };
-        await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace);
-        await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
-        await zoomTo(page, STREET_ZOOM);
-        await sleep(2000);
-        await measure('street, drags', () => dragPan(page, PAN_STEPS, PAN_PX));
-        await measure('street, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
-        (results.get(build) ?? results.set(build, []).get(build)!).push(line.join('\n    '));
-        console.log(`${path.basename(build)} (round ${round + 1})\n  ${line.join('\n  ')}`);
-      } finally {
-        await browser.close();
-        await server.stop();
-      }
-    }
-  }
-} finally {
-  fs.rmSync(live, { recursive: true, force: true });
-  if (fs.readdirSync(kept).length > 0) fs.cpSync(kept, live, { recursive: true });
-  fs.rmSync(kept, { recursive: true, force: true });
-}
+await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) => {
+  await sleep(3000);
+  const line: string[] = [];
+  const measure = async (name: string, pan: () => Promise<void>, traced = false): Promise<void> => {
+    let events: TraceEvent[] = [];
+    const tracing = {
+      start: () => browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'blink'] }),
+      stop: async () => {
+        events = (JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+      },
+    };
+    const { frames, tasks } = await measurePan(page, pan, traced ? tracing : undefined);
+    line.push(`${name}: ${percentile(frames, 50).toFixed(1)} / ${percentile(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms, longest task ${tasks.longestMs.toFixed(0)} ms`);
+    for (const task of longRendererTasks(events)) line.push(`    ${task}`);
+  };
+  await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace);
+  await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
+  await zoomTo(page, STREET_ZOOM);
+  await sleep(2000);
+  await measure('street, drags', () => dragPan(page, PAN_STEPS, PAN_PX));
+  await measure('street, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
+  (results.get(build) ?? results.set(build, []).get(build)!).push(line.join('\n    '));
+  console.log(`${path.basename(build)} (round ${round + 1})\n  ${line.join('\n  ')}`);
+});
 for (const [build, measured] of results) console.log(`${path.basename(build)}\n  ${measured.join('\n  ')}`);

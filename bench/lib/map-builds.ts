@@ -1,0 +1,54 @@
+/**
+ * The loop shared by the A/B tools of client builds (bench/map-ab.ts, bench/map-pan.ts): round by
+ * round, each build in turn is put in dist/client (what was there is restored at the end), a fresh
+ * province server (the `map` scenario's imported dataset) and Chromium start, and the wall is
+ * loaded signed in as the demo viewer with the map page's records installed. Alternating builds in
+ * one run is what makes a comparison hold on a shared, noisy machine (docs/map-scale.md).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD, launchBrowser, signInContext } from '../../tests/helpers/browser.js';
+import { instrumentMapPage, waitForLoad, type LoadFigures } from './map-page.js';
+import { ServerUnderTest } from './server.js';
+
+export interface BuildLoad {
+  build: string;
+  round: number;
+  browser: Browser;
+  page: Page;
+  load: LoadFigures;
+}
+
+export async function forEachBuildLoad(rounds: number, builds: readonly string[], visit: (loaded: BuildLoad) => Promise<void>): Promise<void> {
+  const live = path.resolve('dist/client');
+  const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-builds-'));
+  if (fs.existsSync(live)) fs.cpSync(live, kept, { recursive: true });
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const build of builds) {
+        fs.rmSync(live, { recursive: true, force: true });
+        fs.cpSync(build, live, { recursive: true });
+        const server = await ServerUnderTest.start({ dataDir: '.scratch/bench/map-province', scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-builds-server.log') });
+        const browser = await launchBrowser();
+        try {
+          const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+          await signInContext(context, server.url, 'viewer', DEMO_PASSWORD);
+          const page = await context.newPage();
+          await instrumentMapPage(page);
+          await page.goto(`${server.url}/`);
+          const load = await waitForLoad(page, 60_000);
+          await visit({ build, round, browser, page, load });
+        } finally {
+          await browser.close();
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(live, { recursive: true, force: true });
+    if (fs.readdirSync(kept).length > 0) fs.cpSync(kept, live, { recursive: true });
+    fs.rmSync(kept, { recursive: true, force: true });
+  }
+}
