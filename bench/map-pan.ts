@@ -11,12 +11,9 @@
  */
 import path from 'node:path';
 import { forEachBuildLoad } from './lib/map-builds.js';
-import { dragPan, measurePan, panBySteps, zoomTo } from './lib/map-page.js';
+import { dragPan, measurePan, PAN_PX, PAN_STEPS, panBySteps, STREET_ZOOM, zoomTo } from './lib/map-page.js';
 import { percentile, sleep } from './lib/stats.js';
 
-const PAN_STEPS = 60;
-const PAN_PX = 24;
-const STREET_ZOOM = 13;
 /** Renderer tasks at least this long are broken down when tracing. */
 const TRACED_TASK_MS = 40;
 

@@ -25,7 +25,7 @@ import { log } from './lib/context.js';
 import { selfTimes, type CpuProfile } from './lib/cpu-profile.js';
 import { describeMachine, writeScenarioSection } from './lib/docs.js';
 import {
-  dragPan, instrumentMapPage, longTasksBetween, mapReachable, measurePan, panBySteps, profileFromSnapshotRequest, waitForLoad, zoomTo,
+  dragPan, instrumentMapPage, longTasksBetween, mapReachable, measurePan, PAN_PX, PAN_STEPS, panBySteps, profileFromSnapshotRequest, STREET_ZOOM, waitForLoad, zoomTo,
   type LoadFigures, type LongTasks, type PanFigures,
 } from './lib/map-page.js';
 import { readMachine } from './lib/proc.js';
@@ -37,10 +37,6 @@ import { fmtMiB, fmtMs, percentile, sleep } from './lib/stats.js';
 const TARGET_FIRST_PAINT_MS = 500;
 const TARGET_FRAME_MS = 50;
 const TARGET_LONGEST_TASK_MS = 100;
-/** Past CLUSTER_MAX_ZOOM (12): every school is drawn on its own. */
-const STREET_ZOOM = 13;
-const PAN_STEPS = 60;
-const PAN_PX = 24;
 /** The demo account that opens on the wall (`/`) with the whole city in scope. */
 const VIEWER = 'viewer';
 

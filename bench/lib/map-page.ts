@@ -218,6 +218,12 @@ export async function zoomTo(page: Page, zoom: number): Promise<void> {
   }, zoom);
 }
 
+/** The `map` scenario's pans (bench/map.ts, bench/map-pan.ts): this many moves of this many pixels… */
+export const PAN_STEPS = 60;
+export const PAN_PX = 24;
+/** …at the opening view and at this zoom, past CLUSTER_MAX_ZOOM (12): every school drawn on its own. */
+export const STREET_ZOOM = 13;
+
 /** A pan's frames and the long tasks that started during it. */
 export interface PanFigures {
   frames: number[];
