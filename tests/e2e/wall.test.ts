@@ -95,6 +95,26 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
     copyFileSync(path.join(screenshots, 'wall.png'), readmeScreenshot);
   });
 
+  it('animates only what the compositor runs alone: nothing painted again every frame by the page', async () => {
+    // Right after the SOS: its row flashes, its ring pulses and blinks, the live dot beats. An
+    // animated box-shadow or background is painted by the page's thread at every frame, all day
+    // (the live dot's was a fifth of a core in software rendering, and a paint in every frame of a
+    // pan); transform and opacity are not.
+    await page.locator('.alarm-row--fresh').first().waitFor({ timeout: 3_000 });
+    const running = await page.evaluate(() =>
+      document.getAnimations().map((animation) => {
+        const effect = animation.effect instanceof KeyframeEffect ? animation.effect : null;
+        const properties = new Set((effect?.getKeyframes() ?? []).flatMap((frame) => Object.keys(frame)));
+        for (const key of ['offset', 'computedOffset', 'easing', 'composite']) properties.delete(key);
+        return { name: animation instanceof CSSAnimation ? animation.animationName : '?', properties: [...properties].sort() };
+      }),
+    );
+    const names = running.map((animation) => animation.name.replace(/-[0-9a-f]{8}$/, ''));
+    expect(names).toEqual(expect.arrayContaining(['live-beat', 'row-flash', 'ring-pulse']));
+    const painted = running.filter((animation) => animation.properties.some((property) => property !== 'transform' && property !== 'opacity'));
+    expect(painted).toEqual([]);
+  });
+
   it('says plainly that it is disconnected and stale when the server dies', async () => {
     await system.kill();
     const indicator = page.locator('[data-testid="connection-indicator"][data-state="disconnected"]');
