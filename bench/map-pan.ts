@@ -7,10 +7,13 @@
  * p95 / max and the longest task. With `--trace`, the opening view's drags are also recorded as a
  * Chromium trace, and the renderer's tasks over 40 ms are printed with what ran inside them (style,
  * layout, paint, script …): what a long frame was made of, beyond the CPU profile's `(program)`.
+ * With `--alarms N`, the wall carries N open SOS alarms (one per school, spread over the province):
+ * the province data directory is copied once to `map-province-alarms-N` beside it and the alarms
+ * posted there, so the `map` scenario's own directory stays as it was.
  * Not a scenario of `npm run bench`.
  */
 import path from 'node:path';
-import { forEachBuildLoad } from './lib/map-builds.js';
+import { forEachBuildLoad, PROVINCE_DATA_DIR, withOpenAlarms } from './lib/map-builds.js';
 import { dragPan, measurePan, PAN_PX, PAN_STEPS, panBySteps, STREET_ZOOM, zoomTo } from './lib/map-page.js';
 import { percentile, sleep } from './lib/stats.js';
 
@@ -19,6 +22,10 @@ const TRACED_TASK_MS = 40;
 
 const args = process.argv.slice(2);
 const trace = args.includes('--trace');
+const alarmsAt = args.indexOf('--alarms');
+const alarms = alarmsAt >= 0 ? Number(args[alarmsAt + 1]) : 0;
+if (alarmsAt >= 0) args.splice(alarmsAt, 2);
+if (!Number.isInteger(alarms) || alarms < 0) throw new Error('--alarms takes a count');
 const [roundsArg, ...buildArgs] = args.filter((arg) => arg !== '--trace');
 const rounds = Number(roundsArg ?? 3);
 const builds = buildArgs.map((dir) => path.resolve(dir));
@@ -87,6 +94,7 @@ function longRendererTasks(events: TraceEvent[]): string[] {
   return lines;
 }
 
+const dataDir = alarms > 0 ? await withOpenAlarms(alarms) : PROVINCE_DATA_DIR;
 const results = new Map<string, string[]>();
 await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) => {
   await sleep(3000);
@@ -111,5 +119,5 @@ await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) =
   await measure('street, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
   (results.get(build) ?? results.set(build, []).get(build)!).push(line.join('\n    '));
   console.log(`${path.basename(build)} (round ${round + 1})\n  ${line.join('\n  ')}`);
-});
+}, { dataDir });
 for (const [build, measured] of results) console.log(`${path.basename(build)}\n  ${measured.join('\n  ')}`);

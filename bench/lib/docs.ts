@@ -182,6 +182,10 @@ npm run bench -- --only devstate           # opt-in: camera state through Redis 
     /<!-- pgscale:begin -->[\s\S]*<!-- pgscale:end -->/,
     // The opt-in cluster comparison's (issue 17), written by its own run (bench/cluster.ts).
     /<!-- cluster:begin -->[\s\S]*<!-- cluster:end -->/,
+    // The opt-in big reads' (issue 17), written by its own run (bench/big-reads.ts).
+    /<!-- bigreads:begin -->[\s\S]*<!-- bigreads:end -->/,
+    // The wall's page thread at rest, recorded by hand from bench/page-idle.ts.
+    /<!-- pageidle:begin -->[\s\S]*<!-- pageidle:end -->/,
   ]
     .map((pattern) => pattern.exec(previous)?.[0])
     .filter((block): block is string => block !== undefined);

@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, launchBrowser, signInContext } from '../../tests/helpers/browser.js';
 import { instrumentMapPage, waitForLoad, type LoadFigures } from './map-page.js';
-import { ServerUnderTest } from './server.js';
+import { IngestClient } from './http.js';
+import { BENCH_TOKEN, ServerUnderTest } from './server.js';
 
 export interface BuildLoad {
   build: string;
@@ -21,7 +22,15 @@ export interface BuildLoad {
   load: LoadFigures;
 }
 
-export async function forEachBuildLoad(rounds: number, builds: readonly string[], visit: (loaded: BuildLoad) => Promise<void>): Promise<void> {
+/** The `map` scenario's province data directory (imported by its first run). */
+export const PROVINCE_DATA_DIR = '.scratch/bench/map-province';
+
+export async function forEachBuildLoad(
+  rounds: number,
+  builds: readonly string[],
+  visit: (loaded: BuildLoad) => Promise<void>,
+  options: { dataDir?: string } = {},
+): Promise<void> {
   const live = path.resolve('dist/client');
   const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-builds-'));
   if (fs.existsSync(live)) fs.cpSync(live, kept, { recursive: true });
@@ -30,7 +39,7 @@ export async function forEachBuildLoad(rounds: number, builds: readonly string[]
       for (const build of builds) {
         fs.rmSync(live, { recursive: true, force: true });
         fs.cpSync(build, live, { recursive: true });
-        const server = await ServerUnderTest.start({ dataDir: '.scratch/bench/map-province', scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-builds-server.log') });
+        const server = await ServerUnderTest.start({ dataDir: options.dataDir ?? PROVINCE_DATA_DIR, scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-builds-server.log') });
         const browser = await launchBrowser();
         try {
           const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
@@ -51,4 +60,24 @@ export async function forEachBuildLoad(rounds: number, builds: readonly string[]
     if (fs.readdirSync(kept).length > 0) fs.cpSync(kept, live, { recursive: true });
     fs.rmSync(kept, { recursive: true, force: true });
   }
+}
+
+/** The province data directory with `count` open SOS alarms, made once (a copy of the `map` scenario's, the alarms posted to it). */
+export async function withOpenAlarms(count: number): Promise<string> {
+  const dataDir = `${PROVINCE_DATA_DIR}-alarms-${count}`;
+  if (fs.existsSync(path.join(dataDir, 'xiaoan.sqlite'))) return dataDir;
+  if (!fs.existsSync(path.join(PROVINCE_DATA_DIR, 'xiaoan.sqlite'))) throw new Error(`run the map scenario once first: ${PROVINCE_DATA_DIR} holds no dataset`);
+  fs.cpSync(PROVINCE_DATA_DIR, dataDir, { recursive: true });
+  const server = await ServerUnderTest.start({ dataDir, scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-builds-server.log') });
+  try {
+    const buttons = (await server.getJson<{ devices: { id: string; schoolId?: string | null }[] }>('/api/v1/devices?kind=sos')).devices;
+    const step = Math.max(1, Math.floor(buttons.length / count));
+    const chosen = buttons.filter((_, index) => index % step === 0).slice(0, count);
+    const at = new Date().toISOString();
+    const answer = await new IngestClient(server.url, BENCH_TOKEN).post(JSON.stringify(chosen.map((button) => ({ type: 'alarm.sos', deviceId: button.id, at }))));
+    if (answer.status !== 202) throw new Error(`the alarms were answered ${answer.status}`);
+  } finally {
+    await server.stop();
+  }
+  return dataDir;
 }
