@@ -110,7 +110,7 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
       }),
     );
     const names = running.map((animation) => animation.name.replace(/-[0-9a-f]{8}$/, ''));
-    expect(names).toEqual(expect.arrayContaining(['live-beat', 'row-flash', 'ring-pulse']));
+    expect(names).toEqual(expect.arrayContaining(['live-beat', 'overlay-pulse', 'ring-pulse']));
     const painted = running.filter((animation) => animation.properties.some((property) => property !== 'transform' && property !== 'opacity'));
     expect(painted).toEqual([]);
   });
