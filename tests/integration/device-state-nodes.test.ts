@@ -41,8 +41,13 @@ describe.runIf(runs)(`${RedisCameraState.name}: camera health shared by two node
     return client;
   }
   const nodes = () => (firstOpen ? [first, second] : [second]);
-  /** Both nodes' Redis writes answered and every announced change applied. */
-  const settled = () => Promise.all(nodes().map((n) => n.services.deviceState.settled()));
+  /**
+   * Both nodes' Redis writes answered and every announced change applied. Twice: in the first round
+   * a node may read the stream's newest entry before the other node's announcement is answered.
+   */
+  async function settled(): Promise<void> {
+    for (let round = 0; round < 2; round++) await Promise.all(nodes().map((n) => n.services.deviceState.settled()));
+  }
   /** A minute passes: keepalives of every camera but `silent` to `node`, then each node's periodic check. */
   async function minute(node: TestServer, silent: readonly string[] = []): Promise<void> {
     now += MINUTE;
