@@ -110,6 +110,35 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume
     await page.screenshot({ path: path.join(screenshots, 'console-volume-drill.png') });
   });
 
+  it('lists every open alarm on the wall too, in a virtual list: a few dozen rows in the page, the last reached by scrolling', async () => {
+    const open = await openAlarms(police);
+    const wall = await newScreenPage(browser);
+    try {
+      await wall.clock.install({ time: system.now() });
+      await signInContext(wall.context(), system.url, 'police', DEMO_PASSWORD);
+      await wall.goto(`${system.url}/`);
+      await expect.poll(() => wall.getByTestId('alarm-tab-count-open').innerText(), { timeout: ON_SCREEN_MS }).toBe(String(open.length));
+      const list = wall.getByTestId('alarm-list');
+      const rendered = await list.getByTestId('alarm-row').count();
+      expect(rendered).toBeGreaterThan(5);
+      expect(rendered).toBeLessThan(60);
+      await wall.screenshot({ path: path.join(screenshots, 'wall-volume.png') });
+      // Scrolled to its end (again, as a reader would once the rows that came into view are measured), the list shows its last alarm whole, inside the list's box.
+      const lastWhole = () =>
+        list.evaluate((element, index) => {
+          element.scrollTo({ top: element.scrollHeight });
+          const row = element.querySelector(`li[data-index="${index}"]`)?.getBoundingClientRect();
+          const box = element.getBoundingClientRect();
+          return row !== undefined && row.top >= box.top - 1 && row.bottom <= box.bottom + 1;
+        }, open.length - 1);
+      await expect.poll(lastWhole, { timeout: ON_SCREEN_MS }).toBe(true);
+      await wall.screenshot({ path: path.join(screenshots, 'wall-volume-end.png') });
+      expect(await list.getByTestId('alarm-row').count()).toBeLessThan(60);
+    } finally {
+      await wall.context().close();
+    }
+  });
+
   it('narrows the list with the filters, which stay in view', async () => {
     await page.getByTestId('queue-tab-alarms').click();
     await page.getByTestId('queue-filter-p1').click();
