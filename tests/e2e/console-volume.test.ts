@@ -139,6 +139,30 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume
     }
   });
 
+  it('lists every open fault ticket on /health in a virtual list, each row counting down, the last reached by scrolling', async () => {
+    const screen = await newScreenPage(browser);
+    try {
+      await screen.clock.install({ time: system.now() });
+      await signInContext(screen.context(), system.url, 'police', DEMO_PASSWORD);
+      await screen.goto(`${system.url}/health`);
+      // The 220 cameras with a fault posted before the tests.
+      const figure = async () => Number((await screen.getByTestId('health-open-tickets').innerText()).replace(/\D/g, ''));
+      await expect.poll(figure, { timeout: ON_SCREEN_MS }).toBeGreaterThanOrEqual(200);
+      const total = await figure();
+      const list = screen.getByTestId('fault-ticket-list');
+      await list.getByTestId('fault-ticket').first().waitFor({ timeout: ON_SCREEN_MS });
+      const rendered = await list.getByTestId('fault-ticket').count();
+      expect(rendered).toBeGreaterThan(5);
+      expect(rendered).toBeLessThan(60);
+      await list.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+      const lastIndex = () => list.locator('li[data-index]').evaluateAll((items) => Math.max(...items.map((item) => Number(item.getAttribute('data-index')))));
+      await expect.poll(lastIndex, { timeout: ON_SCREEN_MS }).toBe(total - 1);
+      await screen.screenshot({ path: path.join(screenshots, 'health-volume.png') });
+    } finally {
+      await screen.context().close();
+    }
+  });
+
   it('narrows the list with the filters, which stay in view', async () => {
     await page.getByTestId('queue-tab-alarms').click();
     await page.getByTestId('queue-filter-p1').click();

@@ -231,4 +231,31 @@ describe.skipIf(!chromiumAvailable())('education-bureau desk (e2e, real server a
     expect(stored.assignee).toBe('保卫处 张主任');
     expect(stored.transitions.at(-1)).toMatchObject({ action: 'dispatch', actor: OPERATOR });
   }, 180_000);
+
+  it('registers a hazard at a school found by a part of its name: a short list of suggestions, never every school', async () => {
+    const wall = await api<{ schools: { id: string; name: string }[] }>('/api/v1/wall');
+    const primaries = wall.schools.filter((school) => school.name.includes('小学'));
+    expect(primaries.length).toBeGreaterThan(20);
+    await page.getByTestId('desk-tab-hazards').click();
+    await page.getByTestId('hazard-register-open').click();
+    const form = page.getByTestId('hazard-register');
+    const input = form.getByTestId('hazard-register-school');
+    const suggested = () => form.locator('datalist option').evaluateAll((options) => options.map((option) => option.getAttribute('value') ?? ''));
+    await expect(suggested()).resolves.toEqual([]);
+    await input.fill('小学');
+    await expect.poll(async () => (await suggested()).length, { timeout: ON_SCREEN_MS }).toBe(20);
+    expect((await suggested()).every((name) => name.includes('小学'))).toBe(true);
+    const target = primaries.at(-1)!;
+    // Without the city's name (平顶山市): the district's school of that name, among the few alike.
+    await input.fill(target.name.replace(/^平顶山市/, ''));
+    await expect.poll(suggested, { timeout: ON_SCREEN_MS }).toContain(target.name);
+    await input.fill(target.name);
+    const description = `e2e 东门护栏松动 ${Date.now()}`;
+    await form.getByTestId('hazard-register-description').fill(description);
+    await page.screenshot({ path: path.join(screenshots, 'desk-hazard-register.png') });
+    await form.getByTestId('hazard-register-save').click();
+    await form.waitFor({ state: 'detached', timeout: ON_SCREEN_MS });
+    const stored = (await api<{ hazards: HazardListItem[] }>('/api/v1/hazards?state=registered')).hazards.find((hazard) => hazard.description === description);
+    expect(stored?.schoolId).toBe(target.id);
+  }, 120_000);
 });
