@@ -9,11 +9,12 @@
  * layout, paint, script …): what a long frame was made of, beyond the CPU profile's `(program)`.
  * With `--alarms N`, the wall carries N open SOS alarms (one per school, spread over the province):
  * the province data directory is copied once to `map-province-alarms-N` beside it and the alarms
- * posted there, so the `map` scenario's own directory stays as it was.
+ * posted there, so the `map` scenario's own directory stays as it was. With `--screen console` or
+ * `--screen kiosk`, the same on that screen's map (the console signed in as the demo police operator).
  * Not a scenario of `npm run bench`.
  */
 import path from 'node:path';
-import { forEachBuildLoad, PROVINCE_DATA_DIR, withOpenAlarms } from './lib/map-builds.js';
+import { forEachBuildLoad, PROVINCE_DATA_DIR, screenOption, withOpenAlarms } from './lib/map-builds.js';
 import { dragPan, measurePan, PAN_PX, PAN_STEPS, panBySteps, STREET_ZOOM, zoomTo } from './lib/map-page.js';
 import { percentile, sleep } from './lib/stats.js';
 
@@ -21,6 +22,7 @@ import { percentile, sleep } from './lib/stats.js';
 const TRACED_TASK_MS = 40;
 
 const args = process.argv.slice(2);
+const screen = screenOption(args);
 const trace = args.includes('--trace');
 const alarmsAt = args.indexOf('--alarms');
 const alarms = alarmsAt >= 0 ? Number(args[alarmsAt + 1]) : 0;
@@ -29,7 +31,7 @@ if (!Number.isInteger(alarms) || alarms < 0) throw new Error('--alarms takes a c
 const [roundsArg, ...buildArgs] = args.filter((arg) => arg !== '--trace');
 const rounds = Number(roundsArg ?? 3);
 const builds = buildArgs.map((dir) => path.resolve(dir));
-if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-pan.ts <rounds> [--trace] <build dir>…');
+if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-pan.ts <rounds> [--trace] [--alarms N] [--screen wall|console|kiosk] <build dir>…');
 
 interface TraceEvent {
   name: string;
@@ -119,5 +121,5 @@ await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) =
   await measure('street, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
   (results.get(build) ?? results.set(build, []).get(build)!).push(line.join('\n    '));
   console.log(`${path.basename(build)} (round ${round + 1})\n  ${line.join('\n  ')}`);
-}, { dataDir });
+}, { dataDir, screen });
 for (const [build, measured] of results) console.log(`${path.basename(build)}\n  ${measured.join('\n  ')}`);

@@ -1,6 +1,6 @@
 /**
  * The wall's page thread at rest, build against build: `npx tsx bench/page-idle.ts <rounds>
- * [--alarms N] [--seconds S] <build dir>…` (each a `vite build --outDir` of one version; the `map`
+ * [--alarms N] [--seconds S] [--screen wall|console|kiosk] <build dir>…` (each a `vite build --outDir` of one version; the `map`
  * scenario's province dataset imported first, as for bench/map-pan.ts). Round by round
  * (`forEachBuildLoad`), a fresh server and Chromium load the province wall, let it settle, then
  * profile S seconds (default 6) in which nobody touches it: how long the page's thread was busy
@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { selfTimes, type CpuProfile } from './lib/cpu-profile.js';
-import { forEachBuildLoad, PROVINCE_DATA_DIR, withOpenAlarms } from './lib/map-builds.js';
+import { forEachBuildLoad, PROVINCE_DATA_DIR, screenOption, withOpenAlarms } from './lib/map-builds.js';
 import { longTasksBetween, pageNow } from './lib/map-page.js';
 import { sleep } from './lib/stats.js';
 
@@ -25,12 +25,13 @@ function option(name: string, fallback: number): number {
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} takes a number`);
   return value;
 }
+const screen = screenOption(args);
 const alarms = option('--alarms', 0);
 const seconds = option('--seconds', 6);
 const [roundsArg, ...buildArgs] = args;
 const rounds = Number(roundsArg ?? 3);
 const builds = buildArgs.map((dir) => path.resolve(dir));
-if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/page-idle.ts <rounds> [--alarms N] [--seconds S] <build dir>…');
+if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/page-idle.ts <rounds> [--alarms N] [--seconds S] [--screen wall|console|kiosk] <build dir>…');
 
 const dataDir = alarms > 0 ? await withOpenAlarms(alarms) : PROVINCE_DATA_DIR;
 await forEachBuildLoad(
@@ -59,5 +60,5 @@ await forEachBuildLoad(
         `long tasks ${tasks.count} (longest ${tasks.longestMs.toFixed(0)} ms); animations: ${running}`,
     );
   },
-  { dataDir },
+  { dataDir, screen },
 );

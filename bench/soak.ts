@@ -21,6 +21,7 @@ import { ensureClientBuild, postEvents, startSystem, type RunningSystem } from '
 import { log } from './lib/context.js';
 import type { ScenarioReport } from './lib/report.js';
 import { repoRoot } from './lib/server.js';
+import { viewerLink } from './lib/viewer-link.js';
 
 const ADMIN_PASSWORD = 'soak-admin-password';
 const TARGET_HEAP_RATIO = 1.2;
@@ -62,8 +63,8 @@ export function slope(xs: number[], ys: number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-/** Signs in and answers the cookie header and CSRF token. */
-async function signIn(url: string, username: string, password: string): Promise<{ cookie: string; csrf: string }> {
+/** Signs in and answers the cookie header (the CSRF cookie among its pairs). */
+async function signIn(url: string, username: string, password: string): Promise<{ cookie: string }> {
   const response = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -71,21 +72,7 @@ async function signIn(url: string, username: string, password: string): Promise<
   });
   if (!response.ok) throw new Error(`sign-in as ${username} answered ${response.status}`);
   const pairs = response.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
-  const cookie = pairs.join('; ');
-  const csrf = pairs.find((p) => p.startsWith('xiaoan_csrf='))?.slice('xiaoan_csrf='.length) ?? '';
-  return { cookie, csrf };
-}
-
-/** A viewer link made by the administrator: its kiosk URL (the key is in it). */
-async function viewerLink(url: string, admin: { cookie: string; csrf: string }): Promise<string> {
-  const response = await fetch(`${url}/api/v1/admin/viewer-links`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-    body: JSON.stringify({ name: 'soak wall' }),
-  });
-  if (!response.ok) throw new Error(`creating a viewer link answered ${response.status}: ${await response.text()}`);
-  const link = (await response.json()) as { url: string };
-  return link.url;
+  return { cookie: pairs.join('; ') };
 }
 
 async function devices(url: string, cookie: string, kind: string): Promise<Device[]> {
@@ -200,7 +187,7 @@ export async function runSoak(options: { quick: boolean; minutes?: number; write
     system = await startSystem({ env: { XIAOAN_SIMULATOR: 'on', XIAOAN_DATASET_SCALE: 'city', XIAOAN_ADMIN_PASSWORD: ADMIN_PASSWORD } });
     const url = system.url;
     const admin = await signIn(url, 'admin', ADMIN_PASSWORD);
-    const kioskPath = await viewerLink(url, admin);
+    const kioskPath = await viewerLink(url, admin.cookie, 'soak wall');
     report.notes.push('The kiosk signed itself in with a viewer link the administrator created (`POST /api/v1/admin/viewer-links`).');
     const [sos, intrusion, cameras] = await Promise.all([devices(url, admin.cookie, 'sos'), devices(url, admin.cookie, 'intrusion'), devices(url, admin.cookie, 'camera')]);
     op = operator(url, admin.cookie);

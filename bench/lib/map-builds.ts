@@ -1,8 +1,8 @@
 /**
  * The loop shared by the A/B tools of client builds (bench/map-ab.ts, bench/map-pan.ts): round by
  * round, each build in turn is put in dist/client (what was there is restored at the end), a fresh
- * province server (the `map` scenario's imported dataset) and Chromium start, and the wall is
- * loaded signed in as the demo viewer with the map page's records installed. Alternating builds in
+ * province server (the `map` scenario's imported dataset) and Chromium start, and the wall (or
+ * another screen with the map, `MAP_SCREENS`) is loaded signed in with the map page's records installed. Alternating builds in
  * one run is what makes a comparison hold on a shared, noisy machine (docs/map-scale.md).
  */
 import fs from 'node:fs';
@@ -13,6 +13,7 @@ import { DEMO_PASSWORD, launchBrowser, signInContext } from '../../tests/helpers
 import { instrumentMapPage, waitForLoad, type LoadFigures } from './map-page.js';
 import { IngestClient } from './http.js';
 import { BENCH_TOKEN, ServerUnderTest } from './server.js';
+import { viewerLink } from './viewer-link.js';
 
 export interface BuildLoad {
   build: string;
@@ -25,12 +26,32 @@ export interface BuildLoad {
 /** The `map` scenario's province data directory (imported by its first run). */
 export const PROVINCE_DATA_DIR = '.scratch/bench/map-province';
 
+/** The screens that draw the map (`WallMap`), each with the demo account that opens it. */
+export const MAP_SCREENS = {
+  wall: { path: '/', user: 'viewer' },
+  console: { path: '/console', user: 'police' },
+  /** Signed in by a viewer link the administrator makes, as a kiosk is. */
+  kiosk: { path: '/kiosk', user: null },
+} as const;
+export type MapScreen = keyof typeof MAP_SCREENS;
+
+/** `--screen <name>` taken out of `args` (the wall when absent). */
+export function screenOption(args: string[]): MapScreen {
+  const at = args.indexOf('--screen');
+  if (at < 0) return 'wall';
+  const name = args[at + 1];
+  args.splice(at, 2);
+  if (name === undefined || !(name in MAP_SCREENS)) throw new Error(`--screen takes one of ${Object.keys(MAP_SCREENS).join(', ')}`);
+  return name as MapScreen;
+}
+
 export async function forEachBuildLoad(
   rounds: number,
   builds: readonly string[],
   visit: (loaded: BuildLoad) => Promise<void>,
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; screen?: MapScreen } = {},
 ): Promise<void> {
+  const screen = MAP_SCREENS[options.screen ?? 'wall'];
   const live = path.resolve('dist/client');
   const kept = fs.mkdtempSync(path.join(os.tmpdir(), 'xiaoan-builds-'));
   if (fs.existsSync(live)) fs.cpSync(live, kept, { recursive: true });
@@ -43,10 +64,10 @@ export async function forEachBuildLoad(
         const browser = await launchBrowser();
         try {
           const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-          await signInContext(context, server.url, 'viewer', DEMO_PASSWORD);
+          if (screen.user !== null) await signInContext(context, server.url, screen.user, DEMO_PASSWORD);
           const page = await context.newPage();
           await instrumentMapPage(page);
-          await page.goto(`${server.url}/`);
+          await page.goto(`${server.url}${screen.user === null ? await viewerLink(server.url, server.cookie, 'bench kiosk') : screen.path}`);
           const load = await waitForLoad(page, 60_000);
           await visit({ build, round, browser, page, load });
         } finally {
