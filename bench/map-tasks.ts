@@ -6,33 +6,37 @@
  * PerformanceObserver long task prints the functions with most self and inclusive time inside it.
  * With `--from-boot` the profile starts as the page's first script runs, so the app's boot (bundle
  * evaluation, router, first mount) is in it too.
- * With `--from-boot` the profile starts as the page's first script runs, so the app's boot (bundle
- * evaluation, router, first mount) is in it too.
+ * With `--screen console` or `--screen kiosk`, that screen's load instead of the wall's (the
+ * console as the demo police operator, the kiosk by a viewer link the administrator makes).
  * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
  */
+import { MAP_SCREENS, screenOption } from './lib/map-builds.js';
 import { ServerUnderTest } from './lib/server.js';
+import { viewerLink } from './lib/viewer-link.js';
 import { instrumentMapPage, profileFromSnapshotRequest, waitForLoad } from './lib/map-page.js';
 import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
 import { frameNames, type CpuProfile } from './lib/cpu-profile.js';
 
-const scale = (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'province') as 'province' | 'city';
+const args = process.argv.slice(2);
+const screen = MAP_SCREENS[screenOption(args)];
+const scale = (args.find((a) => !a.startsWith('--')) ?? 'province') as 'province' | 'city';
 const fromBoot = process.argv.includes('--from-boot');
 const server = await ServerUnderTest.start({ dataDir: `.scratch/bench/map-${scale}`, scale, logFile: '/tmp/probe-server.log' });
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  await signInContext(context, server.url, process.env.PROBE_USER ?? 'viewer', DEMO_PASSWORD);
+  if (screen.user !== null) await signInContext(context, server.url, process.env.PROBE_USER ?? screen.user, DEMO_PASSWORD);
   const page = await context.newPage();
   await instrumentMapPage(page);
   if (!fromBoot) await profileFromSnapshotRequest(page);
   await page.addInitScript(`{ const p = console.profile.bind(console); console.profile = (n) => { window.__profileAt = performance.now(); p(n); }; }`);
-  if (fromBoot) await page.addInitScript(`if (location.pathname === '/') console.profile('wall')`);
+  if (fromBoot) await page.addInitScript(`if (location.pathname === '${screen.path}') console.profile('wall')`);
   await page.goto(`${server.url}/api/v1/health`);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   const finished = new Promise<CpuProfile>((resolve) => cdp.once('Profiler.consoleProfileFinished', (e) => resolve(e.profile as CpuProfile)));
-  await page.goto(`${server.url}/`);
+  await page.goto(`${server.url}${screen.user === null ? await viewerLink(server.url, server.cookie, 'bench kiosk') : screen.path}`);
   const load = await waitForLoad(page, 60_000);
   await new Promise((r) => setTimeout(r, 1500));
   await page.evaluate(() => console.profileEnd('wall'));

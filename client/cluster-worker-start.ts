@@ -31,15 +31,31 @@ export function prestartClusterWorker(): void {
   if (early) return;
   const worker = startClusterWorker();
   early = worker;
-  if (!worker) return;
+  if (worker) sendPoints(worker);
+}
+
+/** Whether the worker started ahead has its points (a signed-out page's fetch is refused). */
+let pointsSent = false;
+
+function sendPoints(worker: Worker): void {
   fetch(routeLink('wall.schoolPoints', { query: { slices: REGISTRY_SLICES } }), { credentials: 'same-origin' })
     .then((answer) => (answer.ok ? answer.arrayBuffer() : null))
     .then((points) => {
-      if (!points) return;
+      if (!points || pointsSent) return;
+      pointsSent = true;
       const message: ClusterPoints = { points };
       worker.postMessage(message, [points]);
     })
     .catch(() => undefined);
+}
+
+/**
+ * A page that signs in after its boot (the kiosk, by its link) had its points refused at the boot:
+ * asked again once signed in, as the screen asks for its data, the worker still builds the
+ * clusters while the page reads the registry (province scale: ≈ 340 ms of the kiosk's first paint).
+ */
+export function headStartAfterSignIn(): void {
+  if (early && !pointsSent) sendPoints(early);
 }
 
 /** The worker started ahead, or a new one; each worker goes to one map layer. */

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { SessionUser } from '../../shared/auth.js';
 import { answerOf, fetchRoute } from '../api.js';
+import { headStartAfterSignIn } from '../cluster-worker-start.js';
 import { useSessionStore } from './session.js';
 
 /** While the link is refused, the screen asks again this often (an administrator may issue it again). */
@@ -56,6 +57,8 @@ export const useKioskSessionStore = defineStore('kioskSession', () => {
         const answer = await answerOf('auth.kiosk', response);
         if (!answer?.user) return 'unreachable';
         user.value = answer.user;
+        // Before the screen asks for its data: the cluster worker's points, refused at the boot.
+        headStartAfterSignIn();
         session.adopt(answer.user);
       }
       return next;

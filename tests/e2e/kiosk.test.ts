@@ -116,6 +116,9 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     await expect(page.getByTestId('kiosk-ticker-row').count()).resolves.toBe(5);
     await expect(page.locator('.leaflet-container').evaluate((node) => getComputedStyle(node).cursor)).resolves.toBe('none');
     await expect(page.getByTestId('kiosk-stage').getAttribute('data-scale')).resolves.toBe('1.0000');
+    // The school-cluster worker got the schools' points once the link signed the page in (refused at the boot, signed out): its head start.
+    const workerMarks = async () => (await Promise.all(page.workers().map((worker) => worker.evaluate(() => performance.getEntriesByType('mark').map((mark) => mark.name))))).flat();
+    await expect.poll(workerMarks, { timeout: 10_000 }).toContain('xiaoan:worker-points');
   });
 
   it('a new real SOS pre-empts the scene and pins its school; it tops the ticker; a drill alarm is never counted', async () => {
