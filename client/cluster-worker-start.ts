@@ -34,15 +34,15 @@ export function prestartClusterWorker(): void {
   if (worker) sendPoints(worker);
 }
 
-/** Whether the worker started ahead has its points (a signed-out page's fetch is refused). */
-let pointsSent = false;
+/** The workers that have their points (a signed-out page's fetch is refused: asked again at sign-in). */
+const pointsGiven = new WeakSet<Worker>();
 
 function sendPoints(worker: Worker): void {
   fetch(routeLink('wall.schoolPoints', { query: { slices: REGISTRY_SLICES } }), { credentials: 'same-origin' })
     .then((answer) => (answer.ok ? answer.arrayBuffer() : null))
     .then((points) => {
-      if (!points || pointsSent) return;
-      pointsSent = true;
+      if (!points || pointsGiven.has(worker)) return;
+      pointsGiven.add(worker);
       const message: ClusterPoints = { points };
       worker.postMessage(message, [points]);
     })
@@ -55,7 +55,7 @@ function sendPoints(worker: Worker): void {
  * clusters while the page reads the registry (province scale: ≈ 340 ms of the kiosk's first paint).
  */
 export function headStartAfterSignIn(): void {
-  if (early && !pointsSent) sendPoints(early);
+  if (early && !pointsGiven.has(early)) sendPoints(early);
 }
 
 /** The worker started ahead, or a new one; each worker goes to one map layer. */
