@@ -174,8 +174,24 @@ export async function waitListening(port: number, proc: Proc, timeoutMs: number)
   }
 }
 
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export function freePort(): Promise<number> {
+/** The kernel's range for ephemeral ports (`ip_local_port_range`); Linux's default when unreadable. */
+export function ephemeralPortRange(): { low: number; high: number } {
+  try {
+    const [low, high] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high && low <= high) return { low, high };
+  } catch {
+    // not Linux, or no /proc
+  }
+  return { low: 32768, high: 60999 };
+}
+
+/** The lowest port freePort() hands out: above the registered services this machine runs. */
+const LOWEST_PICKED_PORT = 20_000;
+/** Ports this process handed out already (never twice, even once released). */
+const pickedPorts = new Set<number>();
+
+/** A port the kernel picks (port 0), released at once. */
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
@@ -185,6 +201,36 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A TCP port free on 127.0.0.1 for a process started later (a node, HAProxy, a restarted node).
+ * It is picked below the kernel's ephemeral range, not asked of the kernel with port 0: between
+ * this call and the child's bind (a node's start, a killed node's restart: seconds to minutes)
+ * any outgoing connection of a busy test run takes a local port from that range, and one that
+ * took this port would make the bind fail (CI saw HAProxy unable to start that way). Below the
+ * range only a process that names the port binds it.
+ */
+export async function freePort(): Promise<number> {
+  const { low } = ephemeralPortRange();
+  const high = low - 1;
+  const lowest = Math.min(LOWEST_PICKED_PORT, Math.max(1024, high - 1000));
+  if (high - lowest < 100) return kernelPort(); // an unusual range that leaves no room below it
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = lowest + Math.floor(Math.random() * (high - lowest + 1));
+    if (pickedPorts.has(port) || !(await canListen(port))) continue;
+    pickedPorts.add(port);
+    return port;
+  }
+  throw new Error(`no free port found between ${lowest} and ${high}`);
 }
 
 /** One backend row of HAProxy's CSV status page: the node's name and status (UP, DOWN, `UP 1/2`…). */

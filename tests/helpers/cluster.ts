@@ -116,6 +116,7 @@ export class TestCluster {
       checkHaproxyConfig(haproxy, configFile);
       cluster.haproxy = spawnHaproxy(haproxy, configFile, path.join(dir, 'haproxy.log'));
       await waitListening(cluster.frontPort, cluster.haproxy, 10_000);
+      await waitListening(cluster.statsPort, cluster.haproxy, 10_000);
       for (const node of cluster.nodes) await cluster.waitBackend(node.name, 'UP');
       return cluster;
     } catch (error) {
@@ -158,7 +159,10 @@ export class TestCluster {
       if (seen === want) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`HAProxy did not see ${name} ${want} within ${timeoutMs} ms (last: ${seen || 'nothing'})`);
+    const ended = this.haproxy?.ended();
+    throw new Error(
+      `HAProxy did not see ${name} ${want} within ${timeoutMs} ms (last: ${seen || 'nothing'}${ended ? `; haproxy stopped: ${ended}` : ''})\n${this.logTail('haproxy')}\n${this.logTail(name)}`,
+    );
   }
 
   /** kill -9 of one node. */

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort as freeTcpPort } from '../../bin/cluster-procs.js';
 
 /**
  * SIPp (Debian's sip-tester) as a GB/T 28181 device in the SIP suites: a scenario of tests/sipp run
@@ -84,21 +85,20 @@ export interface SippResult {
   localPort: number;
 }
 
-/** A free local UDP port (also free on TCP, for SIPp's -p with -t t1). */
+/**
+ * A free local UDP port, also free on TCP (SIPp's -p with -t t1): picked below the kernel's
+ * ephemeral range like every port a test starts a process on (bin/cluster-procs.ts freePort).
+ */
 export async function freePort(): Promise<number> {
   for (;;) {
+    const port = await freeTcpPort();
     const socket = dgram.createSocket('udp4');
-    const port = await new Promise<number>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => resolve(socket.address().port));
+    const udpFree = await new Promise<boolean>((resolve) => {
+      socket.once('error', () => resolve(false));
+      socket.bind(port, '127.0.0.1', () => resolve(true));
     });
     socket.close();
-    const tcpFree = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (tcpFree) return port;
+    if (udpFree) return port;
   }
 }
 

@@ -1,10 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fakeClockOffsetMs, sharedClockEnv } from '../../bin/cluster-procs.js';
+import { fakeClockOffsetMs, freePort, sharedClockEnv } from '../../bin/cluster-procs.js';
 import type { Device } from '../../shared/domain/index.js';
 
 /** The repository root. */
@@ -12,19 +11,6 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** The ingest token every system started here accepts. */
 export const SYSTEM_TOKEN = 'system-test-token';
-
-/** A port nobody uses right now (the launcher cannot report back an ephemeral one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The whole system as `npm start` runs it (bin/xiaoan.ts), in a child process of its own. */
 export interface RunningSystem {
