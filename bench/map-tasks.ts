@@ -6,6 +6,7 @@
  * PerformanceObserver long task prints the functions with most self and inclusive time inside it.
  * With `--from-boot` the profile starts as the page's first script runs, so the app's boot (bundle
  * evaluation, router, first mount) is in it too.
+ * With `--own`, each task also lists the inclusive time of the app's own functions (client/, shared/).
  * With `--screen console` or `--screen kiosk`, that screen's load instead of the wall's (the
  * console as the demo police operator, the kiosk by a viewer link the administrator makes).
  * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
@@ -21,6 +22,7 @@ const args = process.argv.slice(2);
 const screen = MAP_SCREENS[screenOption(args)];
 const scale = (args.find((a) => !a.startsWith('--')) ?? 'province') as 'province' | 'city';
 const fromBoot = process.argv.includes('--from-boot');
+const ownCode = process.argv.includes('--own');
 const server = await ServerUnderTest.start({ dataDir: `.scratch/bench/map-${scale}`, scale, logFile: '/tmp/probe-server.log' });
 const browser = await launchBrowser();
 try {
@@ -87,6 +89,7 @@ try {
     console.log(`\n=== task at ${task.start.toFixed(0)} (${(task.start - load.arrivedAt).toFixed(0)} after arrival), ${task.duration.toFixed(0)} ms`);
     console.log(' self:', top(self, 10));
     console.log(' incl:', top(incl, 22));
+    if (ownCode) console.log(' own code, incl:', top(new Map([...incl].filter(([name]) => /^(client|shared)\//.test(name))), 30));
   }
 } finally {
   await browser.close();

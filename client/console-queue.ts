@@ -69,3 +69,16 @@ export function autoSelection(open: Iterable<Alarm>, selected: Alarm | null): Al
   }
   return newest && newest.id !== selected?.id ? newest : null;
 }
+
+/** More fresh rows than this at once is a flood: rows stop flashing, the count says enough. */
+export const FLASH_AT_MOST = 10;
+
+/**
+ * Whether the fresh rows among those shown may flash (at most FLASH_AT_MOST of them). It reads the
+ * few fresh ids, not every row shown: it is asked again every second, with thousands open.
+ */
+export function rowsMayFlash(freshIds: Iterable<string>, shownIds: ReadonlySet<string>): boolean {
+  let count = 0;
+  for (const id of freshIds) if (shownIds.has(id) && ++count > FLASH_AT_MOST) return false;
+  return true;
+}

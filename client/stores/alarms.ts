@@ -111,12 +111,22 @@ export const useAlarmStore = defineStore('alarms', () => {
     const hadData = lastSeq.value !== null;
     const seen = new Set([...open.keys(), ...closed.value.map((alarm) => alarm.id)]);
     open.clear();
-    closed.value = [];
     arrivedAt.clear();
+    // The closed ones are gathered and kept once, not placed one by one: a province's snapshot
+    // holds thousands of open alarms, and each placing made a new closed list.
+    const closedNow = new Map<string, Alarm>();
     for (const alarm of snapshot.alarms) {
-      if (hadData && !seen.has(alarm.id) && isOpenState(alarm.state)) arrivedAt.set(alarm.id, now);
-      place(alarm);
+      if (isOpenState(alarm.state)) {
+        if (hadData && !seen.has(alarm.id)) arrivedAt.set(alarm.id, now);
+        closedNow.delete(alarm.id);
+        open.set(alarm.id, alarm);
+      } else {
+        open.delete(alarm.id);
+        closedNow.delete(alarm.id);
+        closedNow.set(alarm.id, alarm);
+      }
     }
+    closed.value = [...closedNow.values()].sort(compareForWall).slice(0, CLOSED_ALARMS_KEPT);
     lastSeq.value = snapshot.seq;
     replaced.emit();
   }
@@ -131,6 +141,13 @@ export const useAlarmStore = defineStore('alarms', () => {
     live.value = false;
   }
 
+  /** The alarms that arrived live less than FRESH_FOR_MS before `now`: a few, however many are open. */
+  function freshIds(now: number): string[] {
+    const ids: string[] = [];
+    for (const [id, at] of arrivedAt) if (now - at < FRESH_FOR_MS) ids.push(id);
+    return ids;
+  }
+
   function isFresh(id: string, now: number): boolean {
     const at = arrivedAt.get(id);
     return at !== undefined && now - at < FRESH_FOR_MS;
@@ -143,6 +160,6 @@ export const useAlarmStore = defineStore('alarms', () => {
   return {
     open, closed, arrivedAt, lastSeq, live,
     openAlarms, queue, realOpenAlarms, drillOpenCount, drillsUnderwayCount, openCountByPriority,
-    find, applyChange, applySnapshot, markLive, markNotLive, isFresh, onChange, onSnapshot,
+    find, applyChange, applySnapshot, markLive, markNotLive, isFresh, freshIds, onChange, onSnapshot,
   };
 });

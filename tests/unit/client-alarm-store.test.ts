@@ -67,6 +67,30 @@ describe(useAlarmStore.name, () => {
     expect(sut.applyChange({ seq: 900, alarm: makeAlarm({ id: 'late' }) })).toBe(false);
   });
 
+  it('keeps the newest closed alarms of a snapshot, once each, and none that is open in it', () => {
+    const sut = useAlarmStore();
+    const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 0, minute)).toISOString();
+    const closedOnes = Array.from({ length: CLOSED_ALARMS_KEPT + 20 }, (_, i) => makeAlarm({ id: `C${i}`, state: 'resolved', receivedAt: at(i) }));
+    const reopened = makeAlarm({ id: 'C5', state: 'new', receivedAt: at(5) });
+    sut.applySnapshot({ seq: 7, alarms: [...closedOnes, reopened, makeAlarm({ id: 'O1', receivedAt: at(1) })] }, 1_000);
+
+    expect([...sut.open.keys()].sort()).toEqual(['C5', 'O1']);
+    expect(sut.closed).toHaveLength(CLOSED_ALARMS_KEPT);
+    expect(sut.closed.map((alarm) => alarm.id)).toEqual(closedOnes.slice(-CLOSED_ALARMS_KEPT).reverse().map((alarm) => alarm.id));
+    expect(sut.freshIds(1_000)).toEqual([]);
+  });
+
+  it('names the fresh alarms without reading every open one', () => {
+    const sut = useAlarmStore();
+    sut.applySnapshot({ seq: 1, alarms: Array.from({ length: 500 }, (_, i) => makeAlarm({ id: `H${i}` })) }, 0);
+    sut.applyChange({ seq: 2, alarm: makeAlarm({ id: 'N1' }) }, 10_000);
+    sut.applyChange({ seq: 3, alarm: makeAlarm({ id: 'N2' }) }, 12_000);
+
+    expect(sut.freshIds(12_000)).toEqual(['N1', 'N2']);
+    expect(sut.freshIds(10_000 + FRESH_FOR_MS)).toEqual(['N2']);
+    expect(sut.freshIds(12_000 + FRESH_FOR_MS)).toEqual([]);
+  });
+
   it('goes live at the catch-up seq and stops being live on a disconnect', () => {
     const sut = useAlarmStore();
     sut.markLive(42);

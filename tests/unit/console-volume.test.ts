@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { autoSelection, isBulkable, noFilters, partitionQueue, passesFilters } from '../../client/console-queue.js';
+import { autoSelection, FLASH_AT_MOST, isBulkable, noFilters, partitionQueue, passesFilters, rowsMayFlash } from '../../client/console-queue.js';
 import { compareForQueue, useAlarmStore } from '../../client/stores/alarms.js';
 import { useConsoleStore } from '../../client/stores/console.js';
 import { useConsoleQueueStore } from '../../client/stores/consoleQueue.js';
@@ -93,6 +93,21 @@ describe(autoSelection.name, () => {
 
   it('selects nothing when no P1 waits', () => {
     expect(autoSelection([camera('c')], null)).toBeNull();
+  });
+});
+
+describe(rowsMayFlash.name, () => {
+  const shown = new Set(Array.from({ length: 2_000 }, (_, i) => `A${i}`));
+  const fresh = (count: number, prefix = 'A') => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+  it(`lets up to ${FLASH_AT_MOST} fresh rows among those shown flash, and none in a flood`, () => {
+    expect(rowsMayFlash([], shown)).toBe(true);
+    expect(rowsMayFlash(fresh(FLASH_AT_MOST), shown)).toBe(true);
+    expect(rowsMayFlash(fresh(FLASH_AT_MOST + 1), shown)).toBe(false);
+  });
+
+  it('counts only the fresh alarms in the rows shown (another tab, or filtered out, does not count)', () => {
+    expect(rowsMayFlash([...fresh(FLASH_AT_MOST), ...fresh(50, 'D')], shown)).toBe(true);
   });
 });
 
