@@ -39,6 +39,25 @@ function heldWhileLoading<T>(apply: (changes: T[]) => void) {
   };
 }
 
+/** Tickets by deadline (by time, whatever the text's form), the nearest (or the longest overdue) first; ties by id. */
+export function faultsByDeadline(faults: Iterable<CameraFault>): CameraFault[] {
+  return [...faults]
+    .map((fault) => ({ fault, at: Date.parse(fault.deadlineAt) }))
+    .sort((a, b) => a.at - b.at || a.fault.id - b.fault.id)
+    .map(({ fault }) => fault);
+}
+
+/** How many tickets of a `faultsByDeadline` list are past their deadline at `now` (a binary search). */
+export function countOverdue(byDeadline: readonly CameraFault[], now: number): number {
+  let [low, high] = [0, byDeadline.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (Date.parse(byDeadline[middle]!.deadlineAt) < now) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * The machinery in the field, live: every school's cameras online (`school:cameras`), camera
  * fault tickets (`camera:faults`) and 护学岗 post states (`post:status`). The server does not
@@ -60,8 +79,13 @@ export const useFieldStore = defineStore('field', () => {
   const loadError = ref<string | null>(null);
 
   /** Open tickets, the nearest deadline (or the longest overdue) first. */
-  const openFaultList = computed(() => [...openFaults.values()].sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt) || a.id - b.id));
+  const openFaultList = computed(() => faultsByDeadline(openFaults.values()));
   const cameraRates = computed(() => districtCameraRates(useWallStore().schools, schoolCameras, cameraTotals.value));
+
+  /** Open tickets past their deadline at `now`: asked every second, so it searches the sorted list instead of reading it all. */
+  function overdueCount(now: number): number {
+    return countOverdue(openFaultList.value, now);
+  }
 
   /** A school's cameras online of total: as listed or pushed, else its registered cameras all online; undefined for a school not known. */
   function camerasOf(schoolId: string): SchoolCameraCount | undefined {
@@ -162,7 +186,7 @@ export const useFieldStore = defineStore('field', () => {
   return {
     camerasKey, camerasOf, setCameraTotals,
     schoolCameras, openFaults, closedFaults, posts, faultsLoaded, loadError,
-    openFaultList, cameraRates, postCounts, postFigure,
+    openFaultList, overdueCount, cameraRates, postCounts, postFigure,
     applySchoolCameras: cameraPushes.push, applyFaultChanges: faultPushes.push, applyPostChanges: postPushes.push,
     holdSchoolCameras, replaceSchoolCameras, releaseSchoolCameras: cameraPushes.release, load,
   };

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { useFieldStore } from '../../client/stores/field.js';
+import { countOverdue, faultsByDeadline, useFieldStore } from '../../client/stores/field.js';
 import type { CameraFault, PostLive } from '../../shared/wall.js';
 
 function fault(overrides: Partial<CameraFault> & Pick<CameraFault, 'id'>): CameraFault {
@@ -46,6 +46,24 @@ describe(useFieldStore.name, () => {
     sut.applyFaultChanges([fault({ id: 2, closedAt: '2025-03-03T02:00:00.000Z', outageSeconds: 3600 })]);
     expect(sut.openFaultList.map((f) => f.id)).toEqual([1]);
     expect(sut.closedFaults.map((f) => [f.id, f.outageSeconds])).toEqual([[2, 3600]]);
+  });
+
+  it('orders tickets by the time of their deadline, whatever its written form, and counts the overdue ones as reading them all would', () => {
+    const sut = useFieldStore();
+    // 10:00+08:00 is 02:00Z: before 03:00Z though its text sorts after it.
+    sut.applyFaultChanges([fault({ id: 1, deadlineAt: '2025-03-04T03:00:00.000Z' }), fault({ id: 2, deadlineAt: '2025-03-04T10:00:00+08:00' }), fault({ id: 3, deadlineAt: '2025-03-04T03:00:00.000Z' })]);
+    expect(sut.openFaultList.map((f) => f.id)).toEqual([2, 1, 3]);
+    expect(sut.overdueCount(Date.parse('2025-03-04T02:00:00Z'))).toBe(0);
+    expect(sut.overdueCount(Date.parse('2025-03-04T02:30:00Z'))).toBe(1);
+    expect(sut.overdueCount(Date.parse('2025-03-04T03:00:00.001Z'))).toBe(3);
+
+    const start = Date.parse('2026-12-07T00:00:00Z');
+    const many = Array.from({ length: 3_000 }, (_, i) => fault({ id: i, deadlineAt: new Date(start + ((i * 7_919) % 1_000) * 60_000).toISOString() }));
+    const sorted = faultsByDeadline(many);
+    for (const minutes of [-1, 0, 1, 333.5, 999, 1_000, 5_000]) {
+      const now = start + minutes * 60_000;
+      expect(countOverdue(sorted, now)).toBe(many.filter((f) => Date.parse(f.deadlineAt) < now).length);
+    }
   });
 
   it('applies ticket and post pushes that arrive during a load after the loaded lists', async () => {
