@@ -28,7 +28,7 @@ import { BenchContext, log } from './lib/context.js';
 import { describeMachine, writeBenchmarksDoc } from './lib/docs.js';
 import { printReport, verdict, type ScenarioReport } from './lib/report.js';
 import { runStorm } from './storm.js';
-import { runPainted } from './painted.js';
+import { PAINTED_OPEN_BEFORE, runPainted } from './painted.js';
 import { runHotPaths } from './hot-paths.js';
 import { runSoak } from './soak.js';
 import { runBigReads } from './big-reads.js';
@@ -57,6 +57,7 @@ const HELP = `Usage: npm run bench -- [options]
   --scale <s>          dataset: province (default) or city
   --data-dir <dir>     use (and keep) this data directory instead of a fresh temporary one
   --connections <n>    keep-alive connections of the ingest-rate scenario (default 4)
+  --painted-open <n>   open alarms in the console's queue before the painted scenario measures (default 300; up to 5,000)
   --server-node-args=<s> extra Node options for the server processes (space-separated), e.g. --server-node-args="--cpu-prof --cpu-prof-dir=/tmp/prof"
   --write / --no-write rewrite docs/benchmarks.md (default: only after a full, unshortened run of all scenarios)
   --help               this text
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       scale: { type: 'string', default: 'province' },
       'data-dir': { type: 'string' },
       connections: { type: 'string', default: '4' },
+      'painted-open': { type: 'string', default: String(PAINTED_OPEN_BEFORE) },
       'server-node-args': { type: 'string', default: '' },
       write: { type: 'boolean' },
       'no-write': { type: 'boolean' },
@@ -87,6 +89,8 @@ async function main(): Promise<void> {
   if (values.scale !== 'province' && values.scale !== 'city') throw new Error('--scale is province or city');
   const connections = Number(values.connections);
   if (!Number.isInteger(connections) || connections < 1 || connections > 64) throw new Error('--connections is a whole number from 1 to 64');
+  const paintedOpen = Number(values['painted-open']);
+  if (!Number.isInteger(paintedOpen) || paintedOpen < 0 || paintedOpen > 5_000) throw new Error('--painted-open is a whole number from 0 to 5000');
   const selected: ScenarioId[] = [...SCENARIOS, ...OPT_IN_SCENARIOS].filter((id) => only.includes(id));
   const complete = SCENARIOS.every((id) => selected.includes(id)) && !values.quick;
   const write = values['no-write'] ? false : (values.write ?? complete);
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
     storm: () => runStorm(ctx),
     ingest: () => runIngestRate(ctx, connections),
     bytes: () => runBytes(ctx),
-    painted: () => runPainted({ quick: ctx.quick }),
+    painted: () => runPainted({ quick: ctx.quick, openBefore: paintedOpen }),
     hostile: () => runHostile(ctx),
     bigreads: () => runBigReads(ctx, sectionWrite),
     hotpaths: () => runHotPaths({ quick: ctx.quick }),
