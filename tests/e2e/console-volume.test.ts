@@ -254,4 +254,41 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume
     await page.screenshot({ path: path.join(screenshots, 'console-volume-1366.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
+
+  it('flashes the rows of SOS alarms that arrive live, not the hundreds it loaded, and none once so many arrive at once that it is a flood', async () => {
+    await page.goto(`${system.url}/console`);
+    await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 20_000 });
+    await page.getByTestId('queue-filter-p1').click();
+    const rows = page.getByTestId('queue-row');
+    const flashing = page.locator('[data-testid="queue-row"].queue-row--fresh');
+    // The newest SOS are the last of the P1 rows (oldest first): scroll there before counting.
+    const atTheEnd = async <T>(read: () => Promise<T>): Promise<T> => {
+      await page.getByTestId('queue-list').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
+      return read();
+    };
+    await rows.first().waitFor({ timeout: ON_SCREEN_MS });
+    expect(await atTheEnd(() => flashing.count())).toBe(0);
+
+    const busy = new Set<string | null>((await openAlarms(police)).map((alarm) => alarm.schoolId));
+    const seen = new Set<string | null>();
+    const buttons = (await registryDevices(system.url, 'kind=sos')).filter((device) => !busy.has(device.schoolId) && !seen.has(device.schoolId) && seen.add(device.schoolId)).slice(0, 14);
+    expect(buttons).toHaveLength(14);
+    const raise = (devices: Device[], from: number) => postEvent(system.url, devices.map((device, i) => ({ id: `live-sos-${from + i}`, type: 'alarm.sos', deviceId: device.id, at: at() })));
+    const rowOf = async (device: Device) => {
+      const alarm = (await openAlarms(police)).find((open) => open.deviceId === device.id && !open.drill)!;
+      return page.locator(`[data-testid="queue-row"][data-alarm-id="${alarm.id}"]`);
+    };
+
+    // Three at once: each flashes (up to ten may).
+    await raise(buttons.slice(0, 3), 0);
+    await expect.poll(() => atTheEnd(() => flashing.count()), { timeout: ON_SCREEN_MS }).toBe(3);
+    await expect((await rowOf(buttons[2]!)).getAttribute('class')).resolves.toContain('queue-row--fresh');
+
+    // Eleven more within the same seconds: fourteen fresh at once is a flood, and no row flashes.
+    await raise(buttons.slice(3), 3);
+    const newest = await rowOf(buttons.at(-1)!);
+    await expect.poll(() => atTheEnd(() => newest.count()), { timeout: ON_SCREEN_MS }).toBe(1);
+    await expect.poll(() => atTheEnd(() => flashing.count()), { timeout: ON_SCREEN_MS }).toBe(0);
+    await page.getByTestId('queue-filter-clear').click();
+  });
 });
