@@ -4,6 +4,7 @@ import { isOpenState, type Alarm, type AlarmPriority } from '../../shared/domain
 import type { AlarmChange, AlarmSnapshot } from '../../shared/events.js';
 import { drillsUnderway, realOpenByPriority } from '../../shared/figures.js';
 import { Listeners } from '../listeners.js';
+import { replaceEntries } from '../reactive-bulk.js';
 
 /** Closed alarms kept for the "closed" tab; older ones drop off (the server keeps them all). */
 export const CLOSED_ALARMS_KEPT = 50;
@@ -110,22 +111,24 @@ export const useAlarmStore = defineStore('alarms', () => {
   function applySnapshot(snapshot: AlarmSnapshot, now = Date.now()): void {
     const hadData = lastSeq.value !== null;
     const seen = new Set([...open.keys(), ...closed.value.map((alarm) => alarm.id)]);
-    open.clear();
-    arrivedAt.clear();
-    // The closed ones are gathered and kept once, not placed one by one: a province's snapshot
-    // holds thousands of open alarms, and each placing made a new closed list.
+    // Gathered first, then put in each map at once (one notification, not one per alarm: a
+    // province's snapshot holds thousands of open alarms), and the closed list made once.
+    const openNow = new Map<string, Alarm>();
     const closedNow = new Map<string, Alarm>();
+    const arrivedNow = new Map<string, number>();
     for (const alarm of snapshot.alarms) {
+      closedNow.delete(alarm.id);
       if (isOpenState(alarm.state)) {
-        if (hadData && !seen.has(alarm.id)) arrivedAt.set(alarm.id, now);
-        closedNow.delete(alarm.id);
-        open.set(alarm.id, alarm);
+        if (hadData && !seen.has(alarm.id)) arrivedNow.set(alarm.id, now);
+        openNow.set(alarm.id, alarm);
       } else {
-        open.delete(alarm.id);
-        closedNow.delete(alarm.id);
+        openNow.delete(alarm.id);
+        arrivedNow.delete(alarm.id);
         closedNow.set(alarm.id, alarm);
       }
     }
+    replaceEntries(open, openNow);
+    replaceEntries(arrivedAt, arrivedNow);
     closed.value = [...closedNow.values()].sort(compareForWall).slice(0, CLOSED_ALARMS_KEPT);
     lastSeq.value = snapshot.seq;
     replaced.emit();

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { computed } from 'vue';
 import { CLOSED_ALARMS_KEPT, FRESH_FOR_MS, useAlarmStore } from '../../client/stores/alarms.js';
 import { makeAlarm } from './helpers/alarm.js';
 
@@ -78,6 +79,17 @@ describe(useAlarmStore.name, () => {
     expect(sut.closed).toHaveLength(CLOSED_ALARMS_KEPT);
     expect(sut.closed.map((alarm) => alarm.id)).toEqual(closedOnes.slice(-CLOSED_ALARMS_KEPT).reverse().map((alarm) => alarm.id));
     expect(sut.freshIds(1_000)).toEqual([]);
+  });
+
+  it('tells a reader of one alarm, and of the whole queue, when a snapshot brings or takes it', () => {
+    const sut = useAlarmStore();
+    const one = computed(() => sut.open.get('X')?.state ?? 'none');
+    const count = computed(() => sut.queue.length);
+    expect([one.value, count.value]).toEqual(['none', 0]);
+    sut.applySnapshot({ seq: 1, alarms: [makeAlarm({ id: 'X' }), makeAlarm({ id: 'Y' })] });
+    expect([one.value, count.value]).toEqual(['new', 2]);
+    sut.applySnapshot({ seq: 2, alarms: [makeAlarm({ id: 'Y' })] });
+    expect([one.value, count.value]).toEqual(['none', 1]);
   });
 
   it('names the fresh alarms without reading every open one', () => {
