@@ -2,6 +2,7 @@ import * as echarts from 'echarts';
 import { ALARM_TYPES } from '../../shared/domain/alarm.js';
 import { findDistrict } from '../../shared/domain/index.js';
 import type { ReportFigures } from '../../shared/report.js';
+import { chartSvg } from '../../shared/chart-svg.js';
 
 /**
  * The report's charts, rendered with ECharts' server-side SVG renderer (no DOM, no canvas). The PDF
@@ -77,14 +78,8 @@ export function barOption(title: string, categories: string[], values: number[],
 
 /** Renders one option to SVG. */
 export function renderChart(title: string, option: echarts.EChartsCoreOption, width: number, height: number): RenderedChart {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption(option);
-    const svg = chart.renderToSVGString();
-    return { title, width, height, svg, shapes: svg.replace(TEXT, ''), texts: chartTexts(svg) };
-  } finally {
-    chart.dispose();
-  }
+  const svg = chartSvg(echarts.init, option, width, height);
+  return { title, width, height, svg, shapes: svg.replace(TEXT, ''), texts: chartTexts(svg) };
 }
 
 /** The report's charts: alarms by hour of day, by type, by district. */

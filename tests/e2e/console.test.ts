@@ -182,7 +182,9 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('operator console 
     await pageA.getByTestId('panel-tab-log').click();
     await pageA.getByTestId('panel-tab-load').click();
     await expect.poll(() => pageA.getByTestId('load-alarms').innerText(), { timeout: 5_000 }).toBe('2');
-    await pageA.locator('[data-testid="alarm-load-chart"] canvas').waitFor();
+    // Drawn in the chart worker, not on the page: its SVG, with the districts' names as text.
+    await pageA.locator('[data-testid="alarm-load-chart"][data-drawn-by="worker"] svg').waitFor();
+    await expect(pageA.getByTestId('alarm-load-chart').locator('svg text').allTextContents()).resolves.toEqual(expect.arrayContaining(['卫东', '每人每10分钟', '各区县报警数']));
     await pageA.waitForTimeout(1_300); // The map's fly-to takes 1.2 s.
     await pageA.screenshot({ path: path.join(screenshots, 'console.png') });
     mkdirSync(path.dirname(readmeScreenshot), { recursive: true });

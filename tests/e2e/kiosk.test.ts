@@ -172,7 +172,7 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     }
   });
 
-  it('letterboxes an odd size (1366×768): panels scaled as one stage, the map unscaled in real pixels, charts at the stage pixel ratio', async () => {
+  it('letterboxes an odd size (1366×768): panels scaled as one stage, the map unscaled in real pixels, charts drawn as vectors', async () => {
     const page = await openKiosk({ width: 1366, height: 768, query: '&interval=3' });
     await live(page);
     const scale = Number(await page.getByTestId('kiosk-stage').getAttribute('data-scale'));
@@ -189,12 +189,13 @@ describe.skipIf(!chromiumAvailable())('kiosk (e2e, real system and Chromium)', (
     expect(await mapAncestorsUntransformed(page)).toEqual([]);
     const size = await page.locator('.leaflet-container').evaluate((node) => ({ width: node.clientWidth, height: node.clientHeight }));
     expect(size.width).toBeCloseTo(976 * scale, -1);
-    // The device-health scene's chart: its canvas carries device ratio × stage scale pixels per CSS pixel, so it is not blurred by the scale.
+    // The device-health scene's chart: an SVG drawn in the chart worker (vector: the stage's scale does not blur it), as wide as its box.
     await expect.poll(() => page.getByTestId('kiosk-scene').getAttribute('data-scene'), { timeout: 15_000 }).toBe('health');
-    const canvas = page.locator('[data-testid="district-camera-rates"] canvas').first();
-    await canvas.waitFor();
-    const ratio = await canvas.evaluate((node) => (node as HTMLCanvasElement).width / (node as HTMLCanvasElement).clientWidth);
-    expect(ratio).toBeCloseTo(scale, 1);
+    const chart = page.locator('[data-testid="district-camera-rates"] [data-drawn-by="worker"] > svg');
+    await chart.waitFor();
+    const fit = () => chart.evaluate((svg) => Number(svg.getAttribute('width')) - (svg.parentElement?.clientWidth ?? 0));
+    await expect.poll(fit, { timeout: 5_000 }).toBe(0);
+    await expect(chart.locator('text').allTextContents()).resolves.toEqual(expect.arrayContaining(['新华区']));
     await page.waitForTimeout(2_500); // the map's flight to the city ends
     await page.screenshot({ path: path.join(screenshots, 'kiosk-1366x768.png') });
   });
