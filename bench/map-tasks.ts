@@ -7,11 +7,12 @@
  * With `--from-boot` the profile starts as the page's first script runs, so the app's boot (bundle
  * evaluation, router, first mount) is in it too.
  * With `--own`, each task also lists the inclusive time of the app's own functions (client/, shared/).
+ * With `--alarms N` (province only), over a copy of the dataset with N open SOS alarms (made once).
  * With `--screen console` or `--screen kiosk`, that screen's load instead of the wall's (the
  * console as the demo police operator, the kiosk by a viewer link the administrator makes).
  * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
  */
-import { MAP_SCREENS, screenOption } from './lib/map-builds.js';
+import { MAP_SCREENS, screenOption, withOpenAlarms } from './lib/map-builds.js';
 import { ServerUnderTest } from './lib/server.js';
 import { viewerLink } from './lib/viewer-link.js';
 import { instrumentMapPage, profileFromSnapshotRequest, waitForLoad } from './lib/map-page.js';
@@ -20,10 +21,13 @@ import { frameNames, type CpuProfile } from './lib/cpu-profile.js';
 
 const args = process.argv.slice(2);
 const screen = MAP_SCREENS[screenOption(args)];
-const scale = (args.find((a) => !a.startsWith('--')) ?? 'province') as 'province' | 'city';
-const fromBoot = process.argv.includes('--from-boot');
-const ownCode = process.argv.includes('--own');
-const server = await ServerUnderTest.start({ dataDir: `.scratch/bench/map-${scale}`, scale, logFile: '/tmp/probe-server.log' });
+const scale: 'province' | 'city' = args.includes('city') ? 'city' : 'province';
+const fromBoot = args.includes('--from-boot');
+const ownCode = args.includes('--own');
+const alarmsAt = args.indexOf('--alarms');
+const openAlarms = alarmsAt >= 0 ? Number(args[alarmsAt + 1]) : 0;
+const dataDir = openAlarms > 0 && scale === 'province' ? await withOpenAlarms(openAlarms) : `.scratch/bench/map-${scale}`;
+const server = await ServerUnderTest.start({ dataDir, scale, logFile: '/tmp/probe-server.log' });
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });

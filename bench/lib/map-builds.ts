@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, launchBrowser, signInContext } from '../../tests/helpers/browser.js';
 import { instrumentMapPage, waitForLoad, type LoadFigures } from './map-page.js';
 import { IngestClient } from './http.js';
+import { MAX_EVENTS_PER_BATCH } from '../../shared/ingest.js';
 import { BENCH_TOKEN, ServerUnderTest } from './server.js';
 import { viewerLink } from './viewer-link.js';
 
@@ -88,17 +89,25 @@ export async function withOpenAlarms(count: number): Promise<string> {
   const dataDir = `${PROVINCE_DATA_DIR}-alarms-${count}`;
   if (fs.existsSync(path.join(dataDir, 'xiaoan.sqlite'))) return dataDir;
   if (!fs.existsSync(path.join(PROVINCE_DATA_DIR, 'xiaoan.sqlite'))) throw new Error(`run the map scenario once first: ${PROVINCE_DATA_DIR} holds no dataset`);
-  fs.cpSync(PROVINCE_DATA_DIR, dataDir, { recursive: true });
-  const server = await ServerUnderTest.start({ dataDir, scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-builds-server.log') });
+  // Made beside it and renamed once every alarm is in: a failed run leaves no half-made copy to be taken next time.
+  const making = `${dataDir}.making`;
+  fs.rmSync(making, { recursive: true, force: true });
+  fs.cpSync(PROVINCE_DATA_DIR, making, { recursive: true });
+  const server = await ServerUnderTest.start({ dataDir: making, scale: 'province', logFile: path.join(os.tmpdir(), 'xiaoan-builds-server.log') });
   try {
     const buttons = (await server.getJson<{ devices: { id: string; schoolId?: string | null }[] }>('/api/v1/devices?kind=sos')).devices;
     const step = Math.max(1, Math.floor(buttons.length / count));
     const chosen = buttons.filter((_, index) => index % step === 0).slice(0, count);
     const at = new Date().toISOString();
-    const answer = await new IngestClient(server.url, BENCH_TOKEN).post(JSON.stringify(chosen.map((button) => ({ type: 'alarm.sos', deviceId: button.id, at }))));
-    if (answer.status !== 202) throw new Error(`the alarms were answered ${answer.status}`);
+    const ingest = new IngestClient(server.url, BENCH_TOKEN);
+    for (let from = 0; from < chosen.length; from += MAX_EVENTS_PER_BATCH) {
+      const batch = chosen.slice(from, from + MAX_EVENTS_PER_BATCH).map((button) => ({ type: 'alarm.sos', deviceId: button.id, at }));
+      const answer = await ingest.post(JSON.stringify(batch));
+      if (answer.status !== 202) throw new Error(`the alarms were answered ${answer.status}`);
+    }
   } finally {
     await server.stop();
   }
+  fs.renameSync(making, dataDir);
   return dataDir;
 }
