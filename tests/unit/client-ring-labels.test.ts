@@ -2,6 +2,7 @@
 import type L from 'leaflet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRingLabeller, type LabelledRing } from '../../client/components/map/ringLabels.js';
+import { nextTask } from '../../client/reactive-bulk.js';
 
 const WIDTH = 594;
 const HEIGHT = 440;
@@ -167,6 +168,7 @@ describe('ring labels follow the map (ringLabels.ts)', () => {
     map.pan(-40, 10);
     rings.push(ring('S2', 200, 300, 2));
     labeller.schedule();
+    await nextTask();
     await sameTask();
     // Laid out for this frame of the flight, but the flight goes on.
     expect(shown(rings[1]!)).toBe(true);
@@ -192,10 +194,37 @@ describe('ring labels follow the map (ringLabels.ts)', () => {
     labeller.schedule();
     await sameTask();
     expect(layouts).toBe(1);
+    // The request's own turn, a task later, finds the layout done.
+    await nextTask();
+    await sameTask();
+    expect(layouts).toBe(1);
     labeller.dispose();
     expect(map.listening()).toBe(0);
     labeller.schedule();
+    await nextTask();
     await sameTask();
     expect(layouts).toBe(1);
+  });
+
+  it('lays out a change of the rings in the next task, not in the one that made it, `moving` meanwhile', async () => {
+    const map = new FakeMap();
+    const rings = [ring('S1', 300, 200, 1)];
+    let layouts = 0;
+    const labeller = createRingLabeller(map as unknown as L.Map, () => rings, () => (layouts += 1));
+    await sameTask();
+    expect(map.container.dataset.labels).toBe('placed');
+    rings.push(ring('S2', 200, 300, 2));
+    labeller.schedule();
+    labeller.schedule();
+    await sameTask();
+    expect(layouts).toBe(1);
+    expect(shown(rings[1]!)).toBe(false);
+    expect(map.container.dataset.labels).toBe('moving');
+    await nextTask();
+    await sameTask();
+    expect(layouts).toBe(2);
+    expect(shown(rings[1]!)).toBe(true);
+    expect(map.container.dataset.labels).toBe('placed');
+    expectInside(map, rings);
   });
 });
