@@ -10,3 +10,9 @@ export const CONTRACT_PARTS: readonly (() => Promise<unknown>)[] = [
   () => Promise.all([import('../shared/api/admin.js'), import('../shared/api/alarms.js'), import('../shared/api/analytics.js'), import('../shared/api/auth.js'), import('../shared/api/compliance.js'), import('../shared/api/drills.js'), import('../shared/api/field.js')]),
   () => import('../shared/api/index.js'),
 ];
+
+/**
+ * This chunk's own address: client/main.ts imports it lazily, so a page whose resource timings are
+ * empty (a test's fake clock) has no other record of it, and the phone's offline copy needs it.
+ */
+export const BOOT_CONTRACTS_URL = import.meta.url;
