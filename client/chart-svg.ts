@@ -28,10 +28,10 @@ export function drawChartSvg(option: ChartOption, width: number, height: number)
 /** Answers one message to the chart worker; a malformed one gets an error, never a throw. */
 export function answerChartRequest(data: unknown): ChartAnswer {
   const parsed = chartRequestSchema.safeParse(data);
-  const id = parsed.success ? parsed.data.id : -1;
-  if (!parsed.success) return { id, error: 'malformed chart request' };
+  if (!parsed.success) return { id: -1, error: 'malformed chart request' };
+  const { id, option, width, height } = parsed.data;
   try {
-    return { id, svg: drawChartSvg(parsed.data.option as ChartOption, parsed.data.width, parsed.data.height) };
+    return { id, svg: drawChartSvg(option as ChartOption, width, height) };
   } catch (error) {
     return { id, error: error instanceof Error ? error.message : String(error) };
   }
