@@ -76,6 +76,22 @@ export const useWallStore = defineStore('wall', () => {
   const districtShapes = shallowRef<FeatureCollection | null>(null);
   const loadState = ref<WallLoadState>('idle');
   const loadError = ref<string | null>(null);
+  /** Each school's 护学岗, made once per registry: a school card's lookup, not a filter of a province's 12,818 posts per selection. */
+  const guardPostsBySchool = computed(() => {
+    const bySchool = new Map<string, GuardPost[]>();
+    for (const post of guardPosts.value) {
+      for (const schoolId of post.schoolIds) {
+        const list = bySchool.get(schoolId);
+        if (!list) bySchool.set(schoolId, [post]);
+        else if (list.at(-1) !== post) list.push(post);
+      }
+    }
+    return bySchool;
+  });
+  /** The 护学岗 that guard a school, in the registry's order; none for an unknown school. */
+  function guardPostsOf(schoolId: string | null | undefined): readonly GuardPost[] {
+    return (schoolId ? guardPostsBySchool.value.get(schoolId) : undefined) ?? [];
+  }
   /** Pushes that arrive while a snapshot is on its way are applied after it, not lost under it. */
   let pendingChanges: SchoolStatusChange[] | null = null;
   let loadGeneration = 0;
@@ -219,6 +235,6 @@ export const useWallStore = defineStore('wall', () => {
 
   return {
     schools, policePosts, guardPosts, statuses, cameras, config, districtShapes, loadState, loadError,
-    schoolById, schoolName, statusCounts, statusOf, applyStatusChanges, applyStatusSnapshot, applyCameraSummary, load, loadConfig, loadDistrictShapes,
+    schoolById, schoolName, guardPostsOf, statusCounts, statusOf, applyStatusChanges, applyStatusSnapshot, applyCameraSummary, load, loadConfig, loadDistrictShapes,
   };
 });

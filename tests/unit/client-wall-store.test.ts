@@ -93,6 +93,25 @@ describe(useWallStore.name, () => {
     expect(sut.statusOf('S1')).toBe('normal');
   });
 
+  it('finds a school’s 护学岗 by the school: every post that guards it, each once; none for an unknown school', async () => {
+    const shared = makeGuardPost({ id: 'G-shared', schoolIds: ['S2', 'S3', 'S2'] });
+    const posts = [...manyGuardPosts, shared];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => new Response(JSON.stringify(wallAnswer(url, snapshot({ schools: manySchools, guardPosts: posts }))))));
+    const sut = useWallStore();
+    expect(sut.guardPostsOf('S2')).toEqual([]);
+    await sut.load();
+    for (const schoolId of ['S1', 'S2', 'S3', 'S13', 'S40']) {
+      // The rule written plainly: every post listing the school.
+      const expected = sut.guardPosts.filter((post) => post.schoolIds.includes(schoolId));
+      expect(sut.guardPostsOf(schoolId)).toEqual(expected);
+    }
+    expect(sut.guardPostsOf('S2').map((post) => post.id)).toContain('G-shared');
+    expect(sut.guardPostsOf('S2').filter((post) => post.id === 'G-shared')).toHaveLength(1);
+    expect(sut.guardPostsOf('S40')).toEqual([]);
+    expect(sut.guardPostsOf('nope')).toEqual([]);
+    expect(sut.guardPostsOf(null)).toEqual([]);
+  });
+
   it('has every school’s cameras from the registry and the schools with a camera down, and all of them when the registry’s cameras changed', async () => {
     const cameras: WallSnapshot['schoolCameras'] = manySchools.map((school, i) => [school.id, i === 4 ? 1 : 3, 3]);
     let served = snapshot({ schools: manySchools, schoolCameras: cameras });
