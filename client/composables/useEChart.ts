@@ -13,7 +13,6 @@ import { init, use, type ComposeOption, type EChartsType } from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import { onMounted, onUnmounted, watch, type Ref } from 'vue';
-import { useStagePixelRatio } from './useStage.js';
 
 use([BarChart, LineChart, GridComponent, MarkLineComponent, TitleComponent, TooltipComponent, LabelLayout, CanvasRenderer]);
 
@@ -24,14 +23,13 @@ export type ChartOption = ComposeOption<
 
 /**
  * Draws `option` into `container` with ECharts once mounted, redraws when it changes, follows the
- * element's size, and disposes of the chart when the component goes away.
+ * element's size, and disposes of the chart when the component goes away. For charts with tooltips,
+ * on pages that are not live screens; the console's, /health's and the kiosk's charts are drawn in
+ * the chart worker (useWorkerChart.ts), which also keeps them sharp in the kiosk's scaled stage.
  */
 export function useEChart(container: Ref<HTMLElement | null>, option: Ref<ChartOption | null>): void {
   let chart: EChartsType | null = null;
   let resizeObserver: ResizeObserver | null = null;
-  // Inside the kiosk's scaled stage the canvas needs the device ratio × the stage scale to stay sharp.
-  const stagePixelRatio = useStagePixelRatio();
-  const initOptions = () => ({ renderer: 'canvas' as const, ...(stagePixelRatio ? { devicePixelRatio: stagePixelRatio.value } : {}) });
 
   function draw(): void {
     if (chart && option.value) chart.setOption(option.value, { notMerge: true });
@@ -39,20 +37,12 @@ export function useEChart(container: Ref<HTMLElement | null>, option: Ref<ChartO
 
   onMounted(() => {
     if (!container.value) return;
-    chart = init(container.value, null, initOptions());
+    chart = init(container.value, null, { renderer: 'canvas' });
     resizeObserver = new ResizeObserver(() => chart?.resize());
     resizeObserver.observe(container.value);
     draw();
   });
   watch(option, draw);
-  if (stagePixelRatio) {
-    watch(stagePixelRatio, () => {
-      if (!chart || !container.value) return;
-      chart.dispose();
-      chart = init(container.value, null, initOptions());
-      draw();
-    });
-  }
   onUnmounted(() => {
     resizeObserver?.disconnect();
     resizeObserver = null;
