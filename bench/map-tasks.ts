@@ -7,7 +7,8 @@
  * With `--from-boot` the profile starts as the page's first script runs, so the app's boot (bundle
  * evaluation, router, first mount) is in it too.
  * With `--own`, each task also lists the inclusive time of the app's own functions (client/, shared/).
- * With `--alarms N` (province only), over a copy of the dataset with N open SOS alarms (made once).
+ * With `--alarms N` (province only), over a copy of the dataset with N open SOS alarms (made once);
+ * the profile then runs until the page holds them all and their ring labels are placed.
  * With `--screen console` or `--screen kiosk`, that screen's load instead of the wall's (the
  * console as the demo police operator, the kiosk by a viewer link the administrator makes).
  * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
@@ -15,7 +16,7 @@
 import { MAP_SCREENS, screenOption, withOpenAlarms } from './lib/map-builds.js';
 import { ServerUnderTest } from './lib/server.js';
 import { viewerLink } from './lib/viewer-link.js';
-import { instrumentMapPage, profileFromSnapshotRequest, waitForLoad } from './lib/map-page.js';
+import { instrumentMapPage, profileFromSnapshotRequest, waitForAlarms, waitForLoad } from './lib/map-page.js';
 import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
 import { frameNames, type CpuProfile } from './lib/cpu-profile.js';
 
@@ -44,6 +45,7 @@ try {
   const finished = new Promise<CpuProfile>((resolve) => cdp.once('Profiler.consoleProfileFinished', (e) => resolve(e.profile as CpuProfile)));
   await page.goto(`${server.url}${screen.user === null ? await viewerLink(server.url, server.cookie, 'bench kiosk') : screen.path}`);
   const load = await waitForLoad(page, 60_000);
+  if (openAlarms > 0) await waitForAlarms(page, openAlarms, 60_000);
   await new Promise((r) => setTimeout(r, 1500));
   await page.evaluate(() => console.profileEnd('wall'));
   const profile = await finished;

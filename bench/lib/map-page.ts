@@ -82,6 +82,20 @@ export async function profileFromSnapshotRequest(page: Page): Promise<void> {
   await page.addInitScript('window.__mapBenchProfile = true');
 }
 
+/**
+ * Waits until the page holds at least `count` open alarms (Pinia's `alarms` store) and the map's
+ * ring labels are placed: on the console the alarm snapshot comes by socket after the schools
+ * paint, so a profile ended at the paint would miss its tasks.
+ */
+export async function waitForAlarms(page: Page, count: number, timeoutMs: number): Promise<void> {
+  await page.waitForFunction((wanted) => {
+    type App = { config: { globalProperties: { $pinia?: { _s: Map<string, { open?: Map<string, unknown> }> } } } };
+    const app = (document.querySelector('#app') as (Element & { __vue_app__?: App }) | null)?.__vue_app__;
+    const open = app?.config.globalProperties.$pinia?._s.get('alarms')?.open;
+    return open !== undefined && open.size >= wanted && document.querySelector('[data-labels="moving"]') === null;
+  }, count, { timeout: timeoutMs, polling: 100 });
+}
+
 /** Long tasks in a window of page time: count, total and longest (ms). */
 export interface LongTasks {
   count: number;

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowReactive, shallowRef } from 'vue';
+import { computed, ref, shallowReactive, shallowRef, watch } from 'vue';
 import type { FeatureCollection } from 'geojson';
 import type { GuardPost, PolicePost, School, SchoolStatus } from '../../shared/domain/index.js';
 import type { CameraSummary, ClientConfig, SchoolStatusChange } from '../../shared/wall.js';
@@ -88,6 +88,9 @@ export const useWallStore = defineStore('wall', () => {
     }
     return bySchool;
   });
+  // Made in a task of its own once a registry is in, not inside the first selection's task (a
+  // province's console: ≈ 37 ms on top of the auto-selected alarm's detail and map flight).
+  watch(guardPosts, () => void nextTask().then(() => guardPostsBySchool.value));
   /** The 护学岗 that guard a school, in the registry's order; none for an unknown school. */
   function guardPostsOf(schoolId: string | null | undefined): readonly GuardPost[] {
     return (schoolId ? guardPostsBySchool.value.get(schoolId) : undefined) ?? [];
