@@ -7,7 +7,8 @@ import type { SchoolStatusChange } from './wall.js';
  * per `seq` and scope on the server and shared by every screen that asks for it. On the wire,
  * `alarm:snapshot` carries `{ seq, data }`: `data` is the gzip of the UTF-8 JSON text of a
  * {@link CompactSnapshot}. {@link parseSnapshotJson} turns its text back into the alarms and statuses
- * (the gunzip is the screen's: client/snapshot.ts `decodeSnapshot`, with the platform's DecompressionStream).
+ * (a screen's: client/snapshot.ts `decodeSnapshot`, which gunzips with the platform's
+ * DecompressionStream and unpacks the rows a slice at a time).
  */
 export const SNAPSHOT_VERSION = 2;
 
@@ -188,7 +189,8 @@ export function packStatus(change: SchoolStatusChange): StatusRow {
   return [change.schoolId, SCHOOL_STATUSES.indexOf(change.status)];
 }
 
-function unpackStatus([schoolId, index]: StatusRow): SchoolStatusChange {
+/** A status row back as the school's status. */
+export function unpackStatus([schoolId, index]: StatusRow): SchoolStatusChange {
   const status: SchoolStatus | undefined = SCHOOL_STATUSES[index];
   if (!status) throw new Error(`snapshot: unknown school status ${index}`);
   return { schoolId, status };
@@ -202,9 +204,15 @@ export function snapshotJson(seq: number, alarmRowsJson: readonly string[], stat
   return `{"v":${SNAPSHOT_VERSION},"seq":${seq},"alarms":[${alarmRowsJson.join(',')}],"statuses":${JSON.stringify(statuses)}}`;
 }
 
-/** The compact snapshot's JSON, parsed and checked for its version. */
-export function parseSnapshotJson(text: string): DecodedSnapshot {
+/** The compact snapshot's JSON, parsed and checked for its version; its rows still packed. */
+export function readSnapshotJson(text: string): CompactSnapshot {
   const parsed = JSON.parse(text) as CompactSnapshot;
   if (parsed.v !== SNAPSHOT_VERSION) throw new Error(`snapshot: version ${String(parsed.v)}, expected ${SNAPSHOT_VERSION}`);
+  return parsed;
+}
+
+/** The compact snapshot's JSON, parsed and checked for its version, every row unpacked. */
+export function parseSnapshotJson(text: string): DecodedSnapshot {
+  const parsed = readSnapshotJson(text);
   return { seq: parsed.seq, alarms: parsed.alarms.map(unpackAlarm), statuses: parsed.statuses.map(unpackStatus) };
 }

@@ -190,6 +190,27 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('console at volume
     await page.getByTestId('queue-filter-clear').click();
   });
 
+  it("brings an alarm picked on the map into the queue's view", async () => {
+    /** Whether the alarm's row is in the queue's page, wholly inside the list's box. */
+    const rowInView = (alarmId: string) =>
+      page.getByTestId('queue-list').evaluate((list, id) => {
+        const row = list.querySelector(`[data-alarm-id="${id}"]`)?.getBoundingClientRect();
+        const box = list.getBoundingClientRect();
+        return row !== undefined && row.top >= box.top - 1 && row.bottom <= box.bottom + 1;
+      }, alarmId);
+    await page.getByTestId('queue-tab-alarms').click();
+    await page.getByTestId('queue-list').evaluate((list) => list.scrollTo({ top: list.scrollHeight }));
+    // A real ring's alarm is a P1 or P2 still waiting: near the top of the queue, out of view now.
+    const ring = page.locator('.console__map [data-testid="alarm-ring"].alarm-ring--real').first();
+    const alarmId = await ring.getAttribute('data-alarm-id');
+    if (!alarmId) throw new Error('no ring on the console map');
+    await expect.poll(() => rowInView(alarmId)).toBe(false);
+    // Dispatched to the ring itself: sixty rings crowd the city's centre, one over another.
+    await ring.dispatchEvent('click');
+    await expect.poll(() => page.getByTestId('alarm-detail').getAttribute('data-alarm-id'), { timeout: ON_SCREEN_MS }).toBe(alarmId);
+    await expect.poll(() => rowInView(alarmId), { timeout: ON_SCREEN_MS }).toBe(true);
+  });
+
   it('acknowledges every P4 of a district in one go with one reason, each alarm on its own', async () => {
     await page.getByTestId('queue-filter-p4').click();
     await page.getByTestId('queue-filter-district').selectOption('410402');

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import { decodeSnapshot } from '../../client/snapshot.js';
-import { packAlarm, SNAPSHOT_VERSION, snapshotJson, unpackAlarm } from '../../shared/snapshot.js';
+import { packAlarm, parseSnapshotJson, SNAPSHOT_VERSION, snapshotJson, unpackAlarm } from '../../shared/snapshot.js';
 import { makeAlarm } from './helpers/alarm.js';
 
 const handled: Alarm = makeAlarm({
@@ -49,5 +49,21 @@ describe('compact snapshot (shared/snapshot.ts)', () => {
     expect(decoded).toEqual({ seq: 12, alarms: [handled], statuses: [{ schoolId: 'S0001', status: 'alarm' }] });
     await expect(decodeSnapshot({ seq: 13, data: gzipSync(json) })).rejects.toThrow(/seq 12 inside, 13 outside/);
     await expect(decodeSnapshot({ seq: 12, data: gzipSync(json.replace('"v":2', '"v":1')) })).rejects.toThrow(/version 1/);
+  });
+
+  it('unpacks a large snapshot in slices, giving the thread back between them, to the same alarms', async () => {
+    const many = Array.from({ length: 40 }, (_, at) => makeAlarm({ id: `A${at}`, receivedAt: new Date(Date.UTC(2026, 11, 7, 0, at)).toISOString() }));
+    const json = snapshotJson(5, [...many.map((alarm) => JSON.stringify(packAlarm(alarm))), JSON.stringify(packAlarm(handled))], [['S0002', 1]]);
+    // A clock that moves 3 ms at each look: a slice holds about three rows.
+    let now = 0;
+    let pauses = 0;
+    const sliced = await decodeSnapshot({ seq: 5, data: gzipSync(json) }, { clock: () => (now += 3), pause: async () => void (pauses += 1) });
+    expect(sliced).toEqual(parseSnapshotJson(json));
+    expect(sliced.alarms).toHaveLength(41);
+    expect(pauses).toBeGreaterThanOrEqual(10);
+    // A clock that stands still: one slice.
+    pauses = 0;
+    expect(await decodeSnapshot({ seq: 5, data: gzipSync(json) }, { clock: () => 0, pause: async () => void (pauses += 1) })).toEqual(sliced);
+    expect(pauses).toBe(0);
   });
 });
