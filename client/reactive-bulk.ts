@@ -18,6 +18,26 @@ export function nextTask(): Promise<void> {
   });
 }
 
+/** If frames do not come (a hidden tab), `afterFrame` goes on after this long all the same, ms. */
+const FRAME_WAIT_MS = 100;
+
+/**
+ * Calls `then` in a task after the next frame is rendered: work that reads the page's layout
+ * (a list's scroll box) finds it laid out by the frame, instead of laying it out inside the task
+ * that just changed the page.
+ */
+export function afterFrame(then: () => void): void {
+  let started = false;
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    clearTimeout(fallback);
+    setTimeout(then, 0);
+  };
+  const fallback = setTimeout(start, FRAME_WAIT_MS);
+  requestAnimationFrame(start);
+}
+
 /**
  * Replaces every entry of a `shallowReactive` map at the cost of one notification instead of one
  * per entry (a province's 50,000 school statuses in an outage, or its 12,818 护学岗 states, took

@@ -1,6 +1,7 @@
+// @vitest-environment happy-dom
 import { computed, effect, shallowReactive } from 'vue';
-import { describe, expect, it } from 'vitest';
-import { nextTask, replaceEntries } from '../../client/reactive-bulk.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterFrame, nextTask, replaceEntries } from '../../client/reactive-bulk.js';
 
 describe(replaceEntries.name, () => {
   it('tells a reader of a key the map did not hold, a reader of its size and an iterating reader, from an empty map', () => {
@@ -48,5 +49,33 @@ describe(nextTask.name, () => {
     void Promise.resolve().then(() => order.push('microtask'));
     await waiting;
     expect(order).toEqual(['queued task', 'microtask', 'after nextTask']);
+  });
+});
+
+describe(afterFrame.name, () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('runs once, in a task after the next frame, or after 100 ms when no frame comes (a hidden tab)', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
+    const ran: string[] = [];
+    afterFrame(() => ran.push('framed'));
+    // Not before the frame; then in a task of its own after it (the frame is 16 ms away with fake timers).
+    vi.advanceTimersByTime(15);
+    expect(ran).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(ran).toEqual(['framed']);
+    // The fallback that would have fired at 100 ms does not run it again.
+    vi.advanceTimersByTime(200);
+    expect(ran).toEqual(['framed']);
+
+    const stalled = vi.spyOn(globalThis, 'requestAnimationFrame').mockImplementation(() => 0);
+    afterFrame(() => ran.push('unframed'));
+    vi.advanceTimersByTime(99);
+    expect(ran).toEqual(['framed']);
+    vi.advanceTimersByTime(2);
+    expect(ran).toEqual(['framed', 'unframed']);
+    stalled.mockRestore();
   });
 });

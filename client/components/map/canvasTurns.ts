@@ -1,3 +1,5 @@
+import { afterFrame } from '../../reactive-bulk.js';
+
 /**
  * Canvas work that marks a bitmap changed (a new view applied, new points drawn), one job a frame,
  * each in a task after a frame: the frame's commit copies every changed canvas (in software
@@ -9,22 +11,11 @@
 const canvasJobs = new Map<object, () => void>();
 let canvasTurnAsked = false;
 
-/** If frames do not come (a hidden tab), the next job runs after this long all the same, ms. */
-const FRAME_WAIT_MS = 100;
-
 function askCanvasTurn(): void {
   if (canvasTurnAsked) return;
   canvasTurnAsked = true;
-  let started = false;
-  const start = (): void => {
-    if (started) return;
-    started = true;
-    clearTimeout(fallback);
-    // After the frame: the job's drawing is committed by the next one, alone.
-    setTimeout(runCanvasJob, 0);
-  };
-  const fallback = setTimeout(start, FRAME_WAIT_MS);
-  requestAnimationFrame(start);
+  // After the frame: the job's drawing is committed by the next one, alone.
+  afterFrame(runCanvasJob);
 }
 
 function runCanvasJob(): void {
