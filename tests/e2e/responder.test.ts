@@ -374,7 +374,8 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('the dispatched un
     await phone.reload();
     await phone.getByTestId('responder-page').waitFor({ timeout: 10_000 });
     await phone.getByTestId('responder-offline').waitFor({ timeout: 15_000 });
-    await expect(phone.getByTestId('responder-unit').innerText()).resolves.toContain('出警单位');
+    // The page may say it is offline (the socket gave up) a moment before the kept read is in: wait for it.
+    await expect.poll(() => phone.getByTestId('responder-unit').innerText(), { timeout: 10_000 }).toContain('出警单位');
     await expect(phone.getByTestId('responder-alarm').count()).resolves.toBeGreaterThan(0);
   });
 });
