@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device, School } from '../../shared/domain/index.js';
 import type { WallSnapshot } from '../../shared/wall.js';
-import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, signInContext, wallAs } from '../helpers/browser.js';
+import { chromiumAvailable, DEMO_PASSWORD, launchBrowser, newScreenPage, screenPixels, signInContext, wallAs } from '../helpers/browser.js';
 import { ensureClientBuild, faketimeAvailable, postEvent, registryDevices, ROOT, SCHOOL_DAY_QUIET, startSystem, type RunningSystem } from '../helpers/system.js';
 
 const screenshots = path.join(ROOT, 'tests/e2e/__screenshots__');
@@ -15,41 +15,39 @@ const ON_SCREEN_MS = 3_000;
 const FAULT_SCHOOL = 'S0002';
 const ALARM_SCHOOL = 'S0001';
 
-/**
- * The colour of the school dot drawn at the centre of the map (where a fly-to puts the school):
- * the schools canvas read at that point, a few pixels around it.
- */
-function dotColourAtMapCentre(page: Page): Promise<'amber' | 'green' | 'red' | 'none'> {
-  return page.evaluate(() => {
-    const map = document.querySelector('.leaflet-container')?.getBoundingClientRect();
-    const canvas = document.querySelector<HTMLCanvasElement>('.leaflet-schools-pane canvas');
-    if (!map || !canvas) return 'none';
-    const box = canvas.getBoundingClientRect();
-    const x = Math.round(((map.left + map.width / 2 - box.left) * canvas.width) / box.width);
-    const y = Math.round(((map.top + map.height / 2 - box.top) * canvas.height) / box.height);
-    const data = canvas.getContext('2d')?.getImageData(x - 3, y - 3, 7, 7).data ?? new Uint8ClampedArray();
-    const seen = { amber: 0, green: 0, red: 0 };
-    for (let i = 0; i < data.length; i += 4) {
-      const [r = 0, g = 0, b = 0] = [data[i], data[i + 1], data[i + 2]];
-      if (r > 220 && g > 140 && g < 200 && b < 90) seen.amber += 1;
-      else if (g > 150 && r < 120 && b < 140) seen.green += 1;
-      else if (r > 220 && g < 90 && b < 90) seen.red += 1;
-    }
-    const [colour, count] = Object.entries(seen).sort(([, a], [, b]) => b - a)[0] ?? ['none', 0];
-    return count > 0 ? (colour as 'amber' | 'green' | 'red') : 'none';
-  });
+/** The map's box on the page, CSS pixels. */
+async function mapBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await page.locator('.leaflet-container').first().boundingBox();
+  if (!box) throw new Error('no map on the page');
+  return box;
 }
 
-/** How many pixels of a point canvas hold anything (alpha above 0); null when the pane has no canvas. */
-function inkOf(page: Page, pane: 'schools' | 'posts'): Promise<number | null> {
-  return page.evaluate((name) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(`.leaflet-${name}-pane canvas`);
-    const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
-    if (!data) return null;
-    let ink = 0;
-    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) ink += 1;
-    return ink;
-  }, pane);
+/**
+ * The colour of the school dot drawn at the centre of the map (where a fly-to puts the school):
+ * the schools canvas as the screen shows it, alone, a few pixels around that point (the canvas is
+ * drawn by a worker: its pixels cannot be read on the page).
+ */
+async function dotColourAtMapCentre(page: Page): Promise<'amber' | 'green' | 'red' | 'none'> {
+  const map = await mapBox(page);
+  const centre = { x: Math.round(map.x + map.width / 2), y: Math.round(map.y + map.height / 2) };
+  const pixels = await screenPixels(page, '.leaflet-schools-pane canvas', { x: centre.x - 3, y: centre.y - 3, width: 7, height: 7 });
+  const data = pixels?.data ?? [];
+  const seen = { amber: 0, green: 0, red: 0 };
+  for (let i = 0; i < data.length; i += 4) {
+    const [r = 0, g = 0, b = 0, a = 0] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+    if (a < 128) continue;
+    if (r > 220 && g > 140 && g < 200 && b < 90) seen.amber += 1;
+    else if (g > 150 && r < 120 && b < 140) seen.green += 1;
+    else if (r > 220 && g < 90 && b < 90) seen.red += 1;
+  }
+  const [colour, count] = Object.entries(seen).sort(([, a], [, b]) => b - a)[0] ?? ['none', 0];
+  return count > 0 ? (colour as 'amber' | 'green' | 'red') : 'none';
+}
+
+/** How many pixels of a point canvas show anything within the map (alpha above 0); null when the pane has no canvas. */
+async function inkOf(page: Page, pane: 'schools' | 'posts'): Promise<number | null> {
+  const pixels = await screenPixels(page, `.leaflet-${pane}-pane canvas`, await mapBox(page));
+  return pixels?.inked ?? null;
 }
 
 describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('device health (e2e, real server and Chromium)', () => {
@@ -122,6 +120,17 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('device health (e2
     await page.goto(baseUrl);
     await page.getByTestId('school-cluster').first().waitFor({ timeout: 10_000 });
     expect(await page.locator('.leaflet-container canvas').count()).toBe(2);
+    // Both drawn by the canvas worker (canvasSurface.ts): a canvas handed to it has no context on the page.
+    const onThePage = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLCanvasElement>('.leaflet-container canvas')].map((canvas) => {
+        try {
+          return canvas.getContext('2d') !== null;
+        } catch {
+          return false;
+        }
+      }),
+    );
+    expect(onThePage).toEqual([false, false]);
     await expect.poll(() => inkOf(page, 'posts'), { timeout: 5_000 }).toBeGreaterThan(0);
     // Wait for the last layer's turn: the page's data all in (the 护学岗 posts' states come after
     // the registry), then the ink unchanged over three reads in a row. One unchanged read was not

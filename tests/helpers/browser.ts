@@ -106,3 +106,43 @@ export async function signInContext(context: BrowserContext, baseUrl: string, us
   });
   await context.addCookies(cookies);
 }
+
+/** A screen region's pixels: how many show anything (alpha above 0) and, for a small region, the RGBA bytes row by row (device pixels). */
+export interface ScreenPixels {
+  width: number;
+  height: number;
+  inked: number;
+  /** Empty for a region over 10,000 pixels (they would cross to the test as one number each). */
+  data: number[];
+}
+
+/**
+ * The pixels of the elements matching `selector` as the screen shows them, alone: every other
+ * element hidden (`visibility`, which moves nothing) and the page's background transparent, within
+ * `clip` (page CSS pixels). A canvas drawn by a worker (`transferControlToOffscreen`) cannot be
+ * read with `getImageData`: this reads what the compositor shows. Null when nothing matches.
+ */
+export async function screenPixels(page: Page, selector: string, clip: { x: number; y: number; width: number; height: number }): Promise<ScreenPixels | null> {
+  if ((await page.locator(selector).count()) === 0) return null;
+  const style = await page.addStyleTag({
+    content: `body * { visibility: hidden !important; } html, body { background: transparent !important; } ${selector} { visibility: visible !important; }`,
+  });
+  let png: Buffer;
+  try {
+    png = await page.screenshot({ clip, omitBackground: true });
+  } finally {
+    await style.evaluate((element) => element.remove());
+  }
+  return page.evaluate(async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D context to read the screenshot');
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let inked = 0;
+    for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) inked += 1;
+    return { width: bitmap.width, height: bitmap.height, inked, data: data.length <= 40_000 ? [...data] : [] };
+  }, png.toString('base64'));
+}

@@ -1,6 +1,8 @@
 import L from 'leaflet';
 import { ensurePane } from '../../composables/useLeafletMap.js';
 import { GridIndex, type Located } from '../../grid-index.js';
+import type { PaintContext } from './canvasRecording.js';
+import { canvasSurface, type CanvasSurface } from './canvasSurface.js';
 import { canvasJobWaiting, dropCanvasJob, queueCanvasJob } from './canvasTurns.js';
 import { pointerHub, type Hit } from './pointerHub.js';
 
@@ -47,7 +49,7 @@ export interface PointCanvasOptions<T extends Located> {
   /** Whether the layer draws anything at this zoom at all: when not, its points are not even looked up. */
   drawsAt?: (zoom: number) => boolean;
   /** Draws the points in view (their order is the items' order; the paint may reorder). */
-  paint: (ctx: CanvasRenderingContext2D, placed: Placed<T>[], zoom: number) => void;
+  paint: (ctx: PaintContext, placed: Placed<T>[], zoom: number) => void;
   /** Interactive layers: how near (px) the pointer must be to a point to hit it. */
   hitRadius?: (zoom: number) => number;
   /** Whether a point can be hit now (e.g. not hidden inside a cluster). */
@@ -60,22 +62,58 @@ export interface PointCanvasOptions<T extends Located> {
 
 /** Leaflet's canvas renderer with its internals this layer uses. */
 interface RendererInternals extends L.Canvas {
-  _ctx?: CanvasRenderingContext2D;
+  /** Where the paints draw: the canvas itself, or a worker's copy of it (canvasSurface.ts). */
+  _surface?: CanvasSurface;
   _container?: HTMLCanvasElement;
   _paintPoints?: () => void;
+  /** The worker drawing this canvas failed: a new canvas is made, drawn on the page. */
+  _onLost?: () => void;
 }
 
-/** What `_update` reads of Leaflet's renderer, beyond its public face. */
+/** What the renderer's overrides read of Leaflet's renderer, beyond its public face. */
 interface UpdateInternals {
   _map: L.Map & { _animatingZoom?: boolean };
   _bounds?: L.Bounds;
-  _ctx?: CanvasRenderingContext2D;
+  _surface?: CanvasSurface;
   _container?: HTMLCanvasElement;
+  _applied?: boolean;
+  _onLost?: () => void;
+  _onMouseMove: (event: Event) => void;
+  _onClick: (event: Event) => void;
+  _handleMouseOut: (event: Event) => void;
   fire(type: string): void;
 }
 
 const PaintingCanvas = L.Canvas.extend({
-  _draw(this: RendererInternals & UpdateInternals & { _applied?: boolean; _applyUpdate: () => void }) {
+  /**
+   * Leaflet's `_initContainer` (the canvas and its pointer handlers), with the drawing surface
+   * made by `canvasSurface`: handed to a worker where the browser can, instead of the canvas'
+   * own 2D context.
+   */
+  _initContainer(this: UpdateInternals) {
+    const container = document.createElement('canvas');
+    this._container = container;
+    L.DomEvent.on(container, 'mousemove', this._onMouseMove, this);
+    L.DomEvent.on(container, 'click dblclick mousedown mouseup contextmenu', this._onClick, this);
+    L.DomEvent.on(container, 'mouseout', this._handleMouseOut, this);
+    (container as HTMLCanvasElement & { _leaflet_disable_events?: boolean })._leaflet_disable_events = true;
+    this._surface = canvasSurface(container, () => this._onLost?.());
+  },
+  _destroyContainer(this: UpdateInternals) {
+    this._surface?.release();
+    delete this._surface;
+    this._applied = false;
+    const container = this._container;
+    if (!container) return;
+    L.DomUtil.remove(container);
+    L.DomEvent.off(container);
+    delete this._container;
+  },
+  /** Leaflet's clear of the whole canvas (the point layers never ask for a part). */
+  _clear(this: UpdateInternals) {
+    this._surface?.clear();
+  },
+  _draw(this: RendererInternals & UpdateInternals) {
     // Before its first view is applied the canvas has no size or place, and with a view waiting
     // (a reset moved the canvas) its turn draws: nothing to draw now.
     if (this._applied && !canvasJobWaiting(this)) this._paintPoints?.();
@@ -90,35 +128,34 @@ const PaintingCanvas = L.Canvas.extend({
     queueCanvasJob(this, () => this._applyUpdate());
   },
   /**
-   * The rest of Leaflet's `_update`, with one change: the canvas keeps its bitmap when it is large
-   * enough (every pan's end), cleared instead of reallocated — Leaflet sets its width and height
-   * every time, a new bitmap per canvas per pan.
+   * The rest of Leaflet's `_update`, with two changes: the canvas keeps its bitmap when it is
+   * large enough (every pan's end), cleared instead of reallocated — Leaflet sets its width and
+   * height every time, a new bitmap per canvas per pan; and it moves to the view's place once the
+   * view is drawn on it (at once on the page; with a worker, when the worker has drawn it).
    */
-  _applyUpdate(this: UpdateInternals & { _applied?: boolean }) {
+  _applyUpdate(this: UpdateInternals) {
     // Mid-zoom, Leaflet's transform scales the canvas: the zoom's end brings a new update.
     if (this._map._animatingZoom) return;
     const bounds = this._bounds;
     const container = this._container;
-    const ctx = this._ctx;
-    if (!bounds?.min || !bounds.max || !container || !ctx) return;
+    const surface = this._surface;
+    if (!bounds?.min || !bounds.max || !container || !surface) return;
+    const min = bounds.min;
     const size = bounds.getSize();
     const ratio = L.Browser.retina ? 2 : 1;
-    L.DomUtil.setPosition(container, bounds.min);
     // A canvas only grows: one already large enough keeps its bitmap, the part past the padded view
     // left blank (a map a few pixels smaller — a bar above it taking a line as the data comes — was
     // a new bitmap for every layer, 50–120 ms each in software rendering, and new buffers at the
     // next commits).
-    if (container.width < ratio * size.x || container.height < ratio * size.y) {
-      container.width = Math.max(container.width, ratio * size.x);
-      container.height = Math.max(container.height, ratio * size.y);
-      container.style.width = `${container.width / ratio}px`;
-      container.style.height = `${container.height / ratio}px`;
-    }
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, container.width, container.height);
-    ctx.setTransform(ratio, 0, 0, ratio, -ratio * bounds.min.x, -ratio * bounds.min.y);
+    if (surface.width < ratio * size.x || surface.height < ratio * size.y) surface.grow(ratio * size.x, ratio * size.y, ratio);
+    surface.clear();
+    surface.ctx.setTransform(ratio, 0, 0, ratio, -ratio * min.x, -ratio * min.y);
     this._applied = true;
     this.fire('update');
+    surface.whenDrawn(() => {
+      // A placement that comes mid-zoom is left to the zoom's end (which places and draws anew).
+      if (this._container === container && !this._map._animatingZoom) L.DomUtil.setPosition(container, min);
+    });
   },
   onRemove(this: UpdateInternals & { _applyUpdate: () => void }) {
     dropCanvasJob(this);
@@ -180,6 +217,12 @@ class SharedCanvas {
     pointPane(map, pane);
     this.renderer = new PaintingCanvas({ pane, padding: PADDING });
     this.renderer._paintPoints = () => this.paintAll();
+    // The worker failed: the canvas is made again, drawn on the page this time.
+    this.renderer._onLost = () => {
+      if (!this.map.hasLayer(this.renderer)) return;
+      this.renderer.remove();
+      this.renderer.addTo(this.map);
+    };
   }
 
   get paneZIndex(): number {
@@ -203,6 +246,7 @@ class SharedCanvas {
     }
     dropCanvasJob(this);
     this.renderer._paintPoints = undefined;
+    this.renderer._onLost = undefined;
     this.renderer.remove();
     return false;
   }
@@ -227,14 +271,17 @@ class SharedCanvas {
 
   /** Clears the canvas and paints every shown layer on it, lowest first. */
   redraw(): void {
-    const ctx = this.renderer._ctx;
-    const canvas = this.renderer._container;
-    if (!ctx || !canvas) return;
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.restore();
+    const surface = this.renderer._surface;
+    if (!surface) return;
+    surface.clear();
     this.paintAll();
+  }
+
+  /** Runs `then` once what has been painted so far is on the canvas (canvasSurface.ts, `whenDrawn`). */
+  whenDrawn(then: () => void): void {
+    const surface = this.renderer._surface;
+    if (surface) surface.whenDrawn(then);
+    else then();
   }
 
   /** Paints every shown layer, lowest first; one layer's failure does not keep the others off the canvas (it is thrown after). */
@@ -325,9 +372,14 @@ export class PointCanvas<T extends Located> implements CanvasMember {
     this.canvas.redraw();
   }
 
+  /** Runs `then` once what this layer has painted so far is on the canvas (with a worker, once it has drawn it). */
+  whenDrawn(then: () => void): void {
+    this.canvas.whenDrawn(then);
+  }
+
   /** Paints this layer's points in view on its canvas, over what the layers under it drew. */
   paintOnto(): void {
-    const ctx = this.canvas.renderer._ctx;
+    const ctx = this.canvas.renderer._surface?.ctx;
     if (!ctx || !this.map.getSize().x) return;
     const zoom = this.map.getZoom();
     if (this.options.drawsAt && !this.options.drawsAt(zoom)) return;

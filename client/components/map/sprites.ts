@@ -3,6 +3,7 @@
  * 护学岗 ring) drawn once into a bitmap and stamped at every point.
  */
 import L from 'leaflet';
+import { CanvasRecorder, type PaintContext } from './canvasRecording.js';
 
 /** A small picture drawn once and stamped at every point (`drawImage`): far cheaper than a path per point at province scale. */
 export interface Sprite {
@@ -51,10 +52,19 @@ export function sprite(key: string, width: number, height: number, draw: (ctx: S
   return made;
 }
 
-/** Stamps `picture` centred on each point. */
-export function stamp(ctx: CanvasRenderingContext2D, picture: Sprite, placed: readonly { x: number; y: number }[]): void {
+/** Stamps `picture` centred on each point: on a recorder (canvasRecording.ts), as one operation for all of them. */
+export function stamp(ctx: PaintContext, picture: Sprite, placed: readonly { x: number; y: number }[]): void {
   const { image, width, height } = picture;
   const halfW = width / 2;
   const halfH = height / 2;
+  if (ctx instanceof CanvasRecorder) {
+    const corners = new Float64Array(placed.length * 2);
+    placed.forEach(({ x, y }, i) => {
+      corners[i * 2] = Math.round(x - halfW);
+      corners[i * 2 + 1] = Math.round(y - halfH);
+    });
+    ctx.stamp(image, width, height, corners);
+    return;
+  }
   for (const { x, y } of placed) ctx.drawImage(image, Math.round(x - halfW), Math.round(y - halfH), width, height);
 }

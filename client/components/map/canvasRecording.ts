@@ -1,0 +1,362 @@
+/**
+ * The point canvases' drawing as data (issue 17 item 4): the page's paints record what they draw
+ * into a `CanvasRecorder` and a worker replays it on the canvas it was handed
+ * (`transferControlToOffscreen`), so the rasterising and the commit of a full-screen bitmap —
+ * most of a province pan's long frame in software rendering — leave the page's thread.
+ *
+ * Only what the point layers draw is recorded: sprite stamps, rectangles and arcs filled or
+ * stroked, the alpha, styles, line width and dashes, and the transform. The frame goes as one
+ * `Float64Array` (transferred, not copied) with the style strings beside it.
+ */
+
+/** What a point layer's paint draws with: a real 2D context on the page, or a recorder. */
+export interface PaintContext {
+  globalAlpha: number;
+  fillStyle: string | CanvasGradient | CanvasPattern;
+  strokeStyle: string | CanvasGradient | CanvasPattern;
+  lineWidth: number;
+  save(): void;
+  restore(): void;
+  setTransform(a: number, b: number, c: number, d: number, e: number, f: number): void;
+  clearRect(x: number, y: number, width: number, height: number): void;
+  beginPath(): void;
+  moveTo(x: number, y: number): void;
+  arc(x: number, y: number, radius: number, startAngle: number, endAngle: number): void;
+  rect(x: number, y: number, width: number, height: number): void;
+  fill(): void;
+  stroke(): void;
+  setLineDash(segments: number[]): void;
+  drawImage(image: CanvasImageSource, x: number, y: number, width: number, height: number): void;
+}
+
+/** The operations of a recorded frame, each followed by its numbers. */
+export const OP = {
+  save: 1,
+  restore: 2,
+  /** a b c d e f */
+  setTransform: 3,
+  /** x y width height */
+  clearRect: 4,
+  /** The whole bitmap, whatever the transform. */
+  clearAll: 5,
+  beginPath: 6,
+  /** x y */
+  moveTo: 7,
+  /** x y radius start end */
+  arc: 8,
+  /** x y width height */
+  rect: 9,
+  fill: 10,
+  stroke: 11,
+  /** count, then the segments */
+  lineDash: 12,
+  /** alpha */
+  alpha: 13,
+  /** index into the frame's strings */
+  fillStyle: 14,
+  /** index into the frame's strings */
+  strokeStyle: 15,
+  /** width */
+  lineWidth: 16,
+  /** sprite id, width, height, count, then count × (x, y): the sprite's top-left corners */
+  stamp: 17,
+} as const;
+
+/** A sprite the worker is sent once and stamps by its id. */
+export interface SpriteImage {
+  id: number;
+  image: ImageBitmap;
+}
+
+/** One recorded frame, as it is posted to the worker. */
+export interface RecordedFrame {
+  ops: Float64Array<ArrayBuffer>;
+  strings: string[];
+  sprites: SpriteImage[];
+}
+
+/** Sprite ids, one per sprite image, for every recorder on the page (the worker keeps them by id). */
+const spriteIds = new WeakMap<object, number>();
+let nextSpriteId = 1;
+
+interface StyleState {
+  globalAlpha: number;
+  fillStyle: string;
+  strokeStyle: string;
+  lineWidth: number;
+}
+
+const INITIAL_STYLE: StyleState = { globalAlpha: 1, fillStyle: '#000000', strokeStyle: '#000000', lineWidth: 1 };
+
+/**
+ * Records drawing calls for a worker to replay. Setting a style records it; reading one answers
+ * the last set (save and restore kept in step). Gradients and patterns are not recorded (the point
+ * layers draw none): setting one throws, so a paint that starts using them fails loudly in tests.
+ */
+export class CanvasRecorder implements PaintContext {
+  private ops: Float64Array<ArrayBuffer> = new Float64Array(4_096);
+  private length = 0;
+  private strings: string[] = [];
+  private stringIndex = new Map<string, number>();
+  private newSprites: SpriteImage[] = [];
+  private style: StyleState = { ...INITIAL_STYLE };
+  private readonly styles: StyleState[] = [];
+
+  /**
+   * @param spritesSent the sprite ids the worker already holds (shared by the recorders of one worker)
+   * @param onFirstOp called when a frame's first operation is recorded (the owner schedules its flush)
+   */
+  constructor(
+    private readonly spritesSent: Set<number>,
+    private readonly onFirstOp: () => void,
+  ) {}
+
+  /** Whether anything is recorded since the last `take`. */
+  get pending(): boolean {
+    return this.length > 0;
+  }
+
+  /** The frame recorded so far, and a fresh start for the next. */
+  take(): RecordedFrame {
+    const frame = { ops: this.ops.slice(0, this.length), strings: this.strings, sprites: this.newSprites };
+    this.length = 0;
+    this.strings = [];
+    this.stringIndex = new Map();
+    this.newSprites = [];
+    return frame;
+  }
+
+  get globalAlpha(): number {
+    return this.style.globalAlpha;
+  }
+  set globalAlpha(alpha: number) {
+    this.style.globalAlpha = alpha;
+    this.push(OP.alpha, alpha);
+  }
+  get fillStyle(): string {
+    return this.style.fillStyle;
+  }
+  set fillStyle(style: string | CanvasGradient | CanvasPattern) {
+    this.style.fillStyle = this.styleString(style);
+    this.push(OP.fillStyle, this.intern(this.style.fillStyle));
+  }
+  get strokeStyle(): string {
+    return this.style.strokeStyle;
+  }
+  set strokeStyle(style: string | CanvasGradient | CanvasPattern) {
+    this.style.strokeStyle = this.styleString(style);
+    this.push(OP.strokeStyle, this.intern(this.style.strokeStyle));
+  }
+  get lineWidth(): number {
+    return this.style.lineWidth;
+  }
+  set lineWidth(width: number) {
+    this.style.lineWidth = width;
+    this.push(OP.lineWidth, width);
+  }
+
+  save(): void {
+    this.styles.push({ ...this.style });
+    this.push(OP.save);
+  }
+  restore(): void {
+    this.style = this.styles.pop() ?? { ...INITIAL_STYLE };
+    this.push(OP.restore);
+  }
+  setTransform(a: number, b: number, c: number, d: number, e: number, f: number): void {
+    this.push(OP.setTransform, a, b, c, d, e, f);
+  }
+  clearRect(x: number, y: number, width: number, height: number): void {
+    this.push(OP.clearRect, x, y, width, height);
+  }
+  /** Clears the whole bitmap, whatever the transform (the page does not know the worker's bitmap size). */
+  clearAll(): void {
+    this.push(OP.clearAll);
+  }
+  beginPath(): void {
+    this.push(OP.beginPath);
+  }
+  moveTo(x: number, y: number): void {
+    this.push(OP.moveTo, x, y);
+  }
+  arc(x: number, y: number, radius: number, startAngle: number, endAngle: number): void {
+    this.push(OP.arc, x, y, radius, startAngle, endAngle);
+  }
+  rect(x: number, y: number, width: number, height: number): void {
+    this.push(OP.rect, x, y, width, height);
+  }
+  fill(): void {
+    this.push(OP.fill);
+  }
+  stroke(): void {
+    this.push(OP.stroke);
+  }
+  setLineDash(segments: number[]): void {
+    this.push(OP.lineDash, segments.length, ...segments);
+  }
+  drawImage(image: CanvasImageSource, x: number, y: number, width: number, height: number): void {
+    this.stamp(image, width, height, [x, y]);
+  }
+
+  /**
+   * Stamps `image` (`width` × `height` CSS px) with its top-left corner at each (x, y) of
+   * `corners`, flat: one operation for a whole layer's points.
+   */
+  stamp(image: CanvasImageSource, width: number, height: number, corners: ArrayLike<number>): void {
+    if (!(typeof ImageBitmap === 'function' && image instanceof ImageBitmap)) throw new Error('canvas recorder: only ImageBitmap sprites can be sent to the worker');
+    const count = Math.floor(corners.length / 2);
+    if (count === 0) return;
+    let id = spriteIds.get(image);
+    if (id === undefined) spriteIds.set(image, (id = nextSpriteId++));
+    if (!this.spritesSent.has(id)) {
+      this.spritesSent.add(id);
+      this.newSprites.push({ id, image });
+    }
+    this.push(OP.stamp, id, width, height, count);
+    this.reserve(count * 2);
+    for (let i = 0; i < count * 2; i += 1) this.ops[this.length++] = corners[i] ?? 0;
+  }
+
+  private styleString(style: string | CanvasGradient | CanvasPattern): string {
+    if (typeof style !== 'string') throw new Error('canvas recorder: only colour strings can be sent to the worker');
+    return style;
+  }
+
+  private intern(text: string): number {
+    let index = this.stringIndex.get(text);
+    if (index === undefined) {
+      index = this.strings.push(text) - 1;
+      this.stringIndex.set(text, index);
+    }
+    return index;
+  }
+
+  private push(op: number, ...numbers: number[]): void {
+    if (this.length === 0) this.onFirstOp();
+    this.reserve(1 + numbers.length);
+    this.ops[this.length++] = op;
+    for (const value of numbers) this.ops[this.length++] = value;
+  }
+
+  private reserve(more: number): void {
+    if (this.length + more <= this.ops.length) return;
+    let size = this.ops.length * 2;
+    while (size < this.length + more) size *= 2;
+    const grown = new Float64Array(size);
+    grown.set(this.ops.subarray(0, this.length));
+    this.ops = grown;
+  }
+}
+
+/** What a replay draws on: a worker's OffscreenCanvas context, or any 2D context (tests). */
+export type ReplayContext = Pick<
+  OffscreenCanvasRenderingContext2D,
+  'save' | 'restore' | 'setTransform' | 'clearRect' | 'beginPath' | 'moveTo' | 'arc' | 'rect' | 'fill' | 'stroke' | 'setLineDash' | 'drawImage'
+> & { globalAlpha: number; fillStyle: unknown; strokeStyle: unknown; lineWidth: number; readonly canvas: { width: number; height: number } };
+
+/**
+ * Replays a recorded frame's operations on `ctx`, the sprites looked up by id. An unknown
+ * operation or a frame cut short throws, and the context's saves made by the frame are undone
+ * first: the next frame starts from the state this one started from.
+ */
+export function replay(ctx: ReplayContext, ops: Float64Array, strings: readonly string[], sprites: ReadonlyMap<number, CanvasImageSource>): void {
+  let depth = 0;
+  try {
+    replayOps(ctx, ops, strings, sprites, (change) => (depth += change));
+  } catch (error) {
+    for (; depth > 0; depth -= 1) ctx.restore();
+    throw error;
+  }
+}
+
+function replayOps(
+  ctx: ReplayContext,
+  ops: Float64Array,
+  strings: readonly string[],
+  sprites: ReadonlyMap<number, CanvasImageSource>,
+  saved: (change: number) => void,
+): void {
+  let at = 0;
+  const next = (): number => {
+    if (at >= ops.length) throw new Error('canvas replay: the frame ends inside an operation');
+    return ops[at++] as number;
+  };
+  const text = (index: number): string => {
+    const found = strings[index];
+    if (found === undefined) throw new Error(`canvas replay: no string ${index}`);
+    return found;
+  };
+  while (at < ops.length) {
+    const op = next();
+    switch (op) {
+      case OP.save:
+        ctx.save();
+        saved(1);
+        break;
+      case OP.restore:
+        ctx.restore();
+        saved(-1);
+        break;
+      case OP.setTransform:
+        ctx.setTransform(next(), next(), next(), next(), next(), next());
+        break;
+      case OP.clearRect:
+        ctx.clearRect(next(), next(), next(), next());
+        break;
+      case OP.clearAll:
+        ctx.save();
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+        ctx.restore();
+        break;
+      case OP.beginPath:
+        ctx.beginPath();
+        break;
+      case OP.moveTo:
+        ctx.moveTo(next(), next());
+        break;
+      case OP.arc:
+        ctx.arc(next(), next(), next(), next(), next());
+        break;
+      case OP.rect:
+        ctx.rect(next(), next(), next(), next());
+        break;
+      case OP.fill:
+        ctx.fill();
+        break;
+      case OP.stroke:
+        ctx.stroke();
+        break;
+      case OP.lineDash: {
+        const count = next();
+        const segments: number[] = [];
+        for (let i = 0; i < count; i += 1) segments.push(next());
+        ctx.setLineDash(segments);
+        break;
+      }
+      case OP.alpha:
+        ctx.globalAlpha = next();
+        break;
+      case OP.fillStyle:
+        ctx.fillStyle = text(next());
+        break;
+      case OP.strokeStyle:
+        ctx.strokeStyle = text(next());
+        break;
+      case OP.lineWidth:
+        ctx.lineWidth = next();
+        break;
+      case OP.stamp: {
+        const id = next();
+        const [width, height, count] = [next(), next(), next()];
+        const image = sprites.get(id);
+        if (!image) throw new Error(`canvas replay: no sprite ${id}`);
+        if (at + count * 2 > ops.length) throw new Error('canvas replay: the frame ends inside a stamp');
+        for (let i = 0; i < count; i += 1) ctx.drawImage(image, ops[at++] as number, ops[at++] as number, width, height);
+        break;
+      }
+      default:
+        throw new Error(`canvas replay: unknown operation ${op}`);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { replay } from './canvasRecording.js';
+import { toCanvasWorkerSchema, type FromCanvasWorker } from './canvasMessages.js';
+
+/**
+ * Draws the map's point canvases off the page's thread (canvasSurface.ts): each canvas was handed
+ * over with `transferControlToOffscreen`, each frame arrives as recorded operations
+ * (canvasRecording.ts) and is replayed here. The bitmap reaches the screen when this task ends,
+ * and the page is told the frame is drawn, so it moves the canvas to the frame's place only then.
+ */
+const canvases = new Map<number, OffscreenCanvasRenderingContext2D>();
+const sprites = new Map<number, ImageBitmap>();
+
+function answer(message: FromCanvasWorker): void {
+  self.postMessage(message);
+}
+
+self.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = toCanvasWorkerSchema.safeParse(event.data);
+  if (!parsed.success) {
+    console.warn('point canvas worker: a message refused', parsed.error.issues[0]?.message);
+    return;
+  }
+  const message = parsed.data;
+  if (message.kind === 'canvas') {
+    const ctx = message.canvas.getContext('2d');
+    if (ctx) canvases.set(message.id, ctx);
+    return;
+  }
+  if (message.kind === 'drop') {
+    canvases.delete(message.id);
+    return;
+  }
+  for (const { id, image } of message.sprites) sprites.set(id, image);
+  const ctx = canvases.get(message.id);
+  let error: string | undefined;
+  if (!ctx) {
+    error = `no canvas ${message.id}`;
+  } else {
+    try {
+      if (message.size) {
+        const [width, height] = message.size;
+        // Setting a side resets the bitmap and the context's state: only when it grows.
+        if (ctx.canvas.width !== width || ctx.canvas.height !== height) [ctx.canvas.width, ctx.canvas.height] = [width, height];
+      }
+      replay(ctx, message.ops, message.strings, sprites);
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
+    }
+  }
+  answer({ kind: 'drawn', id: message.id, frame: message.frame, ...(error === undefined ? {} : { error }) });
+});

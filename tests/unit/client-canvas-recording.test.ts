@@ -1,0 +1,187 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { CanvasRecorder, OP, replay, type PaintContext, type ReplayContext } from '../../client/components/map/canvasRecording.js';
+import { stamp, type Sprite } from '../../client/components/map/sprites.js';
+
+/**
+ * The point canvases' drawing recorded on the page and replayed by the canvas worker
+ * (client/components/map/canvasRecording.ts, issue 17 item 4): what the worker draws must be
+ * what the page would have drawn, call for call.
+ */
+
+/** An ImageBitmap with nothing in it (happy-dom's cannot be made with `new`): the recorder only checks its kind and keeps its identity. */
+function bitmap(): ImageBitmap {
+  return Object.create(ImageBitmap.prototype) as ImageBitmap;
+}
+
+/** A 2D context that writes down every call and every style set, in order. */
+function loggingContext(log: string[], names: Map<unknown, string>): PaintContext & ReplayContext {
+  const state = { globalAlpha: 1, fillStyle: '#000000' as unknown, strokeStyle: '#000000' as unknown, lineWidth: 1 };
+  const call =
+    (name: string) =>
+    (...args: unknown[]): void => {
+      log.push(`${name}(${args.map((arg) => (typeof arg === 'object' && arg !== null ? (names.get(arg) ?? '?') : JSON.stringify(arg))).join(', ')})`);
+    };
+  return {
+    canvas: { width: 640, height: 480 },
+    get globalAlpha() {
+      return state.globalAlpha;
+    },
+    set globalAlpha(value: number) {
+      state.globalAlpha = value;
+      log.push(`globalAlpha = ${value}`);
+    },
+    get fillStyle() {
+      return state.fillStyle as string;
+    },
+    set fillStyle(value: unknown) {
+      state.fillStyle = value;
+      log.push(`fillStyle = ${String(value)}`);
+    },
+    get strokeStyle() {
+      return state.strokeStyle as string;
+    },
+    set strokeStyle(value: unknown) {
+      state.strokeStyle = value;
+      log.push(`strokeStyle = ${String(value)}`);
+    },
+    get lineWidth() {
+      return state.lineWidth;
+    },
+    set lineWidth(value: number) {
+      state.lineWidth = value;
+      log.push(`lineWidth = ${value}`);
+    },
+    save: call('save'),
+    restore: call('restore'),
+    setTransform: call('setTransform'),
+    clearRect: call('clearRect'),
+    beginPath: call('beginPath'),
+    moveTo: call('moveTo'),
+    arc: call('arc'),
+    rect: call('rect'),
+    fill: call('fill'),
+    stroke: call('stroke'),
+    setLineDash: call('setLineDash'),
+    drawImage: call('drawImage'),
+  } as PaintContext & ReplayContext;
+}
+
+/** A paint of the kinds the map's layers make: coverage circles, stamped dots, dense squares. */
+function paintLikeTheMap(ctx: PaintContext, dot: Sprite, ring: Sprite): void {
+  ctx.setTransform(2, 0, 0, 2, -100, -60);
+  ctx.save();
+  ctx.beginPath();
+  ctx.moveTo(40.5, 30);
+  ctx.arc(30.5, 30, 10, 0, Math.PI * 2);
+  ctx.fillStyle = '#22d3ee';
+  ctx.globalAlpha = 0.12;
+  ctx.fill();
+  ctx.globalAlpha = 0.6;
+  ctx.strokeStyle = '#22d3ee';
+  ctx.lineWidth = 1;
+  ctx.setLineDash([4, 4]);
+  ctx.stroke();
+  ctx.restore();
+  ctx.save();
+  stamp(ctx, dot, [
+    { x: 10.4, y: 20.6 },
+    { x: -3, y: 7.5 },
+  ]);
+  ctx.globalAlpha = 0.55;
+  stamp(ctx, ring, [{ x: 100, y: 50 }]);
+  stamp(ctx, ring, []);
+  ctx.restore();
+  ctx.beginPath();
+  ctx.rect(1, 2, 5, 5);
+  ctx.rect(11, 12, 5, 5);
+  ctx.fillStyle = '#3b82f6';
+  ctx.fill();
+  ctx.clearRect(0, 0, 4, 4);
+}
+
+describe('the point canvases recorded and replayed', () => {
+  it('replays a frame as the same calls, in the same order, as drawing on the page', () => {
+    const dot: Sprite = { image: bitmap(), width: 9, height: 9 };
+    const ring: Sprite = { image: bitmap(), width: 14, height: 14 };
+    const names = new Map<unknown, string>([
+      [dot.image, 'dot'],
+      [ring.image, 'ring'],
+    ]);
+
+    const direct: string[] = [];
+    paintLikeTheMap(loggingContext(direct, names), dot, ring);
+
+    const recorder = new CanvasRecorder(new Set(), () => {});
+    paintLikeTheMap(recorder, dot, ring);
+    const frame = recorder.take();
+    const sprites = new Map(frame.sprites.map(({ id, image }) => [id, image]));
+    const replayed: string[] = [];
+    replay(loggingContext(replayed, names), frame.ops, frame.strings, sprites);
+
+    expect(replayed).toEqual(direct);
+    expect(direct).toContain('drawImage(dot, 6, 16, 9, 9)');
+    // Two colours, each sent once however often it is set.
+    expect(frame.strings).toEqual(['#22d3ee', '#3b82f6']);
+  });
+
+  it('sends each sprite to the worker once, in the first frame that stamps it', () => {
+    const dot: Sprite = { image: bitmap(), width: 9, height: 9 };
+    const sent = new Set<number>();
+    const recorder = new CanvasRecorder(sent, () => {});
+    stamp(recorder, dot, [{ x: 1, y: 1 }]);
+    expect(recorder.take().sprites.map(({ image }) => image)).toEqual([dot.image]);
+    stamp(recorder, dot, [{ x: 2, y: 2 }]);
+    expect(recorder.take().sprites).toEqual([]);
+    // Another canvas of the same worker: the sprite is already there.
+    const other = new CanvasRecorder(sent, () => {});
+    stamp(other, dot, [{ x: 3, y: 3 }]);
+    expect(other.take().sprites).toEqual([]);
+  });
+
+  it('tells its owner when a frame starts, once per frame, and starts each frame empty', () => {
+    let starts = 0;
+    const recorder = new CanvasRecorder(new Set(), () => (starts += 1));
+    expect(recorder.pending).toBe(false);
+    recorder.beginPath();
+    recorder.rect(0, 0, 1, 1);
+    recorder.fill();
+    expect([starts, recorder.pending]).toEqual([1, true]);
+    expect(recorder.take().ops).toEqual(new Float64Array([OP.beginPath, OP.rect, 0, 0, 1, 1, OP.fill]));
+    expect(recorder.pending).toBe(false);
+    recorder.stroke();
+    expect(starts).toBe(2);
+  });
+
+  it('grows past its first buffer without losing a stamp', () => {
+    const dot: Sprite = { image: bitmap(), width: 2, height: 2 };
+    const recorder = new CanvasRecorder(new Set(), () => {});
+    const points = Array.from({ length: 50_000 }, (_, i) => ({ x: i + 1, y: i + 1 }));
+    stamp(recorder, dot, points);
+    const frame = recorder.take();
+    let stamps = 0;
+    let last = '';
+    const names = new Map<unknown, string>([[dot.image, 'dot']]);
+    const log: string[] = [];
+    replay(loggingContext(log, names), frame.ops, frame.strings, new Map(frame.sprites.map(({ id, image }) => [id, image])));
+    for (const line of log) if (line.startsWith('drawImage')) [stamps, last] = [stamps + 1, line];
+    expect(stamps).toBe(50_000);
+    expect(last).toBe('drawImage(dot, 49999, 49999, 2, 2)');
+  });
+
+  it('refuses a frame cut short or with an unknown operation, and undoes its saves', () => {
+    const log: string[] = [];
+    const ctx = loggingContext(log, new Map());
+    expect(() => replay(ctx, new Float64Array([OP.save, OP.save, OP.rect, 1, 2]), [], new Map())).toThrow(/ends inside/);
+    expect(log).toEqual(['save()', 'save()', 'restore()', 'restore()']);
+    expect(() => replay(ctx, new Float64Array([99]), [], new Map())).toThrow(/unknown operation 99/);
+    expect(() => replay(ctx, new Float64Array([OP.stamp, 7, 2, 2, 1, 0, 0]), [], new Map())).toThrow(/no sprite 7/);
+    expect(() => replay(ctx, new Float64Array([OP.fillStyle, 3]), ['#fff'], new Map())).toThrow(/no string 3/);
+  });
+
+  it('refuses a gradient or a canvas as a sprite: the worker could not be sent them', () => {
+    const recorder = new CanvasRecorder(new Set(), () => {});
+    expect(() => (recorder.fillStyle = {} as CanvasGradient)).toThrow(/colour strings/);
+    expect(() => recorder.drawImage({} as HTMLCanvasElement, 0, 0, 1, 1)).toThrow(/ImageBitmap/);
+  });
+});
