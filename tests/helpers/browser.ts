@@ -131,7 +131,7 @@ export async function screenPixels(page: Page, selector: string, clip: { x: numb
   try {
     png = await page.screenshot({ clip, omitBackground: true });
   } finally {
-    await style.evaluate((element) => element.remove());
+    await style.evaluate((element) => (element as Element).remove());
   }
   return page.evaluate(async (base64) => {
     const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));

@@ -185,3 +185,28 @@ describe('the point canvases recorded and replayed', () => {
     expect(() => recorder.drawImage({} as HTMLCanvasElement, 0, 0, 1, 1)).toThrow(/ImageBitmap/);
   });
 });
+
+describe('a frame waiting for a busy worker', () => {
+  it('holds one drawing however many redraws come: a clear outside any save drops what came before it, but for the transform', () => {
+    const recorder = new CanvasRecorder(new Set(), () => {});
+    recorder.setTransform(2, 0, 0, 2, -10, -20);
+    recorder.clearAll();
+    recorder.save();
+    recorder.rect(0, 0, 5, 5);
+    recorder.fill();
+    recorder.restore();
+    // A second redraw before the frame went: the first one's drawing would be wiped by it.
+    recorder.clearAll();
+    recorder.save();
+    recorder.rect(1, 1, 5, 5);
+    recorder.restore();
+    expect([...recorder.take().ops]).toEqual([OP.setTransform, 2, 0, 0, 2, -10, -20, OP.clearAll, OP.save, OP.rect, 1, 1, 5, 5, OP.restore]);
+    // Inside a save a clear drops nothing; the next frame starts without the last frame's transform to keep.
+    recorder.rect(0, 0, 1, 1);
+    recorder.save();
+    recorder.clearAll();
+    recorder.restore();
+    recorder.clearAll();
+    expect([...recorder.take().ops]).toEqual([OP.clearAll]);
+  });
+});

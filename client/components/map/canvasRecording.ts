@@ -101,6 +101,10 @@ export class CanvasRecorder implements PaintContext {
   private newSprites: SpriteImage[] = [];
   private style: StyleState = { ...INITIAL_STYLE };
   private readonly styles: StyleState[] = [];
+  /** How many saves are open: a clear of the whole canvas outside them starts the drawing anew. */
+  private depth = 0;
+  /** The last transform set outside any save since the last `take`: kept when the drawing before a clear is dropped. */
+  private transform: [number, number, number, number, number, number] | null = null;
 
   /**
    * @param spritesSent the sprite ids the worker already holds (shared by the recorders of one worker)
@@ -123,6 +127,7 @@ export class CanvasRecorder implements PaintContext {
     this.strings = [];
     this.stringIndex = new Map();
     this.newSprites = [];
+    this.transform = null;
     return frame;
   }
 
@@ -157,20 +162,33 @@ export class CanvasRecorder implements PaintContext {
 
   save(): void {
     this.styles.push({ ...this.style });
+    this.depth += 1;
     this.push(OP.save);
   }
   restore(): void {
     this.style = this.styles.pop() ?? { ...INITIAL_STYLE };
+    this.depth = Math.max(0, this.depth - 1);
     this.push(OP.restore);
   }
   setTransform(a: number, b: number, c: number, d: number, e: number, f: number): void {
+    if (this.depth === 0) this.transform = [a, b, c, d, e, f];
     this.push(OP.setTransform, a, b, c, d, e, f);
   }
   clearRect(x: number, y: number, width: number, height: number): void {
     this.push(OP.clearRect, x, y, width, height);
   }
-  /** Clears the whole bitmap, whatever the transform (the page does not know the worker's bitmap size). */
+  /**
+   * Clears the whole bitmap, whatever the transform (the page does not know the worker's bitmap
+   * size). Outside any save, whatever was recorded since the last `take` would be wiped by this
+   * clear: it is dropped (but for the last transform set), so a frame waiting for a busy worker
+   * holds one drawing however many redraws came meanwhile.
+   */
   clearAll(): void {
+    if (this.depth === 0 && this.length > 0) {
+      const transform = this.transform;
+      this.length = 0;
+      if (transform) this.setTransform(...transform);
+    }
     this.push(OP.clearAll);
   }
   beginPath(): void {

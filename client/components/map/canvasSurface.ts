@@ -188,11 +188,12 @@ class WorkerSurface implements CanvasSurface {
     if (!this.link.lost) this.post({ kind: 'drop', id: this.id });
   }
 
-  /** The worker has drawn `frame` (and so every frame before it). */
+  /** The worker has drawn `frame` (and so every frame before it): what was recorded meanwhile goes now. */
   drawn(frame: number): void {
     while (this.inFlight.length > 0 && (this.inFlight[0]?.frame ?? Infinity) <= frame) {
       for (const then of this.inFlight.shift()?.then ?? []) then();
     }
+    this.flush();
   }
 
   /** The worker failed. */
@@ -208,9 +209,14 @@ class WorkerSurface implements CanvasSurface {
     queueMicrotask(() => this.flush());
   }
 
+  /**
+   * Sends what is recorded as one frame, unless the worker is still drawing the last one: then it
+   * waits for it (`drawn`), and redraws recorded meanwhile replace each other (`clearAll`), so a
+   * burst of redraws faster than the worker draws never queues up behind it.
+   */
   private flush(): void {
     this.flushQueued = false;
-    if (this.released || (!this.ctx.pending && !this.newSize)) return;
+    if (this.released || this.inFlight.length > 0 || (!this.ctx.pending && !this.newSize)) return;
     const recorded = this.ctx.take();
     const frame = this.nextFrame++;
     this.inFlight.push({ frame, then: this.waiting });

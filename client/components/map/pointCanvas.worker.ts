@@ -14,10 +14,21 @@ function answer(message: FromCanvasWorker): void {
   self.postMessage(message);
 }
 
+/** The canvas and frame numbers of a message that looks like a frame, whatever else is wrong with it. */
+function frameOf(data: unknown): { id: number; frame: number } | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { kind, id, frame } = data as Record<string, unknown>;
+  if (kind !== 'frame' || !Number.isInteger(id) || !Number.isInteger(frame) || (id as number) < 1 || (frame as number) < 0) return null;
+  return { id: id as number, frame: frame as number };
+}
+
 self.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = toCanvasWorkerSchema.safeParse(event.data);
   if (!parsed.success) {
-    console.warn('point canvas worker: a message refused', parsed.error.issues[0]?.message);
+    // A frame refused is still answered: the page sends its next frame only once this one is done.
+    const refused = frameOf(event.data);
+    if (refused) answer({ kind: 'drawn', ...refused, error: `frame refused: ${parsed.error.issues[0]?.message ?? 'bad shape'}` });
+    else console.warn('point canvas worker: a message refused', parsed.error.issues[0]?.message);
     return;
   }
   const message = parsed.data;
