@@ -6,7 +6,11 @@
  * `panBy` steps, at the opening view and at street zoom): one line per pan with the frames' p50 /
  * p95 / max and the longest task. With `--trace`, the opening view's drags are also recorded as a
  * Chromium trace, and the renderer's tasks over 40 ms are printed with what ran inside them (style,
- * layout, paint, script …): what a long frame was made of, beyond the CPU profile's `(program)`.
+ * layout, paint, script …): what a long frame was made of, beyond the CPU profile's `(program)`;
+ * and the main thread's busy time over the pan (its tasks' sum), steadier than a frame's maximum.
+ * With `--profile`, the opening view's pans (drags and `panBy`) run under the CPU profiler: the
+ * page's script time over them and the functions with most self time (source names when the build
+ * was made with `--sourcemap`).
  * With `--alarms N`, the wall carries N open SOS alarms (one per school, spread over the province):
  * the province data directory is copied once to `map-province-alarms-N` beside it and the alarms
  * posted there, so the `map` scenario's own directory stays as it was. With `--screen console` or
@@ -16,6 +20,7 @@
 import path from 'node:path';
 import { forEachBuildLoad, PROVINCE_DATA_DIR, screenOption, withOpenAlarms } from './lib/map-builds.js';
 import { dragPan, measurePan, PAN_PX, PAN_STEPS, panBySteps, STREET_ZOOM, zoomTo } from './lib/map-page.js';
+import { selfTimes, type CpuProfile } from './lib/cpu-profile.js';
 import { percentile, sleep } from './lib/stats.js';
 
 /** Renderer tasks at least this long are broken down when tracing. */
@@ -24,14 +29,15 @@ const TRACED_TASK_MS = 40;
 const args = process.argv.slice(2);
 const screen = screenOption(args);
 const trace = args.includes('--trace');
+const profiled = args.includes('--profile');
 const alarmsAt = args.indexOf('--alarms');
 const alarms = alarmsAt >= 0 ? Number(args[alarmsAt + 1]) : 0;
 if (alarmsAt >= 0) args.splice(alarmsAt, 2);
 if (!Number.isInteger(alarms) || alarms < 0) throw new Error('--alarms takes a count');
-const [roundsArg, ...buildArgs] = args.filter((arg) => arg !== '--trace');
+const [roundsArg, ...buildArgs] = args.filter((arg) => arg !== '--trace' && arg !== '--profile');
 const rounds = Number(roundsArg ?? 3);
 const builds = buildArgs.map((dir) => path.resolve(dir));
-if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-pan.ts <rounds> [--trace] [--alarms N] [--screen wall|console|kiosk] <build dir>…');
+if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-pan.ts <rounds> [--trace] [--profile] [--alarms N] [--screen wall|console|kiosk] <build dir>…');
 
 interface TraceEvent {
   name: string;
@@ -60,6 +66,8 @@ function longRendererTasks(events: TraceEvent[]): string[] {
       const last = tasks[tasks.length - 1];
       if (!last || event.ts >= last.ts + (last.dur ?? 0)) tasks.push(event);
     }
+    const busyMs = tasks.reduce((sum, task) => sum + (task.dur ?? 0), 0) / 1000;
+    lines.push(`main thread busy ${busyMs.toFixed(0)} ms in ${tasks.length} tasks`);
     for (const task of tasks) {
       const taskMs = (task.dur ?? 0) / 1000;
       if (taskMs < TRACED_TASK_MS) continue;
@@ -101,8 +109,14 @@ const results = new Map<string, string[]>();
 await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) => {
   await sleep(3000);
   const line: string[] = [];
-  const measure = async (name: string, pan: () => Promise<void>, traced = false): Promise<void> => {
+  const measure = async (name: string, pan: () => Promise<void>, traced = false, cpu = false): Promise<void> => {
     let events: TraceEvent[] = [];
+    const cdp = cpu ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+      await cdp.send('Profiler.start');
+    }
     const tracing = {
       start: () => browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'blink'] }),
       stop: async () => {
@@ -112,9 +126,18 @@ await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) =
     const { frames, tasks } = await measurePan(page, pan, traced ? tracing : undefined);
     line.push(`${name}: ${percentile(frames, 50).toFixed(1)} / ${percentile(frames, 95).toFixed(1)} / ${Math.max(...frames).toFixed(1)} ms, longest task ${tasks.longestMs.toFixed(0)} ms`);
     for (const task of longRendererTasks(events)) line.push(`    ${task}`);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+      await cdp.detach();
+      const times = selfTimes(profile, path.join(build, 'assets'));
+      const script = times.buckets.filter(({ name }) => !name.startsWith('(')).reduce((sum, { ms }) => sum + ms, 0);
+      const gc = times.buckets.find(({ name }) => name === '(garbage collector)')?.ms ?? 0;
+      line.push(`    script ${script.toFixed(0)} ms, garbage collector ${gc.toFixed(0)} ms of ${times.totalMs.toFixed(0)} ms profiled`);
+      for (const row of times.functions.filter(({ name }) => !name.startsWith('(')).slice(0, 8)) line.push(`      ${row.ms.toFixed(1)} ms ${row.name}`);
+    }
   };
-  await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace);
-  await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX));
+  await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace, profiled);
+  await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX), false, profiled);
   await zoomTo(page, STREET_ZOOM);
   await sleep(2000);
   await measure('street, drags', () => dragPan(page, PAN_STEPS, PAN_PX));

@@ -23,13 +23,13 @@ async function mapBox(page: Page): Promise<{ x: number; y: number; width: number
 }
 
 /**
- * The colour of the school dot drawn at the centre of the map (where a fly-to puts the school):
- * the schools canvas as the screen shows it, alone, a few pixels around that point (the canvas is
- * drawn by a worker: its pixels cannot be read on the page).
+ * The colour of the school dot drawn at the centre of the map (where a fly-to puts the school), or
+ * `dx` px right of it: the schools canvas as the screen shows it, alone, a few pixels around that
+ * point (the canvas is drawn by a worker: its pixels cannot be read on the page).
  */
-async function dotColourAtMapCentre(page: Page): Promise<'amber' | 'green' | 'red' | 'none'> {
+async function dotColourAtMapCentre(page: Page, dx = 0): Promise<'amber' | 'green' | 'red' | 'none'> {
   const map = await mapBox(page);
-  const centre = { x: Math.round(map.x + map.width / 2), y: Math.round(map.y + map.height / 2) };
+  const centre = { x: Math.round(map.x + map.width / 2 + dx), y: Math.round(map.y + map.height / 2) };
   const pixels = await screenPixels(page, '.leaflet-schools-pane canvas', { x: centre.x - 3, y: centre.y - 3, width: 7, height: 7 });
   const data = pixels?.data ?? [];
   const seen = { amber: 0, green: 0, red: 0 };
@@ -42,6 +42,20 @@ async function dotColourAtMapCentre(page: Page): Promise<'amber' | 'green' | 're
   }
   const [colour, count] = Object.entries(seen).sort(([, a], [, b]) => b - a)[0] ?? ['none', 0];
   return count > 0 ? (colour as 'amber' | 'green' | 'red') : 'none';
+}
+
+/**
+ * Pans the map sideways with the keyboard, as Leaflet's arrow keys do: Shift+ArrowRight moves the
+ * view 240 px east (the map's content 240 px west), an exact distance, unlike a drag's inertia.
+ * Each step waits for the pan's animation to end.
+ */
+async function panWithKeys(page: Page, key: 'Shift+ArrowRight' | 'Shift+ArrowLeft', times = 1): Promise<void> {
+  const map = page.locator('.leaflet-container').first();
+  await map.focus();
+  for (let i = 0; i < times; i++) {
+    await map.press(key);
+    await page.waitForTimeout(400);
+  }
 }
 
 /** How many pixels of a point canvas show anything within the map (alpha above 0); null when the pane has no canvas. */
@@ -235,5 +249,31 @@ describe.skipIf(!chromiumAvailable() || !faketimeAvailable())('device health (e2
     await page.locator(`[data-testid="alarm-ring"][data-school-id="${target.id}"] .alarm-ring__core`).waitFor({ state: 'visible' });
 
     await page.screenshot({ path: path.join(screenshots, 'wall-clusters.png') });
+  });
+  it("keeps a school's dot under it through pans, and shows a change made between them", async () => {
+    // A short pan records the schools' last drawing again in its new place (pointCanvas.ts,
+    // `paintOnto`); a change in between is painted anew, and the next pan keeps that drawing, not
+    // the one before it. (A pan past the kept drawing, a zoom: tests/unit/client-kept-drawing.test.ts.)
+    const target = school(FAULT_SCHOOL);
+    const [camera] = await registryDevices(baseUrl, `kind=camera&schoolId=${target.id}`);
+    const [button] = await registryDevices(baseUrl, `kind=sos&schoolId=${target.id}`);
+    if (!camera || !button) throw new Error(`${target.id} has no camera or no SOS button`);
+    // Faulty (already, after the first test; a fault on a faulty camera changes nothing).
+    await postEvent(baseUrl, [{ id: 'e2e-fault-pan', type: 'camera.fault', deviceId: camera.id, at: new Date(system.now()).toISOString(), fault: 'video_loss' }]);
+    await page.goto(baseUrl);
+    await page.locator('[data-testid="connection-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('alarm-row').filter({ hasText: target.name }).click();
+    await expect.poll(() => dotColourAtMapCentre(page), { timeout: 5_000 }).toBe('amber');
+
+    await panWithKeys(page, 'Shift+ArrowRight');
+    await expect.poll(() => dotColourAtMapCentre(page, -240), { timeout: 5_000 }).toBe('amber');
+    expect(await dotColourAtMapCentre(page)).toBe('none');
+
+    // An SOS at the school: its dot turns red where it lies now.
+    await postEvent(baseUrl, [{ id: 'e2e-sos-pan', type: 'alarm.sos', deviceId: button.id, at: new Date(system.now()).toISOString() }]);
+    await expect.poll(() => dotColourAtMapCentre(page, -240), { timeout: ON_SCREEN_MS }).toBe('red');
+    await panWithKeys(page, 'Shift+ArrowRight');
+    await expect.poll(() => dotColourAtMapCentre(page, -480), { timeout: 5_000 }).toBe('red');
+    expect(await dotColourAtMapCentre(page, -240)).toBe('none');
   });
 });

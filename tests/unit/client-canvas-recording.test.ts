@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { CanvasRecorder, OP, replay, type PaintContext, type ReplayContext } from '../../client/components/map/canvasRecording.js';
+import { CanvasRecorder, OP, replay, sentToWorker, type PaintContext, type RecordedFrame, type ReplayContext } from '../../client/components/map/canvasRecording.js';
 import { stamp, type Sprite } from '../../client/components/map/sprites.js';
 
 /**
@@ -67,6 +67,12 @@ function loggingContext(log: string[], names: Map<unknown, string>): PaintContex
   } as PaintContext & ReplayContext;
 }
 
+/** The worker's strings after a frame: those it held (`held`) and the frame's new ones. */
+function stringsOf(frame: RecordedFrame, held = new Map<number, string>()): Map<number, string> {
+  for (const { id, text } of frame.strings) held.set(id, text);
+  return held;
+}
+
 /** A paint of the kinds the map's layers make: coverage circles, stamped dots, dense squares. */
 function paintLikeTheMap(ctx: PaintContext, dot: Sprite, ring: Sprite): void {
   ctx.setTransform(2, 0, 0, 2, -100, -60);
@@ -112,22 +118,22 @@ describe('the point canvases recorded and replayed', () => {
     const direct: string[] = [];
     paintLikeTheMap(loggingContext(direct, names), dot, ring);
 
-    const recorder = new CanvasRecorder(new Set(), () => {});
+    const recorder = new CanvasRecorder(sentToWorker(), () => {});
     paintLikeTheMap(recorder, dot, ring);
     const frame = recorder.take();
     const sprites = new Map(frame.sprites.map(({ id, image }) => [id, image]));
     const replayed: string[] = [];
-    replay(loggingContext(replayed, names), frame.ops, frame.strings, sprites);
+    replay(loggingContext(replayed, names), frame.ops, stringsOf(frame), sprites);
 
     expect(replayed).toEqual(direct);
     expect(direct).toContain('drawImage(dot, 6, 16, 9, 9)');
     // Two colours, each sent once however often it is set.
-    expect(frame.strings).toEqual(['#22d3ee', '#3b82f6']);
+    expect(frame.strings.map(({ text }) => text)).toEqual(['#22d3ee', '#3b82f6']);
   });
 
   it('sends each sprite to the worker once, in the first frame that stamps it', () => {
     const dot: Sprite = { image: bitmap(), width: 9, height: 9 };
-    const sent = new Set<number>();
+    const sent = sentToWorker();
     const recorder = new CanvasRecorder(sent, () => {});
     stamp(recorder, dot, [{ x: 1, y: 1 }]);
     expect(recorder.take().sprites.map(({ image }) => image)).toEqual([dot.image]);
@@ -139,9 +145,74 @@ describe('the point canvases recorded and replayed', () => {
     expect(other.take().sprites).toEqual([]);
   });
 
+  it('sends each style string once per worker, however many frames set it', () => {
+    const sent = sentToWorker();
+    const recorder = new CanvasRecorder(sent, () => {});
+    recorder.fillStyle = '#123456';
+    const first = recorder.take();
+    recorder.fillStyle = '#123456';
+    recorder.strokeStyle = '#654321';
+    const second = recorder.take();
+    expect(first.strings.map(({ text }) => text)).toEqual(['#123456']);
+    expect(second.strings.map(({ text }) => text)).toEqual(['#654321']);
+    // The worker's table after both frames answers every id the operations use.
+    const held = stringsOf(second, stringsOf(first));
+    const log: string[] = [];
+    replay(loggingContext(log, new Map()), second.ops, held, new Map());
+    expect(log).toEqual(['fillStyle = #123456', 'strokeStyle = #654321']);
+  });
+
+  it('records a kept drawing again as it was: the next frame draws the same calls, sending nothing new', () => {
+    const dot: Sprite = { image: bitmap(), width: 9, height: 9 };
+    const ring: Sprite = { image: bitmap(), width: 14, height: 14 };
+    const names = new Map<unknown, string>([
+      [dot.image, 'dot'],
+      [ring.image, 'ring'],
+    ]);
+    const recorder = new CanvasRecorder(sentToWorker(), () => {});
+    recorder.setTransform(2, 0, 0, 2, 0, 0);
+    const mark = recorder.mark;
+    paintLikeTheMap(recorder, dot, ring);
+    const kept = recorder.since(mark);
+    const first = recorder.take();
+    const held = stringsOf(first);
+    const sprites = new Map(first.sprites.map(({ id, image }) => [id, image]));
+    const drawnFirst: string[] = [];
+    replay(loggingContext(drawnFirst, names), first.ops, held, sprites);
+
+    // The next pan: a new transform, then the kept drawing instead of painting again.
+    recorder.setTransform(2, 0, 0, 2, -40, -40);
+    expect(kept).not.toBeNull();
+    recorder.repeat(kept ?? new Float64Array());
+    const second = recorder.take();
+    expect([second.strings, second.sprites]).toEqual([[], []]);
+    const drawnSecond: string[] = [];
+    replay(loggingContext(drawnSecond, names), second.ops, stringsOf(second, held), sprites);
+    expect(drawnSecond.slice(1)).toEqual(drawnFirst.slice(1));
+    expect(drawnSecond[0]).toBe('setTransform(2, 0, 0, 2, -40, -40)');
+    expect(drawnSecond).toContain('drawImage(ring, 93, 43, 14, 14)');
+  });
+
+  it('answers no kept drawing when a clear dropped what came after the mark', () => {
+    const recorder = new CanvasRecorder(sentToWorker(), () => {});
+    recorder.rect(0, 0, 1, 1);
+    const mark = recorder.mark;
+    recorder.rect(1, 1, 1, 1);
+    recorder.clearAll();
+    recorder.rect(2, 2, 1, 1);
+    recorder.rect(3, 3, 1, 1);
+    expect(recorder.since(mark)).toBeNull();
+    // Nor after the frame went.
+    const next = recorder.mark;
+    recorder.rect(4, 4, 1, 1);
+    recorder.take();
+    recorder.rect(5, 5, 1, 1);
+    expect(recorder.since(next)).toBeNull();
+  });
+
   it('tells its owner when a frame starts, once per frame, and starts each frame empty', () => {
     let starts = 0;
-    const recorder = new CanvasRecorder(new Set(), () => (starts += 1));
+    const recorder = new CanvasRecorder(sentToWorker(), () => (starts += 1));
     expect(recorder.pending).toBe(false);
     recorder.beginPath();
     recorder.rect(0, 0, 1, 1);
@@ -155,7 +226,7 @@ describe('the point canvases recorded and replayed', () => {
 
   it('grows past its first buffer without losing a stamp', () => {
     const dot: Sprite = { image: bitmap(), width: 2, height: 2 };
-    const recorder = new CanvasRecorder(new Set(), () => {});
+    const recorder = new CanvasRecorder(sentToWorker(), () => {});
     const points = Array.from({ length: 50_000 }, (_, i) => ({ x: i + 1, y: i + 1 }));
     stamp(recorder, dot, points);
     const frame = recorder.take();
@@ -163,7 +234,7 @@ describe('the point canvases recorded and replayed', () => {
     let last = '';
     const names = new Map<unknown, string>([[dot.image, 'dot']]);
     const log: string[] = [];
-    replay(loggingContext(log, names), frame.ops, frame.strings, new Map(frame.sprites.map(({ id, image }) => [id, image])));
+    replay(loggingContext(log, names), frame.ops, stringsOf(frame), new Map(frame.sprites.map(({ id, image }) => [id, image])));
     for (const line of log) if (line.startsWith('drawImage')) [stamps, last] = [stamps + 1, line];
     expect(stamps).toBe(50_000);
     expect(last).toBe('drawImage(dot, 49999, 49999, 2, 2)');
@@ -172,15 +243,15 @@ describe('the point canvases recorded and replayed', () => {
   it('refuses a frame cut short or with an unknown operation, and undoes its saves', () => {
     const log: string[] = [];
     const ctx = loggingContext(log, new Map());
-    expect(() => replay(ctx, new Float64Array([OP.save, OP.save, OP.rect, 1, 2]), [], new Map())).toThrow(/ends inside/);
+    expect(() => replay(ctx, new Float64Array([OP.save, OP.save, OP.rect, 1, 2]), new Map(), new Map())).toThrow(/ends inside/);
     expect(log).toEqual(['save()', 'save()', 'restore()', 'restore()']);
-    expect(() => replay(ctx, new Float64Array([99]), [], new Map())).toThrow(/unknown operation 99/);
-    expect(() => replay(ctx, new Float64Array([OP.stamp, 7, 2, 2, 1, 0, 0]), [], new Map())).toThrow(/no sprite 7/);
-    expect(() => replay(ctx, new Float64Array([OP.fillStyle, 3]), ['#fff'], new Map())).toThrow(/no string 3/);
+    expect(() => replay(ctx, new Float64Array([99]), new Map(), new Map())).toThrow(/unknown operation 99/);
+    expect(() => replay(ctx, new Float64Array([OP.stamp, 7, 2, 2, 1, 0, 0]), new Map(), new Map())).toThrow(/no sprite 7/);
+    expect(() => replay(ctx, new Float64Array([OP.fillStyle, 3]), new Map([[1, '#fff']]), new Map())).toThrow(/no string 3/);
   });
 
   it('refuses a gradient or a canvas as a sprite: the worker could not be sent them', () => {
-    const recorder = new CanvasRecorder(new Set(), () => {});
+    const recorder = new CanvasRecorder(sentToWorker(), () => {});
     expect(() => (recorder.fillStyle = {} as CanvasGradient)).toThrow(/colour strings/);
     expect(() => recorder.drawImage({} as HTMLCanvasElement, 0, 0, 1, 1)).toThrow(/ImageBitmap/);
   });
@@ -188,7 +259,7 @@ describe('the point canvases recorded and replayed', () => {
 
 describe('a frame waiting for a busy worker', () => {
   it('holds one drawing however many redraws come: a clear outside any save drops what came before it, but for the transform', () => {
-    const recorder = new CanvasRecorder(new Set(), () => {});
+    const recorder = new CanvasRecorder(sentToWorker(), () => {});
     recorder.setTransform(2, 0, 0, 2, -10, -20);
     recorder.clearAll();
     recorder.save();

@@ -27,7 +27,7 @@ export const toCanvasWorkerSchema = z.discriminatedUnion('kind', [
     frame: z.number().int().nonnegative(),
     size: z.tuple([z.number().int().positive().max(MAX_BITMAP_SIDE), z.number().int().positive().max(MAX_BITMAP_SIDE)]).nullable(),
     ops: z.instanceof(Float64Array),
-    strings: z.array(z.string().max(200)).max(10_000),
+    strings: z.array(z.object({ id: z.number().int().positive(), text: z.string().max(200) })).max(10_000),
     sprites: z.array(z.object({ id: z.number().int().positive(), image: imageBitmap })).max(1_000),
   }),
   /** The canvas left the map: the worker lets it go. */

@@ -6,7 +6,7 @@
  *
  * Only what the point layers draw is recorded: sprite stamps, rectangles and arcs filled or
  * stroked, the alpha, styles, line width and dashes, and the transform. The frame goes as one
- * `Float64Array` (transferred, not copied) with the style strings beside it.
+ * `Float64Array` (transferred, not copied) with the style strings it has not sent before.
  */
 
 /** What a point layer's paint draws with: a real 2D context on the page, or a recorder. */
@@ -52,9 +52,9 @@ export const OP = {
   lineDash: 12,
   /** alpha */
   alpha: 13,
-  /** index into the frame's strings */
+  /** string id (the worker keeps each string by id, sent once) */
   fillStyle: 14,
-  /** index into the frame's strings */
+  /** string id */
   strokeStyle: 15,
   /** width */
   lineWidth: 16,
@@ -68,16 +68,45 @@ export interface SpriteImage {
   image: ImageBitmap;
 }
 
-/** One recorded frame, as it is posted to the worker. */
+/** A style string the worker is sent once and looks up by its id. */
+export interface StyleString {
+  id: number;
+  text: string;
+}
+
+/** One recorded frame, as it is posted to the worker: its operations, and the sprites and strings the worker does not hold yet. */
 export interface RecordedFrame {
   ops: Float64Array<ArrayBuffer>;
-  strings: string[];
+  strings: StyleString[];
   sprites: SpriteImage[];
 }
 
-/** Sprite ids, one per sprite image, for every recorder on the page (the worker keeps them by id). */
+/**
+ * What one worker already holds, shared by the recorders of its canvases: a frame sends only the
+ * sprites and strings that are new to it, and a drawing recorded once can be recorded again as is
+ * (`repeat`) — its ids mean the same to that worker for as long as it lives.
+ */
+export interface SentToWorker {
+  sprites: Set<number>;
+  strings: Set<number>;
+}
+
+export function sentToWorker(): SentToWorker {
+  return { sprites: new Set(), strings: new Set() };
+}
+
+/** A place in a recording (`CanvasRecorder.mark`). */
+export interface RecordingMark {
+  at: number;
+  drops: number;
+}
+
+/** Sprite ids, one per sprite image, and string ids, one per style string, for every recorder on the page. */
 const spriteIds = new WeakMap<object, number>();
 let nextSpriteId = 1;
+const stringIds = new Map<string, number>();
+/** At most this many style strings get ids (the map's layers use a dozen colours); past it, a string is refused. */
+const MAX_STRING_IDS = 10_000;
 
 interface StyleState {
   globalAlpha: number;
@@ -96,8 +125,7 @@ const INITIAL_STYLE: StyleState = { globalAlpha: 1, fillStyle: '#000000', stroke
 export class CanvasRecorder implements PaintContext {
   private ops: Float64Array<ArrayBuffer> = new Float64Array(4_096);
   private length = 0;
-  private strings: string[] = [];
-  private stringIndex = new Map<string, number>();
+  private newStrings: StyleString[] = [];
   private newSprites: SpriteImage[] = [];
   private style: StyleState = { ...INITIAL_STYLE };
   private readonly styles: StyleState[] = [];
@@ -105,13 +133,15 @@ export class CanvasRecorder implements PaintContext {
   private depth = 0;
   /** The last transform set outside any save since the last `take`: kept when the drawing before a clear is dropped. */
   private transform: [number, number, number, number, number, number] | null = null;
+  /** How many times recorded operations were dropped (a clear, a take): a mark from before is void. */
+  private drops = 0;
 
   /**
-   * @param spritesSent the sprite ids the worker already holds (shared by the recorders of one worker)
+   * @param sent what the worker already holds (shared by the recorders of one worker)
    * @param onFirstOp called when a frame's first operation is recorded (the owner schedules its flush)
    */
   constructor(
-    private readonly spritesSent: Set<number>,
+    private readonly sent: SentToWorker,
     private readonly onFirstOp: () => void,
   ) {}
 
@@ -122,10 +152,10 @@ export class CanvasRecorder implements PaintContext {
 
   /** The frame recorded so far, and a fresh start for the next. */
   take(): RecordedFrame {
-    const frame = { ops: this.ops.slice(0, this.length), strings: this.strings, sprites: this.newSprites };
+    const frame = { ops: this.ops.slice(0, this.length), strings: this.newStrings, sprites: this.newSprites };
     this.length = 0;
-    this.strings = [];
-    this.stringIndex = new Map();
+    this.drops += 1;
+    this.newStrings = [];
     this.newSprites = [];
     this.transform = null;
     return frame;
@@ -187,6 +217,7 @@ export class CanvasRecorder implements PaintContext {
     if (this.depth === 0 && this.length > 0) {
       const transform = this.transform;
       this.length = 0;
+      this.drops += 1;
       if (transform) this.setTransform(...transform);
     }
     this.push(OP.clearAll);
@@ -226,8 +257,8 @@ export class CanvasRecorder implements PaintContext {
     if (count === 0) return;
     let id = spriteIds.get(image);
     if (id === undefined) spriteIds.set(image, (id = nextSpriteId++));
-    if (!this.spritesSent.has(id)) {
-      this.spritesSent.add(id);
+    if (!this.sent.sprites.has(id)) {
+      this.sent.sprites.add(id);
       this.newSprites.push({ id, image });
     }
     this.push(OP.stamp, id, width, height, count);
@@ -240,13 +271,46 @@ export class CanvasRecorder implements PaintContext {
     return style;
   }
 
+  /**
+   * Where the recording is now: `since(mark)` later answers what was recorded after it. A layer
+   * keeps its drawing this way to record it again at the next pan (`repeat`).
+   */
+  get mark(): RecordingMark {
+    return { at: this.length, drops: this.drops };
+  }
+
+  /**
+   * What was recorded since `mark`, as a copy (null when a clear dropped it meanwhile). To be
+   * repeated, it must leave the context as it found it: saves and restores in pairs, styles set
+   * inside them.
+   */
+  since(mark: RecordingMark): Float64Array<ArrayBuffer> | null {
+    return mark.drops === this.drops && mark.at <= this.length ? this.ops.slice(mark.at, this.length) : null;
+  }
+
+  /**
+   * Records again what `since` answered on this recorder: its sprites and strings are the
+   * worker's already, so the operations are copied as they are.
+   */
+  repeat(drawing: Float64Array): void {
+    if (drawing.length === 0) return;
+    if (this.length === 0) this.onFirstOp();
+    this.reserve(drawing.length);
+    this.ops.set(drawing, this.length);
+    this.length += drawing.length;
+  }
+
   private intern(text: string): number {
-    let index = this.stringIndex.get(text);
-    if (index === undefined) {
-      index = this.strings.push(text) - 1;
-      this.stringIndex.set(text, index);
+    let id = stringIds.get(text);
+    if (id === undefined) {
+      if (stringIds.size >= MAX_STRING_IDS) throw new Error('canvas recorder: too many style strings');
+      stringIds.set(text, (id = stringIds.size + 1));
     }
-    return index;
+    if (!this.sent.strings.has(id)) {
+      this.sent.strings.add(id);
+      this.newStrings.push({ id, text });
+    }
+    return id;
   }
 
   private push(op: number, ...numbers: number[]): void {
@@ -277,7 +341,7 @@ export type ReplayContext = Pick<
  * operation or a frame cut short throws, and the context's saves made by the frame are undone
  * first: the next frame starts from the state this one started from.
  */
-export function replay(ctx: ReplayContext, ops: Float64Array, strings: readonly string[], sprites: ReadonlyMap<number, CanvasImageSource>): void {
+export function replay(ctx: ReplayContext, ops: Float64Array, strings: ReadonlyMap<number, string>, sprites: ReadonlyMap<number, CanvasImageSource>): void {
   let depth = 0;
   try {
     replayOps(ctx, ops, strings, sprites, (change) => (depth += change));
@@ -290,7 +354,7 @@ export function replay(ctx: ReplayContext, ops: Float64Array, strings: readonly 
 function replayOps(
   ctx: ReplayContext,
   ops: Float64Array,
-  strings: readonly string[],
+  strings: ReadonlyMap<number, string>,
   sprites: ReadonlyMap<number, CanvasImageSource>,
   saved: (change: number) => void,
 ): void {
@@ -299,9 +363,9 @@ function replayOps(
     if (at >= ops.length) throw new Error('canvas replay: the frame ends inside an operation');
     return ops[at++] as number;
   };
-  const text = (index: number): string => {
-    const found = strings[index];
-    if (found === undefined) throw new Error(`canvas replay: no string ${index}`);
+  const text = (id: number): string => {
+    const found = strings.get(id);
+    if (found === undefined) throw new Error(`canvas replay: no string ${id}`);
     return found;
   };
   while (at < ops.length) {

@@ -1,4 +1,4 @@
-import { CanvasRecorder, type PaintContext } from './canvasRecording.js';
+import { CanvasRecorder, sentToWorker, type PaintContext, type SentToWorker } from './canvasRecording.js';
 import { fromCanvasWorkerSchema, type ToCanvasWorker } from './canvasMessages.js';
 
 /**
@@ -67,11 +67,12 @@ class PageSurface implements CanvasSurface {
   release(): void {}
 }
 
-/** The page's one point-canvas worker, its canvases, and the sprites it already holds. */
+/** The page's one point-canvas worker, its canvases, and the sprites and strings it already holds. */
 interface WorkerLink {
   worker: Worker;
   surfaces: Map<number, WorkerSurface>;
-  spritesSent: Set<number>;
+  /** The sprites and style strings it already holds. */
+  sent: SentToWorker;
   /** Set when the worker failed: its canvases go back to the page. */
   lost: boolean;
 }
@@ -101,7 +102,7 @@ function workerLink(): WorkerLink | null {
     console.warn('point canvases: no worker, drawing on the page', error);
     return null;
   }
-  const made: WorkerLink = { worker, surfaces: new Map(), spritesSent: new Set(), lost: false };
+  const made: WorkerLink = { worker, surfaces: new Map(), sent: sentToWorker(), lost: false };
   worker.addEventListener('message', (event: MessageEvent<unknown>) => {
     const parsed = fromCanvasWorkerSchema.safeParse(event.data);
     if (!parsed.success) return;
@@ -145,7 +146,7 @@ class WorkerSurface implements CanvasSurface {
     const offscreen = canvas.transferControlToOffscreen();
     link.surfaces.set(this.id, this);
     this.post({ kind: 'canvas', id: this.id, canvas: offscreen }, [offscreen]);
-    this.ctx = new CanvasRecorder(link.spritesSent, () => this.flushSoon());
+    this.ctx = new CanvasRecorder(link.sent, () => this.flushSoon());
   }
 
   get width(): number {

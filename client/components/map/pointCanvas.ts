@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import { ensurePane } from '../../composables/useLeafletMap.js';
 import { GridIndex, type Located } from '../../grid-index.js';
-import type { PaintContext } from './canvasRecording.js';
+import { CanvasRecorder, type PaintContext } from './canvasRecording.js';
 import { canvasJobWaiting, dropCanvasJob, queueCanvasJob } from './canvasTurns.js';
 import { PaintingCanvas, type RendererInternals } from './paintingCanvas.js';
 import { pointerHub, type Hit } from './pointerHub.js';
@@ -48,8 +48,17 @@ export interface PointCanvasOptions<T extends Located> {
   reach: (zoom: number) => number;
   /** Whether the layer draws anything at this zoom at all: when not, its points are not even looked up. */
   drawsAt?: (zoom: number) => boolean;
-  /** Draws the points in view (their order is the items' order; the paint may reorder). */
-  paint: (ctx: PaintContext, placed: Placed<T>[], zoom: number) => void;
+  /**
+   * Draws the points given (their order is the items' order; the paint may reorder): those in the
+   * padded view, and with a canvas worker those around it too (a drawing kept for the next pans,
+   * see `PointCanvas.paintOnto`). `inView` counts the ones in the padded view.
+   */
+  paint: (ctx: PaintContext, placed: Placed<T>[], zoom: number, inView: number) => void;
+  /**
+   * A layer whose paint chooses how to draw by the count in view (fewer details when thousands
+   * show) says how here: a kept drawing is drawn again only while this answers the same.
+   */
+  detail?: (inView: number) => string;
   /** Interactive layers: how near (px) the pointer must be to a point to hit it. */
   hitRadius?: (zoom: number) => number;
   /** Whether a point can be hit now (e.g. not hidden inside a cluster). */
@@ -86,6 +95,32 @@ export function layerPointOf(map: L.Map, zoom: number): { x: (at: Located) => nu
 
 /** The padded view, as Leaflet's canvas renderer covers it: Leaflet's default (a larger canvas costs every redraw and every frame). */
 const PADDING = 0.1;
+/**
+ * How far around the padded view a layer's kept drawing reaches, in map sizes on each side: a pan
+ * of up to this much draws the kept drawing again instead of painting anew (see `paintOnto`).
+ */
+const KEPT_REACH = 0.5;
+
+/** A layer's drawing, recorded once and recorded again at each pan that stays inside it. */
+interface KeptDrawing<T> {
+  /** The recorder it belongs to: its sprite and string ids mean something to that worker only. */
+  ctx: CanvasRecorder;
+  zoom: number;
+  origin: L.Point;
+  /** What it covers, layer px. */
+  region: L.Bounds;
+  placed: Placed<T>[];
+  detail: string;
+  ops: Float64Array;
+}
+
+/** How many of the placed points lie inside the box (layer px). */
+function countWithin(placed: readonly { x: number; y: number }[], box: L.Bounds): number {
+  const { min, max } = box as Required<L.Bounds>;
+  let count = 0;
+  for (const { x, y } of placed) if (x >= min.x && x <= max.x && y >= min.y && y <= max.y) count += 1;
+  return count;
+}
 
 /** What a canvas shared by layers needs of each of them. */
 interface CanvasMember {
@@ -210,6 +245,8 @@ export class PointCanvas<T extends Located> implements CanvasMember {
   private grid = new GridIndex<T>([]);
   private readonly canvas: SharedCanvas;
   private shown = true;
+  /** The last drawing, for the pans that stay inside it (with a canvas worker). */
+  private kept: KeptDrawing<T> | null = null;
 
   constructor(
     private readonly map: L.Map,
@@ -241,6 +278,7 @@ export class PointCanvas<T extends Located> implements CanvasMember {
   setItems(items: readonly T[]): void {
     queueCanvasJob(this, () => {
       this.grid = new GridIndex(items);
+      this.kept = null;
       // The drawing in a turn of its own: a province's grid is 10–40 ms to build, its first paint as much.
       this.canvas.redrawSoon();
     });
@@ -260,12 +298,14 @@ export class PointCanvas<T extends Located> implements CanvasMember {
    * layer's canvas is already waiting.
    */
   redrawSoon(): void {
+    this.kept = null;
     if (canvasJobWaiting(this)) return;
     this.canvas.redrawSoon();
   }
 
   /** Draws again now (a style or the hidden set changed): the whole canvas, with the layers sharing it. */
   redraw(): void {
+    this.kept = null;
     this.canvas.redraw();
   }
 
@@ -274,7 +314,17 @@ export class PointCanvas<T extends Located> implements CanvasMember {
     this.canvas.whenDrawn(then);
   }
 
-  /** Paints this layer's points in view on its canvas, over what the layers under it drew. */
+  /**
+   * Paints this layer's points in view on its canvas, over what the layers under it drew.
+   *
+   * With a canvas worker, the layer keeps what it recorded, and the points it covers: the points
+   * in the padded view and those up to half a map around it (`KEPT_REACH`). A pan's end at the same
+   * zoom that stays inside them, with nothing changed since (`redrawSoon`, `redraw`, new items) and
+   * the same `detail`, records the kept drawing again as it is — no grid walk, no placing, no
+   * paint: at province scale those were most of a pan's end on the page's thread (issue 17 item 4).
+   * In layer pixels a point does not move while the zoom stays (the pixel origin changes only with
+   * a zoom or a reset); the canvas' transform, set before, places the drawing in the new view.
+   */
   paintOnto(): void {
     const ctx = this.canvas.renderer._surface?.ctx;
     if (!ctx || !this.map.getSize().x) return;
@@ -282,17 +332,33 @@ export class PointCanvas<T extends Located> implements CanvasMember {
     if (this.options.drawsAt && !this.options.drawsAt(zoom)) return;
     const size = this.map.getSize();
     const reach = this.options.reach(zoom);
-    const pad = size.multiplyBy(PADDING);
-    const topLeft = this.map.containerPointToLatLng([-pad.x - reach, -pad.y - reach]);
-    const bottomRight = this.map.containerPointToLatLng([size.x + pad.x + reach, size.y + pad.y + reach]);
+    const pad = size.multiplyBy(PADDING).add([reach, reach]);
+    const view = L.bounds(this.map.containerPointToLayerPoint(pad.multiplyBy(-1)), this.map.containerPointToLayerPoint(size.add(pad)));
+    const origin = this.map.getPixelOrigin();
+    const detailOf = (inView: number): string => this.options.detail?.(inView) ?? '';
+    const kept = this.kept;
+    if (kept && kept.ctx === ctx && kept.zoom === zoom && kept.origin.equals(origin) && kept.region.contains(view) && kept.detail === detailOf(countWithin(kept.placed, view))) {
+      kept.ctx.repeat(kept.ops);
+      return;
+    }
+    this.kept = null;
+    const recorder = ctx instanceof CanvasRecorder ? ctx : null;
+    const around = recorder ? size.multiplyBy(KEPT_REACH) : L.point(0, 0);
+    const region = L.bounds(view.min?.subtract(around) ?? view.getCenter(), view.max?.add(around) ?? view.getCenter());
+    const topLeft = this.map.layerPointToLatLng(region.getTopLeft());
+    const bottomRight = this.map.layerPointToLatLng(region.getBottomRight());
     const placed: Placed<T>[] = [];
     const project = layerPointOf(this.map, zoom);
     this.grid.forEachWithin(bottomRight.lat, topLeft.lng, topLeft.lat, bottomRight.lng, (item) => {
       placed.push({ item, x: project.x(item), y: project.y(item) });
     });
+    const inView = recorder ? countWithin(placed, view) : placed.length;
+    const mark = recorder?.mark;
     ctx.save();
-    this.options.paint(ctx, placed, zoom);
+    this.options.paint(ctx, placed, zoom, inView);
     ctx.restore();
+    const ops = recorder && mark ? recorder.since(mark) : null;
+    if (recorder && ops) this.kept = { ctx: recorder, zoom, origin, region, placed, detail: detailOf(inView), ops };
   }
 
   /** The hittable point nearest the container point within the hit radius, if any. */

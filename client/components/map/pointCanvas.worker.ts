@@ -9,6 +9,8 @@ import { toCanvasWorkerSchema, type FromCanvasWorker } from './canvasMessages.js
  */
 const canvases = new Map<number, OffscreenCanvasRenderingContext2D>();
 const sprites = new Map<number, ImageBitmap>();
+/** The style strings, by id: each sent once (canvasRecording.ts). */
+const strings = new Map<number, string>();
 
 function answer(message: FromCanvasWorker): void {
   self.postMessage(message);
@@ -42,6 +44,7 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
     return;
   }
   for (const { id, image } of message.sprites) sprites.set(id, image);
+  for (const { id, text } of message.strings) strings.set(id, text);
   const ctx = canvases.get(message.id);
   let error: string | undefined;
   if (!ctx) {
@@ -53,7 +56,7 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
         // Setting a side resets the bitmap and the context's state: only when it grows.
         if (ctx.canvas.width !== width || ctx.canvas.height !== height) [ctx.canvas.width, ctx.canvas.height] = [width, height];
       }
-      replay(ctx, message.ops, message.strings, sprites);
+      replay(ctx, message.ops, strings, sprites);
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
