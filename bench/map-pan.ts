@@ -20,7 +20,7 @@
 import path from 'node:path';
 import { forEachBuildLoad, PROVINCE_DATA_DIR, screenOption, withOpenAlarms } from './lib/map-builds.js';
 import { dragPan, measurePan, PAN_PX, PAN_STEPS, panBySteps, STREET_ZOOM, zoomTo } from './lib/map-page.js';
-import { selfTimes, type CpuProfile } from './lib/cpu-profile.js';
+import { frameNames, selfTimes, type CpuProfile } from './lib/cpu-profile.js';
 import { percentile, sleep } from './lib/stats.js';
 
 /** Renderer tasks at least this long are broken down when tracing. */
@@ -104,6 +104,29 @@ function longRendererTasks(events: TraceEvent[]): string[] {
   return lines;
 }
 
+/** Each function's inclusive time in the profile (ms): its own and that of everything it called, pseudo-frames left out. */
+function inclusiveTimes(profile: CpuProfile, assetsDir: string): [string, number][] {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes as (CpuProfile['nodes'][number] & { children?: number[] })[]) for (const child of node.children ?? []) parent.set(child, node.id);
+  const { describe } = frameNames(profile, assetsDir);
+  const names = new Map<number, string>();
+  const nameOf = (id: number): string => names.get(id) ?? names.set(id, describe(id).name).get(id)!;
+  const inclusive = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const seen = new Set<string>();
+    for (let id: number | undefined = samples[i]; id !== undefined; id = parent.get(id)) {
+      const name = nameOf(id);
+      if (name.startsWith('(') || seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + ms);
+    }
+  }
+  return [...inclusive].sort((a, b) => b[1] - a[1]);
+}
+
 const dataDir = alarms > 0 ? await withOpenAlarms(alarms) : PROVINCE_DATA_DIR;
 const results = new Map<string, string[]>();
 await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) => {
@@ -134,6 +157,7 @@ await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) =
       const gc = times.buckets.find(({ name }) => name === '(garbage collector)')?.ms ?? 0;
       line.push(`    script ${script.toFixed(0)} ms, garbage collector ${gc.toFixed(0)} ms of ${times.totalMs.toFixed(0)} ms profiled`);
       for (const row of times.functions.filter(({ name }) => !name.startsWith('(')).slice(0, 8)) line.push(`      ${row.ms.toFixed(1)} ms ${row.name}`);
+      line.push(`    inclusive (with what they call): ${inclusiveTimes(profile, path.join(build, 'assets')).slice(0, 12).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join(' | ')}`);
     }
   };
   await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace, profiled);

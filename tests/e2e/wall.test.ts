@@ -59,6 +59,41 @@ describe.skipIf(!chromiumAvailable())('map wall (e2e, real server and Chromium)'
     expect(marks.flat()).toContain('xiaoan:worker-built-was-ahead');
   });
 
+  it('names a bubble under the pointer, and leaves no name on the map once the pointer has left it after drags', async () => {
+    await page.goto(baseUrl);
+    await page.getByTestId('school-cluster').first().waitFor({ timeout: 10_000 });
+    const map = await page.locator('.leaflet-container').first().boundingBox();
+    if (!map) throw new Error('no map on the page');
+    // A bubble with room on both sides for a drag across it.
+    const boxes = await page.getByTestId('school-cluster').evaluateAll((bubbles) => bubbles.map((bubble) => bubble.getBoundingClientRect().toJSON() as DOMRect));
+    const bubble = boxes.find((box) => box.x - 150 > map.x && box.x + box.width + 150 < map.x + map.width && box.y > map.y + 60 && box.y + box.height < map.y + map.height - 60);
+    if (!bubble) throw new Error('no bubble with room around it');
+    const [x, y] = [bubble.x + bubble.width / 2, bubble.y + bubble.height / 2];
+    const names = page.locator('.leaflet-tooltip');
+
+    await page.mouse.move(x, y);
+    await expect.poll(() => names.count(), { timeout: 2_000 }).toBe(1);
+    await expect(names.first().innerText()).resolves.toMatch(/\d+ 所学校/);
+    await page.mouse.move(map.x + 5, map.y - 30);
+    await expect.poll(() => names.count(), { timeout: 2_000 }).toBe(0);
+
+    // Drags of the map as a hand makes them, from the map's centre each way; then the pointer off
+    // the map: no name is left. (Leaflet opens the name of a bubble the pointer crossed during a
+    // drag at the drag's end, wherever the pointer is then; the layer closes it unless the pointer
+    // is on the bubble. Seen on the province's dense bubbles, not reproduced on the city's here.)
+    const centre = { x: map.x + map.width / 2, y: map.y + map.height / 2 };
+    for (const [dx, dy] of [[24, 0], [0, 24], [-24, 0], [0, -24]] as const) {
+      await page.mouse.move(centre.x - dx * 7, centre.y - dy * 7);
+      await page.mouse.down();
+      await page.mouse.move(centre.x + dx * 8, centre.y + dy * 8, { steps: 15 });
+      await page.mouse.up();
+      await page.waitForTimeout(600);
+    }
+    await page.mouse.move(map.x + 5, map.y - 30);
+    await page.waitForTimeout(500);
+    expect(await names.count()).toBe(0);
+  });
+
   it('shows a new SOS at the top of the list within a second and flashes its school', async () => {
     const devices = await registryDevices(baseUrl, 'kind=sos');
     const [drillDevice, realDevice] = [devices[10], devices[20]];
