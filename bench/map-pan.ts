@@ -4,8 +4,8 @@
  * bench/map-ab.ts). Round by round (`forEachBuildLoad`), a fresh server and Chromium load the wall
  * with each build in turn, and the `map` scenario's four pans run (mouse drags and
  * `panBy` steps, at the opening view and at street zoom): one line per pan with the frames' p50 /
- * p95 / max and the longest task. With `--trace`, the opening view's drags are also recorded as a
- * Chromium trace, and the renderer's tasks over 40 ms are printed with what ran inside them (style,
+ * p95 / max and the longest task. With `--trace`, the opening view's drags and `panBy` steps are
+ * also recorded as a Chromium trace, and the renderer's tasks over 40 ms are printed with what ran inside them (style,
  * layout, paint, script …): what a long frame was made of, beyond the CPU profile's `(program)`;
  * and the main thread's busy time over the pan (its tasks' sum), steadier than a frame's maximum.
  * With `--profile`, the opening view's pans (drags and `panBy`) run under the CPU profiler: the
@@ -161,7 +161,7 @@ await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) =
     }
   };
   await measure('opening, drags', () => dragPan(page, PAN_STEPS, PAN_PX), trace, profiled);
-  await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX), false, profiled);
+  await measure('opening, panBy', () => panBySteps(page, PAN_STEPS, PAN_PX), trace, profiled);
   await zoomTo(page, STREET_ZOOM);
   await sleep(2000);
   await measure('street, drags', () => dragPan(page, PAN_STEPS, PAN_PX));

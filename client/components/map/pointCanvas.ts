@@ -349,10 +349,14 @@ export class PointCanvas<T extends Located> implements CanvasMember {
     const bottomRight = this.map.layerPointToLatLng(region.getBottomRight());
     const placed: Placed<T>[] = [];
     const project = layerPointOf(this.map, zoom);
+    const { min, max } = view as Required<L.Bounds>;
+    let inView = 0;
     this.grid.forEachWithin(bottomRight.lat, topLeft.lng, topLeft.lat, bottomRight.lng, (item) => {
-      placed.push({ item, x: project.x(item), y: project.y(item) });
+      const x = project.x(item);
+      const y = project.y(item);
+      placed.push({ item, x, y });
+      if (x >= min.x && x <= max.x && y >= min.y && y <= max.y) inView += 1;
     });
-    const inView = recorder ? countWithin(placed, view) : placed.length;
     const mark = recorder?.mark;
     ctx.save();
     this.options.paint(ctx, placed, zoom, inView);
