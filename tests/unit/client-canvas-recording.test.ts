@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { CanvasRecorder, OP, replay, sentToWorker, type PaintContext, type RecordedFrame, type ReplayContext } from '../../client/components/map/canvasRecording.js';
+import { CanvasRecorder, OP, sentToWorker, type PaintContext, type RecordedFrame } from '../../client/components/map/canvasRecording.js';
+import { replay, type ReplayContext } from '../../client/components/map/canvasReplay.js';
 import { stamp, type Sprite } from '../../client/components/map/sprites.js';
 
 /**

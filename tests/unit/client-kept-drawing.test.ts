@@ -3,6 +3,7 @@ import L from 'leaflet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CanvasRecorder, OP, sentToWorker } from '../../client/components/map/canvasRecording.js';
 import { PointCanvas, type Placed } from '../../client/components/map/pointCanvas.js';
+import { mapAt } from '../helpers/leaflet-map.js';
 
 /**
  * A point layer's drawing kept for the pans that stay inside it (client/components/map/pointCanvas.ts,
@@ -12,14 +13,6 @@ import { PointCanvas, type Placed } from '../../client/components/map/pointCanva
  * worker canvases): what it records is what the worker would draw.
  */
 let recorder: CanvasRecorder;
-
-function mapAt(center: L.LatLngExpression, zoom: number): L.Map {
-  const element = document.createElement('div');
-  Object.defineProperty(element, 'clientWidth', { value: 1920 });
-  Object.defineProperty(element, 'clientHeight', { value: 1080 });
-  document.body.append(element);
-  return L.map(element, { zoomSnap: 0.1, fadeAnimation: false, zoomAnimation: false }).setView(center, zoom, { animate: false });
-}
 
 interface Point {
   id: string;

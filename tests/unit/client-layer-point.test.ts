@@ -2,16 +2,9 @@
 import L from 'leaflet';
 import { describe, expect, it } from 'vitest';
 import { layerPointOf } from '../../client/components/map/pointCanvas.js';
+import { mapAt } from '../helpers/leaflet-map.js';
 
 /** A real Leaflet map in a 1920×1080 box (happy-dom lays nothing out: the box's size is given). */
-function mapAt(center: L.LatLngExpression, zoom: number, crs?: L.CRS): L.Map {
-  const element = document.createElement('div');
-  Object.defineProperty(element, 'clientWidth', { value: 1920 });
-  Object.defineProperty(element, 'clientHeight', { value: 1080 });
-  document.body.append(element);
-  return L.map(element, { zoomSnap: 0.1, ...(crs ? { crs } : {}) }).setView(center, zoom, { animate: false });
-}
-
 /** Points over the province and beyond, a pole past Mercator's bound among them. */
 const POINTS = [
   { lat: 33.7453, lng: 113.1926 },
@@ -39,7 +32,7 @@ describe('layerPointOf: the canvas layers place points as Leaflet does', () => {
   });
 
   it('goes through Leaflet for another CRS', () => {
-    const map = mapAt([33.74, 113.19], 9, L.CRS.EPSG4326);
+    const map = mapAt([33.74, 113.19], 9, { crs: L.CRS.EPSG4326 });
     const project = layerPointOf(map, map.getZoom());
     const leaflet = map.latLngToLayerPoint([POINTS[0]!.lat, POINTS[0]!.lng]);
     expect({ x: project.x(POINTS[0]!), y: project.y(POINTS[0]!) }).toEqual({ x: leaflet.x, y: leaflet.y });

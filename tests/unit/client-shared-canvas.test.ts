@@ -2,6 +2,7 @@
 import L from 'leaflet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PointCanvas, type Placed } from '../../client/components/map/pointCanvas.js';
+import { mapAt } from '../helpers/leaflet-map.js';
 
 /**
  * Point layers sharing a canvas (client/components/map/pointCanvas.ts, `SharedCanvas`): the 护学岗
@@ -21,14 +22,6 @@ function recordingContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
     get: (_, name) => (name === 'canvas' ? canvas : name === 'clearRect' ? () => drawn.push(`clear ${paneOf(canvas)}`) : () => undefined),
     set: () => true,
   });
-}
-
-function mapAt(center: L.LatLngExpression, zoom: number): L.Map {
-  const element = document.createElement('div');
-  Object.defineProperty(element, 'clientWidth', { value: 1920 });
-  Object.defineProperty(element, 'clientHeight', { value: 1080 });
-  document.body.append(element);
-  return L.map(element, { zoomSnap: 0.1, fadeAnimation: false, zoomAnimation: false }).setView(center, zoom, { animate: false });
 }
 
 interface Point {

@@ -1,6 +1,6 @@
 /**
  * The point canvases' drawing as data (issue 17 item 4): the page's paints record what they draw
- * into a `CanvasRecorder` and a worker replays it on the canvas it was handed
+ * into a `CanvasRecorder` and a worker replays it (canvasReplay.ts) on the canvas it was handed
  * (`transferControlToOffscreen`), so the rasterising and the commit of a full-screen bitmap —
  * most of a province pan's long frame in software rendering — leave the page's thread.
  *
@@ -327,118 +327,5 @@ export class CanvasRecorder implements PaintContext {
     const grown = new Float64Array(size);
     grown.set(this.ops.subarray(0, this.length));
     this.ops = grown;
-  }
-}
-
-/** What a replay draws on: a worker's OffscreenCanvas context, or any 2D context (tests). */
-export type ReplayContext = Pick<
-  OffscreenCanvasRenderingContext2D,
-  'save' | 'restore' | 'setTransform' | 'clearRect' | 'beginPath' | 'moveTo' | 'arc' | 'rect' | 'fill' | 'stroke' | 'setLineDash' | 'drawImage'
-> & { globalAlpha: number; fillStyle: unknown; strokeStyle: unknown; lineWidth: number; readonly canvas: { width: number; height: number } };
-
-/**
- * Replays a recorded frame's operations on `ctx`, the sprites looked up by id. An unknown
- * operation or a frame cut short throws, and the context's saves made by the frame are undone
- * first: the next frame starts from the state this one started from.
- */
-export function replay(ctx: ReplayContext, ops: Float64Array, strings: ReadonlyMap<number, string>, sprites: ReadonlyMap<number, CanvasImageSource>): void {
-  let depth = 0;
-  try {
-    replayOps(ctx, ops, strings, sprites, (change) => (depth += change));
-  } catch (error) {
-    for (; depth > 0; depth -= 1) ctx.restore();
-    throw error;
-  }
-}
-
-function replayOps(
-  ctx: ReplayContext,
-  ops: Float64Array,
-  strings: ReadonlyMap<number, string>,
-  sprites: ReadonlyMap<number, CanvasImageSource>,
-  saved: (change: number) => void,
-): void {
-  let at = 0;
-  const next = (): number => {
-    if (at >= ops.length) throw new Error('canvas replay: the frame ends inside an operation');
-    return ops[at++] as number;
-  };
-  const text = (id: number): string => {
-    const found = strings.get(id);
-    if (found === undefined) throw new Error(`canvas replay: no string ${id}`);
-    return found;
-  };
-  while (at < ops.length) {
-    const op = next();
-    switch (op) {
-      case OP.save:
-        ctx.save();
-        saved(1);
-        break;
-      case OP.restore:
-        ctx.restore();
-        saved(-1);
-        break;
-      case OP.setTransform:
-        ctx.setTransform(next(), next(), next(), next(), next(), next());
-        break;
-      case OP.clearRect:
-        ctx.clearRect(next(), next(), next(), next());
-        break;
-      case OP.clearAll:
-        ctx.save();
-        ctx.setTransform(1, 0, 0, 1, 0, 0);
-        ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-        ctx.restore();
-        break;
-      case OP.beginPath:
-        ctx.beginPath();
-        break;
-      case OP.moveTo:
-        ctx.moveTo(next(), next());
-        break;
-      case OP.arc:
-        ctx.arc(next(), next(), next(), next(), next());
-        break;
-      case OP.rect:
-        ctx.rect(next(), next(), next(), next());
-        break;
-      case OP.fill:
-        ctx.fill();
-        break;
-      case OP.stroke:
-        ctx.stroke();
-        break;
-      case OP.lineDash: {
-        const count = next();
-        const segments: number[] = [];
-        for (let i = 0; i < count; i += 1) segments.push(next());
-        ctx.setLineDash(segments);
-        break;
-      }
-      case OP.alpha:
-        ctx.globalAlpha = next();
-        break;
-      case OP.fillStyle:
-        ctx.fillStyle = text(next());
-        break;
-      case OP.strokeStyle:
-        ctx.strokeStyle = text(next());
-        break;
-      case OP.lineWidth:
-        ctx.lineWidth = next();
-        break;
-      case OP.stamp: {
-        const id = next();
-        const [width, height, count] = [next(), next(), next()];
-        const image = sprites.get(id);
-        if (!image) throw new Error(`canvas replay: no sprite ${id}`);
-        if (at + count * 2 > ops.length) throw new Error('canvas replay: the frame ends inside a stamp');
-        for (let i = 0; i < count; i += 1) ctx.drawImage(image, ops[at++] as number, ops[at++] as number, width, height);
-        break;
-      }
-      default:
-        throw new Error(`canvas replay: unknown operation ${op}`);
-    }
   }
 }

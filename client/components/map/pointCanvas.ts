@@ -3,6 +3,7 @@ import { ensurePane } from '../../composables/useLeafletMap.js';
 import { GridIndex, type Located } from '../../grid-index.js';
 import { CanvasRecorder, type PaintContext } from './canvasRecording.js';
 import { canvasJobWaiting, dropCanvasJob, queueCanvasJob } from './canvasTurns.js';
+import { keptDrawingFits, KEPT_REACH, type KeptDrawing } from './keptDrawing.js';
 import { PaintingCanvas, type RendererInternals } from './paintingCanvas.js';
 import { pointerHub, type Hit } from './pointerHub.js';
 
@@ -95,33 +96,6 @@ export function layerPointOf(map: L.Map, zoom: number): { x: (at: Located) => nu
 
 /** The padded view, as Leaflet's canvas renderer covers it: Leaflet's default (a larger canvas costs every redraw and every frame). */
 const PADDING = 0.1;
-/**
- * How far around the padded view a layer's kept drawing reaches, in map sizes on each side: a pan
- * of up to this much draws the kept drawing again instead of painting anew (see `paintOnto`).
- */
-const KEPT_REACH = 0.5;
-
-/** A layer's drawing, recorded once and recorded again at each pan that stays inside it. */
-interface KeptDrawing<T> {
-  /** The recorder it belongs to: its sprite and string ids mean something to that worker only. */
-  ctx: CanvasRecorder;
-  zoom: number;
-  origin: L.Point;
-  /** What it covers, layer px. */
-  region: L.Bounds;
-  placed: Placed<T>[];
-  detail: string;
-  ops: Float64Array;
-}
-
-/** How many of the placed points lie inside the box (layer px). */
-function countWithin(placed: readonly { x: number; y: number }[], box: L.Bounds): number {
-  const { min, max } = box as Required<L.Bounds>;
-  let count = 0;
-  for (const { x, y } of placed) if (x >= min.x && x <= max.x && y >= min.y && y <= max.y) count += 1;
-  return count;
-}
-
 /** What a canvas shared by layers needs of each of them. */
 interface CanvasMember {
   readonly order: number;
@@ -246,7 +220,7 @@ export class PointCanvas<T extends Located> implements CanvasMember {
   private readonly canvas: SharedCanvas;
   private shown = true;
   /** The last drawing, for the pans that stay inside it (with a canvas worker). */
-  private kept: KeptDrawing<T> | null = null;
+  private kept: KeptDrawing<Placed<T>> | null = null;
 
   constructor(
     private readonly map: L.Map,
@@ -337,7 +311,7 @@ export class PointCanvas<T extends Located> implements CanvasMember {
     const origin = this.map.getPixelOrigin();
     const detailOf = (inView: number): string => this.options.detail?.(inView) ?? '';
     const kept = this.kept;
-    if (kept && kept.ctx === ctx && kept.zoom === zoom && kept.origin.equals(origin) && kept.region.contains(view) && kept.detail === detailOf(countWithin(kept.placed, view))) {
+    if (kept && keptDrawingFits(kept, { ctx, zoom, origin, view }, detailOf)) {
       kept.ctx.repeat(kept.ops);
       return;
     }

@@ -1,4 +1,4 @@
-import { replay } from './canvasRecording.js';
+import { replay } from './canvasReplay.js';
 import { toCanvasWorkerSchema, type FromCanvasWorker } from './canvasMessages.js';
 
 /**
