@@ -6,8 +6,8 @@ import L from 'leaflet';
  */
 export function mapAt(center: L.LatLngExpression, zoom: number, options: L.MapOptions = {}): L.Map {
   const element = document.createElement('div');
-  Object.defineProperty(element, 'clientWidth', { value: 1920 });
-  Object.defineProperty(element, 'clientHeight', { value: 1080 });
+  Object.defineProperty(element, 'clientWidth', { value: 1920, configurable: true });
+  Object.defineProperty(element, 'clientHeight', { value: 1080, configurable: true });
   document.body.append(element);
   return L.map(element, { zoomSnap: 0.1, fadeAnimation: false, zoomAnimation: false, ...options }).setView(center, zoom, { animate: false });
 }
