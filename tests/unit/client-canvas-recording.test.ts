@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { CanvasRecorder, OP, sentToWorker, type PaintContext, type RecordedFrame } from '../../client/components/map/canvasRecording.js';
-import { replay, type ReplayContext } from '../../client/components/map/canvasReplay.js';
+import { replay, type ReplayContext, type ReplayHeld } from '../../client/components/map/canvasReplay.js';
 import { stamp, type Sprite } from '../../client/components/map/sprites.js';
 
 /**
@@ -75,6 +75,11 @@ function stringsOf(frame: RecordedFrame, held = new Map<number, string>()): Map<
 }
 
 /** A paint of the kinds the map's layers make: coverage circles, stamped dots, dense squares. */
+/** What the worker holds for a replay: the strings, the sprites, and the canvas' kept drawings. */
+function heldBy(strings: ReadonlyMap<number, string>, sprites: ReadonlyMap<number, CanvasImageSource>, kept = new Map<number, Float64Array>()): ReplayHeld {
+  return { strings, sprites, kept };
+}
+
 function paintLikeTheMap(ctx: PaintContext, dot: Sprite, ring: Sprite): void {
   ctx.setTransform(2, 0, 0, 2, -100, -60);
   ctx.save();
@@ -124,7 +129,7 @@ describe('the point canvases recorded and replayed', () => {
     const frame = recorder.take();
     const sprites = new Map(frame.sprites.map(({ id, image }) => [id, image]));
     const replayed: string[] = [];
-    replay(loggingContext(replayed, names), frame.ops, stringsOf(frame), sprites);
+    replay(loggingContext(replayed, names), frame.ops, heldBy(stringsOf(frame), sprites));
 
     expect(replayed).toEqual(direct);
     expect(direct).toContain('drawImage(dot, 6, 16, 9, 9)');
@@ -159,11 +164,11 @@ describe('the point canvases recorded and replayed', () => {
     // The worker's table after both frames answers every id the operations use.
     const held = stringsOf(second, stringsOf(first));
     const log: string[] = [];
-    replay(loggingContext(log, new Map()), second.ops, held, new Map());
+    replay(loggingContext(log, new Map()), second.ops, heldBy(held, new Map()));
     expect(log).toEqual(['fillStyle = #123456', 'strokeStyle = #654321']);
   });
 
-  it('records a kept drawing again as it was: the next frame draws the same calls, sending nothing new', () => {
+  it('keeps a drawing in the worker and draws it again by its slot: the next frame is a few numbers and draws the same calls', () => {
     const dot: Sprite = { image: bitmap(), width: 9, height: 9 };
     const ring: Sprite = { image: bitmap(), width: 14, height: 14 };
     const names = new Map<unknown, string>([
@@ -172,43 +177,66 @@ describe('the point canvases recorded and replayed', () => {
     ]);
     const recorder = new CanvasRecorder(sentToWorker(), () => {});
     recorder.setTransform(2, 0, 0, 2, 0, 0);
-    const mark = recorder.mark;
+    const generation = recorder.keep(4);
     paintLikeTheMap(recorder, dot, ring);
-    const kept = recorder.since(mark);
+    recorder.keepEnd();
     const first = recorder.take();
-    const held = stringsOf(first);
-    const sprites = new Map(first.sprites.map(({ id, image }) => [id, image]));
+    const worker = heldBy(stringsOf(first), new Map(first.sprites.map(({ id, image }) => [id, image])));
     const drawnFirst: string[] = [];
-    replay(loggingContext(drawnFirst, names), first.ops, held, sprites);
+    replay(loggingContext(drawnFirst, names), first.ops, worker);
+    expect(worker.kept.has(4)).toBe(true);
 
     // The next pan: a new transform, then the kept drawing instead of painting again.
     recorder.setTransform(2, 0, 0, 2, -40, -40);
-    expect(kept).not.toBeNull();
-    recorder.repeat(kept ?? new Float64Array());
+    expect(recorder.drawKept(4, generation)).toBe(true);
     const second = recorder.take();
     expect([second.strings, second.sprites]).toEqual([[], []]);
+    expect(second.ops).toEqual(new Float64Array([OP.setTransform, 2, 0, 0, 2, -40, -40, OP.drawKept, 4]));
     const drawnSecond: string[] = [];
-    replay(loggingContext(drawnSecond, names), second.ops, stringsOf(second, held), sprites);
+    replay(loggingContext(drawnSecond, names), second.ops, worker);
     expect(drawnSecond.slice(1)).toEqual(drawnFirst.slice(1));
     expect(drawnSecond[0]).toBe('setTransform(2, 0, 0, 2, -40, -40)');
     expect(drawnSecond).toContain('drawImage(ring, 93, 43, 14, 14)');
+    // An older generation of the slot is not drawn: the worker holds only the last.
+    const newer = recorder.keep(4);
+    recorder.keepEnd();
+    expect(recorder.drawKept(4, generation)).toBe(false);
+    expect(recorder.drawKept(4, newer)).toBe(true);
   });
 
-  it('answers no kept drawing when a clear dropped what came after the mark', () => {
+  it('answers no kept drawing when a clear dropped the frame that carried it, or after the worker failed a frame', () => {
     const recorder = new CanvasRecorder(sentToWorker(), () => {});
+    const sent = recorder.keep(1);
     recorder.rect(0, 0, 1, 1);
-    const mark = recorder.mark;
-    recorder.rect(1, 1, 1, 1);
-    recorder.clearAll();
-    recorder.rect(2, 2, 1, 1);
-    recorder.rect(3, 3, 1, 1);
-    expect(recorder.since(mark)).toBeNull();
-    // Nor after the frame went.
-    const next = recorder.mark;
-    recorder.rect(4, 4, 1, 1);
+    recorder.keepEnd();
     recorder.take();
+    // Kept in a frame a clear then dropped: the worker never got it.
+    const dropped = recorder.keep(2);
+    recorder.rect(1, 1, 1, 1);
+    recorder.keepEnd();
+    recorder.clearAll();
+    expect(recorder.drawKept(2, dropped)).toBe(false);
+    // The one sent before still is the worker's.
+    expect(recorder.drawKept(1, sent)).toBe(true);
+    recorder.take();
+    recorder.forgetKept();
+    expect(recorder.drawKept(1, sent)).toBe(false);
+  });
+
+  it('has the worker let go of a slot, even when a clear drops the frame that said so', () => {
+    const recorder = new CanvasRecorder(sentToWorker(), () => {});
+    const generation = recorder.keep(3);
+    recorder.rect(0, 0, 1, 1);
+    recorder.keepEnd();
+    const worker = heldBy(new Map(), new Map());
+    replay(loggingContext([], new Map()), recorder.take().ops, worker);
+    expect([...worker.kept.keys()]).toEqual([3]);
+    recorder.forget(3);
     recorder.rect(5, 5, 1, 1);
-    expect(recorder.since(next)).toBeNull();
+    recorder.clearAll();
+    expect(recorder.drawKept(3, generation)).toBe(false);
+    replay(loggingContext([], new Map()), recorder.take().ops, worker);
+    expect(worker.kept.size).toBe(0);
   });
 
   it('tells its owner when a frame starts, once per frame, and starts each frame empty', () => {
@@ -235,7 +263,7 @@ describe('the point canvases recorded and replayed', () => {
     let last = '';
     const names = new Map<unknown, string>([[dot.image, 'dot']]);
     const log: string[] = [];
-    replay(loggingContext(log, names), frame.ops, stringsOf(frame), new Map(frame.sprites.map(({ id, image }) => [id, image])));
+    replay(loggingContext(log, names), frame.ops, heldBy(stringsOf(frame), new Map(frame.sprites.map(({ id, image }) => [id, image]))));
     for (const line of log) if (line.startsWith('drawImage')) [stamps, last] = [stamps + 1, line];
     expect(stamps).toBe(50_000);
     expect(last).toBe('drawImage(dot, 49999, 49999, 2, 2)');
@@ -244,11 +272,17 @@ describe('the point canvases recorded and replayed', () => {
   it('refuses a frame cut short or with an unknown operation, and undoes its saves', () => {
     const log: string[] = [];
     const ctx = loggingContext(log, new Map());
-    expect(() => replay(ctx, new Float64Array([OP.save, OP.save, OP.rect, 1, 2]), new Map(), new Map())).toThrow(/ends inside/);
+    const nothing = (): ReplayHeld => heldBy(new Map(), new Map());
+    expect(() => replay(ctx, new Float64Array([OP.save, OP.save, OP.rect, 1, 2]), nothing())).toThrow(/ends inside/);
     expect(log).toEqual(['save()', 'save()', 'restore()', 'restore()']);
-    expect(() => replay(ctx, new Float64Array([99]), new Map(), new Map())).toThrow(/unknown operation 99/);
-    expect(() => replay(ctx, new Float64Array([OP.stamp, 7, 2, 2, 1, 0, 0]), new Map(), new Map())).toThrow(/no sprite 7/);
-    expect(() => replay(ctx, new Float64Array([OP.fillStyle, 3]), new Map([[1, '#fff']]), new Map())).toThrow(/no string 3/);
+    expect(() => replay(ctx, new Float64Array([99]), nothing())).toThrow(/unknown operation 99/);
+    expect(() => replay(ctx, new Float64Array([OP.stamp, 7, 2, 2, 1, 0, 0]), nothing())).toThrow(/no sprite 7/);
+    expect(() => replay(ctx, new Float64Array([OP.fillStyle, 3]), heldBy(new Map([[1, '#fff']]), new Map()))).toThrow(/no string 3/);
+    expect(() => replay(ctx, new Float64Array([OP.drawKept, 5]), nothing())).toThrow(/no kept drawing 5/);
+    expect(() => replay(ctx, new Float64Array([OP.keep, 1, OP.rect, 0, 0, 1, 1]), nothing())).toThrow(/ends inside a kept drawing/);
+    // A kept drawing that would draw kept drawings (or keep one) is refused, not followed.
+    const looping = heldBy(new Map(), new Map(), new Map([[1, new Float64Array([OP.drawKept, 1])]]));
+    expect(() => replay(ctx, new Float64Array([OP.drawKept, 1]), looping)).toThrow(/inside one/);
   });
 
   it('refuses a gradient or a canvas as a sprite: the worker could not be sent them', () => {

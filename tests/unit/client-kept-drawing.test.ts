@@ -2,6 +2,7 @@
 import L from 'leaflet';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CanvasRecorder, OP, sentToWorker } from '../../client/components/map/canvasRecording.js';
+import { replay, type ReplayContext, type ReplayHeld } from '../../client/components/map/canvasReplay.js';
 import { PointCanvas, type Placed } from '../../client/components/map/pointCanvas.js';
 import { mapAt } from '../helpers/leaflet-map.js';
 
@@ -32,10 +33,35 @@ describe("a point layer's drawing kept through pans", () => {
   let paints: { placed: number; inView: number }[];
   let layer: PointCanvas<Point>;
 
+  /** What the worker holds: the style strings and the canvas' kept drawings. */
+  let worker: ReplayHeld;
+
   /** Runs the canvases' turns, then answers the operations recorded since the last call. */
   function settle(): number[] {
     vi.advanceTimersByTime(17 * 10);
-    return [...recorder.take().ops];
+    const frame = recorder.take();
+    for (const { id, text } of frame.strings) (worker.strings as Map<number, string>).set(id, text);
+    return [...frame.ops];
+  }
+
+  /** The worker's replay of a frame: its transforms, paths and fills, as calls. */
+  function drawnBy(ops: number[]): string[] {
+    const log: string[] = [];
+    const call =
+      (name: string) =>
+      (...args: number[]): void => {
+        log.push(`${name}(${args.join(', ')})`);
+      };
+    const ctx = {
+      globalAlpha: 1,
+      fillStyle: '',
+      strokeStyle: '',
+      lineWidth: 1,
+      canvas: { width: 4_000, height: 3_000 },
+      ...Object.fromEntries(['save', 'restore', 'setTransform', 'clearRect', 'beginPath', 'moveTo', 'arc', 'rect', 'fill', 'stroke', 'setLineDash', 'drawImage'].map((name) => [name, call(name)])),
+    } as unknown as ReplayContext;
+    replay(ctx, new Float64Array(ops), worker);
+    return log;
   }
 
   /** The first drawing of the points (after the empty canvas' own), and the paints counted from there. */
@@ -49,6 +75,7 @@ describe("a point layer's drawing kept through pans", () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
     recorder = new CanvasRecorder(sentToWorker(), () => {});
+    worker = { strings: new Map(), sprites: new Map(), kept: new Map() };
     vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(() => recorder as never);
     paints = [];
     map = mapAt(CENTRE, ZOOM);
@@ -74,18 +101,30 @@ describe("a point layer's drawing kept through pans", () => {
     vi.restoreAllMocks();
   });
 
-  it('records the same drawing again after a short pan, without painting', () => {
+  it('has the worker draw its kept drawing again after a short pan, without painting or sending it', () => {
     const first = firstDrawing();
-    // The layer's drawing, last: save, beginPath, a rect (5 numbers) per point, fill, restore.
-    const drawing = first.slice(-(4 + LINE.length * 5));
-    expect([drawing[0], drawing[1], drawing[2], drawing.at(-2), drawing.at(-1)]).toEqual([OP.save, OP.beginPath, OP.rect, OP.fill, OP.restore]);
+    // The layer's drawing, last, kept by the worker in the layer's slot: keep, save, beginPath, a
+    // rect (5 numbers) per point, fill, restore, end.
+    const drawing = first.slice(-(7 + LINE.length * 5));
+    const slot = drawing[1];
+    expect([drawing[0], drawing[2], drawing[3], drawing[4], drawing.at(-3), drawing.at(-2), drawing.at(-1)]).toEqual([OP.keep, OP.save, OP.beginPath, OP.rect, OP.fill, OP.restore, OP.keptEnd]);
+    const firstCalls = drawnBy(first);
+    const rects = firstCalls.filter((line) => line.startsWith('rect('));
+    expect(rects).toHaveLength(LINE.length);
 
     map.panBy([150, 80], { animate: false });
     const after = settle();
     expect(paints).toHaveLength(0);
-    // The new view's transform, then the very same operations: the points' layer pixels have not moved.
-    expect(after.slice(after.length - drawing.length)).toEqual(drawing);
-    expect(after.length).toBeGreaterThan(drawing.length);
+    // The new view's transform, then the kept drawing by its slot: two numbers, not the drawing.
+    expect(after.slice(-2)).toEqual([OP.drawKept, slot]);
+    // The frame is the canvas' clear and transforms and those two: shorter than the drawing itself.
+    expect(after.length).toBeLessThan(drawing.length);
+    // The worker draws the very same squares: the points' layer pixels have not moved.
+    const afterCalls = drawnBy(after);
+    expect(afterCalls.filter((line) => line.startsWith('rect('))).toEqual(rects);
+    // Placed by the canvas' new transform.
+    const transforms = (calls: string[]): string[] => calls.filter((line) => line.startsWith('setTransform('));
+    expect(transforms(afterCalls)).not.toEqual(transforms(firstCalls));
   });
 
   it('paints anew after a pan past the kept drawing, a change, a zoom, or a change of detail', () => {

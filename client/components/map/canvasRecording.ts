@@ -7,6 +7,9 @@
  * Only what the point layers draw is recorded: sprite stamps, rectangles and arcs filled or
  * stroked, the alpha, styles, line width and dashes, and the transform. The frame goes as one
  * `Float64Array` (transferred, not copied) with the style strings it has not sent before.
+ *
+ * A layer's drawing can be kept by the worker (`keep` … `keepEnd`) and drawn again by its slot
+ * (`drawKept`): a pan that stays inside a layer's last drawing sends two numbers, not the drawing.
  */
 
 /** What a point layer's paint draws with: a real 2D context on the page, or a recorder. */
@@ -60,6 +63,13 @@ export const OP = {
   lineWidth: 16,
   /** sprite id, width, height, count, then count × (x, y): the sprite's top-left corners */
   stamp: 17,
+  /** slot: what follows, up to `keptEnd`, is drawn and also kept by the worker in this slot of the canvas (replacing what it held) */
+  keep: 18,
+  keptEnd: 19,
+  /** slot: the drawing the worker keeps in this slot, drawn again */
+  drawKept: 20,
+  /** slot: the worker lets go of what it keeps in this slot */
+  forget: 21,
 } as const;
 
 /** A sprite the worker is sent once and stamps by its id. */
@@ -83,8 +93,8 @@ export interface RecordedFrame {
 
 /**
  * What one worker already holds, shared by the recorders of its canvases: a frame sends only the
- * sprites and strings that are new to it, and a drawing recorded once can be recorded again as is
- * (`repeat`) — its ids mean the same to that worker for as long as it lives.
+ * sprites and strings that are new to it, and a drawing it keeps stays valid — their ids mean the
+ * same to that worker for as long as it lives.
  */
 export interface SentToWorker {
   sprites: Set<number>;
@@ -95,16 +105,12 @@ export function sentToWorker(): SentToWorker {
   return { sprites: new Set(), strings: new Set() };
 }
 
-/** A place in a recording (`CanvasRecorder.mark`). */
-export interface RecordingMark {
-  at: number;
-  drops: number;
-}
-
 /** Sprite ids, one per sprite image, and string ids, one per style string, for every recorder on the page. */
 const spriteIds = new WeakMap<object, number>();
 let nextSpriteId = 1;
 const stringIds = new Map<string, number>();
+/** Kept drawings' generations, for every recorder on the page. */
+let nextKeptGeneration = 1;
 /** At most this many style strings get ids (the map's layers use a dozen colours); past it, a string is refused. */
 const MAX_STRING_IDS = 10_000;
 
@@ -133,8 +139,13 @@ export class CanvasRecorder implements PaintContext {
   private depth = 0;
   /** The last transform set outside any save since the last `take`: kept when the drawing before a clear is dropped. */
   private transform: [number, number, number, number, number, number] | null = null;
-  /** How many times recorded operations were dropped (a clear, a take): a mark from before is void. */
-  private drops = 0;
+  /** The slots whose kept drawing the worker holds (or gets in the frame being recorded), with its generation. */
+  private readonly keptSlots = new Map<number, number>();
+  /** The slots kept, and those let go, in the frame being recorded: a clear that drops the frame drops them too. */
+  private pendingKeeps: number[] = [];
+  private pendingForgets: number[] = [];
+  /** The slot of the kept drawing being recorded. */
+  private keeping: number | null = null;
 
   /**
    * @param sent what the worker already holds (shared by the recorders of one worker)
@@ -154,7 +165,8 @@ export class CanvasRecorder implements PaintContext {
   take(): RecordedFrame {
     const frame = { ops: this.ops.slice(0, this.length), strings: this.newStrings, sprites: this.newSprites };
     this.length = 0;
-    this.drops += 1;
+    this.pendingKeeps = [];
+    this.pendingForgets = [];
     this.newStrings = [];
     this.newSprites = [];
     this.transform = null;
@@ -211,14 +223,22 @@ export class CanvasRecorder implements PaintContext {
    * Clears the whole bitmap, whatever the transform (the page does not know the worker's bitmap
    * size). Outside any save, whatever was recorded since the last `take` would be wiped by this
    * clear: it is dropped (but for the last transform set), so a frame waiting for a busy worker
-   * holds one drawing however many redraws came meanwhile.
+   * holds one drawing however many redraws came meanwhile. The drawings it kept are dropped with
+   * it; the slots it let go are let go again.
    */
   clearAll(): void {
     if (this.depth === 0 && this.length > 0) {
       const transform = this.transform;
+      const forgets = this.pendingForgets;
       this.length = 0;
-      this.drops += 1;
+      for (const slot of this.pendingKeeps) this.keptSlots.delete(slot);
+      this.pendingKeeps = [];
+      this.pendingForgets = [];
       if (transform) this.setTransform(...transform);
+      for (const slot of forgets) {
+        this.pendingForgets.push(slot);
+        this.push(OP.forget, slot);
+      }
     }
     this.push(OP.clearAll);
   }
@@ -272,32 +292,48 @@ export class CanvasRecorder implements PaintContext {
   }
 
   /**
-   * Where the recording is now: `since(mark)` later answers what was recorded after it. A layer
-   * keeps its drawing this way to record it again at the next pan (`repeat`).
+   * Starts a drawing the worker keeps in `slot` of this canvas as it draws it, replacing what the
+   * slot held; `keepEnd` ends it. What is recorded in between must leave the context as it found
+   * it (saves and restores in pairs, styles set inside them), as it is drawn again elsewhere in
+   * later frames. Answers the drawing's generation, for `drawKept`.
    */
-  get mark(): RecordingMark {
-    return { at: this.length, drops: this.drops };
+  keep(slot: number): number {
+    if (this.keeping !== null) throw new Error('canvas recorder: a kept drawing inside another');
+    const generation = nextKeptGeneration++;
+    this.keeping = slot;
+    this.keptSlots.set(slot, generation);
+    this.pendingKeeps.push(slot);
+    this.push(OP.keep, slot);
+    return generation;
+  }
+
+  keepEnd(): void {
+    if (this.keeping === null) throw new Error('canvas recorder: no kept drawing to end');
+    this.keeping = null;
+    this.push(OP.keptEnd);
   }
 
   /**
-   * What was recorded since `mark`, as a copy (null when a clear dropped it meanwhile). To be
-   * repeated, it must leave the context as it found it: saves and restores in pairs, styles set
-   * inside them.
+   * Records the drawing kept in `slot` again, if the worker holds that generation of it (or gets
+   * it in this frame); answers false when it does not — a clear dropped the frame that carried
+   * it, or the worker failed a frame since — and the layer paints anew.
    */
-  since(mark: RecordingMark): Float64Array<ArrayBuffer> | null {
-    return mark.drops === this.drops && mark.at <= this.length ? this.ops.slice(mark.at, this.length) : null;
+  drawKept(slot: number, generation: number): boolean {
+    if (this.keeping !== null || this.keptSlots.get(slot) !== generation) return false;
+    this.push(OP.drawKept, slot);
+    return true;
   }
 
-  /**
-   * Records again what `since` answered on this recorder: its sprites and strings are the
-   * worker's already, so the operations are copied as they are.
-   */
-  repeat(drawing: Float64Array): void {
-    if (drawing.length === 0) return;
-    if (this.length === 0) this.onFirstOp();
-    this.reserve(drawing.length);
-    this.ops.set(drawing, this.length);
-    this.length += drawing.length;
+  /** The layer that kept drawings in `slot` left: the worker lets go of them. */
+  forget(slot: number): void {
+    if (!this.keptSlots.delete(slot)) return;
+    this.pendingForgets.push(slot);
+    this.push(OP.forget, slot);
+  }
+
+  /** The worker failed a frame: what it keeps may not be what this recorder thinks, so nothing is drawn again from it. */
+  forgetKept(): void {
+    this.keptSlots.clear();
   }
 
   private intern(text: string): number {

@@ -12,28 +12,33 @@ export type ReplayContext = Pick<
   'save' | 'restore' | 'setTransform' | 'clearRect' | 'beginPath' | 'moveTo' | 'arc' | 'rect' | 'fill' | 'stroke' | 'setLineDash' | 'drawImage'
 > & { globalAlpha: number; fillStyle: unknown; strokeStyle: unknown; lineWidth: number; readonly canvas: { width: number; height: number } };
 
+/** What a replay looks up by id: the style strings, the sprites, and the canvas' kept drawings by slot (which it also fills). */
+export interface ReplayHeld {
+  strings: ReadonlyMap<number, string>;
+  sprites: ReadonlyMap<number, CanvasImageSource>;
+  kept: Map<number, Float64Array>;
+}
+
 /**
- * Replays a recorded frame's operations on `ctx`, the sprites looked up by id. An unknown
- * operation or a frame cut short throws, and the context's saves made by the frame are undone
- * first: the next frame starts from the state this one started from.
+ * Replays a recorded frame's operations on `ctx`, the sprites, strings and kept drawings looked up
+ * by id. An unknown operation or id, or a frame cut short, throws, and the context's saves made by
+ * the frame are undone first: the next frame starts from the state this one started from.
  */
-export function replay(ctx: ReplayContext, ops: Float64Array, strings: ReadonlyMap<number, string>, sprites: ReadonlyMap<number, CanvasImageSource>): void {
+export function replay(ctx: ReplayContext, ops: Float64Array, held: ReplayHeld): void {
   let depth = 0;
   try {
-    replayOps(ctx, ops, strings, sprites, (change) => (depth += change));
+    replayOps(ctx, ops, held, true, (change) => (depth += change));
   } catch (error) {
     for (; depth > 0; depth -= 1) ctx.restore();
     throw error;
   }
 }
 
-function replayOps(
-  ctx: ReplayContext,
-  ops: Float64Array,
-  strings: ReadonlyMap<number, string>,
-  sprites: ReadonlyMap<number, CanvasImageSource>,
-  saved: (change: number) => void,
-): void {
+/** `keeping`: whether the operations may keep drawings and draw kept ones (a frame's may; a kept drawing's may not). */
+function replayOps(ctx: ReplayContext, ops: Float64Array, held: ReplayHeld, keeping: boolean, saved: (change: number) => void): void {
+  const { strings, sprites, kept } = held;
+  /** The slot and first operation of the kept drawing being replayed. */
+  let keptFrom: { slot: number; at: number } | null = null;
   let at = 0;
   const next = (): number => {
     if (at >= ops.length) throw new Error('canvas replay: the frame ends inside an operation');
@@ -113,8 +118,30 @@ function replayOps(
         for (let i = 0; i < count; i += 1) ctx.drawImage(image, ops[at++] as number, ops[at++] as number, width, height);
         break;
       }
+      case OP.keep:
+        if (!keeping || keptFrom) throw new Error('canvas replay: a kept drawing inside another');
+        keptFrom = { slot: next(), at: 0 };
+        keptFrom.at = at;
+        break;
+      case OP.keptEnd:
+        if (!keptFrom) throw new Error('canvas replay: the end of no kept drawing');
+        kept.set(keptFrom.slot, ops.slice(keptFrom.at, at - 1));
+        keptFrom = null;
+        break;
+      case OP.drawKept: {
+        const slot = next();
+        const drawing = kept.get(slot);
+        if (!keeping || keptFrom) throw new Error('canvas replay: a kept drawing drawn inside one');
+        if (!drawing) throw new Error(`canvas replay: no kept drawing ${slot}`);
+        replayOps(ctx, drawing, held, false, saved);
+        break;
+      }
+      case OP.forget:
+        kept.delete(next());
+        break;
       default:
         throw new Error(`canvas replay: unknown operation ${op}`);
     }
   }
+  if (keptFrom) throw new Error('canvas replay: the frame ends inside a kept drawing');
 }

@@ -107,7 +107,10 @@ function workerLink(): WorkerLink | null {
     const parsed = fromCanvasWorkerSchema.safeParse(event.data);
     if (!parsed.success) return;
     const { id, frame, error } = parsed.data;
-    if (error !== undefined) console.error(`point canvas ${id}: frame ${frame} not drawn: ${error}`);
+    if (error !== undefined) {
+      console.error(`point canvas ${id}: frame ${frame} not drawn: ${error}`);
+      made.surfaces.get(id)?.ctx.forgetKept();
+    }
     made.surfaces.get(id)?.drawn(frame);
   });
   worker.addEventListener('error', (event) => {

@@ -4,7 +4,8 @@ import type { CanvasRecorder, PaintContext } from './canvasRecording.js';
 /**
  * A point layer's last drawing, kept for the pans that stay inside it (pointCanvas.ts,
  * `paintOnto`; issue 17 item 4): in layer pixels a point does not move while the zoom stays, so a
- * pan's end records the same operations again instead of walking the grid, placing and painting.
+ * pan's end asks the canvas worker to draw the drawing it keeps again instead of walking the grid,
+ * placing and painting.
  */
 
 /**
@@ -25,7 +26,8 @@ export interface KeptDrawing<P extends { x: number; y: number }> {
   placed: readonly P[];
   /** The layer's detail when it was drawn (`PointCanvasOptions.detail`). */
   detail: string;
-  ops: Float64Array;
+  /** Its generation in the layer's slot of the canvas worker (`CanvasRecorder.keep`). */
+  generation: number;
 }
 
 /** Where a layer is asked to paint now: its canvas' context, the zoom, the pixel origin and the padded view (layer px). */

@@ -94,6 +94,9 @@ export function layerPointOf(map: L.Map, zoom: number): { x: (at: Located) => nu
   };
 }
 
+/** The next point layer's slot for its kept drawing in the canvas worker. */
+let nextSlot = 1;
+
 /** The padded view, as Leaflet's canvas renderer covers it: Leaflet's default (a larger canvas costs every redraw and every frame). */
 const PADDING = 0.1;
 /** What a canvas shared by layers needs of each of them. */
@@ -221,6 +224,8 @@ export class PointCanvas<T extends Located> implements CanvasMember {
   private shown = true;
   /** The last drawing, for the pans that stay inside it (with a canvas worker). */
   private kept: KeptDrawing<Placed<T>> | null = null;
+  /** Where the canvas worker keeps this layer's drawing (`CanvasRecorder.keep`): one slot per layer on the page. */
+  private readonly slot = nextSlot++;
 
   constructor(
     private readonly map: L.Map,
@@ -294,8 +299,9 @@ export class PointCanvas<T extends Located> implements CanvasMember {
    * With a canvas worker, the layer keeps what it recorded, and the points it covers: the points
    * in the padded view and those up to half a map around it (`KEPT_REACH`). A pan's end at the same
    * zoom that stays inside them, with nothing changed since (`redrawSoon`, `redraw`, new items) and
-   * the same `detail`, records the kept drawing again as it is — no grid walk, no placing, no
-   * paint: at province scale those were most of a pan's end on the page's thread (issue 17 item 4).
+   * the same `detail`, has the worker draw the drawing it keeps again (`drawKept`: two numbers sent,
+   * not the drawing) — no grid walk, no placing, no paint, no copy: at province scale those were
+   * most of a pan's end on the page's thread (issue 17 item 4).
    * In layer pixels a point does not move while the zoom stays (the pixel origin changes only with
    * a zoom or a reset); the canvas' transform, set before, places the drawing in the new view.
    */
@@ -311,10 +317,7 @@ export class PointCanvas<T extends Located> implements CanvasMember {
     const origin = this.map.getPixelOrigin();
     const detailOf = (inView: number): string => this.options.detail?.(inView) ?? '';
     const kept = this.kept;
-    if (kept && keptDrawingFits(kept, { ctx, zoom, origin, view }, detailOf)) {
-      kept.ctx.repeat(kept.ops);
-      return;
-    }
+    if (kept && keptDrawingFits(kept, { ctx, zoom, origin, view }, detailOf) && kept.ctx.drawKept(this.slot, kept.generation)) return;
     this.kept = null;
     const recorder = ctx instanceof CanvasRecorder ? ctx : null;
     const around = recorder ? size.multiplyBy(KEPT_REACH) : L.point(0, 0);
@@ -331,12 +334,14 @@ export class PointCanvas<T extends Located> implements CanvasMember {
       placed.push({ item, x, y });
       if (x >= min.x && x <= max.x && y >= min.y && y <= max.y) inView += 1;
     });
-    const mark = recorder?.mark;
+    const generation = recorder?.keep(this.slot);
     ctx.save();
     this.options.paint(ctx, placed, zoom, inView);
     ctx.restore();
-    const ops = recorder && mark ? recorder.since(mark) : null;
-    if (recorder && ops) this.kept = { ctx: recorder, zoom, origin, region, placed, detail: detailOf(inView), ops };
+    if (recorder && generation !== undefined) {
+      recorder.keepEnd();
+      this.kept = { ctx: recorder, zoom, origin, region, placed, detail: detailOf(inView), generation };
+    }
   }
 
   /** The hittable point nearest the container point within the hit radius, if any. */
@@ -369,6 +374,8 @@ export class PointCanvas<T extends Located> implements CanvasMember {
   }
 
   remove(): void {
+    this.kept?.ctx.forget(this.slot);
+    this.kept = null;
     dropCanvasJob(this);
     pointerHub(this.map).layers.delete(this);
     pointerHub(this.map).hide();

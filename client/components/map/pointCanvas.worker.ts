@@ -11,6 +11,8 @@ const canvases = new Map<number, OffscreenCanvasRenderingContext2D>();
 const sprites = new Map<number, ImageBitmap>();
 /** The style strings, by id: each sent once (canvasRecording.ts). */
 const strings = new Map<number, string>();
+/** Each canvas' kept drawings, by slot (canvasRecording.ts, `keep`): let go with the canvas. */
+const kept = new Map<number, Map<number, Float64Array>>();
 
 function answer(message: FromCanvasWorker): void {
   self.postMessage(message);
@@ -41,6 +43,7 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   if (message.kind === 'drop') {
     canvases.delete(message.id);
+    kept.delete(message.id);
     return;
   }
   for (const { id, image } of message.sprites) sprites.set(id, image);
@@ -56,7 +59,9 @@ self.addEventListener('message', (event: MessageEvent<unknown>) => {
         // Setting a side resets the bitmap and the context's state: only when it grows.
         if (ctx.canvas.width !== width || ctx.canvas.height !== height) [ctx.canvas.width, ctx.canvas.height] = [width, height];
       }
-      replay(ctx, message.ops, strings, sprites);
+      let canvasKept = kept.get(message.id);
+      if (!canvasKept) kept.set(message.id, (canvasKept = new Map()));
+      replay(ctx, message.ops, { strings, sprites, kept: canvasKept });
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
