@@ -109,7 +109,8 @@ export function createApp(deps: AppDeps): App {
   // Security headers (helmet). The map wall draws tiles from a configured URL and inline styles
   // from Leaflet, so the content-security policy names those and nothing else; the responder's
   // phone page (/m) is an installable app with its own manifest and service worker (same origin)
-  // and previews the photo it is about to send from a blob: URL.
+  // and previews the photo it is about to send from a blob: URL; the alarm sound is a WAV the page
+  // makes and plays from a blob: URL (client/alert-tone.ts).
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): App {
           'style-src': ["'self'", "'unsafe-inline'"],
           'connect-src': ["'self'", 'ws:', 'wss:'],
           'worker-src': ["'self'"],
+          'media-src': ["'self'", 'blob:'],
           'manifest-src': ["'self'"],
           'upgrade-insecure-requests': null,
         },

@@ -5,18 +5,20 @@ import { useAlarmStore } from '../../client/stores/alarms.js';
 import { useAlertSoundStore } from '../../client/stores/alertSound.js';
 import { makeAlarm } from './helpers/alarm.js';
 
-/** The browser's AudioContext as far as the store uses it: suspended until resumed inside a gesture. */
-class FakeAudioContext {
-  state: 'suspended' | 'running' = 'suspended';
-  resume(): Promise<void> {
-    this.state = 'running';
+/** The browser's audio element as far as the tone uses it: it plays (a gesture allowed it). */
+class FakeAudio {
+  loop = false;
+  currentTime = 0;
+  constructor(readonly src: string) {}
+  play(): Promise<void> {
     return Promise.resolve();
   }
+  pause(): void {}
 }
 
 describe(useAlertSoundStore.name, () => {
   beforeEach(() => {
-    vi.stubGlobal('AudioContext', FakeAudioContext);
+    vi.stubGlobal('Audio', FakeAudio);
     setActivePinia(createPinia());
   });
   afterEach(() => vi.unstubAllGlobals());
