@@ -31,6 +31,8 @@ const LINE: Point[] = Array.from({ length: 20 }, (_, i) => ({ id: `p${i}`, lat: 
 describe("a point layer's drawing kept through pans", () => {
   let map: L.Map;
   let paints: { placed: number; inView: number }[];
+  /** Makes the next paint throw halfway through. */
+  let failNext = false;
   let layer: PointCanvas<Point>;
 
   /** What the worker holds: the style strings and the canvas' kept drawings. */
@@ -86,6 +88,10 @@ describe("a point layer's drawing kept through pans", () => {
       paint: (ctx, placed: Placed<Point>[], _zoom, inView) => {
         paints.push({ placed: placed.length, inView });
         ctx.beginPath();
+        if (failNext) {
+          failNext = false;
+          throw new Error('a paint that fails');
+        }
         for (const { x, y } of placed) ctx.rect(x - 2, y - 2, 4, 4);
         ctx.fill();
       },
@@ -125,6 +131,22 @@ describe("a point layer's drawing kept through pans", () => {
     // Placed by the canvas' new transform.
     const transforms = (calls: string[]): string[] => calls.filter((line) => line.startsWith('setTransform('));
     expect(transforms(afterCalls)).not.toEqual(transforms(firstCalls));
+  });
+
+  it('closes a paint that throws, keeps nothing of it, and keeps the next paint', () => {
+    firstDrawing();
+    failNext = true;
+    layer.redrawSoon();
+    expect(() => settle()).toThrow('a paint that fails');
+    // The failed paint's frame is whole: its kept drawing and save are closed, and nothing is kept.
+    layer.redrawSoon();
+    const next = settle();
+    expect(() => drawnBy(next)).not.toThrow();
+    expect(paints).toHaveLength(2);
+    map.panBy([150, 80], { animate: false });
+    const after = settle();
+    expect(paints).toHaveLength(2);
+    expect(after.slice(-2)).toEqual([OP.drawKept, next[next.indexOf(OP.keep) + 1]]);
   });
 
   it('paints anew after a pan past the kept drawing, a change, a zoom, or a change of detail', () => {

@@ -336,12 +336,14 @@ export class PointCanvas<T extends Located> implements CanvasMember {
     });
     const generation = recorder?.keep(this.slot);
     ctx.save();
-    this.options.paint(ctx, placed, zoom, inView);
-    ctx.restore();
-    if (recorder && generation !== undefined) {
-      recorder.keepEnd();
-      this.kept = { ctx: recorder, zoom, origin, region, placed, detail: detailOf(inView), generation };
+    try {
+      this.options.paint(ctx, placed, zoom, inView);
+    } finally {
+      // A paint that throws still closes its save and its kept drawing (the next paint keeps anew).
+      ctx.restore();
+      recorder?.keepEnd();
     }
+    if (recorder && generation !== undefined) this.kept = { ctx: recorder, zoom, origin, region, placed, detail: detailOf(inView), generation };
   }
 
   /** The hittable point nearest the container point within the hit radius, if any. */
