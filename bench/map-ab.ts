@@ -6,14 +6,17 @@
  * painted, navigation → painted and the longest task around the data, then the load's marks
  * (`xiaoan:*`) and the wall requests' timings relative to the data's arrival. Alternating builds in
  * one run is what makes a comparison hold on a shared, noisy machine (docs/map-scale.md).
+ * With `--screen console` or `--screen kiosk`, that screen's load instead of the wall's.
  * Not a scenario of `npm run bench`.
  */
 import path from 'node:path';
-import { forEachBuildLoad } from './lib/map-builds.js';
+import { forEachBuildLoad, screenOption } from './lib/map-builds.js';
 
-const rounds = Number(process.argv[2] ?? 3);
-const builds = process.argv.slice(3).map((dir) => path.resolve(dir));
-if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-ab.ts <rounds> <build dir>…');
+const args = process.argv.slice(2);
+const screen = screenOption(args);
+const rounds = Number(args[0] ?? 3);
+const builds = args.slice(1).map((dir) => path.resolve(dir));
+if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-ab.ts <rounds> [--screen wall|console|kiosk] <build dir>…');
 const lines = new Map<string, string[]>();
 await forEachBuildLoad(rounds, builds, async ({ build, page, load }) => {
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -29,5 +32,5 @@ await forEachBuildLoad(rounds, builds, async ({ build, page, load }) => {
   console.log(`${path.basename(build)}: ${line}`);
   console.log(`   marks: ${seen.marks.map(([name, at]) => `${name.replace('xiaoan:', '')}@${since(at)}`).join(' ')}`);
   console.log(`   requests: ${seen.requests.map(([name, start, end]) => `${name} ${since(start)}→${since(end)}`).join(' | ')}`);
-});
+}, { screen });
 for (const [build, measured] of lines) console.log(`${path.basename(build)}\n  ${measured.join('\n  ')}`);

@@ -22,6 +22,7 @@ import { forEachBuildLoad, PROVINCE_DATA_DIR, screenOption, withOpenAlarms } fro
 import { dragPan, measurePan, PAN_PX, PAN_STEPS, panBySteps, STREET_ZOOM, zoomTo } from './lib/map-page.js';
 import { frameNames, selfTimes, type CpuProfile } from './lib/cpu-profile.js';
 import { percentile, sleep } from './lib/stats.js';
+import { describeTask, otherThreads, rendererTasks, startTrace, type TraceEvent } from './lib/trace.js';
 
 /** Renderer tasks at least this long are broken down when tracing. */
 const TRACED_TASK_MS = 40;
@@ -39,69 +40,14 @@ const rounds = Number(roundsArg ?? 3);
 const builds = buildArgs.map((dir) => path.resolve(dir));
 if (!Number.isInteger(rounds) || rounds < 1 || builds.length === 0) throw new Error('usage: npx tsx bench/map-pan.ts <rounds> [--trace] [--profile] [--alarms N] [--screen wall|console|kiosk] <build dir>…');
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string };
-}
-
-/** The renderer main thread's tasks over TRACED_TASK_MS, each with its events' self time by name. */
+/** The renderer's main-thread busy time over a pan and its tasks over TRACED_TASK_MS, then the other threads'. */
 function longRendererTasks(events: TraceEvent[]): string[] {
-  const names = new Map<string, string>();
-  for (const event of events) if (event.ph === 'M' && event.name === 'thread_name' && event.args?.name) names.set(`${event.pid}:${event.tid}`, event.args.name);
-  const main = [...names].filter(([, name]) => name === 'CrRendererMain').map(([key]) => key);
   const lines: string[] = [];
-  for (const thread of main) {
-    const complete = events
-      .filter((event) => event.ph === 'X' && `${event.pid}:${event.tid}` === thread && event.dur !== undefined)
-      .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-    // Outermost tasks only (a task's name can nest in another's: ThreadControllerImpl::RunTask, RunTask).
-    const tasks: TraceEvent[] = [];
-    for (const event of complete) {
-      if (event.name !== 'ThreadControllerImpl::RunTask' && event.name !== 'RunTask') continue;
-      const last = tasks[tasks.length - 1];
-      if (!last || event.ts >= last.ts + (last.dur ?? 0)) tasks.push(event);
-    }
-    const busyMs = tasks.reduce((sum, task) => sum + (task.dur ?? 0), 0) / 1000;
-    lines.push(`main thread busy ${busyMs.toFixed(0)} ms in ${tasks.length} tasks`);
-    for (const task of tasks) {
-      const taskMs = (task.dur ?? 0) / 1000;
-      if (taskMs < TRACED_TASK_MS) continue;
-      const end = task.ts + (task.dur ?? 0);
-      const inside = complete.filter((event) => event !== task && event.ts >= task.ts && event.ts + (event.dur ?? 0) <= end);
-      // Self time: an event's duration less its direct children's (events nest on one thread).
-      const self = new Map<string, number>();
-      const stack: TraceEvent[] = [];
-      for (const event of inside) {
-        while (stack.length > 0 && event.ts >= stack[stack.length - 1]!.ts + (stack[stack.length - 1]!.dur ?? 0)) stack.pop();
-        const parent = stack[stack.length - 1];
-        if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (event.dur ?? 0));
-        self.set(event.name, (self.get(event.name) ?? 0) + (event.dur ?? 0));
-        stack.push(event);
-      }
-      const top = [...self].filter(([, us]) => us >= 2000).sort((a, b) => b[1] - a[1]).slice(0, 8);
-      lines.push(`task ${taskMs.toFixed(0)} ms: ${top.map(([name, us]) => `${name} ${(us / 1000).toFixed(0)}`).join(', ')}`);
-    }
+  for (const thread of rendererTasks(events, TRACED_TASK_MS)) {
+    lines.push(`main thread busy ${thread.busyMs.toFixed(0)} ms in ${thread.count} tasks`);
+    for (const task of thread.tasks) lines.push(`task ${task.ms.toFixed(0)} ms: ${describeTask(task)}`);
   }
-  // What the other threads of the renderer did over the whole pan (the compositor, raster workers).
-  const byThread = new Map<string, Map<string, number>>();
-  for (const event of events) {
-    if (event.ph !== 'X' || event.dur === undefined) continue;
-    const thread = names.get(`${event.pid}:${event.tid}`);
-    if (!thread || !/^(Compositor|CompositorTileWorker|VizCompositorThread)/.test(thread)) continue;
-    const key = thread.replace(/\d+$/, '');
-    const totals = byThread.get(key) ?? byThread.set(key, new Map()).get(key)!;
-    totals.set(event.name, (totals.get(event.name) ?? 0) + event.dur);
-  }
-  for (const [thread, totals] of byThread) {
-    const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 6);
-    lines.push(`thread ${thread} (inclusive, whole pan): ${top.map(([name, us]) => `${name} ${(us / 1000).toFixed(0)}`).join(', ')}`);
-  }
-  return lines;
+  return [...lines, ...otherThreads(events)];
 }
 
 /** Each function's inclusive time in the profile (ms): its own and that of everything it called, pseudo-frames left out. */
@@ -140,10 +86,13 @@ await forEachBuildLoad(rounds, builds, async ({ build, round, browser, page }) =
       await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
       await cdp.send('Profiler.start');
     }
+    let stopTrace: (() => Promise<TraceEvent[]>) | undefined;
     const tracing = {
-      start: () => browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'blink'] }),
+      start: async () => {
+        stopTrace = await startTrace(browser, page);
+      },
       stop: async () => {
-        events = (JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+        events = (await stopTrace?.()) ?? [];
       },
     };
     const { frames, tasks } = await measurePan(page, pan, traced ? tracing : undefined);

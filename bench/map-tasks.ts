@@ -11,6 +11,10 @@
  * the profile then runs until the page holds them all and their ring labels are placed.
  * With `--screen console` or `--screen kiosk`, that screen's load instead of the wall's (the
  * console as the demo police operator, the kiosk by a viewer link the administrator makes).
+ * With `--trace`, the load is also recorded as a Chromium trace (from the screen's navigation to
+ * the profile's end) and every renderer task of 50 ms or more is printed with the trace events
+ * inside it by self time (style recalculation, layout, paint, script evaluation, parsing …): what
+ * the profile's `(program)` was.
  * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
  */
 import { MAP_SCREENS, screenOption, withOpenAlarms } from './lib/map-builds.js';
@@ -19,12 +23,14 @@ import { viewerLink } from './lib/viewer-link.js';
 import { instrumentMapPage, profileFromSnapshotRequest, waitForAlarms, waitForLoad } from './lib/map-page.js';
 import { DEMO_PASSWORD, launchBrowser, signInContext } from '../tests/helpers/browser.js';
 import { frameNames, type CpuProfile } from './lib/cpu-profile.js';
+import { describeTask, markAt, rendererTasks, startTrace, type TraceEvent } from './lib/trace.js';
 
 const args = process.argv.slice(2);
 const screen = MAP_SCREENS[screenOption(args)];
 const scale: 'province' | 'city' = args.includes('city') ? 'city' : 'province';
 const fromBoot = args.includes('--from-boot');
 const ownCode = args.includes('--own');
+const traced = args.includes('--trace');
 const alarmsAt = args.indexOf('--alarms');
 const openAlarms = alarmsAt >= 0 ? Number(args[alarmsAt + 1]) : 0;
 const dataDir = openAlarms > 0 && scale === 'province' ? await withOpenAlarms(openAlarms) : `.scratch/bench/map-${scale}`;
@@ -43,12 +49,14 @@ try {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   const finished = new Promise<CpuProfile>((resolve) => cdp.once('Profiler.consoleProfileFinished', (e) => resolve(e.profile as CpuProfile)));
+  const stopTrace = traced ? await startTrace(browser, page) : undefined;
   await page.goto(`${server.url}${screen.user === null ? await viewerLink(server.url, server.cookie, 'bench kiosk') : screen.path}`);
   const load = await waitForLoad(page, 60_000);
   if (openAlarms > 0) await waitForAlarms(page, openAlarms, 60_000);
   await new Promise((r) => setTimeout(r, 1500));
   await page.evaluate(() => console.profileEnd('wall'));
   const profile = await finished;
+  const traceEvents: TraceEvent[] = stopTrace ? await stopTrace() : [];
   type Probed = Window & { __mapBench: { longTasks: { start: number; duration: number }[] }; __profileAt: number };
   const { tasks, profileAt } = await page.evaluate(() => ({ tasks: (window as unknown as Probed).__mapBench.longTasks, profileAt: (window as unknown as Probed).__profileAt }));
   const pageOrigin = await page.evaluate(() => performance.timeOrigin);
@@ -58,7 +66,18 @@ try {
     for (const e of seen.entries) console.log(`worker fetch ${e.name.replace(/^https?:\/\/[^/]+/, '')}: ${(e.start + shift).toFixed(0)} → ${(e.end + shift).toFixed(0)}`);
     for (const m of seen.marks) console.log(`worker mark ${m.name}: ${(m.at + shift).toFixed(0)}`);
   }
+  const fetched = await page.evaluate(() => (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.decodedBodySize > 100_000).map((e) => ({ name: e.name, start: e.startTime, end: e.responseEnd, decoded: e.decodedBodySize, encoded: e.encodedBodySize })));
+  for (const e of fetched) console.log(`page fetch ${e.name.replace(/^https?:\/\/[^/]+/, '')}: ${e.start.toFixed(0)} → ${e.end.toFixed(0)}, ${(e.decoded / 1e6).toFixed(2)} MB (${(e.encoded / 1e6).toFixed(2)} MB on the wire)`);
   console.log(`arrived ${load.arrivedAt.toFixed(0)} drawn ${load.drawnAt.toFixed(0)} painted ${load.paintedAt.toFixed(0)} (paint ${(load.paintedAt - load.arrivedAt).toFixed(0)} ms) profileAt ${profileAt.toFixed(0)}`);
+  if (traced) {
+    // The trace's clock against the page's: the bench's mark at the schools' paint is in both.
+    const paintedMark = markAt(traceEvents, 'xiaoan-bench:schools-painted');
+    const pageMs = (ts: number): number => paintedMark === undefined ? Number.NaN : load.paintedAt + (ts - paintedMark) / 1000;
+    for (const thread of rendererTasks(traceEvents, 50)) {
+      console.log(`\ntrace: main thread busy ${thread.busyMs.toFixed(0)} ms in ${thread.count} tasks`);
+      for (const task of thread.tasks) console.log(`trace task at ${pageMs(task.ts).toFixed(0)} (${(pageMs(task.ts) - load.arrivedAt).toFixed(0)} after arrival), ${task.ms.toFixed(0)} ms: ${describeTask(task, 10)}`);
+    }
+  }
   type ProfileNode = CpuProfile['nodes'][number] & { children?: number[] };
   const parent = new Map<number, number>();
   for (const n of profile.nodes as ProfileNode[]) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DISTRICT_CODES, SCHOOL_SETTINGS, SCHOOL_STAGES, type DistrictCode, type DutyWindow, type GuardPost, type PolicePost, type School } from './domain/index.js';
 import { dutyWindowSchema, policePostSchema } from './domain/entity-schemas.js';
+import { checkColumnLengths, columnValue, dictionaryIndex } from './columns.js';
 
 /**
  * The wall's registry in columns (issue 17 item 4: province scale): `GET /api/v1/wall/registry`.
@@ -176,21 +177,8 @@ export function schoolsToColumns(schools: readonly School[], camerasOf: (schoolI
   return columns;
 }
 
-function at<T>(list: readonly T[], index: number, what: string): T {
-  const value = list[index];
-  if (value === undefined) throw new Error(`registry columns: unknown ${what} ${index}`);
-  return value;
-}
-
-/** The index of `value` in `list`, added at the end when new (a dictionary of repeated values). */
-function indexIn<T>(list: T[], keys: Map<string, number>, value: T, key: string): number {
-  let index = keys.get(key);
-  if (index === undefined) {
-    index = list.push(value) - 1;
-    keys.set(key, index);
-  }
-  return index;
-}
+const LABEL = 'registry columns';
+const at = <T>(list: readonly T[], index: number, what: string): T => columnValue(list, index, LABEL, what);
 
 /** The 护学岗 posts as columns. */
 export function guardPostsToColumns(posts: readonly GuardPost[]): GuardPostColumns {
@@ -204,8 +192,8 @@ export function guardPostsToColumns(posts: readonly GuardPost[]): GuardPostColum
     columns.schoolIds.push(post.schoolIds);
     columns.person.push(post.person);
     columns.phone.push(post.phone);
-    columns.duty.push(indexIn(columns.duties, dutyKeys, post.duty, post.duty));
-    columns.schedule.push(indexIn(columns.schedules, scheduleKeys, post.schedule, JSON.stringify(post.schedule)));
+    columns.duty.push(dictionaryIndex(columns.duties, dutyKeys, post.duty, post.duty));
+    columns.schedule.push(dictionaryIndex(columns.schedules, scheduleKeys, post.schedule, JSON.stringify(post.schedule)));
     if (post.days) columns.days.push([i, post.days]);
     if (post.offDates && post.offDates.length > 0) columns.offDates.push([i, post.offDates]);
     columns.radiusM.push(post.radiusM);
@@ -215,12 +203,8 @@ export function guardPostsToColumns(posts: readonly GuardPost[]): GuardPostColum
   return columns;
 }
 
-/** Throws unless every per-item column of `columns` has `count` values (a damaged answer is not drawn half). */
 function checkLengths(columns: object, count: number, what: string, dictionaries: readonly string[] = []): void {
-  for (const [field, values] of Object.entries(columns) as [string, unknown[]][]) {
-    if (dictionaries.includes(field)) continue;
-    if (values.length !== count) throw new Error(`registry columns: ${what}.${field} has ${values.length} values for ${count}`);
-  }
+  checkColumnLengths(columns, count, LABEL, what, dictionaries);
 }
 
 /**

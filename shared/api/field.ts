@@ -7,6 +7,7 @@ import { DEFAULT_COVERAGE_RULE, type CoverageCounts, type CoverageReport, type S
 import { POST_STATES } from '../rules/guard-post.js';
 import type { SchoolPatrol } from '../rules/patrol.js';
 import type { CameraFault, PostLive, PostWindowFigures } from '../wall.js';
+import { postStatusColumnsSchema } from '../post-status-columns.js';
 import { route } from './route.js';
 
 
@@ -113,6 +114,7 @@ export const coverageReportSchema = z.object({
 export const FIELD_ROUTES = {
   'field.faults': route({ method: 'GET', path: '/faults', allow: 'read', query: faultsQuerySchema, answer: z.object({ faults: z.array(cameraFaultSchema) }), summary: 'camera fault tickets (24 h restore) in the person’s scope' }),
   'field.postStatus': route({ method: 'GET', path: '/posts/status', allow: 'read', answer: z.object({ posts: z.array(postLiveSchema) }), summary: 'the live state of each 护学岗 post in scope' }),
+  'field.postStatusColumns': route({ method: 'GET', path: '/posts/status/columns', allow: 'read', answer: postStatusColumnsSchema, summary: 'the same in columns, the reasons and duty windows once each (what screens load)' }),
   'field.postFigures': route({ method: 'GET', path: '/posts/figures', allow: 'read', answer: z.object({ windows: z.array(postWindowFiguresSchema) }), summary: 'today’s 护学岗 figures per duty window' }),
   'field.patrol': route({ method: 'GET', path: '/patrol', allow: 'read', query: patrolQuerySchema, answer: z.object({ schools: z.array(schoolPatrolSchema) }), summary: 'each school’s 电子巡查 rounds today' }),
   'field.coverage': route({ method: 'GET', path: '/coverage', allow: 'read', query: coverageQuerySchema, answer: coverageReportSchema, summary: '护学岗 and police-post coverage of the schools in scope' }),

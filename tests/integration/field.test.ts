@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { CameraFault, PostLive } from '../../shared/wall.js';
+import { postStatusFromColumns, type PostStatusColumns } from '../../shared/post-status-columns.js';
 import type { CoverageReport } from '../../shared/rules/coverage.js';
 import { FaultService } from '../../server/services/fault.service.js';
 import { signInAs, type Session } from '../helpers/auth.js';
@@ -109,6 +110,10 @@ describe(`${FaultService.name} and the field services`, () => {
     const late = (await json<{ posts: PostLive[] }>(`${again.url}/api/v1/posts/status`)).posts[0];
     expect(late).toMatchObject({ state: 'late', checkedInAt: '2026-11-29T23:07:00.000Z' });
     expect(late?.reason.en).toBe('checked in 7 min late');
+    // What screens load: the same states in columns.
+    const columns = await json<PostStatusColumns>(`${again.url}/api/v1/posts/status/columns`);
+    expect(columns.postId).toEqual(['G0001']);
+    expect(postStatusFromColumns(columns)).toEqual((await json<{ posts: PostLive[] }>(`${again.url}/api/v1/posts/status`)).posts);
   });
 
   it("counts a school's patrol rounds from scans", async () => {

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { postStatusToColumns } from '../../shared/post-status-columns.js';
 import type { CameraFault, PostLive, WallSnapshot } from '../../shared/wall.js';
 import { wallAnswer } from './helpers/wall-socket.js';
 
@@ -52,7 +53,7 @@ describe('field lists across a reconnect', () => {
       requested.push(url);
       if (url.startsWith('/api/v1/faults?state=open')) return new Response(JSON.stringify({ faults: lists.open }));
       if (url.startsWith('/api/v1/faults')) return new Response(JSON.stringify({ faults: [] }));
-      if (url.startsWith('/api/v1/posts/status')) return new Response(JSON.stringify({ posts: lists.posts }));
+      if (url.startsWith('/api/v1/posts/status/columns')) return new Response(JSON.stringify(postStatusToColumns(lists.posts)));
       if (url.includes('client-config')) return new Response(JSON.stringify({ tileUrl: null, tileAttribution: null, buildId: 'b1' }));
       return new Response(JSON.stringify(wallAnswer(url, wall)));
     }));

@@ -2,6 +2,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { countOverdue, faultsByDeadline, useFieldStore } from '../../client/stores/field.js';
+import { postStatusToColumns } from '../../shared/post-status-columns.js';
 import type { CameraFault, PostLive } from '../../shared/wall.js';
 
 function fault(overrides: Partial<CameraFault> & Pick<CameraFault, 'id'>): CameraFault {
@@ -70,7 +71,7 @@ describe(useFieldStore.name, () => {
     const server = serve({
       '/api/v1/faults?state=open': { faults: [fault({ id: 1 })] },
       '/api/v1/faults?state=closed': { faults: [] },
-      '/api/v1/posts/status': { posts: [post('G1', 'absent'), post('G2', 'on_duty')] },
+      '/api/v1/posts/status/columns': postStatusToColumns([post('G1', 'absent'), post('G2', 'on_duty')]),
     });
     const sut = useFieldStore();
     const loading = sut.load();
