@@ -4,6 +4,7 @@ import type { BulkAction, BulkResult } from '../../shared/console.js';
 import type { Alarm } from '../../shared/domain/index.js';
 import type { Disposition } from '../../shared/rules/alarm-lifecycle.js';
 import { activeFilterCount, isBulkable, noFilters, partitionQueue, passesFilters, type QueueFilters, type QueueTab } from '../console-queue.js';
+import { nextTask } from '../reactive-bulk.js';
 import { useAlarmStore } from './alarms.js';
 import { useConnectionStore, type RequestOutcome } from './connection.js';
 import { useShelfStore } from './shelves.js';
@@ -24,7 +25,15 @@ export const useConsoleQueueStore = defineStore('consoleQueue', () => {
   const checked = shallowRef<ReadonlySet<string>>(new Set());
   const bulkPending = ref(false);
 
-  const tabs = computed(() => partitionQueue(alarms.queue, shelves.devices));
+  // After a snapshot (a province's thousands of open alarms at once) the queue follows in the next
+  // task: the snapshot's own task holds the stores, the map and the figures, and the queue's tabs,
+  // filters and first rows come in a task of their own (both in one held the console 200–250 ms).
+  const settling = ref(false);
+  alarms.onSnapshot(() => {
+    settling.value = true;
+    void nextTask().then(() => (settling.value = false));
+  });
+  const tabs = computed<Record<QueueTab, Alarm[]>>((previous) => (settling.value && previous ? previous : partitionQueue(alarms.queue, shelves.devices)));
   const counts = computed<Record<QueueTab, number>>(() => ({ alarms: tabs.value.alarms.length, drills: tabs.value.drills.length, shelved: tabs.value.shelved.length }));
   /** The rows of the current tab that pass the filters, in queue order. */
   const shown = computed<Alarm[]>(() => tabs.value[tab.value].filter((alarm) => passesFilters(alarm, filters)));

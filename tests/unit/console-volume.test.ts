@@ -6,6 +6,7 @@ import { compareForQueue, useAlarmStore } from '../../client/stores/alarms.js';
 import { useConsoleStore } from '../../client/stores/console.js';
 import { useConsoleQueueStore } from '../../client/stores/consoleQueue.js';
 import { useShelfStore } from '../../client/stores/shelves.js';
+import { nextTask } from '../../client/reactive-bulk.js';
 import type { Shelf } from '../../shared/console.js';
 import { isShelvedAlarm, shelvingDecision } from '../../shared/rules/shelving.js';
 import { makeAlarm } from './helpers/alarm.js';
@@ -158,6 +159,29 @@ describe(useConsoleQueueStore.name, () => {
     shelves.applyChange({ shelf: shelf('CAM-c0'), ended: { at: '2025-03-02T09:00:00.000Z', by: 'system', reason: 'expired', note: null } });
     expect(sut.counts.shelved).toBe(0);
     expect(sut.counts.alarms).toBe(300);
+  });
+});
+
+describe('the console queue after a snapshot', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('shows a snapshot’s alarms in the task after the snapshot’s own, and a single change at once', async () => {
+    const alarms = useAlarmStore();
+    const sut = useConsoleQueueStore();
+    alarms.applyChange({ seq: 1, alarm: camera('c0') });
+    expect(sut.counts).toEqual({ alarms: 1, drills: 0, shelved: 0 });
+
+    alarms.applySnapshot({ seq: 5, alarms: [makeAlarm({ id: 's1' }), makeAlarm({ id: 's2' }), makeAlarm({ id: 'd1', drill: true })] });
+    // The snapshot's task: the alarm store has them, the queue not yet.
+    expect(alarms.queue).toHaveLength(3);
+    expect(sut.counts).toEqual({ alarms: 1, drills: 0, shelved: 0 });
+    expect(sut.shown.map((alarm) => alarm.id)).toEqual(['c0']);
+    await nextTask();
+    expect(sut.counts).toEqual({ alarms: 2, drills: 1, shelved: 0 });
+    expect(sut.shown.map((alarm) => alarm.id).sort()).toEqual(['s1', 's2']);
+
+    alarms.applyChange({ seq: 6, alarm: makeAlarm({ id: 's3' }) });
+    expect(sut.counts.alarms).toBe(3);
   });
 });
 
