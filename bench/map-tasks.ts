@@ -15,6 +15,8 @@
  * the profile's end) and every renderer task of 50 ms or more is printed with the trace events
  * inside it by self time (style recalculation, layout, paint, script evaluation, parsing …): what
  * the profile's `(program)` was.
+ * Every answer the page fetched of over 100 kB is listed first, with its timing and its size decoded
+ * and on the wire (what the page's thread had to decode and parse).
  * Not a scenario of `npm run bench`: a tool for finding what to split next (docs/map-scale.md).
  */
 import { MAP_SCREENS, screenOption, withOpenAlarms } from './lib/map-builds.js';
